@@ -1,0 +1,4 @@
+//! Integration tests for the list parsers, on the real files in `../shared/data/lists` and on
+//! fixtures written from the publishers' documentation.
+
+mod util;
