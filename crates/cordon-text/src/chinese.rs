@@ -1,8 +1,249 @@
-//! Chinese characters → pinyin.
+//! Chinese characters → toneless pinyin, and traditional → simplified folding.
+//!
+//! Readings come from the `pinyin` crate (Unihan-derived, simplified and traditional alike).
+//! Surnames are read with their surname reading where it differs from the everyday one
+//! (单 is Shan, not Dan; 曾 is Zeng; 朴 is Piao), and compound surnames (欧阳, 司马, 诸葛 …)
+//! stay together in the unspaced form. The traditional → simplified table is generated from
+//! Unihan `kSimplifiedVariant` by `scripts/gen_hanja_table.py`.
+//!
+//! ```
+//! use cordon_text::chinese;
+//! assert_eq!(chinese::pinyin_forms("吳惠惠"), ["wu hui hui", "wu huihui"]);
+//! assert_eq!(chinese::to_simplified("吳惠惠"), "吴惠惠");
+//! ```
 
-/// Toneless pinyin forms of a Han string, one syllable per character, lower case: the spaced
-/// form first (`金正恩` → `jin zheng en`), then the unspaced given-name form
-/// (`jin zhengen`). Characters without a reading pass through.
+#[path = "chinese_table.rs"]
+mod table;
+
+use std::borrow::Cow;
+
+use pinyin::ToPinyin;
+
+/// Surnames whose reading differs from the character's most common reading, in simplified
+/// and traditional form.
+const SURNAME_READINGS: &[(char, &str)] = &[
+    ('单', "shan"),
+    ('單', "shan"),
+    ('曾', "zeng"),
+    ('解', "xie"),
+    ('区', "ou"),
+    ('區', "ou"),
+    ('朴', "piao"),
+    ('仇', "qiu"),
+    ('查', "zha"),
+    ('盖', "ge"),
+    ('蓋', "ge"),
+    ('乐', "yue"),
+    ('樂', "yue"),
+    ('覃', "qin"),
+    ('秘', "bi"),
+    ('种', "chong"),
+    ('種', "chong"),
+    ('繁', "po"),
+    ('召', "shao"),
+    ('翟', "zhai"),
+    ('缪', "miao"),
+    ('繆', "miao"),
+    ('员', "yun"),
+    ('員', "yun"),
+    ('折', "she"),
+    ('华', "hua"),
+    ('華', "hua"),
+    ('纪', "ji"),
+    ('紀', "ji"),
+    ('燕', "yan"),
+    ('柏', "bai"),
+    ('薄', "bo"),
+    ('叶', "ye"),
+    ('葉', "ye"),
+    ('洗', "xian"),
+    ('冼', "xian"),
+    ('藏', "zang"),
+    ('句', "gou"),
+    ('宓', "mi"),
+    ('粘', "nian"),
+    ('隗', "wei"),
+    ('郇', "huan"),
+    ('尉', "yu"),
+    ('万', "wan"),
+    ('长', "zhang"),
+    ('長', "zhang"),
+    ('参', "can"),
+    ('參', "can"),
+];
+
+/// Two-character surnames, kept together as one word in the unspaced form.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "慕容", "东方", "東方", "皇甫", "尉迟",
+    "尉遲", "公孙", "公孫", "令狐", "长孙", "長孫", "宇文", "司徒", "夏侯", "端木", "百里", "南宫",
+    "南宮", "申屠", "轩辕", "軒轅", "西门", "西門", "万俟", "萬俟", "独孤", "獨孤", "呼延", "闻人",
+    "聞人", "澹台", "澹臺", "公冶", "太史", "濮阳", "濮陽", "淳于", "单于", "單于", "钟离", "鍾離",
+    "宗政", "赫连", "赫連", "鲜于", "鮮于", "司空", "第五",
+];
+
+/// Whether `c` is a CJK unified or compatibility ideograph.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{323AF}')
+}
+
+/// The simplified form of each traditional character (吳 → 吴, 龍 → 龙); other characters
+/// unchanged. Borrows when nothing changes.
+pub fn to_simplified(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| simplified(c) != c) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(simplified).collect())
+}
+
+fn simplified(c: char) -> char {
+    if !is_han(c) {
+        return c;
+    }
+    table::TO_SIMPLIFIED
+        .binary_search_by_key(&c, |e| e.0)
+        .ok()
+        .and_then(|i| table::TO_SIMPLIFIED.get(i))
+        .map_or(c, |e| e.1)
+}
+
+/// Toneless pinyin forms of a Han string, lower case, one syllable per character, ü as `v`
+/// (as on Chinese passports: 吕 → `lv`).
+///
+/// The spaced form comes first (`金正恩` → `jin zheng en`). When the whole text is one run
+/// of two to four Han characters (a personal name), the surname-plus-joined-given-name form
+/// follows (`jin zhengen`), with a compound surname kept together (`欧阳修` → `ouyang xiu`).
+/// The first character is read as a surname (单 → `shan`). Non-Han characters pass through
+/// (ASCII lower-cased; runs of whitespace become one space), so the output is ASCII exactly
+/// when the input is Han and ASCII. Empty input gives no forms.
 pub fn pinyin_forms(s: &str) -> Vec<String> {
-    vec![s.to_owned()]
+    let s = s.trim();
+    if s.is_empty() {
+        return Vec::new();
+    }
+    let mut spaced = String::with_capacity(s.len() * 2);
+    let mut syllables: Vec<&'static str> = Vec::with_capacity(4);
+    let mut all_han = true;
+    // Each Han reading is a word; other runs of non-space characters are words too.
+    let mut in_word = false;
+    for (i, (c, p)) in s.chars().zip(s.to_pinyin()).enumerate() {
+        if let Some(p) = p {
+            let r = match i {
+                0 => surname_reading(c).unwrap_or_else(|| p.plain()),
+                _ => p.plain(),
+            };
+            if !spaced.is_empty() {
+                spaced.push(' ');
+            }
+            push_pinyin(&mut spaced, r);
+            syllables.push(r);
+            in_word = false;
+            continue;
+        }
+        all_han = false;
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word && !spaced.is_empty() {
+            spaced.push(' ');
+        }
+        spaced.push(c.to_ascii_lowercase());
+        in_word = true;
+    }
+    let mut forms = vec![spaced];
+    if all_han && (2..=4).contains(&syllables.len()) {
+        let surname_len =
+            if COMPOUND_SURNAMES.iter().any(|cs| s.starts_with(cs)) && syllables.len() > 2 {
+                2
+            } else {
+                1
+            };
+        let (sur, given) = syllables.split_at(surname_len.min(syllables.len()));
+        let mut f = String::with_capacity(s.len() * 2);
+        sur.iter().for_each(|r| push_pinyin(&mut f, r));
+        f.push(' ');
+        given.iter().for_each(|r| push_pinyin(&mut f, r));
+        if !forms.contains(&f) {
+            forms.push(f);
+        }
+    }
+    forms
+}
+
+fn surname_reading(c: char) -> Option<&'static str> {
+    SURNAME_READINGS.iter().find(|e| e.0 == c).map(|e| e.1)
+}
+
+fn push_pinyin(out: &mut String, reading: &str) {
+    for c in reading.chars() {
+        out.push(if c == 'ü' { 'v' } else { c });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn kim_jong_un_in_pinyin() {
+        assert_eq!(pinyin_forms("金正恩"), ["jin zheng en", "jin zhengen"]);
+    }
+
+    #[test]
+    fn traditional_and_simplified_read_alike() {
+        assert_eq!(pinyin_forms("吴惠惠"), ["wu hui hui", "wu huihui"]);
+        assert_eq!(pinyin_forms("吳惠惠"), pinyin_forms("吴惠惠"));
+        assert_eq!(to_simplified("吳惠惠"), "吴惠惠");
+        assert_eq!(to_simplified("龍"), "龙");
+        assert!(matches!(to_simplified("吴 Kim"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn surnames_take_their_surname_reading() {
+        assert_eq!(pinyin_forms("单田芳")[0], "shan tian fang");
+        assert_eq!(pinyin_forms("曾国藩")[0], "zeng guo fan");
+        // Only the first character is a surname.
+        assert_eq!(pinyin_forms("王单")[0], "wang dan");
+    }
+
+    #[test]
+    fn compound_surnames_stay_together() {
+        assert_eq!(pinyin_forms("欧阳修"), ["ou yang xiu", "ouyang xiu"]);
+        assert_eq!(pinyin_forms("司马光")[1], "sima guang");
+    }
+
+    #[test]
+    fn u_umlaut_is_v_and_other_text_passes_through() {
+        assert_eq!(pinyin_forms("吕")[0], "lv");
+        assert_eq!(pinyin_forms("金正恩 Kim"), ["jin zheng en kim"]);
+        assert_eq!(pinyin_forms("  "), Vec::<String>::new());
+        assert_eq!(pinyin_forms("ABC")[0], "abc");
+    }
+
+    #[test]
+    fn simplified_table_is_sorted() {
+        assert!(table::TO_SIMPLIFIED.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_ascii_for_han_input(s in prop_oneof!["\\PC{0,30}", "[\u{4E00}-\u{9FFF}a-zA-Z ]{0,12}"]) {
+            let forms = pinyin_forms(&s);
+            prop_assert!(forms.len() <= 2);
+            for f in &forms {
+                // Only characters without a reading survive, unchanged.
+                prop_assert!(f.chars().all(|c| c.is_ascii() || s.contains(c)), "{:?} -> {:?}", s, f);
+                prop_assert!(!f.chars().any(|c| c.is_ascii_uppercase()));
+                if f.is_ascii() {
+                    // Romanised output is a fixed point.
+                    let again = pinyin_forms(f);
+                    prop_assert_eq!(again.first(), Some(f));
+                }
+            }
+            let once = to_simplified(&s).into_owned();
+            prop_assert_eq!(to_simplified(&once), once.as_str());
+        }
+    }
 }

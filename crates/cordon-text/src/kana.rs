@@ -1,13 +1,632 @@
 //! Japanese hiragana/katakana → romaji.
+//!
+//! [`to_romaji`] is modified Hepburn in plain ASCII, the way Japanese passports write it:
+//! long vowels are not marked (`グループ` → `gurupu`), sokuon doubles the next consonant
+//! (`マッチャ` → `matcha`), and `ン` before a vowel or `y` is written `n'`.
+//!
+//! The Japan MOF list writes Korean names in katakana (`キム・ジョンウン`). Japanese
+//! syllabification adds vowels a Korean name does not have (キム is `kimu` in Hepburn, 김 is
+//! `kim`), so [`korean_name_forms`] re-segments katakana into Korean syllables and romanises
+//! those instead.
+//!
+//! ```
+//! use cordon_text::kana;
+//! assert_eq!(kana::to_romaji("ラザルス・グループ"), "razarusu gurupu");
+//! assert_eq!(kana::korean_name_forms("キム・ジョンウン")[0], "kim jong-un");
+//! ```
 
-/// Modified Hepburn romaji of a kana string, lower case; non-kana characters pass through.
-/// Long-vowel marks and sokuon are handled (`ラザルス` → `razarusu`, `キム・ジョンウン` →
-/// `kimu jonun` with `・` as a space).
-pub fn to_romaji(s: &str) -> String {
-    s.to_owned()
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// At most this many forms come out of [`korean_name_forms`].
+pub const MAX_KOREAN_FORMS: usize = 4;
+
+/// Whether the text contains any kana (hiragana, katakana, half-width katakana).
+pub fn has_kana(s: &str) -> bool {
+    s.chars().any(is_kana)
 }
 
-/// Whether the text contains any kana.
-pub fn has_kana(s: &str) -> bool {
-    s.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c))
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{3099}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}'
+        | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Modified Hepburn romaji of a kana string, lower case.
+///
+/// Hiragana, katakana and half-width katakana are romanised; `・`, `･` and (full-width)
+/// spaces become single spaces; ASCII letters are lower-cased; every other character passes
+/// through unchanged, so the output is ASCII exactly when the input is kana, ASCII and those
+/// separators. Long-vowel marks are dropped, sokuon doubles the next consonant (`ッ` at the
+/// end or before a vowel is dropped), and `ン` before a vowel or `y` is `n'`. Idempotent.
+pub fn to_romaji(s: &str) -> String {
+    let s = prepare(s);
+    let mut out = String::with_capacity(s.len());
+    for token in tokens(&s) {
+        match token {
+            Token::Sep => push_space(&mut out),
+            Token::Text(t) => push_lower(&mut out, t),
+            Token::Kana(moras) => {
+                let mut i = 0;
+                while let Some(m) = moras.get(i) {
+                    let next = moras.get(i + 1).map(|n| n.romaji);
+                    match m.kind {
+                        Kind::Sokuon => {
+                            if let Some(c) = next.and_then(|n| n.chars().next())
+                                && !is_vowel(c)
+                            {
+                                out.push(if next.is_some_and(|n| n.starts_with("ch")) {
+                                    't'
+                                } else {
+                                    c
+                                });
+                            }
+                        }
+                        Kind::N => {
+                            out.push('n');
+                            if next
+                                .and_then(|n| n.chars().next())
+                                .is_some_and(|c| is_vowel(c) || c == 'y')
+                            {
+                                out.push('\'');
+                            }
+                        }
+                        Kind::Long => {}
+                        Kind::Mora => out.push_str(m.romaji),
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+    trim_trailing_space(&mut out);
+    out
+}
+
+/// Latin forms of a Korean name written in katakana, closer to Korean romanisation than
+/// Hepburn, most likely first, at most [`MAX_KOREAN_FORMS`]; the Hepburn form is not
+/// included (take it from [`to_romaji`]). Empty when the text has no kana.
+///
+/// Each katakana token is cut into Korean syllables: an onset mora, then a final consonant
+/// where Japanese adds a vowel after one (ク → k, ム → m, ル → l, プ → p after a vowel in the
+/// same token: `キム` → `kim`, `チョル` → `chol`, `パク` → `pak`) or `ン`. Syllables are joined
+/// with `-` so the boundaries survive (`ジョンウン` → `jong-un`); tokens are separated by
+/// spaces. Korean has no f or sh, so `フ` → `h` (`フィ` → `hwi`) and `シ` → `si`.
+///
+/// `ン` stands for both Korean finals ㄴ (n) and ㅇ (ng). The first form guesses ng after an
+/// `o`/`yo` vowel (정 jong, 영 yong, 룡 ryong) and n elsewhere (은 un, 진 jin); later forms
+/// flip the guess for one syllable at a time. Katakana also merges ㅔ/ㅐ (`ヘ` is 혜 or 해)
+/// and ㅈ/ㅊ voicing (`チャン` for Jang): those stay `e` and `ch`, for the matcher to treat
+/// as compatible.
+pub fn korean_name_forms(s: &str) -> Vec<String> {
+    if !has_kana(s) {
+        return Vec::new();
+    }
+    let s = prepare(s);
+    // Each syllable's alternatives: (text for the guess, text for the flipped guess).
+    let mut parts: Vec<Part> = Vec::new();
+    for token in tokens(&s) {
+        match token {
+            Token::Sep => parts.push(Part::Fixed(Cow::Borrowed(" "))),
+            Token::Text(t) => {
+                let mut lower = String::with_capacity(t.len());
+                push_lower(&mut lower, t);
+                parts.push(Part::Fixed(Cow::Owned(lower)));
+            }
+            Token::Kana(moras) => korean_syllables(&moras, &mut parts),
+        }
+    }
+    let ambiguous: Vec<usize> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, Part::Nasal { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let mut forms: Vec<String> = Vec::with_capacity(MAX_KOREAN_FORMS);
+    // Flip none, then each ambiguous ㄴ/ㅇ guess alone, in order.
+    let flips = std::iter::once(None).chain(ambiguous.iter().copied().map(Some));
+    for flip in flips.take(MAX_KOREAN_FORMS) {
+        let mut f = String::with_capacity(s.len());
+        for (i, p) in parts.iter().enumerate() {
+            match p {
+                Part::Fixed(t) => {
+                    if t == " " {
+                        push_space(&mut f);
+                    } else {
+                        f.push_str(t);
+                    }
+                }
+                Part::Nasal { stem, ng_guess } => {
+                    f.push_str(stem);
+                    let ng = *ng_guess != (flip == Some(i));
+                    f.push_str(if ng { "ng" } else { "n" });
+                }
+            }
+        }
+        trim_trailing_space(&mut f);
+        let f = f.trim_start().to_owned();
+        if !f.is_empty() && !forms.contains(&f) {
+            forms.push(f);
+        }
+    }
+    forms
+}
+
+enum Part {
+    Fixed(Cow<'static, str>),
+    /// A syllable ending in `ン`: its onset and vowel, and whether ㅇ (ng) is the likelier final.
+    Nasal {
+        stem: String,
+        ng_guess: bool,
+    },
+}
+
+fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
+    let mut i = 0;
+    let mut first = true;
+    while let Some(m) = moras.get(i) {
+        i += 1;
+        let onset = match m.kind {
+            Kind::Mora => m.romaji,
+            // A stray ン/ッ/ー with no vowel before it in this token.
+            Kind::N => "n",
+            Kind::Sokuon | Kind::Long => continue,
+        };
+        if !first {
+            parts.push(Part::Fixed(Cow::Borrowed("-")));
+        }
+        first = false;
+        let stem = koreanise(onset);
+        // Skip long-vowel marks between the onset and a final.
+        while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
+            i += 1;
+        }
+        let next = moras.get(i);
+        let final_consonant = match next.map(|n| (n.kind, n.romaji)) {
+            Some((Kind::N, _)) if m.kind == Kind::Mora => {
+                i += 1;
+                let vowel = stem.trim_start_matches(|c: char| !is_vowel(c));
+                let ng_guess = matches!(vowel, "o" | "yo") && !stem.starts_with('w');
+                parts.push(Part::Nasal {
+                    stem: stem.into_owned(),
+                    ng_guess,
+                });
+                continue;
+            }
+            Some((Kind::Mora, "ku")) => Some("k"),
+            Some((Kind::Mora, "mu")) => Some("m"),
+            Some((Kind::Mora, "ru")) => Some("l"),
+            Some((Kind::Mora, "pu")) => Some("p"),
+            _ => None,
+        };
+        match final_consonant {
+            Some(fc) if m.kind == Kind::Mora => {
+                i += 1;
+                let mut t = stem.into_owned();
+                t.push_str(fc);
+                parts.push(Part::Fixed(Cow::Owned(t)));
+            }
+            _ => parts.push(Part::Fixed(stem)),
+        }
+    }
+}
+
+/// Hepburn mora → the spelling Korean romanisations use for the same sound.
+fn koreanise(romaji: &'static str) -> Cow<'static, str> {
+    Cow::Borrowed(match romaji {
+        "shi" => "si",
+        "sha" => "sya",
+        "shu" => "syu",
+        "sho" => "syo",
+        "she" => "sye",
+        "fu" => "hu",
+        "fa" => "hwa",
+        "fi" => "hwi",
+        "fe" => "hwe",
+        "fo" => "hwo",
+        "tsu" => "chu",
+        "wi" | "ui" => "wi",
+        _ => romaji,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Mora,
+    N,
+    Sokuon,
+    Long,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Mora {
+    romaji: &'static str,
+    kind: Kind,
+}
+
+enum Token<'a> {
+    Sep,
+    Text(&'a str),
+    Kana(Vec<Mora>),
+}
+
+/// Half-width katakana and decomposed voicing marks are folded with NFKC, only when present,
+/// so the common case costs no allocation.
+fn prepare(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .any(|c| matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{3099}'..='\u{309C}'))
+    {
+        Cow::Owned(s.nfkc().collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn is_sep(c: char) -> bool {
+    matches!(
+        c,
+        '・' | '･' | '\u{3000}' | ' ' | '\t' | '\n' | '\r' | '゠' | '＝' | '='
+    )
+}
+
+fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let c = rest.chars().next()?;
+        if is_sep(c) {
+            rest = rest.trim_start_matches(is_sep);
+            return Some(Token::Sep);
+        }
+        if is_kana(c) {
+            let end = rest.find(|c| !is_kana(c)).unwrap_or(rest.len());
+            let (kana, tail) = rest.split_at(end);
+            rest = tail;
+            return Some(Token::Kana(moras(kana)));
+        }
+        let end = rest.find(|c| is_sep(c) || is_kana(c)).unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(end);
+        rest = tail;
+        Some(Token::Text(text))
+    })
+}
+
+fn to_katakana(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' => {
+            char::from_u32(c as u32 + 0x60).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+fn moras(kana: &str) -> Vec<Mora> {
+    let chars: Vec<char> = kana.chars().map(to_katakana).collect();
+    let mut out: Vec<Mora> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let next = chars.get(i + 1).copied();
+        let (mora, used) = match c {
+            'ッ' => (
+                Mora {
+                    romaji: "",
+                    kind: Kind::Sokuon,
+                },
+                1,
+            ),
+            'ン' => (
+                Mora {
+                    romaji: "n",
+                    kind: Kind::N,
+                },
+                1,
+            ),
+            'ー' => (
+                Mora {
+                    romaji: "",
+                    kind: Kind::Long,
+                },
+                1,
+            ),
+            // Iteration marks repeat the previous mora.
+            'ヽ' | 'ヾ' => match out.last() {
+                Some(&m) => (m, 1),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+            _ => match next.and_then(|n| digraph(c, n)) {
+                Some(r) => (
+                    Mora {
+                        romaji: r,
+                        kind: Kind::Mora,
+                    },
+                    2,
+                ),
+                None => (
+                    Mora {
+                        romaji: single(c),
+                        kind: Kind::Mora,
+                    },
+                    1,
+                ),
+            },
+        };
+        if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
+            out.push(mora);
+        }
+        i += used;
+    }
+    out
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'i' | 'u' | 'e' | 'o')
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+fn trim_trailing_space(out: &mut String) {
+    while out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+fn push_lower(out: &mut String, t: &str) {
+    out.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+}
+
+/// A katakana with a small kana after it, as one mora.
+fn digraph(c: char, small: char) -> Option<&'static str> {
+    // u-column + small ya/yo: the rows below give small a/o instead.
+    match (c, small) {
+        ('ヴ', 'ャ') => return Some("vya"),
+        ('ヴ', 'ョ') => return Some("vyo"),
+        ('フ', 'ャ') => return Some("fya"),
+        ('フ', 'ョ') => return Some("fyo"),
+        _ => {}
+    }
+    let row: [&'static str; 5] = match c {
+        'キ' => ["kya", "kyu", "kyo", "kye", "kyi"],
+        'ギ' => ["gya", "gyu", "gyo", "gye", "gyi"],
+        'シ' => ["sha", "shu", "sho", "she", "shi"],
+        'ジ' | 'ヂ' => ["ja", "ju", "jo", "je", "ji"],
+        'チ' => ["cha", "chu", "cho", "che", "chi"],
+        'ニ' => ["nya", "nyu", "nyo", "nye", "nyi"],
+        'ヒ' => ["hya", "hyu", "hyo", "hye", "hyi"],
+        'ビ' => ["bya", "byu", "byo", "bye", "byi"],
+        'ピ' => ["pya", "pyu", "pyo", "pye", "pyi"],
+        'ミ' => ["mya", "myu", "myo", "mye", "myi"],
+        'リ' => ["rya", "ryu", "ryo", "rye", "ryi"],
+        'イ' => ["ya", "yu", "yo", "ye", "yi"],
+        // u-column + small vowel: the consonant with that vowel.
+        'フ' => ["fa", "fyu", "fo", "fe", "fi"],
+        'ヴ' => ["va", "vyu", "vo", "ve", "vi"],
+        'ウ' => ["wa", "wyu", "wo", "we", "wi"],
+        'ク' => ["kwa", "kyu", "kwo", "kwe", "kwi"],
+        'グ' => ["gwa", "gyu", "gwo", "gwe", "gwi"],
+        'ツ' => ["tsa", "tsu", "tso", "tse", "tsi"],
+        'ス' => ["sa", "syu", "so", "se", "si"],
+        'ズ' => ["za", "zyu", "zo", "ze", "zi"],
+        'テ' => ["ta", "tyu", "to", "te", "ti"],
+        'デ' => ["da", "dyu", "do", "de", "di"],
+        'ト' => ["ta", "tu", "to", "te", "ti"],
+        'ド' => ["da", "du", "do", "de", "di"],
+        _ => return None,
+    };
+    let idx = match small {
+        'ャ' | 'ァ' => 0,
+        'ュ' => 1,
+        'ョ' | 'ォ' => 2,
+        'ェ' => 3,
+        'ィ' => 4,
+        'ゥ' if matches!(c, 'ト' | 'ド') => 1,
+        _ => return None,
+    };
+    row.get(idx).copied()
+}
+
+/// One katakana (or katakana-extension) character on its own.
+fn single(c: char) -> &'static str {
+    match c {
+        'ア' | 'ァ' => "a",
+        'イ' | 'ィ' | 'ヰ' => "i",
+        'ウ' | 'ゥ' => "u",
+        'エ' | 'ェ' | 'ヱ' => "e",
+        'オ' | 'ォ' | 'ヲ' => "o",
+        'カ' | 'ヵ' => "ka",
+        'キ' => "ki",
+        'ク' | 'ㇰ' => "ku",
+        'ケ' | 'ヶ' => "ke",
+        'コ' => "ko",
+        'ガ' => "ga",
+        'ギ' => "gi",
+        'グ' => "gu",
+        'ゲ' => "ge",
+        'ゴ' => "go",
+        'サ' => "sa",
+        'シ' | 'ㇱ' => "shi",
+        'ス' | 'ㇲ' => "su",
+        'セ' => "se",
+        'ソ' => "so",
+        'ザ' => "za",
+        'ジ' | 'ヂ' => "ji",
+        'ズ' | 'ヅ' => "zu",
+        'ゼ' => "ze",
+        'ゾ' => "zo",
+        'タ' => "ta",
+        'チ' => "chi",
+        'ツ' => "tsu",
+        'テ' => "te",
+        'ト' | 'ㇳ' => "to",
+        'ダ' => "da",
+        'デ' => "de",
+        'ド' => "do",
+        'ナ' => "na",
+        'ニ' => "ni",
+        'ヌ' | 'ㇴ' => "nu",
+        'ネ' => "ne",
+        'ノ' => "no",
+        'ハ' | 'ㇵ' => "ha",
+        'ヒ' | 'ㇶ' => "hi",
+        'フ' | 'ㇷ' => "fu",
+        'ヘ' | 'ㇸ' => "he",
+        'ホ' | 'ㇹ' => "ho",
+        'バ' => "ba",
+        'ビ' => "bi",
+        'ブ' => "bu",
+        'ベ' => "be",
+        'ボ' => "bo",
+        'パ' => "pa",
+        'ピ' => "pi",
+        'プ' => "pu",
+        'ペ' => "pe",
+        'ポ' => "po",
+        'マ' => "ma",
+        'ミ' => "mi",
+        'ム' | 'ㇺ' => "mu",
+        'メ' => "me",
+        'モ' => "mo",
+        'ヤ' | 'ャ' => "ya",
+        'ユ' | 'ュ' => "yu",
+        'ヨ' | 'ョ' => "yo",
+        'ラ' | 'ㇻ' => "ra",
+        'リ' | 'ㇼ' => "ri",
+        'ル' | 'ㇽ' => "ru",
+        'レ' | 'ㇾ' => "re",
+        'ロ' | 'ㇿ' => "ro",
+        'ワ' | 'ヮ' => "wa",
+        'ヴ' => "vu",
+        'ヷ' => "va",
+        'ヸ' => "vi",
+        'ヹ' => "ve",
+        'ヺ' => "vo",
+        'ヿ' => "koto",
+        'ゟ' => "yori",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn hepburn_basics() {
+        assert_eq!(to_romaji("ラザルス・グループ"), "razarusu gurupu");
+        assert_eq!(to_romaji("キム・ジョンウン"), "kimu jon'un");
+        assert_eq!(to_romaji("とうきょう"), "toukyou");
+        assert_eq!(to_romaji("シャ シュ ショ チャ ジョ"), "sha shu sho cha jo");
+        assert_eq!(
+            to_romaji("ファ ウィ ウォ ヴァ ティ ドゥ クァ"),
+            "fa wi wo va ti du kwa"
+        );
+    }
+
+    #[test]
+    fn sokuon_doubles_the_next_consonant() {
+        assert_eq!(to_romaji("マッチャ"), "matcha");
+        assert_eq!(to_romaji("ハッジ・ハイルッラー"), "hajji hairurra");
+        assert_eq!(to_romaji("アッ"), "a");
+    }
+
+    #[test]
+    fn n_before_vowel_or_y_is_marked() {
+        assert_eq!(to_romaji("キンエン"), "kin'en");
+        assert_eq!(to_romaji("コンヤ"), "kon'ya");
+        assert_eq!(to_romaji("シンブン"), "shinbun");
+    }
+
+    #[test]
+    fn half_width_and_decomposed_kana_are_folded() {
+        assert_eq!(to_romaji("ﾗｻﾞﾙｽ･ｸﾞﾙｰﾌﾟ"), "razarusu gurupu");
+        assert_eq!(to_romaji("カ\u{3099}"), "ga");
+    }
+
+    #[test]
+    fn separators_and_latin_text() {
+        assert_eq!(to_romaji("キム\u{3000}ジョンウン"), "kimu jon'un");
+        assert_eq!(to_romaji("トゥルパル＝アリ"), "turuparu ari");
+        assert_eq!(to_romaji("APT38・ラザルス"), "apt38 razarusu");
+    }
+
+    #[test]
+    fn real_japan_list_names_romanise() {
+        // Names as written in the Japan MOF list (shisantouketsu).
+        assert_eq!(
+            to_romaji("アブドゥル・ハキム・ムラード"),
+            "abuduru hakimu murado"
+        );
+        assert_eq!(to_romaji("イーゴリ・セーチン"), "igori sechin");
+        assert_eq!(
+            to_romaji("ヴャチェスラフ・ヴォロジン"),
+            "vyachesurafu vorojin"
+        );
+    }
+
+    fn first(s: &str) -> String {
+        korean_name_forms(s).into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn korean_names_drop_japanese_epenthetic_vowels() {
+        // Pairs from the Japan MOF list, katakana next to its own Latin spelling.
+        assert_eq!(first("キム・ジョンウン"), "kim jong-un");
+        assert_eq!(first("キム・ハクソン"), "kim hak-song");
+        assert_eq!(first("パク・ドチュン"), "pak do-chun");
+        assert_eq!(first("クァク・ジョンチョル"), "kwak jong-chol");
+        assert_eq!(first("キム・ミョンギ"), "kim myong-gi");
+        assert_eq!(first("チェ・フィ"), "che hwi");
+        assert_eq!(first("リ・ヨンム"), "ri yong-mu");
+        assert_eq!(first("キム・スキル"), "kim su-kil");
+        assert_eq!(first("リ・ホンソプ"), "ri hong-sop");
+        assert_eq!(first("キム・ジョンシク"), "kim jong-sik");
+    }
+
+    #[test]
+    fn korean_n_ng_ambiguity_yields_alternatives() {
+        let f = korean_name_forms("ヒョン・グァンイル");
+        assert_eq!(f.first().map(String::as_str), Some("hyong gwan-il"));
+        assert!(f.iter().any(|x| x == "hyon gwan-il"), "{f:?}");
+        assert!(f.iter().any(|x| x == "hyong gwang-il"), "{f:?}");
+        assert!(f.len() <= MAX_KOREAN_FORMS);
+        let f = korean_name_forms("チェ・リョンヘ");
+        assert_eq!(f, vec!["che ryong-he".to_owned(), "che ryon-he".to_owned()]);
+    }
+
+    #[test]
+    fn korean_forms_need_kana() {
+        assert!(korean_name_forms("Kim Jong Un").is_empty());
+        assert!(korean_name_forms("").is_empty());
+        assert_eq!(first("ン"), "n");
+        assert_eq!(first("ーッ"), "");
+    }
+
+    proptest! {
+        #[test]
+        fn romaji_never_panics_and_is_idempotent(s in prop_oneof!["\\PC{0,40}", "[\u{3041}-\u{30FF}\u{FF61}-\u{FF9F} ・]{0,30}"]) {
+            let r = to_romaji(&s);
+            prop_assert!(!has_kana(&r));
+            prop_assert_eq!(to_romaji(&r), r.clone());
+            if s.chars().all(|c| is_kana(c) || c.is_ascii() || is_sep(c)) {
+                prop_assert!(r.is_ascii(), "{:?} -> {:?}", s, r);
+                prop_assert_eq!(r.to_ascii_lowercase(), r.clone());
+            }
+        }
+
+        #[test]
+        fn korean_forms_are_bounded_lower_ascii(s in "[\u{30A1}-\u{30FC}・]{0,30}") {
+            let forms = korean_name_forms(&s);
+            prop_assert!(forms.len() <= MAX_KOREAN_FORMS);
+            for f in &forms {
+                prop_assert!(f.is_ascii() && f.to_ascii_lowercase() == *f, "{:?} -> {:?}", s, f);
+                prop_assert!(!f.starts_with(' ') && !f.ends_with(' '));
+            }
+        }
+    }
 }
