@@ -1,4 +1,5 @@
 //! Integration tests for the list parsers, on the real files in `../shared/data/lists` and on
 //! fixtures written from the publishers' documentation.
 
+mod ofac;
 mod util;
