@@ -1,4 +1,30 @@
-//! Crypto-currency addresses: which chain an address belongs to, and its canonical form.
+//! Crypto-currency addresses: parse, validate and normalise them per chain.
+//!
+//! [`parse`] detects the candidate chains from an address's shape and checks its encoding and
+//! checksum: Base58Check (Bitcoin, Litecoin, Bitcoin Cash legacy, Dogecoin, Dash, Zcash
+//! transparent, Bitcoin Gold, Verge, Tron with version `0x41`), bech32/bech32m (BIP-173/350),
+//! cashaddr, EVM hex with EIP-55, Monero's block-wise base58 with a Keccak checksum, Solana
+//! base58 keys and XRP's own base58 alphabet. A checksum that does not match is an
+//! [`AddressError`] with code `bad-checksum`, never a silent match; so is a mixed-case EVM
+//! address whose case is not its EIP-55 checksum. [`parse_on`] additionally requires a chain.
+//!
+//! ```
+//! use cordon_address::{Chain, Checksum, parse, parse_on};
+//!
+//! let a = parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")?;
+//! assert!(a.chains().contains(&Chain::Eth));
+//! assert_eq!(a.checksum(), Checksum::Verified);
+//! assert_eq!(a.canonical(), "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+//!
+//! let bad = parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD").unwrap_err();
+//! assert_eq!(bad.code(), "bad-checksum");
+//!
+//! let btc = parse_on(Chain::Btc, "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4")?;
+//! assert_eq!(btc.canonical(), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+//! # Ok::<(), cordon_address::AddressError>(())
+//! ```
+//!
+//! Which chain an address belongs to, and its canonical form.
 //!
 //! Sanctions lists write addresses with a ticker (`XBT`, `ETH`, `USDT`, `TRX`); tokens such as
 //! USDT live on several chains, so the chain is decided from the ticker *and* the address's
@@ -10,7 +36,7 @@
 //! use cordon_address::{Chain, canonical};
 //!
 //! let chain = Chain::from_ticker("USDT", "TYDzsYUEpvnYmQk4zGP9sWWcTEd2MiAtW6");
-//! assert_eq!(chain, Some(Chain::Tron));
+//! assert_eq!(chain, Some(Chain::Trx));
 //! let eth = Chain::from_ticker("ETH", "0x098B716B8Aaf21512996dC57EB0615e2383E2f96").unwrap();
 //! assert_eq!(canonical(eth, " 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 "),
 //!            "0x098b716b8aaf21512996dc57eb0615e2383e2f96");
@@ -20,6 +46,15 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+mod address;
+mod codec;
+mod error;
+
+pub use address::{
+    Address, AddressKey, Checksum, Encoding, Kind, MAX_ADDRESS_LEN, Network, parse, parse_on,
+};
+pub use error::AddressError;
 
 /// A blockchain Cordon knows addresses of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -60,10 +95,20 @@ pub enum Chain {
     Arb,
     /// Verge.
     Xvg,
+    /// Polygon PoS.
+    Polygon,
+    /// Optimism.
+    Op,
+    /// Base.
+    Base,
+    /// Avalanche C-Chain.
+    Avax,
+    /// BNB Beacon Chain (`bnb1…` bech32 accounts; BNB Smart Chain is [`Chain::Bsc`]).
+    Bnb,
 }
 
 /// Every chain, in a stable order.
-pub const ALL_CHAINS: [Chain; 17] = [
+pub const ALL_CHAINS: [Chain; 22] = [
     Chain::Btc,
     Chain::Eth,
     Chain::Trx,
@@ -81,6 +126,11 @@ pub const ALL_CHAINS: [Chain; 17] = [
     Chain::Bsc,
     Chain::Arb,
     Chain::Xvg,
+    Chain::Polygon,
+    Chain::Op,
+    Chain::Base,
+    Chain::Avax,
+    Chain::Bnb,
 ];
 
 /// A chain name Cordon does not know.
@@ -109,16 +159,34 @@ impl Chain {
             Chain::Bsc => "bsc",
             Chain::Arb => "arb",
             Chain::Xvg => "xvg",
+            Chain::Polygon => "polygon",
+            Chain::Op => "op",
+            Chain::Base => "base",
+            Chain::Avax => "avax",
+            Chain::Bnb => "bnb",
         }
     }
 
     /// Whether the chain uses Ethereum-style hex addresses (case-insensitive identity).
     pub fn is_evm(self) -> bool {
-        matches!(self, Chain::Eth | Chain::Etc | Chain::Bsc | Chain::Arb)
+        Chain::EVM.contains(&self)
     }
 
+    /// The EVM chains, Ethereum first: one hex address is the same account on all of them.
+    pub const EVM: [Chain; 8] = [
+        Chain::Eth,
+        Chain::Etc,
+        Chain::Bsc,
+        Chain::Arb,
+        Chain::Polygon,
+        Chain::Op,
+        Chain::Base,
+        Chain::Avax,
+    ];
+
     /// The chain for a list's ticker and address. Token tickers (USDT, USDC) are placed by the
-    /// address's shape: `0x…` on Ethereum, `T…` on Tron.
+    /// address's shape: the first candidate chain of [`parse`] (`0x…` on Ethereum, `T…` on
+    /// Tron, `1…`/`3…` on Bitcoin for Omni USDT); an invalid address by its prefix alone.
     pub fn from_ticker(ticker: &str, address: &str) -> Option<Chain> {
         let address = address.trim();
         let t = ticker.trim().to_ascii_uppercase();
@@ -137,11 +205,18 @@ impl Chain {
             "SOL" | "SOLANA" => Chain::Sol,
             "XRP" | "RIPPLE" => Chain::Xrp,
             "ETC" => Chain::Etc,
+            "BNB" if address.to_ascii_lowercase().starts_with("bnb1") => Chain::Bnb,
             "BSC" | "BNB" => Chain::Bsc,
             "ARB" | "ARBITRUM" => Chain::Arb,
             "XVG" | "VERGE" => Chain::Xvg,
+            "MATIC" | "POL" | "POLYGON" => Chain::Polygon,
+            "OP" | "OPTIMISM" => Chain::Op,
+            "BASE" => Chain::Base,
+            "AVAX" | "AVALANCHE" => Chain::Avax,
             _ => {
-                if address.starts_with("0x") || address.starts_with("0X") {
+                if let Ok(a) = parse(address) {
+                    a.chain()
+                } else if address.starts_with("0x") || address.starts_with("0X") {
                     Chain::Eth
                 } else if address.starts_with('T') && address.len() == 34 {
                     Chain::Trx
@@ -173,7 +248,15 @@ impl FromStr for Chain {
 }
 
 /// The canonical identity form of an address on a chain.
+///
+/// A valid address gets [`Address::canonical`]. A string that does not validate on `chain`
+/// (lists do contain typos and lower-cased Base58) still gets a stable form, by the same case
+/// rules, so that its wallet id does not change between ingests; [`parse_on`] says why it is
+/// invalid.
 pub fn canonical(chain: Chain, address: &str) -> String {
+    if let Ok(a) = parse_on(chain, address) {
+        return a.canonical().to_owned();
+    }
     let a = address.trim();
     let lower = a.to_ascii_lowercase();
     let bech32_hrps = ["bc1", "tb1", "ltc1", "bitcoincash:", "bchtest:"];
@@ -195,7 +278,10 @@ pub fn wallet_id(chain: Chain, address: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod chain_tests {
     use super::*;
 
     #[test]
