@@ -3,3 +3,4 @@
 
 mod ofac;
 mod util;
+mod un_eu;
