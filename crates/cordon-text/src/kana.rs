@@ -103,9 +103,11 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
         return Vec::new();
     }
     let s = prepare(s);
-    // Each syllable's alternatives: (text for the guess, text for the flipped guess).
     let mut parts: Vec<Part> = Vec::new();
+    let mut first_word = true;
     for token in tokens(&s) {
+        let surname = first_word && !matches!(token, Token::Sep);
+        first_word &= matches!(token, Token::Sep);
         match token {
             Token::Sep => parts.push(Part::Fixed(Cow::Borrowed(" "))),
             Token::Text(t) => {
@@ -113,20 +115,30 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
                 push_lower(&mut lower, t);
                 parts.push(Part::Fixed(Cow::Owned(lower)));
             }
-            Token::Kana(moras) => korean_syllables(&moras, &mut parts),
+            Token::Kana(moras) => match surname.then(|| korean_surname(&moras)).flatten() {
+                Some(r) => parts.push(Part::Fixed(Cow::Borrowed(r))),
+                None => korean_syllables(&moras, &mut parts),
+            },
         }
     }
-    let ambiguous: Vec<usize> = parts
+    expand_nasal_forms(&parts, MAX_KOREAN_FORMS, s.len())
+}
+
+/// Expands Korean syllable parts into forms: the ㄴ/ㅇ guesses as made, then each guess
+/// flipped alone, in order, at most `max` distinct non-empty forms. Shared with the Korean
+/// reading of Cyrillic in `translit`.
+pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) -> Vec<String> {
+    let ambiguous = parts
         .iter()
         .enumerate()
         .filter(|(_, p)| matches!(p, Part::Nasal { .. }))
-        .map(|(i, _)| i)
-        .collect();
-    let mut forms: Vec<String> = Vec::with_capacity(MAX_KOREAN_FORMS);
-    // Flip none, then each ambiguous ㄴ/ㅇ guess alone, in order.
-    let flips = std::iter::once(None).chain(ambiguous.iter().copied().map(Some));
-    for flip in flips.take(MAX_KOREAN_FORMS) {
-        let mut f = String::with_capacity(s.len());
+        .map(|(i, _)| i);
+    let mut forms: Vec<String> = Vec::with_capacity(max);
+    for flip in std::iter::once(None).chain(ambiguous.map(Some)) {
+        if forms.len() >= max {
+            break;
+        }
+        let mut f = String::with_capacity(len_hint);
         for (i, p) in parts.iter().enumerate() {
             match p {
                 Part::Fixed(t) => {
@@ -144,19 +156,31 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
             }
         }
         trim_trailing_space(&mut f);
-        let f = f.trim_start().to_owned();
-        if !f.is_empty() && !forms.contains(&f) {
-            forms.push(f);
+        let f = f.trim_start();
+        if !f.is_empty() && !forms.iter().any(|x| x == f) {
+            forms.push(f.to_owned());
         }
     }
     forms
 }
 
-enum Part {
+/// Whether a Korean syllable romanised as `stem` + nasal more likely ends in ㅇ (ng) than ㄴ:
+/// after an o/yo vowel (정 jong, 영 yong, 룡 ryong) but not after w (원 won).
+pub(crate) fn ng_likely(stem: &str) -> bool {
+    let vowel = stem.trim_start_matches(|c: char| !is_vowel(c));
+    matches!(vowel, "o" | "yo") && !stem.starts_with('w')
+}
+
+/// A piece of a Korean-name form: fixed text (`" "` is a collapsible space) or a syllable
+/// ending in an ambiguous nasal.
+pub(crate) enum Part {
+    /// Text as is.
     Fixed(Cow<'static, str>),
-    /// A syllable ending in `ン`: its onset and vowel, and whether ㅇ (ng) is the likelier final.
+    /// A syllable ending in ㄴ or ㅇ.
     Nasal {
+        /// Onset and vowel.
         stem: String,
+        /// Whether the final is more likely ㅇ (ng) than ㄴ (n).
         ng_guess: bool,
     },
 }
@@ -185,8 +209,7 @@ fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
         let final_consonant = match next.map(|n| (n.kind, n.romaji)) {
             Some((Kind::N, _)) if m.kind == Kind::Mora => {
                 i += 1;
-                let vowel = stem.trim_start_matches(|c: char| !is_vowel(c));
-                let ng_guess = matches!(vowel, "o" | "yo") && !stem.starts_with('w');
+                let ng_guess = ng_likely(&stem);
                 parts.push(Part::Nasal {
                     stem: stem.into_owned(),
                     ng_guess,
@@ -208,6 +231,17 @@ fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
             }
             _ => parts.push(Part::Fixed(stem)),
         }
+    }
+}
+
+/// Surnames whose katakana hides the Korean vowel: チェ is 최 (Choe) far more often than
+/// 채, ペ/ペク are 배/백 (Pae/Paek).
+fn korean_surname(moras: &[Mora]) -> Option<&'static str> {
+    match moras {
+        [m] if m.romaji == "che" => Some("choe"),
+        [m] if m.romaji == "pe" => Some("pae"),
+        [m, k] if m.romaji == "pe" && k.romaji == "ku" => Some("paek"),
+        _ => None,
     }
 }
 
@@ -581,7 +615,8 @@ mod tests {
         assert_eq!(first("パク・ドチュン"), "pak do-chun");
         assert_eq!(first("クァク・ジョンチョル"), "kwak jong-chol");
         assert_eq!(first("キム・ミョンギ"), "kim myong-gi");
-        assert_eq!(first("チェ・フィ"), "che hwi");
+        assert_eq!(first("チェ・フィ"), "choe hwi");
+        assert_eq!(first("ペク・セボン"), "paek se-bong");
         assert_eq!(first("リ・ヨンム"), "ri yong-mu");
         assert_eq!(first("キム・スキル"), "kim su-kil");
         assert_eq!(first("リ・ホンソプ"), "ri hong-sop");
@@ -596,7 +631,12 @@ mod tests {
         assert!(f.iter().any(|x| x == "hyong gwang-il"), "{f:?}");
         assert!(f.len() <= MAX_KOREAN_FORMS);
         let f = korean_name_forms("チェ・リョンヘ");
-        assert_eq!(f, vec!["che ryong-he".to_owned(), "che ryon-he".to_owned()]);
+        assert_eq!(
+            f,
+            vec!["choe ryong-he".to_owned(), "choe ryon-he".to_owned()]
+        );
+        // Only the first word is read as a surname.
+        assert_eq!(first("キム・チェ"), "kim che");
     }
 
     #[test]
