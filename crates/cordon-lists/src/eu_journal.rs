@@ -183,9 +183,11 @@ fn parse_file(
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let mut unnumbered: BTreeMap<String, Entity> = BTreeMap::new();
     let mut assets = 0u64;
+    let mut last = None;
     for row in rdr.records() {
         let row = row.map_err(|e| util::csv_error(path, &e, Some(&headers)))?;
         let line = row.position().map_or(0, |p| p.line());
+        last = row.position().map(|p| (p.line(), p.byte()));
         let loc = Location::file(path).line(line);
         let get = |c: &str| index.get(c).and_then(|&i| row.get(i)).unwrap_or("").trim();
         let celex = row.get(celex_col).unwrap_or("").trim();
@@ -305,6 +307,12 @@ fn parse_file(
                 loc.field("recordId"),
             ));
         }
+    }
+    if let Some((line, byte)) = last.filter(|&(_, b)| util::csv_unterminated_quote(file, b)) {
+        return Err(ListError::syntax(
+            Location::file(path).line(line).byte(byte),
+            "the file ends inside a quoted field (broken quoting)",
+        ));
     }
     for (id, e) in unnumbered {
         if seen.insert(id) {

@@ -522,6 +522,7 @@ fn parse_csv(
             ));
         }
     }
+    let mut last = None;
     for row in rdr.records() {
         let row = row.map_err(|e| {
             shift(
@@ -533,6 +534,7 @@ fn parse_csv(
         let (line, byte) = row
             .position()
             .map_or((0, 0), |p| (p.line() + pre_lines, p.byte() + pre_bytes));
+        last = Some((line, byte));
         let mut fields = Fields::new();
         for (col, cell) in columns.iter().zip(row.iter()) {
             let Some(col) = *col else { continue };
@@ -544,6 +546,12 @@ fn parse_csv(
             fields.insert(col, values);
         }
         ing.record(&fields, file.loc().line(line).byte(byte), sink)?;
+    }
+    if let Some((line, byte)) = last.filter(|&(_, b)| util::csv_unterminated_quote(file, b)) {
+        return Err(ListError::syntax(
+            file.loc().line(line).byte(byte),
+            "the file ends inside a quoted field (broken quoting)",
+        ));
     }
     Ok(())
 }

@@ -648,4 +648,27 @@ pub(crate) fn split_multi(cell: &str) -> Vec<String> {
         .filter(|v| !v.is_empty())
         .collect()
 }
+/// Whether the CSV record starting at byte `start` runs to the end of the file inside a quoted
+/// field, which the `csv` crate accepts silently: the rest of the file then holds an odd number
+/// of `"`. Checked once per file, on its last record.
+pub(crate) fn csv_unterminated_quote(file: &crate::SourceFile, start: u64) -> bool {
+    use std::io::Read;
+    let Ok(mut r) = file.open() else {
+        return false;
+    };
+    if std::io::copy(&mut (&mut r).take(start), &mut std::io::sink()).is_err() {
+        return false;
+    }
+    let mut quotes = 0u64;
+    let mut chunk = [0u8; 1 << 14];
+    while let Ok(n) = r.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        quotes += chunk
+            .get(..n)
+            .map_or(0, |c| c.iter().filter(|&&b| b == b'"').count()) as u64;
+    }
+    quotes % 2 == 1
+}
 // </uneu>
