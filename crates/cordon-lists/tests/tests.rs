@@ -4,3 +4,4 @@
 mod ofac;
 mod util;
 mod un_eu;
+mod uk_jp;
