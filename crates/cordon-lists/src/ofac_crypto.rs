@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use cordon_address::{Chain, canonical};
+use cordon_address::Chain;
 use cordon_model::{Diagnostic, Entity, Location, Schema, prop};
 use serde_json::Value;
 
@@ -215,10 +215,19 @@ fn date_part(s: &str) -> String {
 }
 
 /// Whether the address's encoding carries information in letter case (Base58, Monero), so a
-/// lower-cased copy is a different (usually invalid) address.
+/// lower-cased copy is a different (usually invalid) address. Decided per chain, not by prefix
+/// alone: a Tron address can start with `Tb1`, which is no bech32 testnet address.
 fn case_matters(chain: Chain, address: &str) -> bool {
-    canonical(chain, &address.to_ascii_uppercase())
-        != canonical(chain, &address.to_ascii_lowercase())
+    let lower = address.trim().to_ascii_lowercase();
+    let insensitive = chain.is_evm()
+        || match chain.slug() {
+            "btc" => lower.starts_with("bc1") || lower.starts_with("tb1"),
+            "ltc" => lower.starts_with("ltc1"),
+            "bch" => !(lower.starts_with('1') || lower.starts_with('3')),
+            "bnb" => true,
+            _ => false,
+        };
+    !insensitive
 }
 
 fn sanctions_list(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutcome, ListError> {

@@ -623,6 +623,17 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("SSN", prop::ID_NUMBER),
 ];
 
+/// The property for an identity document type as OFAC names it (the advanced XML's
+/// `IDRegDocType` values are the labels the CSV remarks use); `idNumber` for any other.
+pub(crate) fn document_property(doc_type: &str) -> &'static str {
+    let t = doc_type.trim().trim_end_matches(':');
+    DOCUMENTS
+        .iter()
+        .find(|(label, _)| label.trim_end_matches(':') == t)
+        .map(|(_, p)| *p)
+        .unwrap_or(prop::ID_NUMBER)
+}
+
 /// Phone labels as OFAC writes them.
 const PHONES: [&str; 6] = [
     "Phone Number",

@@ -452,7 +452,8 @@ fn crypto_sanctions_list_keeps_lowercased_base58_with_a_warning() {
     let differing: BTreeSet<&str> = a.difference(&b).copied().collect();
     assert!(
         differing.is_subset(&flagged),
-        "every id that differs was flagged"
+        "every id that differs was flagged: {:?}",
+        differing.difference(&flagged).collect::<Vec<_>>()
     );
     // Flagged but equal: addresses whose real spelling happens to be all lower case (hex
     // Monero payment ids); the parser cannot know that.
@@ -524,4 +525,259 @@ fn crypto_json_errors_name_the_line() {
     let e = r.expect_err("truncated JSON");
     assert_eq!(e.code(), "syntax");
     assert!(e.to_string().contains("all_addresses.json:4"), "{e}");
+}
+
+// --- advanced XML ---------------------------------------------------------------------------
+
+fn advanced_fixture() -> PathBuf {
+    fixtures().join("ofac/sdn_advanced.xml")
+}
+
+fn advanced_plan(name: &str, data: &[u8]) -> SourcePlan {
+    let source = if name.to_ascii_lowercase().contains("cons") {
+        "ofac-cons-advanced"
+    } else {
+        "ofac-sdn-advanced"
+    };
+    in_memory(
+        Format::OfacAdvancedXml,
+        source,
+        vec![(name, Role::Primary, data)],
+    )
+}
+
+#[test]
+fn advanced_fixture_parses_into_the_csv_ids() {
+    let plan = plan_for(&fixtures().join("ofac"), "ofac-sdn-advanced");
+    let mut sink = CollectSink::default();
+    let outcome = parse_source(&plan, &mut sink).expect("fixture parses");
+    assert_eq!(outcome.publication_date.as_deref(), Some("2024-05-03"));
+    let all = by_id(&sink);
+    let lazarus = all["ofac-27307"];
+    assert_eq!(lazarus.schema, Schema::Organization);
+    assert_eq!(lazarus.caption, "LAZARUS GROUP");
+    assert_eq!(
+        lazarus.get(prop::WEAK_ALIAS),
+        ["HIDDEN COBRA", "GUARDIANS OF PEACE"]
+    );
+    assert_eq!(lazarus.get(prop::PROGRAM), ["DPRK3"]);
+    assert_eq!(lazarus.get(prop::LISTING_DATE), ["2019-09-13"]);
+    assert_eq!(
+        lazarus.get(prop::ADDRESS),
+        ["Potonggang District, Pyongyang, Korea, North"]
+    );
+    assert_eq!(lazarus.get(prop::COUNTRY), ["kp"]);
+    let w = all["wallet-eth-0x098b716b8aaf21512996dc57eb0615e2383e2f96"];
+    assert_eq!(w.get(prop::CURRENCY), ["ETH", "USDT"]);
+    assert_eq!(w.get(prop::HOLDER), ["ofac-27307"]);
+    assert_eq!(w.get(prop::PROGRAM), ["DPRK3"]);
+    let kim = all["ofac-20157"];
+    assert_eq!(kim.schema, Schema::Person);
+    assert_eq!(kim.get(prop::NAME), ["KIM Jong Un"]);
+    assert_eq!(kim.get(prop::ALIAS), ["김 정은"]);
+    assert_eq!(kim.get(prop::LAST_NAME), ["KIM"]);
+    assert_eq!(kim.get(prop::FIRST_NAME), ["Jong Un"]);
+    assert_eq!(kim.get(prop::BIRTH_DATE), ["1984-01-08"]);
+    assert_eq!(kim.get(prop::NATIONALITY), ["kp"]);
+    assert_eq!(kim.get(prop::GENDER), ["male"]);
+    assert_eq!(
+        kim.get(prop::POSITION),
+        ["Chairman of the Workers' Party of Korea"]
+    );
+    assert_eq!(kim.get(prop::BIRTH_PLACE), ["Pyongyang, Korea, North"]);
+    let ryu = all["ofac-17616"];
+    assert_eq!(ryu.get(prop::BIRTH_DATE), ["1965"]);
+    assert_eq!(ryu.get(prop::PASSPORT_NUMBER), ["563410081"]);
+    assert!(
+        ryu.get(prop::NOTES)[0].contains("(Korea, North)"),
+        "{:?}",
+        ryu.get(prop::NOTES)
+    );
+    let ship = all["ofac-17069"];
+    assert_eq!(ship.schema, Schema::Vessel);
+    assert_eq!(ship.get(prop::IMO_NUMBER), ["7937317"]);
+    assert_eq!(ship.get(prop::FLAG), ["kp"]);
+    assert_eq!(ship.get(prop::CALL_SIGN), ["HMZF"]);
+    assert_eq!(ship.get(prop::MMSI), ["445114000"]);
+    assert_eq!(ship.get(prop::TYPE), ["General Cargo"]);
+    let x = all["ofac-99001"];
+    assert_eq!(x.get(prop::BIRTH_DATE), ["~1951", "1960/1962", "1958-06"]);
+    assert_eq!(x.get(prop::PREVIOUS_NAME), ["FORMER Name"]);
+    assert_eq!(x.get(prop::PROGRAM), ["CYBER2", "DPRK3"]);
+    assert_eq!(x.get(prop::WEBSITE), ["www.example.invalid"]);
+    assert_eq!(x.get(prop::EMAIL), ["someone@example.invalid"]);
+    assert!(
+        x.get(prop::NOTES)
+            .iter()
+            .any(|n| n.contains("not an address!"))
+    );
+    let c = codes(&sink);
+    assert_eq!(c.get("bad-crypto-address"), Some(&1));
+    assert_eq!(c.get("bad-record-id"), Some(&1), "party without FixedRef");
+    assert_eq!(count(&sink, Schema::CryptoWallet), 3);
+    assert_eq!(sink.entities.len(), 5 + 3);
+}
+
+#[test]
+fn advanced_and_csv_share_ids() {
+    let csv = sdn();
+    let csv_ids: BTreeSet<&str> = csv.entities.iter().map(|e| e.id.as_str()).collect();
+    let adv = parse_all(&plan_for(&fixtures().join("ofac"), "ofac-sdn-advanced"));
+    for id in [
+        "ofac-27307",
+        "ofac-20157",
+        "ofac-17616",
+        "ofac-17069",
+        "wallet-eth-0x098b716b8aaf21512996dc57eb0615e2383e2f96",
+    ] {
+        assert!(csv_ids.contains(id), "{id}");
+        assert!(adv.entities.iter().any(|e| e.id == id), "{id}");
+    }
+}
+
+#[test]
+fn cons_advanced_uses_cons_ids() {
+    let data = std::fs::read(advanced_fixture()).expect("fixture");
+    let d = cordon_lists::detect(Path::new("CONS_ADVANCED.XML"), &data[..4096]).expect("detected");
+    assert_eq!(d.source_id, "ofac-cons-advanced");
+    let (r, sink) = parse(&advanced_plan("CONS_ADVANCED.XML", &data));
+    r.expect("parses");
+    assert!(sink.entities.iter().any(|e| e.id == "ofac-cons-27307"));
+}
+
+#[test]
+fn advanced_bad_input_names_the_byte() {
+    let data = std::fs::read(advanced_fixture()).expect("fixture");
+    // Truncated in the middle of the parties.
+    let cut = data
+        .windows(13)
+        .position(|w| w == b"FixedRef=\"176")
+        .expect("marker");
+    let (r, sink) = parse(&advanced_plan("sdn_advanced.xml", &data[..cut + 40]));
+    let e = r.expect_err("truncated");
+    assert_eq!(e.code(), "syntax");
+    assert!(e.to_string().contains("truncated"), "{e}");
+    assert!(e.to_string().contains("byte"), "{e}");
+    assert!(
+        sink.entities.len() <= 2,
+        "parties before the cut may stream out; the caller discards them"
+    );
+    // Wrong root.
+    let (r, _) = parse(&advanced_plan(
+        "sdn_advanced.xml",
+        b"<?xml version=\"1.0\"?>\n<sdnList><x/></sdnList>",
+    ));
+    let e = r.expect_err("wrong root");
+    assert!(e.to_string().contains("<sdnList>"), "{e}");
+    // Invalid UTF-8 inside a name.
+    let mut bad = data.clone();
+    let at = bad
+        .windows(13)
+        .position(|w| w == b"LAZARUS GROUP")
+        .expect("name");
+    bad[at + 2] = 0xFF;
+    let (r, _) = parse(&advanced_plan("sdn_advanced.xml", &bad));
+    let e = r.expect_err("invalid UTF-8");
+    assert!(matches!(e.code(), "encoding" | "syntax"), "{e}");
+    assert!(e.to_string().contains("byte"), "{e}");
+    // Empty file and a valid file without parties.
+    let (r, _) = parse(&advanced_plan("sdn_advanced.xml", b""));
+    assert_eq!(r.expect_err("empty").code(), "syntax");
+    let (r, _) = parse(&advanced_plan(
+        "sdn_advanced.xml",
+        b"<Sanctions><DistinctParties/></Sanctions>",
+    ));
+    assert_eq!(r.expect_err("no parties").code(), "no-entities");
+}
+
+// --- no panic on any bytes ---------------------------------------------------------------
+
+/// Plans that feed `data` to each OFAC parser (as primary file and as each companion).
+fn fuzz_plans(data: &[u8]) -> Vec<SourcePlan> {
+    let good_sdn = SDN_ROW.as_bytes();
+    vec![
+        sdn_plan(data),
+        in_memory(
+            Format::OfacSdnCsv,
+            "ofac-sdn",
+            vec![
+                ("sdn.csv", Role::Primary, good_sdn),
+                ("add.csv", Role::Addresses, data),
+                ("alt.csv", Role::Aliases, data),
+                ("sdn_comments.csv", Role::Comments, data),
+            ],
+        ),
+        in_memory(
+            Format::OfacConsCsv,
+            "ofac-cons",
+            vec![("cons_prim.csv", Role::Primary, data)],
+        ),
+        advanced_plan("sdn_advanced.xml", data),
+        in_memory(
+            Format::OfacCryptoNaughtylist,
+            "ofac-crypto-naughtylist",
+            vec![
+                ("all_addresses.json", Role::Primary, data),
+                ("metadata.json", Role::Metadata, data),
+            ],
+        ),
+        in_memory(
+            Format::OfacCryptoSanctionsList,
+            "ofac-crypto-sanctions-list",
+            vec![("sanctioned-addresses.json", Role::Primary, data)],
+        ),
+        in_memory(
+            Format::OfacCrypto0xB10C,
+            "ofac-crypto-0xb10c",
+            vec![
+                ("sanctioned_addresses_XBT.json", Role::Primary, data),
+                ("sanctioned_addresses_XBT.txt", Role::Metadata, data),
+            ],
+        ),
+    ]
+}
+
+fn parse_everything(data: &[u8]) {
+    for plan in fuzz_plans(data) {
+        let mut sink = CollectSink::default();
+        let _ = parse_source(&plan, &mut sink);
+        let _ = cordon_lists::detect(&plan.files[0].path, data);
+    }
+}
+
+fn seeds() -> Vec<Vec<u8>> {
+    let naughty = br#"{"addresses":[{"address":"1Kuf2Rd8mDyAViwBozGTNYnvWL8uYFrkVo","chain":"bitcoin","date_listed":"2022-04-05","entity_id":1,"ofac_tickers":["XBT"],"programs":["DPRK3"]}]}"#;
+    let list = br#"{"metadata":{"sdnListDate":"08/20/2026"},"addresses":{"tniq9axbp9ejuqhdhrwrfvaa8u3guqzh81":{"type":"Digital Currency Address - TRX","entries":[{"uid":"4632","program":"IRAN, SDGT"}]}}}"#;
+    vec![
+        std::fs::read(advanced_fixture()).unwrap_or_default(),
+        format!("{SDN_ROW}20157,\"KIM, Jong Un\",\"individual\",\"DPRK3] [CYBER2\",\"Chairman\",-0- ,-0- ,-0- ,-0- ,\"Korea, North\",-0- ,\"DOB 08 Jan 1984; Digital Currency Address - ETH 0x098B716B8Aaf21512996dC57EB0615e2383E2f96.\"\r\n\x1a").into_bytes(),
+        naughty.to_vec(),
+        list.to_vec(),
+        b"[\"1Kuf2Rd8mDyAViwBozGTNYnvWL8uYFrkVo\"]".to_vec(),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn random_bytes_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+        parse_everything(&data);
+    }
+
+    #[test]
+    fn mutated_inputs_never_panic(
+        seed in 0usize..5,
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+        flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 0..8),
+    ) {
+        let mut data = seeds().swap_remove(seed);
+        if data.is_empty() { return Ok(()); }
+        for (at, byte) in flips {
+            let i = at.index(data.len());
+            data[i] = byte;
+        }
+        data.truncate(cut.index(data.len() + 1));
+        parse_everything(&data);
+    }
 }
