@@ -390,10 +390,13 @@ pub(crate) fn read_grouped_csv(
         .get(..start)
         .map_or(0, |h| h.matches('\n').count() as u64)
         + u64::from(start > 0 && !text.get(..start).unwrap_or("").ends_with('\n'));
+    let input = body.trim_start_matches(['\r', '\n']);
+    // Offsets the csv reader reports are into `input`; errors give them into the (decoded) text.
+    let base = (text.len() - input.len()) as u64;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(body.trim_start_matches(['\r', '\n']).as_bytes());
+        .from_reader(input.as_bytes());
     let skipped_lines = first_line
         + body
             .chars()
@@ -402,7 +405,7 @@ pub(crate) fn read_grouped_csv(
             .count() as u64;
     let to_err = |e: csv::Error| {
         let (line, byte) = e.position().map_or((None, None), |p| {
-            (Some(p.line() + skipped_lines), Some(p.byte()))
+            (Some(p.line() + skipped_lines), Some(p.byte() + base))
         });
         let mut loc = file.loc();
         loc.line = line;
@@ -426,6 +429,7 @@ pub(crate) fn read_grouped_csv(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut last_start: Option<(u64, u64)> = None;
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
@@ -433,6 +437,7 @@ pub(crate) fn read_grouped_csv(
             Err(e) => return Err(to_err(e)),
         }
         let line = record.position().map_or(0, |p| p.line() + skipped_lines);
+        last_start = record.position().map(|p| (p.byte(), line));
         let node = XmlNode {
             name: "row".into(),
             children: headers
@@ -464,6 +469,19 @@ pub(crate) fn read_grouped_csv(
         });
         if let Some(g) = groups.get_mut(i) {
             g.rows.push((node, loc));
+        }
+    }
+    // The csv crate accepts a quote left open at the end of the file: the last record then
+    // swallows the rest of the file. An odd number of quotes from its start gives it away.
+    if let Some((byte, line)) = last_start {
+        let rest = input
+            .get(usize::try_from(byte).unwrap_or(usize::MAX)..)
+            .unwrap_or("");
+        if rest.matches('"').count() % 2 == 1 {
+            return Err(ListError::syntax(
+                file.loc().line(line).byte(byte + base),
+                "broken CSV: a quoted field is never closed (the file ends inside it)",
+            ));
         }
     }
     Ok(groups)

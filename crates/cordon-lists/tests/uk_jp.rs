@@ -584,6 +584,16 @@ fn csv_with_broken_quoting_names_the_line() {
         panic!("{e}")
     };
     assert_eq!(location.line, Some(5), "{e}");
+    // A quote opened in the last line and never closed: nothing after it to miscount.
+    let open_at_end = format!("{}\"Tanker", text.trim_end());
+    let e = parse_err(&one_file(
+        Format::UkSlCsv,
+        "uk-sl",
+        "open.csv",
+        open_at_end.into_bytes(),
+    ));
+    assert_eq!(e.code(), "syntax", "{e}");
+    assert!(e.to_string().contains("never closed"), "{e}");
     let conlist = std::fs::read_to_string(fixtures().join("uk/ofsi/ConList.csv")).expect("fixture");
     let broken = conlist.replacen("AN,Jong,Hyok", "AN,\"Jong\"x,Hyok,extra", 1);
     let e = parse_err(&one_file(
