@@ -200,7 +200,12 @@ fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
             parts.push(Part::Fixed(Cow::Borrowed("-")));
         }
         first = false;
-        let stem = koreanise(onset);
+        let mut stem = koreanise(onset);
+        // グワ/クワ spell one syllable (광 gwang), not two.
+        if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
+            i += 1;
+            stem = Cow::Borrowed(if onset == "gu" { "gwa" } else { "kwa" });
+        }
         // Skip long-vowel marks between the onset and a final.
         while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
             i += 1;
@@ -621,6 +626,7 @@ mod tests {
         assert_eq!(first("キム・スキル"), "kim su-kil");
         assert_eq!(first("リ・ホンソプ"), "ri hong-sop");
         assert_eq!(first("キム・ジョンシク"), "kim jong-sik");
+        assert!(korean_name_forms("キム・グワンイル").contains(&"kim gwang-il".to_owned()));
     }
 
     #[test]

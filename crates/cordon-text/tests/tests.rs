@@ -1,0 +1,3 @@
+//! Integration tests for cordon-text, one binary.
+
+mod scripts;
