@@ -886,3 +886,33 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn shared_lists_plan_claims_no_foreign_files() {
+    let (plans, _) = cordon_lists::plan(&lists_dir());
+    let un = plans.iter().find(|p| p.source_id == "un-sc").unwrap();
+    assert_eq!(un.files.len(), 1);
+    let eu = plans.iter().find(|p| p.source_id == "eu-journal").unwrap();
+    assert_eq!(
+        eu.files.len(),
+        46,
+        "45 annex files and consolidation_pins.csv"
+    );
+    assert!(eu.files.iter().all(|f| {
+        f.path
+            .to_string_lossy()
+            .contains("opensanctions-eu-journal")
+    }));
+    // Nothing under shared/data is a national list, an FtM export or an FSF file.
+    for p in &plans {
+        assert!(
+            !matches!(
+                p.format,
+                Format::NationalCsv | Format::NationalJson | Format::FtmJson | Format::EuFsfXml
+            ),
+            "{} detected as {}",
+            p.source_id,
+            p.format
+        );
+    }
+}
