@@ -702,6 +702,48 @@ const ARABIC_WORDS: &[(&str, &[&str])] = &[
     ("عبدالله", &["abdullah", "abdallah"]),
     ("عبداللہ", &["abdullah", "abdallah"]),
     ("حاج", &["hajj", "haj"]),
+    ("صدام", &["saddam"]),
+    ("سالم", &["salim", "salem"]),
+    ("حامد", &["hamid", "hamed"]),
+    ("جاسم", &["jasim", "jassim"]),
+    ("كمال", &["kamal", "kamel"]),
+    ("عادل", &["adil", "adel"]),
+    ("فاضل", &["fadil", "fadel"]),
+    ("ماجد", &["majid", "maged"]),
+    ("نبيل", &["nabil", "nabeel"]),
+    ("خليل", &["khalil"]),
+    ("طه", &["taha"]),
+    ("يعقوب", &["yaqub", "yacoub"]),
+    ("أيوب", &["ayyub", "ayoub"]),
+    ("ايوب", &["ayyub", "ayoub"]),
+    ("شريف", &["sharif", "cherif"]),
+    ("حمد", &["hamad"]),
+    ("هاشم", &["hashim", "hashem"]),
+    ("عمار", &["ammar"]),
+    ("سعد", &["saad"]),
+    ("ثامر", &["thamir", "thamer"]),
+    ("غالب", &["ghalib", "ghaleb"]),
+    ("سلمان", &["salman"]),
+    ("حمدان", &["hamdan"]),
+    ("منير", &["munir", "mounir"]),
+    ("بشير", &["bashir", "bachir"]),
+    ("زكريا", &["zakariya", "zakaria"]),
+    ("أمين", &["amin", "amine"]),
+    ("امين", &["amin", "amine"]),
+    ("ياسين", &["yasin", "yassine"]),
+    ("شاكر", &["shakir", "shaker"]),
+    ("عزت", &["izzat", "ezzat"]),
+    ("رجب", &["rajab", "ragab"]),
+    ("فتحي", &["fathi", "fathy"]),
+    ("مختار", &["mukhtar", "mokhtar"]),
+    ("أنور", &["anwar"]),
+    ("انور", &["anwar"]),
+    ("عاطف", &["atif", "atef"]),
+    ("زاهد", &["zahid", "zahed"]),
+    ("صادق", &["sadiq", "sadek"]),
+    ("رسول", &["rasul", "rasool"]),
+    ("حكمت", &["hikmat", "hekmat"]),
+    ("هادي", &["hadi"]),
 ];
 
 fn arabic_letter(c: char, initial: bool, prev: Option<char>, next: Option<char>) -> &'static str {
@@ -1066,6 +1108,23 @@ mod tests {
         assert_eq!(forms("عبد الله")[0], "abdullah");
         // Unlisted words still come out letter by letter, shadda doubling.
         assert_eq!(forms("حَسَّان")[0], "hassan");
+    }
+
+    #[test]
+    fn arabic_word_table_has_unique_keys_and_lower_ascii_spellings() {
+        for (i, (w, spellings)) in ARABIC_WORDS.iter().enumerate() {
+            assert!(
+                ARABIC_WORDS.iter().skip(i + 1).all(|(v, _)| v != w),
+                "{w} twice"
+            );
+            assert!(!spellings.is_empty());
+            assert!(
+                spellings
+                    .iter()
+                    .all(|s| s.bytes().all(|b| b.is_ascii_lowercase())),
+                "{w}"
+            );
+        }
     }
 
     #[test]
