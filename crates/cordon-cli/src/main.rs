@@ -1,2 +1,82 @@
-//! The `cordon` command.
-fn main() {}
+//! The `cordon` command: ingest sanctions lists into the embedded store, inspect them, and
+//! (through the subcommands added by each area) screen names, wallets and applicants.
+//!
+//! Exit status: 0 on success, 1 when the work finished but something failed (a list source
+//! could not be read, a batch line was rejected), 2 on a usage error or a failure that stopped
+//! the work.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod diff;
+mod export;
+mod ingest;
+mod lists;
+mod show;
+mod table;
+
+/// Cordon: screening against sanctions lists, crypto tracing and DPRK IT-worker detection.
+#[derive(Debug, Parser)]
+#[command(name = "cordon", version, about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Global {
+    /// The store file [default: $CORDON_DB, else <data dir>/cordon/cordon.redb].
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+impl Global {
+    /// The store path in effect.
+    pub(crate) fn db_path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(cordon_store::default_db_path)
+    }
+
+    /// Opens the store.
+    pub(crate) fn store(&self) -> anyhow::Result<cordon_store::Store> {
+        Ok(cordon_store::Store::open(&self.db_path())?)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read every list file under a directory into the store (a new version per changed source).
+    Ingest(ingest::Args),
+    /// Show the stored sources: versions, publication dates, counts, last errors.
+    Lists(lists::Args),
+    /// Show one entity (merged over the sources that list it) with its linked wallets.
+    Show(show::Args),
+    /// Export the current entities (FtM JSON lines).
+    Export(export::Args),
+    /// What changed in a source between two versions.
+    Diff(diff::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => ingest::run(&cli.global, &args),
+        Command::Lists(args) => lists::run(&cli.global, &args),
+        Command::Show(args) => show::run(&cli.global, &args),
+        Command::Export(args) => export::run(&cli.global, &args),
+        Command::Diff(args) => diff::run(&cli.global, &args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -261,7 +261,8 @@ pub const SNIFF_BYTES: usize = 16 * 1024;
 /// Content decides; the name only separates formats whose content is alike (the OFAC companion
 /// CSVs have no header). `None` for files that are not a list Cordon reads.
 pub fn detect(path: &Path, head: &[u8]) -> Option<Detection> {
-    let sniffers: [fn(&Path, &[u8]) -> Option<Detection>; 13] = [
+    type Sniffer = fn(&Path, &[u8]) -> Option<Detection>;
+    let sniffers: [Sniffer; 13] = [
         ofac_csv::sniff,
         ofac_advanced::sniff,
         ofac_crypto::sniff,

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::cldr_countries::CLDR_COUNTRY_NAMES;
 use crate::iso_countries::ISO_COUNTRIES;
 
 /// Extra names (nationality adjectives, list spellings, local names) beyond the ISO names.
@@ -83,6 +84,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("mk", "macedonia"),
     ("mk", "north macedonia"),
     ("ps", "palestine"),
+    ("ps", "palestinian"),
+    ("ps", "state of palestine"),
+    ("ps", "palestinian territories"),
     ("ps", "west bank"),
     ("ps", "gaza"),
     ("va", "holy see"),
@@ -165,6 +169,10 @@ fn table() -> &'static HashMap<String, &'static str> {
             for n in *names {
                 m.insert(key(n), *a2);
             }
+        }
+        // Local-language names (CLDR) first, so that hand-written aliases win on a clash.
+        for (code, name) in CLDR_COUNTRY_NAMES {
+            m.entry(key(name)).or_insert(*code);
         }
         for (code, name) in ALIASES {
             let a2 = ISO_COUNTRIES
@@ -249,6 +257,10 @@ mod tests {
         assert_eq!(code("Republic of Korea"), Some("kr"));
         assert_eq!(code("Russia"), Some("ru"));
         assert_eq!(code("Atlantis"), None);
+        assert_eq!(code("北朝鮮"), Some("kp"));
+        assert_eq!(code("クウェート"), Some("kw"));
+        assert_eq!(code("КНДР"), Some("kp"));
+        assert_eq!(code("State of Palestine"), Some("ps"));
         assert_eq!(code(""), None);
         assert!(is_code("kp"));
         assert_eq!(name("kp"), Some("Democratic People's Republic of Korea"));

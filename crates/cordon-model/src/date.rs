@@ -42,10 +42,10 @@ impl PartialDate {
         if !(1000..=2999).contains(&year) {
             return None;
         }
-        if let Some(m) = month {
-            if !(1..=12).contains(&m) {
-                return None;
-            }
+        if let Some(m) = month
+            && !(1..=12).contains(&m)
+        {
+            return None;
         }
         match (month, day) {
             (None, Some(_)) => return None,
@@ -73,7 +73,9 @@ impl PartialDate {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -134,10 +136,10 @@ pub fn parse_dates(text: &str) -> Vec<DateValue> {
         let part = part.trim();
         let part = strip_prefix_ci(part, "alt.").unwrap_or(part).trim();
         let part = strip_prefix_ci(part, "dob").unwrap_or(part).trim();
-        if let Some(d) = parse_date(part) {
-            if !out.contains(&d) {
-                out.push(d);
-            }
+        if let Some(d) = parse_date(part)
+            && !out.contains(&d)
+        {
+            out.push(d);
         }
     }
     out
@@ -172,25 +174,25 @@ fn parse_date(s: &str) -> Option<DateValue> {
             return parse_partial(rest.trim()).map(DateValue::Circa);
         }
     }
-    if let Some(rest) = lower.strip_prefix("between") {
-        if let Some((a, b)) = rest.split_once(" and ") {
-            return range(a, b);
-        }
+    if let Some(rest) = lower.strip_prefix("between")
+        && let Some((a, b)) = rest.split_once(" and ")
+    {
+        return range(a, b);
     }
     for sep in [" to ", " - ", " – ", "/", "～", "~"] {
-        if let Some((a, b)) = lower.split_once(sep) {
-            if let Some(r) = range(a, b) {
-                return Some(r);
-            }
+        if let Some((a, b)) = lower.split_once(sep)
+            && let Some(r) = range(a, b)
+        {
+            return Some(r);
         }
     }
     // 1960-1965: two bare years.
-    if let Some((a, b)) = lower.split_once('-') {
-        if a.trim().len() == 4 && b.trim().len() == 4 {
-            if let Some(r) = range(a, b) {
-                return Some(r);
-            }
-        }
+    if let Some((a, b)) = lower.split_once('-')
+        && a.trim().len() == 4
+        && b.trim().len() == 4
+        && let Some(r) = range(a, b)
+    {
+        return Some(r);
     }
     parse_partial(&lower).map(DateValue::Exact)
 }

@@ -65,7 +65,7 @@ impl Entity {
             self.caption.clone_from(&value);
         }
         let values = self.properties.entry(prop.to_owned()).or_default();
-        if !values.iter().any(|v| *v == value) {
+        if !values.contains(&value) {
             values.push(value);
         }
     }

@@ -24,6 +24,7 @@
 //! # Ok::<(), cordon_model::DateError>(())
 //! ```
 
+mod cldr_countries;
 pub mod country;
 mod date;
 mod diag;

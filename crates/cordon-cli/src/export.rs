@@ -1,0 +1,58 @@
+//! `cordon export`.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cordon_model::Entity;
+
+use crate::Global;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// FollowTheMoney JSON lines.
+    Ftm,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "ftm")]
+    format: ExportFormat,
+    /// Only these sources (repeatable); default all.
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
+    let store = global.store()?;
+    // One record per id: an entity listed by several sources is merged, as `show` does.
+    let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
+    for v in store.sources()? {
+        if !args.sources.is_empty() && !args.sources.contains(&v.source) {
+            continue;
+        }
+        store.for_each_entity(&v.source, v.version, |e| match merged.get_mut(&e.id) {
+            Some(m) => m.merge(&e),
+            None => {
+                merged.insert(e.id.clone(), e);
+            }
+        })?;
+    }
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) => {
+            Box::new(std::fs::File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(out);
+    match args.format {
+        ExportFormat::Ftm => cordon_lists::write_ftm(&mut out, merged.values())?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
