@@ -27,6 +27,9 @@ pub const UNIHAN_VERSION: &str = table::UNIHAN_VERSION;
 /// readings per syllable already has eight, and longer products are noise for a matcher.
 pub const MAX_FORMS: usize = 16;
 
+/// Texts with more Hanja than this get only their most likely reading.
+const MAX_NAME_HANJA: usize = 12;
+
 /// Readings considered per character in [`to_hangul_forms`]; later ones are rare.
 const MAX_READINGS_PER_CHAR: usize = 4;
 
@@ -64,13 +67,26 @@ pub fn has_hanja(s: &str) -> bool {
 /// (spaces, Hangul, Latin) are kept. The first Hanja character is taken as the surname, so its
 /// name readings come first (金正恩 → 김정은 before 금정은). Forms are ranked by the sum of
 /// the readings' ranks, so the all-most-common form is first and one-off variants follow.
-/// Empty when the text has no character with a Korean reading.
+/// Texts with more than 12 Hanja get only the most likely form. Empty when the text has no
+/// character with a Korean reading.
 pub fn to_hangul_forms(s: &str) -> Vec<String> {
     // Best-first beam over positions: with additive costs, the k best full forms only
     // extend the k best prefixes, so truncating after each position is exact.
     let mut beam: Vec<(u32, String)> = vec![(0, String::with_capacity(s.len()))];
     let mut next: Vec<(u32, String)> = Vec::with_capacity(MAX_FORMS * MAX_READINGS_PER_CHAR);
     let mut seen_hanja = false;
+    // Past a name's length, alternatives multiply without adding anything a matcher can use,
+    // and copying a beam of long strings per character would be quadratic.
+    let width = if s
+        .chars()
+        .filter(|&c| entry(c).is_some())
+        .nth(MAX_NAME_HANJA)
+        .is_some()
+    {
+        1
+    } else {
+        MAX_FORMS
+    };
     for c in s.chars() {
         let Some(&(_, rs, mask)) = entry(c) else {
             for (_, form) in &mut beam {
@@ -91,7 +107,7 @@ pub fn to_hangul_forms(s: &str) -> Vec<String> {
             }
         }
         next.sort_by_key(|e| e.0);
-        next.truncate(MAX_FORMS);
+        next.truncate(width);
         std::mem::swap(&mut beam, &mut next);
     }
     if !seen_hanja {
@@ -219,8 +235,17 @@ mod tests {
     }
 
     #[test]
+    fn long_text_gets_one_form() {
+        let long = forms(&"金正恩".repeat(5));
+        assert_eq!(long.len(), 1);
+        assert!(long[0].starts_with("김정은금정은"), "{long:?}");
+        let huge = "金".repeat(10_000);
+        assert_eq!(forms(&huge).len(), 1);
+    }
+
+    #[test]
     fn forms_are_bounded_and_distinct() {
-        let f = forms("金李柳盧林梁樂龍金李柳盧");
+        let f = forms("金李柳盧林梁樂龍金李柳");
         assert!(f.len() <= MAX_FORMS);
         let mut d = f.clone();
         d.sort();
