@@ -1,0 +1,540 @@
+//! The record store: named fields (columnar, interned) and identifier keys.
+
+use cordon_model::{Diagnostic, Location};
+use rustc_hash::FxHashMap;
+
+use crate::hash::hash_bytes;
+use crate::ident::{KeyMatch, KeySpec, minhash_signature};
+
+/// Index of a record in a [`Dataset`] (insertion order of accepted records).
+pub type RecordIx = u32;
+
+/// Limits applied while reading records; values beyond them are truncated and reported.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest field value kept for comparisons, in bytes (longer values are cut at a character
+    /// boundary and reported).
+    pub max_field_bytes: usize,
+    /// Largest text kept for near-duplicate keys (résumés), in bytes.
+    pub max_text_bytes: usize,
+    /// Largest exact key value, in bytes.
+    pub max_key_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_field_bytes: 4096,
+            max_text_bytes: 1 << 20,
+            max_key_bytes: 1024,
+        }
+    }
+}
+
+/// One identifier a record carries, named by its kind (registered with
+/// [`DatasetBuilder::key_kind`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyValue {
+    /// An exact value (already normalised: see [`crate::normalize`]).
+    Exact(String),
+    /// A 64-bit hash compared by Hamming distance (a photo's perceptual hash).
+    Bits(u64),
+    /// A text compared by MinHash near-duplicate detection (a résumé).
+    Text(Vec<u8>),
+}
+
+/// One column: values interned so that equality is a code comparison and term frequencies are
+/// counts.
+#[derive(Debug, Default)]
+pub(crate) struct Column {
+    /// Per record: 0 = missing, otherwise dictionary index + 1.
+    pub(crate) codes: Vec<u32>,
+    pub(crate) dict: Vec<Box<str>>,
+    /// Seeded hash of each dictionary value (blocking keys, cross-field equality).
+    pub(crate) hashes: Vec<u64>,
+    pub(crate) counts: Vec<u32>,
+    pub(crate) non_null: u32,
+}
+
+impl Column {
+    /// The value of a record, `None` when missing.
+    pub(crate) fn get(&self, rec: RecordIx) -> Option<&str> {
+        let code = *self.codes.get(rec as usize)?;
+        if code == 0 {
+            return None;
+        }
+        self.dict.get(code as usize - 1).map(|s| &**s)
+    }
+
+    pub(crate) fn code(&self, rec: RecordIx) -> u32 {
+        self.codes.get(rec as usize).copied().unwrap_or(0)
+    }
+
+    /// Share of non-missing records holding this code.
+    pub(crate) fn tf(&self, code: u32) -> f64 {
+        if code == 0 || self.non_null == 0 {
+            return 1.0;
+        }
+        let c = self.counts.get(code as usize - 1).copied().unwrap_or(0);
+        f64::from(c) / f64::from(self.non_null)
+    }
+}
+
+/// An exact identifier held by a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ExactKey {
+    pub(crate) kind: u16,
+    pub(crate) code: u32,
+    pub(crate) rec: RecordIx,
+}
+
+/// Records with named fields and identifier keys, ready for linkage. Build with
+/// [`DatasetBuilder`].
+#[derive(Debug)]
+pub struct Dataset {
+    pub(crate) field_names: Vec<String>,
+    pub(crate) ids: Vec<Box<str>>,
+    pub(crate) sources: Vec<u16>,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) kinds: Vec<KeySpec>,
+    /// Per kind, the dictionary of exact values.
+    pub(crate) key_dicts: Vec<Vec<Box<str>>>,
+    pub(crate) exact_keys: Vec<ExactKey>,
+    pub(crate) bits_keys: Vec<(u16, u64, RecordIx)>,
+    pub(crate) text_keys: Vec<(u16, RecordIx, Box<[u64]>)>,
+}
+
+impl Dataset {
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when there is no record.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The caller's id of a record.
+    pub fn id(&self, rec: RecordIx) -> &str {
+        self.ids.get(rec as usize).map_or("", |s| s)
+    }
+
+    /// The source (0 for deduplication; 0/1 for linking two files) of a record.
+    pub fn source(&self, rec: RecordIx) -> u16 {
+        self.sources.get(rec as usize).copied().unwrap_or(0)
+    }
+
+    /// The index of a field by name.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.field_names.iter().position(|f| f == name)
+    }
+
+    /// A record's value of a field, `None` when missing.
+    pub fn value(&self, rec: RecordIx, field: usize) -> Option<&str> {
+        self.columns.get(field)?.get(rec)
+    }
+
+    /// The field names, in column order.
+    pub fn field_names(&self) -> &[String] {
+        &self.field_names
+    }
+
+    /// The registered identifier kinds.
+    pub fn key_kinds(&self) -> &[KeySpec] {
+        &self.kinds
+    }
+
+    pub(crate) fn key_value(&self, kind: u16, code: u32) -> &str {
+        self.key_dicts
+            .get(kind as usize)
+            .and_then(|d| d.get(code as usize))
+            .map_or("", |s| s)
+    }
+}
+
+/// Builds a [`Dataset`] record by record; bad values are reported as [`Diagnostic`]s and the
+/// rest of the record is kept.
+#[derive(Debug)]
+pub struct DatasetBuilder {
+    field_names: Vec<String>,
+    maps: Vec<FxHashMap<Box<str>, u32>>,
+    columns: Vec<Column>,
+    ids: Vec<Box<str>>,
+    id_index: FxHashMap<Box<str>, RecordIx>,
+    sources: Vec<u16>,
+    kinds: Vec<KeySpec>,
+    key_maps: Vec<FxHashMap<Box<str>, u32>>,
+    exact_keys: Vec<ExactKey>,
+    bits_keys: Vec<(u16, u64, RecordIx)>,
+    text_keys: Vec<(u16, RecordIx, Box<[u64]>)>,
+    limits: Limits,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A record offered to [`DatasetBuilder::push`].
+#[derive(Debug, Clone, Copy)]
+pub struct RecordRef<'a> {
+    /// The caller's record id (must be unique).
+    pub id: &'a [u8],
+    /// 0 for deduplication; the file index when linking files.
+    pub source: u16,
+    /// One value per field, in the order given to [`DatasetBuilder::new`]; `None` or empty =
+    /// missing. Invalid UTF-8 is replaced and reported.
+    pub fields: &'a [Option<&'a [u8]>],
+    /// Identifier keys: (kind index from [`DatasetBuilder::key_kind`], value).
+    pub keys: &'a [(u16, KeyValue)],
+    /// Where the record came from, for diagnostics (line, byte).
+    pub location: &'a Location,
+}
+
+impl DatasetBuilder {
+    /// A builder for records with these named fields.
+    pub fn new<S: AsRef<str>>(fields: &[S]) -> Self {
+        let n = fields.len();
+        DatasetBuilder {
+            field_names: fields.iter().map(|f| f.as_ref().to_owned()).collect(),
+            maps: (0..n).map(|_| FxHashMap::default()).collect(),
+            columns: (0..n).map(|_| Column::default()).collect(),
+            ids: Vec::new(),
+            id_index: FxHashMap::default(),
+            sources: Vec::new(),
+            kinds: Vec::new(),
+            key_maps: Vec::new(),
+            exact_keys: Vec::new(),
+            bits_keys: Vec::new(),
+            text_keys: Vec::new(),
+            limits: Limits::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Replaces the size limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Registers an identifier kind and returns its index for [`RecordRef::keys`]. Registering
+    /// the same name twice returns the first index.
+    pub fn key_kind(&mut self, spec: KeySpec) -> u16 {
+        if let Some(i) = self.kinds.iter().position(|k| k.name == spec.name) {
+            return i as u16;
+        }
+        self.kinds.push(spec);
+        self.key_maps.push(FxHashMap::default());
+        (self.kinds.len() - 1) as u16
+    }
+
+    /// Number of records accepted so far.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when no record was accepted yet.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Reserves room for `n` more records.
+    pub fn reserve(&mut self, n: usize) {
+        self.ids.reserve(n);
+        self.sources.reserve(n);
+        for c in &mut self.columns {
+            c.codes.reserve(n);
+        }
+    }
+
+    /// Adds a record. A record without an id, or whose id was seen before, is rejected with an
+    /// error diagnostic (and `None` is returned); bad values inside an accepted record are
+    /// reported as warnings and the value is dropped or truncated.
+    pub fn push(&mut self, rec: RecordRef<'_>) -> Option<RecordIx> {
+        let loc = rec.location;
+        let id = self.text(rec.id, 1024, loc, "id");
+        let id = id.trim();
+        if id.is_empty() {
+            self.diagnostics.push(Diagnostic::error(
+                "er-missing-id",
+                "record has no id; skipped",
+                loc.clone(),
+            ));
+            return None;
+        }
+        if let Some(&first) = self.id_index.get(id) {
+            let msg = format!(
+                "duplicate record id {id:?} (first seen as record #{first}); later copy skipped"
+            );
+            self.diagnostics.push(Diagnostic::error(
+                "er-duplicate-id",
+                msg,
+                loc.clone().record(id),
+            ));
+            return None;
+        }
+        if rec.fields.len() != self.field_names.len() {
+            let msg = format!(
+                "record has {} fields, expected {}; missing ones are empty, extra ones ignored",
+                rec.fields.len(),
+                self.field_names.len()
+            );
+            self.diagnostics.push(Diagnostic::warning(
+                "er-field-count",
+                msg,
+                loc.clone().record(id),
+            ));
+        }
+        let ix = self.ids.len() as RecordIx;
+        let id: Box<str> = id.into();
+        self.id_index.insert(id.clone(), ix);
+        self.ids.push(id);
+        self.sources.push(rec.source);
+        for f in 0..self.field_names.len() {
+            let raw = rec.fields.get(f).copied().flatten().unwrap_or(b"");
+            let code = if raw.is_empty() {
+                0
+            } else {
+                let name = self.field_names.get(f).cloned().unwrap_or_default();
+                let v = self.text(raw, self.limits.max_field_bytes, loc, &name);
+                let v = v.trim();
+                if v.is_empty() {
+                    0
+                } else {
+                    self.intern_field(f, v)
+                }
+            };
+            if let Some(col) = self.columns.get_mut(f) {
+                col.codes.push(code);
+            }
+        }
+        for (kind, value) in rec.keys {
+            self.push_key(ix, *kind, value, loc);
+        }
+        Some(ix)
+    }
+
+    fn push_key(&mut self, ix: RecordIx, kind: u16, value: &KeyValue, loc: &Location) {
+        let Some(spec) = self.kinds.get(kind as usize) else {
+            self.diagnostics.push(Diagnostic::warning(
+                "er-unknown-key-kind",
+                format!("identifier kind #{kind} was never registered; key ignored"),
+                loc.clone(),
+            ));
+            return;
+        };
+        let name = spec.name.clone();
+        let matching = spec.matching.clone();
+        match (value, &matching) {
+            (KeyValue::Exact(v), KeyMatch::Exact) => {
+                let v = self.text(v.as_bytes(), self.limits.max_key_bytes, loc, &name);
+                let v = v.trim();
+                if v.is_empty() {
+                    return;
+                }
+                let Some(map) = self.key_maps.get_mut(kind as usize) else {
+                    return;
+                };
+                let next = map.len() as u32;
+                let code = *map.entry(v.into()).or_insert(next);
+                self.exact_keys.push(ExactKey {
+                    kind,
+                    code,
+                    rec: ix,
+                });
+            }
+            (KeyValue::Bits(b), KeyMatch::Hamming { .. }) => {
+                self.bits_keys.push((kind, *b, ix));
+            }
+            (KeyValue::Text(t), KeyMatch::MinHash(mh)) => {
+                let text = self.text(t, self.limits.max_text_bytes, loc, &name);
+                if let Some(sig) = minhash_signature(&text, mh) {
+                    self.text_keys.push((kind, ix, sig));
+                }
+            }
+            _ => self.diagnostics.push(Diagnostic::warning(
+                "er-key-type",
+                format!("identifier {name:?} got a value of the wrong type; key ignored"),
+                loc.clone(),
+            )),
+        }
+    }
+
+    /// Decodes bytes as UTF-8 (lossily, reporting), truncated to `max` bytes at a character
+    /// boundary (reporting).
+    fn text<'b>(
+        &mut self,
+        raw: &'b [u8],
+        max: usize,
+        loc: &Location,
+        field: &str,
+    ) -> std::borrow::Cow<'b, str> {
+        let cut = raw.len() > max;
+        let raw = if cut {
+            raw.get(..max).unwrap_or(raw)
+        } else {
+            raw
+        };
+        if cut {
+            self.diagnostics.push(Diagnostic::warning(
+                "er-value-too-long",
+                format!("value longer than {max} bytes; truncated"),
+                loc.clone().field(field),
+            ));
+        }
+        match std::str::from_utf8(raw) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(e) if cut && e.error_len().is_none() => {
+                // The cut fell inside a character: keep the whole characters before it.
+                let ok = raw.get(..e.valid_up_to()).unwrap_or_default();
+                std::borrow::Cow::Borrowed(std::str::from_utf8(ok).unwrap_or_default())
+            }
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::warning(
+                    "er-invalid-utf8",
+                    format!(
+                        "invalid UTF-8 at byte {} of the value; replaced with U+FFFD",
+                        e.valid_up_to()
+                    ),
+                    loc.clone().field(field),
+                ));
+                String::from_utf8_lossy(raw)
+            }
+        }
+    }
+
+    fn intern_field(&mut self, f: usize, v: &str) -> u32 {
+        let (Some(map), Some(col)) = (self.maps.get_mut(f), self.columns.get_mut(f)) else {
+            return 0;
+        };
+        col.non_null += 1;
+        if let Some(&c) = map.get(v) {
+            if let Some(n) = col.counts.get_mut(c as usize - 1) {
+                *n += 1;
+            }
+            return c;
+        }
+        let code = map.len() as u32 + 1;
+        map.insert(v.into(), code);
+        col.hashes.push(hash_bytes(0x5EED, v.as_bytes()));
+        col.counts.push(1);
+        code
+    }
+
+    /// Diagnostics gathered so far.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Finishes the dataset, returning it with every diagnostic reported while reading.
+    pub fn finish(self) -> (Dataset, Vec<Diagnostic>) {
+        let mut columns = self.columns;
+        for (col, map) in columns.iter_mut().zip(self.maps) {
+            let mut dict: Vec<Box<str>> = vec![Box::from(""); map.len()];
+            for (v, code) in map {
+                if let Some(slot) = dict.get_mut(code as usize - 1) {
+                    *slot = v;
+                }
+            }
+            col.dict = dict;
+        }
+        let key_dicts = self
+            .key_maps
+            .into_iter()
+            .map(|map| {
+                let mut dict: Vec<Box<str>> = vec![Box::from(""); map.len()];
+                for (v, code) in map {
+                    if let Some(slot) = dict.get_mut(code as usize) {
+                        *slot = v;
+                    }
+                }
+                dict
+            })
+            .collect();
+        let mut exact_keys = self.exact_keys;
+        exact_keys.sort_unstable();
+        exact_keys.dedup();
+        let mut bits_keys = self.bits_keys;
+        bits_keys.sort_unstable();
+        bits_keys.dedup();
+        (
+            Dataset {
+                field_names: self.field_names,
+                ids: self.ids,
+                sources: self.sources,
+                columns,
+                kinds: self.kinds,
+                key_dicts,
+                exact_keys,
+                bits_keys,
+                text_keys: self.text_keys,
+            },
+            self.diagnostics,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push(b: &mut DatasetBuilder, id: &[u8], fields: &[Option<&[u8]>]) -> Option<RecordIx> {
+        b.push(RecordRef {
+            id,
+            source: 0,
+            fields,
+            keys: &[],
+            location: &Location::default(),
+        })
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_and_skipped() {
+        let mut b = DatasetBuilder::new(&["name"]);
+        assert_eq!(push(&mut b, b"a", &[Some(b"x")]), Some(0));
+        assert_eq!(push(&mut b, b"a", &[Some(b"y")]), None);
+        let (ds, diags) = b.finish();
+        assert_eq!(ds.len(), 1);
+        assert_eq!(
+            diags.first().map(|d| d.code.as_str()),
+            Some("er-duplicate-id")
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_and_huge_values_are_kept_reported() {
+        let mut b = DatasetBuilder::new(&["name", "bio"]);
+        let huge = vec![b'a'; 10 << 20];
+        push(&mut b, b"r1", &[Some(b"J\xffrg"), Some(&huge)]);
+        let (ds, diags) = b.finish();
+        assert_eq!(ds.value(0, 0), Some("J\u{fffd}rg"));
+        assert_eq!(ds.value(0, 1).map(str::len), Some(4096));
+        let codes: Vec<_> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["er-invalid-utf8", "er-value-too-long"]);
+    }
+
+    #[test]
+    fn truncation_inside_a_character_keeps_whole_characters() {
+        let mut b = DatasetBuilder::new(&["n"]).with_limits(Limits {
+            max_field_bytes: 2,
+            ..Limits::default()
+        });
+        push(&mut b, b"r", &[Some("aé".as_bytes())]);
+        let (ds, diags) = b.finish();
+        assert_eq!(ds.value(0, 0), Some("a"));
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn interning_counts_term_frequencies() {
+        let mut b = DatasetBuilder::new(&["s"]);
+        push(&mut b, b"1", &[Some(b"smith")]);
+        push(&mut b, b"2", &[Some(b"smith")]);
+        push(&mut b, b"3", &[Some(b"jones")]);
+        push(&mut b, b"4", &[None]);
+        let (ds, _) = b.finish();
+        let col = &ds.columns[0];
+        assert_eq!(col.code(0), col.code(1));
+        assert!((col.tf(col.code(0)) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(ds.value(3, 0), None);
+    }
+}

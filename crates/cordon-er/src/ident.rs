@@ -1,0 +1,526 @@
+//! The shared-identifier graph: records linked by identifiers they share, weighted by how rare
+//! the shared value is, with hub values capped.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::blocking::LinkType;
+use crate::data::{Dataset, RecordIx};
+use crate::hash::{hash_bytes, mix64};
+
+/// How values of an identifier kind are compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum KeyMatch {
+    /// Equal normalised values.
+    Exact,
+    /// 64-bit hashes within a Hamming distance (perceptual photo hashes), found by multi-index
+    /// hashing: split into `max + 1` chunks, one of which must be equal (pigeonhole).
+    Hamming {
+        /// Largest distance that links.
+        max: u32,
+    },
+    /// Near-duplicate texts by MinHash and LSH.
+    MinHash(MinHashSpec),
+}
+
+/// MinHash/LSH parameters for near-duplicate texts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MinHashSpec {
+    /// Words per shingle.
+    pub shingle_words: usize,
+    /// LSH bands (of 64 / bands rows each); more bands find less similar pairs.
+    pub bands: usize,
+    /// Smallest estimated Jaccard similarity that links.
+    pub min_jaccard: f64,
+    /// Seed of the 64-bit shingle hash.
+    pub seed: u64,
+    /// Texts with fewer shingles than this get no signature (too short to tell).
+    pub min_shingles: usize,
+}
+
+impl Default for MinHashSpec {
+    fn default() -> Self {
+        MinHashSpec {
+            shingle_words: 5,
+            bands: 16,
+            min_jaccard: 0.8,
+            seed: 0xC0DE,
+            min_shingles: 8,
+        }
+    }
+}
+
+/// An identifier kind and how much sharing it weighs.
+///
+/// Sharing value `v` weighs `log2(m / max(tf(v), u_floor))` where `tf(v)` is the share of the
+/// records carrying this kind that hold `v` (Splink's term-frequency adjustment of an exact
+/// match). `u_floor` is how often unrelated people share such a value anyway (a family's home
+/// address is shared far more often than a payout account), so it caps what one shared value
+/// can weigh. Values held by more than `hub_cap` records (a VPN exit, a corporate NAT) link
+/// nobody and are reported as hubs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeySpec {
+    /// Name, e.g. `payout_account`.
+    pub name: String,
+    /// Kinds in one group count once per pair (the best of them): IP /32 and /24 are one piece
+    /// of evidence, not two.
+    pub group: String,
+    /// P(two records of the same person share such a value).
+    pub m: f64,
+    /// Floor of the chance that unrelated records share a value.
+    pub u_floor: f64,
+    /// Largest number of records a value may link.
+    pub hub_cap: usize,
+    /// How values are compared.
+    pub matching: KeyMatch,
+}
+
+impl KeySpec {
+    /// An exact-match kind in its own group.
+    pub fn exact(name: &str, m: f64, u_floor: f64, hub_cap: usize) -> Self {
+        KeySpec {
+            name: name.to_owned(),
+            group: name.to_owned(),
+            m,
+            u_floor,
+            hub_cap,
+            matching: KeyMatch::Exact,
+        }
+    }
+
+    /// Puts the kind in a group.
+    #[must_use]
+    pub fn in_group(mut self, group: &str) -> Self {
+        self.group = group.to_owned();
+        self
+    }
+
+    /// Sets how values are compared.
+    #[must_use]
+    pub fn matching(mut self, matching: KeyMatch) -> Self {
+        self.matching = matching;
+        self
+    }
+}
+
+/// Evidence that a pair shares an identifier.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shared {
+    pub(crate) a: RecordIx,
+    pub(crate) b: RecordIx,
+    pub(crate) kind: u16,
+    /// Exact: the value's dictionary code; near: the distance (Hamming bits or
+    /// 1000 × (1 − Jaccard)).
+    pub(crate) detail: u32,
+    /// Records holding the value (exact) or near it.
+    pub(crate) degree: u32,
+    pub(crate) weight: f64,
+}
+
+/// A value held by more records than its kind's hub cap.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hub {
+    /// Identifier kind.
+    pub kind: String,
+    /// The value (for near kinds, a description).
+    pub value: String,
+    /// Records holding it.
+    pub records: usize,
+}
+
+/// Weight of sharing a value held by `degree` of `n` records.
+fn evidence(spec: &KeySpec, degree: usize, n: usize) -> f64 {
+    let tf = degree as f64 / n.max(1) as f64;
+    (spec.m / tf.max(spec.u_floor)).log2()
+}
+
+/// All identifier evidence, sorted by pair, and the hubs found.
+pub(crate) fn shared_identifiers(
+    ds: &Dataset,
+    link_type: LinkType,
+    max_hubs: usize,
+) -> (Vec<Shared>, Vec<Hub>) {
+    let mut holders = vec![0usize; ds.kinds.len()];
+    {
+        let mut per_kind: Vec<Vec<RecordIx>> = vec![Vec::new(); ds.kinds.len()];
+        for k in &ds.exact_keys {
+            if let Some(v) = per_kind.get_mut(k.kind as usize) {
+                v.push(k.rec);
+            }
+        }
+        for &(kind, _, rec) in &ds.bits_keys {
+            if let Some(v) = per_kind.get_mut(kind as usize) {
+                v.push(rec);
+            }
+        }
+        for (kind, rec, _) in &ds.text_keys {
+            if let Some(v) = per_kind.get_mut(*kind as usize) {
+                v.push(*rec);
+            }
+        }
+        for (h, mut v) in holders.iter_mut().zip(per_kind) {
+            v.sort_unstable();
+            v.dedup();
+            *h = v.len();
+        }
+    }
+    let mut hubs = Vec::new();
+    // Exact postings: runs of (kind, code) in the sorted key list.
+    let mut runs = Vec::new();
+    let keys = &ds.exact_keys;
+    let mut s = 0;
+    while s < keys.len() {
+        let Some(first) = keys.get(s) else { break };
+        let mut e = s + 1;
+        while keys
+            .get(e)
+            .is_some_and(|k| k.kind == first.kind && k.code == first.code)
+        {
+            e += 1;
+        }
+        let cap = ds.kinds.get(first.kind as usize).map_or(0, |k| k.hub_cap);
+        if e - s > cap {
+            hubs.push(Hub {
+                kind: ds
+                    .kinds
+                    .get(first.kind as usize)
+                    .map(|k| k.name.clone())
+                    .unwrap_or_default(),
+                value: ds.key_value(first.kind, first.code).to_owned(),
+                records: e - s,
+            });
+        } else if e - s > 1 {
+            runs.push((s, e));
+        }
+        s = e;
+    }
+    let mut out: Vec<Shared> = runs
+        .par_iter()
+        .flat_map_iter(|&(s, e)| {
+            let run = keys.get(s..e).unwrap_or_default();
+            let mut v = Vec::new();
+            let Some(first) = run.first() else { return v };
+            let Some(spec) = ds.kinds.get(first.kind as usize) else {
+                return v;
+            };
+            let n = holders.get(first.kind as usize).copied().unwrap_or(0);
+            let w = evidence(spec, run.len(), n);
+            for (i, x) in run.iter().enumerate() {
+                for y in run.get(i + 1..).unwrap_or_default() {
+                    if link_type.allows(ds, x.rec, y.rec) {
+                        v.push(Shared {
+                            a: x.rec.min(y.rec),
+                            b: x.rec.max(y.rec),
+                            kind: first.kind,
+                            detail: first.code,
+                            degree: run.len() as u32,
+                            weight: w,
+                        });
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    near_hamming(ds, link_type, &holders, &mut out, &mut hubs);
+    near_minhash(ds, link_type, &holders, &mut out, &mut hubs);
+    out.par_sort_unstable_by(|x, y| {
+        (x.a, x.b, x.kind, x.detail).cmp(&(y.a, y.b, y.kind, y.detail))
+    });
+    hubs.sort_by(|x, y| y.records.cmp(&x.records).then(x.value.cmp(&y.value)));
+    hubs.truncate(max_hubs);
+    (out, hubs)
+}
+
+/// Keeps, per kind, near pairs whose both records have at most `hub_cap` neighbours, weighting
+/// each by the larger neighbourhood (a popular résumé template is a weak signal).
+fn weigh_near(
+    ds: &Dataset,
+    kind: u16,
+    pairs: Vec<(RecordIx, RecordIx, u32)>,
+    holders: &[usize],
+    out: &mut Vec<Shared>,
+    hubs: &mut Vec<Hub>,
+    penalty_per_unit: f64,
+) {
+    let Some(spec) = ds.kinds.get(kind as usize) else {
+        return;
+    };
+    let mut degree: FxHashMap<RecordIx, u32> = FxHashMap::default();
+    for &(a, b, _) in &pairs {
+        *degree.entry(a).or_insert(1) += 1;
+        *degree.entry(b).or_insert(1) += 1;
+    }
+    let mut hub_recs: Vec<(u32, RecordIx)> = degree
+        .iter()
+        .filter(|&(_, &d)| d as usize > spec.hub_cap)
+        .map(|(&r, &d)| (d, r))
+        .collect();
+    hub_recs.sort_unstable_by(|x, y| y.cmp(x));
+    if let Some(&(d, r)) = hub_recs.first() {
+        hubs.push(Hub {
+            kind: spec.name.clone(),
+            value: format!(
+                "{} records each near more than {} others (largest: {} near {})",
+                hub_recs.len(),
+                spec.hub_cap,
+                ds.id(r),
+                d
+            ),
+            records: d as usize,
+        });
+    }
+    let n = holders.get(kind as usize).copied().unwrap_or(0);
+    for (a, b, dist) in pairs {
+        let da = degree.get(&a).copied().unwrap_or(1);
+        let db = degree.get(&b).copied().unwrap_or(1);
+        let d = da.max(db);
+        if d as usize > spec.hub_cap {
+            continue;
+        }
+        out.push(Shared {
+            a,
+            b,
+            kind,
+            detail: dist,
+            degree: d,
+            weight: evidence(spec, d as usize, n) - penalty_per_unit * f64::from(dist),
+        });
+    }
+}
+
+fn near_hamming(
+    ds: &Dataset,
+    link_type: LinkType,
+    holders: &[usize],
+    out: &mut Vec<Shared>,
+    hubs: &mut Vec<Hub>,
+) {
+    for (kind, spec) in ds.kinds.iter().enumerate() {
+        let KeyMatch::Hamming { max } = spec.matching else {
+            continue;
+        };
+        let kind = kind as u16;
+        let items: Vec<(u64, RecordIx)> = ds
+            .bits_keys
+            .iter()
+            .filter(|k| k.0 == kind)
+            .map(|k| (k.1, k.2))
+            .collect();
+        let chunks = (max as usize + 1).min(64);
+        let mut pairs: Vec<(RecordIx, RecordIx, u32)> = Vec::new();
+        for c in 0..chunks {
+            let lo = 64 * c / chunks;
+            let hi = 64 * (c + 1) / chunks;
+            let width = hi - lo;
+            let mask = if width >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            let mut idx: Vec<(u64, usize)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, (h, _))| ((h >> lo) & mask, i))
+                .collect();
+            idx.sort_unstable();
+            let mut s = 0;
+            while s < idx.len() {
+                let key = idx.get(s).map_or(0, |x| x.0);
+                let mut e = s + 1;
+                while idx.get(e).is_some_and(|x| x.0 == key) {
+                    e += 1;
+                }
+                // A bucket far beyond the hub cap is a degenerate hash (all zeros): skip it.
+                if e - s <= spec.hub_cap.saturating_mul(4).max(2) {
+                    let run = idx.get(s..e).unwrap_or_default();
+                    for (i, &(_, x)) in run.iter().enumerate() {
+                        for &(_, y) in run.get(i + 1..).unwrap_or_default() {
+                            let (Some(&(hx, rx)), Some(&(hy, ry))) = (items.get(x), items.get(y))
+                            else {
+                                continue;
+                            };
+                            let d = (hx ^ hy).count_ones();
+                            if rx != ry && d <= max && link_type.allows(ds, rx, ry) {
+                                pairs.push((rx.min(ry), rx.max(ry), d));
+                            }
+                        }
+                    }
+                }
+                s = e;
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| (p.0, p.1));
+        weigh_near(ds, kind, pairs, holders, out, hubs, 0.25);
+    }
+}
+
+fn near_minhash(
+    ds: &Dataset,
+    link_type: LinkType,
+    holders: &[usize],
+    out: &mut Vec<Shared>,
+    hubs: &mut Vec<Hub>,
+) {
+    for (kind, spec) in ds.kinds.iter().enumerate() {
+        let KeyMatch::MinHash(mh) = &spec.matching else {
+            continue;
+        };
+        let kind = kind as u16;
+        let items: Vec<(RecordIx, &[u64])> = ds
+            .text_keys
+            .iter()
+            .filter(|k| k.0 == kind)
+            .map(|k| (k.1, &*k.2))
+            .collect();
+        let bands = mh.bands.clamp(1, SIG);
+        let rows = SIG / bands;
+        let mut pairs: Vec<(RecordIx, RecordIx)> = Vec::new();
+        for band in 0..bands {
+            let mut idx: Vec<(u64, usize)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, (_, sig))| {
+                    let part = sig.get(band * rows..(band + 1) * rows).unwrap_or_default();
+                    let h = part.iter().fold(band as u64, |h, &x| mix64(h ^ x));
+                    (h, i)
+                })
+                .collect();
+            idx.sort_unstable();
+            let mut s = 0;
+            while s < idx.len() {
+                let key = idx.get(s).map_or(0, |x| x.0);
+                let mut e = s + 1;
+                while idx.get(e).is_some_and(|x| x.0 == key) {
+                    e += 1;
+                }
+                if e - s <= spec.hub_cap.saturating_mul(4).max(2) {
+                    let run = idx.get(s..e).unwrap_or_default();
+                    for (i, &(_, x)) in run.iter().enumerate() {
+                        for &(_, y) in run.get(i + 1..).unwrap_or_default() {
+                            if let (Some(&(rx, _)), Some(&(ry, _))) = (items.get(x), items.get(y))
+                                && rx != ry
+                                && link_type.allows(ds, rx, ry)
+                            {
+                                pairs.push((rx.min(ry), rx.max(ry)));
+                            }
+                        }
+                    }
+                }
+                s = e;
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let sig_of: FxHashMap<RecordIx, &[u64]> = items.iter().copied().collect();
+        let verified: Vec<(RecordIx, RecordIx, u32)> = pairs
+            .into_iter()
+            .filter_map(|(a, b)| {
+                let j = jaccard_estimate(sig_of.get(&a)?, sig_of.get(&b)?);
+                (j >= mh.min_jaccard).then(|| (a, b, ((1.0 - j) * 1000.0).round() as u32))
+            })
+            .collect();
+        weigh_near(ds, kind, verified, holders, out, hubs, 0.005);
+    }
+}
+
+/// Signature length (one-permutation hashing bins).
+pub(crate) const SIG: usize = 64;
+
+/// A MinHash signature of a text's word shingles by one-permutation hashing with rotation
+/// densification: one seeded 64-bit hash per shingle, so a 10 MB résumé costs one pass.
+/// `None` when the text has fewer shingles than `spec.min_shingles`.
+pub(crate) fn minhash_signature(text: &str, spec: &MinHashSpec) -> Option<Box<[u64]>> {
+    let w = spec.shingle_words.max(1);
+    let mut window: Vec<u64> = Vec::with_capacity(w);
+    let mut bins = [u64::MAX; SIG];
+    let mut shingles = 0usize;
+    let mut word = Vec::<u8>::with_capacity(32);
+    let mut flush = |word: &mut Vec<u8>, window: &mut Vec<u64>, bins: &mut [u64; SIG]| {
+        if word.is_empty() {
+            return;
+        }
+        let h = hash_bytes(spec.seed, word);
+        word.clear();
+        if window.len() == w {
+            window.remove(0);
+        }
+        window.push(h);
+        if window.len() == w {
+            let sh = window.iter().fold(spec.seed, |acc, &x| mix64(acc ^ x));
+            let bin = (sh >> 58) as usize;
+            if let Some(slot) = bins.get_mut(bin) {
+                *slot = (*slot).min(sh & ((1 << 58) - 1));
+            }
+            shingles += 1;
+        }
+    };
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            for lc in ch.to_lowercase() {
+                let mut buf = [0u8; 4];
+                word.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+            }
+        } else {
+            flush(&mut word, &mut window, &mut bins);
+        }
+    }
+    flush(&mut word, &mut window, &mut bins);
+    if shingles < spec.min_shingles.max(1) {
+        return None;
+    }
+    // Densify: an empty bin borrows the next non-empty bin's value, tagged by the distance so
+    // that borrowed and real values rarely collide.
+    let mut sig = [0u64; SIG];
+    for (i, s) in sig.iter_mut().enumerate() {
+        let mut j = 0;
+        while j < SIG {
+            let v = bins.get((i + j) % SIG).copied().unwrap_or(u64::MAX);
+            if v != u64::MAX {
+                *s = mix64(v ^ ((j as u64) << 58));
+                break;
+            }
+            j += 1;
+        }
+    }
+    Some(sig.into())
+}
+
+/// Share of equal signature positions: an unbiased estimate of Jaccard similarity.
+pub(crate) fn jaccard_estimate(a: &[u64], b: &[u64]) -> f64 {
+    let eq = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    eq as f64 / a.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_duplicate_texts_have_high_estimated_jaccard() {
+        let spec = MinHashSpec::default();
+        let base: Vec<String> = (0..300).map(|i| format!("word{i}")).collect();
+        let a = base.join(" ");
+        let mut b_words = base.clone();
+        b_words[150] = "changed".into();
+        let b = b_words.join(" ");
+        let c: String = (0..300).map(|i| format!("other{i} ")).collect();
+        let (sa, sb, sc) = (
+            minhash_signature(&a, &spec).unwrap(),
+            minhash_signature(&b, &spec).unwrap(),
+            minhash_signature(&c, &spec).unwrap(),
+        );
+        assert!(jaccard_estimate(&sa, &sb) > 0.85);
+        assert!(jaccard_estimate(&sa, &sc) < 0.1);
+        assert!(minhash_signature("too short", &spec).is_none());
+    }
+
+    #[test]
+    fn rare_values_weigh_more_than_common_ones() {
+        let spec = KeySpec::exact("ip", 0.9, 1e-6, 50);
+        assert!(evidence(&spec, 2, 10_000) > evidence(&spec, 40, 10_000) + 4.0);
+    }
+}

@@ -1,0 +1,291 @@
+//! Linking: candidate pairs from blocking and from shared identifiers, scored by the
+//! Fellegi–Sunter model plus identifier evidence, kept above a threshold with their reasons.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::blocking::{BlockingRule, LinkType, RuleStats, candidate_pairs};
+use crate::data::{Dataset, RecordIx};
+use crate::error::ErError;
+use crate::explain::Reason;
+use crate::ident::{Hub, KeyMatch, Shared, shared_identifiers};
+use crate::model::{Model, Scorer};
+
+/// How Fellegi–Sunter comparison weights enter a link's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FsUse {
+    /// All weights, positive and negative (classic record linkage: FEBRL).
+    #[default]
+    Full,
+    /// Only positive weights: similar names add evidence, different names do not cancel a
+    /// shared payout account (people behind many accounts use different names on purpose).
+    PositiveOnly,
+    /// Comparisons are not used.
+    Off,
+}
+
+/// What to link and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkConfig {
+    /// Dedupe one set, or link sources.
+    pub link_type: LinkType,
+    /// Blocking rules for Fellegi–Sunter candidates (union).
+    pub blocking: Vec<BlockingRule>,
+    /// Blocks larger than this are skipped (and reported).
+    pub max_block: usize,
+    /// How comparison weights count.
+    pub fs: FsUse,
+    /// Use shared identifiers (candidates and evidence).
+    pub identifiers: bool,
+    /// Prior match weight; `None` takes the model's log2(λ / (1 − λ)) (or 0 without a model).
+    pub prior_weight: Option<f64>,
+    /// Smallest total match weight kept as a link (3.17 ≈ probability 0.9).
+    pub threshold: f64,
+    /// How many hub values to report.
+    pub max_hubs: usize,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            link_type: LinkType::Dedupe,
+            blocking: Vec::new(),
+            max_block: 5_000,
+            fs: FsUse::Full,
+            identifiers: true,
+            prior_weight: None,
+            threshold: 3.17,
+            max_hubs: 100,
+        }
+    }
+}
+
+/// A scored, explained link between two records (`a < b`, record indices of the dataset).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    /// First record.
+    pub a: RecordIx,
+    /// Second record.
+    pub b: RecordIx,
+    /// Total match weight (the sum of the counted reasons).
+    pub weight: f64,
+    /// 2^w / (1 + 2^w).
+    pub probability: f64,
+    /// The terms of `weight`.
+    pub reasons: Vec<Reason>,
+}
+
+/// Counts of one run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LinkStats {
+    /// Records.
+    pub records: usize,
+    /// Candidate pairs from blocking.
+    pub blocked_pairs: usize,
+    /// Distinct pairs sharing an identifier.
+    pub identifier_pairs: usize,
+    /// Distinct pairs scored.
+    pub scored_pairs: usize,
+    /// Links kept.
+    pub links: usize,
+    /// Per blocking rule.
+    pub rules: Vec<RuleStats>,
+}
+
+/// The result of [`link`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Linkage {
+    /// Links at or above the threshold, sorted by (a, b).
+    pub links: Vec<Link>,
+    /// Identifier values that were too common to link (reported, not used).
+    pub hubs: Vec<Hub>,
+    /// Counts.
+    pub stats: LinkStats,
+}
+
+/// Converts a match weight to a probability.
+pub fn probability(weight: f64) -> f64 {
+    1.0 / (1.0 + (-weight).exp2())
+}
+
+/// Finds, scores and explains links.
+pub fn link(ds: &Dataset, model: Option<&Model>, cfg: &LinkConfig) -> Result<Linkage, ErError> {
+    let scorer = model.map(|m| m.scorer(ds)).transpose()?;
+    let (blocked, rules) = if cfg.blocking.is_empty() || model.is_none() || cfg.fs == FsUse::Off {
+        (Vec::new(), Vec::new())
+    } else {
+        candidate_pairs(ds, &cfg.blocking, cfg.link_type, cfg.max_block)?
+    };
+    let (shared, hubs) = if cfg.identifiers {
+        shared_identifiers(ds, cfg.link_type, cfg.max_hubs)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    // Group the identifier evidence by pair: (a, b, start, end) into `shared`.
+    let mut groups: Vec<(RecordIx, RecordIx, usize, usize)> = Vec::new();
+    let mut s = 0;
+    while let Some(first) = shared.get(s) {
+        let mut e = s + 1;
+        while shared
+            .get(e)
+            .is_some_and(|x| x.a == first.a && x.b == first.b)
+        {
+            e += 1;
+        }
+        groups.push((first.a, first.b, s, e));
+        s = e;
+    }
+    // Merge with the blocked pairs (both sorted).
+    let mut cands: Vec<(RecordIx, RecordIx, usize, usize)> =
+        Vec::with_capacity(blocked.len() + groups.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (blocked.get(i), groups.get(j)) {
+            (Some(&(a, b)), Some(&(ga, gb, gs, ge))) => {
+                if (a, b) < (ga, gb) {
+                    cands.push((a, b, 0, 0));
+                    i += 1;
+                } else if (a, b) > (ga, gb) {
+                    cands.push((ga, gb, gs, ge));
+                    j += 1;
+                } else {
+                    cands.push((a, b, gs, ge));
+                    i += 1;
+                    j += 1;
+                }
+            }
+            (Some(&(a, b)), None) => {
+                cands.push((a, b, 0, 0));
+                i += 1;
+            }
+            (None, Some(&g)) => {
+                cands.push(g);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    let prior = cfg
+        .prior_weight
+        .unwrap_or_else(|| model.map_or(0.0, Model::prior_weight));
+    let ctx = Ctx {
+        ds,
+        scorer: scorer.as_ref(),
+        cfg,
+        prior,
+        shared: &shared,
+    };
+    let links: Vec<Link> = cands
+        .par_iter()
+        .filter_map(|&(a, b, gs, ge)| {
+            let w = ctx.weight(a, b, gs, ge);
+            (w >= cfg.threshold).then(|| ctx.link(a, b, gs, ge, w))
+        })
+        .collect();
+    let stats = LinkStats {
+        records: ds.len(),
+        blocked_pairs: blocked.len(),
+        identifier_pairs: groups.len(),
+        scored_pairs: cands.len(),
+        links: links.len(),
+        rules,
+    };
+    Ok(Linkage { links, hubs, stats })
+}
+
+struct Ctx<'a> {
+    ds: &'a Dataset,
+    scorer: Option<&'a Scorer<'a>>,
+    cfg: &'a LinkConfig,
+    prior: f64,
+    shared: &'a [Shared],
+}
+
+impl Ctx<'_> {
+    fn fs_weight(&self, a: RecordIx, b: RecordIx) -> f64 {
+        match (self.scorer, self.cfg.fs) {
+            (Some(s), FsUse::Full) => s.weight(a, b, false),
+            (Some(s), FsUse::PositiveOnly) => s.weight(a, b, true),
+            _ => 0.0,
+        }
+    }
+
+    /// Which entries of the pair's identifier evidence count: the best per group.
+    fn counted(&self, gs: usize, ge: usize) -> Vec<bool> {
+        let ev = self.shared.get(gs..ge).unwrap_or_default();
+        let mut keep = vec![false; ev.len()];
+        for (i, x) in ev.iter().enumerate() {
+            let gx = self.ds.kinds.get(x.kind as usize).map(|k| &k.group);
+            let better = ev.iter().enumerate().any(|(j, y)| {
+                let gy = self.ds.kinds.get(y.kind as usize).map(|k| &k.group);
+                j != i && gx == gy && (y.weight > x.weight || (y.weight == x.weight && j < i))
+            });
+            if let Some(k) = keep.get_mut(i) {
+                *k = !better;
+            }
+        }
+        keep
+    }
+
+    fn id_weight(&self, gs: usize, ge: usize) -> f64 {
+        let ev = self.shared.get(gs..ge).unwrap_or_default();
+        if ev.len() == 1 {
+            return ev.first().map_or(0.0, |x| x.weight);
+        }
+        ev.iter()
+            .zip(self.counted(gs, ge))
+            .filter(|(_, c)| *c)
+            .map(|(x, _)| x.weight)
+            .sum()
+    }
+
+    fn weight(&self, a: RecordIx, b: RecordIx, gs: usize, ge: usize) -> f64 {
+        self.prior + self.fs_weight(a, b) + self.id_weight(gs, ge)
+    }
+
+    fn link(&self, a: RecordIx, b: RecordIx, gs: usize, ge: usize, weight: f64) -> Link {
+        let mut reasons = vec![Reason::Prior { weight: self.prior }];
+        if let Some(s) = self.scorer
+            && self.cfg.fs != FsUse::Off
+        {
+            s.explain(a, b, self.cfg.fs == FsUse::PositiveOnly, &mut reasons);
+        }
+        let ev = self.shared.get(gs..ge).unwrap_or_default();
+        for (x, counted) in ev.iter().zip(self.counted(gs, ge)) {
+            let Some(spec) = self.ds.kinds.get(x.kind as usize) else {
+                continue;
+            };
+            reasons.push(match spec.matching {
+                KeyMatch::Exact => Reason::SharedIdentifier {
+                    kind: spec.name.clone(),
+                    value: self.ds.key_value(x.kind, x.detail).to_owned(),
+                    records: x.degree,
+                    weight: x.weight,
+                    counted,
+                },
+                KeyMatch::Hamming { .. } => Reason::NearIdentifier {
+                    kind: spec.name.clone(),
+                    distance: f64::from(x.detail),
+                    records: x.degree,
+                    weight: x.weight,
+                    counted,
+                },
+                KeyMatch::MinHash(_) => Reason::NearIdentifier {
+                    kind: spec.name.clone(),
+                    distance: f64::from(x.detail) / 1000.0,
+                    records: x.degree,
+                    weight: x.weight,
+                    counted,
+                },
+            });
+        }
+        Link {
+            a,
+            b,
+            weight,
+            probability: probability(weight),
+            reasons,
+        }
+    }
+}
