@@ -666,11 +666,16 @@ mod tests {
         }
 
         #[test]
-        fn korean_forms_are_bounded_lower_ascii(s in "[\u{30A1}-\u{30FC}・]{0,30}") {
+        fn korean_forms_are_bounded_lower_ascii(
+            s in prop_oneof!["[\u{30A1}-\u{30FC}・]{0,30}", "\\PC{0,30}"]
+        ) {
             let forms = korean_name_forms(&s);
             prop_assert!(forms.len() <= MAX_KOREAN_FORMS);
             for f in &forms {
-                prop_assert!(f.is_ascii() && f.to_ascii_lowercase() == *f, "{:?} -> {:?}", s, f);
+                if s.chars().all(|c| is_kana(c) || is_sep(c)) {
+                    prop_assert!(f.is_ascii() && f.to_ascii_lowercase() == *f, "{:?} -> {:?}", s, f);
+                }
+                prop_assert!(!has_kana(f));
                 prop_assert!(!f.starts_with(' ') && !f.ends_with(' '));
             }
         }

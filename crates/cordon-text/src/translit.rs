@@ -72,8 +72,9 @@ impl System {
 /// duplicates removed (at most seven).
 ///
 /// - Russian: ICAO, BGN/PCGN, English phonetic, GOST (`Пак Хон Ён` → `pak khon en`,
-///   `pak khon yen`, `pak hon yon`, `pak xon yon`), then Korean readings when the text starts
-///   with a Korean surname (`pak hong yong`, `pak hon yong` …).
+///   `pak khon yen`, `pak hon yon`, `pak xon yon`). When the text starts with a Korean
+///   surname, the best Korean reading comes second (`pak hong yong`) and the other Korean
+///   readings last (`pak hon yong` …).
 /// - Ukrainian (і, ї, є, ґ present) and Belarusian (ў present): national system first, then
 ///   ICAO, BGN/PCGN, English phonetic.
 /// - Greek: ELOT 743, then phonetic.
@@ -106,13 +107,24 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
                     System::Simple,
                 ],
             };
-            for &sys in systems {
-                push(sys, cyrillic(s, sys, lang));
+            let mut korean = if lang == Lang::Russian && looks_korean(s) {
+                korean_cyrillic(s)
+            } else {
+                Vec::new()
             }
-            if lang == Lang::Russian && looks_korean(s) {
-                for f in korean_cyrillic(s) {
+            .into_iter();
+            for (i, &sys) in systems.iter().enumerate() {
+                push(sys, cyrillic(s, sys, lang));
+                // A Korean name's best Korean reading ranks right after the passport form,
+                // so callers that keep only the first few forms still get it.
+                if i == 0
+                    && let Some(f) = korean.next()
+                {
                     push(System::KoreanCyrillic, f);
                 }
+            }
+            for f in korean {
+                push(System::KoreanCyrillic, f);
             }
         }
         Some(Script::Greek) => {
@@ -1037,6 +1049,19 @@ mod tests {
         let f = forms("Аляксандр Лукашэнка Ўладзімір");
         assert_eq!(f[0], "aliaksandr lukashenka uladzimir");
         assert!(f.iter().any(|x| x.contains("wladzimir")), "{f:?}");
+    }
+
+    #[test]
+    fn korean_reading_ranks_second() {
+        for name in ["Ким Чен Ын", "Чхве Рён Хэ", "Пак Хон Ён"] {
+            let tagged = latin_forms_tagged(name);
+            assert_eq!(
+                tagged.get(1).map(|t| t.0),
+                Some(System::KoreanCyrillic),
+                "{tagged:?}"
+            );
+        }
+        assert_eq!(latin_forms("Чхве Рён Хэ")[1], "choe ryong hae");
     }
 
     #[test]
