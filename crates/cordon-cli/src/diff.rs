@@ -21,10 +21,10 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let store = global.store()?;
     let d = store.diff(&args.source, args.from, args.to)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        outln!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{} v{} -> v{}: {} added, {} removed, {} changed",
         d.source,
         d.from,
@@ -34,22 +34,24 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         d.changed.len()
     );
     for e in &d.added {
-        println!("+ {} [{}] {}", e.id, e.schema, e.caption);
+        outln!("+ {} [{}] {}", e.id, e.schema, e.caption);
     }
     for e in &d.removed {
-        println!("- {} [{}] {}", e.id, e.schema, e.caption);
+        outln!("- {} [{}] {}", e.id, e.schema, e.caption);
     }
     for c in &d.changed {
-        println!(
+        outln!(
             "~ {} [{}] {}",
-            c.entity.id, c.entity.schema, c.entity.caption
+            c.entity.id,
+            c.entity.schema,
+            c.entity.caption
         );
         for p in &c.changes {
             for v in &p.removed {
-                println!("    - {}: {v}", p.property);
+                outln!("    - {}: {v}", p.property);
             }
             for v in &p.added {
-                println!("    + {}: {v}", p.property);
+                outln!("    + {}: {v}", p.property);
             }
         }
     }

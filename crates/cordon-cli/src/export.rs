@@ -50,9 +50,16 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);
-    match args.format {
-        ExportFormat::Ftm => cordon_lists::write_ftm(&mut out, merged.values())?,
+    let written = match args.format {
+        ExportFormat::Ftm => cordon_lists::write_ftm(&mut out, merged.values()),
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    .and_then(|()| out.flush());
+    match written {
+        // The reader went away (`cordon export | head`): not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        other => {
+            other?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

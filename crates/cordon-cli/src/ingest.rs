@@ -83,7 +83,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         &bars,
     );
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
         eprintln!("store: {}", store.path().display());
@@ -123,7 +123,7 @@ pub(crate) fn print_report(report: &IngestReport) {
             s.elapsed_ms.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     for d in &report.planning {
         eprintln!("{d}");
     }

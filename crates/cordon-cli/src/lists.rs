@@ -37,7 +37,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         });
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&[
@@ -65,7 +65,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
                 .map_or(String::new(), |e| format!("{} ({})", e.code, e.at)),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     if rows.is_empty() {
         eprintln!(
             "the store {} holds no lists yet: run `cordon ingest --lists DIR`",

@@ -10,6 +10,21 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Prints a line to standard output; a closed pipe (`cordon … | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!($($arg)*), true)
+    };
+}
+
+/// Prints to standard output without a newline (see [`outln!`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!($($arg)*), false)
+    };
+}
+
 mod diff;
 mod export;
 mod ingest;
@@ -61,6 +76,26 @@ enum Command {
     Export(export::Args),
     /// What changed in a source between two versions.
     Diff(diff::Args),
+}
+
+/// Writes to standard output; exits with status 0 when the reader has gone away.
+pub(crate) fn write_stdout(text: &str, newline: bool) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let result = stdout.write_all(text.as_bytes()).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(2);
+    }
 }
 
 fn main() -> ExitCode {

@@ -44,11 +44,11 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             obj.insert("sources".into(), serde_json::Value::Array(sources));
             obj.insert("linked".into(), serde_json::to_value(&linked)?);
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_entity(&entity);
         for s in &sources {
-            println!(
+            outln!(
                 "  source: {} v{} (published {})",
                 s["source"].as_str().unwrap_or(""),
                 s["version"],
@@ -56,9 +56,9 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
         if !linked.is_empty() {
-            println!("linked:");
+            outln!("linked:");
             for l in &linked {
-                println!("  {} [{}] {}", l.id, l.schema, l.caption);
+                outln!("  {} [{}] {}", l.id, l.schema, l.caption);
             }
         }
     }
@@ -66,10 +66,10 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn print_entity(e: &Entity) {
-    println!("{} [{}] {}", e.id, e.schema, e.caption);
+    outln!("{} [{}] {}", e.id, e.schema, e.caption);
     for (p, values) in &e.properties {
         for v in values {
-            println!("  {p}: {v}");
+            outln!("  {p}: {v}");
         }
     }
 }

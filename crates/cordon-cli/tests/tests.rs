@@ -1,1 +1,4 @@
-//! CLI integration tests.
+//! End-to-end tests of the `cordon` binary on the real lists in `../shared/data/lists`.
+
+mod ingest;
+mod util;
