@@ -1,0 +1,732 @@
+//! Korean names: Hangul syllables, surnames, romanisation and a shared phonetic key.
+//!
+//! Every Korean syllable, whether written in Hangul (`정`), Revised Romanization (`jeong`),
+//! McCune–Reischauer (`chŏng`, `cho'ng`), the DPRK's official spelling (`jong`) or a passport
+//! spelling (`jung`, `chung`), maps to one **syllable key** (`JOQ`). The key folds exactly the
+//! distinctions the romanisation systems disagree on: plain/aspirated/tense consonants
+//! (ㄱ/ㅋ/ㄲ → `K`), voicing (g/k, b/p, d/t, j/ch), the ㅓ/ㅗ/ㅜ/ㅡ vowels that MR without breves
+//! and passports write as `o` or `u`, r/l, and the initial-sound rule (두음법칙) that separates
+//! North and South Korean spelling (리/이, 로/노, 류/유, 녀/여): a syllable-initial ㄹ is dropped
+//! before `i`/`y` and becomes ㄴ elsewhere; a syllable-initial ㄴ is dropped before `i`/`y`.
+//! It keeps what carries identity: the vowel class, the final consonant, the glide.
+//!
+//! ```
+//! use cordon_text::korean::{hangul_keys, parse_latin};
+//!
+//! let hangul: Vec<String> = hangul_keys("김정은").iter().map(|s| s.key.to_string()).collect();
+//! assert_eq!(hangul, ["KIM", "JOQ", "ON"]);
+//! let latin = parse_latin("jongun").unwrap();
+//! assert_eq!(latin.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["JOQ", "ON"]);
+//! assert_eq!(parse_latin("ri").unwrap()[0].key, parse_latin("lee").unwrap()[0].key);
+//! assert!(parse_latin("smith").is_none());
+//! ```
+
+use std::fmt;
+
+const S_BASE: u32 = 0xAC00;
+const S_COUNT: u32 = 11172;
+
+/// Whether `c` is a precomposed Hangul syllable (가–힣).
+pub fn is_hangul_syllable(c: char) -> bool {
+    (S_BASE..S_BASE + S_COUNT).contains(&(c as u32))
+}
+
+/// Whether the text contains a Hangul syllable.
+pub fn has_hangul(s: &str) -> bool {
+    s.chars().any(is_hangul_syllable)
+}
+
+/// The (initial, medial, final) jamo indices of a Hangul syllable.
+pub fn decompose(c: char) -> Option<(usize, usize, usize)> {
+    let s = (c as u32).checked_sub(S_BASE)?;
+    if s >= S_COUNT {
+        return None;
+    }
+    let s = s as usize;
+    Some((s / 588, (s % 588) / 28, s % 28))
+}
+
+// Key letters: K T P J S H M N L (consonant classes), Q (final ng), vowels A E I O U W Y.
+const INITIAL_KEY: [&str; 19] = [
+    "K", "K", "N", "T", "T", "L", "M", "P", "P", "S", "S", "", "J", "J", "J", "K", "T", "P", "H",
+];
+const MEDIAL_KEY: [&str; 21] = [
+    "A", "AE", "YA", "YAE", "O", "E", "YO", "YE", "O", "WA", "WE", "WE", "YO", "O", "WO", "WE",
+    "WI", "YO", "O", "UI", "I",
+];
+const FINAL_KEY: [&str; 28] = [
+    "", "K", "K", "K", "N", "N", "N", "T", "L", "K", "M", "L", "L", "L", "P", "L", "M", "P", "P",
+    "T", "T", "Q", "T", "T", "K", "T", "P", "T",
+];
+
+// Revised Romanization (syllable in isolation, word-initial values).
+const RR_INITIAL: [&str; 19] = [
+    "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
+    "h",
+];
+const RR_MEDIAL: [&str; 21] = [
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "eu", "ui", "i",
+];
+const RR_FINAL: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+// McCune–Reischauer (syllable in isolation; names are romanised syllable by syllable).
+const MR_INITIAL: [&str; 19] = [
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch'", "k'", "t'",
+    "p'", "h",
+];
+const MR_MEDIAL: [&str; 21] = [
+    "a", "ae", "ya", "yae", "ŏ", "e", "yŏ", "ye", "o", "wa", "wae", "oe", "yo", "u", "wŏ", "we",
+    "wi", "yu", "ŭ", "ŭi", "i",
+];
+
+/// Hangul initial consonant letters, for explanations.
+const INITIAL_JAMO: [char; 19] = [
+    'ㄱ', 'ㄲ', 'ㄴ', 'ㄷ', 'ㄸ', 'ㄹ', 'ㅁ', 'ㅂ', 'ㅃ', 'ㅅ', 'ㅆ', 'ㅇ', 'ㅈ', 'ㅉ', 'ㅊ', 'ㅋ',
+    'ㅌ', 'ㅍ', 'ㅎ',
+];
+
+/// A short ASCII string held inline (syllable keys are at most 7 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Key {
+    len: u8,
+    buf: [u8; 7],
+}
+
+impl Key {
+    fn push(&mut self, s: &str) -> bool {
+        for b in s.bytes() {
+            let Some(slot) = self.buf.get_mut(self.len as usize) else {
+                return false;
+            };
+            *slot = b;
+            self.len += 1;
+        }
+        true
+    }
+
+    /// The key as a string.
+    pub fn as_str(&self) -> &str {
+        let bytes = self.buf.get(..self.len as usize).unwrap_or(&[]);
+        std::str::from_utf8(bytes).unwrap_or("")
+    }
+
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len as usize).unwrap_or(&[])
+    }
+
+    /// Whether the key ends in a nasal (`N` or `Q`); kana writes both as `ン`.
+    fn nasal_folded(&self) -> Key {
+        let mut k = *self;
+        if let Some(last) = k.buf.get_mut((k.len as usize).wrapping_sub(1))
+            && *last == b'Q'
+        {
+            *last = b'N';
+        }
+        k
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Where a syllable was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SylSource {
+    /// A Hangul syllable.
+    Hangul(char),
+    /// Latin letters (any romanisation).
+    Latin,
+    /// Latin letters produced from Japanese kana: `ン` hides the n/ng difference.
+    Kana,
+}
+
+/// One Korean syllable, from any script, reduced to its [key](self).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Syllable {
+    /// The phonetic key after the initial-sound rule.
+    pub key: Key,
+    /// The source text of the syllable (`정`, `jong`, `cho'ng`).
+    pub text: String,
+    /// Where it was read from.
+    pub source: SylSource,
+    /// Whether the initial-sound rule changed the key (an initial ㄹ/ㄴ, `r`/`l`/`n`).
+    pub initial_rule: bool,
+}
+
+impl Syllable {
+    /// The Hangul syllable, when read from Hangul.
+    pub fn hangul(&self) -> Option<char> {
+        match self.source {
+            SylSource::Hangul(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The key with a final `ng` folded into `n`, for comparison with kana-derived syllables.
+    pub fn nasal_folded(&self) -> Key {
+        self.key.nasal_folded()
+    }
+}
+
+/// Applies the initial-sound rule to a raw syllable key (initial consonant + vowel + final).
+/// Returns the new key and whether it changed.
+fn initial_rule(raw: &str) -> (Key, bool) {
+    let mut k = Key::default();
+    let b = raw.as_bytes();
+    let (first, rest) = match b.split_first() {
+        Some((f, r)) => (*f, r),
+        None => return (k, false),
+    };
+    let next = rest.first().copied();
+    let front_vowel = matches!(next, Some(b'I' | b'Y'));
+    let rest_str = raw.get(1..).unwrap_or("");
+    match first {
+        b'L' if front_vowel => {
+            k.push(rest_str);
+            (k, true)
+        }
+        b'L' if next.is_some_and(is_vowel_key) => {
+            k.push("N");
+            k.push(rest_str);
+            (k, true)
+        }
+        b'N' if front_vowel => {
+            k.push(rest_str);
+            (k, true)
+        }
+        _ => {
+            k.push(raw);
+            (k, false)
+        }
+    }
+}
+
+fn is_vowel_key(b: u8) -> bool {
+    matches!(b, b'A' | b'E' | b'I' | b'O' | b'U' | b'W' | b'Y')
+}
+
+/// The syllable of a Hangul character, or `None` for any other character.
+pub fn hangul_syllable(c: char) -> Option<Syllable> {
+    let (i, m, f) = decompose(c)?;
+    let mut raw = String::with_capacity(7);
+    raw.push_str(INITIAL_KEY.get(i)?);
+    raw.push_str(MEDIAL_KEY.get(m)?);
+    raw.push_str(FINAL_KEY.get(f)?);
+    let (key, changed) = initial_rule(&raw);
+    Some(Syllable {
+        key,
+        text: c.to_string(),
+        source: SylSource::Hangul(c),
+        initial_rule: changed,
+    })
+}
+
+/// The syllables of the Hangul characters in `s` (other characters are skipped).
+pub fn hangul_keys(s: &str) -> Vec<Syllable> {
+    s.chars().filter_map(hangul_syllable).collect()
+}
+
+/// Revised Romanization of a single Hangul syllable (word-initial values; `None` for others).
+pub fn rr(c: char) -> Option<String> {
+    let (i, m, f) = decompose(c)?;
+    let mut s = String::new();
+    s.push_str(RR_INITIAL.get(i)?);
+    s.push_str(RR_MEDIAL.get(m)?);
+    s.push_str(RR_FINAL.get(f)?);
+    Some(s)
+}
+
+/// McCune–Reischauer of a single Hangul syllable, with breves and apostrophes (`정` → `chŏng`).
+pub fn mr(c: char) -> Option<String> {
+    let (i, m, f) = decompose(c)?;
+    let mut s = String::new();
+    s.push_str(MR_INITIAL.get(i)?);
+    s.push_str(MR_MEDIAL.get(m)?);
+    s.push_str(RR_FINAL.get(f)?);
+    Some(s)
+}
+
+/// The DPRK's official spelling of a syllable in a name (`정` → `jong`, `은` → `un`,
+/// `리` → `ri`): McCune–Reischauer without breves or apostrophes, with `j` for ㅈ.
+pub fn dprk(c: char) -> Option<String> {
+    let (i, _, _) = decompose(c)?;
+    let m = mr(c)?;
+    let plain: String = m
+        .chars()
+        .filter(|&ch| ch != '\'')
+        .map(|ch| match ch {
+            'ŏ' => 'o',
+            'ŭ' => 'u',
+            other => other,
+        })
+        .collect();
+    // ㅈ is written j, ㅉ jj; ㅊ stays ch.
+    Some(match i {
+        12 => plain.replacen("ch", "j", 1),
+        13 => plain.replacen("tch", "jj", 1),
+        _ => plain,
+    })
+}
+
+/// A romanisation of a whole Hangul string, syllable by syllable (RR), other characters kept.
+pub fn romanize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match rr(c) {
+            Some(r) => out.push_str(&r),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Hangul initial consonant letter of a syllable, for explanations.
+pub fn initial_jamo(c: char) -> Option<char> {
+    decompose(c).and_then(|(i, _, _)| INITIAL_JAMO.get(i).copied())
+}
+
+/// Compound (two-syllable) Korean surnames.
+pub const COMPOUND_SURNAMES: &[&str] = &[
+    "남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "어금", "망절", "강전", "소봉",
+    "장곡",
+];
+
+/// Common Korean single-syllable surnames (North and South Korean forms).
+const SURNAMES: &str = "김이리박최정강조윤장임림한오서신권황안송류유전홍고문양량손배백허유남심노로하곽성차주우구민진지엄채원천방공현함변염여려추도소석선설마길연위표명기반라나왕금옥육인맹제모탁국어은편용예봉경사부황가복태목형피두감음빈동온호범좌";
+
+/// Whether a Hangul string (one syllable, or two for a compound) is a known surname.
+pub fn is_hangul_surname(s: &str) -> bool {
+    let mut it = s.chars();
+    match (it.next(), it.next(), it.next()) {
+        (Some(c), None, None) => SURNAMES.contains(c),
+        (Some(_), Some(_), None) => COMPOUND_SURNAMES.contains(&s),
+        _ => false,
+    }
+}
+
+/// Splits a Hangul person name written without spaces into (surname, given name): compound
+/// surnames first when at least one syllable is left for the given name (`남궁민수` →
+/// `남궁` + `민수`), otherwise the first syllable.
+pub fn split_hangul_name(s: &str) -> (&str, &str) {
+    let n = s.chars().count();
+    if n >= 3 {
+        for c in COMPOUND_SURNAMES {
+            if let Some(rest) = s.strip_prefix(c) {
+                return (&s[..c.len()], rest);
+            }
+        }
+    }
+    match s.char_indices().nth(1) {
+        Some((i, _)) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    }
+}
+
+/// Whether the key of a single Latin or Hangul syllable is the key of a common Korean surname
+/// (`kim`, `ri`, `lee`, `yi`, `park`, `choe`, `jung`…).
+pub fn is_surname_key(key: &Key) -> bool {
+    surname_keys().binary_search(key).is_ok()
+}
+
+fn surname_keys() -> &'static [Key] {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Vec<Key>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut v: Vec<Key> = SURNAMES
+            .chars()
+            .filter_map(hangul_syllable)
+            .map(|s| s.key)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+/// Whether a Latin token is a compound surname written as one word (`namgung`, `hwangbo`).
+pub fn compound_surname_keys(syls: &[Syllable]) -> bool {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Vec<(Key, Key)>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        COMPOUND_SURNAMES
+            .iter()
+            .filter_map(|s| {
+                let k = hangul_keys(s);
+                match k.as_slice() {
+                    [a, b] => Some((a.key, b.key)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    match syls {
+        [a, b] => keys.iter().any(|(x, y)| *x == a.key && *y == b.key),
+        _ => false,
+    }
+}
+
+// Latin syllable grammar: (initial)(vowel)(final), longest alternatives first.
+const L_INITIALS: &[(&str, &str)] = &[
+    ("tch", "J"),
+    ("ch", "J"),
+    ("jj", "J"),
+    ("kk", "K"),
+    ("kh", "K"),
+    ("gh", "K"),
+    ("tt", "T"),
+    ("th", "T"),
+    ("pp", "P"),
+    ("ph", "P"),
+    ("ss", "S"),
+    ("sh", "S"),
+    ("rh", "L"),
+    ("j", "J"),
+    ("k", "K"),
+    ("g", "K"),
+    ("t", "T"),
+    ("d", "T"),
+    ("p", "P"),
+    ("b", "P"),
+    ("f", "P"),
+    ("s", "S"),
+    ("h", "H"),
+    ("m", "M"),
+    ("n", "N"),
+    ("r", "L"),
+    ("l", "L"),
+    ("", ""),
+];
+const L_VOWELS: &[(&str, &str)] = &[
+    ("yeo", "YO"),
+    ("yae", "YAE"),
+    ("yoo", "YO"),
+    ("you", "YO"),
+    ("wae", "WE"),
+    ("weo", "WO"),
+    ("woo", "O"),
+    ("eui", "UI"),
+    ("yo", "YO"),
+    ("yu", "YO"),
+    ("ya", "YA"),
+    ("ye", "YE"),
+    ("yi", "I"),
+    ("wo", "WO"),
+    ("wa", "WA"),
+    ("we", "WE"),
+    ("wi", "WI"),
+    ("wu", "O"),
+    ("oe", "WE"),
+    ("oi", "WE"),
+    ("ui", "UI"),
+    ("eo", "O"),
+    ("eu", "O"),
+    ("ae", "AE"),
+    ("ai", "AE"),
+    ("oo", "O"),
+    ("ou", "O"),
+    ("ee", "I"),
+    ("a", "A"),
+    ("e", "E"),
+    ("i", "I"),
+    ("o", "O"),
+    ("u", "O"),
+];
+const L_FINALS: &[(&str, &str)] = &[
+    ("ng", "Q"),
+    ("ck", "K"),
+    ("rk", "K"),
+    ("hn", "N"),
+    ("hm", "M"),
+    ("n", "N"),
+    ("m", "M"),
+    ("l", "L"),
+    ("k", "K"),
+    ("g", "K"),
+    ("p", "P"),
+    ("b", "P"),
+    ("t", "T"),
+    ("d", "T"),
+    // Silent letters of passport spellings: Park, Ahn, Oh, Sohn, Hur.
+    ("r", ""),
+    ("h", ""),
+    ("", ""),
+];
+
+/// At most this many syllables per Latin token; longer words are not Korean names.
+const MAX_TOKEN_SYLLABLES: usize = 4;
+
+/// Parses one lower-case Latin token (apostrophes and breves already removed or not: both are
+/// accepted) into Korean syllables, or `None` when it cannot be read as romanised Korean.
+///
+/// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
+/// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
+pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
+    let mut cleaned = String::with_capacity(token.len());
+    // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
+    let mut boundaries: u32 = 0;
+    for c in token.chars() {
+        let mapped = match c {
+            'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => 'o',
+            'ŭ' | 'ù' | 'ú' | 'û' => 'u',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
+                if cleaned.ends_with('n') && cleaned.len() < 32 {
+                    boundaries |= 1 << cleaned.len();
+                }
+                continue;
+            }
+            c if c.is_ascii_lowercase() => c,
+            c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
+            _ => return None,
+        };
+        cleaned.push(mapped);
+    }
+    if cleaned.is_empty() || cleaned.len() > 24 {
+        return None;
+    }
+    let b = cleaned.as_bytes();
+    let n = b.len();
+    // best[i] = (cost, syllables so far, start of the last syllable, its raw key) for b[..i].
+    let mut best: Vec<Option<(u32, usize, usize, Key)>> = vec![None; n + 1];
+    if let Some(slot) = best.get_mut(0) {
+        *slot = Some((0, 0, 0, Key::default()));
+    }
+    for start in 0..n {
+        let Some((cost, count, last_start, _)) = best.get(start).copied().flatten() else {
+            continue;
+        };
+        if count >= MAX_TOKEN_SYLLABLES {
+            continue;
+        }
+        let prev_final =
+            (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
+        let rest = cleaned.get(start..).unwrap_or("");
+        for &(ini, ik) in L_INITIALS {
+            let Some(after_ini_str) = rest.strip_prefix(ini) else {
+                continue;
+            };
+            let after_ini = start + ini.len();
+            for &(vow, vk) in L_VOWELS {
+                let Some(after_vow_str) = after_ini_str.strip_prefix(vow) else {
+                    continue;
+                };
+                let after_vow = after_ini + vow.len();
+                for &(fin, fk) in L_FINALS {
+                    if !after_vow_str.starts_with(fin) {
+                        continue;
+                    }
+                    let end = after_vow + fin.len();
+                    // A marked boundary may not fall inside a syllable.
+                    let inside = if end > start + 1 {
+                        let mask = ((1u64 << (end - start - 1)) - 1) << (start + 1);
+                        u64::from(boundaries) & mask != 0
+                    } else {
+                        false
+                    };
+                    if inside {
+                        continue;
+                    }
+                    let next = b.get(end).copied();
+                    let next_is_vowel = next.is_some_and(|c| b"aeiouwy".contains(&c));
+                    // A final consonant before a vowel is normally the next initial.
+                    let mut c = 10;
+                    if !fin.is_empty() && next_is_vowel {
+                        c += if fin == "ng" || boundaries & (1 << end) != 0 {
+                            1
+                        } else {
+                            6
+                        };
+                    }
+                    // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
+                    if (fin == "r" || fin == "h") && next_is_vowel {
+                        continue;
+                    }
+                    if ini.is_empty() && prev_final.is_some() {
+                        c += 2;
+                    }
+                    // `jongun` reads as jong·un, not jon·gun.
+                    if ini.starts_with('g')
+                        && prev_final.is_some_and(|(last, _)| last == Some(b'n'))
+                    {
+                        c += 4;
+                    }
+                    let mut key = Key::default();
+                    if !(key.push(ik) && key.push(vk) && key.push(fk)) {
+                        continue;
+                    }
+                    let cand = cost + c;
+                    if let Some(slot) = best.get_mut(end)
+                        && slot.is_none_or(|(bc, ..)| cand < bc)
+                    {
+                        *slot = Some((cand, count + 1, start, key));
+                    }
+                }
+            }
+        }
+    }
+    // Walk the back-pointers from the end.
+    let mut out = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, _, s, raw) = best.get(end).copied().flatten()?;
+        let (key, changed) = initial_rule(raw.as_str());
+        out.push(Syllable {
+            key,
+            text: cleaned.get(s..end).unwrap_or("").to_owned(),
+            source: SylSource::Latin,
+            initial_rule: changed,
+        });
+        end = s;
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// Which romanisation system a Latin syllable's spelling follows for a Hangul syllable, for
+/// explanations: `"Revised Romanization"`, `"McCune–Reischauer"`, `"DPRK spelling"` or
+/// `"passport spelling"`.
+pub fn system_of(hangul: char, latin: &str) -> &'static str {
+    let l = latin.to_lowercase();
+    let plain: String = l
+        .chars()
+        .filter(|&c| c != '\'' && c != '’')
+        .map(|c| match c {
+            'ŏ' => 'o',
+            'ŭ' => 'u',
+            c => c,
+        })
+        .collect();
+    if rr(hangul).is_some_and(|r| r == l) {
+        return "Revised Romanization";
+    }
+    if let Some(m) = mr(hangul) {
+        let m_plain: String = m
+            .chars()
+            .filter(|&c| c != '\'')
+            .map(|c| match c {
+                'ŏ' => 'o',
+                'ŭ' => 'u',
+                c => c,
+            })
+            .collect();
+        if m == l || m_plain == plain || m.replace('ŏ', "o'").replace('ŭ', "u'") == l {
+            return "McCune–Reischauer";
+        }
+    }
+    if dprk(hangul).is_some_and(|d| d == plain) {
+        return "DPRK spelling";
+    }
+    "passport spelling"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(s: &str) -> Vec<String> {
+        parse_latin(s)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| s.key.to_string())
+            .collect()
+    }
+
+    fn hk(s: &str) -> Vec<String> {
+        hangul_keys(s).iter().map(|s| s.key.to_string()).collect()
+    }
+
+    #[test]
+    fn romanisations_share_keys() {
+        for (h, latins) in [
+            ("김", &["kim", "gim", "ghim"][..]),
+            (
+                "정",
+                &[
+                    "jong", "jeong", "chong", "chŏng", "cho'ng", "jung", "chung", "cheong",
+                ],
+            ),
+            ("은", &["un", "eun", "ŭn", "u'n"]),
+            ("이", &["ri", "lee", "yi", "rhee", "i", "li"]),
+            ("리", &["ri", "lee", "yi"]),
+            ("박", &["pak", "park", "bak"]),
+            ("최", &["choe", "choi", "chwe"]),
+            ("룡", &["ryong", "yong", "lyong"]),
+            ("류", &["ryu", "yu", "yoo", "you", "lyu"]),
+            ("노", &["no", "noh", "roh", "ro"]),
+            ("안", &["an", "ahn"]),
+            ("철", &["chol", "ch'ol", "cheol", "ch'ŏl"]),
+            ("우", &["u", "woo", "wu"]),
+            ("권", &["kwon", "gwon", "kwŏn"]),
+        ] {
+            let want = hk(h);
+            for l in latins {
+                assert_eq!(keys(l), want, "{h} vs {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn given_names_split_into_syllables() {
+        assert_eq!(keys("jongun"), ["JOQ", "ON"]);
+        assert_eq!(keys("hana"), ["HA", "NA"]);
+        assert_eq!(keys("ryonghae"), ["YOQ", "HAE"]);
+        assert_eq!(hk("최룡해"), ["JWE", "YOQ", "HAE"]);
+    }
+
+    #[test]
+    fn near_misses_keep_distinct_keys() {
+        assert_ne!(keys("un"), keys("il"));
+        assert_ne!(keys("jong"), keys("yo"));
+        assert_ne!(hk("은"), hk("일"));
+    }
+
+    #[test]
+    fn non_korean_words_do_not_parse() {
+        for w in ["smith", "sunny", "xavier", "mohammed123"] {
+            assert!(parse_latin(w).is_none(), "{w}");
+        }
+    }
+
+    #[test]
+    fn surnames() {
+        assert_eq!(split_hangul_name("김정은"), ("김", "정은"));
+        assert_eq!(split_hangul_name("남궁민수"), ("남궁", "민수"));
+        assert_eq!(split_hangul_name("황보석"), ("황보", "석"));
+        assert!(is_hangul_surname("리"));
+        for s in ["kim", "lee", "ri", "park", "choe", "jung", "ryu", "o", "oh"] {
+            let p = parse_latin(s).unwrap();
+            assert!(is_surname_key(&p[0].key), "{s}");
+        }
+        assert!(compound_surname_keys(&parse_latin("namgung").unwrap()));
+    }
+
+    #[test]
+    fn systems() {
+        assert_eq!(rr('정').unwrap(), "jeong");
+        assert_eq!(mr('정').unwrap(), "chŏng");
+        assert_eq!(dprk('정').unwrap(), "jong");
+        assert_eq!(system_of('정', "jeong"), "Revised Romanization");
+        assert_eq!(system_of('정', "chong"), "McCune–Reischauer");
+        assert_eq!(system_of('정', "jong"), "DPRK spelling");
+        assert_eq!(system_of('정', "jung"), "passport spelling");
+    }
+}

@@ -1,0 +1,556 @@
+//! Name analysis: one raw name → the forms a matcher compares.
+//!
+//! A name becomes one or more [`NameForm`]s: the name as written, plus one per script
+//! conversion that applies (Hanja readings, katakana romaji, pinyin, Cyrillic/Greek/Arabic
+//! transliterations). Each form has [`Token`]s (with an ASCII spelling and a phonetic key) and,
+//! when the name reads as a Korean person name, one or two [`KoreanReading`]s: surname and
+//! given-name syllables, with the surname position taken from a comma (`KIM, Jong Un`), an
+//! upper-case word (`KIM Jong Un`), or the surname table.
+
+use crate::korean::{self, SylSource, Syllable};
+use crate::normalize::{self, Script, TokenClass};
+use crate::{chinese, hanja, kana, translit};
+
+/// What kind of thing a name belongs to; decides titles, legal forms and Korean reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    /// A person.
+    Person,
+    /// An organisation, company, vessel or other non-person.
+    Organization,
+    /// Unknown (a query with schema `Any`, or a LegalEntity).
+    Unknown,
+}
+
+/// How a form was derived from the written name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Via {
+    /// The name as written.
+    Written,
+    /// Hangul readings of Hanja characters (Unihan `kHangul`).
+    HanjaReading,
+    /// Hepburn romaji of Japanese kana.
+    Katakana,
+    /// Toneless pinyin of Chinese characters.
+    Pinyin,
+    /// Transliteration of Cyrillic, Greek or Arabic.
+    Transliteration(Script),
+}
+
+impl Via {
+    /// The rule name shown in explanations.
+    pub fn label(self) -> &'static str {
+        match self {
+            Via::Written => "as written",
+            Via::HanjaReading => "Hanja reading",
+            Via::Katakana => "katakana",
+            Via::Pinyin => "pinyin",
+            Via::Transliteration(Script::Cyrillic) => "Cyrillic transliteration",
+            Via::Transliteration(Script::Greek) => "Greek transliteration",
+            Via::Transliteration(Script::Arabic) => "Arabic transliteration",
+            Via::Transliteration(_) => "transliteration",
+        }
+    }
+}
+
+/// One word of a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The word as normalised, in its own script (`kim`, `cho'ng`, `김정은`).
+    pub text: String,
+    /// ASCII spelling (diacritics and apostrophes removed; Hangul in Revised Romanization).
+    pub latin: String,
+    /// Coarse phonetic key of `latin` ([`normalize::phonetic_key`]).
+    pub key: String,
+    /// What the word is for matching.
+    pub class: TokenClass,
+    /// The word's Korean syllable keys run together (`kwangson`, `광선` → `KWAQSON`); empty
+    /// when the word does not read as Korean.
+    pub korean_key: String,
+    /// The script the word was written in.
+    pub script: Script,
+}
+
+/// A reading of a name as a Korean person name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KoreanReading {
+    /// Surname syllables (one, or two for 남궁, 황보 …).
+    pub surname: Vec<Syllable>,
+    /// Given-name syllables, in order.
+    pub given: Vec<Syllable>,
+}
+
+/// One comparable form of a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameForm {
+    /// How this form was derived.
+    pub via: Via,
+    /// The form's text (tokens joined by spaces), for explanations.
+    pub text: String,
+    /// The tokens, in written order.
+    pub tokens: Vec<Token>,
+    /// Korean person-name readings (empty when the name does not read as Korean).
+    pub korean: Vec<KoreanReading>,
+    /// The dominant script of the form.
+    pub script: Script,
+}
+
+impl NameForm {
+    /// Tokens that carry identity (not legal forms or generic words).
+    pub fn strong_tokens(&self) -> impl Iterator<Item = &Token> {
+        self.tokens
+            .iter()
+            .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
+    }
+}
+
+/// At most this many forms per name (written form included).
+pub const MAX_FORMS: usize = 6;
+/// At most this many tokens per form; longer names are cut.
+pub const MAX_TOKENS: usize = 16;
+
+/// Analyses a raw name into its comparable forms; empty when the name has no letters or digits.
+pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
+    let cleaned = normalize::clean(raw);
+    let mut cleaned = cleaned
+        .replace("(주)", " 주식회사 ")
+        .replace("(유)", " 유한회사 ");
+    if kind != NameKind::Person {
+        cleaned = normalize::replace_phrases(&cleaned);
+    }
+    let script = Script::dominant(&cleaned);
+    let mut forms = Vec::new();
+    if let Some(f) = form(&cleaned, kind, Via::Written, false) {
+        forms.push(f);
+    }
+    let has_han = cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    if has_han {
+        if kind != NameKind::Organization {
+            for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
+                push_form(&mut forms, form(&h, kind, Via::HanjaReading, false));
+            }
+        }
+        for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
+            if p != cleaned {
+                push_form(&mut forms, form(&p, kind, Via::Pinyin, false));
+            }
+        }
+    }
+    if kana::has_kana(&cleaned) {
+        if kind != NameKind::Organization {
+            for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
+                push_form(&mut forms, form(&k, kind, Via::Katakana, true));
+            }
+        }
+        let r = kana::to_romaji(&cleaned);
+        if r != cleaned {
+            push_form(&mut forms, form(&r, kind, Via::Katakana, false));
+        }
+    }
+    if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
+        for l in translit::latin_forms(&cleaned).into_iter().take(3) {
+            if l != cleaned {
+                push_form(
+                    &mut forms,
+                    form(&l, kind, Via::Transliteration(script), false),
+                );
+            }
+        }
+    }
+    forms.truncate(MAX_FORMS);
+    forms
+}
+
+fn push_form(forms: &mut Vec<NameForm>, f: Option<NameForm>) {
+    if let Some(f) = f
+        && !forms.iter().any(|g| g.text == f.text)
+    {
+        forms.push(f);
+    }
+}
+
+/// Raw words with the position hints: (word, is_upper_case_in_mixed_case_name).
+fn split_words(s: &str) -> (Vec<String>, Option<usize>) {
+    // `SURNAME, Given`: one comma, a short part before it.
+    let mut surname_at = None;
+    let mut text = s.to_owned();
+    if let Some((before, after)) = s.split_once(',')
+        && !after.contains(',')
+        && before.split_whitespace().count() <= 2
+        && !after.trim().is_empty()
+        && !before.trim().is_empty()
+    {
+        let words_after = after.split(is_sep).filter(|w| !w.is_empty()).count();
+        surname_at = Some(words_after);
+        text = format!("{} {}", after.trim(), before.trim());
+    }
+    let words: Vec<String> = text
+        .split(is_sep)
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '’').to_owned())
+        .filter(|w| !w.is_empty())
+        .take(MAX_TOKENS)
+        .collect();
+    (words, surname_at)
+}
+
+fn is_sep(c: char) -> bool {
+    normalize::is_separator(c)
+}
+
+fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameForm> {
+    let (words, comma_surname) = split_words(text);
+    let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
+    let n_words = words.len();
+    for (i, w) in words.iter().enumerate() {
+        let folded = normalize::fold_latin(w);
+        let script = Script::dominant(&folded);
+        if kind == NameKind::Person && normalize::is_title(&folded) && n_words > 1 {
+            // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
+            if i == 0 || i + 1 == n_words {
+                continue;
+            }
+        }
+        if kind != NameKind::Person
+            && matches!(script, Script::Han | Script::Hangul)
+            && !normalize::is_legal_form(&folded)
+        {
+            let (core, affix) = normalize::split_cjk_legal_form(&folded);
+            if script == Script::Hangul {
+                for (part, gloss) in normalize::split_hangul_glossary(core) {
+                    match gloss {
+                        Some(g) => tokens.push(gloss_token(part, g)),
+                        None => tokens.push(make_token(part, kind, script)),
+                    }
+                }
+            } else {
+                tokens.push(make_token(core, kind, script));
+            }
+            if let Some(a) = affix {
+                tokens.push(make_token(a, kind, script));
+            }
+            continue;
+        }
+        tokens.push(make_token(&folded, kind, script));
+    }
+    tokens.retain(|t| !t.latin.is_empty() || !t.text.is_empty());
+    if tokens.is_empty() {
+        return None;
+    }
+    // A comma names the surname position only if no title was dropped before it.
+    let surname_hint = comma_surname.filter(|&i| i < tokens.len() && tokens.len() == n_words);
+    let korean = if kind == NameKind::Organization {
+        Vec::new()
+    } else {
+        korean_readings(&tokens, surname_hint, from_kana)
+    };
+    let joined = tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(NameForm {
+        via,
+        script: Script::dominant(&joined),
+        text: joined,
+        tokens,
+        korean,
+    })
+}
+
+/// Like [`analyze`], but first looks at letter case: in a mixed-case name such as
+/// `KIM Jong Un` or `Jong Un KIM`, the single all-capitals word is moved first and marked as
+/// the surname (as a comma would).
+pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
+    if kind != NameKind::Organization && !raw.contains(',') {
+        let words: Vec<&str> = raw.split_whitespace().collect();
+        let is_upper = |w: &str| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && w.chars().all(|c| !c.is_lowercase())
+                && w.chars().any(|c| c.is_uppercase())
+        };
+        let uppers: Vec<usize> = (0..words.len())
+            .filter(|&i| words.get(i).is_some_and(|w| is_upper(w)))
+            .collect();
+        let has_lower = words.iter().any(|w| w.chars().any(|c| c.is_lowercase()));
+        if let [u] = uppers.as_slice()
+            && has_lower
+            && words.len() >= 2
+        {
+            let mut rest: Vec<&str> = words.clone();
+            let sur = rest.remove(*u);
+            return analyze(&format!("{sur}, {}", rest.join(" ")), kind);
+        }
+    }
+    analyze(raw, kind)
+}
+
+fn make_token(w: &str, kind: NameKind, script: Script) -> Token {
+    let latin: String = match script {
+        Script::Hangul => korean::romanize(w),
+        Script::Latin | Script::Digit => w.chars().filter(|c| c.is_alphanumeric()).collect(),
+        _ => any_ascii::any_ascii(w)
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect(),
+    };
+    let class = if normalize::number_of(&latin, kind == NameKind::Organization).is_some()
+        && latin
+            .chars()
+            .any(|c| c.is_ascii_digit() || c == 'i' || c == 'v' || c == 'x')
+    {
+        TokenClass::Number
+    } else if kind != NameKind::Person && normalize::is_legal_form(w) {
+        TokenClass::LegalForm
+    } else if kind != NameKind::Person && normalize::is_generic(&latin) {
+        TokenClass::Generic
+    } else {
+        TokenClass::Word
+    };
+    let latin = if class == TokenClass::Number {
+        normalize::number_of(&latin, true).unwrap_or(latin)
+    } else {
+        latin
+    };
+    let korean_key = if class == TokenClass::Word {
+        let syls = if script == Script::Hangul {
+            Some(korean::hangul_keys(w))
+        } else if script == Script::Latin {
+            korean::parse_latin(w)
+        } else {
+            None
+        };
+        syls.map(|v| v.iter().map(|s| s.key.as_str()).collect())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Token {
+        key: normalize::phonetic_key(&latin),
+        text: w.to_owned(),
+        latin,
+        class,
+        script,
+        korean_key,
+    }
+}
+
+/// A Hangul organisation word with a known English equivalent (`은행` → `bank`).
+fn gloss_token(hangul: &str, english: &str) -> Token {
+    let class = if normalize::is_legal_form(english) {
+        TokenClass::LegalForm
+    } else {
+        TokenClass::Generic
+    };
+    Token {
+        text: hangul.to_owned(),
+        latin: english.to_owned(),
+        key: normalize::phonetic_key(english),
+        class,
+        script: Script::Hangul,
+        korean_key: String::new(),
+    }
+}
+
+/// Korean readings of a tokenised name: Hangul names split by the surname table, Latin names
+/// parsed syllable by syllable with the surname first or last.
+fn korean_readings(tokens: &[Token], hint: Option<usize>, from_kana: bool) -> Vec<KoreanReading> {
+    if tokens.is_empty() || tokens.len() > 4 {
+        return Vec::new();
+    }
+    if tokens.iter().all(|t| t.script == Script::Hangul) {
+        return hangul_reading(tokens).into_iter().collect();
+    }
+    if !tokens
+        .iter()
+        .all(|t| t.script == Script::Latin && t.class == TokenClass::Word)
+    {
+        return Vec::new();
+    }
+    let mut parsed: Vec<Vec<Syllable>> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let Some(mut syls) = korean::parse_latin(&t.text) else {
+            return Vec::new();
+        };
+        if from_kana {
+            for s in &mut syls {
+                s.source = SylSource::Kana;
+            }
+        }
+        parsed.push(syls);
+    }
+    let is_surname = |syls: &[Syllable]| match syls {
+        [s] => korean::is_surname_key(&s.key),
+        [_, _] => korean::compound_surname_keys(syls),
+        _ => false,
+    };
+    let mut candidates: Vec<usize> = Vec::with_capacity(2);
+    if let Some(h) = hint {
+        if parsed.get(h).is_some_and(|s| is_surname(s)) {
+            candidates.push(h);
+        }
+    } else {
+        if parsed.first().is_some_and(|s| is_surname(s)) {
+            candidates.push(0);
+        }
+        let last = parsed.len() - 1;
+        if last > 0 && parsed.get(last).is_some_and(|s| is_surname(s)) {
+            candidates.push(last);
+        }
+    }
+    // A single word (`Kimjongun`) may hold surname and given name together.
+    if parsed.len() == 1
+        && let Some(syls) = parsed.first()
+        && (2..=4).contains(&syls.len())
+        && syls.first().is_some_and(|s| korean::is_surname_key(&s.key))
+    {
+        let mut syls = syls.clone();
+        let given = syls.split_off(1);
+        return vec![KoreanReading {
+            surname: syls,
+            given,
+        }];
+    }
+    candidates
+        .into_iter()
+        .filter_map(|si| {
+            let surname = parsed.get(si)?.clone();
+            let given: Vec<Syllable> = parsed
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != si)
+                .flat_map(|(_, s)| s.iter().cloned())
+                .collect();
+            (1..=3)
+                .contains(&given.len())
+                .then_some(KoreanReading { surname, given })
+        })
+        .collect()
+}
+
+fn hangul_reading(tokens: &[Token]) -> Option<KoreanReading> {
+    let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+    if !joined.chars().all(korean::is_hangul_syllable) {
+        return None;
+    }
+    let n = joined.chars().count();
+    let (surname, given) = match tokens {
+        [one] if (2..=5).contains(&n) => korean::split_hangul_name(&one.text),
+        [first, _rest @ ..] if korean::is_hangul_surname(&first.text) => {
+            let rest_len = first.text.len();
+            (&joined[..rest_len], &joined[rest_len..])
+        }
+        _ => return None,
+    };
+    if !korean::is_hangul_surname(surname) || given.is_empty() || given.chars().count() > 3 {
+        return None;
+    }
+    Some(KoreanReading {
+        surname: korean::hangul_keys(surname),
+        given: korean::hangul_keys(given),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn readings(s: &str) -> Vec<(String, String)> {
+        analyze_with_case(s, NameKind::Person)
+            .first()
+            .map(|f| {
+                f.korean
+                    .iter()
+                    .map(|r| {
+                        let k = |v: &[Syllable]| {
+                            v.iter()
+                                .map(|s| s.key.to_string())
+                                .collect::<Vec<_>>()
+                                .join(".")
+                        };
+                        (k(&r.surname), k(&r.given))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn korean_person_names_in_every_spelling() {
+        let want = [("KIM".to_owned(), "JOQ.ON".to_owned())];
+        for s in [
+            "김정은",
+            "Kim Jong Un",
+            "KIM, Jong-un",
+            "Kim Jongun",
+            "Kim Chŏng-ŭn",
+            "KIM Jong Un",
+            "Jong Un KIM",
+            "Gim Jeong-eun",
+            "Kimjongun",
+        ] {
+            let r = readings(s);
+            assert!(r.contains(&want[0]), "{s}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn compound_surname_split() {
+        assert_eq!(
+            readings("남궁민수"),
+            vec![("NAM.KOQ".to_owned(), "MIN.SO".to_owned())]
+        );
+    }
+
+    #[test]
+    fn non_korean_names_have_no_reading() {
+        assert!(readings("John Smith").is_empty());
+        assert!(readings("Mohammed Ali Hassan").is_empty());
+    }
+
+    #[test]
+    fn org_legal_forms_are_weak() {
+        let f = analyze("Korea Kwangson Banking Corp.", NameKind::Organization);
+        let classes: Vec<TokenClass> = f[0].tokens.iter().map(|t| t.class).collect();
+        assert_eq!(
+            classes,
+            [
+                TokenClass::Generic,
+                TokenClass::Word,
+                TokenClass::Generic,
+                TokenClass::LegalForm
+            ]
+        );
+        let f = analyze("(주)조선광선은행", NameKind::Organization);
+        assert_eq!(f[0].tokens[0].class, TokenClass::LegalForm);
+        let latin: Vec<&str> = f[0].tokens.iter().map(|t| t.latin.as_str()).collect();
+        assert_eq!(latin, ["jusikhoesa", "korea", "gwangseon", "bank"]);
+        assert_eq!(f[0].tokens[2].korean_key, "KWAQSON");
+    }
+
+    #[test]
+    fn titles_dropped_hyphens_split() {
+        let f = analyze("Dr. Ri Yong-ho", NameKind::Person);
+        let t: Vec<&str> = f[0].tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(t, ["ri", "yong", "ho"]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for s in [
+            "",
+            " ",
+            "\u{0}\u{1}",
+            ",",
+            ", ,",
+            "-",
+            "(주)",
+            "''",
+            &"x".repeat(10_000),
+        ] {
+            let _ = analyze_with_case(s, NameKind::Unknown);
+        }
+        assert!(analyze("", NameKind::Person).is_empty());
+    }
+}

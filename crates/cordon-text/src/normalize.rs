@@ -1,0 +1,784 @@
+//! Text normalisation shared by every name: Unicode cleanup, scripts, tokens and token classes.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Names longer than this many characters are cut; no real name is longer, and the cut keeps
+/// every later step bounded.
+pub const MAX_NAME_CHARS: usize = 400;
+
+/// The writing system of a character or text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Script {
+    /// Latin letters, with or without diacritics.
+    Latin,
+    /// Hangul syllables or jamo.
+    Hangul,
+    /// CJK ideographs (Hanja, Kanji, Hanzi).
+    Han,
+    /// Hiragana or katakana.
+    Kana,
+    /// Cyrillic.
+    Cyrillic,
+    /// Greek.
+    Greek,
+    /// Arabic (and Persian, Urdu).
+    Arabic,
+    /// Digits.
+    Digit,
+    /// Anything else.
+    Other,
+}
+
+impl Script {
+    /// The script of one character, or `None` for spaces and punctuation.
+    pub fn of(c: char) -> Option<Script> {
+        let u = c as u32;
+        Some(match u {
+            _ if c.is_ascii_alphabetic() => Script::Latin,
+            _ if c.is_ascii_digit() => Script::Digit,
+            0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
+            0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => Script::Han,
+            0x3040..=0x30FF | 0x31F0..=0x31FF => Script::Kana,
+            0x0400..=0x052F => Script::Cyrillic,
+            0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+            0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
+            0x00C0..=0x024F | 0x1E00..=0x1EFF => Script::Latin,
+            _ if c.is_alphabetic() => Script::Other,
+            _ if c.is_numeric() => Script::Digit,
+            _ => return None,
+        })
+    }
+
+    /// The script most characters of `s` are in (Latin for text with no letters).
+    pub fn dominant(s: &str) -> Script {
+        let mut counts = [0usize; 9];
+        for c in s.chars() {
+            if let Some(sc) = Script::of(c)
+                && let Some(n) = counts.get_mut(sc as usize)
+            {
+                *n += 1;
+            }
+        }
+        const ORDER: [Script; 9] = [
+            Script::Latin,
+            Script::Hangul,
+            Script::Han,
+            Script::Kana,
+            Script::Cyrillic,
+            Script::Greek,
+            Script::Arabic,
+            Script::Digit,
+            Script::Other,
+        ];
+        let mut best = (0, Script::Latin);
+        for (i, sc) in ORDER.iter().enumerate() {
+            let n = counts.get(i).copied().unwrap_or(0);
+            // Digits never decide the script of a name that has letters.
+            if n > best.0 && *sc != Script::Digit {
+                best = (n, *sc);
+            }
+        }
+        best.1
+    }
+
+    /// A lower-case name for explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Script::Latin => "latin",
+            Script::Hangul => "hangul",
+            Script::Han => "han",
+            Script::Kana => "kana",
+            Script::Cyrillic => "cyrillic",
+            Script::Greek => "greek",
+            Script::Arabic => "arabic",
+            Script::Digit => "digit",
+            Script::Other => "other",
+        }
+    }
+}
+
+/// Unicode cleanup of a raw name: NFKC, case folding, control characters and odd spaces
+/// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
+/// (see [`fold_latin`]).
+pub fn clean(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len().min(MAX_NAME_CHARS * 4));
+    let mut pending_space = false;
+    for c in raw.chars().take(MAX_NAME_CHARS * 2).nfkc() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
+        {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    if out.chars().count() > MAX_NAME_CHARS {
+        out = out.chars().take(MAX_NAME_CHARS).collect();
+    }
+    out
+}
+
+/// Latin text without diacritics, lower-case ASCII where possible (`Chŏng` → `chong`,
+/// `Müller` → `muller`, `ß` → `ss`). Other scripts pass through.
+pub fn fold_latin(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if Script::of(c) != Some(Script::Latin) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'đ' | 'ð' => out.push('d'),
+            'ł' => out.push('l'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            _ => {
+                for d in c.nfd() {
+                    if !is_combining_mark(d) {
+                        out.extend(d.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Characters that separate tokens. Apostrophes are kept inside Latin words because
+/// McCune–Reischauer writes aspiration and breves with them (`ch'ŏl`, `cho'ng`).
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '‐'
+                | '‑'
+                | '‒'
+                | '–'
+                | '—'
+                | '_'
+                | ','
+                | '.'
+                | ';'
+                | ':'
+                | '/'
+                | '\\'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '"'
+                | '«'
+                | '»'
+                | '“'
+                | '”'
+                | '„'
+                | '!'
+                | '?'
+                | '*'
+                | '+'
+                | '='
+                | '|'
+                | '・'
+                | '･'
+                | '·'
+                | '、'
+                | '，'
+                | '。'
+                | '（'
+                | '）'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '<'
+                | '>'
+                | '#'
+                | '@'
+                | '~'
+        )
+}
+
+/// What a token is for matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenClass {
+    /// An ordinary name word: carries identity.
+    Word,
+    /// An organisation legal form (LLC, GmbH, 주식회사, 有限公司): weak, never the identity.
+    LegalForm,
+    /// A word common in organisation names (trading, bank, international) or a function word
+    /// (of, the, de): weak. Never assigned to Korean syllables in Korean-read names.
+    Generic,
+    /// A number or ordinal (`2`, `II`, `2nd` all become `2`): must agree.
+    Number,
+}
+
+const LEGAL_FORMS: &[&str] = &[
+    "llc",
+    "l.l.c",
+    "ltd",
+    "limited",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "inc",
+    "incorporated",
+    "plc",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "ooo",
+    "zao",
+    "oao",
+    "pao",
+    "ao",
+    "tov",
+    "gmbh",
+    "ag",
+    "kg",
+    "sa",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "ltda",
+    "sas",
+    "llp",
+    "lp",
+    "pte",
+    "pty",
+    "pvt",
+    "bhd",
+    "sdn",
+    "tbk",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "dmcc",
+    "jv",
+    "cv",
+    "de",
+    "kk",
+    "kabushiki",
+    "kaisha",
+    "yugen",
+    "gk",
+    "jsc",
+    "ojsc",
+    "ооо",
+    "оао",
+    "зао",
+    "пао",
+    "ао",
+    "тов",
+    "주식회사",
+    "유한회사",
+    "유한책임회사",
+    "합자회사",
+    "有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "股份有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "公司",
+    "회사",
+    "sociedad",
+    "anonima",
+    "gesellschaft",
+    "mbh",
+    "establishment",
+    "est",
+    "ent",
+    "enterprise",
+    "enterprises",
+    "lc",
+    "l.c",
+];
+
+/// Suffixes and prefixes of unspaced CJK/Hangul organisation names that are legal forms.
+const CJK_LEGAL_AFFIXES: &[&str] = &[
+    "주식회사",
+    "유한회사",
+    "유한책임회사",
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+];
+
+const GENERIC_WORDS: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "for",
+    "&",
+    "de",
+    "du",
+    "des",
+    "der",
+    "die",
+    "das",
+    "und",
+    "et",
+    "y",
+    "and",
+    "trading",
+    "trade",
+    "general",
+    "bank",
+    "banking",
+    "international",
+    "intl",
+    "group",
+    "holding",
+    "holdings",
+    "industrial",
+    "industry",
+    "industries",
+    "development",
+    "investment",
+    "investments",
+    "services",
+    "service",
+    "technology",
+    "technologies",
+    "tech",
+    "import",
+    "export",
+    "shipping",
+    "management",
+    "joint",
+    "venture",
+    "commercial",
+    "national",
+    "foreign",
+    "global",
+    "korea",
+    "korean",
+    "dprk",
+    "democratic",
+    "peoples",
+    "people's",
+    "republic",
+    "chosun",
+    "choson",
+    "joson",
+    "co-operation",
+    "cooperation",
+    "association",
+    "federation",
+    "committee",
+    "ministry",
+    "department",
+    "bureau",
+    "office",
+    "center",
+    "centre",
+    "network",
+    "networks",
+    "solutions",
+    "partners",
+    "agency",
+    "institute",
+    "university",
+    "factory",
+    "mining",
+    "petroleum",
+    "oil",
+    "gas",
+    "energy",
+    "marine",
+    "maritime",
+    "logistics",
+    "finance",
+    "financial",
+    "capital",
+    "insurance",
+    "credit",
+    "limited-liability",
+    "trust",
+    "fund",
+    "foundation",
+    "society",
+];
+
+/// Titles and honorifics dropped from person names.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mister",
+    "madam",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "sheikh",
+    "shaykh",
+    "sheik",
+    "haji",
+    "hajji",
+    "al-haj",
+    "alhaj",
+    "mullah",
+    "mulla",
+    "maulana",
+    "maulvi",
+    "mawlawi",
+    "qari",
+    "imam",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "lt",
+    "lieutenant",
+    "adm",
+    "admiral",
+    "marshal",
+    "sgt",
+    "sergeant",
+    "president",
+    "minister",
+    "excellency",
+    "his",
+    "her",
+    "hon",
+    "honourable",
+    "rev",
+    "reverend",
+    "father",
+    "brother",
+    "comrade",
+    "동지",
+    "씨",
+    "님",
+    "선생",
+    "선생님",
+    "동무",
+    "氏",
+    "様",
+    "さん",
+    "господин",
+    "г-н",
+];
+
+const ORDINALS: &[(&str, &str)] = &[
+    ("i", "1"),
+    ("ii", "2"),
+    ("iii", "3"),
+    ("iv", "4"),
+    ("v", "5"),
+    ("vi", "6"),
+    ("vii", "7"),
+    ("viii", "8"),
+    ("ix", "9"),
+    ("x", "10"),
+    ("first", "1"),
+    ("second", "2"),
+    ("third", "3"),
+    ("fourth", "4"),
+    ("fifth", "5"),
+    ("1st", "1"),
+    ("2nd", "2"),
+    ("3rd", "3"),
+    ("4th", "4"),
+    ("5th", "5"),
+    ("no", ""),
+];
+
+/// Whether a (folded) token is an organisation legal form.
+pub fn is_legal_form(token: &str) -> bool {
+    LEGAL_FORMS.contains(&token)
+}
+
+/// Whether a (folded) token is a common organisation word or a function word.
+pub fn is_generic(token: &str) -> bool {
+    GENERIC_WORDS.contains(&token)
+}
+
+/// Whether a (folded) token is a title or honorific.
+pub fn is_title(token: &str) -> bool {
+    TITLES.contains(&token)
+}
+
+/// The number a token stands for, if it is one (`2`, `II`, `2nd`, `second` → `2`). Roman
+/// numerals are recognised only when `roman` is set (they are also Latin words: `vi`, `x`).
+pub fn number_of(token: &str, roman: bool) -> Option<String> {
+    if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
+        let trimmed = token.trim_start_matches('0');
+        return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_owned());
+    }
+    let (w, n) = ORDINALS.iter().find(|(w, _)| *w == token)?;
+    let is_roman = w.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
+    if n.is_empty() || (is_roman && !roman) {
+        return None;
+    }
+    Some((*n).to_owned())
+}
+
+/// Splits a legal-form affix off an unspaced CJK/Hangul token: `조선광선은행주식회사` →
+/// (`조선광선은행`, Some(`주식회사`)).
+pub fn split_cjk_legal_form(token: &str) -> (&str, Option<&'static str>) {
+    for affix in CJK_LEGAL_AFFIXES {
+        if token.len() > affix.len() {
+            if let Some(rest) = token.strip_suffix(affix) {
+                return (rest, Some(affix));
+            }
+            if let Some(rest) = token.strip_prefix(affix) {
+                return (rest, Some(affix));
+            }
+        }
+    }
+    (token, None)
+}
+
+/// Phrases organisation names write in several ways, rewritten to one word before
+/// tokenising (`Foreign Trade Bank of North Korea` = `… of the DPRK`).
+const PHRASES: &[(&str, &str)] = &[
+    ("democratic people's republic of korea", "dprk"),
+    ("democratic peoples republic of korea", "dprk"),
+    ("democratic people’s republic of korea", "dprk"),
+    ("korea, democratic people's republic of", "dprk"),
+    ("korea, north", "dprk"),
+    ("north korea", "dprk"),
+    ("n. korea", "dprk"),
+    ("korea dpr", "dprk"),
+    ("d.p.r.k.", "dprk"),
+    ("d.p.r.k", "dprk"),
+    ("d.p.r. korea", "dprk"),
+    ("dpr korea", "dprk"),
+    ("조선민주주의인민공화국", "dprk"),
+    ("republic of korea", "rok"),
+    ("korea, south", "rok"),
+    ("south korea", "rok"),
+    ("united states of america", "usa"),
+    ("united states", "usa"),
+    ("united kingdom", "uk"),
+    ("russian federation", "russia"),
+];
+
+/// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
+pub fn replace_phrases(s: &str) -> String {
+    let mut out = s.to_owned();
+    for (from, to) in PHRASES {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out
+}
+
+/// Korean words common in DPRK organisation names, with an English equivalent as lists
+/// translate them (`조선광선은행` = `Korea Kwangson Banking`). Longest first.
+const HANGUL_GLOSSARY: &[(&str, &str)] = &[
+    ("무역회사", "trading"),
+    ("대외무역", "foreign trade"),
+    ("총회사", "corporation"),
+    ("위원회", "committee"),
+    ("연합회사", "corporation"),
+    ("합영회사", "joint venture"),
+    ("은행", "bank"),
+    ("무역", "trading"),
+    ("회사", "company"),
+    ("공사", "corporation"),
+    ("개발", "development"),
+    ("광업", "mining"),
+    ("합영", "joint venture"),
+    ("총국", "bureau"),
+    ("기술", "technology"),
+    ("정보", "information"),
+    ("상사", "trading"),
+    ("그룹", "group"),
+    ("해운", "shipping"),
+    ("국제", "international"),
+    ("대외", "foreign"),
+    ("조선", "korea"),
+    ("중앙", "central"),
+    ("공업", "industrial"),
+    ("련합", "association"),
+    ("연합", "association"),
+];
+
+/// Splits an unspaced Hangul organisation word into glossary words and the rest:
+/// `조선광선은행` → `[(조선, Some(korea)), (광선, None), (은행, Some(bank))]`.
+pub fn split_hangul_glossary(word: &str) -> Vec<(&str, Option<&'static str>)> {
+    let mut head: Vec<(&str, Option<&'static str>)> = Vec::new();
+    let mut tail: Vec<(&str, Option<&'static str>)> = Vec::new();
+    let mut rest = word;
+    'outer: while rest.chars().count() > 2 {
+        for (h, e) in HANGUL_GLOSSARY {
+            if rest.len() > h.len() {
+                if let Some(r) = rest.strip_prefix(h) {
+                    head.push((&rest[..h.len()], Some(e)));
+                    rest = r;
+                    continue 'outer;
+                }
+                if let Some(r) = rest.strip_suffix(h) {
+                    tail.push((&rest[r.len()..], Some(e)));
+                    rest = r;
+                    continue 'outer;
+                }
+            }
+        }
+        break;
+    }
+    if let Some((h, e)) = HANGUL_GLOSSARY.iter().find(|(h, _)| *h == rest) {
+        head.push((h, Some(e)));
+    } else if !rest.is_empty() {
+        head.push((rest, None));
+    }
+    tail.reverse();
+    head.extend(tail);
+    head
+}
+
+/// A coarse phonetic key of a Latin token, for retrieval and soft matching of non-Korean
+/// names: first letter kept (vowels as `A`), then consonant classes with vowels, `h`, `w`,
+/// `y` and doubled letters dropped (`Mohammed`, `Muhammad` → `MMT`; `Schmidt`, `Shmit` →
+/// `SMT`).
+pub fn phonetic_key(latin: &str) -> String {
+    let b: Vec<u8> = latin
+        .bytes()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let mut out = String::with_capacity(b.len());
+    let mut last = 0u8;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let (class, skip) = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' => (if i == 0 { b'A' } else { 0 }, 1),
+            b'y' | b'w' | b'h' => (if i == 0 { b'A' } else { 0 }, 1),
+            b'p' if next == b'h' => (b'P', 2),
+            b's' if next == b'c' && b.get(i + 2) == Some(&b'h') => (b'S', 3),
+            b's' if next == b'h' => (b'S', 2),
+            b'c' if next == b'h' => (b'J', 2),
+            b'c' if matches!(next, b'e' | b'i' | b'y') => (b'S', 1),
+            b'b' | b'p' | b'f' | b'v' => (b'P', 1),
+            b'c' | b'k' | b'q' | b'g' => (b'K', 1),
+            b'x' => (b'S', 1),
+            b'd' | b't' => (b'T', 1),
+            b's' | b'z' => (b'S', 1),
+            b'j' => (b'J', 1),
+            b'l' => (b'L', 1),
+            b'r' => (b'R', 1),
+            b'm' => (b'M', 1),
+            b'n' => (b'N', 1),
+            d if d.is_ascii_digit() => (d, 1),
+            _ => (0, 1),
+        };
+        if class != 0 && class != last {
+            out.push(class as char);
+        }
+        if class != 0 {
+            last = class;
+        }
+        i += skip;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_folds_case_width_and_controls() {
+        assert_eq!(clean("  KIM\u{0}  Jong\tUn "), "kim jong un");
+        assert_eq!(clean("ＫＩＭ"), "kim");
+        assert_eq!(clean("㈜조선"), "(주)조선");
+        assert_eq!(clean(&"a".repeat(10_000)).len(), MAX_NAME_CHARS);
+    }
+
+    #[test]
+    fn fold_latin_strips_diacritics_only() {
+        assert_eq!(fold_latin("chŏng-ŭn"), "chong-un");
+        assert_eq!(fold_latin("müller straße"), "muller strasse");
+        assert_eq!(fold_latin("김정은"), "김정은");
+    }
+
+    #[test]
+    fn scripts() {
+        assert_eq!(Script::dominant("김정은"), Script::Hangul);
+        assert_eq!(Script::dominant("金正恩"), Script::Han);
+        assert_eq!(Script::dominant("キム・ジョンウン"), Script::Kana);
+        assert_eq!(Script::dominant("Ким Чен Ын"), Script::Cyrillic);
+        assert_eq!(Script::dominant("Kim 2"), Script::Latin);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number_of("007", false).as_deref(), Some("7"));
+        assert_eq!(number_of("ii", true).as_deref(), Some("2"));
+        assert_eq!(number_of("ii", false), None);
+        assert_eq!(number_of("2nd", false).as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn glossary_split() {
+        let parts = split_hangul_glossary("조선광선은행");
+        assert_eq!(
+            parts,
+            [
+                ("조선", Some("korea")),
+                ("광선", None),
+                ("은행", Some("bank"))
+            ]
+        );
+        assert_eq!(split_hangul_glossary("김정은"), [("김정은", None)]);
+        assert_eq!(
+            replace_phrases("foreign trade bank of north korea"),
+            "foreign trade bank of dprk"
+        );
+    }
+
+    #[test]
+    fn phonetic() {
+        assert_eq!(phonetic_key("mohammed"), phonetic_key("muhammad"));
+        assert_eq!(phonetic_key("schmidt"), phonetic_key("shmit"));
+        assert_ne!(phonetic_key("kim"), phonetic_key("lee"));
+    }
+
+    #[test]
+    fn korean_syllables_are_never_generic() {
+        for s in [
+            "un", "il", "ho", "jo", "o", "an", "in", "yu", "i", "song", "ri",
+        ] {
+            assert!(!is_generic(s) && !is_title(s) && !is_legal_form(s), "{s}");
+        }
+    }
+}
