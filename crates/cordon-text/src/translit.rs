@@ -42,9 +42,9 @@ pub enum System {
     /// North Korean (DPRK/McCune–Reischauer without breves) spelling: ч j, чх ch, ы u, э ae,
     /// final р l, and final н as n or ng.
     KoreanCyrillic,
-    /// ELOT 743 / ISO 843 (Greek passports): η i, υ y, χ ch, αυ av/af, μπ b/mp.
+    /// ELOT 743 / ISO 843 (Greek passports): η i, υ y, χ ch, αυ av/af, μπ mp, ντ nt, γκ gk.
     Elot743,
-    /// Greek as pronounced: υ, η, ει, οι → i, αι → e, χ → h.
+    /// Greek as pronounced: υ, η, ει, οι → i, αι → e, χ → h, word-initial μπ/ντ/γκ → b/d/g.
     GreekPhonetic,
     /// Arabic consonantal romanisation with common spellings of frequent name words
     /// (محمد → muhammad, mohammed, mohamed, mohammad) and the article as al-/el-.
@@ -558,19 +558,18 @@ fn greek(s: &str, sys: System) -> String {
             ('ο', Some('υ'), false) => Some(if phonetic { "u" } else { "ou" }),
             ('α', Some('ι'), false) if phonetic => Some("e"),
             ('ε' | 'ο', Some('ι'), false) if phonetic => Some("i"),
-            ('μ', Some('π'), _) => Some(if initial || (phonetic && !is_greek_letter(after)) {
-                "b"
-            } else {
-                "mp"
+            // Passports keep the letters (ΜΠΑΛΤΑΣ → MPALTAS); speech voices them word-initially.
+            ('μ', Some('π'), _) => Some(match (phonetic, initial) {
+                (false, _) => "mp",
+                (true, true) => "b",
+                (true, false) => "mb",
             }),
-            ('ν', Some('τ'), _) => Some(if initial { "d" } else { "nt" }),
+            ('ν', Some('τ'), _) => Some(if phonetic && initial { "d" } else { "nt" }),
             ('γ', Some('γ'), _) => Some("ng"),
-            ('γ', Some('κ'), _) => Some(if initial {
-                "g"
-            } else if phonetic {
-                "ng"
-            } else {
-                "gk"
+            ('γ', Some('κ'), _) => Some(match (phonetic, initial) {
+                (false, _) => "gk",
+                (true, true) => "g",
+                (true, false) => "ng",
             }),
             ('γ', Some('ξ'), _) => Some("nx"),
             ('γ', Some('χ'), _) => Some("nch"),
@@ -1102,9 +1101,10 @@ mod tests {
         assert!(has("Χρήστος", "hristos"));
         assert_eq!(forms("Ευάγγελος")[0], "evangelos");
         assert_eq!(forms("Αύγουστος Ευθύμιος")[0], "avgoustos efthymios");
-        assert_eq!(forms("Μπαλτάς Ντόρα")[0], "baltas dora");
+        assert_eq!(forms("Μπαλτάς Ντόρα"), ["mpaltas ntora", "baltas dora"]);
+        assert_eq!(forms("Λάμπρος")[1], "lambros");
         assert_eq!(forms("Κωνσταντίνος")[0], "konstantinos");
-        assert_eq!(forms("Γκίκας")[0], "gikas");
+        assert_eq!(forms("Γκίκας"), ["gkikas", "gikas"]);
         assert_eq!(forms("Αϊδίνης")[0], "aidinis");
     }
 
