@@ -1,0 +1,103 @@
+//! Wallet-screening lookups: the exact-key probe alone, and parse + probe.
+//!
+//! `cargo bench -p cordon-wallets --bench lookup`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use cordon_address::{Address, parse};
+use cordon_model::{Entity, Schema, prop};
+use cordon_wallets::{WalletIndex, WalletIndexBuilder};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// Deterministic pseudo-random 20-byte values (SplitMix64).
+fn bytes20(seed: u64) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+    for chunk in out.chunks_mut(8) {
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
+    }
+    out
+}
+
+fn evm(seed: u64) -> String {
+    let mut s = String::from("0x");
+    for b in bytes20(seed) {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn index_of(n: u64) -> WalletIndex {
+    let entities: Vec<Entity> = (0..n)
+        .map(|i| {
+            let mut w = Entity::new(format!("w{i}"), Schema::CryptoWallet);
+            w.add(prop::PUBLIC_KEY, evm(i));
+            w.add(prop::CHAIN, "eth");
+            w.add_dataset("bench-list");
+            w
+        })
+        .collect();
+    let mut b = WalletIndexBuilder::new();
+    b.entities(&entities);
+    b.build()
+}
+
+fn lookups(c: &mut Criterion) {
+    const BATCH: u64 = 4096;
+    let mut group = c.benchmark_group("wallet-lookup");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(20)
+        .throughput(Throughput::Elements(BATCH));
+    for n in [1_000u64, 1_000_000] {
+        let index = index_of(n);
+        // Half the probes are listed, half are not.
+        let probes: Vec<Address> = (0..BATCH)
+            .map(|i| {
+                let seed = if i % 2 == 0 { i * 7 % n } else { n + i };
+                parse(&evm(seed)).expect("valid")
+            })
+            .collect();
+        let keys: Vec<_> = probes
+            .iter()
+            .map(|a| (a.key(), a.identity().to_vec()))
+            .collect();
+        let hits = keys
+            .iter()
+            .filter(|(k, id)| !index.lookup_key(*k, id).is_empty())
+            .count();
+        assert_eq!(hits as u64, BATCH / 2);
+        group.bench_with_input(BenchmarkId::new("key", n), &keys, |b, keys| {
+            b.iter(|| {
+                let mut found = 0usize;
+                for (k, id) in keys {
+                    found += index.lookup_key(*k, id).len();
+                }
+                black_box(found)
+            })
+        });
+        let texts: Vec<String> = probes.iter().map(|a| a.canonical().to_owned()).collect();
+        group.bench_with_input(BenchmarkId::new("parse+lookup", n), &texts, |b, texts| {
+            b.iter(|| {
+                let mut found = 0usize;
+                for t in texts {
+                    if let Ok(a) = parse(t) {
+                        found += index.lookup(&a).len();
+                    }
+                }
+                black_box(found)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, lookups);
+criterion_main!(benches);
