@@ -880,9 +880,12 @@ enum Unit<'a> {
     Word(&'a str),
     /// `عبد ال…` (servant of …): the divine name after the article.
     Abd(&'a str),
+    /// `… الدين` (… of the faith: نور الدين, صلاح الدين), joined or spaced: the first word.
+    Din(&'a str),
 }
 
-/// Words, with `عبد ال…` names (joined or spaced) as one unit, since lists spell them
+/// Words, with `عبد ال…` and `… الدين` names (joined or spaced) as one unit each, since lists
+/// spell them `Nur al-Din`, `Nuruddin`, `Noureddine` and likewise
 /// `Abd al-Rahman`, `Abdul Rahman`, `Abdel Rahman` and `Abdulrahman`.
 fn arabic_units(s: &str) -> Vec<Unit<'_>> {
     let words: Vec<&str> = s.split_whitespace().collect();
@@ -903,6 +906,12 @@ fn arabic_units(s: &str) -> Vec<Unit<'_>> {
             .filter(|r| r.chars().count() >= 2 && *r != "له")
         {
             units.push(Unit::Abd(rest));
+        } else if next == Some("الدين") && w != "الدين" {
+            units.push(Unit::Din(w));
+            i += 1;
+        } else if let Some(first) = w.strip_suffix("الدين").filter(|r| r.chars().count() >= 2)
+        {
+            units.push(Unit::Din(first));
         } else if w == "عبد" && next == Some("الله") {
             units.push(Unit::Word("عبدالله"));
             i += 1;
@@ -934,14 +943,15 @@ fn arabic_bare(w: &str, k: usize, out: &mut String) {
 }
 
 /// Arabic forms: form k takes the k-th spelling of each listed word (or its first), the
-/// article as `al-` in even forms and `el-` in odd ones, and `عبد ال…` as `abd al-`,
-/// `abdul `, `abdel `, `abdul…`. At most four.
+/// article as `al-` in even forms and `el-` in odd ones, `عبد ال…` as `abd al-`, `abdul `,
+/// `abdel `, `abdul…`, and `… الدين` as `… al-din`, `… el-din`, `…uddin`, `…eddine`. At most
+/// four.
 fn arabic(s: &str) -> Vec<String> {
     let units = arabic_units(s);
     let mut variants = 1;
     for u in &units {
         match u {
-            Unit::Abd(_) => variants = 4,
+            Unit::Abd(_) | Unit::Din(_) => variants = 4,
             Unit::Word(w) => {
                 let bare = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
                 if let Some(l) = arabic_lookup(w).or_else(|| bare.and_then(arabic_lookup)) {
@@ -961,6 +971,15 @@ fn arabic(s: &str) -> Vec<String> {
                 f.push(' ');
             }
             match *u {
+                Unit::Din(first) => {
+                    arabic_bare(first, k, &mut f);
+                    f.push_str(
+                        [" al-din", " el-din", "uddin", "eddine"]
+                            .get(k)
+                            .copied()
+                            .unwrap_or(" al-din"),
+                    );
+                }
                 Unit::Abd(name) => {
                     f.push_str(
                         ["abd al-", "abdul ", "abdel ", "abdul"]
@@ -1131,6 +1150,11 @@ mod tests {
         );
         assert_eq!(forms("عبدالرحمن"), forms("عبد الرحمن"));
         assert_eq!(forms("عبد الله")[0], "abdullah");
+        assert_eq!(
+            forms("نور الدين"),
+            ["nur al-din", "nour el-din", "nuruddin", "nureddine"]
+        );
+        assert_eq!(forms("نورالدين"), forms("نور الدين"));
         // Unlisted words still come out letter by letter, shadda doubling.
         assert_eq!(forms("حَسَّان")[0], "hassan");
     }
