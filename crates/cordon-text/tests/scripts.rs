@@ -221,3 +221,111 @@ fn un_list_arabic_and_cyrillic_names_romanise_towards_their_latin_spelling() {
     let arabic = by_script.get("arabic").map_or(0, |e| e.0);
     assert!(arabic > 300, "only {arabic} Arabic names read");
 }
+
+/// (non-Latin name, every Latin name of the same record) from the UK list's YAML records,
+/// read line by line: `- name1: …` starts a name, `nameN:` adds parts in order.
+fn uk_non_latin_records() -> Option<Vec<(String, Vec<String>)>> {
+    let dir = shared_data().join("lists/uk/ammitto-data-uk-processed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut latin: Vec<Vec<(u8, String)>> = Vec::new();
+        let mut non_latin = Vec::new();
+        for line in text.lines() {
+            let item = line.trim_start().strip_prefix("- ");
+            let l = item.unwrap_or(line).trim();
+            if let Some(v) = l.strip_prefix("name_non_latin_script:") {
+                non_latin.push(v.trim().trim_matches('\'').to_owned());
+            } else if let Some(rest) = l.strip_prefix("name")
+                && let Some((n, v)) = rest.split_once(": ")
+                && let Ok(n) = n.parse::<u8>()
+            {
+                if item.is_some() || latin.is_empty() {
+                    latin.push(Vec::new());
+                }
+                if let Some(cur) = latin.last_mut() {
+                    cur.push((n, v.trim().trim_matches('\'').to_owned()));
+                }
+            }
+        }
+        let latin: Vec<String> = latin
+            .into_iter()
+            .map(|mut parts| {
+                parts.sort_by_key(|p| p.0);
+                parts.into_iter().map(|p| p.1).collect::<Vec<_>>().join(" ")
+            })
+            .collect();
+        for n in non_latin {
+            out.push((n, latin.clone()));
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn uk_list_cyrillic_and_chinese_names_romanise_to_their_latin_names() {
+    let Some(records) = uk_non_latin_records() else {
+        eprintln!("shared data not found; set CORDON_SHARED_DATA");
+        return;
+    };
+    let best = |forms: &[String], latin: &[String]| {
+        latin
+            .iter()
+            .map(|l| word_recall(forms, l))
+            .fold(0.0, f64::max)
+    };
+    let (mut cyr, mut cyr_ours, mut cyr_base) = (0usize, 0.0, 0.0);
+    let (mut han, mut han_exact) = (0usize, 0usize);
+    for (original, latin) in &records {
+        if original
+            .chars()
+            .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+        {
+            cyr += 1;
+            cyr_ours += best(&cordon_text::translit::latin_forms(original), latin);
+            cyr_base += best(&[any_ascii::any_ascii(original)], latin);
+        } else if (2..=4).contains(&original.chars().count())
+            && original.chars().all(cordon_text::chinese::is_han)
+        {
+            // Person names: the joined given-name form is how the list writes them.
+            han += 1;
+            let forms = cordon_text::chinese::pinyin_forms(original);
+            let same_words = |a: &str, b: &str| {
+                let mut a: Vec<String> = a.split_whitespace().map(str::to_lowercase).collect();
+                let mut b: Vec<String> = b.split_whitespace().map(str::to_lowercase).collect();
+                a.sort();
+                b.sort();
+                a == b
+            };
+            if forms.iter().any(|f| latin.iter().any(|l| same_words(f, l))) {
+                han_exact += 1;
+            } else {
+                eprintln!("  pinyin miss: {original} → {forms:?} vs {latin:?}");
+            }
+        }
+    }
+    eprintln!(
+        "UK: {cyr} Cyrillic names, word recall {:.3} (any_ascii {:.3}); {han} Chinese person names, {han_exact} exact",
+        cyr_ours / cyr.max(1) as f64,
+        cyr_base / cyr.max(1) as f64
+    );
+    // The UK records hold only two Chinese person names (the rest are companies).
+    assert!(
+        cyr > 30 && han >= 2,
+        "{cyr} Cyrillic, {han} Chinese names read"
+    );
+    assert!(cyr_ours > cyr_base, "{cyr_ours:.2} ≤ {cyr_base:.2}");
+    assert!(
+        han_exact * 4 >= han * 3,
+        "{han_exact} of {han} Chinese names exact"
+    );
+}
