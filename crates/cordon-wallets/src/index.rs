@@ -372,10 +372,10 @@ pub struct WalletIndexBuilder {
     stats: IndexStats,
 }
 
-/// The authority of a source id: the part before the first `-` (`ofac-crypto-0xb10c` →
+/// The authority of a source id: the part before the first `-` or `@` (`ofac-crypto-0xb10c` →
 /// `ofac`).
 pub fn authority_of(source: &str) -> &str {
-    source.split('-').next().unwrap_or(source)
+    source.split(['-', '@']).next().unwrap_or(source)
 }
 
 fn norm_name(s: &str) -> String {
@@ -419,9 +419,25 @@ impl WalletIndexBuilder {
         self
     }
 
+    /// Adds the wallets of one stored version of a source under that source's identity
+    /// (e.g. an older version `ofac-crypto-naughtylist@1`, so that an address dropped between
+    /// two versions of one source is formerly listed). Non-wallet entities are ignored here.
+    pub fn source_entities<'a>(
+        &mut self,
+        info: SourceInfo,
+        entities: impl IntoIterator<Item = &'a Entity>,
+    ) -> &mut Self {
+        let id = info.id.clone();
+        self.sources.insert(id.clone(), info);
+        for e in entities {
+            if e.schema == Schema::CryptoWallet {
+                self.wallet_in(e, std::slice::from_ref(&id));
+            }
+        }
+        self
+    }
+
     fn wallet(&mut self, w: &Entity) {
-        self.stats.list_wallets += 1;
-        let chain: Option<Chain> = w.first(prop::CHAIN).and_then(|c| c.parse().ok());
         let mut sources: Vec<String> = w.datasets.clone();
         if let Some(p) = w
             .provenance
@@ -433,6 +449,12 @@ impl WalletIndexBuilder {
         if sources.is_empty() {
             sources.push("unknown".into());
         }
+        self.wallet_in(w, &sources);
+    }
+
+    fn wallet_in(&mut self, w: &Entity, sources: &[String]) {
+        self.stats.list_wallets += 1;
+        let chain: Option<Chain> = w.first(prop::CHAIN).and_then(|c| c.parse().ok());
         for raw in w.get(prop::PUBLIC_KEY) {
             let parsed = match chain {
                 Some(c) => parse_on(c, raw),
@@ -481,7 +503,7 @@ impl WalletIndexBuilder {
             } else {
                 self.stats.list_addresses_invalid += 1;
             }
-            for s in &sources {
+            for s in sources {
                 let rec = ListRecord {
                     key,
                     identity: identity.clone(),
@@ -999,6 +1021,47 @@ mod tests {
         assert_eq!(r.status, ScreeningStatus::Listed, "{r:?}");
         let kinds: Vec<MatchKind> = r.hits[0].sources.iter().map(|s| s.match_kind).collect();
         assert_eq!(kinds, [MatchKind::Exact, MatchKind::CaseFolded]);
+    }
+
+    #[test]
+    fn dropped_between_two_versions_of_one_source_is_formerly_listed() {
+        let v1 = [
+            wallet("ofac-x", "eth", TC, None),
+            wallet("ofac-x", "eth", OTHER_ETH, None),
+        ];
+        let v2 = [wallet("ofac-x", "eth", OTHER_ETH, None)];
+        let mut b = WalletIndexBuilder::new();
+        b.source_entities(
+            SourceInfo {
+                id: "ofac-x@1".into(),
+                version: Some(1),
+                as_of: Some("2024-09-27".into()),
+            },
+            &v1,
+        );
+        b.source_entities(
+            SourceInfo {
+                id: "ofac-x".into(),
+                version: Some(2),
+                as_of: Some("2025-06-01".into()),
+            },
+            &v2,
+        );
+        let index = b.build();
+        match validity(&index, TC) {
+            Validity::FormerlyListed {
+                last_listed_in,
+                absent_from,
+                ..
+            } => {
+                assert_eq!(
+                    (last_listed_in.as_str(), absent_from.as_str()),
+                    ("ofac-x@1", "ofac-x")
+                );
+            }
+            v => panic!("{v:?}"),
+        }
+        assert_eq!(index.screen(OTHER_ETH).status, ScreeningStatus::Listed);
     }
 
     #[test]
