@@ -693,8 +693,7 @@ fn the_real_uk_and_jp_folders_plan_cleanly() {
         diags
             .iter()
             .all(|d| !d.location.file.as_ref().is_some_and(about_ours)),
-        "{:?}",
-        diags
+        "{diags:?}"
     );
 }
 
