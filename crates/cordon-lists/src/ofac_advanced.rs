@@ -9,6 +9,10 @@
 //! the second builds one `DistinctParty` at a time and hands it to the sink. Memory is bounded
 //! by the side tables and the largest single party, not by the number of parties.
 
+// ListError carries a whole Location (file, line, byte, field) by the crate's contract; the
+// size is the price of errors that name where the input is wrong.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -92,16 +96,97 @@ type OnElement<'a> = dyn FnMut(&[&str], Node) -> Result<(), ListError> + 'a;
 /// A reference value: its text and attributes (`PartySubType` carries `PartyTypeID`).
 type RefKey = (String, String);
 
-/// What the first pass keeps.
+/// A location, reduced to what the parties need: its parts in order and its country.
+struct Place {
+    parts: Vec<Box<str>>,
+    country_id: Option<Box<str>>,
+}
+
+/// An identity document, reduced.
+struct Doc {
+    type_id: Option<Box<str>>,
+    number: Box<str>,
+    country_id: Option<Box<str>>,
+    authority: Option<Box<str>>,
+    /// (date type id, date)
+    dates: Vec<(Option<Box<str>>, DateValue)>,
+}
+
+/// A sanctions entry, reduced: (sanctions type id, comment) per measure, and event dates.
+#[derive(Default)]
+struct Entry {
+    measures: Vec<(Option<Box<str>>, Box<str>)>,
+    dates: Vec<PartialDate>,
+}
+
+/// What the first pass keeps, in compact form (the real list has tens of thousands of
+/// locations and documents).
 #[derive(Default)]
 struct Tables {
     refs: HashMap<RefKey, Node>,
-    locations: HashMap<String, Node>,
+    locations: HashMap<Box<str>, Place>,
     /// IdentityID -> documents.
-    documents: HashMap<String, Vec<Node>>,
+    documents: HashMap<Box<str>, Vec<Doc>>,
     /// ProfileID -> sanctions entries.
-    entries: HashMap<String, Vec<Node>>,
+    entries: HashMap<Box<str>, Vec<Entry>>,
     date_of_issue: Option<String>,
+}
+
+fn boxed(s: Option<&str>) -> Option<Box<str>> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(Box::from)
+}
+
+impl Place {
+    fn of(n: &Node) -> Place {
+        let mut parts = Vec::new();
+        for p in n.children("LocationPart") {
+            let mut values = Vec::new();
+            p.descendants("Value", &mut values);
+            if let Some(v) = values.iter().map(|v| v.text.trim()).find(|v| !v.is_empty()) {
+                parts.push(Box::from(v));
+            }
+        }
+        let country_id = boxed(n.child("LocationCountry").and_then(|c| c.attr("CountryID")));
+        Place { parts, country_id }
+    }
+}
+
+impl Doc {
+    fn of(n: &Node) -> Option<Doc> {
+        Some(Doc {
+            type_id: boxed(n.attr("IDRegDocTypeID")),
+            number: boxed(n.child_text("IDRegistrationNo"))?,
+            country_id: boxed(n.attr("IssuedBy-CountryID")),
+            authority: boxed(n.child_text("IssuingAuthority")),
+            dates: n
+                .children("DocumentDate")
+                .filter_map(|d| {
+                    let v = d.child("DatePeriod").and_then(period)?;
+                    Some((boxed(d.attr("IDRegDocDateTypeID")), v))
+                })
+                .collect(),
+        })
+    }
+}
+
+impl Entry {
+    fn of(n: &Node) -> Entry {
+        Entry {
+            measures: n
+                .children("SanctionsMeasure")
+                .filter_map(|m| {
+                    Some((
+                        boxed(m.attr("SanctionsTypeID")),
+                        boxed(m.child_text("Comment"))?,
+                    ))
+                })
+                .collect(),
+            dates: n
+                .children("EntryEvent")
+                .filter_map(|ev| ev.child("Date").and_then(partial))
+                .collect(),
+        }
+    }
 }
 
 impl Tables {
@@ -120,26 +205,16 @@ impl Tables {
 
     /// A location as one line of text, and its country code.
     fn location(&self, id: Option<&str>) -> (Option<String>, Option<&'static str>) {
-        let Some(loc) = id.and_then(|id| self.locations.get(id)) else {
+        let Some(place) = id.and_then(|id| self.locations.get(id)) else {
             return (None, None);
         };
-        let mut parts: Vec<String> = Vec::new();
-        for p in loc.children("LocationPart") {
-            let mut values = Vec::new();
-            p.descendants("Value", &mut values);
-            if let Some(v) = values.iter().map(|v| v.text.trim()).find(|v| !v.is_empty()) {
-                parts.push(v.to_owned());
-            }
-        }
-        let country_id = loc
-            .child("LocationCountry")
-            .and_then(|c| c.attr("CountryID"));
-        let code = self.country(country_id);
+        let mut parts: Vec<&str> = place.parts.iter().map(|p| &**p).collect();
+        let country_id = place.country_id.as_deref();
         if let Some(name) = self.value("Country", country_id) {
-            parts.push(name.to_owned());
+            parts.push(name);
         }
         let line = (!parts.is_empty()).then(|| parts.join(", "));
-        (line, code)
+        (line, self.country(country_id))
     }
 }
 
@@ -179,21 +254,21 @@ pub(crate) fn parse(
                 }
                 [_, "Locations", "Location"] => {
                     if let Some(id) = node.attr("ID") {
-                        tables.locations.insert(id.to_owned(), node);
+                        tables.locations.insert(Box::from(id), Place::of(&node));
                     }
                 }
                 [_, "IDRegDocuments", "IDRegDocument"] => {
-                    if let Some(id) = node.attr("IdentityID") {
-                        tables
-                            .documents
-                            .entry(id.to_owned())
-                            .or_default()
-                            .push(node);
+                    if let (Some(id), Some(doc)) = (node.attr("IdentityID"), Doc::of(&node)) {
+                        tables.documents.entry(Box::from(id)).or_default().push(doc);
                     }
                 }
                 [_, "SanctionsEntries", "SanctionsEntry"] => {
                     if let Some(id) = node.attr("ProfileID") {
-                        tables.entries.entry(id.to_owned()).or_default().push(node);
+                        tables
+                            .entries
+                            .entry(Box::from(id))
+                            .or_default()
+                            .push(Entry::of(&node));
                     }
                 }
                 _ => {}
@@ -226,7 +301,7 @@ pub(crate) fn parse(
         },
         &|path| matches!(path, [_, "DistinctParties", "DistinctParty"]),
     )?;
-    wallets.emit(sink)?;
+    wallets.emit_at(file.loc(), sink)?;
     Ok(ParseOutcome {
         publication_date: tables.date_of_issue,
         title: Some(if prefix == "ofac-" {
@@ -292,7 +367,12 @@ fn walk(
             Event::End(_) => close(&mut path, &mut building, each)?,
             Event::Text(t) => {
                 if let Some(n) = building.last_mut() {
-                    n.text.push_str(&t.xml10_content());
+                    let text = t.xml10_content();
+                    // Indentation between elements would otherwise pile up in every
+                    // container; blanks inside a value (around `&apos;`) are kept.
+                    if !n.text.is_empty() || !text.trim().is_empty() {
+                        n.text.push_str(&text);
+                    }
                 }
             }
             Event::CData(t) => {
@@ -481,18 +561,17 @@ fn party(
     }
     let profile_id = profile.attr("ID").unwrap_or(fixed);
     for entry in t.entries.get(profile_id).into_iter().flatten() {
-        for m in entry.children("SanctionsMeasure") {
-            let kind = t.value("SanctionsType", m.attr("SanctionsTypeID"));
-            let is_program =
-                kind.map_or(m.attr("SanctionsTypeID") == Some("1"), |k| k == "Program");
-            if is_program && let Some(p) = m.child_text("Comment") {
-                e.add(prop::PROGRAM, p);
+        for (type_id, comment) in &entry.measures {
+            let type_id = type_id.as_deref();
+            let is_program = t
+                .value("SanctionsType", type_id)
+                .map_or(type_id == Some("1"), |k| k == "Program");
+            if is_program {
+                e.add(prop::PROGRAM, comment);
             }
         }
-        for ev in entry.children("EntryEvent") {
-            if let Some(d) = ev.child("Date").and_then(partial) {
-                e.add_date(prop::LISTING_DATE, &DateValue::Exact(d));
-            }
+        for d in &entry.dates {
+            e.add_date(prop::LISTING_DATE, &DateValue::Exact(*d));
         }
     }
     let programs = e.get(prop::PROGRAM).to_vec();
@@ -727,13 +806,11 @@ fn feature(
     }
 }
 
-fn document(d: &Node, e: &mut Entity, t: &Tables) {
+fn document(d: &Doc, e: &mut Entity, t: &Tables) {
     let ty = t
-        .value("IDRegDocType", d.attr("IDRegDocTypeID"))
+        .value("IDRegDocType", d.type_id.as_deref())
         .unwrap_or("Identification Number");
-    let Some(number) = d.child_text("IDRegistrationNo") else {
-        return;
-    };
+    let number = &*d.number;
     let mut p = document_property(ty);
     let mut value = number;
     // Vessels: "Vessel Registration Identification" holds "IMO 1234567".
@@ -742,23 +819,21 @@ fn document(d: &Node, e: &mut Entity, t: &Tables) {
         value = imo.trim();
     }
     e.add(p, value);
-    let country = t.value("Country", d.attr("IssuedBy-CountryID"));
-    let mut note = format!("{ty} {number}");
-    if let Some(c) = country {
+    let plain = format!("{ty} {number}");
+    let mut note = plain.clone();
+    if let Some(c) = t.value("Country", d.country_id.as_deref()) {
         note.push_str(&format!(" ({c})"));
     }
-    if let Some(a) = d.child_text("IssuingAuthority") {
+    if let Some(a) = &d.authority {
         note.push_str(&format!(", issued by {a}"));
     }
-    for dd in d.children("DocumentDate") {
+    for (kind, v) in &d.dates {
         let kind = t
-            .value("IDRegDocDateType", dd.attr("IDRegDocDateTypeID"))
+            .value("IDRegDocDateType", kind.as_deref())
             .unwrap_or("date");
-        if let Some(v) = dd.child("DatePeriod").and_then(period) {
-            note.push_str(&format!(", {} {v}", kind.to_lowercase()));
-        }
+        note.push_str(&format!(", {} {v}", kind.to_lowercase()));
     }
-    if note != format!("{ty} {number}") {
+    if note != plain {
         e.add(prop::NOTES, note);
     }
 }

@@ -8,6 +8,10 @@
 //! CryptoWallet `wallet-<chain>-<canonical address>`; where the extraction names the OFAC
 //! entity, `holder` is `ofac-<ent_num>`, which links the wallet to the SDN record.
 
+// ListError carries a whole Location (file, line, byte, field) by the crate's contract; the
+// size is the price of errors that name where the input is wrong.
+#![allow(clippy::result_large_err)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -205,7 +209,7 @@ fn naughtylist(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutc
             }
         }
     }
-    wallets.emit(sink)?;
+    wallets.emit_at(file.loc(), sink)?;
     Ok(outcome)
 }
 
@@ -334,7 +338,7 @@ fn sanctions_list(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseO
             file.loc().field("addresses"),
         ));
     }
-    wallets.emit(sink)?;
+    wallets.emit_at(file.loc(), sink)?;
     Ok(outcome)
 }
 
@@ -402,7 +406,13 @@ fn b10c(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutcome, Li
             }
         }
     }
-    wallets.emit(sink)?;
+    let dir = plan
+        .files
+        .first()
+        .and_then(|f| f.path.parent())
+        .map(Location::file)
+        .unwrap_or_default();
+    wallets.emit_at(dir, sink)?;
     Ok(ParseOutcome {
         publication_date: None,
         title: Some("OFAC digital currency addresses (0xB10C)".into()),
@@ -471,6 +481,8 @@ pub(crate) fn chain_for(ticker: &str, address: &str) -> Option<Chain> {
 #[derive(Debug, Default)]
 pub(crate) struct Wallets {
     by_id: std::collections::BTreeMap<String, Entity>,
+    /// Addresses that do not validate on their chain: (address, why).
+    invalid: Vec<(String, String)>,
 }
 
 impl Wallets {
@@ -504,6 +516,21 @@ impl Wallets {
             return None;
         }
         let id = cordon_address::wallet_id(chain, address);
+        if !self.by_id.contains_key(&id)
+            && let Err(e) = cordon_address::parse_on(chain, address)
+        {
+            // Kept: a list's typo (or a remark cut mid-address) is still what the list says,
+            // and its wallet id is stable. The warning and the note say it is not valid.
+            self.invalid.push((address.to_owned(), e.to_string()));
+            let mut w = Entity::new(id.clone(), Schema::CryptoWallet);
+            w.caption = address.to_owned();
+            w.add(prop::CHAIN, chain.slug());
+            w.add(
+                prop::NOTES,
+                format!("Not a valid {} address: {e}", chain.slug()),
+            );
+            self.by_id.insert(id.clone(), w);
+        }
         let wallet = self.by_id.entry(id).or_insert_with_key(|id| {
             let mut w = Entity::new(id.clone(), Schema::CryptoWallet);
             w.caption = address.to_owned();
@@ -524,8 +551,32 @@ impl Wallets {
         self.by_id.len()
     }
 
-    /// Sends every wallet to the sink, in id order.
+    /// Sends every wallet to the sink, in id order (see [`Wallets::emit_at`]).
+    #[allow(dead_code)] // for parsers that have no single file to name (jp_mof uses it)
     pub(crate) fn emit(self, sink: &mut dyn EntitySink) -> Result<(), ListError> {
+        self.emit_at(Location::default(), sink)
+    }
+
+    /// Sends every wallet to the sink, in id order, after one warning (at `loc`, the file the
+    /// addresses came from) for all the addresses that do not validate on their chain.
+    pub(crate) fn emit_at(self, loc: Location, sink: &mut dyn EntitySink) -> Result<(), ListError> {
+        if !self.invalid.is_empty() {
+            let examples: Vec<String> = self
+                .invalid
+                .iter()
+                .take(5)
+                .map(|(a, why)| format!("{a} ({why})"))
+                .collect();
+            sink.diagnostic(Diagnostic::warning(
+                "invalid-address",
+                format!(
+                    "{} addresses do not validate on their chain; kept as listed, with a note. E.g. {}",
+                    self.invalid.len(),
+                    examples.join("; ")
+                ),
+                loc,
+            ));
+        }
         self.by_id.into_values().try_for_each(|w| sink.entity(w))
     }
 }

@@ -7,6 +7,10 @@
 //! in the comments file. Companions are small (a few MB), so they are loaded first and joined
 //! onto each primary record as it streams past.
 
+// ListError carries a whole Location (file, line, byte, field) by the crate's contract; the
+// size is the price of errors that name where the input is wrong.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -336,7 +340,7 @@ pub(crate) fn parse(
     for c in [&addresses, &aliases, &comments] {
         c.report_orphans(&primary.path, sink);
     }
-    wallets.emit(sink)?;
+    wallets.emit_at(primary.loc().field("Remarks"), sink)?;
     Ok(ParseOutcome {
         publication_date: None,
         title: Some(if cons {
