@@ -866,9 +866,14 @@ impl<'a> Sheet<'a> {
                 "死亡年月日" => jp_dates(value)
                     .iter()
                     .for_each(|d| e.add_date(prop::DEATH_DATE, d)),
-                "生年月日" => jp_dates(value)
-                    .iter()
-                    .for_each(|d| e.add_date(prop::BIRTH_DATE, d)),
+                "生年月日" => {
+                    let dates = jp_dates(value);
+                    // Sheets that mix people and organisations note a person's birth date here.
+                    if !dates.is_empty() && e.schema == Schema::LegalEntity {
+                        e.schema = Schema::Person;
+                    }
+                    dates.iter().for_each(|d| e.add_date(prop::BIRTH_DATE, d));
+                }
                 l if l.contains("IMO") || l.contains("船舶登録") => {
                     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                     if digits.len() == 7 {

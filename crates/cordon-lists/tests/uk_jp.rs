@@ -426,6 +426,13 @@ fn jp_mof_dprk_sheets() {
         })
         .expect("wallet");
     assert_eq!(wallet.get(prop::HOLDER), ["jp-17-78"]);
+    // Sheet 13 lists companies and one person, whose birth date is in the notes.
+    let steiger = entity(&sink, "jp-13-16");
+    assert_eq!(
+        (steiger.schema, steiger.get(prop::BIRTH_DATE)),
+        (Schema::Person, &["1941-04-27".to_owned()][..])
+    );
+    assert_eq!(entity(&sink, "jp-13-1").schema, Schema::LegalEntity);
     let unrecognised: Vec<&str> = sink
         .diagnostics
         .iter()
