@@ -262,19 +262,25 @@ fn parse_file(
             format!("https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}"),
         );
         for ((h, value), col) in headers.iter().zip(row.iter()).zip(&columns) {
-            let Some(col) = col else { continue };
+            // Meta columns were read above; the rest are multi-valued.
+            let col = match col {
+                Some(Col::Meta) | None => continue,
+                Some(c) => *c,
+            };
             if value.trim().is_empty() {
                 continue;
             }
             let values = util::split_multi(value);
             let values = values.iter().map(String::as_str);
-            let loc = loc.clone().field(h);
-            match *col {
+            match col {
                 Col::Meta => {}
                 Col::Names(p) | Col::Text(p) => e.add_all(p, values),
-                Col::Country(p) => util::add_countries(&mut e, p, values, sink, &loc),
-                Col::Date(p) => util::add_dates(&mut e, p, values, sink, &loc),
+                Col::Country(p) => {
+                    util::add_countries(&mut e, p, values, sink, &loc.clone().field(h));
+                }
+                Col::Date(p) => util::add_dates(&mut e, p, values, sink, &loc.clone().field(h)),
                 Col::Gender => {
+                    let loc = loc.clone().field(h);
                     for v in values {
                         match util::gender(v) {
                             Some(g) => e.add(prop::GENDER, g),
