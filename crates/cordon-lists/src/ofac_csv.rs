@@ -467,7 +467,7 @@ fn refine_organisation(e: &mut Entity, remarks: &str) {
     if e.schema != Schema::Organization {
         return;
     }
-    const FORMS: [&str; 34] = [
+    const FORMS: [&str; 46] = [
         "LTD",
         "LIMITED",
         "LLC",
@@ -476,26 +476,38 @@ fn refine_organisation(e: &mut Entity, remarks: &str) {
         "INCORPORATED",
         "GMBH",
         "CO",
+        "COMPANY",
         "S.A",
         "SA",
         "SAS",
         "S.A.S",
+        "SARL",
         "SRL",
         "S.R.L",
         "S.L",
+        "SAL",
+        "LTDA",
+        "C.A",
+        "S.A.C",
         "AG",
+        "KG",
+        "SPA",
+        "S.P.A",
         "JSC",
         "PJSC",
         "OJSC",
         "CJSC",
+        "AO",
         "OOO",
         "ZAO",
         "OAO",
+        "OBSHCHESTVO",
         "PLC",
         "B.V",
         "BV",
         "N.V",
         "LLP",
+        "LP",
         "CORP",
         "FZE",
         "FZCO",
@@ -928,6 +940,26 @@ mod tests {
         assert_eq!(e.get(prop::NAME), ["KIM Jong Un"]);
         assert_eq!(e.get(prop::LAST_NAME), ["KIM"]);
         assert_eq!(e.get(prop::FIRST_NAME), ["Jong Un"]);
+    }
+
+    #[test]
+    fn company_only_on_a_legal_form_or_target_type() {
+        let schema = |name: &str, remarks: &str| {
+            let mut e = Entity::new("ofac-1", Schema::Organization);
+            e.add(prop::NAME, name);
+            refine_organisation(&mut e, remarks);
+            e.schema
+        };
+        assert_eq!(schema("GALAX TRADING CO., LTD.", ""), Schema::Company);
+        assert_eq!(schema("BAKHTAR COMMERCIAL COMPANY", ""), Schema::Company);
+        assert_eq!(schema("KOHAS AG", ""), Schema::Company);
+        assert_eq!(schema("LAZARUS GROUP", ""), Schema::Organization);
+        assert_eq!(schema("HAMAS", ""), Schema::Organization);
+        assert_eq!(schema("X", "Target Type Private Company"), Schema::Company);
+        let mut p = Entity::new("ofac-2", Schema::Person);
+        p.add(prop::NAME, "SMITH CO");
+        refine_organisation(&mut p, "");
+        assert_eq!(p.schema, Schema::Person);
     }
 
     #[test]
