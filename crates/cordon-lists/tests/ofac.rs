@@ -8,10 +8,6 @@ use cordon_model::{Entity, Schema, prop};
 
 use crate::util::{fixtures, lists_dir, parse_all, plan_for};
 
-fn ofac_dir() -> PathBuf {
-    lists_dir().join("ofac")
-}
-
 fn by_id(sink: &CollectSink) -> BTreeMap<&str, &Entity> {
     sink.entities.iter().map(|e| (e.id.as_str(), e)).collect()
 }
@@ -485,7 +481,7 @@ fn b10c_counts_and_txt_json_agree() {
         .sum();
     assert_eq!(pairs, 654);
     assert!(
-        codes(&sink).get("companion-mismatch").is_none(),
+        !codes(&sink).contains_key("companion-mismatch"),
         "{:?}",
         sink.diagnostics
     );
