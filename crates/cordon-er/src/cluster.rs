@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::data::RecordIx;
+use crate::data::{Dataset, RecordIx};
+use crate::explain::Reason;
 use crate::link::Link;
 
 /// Disjoint sets with path halving and union by size.
@@ -207,6 +208,65 @@ pub fn cluster(n: usize, links: &[Link], cfg: &ClusterConfig) -> Clustering {
         clusters,
         held,
     }
+}
+
+/// One piece of a cluster's collective evidence: the strongest shared identifier of a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupEvidence {
+    /// Identifier group (`place`, `payout_account`, ...).
+    pub group: String,
+    /// The kind of the strongest shared value in that group.
+    pub kind: String,
+    /// The value (empty for near-duplicates).
+    pub value: String,
+    /// Its weight (after context discounts).
+    pub weight: f64,
+}
+
+/// The collective evidence of a cluster: per identifier group, the strongest value shared
+/// inside it (counted once however many links share it), strongest first. Its sum is the
+/// cluster's evidence score: a team sharing a payout account, laptops and a résumé template
+/// adds up even when no single pair shares more than one of them.
+pub fn cluster_evidence(ds: &Dataset, c: &Cluster, links: &[Link]) -> Vec<GroupEvidence> {
+    let mut best: Vec<GroupEvidence> = Vec::new();
+    for l in c.links.iter().filter_map(|&i| links.get(i)) {
+        for r in &l.reasons {
+            let (kind, value, weight) = match r {
+                Reason::SharedIdentifier {
+                    kind,
+                    value,
+                    weight,
+                    ..
+                } => (kind, value.as_str(), *weight),
+                Reason::NearIdentifier { kind, weight, .. } => (kind, "", *weight),
+                _ => continue,
+            };
+            if weight <= 0.0 {
+                continue;
+            }
+            let group = ds
+                .key_kinds()
+                .iter()
+                .find(|k| &k.name == kind)
+                .map_or(kind.as_str(), |k| k.group.as_str());
+            match best.iter_mut().find(|g| g.group == group) {
+                Some(g) if g.weight >= weight => {}
+                Some(g) => {
+                    g.kind = kind.clone();
+                    g.value = value.to_owned();
+                    g.weight = weight;
+                }
+                None => best.push(GroupEvidence {
+                    group: group.to_owned(),
+                    kind: kind.clone(),
+                    value: value.to_owned(),
+                    weight,
+                }),
+            }
+        }
+    }
+    best.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.group.cmp(&y.group)));
+    best
 }
 
 /// Bridges of the graph `(members, links)` by an iterative low-link DFS.

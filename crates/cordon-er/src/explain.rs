@@ -38,6 +38,9 @@ pub enum Reason {
         weight: f64,
         /// False when a stronger identifier of the same group already counts.
         counted: bool,
+        /// The shared kind that discounted it (a home address explains a shared PC).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        context: Option<String>,
     },
     /// The records hold near-identical identifiers (photo hash, résumé).
     NearIdentifier {
@@ -51,6 +54,9 @@ pub enum Reason {
         weight: f64,
         /// False when a stronger identifier of the same group already counts.
         counted: bool,
+        /// The shared kind that discounted it (a home address explains a shared PC).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        context: Option<String>,
     },
 }
 
@@ -102,22 +108,34 @@ impl fmt::Display for Reason {
                 records,
                 weight,
                 counted,
-            } => write!(
-                f,
-                "shared {kind} {value:?} (held by {records} records) {weight:+.2}{}",
-                note(counted)
-            ),
+                context,
+            } => {
+                write!(
+                    f,
+                    "shared {kind} {value:?} (held by {records} records) {weight:+.2}"
+                )?;
+                if let Some(c) = context {
+                    write!(f, " (discounted: also share {c})")?;
+                }
+                f.write_str(note(counted))
+            }
             Reason::NearIdentifier {
                 kind,
                 distance,
                 records,
                 weight,
                 counted,
-            } => write!(
-                f,
-                "near-identical {kind} (distance {distance}, {records} records near) {weight:+.2}{}",
-                note(counted)
-            ),
+                context,
+            } => {
+                write!(
+                    f,
+                    "near-identical {kind} (distance {distance}, {records} records near) {weight:+.2}"
+                )?;
+                if let Some(c) = context {
+                    write!(f, " (discounted: also share {c})")?;
+                }
+                f.write_str(note(counted))
+            }
         }
     }
 }

@@ -54,9 +54,10 @@ impl Default for MinHashSpec {
 
 /// An identifier kind and how much sharing it weighs.
 ///
-/// Sharing value `v` weighs `log2(m / max(tf(v), u_floor))` where `tf(v)` is the share of the
-/// records carrying this kind that hold `v` (Splink's term-frequency adjustment of an exact
-/// match). `u_floor` is how often unrelated people share such a value anyway (a family's home
+/// Sharing value `v` weighs `log2(m / max(tf(v), u_floor))` where `tf(v)` is the share of all
+/// records that hold `v` (Splink's term-frequency adjustment of an exact match; all records
+/// rather than those carrying the kind, so that a kind few records have, like a shipping
+/// address, is not made common by its rarity). `u_floor` is how often unrelated people share such a value anyway (a family's home
 /// address is shared far more often than a payout account), so it caps what one shared value
 /// can weigh. Values held by more than `hub_cap` records (a VPN exit, a corporate NAT) link
 /// nobody and are reported as hubs.
@@ -75,6 +76,10 @@ pub struct KeySpec {
     pub hub_cap: usize,
     /// How values are compared.
     pub matching: KeyMatch,
+    /// When the pair also shares a value of this kind (e.g. `home_address`: a household),
+    /// sharing this kind is common among different people (a family PC, a joint account), so
+    /// it weighs at most `log2(m / u)` with this `u`.
+    pub context: Option<(String, f64)>,
 }
 
 impl KeySpec {
@@ -87,7 +92,44 @@ impl KeySpec {
             u_floor,
             hub_cap,
             matching: KeyMatch::Exact,
+            context: None,
         }
+    }
+
+    /// Sets the context discount (see [`KeySpec::context`]).
+    #[must_use]
+    pub fn explained_by(mut self, kind: &str, u: f64) -> Self {
+        self.context = Some((kind.to_owned(), u));
+        self
+    }
+
+    /// Identifier kinds for applicant and account records, with the weights documented in
+    /// `docs/linkage.md`: operator artifacts (payout account, wallet, device, photo, e-mail)
+    /// weigh most; a shared shipping address other than home (a laptop farm) is strong; places
+    /// (home address, IP, /24) count once as the `place` group; phones are often shared;
+    /// sharing a device, phone or payout account inside a household (same home address) counts
+    /// little.
+    pub fn applicant_defaults() -> Vec<KeySpec> {
+        let ctx = "home_address";
+        let place = "place";
+        vec![
+            KeySpec::exact("email", 0.9, 1e-7, 20),
+            KeySpec::exact("phone", 0.7, 1e-2, 20).explained_by(ctx, 0.3),
+            KeySpec::exact("payout_account", 0.8, 1e-6, 20).explained_by(ctx, 0.2),
+            KeySpec::exact("wallet", 0.8, 1e-6, 20).explained_by(ctx, 0.2),
+            KeySpec::exact("device", 0.8, 1e-6, 20).explained_by(ctx, 0.3),
+            KeySpec::exact("home_address", 0.5, 1e-2, 20).in_group(place),
+            KeySpec::exact("shipping_address", 0.5, 1e-5, 20),
+            KeySpec::exact("ip", 0.6, 1e-2, 50).in_group(place),
+            KeySpec::exact("ip_net", 0.6, 3e-2, 200).in_group(place),
+            KeySpec::exact("handle", 0.9, 1e-7, 5),
+            KeySpec::exact("id_document", 0.95, 1e-8, 5),
+            KeySpec::exact("photo", 0.7, 1e-5, 20)
+                .matching(KeyMatch::Hamming { max: 6 })
+                .explained_by(ctx, 0.3),
+            KeySpec::exact("resume", 0.6, 1e-4, 10)
+                .matching(KeyMatch::MinHash(MinHashSpec::default())),
+        ]
     }
 
     /// Puts the kind in a group.
@@ -142,30 +184,8 @@ pub(crate) fn shared_identifiers(
     link_type: LinkType,
     max_hubs: usize,
 ) -> (Vec<Shared>, Vec<Hub>) {
-    let mut holders = vec![0usize; ds.kinds.len()];
-    {
-        let mut per_kind: Vec<Vec<RecordIx>> = vec![Vec::new(); ds.kinds.len()];
-        for k in &ds.exact_keys {
-            if let Some(v) = per_kind.get_mut(k.kind as usize) {
-                v.push(k.rec);
-            }
-        }
-        for &(kind, _, rec) in &ds.bits_keys {
-            if let Some(v) = per_kind.get_mut(kind as usize) {
-                v.push(rec);
-            }
-        }
-        for (kind, rec, _) in &ds.text_keys {
-            if let Some(v) = per_kind.get_mut(*kind as usize) {
-                v.push(*rec);
-            }
-        }
-        for (h, mut v) in holders.iter_mut().zip(per_kind) {
-            v.sort_unstable();
-            v.dedup();
-            *h = v.len();
-        }
-    }
+    // tf denominators: every record (see `KeySpec`).
+    let holders = vec![ds.len(); ds.kinds.len()];
     let mut hubs = Vec::new();
     // Exact postings: runs of (kind, code) in the sorted key list.
     let mut runs = Vec::new();

@@ -15,7 +15,8 @@
 //! [`link`] returns scored links above a threshold; [`cluster`] groups them (optionally refusing
 //! to chain clusters through weak links) and keeps the links of each cluster, its bridges and
 //! the links it held back: nothing is merged silently. [`metrics`] scores a clustering against
-//! ground truth (pairwise and B-cubed).
+//! ground truth (pairwise and B-cubed); [`synth`] generates applicant populations with planted
+//! worker rings and innocent sharing.
 
 //!
 //! ```
@@ -77,9 +78,12 @@ pub mod metrics;
 mod model;
 pub mod normalize;
 pub mod sim;
+pub mod synth;
 
 pub use blocking::{BlockingRule, KeyPart, LinkType, RuleStats};
-pub use cluster::{Cluster, ClusterConfig, Clustering, UnionFind, cluster};
+pub use cluster::{
+    Cluster, ClusterConfig, Clustering, GroupEvidence, UnionFind, cluster, cluster_evidence,
+};
 pub use compare::{ComparisonSpec, LevelKind, LevelSpec};
 pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef};
 pub use error::ErError;

@@ -211,32 +211,58 @@ impl Ctx<'_> {
         }
     }
 
-    /// Which entries of the pair's identifier evidence count: the best per group.
-    fn counted(&self, gs: usize, ge: usize) -> Vec<bool> {
+    /// Per entry of the pair's identifier evidence: its effective weight (after the context
+    /// discount), whether it counts (the best of its group), and the context that discounted
+    /// it.
+    fn effective(&self, gs: usize, ge: usize) -> Vec<(f64, bool, Option<&str>)> {
         let ev = self.shared.get(gs..ge).unwrap_or_default();
-        let mut keep = vec![false; ev.len()];
-        for (i, x) in ev.iter().enumerate() {
-            let gx = self.ds.kinds.get(x.kind as usize).map(|k| &k.group);
-            let better = ev.iter().enumerate().any(|(j, y)| {
-                let gy = self.ds.kinds.get(y.kind as usize).map(|k| &k.group);
-                j != i && gx == gy && (y.weight > x.weight || (y.weight == x.weight && j < i))
+        let spec = |x: &Shared| self.ds.kinds.get(x.kind as usize);
+        let kinds: Vec<&str> = ev
+            .iter()
+            .filter_map(|x| spec(x).map(|k| k.name.as_str()))
+            .collect();
+        let mut out: Vec<(f64, bool, Option<&str>)> = ev
+            .iter()
+            .map(|x| {
+                let Some(k) = spec(x) else {
+                    return (0.0, false, None);
+                };
+                match &k.context {
+                    Some((g, u)) if kinds.contains(&g.as_str()) => {
+                        let cap = (k.m / u.max(1e-12)).log2();
+                        if cap < x.weight {
+                            (cap, true, Some(g.as_str()))
+                        } else {
+                            (x.weight, true, None)
+                        }
+                    }
+                    _ => (x.weight, true, None),
+                }
+            })
+            .collect();
+        for i in 0..out.len() {
+            let gi = ev.get(i).and_then(spec).map(|k| &k.group);
+            let wi = out.get(i).map_or(0.0, |o| o.0);
+            let better = (0..out.len()).any(|j| {
+                let gj = ev.get(j).and_then(spec).map(|k| &k.group);
+                let wj = out.get(j).map_or(0.0, |o| o.0);
+                j != i && gi == gj && (wj > wi || (wj == wi && j < i))
             });
-            if let Some(k) = keep.get_mut(i) {
-                *k = !better;
+            if let Some(o) = out.get_mut(i) {
+                o.1 = !better;
             }
         }
-        keep
+        out
     }
 
     fn id_weight(&self, gs: usize, ge: usize) -> f64 {
-        let ev = self.shared.get(gs..ge).unwrap_or_default();
-        if ev.len() == 1 {
-            return ev.first().map_or(0.0, |x| x.weight);
+        if ge - gs == 1 {
+            return self.shared.get(gs).map_or(0.0, |x| x.weight);
         }
-        ev.iter()
-            .zip(self.counted(gs, ge))
-            .filter(|(_, c)| *c)
-            .map(|(x, _)| x.weight)
+        self.effective(gs, ge)
+            .iter()
+            .filter(|e| e.1)
+            .map(|e| e.0)
             .sum()
     }
 
@@ -252,7 +278,8 @@ impl Ctx<'_> {
             s.explain(a, b, self.cfg.fs == FsUse::PositiveOnly, &mut reasons);
         }
         let ev = self.shared.get(gs..ge).unwrap_or_default();
-        for (x, counted) in ev.iter().zip(self.counted(gs, ge)) {
+        for (x, (w, counted, context)) in ev.iter().zip(self.effective(gs, ge)) {
+            let context = context.map(str::to_owned);
             let Some(spec) = self.ds.kinds.get(x.kind as usize) else {
                 continue;
             };
@@ -261,22 +288,25 @@ impl Ctx<'_> {
                     kind: spec.name.clone(),
                     value: self.ds.key_value(x.kind, x.detail).to_owned(),
                     records: x.degree,
-                    weight: x.weight,
+                    weight: w,
                     counted,
+                    context,
                 },
                 KeyMatch::Hamming { .. } => Reason::NearIdentifier {
                     kind: spec.name.clone(),
                     distance: f64::from(x.detail),
                     records: x.degree,
-                    weight: x.weight,
+                    weight: w,
                     counted,
+                    context,
                 },
                 KeyMatch::MinHash(_) => Reason::NearIdentifier {
                     kind: spec.name.clone(),
                     distance: f64::from(x.detail) / 1000.0,
                     records: x.degree,
-                    weight: x.weight,
+                    weight: w,
                     counted,
+                    context,
                 },
             });
         }

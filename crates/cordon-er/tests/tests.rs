@@ -1,4 +1,6 @@
 //! Integration tests of cordon-er: FEBRL accuracy floors, invariants (property tests), bad
-//! input and the ring generator.
+//! input.
 
+mod bad_input;
 mod febrl;
+mod props;
