@@ -3,7 +3,8 @@
 //!
 //! The source id is the list's own `list_id` (from a `# list_id:` comment, a `{"list": {...}}`
 //! line, or the first record); entity ids are `<list_id>-<record_id>`. Each `chain:address` in
-//! `wallets` becomes a CryptoWallet entity (`wallet-<chain>-<address>`) whose `holder` is the
+//! `wallets` becomes a CryptoWallet entity (`wallet-<chain>-<address>`, built by the same
+//! `Wallets` as OFAC's addresses, so it is validated the same way) whose `holder` is the
 //! record. Rows that cannot be read (missing id or name, unknown schema, another list's id) are
 //! reported with their line and field and skipped; bad optional values (a date, a country, a
 //! wallet) are reported and left out while the rest of the row is kept.
@@ -17,6 +18,7 @@ use cordon_model::{Diagnostic, Entity, Location, Schema, prop};
 use serde_json::Value;
 
 use crate::ftm::{JsonLines, first_json_line};
+use crate::ofac_crypto::Wallets;
 use crate::util;
 use crate::{Detection, EntitySink, Format, ListError, ParseOutcome, Role, SourceFile, SourcePlan};
 
@@ -186,7 +188,7 @@ type Fields = BTreeMap<&'static str, Vec<String>>;
 struct Ingest<'s> {
     list_id: &'s str,
     seen: HashSet<String>,
-    wallets: BTreeMap<String, Entity>,
+    wallets: Wallets,
     outcome: ParseOutcome,
 }
 
@@ -198,7 +200,7 @@ pub(crate) fn parse(
     let mut ing = Ingest {
         list_id: &plan.source_id,
         seen: HashSet::new(),
-        wallets: BTreeMap::new(),
+        wallets: Wallets::default(),
         outcome: ParseOutcome::default(),
     };
     for file in &plan.files {
@@ -213,9 +215,8 @@ pub(crate) fn parse(
             parse_csv(file, &mut ing, sink)?;
         }
     }
-    for (_, w) in std::mem::take(&mut ing.wallets) {
-        sink.entity(w)?;
-    }
+    let loc = plan.files.first().map(SourceFile::loc).unwrap_or_default();
+    ing.wallets.emit_at(loc, sink)?;
     Ok(ing.outcome)
 }
 
@@ -386,35 +387,21 @@ impl Ingest<'_> {
 
     /// `chain:address` (chain as a slug or ticker: `eth`, `XBT`, `trx`, `USDT`).
     fn wallet(&mut self, holder: &Entity, item: &str, sink: &mut dyn EntitySink, loc: &Location) {
-        let parsed = item.split_once(':').and_then(|(chain, address)| {
-            let address = address.trim();
-            let ok = !address.is_empty() && !address.chars().any(char::is_whitespace);
-            let chain_id = chain
-                .trim()
-                .parse::<Chain>()
-                .ok()
-                .or_else(|| Chain::from_ticker(chain, address))?;
-            ok.then_some((chain.trim(), chain_id, address))
+        let added = item.split_once(':').and_then(|(ticker, address)| {
+            let chain = ticker.trim().parse::<Chain>().ok();
+            match chain {
+                Some(c) => self.wallets.add_on(c, ticker, address, Some(&holder.id)),
+                None => self.wallets.add(ticker, address, Some(&holder.id)),
+            }
         });
-        let Some((ticker, chain, address)) = parsed else {
-            sink.diagnostic(Diagnostic::warning(
+        match added {
+            Some(w) => w.add_all(prop::PROGRAM, holder.get(prop::PROGRAM)),
+            None => sink.diagnostic(Diagnostic::warning(
                 "bad-wallet",
                 format!("{item:?} is not chain:address with a chain Cordon knows; left out"),
                 loc.clone(),
-            ));
-            return;
-        };
-        let id = cordon_address::wallet_id(chain, address);
-        let w = self.wallets.entry(id).or_insert_with_key(|id| {
-            let mut w = Entity::new(id.clone(), Schema::CryptoWallet);
-            w.caption = address.to_owned();
-            w.add(prop::CHAIN, chain.slug());
-            w
-        });
-        w.add(prop::PUBLIC_KEY, address);
-        w.add(prop::CURRENCY, ticker.to_ascii_uppercase());
-        w.add(prop::HOLDER, &holder.id);
-        w.add_all(prop::PROGRAM, holder.get(prop::PROGRAM));
+            )),
+        }
     }
 }
 

@@ -655,9 +655,9 @@ fn national_csv_example_block_list() {
     assert_eq!(eth.schema, Schema::CryptoWallet);
     assert_eq!(eth.get(prop::HOLDER), ["acme-blocklist-P-0001"]);
     assert_eq!(eth.get(prop::CHAIN), ["eth"]);
-    assert!(ids.contains_key("wallet-trx-TAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    assert!(ids.contains_key("wallet-trx-TBXSw8fM4jpQkGc6zZjsVABFpVN7UvXPdV"));
     assert_eq!(
-        ids["wallet-btc-bc1qexampleexampleexampleexampleexample0"].get(prop::HOLDER),
+        ids["wallet-btc-bc1qxvenxvenxvenxvenxvenxvenxvenxven2ymjt8"].get(prop::HOLDER),
         ["acme-blocklist-C-0001"]
     );
     assert_eq!(sink.entities.len(), 4 + 3);
@@ -681,7 +681,7 @@ fn national_json_fixture() {
         ["Example IT Exchange Company", "예시정보기술"]
     );
     assert_eq!(org.get(prop::LISTING_DATE), ["2026-02-10"]);
-    let btc = ids["wallet-btc-1ExampleExampleExampleExample11"];
+    let btc = ids["wallet-btc-147Us9aEq2PvBC5wobBJw1yEpQEbPKzssA"];
     assert_eq!(btc.get(prop::CURRENCY), ["XBT"]);
     assert_eq!(btc.get(prop::HOLDER), ["kr-example-2026-001"]);
 }
