@@ -110,26 +110,31 @@ pub(crate) fn parse(
 // The spreadsheet (.ods): summary columns only.
 
 fn parse_ods(file: &SourceFile, sink: &mut dyn EntitySink) -> Result<ParseOutcome, ListError> {
+    // The header is the first row with "Unique ID" and "Name"; a title row or two above it are
+    // tolerated, anything longer means this is some other spreadsheet.
+    const HEADER_SEARCH_ROWS: usize = 10;
     let mut columns: Option<HashMap<String, usize>> = None;
     let mut sheet_seen = String::new();
+    let mut rows_before_header = 0usize;
     read_ods_rows(file, &mut |sheet, row, cells| {
         let Some(cols) = &columns else {
-            if cells.iter().all(|c| c.trim().is_empty()) {
-                return Ok(());
-            }
             let map: HashMap<String, usize> = cells
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (norm_key(c), i))
                 .collect();
-            if !map.contains_key("uniqueid") || !map.contains_key("name") {
+            if map.contains_key("uniqueid") && map.contains_key("name") {
+                sheet_seen = sheet.to_owned();
+                columns = Some(map);
+                return Ok(());
+            }
+            rows_before_header += 1;
+            if rows_before_header >= HEADER_SEARCH_ROWS {
                 return Err(ListError::syntax(
                     file.loc().section(sheet).line(row),
-                    "not a UK Sanctions List spreadsheet: the first row has no \"Unique ID\" and \"Name\" columns",
+                    "not a UK Sanctions List spreadsheet: no row with \"Unique ID\" and \"Name\" columns at the top",
                 ));
             }
-            sheet_seen = sheet.to_owned();
-            columns = Some(map);
             return Ok(());
         };
         if sheet != sheet_seen {
@@ -159,7 +164,10 @@ fn parse_ods(file: &SourceFile, sink: &mut dyn EntitySink) -> Result<ParseOutcom
         Ok(())
     })?;
     if columns.is_none() {
-        return Err(ListError::syntax(file.loc(), "the spreadsheet has no rows"));
+        return Err(ListError::syntax(
+            file.loc(),
+            "not a UK Sanctions List spreadsheet: no row with \"Unique ID\" and \"Name\" columns",
+        ));
     }
     Ok(ParseOutcome {
         publication_date: date_in_file_name(&file.path),
@@ -190,11 +198,7 @@ pub(crate) fn read_ods_rows(file: &SourceFile, on_row: &mut OnRow<'_>) -> Result
     })?;
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     reader.config_mut().check_end_names = true;
-    let xml_err = |reader: &quick_xml::Reader<_>, e: &dyn std::fmt::Display| {
-        let pos: u64 =
-            quick_xml::Reader::<BufReader<zip::read::ZipFile<'_, Cursor<&[u8]>>>>::error_position(
-                reader,
-            );
+    let xml_err = |pos: u64, e: &dyn std::fmt::Display| {
         ListError::syntax(
             file.loc().section("content.xml").byte(pos),
             format!("damaged spreadsheet content (truncated or corrupt): {e}"),
@@ -218,7 +222,7 @@ pub(crate) fn read_ods_rows(file: &SourceFile, on_row: &mut OnRow<'_>) -> Result
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
-            Err(e) => return Err(xml_err(&reader, &e)),
+            Err(e) => return Err(xml_err(reader.error_position(), &e)),
         };
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -888,14 +892,14 @@ impl UkRecord {
     ) {
         match country::code(text) {
             Some(c) => self.entity.add(p, c),
-            None => sink.diagnostic(Diagnostic::warning(
-                "unknown-country",
-                format!("{text:?} is not a country Cordon knows; kept in notes"),
-                loc.clone().field(field.to_owned()),
-            )),
-        }
-        if country::code(text).is_none() {
-            self.entity.add(prop::NOTES, format!("{field}: {text}"));
+            None => {
+                sink.diagnostic(Diagnostic::warning(
+                    "unknown-country",
+                    format!("{text:?} is not a country Cordon knows; kept in notes"),
+                    loc.clone().field(field.to_owned()),
+                ));
+                self.entity.add(prop::NOTES, format!("{field}: {text}"));
+            }
         }
     }
 

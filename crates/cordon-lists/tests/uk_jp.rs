@@ -575,6 +575,23 @@ fn ods_with_header_only_has_no_entities() {
 }
 
 #[test]
+fn ods_that_is_not_the_uk_list_is_refused() {
+    let p = one_file(
+        Format::UkSlOds,
+        "uk-sl",
+        "budget.ods",
+        read(&fixtures().join("uk/ods-not-uk.ods")),
+    );
+    let e = parse_err(&p);
+    assert_eq!(e.code(), "syntax");
+    assert!(
+        e.to_string()
+            .contains("not a UK Sanctions List spreadsheet"),
+        "{e}"
+    );
+}
+
+#[test]
 fn csv_with_broken_quoting_names_the_line() {
     let text = std::fs::read_to_string(fixtures().join("uk/sl-csv/UK_Sanctions_List.csv"))
         .expect("fixture");
