@@ -221,7 +221,14 @@ fn birth_date(e: &mut Entity, b: &XmlNode, sink: &mut dyn EntitySink, loc: &Loca
         let day = num("dayOfMonth").and_then(|d| u8::try_from(d).ok());
         match PartialDate::new(year, month, day.filter(|_| month.is_some())) {
             Some(d) => d.to_string(),
-            None => format!("{year}-{month:?}-{day:?}"),
+            None => {
+                sink.diagnostic(Diagnostic::warning(
+                    "bad-date",
+                    format!("year {year}, month {month:?}, day {day:?} is not a date; left out"),
+                    loc.clone().field("birthdate"),
+                ));
+                return;
+            }
         }
     } else {
         return;
@@ -251,5 +258,51 @@ fn country(e: &mut Entity, p: &str, node: &XmlNode, sink: &mut dyn EntitySink, l
             sink,
             &loc.clone().field(node.name.clone()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CollectSink, SourceFile, parse_source};
+
+    fn run(xml: &str) -> CollectSink {
+        let plan = SourcePlan {
+            source_id: "eu-fsf".into(),
+            format: Format::EuFsfXml,
+            files: vec![SourceFile::in_memory(
+                "fsf.xml",
+                Role::Primary,
+                xml.as_bytes().to_vec(),
+            )],
+        };
+        let mut sink = CollectSink::default();
+        parse_source(&plan, &mut sink).unwrap();
+        sink
+    }
+
+    #[test]
+    fn date_parts_keep_precision_and_bad_parts_are_reported() {
+        let sink = run(r#"<export><sanctionEntity logicalId="1">
+            <subjectType code="person"/><nameAlias wholeName="A" strong="true"/>
+            <birthdate year="1970" monthOfYear="6"/>
+            <birthdate year="1970" monthOfYear="13"/>
+            </sanctionEntity></export>"#);
+        assert_eq!(sink.entities[0].get(prop::BIRTH_DATE), ["1970-06"]);
+        assert_eq!(sink.diagnostics.len(), 1);
+        assert_eq!(sink.diagnostics[0].code, "bad-date");
+        assert_eq!(sink.diagnostics[0].location.record.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn only_weak_names_still_give_a_name() {
+        let sink = run(r#"<export><sanctionEntity logicalId="2">
+            <nameAlias wholeName="Weak One" strong="false"/></sanctionEntity></export>"#);
+        let e = &sink.entities[0];
+        assert_eq!(
+            (e.caption.as_str(), e.schema),
+            ("Weak One", Schema::LegalEntity)
+        );
+        assert_eq!(sink.diagnostics[0].code, "missing-name");
     }
 }
