@@ -25,10 +25,12 @@ macro_rules! out {
     };
 }
 
+mod compare;
 mod diff;
 mod export;
 mod ingest;
 mod lists;
+mod screen;
 mod show;
 mod table;
 
@@ -76,6 +78,10 @@ enum Command {
     Export(export::Args),
     /// What changed in a source between two versions.
     Diff(diff::Args),
+    /// Screen a name (or a batch file of queries) against every list in the store.
+    Screen(screen::Args),
+    /// Score two names against each other and explain the score.
+    Compare(compare::Args),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -106,6 +112,8 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(&cli.global, &args),
         Command::Export(args) => export::run(&cli.global, &args),
         Command::Diff(args) => diff::run(&cli.global, &args),
+        Command::Screen(args) => screen::run(&cli.global, &args),
+        Command::Compare(args) => compare::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,53 @@
+//! `cordon compare`: score two names and explain the score.
+
+use std::process::ExitCode;
+
+use crate::table::Table;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Person, Organization, Company, Vessel or Any.
+    #[arg(long, default_value = "Any")]
+    schema: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// First name.
+    name1: String,
+    /// Second name.
+    name2: String,
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let schema = cordon_match::parse_schema(&args.schema)
+        .map_err(|e| anyhow::anyhow!("error[{}]: {e}", e.code()))?;
+    for n in [&args.name1, &args.name2] {
+        cordon_match::Query::new(n)
+            .map_err(|e| anyhow::anyhow!("error[{}]: {n:?}: {e}", e.code()))?;
+    }
+    let c = cordon_match::compare(&args.name1, &args.name2, schema);
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "score {:.3} ({}; threshold {:.2}); name similarity {:.3} by {}",
+        c.score,
+        if c.is_match { "MATCH" } else { "no match" },
+        cordon_match::DEFAULT_THRESHOLD,
+        c.name_score,
+        c.method
+    );
+    outln!("compared: {:?} ↔ {:?}", c.forms.0, c.forms.1);
+    let mut t = Table::new(&["name 1", "name 2", "score", "rule"]);
+    for a in &c.alignment {
+        t.row(vec![
+            a.query.clone(),
+            a.candidate.clone(),
+            format!("{:.2}", a.score),
+            a.rule.clone(),
+        ]);
+    }
+    out!("{}", t.render());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,471 @@
+//! `cordon screen`: one name, or a batch file, against every list in the store.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use cordon_match::{Matcher, Options, Query, QueryError, RawQuery, ScreenResult};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::Global;
+use crate::table::Table;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The name to screen (any script).
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    name: Option<String>,
+    /// Ingest this directory first (files the store already holds are skipped).
+    #[arg(long, value_name = "DIR")]
+    lists: Option<PathBuf>,
+    /// Person, Organization, Company, Vessel or Any.
+    #[arg(long, default_value = "Any")]
+    schema: String,
+    /// Birth date: 1965, 1965-06 or 1965-06-29.
+    #[arg(long, value_name = "D")]
+    birth_date: Option<String>,
+    /// Country (ISO code or name).
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+    /// Nationality (ISO code or name).
+    #[arg(long, value_name = "CC")]
+    nationality: Option<String>,
+    /// male, female or other.
+    #[arg(long, value_name = "G")]
+    gender: Option<String>,
+    /// Passport, national id, IMO, registration number or crypto address.
+    #[arg(long, value_name = "X")]
+    id_number: Option<String>,
+    /// At most this many results per query.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    /// Score at or above which a result is a match.
+    #[arg(long, default_value_t = cordon_match::DEFAULT_THRESHOLD, value_name = "T")]
+    threshold: f64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Batch input: JSON lines or CSV (`id,name,schema,birth_date,country,nationality,gender,id_number`).
+    #[arg(long, value_name = "FILE", requires = "output")]
+    input: Option<PathBuf>,
+    /// Batch output: JSON lines `{"id": …, "results": […]}`, one per input line, in input order.
+    #[arg(long, value_name = "FILE", requires = "input")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct ListRef {
+    source: String,
+    version: u32,
+}
+
+/// Loads the store (ingesting `--lists` first) and builds the index.
+fn load(global: &Global, lists: Option<&Path>) -> anyhow::Result<(Matcher, Vec<ListRef>)> {
+    let store = global.store()?;
+    if let Some(dir) = lists {
+        if !dir.is_dir() {
+            anyhow::bail!("--lists {}: not a directory", dir.display());
+        }
+        let report = cordon_store::ingest_dir(&store, dir, &cordon_store::IngestOptions::default());
+        for s in &report.sources {
+            match &s.status {
+                cordon_store::IngestStatus::Stored { version } => eprintln!(
+                    "ingested {} version {version}: {} entities",
+                    s.source, s.entity_count
+                ),
+                cordon_store::IngestStatus::Failed { code, message } => eprintln!(
+                    "error[{code}]: source {}: {message} (its last good version stays current)",
+                    s.source
+                ),
+                cordon_store::IngestStatus::Unchanged { .. } => {}
+            }
+        }
+    }
+    let t = Instant::now();
+    let sources = store.sources()?;
+    let entities = store.current_entities()?;
+    if entities.is_empty() {
+        anyhow::bail!(
+            "the store {} holds no lists; run `cordon ingest --lists DIR` or pass --lists DIR",
+            store.path().display()
+        );
+    }
+    let matcher = Matcher::build(entities);
+    tracing_note(&format!(
+        "indexed {} entities ({} names) from {} sources in {} ms",
+        matcher.len(),
+        matcher.name_count(),
+        sources.len(),
+        t.elapsed().as_millis()
+    ));
+    let lists = sources
+        .into_iter()
+        .map(|s| ListRef {
+            source: s.source,
+            version: s.version,
+        })
+        .collect();
+    Ok((matcher, lists))
+}
+
+fn tracing_note(msg: &str) {
+    if std::env::var_os("CORDON_VERBOSE").is_some() {
+        eprintln!("{msg}");
+    }
+}
+
+pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        anyhow::bail!("--threshold {}: must be between 0 and 1", args.threshold);
+    }
+    let opts = Options {
+        threshold: args.threshold,
+        limit: args.limit.max(1),
+        ..Options::default()
+    };
+    if let (Some(input), Some(output)) = (&args.input, &args.output) {
+        let (matcher, _) = load(global, args.lists.as_deref())?;
+        return batch(&matcher, input, output, &opts);
+    }
+    let raw = RawQuery {
+        id: None,
+        name: args.name.clone(),
+        schema: Some(args.schema.clone()),
+        birth_date: args.birth_date.clone(),
+        country: args.country.clone(),
+        nationality: args.nationality.clone(),
+        gender: args.gender.clone(),
+        id_number: args.id_number.clone(),
+    };
+    let query = raw
+        .validate()
+        .map_err(|e| anyhow::anyhow!("error[{}]: {e}", e.code()))?;
+    let (matcher, lists) = load(global, args.lists.as_deref())?;
+    let results = matcher.screen(&query, &opts);
+    if args.json {
+        let out = json!({
+            "query": query,
+            "threshold": opts.threshold,
+            "results": results,
+            "lists": lists,
+        });
+        outln!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print_results(&results);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_results(results: &[ScreenResult]) {
+    if results.is_empty() {
+        outln!("no results");
+        return;
+    }
+    let mut t = Table::new(&[
+        "score",
+        "match",
+        "id",
+        "schema",
+        "matched name",
+        "lists",
+        "group",
+    ]);
+    for r in results {
+        t.row(vec![
+            format!("{:.3}", r.score),
+            if r.is_match { "MATCH" } else { "-" }.to_owned(),
+            r.id.clone(),
+            r.schema.to_string(),
+            r.matched_name.clone(),
+            r.datasets.join(","),
+            r.group.clone().unwrap_or_default(),
+        ]);
+    }
+    out!("{}", t.render());
+    for r in results.iter().filter(|r| r.is_match).take(3) {
+        outln!("");
+        outln!("{} — {} ({})", r.id, r.caption, r.explanation.method);
+        let parts: Vec<String> = r
+            .explanation
+            .alignment
+            .iter()
+            .map(|a| format!("{}={} {:.2} [{}]", a.query, a.candidate, a.score, a.rule))
+            .collect();
+        outln!(
+            "  name {:.3}: {}",
+            r.explanation.name_score,
+            parts.join("; ")
+        );
+        for e in &r.explanation.evidence {
+            outln!(
+                "  {} {:+.2}: {} (query {}, list {})",
+                e.feature,
+                e.weight,
+                e.detail,
+                e.query,
+                e.candidate
+            );
+        }
+        if !r.explanation.same_as.is_empty() {
+            outln!("  same as: {}", r.explanation.same_as.join(", "));
+        }
+    }
+}
+
+/// One input line, parsed or rejected.
+struct Line {
+    number: u64,
+    query: Result<Query, (Option<String>, String, &'static str)>,
+}
+
+fn parse_json_lines(bytes: &[u8]) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let number = i as u64 + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let query = match std::str::from_utf8(raw) {
+            Err(e) => Err((
+                None,
+                format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+                "invalid-utf8",
+            )),
+            Ok(text) => match serde_json::from_str::<RawQuery>(text) {
+                Err(e) => Err((None, format!("malformed JSON: {e}"), "bad-json")),
+                Ok(rq) => validate(&rq),
+            },
+        };
+        out.push(Line { number, query });
+    }
+    out
+}
+
+fn validate(rq: &RawQuery) -> Result<Query, (Option<String>, String, &'static str)> {
+    let id = rq.id.clone();
+    if id.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err((None, "missing field \"id\"".into(), "missing-id"));
+    }
+    rq.validate()
+        .map_err(|e: QueryError| (id, e.to_string(), e.code()))
+}
+
+fn parse_csv(bytes: &[u8]) -> anyhow::Result<Vec<Line>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers: Vec<String> = rdr
+        .byte_headers()
+        .context("cannot read the CSV header line")?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
+        .collect();
+    if !headers.iter().any(|h| h == "name") {
+        anyhow::bail!(
+            "the CSV header has no `name` column (found: {})",
+            headers.join(",")
+        );
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let cols = [
+        col("id"),
+        col("name"),
+        col("schema"),
+        col("birth_date"),
+        col("country"),
+        col("nationality"),
+        col("gender"),
+        col("id_number"),
+    ];
+    let mut out = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let number = rdr.position().line();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Err(e) => {
+                out.push(Line {
+                    number: e.position().map_or(number, |p| p.line()),
+                    query: Err((None, format!("malformed CSV: {e}"), "bad-csv")),
+                });
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+            Ok(true) => {}
+        }
+        let number = rec.position().map_or(number, |p| p.line());
+        let mut fields: [Option<String>; 8] = Default::default();
+        let mut bad = None;
+        for (slot, c) in fields.iter_mut().zip(cols) {
+            let Some(v) = c.and_then(|c| rec.get(c)) else {
+                continue;
+            };
+            match std::str::from_utf8(v) {
+                Ok(s) => *slot = Some(s.to_owned()),
+                Err(e) => {
+                    bad = Some(format!(
+                        "invalid UTF-8 in column {} at byte {}",
+                        c.and_then(|c| headers.get(c)).map_or("?", String::as_str),
+                        e.valid_up_to()
+                    ));
+                }
+            }
+        }
+        let [
+            id,
+            name,
+            schema,
+            birth_date,
+            country,
+            nationality,
+            gender,
+            id_number,
+        ] = fields;
+        let query = match bad {
+            Some(msg) => Err((id, msg, "invalid-utf8")),
+            None => validate(&RawQuery {
+                id,
+                name,
+                schema,
+                birth_date,
+                country,
+                nationality,
+                gender,
+                id_number,
+            }),
+        };
+        out.push(Line { number, query });
+    }
+    Ok(out)
+}
+
+fn batch(
+    matcher: &Matcher,
+    input: &Path,
+    output: &Path,
+    opts: &Options,
+) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(input).with_context(|| format!("cannot read --input {}", input.display()))?;
+    let is_csv = input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        || bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b != b'{');
+    let lines = if is_csv {
+        parse_csv(&bytes).with_context(|| format!("--input {}", input.display()))?
+    } else {
+        parse_json_lines(&bytes)
+    };
+    let file = File::create(output)
+        .with_context(|| format!("cannot create --output {}", output.display()))?;
+    let mut w = BufWriter::new(file);
+    let bar = ProgressBar::new(lines.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} queries {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let mut errors = 0u64;
+    for chunk in lines.chunks(2048) {
+        let queries: Vec<Query> = chunk
+            .iter()
+            .filter_map(|l| l.query.as_ref().ok().cloned())
+            .collect();
+        let mut results = matcher.screen_batch(&queries, opts).into_iter();
+        for l in chunk {
+            let value = match &l.query {
+                Ok(q) => json!({
+                    "id": q.id,
+                    "results": results.next().unwrap_or_default(),
+                }),
+                Err((id, msg, code)) => {
+                    errors += 1;
+                    eprintln!(
+                        "error[{code}]: {} line {}: {msg}",
+                        input.display(),
+                        l.number
+                    );
+                    json!({
+                        "id": id,
+                        "line": l.number,
+                        "error": {"code": code, "message": msg},
+                        "results": [],
+                    })
+                }
+            };
+            serde_json::to_writer(&mut w, &value)?;
+            w.write_all(b"\n")?;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    w.flush()?;
+    bar.finish_and_clear();
+    eprintln!(
+        "screened {} queries ({} rejected) in {:.2} s → {}",
+        lines.len() as u64 - errors,
+        errors,
+        started.elapsed().as_secs_f64(),
+        output.display()
+    );
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_errors_name_their_line() {
+        let input = b"{\"id\":\"q1\",\"name\":\"Kim Jong Un\"}\n\n{bad json\n{\"id\":\"q3\",\"name\":\"\"}\n\xff\xfe\n{\"id\":\"q5\",\"name\":\"x\",\"country\":\"zz\"}\n";
+        let lines = parse_json_lines(input);
+        let got: Vec<(u64, Option<&str>)> = lines
+            .iter()
+            .map(|l| (l.number, l.query.as_ref().err().map(|e| e.2)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, None),
+                (3, Some("bad-json")),
+                (4, Some("empty-name")),
+                (5, Some("invalid-utf8")),
+                (6, Some("unknown-country"))
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_rows() {
+        let input = b"id,name,schema,birth_date\nq1,Kim Jong Un,Person,1984\nq2,\xff,Person,\nq3,Ri Yong Ho,Planet,\n";
+        let lines = parse_csv(input).unwrap();
+        let got: Vec<(u64, Option<&str>)> = lines
+            .iter()
+            .map(|l| (l.number, l.query.as_ref().err().map(|e| e.2)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, None),
+                (3, Some("invalid-utf8")),
+                (4, Some("unknown-schema"))
+            ]
+        );
+    }
+}

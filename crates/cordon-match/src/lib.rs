@@ -1,0 +1,115 @@
+//! Cordon's screening engine: Korean-aware name matching against sanctions lists.
+//!
+//! [`Matcher::build`] indexes entities in memory (tokens, trigrams, phonetic keys and Korean
+//! syllable keys, so that a query scores only plausible candidates). [`Matcher::screen`] scores
+//! them: a name score (Korean names syllable by syllable across Hangul, Revised Romanization,
+//! McCune–Reischauer, DPRK and passport spellings; other names token by token) plus evidence
+//! (birth date, country, gender, identifiers), with an [`Explanation`] a reviewer can read.
+//! [`compare`] scores two bare names the same way.
+//!
+//! ```
+//! use cordon_match::{compare, Matcher, Options, Query};
+//! use cordon_model::{Entity, Schema, prop};
+//!
+//! let c = compare("Kim Jong Un", "김정은", None);
+//! assert!(c.is_match && c.score > 0.85);
+//! assert!(!compare("Kim Jong Un", "Kim Jong Il", None).is_match);
+//!
+//! let mut e = Entity::new("un-KPi.013", Schema::Person);
+//! e.add(prop::NAME, "RI YONG HO");
+//! e.add_dataset("un-sc");
+//! let m = Matcher::build(vec![e]);
+//! let hits = m.screen(&Query::new("이용호")?, &Options::default());
+//! assert_eq!(hits[0].id, "un-KPi.013");
+//! assert!(hits[0].is_match);
+//! # Ok::<(), cordon_match::QueryError>(())
+//! ```
+
+mod evidence;
+mod group;
+mod matcher;
+mod names;
+mod query;
+
+use cordon_model::Schema;
+use serde::Serialize;
+
+pub use evidence::{Evidence, normalize_id, weights};
+pub use group::un_references;
+pub use matcher::{Explanation, Matcher, NAME_SHARE, ScreenResult, final_score, kind_of};
+pub use names::{Aligned, PreparedName, levenshtein};
+pub use query::{
+    DEFAULT_THRESHOLD, MAX_QUERY_CHARS, Options, Query, QueryError, RawQuery, parse_schema,
+};
+
+/// The comparison of two bare names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The final score as screening would give it with no other evidence
+    /// ([`NAME_SHARE`] × name score).
+    pub score: f64,
+    /// Whether `score` ≥ [`DEFAULT_THRESHOLD`].
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The name similarity alone, 0–1.
+    pub name_score: f64,
+    /// First name as given.
+    pub name1: String,
+    /// Second name as given.
+    pub name2: String,
+    /// The forms compared.
+    pub forms: (String, String),
+    /// `korean syllables` or `tokens`.
+    pub method: &'static str,
+    /// Part alignment.
+    pub alignment: Vec<Aligned>,
+    /// Rules that fired.
+    pub rules: Vec<String>,
+}
+
+/// Compares two names of the given schema (`None` = unknown kind).
+pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
+    let kind = kind_of(schema);
+    let a = PreparedName::new(name1, "query", kind);
+    let b = PreparedName::new(name2, "name", kind);
+    let ns = names::score_names(&a, &b, true);
+    let score = final_score(ns.score, &[]);
+    let mut rules: Vec<String> = Vec::new();
+    for f in [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]
+        .into_iter()
+        .flatten()
+    {
+        if f.via != cordon_text::Via::Written {
+            rules.push(f.via.label().to_owned());
+        }
+    }
+    for al in &ns.alignment {
+        if !rules.contains(&al.rule) {
+            rules.push(al.rule.clone());
+        }
+    }
+    Comparison {
+        score: names::round3(score),
+        is_match: score >= DEFAULT_THRESHOLD,
+        name_score: names::round3(ns.score),
+        name1: name1.to_owned(),
+        name2: name2.to_owned(),
+        forms: (
+            a.forms
+                .get(ns.query_form)
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+            b.forms
+                .get(ns.candidate_form)
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+        ),
+        method: if ns.korean {
+            "korean syllables"
+        } else {
+            "tokens"
+        },
+        alignment: ns.alignment,
+        rules,
+    }
+}

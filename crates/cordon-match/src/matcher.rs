@@ -1,0 +1,490 @@
+//! The in-memory index and screening.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+use cordon_model::{Entity, Schema, prop};
+use cordon_text::{NameForm, NameKind, TokenClass};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+
+use crate::evidence::{self, Evidence, weights};
+use crate::group;
+use crate::names::{Aligned, PreparedName, round3, score_names};
+use crate::query::{Options, Query};
+
+/// Share of the final score that the name can give on its own: an exact name with no other
+/// evidence scores 0.90, leaving room for birth date and country to grade results above it.
+pub const NAME_SHARE: f64 = 0.9;
+/// Names retrieved per query before exact scoring.
+const CANDIDATE_NAMES: usize = 48;
+/// Terms whose postings are longer than this share of all names are skipped at query time
+/// (they rank nothing).
+const MAX_POSTING_SHARE: f64 = 0.2;
+
+/// One screening hit, serialised as the CLI and the service print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreenResult {
+    /// The entity id (`ofac-12345`).
+    pub id: String,
+    /// The entity's schema.
+    pub schema: Schema,
+    /// Display name.
+    pub caption: String,
+    /// 0–1, three decimals.
+    pub score: f64,
+    /// Whether `score` ≥ the threshold.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// Sources the entity is on.
+    pub datasets: Vec<String>,
+    /// Sanctions programmes.
+    pub programs: Vec<String>,
+    /// The list name that matched best.
+    pub matched_name: String,
+    /// The query name.
+    pub query_name: String,
+    /// Records on other lists that are the same person or organisation share this id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+/// A reviewer-readable account of a score.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// The name similarity, 0–1.
+    pub name_score: f64,
+    /// The property of the matched list name (`name`, `alias`, `weakAlias`, `previousName`).
+    pub matched_property: String,
+    /// The query form compared (after script conversion).
+    pub query_form: String,
+    /// The list-name form compared.
+    pub candidate_form: String,
+    /// `korean syllables` or `tokens`.
+    pub method: &'static str,
+    /// Script conversions used on either side (`Hanja reading`, `katakana` …).
+    pub conversions: Vec<&'static str>,
+    /// Part-by-part alignment.
+    pub alignment: Vec<Aligned>,
+    /// The distinct rules that fired, in alignment order.
+    pub rules: Vec<String>,
+    /// Evidence for (+) and against (−).
+    pub evidence: Vec<Evidence>,
+    /// Other records in the same group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub same_as: Vec<String>,
+}
+
+struct IndexedName {
+    entity: u32,
+    name: PreparedName,
+}
+
+/// An immutable screening index over a set of entities.
+pub struct Matcher {
+    entities: Vec<Entity>,
+    first_name: Vec<u32>,
+    names: Vec<IndexedName>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    ids: FxHashMap<String, Vec<u32>>,
+    groups: group::Groups,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("entities", &self.entities.len())
+            .field("names", &self.names.len())
+            .field("terms", &self.postings.len())
+            .finish()
+    }
+}
+
+/// The name kind for a schema.
+pub fn kind_of(schema: Option<Schema>) -> NameKind {
+    match schema {
+        Some(Schema::Person) => NameKind::Person,
+        Some(Schema::LegalEntity) | None => NameKind::Unknown,
+        Some(_) => NameKind::Organization,
+    }
+}
+
+fn term(tag: u8, s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    tag.hash(&mut h);
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Retrieval terms of one form, with a per-term boost.
+fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
+    for t in &form.tokens {
+        let boost = match t.class {
+            TokenClass::Word | TokenClass::Number => 1.0,
+            TokenClass::Generic => 0.3,
+            TokenClass::LegalForm => continue,
+        };
+        if !t.latin.is_empty() {
+            out.push((term(b'w', &t.latin), boost));
+        }
+        if t.text != t.latin {
+            out.push((term(b'w', &t.text), boost));
+        }
+        if t.key.len() >= 2 {
+            out.push((term(b'p', &t.key), 0.5 * boost));
+        }
+        let l = t.latin.as_bytes();
+        if l.len() >= 4 && t.class == TokenClass::Word {
+            let mut padded = Vec::with_capacity(l.len() + 2);
+            padded.push(b'^');
+            padded.extend_from_slice(l);
+            padded.push(b'$');
+            for w in padded.windows(3) {
+                if let Ok(s) = std::str::from_utf8(w) {
+                    out.push((term(b'3', s), 0.25));
+                }
+            }
+        }
+    }
+    for r in &form.korean {
+        for s in r.surname.iter().chain(&r.given) {
+            out.push((term(b's', s.key.as_str()), 1.0));
+            let n = s.nasal_folded();
+            if n != s.key {
+                out.push((term(b's', n.as_str()), 0.5));
+            }
+        }
+        let given: String = r.given.iter().map(|s| s.key.as_str()).collect();
+        out.push((term(b'g', &given), 1.5));
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+impl Matcher {
+    /// Indexes entities (in parallel). Entities without any usable name are kept for
+    /// identifier lookups.
+    pub fn build(entities: Vec<Entity>) -> Matcher {
+        let kinds: Vec<NameKind> = entities.iter().map(|e| kind_of(Some(e.schema))).collect();
+        let names: Vec<IndexedName> = entities
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, e)| {
+                let kind = kinds.get(i).copied().unwrap_or(NameKind::Unknown);
+                let mut seen: Vec<&str> = Vec::new();
+                let mut out = Vec::new();
+                for (p, n) in e.names() {
+                    if seen.contains(&n) {
+                        continue;
+                    }
+                    seen.push(n);
+                    let name = PreparedName::new(n, p, kind);
+                    if !name.forms.is_empty() {
+                        out.push(IndexedName {
+                            entity: i as u32,
+                            name,
+                        });
+                    }
+                }
+                out
+            })
+            .collect();
+        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut buf = Vec::new();
+        for (ni, n) in names.iter().enumerate() {
+            buf.clear();
+            for f in &n.name.forms {
+                terms(f, &mut buf);
+            }
+            buf.sort_unstable_by_key(|t| t.0);
+            buf.dedup_by_key(|t| t.0);
+            for (t, _) in &buf {
+                postings.entry(*t).or_default().push(ni as u32);
+            }
+        }
+        for v in postings.values_mut() {
+            v.shrink_to_fit();
+        }
+        let mut ids: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (i, e) in entities.iter().enumerate() {
+            for p in evidence::ID_PROPS {
+                for v in e.get(p) {
+                    if let Some(n) = evidence::normalize_id(v) {
+                        let slot = ids.entry(n).or_default();
+                        if !slot.contains(&(i as u32)) {
+                            slot.push(i as u32);
+                        }
+                    }
+                }
+            }
+        }
+        let mut first_name = vec![u32::MAX; entities.len()];
+        for (ni, n) in names.iter().enumerate().rev() {
+            if let Some(slot) = first_name.get_mut(n.entity as usize) {
+                *slot = ni as u32;
+            }
+        }
+        let groups = group::Groups::build(&entities, |i| {
+            let ni = *first_name.get(i)?;
+            names.get(ni as usize).map(|n| &n.name)
+        });
+        Matcher {
+            entities,
+            first_name,
+            names,
+            postings,
+            ids,
+            groups,
+        }
+    }
+
+    /// Number of entities indexed.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Number of names indexed.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The indexed entities.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The group id of an entity, when other records are the same person or organisation.
+    pub fn group_of(&self, entity_id: &str) -> Option<&str> {
+        let i = self.entities.iter().position(|e| e.id == entity_id)?;
+        self.groups.group(i)
+    }
+
+    /// Screens one query; results best first.
+    pub fn screen(&self, q: &Query, opts: &Options) -> Vec<ScreenResult> {
+        let kind = kind_of(q.schema);
+        let qn = PreparedName::new(&q.name, "query", kind);
+        let mut best: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
+        for ni in self.retrieve(&qn) {
+            let Some(n) = self.names.get(ni as usize) else {
+                continue;
+            };
+            let Some(e) = self.entities.get(n.entity as usize) else {
+                continue;
+            };
+            if let Some(s) = q.schema
+                && !s.can_match(e.schema)
+            {
+                continue;
+            }
+            let ns = score_names(&qn, &n.name, false).score * prop_factor(n.name.prop);
+            let slot = best.entry(n.entity).or_insert((0.0, ni));
+            if ns > slot.0 {
+                *slot = (ns, ni);
+            }
+        }
+        // Identifier hits are candidates whatever their names.
+        if let Some(id) = q.id_number.as_deref().and_then(evidence::normalize_id)
+            && let Some(hits) = self.ids.get(&id)
+        {
+            for &ei in hits {
+                if best.contains_key(&ei) {
+                    continue;
+                }
+                let ni = self
+                    .first_name
+                    .get(ei as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                let ns = self
+                    .names
+                    .get(ni as usize)
+                    .map_or(0.0, |n| score_names(&qn, &n.name, false).score);
+                best.insert(ei, (ns, ni));
+            }
+        }
+        let mut scored: Vec<(f64, f64, u32, u32, Vec<Evidence>)> = best
+            .into_iter()
+            .filter_map(|(ei, (ns, ni))| {
+                let e = self.entities.get(ei as usize)?;
+                let ev = evidence::evaluate(q, e);
+                let score = final_score(ns, &ev);
+                (score >= opts.min_score).then_some((score, ns, ei, ni, ev))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
+        scored.truncate(opts.limit);
+        scored
+            .into_iter()
+            .filter_map(|(score, _, ei, ni, ev)| self.result(&qn, q, ei, ni, score, ev, opts))
+            .collect()
+    }
+
+    /// Screens many queries in parallel; results in input order.
+    pub fn screen_batch(&self, queries: &[Query], opts: &Options) -> Vec<Vec<ScreenResult>> {
+        queries.par_iter().map(|q| self.screen(q, opts)).collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn result(
+        &self,
+        qn: &PreparedName,
+        q: &Query,
+        ei: u32,
+        ni: u32,
+        score: f64,
+        evidence: Vec<Evidence>,
+        opts: &Options,
+    ) -> Option<ScreenResult> {
+        let e = self.entities.get(ei as usize)?;
+        let n = self.names.get(ni as usize);
+        let ns = n
+            .map(|n| score_names(qn, &n.name, true))
+            .unwrap_or_default();
+        let (qf, cf) = (
+            qn.forms.get(ns.query_form),
+            n.and_then(|n| n.name.forms.get(ns.candidate_form)),
+        );
+        let mut conversions = Vec::new();
+        for f in [qf, cf].into_iter().flatten() {
+            if f.via != cordon_text::Via::Written {
+                conversions.push(f.via.label());
+            }
+        }
+        let mut rules: Vec<String> = Vec::new();
+        for c in &conversions {
+            if !rules.iter().any(|r| r == c) {
+                rules.push((*c).to_owned());
+            }
+        }
+        for a in &ns.alignment {
+            if !rules.contains(&a.rule) {
+                rules.push(a.rule.clone());
+            }
+        }
+        let group = self.groups.group(ei as usize).map(str::to_owned);
+        let same_as = self
+            .groups
+            .members(ei as usize)
+            .iter()
+            .filter_map(|&i| self.entities.get(i as usize))
+            .filter(|o| o.id != e.id)
+            .map(|o| o.id.clone())
+            .collect();
+        Some(ScreenResult {
+            id: e.id.clone(),
+            schema: e.schema,
+            caption: e.caption.clone(),
+            score: round3(score),
+            is_match: score >= opts.threshold,
+            datasets: e.datasets.clone(),
+            programs: e.get(prop::PROGRAM).to_vec(),
+            matched_name: n.map(|n| n.name.original.clone()).unwrap_or_default(),
+            query_name: q.name.clone(),
+            group,
+            explanation: Explanation {
+                name_score: round3(ns.score),
+                matched_property: n.map(|n| n.name.prop.to_owned()).unwrap_or_default(),
+                query_form: qf.map(|f| f.text.clone()).unwrap_or_default(),
+                candidate_form: cf.map(|f| f.text.clone()).unwrap_or_default(),
+                method: if ns.korean {
+                    "korean syllables"
+                } else {
+                    "tokens"
+                },
+                conversions,
+                alignment: ns.alignment,
+                rules,
+                evidence,
+                same_as,
+            },
+        })
+    }
+
+    /// Candidate names: those sharing the most (IDF-weighted) terms with the query.
+    fn retrieve(&self, qn: &PreparedName) -> Vec<u32> {
+        let mut qterms = Vec::new();
+        for f in &qn.forms {
+            terms(f, &mut qterms);
+        }
+        qterms.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        qterms.dedup_by_key(|t| t.0);
+        let n_names = self.names.len().max(1);
+        let cap = ((n_names as f64) * MAX_POSTING_SHARE).max(50.0) as usize;
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (acc, touched) = &mut *guard;
+            if acc.len() != n_names {
+                *acc = vec![0.0; n_names];
+            }
+            touched.clear();
+            for (t, boost) in &qterms {
+                let Some(p) = self.postings.get(t) else {
+                    continue;
+                };
+                if p.len() > cap {
+                    continue;
+                }
+                let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
+                for &ni in p {
+                    if let Some(a) = acc.get_mut(ni as usize) {
+                        if *a == 0.0 {
+                            touched.push(ni);
+                        }
+                        *a += idf;
+                    }
+                }
+            }
+            let mut ranked: Vec<(f32, u32)> = touched
+                .iter()
+                .map(|&ni| (acc.get(ni as usize).copied().unwrap_or(0.0), ni))
+                .collect();
+            for &ni in touched.iter() {
+                if let Some(a) = acc.get_mut(ni as usize) {
+                    *a = 0.0;
+                }
+            }
+            if ranked.len() > CANDIDATE_NAMES {
+                ranked.select_nth_unstable_by(CANDIDATE_NAMES, |a, b| b.0.total_cmp(&a.0));
+                ranked.truncate(CANDIDATE_NAMES);
+            }
+            ranked.into_iter().map(|(_, ni)| ni).collect()
+        })
+    }
+}
+
+/// Weak aliases are nicknames and low-quality a.k.a.s: never as strong as a real name.
+fn prop_factor(p: &str) -> f64 {
+    if p == prop::WEAK_ALIAS { 0.9 } else { 1.0 }
+}
+
+/// Combines the name score with evidence: `NAME_SHARE × name + Σ evidence`, an identifier
+/// match lifting it to at least [`weights::ID_FLOOR`]; clamped to 0–1.
+pub fn final_score(name: f64, ev: &[Evidence]) -> f64 {
+    let mut s = NAME_SHARE * name;
+    let mut id = false;
+    for e in ev {
+        if e.feature == "identifier" && e.weight > 0.0 {
+            id = true;
+        } else {
+            s += e.weight;
+        }
+    }
+    if id {
+        s = s.max(weights::ID_FLOOR) + 0.02;
+    }
+    s.clamp(0.0, 1.0)
+}

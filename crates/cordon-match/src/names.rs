@@ -1,0 +1,600 @@
+//! Name-to-name scoring: Korean syllable alignment and general token alignment.
+
+use cordon_text::korean::{self, SylSource, Syllable};
+use cordon_text::{KoreanReading, NameForm, NameKind, Token, TokenClass, Via};
+use serde::Serialize;
+
+/// A name prepared for comparison: the text as given and its analysed forms.
+#[derive(Debug, Clone)]
+pub struct PreparedName {
+    /// The name as the list or the query wrote it.
+    pub original: String,
+    /// The property it came from (`name`, `alias`, `weakAlias`, `previousName`; `query`).
+    pub prop: &'static str,
+    /// Its comparable forms ([`cordon_text::analyze`]).
+    pub forms: Vec<NameForm>,
+}
+
+impl PreparedName {
+    /// Analyses a name.
+    pub fn new(original: &str, prop: &'static str, kind: NameKind) -> Self {
+        PreparedName {
+            original: original.to_owned(),
+            prop,
+            forms: cordon_text::analyze_with_case(original, kind),
+        }
+    }
+}
+
+/// One aligned pair of name parts, for explanations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Aligned {
+    /// The query's part (`""` when the list name has a part the query lacks).
+    pub query: String,
+    /// The list name's part (`""` when the query has a part the list name lacks).
+    pub candidate: String,
+    /// Similarity of the two parts, 0–1.
+    pub score: f64,
+    /// The rule that related them (`exact`, `McCune–Reischauer ↔ RR`, `initial-sound rule` …).
+    pub rule: String,
+}
+
+/// The best comparison of two names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameScore {
+    /// 0–1.
+    pub score: f64,
+    /// Index of the query form used.
+    pub query_form: usize,
+    /// Index of the candidate form used.
+    pub candidate_form: usize,
+    /// Whether the Korean syllable comparison decided the score.
+    pub korean: bool,
+    /// Part alignment (filled only when explaining).
+    pub alignment: Vec<Aligned>,
+}
+
+/// Discount for a form reached through a script conversion rather than as written.
+fn via_factor(v: Via) -> f64 {
+    match v {
+        Via::Written => 1.0,
+        Via::HanjaReading | Via::Katakana => 0.98,
+        Via::Pinyin | Via::Transliteration(_) => 0.97,
+    }
+}
+
+/// Scores two prepared names: the best pair of forms.
+pub(crate) fn score_names(q: &PreparedName, c: &PreparedName, explain: bool) -> NameScore {
+    let mut best = NameScore::default();
+    for (qi, qf) in q.forms.iter().enumerate() {
+        for (ci, cf) in c.forms.iter().enumerate() {
+            let factor = via_factor(qf.via) * via_factor(cf.via);
+            if factor * 1.0 <= best.score {
+                continue;
+            }
+            let (s, korean) = score_forms(qf, cf);
+            let s = s * factor;
+            if s > best.score {
+                best = NameScore {
+                    score: s,
+                    query_form: qi,
+                    candidate_form: ci,
+                    korean,
+                    alignment: Vec::new(),
+                };
+            }
+        }
+    }
+    if explain
+        && let (Some(qf), Some(cf)) = (
+            q.forms.get(best.query_form),
+            c.forms.get(best.candidate_form),
+        )
+    {
+        best.alignment = if best.korean {
+            korean_best(qf, cf, true).1
+        } else {
+            generic(qf, cf, true).1
+        };
+    }
+    best
+}
+
+/// Scores two forms; the flag tells whether the Korean comparison was used.
+fn score_forms(q: &NameForm, c: &NameForm) -> (f64, bool) {
+    if !q.korean.is_empty() && !c.korean.is_empty() {
+        return (korean_best(q, c, false).0, true);
+    }
+    (generic(q, c, false).0, false)
+}
+
+fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
+    let mut best = (0.0, Vec::new());
+    for qr in &q.korean {
+        for cr in &c.korean {
+            let s = korean_score(qr, cr, false).0;
+            if s > best.0 || (best.1.is_empty() && explain && s >= best.0) {
+                best = if explain {
+                    korean_score(qr, cr, true)
+                } else {
+                    (s, Vec::new())
+                };
+            }
+        }
+    }
+    best
+}
+
+/// Weight of the surname relative to one given-name syllable.
+const SURNAME_WEIGHT: f64 = 1.0;
+/// A syllable below this similarity is a mismatch, which multiplies the score by
+/// [`SYLLABLE_MISMATCH_FACTOR`]: one wrong given-name syllable is a different person.
+const SYLLABLE_MISMATCH: f64 = 0.75;
+const SYLLABLE_MISMATCH_FACTOR: f64 = 0.7;
+
+fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Vec<Aligned>) {
+    let mut alignment = Vec::new();
+    let mut mismatches = 0;
+    // Surname: syllable by syllable when the lengths agree (a compound against a single
+    // syllable is a mismatch).
+    let sur = if q.surname.len() == c.surname.len() {
+        let mut total = 0.0;
+        for (a, b) in q.surname.iter().zip(&c.surname) {
+            let (s, rule) = syllable_sim(a, b);
+            total += s;
+            if explain {
+                alignment.push(aligned(&a.text, &b.text, s, rule));
+            }
+        }
+        total / q.surname.len().max(1) as f64
+    } else {
+        if explain {
+            alignment.push(aligned(
+                &join(&q.surname),
+                &join(&c.surname),
+                0.0,
+                "different surname",
+            ));
+        }
+        0.0
+    };
+    if sur < SYLLABLE_MISMATCH {
+        mismatches += 1;
+    }
+    let (given_sum, gaps, low) = align_given(&q.given, &c.given, explain.then_some(&mut alignment));
+    mismatches += gaps + low;
+    let n = q.given.len().max(c.given.len()) as f64;
+    let base = (SURNAME_WEIGHT * sur + given_sum) / (SURNAME_WEIGHT + n);
+    let score = base * SYLLABLE_MISMATCH_FACTOR.powi(mismatches as i32);
+    (score, alignment)
+}
+
+fn join(s: &[Syllable]) -> String {
+    s.iter().map(|s| s.text.as_str()).collect()
+}
+
+fn aligned(q: &str, c: &str, score: f64, rule: &str) -> Aligned {
+    Aligned {
+        query: q.to_owned(),
+        candidate: c.to_owned(),
+        score: round3(score),
+        rule: rule.to_owned(),
+    }
+}
+
+/// Rounds to three decimals for output.
+pub(crate) fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Aligns given-name syllables in order (gaps allowed at either side), returning the sum of
+/// similarities, the number of gaps and the number of low-similarity pairs.
+fn align_given(
+    q: &[Syllable],
+    c: &[Syllable],
+    alignment: Option<&mut Vec<Aligned>>,
+) -> (f64, usize, usize) {
+    let (nq, nc) = (q.len(), c.len());
+    if nq == nc {
+        let mut sum = 0.0;
+        let mut low = 0;
+        let mut out = Vec::new();
+        for (a, b) in q.iter().zip(c) {
+            let (s, rule) = syllable_sim(a, b);
+            sum += s;
+            if s < SYLLABLE_MISMATCH {
+                low += 1;
+            }
+            out.push(aligned(&a.text, &b.text, s, rule));
+        }
+        if let Some(al) = alignment {
+            al.extend(out);
+        }
+        return (sum, 0, low);
+    }
+    // Small DP (at most 3×3 syllables): maximise total similarity, gaps score 0.
+    let mut dp = vec![vec![0.0f64; nc + 1]; nq + 1];
+    for i in 1..=nq {
+        for j in 1..=nc {
+            let (s, _) = match (q.get(i - 1), c.get(j - 1)) {
+                (Some(a), Some(b)) => syllable_sim(a, b),
+                _ => (0.0, ""),
+            };
+            let diag = dp[i - 1][j - 1] + s;
+            dp[i][j] = diag.max(dp[i - 1][j]).max(dp[i][j - 1]);
+        }
+    }
+    // Trace back.
+    let (mut i, mut j) = (nq, nc);
+    let mut pairs = Vec::new();
+    let mut low = 0;
+    let mut gaps = 0;
+    while i > 0 || j > 0 {
+        if i > 0 && j > 0 {
+            let (a, b) = (&q[i - 1], &c[j - 1]);
+            let (s, rule) = syllable_sim(a, b);
+            if (dp[i][j] - (dp[i - 1][j - 1] + s)).abs() < 1e-9 && s > 0.0 {
+                if s < SYLLABLE_MISMATCH {
+                    low += 1;
+                }
+                pairs.push(aligned(&a.text, &b.text, s, rule));
+                i -= 1;
+                j -= 1;
+                continue;
+            }
+        }
+        if i > 0 && (j == 0 || dp[i][j] == dp[i - 1][j]) {
+            gaps += 1;
+            pairs.push(aligned(&q[i - 1].text, "", 0.0, "missing syllable"));
+            i -= 1;
+        } else {
+            gaps += 1;
+            pairs.push(aligned("", &c[j - 1].text, 0.0, "extra syllable"));
+            j -= 1;
+        }
+    }
+    if let Some(al) = alignment {
+        pairs.reverse();
+        al.extend(pairs);
+    }
+    (dp[nq][nc], gaps, low)
+}
+
+/// Similarity of two Korean syllables and the rule that relates them.
+pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, &'static str) {
+    match (a.hangul(), b.hangul()) {
+        (Some(x), Some(y)) => {
+            if x == y {
+                return (1.0, "exact");
+            }
+            let (dx, dy) = (korean::decompose(x), korean::decompose(y));
+            if a.key == b.key {
+                // Same key from different Hangul: the initial-sound rule (리/이) is the same
+                // name; a vowel difference (정/종) is a different syllable.
+                if let (Some((_, mx, fx)), Some((_, my, fy))) = (dx, dy)
+                    && mx == my
+                    && fx == fy
+                {
+                    return (0.95, "initial-sound rule");
+                }
+                return (0.3, "different Hangul vowel");
+            }
+            (0.5 * key_sim(a, b), "different syllable")
+        }
+        (Some(h), None) | (None, Some(h)) => {
+            let latin = if a.hangul().is_some() { b } else { a };
+            if a.key == b.key {
+                if latin.source == SylSource::Kana {
+                    return (0.95, "katakana");
+                }
+                let changed = a.initial_rule != b.initial_rule
+                    || (a.initial_rule && latin_initial_differs(h, &latin.text));
+                if changed {
+                    return (0.96, "initial-sound rule");
+                }
+                return (0.97, hangul_rule(korean::system_of(h, &latin.text)));
+            }
+            if latin.source == SylSource::Kana && a.nasal_folded() == b.nasal_folded() {
+                return (0.9, "katakana");
+            }
+            (0.5 * key_sim(a, b), "different syllable")
+        }
+        (None, None) => {
+            if a.text == b.text {
+                return (1.0, "exact");
+            }
+            if a.key == b.key {
+                if a.source == SylSource::Kana || b.source == SylSource::Kana {
+                    return (0.95, "katakana");
+                }
+                return (0.96, latin_rule(a, b));
+            }
+            if (a.source == SylSource::Kana || b.source == SylSource::Kana)
+                && a.nasal_folded() == b.nasal_folded()
+            {
+                return (0.9, "katakana");
+            }
+            (0.5 * key_sim(a, b), "different syllable")
+        }
+    }
+}
+
+/// Whether a Latin spelling of a Hangul syllable with initial ㄹ/ㄴ left that initial out or
+/// changed it (`이` written `ri`, `리` written `yi`).
+fn latin_initial_differs(h: char, latin: &str) -> bool {
+    let Some(j) = korean::initial_jamo(h) else {
+        return false;
+    };
+    let first = latin.chars().next().unwrap_or(' ');
+    match j {
+        'ㄹ' => !matches!(first, 'r' | 'l'),
+        'ㄴ' => first != 'n',
+        'ㅇ' => matches!(first, 'r' | 'l' | 'n'),
+        _ => false,
+    }
+}
+
+fn hangul_rule(system: &str) -> &'static str {
+    match system {
+        "Revised Romanization" => "Hangul ↔ Revised Romanization",
+        "McCune–Reischauer" => "Hangul ↔ McCune–Reischauer",
+        "DPRK spelling" => "Hangul ↔ DPRK spelling",
+        _ => "Hangul ↔ passport spelling",
+    }
+}
+
+const PASSPORT_SPELLINGS: &[&str] = &[
+    "lee", "rhee", "yi", "park", "bak", "choi", "chung", "jung", "yoo", "you", "yoon", "youn",
+    "shin", "ahn", "oh", "sohn", "koh", "noh", "roh", "moon", "woo", "joo", "hur", "huh", "suh",
+    "kwon", "chun", "cheon", "hyun", "byun", "baik", "paik", "lim", "rim", "yim",
+];
+
+fn latin_rule(a: &Syllable, b: &Syllable) -> &'static str {
+    if a.initial_rule != b.initial_rule {
+        return "initial-sound rule";
+    }
+    let (x, y) = (a.text.as_str(), b.text.as_str());
+    if PASSPORT_SPELLINGS.contains(&x) || PASSPORT_SPELLINGS.contains(&y) {
+        return "passport spelling";
+    }
+    let rr_like = |s: &str| s.contains("eo") || s.contains("eu") || s.starts_with(['g', 'd', 'b']);
+    let mr_like = |s: &str| s.starts_with(['k', 't', 'p']) || s.starts_with("ch");
+    if (rr_like(x) && mr_like(y)) || (rr_like(y) && mr_like(x)) || rr_like(x) != rr_like(y) {
+        return "McCune–Reischauer ↔ RR";
+    }
+    "romanisation variant"
+}
+
+/// Edit similarity of two syllable keys, 0–1.
+fn key_sim(a: &Syllable, b: &Syllable) -> f64 {
+    let (x, y) = (a.key.as_bytes(), b.key.as_bytes());
+    let m = x.len().max(y.len());
+    if m == 0 {
+        return 0.0;
+    }
+    1.0 - levenshtein(x, y) as f64 / m as f64
+}
+
+/// Levenshtein distance over bytes (keys and ASCII spellings).
+pub fn levenshtein(a: &[u8], b: &[u8]) -> usize {
+    if a.is_empty() {
+        return b.len();
+    }
+    if b.is_empty() {
+        return a.len();
+    }
+    // Two rows on the stack for names of ordinary length.
+    if b.len() < 64 {
+        let (mut prev, mut cur) = ([0usize; 64], [0usize; 64]);
+        lev_rows(a, b, &mut prev, &mut cur)
+    } else {
+        let (mut prev, mut cur) = (vec![0; b.len() + 1], vec![0; b.len() + 1]);
+        lev_rows(a, b, &mut prev, &mut cur)
+    }
+}
+
+fn lev_rows(a: &[u8], b: &[u8], prev: &mut [usize], cur: &mut [usize]) -> usize {
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    let (mut prev, mut cur) = (prev, cur);
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.get(b.len()).copied().unwrap_or(0)
+}
+
+/// Weight of a token in the general alignment.
+fn token_weight(t: &Token) -> f64 {
+    match t.class {
+        TokenClass::Word => 1.0 + 0.1 * t.latin.len().min(10) as f64,
+        TokenClass::Number => 1.5,
+        TokenClass::Generic => 0.3,
+        TokenClass::LegalForm => 0.1,
+    }
+}
+
+/// Similarity of two tokens and the rule that relates them.
+pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
+    if a.class == TokenClass::Number || b.class == TokenClass::Number {
+        return if a.latin == b.latin && a.class == b.class {
+            (1.0, "same number")
+        } else {
+            (0.0, "different number")
+        };
+    }
+    if a.text == b.text || (!a.latin.is_empty() && a.latin == b.latin) {
+        return (
+            1.0,
+            if a.text == b.text {
+                "exact"
+            } else {
+                "same letters"
+            },
+        );
+    }
+    if !a.korean_key.is_empty() && a.korean_key == b.korean_key {
+        return (0.95, "romanisation variant");
+    }
+    let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
+    let m = x.len().max(y.len());
+    if m == 0 {
+        return (0.0, "no letters");
+    }
+    // `bank` / `banking`, `trade` / `trading`: one common word in two forms.
+    if a.class == TokenClass::Generic
+        && b.class == TokenClass::Generic
+        && x.len().min(y.len()) >= 4
+        && x.get(..4) == y.get(..4)
+    {
+        return (0.9, "same word stem");
+    }
+    // Typo budget grows with length: none for words of 3 letters or fewer (Korean syllables,
+    // initials), one edit up to 7, then one per four letters.
+    let budget = if m <= 3 { 0 } else { (m / 4).max(1) };
+    let d = levenshtein(x, y);
+    let phonetic = a.key.len() >= 2 && a.key == b.key;
+    if d <= budget {
+        let s = 1.0 - 0.8 * d as f64 / m as f64;
+        return (s, "spelling (edit distance)");
+    }
+    if phonetic && m > 3 {
+        return (0.8, "phonetic");
+    }
+    // `J.` against `John`: an initial.
+    if (x.len() == 1 && y.first() == x.first()) || (y.len() == 1 && x.first() == y.first()) {
+        return (0.6, "initial");
+    }
+    (0.0, "different")
+}
+
+/// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
+/// parts the query lacks count half).
+fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
+    let (qt, ct) = (&q.tokens, &c.tokens);
+    if qt.is_empty() || ct.is_empty() {
+        return (0.0, Vec::new());
+    }
+    let mut pairs: Vec<(f64, usize, usize, &'static str)> = Vec::with_capacity(qt.len() * ct.len());
+    for (i, a) in qt.iter().enumerate() {
+        for (j, b) in ct.iter().enumerate() {
+            let (s, rule) = token_sim(a, b);
+            if s > 0.0 {
+                pairs.push((s, i, j, rule));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut q_used = vec![false; qt.len()];
+    let mut c_used = vec![false; ct.len()];
+    let mut num = 0.0;
+    let mut den = 0.0;
+    let mut alignment = Vec::new();
+    let mut number_conflict = false;
+    for (s, i, j, rule) in pairs {
+        if q_used.get(i).copied().unwrap_or(true) || c_used.get(j).copied().unwrap_or(true) {
+            continue;
+        }
+        q_used[i] = true;
+        c_used[j] = true;
+        let (a, b) = (&qt[i], &ct[j]);
+        let w = token_weight(a) + token_weight(b);
+        num += s * w;
+        den += w;
+        if explain {
+            alignment.push(aligned(&a.text, &b.text, s, rule));
+        }
+    }
+    for (i, a) in qt.iter().enumerate() {
+        if !q_used[i] {
+            den += token_weight(a);
+            number_conflict |=
+                a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
+            if explain {
+                alignment.push(aligned(&a.text, "", 0.0, "missing in list name"));
+            }
+        }
+    }
+    for (j, b) in ct.iter().enumerate() {
+        if !c_used[j] {
+            den += 0.5 * token_weight(b);
+            if explain {
+                alignment.push(aligned("", &b.text, 0.0, "extra in list name"));
+            }
+        }
+    }
+    let mut score = if den > 0.0 { num / den } else { 0.0 };
+    if number_conflict {
+        score *= 0.5;
+    }
+    // Words run together (`Kimjongun`, `JSC ARGUMENT` / `JSCARGUMENT`).
+    let joined = |f: &NameForm| -> String {
+        f.strong_tokens()
+            .map(|t| t.latin.as_str())
+            .collect::<String>()
+    };
+    let (jq, jc) = (joined(q), joined(c));
+    if jq.len() >= 6 && jc.len() >= 6 && q.tokens.len() != c.tokens.len() {
+        let m = jq.len().max(jc.len());
+        let d = levenshtein(jq.as_bytes(), jc.as_bytes());
+        if d <= m / 8 {
+            let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
+            if s > score {
+                score = s;
+                if explain {
+                    alignment = vec![aligned(&jq, &jc, s, "words joined")];
+                }
+            }
+        }
+    }
+    (score, alignment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(a: &str, b: &str) -> f64 {
+        let q = PreparedName::new(a, "query", NameKind::Person);
+        let c = PreparedName::new(b, "name", NameKind::Person);
+        score_names(&q, &c, false).score
+    }
+
+    #[test]
+    fn levenshtein_basics() {
+        assert_eq!(levenshtein(b"kitten", b"sitting"), 3);
+        assert_eq!(levenshtein(b"", b"abc"), 3);
+        assert_eq!(levenshtein(&[b'a'; 100], &[b'a'; 99]), 1);
+    }
+
+    #[test]
+    fn korean_anchor_cases() {
+        let un = s("Kim Jong Un", "김정은");
+        assert!(un > 0.9, "{un}");
+        assert!(s("이용호", "RI Yong Ho") > 0.9);
+        let il = s("Kim Jong Un", "Kim Jong Il");
+        for variant in [
+            "Kim Jong-un",
+            "KIM Jong Un",
+            "Kim Chŏng-ŭn",
+            "Gim Jeong-eun",
+            "Kim Jongun",
+            "김정은",
+        ] {
+            assert!(s("Kim Jong Un", variant) > il + 0.3, "{variant}");
+        }
+        assert!(s("김정은", "김종은") < 0.7);
+        assert!(s("Kim Jong Un", "Kim Yo Jong") < 0.5);
+    }
+}
