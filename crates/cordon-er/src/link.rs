@@ -319,3 +319,127 @@ impl Ctx<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DatasetBuilder, KeyValue, RecordRef};
+    use crate::ident::KeySpec;
+    use cordon_model::Location;
+
+    fn ds(rows: &[&[(&str, &str)]]) -> Dataset {
+        let mut b = DatasetBuilder::new(&["name"]);
+        let kinds: Vec<(String, u16)> = KeySpec::applicant_defaults()
+            .into_iter()
+            .map(|k| (k.name.clone(), b.key_kind(k)))
+            .collect();
+        for (i, keys) in rows.iter().enumerate() {
+            let keys: Vec<(u16, KeyValue)> = keys
+                .iter()
+                .filter_map(|(k, v)| {
+                    let ix = kinds.iter().find(|x| x.0 == *k)?.1;
+                    Some((ix, KeyValue::Exact((*v).to_owned())))
+                })
+                .collect();
+            b.push(RecordRef {
+                id: format!("r{i}").as_bytes(),
+                source: 0,
+                fields: &[None],
+                keys: &keys,
+                location: &Location::default(),
+            });
+        }
+        // Records without keys, so that a value held by two records is rare.
+        for i in 0..10_000 {
+            b.push(RecordRef {
+                id: format!("filler{i}").as_bytes(),
+                source: 0,
+                fields: &[None],
+                keys: &[],
+                location: &Location::default(),
+            });
+        }
+        b.finish().0
+    }
+
+    fn only_link(ds: &Dataset) -> Link {
+        let cfg = LinkConfig {
+            prior_weight: Some(0.0),
+            threshold: f64::NEG_INFINITY,
+            ..LinkConfig::default()
+        };
+        let mut l = link(ds, None, &cfg).unwrap().links;
+        assert_eq!(l.len(), 1);
+        l.remove(0)
+    }
+
+    #[test]
+    fn household_discounts_a_shared_device() {
+        let family = ds(&[
+            &[("device", "pc1"), ("home_address", "1 main st")],
+            &[("device", "pc1"), ("home_address", "1 main st")],
+        ]);
+        let strangers = ds(&[&[("device", "pc1")], &[("device", "pc1")]]);
+        let (f, s) = (only_link(&family), only_link(&strangers));
+        let device = |l: &Link| {
+            l.reasons.iter().find_map(|r| match r {
+                Reason::SharedIdentifier {
+                    kind,
+                    weight,
+                    context,
+                    ..
+                } if kind == "device" => Some((*weight, context.clone())),
+                _ => None,
+            })
+        };
+        let (fw, fc) = device(&f).unwrap();
+        let (sw, sc) = device(&s).unwrap();
+        assert!(fw < 2.0 && sw > 10.0, "{fw} vs {sw}");
+        assert_eq!(fc.as_deref(), Some("home_address"));
+        assert_eq!(sc, None);
+    }
+
+    #[test]
+    fn one_group_counts_once() {
+        // IP, /24 and home address are one piece of "same place" evidence.
+        let d = ds(&[
+            &[
+                ("ip", "1.2.3.4"),
+                ("ip_net", "1.2.3.0/24"),
+                ("home_address", "x"),
+            ],
+            &[
+                ("ip", "1.2.3.4"),
+                ("ip_net", "1.2.3.0/24"),
+                ("home_address", "x"),
+            ],
+        ]);
+        let l = only_link(&d);
+        let counted = l
+            .reasons
+            .iter()
+            .filter(|r| matches!(r, Reason::SharedIdentifier { counted: true, .. }))
+            .count();
+        assert_eq!(counted, 1);
+        let sum: f64 = l.reasons.iter().map(Reason::counted_weight).sum();
+        assert!((sum - l.weight).abs() < 1e-12);
+    }
+
+    #[test]
+    fn hub_values_link_nobody() {
+        let rows: Vec<&[(&str, &str)]> = vec![&[("ip", "9.9.9.9")]; 60];
+        let d = ds(&rows);
+        let out = link(
+            &d,
+            None,
+            &LinkConfig {
+                prior_weight: Some(0.0),
+                threshold: f64::NEG_INFINITY,
+                ..LinkConfig::default()
+            },
+        )
+        .unwrap();
+        assert!(out.links.is_empty());
+        assert_eq!(out.hubs.first().map(|h| h.records), Some(60));
+    }
+}
