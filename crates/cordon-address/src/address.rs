@@ -46,6 +46,28 @@ pub enum Kind {
     BnbAccount,
 }
 
+impl Kind {
+    /// The kebab-case name used in JSON (`p2pkh`, `evm-account`, `monero-subaddress`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::P2pkh => "p2pkh",
+            Kind::P2sh => "p2sh",
+            Kind::P2wpkh => "p2wpkh",
+            Kind::P2wsh => "p2wsh",
+            Kind::P2tr => "p2tr",
+            Kind::WitnessUnknown => "witness-unknown",
+            Kind::EvmAccount => "evm-account",
+            Kind::TronAccount => "tron-account",
+            Kind::MoneroStandard => "monero-standard",
+            Kind::MoneroIntegrated => "monero-integrated",
+            Kind::MoneroSubaddress => "monero-subaddress",
+            Kind::SolanaAccount => "solana-account",
+            Kind::XrpAccount => "xrp-account",
+            Kind::BnbAccount => "bnb-account",
+        }
+    }
+}
+
 /// How the address is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -493,3 +493,16 @@ const VERSIONS_FOR_TEST: [&[u8]; 10] = [
     &[0x1c, 0xb8],
     &[0x1c, 0xbd],
 ];
+
+#[test]
+fn kind_names_match_their_json() {
+    for s in [
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
+        "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+    ] {
+        let k = ok(s).kind();
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str(), "{s}");
+    }
+}

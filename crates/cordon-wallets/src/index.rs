@@ -644,6 +644,23 @@ impl WalletIndexBuilder {
         cov
     }
 
+    /// Whether `candidate` is a later version of a source whose every listing version is
+    /// older: versions of one source are ordered by number even when undated.
+    fn later_version(&self, candidate: &str, listing: &BTreeSet<&str>) -> bool {
+        let base = |id: &str| id.split('@').next().unwrap_or(id).to_owned();
+        let version = |id: &str| self.sources.get(id).and_then(|s| s.version);
+        let cb = base(candidate);
+        let Some(cv) = version(candidate) else {
+            return false;
+        };
+        let same: Vec<Option<u32>> = listing
+            .iter()
+            .filter(|l| base(l) == cb)
+            .map(|l| version(l))
+            .collect();
+        !same.is_empty() && same.iter().all(|v| v.is_some_and(|v| v < cv))
+    }
+
     fn list_hit(
         &self,
         authority: &str,
@@ -680,7 +697,7 @@ impl WalletIndexBuilder {
             .iter()
             .filter(|(id, _)| authority_of(id) == authority && !listing.contains(id.as_str()))
             .filter(|(id, (covered, keys))| {
-                date_of(id) > last_seen
+                (date_of(id) > last_seen || self.later_version(id, &listing))
                     && covered.iter().any(|c| {
                         chains.contains(c) || (c.is_evm() && chains.iter().any(|x| x.is_evm()))
                     })
@@ -1061,6 +1078,35 @@ mod tests {
             }
             v => panic!("{v:?}"),
         }
+        assert_eq!(index.screen(OTHER_ETH).status, ScreeningStatus::Listed);
+    }
+
+    #[test]
+    fn undated_versions_of_one_source_are_ordered_by_number() {
+        let v1 = [
+            wallet("x", "eth", TC, None),
+            wallet("x", "eth", OTHER_ETH, None),
+        ];
+        let v2 = [wallet("x", "eth", OTHER_ETH, None)];
+        let mut b = WalletIndexBuilder::new();
+        b.source_entities(
+            SourceInfo {
+                id: "ofac-x@1".into(),
+                version: Some(1),
+                as_of: None,
+            },
+            &v1,
+        );
+        b.source_entities(
+            SourceInfo {
+                id: "ofac-x".into(),
+                version: Some(2),
+                as_of: None,
+            },
+            &v2,
+        );
+        let index = b.build();
+        assert_eq!(index.screen(TC).status, ScreeningStatus::FormerlyListed);
         assert_eq!(index.screen(OTHER_ETH).status, ScreeningStatus::Listed);
     }
 
