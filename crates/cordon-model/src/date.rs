@@ -171,7 +171,11 @@ fn parse_date(s: &str) -> Option<DateValue> {
         "ca ",
     ] {
         if let Some(rest) = lower.strip_prefix(prefix) {
-            return parse_partial(rest.trim()).map(DateValue::Circa);
+            // "circa 1979-1982" is a range stated loosely: keep it as the range.
+            return match parse_date(rest) {
+                Some(DateValue::Exact(d)) => Some(DateValue::Circa(d)),
+                other => other,
+            };
         }
     }
     if let Some(rest) = lower.strip_prefix("between")
@@ -321,6 +325,7 @@ mod tests {
         assert_eq!(canon("~1965-06"), "~1965-06");
         assert_eq!(canon("1965年6月29日"), "1965-06-29");
         assert_eq!(canon("1984-01-08T00:00:00"), "1984-01-08");
+        assert_eq!(canon("circa 1979-1982"), "1979/1982");
     }
 
     #[test]
