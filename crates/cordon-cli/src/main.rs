@@ -25,6 +25,7 @@ macro_rules! out {
     };
 }
 
+mod address;
 mod compare;
 mod diff;
 mod export;
@@ -82,6 +83,8 @@ enum Command {
     Screen(screen::Args),
     /// Score two names against each other and explain the score.
     Compare(compare::Args),
+    /// Validate crypto addresses and screen them against list wallets and TagPacks.
+    Address(address::Args),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&cli.global, &args),
         Command::Screen(args) => screen::run(&cli.global, &args),
         Command::Compare(args) => compare::run(&args),
+        Command::Address(args) => address::run(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

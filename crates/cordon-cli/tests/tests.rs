@@ -1,4 +1,5 @@
 //! End-to-end tests of the `cordon` binary on the real lists in `../shared/data/lists`.
 
+mod address;
 mod ingest;
 mod util;
