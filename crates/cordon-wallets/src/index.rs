@@ -44,6 +44,9 @@ pub const KNOWN_DELISTINGS: [Delisting; 1] = [Delisting {
     reference: "https://ofac.treasury.gov/recent-actions/20250321",
 }];
 
+/// Key family of spellings matched ignoring case (hashed, so the identity is compared).
+const FOLD_FAMILY: u8 = 0x7f | 0x80;
+
 /// Whether a hit comes from a sanctions list or a TagPack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -204,6 +207,8 @@ pub struct IndexStats {
 #[derive(Debug, Default)]
 pub struct WalletIndex {
     map: FxHashMap<AddressKey, u32>,
+    /// Whether any source spelling is indexed only ignoring case (then a second probe runs).
+    has_folded: bool,
     slots: Vec<Slot>,
     stats: IndexStats,
 }
@@ -216,8 +221,12 @@ impl WalletIndex {
             .lookup_key(address.key(), address.identity())
             .iter()
             .collect();
-        let folded = fold_key(address.canonical());
-        hits.extend(self.lookup_key(folded, address.canonical().to_ascii_lowercase().as_bytes()));
+        if self.has_folded {
+            let folded = fold_key(address.canonical());
+            hits.extend(
+                self.lookup_key(folded, address.canonical().to_ascii_lowercase().as_bytes()),
+            );
+        }
         hits
     }
 
@@ -589,6 +598,7 @@ impl WalletIndexBuilder {
             let hit = tag_hit(file, tag, list_validity.get(&a.key()));
             index.push(a.key(), a.identity(), hit);
         }
+        index.has_folded = index.map.keys().any(|k| k.0[0] == FOLD_FAMILY);
         self.stats.addresses = index.slots.len();
         index.stats = self.stats;
         index
@@ -857,7 +867,7 @@ mod fold {
     pub(super) fn fold_key(text: &str) -> AddressKey {
         let lower = text.trim().to_ascii_lowercase();
         let mut k = [0u8; 32];
-        k[0] = 0x7f | 0x80;
+        k[0] = super::FOLD_FAMILY;
         let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
         let mut h2: u64 = 0x8422_2325_cbf2_9ce4;
         for b in lower.bytes() {
