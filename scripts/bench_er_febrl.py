@@ -2,8 +2,9 @@
 
 Runs Splink (DuckDB backend) on one FEBRL dataset configured as Splink's own FEBRL examples
 (docs/demos/examples/duckdb/febrl3 and febrl4, "detailed" model) configure it, writes its
-pairwise predictions as CSV (id_l,id_r,match_probability) and prints the seconds spent in
-Splink (model set-up, training and prediction; imports and file reading excluded).
+pairwise predictions as CSV (id_l,id_r,match_probability) and prints the wall-clock and CPU
+seconds (all threads of the process) spent in Splink: model set-up, training and prediction;
+imports and file reading excluded.
 """
 
 import sys
@@ -36,6 +37,7 @@ def dedupe(path, out):
     con = duckdb.connect()
     df = prepare(con, load(con, path)).arrow().read_all()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     blocking_rules = [
         block_on("soc_sec_id"),
         block_on("given_name"),
@@ -80,7 +82,7 @@ def dedupe(path, out):
     pred = linker.inference.predict(threshold_match_probability=0.2)
     rel = pred.as_duckdbpyrelation()
     rows = rel.select("rec_id_l, rec_id_r, match_probability").fetchall()
-    elapsed = time.perf_counter() - t0
+    elapsed = (time.perf_counter() - t0, time.process_time() - c0)
     write(out, rows)
     return elapsed
 
@@ -89,6 +91,7 @@ def link(path_a, path_b, out):
     con = duckdb.connect()
     dfs = [prepare(con, load(con, p)).arrow().read_all() for p in (path_a, path_b)]
     t0 = time.perf_counter()
+    c0 = time.process_time()
     blocking_rules = [
         block_on("given_name", "surname"),
         "l.given_name = r.surname and l.surname = r.given_name",
@@ -136,7 +139,7 @@ def link(path_a, path_b, out):
     rows = pred.as_duckdbpyrelation().select(
         "rec_id_l, rec_id_r, match_probability"
     ).fetchall()
-    elapsed = time.perf_counter() - t0
+    elapsed = (time.perf_counter() - t0, time.process_time() - c0)
     write(out, rows)
     return elapsed
 
@@ -154,9 +157,9 @@ if __name__ == "__main__":
     logging.disable(logging.WARNING)
     args = sys.argv[1:]
     if len(args) == 2:
-        secs = dedupe(args[0], args[1])
+        wall, cpu = dedupe(args[0], args[1])
     elif len(args) == 3:
-        secs = link(args[0], args[1], args[2])
+        wall, cpu = link(args[0], args[1], args[2])
     else:
         sys.exit("usage: bench_er_febrl.py <a.csv> [<b.csv>] <links-out.csv>")
-    print(f"{secs:.4f}")
+    print(f"{wall:.4f} {cpu:.4f}")

@@ -43,13 +43,15 @@ for ds in dataset1 dataset2 dataset3 dataset4; do
   else
     files=("$DATA/$ds.csv")
   fi
-  # Cordon: whole process (read, train, predict, cluster), wall clock.
+  # Cordon: whole process (read, train, predict, cluster), wall clock and CPU (user + sys).
   t0=$(now)
-  "$FEBRL" "${files[@]}" --thresholds "$THRESHOLDS" > "$WORK/cordon.jsonl" 2> "$WORK/cordon.log"
+  /usr/bin/time -f "%U %S" -o "$WORK/cordon.time" \
+    "$FEBRL" "${files[@]}" --thresholds "$THRESHOLDS" > "$WORK/cordon.jsonl" 2> "$WORK/cordon.log"
   t1=$(now)
   cordon_s=$(echo "$t1 - $t0" | bc -l)
+  cordon_cpu=$(awk '{print $1 + $2}' "$WORK/cordon.time")
   # Splink: set-up, training and prediction inside Python (imports and reading excluded).
-  splink_s=$("$VENV/bin/python" scripts/bench_er_febrl.py "${files[@]}" "$WORK/splink.csv")
+  read -r splink_s splink_cpu < <("$VENV/bin/python" scripts/bench_er_febrl.py "${files[@]}" "$WORK/splink.csv")
   "$FEBRL" "${files[@]}" --thresholds "$THRESHOLDS" --eval-links "$WORK/splink.csv" \
     > "$WORK/splink.jsonl" 2> /dev/null
   for tool in cordon splink; do
@@ -64,8 +66,9 @@ print(f"| {ds} | {tool} | {m['threshold']} | {m['precision']:.4f} | {m['recall']
 PY
     done < "$WORK/$tool.jsonl"
   done
-  printf '| %s | %.2f | %.2f | %.1fx |\n' "$ds" "$cordon_s" "$splink_s" \
-    "$(echo "$splink_s / $cordon_s" | bc -l)" >> "$WORK/ratios.md"
+  printf '| %s | %.2f | %.2f | %.1fx | %.2f | %.2f | %.1fx |\n' "$ds" "$cordon_s" "$splink_s" \
+    "$(echo "$splink_s / $cordon_s" | bc -l)" "$cordon_cpu" "$splink_cpu" \
+    "$(echo "c = $cordon_cpu; if (c < 0.01) c = 0.01; $splink_cpu / c" | bc -l)" >> "$WORK/ratios.md"
 done
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);"
@@ -73,7 +76,7 @@ done
   echo
   cat "$WORK/table.md"
   echo
-  echo "| dataset | Cordon s | Splink s | Splink / Cordon |"
-  echo "|---|---|---|---|"
+  echo "| dataset | Cordon wall s | Splink wall s | wall ratio | Cordon CPU s | Splink CPU s | CPU ratio |"
+  echo "|---|---|---|---|---|---|---|"
   cat "$WORK/ratios.md"
 } > "$OUT"

@@ -1,8 +1,8 @@
 //! Cordon's FEBRL configuration, shared by the `febrl` example and the integration test.
 
 use cordon_er::{
-    BlockingRule, ComparisonSpec, Dataset, DatasetBuilder, LevelKind, LinkConfig, LinkType, Model,
-    RecordRef,
+    BlockingRule, ComparisonSpec, Dataset, DatasetBuilder, KeyPart, LevelKind, LinkConfig,
+    LinkType, Model, RecordRef,
 };
 use cordon_model::{Diagnostic, Location};
 
@@ -110,7 +110,7 @@ pub(crate) fn train(
         ],
         recall,
     )?;
-    model.estimate_u(ds, link_type, 200_000, 2)?;
+    model.estimate_u(ds, link_type, 100_000, 2)?;
     for rule in [
         BlockingRule::on(&["date_of_birth"]),
         BlockingRule::on(&["postcode"]),
@@ -129,8 +129,10 @@ pub(crate) fn link_config(link_type: LinkType) -> LinkConfig {
             BlockingRule::on(&["date_of_birth"]),
             BlockingRule::on(&["postcode"]),
             BlockingRule::on(&["street_number", "address_1"]),
-            BlockingRule::on(&["given_name"]),
-            BlockingRule::on(&["surname"]),
+            BlockingRule::on(&["given_name"]).and(KeyPart::Prefix("date_of_birth".into(), 4)),
+            BlockingRule::on(&["surname"]).and(KeyPart::Prefix("date_of_birth".into(), 4)),
+            BlockingRule::on(&["given_name", "suburb"]),
+            BlockingRule::on(&["surname", "suburb"]),
         ],
         identifiers: false,
         // Keep everything above probability 0.2 (as Splink's examples predict); clustering
