@@ -224,9 +224,15 @@ fn birth_date(e: &mut Entity, b: &XmlNode, sink: &mut dyn EntitySink, loc: &Loca
             None => {
                 sink.diagnostic(Diagnostic::warning(
                     "bad-date",
-                    format!("year {year}, month {month:?}, day {day:?} is not a date; left out"),
+                    format!(
+                        "year {year}, month {month:?}, day {day:?} is not a date; kept in notes"
+                    ),
                     loc.clone().field("birthdate"),
                 ));
+                e.add(
+                    prop::NOTES,
+                    format!("birthDate: year {year}, month {month:?}, day {day:?}"),
+                );
                 return;
             }
         }

@@ -284,11 +284,14 @@ fn parse_file(
                     for v in values {
                         match util::gender(v) {
                             Some(g) => e.add(prop::GENDER, g),
-                            None => sink.diagnostic(Diagnostic::warning(
-                                "bad-gender",
-                                format!("unknown gender {v:?}; left out"),
-                                loc.clone(),
-                            )),
+                            None => {
+                                sink.diagnostic(Diagnostic::warning(
+                                    "bad-gender",
+                                    format!("unknown gender {v:?}; kept in notes"),
+                                    loc.clone(),
+                                ));
+                                e.add(prop::NOTES, format!("gender: {v}"));
+                            }
                         }
                     }
                 }

@@ -7,7 +7,7 @@
 //! `Wallets` as OFAC's addresses, so it is validated the same way) whose `holder` is the
 //! record. Rows that cannot be read (missing id or name, unknown schema, another list's id) are
 //! reported with their line and field and skipped; bad optional values (a date, a country, a
-//! wallet) are reported and left out while the rest of the row is kept.
+//! wallet) are reported and kept in `notes` while the rest of the row is read as usual.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
@@ -352,11 +352,14 @@ impl Ingest<'_> {
         for g in all("gender") {
             match util::gender(g) {
                 Some(g) => e.add(prop::GENDER, g),
-                None => sink.diagnostic(Diagnostic::warning(
-                    "bad-gender",
-                    format!("gender {g:?} is not male, female or other; left out"),
-                    field("gender"),
-                )),
+                None => {
+                    sink.diagnostic(Diagnostic::warning(
+                        "bad-gender",
+                        format!("gender {g:?} is not male, female or other; kept in notes"),
+                        field("gender"),
+                    ));
+                    e.add(prop::NOTES, format!("gender: {g}"));
+                }
             }
         }
         for (k, p) in [
@@ -380,13 +383,22 @@ impl Ingest<'_> {
             &field("listing_date"),
         );
         for item in all("wallets") {
-            self.wallet(&e, item, sink, &field("wallets"));
+            if !self.wallet(&e, item, sink, &field("wallets")) {
+                e.add(prop::NOTES, format!("wallet: {item}"));
+            }
         }
         sink.entity(e)
     }
 
-    /// `chain:address` (chain as a slug or ticker: `eth`, `XBT`, `trx`, `USDT`).
-    fn wallet(&mut self, holder: &Entity, item: &str, sink: &mut dyn EntitySink, loc: &Location) {
+    /// `chain:address` (chain as a slug or ticker: `eth`, `XBT`, `trx`, `USDT`); `false` (with a
+    /// warning) when the item is not one.
+    fn wallet(
+        &mut self,
+        holder: &Entity,
+        item: &str,
+        sink: &mut dyn EntitySink,
+        loc: &Location,
+    ) -> bool {
         let added = item.split_once(':').and_then(|(ticker, address)| {
             let chain = ticker.trim().parse::<Chain>().ok();
             match chain {
@@ -395,12 +407,20 @@ impl Ingest<'_> {
             }
         });
         match added {
-            Some(w) => w.add_all(prop::PROGRAM, holder.get(prop::PROGRAM)),
-            None => sink.diagnostic(Diagnostic::warning(
-                "bad-wallet",
-                format!("{item:?} is not chain:address with a chain Cordon knows; left out"),
-                loc.clone(),
-            )),
+            Some(w) => {
+                w.add_all(prop::PROGRAM, holder.get(prop::PROGRAM));
+                true
+            }
+            None => {
+                sink.diagnostic(Diagnostic::warning(
+                    "bad-wallet",
+                    format!(
+                        "{item:?} is not chain:address with a chain Cordon knows; kept in notes"
+                    ),
+                    loc.clone(),
+                ));
+                false
+            }
         }
     }
 }

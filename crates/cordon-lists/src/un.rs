@@ -153,11 +153,14 @@ fn record(rec: &XmlNode, sink: &mut dyn EntitySink, loc: Location) -> Option<Ent
     if let Some(g) = rec.child_text("GENDER") {
         match util::gender(g) {
             Some(g) => e.add(prop::GENDER, g),
-            None => sink.diagnostic(Diagnostic::warning(
-                "bad-gender",
-                format!("unknown gender {g:?}; left out"),
-                loc.clone().field("GENDER"),
-            )),
+            None => {
+                sink.diagnostic(Diagnostic::warning(
+                    "bad-gender",
+                    format!("unknown gender {g:?}; kept in notes"),
+                    loc.clone().field("GENDER"),
+                ));
+                e.add(prop::NOTES, format!("gender: {g}"));
+            }
         }
     }
     for (element, p) in [
@@ -203,11 +206,14 @@ fn birth_date(e: &mut Entity, dob: &XmlNode, sink: &mut dyn EntitySink, loc: &Lo
     };
     match text.parse::<DateValue>() {
         Ok(d) => e.add_date(prop::BIRTH_DATE, &d),
-        Err(_) => sink.diagnostic(Diagnostic::warning(
-            "bad-date",
-            format!("cannot read {text:?} as a date of birth; left out"),
-            loc.clone().field("INDIVIDUAL_DATE_OF_BIRTH"),
-        )),
+        Err(_) => {
+            sink.diagnostic(Diagnostic::warning(
+                "bad-date",
+                format!("cannot read {text:?} as a date of birth; kept in notes"),
+                loc.clone().field("INDIVIDUAL_DATE_OF_BIRTH"),
+            ));
+            e.add(prop::NOTES, format!("birthDate: {text}"));
+        }
     }
 }
 

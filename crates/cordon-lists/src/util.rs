@@ -520,7 +520,8 @@ fn read_enumerated<T>(text: &str, read: impl Fn(&str) -> Option<T>) -> Vec<Resul
 /// Adds each country named in `values` to `prop` as an ISO code. A value the country table
 /// does not know whole is tried as an enumeration (`(a) Malaysia, (b) Indonesia`) and without a
 /// parenthesis (`Iran (Islamic Republic of)`). What stays unknown is reported
-/// (`unknown-country`) and left out, since country properties hold codes only.
+/// (`unknown-country`) and the value kept in `notes` as `<prop>: <value>`, since country
+/// properties hold codes only.
 pub(crate) fn add_countries<'v>(
     entity: &mut Entity,
     prop: &str,
@@ -540,15 +541,22 @@ pub(crate) fn add_countries<'v>(
         if v.is_empty() || v == "00" {
             continue;
         }
+        let mut unread = false;
         for c in read_enumerated(v, lookup) {
             match c {
                 Ok(c) => entity.add(prop, c),
-                Err(part) => sink.diagnostic(Diagnostic::warning(
-                    "unknown-country",
-                    format!("{part:?} is not a country Cordon knows; left out of {prop}"),
-                    loc.clone(),
-                )),
+                Err(part) => {
+                    unread = true;
+                    sink.diagnostic(Diagnostic::warning(
+                        "unknown-country",
+                        format!("{part:?} is not a country Cordon knows; kept in notes"),
+                        loc.clone(),
+                    ));
+                }
             }
+        }
+        if unread {
+            entity.add(cordon_model::prop::NOTES, format!("{prop}: {v}"));
         }
     }
 }
@@ -556,7 +564,7 @@ pub(crate) fn add_countries<'v>(
 /// Adds each date in `values` to `prop` in canonical form, keeping precision, circa and ranges.
 /// Enumerations (`(a) 3.3.1965, (b) 1.1.1965`, `X or Y`) give several dates; a time-zone offset
 /// after an ISO date (`2015-04-07-04:00`) is dropped. Unreadable dates are reported (`bad-date`)
-/// and left out.
+/// and the value kept in `notes` as `<prop>: <value>`.
 pub(crate) fn add_dates<'v>(
     entity: &mut Entity,
     prop: &str,
@@ -578,15 +586,23 @@ pub(crate) fn add_dates<'v>(
         })
     };
     for v in values {
-        for d in read_enumerated(v.trim(), parse) {
+        let v = v.trim();
+        let mut unread = false;
+        for d in read_enumerated(v, parse) {
             match d {
                 Ok(d) => entity.add_date(prop, &d),
-                Err(part) => sink.diagnostic(Diagnostic::warning(
-                    "bad-date",
-                    format!("cannot read {part:?} as a date; left out of {prop}"),
-                    loc.clone(),
-                )),
+                Err(part) => {
+                    unread = true;
+                    sink.diagnostic(Diagnostic::warning(
+                        "bad-date",
+                        format!("cannot read {part:?} as a date; kept in notes"),
+                        loc.clone(),
+                    ));
+                }
             }
+        }
+        if unread {
+            entity.add(cordon_model::prop::NOTES, format!("{prop}: {v}"));
         }
     }
 }

@@ -706,6 +706,17 @@ fn national_row_errors_name_line_and_field() {
             "wallet-eth-0x3333333333333333333333333333333333333333"
         ]
     );
+    let bad = &sink.entities[1];
+    assert_eq!(
+        bad.get(prop::NOTES),
+        [
+            "birthDate: 31.02.1990",
+            "nationality: Atlantis",
+            "wallet: nochain"
+        ],
+        "unreadable values are kept in notes"
+    );
+    assert!(!bad.has(prop::BIRTH_DATE) && !bad.has(prop::NATIONALITY));
     let got: Vec<(&str, u64, &str)> = sink
         .diagnostics
         .iter()
