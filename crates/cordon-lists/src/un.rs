@@ -306,6 +306,19 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let depth = 200_000;
+        let xml = format!(
+            "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>{}{}</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        let err = run(&xml).unwrap_err();
+        assert_eq!(err.code(), "syntax");
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    #[test]
     fn missing_reference_is_reported_not_fatal() {
         let xml = r#"<CONSOLIDATED_LIST><INDIVIDUALS>
             <INDIVIDUAL><DATAID>7</DATAID><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>

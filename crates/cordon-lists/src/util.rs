@@ -148,6 +148,10 @@ impl XmlNode {
 /// memory without bound.
 const MAX_XML_RECORD_BYTES: u64 = 32 << 20;
 
+/// Elements nested deeper than this inside one record are refused (real records nest three or
+/// four levels; a hostile file could nest millions, and the tree is dropped recursively).
+const MAX_XML_RECORD_DEPTH: usize = 64;
+
 /// Streams the record elements of one XML file, one [`XmlNode`] at a time.
 pub(crate) struct XmlRecords<'a> {
     reader: quick_xml::Reader<Box<dyn std::io::BufRead + Send + 'a>>,
@@ -228,6 +232,14 @@ impl<'a> XmlRecords<'a> {
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let is_empty = matches!(event, Event::Empty(_));
+                    if self.stack.len() >= MAX_XML_RECORD_DEPTH {
+                        return Err(self.syntax(
+                            before,
+                            format!(
+                                "elements nested deeper than {MAX_XML_RECORD_DEPTH} in one record"
+                            ),
+                        ));
+                    }
                     let node = XmlNode {
                         name: e.local_name().as_ref().to_owned(),
                         attrs: e
