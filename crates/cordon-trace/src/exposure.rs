@@ -1,0 +1,312 @@
+//! Exposure of an address: how much of what it received (or sent) came from (or went to)
+//! attributed addresses, per category, directly and through up to `max_hops` hops.
+//!
+//! Paths are time-respecting (each earlier hop happened before the later one) and pass only
+//! through unattributed addresses: the first attributed address on a path ends it (Chainalysis
+//! semantics). Amounts are haircut shares in exact integer base units: an intermediate address
+//! passes on each inflow in proportion to its share of that address's inflows before the
+//! onward transfer (received), or of its outflows after the arrival (sent), in the same asset.
+
+use cordon_tx::{Amount, TxStore, mul_div};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::TraceError;
+use crate::labels::{Category, LabelSource};
+use crate::trace::{Step, make_step};
+
+/// Which way value moved relative to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Value the target received (source of funds).
+    Received,
+    /// Value the target sent (destination of funds).
+    Sent,
+}
+
+/// Options of an exposure query.
+#[derive(Debug, Clone)]
+pub struct ExposureOptions {
+    /// Hop bound (1 = direct only).
+    pub max_hops: u32,
+    /// Paths kept per (category, direction, asset).
+    pub top_paths: usize,
+    /// Edge visits allowed before the answer is marked truncated.
+    pub budget: usize,
+    /// Directions to compute.
+    pub directions: Vec<Direction>,
+}
+
+impl Default for ExposureOptions {
+    fn default() -> Self {
+        ExposureOptions {
+            max_hops: 5,
+            top_paths: 3,
+            budget: 2_000_000,
+            directions: vec![Direction::Received, Direction::Sent],
+        }
+    }
+}
+
+/// A contributing path.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposurePath {
+    /// Exposure this path contributes, whole units.
+    pub amount: String,
+    /// Hops.
+    pub hops: u32,
+    /// The attributed counterparty at the far end.
+    pub counterparty: String,
+    /// Steps in time order.
+    pub steps: Vec<Step>,
+}
+
+/// Exposure to one category in one direction and asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureEntry {
+    /// Category.
+    pub category: Category,
+    /// Direction.
+    pub direction: Direction,
+    /// Asset.
+    pub asset: String,
+    /// Direct exposure (one hop), whole units.
+    pub direct: String,
+    /// Indirect exposure (2..=max_hops hops), whole units.
+    pub indirect: String,
+    /// Direct, base units.
+    pub direct_base: String,
+    /// Indirect, base units.
+    pub indirect_base: String,
+    /// Fewest hops at which this category was met.
+    pub min_hops: u32,
+    /// Top contributing paths.
+    pub paths: Vec<ExposurePath>,
+}
+
+/// An exposure report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureReport {
+    /// The target.
+    pub address: String,
+    /// The propagation rule.
+    pub rule: &'static str,
+    /// Hop bound.
+    pub max_hops: u32,
+    /// Entries, largest first.
+    pub entries: Vec<ExposureEntry>,
+    /// Edges visited.
+    pub edges_visited: usize,
+    /// True when the visit budget ran out (amounts are then lower bounds).
+    pub truncated: bool,
+}
+
+/// A recorded path: (exposure, steps as (transfer, share), far-end address).
+type PathRec = (Amount, Vec<(u32, Amount)>, u32);
+
+#[derive(Default)]
+struct Acc {
+    direct: Amount,
+    indirect: Amount,
+    min_hops: u32,
+    paths: Vec<PathRec>,
+}
+
+struct Walk<'a> {
+    store: &'a TxStore,
+    labels: &'a dyn LabelSource,
+    opts: &'a ExposureOptions,
+    acc: FxHashMap<(Category, Direction, u32), Acc>,
+    visited: usize,
+    truncated: bool,
+    cats: FxHashMap<u32, Option<Category>>,
+}
+
+/// Computes the exposure of `address`.
+pub fn exposure(
+    store: &TxStore,
+    labels: &dyn LabelSource,
+    address: &str,
+    opts: &ExposureOptions,
+) -> Result<ExposureReport, TraceError> {
+    let x = store
+        .address_id(address)
+        .ok_or_else(|| TraceError::UnknownAddress(address.to_string()))?;
+    let mut w = Walk {
+        store,
+        labels,
+        opts,
+        acc: FxHashMap::default(),
+        visited: 0,
+        truncated: false,
+        cats: FxHashMap::default(),
+    };
+    let mut stack = Vec::new();
+    for &dir in &opts.directions {
+        let csr = match dir {
+            Direction::Received => store.in_csr(),
+            Direction::Sent => store.out_csr(),
+        };
+        for i in csr.range(x) {
+            let e = csr.edge(i);
+            stack.push((e.xfer, e.amount));
+            w.step(dir, e.nbr, e.xfer, e.asset, e.amount, 1, &mut stack);
+            stack.pop();
+        }
+    }
+    Ok(w.report(x))
+}
+
+impl Walk<'_> {
+    fn cat(&mut self, id: u32) -> Option<Category> {
+        if let Some(c) = self.cats.get(&id) {
+            return *c;
+        }
+        let c = self
+            .labels
+            .label(self.store.address(id))
+            .map(|l| l.category);
+        self.cats.insert(id, c);
+        c
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &mut self,
+        dir: Direction,
+        u: u32,
+        xfer: u32,
+        asset: u32,
+        tau: Amount,
+        depth: u32,
+        stack: &mut Vec<(u32, Amount)>,
+    ) {
+        match self.cat(u) {
+            Some(c) if c.is_risk() => {
+                let a = self.acc.entry((c, dir, asset)).or_insert_with(|| Acc {
+                    min_hops: u32::MAX,
+                    ..Acc::default()
+                });
+                if depth == 1 {
+                    a.direct += tau;
+                } else {
+                    a.indirect += tau;
+                }
+                a.min_hops = a.min_hops.min(depth);
+                let k = self.opts.top_paths;
+                if k > 0 && (a.paths.len() < k || a.paths.iter().any(|p| p.0 < tau)) {
+                    a.paths.push((tau, stack.clone(), u));
+                    a.paths.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)));
+                    a.paths.truncate(k);
+                }
+                return;
+            }
+            // Swap venues and token contracts end a path without counting: value changes
+            // asset there, which exposure does not follow.
+            Some(Category::Dex | Category::Token | Category::Poisoning) => return,
+            _ => {}
+        }
+        if depth >= self.opts.max_hops {
+            return;
+        }
+        let (csr, range) = match dir {
+            Direction::Received => {
+                let c = self.store.in_csr();
+                (c, c.range(u).start..c.lower_bound(u, xfer))
+            }
+            Direction::Sent => {
+                let c = self.store.out_csr();
+                (c, c.lower_bound(u, xfer.saturating_add(1))..c.range(u).end)
+            }
+        };
+        let mut total: Amount = 0;
+        for i in range.clone() {
+            let e = csr.edge(i);
+            if e.asset == asset {
+                total = total.saturating_add(e.amount);
+            }
+        }
+        self.visited += range.len();
+        if total == 0 {
+            return;
+        }
+        for i in range {
+            if self.visited >= self.opts.budget {
+                self.truncated = true;
+                return;
+            }
+            let e = csr.edge(i);
+            if e.asset != asset {
+                continue;
+            }
+            let t = mul_div(tau, e.amount, total);
+            if t == 0 {
+                continue;
+            }
+            self.visited += 1;
+            stack.push((e.xfer, t));
+            self.step(dir, e.nbr, e.xfer, asset, t, depth + 1, stack);
+            stack.pop();
+        }
+    }
+
+    fn report(self, x: u32) -> ExposureReport {
+        let store = self.store;
+        let mut entries: Vec<(Amount, ExposureEntry)> = self
+            .acc
+            .into_iter()
+            .map(|((category, direction, asset), a)| {
+                let info = store.asset(asset);
+                let d = info.map_or(18, |i| i.decimals);
+                let paths = a
+                    .paths
+                    .iter()
+                    .map(|(amt, st, cp)| {
+                        let mut steps: Vec<Step> = st
+                            .iter()
+                            .map(|&(xf, t)| make_step(store, xf, t, "haircut".into()))
+                            .collect();
+                        if direction == Direction::Received {
+                            steps.reverse();
+                        }
+                        ExposurePath {
+                            amount: cordon_tx::format_amount(*amt, d),
+                            hops: st.len() as u32,
+                            counterparty: store.address(*cp).to_string(),
+                            steps,
+                        }
+                    })
+                    .collect();
+                (
+                    a.direct + a.indirect,
+                    ExposureEntry {
+                        category,
+                        direction,
+                        asset: info.map_or_else(String::new, |i| i.label()),
+                        direct: cordon_tx::format_amount(a.direct, d),
+                        indirect: cordon_tx::format_amount(a.indirect, d),
+                        direct_base: a.direct.to_string(),
+                        indirect_base: a.indirect.to_string(),
+                        min_hops: a.min_hops,
+                        paths,
+                    },
+                )
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.category.cmp(&b.1.category))
+                .then(a.1.direction.cmp(&b.1.direction))
+                .then(a.1.asset.cmp(&b.1.asset))
+        });
+        ExposureReport {
+            address: store.address(x).to_string(),
+            rule: "haircut",
+            max_hops: self.opts.max_hops,
+            entries: entries.into_iter().map(|(_, e)| e).collect(),
+            edges_visited: self.visited,
+            truncated: self.truncated,
+        }
+    }
+}

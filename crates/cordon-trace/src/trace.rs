@@ -1,0 +1,865 @@
+//! Forward tracing of stolen value over an account-model store.
+//!
+//! Events are processed in global transfer order (time, block, position), so every path is
+//! time-respecting by construction: value can only leave an account after it arrived. Only
+//! accounts that received taint (and the source) are "active": for those, every transfer in
+//! and out is replayed through a per-(account, asset) [`Ledger`] under the chosen rule, clean
+//! credits included. Value stops at services (exchanges, bridges, mixers), continues through
+//! DEX swaps, and whatever is left sits as still-held balances. Taint is conserved exactly:
+//! the sinks always add up to what the source introduced.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use cordon_tx::{Amount, Exclusion, TxStore, mul_div};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::TraceError;
+use crate::labels::{Category, LabelSource};
+use crate::rules::{AccountRule, Ledger};
+
+/// Options of a forward trace.
+#[derive(Debug, Clone)]
+pub struct TraceOptions {
+    /// The point rule.
+    pub rule: AccountRule,
+    /// Only seed these assets at the source (`None`: every non-excluded asset).
+    pub assets: Option<Vec<u32>>,
+    /// Stop activating accounts beyond this many hops from the source.
+    pub max_hops: u32,
+    /// Top paths to keep per sink.
+    pub paths_per_sink: usize,
+    /// Treat a debit with no known funding, after a swap into a DEX, as funded by that swap's
+    /// proceeds when the assets share a peg group (labelled as an inference).
+    pub infer_swaps: bool,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        TraceOptions {
+            rule: AccountRule::Haircut,
+            assets: None,
+            max_hops: 32,
+            paths_per_sink: 1,
+            infer_swaps: true,
+        }
+    }
+}
+
+/// Where taint ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SinkKind {
+    /// Deposited to an exchange.
+    Exchange,
+    /// Entered a bridge / cross-chain swap.
+    Bridge,
+    /// Entered a mixer.
+    Mixer,
+    /// Still held by an (unattributed or non-service) address at the end of the data.
+    Held,
+    /// Reached an address beyond the hop limit (held there, not followed).
+    HopLimit,
+    /// Sent into a DEX swap whose proceeds were not (fully) seen coming back.
+    SwapUnreconciled,
+}
+
+/// One step of an explanation path: a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Transaction hash.
+    pub tx_hash: String,
+    /// Time, `YYYY-MM-DD HH:MM:SS` UTC.
+    pub time: String,
+    /// Sender.
+    pub from: String,
+    /// Receiver.
+    pub to: String,
+    /// Asset (`ETH`, `stETH@0x…`).
+    pub asset: String,
+    /// Amount moved, in whole units.
+    pub amount: String,
+    /// Tainted part, in whole units.
+    pub tainted: String,
+    /// The rule that produced `tainted` (or `source`, `swap`, `swap-inferred`).
+    pub rule: String,
+}
+
+/// A sink with its amount and top path.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sink {
+    /// Kind.
+    pub kind: SinkKind,
+    /// Address.
+    pub address: String,
+    /// Label name, if attributed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Asset.
+    pub asset: String,
+    /// Tainted amount in base units (exact).
+    #[serde(serialize_with = "ser_u128")]
+    pub taint_base: Amount,
+    /// Tainted amount in whole units.
+    pub taint: String,
+    /// Decimals of the asset.
+    #[serde(skip)]
+    pub decimals: u8,
+    /// Time the first taint arrived, Unix seconds.
+    pub first_time: i64,
+    /// Hops from the source.
+    pub hops: u32,
+    /// The main contributing path, source first.
+    pub path: Vec<Step>,
+}
+
+/// Builds an explanation step for transfer `x` carrying `tainted` under `rule`.
+pub(crate) fn make_step(store: &TxStore, x: u32, tainted: Amount, rule: String) -> Step {
+    let t = store.transfer(x);
+    let a = store.asset(t.asset);
+    let decimals = a.map_or(18, |a| a.decimals);
+    Step {
+        tx_hash: t.tx_hash.to_string(),
+        time: cordon_tx::format_timestamp(t.time),
+        from: store.address(t.from).to_string(),
+        to: store.address(t.to).to_string(),
+        asset: a.map_or_else(String::new, |a| a.label()),
+        amount: cordon_tx::format_amount(t.amount, decimals),
+        tainted: cordon_tx::format_amount(tainted, decimals),
+        rule,
+    }
+}
+
+fn ser_u128<S: serde::Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+/// A transfer excluded from taint that touched a traced address, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedTransfer {
+    /// Transaction hash.
+    pub tx_hash: String,
+    /// Sender.
+    pub from: String,
+    /// Receiver.
+    pub to: String,
+    /// Asset as displayed (look-alike symbols included).
+    pub asset: String,
+    /// Amount as displayed.
+    pub amount: String,
+    /// Reasons (`failed`, `zero_value`, `impersonating_token`, `poisoning_lookalike`).
+    pub reasons: Vec<&'static str>,
+    /// Detail in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A swap inference: a debit funded by earlier swap proceeds that the data does not show.
+#[derive(Debug, Clone, Serialize)]
+pub struct SwapInference {
+    /// The account.
+    pub account: String,
+    /// The swap transaction that went into the DEX.
+    pub swap_tx: String,
+    /// The debit it funded.
+    pub funded_tx: String,
+    /// Nominal amount drawn, whole units.
+    pub amount: String,
+    /// Taint carried, whole units.
+    pub taint: String,
+}
+
+/// Result of a forward trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceResult {
+    /// The source address.
+    pub source: String,
+    /// Rule used.
+    pub rule: AccountRule,
+    /// Taint the source introduced, per asset, base units.
+    pub introduced: Vec<(String, String)>,
+    /// Sum of all introduced taint over assets, base units (nominal; for conservation checks).
+    #[serde(serialize_with = "ser_u128")]
+    pub introduced_total: Amount,
+    /// Sinks, largest first (ties: earliest, then address): deterministic.
+    pub sinks: Vec<Sink>,
+    /// Every tainted transfer: (transfer id, taint).
+    #[serde(skip)]
+    pub flows: Vec<(u32, Amount)>,
+    /// Excluded transfers touching traced addresses.
+    pub excluded: Vec<ExcludedTransfer>,
+    /// Swap inferences made.
+    pub swap_inferences: Vec<SwapInference>,
+    /// Debits with no known funding, treated as clean (partial data): (address, asset, whole units).
+    pub unexplained_funding: Vec<(String, String, String)>,
+    /// Accounts that carried taint.
+    pub accounts_touched: usize,
+    #[serde(skip)]
+    parents: FxHashMap<u32, Parent>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Parent {
+    Source,
+    Transfer(u32, &'static str),
+}
+
+#[derive(Debug)]
+struct Account {
+    hops: u32,
+    source: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SinkAcc {
+    total: Amount,
+    first_time: i64,
+    hops: u32,
+    best: Option<(Amount, u32)>,
+}
+
+#[derive(Debug)]
+struct PendingSwap {
+    tx_of: u32,
+    group: u8,
+    nominal: Amount,
+    taint: Amount,
+}
+
+/// Peg groups: assets worth about one another, so a swap's proceeds can be reconciled by
+/// amount when the return leg is missing from the data.
+pub fn peg_group(symbol: &str) -> Option<u8> {
+    match symbol.to_ascii_uppercase().as_str() {
+        "ETH" | "WETH" | "STETH" | "WSTETH" | "METH" | "CMETH" | "RETH" | "CBETH" => Some(1),
+        "USDT" | "USDC" | "DAI" | "USDS" | "BUSD" => Some(2),
+        "BTC" | "WBTC" | "CBBTC" | "TBTC" => Some(3),
+        _ => None,
+    }
+}
+
+/// Traces value forward from `source`.
+pub fn trace(
+    store: &TxStore,
+    labels: &dyn LabelSource,
+    source: &str,
+    opts: &TraceOptions,
+) -> Result<TraceResult, TraceError> {
+    let src = store
+        .address_id(source)
+        .ok_or_else(|| TraceError::UnknownAddress(source.to_string()))?;
+    let mut e = Engine {
+        store,
+        labels,
+        opts,
+        accounts: FxHashMap::default(),
+        ledgers: FxHashMap::default(),
+        heap: BinaryHeap::new(),
+        queued: FxHashSet::default(),
+        parents: FxHashMap::default(),
+        flows: Vec::new(),
+        sinks: FxHashMap::default(),
+        pending: FxHashMap::default(),
+        introduced: FxHashMap::default(),
+        inferences: Vec::new(),
+        unexplained: FxHashMap::default(),
+        category: FxHashMap::default(),
+    };
+    e.accounts.insert(
+        src,
+        Account {
+            hops: 0,
+            source: true,
+        },
+    );
+    e.enqueue_after(src, 0, true);
+    while let Some(Reverse(x)) = e.heap.pop() {
+        e.process(x);
+    }
+    Ok(e.finish(src))
+}
+
+struct Engine<'a> {
+    store: &'a TxStore,
+    labels: &'a dyn LabelSource,
+    opts: &'a TraceOptions,
+    accounts: FxHashMap<u32, Account>,
+    ledgers: FxHashMap<(u32, u32), Ledger>,
+    heap: BinaryHeap<Reverse<u32>>,
+    queued: FxHashSet<u32>,
+    parents: FxHashMap<u32, Parent>,
+    flows: Vec<(u32, Amount)>,
+    sinks: FxHashMap<(SinkKind, u32, u32), SinkAcc>,
+    pending: FxHashMap<u32, Vec<PendingSwap>>,
+    introduced: FxHashMap<u32, Amount>,
+    inferences: Vec<(u32, u32, u32, Amount, Amount, u32)>,
+    unexplained: FxHashMap<(u32, u32), Amount>,
+    category: FxHashMap<u32, Option<Category>>,
+}
+
+impl Engine<'_> {
+    fn cat(&mut self, id: u32) -> Option<Category> {
+        if let Some(c) = self.category.get(&id) {
+            return *c;
+        }
+        let c = self
+            .labels
+            .label(self.store.address(id))
+            .map(|l| l.category);
+        self.category.insert(id, c);
+        c
+    }
+
+    fn enqueue_after(&mut self, node: u32, after: u32, inclusive: bool) {
+        for csr in [self.store.out_csr(), self.store.in_csr()] {
+            let from = if inclusive {
+                csr.lower_bound(node, after)
+            } else {
+                csr.lower_bound(node, after.saturating_add(1))
+            };
+            let r = csr.range(node);
+            for i in from..r.end {
+                let x = csr.xfer(i);
+                if self.queued.insert(x) {
+                    self.heap.push(Reverse(x));
+                }
+            }
+        }
+    }
+
+    fn ledger(&mut self, node: u32, asset: u32) -> &mut Ledger {
+        let rule = self.opts.rule;
+        self.ledgers
+            .entry((node, asset))
+            .or_insert_with(|| Ledger::new(rule))
+    }
+
+    fn seeded(&self, asset: u32) -> bool {
+        self.opts.assets.as_ref().is_none_or(|a| a.contains(&asset))
+    }
+
+    fn group(&self, asset: u32) -> Option<u8> {
+        self.store.asset(asset).and_then(|a| peg_group(&a.symbol))
+    }
+
+    fn process(&mut self, x: u32) {
+        let t = self.store.transfer(x);
+        if !t.exclusion.is_none() {
+            return;
+        }
+        let (f, to, asset, amount) = (t.from, t.to, t.asset, t.amount);
+        let sender_source = self.accounts.get(&f).is_some_and(|a| a.source);
+        let sender_active = self.accounts.contains_key(&f);
+        let to_cat = self.cat(to);
+        let from_cat = self.cat(f);
+
+        // Taint leaving the sender.
+        let mut taint: Amount = 0;
+        let mut parent = None;
+        let mut segments = Vec::new();
+        if sender_active {
+            if sender_source && self.seeded(asset) {
+                // Everything the source holds is stolen: unfunded debits introduce taint.
+                let bal = self.ledger(f, asset).balance();
+                if amount > bal {
+                    let s = amount - bal;
+                    self.ledger(f, asset).credit(s, s, x);
+                    *self.introduced.entry(asset).or_default() += s;
+                }
+            } else {
+                self.fund_shortfall(f, asset, amount, x);
+            }
+            let d = self.ledger(f, asset).debit(amount);
+            taint = d.taint;
+            segments = d.segments;
+            parent = Some(match d.origin {
+                Some(o) if o != x => Parent::Transfer(o, "ledger"),
+                _ => Parent::Source,
+            });
+        }
+
+        // Swap return leg: a DEX pays an active account back inside the same transaction.
+        if from_cat == Some(Category::Dex) && self.accounts.contains_key(&to) {
+            let (st, origin) = self.take_swap_proceeds(to, x, amount);
+            let l = self.ledger(to, asset);
+            l.credit(amount, st, origin.unwrap_or(x));
+            if st > 0 {
+                self.flows.push((x, st));
+                if let Some(o) = origin {
+                    self.parents.insert(x, Parent::Transfer(o, "swap"));
+                }
+            }
+            return;
+        }
+
+        if taint > 0 {
+            self.flows.push((x, taint));
+            if let Some(p) = parent {
+                self.parents.insert(x, p);
+            }
+        }
+
+        // Where it goes.
+        match to_cat {
+            Some(c) if c.is_service() => {
+                if taint > 0 {
+                    let kind = match c {
+                        Category::Exchange => SinkKind::Exchange,
+                        Category::Bridge => SinkKind::Bridge,
+                        _ => SinkKind::Mixer,
+                    };
+                    let hops = self.accounts.get(&f).map_or(0, |a| a.hops) + 1;
+                    self.add_sink(kind, to, asset, taint, t.time, hops, Some(x));
+                }
+            }
+            Some(Category::Dex) if sender_active => {
+                if taint > 0 {
+                    let group = self.group(asset).unwrap_or(0);
+                    self.pending.entry(f).or_default().push(PendingSwap {
+                        tx_of: x,
+                        group,
+                        nominal: amount,
+                        taint,
+                    });
+                }
+            }
+            _ => {
+                if let Some(acc) = self.accounts.get(&to) {
+                    if acc.source && self.seeded(asset) {
+                        // Whatever the source receives is part of the stolen pool.
+                        *self.introduced.entry(asset).or_default() += amount - taint;
+                        self.ledger(to, asset).credit(amount, amount, x);
+                    } else {
+                        self.ledger(to, asset)
+                            .credit_segments(amount, taint, x, &segments);
+                    }
+                } else if taint > 0 {
+                    let hops = self.accounts.get(&f).map_or(0, |a| a.hops) + 1;
+                    if hops > self.opts.max_hops {
+                        self.add_sink(SinkKind::HopLimit, to, asset, taint, t.time, hops, Some(x));
+                        return;
+                    }
+                    self.activate(to, x, hops);
+                    self.ledger(to, asset)
+                        .credit_segments(amount, taint, x, &segments);
+                }
+            }
+        }
+    }
+
+    /// Debits beyond the known balance (partial data): funded first by pending swap proceeds
+    /// of the same peg group (an inference), then by clean "unexplained" funds.
+    fn fund_shortfall(&mut self, node: u32, asset: u32, amount: Amount, x: u32) {
+        let bal = self.ledger(node, asset).balance();
+        if amount <= bal {
+            return;
+        }
+        let mut short = amount - bal;
+        if self.opts.infer_swaps
+            && let Some(group) = self.group(asset)
+            && let Some(list) = self.pending.get_mut(&node)
+        {
+            let mut draws = Vec::new();
+            for p in list
+                .iter_mut()
+                .filter(|p| p.group == group && p.nominal > 0)
+            {
+                if short == 0 {
+                    break;
+                }
+                let d = short.min(p.nominal);
+                let tt = mul_div(d, p.taint, p.nominal).min(p.taint);
+                p.nominal -= d;
+                p.taint -= tt;
+                short -= d;
+                draws.push((p.tx_of, d, tt));
+            }
+            for (swap_x, d, tt) in draws {
+                self.ledger(node, asset).credit(d, tt, swap_x);
+                self.inferences.push((node, swap_x, x, d, tt, asset));
+            }
+        }
+        if short > 0 {
+            self.ledger(node, asset).credit(short, 0, x);
+            *self.unexplained.entry((node, asset)).or_default() += short;
+        }
+    }
+
+    fn take_swap_proceeds(&mut self, node: u32, x: u32, amount: Amount) -> (Amount, Option<u32>) {
+        let same: FxHashSet<u32> = self.store.same_tx(x).into_iter().collect();
+        let Some(list) = self.pending.get_mut(&node) else {
+            return (0, None);
+        };
+        for p in list.iter_mut() {
+            if same.contains(&p.tx_of) && p.nominal > 0 {
+                // Exact continuity: the return leg carries the swap's taint share.
+                let tt = mul_div(amount.min(p.nominal), p.taint, p.nominal).min(p.taint);
+                let used = amount.min(p.nominal);
+                p.nominal -= used;
+                p.taint -= tt;
+                return (tt, Some(p.tx_of));
+            }
+        }
+        (0, None)
+    }
+
+    fn activate(&mut self, node: u32, at: u32, hops: u32) {
+        self.accounts.insert(
+            node,
+            Account {
+                hops,
+                source: false,
+            },
+        );
+        // Clean balance before activation, per asset.
+        let mut bal: FxHashMap<u32, (Amount, Amount)> = FxHashMap::default();
+        let inn = self.store.in_csr();
+        for i in inn.range(node) {
+            let e = inn.edge(i);
+            if e.xfer >= at {
+                break;
+            }
+            bal.entry(e.asset).or_default().0 += e.amount;
+        }
+        let out = self.store.out_csr();
+        for i in out.range(node) {
+            let e = out.edge(i);
+            if e.xfer >= at {
+                break;
+            }
+            bal.entry(e.asset).or_default().1 += e.amount;
+        }
+        let mut assets: Vec<_> = bal.into_iter().collect();
+        assets.sort_by_key(|(a, _)| *a);
+        for (asset, (i, o)) in assets {
+            if i > o {
+                self.ledger(node, asset).credit(i - o, 0, u32::MAX);
+            }
+        }
+        self.enqueue_after(node, at, false);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_sink(
+        &mut self,
+        kind: SinkKind,
+        node: u32,
+        asset: u32,
+        taint: Amount,
+        time: i64,
+        hops: u32,
+        via: Option<u32>,
+    ) {
+        let e = self.sinks.entry((kind, node, asset)).or_insert(SinkAcc {
+            total: 0,
+            first_time: time,
+            hops,
+            best: None,
+        });
+        e.total += taint;
+        e.first_time = e.first_time.min(time);
+        e.hops = e.hops.min(hops);
+        // The main path is the largest single contribution (ties: the earliest).
+        if let Some(v) = via
+            && e.best.is_none_or(|(t, _)| taint > t)
+        {
+            e.best = Some((taint, v));
+        }
+    }
+
+    fn finish(mut self, src: u32) -> TraceResult {
+        let labels = self.labels;
+        let store = self.store;
+        // Still-held balances and unreconciled swaps.
+        let mut held: Vec<((u32, u32), Amount, Option<u32>)> = self
+            .ledgers
+            .iter()
+            .filter(|((n, _), _)| self.accounts.contains_key(n))
+            .map(|(k, l)| (*k, l.taint(), l.best_origin()))
+            .filter(|(_, t, _)| *t > 0)
+            .collect();
+        held.sort_by_key(|(k, _, _)| *k);
+        for ((node, asset), t, origin) in held {
+            let hops = self.accounts.get(&node).map_or(0, |a| a.hops);
+            let origin = origin.filter(|&o| o != u32::MAX);
+            let time = origin.map_or(0, |o| store.transfer(o).time);
+            self.add_sink(SinkKind::Held, node, asset, t, time, hops, origin);
+        }
+        let mut pend: Vec<_> = self.pending.iter().collect();
+        pend.sort_by_key(|(k, _)| **k);
+        let mut extra = Vec::new();
+        for (node, list) in pend {
+            for p in list.iter().filter(|p| p.taint > 0) {
+                let tr = store.transfer(p.tx_of);
+                let hops = self.accounts.get(node).map_or(0, |a| a.hops);
+                extra.push((*node, tr.asset, p.taint, tr.time, hops, p.tx_of));
+            }
+        }
+        for (node, asset, t, time, hops, via) in extra {
+            self.add_sink(
+                SinkKind::SwapUnreconciled,
+                node,
+                asset,
+                t,
+                time,
+                hops,
+                Some(via),
+            );
+        }
+
+        let flow_taint: FxHashMap<u32, Amount> = self.flows.iter().copied().collect();
+        let asset_label = |a: u32| store.asset(a).map_or_else(String::new, |a| a.label());
+        let decimals = |a: u32| store.asset(a).map_or(18, |a| a.decimals);
+        let rule = self.opts.rule;
+        let parents = &self.parents;
+        let category = &self.category;
+        let path_of = |via: Option<u32>| -> Vec<Step> {
+            let mut steps = Vec::new();
+            let mut cur = via;
+            let mut seen = FxHashSet::default();
+            while let Some(x) = cur {
+                if !seen.insert(x) {
+                    break;
+                }
+                let t = store.transfer(x);
+                let parent = parents.get(&x).copied();
+                let step_rule = match parent {
+                    _ if t.from == src => "source".to_string(),
+                    Some(Parent::Transfer(_, "swap")) => "swap".to_string(),
+                    Some(Parent::Transfer(p, _))
+                        if category.get(&store.transfer(p).to).copied().flatten()
+                            == Some(Category::Dex)
+                            && store.transfer(p).asset != t.asset =>
+                    {
+                        format!("{rule}+swap-inferred")
+                    }
+                    _ => rule.name().to_string(),
+                };
+                steps.push(make_step(
+                    store,
+                    x,
+                    flow_taint.get(&x).copied().unwrap_or(0),
+                    step_rule,
+                ));
+                cur = match parent {
+                    Some(Parent::Transfer(p, _)) => Some(p),
+                    _ => None,
+                };
+            }
+            steps.reverse();
+            steps
+        };
+        let mut sinks: Vec<Sink> = self
+            .sinks
+            .iter()
+            .map(|(&(kind, node, asset), acc)| Sink {
+                kind,
+                address: store.address(node).to_string(),
+                label: labels.label(store.address(node)).map(|l| l.name.clone()),
+                asset: asset_label(asset),
+                taint_base: acc.total,
+                taint: cordon_tx::format_amount(acc.total, decimals(asset)),
+                decimals: decimals(asset),
+                first_time: acc.first_time,
+                hops: acc.hops,
+                path: path_of(acc.best.map(|(_, v)| v)),
+            })
+            .collect();
+        sinks.sort_by(|a, b| {
+            b.taint_base
+                .cmp(&a.taint_base)
+                .then(a.first_time.cmp(&b.first_time))
+                .then(a.address.cmp(&b.address))
+                .then(a.kind.cmp(&b.kind))
+                .then(a.asset.cmp(&b.asset))
+        });
+
+        // Excluded transfers that touched traced addresses.
+        let mut excluded = Vec::new();
+        for x in store.excluded() {
+            let t = store.transfer(x);
+            if !(self.accounts.contains_key(&t.from) || self.accounts.contains_key(&t.to)) {
+                continue;
+            }
+            if t.exclusion == Exclusion::ZERO_VALUE {
+                // Plain contract calls: too many to list, not adversarial.
+                continue;
+            }
+            excluded.push(ExcludedTransfer {
+                tx_hash: t.tx_hash.to_string(),
+                from: store.address(t.from).to_string(),
+                to: store.address(t.to).to_string(),
+                asset: asset_label(t.asset),
+                amount: cordon_tx::format_amount(t.amount, decimals(t.asset)),
+                reasons: t.exclusion.names(),
+                detail: store.exclusion_detail(x).map(str::to_string),
+            });
+        }
+        let mut introduced: Vec<(u32, Amount)> =
+            self.introduced.iter().map(|(a, t)| (*a, *t)).collect();
+        introduced.sort();
+        let inferences = self
+            .inferences
+            .iter()
+            .map(|&(node, swap, funded, d, tt, asset)| SwapInference {
+                account: store.address(node).to_string(),
+                swap_tx: store.transfer(swap).tx_hash.to_string(),
+                funded_tx: store.transfer(funded).tx_hash.to_string(),
+                amount: cordon_tx::format_amount(d, decimals(asset)),
+                taint: cordon_tx::format_amount(tt, decimals(asset)),
+            })
+            .collect();
+        let mut unexplained: Vec<_> = self.unexplained.iter().map(|(k, v)| (*k, *v)).collect();
+        unexplained.sort();
+        TraceResult {
+            source: store.address(src).to_string(),
+            rule: self.opts.rule,
+            introduced_total: introduced.iter().map(|(_, t)| *t).sum(),
+            introduced: introduced
+                .iter()
+                .map(|&(a, t)| (asset_label(a), t.to_string()))
+                .collect(),
+            sinks,
+            flows: self.flows,
+            excluded,
+            swap_inferences: inferences,
+            unexplained_funding: unexplained
+                .into_iter()
+                .map(|((n, a), v)| {
+                    (
+                        store.address(n).to_string(),
+                        asset_label(a),
+                        cordon_tx::format_amount(v, decimals(a)),
+                    )
+                })
+                .collect(),
+            accounts_touched: self.accounts.len(),
+            parents: self.parents,
+        }
+    }
+}
+
+impl TraceResult {
+    /// Sum over all sinks, base units (nominal across assets).
+    pub fn sink_total(&self) -> Amount {
+        self.sinks.iter().map(|s| s.taint_base).sum()
+    }
+
+    /// Taint `address` received over all its tainted inflows, base units (nominal).
+    pub fn received(&self, store: &TxStore, address: &str) -> Amount {
+        let Some(id) = store.address_id(address) else {
+            return 0;
+        };
+        self.flows
+            .iter()
+            .filter(|(x, _)| store.transfer(*x).to == id)
+            .map(|(_, t)| *t)
+            .sum()
+    }
+
+    /// Sinks of one kind.
+    pub fn sinks_of(&self, kind: SinkKind) -> impl Iterator<Item = &Sink> {
+        self.sinks.iter().filter(move |s| s.kind == kind)
+    }
+
+    /// The parent transfer of a tainted transfer (the previous step of its main path).
+    pub fn parent(&self, xfer: u32) -> Option<u32> {
+        match self.parents.get(&xfer) {
+            Some(Parent::Transfer(p, _)) => Some(*p),
+            _ => None,
+        }
+    }
+}
+
+/// One sink's tainted amount as an interval: the LIBR run (clean money leaves first), the TFO
+/// run (taint leaves first) and the chosen rule's point value.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntervalSink {
+    /// Kind.
+    pub kind: SinkKind,
+    /// Address.
+    pub address: String,
+    /// Asset.
+    pub asset: String,
+    /// Lower bound, whole units.
+    pub lower: String,
+    /// Point estimate under the chosen rule, whole units.
+    pub point: String,
+    /// Upper bound, whole units.
+    pub upper: String,
+}
+
+/// A trace under the chosen rule plus `[LIBR, TFO]` bounds per sink.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceInterval {
+    /// The trace under the chosen rule.
+    pub point: TraceResult,
+    /// Per sink, the interval.
+    pub intervals: Vec<IntervalSink>,
+}
+
+/// Runs the trace three times (chosen rule, LIBR, TFO) and reports each sink's interval.
+/// Per account the cumulative LIBR outflow is the minimum and TFO the maximum over all
+/// consumption orders; across several hops a point rule can fall outside the per-sink pair,
+/// so the interval reported is widened to contain the point value.
+pub fn trace_interval(
+    store: &TxStore,
+    labels: &dyn LabelSource,
+    source: &str,
+    opts: &TraceOptions,
+) -> Result<TraceInterval, TraceError> {
+    let point = trace(store, labels, source, opts)?;
+    let run = |rule| {
+        trace(
+            store,
+            labels,
+            source,
+            &TraceOptions {
+                rule,
+                ..opts.clone()
+            },
+        )
+    };
+    let (libr, tfo) = (run(AccountRule::Libr)?, run(AccountRule::Tfo)?);
+    type Key = (SinkKind, String, String);
+    let key = |s: &Sink| -> Key { (s.kind, s.address.clone(), s.asset.clone()) };
+    let mut all: FxHashMap<Key, (Amount, Amount, Amount, u8)> = FxHashMap::default();
+    for (i, r) in [&point, &libr, &tfo].into_iter().enumerate() {
+        for s in &r.sinks {
+            let e = all.entry(key(s)).or_default();
+            e.3 = s.decimals;
+            match i {
+                0 => e.0 = s.taint_base,
+                1 => e.1 = s.taint_base,
+                _ => e.2 = s.taint_base,
+            }
+        }
+    }
+    let mut intervals: Vec<(Amount, IntervalSink)> = all
+        .into_iter()
+        .map(|((kind, address, asset), (p, lo, hi, d))| {
+            let (lo, hi) = (lo.min(p).min(hi), hi.max(p).max(lo));
+            (
+                p,
+                IntervalSink {
+                    kind,
+                    address,
+                    asset,
+                    lower: cordon_tx::format_amount(lo, d),
+                    point: cordon_tx::format_amount(p, d),
+                    upper: cordon_tx::format_amount(hi, d),
+                },
+            )
+        })
+        .collect();
+    intervals.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.address.cmp(&b.1.address))
+            .then(a.1.kind.cmp(&b.1.kind))
+            .then(a.1.asset.cmp(&b.1.asset))
+    });
+    Ok(TraceInterval {
+        point,
+        intervals: intervals.into_iter().map(|(_, s)| s).collect(),
+    })
+}

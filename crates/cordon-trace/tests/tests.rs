@@ -1,0 +1,4 @@
+//! Integration tests of the tracing engine.
+
+mod bybit;
+mod synthetic;

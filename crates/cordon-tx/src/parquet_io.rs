@@ -1,0 +1,199 @@
+//! Parquet interchange: the canonical transfer table, one row per transfer, so the same data
+//! can be processed by DataFusion or Spark. Amounts are decimal strings of base units because
+//! 10^38 does not fit Parquet's largest decimal.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, UInt8Array, UInt32Array,
+    UInt64Array,
+};
+use arrow::datatypes::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::TxError;
+use crate::amount::parse_amount;
+use crate::store::{TransferRecord, TxStore, TxStoreBuilder};
+
+fn schema() -> Arc<Schema> {
+    Arc::new(Schema::new(vec![
+        Field::new("chain", DataType::Utf8, false),
+        Field::new("tx_hash", DataType::Utf8, false),
+        Field::new("block", DataType::UInt64, false),
+        Field::new("timestamp", DataType::Int64, false),
+        Field::new("seq", DataType::UInt32, false),
+        Field::new("from", DataType::Utf8, false),
+        Field::new("to", DataType::Utf8, false),
+        Field::new("symbol", DataType::Utf8, false),
+        Field::new("contract", DataType::Utf8, true),
+        Field::new("decimals", DataType::UInt8, false),
+        Field::new("amount_base", DataType::Utf8, false),
+        Field::new("failed", DataType::Boolean, false),
+        Field::new("exclusion", DataType::UInt8, false),
+    ]))
+}
+
+fn perr(path: &Path, e: impl std::fmt::Display) -> TxError {
+    TxError::Parquet {
+        path: path.into(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes every transfer of `store` (excluded ones too, with their exclusion bits).
+pub fn write_parquet(store: &TxStore, path: &Path) -> Result<(), TxError> {
+    let file = File::create(path).map_err(|e| TxError::io(path, e))?;
+    let mut w = ArrowWriter::try_new(file, schema(), None).map_err(|e| perr(path, e))?;
+    let n = store.len() as u32;
+    let step = 65_536u32;
+    let mut start = 0u32;
+    while start < n {
+        let end = n.min(start.saturating_add(step));
+        let views: Vec<_> = (start..end).map(|i| store.transfer(i)).collect();
+        let asset = |v: &crate::TransferView<'_>| store.asset(v.asset);
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from_iter_values(
+                views
+                    .iter()
+                    .map(|v| asset(v).map_or("", |a| a.chain.as_str())),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                views.iter().map(|v| v.tx_hash),
+            )),
+            Arc::new(UInt64Array::from_iter_values(views.iter().map(|v| v.block))),
+            Arc::new(Int64Array::from_iter_values(views.iter().map(|v| v.time))),
+            Arc::new(UInt32Array::from_iter_values(
+                views.iter().map(|v| store.seq(v.id)),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                views.iter().map(|v| store.address(v.from)),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                views.iter().map(|v| store.address(v.to)),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                views
+                    .iter()
+                    .map(|v| asset(v).map_or("", |a| a.symbol.as_str())),
+            )),
+            Arc::new(StringArray::from_iter(
+                views
+                    .iter()
+                    .map(|v| asset(v).and_then(|a| a.contract.as_deref())),
+            )),
+            Arc::new(UInt8Array::from_iter_values(
+                views.iter().map(|v| asset(v).map_or(0, |a| a.decimals)),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                views.iter().map(|v| v.amount.to_string()),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                views
+                    .iter()
+                    .map(|v| Some(v.exclusion.contains(crate::Exclusion::FAILED))),
+            )),
+            Arc::new(UInt8Array::from_iter_values(
+                views.iter().map(|v| v.exclusion.0),
+            )),
+        ];
+        let batch = RecordBatch::try_new(schema(), cols).map_err(|e| perr(path, e))?;
+        w.write(&batch).map_err(|e| perr(path, e))?;
+        start = end;
+    }
+    w.close().map_err(|e| perr(path, e))?;
+    Ok(())
+}
+
+/// Reads a canonical transfer table into `builder`; returns the number of rows loaded.
+/// Exclusions are recomputed, not trusted from the file.
+pub fn read_parquet(builder: &mut TxStoreBuilder, path: &Path) -> Result<u64, TxError> {
+    let file = File::open(path).map_err(|e| TxError::io(path, e))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| perr(path, e))?
+        .build()
+        .map_err(|e| perr(path, e))?;
+    let mut loaded = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| perr(path, e))?;
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| TxError::MissingColumn {
+                    path: path.into(),
+                    column: name.into(),
+                    header: batch
+                        .schema()
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                })
+        };
+        fn down<'a, T: 'static>(
+            path: &Path,
+            a: &'a ArrayRef,
+            name: &str,
+        ) -> Result<&'a T, TxError> {
+            a.as_any()
+                .downcast_ref::<T>()
+                .ok_or_else(|| TxError::Parquet {
+                    path: path.into(),
+                    message: format!("column {name} has type {}", a.data_type()),
+                })
+        }
+        let (chain, hash, block, time, seq) = (
+            col("chain")?,
+            col("tx_hash")?,
+            col("block")?,
+            col("timestamp")?,
+            col("seq")?,
+        );
+        let (from, to, symbol, contract, decimals, amount, failed) = (
+            col("from")?,
+            col("to")?,
+            col("symbol")?,
+            col("contract")?,
+            col("decimals")?,
+            col("amount_base")?,
+            col("failed")?,
+        );
+        let chain = down::<StringArray>(path, chain, "chain")?;
+        let hash = down::<StringArray>(path, hash, "tx_hash")?;
+        let block = down::<UInt64Array>(path, block, "block")?;
+        let time = down::<Int64Array>(path, time, "timestamp")?;
+        let seq = down::<UInt32Array>(path, seq, "seq")?;
+        let from = down::<StringArray>(path, from, "from")?;
+        let to = down::<StringArray>(path, to, "to")?;
+        let symbol = down::<StringArray>(path, symbol, "symbol")?;
+        let contract = down::<StringArray>(path, contract, "contract")?;
+        let decimals = down::<UInt8Array>(path, decimals, "decimals")?;
+        let amount = down::<StringArray>(path, amount, "amount_base")?;
+        let failed = down::<BooleanArray>(path, failed, "failed")?;
+        for i in 0..batch.num_rows() {
+            let (v, _) = parse_amount(amount.value(i), 0).map_err(|e| TxError::Parquet {
+                path: path.into(),
+                message: format!("row {i}: amount_base: {e}"),
+            })?;
+            builder.push(&TransferRecord {
+                chain: chain.value(i).into(),
+                tx_hash: hash.value(i).into(),
+                block: block.value(i),
+                timestamp: time.value(i),
+                seq: seq.value(i),
+                from: from.value(i).into(),
+                to: to.value(i).into(),
+                symbol: symbol.value(i).into(),
+                contract: (!contract.is_null(i)).then(|| contract.value(i).to_string()),
+                decimals: decimals.value(i),
+                amount: v,
+                failed: failed.value(i),
+            })?;
+            loaded += 1;
+        }
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,210 @@
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use cordon_tx::{
+    Exclusion, IngestOptions, TokenRegistry, TxError, TxStore, TxStoreBuilder, format_amount,
+    ingest_csv, ingest_csv_reader,
+};
+
+fn shared() -> PathBuf {
+    std::env::var_os("CORDON_SHARED_DATA").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")),
+        PathBuf::from,
+    )
+}
+
+fn builder() -> TxStoreBuilder {
+    TxStoreBuilder::new(TokenRegistry::with_defaults())
+}
+
+fn load(csv: &str) -> (TxStore, cordon_tx::IngestReport) {
+    let mut b = builder();
+    let r = ingest_csv_reader(
+        &mut b,
+        Cursor::new(csv),
+        Path::new("t.csv"),
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    (b.build().unwrap(), r)
+}
+
+const A: &str = "0xaaaa00000000000000000000000000000000aaaa";
+const B: &str = "0xbbbb00000000000000000000000000000000bbbb";
+const C: &str = "0xcccc00000000000000000000000000000000cccc";
+
+#[test]
+fn missing_column_is_an_error_naming_it() {
+    let mut b = builder();
+    let e = ingest_csv_reader(
+        &mut b,
+        Cursor::new("hash,from,to,block\n0x1,a,b,1\n"),
+        Path::new("x.csv"),
+        &IngestOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, TxError::MissingColumn { column, .. } if column == "amount"),
+        "{e}"
+    );
+    assert_eq!(e.code(), "tx.missing_column");
+    assert!(e.to_string().contains("x.csv"));
+}
+
+#[test]
+fn negative_and_non_numeric_amounts_are_rejected_with_line_and_field() {
+    let csv = format!(
+        "hash,from,to,amount,block,timestamp\n0x1,{A},{B},-5,1,1000\n0x2,{A},{B},abc,2,1001\n0x3,{A},{B},2.5,3,1002\n"
+    );
+    let (store, r) = load(&csv);
+    assert_eq!((r.rows, r.loaded, r.rejected), (3, 1, 2));
+    let d: Vec<String> = store.diagnostics().iter().map(|d| d.to_string()).collect();
+    assert!(
+        d.iter()
+            .any(|m| m.contains("t.csv:2") && m.contains("amount") && m.contains("negative")),
+        "{d:?}"
+    );
+    assert!(
+        d.iter()
+            .any(|m| m.contains("t.csv:3") && m.contains("not a decimal")),
+        "{d:?}"
+    );
+    let a = store.address_id(A).unwrap();
+    let total: u128 = store.out_csr().edges(a).map(|e| e.amount).sum();
+    assert_eq!(format_amount(total, 18), "2.5");
+}
+
+#[test]
+fn out_of_order_input_is_sorted_and_reported() {
+    let csv = format!(
+        "hash,from,to,amount,block,timestamp\n0x2,{B},{C},1,2,2000\n0x1,{A},{B},1,1,1000\n"
+    );
+    let (store, _) = load(&csv);
+    assert_eq!(store.transfer(0).tx_hash, "0x1");
+    assert!(
+        store
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == "tx-out-of-order")
+    );
+}
+
+#[test]
+fn billion_eth_fake_token_is_excluded_not_counted() {
+    let csv = format!(
+        "hash,from,to,amount,asset,contract,block,timestamp,is_error\n\
+         0x1,{A},{B},1000000000,ETH,0x2f22686d82dded300c975e63b62efbe824c9d236,1,1000,0\n\
+         0x2,{A},{B},0,ETH,,2,1001,0\n\
+         0x3,{A},{B},5,ETH,,3,1002,1\n\
+         0x4,{A},{B},7,ETH,,4,1003,0\n"
+    );
+    let (store, r) = load(&csv);
+    assert_eq!(r.loaded, 4);
+    assert!(
+        store
+            .transfer(0)
+            .exclusion
+            .contains(Exclusion::IMPERSONATING_TOKEN)
+    );
+    assert!(
+        store
+            .exclusion_detail(0)
+            .unwrap()
+            .contains("native symbol ETH")
+    );
+    assert!(store.transfer(1).exclusion.contains(Exclusion::ZERO_VALUE));
+    assert!(store.transfer(2).exclusion.contains(Exclusion::FAILED));
+    let a = store.address_id(A).unwrap();
+    let edges: Vec<_> = store.out_csr().edges(a).collect();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(format_amount(edges[0].amount, 18), "7");
+}
+
+#[test]
+fn cycles_and_self_transfers_are_stored_in_time_order() {
+    let csv = format!(
+        "hash,from,to,amount,block,timestamp\n0x1,{A},{B},1,1,1\n0x2,{B},{A},1,2,2\n0x3,{A},{A},1,3,3\n"
+    );
+    let (store, _) = load(&csv);
+    let a = store.address_id(A).unwrap();
+    let times: Vec<i64> = store.out_csr().edges(a).map(|e| e.time).collect();
+    assert_eq!(times, vec![1, 3]);
+}
+
+#[test]
+fn save_and_mmap_open_roundtrip() {
+    let csv =
+        format!("hash,from,to,amount,block,timestamp\n0x1,{A},{B},1.5,1,1\n0x2,{B},{C},1,2,2\n");
+    let (store, _) = load(&csv);
+    let dir = tempfile::tempdir().unwrap();
+    store.save(dir.path()).unwrap();
+    let back = TxStore::open(dir.path()).unwrap();
+    assert_eq!(back.len(), 2);
+    for i in 0..2 {
+        assert_eq!(back.transfer(i), store.transfer(i));
+    }
+    let b = back.address_id(B).unwrap();
+    assert_eq!(back.in_csr().edges(b).count(), 1);
+    assert_eq!(back.out_csr().edges(b).count(), 1);
+    // A damaged column is refused, not read.
+    std::fs::write(dir.path().join("to.u32.bin"), [0u8; 3]).unwrap();
+    assert_eq!(TxStore::open(dir.path()).unwrap_err().code(), "tx.corrupt");
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_roundtrip_keeps_every_transfer() {
+    let csv = format!(
+        "hash,from,to,amount,asset,contract,block,timestamp\n0x1,{A},{B},1.5,ETH,,1,1\n0x2,{B},{C},3,USDT,0xdac17f958d2ee523a2206206994597c13d831ec7,2,2\n"
+    );
+    let (store, _) = load(&csv);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.parquet");
+    cordon_tx::write_parquet(&store, &p).unwrap();
+    let mut b = builder();
+    assert_eq!(cordon_tx::read_parquet(&mut b, &p).unwrap(), 2);
+    let back = b.build().unwrap();
+    for i in 0..2 {
+        let (x, y) = (store.transfer(i), back.transfer(i));
+        assert_eq!((x.tx_hash, x.amount, x.time), (y.tx_hash, y.amount, y.time));
+    }
+    assert_eq!(back.asset(back.transfer(1).asset).unwrap().decimals, 6);
+}
+
+#[test]
+fn bybit_hop2_raw_rows_flag_fake_tokens_and_lookalikes() {
+    let dir = shared().join("tx/bybit-2025-public-trail");
+    let mut b = builder();
+    let opts = IngestOptions {
+        owner: Some("0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e".into()),
+        ..IngestOptions::default()
+    };
+    let r = ingest_csv(&mut b, &dir.join("hop2.csv"), &opts).unwrap();
+    assert_eq!((r.layout, r.rows, r.rejected), ("etherscan-address", 43, 0));
+    let store = b.build().unwrap();
+    let mut fake = 0;
+    let mut lookalike = 0;
+    for i in 0..store.len() as u32 {
+        let t = store.transfer(i);
+        let sym = &store.asset(t.asset).unwrap().symbol;
+        if !sym.is_ascii() {
+            assert!(
+                t.exclusion.contains(Exclusion::IMPERSONATING_TOKEN),
+                "{sym}"
+            );
+            fake += 1;
+        }
+        if store.address(t.to) == "0xdd901921594c5ba04c5971295db8931073365f92" {
+            assert!(t.exclusion.contains(Exclusion::POISONING_LOOKALIKE));
+            lookalike += 1;
+        }
+    }
+    assert_eq!(fake, 11);
+    assert!(lookalike >= 4);
+    // The genuine hop-3 anchor is not a look-alike of itself.
+    let genuine = store
+        .address_id("0xdd90071d52f20e85c89802e5dc1ec0a7b6475f92")
+        .unwrap();
+    let got: u128 = store.in_csr().edges(genuine).map(|e| e.amount).sum();
+    assert_eq!(format_amount(got, 18), "98048.7948");
+}

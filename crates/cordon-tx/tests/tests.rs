@@ -1,0 +1,3 @@
+//! Integration tests of the transaction store.
+
+mod ingest;
