@@ -133,13 +133,25 @@ fn sniff_csv(path: &Path, head: &[u8]) -> Option<Detection> {
     })
 }
 
-/// List ids become source ids and id prefixes: lower-case ASCII letters, digits and `-`.
+/// Prefixes of the built-in sources' ids and entity ids (`un-KPi.033`, `wallet-eth-…`). A
+/// national list named like them would shadow a built-in source or collide with its entities.
+const RESERVED: [&str; 7] = ["un", "eu", "ofac", "uk", "jp", "ftm", "wallet"];
+
+fn reserved(id: &str) -> bool {
+    RESERVED
+        .iter()
+        .any(|r| id == *r || id.strip_prefix(r).is_some_and(|rest| rest.starts_with('-')))
+}
+
+/// List ids become source ids and id prefixes: lower-case ASCII letters, digits and `-`, not
+/// starting with a built-in source's prefix.
 fn valid_list_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
+        && !reserved(s)
 }
 
 fn stem_id(path: &Path) -> String {
@@ -154,7 +166,12 @@ fn stem_id(path: &Path) -> String {
             }
         })
         .collect();
-    id.trim_matches('-').to_owned()
+    let id = id.trim_matches('-');
+    if valid_list_id(id) {
+        id.to_owned()
+    } else {
+        format!("list-{id}")
+    }
 }
 
 /// List-level metadata.
@@ -272,14 +289,19 @@ impl Ingest<'_> {
         };
         let list_id = one("list_id");
         if !list_id.is_empty() && list_id != self.list_id {
-            fail(
-                sink,
-                "list_id",
+            let why = if valid_list_id(list_id) {
                 format!(
                     "belongs to list {list_id:?}, but this file is list {:?}",
                     self.list_id
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "list_id {list_id:?} is not usable: lower-case letters, digits and '-', \
+                     not starting with a built-in source's prefix ({})",
+                    RESERVED.join(", ")
+                )
+            };
+            fail(sink, "list_id", why);
             return Ok(());
         }
         if record_id.is_empty() || record_id.chars().any(char::is_whitespace) {
@@ -680,6 +702,9 @@ mod tests {
         assert!(valid_list_id("kr-fsc"));
         assert!(!valid_list_id("KR FSC"));
         assert!(!valid_list_id(""));
+        assert!(!valid_list_id("un-sc") && !valid_list_id("wallet") && !valid_list_id("eu"));
+        assert!(valid_list_id("euro-block") && valid_list_id("ukraine-list"));
+        assert_eq!(stem_id(Path::new("un.csv")), "list-un");
         assert_eq!(
             stem_id(Path::new("a/Internal Block_List.csv")),
             "internal-block-list"

@@ -927,3 +927,29 @@ fn shared_lists_plan_claims_no_foreign_files() {
         );
     }
 }
+
+#[test]
+fn national_list_cannot_shadow_a_builtin_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("un.csv"),
+        "list_id,record_id,name\nun,KPi.033,X\n",
+    )
+    .unwrap();
+    let (plans, _) = cordon_lists::plan(dir.path());
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].source_id, "list-un");
+    let mut sink = CollectSink::default();
+    let err = parse_source(&plans[0], &mut sink).unwrap_err();
+    assert_eq!(err.code(), "no-entities");
+    let d = &sink.diagnostics[0];
+    assert_eq!(
+        (
+            d.code.as_str(),
+            d.location.line,
+            d.location.field.as_deref()
+        ),
+        ("invalid-record", Some(2), Some("list_id"))
+    );
+    assert!(d.message.contains("built-in"), "{}", d.message);
+}
