@@ -226,7 +226,8 @@ pub(crate) fn parse(
             .fill_buf()
             .map_err(|e| ListError::io(&file.path, e))
             .map(|b| first_json_line(b).is_some())?;
-        if plan.format == Format::NationalJson || is_json {
+        // Each file by its own content: one list may come as CSV and JSON lines together.
+        if is_json {
             parse_json(file, &mut ing, sink)?;
         } else {
             parse_csv(file, &mut ing, sink)?;
