@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use cordon_er::synth::{APPLICANT_FIELDS, ApplicantKeys, Generator, SynthConfig};
 use cordon_er::{
-    ClusterConfig, ComparisonSpec, DatasetBuilder, FsUse, LinkConfig, LinkType, Model, cluster,
-    link,
+    ClusterConfig, ComparisonSpec, DatasetBuilder, FsUse, LinkConfig, LinkType, Model, RecordRef,
+    cluster, link,
 };
 use rayon::prelude::*;
 
@@ -89,10 +89,23 @@ fn run() -> Result<(), Error> {
         gen_s += tg.elapsed().as_secs_f64();
         gen_cpu += cpu_s() - cg;
         let tb = Instant::now();
-        for a in &chunk {
-            login_events += a.logins.len();
-            keys.push(&mut b, a);
-        }
+        login_events += chunk.iter().map(|a| a.logins.len()).sum::<usize>();
+        let prepared: Vec<_> = chunk.par_iter().map(|a| keys.keys(a)).collect();
+        let loc = cordon_model::Location::default();
+        let fields: Vec<[Option<&[u8]>; 4]> = chunk.iter().map(ApplicantKeys::fields).collect();
+        let recs: Vec<RecordRef<'_>> = chunk
+            .iter()
+            .zip(&prepared)
+            .zip(&fields)
+            .map(|((a, k), f)| RecordRef {
+                id: a.id.as_bytes(),
+                source: 0,
+                fields: f,
+                keys: k,
+                location: &loc,
+            })
+            .collect();
+        b.push_batch(&recs);
         build_s += tb.elapsed().as_secs_f64();
     }
     let tb = Instant::now();

@@ -675,6 +675,31 @@ impl ApplicantKeys {
     /// Normalises an applicant's identifiers into keys (distinct login IPs and devices) and
     /// pushes the record.
     pub fn push(&self, b: &mut DatasetBuilder, a: &Applicant) -> Option<u32> {
+        let keys = self.keys(a);
+        let fields = Self::fields(a);
+        b.push(RecordRef {
+            id: a.id.as_bytes(),
+            source: 0,
+            fields: &fields,
+            keys: &keys,
+            location: &Location::default(),
+        })
+    }
+
+    /// The field values of an applicant, in [`APPLICANT_FIELDS`] order.
+    pub fn fields(a: &Applicant) -> [Option<&[u8]>; 4] {
+        [
+            Some(a.given_name.as_bytes()),
+            Some(a.surname.as_bytes()),
+            Some(a.date_of_birth.as_bytes()),
+            Some(a.claimed_country.as_bytes()),
+        ]
+    }
+
+    /// An applicant's identifiers as normalised keys (distinct login IPs, /24s and devices); a
+    /// pure function, so callers can prepare keys in parallel and use
+    /// [`DatasetBuilder::push_batch`].
+    pub fn keys(&self, a: &Applicant) -> Vec<(u16, KeyValue)> {
         let mut keys: Vec<(u16, KeyValue)> = Vec::with_capacity(16);
         for e in &a.emails {
             if let Some(v) = normalize::email(e) {
@@ -718,19 +743,7 @@ impl ApplicantKeys {
             keys.push((self.photo, KeyValue::Bits(p)));
         }
         keys.push((self.resume, KeyValue::Text(a.resume.as_bytes().to_vec())));
-        let fields: [Option<&[u8]>; 4] = [
-            Some(a.given_name.as_bytes()),
-            Some(a.surname.as_bytes()),
-            Some(a.date_of_birth.as_bytes()),
-            Some(a.claimed_country.as_bytes()),
-        ];
-        b.push(RecordRef {
-            id: a.id.as_bytes(),
-            source: 0,
-            fields: &fields,
-            keys: &keys,
-            location: &Location::default(),
-        })
+        keys
     }
 }
 
