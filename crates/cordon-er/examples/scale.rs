@@ -112,6 +112,7 @@ fn run() -> Result<(), Error> {
     let (ds, diags) = b.finish();
     build_s += tb.elapsed().as_secs_f64();
 
+    let cpu_build = cpu_s() - gen_cpu;
     let t1 = Instant::now();
     let mut model = Model::new(vec![
         ComparisonSpec::name("given_name").tf(),
@@ -120,6 +121,7 @@ fn run() -> Result<(), Error> {
     ])?;
     model.estimate_u(&ds, LinkType::Dedupe, 200_000, cfg.seed)?;
     let train_s = t1.elapsed().as_secs_f64();
+    let cpu_train = cpu_s() - gen_cpu - cpu_build;
     let t2 = Instant::now();
     let linkage = link(
         &ds,
@@ -132,6 +134,7 @@ fn run() -> Result<(), Error> {
         },
     )?;
     let link_s = t2.elapsed().as_secs_f64();
+    let cpu_link = cpu_s() - gen_cpu - cpu_build - cpu_train;
     let t3 = Instant::now();
     let clustering = cluster(
         ds.len(),
@@ -144,7 +147,7 @@ fn run() -> Result<(), Error> {
     let cluster_s = t3.elapsed().as_secs_f64();
     let linking_s = build_s + train_s + link_s + cluster_s;
     println!(
-        "{{\"applicants\":{},\"login_events\":{login_events},\"threads\":{},\"identifier_pairs\":{},\"links\":{},\"clusters\":{},\"hubs\":{},\"diagnostics\":{},\"generate_s\":{gen_s:.2},\"build_s\":{build_s:.2},\"train_s\":{train_s:.2},\"link_s\":{link_s:.2},\"cluster_s\":{cluster_s:.2},\"linking_total_s\":{linking_s:.2},\"wall_s\":{:.2},\"linking_cpu_s\":{:.2},\"peak_rss_mib\":{:.0},\"load_average\":\"{}\"}}",
+        "{{\"applicants\":{},\"login_events\":{login_events},\"threads\":{},\"identifier_pairs\":{},\"links\":{},\"clusters\":{},\"hubs\":{},\"diagnostics\":{},\"generate_s\":{gen_s:.2},\"build_s\":{build_s:.2},\"train_s\":{train_s:.2},\"link_s\":{link_s:.2},\"cluster_s\":{cluster_s:.2},\"linking_total_s\":{linking_s:.2},\"wall_s\":{:.2},\"linking_cpu_s\":{:.2},\"cpu_build_s\":{cpu_build:.2},\"cpu_train_s\":{cpu_train:.2},\"cpu_link_s\":{cpu_link:.2},\"peak_rss_mib\":{:.0},\"load_average\":\"{}\"}}",
         ds.len(),
         rayon::current_num_threads(),
         linkage.stats.identifier_pairs,

@@ -454,23 +454,28 @@ pub(crate) const SIG: usize = 64;
 /// densification: one seeded 64-bit hash per shingle, so a 10 MB résumé costs one pass.
 /// `None` when the text has fewer shingles than `spec.min_shingles`.
 pub(crate) fn minhash_signature(text: &str, spec: &MinHashSpec) -> Option<Box<[u64]>> {
-    let w = spec.shingle_words.max(1);
-    let mut window: Vec<u64> = Vec::with_capacity(w);
+    // Shingles are hashed from a ring of the last `w` word hashes (at most 16 words).
+    let w = spec.shingle_words.clamp(1, 16);
+    let mut ring = [0u64; 16];
+    let mut seen = 0usize;
     let mut bins = [u64::MAX; SIG];
     let mut shingles = 0usize;
     let mut word = Vec::<u8>::with_capacity(32);
-    let mut flush = |word: &mut Vec<u8>, window: &mut Vec<u64>, bins: &mut [u64; SIG]| {
+    let mut flush = |word: &mut Vec<u8>| {
         if word.is_empty() {
             return;
         }
         let h = hash_bytes(spec.seed, word);
         word.clear();
-        if window.len() == w {
-            window.remove(0);
+        if let Some(slot) = ring.get_mut(seen % w) {
+            *slot = h;
         }
-        window.push(h);
-        if window.len() == w {
-            let sh = window.iter().fold(spec.seed, |acc, &x| mix64(acc ^ x));
+        seen += 1;
+        if seen >= w {
+            // Oldest to newest, so the shingle hash is order-sensitive.
+            let sh = (0..w).fold(spec.seed, |acc, k| {
+                mix64(acc ^ ring.get((seen + k) % w).copied().unwrap_or(0))
+            });
             let bin = (sh >> 58) as usize;
             if let Some(slot) = bins.get_mut(bin) {
                 *slot = (*slot).min(sh & ((1 << 58) - 1));
@@ -478,17 +483,27 @@ pub(crate) fn minhash_signature(text: &str, spec: &MinHashSpec) -> Option<Box<[u
             shingles += 1;
         }
     };
-    for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            for lc in ch.to_lowercase() {
-                let mut buf = [0u8; 4];
-                word.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+    if text.is_ascii() {
+        for &c in text.as_bytes() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                flush(&mut word);
             }
-        } else {
-            flush(&mut word, &mut window, &mut bins);
+        }
+    } else {
+        for ch in text.chars() {
+            if ch.is_alphanumeric() {
+                for lc in ch.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    word.extend_from_slice(lc.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                flush(&mut word);
+            }
         }
     }
-    flush(&mut word, &mut window, &mut bins);
+    flush(&mut word);
     if shingles < spec.min_shingles.max(1) {
         return None;
     }
@@ -536,6 +551,14 @@ mod tests {
         assert!(jaccard_estimate(&sa, &sb) > 0.85);
         assert!(jaccard_estimate(&sa, &sc) < 0.1);
         assert!(minhash_signature("too short", &spec).is_none());
+        // Case and punctuation do not matter; the non-ASCII path folds case too.
+        let upper = a.to_uppercase().replace(' ', ", ");
+        assert_eq!(minhash_signature(&upper, &spec), Some(sa.clone()));
+        let greek = "ΑΒΓ δεζ ηθι κλμ νξο πρσ τυφ χψω αβγ δεζ ηθι κλμ";
+        assert_eq!(
+            minhash_signature(greek, &spec),
+            minhash_signature(&greek.to_lowercase(), &spec)
+        );
     }
 
     #[test]
