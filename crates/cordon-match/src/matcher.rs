@@ -152,7 +152,7 @@ fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
     for r in &form.korean {
         for s in r.surname.iter().chain(&r.given) {
             out.push((term(b's', s.key.as_str()), 1.0));
-            let n = s.nasal_folded();
+            let n = s.kana_folded();
             if n != s.key {
                 out.push((term(b's', n.as_str()), 0.5));
             }

@@ -125,6 +125,8 @@ fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>)
     best
 }
 
+/// Score factor per substituted word in the token alignment.
+const SUBSTITUTION_FACTOR: f64 = 0.85;
 /// Weight of the surname relative to one given-name syllable.
 const SURNAME_WEIGHT: f64 = 1.0;
 /// A syllable below this similarity is a mismatch, which multiplies the score by
@@ -161,7 +163,8 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
     if sur < SYLLABLE_MISMATCH {
         mismatches += 1;
     }
-    let (given_sum, gaps, low) = align_given(&q.given, &c.given, explain.then_some(&mut alignment));
+    let (given_sum, gaps, low) =
+        align_given_or_joined(&q.given, &c.given, explain.then_some(&mut alignment));
     mismatches += gaps + low;
     let n = q.given.len().max(c.given.len()) as f64;
     let base = (SURNAME_WEIGHT * sur + given_sum) / (SURNAME_WEIGHT + n);
@@ -185,6 +188,65 @@ fn aligned(q: &str, c: &str, score: f64, rule: &str) -> Aligned {
 /// Rounds to three decimals for output.
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// Like [`align_given`], but when the syllables split differently on the two sides
+/// (`Wonuk` read as wo·nuk against `Won Uk`) and their keys run together agree, the given
+/// names are the same.
+fn align_given_or_joined(
+    q: &[Syllable],
+    c: &[Syllable],
+    alignment: Option<&mut Vec<Aligned>>,
+) -> (f64, usize, usize) {
+    let mut scratch = Vec::new();
+    let r = align_given(q, c, Some(&mut scratch));
+    if r.1 + r.2 == 0 {
+        if let Some(al) = alignment {
+            al.extend(scratch);
+        }
+        return r;
+    }
+    let joined = |v: &[Syllable], kana: bool| -> String {
+        v.iter()
+            .map(|s| {
+                if kana { s.kana_folded() } else { s.key }
+                    .as_str()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let kana = q.iter().chain(c).any(|s| s.source == SylSource::Kana);
+    let latin = |v: &[Syllable]| v.iter().all(|s| s.hangul().is_none());
+    // Hangul syllable boundaries are certain: two Hangul names never differ only in them.
+    if !(latin(q) || latin(c)) {
+        if let Some(al) = alignment {
+            al.extend(scratch);
+        }
+        return r;
+    }
+    let text = |v: &[Syllable]| -> String { v.iter().map(|s| s.text.as_str()).collect() };
+    let same = if latin(q) && latin(c) {
+        text(q) == text(c) || joined(q, kana) == joined(c, kana)
+    } else {
+        joined(q, kana) == joined(c, kana)
+    };
+    if !q.is_empty() && same {
+        let n = q.len().max(c.len()) as f64;
+        if let Some(al) = alignment {
+            let t = |v: &[Syllable]| {
+                v.iter()
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("·")
+            };
+            al.push(aligned(&t(q), &t(c), 0.93, "syllable boundary"));
+        }
+        return (0.93 * n, 0, 0);
+    }
+    if let Some(al) = alignment {
+        al.extend(scratch);
+    }
+    r
 }
 
 /// Aligns given-name syllables in order (gaps allowed at either side), returning the sum of
@@ -294,7 +356,7 @@ pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, &'static str) {
                 }
                 return (0.97, hangul_rule(korean::system_of(h, &latin.text)));
             }
-            if latin.source == SylSource::Kana && a.nasal_folded() == b.nasal_folded() {
+            if latin.source == SylSource::Kana && a.kana_folded() == b.kana_folded() {
                 return (0.9, "katakana");
             }
             (0.5 * key_sim(a, b), "different syllable")
@@ -310,7 +372,7 @@ pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, &'static str) {
                 return (0.96, latin_rule(a, b));
             }
             if (a.source == SylSource::Kana || b.source == SylSource::Kana)
-                && a.nasal_folded() == b.nasal_folded()
+                && a.kana_folded() == b.kana_folded()
             {
                 return (0.9, "katakana");
             }
@@ -415,8 +477,39 @@ fn lev_rows(a: &[u8], b: &[u8], prev: &mut [usize], cur: &mut [usize]) -> usize 
     prev.get(b.len()).copied().unwrap_or(0)
 }
 
-/// Weight of a token in the general alignment.
-fn token_weight(t: &Token) -> f64 {
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) for short
+/// words; longer inputs fall back to [`levenshtein`].
+fn osa(a: &[u8], b: &[u8]) -> usize {
+    if a.len() >= 63 || b.len() >= 63 {
+        return levenshtein(a, b);
+    }
+    let mut rows = [[0usize; 64]; 3];
+    for (j, c) in rows[1].iter_mut().enumerate().take(b.len() + 1) {
+        *c = j;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+        }
+    }
+    rows[a.len() % 3][b.len()]
+}
+
+/// Weight of a token in the general alignment. In a name made only of weak words
+/// (`Joint Stock Company`), every word counts fully.
+fn token_weight(t: &Token, all_weak: bool) -> f64 {
+    if all_weak {
+        return 1.0 + 0.1 * t.latin.len().min(10) as f64;
+    }
     match t.class {
         TokenClass::Word => 1.0 + 0.1 * t.latin.len().min(10) as f64,
         TokenClass::Number => 1.5,
@@ -463,7 +556,7 @@ pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
     // Typo budget grows with length: none for words of 3 letters or fewer (Korean syllables,
     // initials), one edit up to 7, then one per four letters.
     let budget = if m <= 3 { 0 } else { (m / 4).max(1) };
-    let d = levenshtein(x, y);
+    let d = osa(x, y);
     let phonetic = a.key.len() >= 2 && a.key == b.key;
     if d <= budget {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
@@ -486,6 +579,11 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
     if qt.is_empty() || ct.is_empty() {
         return (0.0, Vec::new());
     }
+    let weak = |f: &[Token]| {
+        f.iter()
+            .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm))
+    };
+    let (wq, wc) = (weak(qt), weak(ct));
     let mut pairs: Vec<(f64, usize, usize, &'static str)> = Vec::with_capacity(qt.len() * ct.len());
     for (i, a) in qt.iter().enumerate() {
         for (j, b) in ct.iter().enumerate() {
@@ -509,16 +607,41 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
         q_used[i] = true;
         c_used[j] = true;
         let (a, b) = (&qt[i], &ct[j]);
-        let w = token_weight(a) + token_weight(b);
+        let w = token_weight(a, wq) + token_weight(b, wc);
         num += s * w;
         den += w;
         if explain {
             alignment.push(aligned(&a.text, &b.text, s, rule));
         }
     }
+    // Two adjacent words of one side run together on the other (`MURILLORafael`).
+    merge_pass(
+        qt,
+        ct,
+        &mut q_used,
+        &mut c_used,
+        wq,
+        wc,
+        &mut num,
+        &mut den,
+        explain.then_some(&mut alignment),
+        false,
+    );
+    merge_pass(
+        ct,
+        qt,
+        &mut c_used,
+        &mut q_used,
+        wc,
+        wq,
+        &mut num,
+        &mut den,
+        explain.then_some(&mut alignment),
+        true,
+    );
     for (i, a) in qt.iter().enumerate() {
         if !q_used[i] {
-            den += token_weight(a);
+            den += token_weight(a, wq);
             number_conflict |=
                 a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
             if explain {
@@ -528,13 +651,23 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
     }
     for (j, b) in ct.iter().enumerate() {
         if !c_used[j] {
-            den += 0.5 * token_weight(b);
+            den += 0.5 * token_weight(b, wc);
             if explain {
                 alignment.push(aligned("", &b.text, 0.0, "extra in list name"));
             }
         }
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
+    // A word of the query and a word of the list name both left over is a substitution
+    // (`Hani` for `Rafi`), which says more against identity than an omission.
+    let left = |f: &[Token], used: &[bool]| {
+        f.iter()
+            .zip(used)
+            .filter(|(t, u)| !**u && t.class == TokenClass::Word && t.latin.len() >= 3)
+            .count()
+    };
+    let subs = left(qt, &q_used).min(left(ct, &c_used));
+    score *= SUBSTITUTION_FACTOR.powi(subs as i32);
     if number_conflict {
         score *= 0.5;
     }
@@ -544,10 +677,20 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
             .map(|t| t.latin.as_str())
             .collect::<String>()
     };
-    let (jq, jc) = (joined(q), joined(c));
+    let jq = joined(q);
+    let jc = joined(c);
+    // The list may put the surname last where the query puts it first.
+    let jc_rot: String = {
+        let strong: Vec<&str> = c.strong_tokens().map(|t| t.latin.as_str()).collect();
+        match strong.split_last() {
+            Some((last, rest)) => std::iter::once(*last).chain(rest.iter().copied()).collect(),
+            None => String::new(),
+        }
+    };
     if jq.len() >= 6 && jc.len() >= 6 && q.tokens.len() != c.tokens.len() {
         let m = jq.len().max(jc.len());
-        let d = levenshtein(jq.as_bytes(), jc.as_bytes());
+        let d = levenshtein(jq.as_bytes(), jc.as_bytes())
+            .min(levenshtein(jq.as_bytes(), jc_rot.as_bytes()));
         if d <= m / 8 {
             let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
             if s > score {
@@ -559,6 +702,66 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
         }
     }
     (score, alignment)
+}
+
+/// Matches each unused token of `xs` against two adjacent unused tokens of `ys` run together.
+#[allow(clippy::too_many_arguments)]
+fn merge_pass(
+    xs: &[Token],
+    ys: &[Token],
+    x_used: &mut [bool],
+    y_used: &mut [bool],
+    wx: bool,
+    wy: bool,
+    num: &mut f64,
+    den: &mut f64,
+    mut alignment: Option<&mut Vec<Aligned>>,
+    swapped: bool,
+) {
+    for (i, x) in xs.iter().enumerate() {
+        if x_used.get(i).copied().unwrap_or(true) || x.latin.len() < 5 {
+            continue;
+        }
+        for j in 0..ys.len().saturating_sub(1) {
+            let (Some(y1), Some(y2)) = (ys.get(j), ys.get(j + 1)) else {
+                continue;
+            };
+            if y_used.get(j).copied().unwrap_or(true) || y_used.get(j + 1).copied().unwrap_or(true)
+            {
+                continue;
+            }
+            let joined = format!("{}{}", y1.latin, y2.latin);
+            let m = joined.len().max(x.latin.len());
+            let d = levenshtein(x.latin.as_bytes(), joined.as_bytes());
+            if d > m / 8 {
+                continue;
+            }
+            let sim = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
+            let w = token_weight(x, wx) + token_weight(y1, wy) + token_weight(y2, wy);
+            *num += sim * w;
+            *den += w;
+            for k in [i] {
+                if let Some(u) = x_used.get_mut(k) {
+                    *u = true;
+                }
+            }
+            for k in [j, j + 1] {
+                if let Some(u) = y_used.get_mut(k) {
+                    *u = true;
+                }
+            }
+            if let Some(al) = alignment.as_deref_mut() {
+                let y = format!("{} {}", y1.text, y2.text);
+                let (q, c) = if swapped {
+                    (y.as_str(), x.text.as_str())
+                } else {
+                    (x.text.as_str(), y.as_str())
+                };
+                al.push(aligned(q, c, sim, "words joined"));
+            }
+            break;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -576,6 +779,8 @@ mod tests {
         assert_eq!(levenshtein(b"kitten", b"sitting"), 3);
         assert_eq!(levenshtein(b"", b"abc"), 3);
         assert_eq!(levenshtein(&[b'a'; 100], &[b'a'; 99]), 1);
+        assert_eq!(osa(b"ecmi", b"ecim"), 1);
+        assert_eq!(osa(b"kitten", b"sitting"), 3);
     }
 
     #[test]

@@ -1,1 +1,4 @@
-//! Integration tests.
+//! Integration tests: the labelled development set, screening, bad input.
+
+mod devset;
+mod screening;

@@ -118,13 +118,25 @@ impl Key {
         self.buf.get(..self.len as usize).unwrap_or(&[])
     }
 
-    /// Whether the key ends in a nasal (`N` or `Q`); kana writes both as `ン`.
-    fn nasal_folded(&self) -> Key {
-        let mut k = *self;
-        if let Some(last) = k.buf.get_mut((k.len as usize).wrapping_sub(1))
-            && *last == b'Q'
-        {
-            *last = b'N';
+    /// The key with the distinctions katakana cannot write folded: a final `ng` becomes `n`
+    /// (both are `ン`) and `ae` becomes `e` (`ヘ` is 혜 or 해).
+    fn kana_folded(&self) -> Key {
+        let mut k = Key::default();
+        let b = self.as_bytes();
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            let next = b.get(i + 1).copied();
+            if c == b'A' && next == Some(b'E') {
+                k.push("E");
+                i += 2;
+                continue;
+            }
+            let c = if c == b'Q' && next.is_none() { b'N' } else { c };
+            if let Some(slot) = k.buf.get_mut(k.len as usize) {
+                *slot = c;
+                k.len += 1;
+            }
+            i += 1;
         }
         k
     }
@@ -181,9 +193,10 @@ impl Syllable {
         }
     }
 
-    /// The key with a final `ng` folded into `n`, for comparison with kana-derived syllables.
-    pub fn nasal_folded(&self) -> Key {
-        self.key.nasal_folded()
+    /// The key with what katakana cannot distinguish folded (final n/ng, ae/e), for
+    /// comparison with kana-derived syllables.
+    pub fn kana_folded(&self) -> Key {
+        self.key.kana_folded()
     }
 }
 
@@ -313,11 +326,14 @@ pub const COMPOUND_SURNAMES: &[&str] = &[
 /// Common Korean single-syllable surnames (North and South Korean forms).
 const SURNAMES: &str = "김이리박최정강조윤장임림한오서신권황안송류유전홍고문양량손배백허유남심노로하곽성차주우구민진지엄채원천방공현함변염여려추도소석선설마길연위표명기반라나왕금옥육인맹제모탁국어은편용예봉경사부황가복태목형피두감음빈동온호범좌";
 
-/// Whether a Hangul string (one syllable, or two for a compound) is a known surname.
+/// Whether a Hangul string (one syllable, or two for a compound) is a known surname. Both
+/// sides of the initial-sound rule count (렴 and 염, 리 and 이).
 pub fn is_hangul_surname(s: &str) -> bool {
     let mut it = s.chars();
     match (it.next(), it.next(), it.next()) {
-        (Some(c), None, None) => SURNAMES.contains(c),
+        (Some(c), None, None) => {
+            SURNAMES.contains(c) || hangul_syllable(c).is_some_and(|syl| is_surname_key(&syl.key))
+        }
         (Some(_), Some(_), None) => COMPOUND_SURNAMES.contains(&s),
         _ => false,
     }
@@ -563,6 +579,13 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                     if ini.is_empty() && prev_final.is_some() {
                         c += 2;
                     }
+                    // `rakkyom` reads as rak·kyom, not ra·kkyom.
+                    if ini.len() == 2
+                        && ini.as_bytes().first() == ini.as_bytes().get(1)
+                        && prev_final.is_some()
+                    {
+                        c += 3;
+                    }
                     // `jongun` reads as jong·un, not jon·gun.
                     if ini.starts_with('g')
                         && prev_final.is_some_and(|(last, _)| last == Some(b'n'))
@@ -712,6 +735,7 @@ mod tests {
         assert_eq!(split_hangul_name("남궁민수"), ("남궁", "민수"));
         assert_eq!(split_hangul_name("황보석"), ("황보", "석"));
         assert!(is_hangul_surname("리"));
+        assert!(is_hangul_surname("렴"));
         for s in ["kim", "lee", "ri", "park", "choe", "jung", "ryu", "o", "oh"] {
             let p = parse_latin(s).unwrap();
             assert!(is_surname_key(&p[0].key), "{s}");

@@ -187,7 +187,10 @@ fn split_words(s: &str) -> (Vec<String>, Option<usize>) {
     let words: Vec<String> = text
         .split(is_sep)
         .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches(|c| c == '\'' || c == '’').to_owned())
+        .map(|w| {
+            w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'))
+                .to_owned()
+        })
         .filter(|w| !w.is_empty())
         .take(MAX_TOKENS)
         .collect();
@@ -276,6 +279,8 @@ pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
         if let [u] = uppers.as_slice()
             && has_lower
             && words.len() >= 2
+            && (*u == 0 || *u + 1 == words.len())
+            && words.get(*u).is_some_and(|w| !w.contains('-'))
         {
             let mut rest: Vec<&str> = words.clone();
             let sur = rest.remove(*u);
@@ -386,10 +391,10 @@ fn korean_readings(tokens: &[Token], hint: Option<usize>, from_kana: bool) -> Ve
         _ => false,
     };
     let mut candidates: Vec<usize> = Vec::with_capacity(2);
-    if let Some(h) = hint {
-        if parsed.get(h).is_some_and(|s| is_surname(s)) {
-            candidates.push(h);
-        }
+    if let Some(h) = hint
+        && parsed.get(h).is_some_and(|s| is_surname(s))
+    {
+        candidates.push(h);
     } else {
         if parsed.first().is_some_and(|s| is_surname(s)) {
             candidates.push(0);

@@ -583,6 +583,25 @@ const PHRASES: &[(&str, &str)] = &[
     ("republic of korea", "rok"),
     ("korea, south", "rok"),
     ("south korea", "rok"),
+    ("общество с ограниченной ответственностью", "ооо"),
+    ("открытое акционерное общество", "оао"),
+    ("закрытое акционерное общество", "зао"),
+    ("публичное акционерное общество", "пао"),
+    ("акционерное общество", "ао"),
+    ("товариство з обмеженою відповідальністю", "тов"),
+    ("limited liability company", "llc"),
+    ("limited liability co.", "llc"),
+    ("limited liability co", "llc"),
+    ("limited liability", "llc"),
+    ("limited liability partnership", "llp"),
+    ("closed joint stock company", "cjsc"),
+    ("open joint stock company", "ojsc"),
+    ("public joint stock company", "pjsc"),
+    ("public joint stock co", "pjsc"),
+    ("joint stock company", "jsc"),
+    ("joint stock co", "jsc"),
+    ("joint-stock company", "jsc"),
+    ("company limited", "ltd"),
     ("united states of america", "usa"),
     ("united states", "usa"),
     ("united kingdom", "uk"),
@@ -591,10 +610,45 @@ const PHRASES: &[(&str, &str)] = &[
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
-    let mut out = s.to_owned();
+    let mut out = join_dotted(s);
     for (from, to) in PHRASES {
-        if out.contains(from) {
-            out = out.replace(from, to);
+        let mut start = 0;
+        while let Some(pos) = out
+            .get(start..)
+            .and_then(|t| t.find(from))
+            .map(|p| p + start)
+        {
+            let end = pos + from.len();
+            let before_ok = !out[..pos]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+            let after_ok = !out[end..].chars().next().is_some_and(char::is_alphanumeric);
+            if before_ok && after_ok {
+                out.replace_range(pos..end, to);
+                start = pos + to.len();
+            } else {
+                start = end;
+            }
+        }
+    }
+    out
+}
+
+/// Joins dotted abbreviations into one word: `l.l.c.` → `llc`, `s.a.` → `sa`.
+pub fn join_dotted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = w.trim_end_matches([',', ';']);
+        let parts: Vec<&str> = core.trim_end_matches('.').split('.').collect();
+        if parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1) {
+            out.extend(parts.iter().flat_map(|p| p.chars()));
+            out.push_str(&w[core.len()..]);
+        } else {
+            out.push_str(w);
         }
     }
     out
@@ -690,7 +744,12 @@ pub fn phonetic_key(latin: &str) -> String {
             b'c' if matches!(next, b'e' | b'i' | b'y') => (b'S', 1),
             b'b' | b'p' | b'f' | b'v' => (b'P', 1),
             b'c' | b'k' | b'q' | b'g' => (b'K', 1),
-            b'x' => (b'S', 1),
+            b'x' => {
+                if last != b'K' {
+                    out.push('K');
+                }
+                (b'S', 1)
+            }
             b'd' | b't' => (b'T', 1),
             b's' | b'z' => (b'S', 1),
             b'j' => (b'J', 1),
@@ -771,6 +830,7 @@ mod tests {
         assert_eq!(phonetic_key("mohammed"), phonetic_key("muhammad"));
         assert_eq!(phonetic_key("schmidt"), phonetic_key("shmit"));
         assert_ne!(phonetic_key("kim"), phonetic_key("lee"));
+        assert_eq!(phonetic_key("alexey"), phonetic_key("aleksei"));
     }
 
     #[test]
