@@ -54,7 +54,7 @@ pub(crate) fn parse(
             }
             Some(root) => {
                 if let Some(d) = root.attr("generationDate") {
-                    outcome.publication_date = Some(d.to_owned());
+                    outcome.publication_date = Some(util::date_part(d).to_owned());
                 }
             }
             None => {}

@@ -49,7 +49,7 @@ pub(crate) fn parse(
             ));
         }
         if let Some(d) = root.and_then(|r| r.attr("dateGenerated")) {
-            outcome.publication_date = Some(d.to_owned());
+            outcome.publication_date = Some(util::date_part(d).to_owned());
         }
     }
     Ok(outcome)

@@ -629,6 +629,15 @@ pub(crate) fn gender(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The date of an ISO 8601 timestamp (`2026-02-27T00:00:09.554Z` → `2026-02-27`), as lists
+/// state their publication; other text is returned whole.
+pub(crate) fn date_part(timestamp: &str) -> &str {
+    match timestamp.split_once('T') {
+        Some((date, _)) if date.len() == 10 && date.as_bytes().get(4) == Some(&b'-') => date,
+        _ => timestamp,
+    }
+}
+
 /// A short stable hash (FNV-1a, 64 bit, hex) for ids of records a list gives no id to.
 pub(crate) fn stable_hash(text: &str) -> String {
     let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
