@@ -117,3 +117,67 @@ fn malformed_identifiers_are_rejected_by_normalisers() {
     assert_eq!(normalize::phash("12345"), None);
     assert_eq!(normalize::account("   "), None);
 }
+
+mod arbitrary {
+    use cordon_er::{
+        BlockingRule, ComparisonSpec, DatasetBuilder, FsUse, KeyMatch, KeySpec, KeyValue,
+        LinkConfig, Model, RecordRef, link,
+    };
+    use cordon_model::Location;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever bytes arrive, reading, training and linking report and go on.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            rows in prop::collection::vec(
+                (
+                    prop::collection::vec(any::<u8>(), 0..6),
+                    prop::collection::vec(prop::option::of(prop::collection::vec(any::<u8>(), 0..12)), 0..4),
+                    prop::collection::vec(any::<u8>(), 0..40),
+                    any::<u64>(),
+                ),
+                0..30,
+            )
+        ) {
+            let mut b = DatasetBuilder::new(&["name", "dob", "zip"]);
+            let ex = b.key_kind(KeySpec::exact("email", 0.9, 1e-6, 5));
+            let ph = b.key_kind(KeySpec::exact("photo", 0.7, 1e-5, 5).matching(KeyMatch::Hamming { max: 6 }));
+            let rs = b.key_kind(KeySpec::exact("resume", 0.6, 1e-4, 5).matching(
+                KeyMatch::MinHash(cordon_er::MinHashSpec { min_shingles: 1, ..Default::default() }),
+            ));
+            for (id, fields, text, bits) in &rows {
+                let fields: Vec<Option<&[u8]>> = fields.iter().map(|f| f.as_deref()).collect();
+                let keys = vec![
+                    (ex, KeyValue::Exact(String::from_utf8_lossy(text).into_owned())),
+                    (ph, KeyValue::Bits(*bits)),
+                    (rs, KeyValue::Text(text.clone())),
+                ];
+                b.push(RecordRef { id, source: 0, fields: &fields, keys: &keys, location: &Location::default() });
+            }
+            let (ds, _) = b.finish();
+            let mut model = Model::new(vec![
+                ComparisonSpec::name("name").tf(),
+                ComparisonSpec::date("dob"),
+                ComparisonSpec::levenshtein("zip", &[1]),
+            ]).unwrap();
+            if ds.len() >= 2 {
+                model.estimate_u(&ds, cordon_er::LinkType::Dedupe, 500, 1).unwrap();
+                model.estimate_m_em(&ds, cordon_er::LinkType::Dedupe, &BlockingRule::on(&["zip"]), 5).unwrap();
+            }
+            for fs in [FsUse::Full, FsUse::PositiveOnly] {
+                let out = link(&ds, Some(&model), &LinkConfig {
+                    blocking: vec![BlockingRule::on(&["name"]), BlockingRule::on(&["dob"])],
+                    fs,
+                    threshold: f64::NEG_INFINITY,
+                    ..LinkConfig::default()
+                }).unwrap();
+                for l in &out.links {
+                    prop_assert!(l.weight.is_finite());
+                }
+            }
+        }
+    }
+}
