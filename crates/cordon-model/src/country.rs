@@ -166,7 +166,74 @@ const ALIASES: &[(&str, &str)] = &[
     ("tn", "tunisian"),
     ("dz", "algerian"),
     ("ma", "moroccan"),
+    ("mr", "mauritanian"),
+    ("ca", "canadian"),
+    ("au", "australian"),
+    ("no", "norwegian"),
+    ("sn", "senegalese"),
+    ("be", "belgian"),
+    ("nl", "dutch"),
+    ("se", "swedish"),
+    ("dk", "danish"),
+    ("fi", "finnish"),
+    ("ch", "swiss"),
+    ("at", "austrian"),
+    ("pl", "polish"),
+    ("gr", "greek"),
+    ("pt", "portuguese"),
+    ("ie", "irish"),
+    ("br", "brazilian"),
+    ("ar", "argentinian"),
+    ("ar", "argentine"),
+    ("ve", "venezuelan"),
+    ("pe", "peruvian"),
+    ("cl", "chilean"),
+    ("bd", "bangladeshi"),
+    ("lk", "sri lankan"),
+    ("np", "nepalese"),
+    ("mv", "maldivian"),
+    ("om", "omani"),
+    ("bh", "bahraini"),
+    ("dj", "djiboutian"),
+    ("td", "chadian"),
+    ("ne", "nigerien"),
+    ("bf", "burkinabe"),
+    ("gn", "guinean"),
+    ("cm", "cameroonian"),
+    ("gh", "ghanaian"),
+    ("tz", "tanzanian"),
+    ("mz", "mozambican"),
+    ("ao", "angolan"),
+    ("za", "south african"),
+    ("na", "namibian"),
+    ("bw", "motswana"),
+    ("zm", "zambian"),
+    ("mw", "malawian"),
+    ("mg", "malagasy"),
+    ("ba", "bosnian"),
+    ("rs", "serbian"),
+    ("hr", "croatian"),
+    ("al", "albanian"),
+    ("bg", "bulgarian"),
+    ("ro", "romanian"),
+    ("hu", "hungarian"),
+    ("cz", "czech"),
+    ("sk", "slovak"),
+    ("lt", "lithuanian"),
+    ("lv", "latvian"),
+    ("ee", "estonian"),
+    ("md", "moldovan"),
+    ("cy", "cypriot"),
+    ("mt", "maltese"),
+    ("nz", "new zealander"),
+    ("hk", "china, hong kong special administrative region"),
+    ("mo", "china, macao special administrative region"),
+    ("la", "lao people's democratic republic"),
 ];
+
+/// Qualifiers lists put before a country ("possibly Palestinian", "a) Syrian").
+const QUALIFIERS: &[&str] =
+    &["possibly ", "probably ", "reportedly ", "assumed ", "allegedly ", "a) ", "b) ", "c) "];
 
 fn table() -> &'static HashMap<String, &'static str> {
     static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
@@ -213,6 +280,28 @@ pub fn code(name: &str) -> Option<&'static str> {
         return None;
     }
     if let Some(c) = table().get(&k) {
+        return Some(c);
+    }
+    // "possibly Palestinian", "Iraqi. National Identification No.: …", "Italian since 1990":
+    // a qualifier before, or a remark after, the country.
+    let mut core = k.as_str();
+    for q in QUALIFIERS {
+        core = core.strip_prefix(q).unwrap_or(core);
+    }
+    let core = core
+        .split(['.', '(', ';', '（'])
+        .next()
+        .unwrap_or(core)
+        .split(" since ")
+        .next()
+        .unwrap_or(core)
+        .split(" until ")
+        .next()
+        .unwrap_or(core)
+        .trim();
+    if core != k
+        && let Some(c) = table().get(core)
+    {
         return Some(c);
     }
     // "Pyongyang, Korea, North" style: try the longest known suffix after a comma.
@@ -270,6 +359,11 @@ mod tests {
         assert_eq!(code("クウェート"), Some("kw"));
         assert_eq!(code("КНДР"), Some("kp"));
         assert_eq!(code("State of Palestine"), Some("ps"));
+        assert_eq!(code("possibly Palestinian"), Some("ps"));
+        assert_eq!(code("Iraqi. National Identification No.: 00278640"), Some("iq"));
+        assert_eq!(code("Italian since 1990"), Some("it"));
+        assert_eq!(code("USSR (until 1991)"), None);
+        assert_eq!(code("None Identified"), None);
         assert_eq!(code(""), None);
         assert!(is_code("kp"));
         assert_eq!(name("kp"), Some("Democratic People's Republic of Korea"));

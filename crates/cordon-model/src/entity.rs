@@ -152,6 +152,21 @@ impl Entity {
 
 /// Trims and collapses runs of whitespace (including no-break spaces) to one ASCII space.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
+    // Most values are already clean; copying them once is the common path.
+    let mut prev_space = true;
+    let mut clean = true;
+    for c in s.chars() {
+        let space = c.is_whitespace();
+        if space && (prev_space || c != ' ') {
+            clean = false;
+            break;
+        }
+        prev_space = space;
+    }
+    let clean = clean && !prev_space;
+    if clean {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
         if word.is_empty() {
@@ -179,6 +194,16 @@ mod tests {
         assert_eq!(e.get(prop::NAME), ["KIM Jong Un"]);
         assert_eq!(e.caption, "KIM Jong Un");
         assert!(!e.has(prop::ALIAS));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_whitespace_is_idempotent_and_clean(s in "\\PC{0,30}") {
+            let once = collapse_whitespace(&s);
+            proptest::prop_assert_eq!(collapse_whitespace(&once), once.clone());
+            proptest::prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "));
+            proptest::prop_assert!(once.chars().all(|c| c == ' ' || !c.is_whitespace()));
+        }
     }
 
     #[test]
