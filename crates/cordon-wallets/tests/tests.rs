@@ -1,5 +1,6 @@
 //! Integration tests: real TagPacks and the real OFAC extractions.
 
+mod real_bybit;
 mod real_lists;
 mod real_tagpacks;
 
