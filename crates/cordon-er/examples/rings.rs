@@ -72,15 +72,14 @@ fn run() -> Result<(), Error> {
     );
     let link_s = t1.elapsed().as_secs_f64();
 
-    let ring_of: Vec<Option<u32>> = (0..generator.len())
-        .map(|i| {
-            generator
-                .rings()
-                .iter()
-                .position(|r| r.contains(&(i as u32)))
-                .map(|p| p as u32)
-        })
-        .collect();
+    let mut ring_of: Vec<Option<u32>> = vec![None; generator.len()];
+    for (ri, ring) in generator.rings().iter().enumerate() {
+        for &m in ring {
+            if let Some(slot) = ring_of.get_mut(m as usize) {
+                *slot = Some(ri as u32);
+            }
+        }
+    }
     let raised: Vec<bool> = clustering
         .clusters
         .iter()
@@ -93,19 +92,26 @@ fn run() -> Result<(), Error> {
         })
         .collect();
     let mut found = 0;
-    for (ri, ring) in generator.rings().iter().enumerate() {
-        let mut best = 0;
-        for (ci, c) in clustering.clusters.iter().enumerate() {
-            if !raised[ci] {
-                continue;
-            }
-            let k = c
-                .members
-                .iter()
-                .filter(|&&m| ring_of.get(m as usize) == Some(&Some(ri as u32)))
-                .count();
-            best = best.max(k);
+    // Per ring, the most of its accounts found in one raised cluster.
+    let mut best_of = vec![0usize; generator.rings().len()];
+    for (ci, c) in clustering.clusters.iter().enumerate() {
+        if !raised[ci] {
+            continue;
         }
+        let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for &m in &c.members {
+            if let Some(Some(r)) = ring_of.get(m as usize) {
+                *counts.entry(*r).or_insert(0) += 1;
+            }
+        }
+        for (r, k) in counts {
+            if let Some(b) = best_of.get_mut(r as usize) {
+                *b = (*b).max(k);
+            }
+        }
+    }
+    for (ri, ring) in generator.rings().iter().enumerate() {
+        let best = best_of[ri];
         if best >= 2 && 2 * best >= ring.len() {
             found += 1;
         } else if explain_missed > 0 {
@@ -126,17 +132,21 @@ fn run() -> Result<(), Error> {
             }
         }
     }
-    let innocent: Vec<usize> = (0..clustering.clusters.len())
-        .filter(|&ci| {
-            clustering.clusters[ci]
-                .members
+    let is_innocent: Vec<bool> = clustering
+        .clusters
+        .iter()
+        .map(|c| {
+            c.members
                 .iter()
                 .all(|&m| ring_of.get(m as usize).copied().flatten().is_none())
         })
         .collect();
+    let innocent: Vec<usize> = (0..clustering.clusters.len())
+        .filter(|&ci| is_innocent[ci])
+        .collect();
     let innocent_raised = innocent.iter().filter(|&&ci| raised[ci]).count();
     let mixed = (0..clustering.clusters.len())
-        .filter(|&ci| raised[ci] && !innocent.contains(&ci))
+        .filter(|&ci| raised[ci] && !is_innocent[ci])
         .filter(|&ci| {
             clustering.clusters[ci]
                 .members

@@ -747,13 +747,41 @@ impl ApplicantKeys {
     }
 }
 
-/// Generates the whole population into a dataset (records in applicant order).
+/// Generates the whole population into a dataset (records in applicant order), generating
+/// and preparing keys in parallel chunks.
 pub fn dataset(generator: &Generator) -> (Dataset, Vec<Diagnostic>) {
+    use rayon::prelude::*;
     let mut b = DatasetBuilder::new(&APPLICANT_FIELDS);
     let keys = ApplicantKeys::register(&mut b);
     b.reserve(generator.len());
-    for i in 0..generator.len() {
-        keys.push(&mut b, &generator.applicant(i));
+    let loc = Location::default();
+    let n = generator.len();
+    for start in (0..n).step_by(20_000) {
+        let end = (start + 20_000).min(n);
+        let chunk: Vec<(Applicant, Vec<(u16, KeyValue)>)> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                let a = generator.applicant(i);
+                let k = keys.keys(&a);
+                (a, k)
+            })
+            .collect();
+        let fields: Vec<[Option<&[u8]>; 4]> = chunk
+            .iter()
+            .map(|(a, _)| ApplicantKeys::fields(a))
+            .collect();
+        let recs: Vec<RecordRef<'_>> = chunk
+            .iter()
+            .zip(&fields)
+            .map(|((a, k), f)| RecordRef {
+                id: a.id.as_bytes(),
+                source: 0,
+                fields: f,
+                keys: k,
+                location: &loc,
+            })
+            .collect();
+        b.push_batch(&recs);
     }
     b.finish()
 }
