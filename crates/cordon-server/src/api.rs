@@ -1,0 +1,1204 @@
+//! The HTTP API: routes, access control, request parsing and the yente-compatible shapes.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+
+use crate::audit::AuditEntry;
+use crate::decisions::{Decision, Verdict};
+use crate::engine::{Filter, Hit, Snapshot, SubjectQuery, kind};
+use crate::error::{ApiError, error_response};
+use crate::keys::Role;
+use crate::monitor;
+use crate::util::now;
+use crate::{AppState, ServiceError};
+
+/// The caller, set by access control.
+#[derive(Debug, Clone)]
+struct Caller {
+    name: String,
+}
+
+const DEFAULT_LIMIT: usize = 5;
+const MAX_LIMIT: usize = 500;
+const MAX_ADDRESSES: usize = 100;
+
+/// The OpenAPI description, generated from the handlers.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Cordon screening service",
+        description = "yente-compatible screening with an audit trail, decisions and re-screening. See docs/service.md."
+    ),
+    paths(
+        match_entities,
+        search,
+        entity,
+        screen_address,
+        catalog,
+        healthz,
+        readyz,
+        metrics_text,
+        audit_export,
+        post_decision,
+        list_decisions,
+        post_subjects,
+        list_subjects,
+        alerts,
+        admin_reload,
+        admin_rescreen,
+        openapi_json
+    )
+)]
+pub struct ApiDoc;
+
+/// Builds the router (tests call it with `tower::ServiceExt::oneshot`, no socket).
+pub fn app(state: AppState) -> Router {
+    let screen = Router::new()
+        .route("/match/{dataset}", post(match_entities))
+        .route("/search/{dataset}", get(search))
+        .route("/entities/{id}", get(entity))
+        .route("/screen/address", post(screen_address))
+        .route("/catalog", get(catalog))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Role::Screen),
+            authorize,
+        ));
+    let analyst = Router::new()
+        .route("/audit", get(audit_export))
+        .route("/decisions", post(post_decision).get(list_decisions))
+        .route("/subjects", post(post_subjects).get(list_subjects))
+        .route("/alerts", get(alerts))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Role::Analyst),
+            authorize,
+        ));
+    let admin = Router::new()
+        .route("/admin/reload", post(admin_reload))
+        .route("/admin/rescreen", post(admin_rescreen))
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Role::Admin),
+            authorize,
+        ));
+    let open = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .route("/openapi.json", get(openapi_json));
+    Router::new()
+        .merge(screen)
+        .merge(analyst)
+        .merge(admin)
+        .merge(open)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "no such endpoint (see /openapi.json)",
+    )
+}
+
+async fn method_not_allowed() -> Response {
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this endpoint does not take that method (see /openapi.json)",
+    )
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_owned)
+        .unwrap_or_default()
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Request ids, the request span, the time limit, panics as JSON 500s, and metrics.
+async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let mut id = request_id(req.headers());
+    if id.is_empty() {
+        let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        id = format!("{:x}-{n:x}", std::process::id());
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            req.headers_mut().insert("x-request-id", v);
+        }
+    }
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
+    let timeout = state.0.config.timeout;
+    let fut = tracing::Instrument::instrument(next.run(req), span.clone());
+    // A panic in a handler becomes a JSON 500 instead of a dropped connection.
+    let guarded = futures_catch(fut);
+    let mut resp = match tokio::time::timeout(timeout, guarded).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(())) => ApiError::internal("a handler panicked").into_response(),
+        Err(_) => ApiError::unavailable(
+            "timeout",
+            format!("the request took longer than {} s", timeout.as_secs_f64()),
+        )
+        .into_response(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let status = resp.status().as_u16();
+    state.0.metrics.record(&route, status, secs);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::warn!(status, ms = secs * 1e3, "answered");
+        } else {
+            tracing::debug!(status, ms = secs * 1e3, "answered");
+        }
+    });
+    resp
+}
+
+async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'static>(
+    fut: F,
+) -> Result<Response, ()> {
+    tokio::spawn(fut).await.map_err(|_| ())
+}
+
+fn token_of(headers: &HeaderMap) -> Option<&str> {
+    if let Some(v) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return Some(v.trim());
+    }
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = auth.trim().split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("apikey"))
+        .then_some(token.trim())
+}
+
+async fn authorize(
+    State((state, need)): State<(AppState, Role)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if !state.0.config.auth {
+        req.extensions_mut().insert(Caller {
+            name: "anonymous".into(),
+        });
+        return next.run(req).await;
+    }
+    let Some(token) = token_of(req.headers()) else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "an API key is required (Authorization: Bearer <key>, or X-Api-Key)",
+        )
+        .into_response();
+    };
+    let found = state
+        .0
+        .keys
+        .read()
+        .ok()
+        .and_then(|k| k.authenticate(token).map(|k| (k.name.clone(), k.role)));
+    let Some((name, role)) = found else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the API key is not valid or has been revoked",
+        )
+        .into_response();
+    };
+    if role < need {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "this needs the {} role; the key {name:?} has {}",
+                need.as_str(),
+                role.as_str()
+            ),
+        )
+        .into_response();
+    }
+    req.extensions_mut().insert(Caller { name });
+    next.run(req).await
+}
+
+fn caller(req_ext: Option<axum::Extension<Caller>>) -> String {
+    req_ext
+        .map(|c| c.0.name)
+        .unwrap_or_else(|| "anonymous".into())
+}
+
+/// Reads a body within the limit, as UTF-8 text.
+async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
+    let limit = state.0.config.max_body;
+    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    })?;
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        ApiError::bad_request(
+            "invalid-utf8",
+            format!(
+                "the request body is not UTF-8 (first bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
+    let text = read_text(state, body).await?;
+    serde_json::from_str(&text).map_err(|e| {
+        ApiError::bad_request("invalid-json", format!("the body is not valid JSON: {e}"))
+    })
+}
+
+/// Parses query parameters (repeated keys allowed).
+fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    let raw = raw.unwrap_or_default();
+    serde_urlencoded_pairs(raw).ok_or_else(|| {
+        ApiError::bad_request("invalid-parameter", "the query string cannot be read")
+    })
+}
+
+fn serde_urlencoded_pairs(raw: &str) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for part in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        out.push((percent_decode(k)?, percent_decode(v)?));
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let h = b.get(i + 1..i + 3)?;
+                let h = std::str::from_utf8(h).ok()?;
+                out.push(u8::from_str_radix(h, 16).ok()?);
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+struct MatchParams {
+    threshold: f64,
+    limit: usize,
+    filter: Filter,
+    echo: Value,
+}
+
+fn match_params(
+    state: &AppState,
+    snap: &Snapshot,
+    dataset: &str,
+    raw: Option<&str>,
+    extra: &[&str],
+) -> Result<(MatchParams, Vec<(String, String)>), ApiError> {
+    let mut p = MatchParams {
+        threshold: state.0.config.threshold,
+        limit: DEFAULT_LIMIT,
+        filter: Filter::default(),
+        echo: json!({}),
+    };
+    if dataset != "default" && dataset != "all" {
+        if !snap.has_source(dataset) {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown-dataset",
+                format!(
+                    "unknown dataset {dataset:?} (expected default or one of: {})",
+                    snap.lists.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        p.filter.datasets = Some(BTreeSet::from([dataset.to_owned()]));
+    }
+    let pairs = params(raw)?;
+    let mut rest = Vec::new();
+    let mut echo = serde_json::Map::new();
+    for (k, v) in &pairs {
+        let bad = |what: &str| {
+            ApiError::bad_request("invalid-parameter", format!("parameter {k}={v:?}: {what}"))
+        };
+        match k.as_str() {
+            "threshold" | "cutoff" => {
+                let t: f64 = v
+                    .parse()
+                    .map_err(|_| bad("expected a number from 0 to 1"))?;
+                if !(0.0..=1.0).contains(&t) {
+                    return Err(bad("expected a number from 0 to 1"));
+                }
+                p.threshold = t;
+            }
+            "limit" => {
+                let l: usize = v.parse().map_err(|_| bad("expected a whole number"))?;
+                if l == 0 || l > MAX_LIMIT {
+                    return Err(bad(&format!("expected 1 to {MAX_LIMIT}")));
+                }
+                p.limit = l;
+            }
+            "exclude_entity_ids" => {
+                p.filter.exclude_ids.extend(
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty()),
+                );
+            }
+            "include_dataset" => {
+                if !snap.has_source(v) {
+                    return Err(bad("unknown dataset"));
+                }
+                let set = p.filter.datasets.get_or_insert_with(BTreeSet::new);
+                set.insert(v.clone());
+            }
+            "exclude_dataset" => {
+                p.filter.exclude_datasets.insert(v.clone());
+            }
+            "changed_since" => {
+                p.filter.changed_since =
+                    Some(crate::audit::parse_since(v).map_err(|e| bad(&e.to_string()))?);
+            }
+            // Accepted for yente compatibility; Cordon has one algorithm and no topics.
+            "algorithm" | "topics" | "exclude_schema" => {}
+            other if extra.contains(&other) => rest.push((k.clone(), v.clone())),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown-parameter",
+                    format!("unknown query parameter {k:?}"),
+                ));
+            }
+        }
+        echo.insert(k.clone(), Value::String(v.clone()));
+    }
+    p.echo = Value::Object(echo);
+    Ok((p, rest))
+}
+
+fn result_json(snap: &Snapshot, hit: &Hit, decisions: &[Decision]) -> Value {
+    let r = &hit.result;
+    let e = snap.entity(&r.id);
+    json!({
+        "id": r.id,
+        "caption": r.caption,
+        "schema": r.schema.as_str(),
+        "properties": e.map(|e| json!(e.properties)).unwrap_or_else(|| json!({})),
+        "datasets": r.datasets,
+        "referents": [],
+        "target": true,
+        "first_seen": null,
+        "last_seen": null,
+        "last_change": null,
+        "score": r.score,
+        "match": r.is_match,
+        "features": {"name": r.explanation.name_score},
+        "explanations": {
+            "name": {
+                "score": r.explanation.name_score,
+                "detail": r.explanation.rules.join(", "),
+                "query": r.query_name,
+                "candidate": r.matched_name,
+            }
+        },
+        "explanation": r.explanation,
+        "matched_name": r.matched_name,
+        "query_name": r.query_name,
+        "programs": r.programs,
+        "entity_hash": hit.entity_hash,
+        "decisions": decisions,
+        "decision_stale": decisions.last().is_some_and(|d| d.entity_hash != hit.entity_hash),
+    })
+}
+
+/// One screened query, ready for the response and the audit trail.
+struct Answered {
+    response: Value,
+    audit: Value,
+}
+
+fn answer(state: &AppState, snap: &Snapshot, q: &SubjectQuery, p: &MatchParams) -> Answered {
+    let hits = snap.screen(q, p.threshold, p.limit, &p.filter);
+    let subject = q.subject_key();
+    let decisions = state.0.decisions.read().ok();
+    let mut results = Vec::new();
+    let mut audited = Vec::new();
+    let mut suppressed = Vec::new();
+    for h in &hits {
+        let ds: Vec<Decision> = decisions
+            .as_ref()
+            .map(|d| d.on(&subject, &h.result.id).to_vec())
+            .unwrap_or_default();
+        let brief = json!({"id": h.result.id, "score": h.result.score, "match": h.result.is_match, "entity_hash": h.entity_hash});
+        if decisions
+            .as_ref()
+            .is_some_and(|d| d.suppresses(&subject, &h.result.id, &h.entity_hash))
+        {
+            suppressed.push(brief);
+            continue;
+        }
+        audited.push(brief);
+        results.push(result_json(snap, h, &ds));
+    }
+    let total = results.len();
+    Answered {
+        response: json!({
+            "status": 200,
+            "results": results,
+            "total": {"value": total, "relation": "eq"},
+            "query": {"schema": q.schema, "properties": q.properties},
+            "subject": subject,
+            "suppressed": suppressed,
+        }),
+        audit: json!({"subject": subject, "results": audited, "suppressed": suppressed}),
+    }
+}
+
+// The audit record's fields, named at each call site; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+async fn audit(
+    state: &AppState,
+    snap: &Snapshot,
+    headers: &HeaderMap,
+    key: String,
+    endpoint: &str,
+    dataset: Option<String>,
+    query: Value,
+    results: Value,
+) -> Result<u64, ApiError> {
+    let entry = AuditEntry {
+        time: now(),
+        request_id: request_id(headers),
+        key,
+        endpoint: endpoint.to_owned(),
+        dataset,
+        lists: snap.lists.clone(),
+        query,
+        results,
+    };
+    state.0.audit.append(&entry).await.map_err(ApiError::from)
+}
+
+fn with_seq(mut resp: Response, seq: u64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&seq.to_string()) {
+        resp.headers_mut().insert("x-audit-seq", v);
+    }
+    resp
+}
+
+fn json_response(status: StatusCode, v: &Value) -> Response {
+    (status, axum::Json(v)).into_response()
+}
+
+/// Screens up to 100 entity queries (yente's request and response shapes).
+#[utoipa::path(post, path = "/match/{dataset}", tag = "screening",
+    params(("dataset" = String, Path, description = "`default` (all lists) or a source id"),
+        ("threshold" = Option<f64>, Query, description = "score at or above which `match` is true (0.70)"),
+        ("limit" = Option<usize>, Query, description = "results per query (5, at most 500)"),
+        ("exclude_entity_ids" = Option<String>, Query, description = "entity ids never returned"),
+        ("include_dataset" = Option<String>, Query, description = "only these sources"),
+        ("exclude_dataset" = Option<String>, Query, description = "not these sources"),
+        ("changed_since" = Option<String>, Query, description = "only entries of list versions loaded since")),
+    request_body(content_type = "application/json", description = "{\"queries\": {\"q1\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"...\"]}}}}"),
+    responses((status = 200, description = "{\"responses\": {\"q1\": {\"status\", \"results\", \"total\", \"query\"}}}"),
+        (status = 400, description = "bad request (error code in the body)"), (status = 401, description = "no valid key")))]
+async fn match_entities(
+    State(state): State<AppState>,
+    Path(dataset): Path<String>,
+    RawQuery(raw): RawQuery,
+    ext: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let snap = state.snapshot();
+    let (p, _) = match_params(&state, &snap, &dataset, raw.as_deref(), &[])?;
+    let v = read_json(&state, body).await?;
+    let obj = v.as_object().ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid-type",
+            format!("the body must be an object, got {}", kind(&v)),
+        )
+    })?;
+    for k in obj.keys() {
+        if !matches!(k.as_str(), "queries" | "weights" | "config") {
+            return Err(ApiError::bad_request(
+                "unknown-field",
+                format!("unknown field {k:?} (expected queries, weights, config)"),
+            ));
+        }
+    }
+    let queries = match obj.get("queries") {
+        Some(Value::Object(q)) => q,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid-type",
+                format!(
+                    "queries: expected an object of named queries, got {}",
+                    kind(other)
+                ),
+            ));
+        }
+        None => {
+            return Err(ApiError::bad_request(
+                "missing-field",
+                "queries is required",
+            ));
+        }
+    };
+    if queries.len() > state.0.config.max_batch {
+        return Err(ApiError::bad_request(
+            "too-many-queries",
+            format!(
+                "{} queries in one request; at most {} are accepted",
+                queries.len(),
+                state.0.config.max_batch
+            ),
+        ));
+    }
+    let mut parsed = Vec::with_capacity(queries.len());
+    for (name, q) in queries {
+        let sq = SubjectQuery::from_json(q, &format!("queries.{name}"))
+            .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
+        parsed.push((name.clone(), sq));
+    }
+    let answered: Vec<(String, Answered)> = if parsed.len() <= 1 {
+        parsed
+            .iter()
+            .map(|(n, q)| (n.clone(), answer(&state, &snap, q, &p)))
+            .collect()
+    } else {
+        let st = state.clone();
+        let sn = snap.clone();
+        tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            parsed
+                .par_iter()
+                .map(|(n, q)| (n.clone(), answer(&st, &sn, q, &p)))
+                .collect()
+        })
+        .await
+        .map_err(ApiError::internal)?
+    };
+    let mut responses = serde_json::Map::new();
+    let mut audited = serde_json::Map::new();
+    for (n, a) in answered {
+        responses.insert(n.clone(), a.response);
+        audited.insert(n, a.audit);
+    }
+    let query = json!({"params": match_params_echo(raw.as_deref()), "queries": queries});
+    let seq = audit(
+        &state,
+        &snap,
+        &headers,
+        caller(ext),
+        "match",
+        Some(dataset),
+        query,
+        Value::Object(audited),
+    )
+    .await?;
+    let body = json!({
+        "responses": responses,
+        "limit": p_limit(raw.as_deref()),
+        "audit_seq": seq,
+    });
+    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
+}
+
+fn match_params_echo(raw: Option<&str>) -> Value {
+    Value::String(raw.unwrap_or_default().to_owned())
+}
+
+fn p_limit(raw: Option<&str>) -> usize {
+    serde_urlencoded_pairs(raw.unwrap_or_default())
+        .and_then(|v| v.into_iter().find(|(k, _)| k == "limit"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(DEFAULT_LIMIT)
+}
+
+/// Text search by name.
+#[utoipa::path(get, path = "/search/{dataset}", tag = "screening",
+    params(("dataset" = String, Path, description = "`default` or a source id"), ("q" = String, Query, description = "the name"),
+        ("schema" = Option<String>, Query, description = "Person, Organization…"), ("limit" = Option<usize>, Query, description = "results (5)")),
+    responses((status = 200, description = "{\"results\": [...], \"total\": {...}}")))]
+async fn search(
+    State(state): State<AppState>,
+    Path(dataset): Path<String>,
+    RawQuery(raw): RawQuery,
+    ext: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let snap = state.snapshot();
+    let (mut p, rest) = match_params(&state, &snap, &dataset, raw.as_deref(), &["q", "schema"])?;
+    let mut q = None;
+    let mut schema = "Thing".to_owned();
+    for (k, v) in rest {
+        match k.as_str() {
+            "q" => q = Some(v),
+            _ => schema = v,
+        }
+    }
+    let q = q.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+        ApiError::bad_request("missing-parameter", "the q parameter (a name) is required")
+    })?;
+    p.threshold = p.threshold.min(1.0);
+    let sq = SubjectQuery::from_json(
+        &json!({"schema": schema, "properties": {"name": [q]}}),
+        "query",
+    )
+    .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
+    let a = answer(&state, &snap, &sq, &p);
+    let seq = audit(
+        &state,
+        &snap,
+        &headers,
+        caller(ext),
+        "search",
+        Some(dataset),
+        json!({"params": raw.unwrap_or_default()}),
+        json!({"q": a.audit}),
+    )
+    .await?;
+    let resp = &a.response;
+    let body = json!({
+        "results": resp.get("results"),
+        "total": resp.get("total"),
+        "limit": p.limit,
+        "offset": 0,
+        "subject": resp.get("subject"),
+        "audit_seq": seq,
+    });
+    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
+}
+
+/// One entity (FtM JSON).
+#[utoipa::path(get, path = "/entities/{id}", tag = "screening",
+    params(("id" = String, Path, description = "entity id")),
+    responses((status = 200, description = "the entity"), (status = 404, description = "no such entity")))]
+async fn entity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let snap = state.snapshot();
+    let e = snap
+        .entity(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no entity {id:?} in the current lists")))?;
+    let mut v = serde_json::to_value(e).map_err(ApiError::internal)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("entity_hash".into(), json!(snap.entity_hash(&id)));
+    }
+    Ok(json_response(StatusCode::OK, &v))
+}
+
+/// Screens crypto addresses against list wallets (exact match).
+#[utoipa::path(post, path = "/screen/address", tag = "screening",
+    request_body(content_type = "application/json", description = "{\"address\": \"...\"} or {\"addresses\": [...]} (at most 100)"),
+    responses((status = 200, description = "{\"results\": [screening per address]}")))]
+async fn screen_address(
+    State(state): State<AppState>,
+    ext: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let snap = state.snapshot();
+    let v = read_json(&state, body).await?;
+    let mut inputs: Vec<String> = Vec::new();
+    match (v.get("address"), v.get("addresses")) {
+        (Some(Value::String(a)), None) => inputs.push(a.clone()),
+        (None, Some(Value::Array(xs))) => {
+            for (i, x) in xs.iter().enumerate() {
+                match x {
+                    Value::String(s) => inputs.push(s.clone()),
+                    other => {
+                        return Err(ApiError::bad_request(
+                            "invalid-type",
+                            format!("addresses[{i}]: expected a string, got {}", kind(other)),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid-request",
+                "expected {\"address\": \"...\"} or {\"addresses\": [\"...\"]}",
+            ));
+        }
+    }
+    if inputs.len() > MAX_ADDRESSES {
+        return Err(ApiError::bad_request(
+            "too-many-queries",
+            format!(
+                "{} addresses; at most {MAX_ADDRESSES} are accepted",
+                inputs.len()
+            ),
+        ));
+    }
+    let results: Vec<Value> = inputs
+        .iter()
+        .map(|a| serde_json::to_value(snap.screen_address(a)).unwrap_or(Value::Null))
+        .collect();
+    let brief: Vec<Value> = results
+        .iter()
+        .map(|r| json!({"input": r.get("input"), "status": r.get("status")}))
+        .collect();
+    let seq = audit(
+        &state,
+        &snap,
+        &headers,
+        caller(ext),
+        "address",
+        None,
+        json!({"addresses": inputs}),
+        Value::Array(brief),
+    )
+    .await?;
+    Ok(with_seq(
+        json_response(
+            StatusCode::OK,
+            &json!({"results": results, "audit_seq": seq}),
+        ),
+        seq,
+    ))
+}
+
+/// The lists: versions, publication dates, counts, last success and last error.
+#[utoipa::path(get, path = "/catalog", tag = "lists", responses((status = 200, description = "{\"datasets\": [...], \"snapshot\": {...}, \"last_reload\": {...}}")))]
+async fn catalog(State(state): State<AppState>) -> Response {
+    let snap = state.snapshot();
+    let states = state.0.states.read().map(|s| s.clone()).unwrap_or_default();
+    let mut datasets = Vec::new();
+    let mut seen = BTreeSet::new();
+    for s in &snap.sources {
+        seen.insert(s.source.clone());
+        let st = states.get(&s.source);
+        datasets.push(json!({
+            "name": s.source,
+            "title": s.title,
+            "version": s.version,
+            "content_hash": s.content_hash,
+            "format": s.format,
+            "publication_date": s.publication_date,
+            "ingested_at": s.ingested_at,
+            "entity_count": s.entity_count,
+            "schema_counts": s.schema_counts,
+            "files": s.files,
+            "warning_count": s.warning_count,
+            "latest_version": st.map(|x| x.latest),
+            "last_success": st.and_then(|x| x.last_success.clone()),
+            "last_error": st.and_then(|x| x.last_error.as_ref()).map(|e| json!({"at": e.at, "code": e.code, "message": e.message})),
+        }));
+    }
+    for (name, st) in &states {
+        if !seen.contains(name) {
+            datasets.push(json!({
+                "name": name,
+                "version": null,
+                "last_success": st.last_success,
+                "last_error": st.last_error.as_ref().map(|e| json!({"at": e.at, "code": e.code, "message": e.message})),
+            }));
+        }
+    }
+    let last_reload = state.0.last_reload.read().ok().and_then(|l| l.clone());
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "datasets": datasets,
+            "snapshot": {"generation": snap.generation, "built_at": snap.built_at, "entities": snap.len()},
+            "last_reload": last_reload,
+        }),
+    )
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "{\"status\": \"ok\"}")))]
+async fn healthz() -> Response {
+    json_response(StatusCode::OK, &json!({"status": "ok"}))
+}
+
+/// Readiness: lists loaded and the audit trail writable.
+#[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(f) = state.0.audit.failure() {
+        tracing::error!(error = %f, "not ready: audit trail");
+        return ApiError::unavailable("audit-unavailable", "the audit trail cannot be written")
+            .into_response();
+    }
+    let snap = state.snapshot();
+    json_response(
+        StatusCode::OK,
+        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation}),
+    )
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format")))]
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    let snap = state.snapshot();
+    let (records, groups) = state.0.audit.counts();
+    let text = state.0.metrics.render(&[
+        (
+            "cordon_entities",
+            "Entities in the snapshot serving now.",
+            snap.len() as f64,
+        ),
+        (
+            "cordon_snapshot_generation",
+            "Snapshots swapped in since start.",
+            snap.generation as f64,
+        ),
+        (
+            "cordon_audit_records_written",
+            "Audit records written since start.",
+            records as f64,
+        ),
+        (
+            "cordon_audit_fsync_groups",
+            "fsyncs of the audit trail since start.",
+            groups as f64,
+        ),
+    ]);
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response()
+}
+
+/// The audit trail, verified, as JSON lines or CSV.
+#[utoipa::path(get, path = "/audit", tag = "audit",
+    params(("since" = Option<String>, Query, description = "records at or after this time"), ("format" = Option<String>, Query, description = "jsonl (default) or csv")),
+    responses((status = 200, description = "the records"), (status = 409, description = "the chain does not verify")))]
+async fn audit_export(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut since = None;
+    let mut format = crate::ExportFormat::Jsonl;
+    for (k, v) in params(raw.as_deref())? {
+        match k.as_str() {
+            "since" => since = Some(crate::audit::parse_since(&v).map_err(ApiError::from)?),
+            "format" => {
+                format = match v.as_str() {
+                    "jsonl" => crate::ExportFormat::Jsonl,
+                    "csv" => crate::ExportFormat::Csv,
+                    _ => {
+                        return Err(ApiError::bad_request(
+                            "invalid-parameter",
+                            "format is jsonl or csv",
+                        ));
+                    }
+                }
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown-parameter",
+                    format!("unknown query parameter {k:?}"),
+                ));
+            }
+        }
+    }
+    let path = state.0.dir.audit();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut buf = Vec::new();
+        crate::audit::export(&path, since, format, &mut buf).map(|v| (buf, v))
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    match out {
+        Ok((buf, v)) => {
+            let ct = match format {
+                crate::ExportFormat::Jsonl => "application/x-ndjson",
+                crate::ExportFormat::Csv => "text/csv",
+            };
+            let mut resp = (StatusCode::OK, [(header::CONTENT_TYPE, ct)], buf).into_response();
+            if let Ok(h) = HeaderValue::from_str(&v.head) {
+                resp.headers_mut().insert("x-audit-head", h);
+            }
+            Ok(resp)
+        }
+        Err(ServiceError::AuditTampered { line, message, .. }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "audit-tampered",
+            format!("the audit trail does not verify at line {line}: {message}"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records a decision on a hit.
+#[utoipa::path(post, path = "/decisions", tag = "decisions",
+    request_body(content_type = "application/json", description = "{\"subject\": \"<key from a response>\", \"entity_id\": \"...\", \"verdict\": \"true_match|false_positive\", \"note\": \"...\"}"),
+    responses((status = 201, description = "the decision")))]
+async fn post_decision(
+    State(state): State<AppState>,
+    ext: Option<axum::Extension<Caller>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let v = read_json(&state, body).await?;
+    let field = |k: &str| -> Result<String, ApiError> {
+        match v.get(k) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+            Some(other) => Err(ApiError::bad_request(
+                "invalid-type",
+                format!("{k}: expected a non-empty string, got {}", kind(other)),
+            )),
+            None => Err(ApiError::bad_request(
+                "missing-field",
+                format!("{k} is required"),
+            )),
+        }
+    };
+    let subject = field("subject")?;
+    let entity_id = field("entity_id")?;
+    let verdict: Verdict = field("verdict")?
+        .parse()
+        .map_err(|e: ServiceError| ApiError::bad_request("invalid-verdict", e.to_string()))?;
+    let note = match v.get("note") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid-type",
+                format!("note: expected a string, got {}", kind(other)),
+            ));
+        }
+    };
+    let snap = state.snapshot();
+    let entity_hash = snap
+        .entity_hash(&entity_id)
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no entity {entity_id:?} in the current lists"))
+        })?
+        .to_owned();
+    let d = Decision {
+        time: now(),
+        subject,
+        entity_id,
+        verdict,
+        note,
+        by: caller(ext),
+        entity_hash,
+    };
+    let path = state.0.dir.decisions();
+    let rec = d.clone();
+    tokio::task::spawn_blocking(move || crate::Decisions::record(&path, &rec))
+        .await
+        .map_err(ApiError::internal)??;
+    if let Ok(mut ds) = state.0.decisions.write() {
+        ds.refresh(&state.0.dir.decisions())
+            .map_err(ApiError::from)?;
+    }
+    Ok(json_response(StatusCode::CREATED, &json!(d)))
+}
+
+/// Decisions on a subject.
+#[utoipa::path(get, path = "/decisions", tag = "decisions", params(("subject" = String, Query, description = "subject key")), responses((status = 200, description = "{\"decisions\": [...]}")))]
+async fn list_decisions(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let subject = params(raw.as_deref())?
+        .into_iter()
+        .find(|(k, _)| k == "subject")
+        .map(|(_, v)| v)
+        .ok_or_else(|| {
+            ApiError::bad_request("missing-parameter", "the subject parameter is required")
+        })?;
+    let ds: Vec<Decision> = state
+        .0
+        .decisions
+        .read()
+        .map(|d| d.of_subject(&subject).into_iter().cloned().collect())
+        .unwrap_or_default();
+    Ok(json_response(StatusCode::OK, &json!({"decisions": ds})))
+}
+
+/// Registers subjects for monitoring (JSON lines, or CSV with `Content-Type: text/csv`).
+#[utoipa::path(post, path = "/subjects", tag = "monitoring",
+    request_body(content_type = "application/x-ndjson", description = "one {\"id\", \"schema\", \"properties\"} per line; or CSV: id,schema,name,birthDate,..."),
+    responses((status = 201, description = "{\"registered\": n, \"subjects\": [{\"id\", \"hits\"}]}")))]
+async fn post_subjects(
+    State(state): State<AppState>,
+    ext: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let is_csv = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("csv"));
+    let text = read_text(&state, body).await?;
+    let by = caller(ext);
+    let subjects = monitor::parse_subjects(&text, is_csv, &by)?;
+    if subjects.is_empty() {
+        return Err(ApiError::bad_request(
+            "empty-input",
+            "no subjects in the body",
+        ));
+    }
+    let st = state.clone();
+    let snap = state.snapshot();
+    let subs = subjects.clone();
+    let hits = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, ServiceError> {
+        monitor::register(st.dir(), &subs)?;
+        let mut out = Vec::new();
+        for s in &subs {
+            let q = s.query()?;
+            let hits: Vec<Value> = snap
+                .screen(&q, st.config().threshold, 10, &Filter::default())
+                .into_iter()
+                .filter(|h| h.result.is_match)
+                .map(|h| json!({"id": h.result.id, "caption": h.result.caption, "score": h.result.score}))
+                .collect();
+            out.push(json!({"id": s.id, "subject": q.subject_key(), "hits": hits}));
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let snap = state.snapshot();
+    let seq = audit(
+        &state,
+        &snap,
+        &headers,
+        by,
+        "subjects",
+        None,
+        json!({"subjects": subjects.iter().map(|s| json!({"id": s.id, "schema": s.schema, "properties": s.properties})).collect::<Vec<_>>()}),
+        json!(hits),
+    )
+    .await?;
+    Ok(with_seq(
+        json_response(
+            StatusCode::CREATED,
+            &json!({"registered": subjects.len(), "subjects": hits, "audit_seq": seq}),
+        ),
+        seq,
+    ))
+}
+
+/// The registered subjects.
+#[utoipa::path(get, path = "/subjects", tag = "monitoring", responses((status = 200, description = "{\"subjects\": [...]}")))]
+async fn list_subjects(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let path = state.0.dir.subjects();
+    let subs = tokio::task::spawn_blocking(move || monitor::load_subjects(&path))
+        .await
+        .map_err(ApiError::internal)??;
+    let v: Vec<&monitor::Subject> = subs.values().collect();
+    Ok(json_response(StatusCode::OK, &json!({"subjects": v})))
+}
+
+/// New and vanished hits found by re-screening.
+#[utoipa::path(get, path = "/alerts", tag = "monitoring", params(("since" = Option<String>, Query, description = "alerts at or after this time")), responses((status = 200, description = "{\"alerts\": [...]}")))]
+async fn alerts(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut since = None;
+    for (k, v) in params(raw.as_deref())? {
+        match k.as_str() {
+            "since" => since = Some(crate::audit::parse_since(&v).map_err(ApiError::from)?),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown-parameter",
+                    format!("unknown query parameter {k:?}"),
+                ));
+            }
+        }
+    }
+    let path = state.0.dir.alerts();
+    let list = tokio::task::spawn_blocking(move || monitor::load_alerts(&path, since))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(json_response(StatusCode::OK, &json!({"alerts": list})))
+}
+
+/// Re-ingests the list directory and swaps in the new version (no downtime).
+#[utoipa::path(post, path = "/admin/reload", tag = "admin", responses((status = 200, description = "the update report"), (status = 500, description = "the update failed; the last good version keeps serving")))]
+async fn admin_reload(State(state): State<AppState>) -> Response {
+    let r = state.reload().await;
+    let status = if r.error.is_some() {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    };
+    let mut v = json!(r);
+    if r.error.is_some()
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert(
+            "error".into(),
+            json!({"code": "reload-failed", "message": r.error}),
+        );
+    }
+    json_response(status, &v)
+}
+
+/// Re-screens monitored subjects against the lists serving now.
+#[utoipa::path(post, path = "/admin/rescreen", tag = "admin", responses((status = 200, description = "the re-screen report")))]
+async fn admin_rescreen(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let st = state.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        let snap = st.snapshot();
+        let ds = st.0.decisions.read().ok();
+        monitor::rescreen(
+            &snap,
+            st.0.store.as_deref(),
+            st.dir(),
+            ds.as_deref(),
+            st.config().threshold,
+        )
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(json_response(StatusCode::OK, &json!(r)))
+}
+
+/// This API's OpenAPI description.
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1")))]
+async fn openapi_json() -> Response {
+    match ApiDoc::openapi().to_json() {
+        Ok(s) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            s,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}

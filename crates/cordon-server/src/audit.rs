@@ -1,0 +1,549 @@
+//! The audit trail: one JSON line per screening request, hash-chained, fsync'd before the
+//! answer leaves the server.
+//!
+//! Each line is a JSON object whose last member is `"hash"`. The hash is the sha256 of the
+//! line's *body*, the same bytes with `,"hash":"…"` removed, and the body carries `seq` (1, 2, …)
+//! and `prev`, the previous line's hash (64 zeros for the first). Editing, removing or
+//! reordering any line therefore breaks the chain at that line. Only the server appends; a
+//! reader (`cordon audit export`) reads complete lines only, so it is safe while the server
+//! runs. A line without its final newline is a write the crash interrupted: it was never
+//! acknowledged (the answer waits for the fsync), so opening the log cuts it off.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ServiceError;
+
+/// The `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The length of the suffix `,"hash":"<64 hex>"}`.
+const HASH_SUFFIX_LEN: usize = 9 + 64 + 2;
+
+/// Most records written with one fsync.
+const MAX_GROUP: usize = 4096;
+
+/// A list version a screening used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRef {
+    /// The store's version number of the source.
+    pub version: u32,
+    /// The version's content hash (sha256 over its files).
+    pub sha256: String,
+}
+
+/// What a request adds to the audit trail (the writer adds `seq`, `prev` and `hash`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When the request was screened (RFC 3339, UTC).
+    pub time: String,
+    /// The request id (also in the logs and the `x-request-id` header).
+    pub request_id: String,
+    /// The API key's name (`anonymous` when access control is off).
+    pub key: String,
+    /// `match`, `search`, `address`, `subjects`.
+    pub endpoint: String,
+    /// The dataset path segment, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    /// List versions in effect.
+    pub lists: std::collections::BTreeMap<String, ListRef>,
+    /// The request as understood (queries, parameters).
+    pub query: serde_json::Value,
+    /// What was answered: per query, each result's id, score, match flag and entity hash.
+    pub results: serde_json::Value,
+}
+
+/// One verified line of the audit trail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// The previous record's hash.
+    pub prev: String,
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
+struct Pending {
+    payload: String,
+    reply: tokio::sync::oneshot::Sender<Result<u64, String>>,
+}
+
+/// The append side of the audit trail: a writer thread that groups the pending records of
+/// concurrent requests into one write and one fsync, then acknowledges each.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+    tx: mpsc::Sender<Pending>,
+    state: Arc<Mutex<WriterState>>,
+}
+
+#[derive(Debug, Default)]
+struct WriterState {
+    failed: Option<String>,
+    records: u64,
+    groups: u64,
+}
+
+impl AuditLog {
+    /// Opens (or creates) the log, cuts a torn last line, checks the last record's own hash
+    /// and starts the writer thread.
+    pub fn open(path: &Path) -> Result<AuditLog, ServiceError> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| ServiceError::io(path, e))?;
+        let (seq, prev) = recover_tail(path, &mut file)?;
+        if let Some(dir) = path.parent()
+            && let Ok(d) = File::open(dir)
+        {
+            // Make the file's creation itself durable.
+            let _ = d.sync_all();
+        }
+        let (tx, rx) = mpsc::channel::<Pending>();
+        let state = Arc::new(Mutex::new(WriterState::default()));
+        let st = Arc::clone(&state);
+        let p = path.to_owned();
+        std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || writer(file, &p, seq, prev, &rx, &st))
+            .map_err(|e| ServiceError::io(path, e))?;
+        Ok(AuditLog {
+            path: path.to_owned(),
+            tx,
+            state,
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends an entry and waits until it is on disk; returns its `seq`.
+    pub async fn append(&self, entry: &AuditEntry) -> Result<u64, ServiceError> {
+        let payload = serde_json::to_string(entry)
+            .map_err(|e| ServiceError::AuditUnavailable(e.to_string()))?;
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        self.tx
+            .send(Pending { payload, reply })
+            .map_err(|_| ServiceError::AuditUnavailable("the writer has stopped".into()))?;
+        match rx.await {
+            Ok(Ok(seq)) => Ok(seq),
+            Ok(Err(e)) => Err(ServiceError::AuditUnavailable(e)),
+            Err(_) => Err(ServiceError::AuditUnavailable(
+                "the writer has stopped".into(),
+            )),
+        }
+    }
+
+    /// Whether a write has failed (the service then answers no screening).
+    pub fn failure(&self) -> Option<String> {
+        self.state.lock().ok().and_then(|s| s.failed.clone())
+    }
+
+    /// Records written and fsync groups since start.
+    pub fn counts(&self) -> (u64, u64) {
+        self.state
+            .lock()
+            .map(|s| (s.records, s.groups))
+            .unwrap_or_default()
+    }
+}
+
+fn writer(
+    mut file: File,
+    path: &Path,
+    mut seq: u64,
+    mut prev: String,
+    rx: &mpsc::Receiver<Pending>,
+    state: &Mutex<WriterState>,
+) {
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut group: Vec<Pending> = Vec::new();
+    while let Ok(first) = rx.recv() {
+        group.push(first);
+        while group.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(p) => group.push(p),
+                Err(_) => break,
+            }
+        }
+        let failed = state.lock().ok().and_then(|s| s.failed.clone());
+        if let Some(f) = failed {
+            for p in group.drain(..) {
+                let _ = p.reply.send(Err(f.clone()));
+            }
+            continue;
+        }
+        buf.clear();
+        let (start_seq, start_prev) = (seq, prev.clone());
+        let mut seqs = Vec::with_capacity(group.len());
+        for p in &group {
+            seq += 1;
+            let line = chain_line(seq, &prev, &p.payload);
+            prev = line.1;
+            buf.extend_from_slice(line.0.as_bytes());
+            buf.push(b'\n');
+            seqs.push(seq);
+        }
+        let result = file.write_all(&buf).and_then(|()| file.sync_data());
+        match result {
+            Ok(()) => {
+                if let Ok(mut s) = state.lock() {
+                    s.records += group.len() as u64;
+                    s.groups += 1;
+                }
+                for (p, s) in group.drain(..).zip(seqs) {
+                    let _ = p.reply.send(Ok(s));
+                }
+            }
+            Err(e) => {
+                // The file may now end in a partial group; nothing of it was acknowledged,
+                // and no further record is written after it.
+                let msg = format!("{}: {e}", path.display());
+                tracing::error!(error = %msg, "audit write failed; screening stops");
+                seq = start_seq;
+                prev = start_prev;
+                if let Ok(mut s) = state.lock() {
+                    s.failed = Some(msg.clone());
+                }
+                for p in group.drain(..) {
+                    let _ = p.reply.send(Err(msg.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Builds one chained line from an entry's JSON object; returns the line and its hash.
+fn chain_line(seq: u64, prev: &str, payload: &str) -> (String, String) {
+    let inner = payload.strip_prefix('{').unwrap_or(payload);
+    let sep = if inner.starts_with('}') { "" } else { "," };
+    let body = format!("{{\"seq\":{seq},\"prev\":\"{prev}\"{sep}{inner}");
+    let hash = hex::encode(Sha256::digest(body.as_bytes()));
+    let mut line = body;
+    line.pop();
+    line.push_str(",\"hash\":\"");
+    line.push_str(&hash);
+    line.push_str("\"}");
+    (line, hash)
+}
+
+/// Splits a line into its body and the hash it claims; `None` if it has no hash suffix.
+fn split_line(line: &str) -> Option<(String, &str)> {
+    if line.len() < HASH_SUFFIX_LEN + 2 {
+        return None;
+    }
+    let cut = line.len() - HASH_SUFFIX_LEN;
+    let (head, tail) = (line.get(..cut)?, line.get(cut..)?);
+    let hash = tail.strip_prefix(",\"hash\":\"")?.strip_suffix("\"}")?;
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some((format!("{head}}}"), hash))
+}
+
+/// Checks one line on its own: its hash matches its body, and the body is a record.
+fn check_line(line: &str) -> Result<(AuditRecord, String), String> {
+    let (body, claimed) = split_line(line).ok_or("no hash at the end of the line")?;
+    let actual = hex::encode(Sha256::digest(body.as_bytes()));
+    if actual != claimed {
+        return Err(format!(
+            "the record's hash {claimed} does not match its content ({actual})"
+        ));
+    }
+    let rec: AuditRecord =
+        serde_json::from_str(&body).map_err(|e| format!("not an audit record: {e}"))?;
+    Ok((rec, actual))
+}
+
+fn recover_tail(path: &Path, file: &mut File) -> Result<(u64, String), ServiceError> {
+    let len = file
+        .seek(SeekFrom::End(0))
+        .map_err(|e| ServiceError::io(path, e))?;
+    if len == 0 {
+        return Ok((0, GENESIS.to_owned()));
+    }
+    // Read back far enough to hold the last complete line.
+    let mut window: u64 = 1 << 16;
+    loop {
+        let start = len.saturating_sub(window);
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| ServiceError::io(path, e))?;
+        let mut tail = Vec::new();
+        file.take(len - start)
+            .read_to_end(&mut tail)
+            .map_err(|e| ServiceError::io(path, e))?;
+        let complete_end = tail.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+        let Some(end) = complete_end else {
+            if start == 0 {
+                // Only a torn first line.
+                truncate(path, file, 0)?;
+                return Ok((0, GENESIS.to_owned()));
+            }
+            window *= 4;
+            continue;
+        };
+        if (end as u64) < (len - start) {
+            let keep = start + end as u64;
+            tracing::warn!(
+                file = %path.display(),
+                bytes = len - keep,
+                "cutting an unfinished audit line (a write interrupted by a crash; never acknowledged)"
+            );
+            truncate(path, file, keep)?;
+        }
+        let body = tail.get(..end.saturating_sub(1)).unwrap_or_default();
+        let line_start = body.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+        let Some(ls) = line_start.or(if start == 0 { Some(0) } else { None }) else {
+            window *= 4;
+            continue;
+        };
+        let last = std::str::from_utf8(body.get(ls..).unwrap_or_default()).map_err(|_| {
+            ServiceError::AuditTampered {
+                path: path.display().to_string(),
+                line: 0,
+                message: "the last record is not UTF-8".into(),
+            }
+        })?;
+        let (rec, hash) = check_line(last).map_err(|m| ServiceError::AuditTampered {
+            path: path.display().to_string(),
+            line: 0,
+            message: format!("last record: {m}"),
+        })?;
+        return Ok((rec.seq, hash));
+    }
+}
+
+fn truncate(path: &Path, file: &mut File, len: u64) -> Result<(), ServiceError> {
+    file.set_len(len)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| ServiceError::io(path, e))?;
+    file.seek(SeekFrom::End(0))
+        .map_err(|e| ServiceError::io(path, e))?;
+    Ok(())
+}
+
+/// The result of verifying a whole audit trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// Records checked.
+    pub records: u64,
+    /// The last record's hash (the chain head; keep it elsewhere to detect truncation).
+    pub head: String,
+    /// Bytes after the last newline (an unfinished write), ignored.
+    pub torn_bytes: u64,
+}
+
+/// Reads the complete lines of an audit trail, verifying the chain, and calls `f` with each
+/// record and its raw line. Stops at the first line that does not verify.
+pub fn read_verified(
+    path: &Path,
+    mut f: impl FnMut(&AuditRecord, &str) -> Result<(), ServiceError>,
+) -> Result<Verification, ServiceError> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Verification {
+                records: 0,
+                head: GENESIS.into(),
+                torn_bytes: 0,
+            });
+        }
+        Err(e) => return Err(ServiceError::io(path, e)),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut prev = GENESIS.to_owned();
+    let mut expect = 1u64;
+    let mut line_no = 0u64;
+    let mut buf = Vec::new();
+    let tampered = |line: u64, message: String| ServiceError::AuditTampered {
+        path: path.display().to_string(),
+        line,
+        message,
+    };
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| ServiceError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        if buf.last() != Some(&b'\n') {
+            return Ok(Verification {
+                records: expect - 1,
+                head: prev,
+                torn_bytes: n as u64,
+            });
+        }
+        line_no += 1;
+        buf.pop();
+        let line =
+            std::str::from_utf8(&buf).map_err(|e| tampered(line_no, format!("not UTF-8: {e}")))?;
+        let (rec, hash) = check_line(line).map_err(|m| tampered(line_no, m))?;
+        if rec.seq != expect {
+            return Err(tampered(
+                line_no,
+                format!(
+                    "sequence {} where {expect} was expected (a record was removed or moved)",
+                    rec.seq
+                ),
+            ));
+        }
+        if rec.prev != prev {
+            return Err(tampered(
+                line_no,
+                "prev does not match the previous record's hash (a record was removed, moved or edited)".into(),
+            ));
+        }
+        f(&rec, line)?;
+        prev = hash;
+        expect += 1;
+    }
+    Ok(Verification {
+        records: expect - 1,
+        head: prev,
+        torn_bytes: 0,
+    })
+}
+
+/// Parses an RFC 3339 time or a date (`2026-11-25`, taken as midnight UTC).
+pub fn parse_since(s: &str) -> Result<jiff::Timestamp, ServiceError> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    s.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| {
+            ServiceError::Invalid(format!(
+                "cannot read time {s:?} (expected e.g. 2026-11-25 or 2026-11-25T08:00:00Z)"
+            ))
+        })
+}
+
+/// Whether a record's time is at or after `since`.
+pub(crate) fn at_or_after(rec: &AuditRecord, since: Option<jiff::Timestamp>) -> bool {
+    match since {
+        None => true,
+        Some(t) => rec
+            .entry
+            .time
+            .parse::<jiff::Timestamp>()
+            .is_ok_and(|rt| rt >= t),
+    }
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The verified lines as they are stored.
+    Jsonl,
+    /// One row per record: seq, time, key, endpoint, dataset, lists, query, results, hash.
+    Csv,
+}
+
+/// Writes the records at or after `since` to `out` after verifying the whole chain up to them.
+/// Returns the verification; on a broken chain the export stops with an error at that line.
+pub fn export(
+    path: &Path,
+    since: Option<jiff::Timestamp>,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<Verification, ServiceError> {
+    let io = |e: std::io::Error| ServiceError::Io {
+        path: "<output>".into(),
+        message: e.to_string(),
+    };
+    let csv_err = |e: csv::Error| ServiceError::Io {
+        path: "<output>".into(),
+        message: e.to_string(),
+    };
+    if format == ExportFormat::Jsonl {
+        return read_verified(path, |rec, line| {
+            if at_or_after(rec, since) {
+                out.write_all(line.as_bytes()).map_err(io)?;
+                out.write_all(b"\n").map_err(io)?;
+            }
+            Ok(())
+        });
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "seq",
+        "time",
+        "request_id",
+        "key",
+        "endpoint",
+        "dataset",
+        "lists",
+        "query",
+        "results",
+        "prev",
+        "hash",
+    ])
+    .map_err(csv_err)?;
+    let v = read_verified(path, |rec, line| {
+        if !at_or_after(rec, since) {
+            return Ok(());
+        }
+        let lists = rec
+            .entry
+            .lists
+            .iter()
+            .map(|(k, v)| format!("{k}@{}", v.version))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let hash = split_line(line)
+            .map(|(_, h)| h.to_owned())
+            .unwrap_or_default();
+        w.write_record([
+            rec.seq.to_string(),
+            rec.entry.time.clone(),
+            rec.entry.request_id.clone(),
+            rec.entry.key.clone(),
+            rec.entry.endpoint.clone(),
+            rec.entry.dataset.clone().unwrap_or_default(),
+            lists,
+            rec.entry.query.to_string(),
+            rec.entry.results.to_string(),
+            rec.prev.clone(),
+            hash,
+        ])
+        .map_err(csv_err)
+    })?;
+    w.flush().map_err(io)?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_line_splits_back_to_its_body() {
+        let (line, hash) = chain_line(1, GENESIS, r#"{"a":1}"#);
+        let (body, h) = split_line(&line).unwrap();
+        assert_eq!(h, hash);
+        assert_eq!(body, format!(r#"{{"seq":1,"prev":"{GENESIS}","a":1}}"#));
+    }
+
+    #[test]
+    fn split_line_rejects_short_and_unhashed_lines() {
+        assert!(split_line("{}").is_none());
+        assert!(split_line(&format!("{{\"x\":\"{}\"}}", "a".repeat(100))).is_none());
+    }
+}

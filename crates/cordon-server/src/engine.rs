@@ -1,0 +1,510 @@
+//! The adapter between the service and the engines (name matching, wallet lookup): the one
+//! place that changes when their APIs do. A [`Snapshot`] is one consistent set of list versions
+//! with its indexes; the service swaps whole snapshots.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use cordon_match::{Matcher, Options, Query, RawQuery, ScreenResult};
+use cordon_model::prop::{self, NAME_PROPS};
+use cordon_model::{Entity, Schema};
+use cordon_store::{SourceVersion, Store};
+use cordon_wallets::{Screening, SourceInfo, WalletIndex, WalletIndexBuilder};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::audit::ListRef;
+use crate::error::ServiceError;
+use crate::util::now;
+
+/// Most names of one query that are screened (the rest are ignored, as yente does).
+pub const MAX_NAMES_PER_QUERY: usize = 10;
+
+/// Identifier properties tried as the query's identifier, in this order.
+const ID_PROPS: [&str; 9] = [
+    prop::ID_NUMBER,
+    prop::PASSPORT_NUMBER,
+    prop::REGISTRATION_NUMBER,
+    prop::TAX_NUMBER,
+    prop::IMO_NUMBER,
+    prop::LEI_CODE,
+    prop::SWIFT_BIC,
+    prop::PUBLIC_KEY,
+    prop::MMSI,
+];
+
+/// One consistent set of list versions and the indexes built from them.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Increases with every swap.
+    pub generation: u64,
+    /// When it was built.
+    pub built_at: String,
+    /// Source → version in effect.
+    pub lists: BTreeMap<String, ListRef>,
+    /// The versions' descriptions (for the catalog).
+    pub sources: Vec<SourceVersion>,
+    matcher: Matcher,
+    index: HashMap<String, u32>,
+    hashes: Vec<String>,
+    wallets: WalletIndex,
+}
+
+/// A validated screening query (yente's `EntityQuery`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectQuery {
+    /// The schema asked for.
+    pub schema: String,
+    /// Properties as given (known property names only).
+    pub properties: BTreeMap<String, Vec<String>>,
+    #[serde(skip)]
+    queries: Vec<Query>,
+}
+
+/// A screening hit with what the service adds to the engine's result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The engine's result.
+    pub result: ScreenResult,
+    /// A hash of the entity's stored record, which changes when the list entry changes.
+    pub entity_hash: String,
+}
+
+/// Why a query cannot be screened: (code, message).
+pub(crate) type QueryProblem = (&'static str, String);
+
+fn values_of(v: &serde_json::Value, path: &str) -> Result<Vec<String>, QueryProblem> {
+    match v {
+        serde_json::Value::String(s) => Ok(vec![s.clone()]),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                serde_json::Value::String(s) => Ok(s.clone()),
+                other => Err((
+                    "invalid-type",
+                    format!("{path}[{i}]: expected a string, got {}", kind(other)),
+                )),
+            })
+            .collect(),
+        serde_json::Value::Null => Ok(Vec::new()),
+        other => Err((
+            "invalid-type",
+            format!("{path}: expected a list of strings, got {}", kind(other)),
+        )),
+    }
+}
+
+/// The JSON type of a value, for messages.
+pub(crate) fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+impl SubjectQuery {
+    /// Reads one yente `EntityQuery` (`{"schema": …, "properties": {…}}`); `path` names it in
+    /// messages (`queries.q1`).
+    pub fn from_json(v: &serde_json::Value, path: &str) -> Result<SubjectQuery, QueryProblem> {
+        let obj = v.as_object().ok_or_else(|| {
+            (
+                "invalid-type",
+                format!("{path}: expected an object, got {}", kind(v)),
+            )
+        })?;
+        for k in obj.keys() {
+            if !matches!(k.as_str(), "schema" | "properties" | "id") {
+                return Err((
+                    "unknown-field",
+                    format!("{path}.{k}: unknown field (expected schema, properties)"),
+                ));
+            }
+        }
+        let schema = match obj.get("schema") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err((
+                    "invalid-type",
+                    format!("{path}.schema: expected a string, got {}", kind(other)),
+                ));
+            }
+            None => return Err(("missing-field", format!("{path}.schema is required"))),
+        };
+        let schema_parsed = if schema == "Thing" || schema == "Any" {
+            None
+        } else {
+            Some(schema.parse::<Schema>().map_err(|_| {
+                (
+                    "unknown-schema",
+                    format!(
+                        "{path}.schema: unknown schema {schema:?} (expected Person, Organization, Company, LegalEntity, Vessel, Aircraft, CryptoWallet or Thing)"
+                    ),
+                )
+            })?)
+        };
+        let mut properties = BTreeMap::new();
+        match obj.get("properties") {
+            Some(serde_json::Value::Object(props)) => {
+                for (name, value) in props {
+                    if cordon_model::prop::prop_type(name).is_none() {
+                        return Err((
+                            "unknown-property",
+                            format!(
+                                "{path}.properties.{name}: unknown property (expected FtM names such as name, alias, birthDate, nationality, country, idNumber)"
+                            ),
+                        ));
+                    }
+                    let vals = values_of(value, &format!("{path}.properties.{name}"))?;
+                    let vals: Vec<String> = vals
+                        .into_iter()
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    if !vals.is_empty() {
+                        properties.insert(name.clone(), vals);
+                    }
+                }
+            }
+            Some(other) => {
+                return Err((
+                    "invalid-type",
+                    format!("{path}.properties: expected an object, got {}", kind(other)),
+                ));
+            }
+            None => {}
+        }
+        let get = |p: &str| properties.get(p).map(Vec::as_slice).unwrap_or_default();
+        let mut names: Vec<String> = Vec::new();
+        for p in NAME_PROPS {
+            for n in get(p) {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        if names.is_empty() {
+            let parts: Vec<&str> = [prop::FIRST_NAME, prop::MIDDLE_NAME, prop::LAST_NAME]
+                .iter()
+                .filter_map(|p| get(p).first().map(String::as_str))
+                .collect();
+            if !parts.is_empty() {
+                names.push(parts.join(" "));
+            }
+        }
+        if names.is_empty() {
+            return Err((
+                "missing-name",
+                format!(
+                    "{path}.properties: give at least one name (name, alias, firstName/lastName); use /screen/address for wallets"
+                ),
+            ));
+        }
+        names.truncate(MAX_NAMES_PER_QUERY);
+        let first = |ps: &[&str]| ps.iter().find_map(|p| get(p).first().cloned());
+        let mut queries = Vec::with_capacity(names.len());
+        for n in names {
+            let raw = RawQuery {
+                id: None,
+                name: Some(n),
+                schema: None,
+                birth_date: first(&[prop::BIRTH_DATE]),
+                country: first(&[prop::COUNTRY, prop::JURISDICTION]),
+                nationality: first(&[prop::NATIONALITY, prop::CITIZENSHIP]),
+                gender: first(&[prop::GENDER]),
+                id_number: first(&ID_PROPS),
+            };
+            let mut q = raw
+                .validate()
+                .map_err(|e| (e.code(), format!("{path}: {e}")))?;
+            q.schema = schema_parsed;
+            queries.push(q);
+        }
+        Ok(SubjectQuery {
+            schema,
+            properties,
+            queries,
+        })
+    }
+
+    /// A stable key for "the same subject": schema, names and birth dates, normalised. Later
+    /// screenings of the same subject find the decisions made on earlier ones under this key.
+    pub fn subject_key(&self) -> String {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for p in NAME_PROPS
+            .iter()
+            .chain(&[prop::FIRST_NAME, prop::MIDDLE_NAME, prop::LAST_NAME])
+        {
+            for n in self.properties.get(*p).into_iter().flatten() {
+                names.insert(norm(n));
+            }
+        }
+        let dates: BTreeSet<String> = self
+            .properties
+            .get(prop::BIRTH_DATE)
+            .into_iter()
+            .flatten()
+            .map(|d| norm(d))
+            .collect();
+        let mut h = Sha256::new();
+        h.update(self.schema.to_lowercase().as_bytes());
+        for n in &names {
+            h.update(b"\x1fn");
+            h.update(n.as_bytes());
+        }
+        for d in &dates {
+            h.update(b"\x1fd");
+            h.update(d.as_bytes());
+        }
+        hex::encode(h.finalize().get(..8).unwrap_or_default())
+    }
+}
+
+/// Filters on which entities may be returned.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only entities on one of these sources (`None` = any).
+    pub datasets: Option<BTreeSet<String>>,
+    /// Never entities on these sources.
+    pub exclude_datasets: BTreeSet<String>,
+    /// Never these entity ids.
+    pub exclude_ids: BTreeSet<String>,
+    /// Only entities whose list version was ingested at or after this time.
+    pub changed_since: Option<jiff::Timestamp>,
+}
+
+/// A hash of an entity's stored content (not where or when it was stored).
+pub fn entity_hash(e: &Entity) -> String {
+    let mut h = Sha256::new();
+    h.update(e.schema.as_str().as_bytes());
+    for (k, vs) in &e.properties {
+        h.update(b"\x1ek");
+        h.update(k.as_bytes());
+        for v in vs {
+            h.update(b"\x1fv");
+            h.update(v.as_bytes());
+        }
+    }
+    hex::encode(h.finalize().get(..12).unwrap_or_default())
+}
+
+impl Snapshot {
+    /// Builds the indexes over the store's current versions.
+    pub fn build(store: &Store, generation: u64) -> Result<Snapshot, ServiceError> {
+        let sources = store.sources()?;
+        let entities = store.current_entities()?;
+        Ok(Self::from_parts(entities, sources, generation))
+    }
+
+    /// Builds the indexes over given entities (tests, re-screening).
+    pub fn from_parts(
+        entities: Vec<Entity>,
+        sources: Vec<SourceVersion>,
+        generation: u64,
+    ) -> Snapshot {
+        let lists = sources
+            .iter()
+            .map(|s| {
+                (
+                    s.source.clone(),
+                    ListRef {
+                        version: s.version,
+                        sha256: s.content_hash.clone(),
+                    },
+                )
+            })
+            .collect();
+        let mut wb = WalletIndexBuilder::new();
+        for s in &sources {
+            wb.source(SourceInfo {
+                id: s.source.clone(),
+                version: Some(s.version),
+                as_of: s.publication_date.clone(),
+            });
+        }
+        wb.entities(entities.iter());
+        let wallets = wb.build();
+        let hashes = entities.iter().map(entity_hash).collect();
+        let index = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as u32))
+            .collect();
+        let matcher = Matcher::build(entities);
+        Snapshot {
+            generation,
+            built_at: now(),
+            lists,
+            sources,
+            matcher,
+            index,
+            hashes,
+            wallets,
+        }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.matcher.len()
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.matcher.is_empty()
+    }
+
+    /// An entity by id.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        let i = *self.index.get(id)?;
+        self.matcher.entities().get(i as usize)
+    }
+
+    /// The content hash of an entity.
+    pub fn entity_hash(&self, id: &str) -> Option<&str> {
+        let i = *self.index.get(id)?;
+        self.hashes.get(i as usize).map(String::as_str)
+    }
+
+    /// Every entity id.
+    pub fn entity_ids(&self) -> impl Iterator<Item = &str> {
+        self.matcher.entities().iter().map(|e| e.id.as_str())
+    }
+
+    /// Whether a source is loaded.
+    pub fn has_source(&self, source: &str) -> bool {
+        self.lists.contains_key(source)
+    }
+
+    fn ingested_at(&self, source: &str) -> Option<jiff::Timestamp> {
+        self.sources
+            .iter()
+            .find(|s| s.source == source)
+            .and_then(|s| s.ingested_at.parse().ok())
+    }
+
+    fn allowed(&self, r: &ScreenResult, f: &Filter) -> bool {
+        if f.exclude_ids.contains(&r.id) {
+            return false;
+        }
+        if let Some(ds) = &f.datasets
+            && !r.datasets.iter().any(|d| ds.contains(d))
+        {
+            return false;
+        }
+        if r.datasets.iter().any(|d| f.exclude_datasets.contains(d)) {
+            return false;
+        }
+        if let Some(t) = f.changed_since
+            && !r
+                .datasets
+                .iter()
+                .any(|d| self.ingested_at(d).is_some_and(|at| at >= t))
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Screens a query: every name of it, best result per entity, filtered, best first.
+    pub fn screen(&self, q: &SubjectQuery, threshold: f64, limit: usize, f: &Filter) -> Vec<Hit> {
+        let excluded = f.exclude_ids.len();
+        let opts = Options {
+            threshold,
+            // Ask for more so that filtered-out results do not shorten the list.
+            limit: limit
+                .saturating_mul(if f.datasets.is_some() { 8 } else { 2 })
+                .saturating_add(excluded)
+                .max(10),
+            ..Options::default()
+        };
+        let mut best: HashMap<String, ScreenResult> = HashMap::new();
+        for query in &q.queries {
+            for r in self.matcher.screen(query, &opts) {
+                if !self.allowed(&r, f) {
+                    continue;
+                }
+                match best.get(&r.id) {
+                    Some(b) if b.score >= r.score => {}
+                    _ => {
+                        best.insert(r.id.clone(), r);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<ScreenResult> = best.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        out.into_iter()
+            .map(|result| Hit {
+                entity_hash: self.entity_hash(&result.id).unwrap_or_default().to_owned(),
+                result,
+            })
+            .collect()
+    }
+
+    /// Screens a crypto address against list wallets.
+    pub fn screen_address(&self, address: &str) -> Screening {
+        self.wallets.screen(address)
+    }
+
+    /// The ids of entities that a query could match among `ids` (re-screening uses this to
+    /// find the subjects a list change can affect).
+    pub fn entities_where(&self, ids: &BTreeSet<String>) -> Vec<Entity> {
+        ids.iter()
+            .filter_map(|id| self.entity(id).cloned())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_key_ignores_case_spacing_and_order() {
+        let a = SubjectQuery::from_json(
+            &serde_json::json!({"schema": "Person", "properties": {"name": ["Kim  Jong Un", "김정은"]}}),
+            "q",
+        )
+        .unwrap();
+        let b = SubjectQuery::from_json(
+            &serde_json::json!({"schema": "Person", "properties": {"name": ["김정은", "kim jong un"]}}),
+            "q",
+        )
+        .unwrap();
+        assert_eq!(a.subject_key(), b.subject_key());
+        let c = SubjectQuery::from_json(
+            &serde_json::json!({"schema": "Person", "properties": {"name": ["Kim Jong Il"]}}),
+            "q",
+        )
+        .unwrap();
+        assert_ne!(a.subject_key(), c.subject_key());
+    }
+
+    #[test]
+    fn bad_queries_name_the_field() {
+        let err = |v: serde_json::Value| SubjectQuery::from_json(&v, "queries.q1").unwrap_err();
+        let (code, msg) = err(serde_json::json!({"schema": "Planet", "properties": {"name": "x"}}));
+        assert_eq!(code, "unknown-schema");
+        assert!(msg.contains("queries.q1.schema"));
+        let (code, msg) =
+            err(serde_json::json!({"schema": "Person", "properties": {"nmae": ["x"]}}));
+        assert_eq!(code, "unknown-property");
+        assert!(msg.contains("nmae"));
+        let (code, _) = err(serde_json::json!({"schema": "Person", "properties": {"name": [1]}}));
+        assert_eq!(code, "invalid-type");
+        let (code, _) = err(serde_json::json!({"schema": "Person", "properties": {}}));
+        assert_eq!(code, "missing-name");
+        let (code, _) = err(serde_json::json!({"schema": 3}));
+        assert_eq!(code, "invalid-type");
+    }
+}

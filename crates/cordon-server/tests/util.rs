@@ -1,0 +1,156 @@
+//! A service over a small fictional list in a temporary directory, and a request helper.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use cordon_server::{AppState, Config, Keys, Role, ServiceDir, app};
+use cordon_store::{IngestOptions, Store, ingest_dir};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub(crate) const HEADER: &str = "# list_id: test-list\n# title: Test list (fictional)\n# publication_date: 2026-08-01\nlist_id,record_id,schema,name,aliases,birth_date,nationality,country,gender,id_number,passport_number,address,email,phone,website,wallets,program,listing_date,notes,source_url\n";
+
+pub(crate) const PAK: &str = "test-list,P-1,Person,PAK Su Min,박수민,1980-01-01,kp,,male,,,,,,,eth:0x1111111111111111111111111111111111111111,TEST,2026-01-01,,";
+pub(crate) const RI: &str =
+    "test-list,P-2,Person,RI Chol Ho,리철호,1975,kp,,male,,,,,,,,TEST,2026-01-01,,";
+pub(crate) const FRONT: &str =
+    "test-list,C-1,Company,Example Frontier Trading Co. Ltd.,,,,cn,,,,,,,,,TEST,2026-01-01,,";
+
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) state: AppState,
+    pub(crate) app: Router,
+    pub(crate) screen: String,
+    pub(crate) analyst: String,
+    pub(crate) admin: String,
+}
+
+impl Fixture {
+    pub(crate) fn lists(&self) -> PathBuf {
+        self.dir.path().join("lists")
+    }
+
+    pub(crate) fn service(&self) -> ServiceDir {
+        self.state.dir().clone()
+    }
+
+    pub(crate) fn write_list(&self, rows: &[&str]) {
+        write_list(&self.lists(), rows);
+    }
+}
+
+pub(crate) fn write_list(dir: &Path, rows: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut text = HEADER.to_owned();
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(dir.join("test-list.csv"), text).unwrap();
+}
+
+pub(crate) fn fixture() -> Fixture {
+    fixture_with(|c| c)
+}
+
+pub(crate) fn fixture_with(f: impl FnOnce(Config) -> Config) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("lists");
+    write_list(&lists, &[PAK, RI, FRONT]);
+    let db = dir.path().join("cordon.redb");
+    let store = Store::open(&db).unwrap();
+    let report = ingest_dir(&store, &lists, &IngestOptions::default());
+    assert!(!report.has_failures(), "{report:?}");
+    let sd = ServiceDir::for_db(&db);
+    sd.create().unwrap();
+    let (_, screen) = Keys::create(&sd.keys(), "kyc-backend", Role::Screen).unwrap();
+    let (_, analyst) = Keys::create(&sd.keys(), "analyst-1", Role::Analyst).unwrap();
+    let (_, admin) = Keys::create(&sd.keys(), "ops", Role::Admin).unwrap();
+    let config = f(Config::default().lists_dir(Some(lists)));
+    let state = AppState::open(store, config).unwrap();
+    let app = app(state.clone());
+    Fixture {
+        dir,
+        state,
+        app,
+        screen,
+        analyst,
+        admin,
+    }
+}
+
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// The error code of a JSON error body.
+    pub(crate) fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub(crate) async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    body: impl Into<Body>,
+    content_type: Option<&str>,
+) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(k) = key {
+        req = req.header("authorization", format!("Bearer {k}"));
+    }
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(body.into()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
+}
+
+pub(crate) async fn post_json(app: &Router, uri: &str, key: &str, body: &Value) -> Reply {
+    call(
+        app,
+        "POST",
+        uri,
+        Some(key),
+        body.to_string(),
+        Some("application/json"),
+    )
+    .await
+}
+
+pub(crate) fn one_query(name: &str) -> Value {
+    serde_json::json!({"queries": {"q1": {"schema": "Person", "properties": {"name": [name]}}}})
+}
