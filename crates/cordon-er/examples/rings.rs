@@ -2,7 +2,8 @@
 //! innocent clusters raised.
 //!
 //! ```text
-//! rings [--applicants N] [--seed S] [--raise W] [--strong W]
+//! rings [--applicants N] [--seed S] [--raise W] [--strong W] [--evidence-min W]
+//!       [--explain-missed N] [--explain-innocent N]
 //! ```
 
 use std::time::Instant;
@@ -28,6 +29,8 @@ fn run() -> Result<(), Error> {
     let mut raise = 14.0;
     let mut strong = 4.0;
     let mut explain_missed = 0usize;
+    let mut explain_innocent = 0usize;
+    let mut evidence_min = 2.0;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or(format!("{a} needs a value"));
@@ -37,6 +40,8 @@ fn run() -> Result<(), Error> {
             "--raise" => raise = val()?.parse()?,
             "--strong" => strong = val()?.parse()?,
             "--explain-missed" => explain_missed = val()?.parse()?,
+            "--explain-innocent" => explain_innocent = val()?.parse()?,
+            "--evidence-min" => evidence_min = val()?.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -84,7 +89,7 @@ fn run() -> Result<(), Error> {
         .clusters
         .iter()
         .map(|c| {
-            let ev: f64 = cluster_evidence(&ds, c, &linkage.links)
+            let ev: f64 = cluster_evidence(&ds, c, &linkage.links, evidence_min)
                 .iter()
                 .map(|g| g.weight)
                 .sum();
@@ -145,6 +150,32 @@ fn run() -> Result<(), Error> {
         .filter(|&ci| is_innocent[ci])
         .collect();
     let innocent_raised = innocent.iter().filter(|&&ci| raised[ci]).count();
+    for &ci in innocent
+        .iter()
+        .filter(|&&ci| raised[ci])
+        .take(explain_innocent)
+    {
+        let c = &clustering.clusters[ci];
+        let ev: Vec<String> = cluster_evidence(&ds, c, &linkage.links, evidence_min)
+            .iter()
+            .map(|g| format!("{}={} {:+.1}", g.kind, g.value, g.weight))
+            .collect();
+        let groups: Vec<String> = c
+            .members
+            .iter()
+            .map(|&m| format!("{:?}", generator.applicant(m as usize).groups))
+            .collect();
+        eprintln!(
+            "raised innocent cluster {ci} ({} members): {} | {}",
+            c.members.len(),
+            ev.join(", "),
+            groups.join(" ")
+        );
+        for l in c.links.iter().filter_map(|&i| linkage.links.get(i)) {
+            let reasons: Vec<String> = l.reasons.iter().map(|r| r.to_string()).collect();
+            eprintln!("  {} {} {:.1}: {}", l.a, l.b, l.weight, reasons.join("; "));
+        }
+    }
     let mixed = (0..clustering.clusters.len())
         .filter(|&ci| raised[ci] && !is_innocent[ci])
         .filter(|&ci| {

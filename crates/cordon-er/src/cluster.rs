@@ -224,12 +224,24 @@ pub struct GroupEvidence {
 }
 
 /// The collective evidence of a cluster: per identifier group, the strongest value shared
-/// inside it (counted once however many links share it), strongest first. Its sum is the
-/// cluster's evidence score: a team sharing a payout account, laptops and a résumé template
-/// adds up even when no single pair shares more than one of them.
-pub fn cluster_evidence(ds: &Dataset, c: &Cluster, links: &[Link]) -> Vec<GroupEvidence> {
+/// inside it by a link of weight at least `min_link` (counted once however many links share
+/// it), strongest first. Its sum is the cluster's evidence score: a team sharing a payout
+/// account, laptops and a résumé template adds up even when no single pair shares more than
+/// one of them. `min_link` keeps weak links (a popular résumé template, one shared place) from
+/// adding unrelated relationships together.
+pub fn cluster_evidence(
+    ds: &Dataset,
+    c: &Cluster,
+    links: &[Link],
+    min_link: f64,
+) -> Vec<GroupEvidence> {
     let mut best: Vec<GroupEvidence> = Vec::new();
-    for l in c.links.iter().filter_map(|&i| links.get(i)) {
+    for l in c
+        .links
+        .iter()
+        .filter_map(|&i| links.get(i))
+        .filter(|l| l.weight >= min_link)
+    {
         for r in &l.reasons {
             let (kind, value, weight) = match r {
                 Reason::SharedIdentifier {

@@ -457,7 +457,7 @@ impl Generator {
         let own = |tag: u64| self.h(tag, iu, 7);
         let mut emails = vec![format!(
             "{given}.{surname}{}@mail{}.com",
-            own(2) % 10_000,
+            own(2) % 1_000_000,
             own(3) % 50
         )];
         let mut phones = Vec::new();
