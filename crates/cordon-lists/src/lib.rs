@@ -356,6 +356,44 @@ fn read_head(path: &Path) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
+/// Every format, in a stable order.
+pub const ALL_FORMATS: [Format; 18] = [
+    Format::OfacSdnCsv,
+    Format::OfacConsCsv,
+    Format::OfacAdvancedXml,
+    Format::OfacCryptoNaughtylist,
+    Format::OfacCryptoSanctionsList,
+    Format::OfacCrypto0xB10C,
+    Format::UnXml,
+    Format::EuFsfXml,
+    Format::EuJournalCsv,
+    Format::UkSlOds,
+    Format::UkSlCsv,
+    Format::UkSlXml,
+    Format::UkOfsiCsv,
+    Format::UkYaml,
+    Format::JpMofXlsx,
+    Format::FtmJson,
+    Format::NationalCsv,
+    Format::NationalJson,
+];
+
+/// Parses one in-memory file as the primary file of a source in `format` (fuzzing, uploads,
+/// tests). `name` is used in diagnostics and, for formats that read it, as the file name.
+pub fn parse_bytes(
+    format: Format,
+    name: &str,
+    data: &[u8],
+    sink: &mut dyn EntitySink,
+) -> Result<ParseOutcome, ListError> {
+    let plan = SourcePlan {
+        source_id: "upload".to_owned(),
+        format,
+        files: vec![SourceFile::in_memory(name, Role::Primary, data.to_vec())],
+    };
+    parse_source(&plan, sink)
+}
+
 /// Parses one source, streaming its entities into `sink`.
 ///
 /// Every entity gets the source id in its `datasets`. A source whose files describe no entity

@@ -1,0 +1,10 @@
+#![no_main]
+//! Fuzzes the OfacCryptoNaughtylist parser: any bytes must give entities, diagnostics or an error, never a panic.
+
+use cordon_lists::{CollectSink, Format, parse_bytes};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut sink = CollectSink::default();
+    let _ = parse_bytes(Format::OfacCryptoNaughtylist, "all_addresses.json", data, &mut sink);
+});
