@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Side-by-side: Cordon vs OpenSanctions nomenklatura logic-v2 on the same labelled pairs.
+
+Usage (normally through scripts/bench_matching.sh):
+    bench_matching.py PAIRS.csv CORDON_SCORES.csv CORDON_PAIRS_PER_S
+
+PAIRS.csv has `group,schema,query,candidate,label,source`; CORDON_SCORES.csv has
+`group,label,score,match` in the same order (crates/cordon-match/examples/score_pairs.rs).
+Prints precision/recall/F1 per group for both at their default thresholds (Cordon 0.70 as
+documented in docs/screening.md, logic-v2 0.70 as yente uses), and pair comparisons per
+second of both, single-threaded, with the ratio.
+"""
+import csv
+import sys
+import time
+from collections import defaultdict
+
+from followthemoney import model
+from nomenklatura.matching import get_algorithm
+
+THRESHOLD = 0.70
+
+
+def entity(eid, schema, name):
+    e = model.make_entity(schema if schema in ("Person", "Organization", "Company", "Vessel", "LegalEntity") else "LegalEntity")
+    e.id = eid
+    e.add("name", name)
+    return e
+
+
+def prf(c):
+    tp, fp, fn = c["tp"], c["fp"], c["fn"]
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def tally(counts, group, label, match):
+    for g in (group, "ALL"):
+        c = counts[g]
+        key = ("tp" if match else "fn") if label else ("fp" if match else "tn")
+        c[key] += 1
+
+
+def main():
+    pairs = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+    cordon = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+    cordon_rate = float(sys.argv[3])
+    algo = get_algorithm("logic-v2")
+    cfg = algo.default_config()
+    # Unique ids: nomenklatura caches name analysis per entity id.
+    ents = [(entity(f"q{i}", p["schema"], p["query"]), entity(f"c{i}", p["schema"], p["candidate"])) for i, p in enumerate(pairs)]
+    # Warm-up: the first name analysis loads the tagger (several seconds).
+    algo.compare(ents[0][0], ents[0][1], cfg)
+    t = time.perf_counter()
+    scores = [algo.compare(q, c, cfg).score for q, c in ents]
+    secs = time.perf_counter() - t
+    lv2_rate = len(ents) / secs
+
+    c_counts = defaultdict(lambda: defaultdict(int))
+    l_counts = defaultdict(lambda: defaultdict(int))
+    for p, c, s in zip(pairs, cordon, scores):
+        label = p["label"] == "1"
+        tally(c_counts, p["group"], label, c["match"] == "1")
+        tally(l_counts, p["group"], label, s >= THRESHOLD)
+    groups = sorted(g for g in c_counts if g != "ALL") + ["ALL"]
+    print(f"{'group':18} {'pairs':>5} | {'Cordon P':>8} {'R':>5} {'F1':>5} | {'logic-v2 P':>10} {'R':>5} {'F1':>5} | better")
+    for g in groups:
+        n = sum(c_counts[g].values())
+        cp, cr, cf = prf(c_counts[g])
+        lp, lr, lf = prf(l_counts[g])
+        neg_only = c_counts[g]["tp"] + c_counts[g]["fn"] == 0
+        if neg_only:
+            # Negative-only groups: report specificity (share correctly not matched).
+            cs = c_counts[g]["tn"] / n
+            ls = l_counts[g]["tn"] / n
+            print(f"{g:18} {n:5} | {'spec':>8} {cs:5.3f} {'':5} | {'spec':>10} {ls:5.3f} {'':5} | {'cordon' if cs > ls else ('=' if cs == ls else 'logic-v2')}")
+        else:
+            print(f"{g:18} {n:5} | {cp:8.3f} {cr:5.3f} {cf:5.3f} | {lp:10.3f} {lr:5.3f} {lf:5.3f} | {'cordon' if cf > lf else ('=' if cf == lf else 'logic-v2')}")
+    print()
+    print(f"pair comparisons/s (single thread): cordon {cordon_rate:,.0f}  logic-v2 {lv2_rate:,.0f}  ratio {cordon_rate / lv2_rate:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()
