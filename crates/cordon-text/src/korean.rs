@@ -487,6 +487,22 @@ const L_FINALS: &[(&str, &str)] = &[
     ("", ""),
 ];
 
+/// `s` without the prefix `p`, comparing bytes inline: the grammar tables are tried at every
+/// position, and most entries fail on the first byte.
+#[inline]
+fn strip<'a>(s: &'a str, p: &str) -> Option<&'a str> {
+    let (sb, pb) = (s.as_bytes(), p.as_bytes());
+    if pb.len() > sb.len() {
+        return None;
+    }
+    for (a, b) in sb.iter().zip(pb) {
+        if a != b {
+            return None;
+        }
+    }
+    s.get(pb.len()..)
+}
+
 /// At most this many syllables per Latin token; longer words are not Korean names.
 const MAX_TOKEN_SYLLABLES: usize = 4;
 
@@ -537,17 +553,17 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
             (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
         let rest = cleaned.get(start..).unwrap_or("");
         for &(ini, ik) in L_INITIALS {
-            let Some(after_ini_str) = rest.strip_prefix(ini) else {
+            let Some(after_ini_str) = strip(rest, ini) else {
                 continue;
             };
             let after_ini = start + ini.len();
             for &(vow, vk) in L_VOWELS {
-                let Some(after_vow_str) = after_ini_str.strip_prefix(vow) else {
+                let Some(after_vow_str) = strip(after_ini_str, vow) else {
                     continue;
                 };
                 let after_vow = after_ini + vow.len();
                 for &(fin, fk) in L_FINALS {
-                    if !after_vow_str.starts_with(fin) {
+                    if strip(after_vow_str, fin).is_none() {
                         continue;
                     }
                     let end = after_vow + fin.len();
