@@ -389,6 +389,92 @@ pub(crate) fn line_at(file: &crate::SourceFile, byte: u64) -> Option<u64> {
 }
 // </uneu>
 
+// <ukjp>
+// Zip sniffing, day-first dates, dates in file names (UK and Japan lists)
+/// The names of the zip entries whose local file headers start within `head`. Sniffers use it
+/// to tell an xlsx (`xl/workbook.xml`, `[Content_Types].xml`) from an ods (`mimetype`) without
+/// unpacking: the first 16 KiB are all they get, and the names sit there uncompressed.
+pub(crate) fn zip_entry_names(head: &[u8]) -> Vec<&[u8]> {
+    let mut names = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = head
+        .get(at..)
+        .and_then(|rest| rest.windows(4).position(|w| w == b"PK\x03\x04"))
+    {
+        let start = at + pos;
+        let name_len = head
+            .get(start + 26..start + 28)
+            .and_then(|b| <[u8; 2]>::try_from(b).ok())
+            .map(|b| usize::from(u16::from_le_bytes(b)));
+        if let Some(len) = name_len
+            && let Some(name) = head.get(start + 30..start + 30 + len)
+        {
+            names.push(name);
+        }
+        at = start + 4;
+    }
+    names
+}
+
+/// A day-first date as the UK lists write it: `29/06/1965`, `29-06-1965`, with `00` (or `dd`,
+/// `mm`) for an unknown day or month (`00/00/1965` is the year 1965). `None` when unreadable.
+pub(crate) fn dmy_date(text: &str) -> Option<cordon_model::DateValue> {
+    let t = text.trim();
+    let numeric = || {
+        let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+        let [d, m, y] = parts.as_slice() else {
+            return None;
+        };
+        if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let unknown =
+            |p: &str| p.is_empty() || p.bytes().all(|b| b == b'0' || b == b'd' || b == b'm');
+        let year: u16 = y.parse().ok()?;
+        let month: Option<u8> = if unknown(m) {
+            None
+        } else {
+            Some(m.parse().ok()?)
+        };
+        let day: Option<u8> = if unknown(d) || month.is_none() {
+            None
+        } else {
+            Some(d.parse().ok()?)
+        };
+        cordon_model::PartialDate::new(year, month, day).map(cordon_model::DateValue::Exact)
+    };
+    numeric().or_else(|| t.parse().ok())
+}
+
+/// A publication date written into a file name (`shisantouketsu20260305.xlsx`,
+/// `FCDO_SL_Mon_Aug_11_2025.ods`), as ISO 8601. Publishers often name the download after the
+/// day it was produced and state the date nowhere else.
+pub(crate) fn date_in_file_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    // yyyymmdd as one run of eight digits.
+    for run in stem.split(|c: char| !c.is_ascii_digit()) {
+        if run.len() == 8 {
+            let (y, m, d) = (run.get(..4)?, run.get(4..6)?, run.get(6..)?);
+            let date = cordon_model::PartialDate::new(
+                y.parse().ok()?,
+                Some(m.parse().ok()?),
+                Some(d.parse().ok()?),
+            );
+            if let Some(date) = date {
+                return Some(date.to_string());
+            }
+        }
+    }
+    // Mon_Aug_11_2025: a month word, a day and a year among the parts.
+    let parts: Vec<&str> = stem.split(['_', '-', ' ', '.']).collect();
+    parts.windows(3).find_map(|w| {
+        let text = w.join(" ");
+        let d: cordon_model::DateValue = text.parse().ok()?;
+        matches!(d, cordon_model::DateValue::Exact(p) if p.day.is_some()).then(|| d.to_string())
+    })
+}
+// </ukjp>
+
 // <uneu>
 // Detection, CSV errors, countries, dates (UN, EU, national lists)
 /// The local name of the first element in an XML head (after the declaration, comments and
