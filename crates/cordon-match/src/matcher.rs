@@ -18,10 +18,12 @@ use crate::query::{Options, Query};
 /// evidence scores 0.90, leaving room for birth date and country to grade results above it.
 pub const NAME_SHARE: f64 = 0.9;
 /// Names retrieved per query before exact scoring.
-const CANDIDATE_NAMES: usize = 48;
-/// Terms whose postings are longer than this share of all names are skipped at query time
-/// (they rank nothing).
-const MAX_POSTING_SHARE: f64 = 0.2;
+const CANDIDATE_NAMES: usize = 32;
+/// Terms whose postings are longer than this share of all names (but at least
+/// [`MIN_POSTING_CAP`]) are skipped at query time when rarer terms matched: they rank nothing
+/// and cost the most.
+const MAX_POSTING_SHARE: f64 = 0.02;
+const MIN_POSTING_CAP: f64 = 200.0;
 
 /// One screening hit, serialised as the CLI and the service print it.
 #[derive(Debug, Clone, Serialize)]
@@ -423,7 +425,20 @@ impl Matcher {
         qterms.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         qterms.dedup_by_key(|t| t.0);
         let n_names = self.names.len().max(1);
-        let cap = ((n_names as f64) * MAX_POSTING_SHARE).max(50.0) as usize;
+        let cap = ((n_names as f64) * MAX_POSTING_SHARE).max(MIN_POSTING_CAP) as usize;
+        // Rarest terms first; common ones (`kim`, `^mo`, `LLC`) only rank when nothing rarer
+        // matched at all.
+        let mut found: Vec<(&[u32], f32)> = qterms
+            .iter()
+            .filter_map(|(t, boost)| self.postings.get(t).map(|p| (p.as_slice(), *boost)))
+            .collect();
+        found.sort_unstable_by_key(|(p, _)| p.len());
+        let within = found.iter().filter(|(p, _)| p.len() <= cap).count();
+        let take = if within == 0 {
+            found.len().min(2)
+        } else {
+            within
+        };
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (acc, touched) = &mut *guard;
@@ -431,15 +446,9 @@ impl Matcher {
                 *acc = vec![0.0; n_names];
             }
             touched.clear();
-            for (t, boost) in &qterms {
-                let Some(p) = self.postings.get(t) else {
-                    continue;
-                };
-                if p.len() > cap {
-                    continue;
-                }
+            for (p, boost) in found.iter().take(take) {
                 let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
-                for &ni in p {
+                for &ni in *p {
                     if let Some(a) = acc.get_mut(ni as usize) {
                         if *a == 0.0 {
                             touched.push(ni);
