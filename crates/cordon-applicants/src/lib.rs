@@ -1,0 +1,446 @@
+//! Cordon's applicant screening: finds disguised DPRK IT workers among job and freelance
+//! applicants, as the US, ROK and Japanese advisories ask hiring platforms to.
+//!
+//! A batch of [`Applicant`] records (JSON lines or CSV, read by [`read_records`]) goes through
+//! one [`Screener`]:
+//!
+//! - **red-flag rules** ([`rules`]), one per advisory indicator that record data can test, each
+//!   with its `IW-xx` id, its advisory, parameters from a YAML rules file and the evidence it
+//!   fired on; IP facts come from a user-supplied [`IpDb`] (`.mmdb` or CSV ranges);
+//! - **list screening** ([`ListIndex`]): names and work-history employers through the
+//!   screening engine, e-mails, phones, websites and wallets exactly;
+//! - **linked accounts** through `cordon-er`: shared identifiers weighted by rarity with hub
+//!   caps, Fellegi–Sunter name/date comparisons, clusters with the reasons of each link; a
+//!   cluster touching a listed identifier is raised as a whole; nothing is merged;
+//! - a **risk report** per applicant and per cluster with the due-diligence actions the
+//!   advisories recommend.
+//!
+//! ```
+//! use cordon_applicants::{Format, ReadLimits, Rules, Screener, read_records};
+//!
+//! let input = r#"{"id": "a1", "names": ["Jon Smith"], "claimed_country": "US", "payout_accounts": [{"number": "TX1", "method": "crypto"}]}
+//! {"id": "a2", "names": ["Mary Jones"], "claimed_country": "US", "payout_accounts": ["TX1"]}
+//! "#;
+//! let read = read_records(input.as_bytes(), Format::JsonLines, None, &ReadLimits::default());
+//! let apps: Vec<_> = read.records.into_iter().map(|(_, a)| a).collect();
+//! let screener = Screener::new(Rules::default_rules());
+//! let batch = screener.screen_batch(&apps)?;
+//! let a1 = &batch.applicants[0];
+//! let fired: Vec<&str> = a1.indicators.iter().map(|i| i.id).collect();
+//! assert!(fired.contains(&"IW-36") && fired.contains(&"IW-41"));
+//! assert_eq!(a1.cluster, batch.applicants[1].cluster);
+//! # Ok::<(), cordon_applicants::ApplicantError>(())
+//! ```
+
+mod error;
+mod ipdb;
+mod linking;
+mod lists;
+mod phone;
+mod record;
+pub mod rules;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+pub use error::ApplicantError;
+pub use ipdb::{IpDb, IpInfo};
+pub use linking::{ClusterOut, LinkOut, Linked, link_applicants};
+pub use lists::{ListHit, ListIndex};
+pub use phone::{PhoneFacts, e164, facts as phone_facts};
+pub use record::{
+    Address, Applicant, Employment, Format, IdDocument, Interview, Login, PayoutAccount,
+    ReadLimits, ReadOutcome, parse_record, read_records,
+};
+pub use rules::{Context, Indicator, Rules, evaluate};
+
+/// The screening report of one applicant (one output line of `cordon applicants screen`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicantReport {
+    /// The record id.
+    pub id: String,
+    /// 0–1 (see `docs/applicants.md` for the combination).
+    pub risk: f64,
+    /// `low`, `medium` or `high`.
+    pub level: &'static str,
+    /// Indicators that fired, with evidence.
+    pub indicators: Vec<Indicator>,
+    /// List hits.
+    pub list_hits: Vec<ListHit>,
+    /// The cluster of linked accounts it belongs to.
+    pub cluster: Option<u32>,
+    /// Due-diligence actions the advisories recommend for what was found.
+    pub actions: Vec<&'static str>,
+}
+
+/// The risk report of one cluster of linked accounts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterReport {
+    /// Members, links and collective evidence.
+    #[serde(flatten)]
+    pub cluster: ClusterOut,
+    /// Highest member risk.
+    pub risk: f64,
+    /// Its level.
+    pub level: &'static str,
+    /// Whether the cluster is raised (evidence at or above `link.raise`, or a listed member).
+    pub raised: bool,
+    /// Members with a direct list hit.
+    pub listed_members: Vec<String>,
+}
+
+/// A screened batch.
+#[derive(Debug)]
+pub struct BatchReport {
+    /// One report per input record, in input order.
+    pub applicants: Vec<ApplicantReport>,
+    /// One report per cluster of two or more records.
+    pub clusters: Vec<ClusterReport>,
+}
+
+/// Rules, IP database and lists: everything screening needs.
+#[derive(Debug)]
+pub struct Screener {
+    rules: Rules,
+    ipdb: IpDb,
+    lists: Option<ListIndex>,
+}
+
+/// Largest holder count for which shared-value evidence is collected (beyond, the rules'
+/// hub caps ignore it anyway).
+const MAX_SHARED_HOLDERS: usize = 1000;
+/// Other record ids listed in one piece of shared-value evidence.
+const MAX_LISTED_OTHERS: usize = 10;
+
+impl Screener {
+    /// A screener with no IP database and no lists.
+    pub fn new(rules: Rules) -> Self {
+        Screener {
+            rules,
+            ipdb: IpDb::new(),
+            lists: None,
+        }
+    }
+
+    /// Uses an IP database.
+    #[must_use]
+    pub fn with_ipdb(mut self, ipdb: IpDb) -> Self {
+        self.ipdb = ipdb;
+        self
+    }
+
+    /// Screens against lists.
+    #[must_use]
+    pub fn with_lists(mut self, lists: ListIndex) -> Self {
+        self.lists = Some(lists);
+        self
+    }
+
+    /// The lists, when screening against them.
+    pub fn lists(&self) -> Option<&ListIndex> {
+        self.lists.as_ref()
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Screens one applicant on its own (no batch to link against).
+    pub fn screen_one(&self, a: &Applicant) -> Result<ApplicantReport, ApplicantError> {
+        let mut b = self.screen_batch(std::slice::from_ref(a))?;
+        b.applicants
+            .pop()
+            .ok_or(ApplicantError::Linkage(cordon_er::ErError::Config(
+                "empty batch".into(),
+            )))
+    }
+
+    /// Links the batch only (`cordon applicants link`).
+    pub fn link(&self, apps: &[Applicant]) -> Result<Linked, ApplicantError> {
+        link_applicants(apps, &self.rules.link)
+    }
+
+    /// Screens a batch: rules, lists, linkage, reports.
+    pub fn screen_batch(&self, apps: &[Applicant]) -> Result<BatchReport, ApplicantError> {
+        let linked = self.link(apps)?;
+        let shared = shared_values(apps);
+        let r = &self.rules;
+        let per: Vec<(Vec<Indicator>, Vec<ListHit>)> = apps
+            .par_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (hits, listed_wallets) = match &self.lists {
+                    Some(l) => l.screen(a, &r.lists),
+                    None => (Vec::new(), Vec::new()),
+                };
+                let mut ctx = Context {
+                    listed_wallets,
+                    ..Context::default()
+                };
+                if !self.ipdb.is_empty() {
+                    for l in &a.logins {
+                        if let Some(ip) = l.ip {
+                            ctx.ip_facts
+                                .entry(ip)
+                                .or_insert_with(|| self.ipdb.lookup(ip));
+                        }
+                    }
+                }
+                ctx.shared = shared.of(i, apps);
+                for &(other, kind, d) in linked.near.get(i).map(Vec::as_slice).unwrap_or_default() {
+                    let id = apps.get(other).map(|o| o.id.clone()).unwrap_or_default();
+                    match kind {
+                        "photo" => ctx.near_photos.push((id, d)),
+                        _ => ctx.near_resumes.push((id, d)),
+                    }
+                }
+                (evaluate(a, &ctx, r), hits)
+            })
+            .collect();
+
+        // Clusters: raised by evidence or by a listed member (then every member is told).
+        let mut listed: Vec<Vec<String>> = vec![Vec::new(); linked.clusters.len()];
+        for (i, (_, hits)) in per.iter().enumerate() {
+            if let Some(c) = linked.cluster_of.get(i).copied().flatten()
+                && !hits.is_empty()
+                && let (Some(slot), Some(a)) = (listed.get_mut(c), apps.get(i))
+            {
+                slot.push(a.id.clone());
+            }
+        }
+        let raised: Vec<bool> = linked
+            .clusters
+            .iter()
+            .zip(&listed)
+            .map(|(c, l)| c.score >= r.link.raise || !l.is_empty())
+            .collect();
+
+        let mut reports: Vec<ApplicantReport> = Vec::with_capacity(apps.len());
+        for (i, (indicators, mut hits)) in per.into_iter().enumerate() {
+            let id = apps.get(i).map(|a| a.id.clone()).unwrap_or_default();
+            let cix = linked.cluster_of.get(i).copied().flatten();
+            let mut keep = 1.0;
+            for ind in &indicators {
+                keep *= 1.0 - ind.weight;
+            }
+            if let Some(c) = cix {
+                if hits.is_empty()
+                    && let Some(members) = listed.get(c)
+                {
+                    for m in members {
+                        hits.push(ListHit {
+                            kind: "linked",
+                            value: m.clone(),
+                            entity: String::new(),
+                            caption: format!("linked account {m} has a list hit"),
+                            score: 1.0,
+                            datasets: Vec::new(),
+                            programs: Vec::new(),
+                            via: Some(m.clone()),
+                            weight: r.lists.identifier_weight,
+                        });
+                    }
+                }
+                if raised.get(c).copied().unwrap_or(false) {
+                    keep *= 1.0 - r.link.cluster_weight;
+                }
+            }
+            for h in &hits {
+                keep *= 1.0 - h.weight;
+            }
+            let risk = rules::round3((1.0 - keep).clamp(0.0, 1.0));
+            let in_raised = cix.is_some_and(|c| raised.get(c).copied().unwrap_or(false));
+            let actions = actions(&indicators, &hits, in_raised);
+            reports.push(ApplicantReport {
+                id,
+                risk,
+                level: level(risk, r),
+                indicators,
+                list_hits: hits,
+                cluster: cix.and_then(|c| linked.clusters.get(c)).map(|c| c.cluster),
+                actions,
+            });
+        }
+        let mut clusters = Vec::with_capacity(linked.clusters.len());
+        for (ci, c) in linked.clusters.into_iter().enumerate() {
+            let risk = apps
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| linked.cluster_of.get(*i).copied().flatten() == Some(ci))
+                .filter_map(|(i, _)| reports.get(i).map(|r| r.risk))
+                .fold(0.0, f64::max);
+            clusters.push(ClusterReport {
+                cluster: c,
+                risk,
+                level: level(risk, r),
+                raised: raised.get(ci).copied().unwrap_or(false),
+                listed_members: listed.get(ci).cloned().unwrap_or_default(),
+            });
+        }
+        Ok(BatchReport {
+            applicants: reports,
+            clusters,
+        })
+    }
+}
+
+fn level(risk: f64, r: &Rules) -> &'static str {
+    if risk >= r.levels.high {
+        "high"
+    } else if risk >= r.levels.medium {
+        "medium"
+    } else {
+        "low"
+    }
+}
+
+/// Due-diligence actions, as the advisories word them (`docs/applicants.md` §Actions).
+pub const ACTIONS: [(&str, &str); 8] = [
+    (
+        "list",
+        "Stop: do not hire or pay before compliance review; a listed party may make any payment a sanctions violation. Report to the FBI/IC3 (US) or the police/MOFA (ROK).",
+    ),
+    (
+        "identity",
+        "Verify identity documents and references directly, and run background checks yourself rather than relying on a staffing company.",
+    ),
+    (
+        "video",
+        "Hold a live video interview with the camera on and identity shown; ask about the claimed location; onboard in person where possible.",
+    ),
+    (
+        "duplicates",
+        "Cross-check HR systems for other applicants with the same résumé content, phone numbers and e-mails.",
+    ),
+    (
+        "payment",
+        "Do not pay in cryptocurrency; confirm the payout account is in the worker's own name; watch for payment-method changes.",
+    ),
+    (
+        "shipping",
+        "Ship equipment only to the address on the identity documents; watch for address changes.",
+    ),
+    (
+        "access",
+        "Restrict remote-desktop tools and local admin rights; monitor remote-access traffic and logins from VPN or hosting networks.",
+    ),
+    (
+        "linked",
+        "Review the linked accounts together (their links and reasons are in the link report); nothing was merged.",
+    ),
+];
+
+fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static str> {
+    let mut want: Vec<&str> = Vec::new();
+    if !hits.is_empty() {
+        want.push("list");
+    }
+    for i in ind {
+        let keys: &[&str] = match i.id {
+            "IW-01" | "IW-02" | "IW-03" | "IW-05" | "IW-06" | "IW-10" => &["video", "access"],
+            "IW-15" | "IW-21" | "IW-22" => &["duplicates", "identity"],
+            "IW-18" | "IW-19" | "IW-20" => &["identity", "video"],
+            "IW-28" => &["video"],
+            "IW-36" | "IW-37" | "IW-40" | "IW-41" | "IW-46" => &["payment"],
+            "IW-47" | "IW-48" | "IW-49" => &["shipping"],
+            _ => &["identity"],
+        };
+        want.extend_from_slice(keys);
+    }
+    if linked {
+        want.push("linked");
+    }
+    ACTIONS
+        .iter()
+        .filter(|(k, _)| want.contains(k))
+        .map(|(_, text)| *text)
+        .collect()
+}
+
+/// Values shared between records of a batch, for the shared-value rules (IW-02, 21, 41, 48).
+struct SharedValues {
+    /// (kind, normalised value) → records holding it.
+    holders: FxHashMap<(&'static str, String), Vec<u32>>,
+}
+
+fn record_values(a: &Applicant) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = Vec::new();
+    for l in &a.logins {
+        if let Some(ip) = l.ip {
+            v.push(("ip", ip.to_string()));
+        }
+    }
+    for e in &a.emails {
+        if let Some(n) = cordon_er::normalize::email(e) {
+            v.push(("email", n));
+        }
+    }
+    for p in &a.phones {
+        v.push(("phone", p.clone()));
+    }
+    for p in &a.payout_accounts {
+        if let Some(n) = cordon_er::normalize::account(&p.number) {
+            v.push(("payout_account", n));
+        }
+    }
+    for w in &a.wallets {
+        v.push(("wallet", linking::wallet_key(w)));
+    }
+    for ad in a.addresses.iter().filter(|x| x.kind == "shipping") {
+        if let Some(n) = cordon_er::normalize::address(&ad.text) {
+            v.push(("shipping_address", n));
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn shared_values(apps: &[Applicant]) -> SharedValues {
+    let per: Vec<Vec<(&'static str, String)>> = apps.par_iter().map(record_values).collect();
+    let mut holders: FxHashMap<(&'static str, String), Vec<u32>> = FxHashMap::default();
+    for (i, vals) in per.into_iter().enumerate() {
+        for v in vals {
+            holders
+                .entry(v)
+                .or_default()
+                .push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    holders.retain(|_, v| v.len() >= 2);
+    SharedValues { holders }
+}
+
+impl SharedValues {
+    fn of(&self, i: usize, apps: &[Applicant]) -> Vec<(&'static str, String, Vec<String>, usize)> {
+        if self.holders.is_empty() {
+            return Vec::new();
+        }
+        let Some(a) = apps.get(i) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<(&'static str, String), ()> = BTreeMap::new();
+        for key in record_values(a) {
+            if seen.insert(key.clone(), ()).is_some() {
+                continue;
+            }
+            if let Some(h) = self.holders.get(&key)
+                && h.len() <= MAX_SHARED_HOLDERS
+            {
+                let others: Vec<String> = h
+                    .iter()
+                    .filter(|&&r| r as usize != i)
+                    .take(MAX_LISTED_OTHERS)
+                    .filter_map(|&r| apps.get(r as usize).map(|o| o.id.clone()))
+                    .collect();
+                out.push((key.0, key.1, others, h.len()));
+            }
+        }
+        out
+    }
+}

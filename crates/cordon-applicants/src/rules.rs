@@ -1,0 +1,998 @@
+//! Red-flag rules: one per advisory indicator that applicant records can test, with their
+//! parameters from a user-editable YAML file (`rules/itworker-rules.yaml` is the default).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::Path;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::ApplicantError;
+use crate::ipdb::IpInfo;
+use crate::record::{Applicant, parse_tz};
+
+/// The default rules file, compiled in.
+pub const DEFAULT_RULES: &str = include_str!("../../../rules/itworker-rules.yaml");
+
+/// Each rule's id, what it tests and the advisory it comes from (`docs/applicants.md`).
+pub const RULES: [(&str, &str, &str); 21] = [
+    (
+        "IW-01",
+        "logins from several countries in a short period",
+        "US-2022; ROK-2022; FBI-2025",
+    ),
+    (
+        "IW-02",
+        "several accounts log in from one IP address",
+        "US-2022; ROK-2022",
+    ),
+    (
+        "IW-03",
+        "logged in continuously for a day or more",
+        "US-2022; ROK-2022",
+    ),
+    (
+        "IW-05",
+        "VPN, proxy or hosting IPs, or egress country differs from the claimed one",
+        "US-2022; BfV-2024; Microsoft 2025",
+    ),
+    (
+        "IW-06",
+        "logins through an anonymiser favoured by DPRK IT workers (Astrill)",
+        "Mandiant 2024 (vendor)",
+    ),
+    (
+        "IW-10",
+        "activity outside business hours of the claimed time zone",
+        "US-2022 fact sheet; SEAL",
+    ),
+    (
+        "IW-15",
+        "profile photo reused across accounts",
+        "BfV-2024; Microsoft 2025; ROK-2022",
+    ),
+    (
+        "IW-18",
+        "identity document from a country that is neither residence nor nationality",
+        "SEAL (community)",
+    ),
+    (
+        "IW-19",
+        "Korean-language settings with a non-Korean claimed location",
+        "ROKUS-2023",
+    ),
+    (
+        "IW-20",
+        "VoIP phone number or a number from another country",
+        "ROK-2022; FBI-2025",
+    ),
+    (
+        "IW-21",
+        "phone number or e-mail shared with other applicants",
+        "FBI-2025",
+    ),
+    (
+        "IW-22",
+        "résumé near-identical to other applicants'",
+        "FBI-2025",
+    ),
+    (
+        "IW-28",
+        "refuses to appear on camera",
+        "ROKUS-2023; ROK-2022",
+    ),
+    ("IW-36", "asks to be paid in cryptocurrency", "US-2022"),
+    (
+        "IW-37",
+        "payout to a PRC/Hong Kong account while claiming to live elsewhere",
+        "US-2022",
+    ),
+    (
+        "IW-40",
+        "payout account held by someone else",
+        "DOJ Hwa and Knoot cases",
+    ),
+    (
+        "IW-41",
+        "payout account or wallet shared with other applicants",
+        "SEAL; FBI-2025",
+    ),
+    (
+        "IW-46",
+        "wallet on a sanctions list",
+        "OFAC SDN list; Treasury designations 2023-2025",
+    ),
+    (
+        "IW-47",
+        "equipment shipping address differs from the home address",
+        "ROKUS-2023; FBI-2024; FBI-2025",
+    ),
+    (
+        "IW-48",
+        "several applicants ship to the same address",
+        "DOJ Chapman case",
+    ),
+    ("IW-49", "equipment shipped abroad", "FBI-2024"),
+];
+
+macro_rules! rule_struct {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? } weight = $w:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct $name {
+            /// Whether the rule runs.
+            pub enabled: bool,
+            /// Risk weight when it fires.
+            pub weight: f64,
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+        impl Default for $name {
+            fn default() -> Self {
+                $name { enabled: true, weight: $w, $($field: $default,)* }
+            }
+        }
+    };
+}
+
+rule_struct!(
+    /// IW-01.
+    Iw01 { /// Window length. 
+    window_hours: u32 = 24, /// Countries within one window that fire.
+    min_countries: usize = 2 } weight = 0.35);
+rule_struct!(
+    /// IW-02 and the shared-value rules: how many accounts sharing a value fire, and above
+    /// which count a value is a hub (a corporate NAT) and is ignored.
+    Iw02 { /// Accounts (this one included) that fire.
+    min_accounts: usize = 2, /// Above this many accounts the value is a hub.
+    max_accounts: usize = 20 } weight = 0.35);
+rule_struct!(
+    /// IW-03.
+    Iw03 { /// Consecutive hourly bins with activity that fire.
+    min_continuous_hours: u32 = 24 } weight = 0.30);
+rule_struct!(
+    /// IW-05.
+    Iw05 { /// Logins needed to judge.
+    min_logins: usize = 3, /// Share of logins through VPN/proxy/hosting that fires.
+    min_anonymous_share: f64 = 0.3, /// Share of non-anonymous logins from another country than the claimed one that fires.
+    min_foreign_share: f64 = 0.5 } weight = 0.20);
+rule_struct!(
+    /// IW-06.
+    Iw06 { /// Provider names (case-insensitive substrings of the IP database's provider or organisation).
+    providers: Vec<String> = vec!["astrill".into()] } weight = 0.35);
+rule_struct!(
+    /// IW-10.
+    Iw10 { /// Logins with a time needed to judge.
+    min_logins: usize = 5, /// Local business hours start (hour, inclusive).
+    business_start: u8 = 8, /// Local business hours end (hour, exclusive).
+    business_end: u8 = 19, /// Share of logins outside business hours that fires.
+    min_outside_share: f64 = 0.6 } weight = 0.30);
+rule_struct!(
+    /// A rule without parameters.
+    Plain {} weight = 0.30);
+rule_struct!(
+    /// IW-19.
+    Iw19 { /// Locale language prefixes.
+    languages: Vec<String> = vec!["ko".into()], /// Claimed countries where these languages are normal.
+    exempt_countries: Vec<String> = vec!["KR".into()] } weight = 0.30);
+rule_struct!(
+    /// IW-20.
+    Iw20 { /// E.164 prefixes of VoIP ranges libphonenumber does not know (e.g. a provider's blocks).
+    voip_prefixes: Vec<String> = Vec::new(), /// Also fire on a number from another country than the claimed one.
+    foreign_number: bool = true } weight = 0.20);
+rule_struct!(
+    /// IW-21, IW-41, IW-48: a shared value fires below a hub cap.
+    Shared { /// Above this many accounts the value is a hub (an agency's office phone) and is ignored.
+    max_accounts: usize = 20 } weight = 0.45);
+rule_struct!(
+    /// IW-28.
+    Iw28 { /// Declined video interviews tolerated.
+    max_declined: u32 = 0 } weight = 0.25);
+rule_struct!(
+    /// IW-36.
+    Iw36 { /// Payout methods that are crypto.
+    crypto_methods: Vec<String> = vec!["crypto".into(), "usdt".into(), "btc".into(), "eth".into(), "wallet".into()] } weight = 0.25);
+rule_struct!(
+    /// IW-37.
+    Iw37 { /// Payout countries that fire when not the claimed one.
+    countries: Vec<String> = vec!["CN".into(), "HK".into()] } weight = 0.25);
+rule_struct!(
+    /// IW-40.
+    Iw40 { /// Holder name scores below this (against every applicant name) fire.
+    min_name_score: f64 = 0.70 } weight = 0.30);
+
+/// Every rule's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RuleParams {
+    #[serde(rename = "IW-01")]
+    pub iw01: Iw01,
+    #[serde(rename = "IW-02")]
+    pub iw02: Iw02,
+    #[serde(rename = "IW-03")]
+    pub iw03: Iw03,
+    #[serde(rename = "IW-05")]
+    pub iw05: Iw05,
+    #[serde(rename = "IW-06")]
+    pub iw06: Iw06,
+    #[serde(rename = "IW-10")]
+    pub iw10: Iw10,
+    #[serde(rename = "IW-15")]
+    pub iw15: Plain,
+    #[serde(rename = "IW-18")]
+    pub iw18: Plain,
+    #[serde(rename = "IW-19")]
+    pub iw19: Iw19,
+    #[serde(rename = "IW-20")]
+    pub iw20: Iw20,
+    #[serde(rename = "IW-21")]
+    pub iw21: Shared,
+    #[serde(rename = "IW-22")]
+    pub iw22: Plain,
+    #[serde(rename = "IW-28")]
+    pub iw28: Iw28,
+    #[serde(rename = "IW-36")]
+    pub iw36: Iw36,
+    #[serde(rename = "IW-37")]
+    pub iw37: Iw37,
+    #[serde(rename = "IW-40")]
+    pub iw40: Iw40,
+    #[serde(rename = "IW-41")]
+    pub iw41: Shared,
+    #[serde(rename = "IW-46")]
+    pub iw46: Plain,
+    #[serde(rename = "IW-47")]
+    pub iw47: Plain,
+    #[serde(rename = "IW-48")]
+    pub iw48: Shared,
+    #[serde(rename = "IW-49")]
+    pub iw49: Plain,
+}
+
+/// Risk level cut-offs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Levels {
+    /// Risk at or above which the level is `medium`.
+    pub medium: f64,
+    /// Risk at or above which the level is `high`.
+    pub high: f64,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels {
+            medium: 0.4,
+            high: 0.7,
+        }
+    }
+}
+
+/// List screening parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListParams {
+    /// Name match score reported as a hit.
+    pub name_threshold: f64,
+    /// Risk weight of a name hit (× its score).
+    pub name_weight: f64,
+    /// Risk weight of an exact identifier on a list entry.
+    pub identifier_weight: f64,
+    /// Risk weight of a designated front in the work history.
+    pub employer_weight: f64,
+    /// Employer match score reported as a hit.
+    pub employer_threshold: f64,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        ListParams {
+            name_threshold: 0.85,
+            name_weight: 0.6,
+            identifier_weight: 0.95,
+            employer_weight: 0.85,
+            employer_threshold: 0.85,
+        }
+    }
+}
+
+/// Linkage parameters (see `docs/linkage.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkParams {
+    /// Log2 prior odds.
+    pub prior_weight: f64,
+    /// Weak links never join two clusters.
+    pub strong: f64,
+    /// Collective evidence (bits) that raises a cluster.
+    pub raise: f64,
+    /// Risk weight of membership in a raised cluster.
+    pub cluster_weight: f64,
+    /// Population a value's rarity is judged against when the batch is smaller.
+    pub min_population: usize,
+    /// Links weaker than this add nothing to a cluster's collective evidence.
+    pub evidence_min: f64,
+}
+
+impl Default for LinkParams {
+    fn default() -> Self {
+        LinkParams {
+            prior_weight: -10.0,
+            strong: 4.0,
+            raise: 14.0,
+            cluster_weight: 0.6,
+            min_population: 10_000,
+            evidence_min: 2.0,
+        }
+    }
+}
+
+/// A whole rules file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// Level cut-offs.
+    pub levels: Levels,
+    /// List screening.
+    pub lists: ListParams,
+    /// Linkage.
+    pub link: LinkParams,
+    /// Red-flag rules.
+    pub rules: RuleParams,
+}
+
+impl Rules {
+    /// The compiled-in defaults (`rules/itworker-rules.yaml`).
+    pub fn default_rules() -> Rules {
+        Rules::parse(DEFAULT_RULES, Path::new("<default rules>")).unwrap_or_default()
+    }
+
+    /// Parses a rules file's text.
+    pub fn parse(text: &str, path: &Path) -> Result<Rules, ApplicantError> {
+        let r: Rules = serde_yaml::from_str(text).map_err(|e| ApplicantError::Rules {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        r.check(path)?;
+        Ok(r)
+    }
+
+    /// Reads a rules file.
+    pub fn load(path: &Path) -> Result<Rules, ApplicantError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ApplicantError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Rules::parse(&text, path)
+    }
+
+    fn check(&self, path: &Path) -> Result<(), ApplicantError> {
+        let bad = |m: String| {
+            Err(ApplicantError::Rules {
+                path: path.to_path_buf(),
+                message: m,
+            })
+        };
+        let p = &self.rules;
+        let weights = [
+            ("IW-01", p.iw01.weight),
+            ("IW-02", p.iw02.weight),
+            ("IW-03", p.iw03.weight),
+            ("IW-05", p.iw05.weight),
+            ("IW-06", p.iw06.weight),
+            ("IW-10", p.iw10.weight),
+            ("IW-15", p.iw15.weight),
+            ("IW-18", p.iw18.weight),
+            ("IW-19", p.iw19.weight),
+            ("IW-20", p.iw20.weight),
+            ("IW-21", p.iw21.weight),
+            ("IW-22", p.iw22.weight),
+            ("IW-28", p.iw28.weight),
+            ("IW-36", p.iw36.weight),
+            ("IW-37", p.iw37.weight),
+            ("IW-40", p.iw40.weight),
+            ("IW-41", p.iw41.weight),
+            ("IW-46", p.iw46.weight),
+            ("IW-47", p.iw47.weight),
+            ("IW-48", p.iw48.weight),
+            ("IW-49", p.iw49.weight),
+            ("link.cluster_weight", self.link.cluster_weight),
+            ("lists.name_weight", self.lists.name_weight),
+            ("lists.identifier_weight", self.lists.identifier_weight),
+            ("lists.employer_weight", self.lists.employer_weight),
+        ];
+        for (id, w) in weights {
+            if !(0.0..=1.0).contains(&w) {
+                return bad(format!("{id}: weight {w} is not between 0 and 1"));
+            }
+        }
+        if !(0.0 < self.levels.medium
+            && self.levels.medium <= self.levels.high
+            && self.levels.high <= 1.0)
+        {
+            return bad("levels: need 0 < medium <= high <= 1".into());
+        }
+        if p.iw10.business_start >= 24
+            || p.iw10.business_end > 24
+            || p.iw10.business_start >= p.iw10.business_end
+        {
+            return bad("IW-10: business hours must satisfy 0 <= start < end <= 24".into());
+        }
+        Ok(())
+    }
+}
+
+/// One fired indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    /// `IW-xx`.
+    pub id: &'static str,
+    /// What it fired on.
+    pub evidence: Value,
+    /// Risk weight (not in the output line; documented in the rules file).
+    #[serde(skip)]
+    pub weight: f64,
+}
+
+/// What screening knows about one applicant beyond the record: IP facts and values it shares
+/// with other records of the batch.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    /// IP database facts per distinct login IP.
+    pub ip_facts: BTreeMap<IpAddr, IpInfo>,
+    /// Per shared-value kind (`ip`, `phone`, `email`, `payout_account`, `wallet`,
+    /// `shipping_address`): the value and the other record ids holding it, with the total
+    /// number of holders.
+    pub shared: Vec<(&'static str, String, Vec<String>, usize)>,
+    /// Other records with a near-identical photo: id and Hamming distance.
+    pub near_photos: Vec<(String, f64)>,
+    /// Other records with a near-identical résumé: id and 1 − Jaccard.
+    pub near_resumes: Vec<(String, f64)>,
+    /// Wallets found on lists (address, list entity ids).
+    pub listed_wallets: Vec<(String, Vec<String>)>,
+}
+
+/// Runs every enabled rule on one applicant.
+pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
+    let p = &rules.rules;
+    let mut out = Vec::new();
+    let mut fire = |id: &'static str, weight: f64, evidence: Value| {
+        out.push(Indicator {
+            id,
+            evidence,
+            weight,
+        });
+    };
+    let claimed = a.claimed_country.as_deref();
+    // Timed, located logins.
+    let mut located: Vec<(Timestamp, &str)> = a
+        .logins
+        .iter()
+        .filter_map(|l| {
+            let c = ctx.ip_facts.get(&l.ip?)?.country.as_deref()?;
+            Some((l.time?, c))
+        })
+        .collect();
+    located.sort_unstable();
+
+    if p.iw01.enabled {
+        let win = i64::from(p.iw01.window_hours) * 3600;
+        let mut best: Option<(Timestamp, Vec<&str>)> = None;
+        let mut lo = 0;
+        for hi in 0..located.len() {
+            let Some(&(t_hi, _)) = located.get(hi) else {
+                break;
+            };
+            while located
+                .get(lo)
+                .is_some_and(|&(t, _)| t_hi.as_second() - t.as_second() > win)
+            {
+                lo += 1;
+            }
+            let mut cs: Vec<&str> = located
+                .get(lo..=hi)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| x.1)
+                .collect();
+            cs.sort_unstable();
+            cs.dedup();
+            if cs.len() >= p.iw01.min_countries
+                && best.as_ref().is_none_or(|b| cs.len() > b.1.len())
+            {
+                let start = located.get(lo).map_or(t_hi, |x| x.0);
+                best = Some((start, cs));
+            }
+        }
+        if let Some((start, cs)) = best {
+            fire(
+                "IW-01",
+                p.iw01.weight,
+                json!({
+                    "summary": format!("logins from {} countries within {} h", cs.len(), p.iw01.window_hours),
+                    "countries": cs, "window_start": start.to_string(),
+                }),
+            );
+        }
+    }
+
+    if p.iw02.enabled {
+        let hits: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| s.0 == "ip")
+            .filter(|s| s.3 >= p.iw02.min_accounts && s.3 <= p.iw02.max_accounts)
+            .map(|s| json!({"ip": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-02",
+                p.iw02.weight,
+                json!({"summary": format!("{} login IP(s) shared with other accounts", hits.len()), "ips": hits}),
+            );
+        }
+    }
+
+    if p.iw03.enabled {
+        let mut hours: Vec<i64> = a
+            .logins
+            .iter()
+            .filter_map(|l| Some(l.time?.as_second().div_euclid(3600)))
+            .collect();
+        hours.sort_unstable();
+        hours.dedup();
+        let (mut run, mut best, mut best_end) = (0u32, 0u32, 0i64);
+        let mut prev: Option<i64> = None;
+        for &h in &hours {
+            run = if prev == Some(h - 1) { run + 1 } else { 1 };
+            if run > best {
+                best = run;
+                best_end = h;
+            }
+            prev = Some(h);
+        }
+        if best >= p.iw03.min_continuous_hours {
+            let start = Timestamp::from_second((best_end - i64::from(best) + 1) * 3600)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            fire(
+                "IW-03",
+                p.iw03.weight,
+                json!({"summary": format!("active in {best} consecutive hours"), "hours": best, "from": start}),
+            );
+        }
+    }
+
+    let ip_logins: Vec<&IpInfo> = a
+        .logins
+        .iter()
+        .filter_map(|l| ctx.ip_facts.get(&l.ip?))
+        .collect();
+    if p.iw05.enabled && ip_logins.len() >= p.iw05.min_logins {
+        let anon = ip_logins
+            .iter()
+            .filter(|i| i.anonymous || i.hosting)
+            .count();
+        let anon_share = anon as f64 / ip_logins.len() as f64;
+        let plain: Vec<&&IpInfo> = ip_logins
+            .iter()
+            .filter(|i| !i.anonymous && !i.hosting && i.country.is_some())
+            .collect();
+        let foreign: Vec<&str> = match claimed {
+            Some(c) => plain
+                .iter()
+                .filter_map(|i| i.country.as_deref())
+                .filter(|&x| x != c)
+                .collect(),
+            None => Vec::new(),
+        };
+        let foreign_share = if plain.is_empty() {
+            0.0
+        } else {
+            foreign.len() as f64 / plain.len() as f64
+        };
+        if anon_share >= p.iw05.min_anonymous_share
+            || (claimed.is_some() && !plain.is_empty() && foreign_share >= p.iw05.min_foreign_share)
+        {
+            let mut fc = foreign.clone();
+            fc.sort_unstable();
+            fc.dedup();
+            fire(
+                "IW-05",
+                p.iw05.weight,
+                json!({
+                    "summary": format!("{anon} of {} logins via VPN/proxy/hosting; {} of {} others outside the claimed country", ip_logins.len(), foreign.len(), plain.len()),
+                    "anonymous_share": round3(anon_share), "foreign_share": round3(foreign_share),
+                    "egress_countries": fc, "claimed_country": claimed,
+                }),
+            );
+        }
+    }
+
+    if p.iw06.enabled {
+        let mut found: Vec<String> = Vec::new();
+        for (ip, info) in &ctx.ip_facts {
+            let names = [info.provider.as_deref(), info.org.as_deref()];
+            if names.iter().flatten().any(|n| {
+                let n = n.to_lowercase();
+                p.iw06
+                    .providers
+                    .iter()
+                    .any(|pr| !pr.is_empty() && n.contains(&pr.to_lowercase()))
+            }) {
+                found.push(format!(
+                    "{ip} ({})",
+                    info.provider
+                        .as_deref()
+                        .or(info.org.as_deref())
+                        .unwrap_or("")
+                ));
+            }
+        }
+        if !found.is_empty() {
+            fire(
+                "IW-06",
+                p.iw06.weight,
+                json!({"summary": format!("{} login IP(s) of a named anonymiser", found.len()), "ips": found}),
+            );
+        }
+    }
+
+    if p.iw10.enabled
+        && let Some(tz) = a.claimed_timezone.as_deref().and_then(parse_tz)
+    {
+        let times: Vec<Timestamp> = a.logins.iter().filter_map(|l| l.time).collect();
+        if times.len() >= p.iw10.min_logins {
+            let outside = times
+                .iter()
+                .filter(|t| {
+                    let h = t.to_zoned(tz.clone()).hour();
+                    !(i16::from(p.iw10.business_start)..i16::from(p.iw10.business_end))
+                        .contains(&(h as i16))
+                })
+                .count();
+            let share = outside as f64 / times.len() as f64;
+            if share >= p.iw10.min_outside_share {
+                // The whole-hour UTC offset that centres business hours on the activity's
+                // circular mean hour.
+                let (sx, sy) = times.iter().fold((0.0f64, 0.0f64), |(x, y), t| {
+                    let h = t.as_second().rem_euclid(86_400) as f64 / 3600.0;
+                    let a = h / 24.0 * std::f64::consts::TAU;
+                    (x + a.cos(), y + a.sin())
+                });
+                let mean_utc =
+                    sy.atan2(sx).rem_euclid(std::f64::consts::TAU) / std::f64::consts::TAU * 24.0;
+                let centre = f64::from(p.iw10.business_start + p.iw10.business_end) / 2.0;
+                let mut best = (centre - mean_utc).round() as i64;
+                if best > 14 {
+                    best -= 24;
+                } else if best < -12 {
+                    best += 24;
+                }
+                fire(
+                    "IW-10",
+                    p.iw10.weight,
+                    json!({
+                        "summary": format!("{outside} of {} logins outside {}:00-{}:00 in {}; activity fits UTC{best:+}", times.len(), p.iw10.business_start, p.iw10.business_end, a.claimed_timezone.as_deref().unwrap_or("")),
+                        "outside_share": round3(share), "claimed_timezone": a.claimed_timezone, "best_fit_utc_offset": best,
+                    }),
+                );
+            }
+        }
+    }
+
+    if p.iw15.enabled && !ctx.near_photos.is_empty() {
+        fire(
+            "IW-15",
+            p.iw15.weight,
+            json!({"summary": format!("profile photo near-identical to {} other account(s)", ctx.near_photos.len()),
+            "others": ctx.near_photos.iter().map(|(id, d)| json!({"id": id, "hamming": d})).collect::<Vec<_>>()}),
+        );
+    }
+
+    if p.iw18.enabled {
+        let ip_countries: Vec<&str> = ip_logins
+            .iter()
+            .filter_map(|i| i.country.as_deref())
+            .collect();
+        let ip_major = majority(&ip_countries);
+        for d in &a.id_documents {
+            let Some(dc) = d.country.as_deref() else {
+                continue;
+            };
+            let known = [claimed, a.nationality.as_deref()];
+            if known.iter().any(Option::is_some)
+                && !known.contains(&Some(dc))
+                && ip_major.is_some_and(|m| Some(m) != claimed)
+            {
+                fire(
+                    "IW-18",
+                    p.iw18.weight,
+                    json!({
+                        "summary": format!("{} issued by {dc}, claimed residence {}, nationality {}, logins mostly from {}", d.doc_type.as_deref().unwrap_or("document"), claimed.unwrap_or("?"), a.nationality.as_deref().unwrap_or("?"), ip_major.unwrap_or("?")),
+                        "document_country": dc,
+                    }),
+                );
+                break;
+            }
+        }
+    }
+
+    if p.iw19.enabled
+        && let Some(c) = claimed
+        && !p
+            .iw19
+            .exempt_countries
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(c))
+    {
+        let mut locales: Vec<&str> = a
+            .logins
+            .iter()
+            .filter_map(|l| l.locale.as_deref())
+            .filter(|loc| {
+                let lang = loc.split(['-', '_', ',', ';']).next().unwrap_or("").trim();
+                p.iw19
+                    .languages
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(lang))
+            })
+            .collect();
+        let n = locales.len();
+        locales.sort_unstable();
+        locales.dedup();
+        if n > 0 {
+            fire(
+                "IW-19",
+                p.iw19.weight,
+                json!({"summary": format!("{n} login(s) with locale {} while claiming {c}", locales.join(", ")), "locales": locales, "logins": n, "claimed_country": c}),
+            );
+        }
+    }
+
+    if p.iw20.enabled {
+        let mut ev = Vec::new();
+        for ph in &a.phones {
+            let facts = crate::phone::facts(ph);
+            let voip = facts.as_ref().is_some_and(|f| f.voip)
+                || p.iw20
+                    .voip_prefixes
+                    .iter()
+                    .any(|x| !x.is_empty() && ph.starts_with(x.as_str()));
+            let country = facts.as_ref().and_then(|f| f.country.clone());
+            let foreign = p.iw20.foreign_number
+                && claimed.is_some()
+                && country.is_some()
+                && country.as_deref() != claimed;
+            if voip || foreign {
+                ev.push(json!({"phone": ph, "voip": voip, "country": country}));
+            }
+        }
+        if !ev.is_empty() {
+            fire(
+                "IW-20",
+                p.iw20.weight,
+                json!({"summary": format!("{} VoIP or foreign number(s)", ev.len()), "phones": ev}),
+            );
+        }
+    }
+
+    let shared_rule = |kinds: &[&str], max: usize| -> Vec<Value> {
+        ctx.shared
+            .iter()
+            .filter(|s| kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
+            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
+            .collect()
+    };
+    if p.iw21.enabled {
+        let v = shared_rule(&["phone", "email"], p.iw21.max_accounts);
+        if !v.is_empty() {
+            fire(
+                "IW-21",
+                p.iw21.weight,
+                json!({"summary": format!("{} phone/e-mail value(s) shared with other applicants", v.len()), "shared": v}),
+            );
+        }
+    }
+    if p.iw22.enabled && !ctx.near_resumes.is_empty() {
+        fire(
+            "IW-22",
+            p.iw22.weight,
+            json!({"summary": format!("résumé near-identical to {} other applicant(s)", ctx.near_resumes.len()),
+            "others": ctx.near_resumes.iter().map(|(id, d)| json!({"id": id, "jaccard": round3(1.0 - d)})).collect::<Vec<_>>()}),
+        );
+    }
+    if p.iw28.enabled
+        && let Some(i) = &a.interview
+        && (i.camera_on == Some(false) || i.video_declined > p.iw28.max_declined)
+    {
+        fire(
+            "IW-28",
+            p.iw28.weight,
+            json!({"summary": "camera off or video interviews declined", "camera_on": i.camera_on, "video_declined": i.video_declined}),
+        );
+    }
+    if p.iw36.enabled {
+        let crypto: Vec<&str> = a
+            .payout_accounts
+            .iter()
+            .filter(|x| {
+                x.method.as_deref().is_some_and(|m| {
+                    p.iw36
+                        .crypto_methods
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(m))
+                })
+            })
+            .map(|x| x.number.as_str())
+            .collect();
+        if !crypto.is_empty() || !a.wallets.is_empty() {
+            fire(
+                "IW-36",
+                p.iw36.weight,
+                json!({"summary": "asks to be paid in cryptocurrency", "payout_accounts": crypto, "wallets": a.wallets}),
+            );
+        }
+    }
+    if p.iw37.enabled {
+        let hits: Vec<Value> = a
+            .payout_accounts
+            .iter()
+            .filter_map(|x| {
+                let c = x.country.as_deref()?;
+                (p.iw37.countries.iter().any(|k| k.eq_ignore_ascii_case(c)) && Some(c) != claimed)
+                    .then(|| json!({"number": x.number, "country": c}))
+            })
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-37",
+                p.iw37.weight,
+                json!({"summary": format!("payout to {} account(s) in {} while claiming {}", hits.len(), p.iw37.countries.join("/"), claimed.unwrap_or("?")), "accounts": hits}),
+            );
+        }
+    }
+    if p.iw40.enabled && !a.names.is_empty() {
+        let hits: Vec<Value> = a
+            .payout_accounts
+            .iter()
+            .filter_map(|x| {
+                let h = x.holder.as_deref()?;
+                let best = a
+                    .names
+                    .iter()
+                    .map(|n| {
+                        cordon_match::compare(h, n, Some(cordon_model::Schema::Person)).name_score
+                    })
+                    .fold(0.0, f64::max);
+                (best < p.iw40.min_name_score).then(
+                    || json!({"number": x.number, "holder": h, "best_name_score": round3(best)}),
+                )
+            })
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-40",
+                p.iw40.weight,
+                json!({"summary": "payout account held by someone else", "accounts": hits}),
+            );
+        }
+    }
+    if p.iw41.enabled {
+        let v = shared_rule(&["payout_account", "wallet"], p.iw41.max_accounts);
+        if !v.is_empty() {
+            fire(
+                "IW-41",
+                p.iw41.weight,
+                json!({"summary": format!("{} payout account/wallet value(s) shared with other applicants", v.len()), "shared": v}),
+            );
+        }
+    }
+    if p.iw46.enabled && !ctx.listed_wallets.is_empty() {
+        fire(
+            "IW-46",
+            p.iw46.weight,
+            json!({"summary": "wallet on a sanctions list",
+            "wallets": ctx.listed_wallets.iter().map(|(w, ids)| json!({"wallet": w, "entities": ids})).collect::<Vec<_>>()}),
+        );
+    }
+    let home: Vec<String> = a
+        .addresses
+        .iter()
+        .filter(|x| x.kind == "home")
+        .filter_map(|x| cordon_er::normalize::address(&x.text))
+        .collect();
+    let shipping: Vec<&crate::record::Address> = a
+        .addresses
+        .iter()
+        .filter(|x| x.kind == "shipping")
+        .collect();
+    if p.iw47.enabled && !home.is_empty() {
+        let diff: Vec<&str> = shipping
+            .iter()
+            .filter(|s| cordon_er::normalize::address(&s.text).is_some_and(|n| !home.contains(&n)))
+            .map(|s| s.text.as_str())
+            .collect();
+        if !diff.is_empty() {
+            fire(
+                "IW-47",
+                p.iw47.weight,
+                json!({"summary": "equipment to be shipped to an address other than home", "shipping": diff}),
+            );
+        }
+    }
+    if p.iw48.enabled {
+        let v = shared_rule(&["shipping_address"], p.iw48.max_accounts);
+        if !v.is_empty() {
+            fire(
+                "IW-48",
+                p.iw48.weight,
+                json!({"summary": "shipping address shared with other applicants", "shared": v}),
+            );
+        }
+    }
+    if p.iw49.enabled
+        && let Some(c) = claimed
+    {
+        let abroad: Vec<Value> = shipping
+            .iter()
+            .filter_map(|s| {
+                let sc = s.country.as_deref()?;
+                (sc != c).then(|| json!({"address": s.text, "country": sc}))
+            })
+            .collect();
+        if !abroad.is_empty() {
+            fire(
+                "IW-49",
+                p.iw49.weight,
+                json!({"summary": format!("equipment to be shipped outside {c}"), "shipping": abroad}),
+            );
+        }
+    }
+    out
+}
+
+fn majority<'a>(xs: &[&'a str]) -> Option<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for x in xs {
+        *counts.entry(x).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(k, n)| (n, std::cmp::Reverse(k)))
+        .map(|(k, _)| k)
+}
+
+pub(crate) fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rules_file_parses_and_covers_every_rule() {
+        let r = Rules::parse(DEFAULT_RULES, Path::new("default")).unwrap();
+        assert_eq!(r.rules.iw06.providers, vec!["astrill".to_owned()]);
+        let text = DEFAULT_RULES;
+        for (id, _, _) in RULES {
+            assert!(
+                text.contains(&format!("{id}:")),
+                "{id} missing from the default rules file"
+            );
+        }
+    }
+
+    #[test]
+    fn typo_in_rules_file_is_an_error() {
+        let e =
+            Rules::parse("rules:\n  IW-01: { wieght: 0.3 }\n", Path::new("r.yaml")).unwrap_err();
+        assert_eq!(e.code(), "bad-rules");
+        assert!(e.to_string().contains("wieght"));
+        assert!(Rules::parse("rules:\n  IW-01: { weight: 3 }\n", Path::new("r.yaml")).is_err());
+    }
+}

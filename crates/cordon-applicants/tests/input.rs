@@ -1,0 +1,104 @@
+//! Bad input: every problem reported with its line, the rest processed, no panic.
+
+use cordon_applicants::{Format, ReadLimits, read_records};
+use cordon_model::Severity;
+use proptest::prelude::*;
+
+fn codes(out: &cordon_applicants::ReadOutcome) -> Vec<(u64, String)> {
+    out.diagnostics
+        .iter()
+        .map(|d| (d.location.line.unwrap_or(0), d.code.clone()))
+        .collect()
+}
+
+#[test]
+fn bad_records_are_reported_per_line_and_the_rest_read() {
+    let big = "x ".repeat(5 << 20); // a 10 MB résumé
+    let mut input: Vec<u8> = Vec::new();
+    input.extend_from_slice(
+        b"{\"id\": \"ok1\", \"names\": [\"Jon Smith\"], \"future_field\": {\"x\": 1}}\n",
+    );
+    input.extend_from_slice(b"{\"names\": [\"no id\"]}\n");
+    input.extend_from_slice(b"{\"id\": \"ok1\"}\n");
+    input.extend_from_slice(b"{\"id\": \"bad\", \"emails\": [\"not-an-email\", \"a@b.com\"], \"phones\": [\"12\"], \"date_of_birth\": \"1990-02-30\", \"logins\": [{\"time\": \"2025-13-01T00:00:00Z\", \"ip\": \"300.1.2.3\"}]}\n");
+    input.extend_from_slice(b"{\"id\": \"utf\", \"names\": [\"\xff\xfe\"]}\n");
+    input.extend_from_slice(b"not json\n");
+    input.extend_from_slice(format!("{{\"id\": \"long\", \"resume\": \"{big}\"}}\n").as_bytes());
+    input.extend_from_slice(b"{\"id\": \"ok2\", \"claimed_country\": \"Atlantis\"}\n");
+    let out = read_records(&input[..], Format::JsonLines, None, &ReadLimits::default());
+    let ids: Vec<&str> = out.records.iter().map(|(_, a)| a.id.as_str()).collect();
+    assert_eq!(ids, ["ok1", "bad", "long", "ok2"]);
+    let c = codes(&out);
+    for want in [
+        (2, "missing-id"),
+        (3, "duplicate-id"),
+        (4, "bad-email"),
+        (4, "bad-phone"),
+        (4, "bad-date"),
+        (4, "bad-ip"),
+        (5, "invalid-utf8"),
+        (6, "bad-json"),
+        (7, "resume-too-long"),
+        (8, "bad-country"),
+    ] {
+        assert!(
+            c.contains(&(want.0, want.1.to_owned())),
+            "missing {want:?} in {c:?}"
+        );
+    }
+    let (_, bad) = &out.records[1];
+    assert_eq!(bad.emails, ["a@b.com"]);
+    assert!(bad.date_of_birth.is_none() && bad.phones.is_empty());
+    assert_eq!(bad.logins.len(), 1);
+    assert!(bad.logins[0].ip.is_none());
+    let (_, long) = &out.records[2];
+    assert!(long.resume.as_ref().unwrap().len() <= ReadLimits::default().max_resume_bytes);
+    assert!(out.records[0].1.extra.contains_key("future_field"));
+    let errors = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    assert_eq!(errors, 4);
+}
+
+#[test]
+fn csv_uses_the_same_names_with_semicolon_lists() {
+    let csv = "id,names,emails,phones,addresses,logins,payout_accounts,claimed_country\n\
+               c1,Jon Smith;J. Smith,jon@example.com;js@example.org,+1 202 555 0143,home:1 Main St;shipping:77 Farm Rd,2025-03-01T01:00:00Z|198.51.100.7|ua|dev1|ko-KR,US22 2634,US\n\
+               ,no id,,,,,,\n\
+               c2,Mary Jones,bad-email,,,,,US\n";
+    let out = read_records(csv.as_bytes(), Format::Csv, None, &ReadLimits::default());
+    let ids: Vec<&str> = out.records.iter().map(|(_, a)| a.id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2"]);
+    let a = &out.records[0].1;
+    assert_eq!(a.names.len(), 2);
+    assert_eq!(a.emails.len(), 2);
+    assert_eq!(a.phones, ["+12025550143"]);
+    assert_eq!(a.addresses[1].kind, "shipping");
+    assert_eq!(a.logins[0].locale.as_deref(), Some("ko-KR"));
+    assert_eq!(a.logins[0].device.as_deref(), Some("dev1"));
+    let c = codes(&out);
+    assert!(c.contains(&(3, "missing-id".into())), "{c:?}");
+    assert!(c.contains(&(4, "bad-email".into())), "{c:?}");
+}
+
+proptest! {
+    #[test]
+    fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let out = read_records(&bytes[..], Format::JsonLines, None, &ReadLimits::default());
+        let _ = read_records(&bytes[..], Format::Csv, None, &ReadLimits::default());
+        prop_assert!(out.records.len() <= bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+    }
+
+    #[test]
+    fn any_field_values_never_panic(id in ".{0,8}", s in ".{0,30}", n in any::<i64>()) {
+        let v = serde_json::json!({"id": id, "names": [s.clone()], "date_of_birth": s.clone(), "phones": [s.clone()],
+            "emails": [s.clone()], "logins": [{"time": n, "ip": s.clone()}, {"time": s.clone()}],
+            "claimed_timezone": s.clone(), "photo_phash": s.clone(), "addresses": [{"kind": s.clone(), "text": s.clone()}]});
+        let (a, _) = cordon_applicants::parse_record(&v, &ReadLimits::default());
+        if let Some(a) = a {
+            let _ = cordon_applicants::Screener::new(cordon_applicants::Rules::default_rules()).screen_one(&a);
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! One test per rule: a record it fires on and a near-identical one it does not.
+
+use serde_json::json;
+
+use crate::util::{app, fired, mmdb, screen};
+
+fn login(time: &str, ip: &str) -> serde_json::Value {
+    json!({"time": time, "ip": ip})
+}
+
+/// Asserts `rule` fires on `yes` and not on `no` (each screened as its own batch).
+fn check(rule: &str, yes: &[serde_json::Value], no: &[serde_json::Value]) {
+    let y: Vec<_> = yes.iter().cloned().map(app).collect();
+    let n: Vec<_> = no.iter().cloned().map(app).collect();
+    assert!(
+        fired(&y).contains(&rule),
+        "{rule} should fire on {yes:?}: {:?}",
+        fired(&y)
+    );
+    assert!(
+        !fired(&n).contains(&rule),
+        "{rule} should not fire on {no:?}: {:?}",
+        fired(&n)
+    );
+}
+
+#[test]
+fn iw01_logins_from_several_countries_in_a_day() {
+    check(
+        "IW-01",
+        &[
+            json!({"id": "a", "logins": [login("2025-03-01T01:00:00Z", "198.51.100.7"), login("2025-03-01T09:00:00Z", "10.20.1.1")]}),
+        ],
+        &[
+            json!({"id": "a", "logins": [login("2025-03-01T01:00:00Z", "198.51.100.7"), login("2025-03-03T09:00:00Z", "10.20.1.1")]}),
+        ],
+    );
+}
+
+#[test]
+fn iw02_several_accounts_on_one_ip() {
+    let l = json!([login("2025-03-01T01:00:00Z", "198.51.100.9")]);
+    check(
+        "IW-02",
+        &[
+            json!({"id": "a", "logins": l}),
+            json!({"id": "b", "logins": l}),
+        ],
+        &[
+            json!({"id": "a", "logins": l}),
+            json!({"id": "b", "logins": [login("2025-03-01T01:00:00Z", "198.51.100.10")]}),
+        ],
+    );
+}
+
+#[test]
+fn iw03_logged_in_round_the_clock() {
+    let day: Vec<_> = (0..25)
+        .map(|h| {
+            login(
+                &format!("2025-03-0{}T{:02}:10:00Z", 1 + h / 24, h % 24),
+                "198.51.100.7",
+            )
+        })
+        .collect();
+    let short: Vec<_> = (0..10)
+        .map(|h| login(&format!("2025-03-01T{h:02}:10:00Z"), "198.51.100.7"))
+        .collect();
+    check(
+        "IW-03",
+        &[json!({"id": "a", "logins": day})],
+        &[json!({"id": "a", "logins": short})],
+    );
+}
+
+#[test]
+fn iw05_vpn_and_hosting_logins() {
+    let vpn: Vec<_> = (0..4)
+        .map(|i| login(&format!("2025-03-0{}T10:00:00Z", i + 1), "203.0.113.200"))
+        .collect();
+    let home: Vec<_> = (0..4)
+        .map(|i| login(&format!("2025-03-0{}T10:00:00Z", i + 1), "198.51.100.7"))
+        .collect();
+    check(
+        "IW-05",
+        &[json!({"id": "a", "claimed_country": "US", "logins": vpn})],
+        &[json!({"id": "a", "claimed_country": "US", "logins": home})],
+    );
+    // Residential egress from another country than the claimed one also fires.
+    check(
+        "IW-05",
+        &[json!({"id": "a", "claimed_country": "DE", "logins": home})],
+        &[json!({"id": "a", "claimed_country": "US", "logins": home})],
+    );
+}
+
+#[test]
+fn iw06_astrill_vpn() {
+    check(
+        "IW-06",
+        &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.5")]})],
+        &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.200")]})],
+    );
+}
+
+#[test]
+fn iw10_activity_in_another_time_zone() {
+    // 00:30-08:30 UTC is 09:30-17:30 in Pyongyang and the middle of the night in Chicago.
+    let korean: Vec<_> = (0..9)
+        .map(|h| login(&format!("2025-03-03T{h:02}:30:00Z"), "198.51.100.7"))
+        .collect();
+    let chicago: Vec<_> = (15..21)
+        .map(|h| login(&format!("2025-03-03T{h:02}:00:00Z"), "198.51.100.7"))
+        .collect();
+    check(
+        "IW-10",
+        &[json!({"id": "a", "claimed_timezone": "America/Chicago", "logins": korean})],
+        &[json!({"id": "a", "claimed_timezone": "America/Chicago", "logins": chicago})],
+    );
+    let r = screen(&[app(
+        json!({"id": "a", "claimed_timezone": "America/Chicago", "logins": korean}),
+    )]);
+    let ev = &r[0]
+        .indicators
+        .iter()
+        .find(|i| i.id == "IW-10")
+        .unwrap()
+        .evidence;
+    assert_eq!(ev["best_fit_utc_offset"], 9, "{ev}");
+}
+
+#[test]
+fn iw15_reused_photo() {
+    check(
+        "IW-15",
+        &[
+            json!({"id": "a", "photo_phash": "f0e1d2c3b4a59687"}),
+            json!({"id": "b", "photo_phash": "f0e1d2c3b4a59686"}),
+        ],
+        &[
+            json!({"id": "a", "photo_phash": "f0e1d2c3b4a59687"}),
+            json!({"id": "b", "photo_phash": "0f1e2d3c4b5a6978"}),
+        ],
+    );
+}
+
+#[test]
+fn iw18_document_from_a_third_country() {
+    let l = json!([login("2025-03-01T10:00:00Z", "10.20.3.4")]);
+    check(
+        "IW-18",
+        &[
+            json!({"id": "a", "claimed_country": "US", "nationality": "US", "id_documents": [{"type": "passport", "number": "X1", "country": "MX"}], "logins": l}),
+        ],
+        &[
+            json!({"id": "a", "claimed_country": "US", "nationality": "MX", "id_documents": [{"type": "passport", "number": "X1", "country": "MX"}], "logins": l}),
+        ],
+    );
+}
+
+#[test]
+fn iw19_korean_locale_with_non_korean_claim() {
+    let ko = json!([{"time": "2025-03-01T10:00:00Z", "locale": "ko-KR"}]);
+    check(
+        "IW-19",
+        &[json!({"id": "a", "claimed_country": "US", "logins": ko})],
+        &[json!({"id": "a", "claimed_country": "KR", "logins": ko})],
+    );
+}
+
+#[test]
+fn iw20_foreign_or_voip_number() {
+    check(
+        "IW-20",
+        &[json!({"id": "a", "claimed_country": "US", "phones": ["+44 20 7946 0958"]})],
+        &[json!({"id": "a", "claimed_country": "GB", "phones": ["+44 20 7946 0958"]})],
+    );
+    // UK 056 numbers are VoIP in libphonenumber's metadata.
+    check(
+        "IW-20",
+        &[json!({"id": "a", "claimed_country": "GB", "phones": ["+44 56 1234 5678"]})],
+        &[json!({"id": "a", "claimed_country": "GB", "phones": ["+44 7400 123456"]})],
+    );
+}
+
+#[test]
+fn iw21_phone_or_email_on_several_applications() {
+    check(
+        "IW-21",
+        &[
+            json!({"id": "a", "emails": ["Glaus.Li+jobs@gmail.com"]}),
+            json!({"id": "b", "emails": ["glausli@gmail.com"]}),
+        ],
+        &[
+            json!({"id": "a", "emails": ["glaus.li@example.com"]}),
+            json!({"id": "b", "emails": ["glausli@example.com"]}),
+        ],
+    );
+}
+
+#[test]
+fn iw22_near_identical_resumes() {
+    let text: String = (0..200).map(|i| format!("skill{i} ")).collect();
+    let edited = text.replace("skill100 ", "rust ");
+    let other: String = (0..200).map(|i| format!("other{i} ")).collect();
+    check(
+        "IW-22",
+        &[
+            json!({"id": "a", "resume": text}),
+            json!({"id": "b", "resume": edited}),
+        ],
+        &[
+            json!({"id": "a", "resume": text}),
+            json!({"id": "b", "resume": other}),
+        ],
+    );
+}
+
+#[test]
+fn iw28_camera_off() {
+    check(
+        "IW-28",
+        &[json!({"id": "a", "interview": {"camera_on": false}})],
+        &[json!({"id": "a", "interview": {"camera_on": true, "video_declined": 0}})],
+    );
+}
+
+#[test]
+fn iw36_crypto_payment() {
+    check(
+        "IW-36",
+        &[json!({"id": "a", "payout_accounts": [{"number": "TXYZ", "method": "usdt"}]})],
+        &[
+            json!({"id": "a", "payout_accounts": [{"number": "DE89370400440532013000", "method": "bank"}]}),
+        ],
+    );
+}
+
+#[test]
+fn iw37_payout_in_china_while_claiming_us() {
+    check(
+        "IW-37",
+        &[
+            json!({"id": "a", "claimed_country": "US", "payout_accounts": [{"number": "6222020200112233", "country": "CN"}]}),
+        ],
+        &[
+            json!({"id": "a", "claimed_country": "CN", "payout_accounts": [{"number": "6222020200112233", "country": "CN"}]}),
+        ],
+    );
+}
+
+#[test]
+fn iw40_payout_held_by_another_person() {
+    check(
+        "IW-40",
+        &[
+            json!({"id": "a", "names": ["Richard Walker"], "payout_accounts": [{"number": "1", "holder": "Jennifer Huang"}]}),
+        ],
+        &[
+            json!({"id": "a", "names": ["Richard Walker"], "payout_accounts": [{"number": "1", "holder": "WALKER Richard"}]}),
+        ],
+    );
+}
+
+#[test]
+fn iw41_shared_payout_account() {
+    check(
+        "IW-41",
+        &[
+            json!({"id": "a", "payout_accounts": ["US22 2634 4583"]}),
+            json!({"id": "b", "payout_accounts": ["US2226344583"]}),
+        ],
+        &[
+            json!({"id": "a", "payout_accounts": ["US2226344583"]}),
+            json!({"id": "b", "payout_accounts": ["US2226344584"]}),
+        ],
+    );
+}
+
+#[test]
+fn iw47_shipping_elsewhere_than_home() {
+    check(
+        "IW-47",
+        &[
+            json!({"id": "a", "addresses": [{"kind": "home", "text": "1 Main St, Austin TX"}, {"kind": "shipping", "text": "77 Farm Rd, Scottsdale AZ"}]}),
+        ],
+        &[
+            json!({"id": "a", "addresses": [{"kind": "home", "text": "1 Main St, Austin TX"}, {"kind": "shipping", "text": "1 main st. austin, tx"}]}),
+        ],
+    );
+}
+
+#[test]
+fn iw48_laptop_farm_address() {
+    let farm = json!([{"kind": "shipping", "text": "77 Farm Rd, Scottsdale AZ"}]);
+    check(
+        "IW-48",
+        &[
+            json!({"id": "a", "addresses": farm}),
+            json!({"id": "b", "addresses": farm}),
+        ],
+        &[
+            json!({"id": "a", "addresses": farm}),
+            json!({"id": "b", "addresses": [{"kind": "shipping", "text": "9 Oak Ave"}]}),
+        ],
+    );
+}
+
+#[test]
+fn iw49_shipping_abroad() {
+    check(
+        "IW-49",
+        &[
+            json!({"id": "a", "claimed_country": "US", "addresses": [{"kind": "shipping", "text": "Dandong", "country": "CN"}]}),
+        ],
+        &[
+            json!({"id": "a", "claimed_country": "US", "addresses": [{"kind": "shipping", "text": "Austin", "country": "US"}]}),
+        ],
+    );
+}
+
+#[test]
+fn csv_ranges_and_mmdb_agree_on_the_fixture() {
+    let mut csv = cordon_applicants::IpDb::new();
+    csv.add_file(&crate::util::fixtures().join("ipdb.csv"))
+        .unwrap();
+    let mmdb = mmdb();
+    for ip in [
+        "198.51.100.7",
+        "192.0.2.1",
+        "203.0.113.5",
+        "203.0.113.200",
+        "10.20.1.1",
+        "10.30.1.1",
+        "8.8.8.8",
+    ] {
+        let ip = ip.parse().unwrap();
+        assert_eq!(csv.lookup(ip), mmdb.lookup(ip), "{ip}");
+    }
+    assert_eq!(
+        mmdb.lookup("203.0.113.5".parse().unwrap())
+            .provider
+            .as_deref(),
+        Some("Astrill")
+    );
+}
+
+#[test]
+fn one_weak_signal_stays_low_and_a_combination_is_raised() {
+    let vpn: Vec<_> = (0..4)
+        .map(|i| login(&format!("2025-03-0{}T02:00:00Z", i + 1), "203.0.113.200"))
+        .collect();
+    let one = screen(&[app(
+        json!({"id": "a", "claimed_country": "US", "logins": vpn}),
+    )]);
+    assert_eq!(one[0].level, "low");
+    let mut ko = vpn.clone();
+    for l in &mut ko {
+        l["locale"] = json!("ko-KR");
+        l["ip"] = json!("203.0.113.5");
+    }
+    let many = screen(&[app(
+        json!({"id": "a", "claimed_country": "US", "claimed_timezone": "America/New_York",
+        "payout_accounts": [{"number": "T1", "method": "crypto"}], "logins": ko}),
+    )]);
+    assert_eq!(many[0].level, "high", "{:?}", many[0]);
+    assert!(many[0].actions.iter().any(|a| a.contains("cryptocurrency")));
+}
