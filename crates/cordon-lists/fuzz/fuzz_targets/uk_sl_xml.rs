@@ -1,7 +1,0 @@
-//! Fuzzes the UkSlXml parser: any bytes must give entities, diagnostics or an error, never a panic.
-#![no_main]
-
-#[path = "common.rs"]
-mod common;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| common::run(cordon_lists::Format::UkSlXml, data));
