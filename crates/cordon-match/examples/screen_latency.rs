@@ -23,6 +23,20 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system) used by this process so far, from /proc (10 ms resolution).
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let u: f64 = f.get(11)?.parse().ok()?;
+            let k: f64 = f.get(12)?.parse().ok()?;
+            Some((u + k) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
@@ -40,15 +54,18 @@ fn main() {
         .collect();
     drop(text);
     let rss0 = rss_mb();
+    let c0 = cpu_secs();
     let t = Instant::now();
     let m = Matcher::build(entities);
     let build = t.elapsed();
+    let build_cpu = cpu_secs() - c0;
     let rss1 = rss_mb();
     println!(
-        "index: {} entities, {} names, built in {:.0} ms; RSS {:.0} MB after build ({:.0} MB before)",
+        "index: {} entities, {} names, built in {:.0} ms wall, {:.0} ms CPU; RSS {:.0} MB after build ({:.0} MB before)",
         m.len(),
         m.name_count(),
         build.as_secs_f64() * 1e3,
+        build_cpu * 1e3,
         rss1,
         rss0
     );
@@ -105,10 +122,23 @@ fn main() {
     let opts = Options::default();
     // Single queries, one thread.
     let mut lat: Vec<f64> = Vec::with_capacity(queries.len());
+    let mut slow: Vec<(f64, &str)> = Vec::new();
+    let c0 = cpu_secs();
     for q in queries.iter().take(5_000) {
         let t = Instant::now();
         std::hint::black_box(m.screen(q, &opts));
-        lat.push(t.elapsed().as_secs_f64() * 1e6);
+        let us = t.elapsed().as_secs_f64() * 1e6;
+        lat.push(us);
+        slow.push((us, q.name.as_str()));
+    }
+    let single_cpu = cpu_secs() - c0;
+    println!(
+        "single query: mean CPU time {:.0} µs per query",
+        single_cpu * 1e6 / lat.len().max(1) as f64
+    );
+    slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (us, n) in slow.iter().take(8) {
+        println!("  slow: {us:.0} µs {n:?}");
     }
     lat.sort_by(f64::total_cmp);
     let pct = |p: f64| {
@@ -124,9 +154,17 @@ fn main() {
         pct(0.99),
         lat.last().copied().unwrap_or(0.0)
     );
+    let c0 = cpu_secs();
     let t = Instant::now();
     let out = m.screen_batch(&queries, &opts);
     let secs = t.elapsed().as_secs_f64();
+    let batch_cpu = cpu_secs() - c0;
+    println!(
+        "batch CPU: {:.2} s for {} queries = {:.0} queries per CPU-second",
+        batch_cpu,
+        queries.len(),
+        queries.len() as f64 / batch_cpu.max(1e-9)
+    );
     let hits = out
         .iter()
         .filter(|r| r.first().is_some_and(|h| h.is_match))

@@ -556,7 +556,12 @@ pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
     // Typo budget grows with length: none for words of 3 letters or fewer (Korean syllables,
     // initials), one edit up to 7, then one per four letters.
     let budget = if m <= 3 { 0 } else { (m / 4).max(1) };
-    let d = osa(x, y);
+    // The length difference bounds the distance from below: most pairs stop here.
+    let d = if x.len().abs_diff(y.len()) > budget {
+        budget + 1
+    } else {
+        osa(x, y)
+    };
     let phonetic = a.key.len() >= 2 && a.key == b.key;
     if d <= budget {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
@@ -687,7 +692,11 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
             None => String::new(),
         }
     };
-    if jq.len() >= 6 && jc.len() >= 6 && q.tokens.len() != c.tokens.len() {
+    if jq.len() >= 6
+        && jc.len() >= 6
+        && q.tokens.len() != c.tokens.len()
+        && jq.len().abs_diff(jc.len()) <= jq.len().max(jc.len()) / 8
+    {
         let m = jq.len().max(jc.len());
         let d = levenshtein(jq.as_bytes(), jc.as_bytes())
             .min(levenshtein(jq.as_bytes(), jc_rot.as_bytes()));
@@ -728,6 +737,10 @@ fn merge_pass(
             };
             if y_used.get(j).copied().unwrap_or(true) || y_used.get(j + 1).copied().unwrap_or(true)
             {
+                continue;
+            }
+            let jl = y1.latin.len() + y2.latin.len();
+            if jl.abs_diff(x.latin.len()) > jl.max(x.latin.len()) / 8 {
                 continue;
             }
             let joined = format!("{}{}", y1.latin, y2.latin);
