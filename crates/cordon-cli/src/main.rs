@@ -26,12 +26,17 @@ macro_rules! out {
 }
 
 mod address;
+mod audit;
 mod compare;
+mod decide;
 mod diff;
 mod export;
 mod ingest;
+mod keys;
 mod lists;
+mod rescreen;
 mod screen;
+mod serve;
 mod show;
 mod table;
 
@@ -85,6 +90,16 @@ enum Command {
     Compare(compare::Args),
     /// Validate crypto addresses and screen them against list wallets and TagPacks.
     Address(address::Args),
+    /// Run the screening service (yente-compatible HTTP API, audit trail, decisions, alerts).
+    Serve(serve::Args),
+    /// Export or verify the service's audit trail (safe while the server runs).
+    Audit(audit::Args),
+    /// Record an analyst decision on a hit: true match or false positive.
+    Decide(decide::Args),
+    /// Manage the service's API keys.
+    Keys(keys::Args),
+    /// Re-screen monitored subjects against the lists' changes; report new and vanished hits.
+    Rescreen(rescreen::Args),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -118,6 +133,11 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen::run(&cli.global, &args),
         Command::Compare(args) => compare::run(&args),
         Command::Address(args) => address::run(&cli.global, &args),
+        Command::Serve(args) => serve::run(&cli.global, &args),
+        Command::Audit(args) => audit::run(&cli.global, &args),
+        Command::Decide(args) => decide::run(&cli.global, &args),
+        Command::Keys(args) => keys::run(&cli.global, &args),
+        Command::Rescreen(args) => rescreen::run(&cli.global, &args),
     };
     match result {
         Ok(code) => code,
