@@ -11,7 +11,7 @@ con.execute("CREATE INDEX e_src ON e(src)")
 runs = []
 for _ in range(3):
     t0 = time.perf_counter()
-    con.execute("CREATE OR REPLACE TEMP TABLE best AS SELECT ?::VARCHAR AS addr, -9223372036854775808::BIGINT AS t", [src])
+    con.execute("CREATE OR REPLACE TEMP TABLE best AS SELECT ?::VARCHAR AS addr, 0::BIGINT AS t", [src])
     con.execute("CREATE OR REPLACE TEMP TABLE frontier AS SELECT * FROM best")
     for hop in range(5):
         con.execute("""

@@ -135,13 +135,15 @@ fn main() {
         pct(1.0),
         truncated
     );
-    // Reachability question shared with DuckDB.
-    let src = store.address_id(&truth.thief).unwrap();
+    // Reachability question shared with DuckDB, from a busy background account (the thief's
+    // own reach is only its laundering tree).
+    let src = 0u32;
     let t = Instant::now();
     let reach = earliest_arrival(&store, src, 5);
     let el = t.elapsed();
     println!(
-        "reachability (≤5 hops, time-respecting) from the thief: {:.3} ms, {} addresses",
+        "reachability (≤5 hops, time-respecting) from {}: {:.3} ms, {} addresses",
+        store.address(src),
         el.as_secs_f64() * 1e3,
         reach.len()
     );
@@ -172,7 +174,7 @@ fn main() {
             .unwrap();
         }
     }
-    std::fs::write(dir.join("source.txt"), &truth.thief).unwrap();
+    std::fs::write(dir.join("source.txt"), store.address(src)).unwrap();
     std::fs::write(
         dir.join("cordon_reach_ms.txt"),
         format!("{}", el.as_secs_f64() * 1e3),

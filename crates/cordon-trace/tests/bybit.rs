@@ -237,3 +237,26 @@ fn interval_brackets_the_point_and_dot_renders() {
     let json = serde_json::to_string(&iv).unwrap();
     assert!(json.contains("\"kind\":\"bridge\""));
 }
+
+#[test]
+fn hop1_fan_out_and_hop3_round_lots_are_flagged() {
+    let (s, labels) = load(false);
+    let ids = [s.address_id(HOP1).unwrap(), s.address_id(HOP3).unwrap()];
+    let found = cordon_trace::patterns::detect(&s, &labels, &ids, &Default::default());
+    use cordon_trace::patterns::Pattern;
+    assert!(
+        found
+            .iter()
+            .any(|p| matches!(p, Pattern::FanOut { address, recipients, .. }
+        if address == HOP1 && *recipients >= 40)),
+        "{found:?}"
+    );
+    // Nine 10,000 ETH lots from hop 3: a repeated round denomination.
+    assert!(
+        found.iter().any(
+            |p| matches!(p, Pattern::FixedDenomination { address, count, .. }
+        if address == HOP3 && *count == 9)
+        ),
+        "{found:?}"
+    );
+}
