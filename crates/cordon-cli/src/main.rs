@@ -39,6 +39,7 @@ mod screen;
 mod serve;
 mod show;
 mod table;
+mod tx;
 
 /// Cordon: screening against sanctions lists, crypto tracing and DPRK IT-worker detection.
 #[derive(Debug, Parser)]
@@ -90,6 +91,12 @@ enum Command {
     Compare(compare::Args),
     /// Validate crypto addresses and screen them against list wallets and TagPacks.
     Address(address::Args),
+    /// Transaction store: `tx ingest` reads transfer exports into a memory-mapped graph.
+    Tx(tx::TxArgs),
+    /// Exposure of an address to attributed categories, direct and indirect.
+    Exposure(tx::ExposureArgs),
+    /// Trace stolen value forward from an address: where it went and stopped.
+    Trace(tx::TraceArgs),
     /// Run the screening service (yente-compatible HTTP API, audit trail, decisions, alerts).
     Serve(serve::Args),
     /// Export or verify the service's audit trail (safe while the server runs).
@@ -133,6 +140,9 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen::run(&cli.global, &args),
         Command::Compare(args) => compare::run(&args),
         Command::Address(args) => address::run(&cli.global, &args),
+        Command::Tx(args) => tx::run_tx(&cli.global, &args),
+        Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
+        Command::Trace(args) => tx::run_trace(&cli.global, &args),
         Command::Serve(args) => serve::run(&cli.global, &args),
         Command::Audit(args) => audit::run(&cli.global, &args),
         Command::Decide(args) => decide::run(&cli.global, &args),

@@ -1,0 +1,475 @@
+//! `cordon tx ingest`, `cordon exposure`, `cordon trace`: the transaction store and tracing.
+//!
+//! The graph lives in a directory (`--graph DIR`, default: a `tx/` folder beside the store
+//! file, e.g. `~/.local/share/cordon/tx/`). `tx ingest` writes it (memory-mapped columns, see
+//! docs/transactions.md) and copies the label files given with `--labels` into it as
+//! `labels/`, so later queries find them without repeating the option.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cordon_trace::{
+    AccountRule, Category, Direction, ExposureOptions, Label, Labels, TraceOptions, exposure,
+    main_path, to_dot, trace_interval,
+};
+use cordon_tx::{IngestOptions, TokenRegistry, TxStore, TxStoreBuilder, ingest_csv};
+
+use crate::Global;
+
+/// Transaction store commands.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TxArgs {
+    #[command(subcommand)]
+    cmd: TxCmd,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TxCmd {
+    /// Read transfer exports (CSV, Parquet) into a memory-mapped graph directory.
+    Ingest(IngestArgs),
+}
+
+/// `cordon tx ingest`.
+#[derive(Debug, clap::Args)]
+struct IngestArgs {
+    /// Files to read: CSV (layout recognised from the header) or `.parquet`. A per-address
+    /// export (no `from` column) is given as `FILE=OWNER_ADDRESS`.
+    #[arg(required = true, value_name = "FILE[=OWNER]")]
+    files: Vec<String>,
+    /// Label files: CSV (`address,category,name,source` or the Bybit `address,kind,role,source`;
+    /// impersonating-token rows also feed the token registry) or GraphSense TagPack YAML.
+    #[arg(long, value_name = "FILE")]
+    labels: Vec<PathBuf>,
+    /// Chain slug for files that do not say.
+    #[arg(long, default_value = "eth")]
+    chain: String,
+    /// Graph directory [default: tx/ beside the store].
+    #[arg(long, value_name = "DIR")]
+    graph: Option<PathBuf>,
+    /// Also write the canonical transfer table as Parquet.
+    #[arg(long, value_name = "FILE")]
+    parquet_out: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `cordon exposure ADDRESS`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExposureArgs {
+    /// The address to assess.
+    address: String,
+    /// Graph directory [default: tx/ beside the store].
+    #[arg(long, value_name = "DIR")]
+    graph: Option<PathBuf>,
+    /// Extra label files (CSV, TagPack YAML, or a directory of them).
+    #[arg(long, value_name = "FILE")]
+    labels: Vec<PathBuf>,
+    /// Hop bound (1 = direct only).
+    #[arg(long, default_value_t = 5)]
+    max_hops: u32,
+    /// received, sent or both.
+    #[arg(long, default_value = "both")]
+    direction: String,
+    /// Paths shown per category.
+    #[arg(long, default_value_t = 3)]
+    top: usize,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `cordon trace --from ADDRESS`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TraceArgs {
+    /// The theft address whose outflows are stolen value.
+    #[arg(long)]
+    from: String,
+    /// Only seed this asset (symbol or contract) at the source.
+    #[arg(long)]
+    asset: Option<String>,
+    /// Taint rule: fifo, lifo, haircut (pro-rata), poison, libr, tfo.
+    #[arg(long, default_value = "haircut")]
+    rule: String,
+    /// Stop following beyond this many hops.
+    #[arg(long, default_value_t = 32)]
+    max_hops: u32,
+    /// Graph directory [default: tx/ beside the store].
+    #[arg(long, value_name = "DIR")]
+    graph: Option<PathBuf>,
+    /// Extra label files (CSV, TagPack YAML, or a directory of them).
+    #[arg(long, value_name = "FILE")]
+    labels: Vec<PathBuf>,
+    /// Sinks shown in text output.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+    /// Graphviz DOT output.
+    #[arg(long, conflicts_with = "json")]
+    dot: bool,
+}
+
+fn graph_dir(g: &Global, explicit: &Option<PathBuf>) -> PathBuf {
+    explicit.clone().unwrap_or_else(|| {
+        g.db_path()
+            .parent()
+            .map_or_else(|| PathBuf::from("tx"), |p| p.join("tx"))
+    })
+}
+
+fn load_labels(dir: &Path, extra: &[PathBuf]) -> anyhow::Result<Labels> {
+    let mut labels = Labels::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("labels"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    for f in files.iter().chain(extra) {
+        add_label_file(&mut labels, f)?;
+    }
+    Ok(labels)
+}
+
+/// Adds a label CSV, a GraphSense TagPack (`.yaml`/`.yml`, parsed by `cordon-wallets`) or a
+/// directory of either.
+fn add_label_file(labels: &mut Labels, path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        for f in files {
+            add_label_file(labels, &f)?;
+        }
+        return Ok(());
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext == "yaml" || ext == "yml" {
+        let mut diags = Vec::new();
+        let pack = cordon_wallets::read_tagpack(path, &mut diags)?;
+        for tag in &pack.tags {
+            labels.insert(&tag.address, tagpack_label(tag, &pack));
+        }
+    } else if ext == "csv" {
+        labels.load_csv(path, None)?;
+    }
+    Ok(())
+}
+
+fn tagpack_label(tag: &cordon_wallets::Tag, pack: &cordon_wallets::TagPack) -> Label {
+    use cordon_wallets::Category as W;
+    // The most severe category a tag carries decides how tracing treats the address.
+    let rank = |c: &W| match c {
+        W::DprkAttributed => 0,
+        W::Sanctioned => 1,
+        W::Theft => 2,
+        W::Mixer => 3,
+        W::Bridge => 4,
+        W::Exchange => 5,
+        _ => 6,
+    };
+    let category = match tag.categories.iter().min_by_key(|c| rank(c)) {
+        Some(W::DprkAttributed) => Category::Dprk,
+        Some(W::Sanctioned) => Category::Sanctioned,
+        Some(W::Theft) => Category::Theft,
+        Some(W::Mixer) => Category::Mixer,
+        Some(W::Bridge) => Category::Bridge,
+        Some(W::Exchange) => Category::Exchange,
+        _ => Category::Other,
+    };
+    Label {
+        category,
+        name: tag
+            .label
+            .clone()
+            .or_else(|| pack.title.clone())
+            .unwrap_or_default(),
+        source: tag
+            .source
+            .clone()
+            .unwrap_or_else(|| pack.path.display().to_string()),
+    }
+}
+
+fn open(dir: &Path) -> anyhow::Result<TxStore> {
+    TxStore::open(dir).with_context(|| {
+        format!(
+            "no transaction graph in {} (run `cordon tx ingest FILES --graph {}` first)",
+            dir.display(),
+            dir.display()
+        )
+    })
+}
+
+/// Runs `cordon tx …`.
+pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
+    let TxCmd::Ingest(a) = &args.cmd;
+    let dir = graph_dir(g, &a.graph);
+    let mut registry = TokenRegistry::with_defaults();
+    let mut labels = Labels::new();
+    for f in &a.labels {
+        if f.extension().is_some_and(|e| e == "csv") {
+            labels.load_csv(f, Some(&mut registry))?;
+        } else {
+            add_label_file(&mut labels, f)?;
+        }
+    }
+    let mut b = TxStoreBuilder::new(registry);
+    let mut reports = Vec::new();
+    for spec in &a.files {
+        let (file, owner) = match spec.rsplit_once('=') {
+            Some((f, o)) if !o.is_empty() && !Path::new(spec).exists() => (f, Some(o.to_string())),
+            _ => (spec.as_str(), None),
+        };
+        let path = Path::new(file);
+        if path.extension().is_some_and(|e| e == "parquet") {
+            let n = cordon_tx::read_parquet(&mut b, path)?;
+            reports.push(serde_json::json!({"file": file, "layout": "parquet", "loaded": n}));
+            continue;
+        }
+        let r = ingest_csv(
+            &mut b,
+            path,
+            &IngestOptions {
+                chain: a.chain.clone(),
+                owner,
+            },
+        )?;
+        reports.push(serde_json::to_value(&r)?);
+    }
+    let store = b.build()?;
+    store.save(&dir)?;
+    let ldir = dir.join("labels");
+    std::fs::create_dir_all(&ldir)?;
+    for (i, f) in a.labels.iter().enumerate().filter(|(_, f)| f.is_file()) {
+        let name = f.file_name().map_or_else(
+            || format!("{i}.csv"),
+            |n| format!("{i}-{}", n.to_string_lossy()),
+        );
+        std::fs::copy(f, ldir.join(name))?;
+    }
+    if let Some(p) = &a.parquet_out {
+        cordon_tx::write_parquet(&store, p)?;
+    }
+    let excluded = store.excluded().count();
+    let errors = store
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == cordon_model::Severity::Error)
+        .count();
+    if a.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "graph": dir,
+                "files": reports,
+                "transfers": store.len(),
+                "addresses": store.num_addresses(),
+                "excluded": excluded,
+                "labels": labels.len(),
+                "diagnostics": store.diagnostics(),
+            }))?
+        );
+    } else {
+        for r in &reports {
+            outln!("{r}");
+        }
+        for d in store.diagnostics() {
+            eprintln!("{d}");
+        }
+        outln!(
+            "{} transfers, {} addresses, {} excluded (failed, zero-value, impersonating, look-alike), {} labels -> {}",
+            store.len(),
+            store.num_addresses(),
+            excluded,
+            labels.len(),
+            dir.display()
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs `cordon exposure`.
+pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitCode> {
+    let dir = graph_dir(g, &a.graph);
+    let store = open(&dir)?;
+    let labels = load_labels(&dir, &a.labels)?;
+    let directions = match a.direction.as_str() {
+        "received" | "in" => vec![Direction::Received],
+        "sent" | "out" => vec![Direction::Sent],
+        "both" => vec![Direction::Received, Direction::Sent],
+        other => anyhow::bail!("--direction {other:?}: use received, sent or both"),
+    };
+    let rep = exposure(
+        &store,
+        &labels,
+        &a.address,
+        &ExposureOptions {
+            max_hops: a.max_hops,
+            top_paths: a.top,
+            directions,
+            ..ExposureOptions::default()
+        },
+    )?;
+    if a.json {
+        outln!("{}", serde_json::to_string_pretty(&rep)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "exposure of {} (≤ {} hops, {}, time-respecting){}",
+        rep.address,
+        rep.max_hops,
+        rep.rule,
+        if rep.truncated {
+            " [TRUNCATED: lower bounds]"
+        } else {
+            ""
+        }
+    );
+    if rep.entries.is_empty() {
+        outln!("  no exposure to attributed addresses");
+    }
+    for e in &rep.entries {
+        outln!(
+            "  {:<10} {:<8} {:<10} direct {}  indirect {}  (min {} hops)",
+            e.category.name(),
+            format!("{:?}", e.direction).to_lowercase(),
+            e.asset,
+            e.direct,
+            e.indirect,
+            e.min_hops
+        );
+        for p in &e.paths {
+            outln!(
+                "    path {} via {} hops to {}:",
+                p.amount,
+                p.hops,
+                p.counterparty
+            );
+            for s in &p.steps {
+                outln!(
+                    "      {} {} {} -> {} {} {} (tainted {})",
+                    s.time,
+                    s.tx_hash,
+                    s.from,
+                    s.to,
+                    s.amount,
+                    s.asset,
+                    s.tainted
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `cordon trace`.
+pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
+    let dir = graph_dir(g, &a.graph);
+    let store = open(&dir)?;
+    let labels = load_labels(&dir, &a.labels)?;
+    let rule: AccountRule = a.rule.parse()?;
+    let assets = match &a.asset {
+        None => None,
+        Some(name) => {
+            let ids = store.find_assets(name);
+            if ids.is_empty() {
+                anyhow::bail!("--asset {name:?}: no such asset in the graph");
+            }
+            Some(ids)
+        }
+    };
+    let opts = TraceOptions {
+        rule,
+        assets,
+        max_hops: a.max_hops,
+        ..TraceOptions::default()
+    };
+    let iv = trace_interval(&store, &labels, &a.from, &opts)?;
+    if a.dot {
+        out!("{}", to_dot(&store, &labels, &iv.point, 500));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = main_path(&store, &labels, &iv.point, a.max_hops as usize);
+    if a.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "trace": iv.point,
+                "intervals": iv.intervals,
+                "main_path": path,
+            }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = &iv.point;
+    outln!(
+        "trace from {} under {} ({} accounts carried taint)",
+        r.source,
+        r.rule,
+        r.accounts_touched
+    );
+    for (asset, amt) in &r.introduced {
+        outln!("  introduced {amt} base units of {asset}");
+    }
+    outln!(
+        "  main path (largest recipient each hop): {}",
+        path.join(" -> ")
+    );
+    outln!("  sinks [LIBR lower, {} point, TFO upper]:", r.rule);
+    for (s, i) in r.sinks.iter().zip(&iv.intervals).take(a.top) {
+        let _ = i;
+        let bounds = iv
+            .intervals
+            .iter()
+            .find(|x| x.address == s.address && x.kind == s.kind && x.asset == s.asset);
+        outln!(
+            "    {:<17} {} {} {} [{} .. {}] hops {}{}",
+            format!("{:?}", s.kind).to_lowercase(),
+            s.address,
+            s.taint,
+            s.asset,
+            bounds.map_or("?", |b| b.lower.as_str()),
+            bounds.map_or("?", |b| b.upper.as_str()),
+            s.hops,
+            s.label
+                .as_ref()
+                .map_or(String::new(), |l| format!("  ({l})"))
+        );
+    }
+    if r.sinks.len() > a.top {
+        outln!("    … {} more sinks (use --json)", r.sinks.len() - a.top);
+    }
+    if !r.excluded.is_empty() {
+        outln!(
+            "  excluded transfers touching traced addresses (never carry taint): {}",
+            r.excluded.len()
+        );
+        for e in r.excluded.iter().take(5) {
+            outln!(
+                "    {} {} {} -> {}: {}",
+                e.tx_hash,
+                e.amount,
+                e.asset,
+                e.to,
+                e.reasons.join(",")
+            );
+        }
+    }
+    for inf in r.swap_inferences.iter().take(5) {
+        outln!(
+            "  inference: {} funded {} with {} from swap {} (amount reconciliation)",
+            inf.account,
+            inf.funded_tx,
+            inf.amount,
+            inf.swap_tx
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
