@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reload under load: POST /admin/reload swaps in a new list version (a hand-edited extra list
 # changes each time) while wrk drives /match; no request may fail.
-# Usage: scripts/serve_reload.sh   (env: RELOADS=5 DURATION=25s)
+# Usage: scripts/serve_reload.sh   (env: RELOADS=5 DURATION=25s WRK_TIMEOUT=2s)
 source "$(dirname "$0")/serve_common.sh"
 RELOADS=${RELOADS:-5}
 DURATION=${DURATION:-25s}
@@ -20,7 +20,7 @@ extra() {
 extra 1
 prepare_store "$LISTS"
 start_server "$LISTS"
-CORDON_KEY=$SCREEN_KEY wrk -t1 -c32 -d"$DURATION" --latency -s "$ROOT/scripts/serve_match.lua" "$URL" > "$WORK/wrk.txt" &
+CORDON_KEY=$SCREEN_KEY wrk -t1 -c32 -d"$DURATION" --timeout "${WRK_TIMEOUT:-2s}" --latency -s "$ROOT/scripts/serve_match.lua" "$URL" > "$WORK/wrk.txt" &
 WRK_PID=$!
 sleep 3
 for i in $(seq 1 "$RELOADS"); do
