@@ -424,7 +424,7 @@ impl TxStoreBuilder {
             self.diagnostics.push(Diagnostic::warning(
                 "tx-out-of-order",
                 format!("{out_of_order} transfers were out of time order in the input; sorted by (time, block, position)"),
-                Location::default(),
+                Location::default().section("input order"),
             ));
         }
         order.sort_by_key(|&i| (key(i), i));
