@@ -89,6 +89,17 @@ fn build_index(
             });
         }
         let entities = store.current_entities()?;
+        let wallets = entities
+            .iter()
+            .filter(|e| e.schema == cordon_model::Schema::CryptoWallet)
+            .count();
+        // Screening against an empty store must not look like a clean result.
+        if wallets == 0 {
+            problems.push(format!(
+                "[no-list-wallets] the store {} holds no list wallets: run `cordon ingest --lists DIR` first, or pass --no-lists",
+                store.path().display()
+            ));
+        }
         b.entities(&entities);
     }
     if let Some(dir) = &args.tagpacks {

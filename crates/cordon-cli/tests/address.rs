@@ -107,6 +107,14 @@ fn bad_input_is_reported_with_codes_and_exit_status_1() {
         ],
     );
     assert_eq!(code, 1);
+    // The store is empty: that is reported, so "no-hit" is not mistaken for clean.
+    assert!(
+        v["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("no-list-wallets"),
+        "{v:#}"
+    );
     let codes: Vec<&str> = v["results"]
         .as_array()
         .unwrap()
