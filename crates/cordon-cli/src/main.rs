@@ -26,6 +26,7 @@ macro_rules! out {
 }
 
 mod address;
+mod applicants;
 mod audit;
 mod compare;
 mod decide;
@@ -91,6 +92,8 @@ enum Command {
     Compare(compare::Args),
     /// Validate crypto addresses and screen them against list wallets and TagPacks.
     Address(address::Args),
+    /// DPRK IT-worker applicant screening: `applicants screen` and `applicants link`.
+    Applicants(applicants::Args),
     /// Transaction store: `tx ingest` reads transfer exports into a memory-mapped graph.
     Tx(tx::TxArgs),
     /// Exposure of an address to attributed categories, direct and indirect.
@@ -140,6 +143,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen::run(&cli.global, &args),
         Command::Compare(args) => compare::run(&args),
         Command::Address(args) => address::run(&cli.global, &args),
+        Command::Applicants(args) => applicants::run(&cli.global, &args),
         Command::Tx(args) => tx::run_tx(&cli.global, &args),
         Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
         Command::Trace(args) => tx::run_trace(&cli.global, &args),

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `cordon` binary on the real lists in `../shared/data/lists`.
 
 mod address;
+mod applicants;
 mod ingest;
 mod util;

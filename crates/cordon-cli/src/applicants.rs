@@ -1,0 +1,193 @@
+//! `cordon applicants screen|link`: DPRK IT-worker screening of applicant/account records.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use cordon_applicants::{
+    Applicant, Format, IpDb, ListIndex, ReadLimits, Rules, Screener, read_records,
+};
+use cordon_model::Severity;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::Global;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Red flags, list hits, linked accounts and a risk report per record (JSON lines).
+    Screen(ScreenArgs),
+    /// Clusters of linked accounts with the reasons of each link (JSON lines).
+    Link(LinkArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ScreenArgs {
+    /// Applicant records: JSON lines, or CSV when the name ends in .csv (docs/applicants.md).
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// One JSON line per record: {"id","risk","level","indicators","list_hits","cluster","actions"}.
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// Rules file (YAML) [default: the built-in rules/itworker-rules.yaml].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// IP database: a MaxMind .mmdb or CSV ranges; repeat to combine.
+    #[arg(long, value_name = "FILE")]
+    ipdb: Vec<PathBuf>,
+    /// Skip list screening (no store needed).
+    #[arg(long)]
+    no_lists: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct LinkArgs {
+    /// Applicant records: JSON lines, or CSV when the name ends in .csv.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// One JSON line per cluster of two or more records: {"cluster","members","score","links"}.
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// Rules file (its `link` section) [default: built in].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+}
+
+pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        Sub::Screen(a) => screen(global, a),
+        Sub::Link(a) => link(a),
+    }
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb.set_message(msg.to_owned());
+    pb
+}
+
+fn rules(path: Option<&Path>) -> anyhow::Result<Rules> {
+    Ok(match path {
+        Some(p) => Rules::load(p)?,
+        None => Rules::default_rules(),
+    })
+}
+
+/// Reads the input, printing every diagnostic; returns the records and the number rejected.
+fn read(input: &Path) -> anyhow::Result<(Vec<Applicant>, usize)> {
+    let pb = spinner(&format!("reading {}", input.display()));
+    let file =
+        File::open(input).with_context(|| format!("cannot open --input {}", input.display()))?;
+    let out = read_records(
+        BufReader::new(file),
+        Format::from_path(input),
+        Some(input),
+        &ReadLimits::default(),
+    );
+    pb.finish_and_clear();
+    let mut rejected = 0;
+    for d in &out.diagnostics {
+        if d.severity == Severity::Error {
+            rejected += 1;
+        }
+        eprintln!("{d}");
+    }
+    Ok((out.records.into_iter().map(|(_, a)| a).collect(), rejected))
+}
+
+fn writer(path: &Path) -> anyhow::Result<BufWriter<File>> {
+    Ok(BufWriter::new(File::create(path).with_context(|| {
+        format!("cannot create --output {}", path.display())
+    })?))
+}
+
+fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
+    let rules = rules(args.rules.as_deref())?;
+    let mut ipdb = IpDb::new();
+    for p in &args.ipdb {
+        ipdb.add_file(p)?;
+    }
+    let mut screener = Screener::new(rules).with_ipdb(ipdb);
+    if !args.no_lists {
+        let pb = spinner("indexing lists");
+        let entities = global.store()?.current_entities()?;
+        pb.finish_and_clear();
+        if entities.is_empty() {
+            anyhow::bail!(
+                "the store {} holds no lists; run `cordon ingest --lists DIR` first, or pass --no-lists",
+                global.db_path().display()
+            );
+        }
+        screener = screener.with_lists(ListIndex::build(entities));
+    }
+    let (apps, rejected) = read(&args.input)?;
+    let pb = spinner(&format!("screening and linking {} records", apps.len()));
+    let batch = screener.screen_batch(&apps)?;
+    pb.finish_and_clear();
+    let bar = ProgressBar::new(batch.applicants.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("writing {bar:30} {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut w = writer(&args.output)?;
+    let mut high = 0;
+    for r in &batch.applicants {
+        serde_json::to_writer(&mut w, r)?;
+        w.write_all(b"\n")?;
+        high += usize::from(r.level == "high");
+        bar.inc(1);
+    }
+    w.flush()?;
+    bar.finish_and_clear();
+    eprintln!(
+        "screened {} records ({} high risk, {} clusters, {} raised); {} rejected",
+        batch.applicants.len(),
+        high,
+        batch.clusters.len(),
+        batch.clusters.iter().filter(|c| c.raised).count(),
+        rejected
+    );
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
+    let screener = Screener::new(rules(args.rules.as_deref())?);
+    let (apps, rejected) = read(&args.input)?;
+    let pb = spinner(&format!("linking {} records", apps.len()));
+    let linked = screener.link(&apps)?;
+    pb.finish_and_clear();
+    let mut w = writer(&args.output)?;
+    for c in &linked.clusters {
+        serde_json::to_writer(&mut w, c)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    eprintln!(
+        "linked {} records into {} clusters; {} rejected",
+        apps.len(),
+        linked.clusters.len(),
+        rejected
+    );
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

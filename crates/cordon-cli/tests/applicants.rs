@@ -1,0 +1,139 @@
+//! `cordon applicants screen` and `cordon applicants link` end to end on a small fixture,
+//! with the real OFAC list ingested.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::util::{cordon, lists_dir};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../cordon-applicants/tests/fixtures")
+        .join(name)
+}
+
+fn lines(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn applicants_screen_and_link_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    cordon(&db)
+        .args([
+            "ingest",
+            "--lists",
+            lists_dir().join("ofac").to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let out = dir.path().join("screen.jsonl");
+    let run = cordon(&db)
+        .args(["applicants", "screen", "--input"])
+        .arg(fixture("applicants.jsonl"))
+        .arg("--output")
+        .arg(&out)
+        .arg("--ipdb")
+        .arg(fixture("ipdb.mmdb"))
+        .output()
+        .unwrap();
+    // Three bad lines are rejected (exit 1) and reported with their line numbers.
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    for want in [
+        ":4 ",
+        "missing-id",
+        ":5 ",
+        "duplicate-id",
+        ":6 ",
+        "bad-ip",
+        "bad-date",
+        "bad-email",
+    ] {
+        assert!(err.contains(want), "{want} not in {err}");
+    }
+    let rows = lines(&out);
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["r1", "r2", "n1", "bad"]);
+    for r in &rows {
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 7, "{keys:?}");
+        for k in [
+            "id",
+            "risk",
+            "level",
+            "indicators",
+            "list_hits",
+            "cluster",
+            "actions",
+        ] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+    }
+    let r1 = &rows[0];
+    assert_eq!(r1["level"], "high");
+    let fired: Vec<&str> = r1["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "IW-01", "IW-05", "IW-06", "IW-10", "IW-15", "IW-19", "IW-21", "IW-28", "IW-40", "IW-41",
+        "IW-47", "IW-48",
+    ] {
+        assert!(fired.contains(&id), "{id} not in {fired:?}");
+    }
+    assert!(
+        r1["list_hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "employer"
+                && h["caption"]
+                    .as_str()
+                    .unwrap()
+                    .to_uppercase()
+                    .contains("YANBIAN SILVERSTAR")),
+        "{}",
+        r1["list_hits"]
+    );
+    // r2 is linked to r1 and inherits the listed member's hit.
+    assert_eq!(rows[1]["cluster"], r1["cluster"]);
+    assert!(
+        rows[1]["list_hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "linked")
+    );
+    assert_eq!(rows[2]["level"], "low");
+    assert!(rows[2]["cluster"].is_null());
+
+    let links = dir.path().join("links.jsonl");
+    cordon(&db)
+        .args(["applicants", "link", "--input"])
+        .arg(fixture("applicants.csv"))
+        .arg("--output")
+        .arg(&links)
+        .assert()
+        .success();
+    let clusters = lines(&links);
+    assert_eq!(clusters.len(), 1);
+    let c = &clusters[0];
+    assert_eq!(c["members"], serde_json::json!(["c1", "c2"]));
+    let reasons = c["links"][0]["reasons"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("payout_account")),
+        "{reasons:?}"
+    );
+    assert!(c["score"].as_f64().unwrap() > 0.0);
+}
