@@ -36,6 +36,7 @@ mod eu_journal;
 mod ftm;
 mod jp_mof;
 mod national;
+mod stix;
 mod ofac_advanced;
 mod ofac_crypto;
 mod ofac_csv;
@@ -88,6 +89,8 @@ pub enum Format {
     NationalCsv,
     /// Cordon's national/internal list JSON lines.
     NationalJson,
+    /// A STIX 2.1 bundle (agency advisories, shared indicators); see `docs/sharing.md`.
+    StixBundle,
 }
 
 impl Format {
@@ -112,6 +115,7 @@ impl Format {
             Format::FtmJson => "ftm-json",
             Format::NationalCsv => "national-csv",
             Format::NationalJson => "national-json",
+            Format::StixBundle => "stix-bundle",
         }
     }
 }
@@ -262,7 +266,7 @@ pub const SNIFF_BYTES: usize = 16 * 1024;
 /// CSVs have no header). `None` for files that are not a list Cordon reads.
 pub fn detect(path: &Path, head: &[u8]) -> Option<Detection> {
     type Sniffer = fn(&Path, &[u8]) -> Option<Detection>;
-    let sniffers: [Sniffer; 13] = [
+    let sniffers: [Sniffer; 14] = [
         ofac_csv::sniff,
         ofac_advanced::sniff,
         ofac_crypto::sniff,
@@ -273,6 +277,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Detection> {
         uk_ofsi::sniff,
         uk_yaml::sniff,
         jp_mof::sniff,
+        stix::sniff,
         ftm::sniff,
         national::sniff,
         util::sniff_never,
@@ -357,7 +362,7 @@ fn read_head(path: &Path) -> io::Result<Vec<u8>> {
 }
 
 /// Every format, in a stable order.
-pub const ALL_FORMATS: [Format; 18] = [
+pub const ALL_FORMATS: [Format; 19] = [
     Format::OfacSdnCsv,
     Format::OfacConsCsv,
     Format::OfacAdvancedXml,
@@ -376,6 +381,7 @@ pub const ALL_FORMATS: [Format; 18] = [
     Format::FtmJson,
     Format::NationalCsv,
     Format::NationalJson,
+    Format::StixBundle,
 ];
 
 /// Parses one in-memory file as the primary file of a source in `format` (fuzzing, uploads,
@@ -422,6 +428,7 @@ pub fn parse_source(
         Format::JpMofXlsx => jp_mof::parse(plan, &mut counting),
         Format::FtmJson => ftm::parse(plan, &mut counting),
         Format::NationalCsv | Format::NationalJson => national::parse(plan, &mut counting),
+        Format::StixBundle => stix::parse(plan, &mut counting),
     }?;
     if counting.count == 0 {
         let path = plan

@@ -1,0 +1,3 @@
+//! Integration tests for cordon-stix (one binary).
+
+mod roundtrip;
