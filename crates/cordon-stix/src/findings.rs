@@ -23,10 +23,9 @@ pub fn add_findings(
     data: &[u8],
 ) -> Result<Vec<Diagnostic>, StixError> {
     let mut diags = Vec::new();
-    let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<Value>();
-    let mut n = 0usize;
-    while let Some(item) = stream.next() {
-        n += 1;
+    let stream = serde_json::Deserializer::from_slice(data).into_iter::<Value>();
+    for (i, item) in stream.enumerate() {
+        let n = i + 1;
         let v = item.map_err(|e| StixError::Json {
             path: path.to_owned(),
             line: e.line(),

@@ -130,6 +130,7 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
 
     // Observables: from SCOs and from indicator patterns. Each is attached to the entities its
     // SCO or indicator is related to.
+    #[allow(clippy::type_complexity)] // (type, value, chain, entity id, related, from)
     let mut observed: Vec<(
         String,
         String,

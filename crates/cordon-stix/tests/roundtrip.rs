@@ -171,7 +171,7 @@ fn imported_bundle_adds_a_wallet_and_a_person() {
         "{}",
         wallet.id
     );
-    assert_eq!(wallet.get(prop::HOLDER), [person.id.clone()]);
+    assert_eq!(wallet.get(prop::HOLDER), std::slice::from_ref(&person.id));
     assert_eq!(
         imp.entities.len(),
         2,
