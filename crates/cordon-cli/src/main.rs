@@ -94,12 +94,6 @@ enum Command {
     Address(address::Args),
     /// DPRK IT-worker applicant screening: `applicants screen` and `applicants link`.
     Applicants(applicants::Args),
-    /// Transaction store: `tx ingest` reads transfer exports into a memory-mapped graph.
-    Tx(tx::TxArgs),
-    /// Exposure of an address to attributed categories, direct and indirect.
-    Exposure(tx::ExposureArgs),
-    /// Trace stolen value forward from an address: where it went and stopped.
-    Trace(tx::TraceArgs),
     /// Run the screening service (yente-compatible HTTP API, audit trail, decisions, alerts).
     Serve(serve::Args),
     /// Export or verify the service's audit trail (safe while the server runs).
@@ -110,6 +104,12 @@ enum Command {
     Keys(keys::Args),
     /// Re-screen monitored subjects against the lists' changes; report new and vanished hits.
     Rescreen(rescreen::Args),
+    /// Transaction store: `tx ingest` reads transfer exports into a memory-mapped graph.
+    Tx(tx::TxArgs),
+    /// Exposure of an address to attributed categories, direct and indirect.
+    Exposure(tx::ExposureArgs),
+    /// Trace stolen value forward from an address: where it went and stopped.
+    Trace(tx::TraceArgs),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -142,16 +142,16 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&cli.global, &args),
         Command::Screen(args) => screen::run(&cli.global, &args),
         Command::Compare(args) => compare::run(&args),
-        Command::Address(args) => address::run(&cli.global, &args),
-        Command::Applicants(args) => applicants::run(&cli.global, &args),
-        Command::Tx(args) => tx::run_tx(&cli.global, &args),
-        Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
-        Command::Trace(args) => tx::run_trace(&cli.global, &args),
         Command::Serve(args) => serve::run(&cli.global, &args),
         Command::Audit(args) => audit::run(&cli.global, &args),
         Command::Decide(args) => decide::run(&cli.global, &args),
         Command::Keys(args) => keys::run(&cli.global, &args),
         Command::Rescreen(args) => rescreen::run(&cli.global, &args),
+        Command::Address(args) => address::run(&cli.global, &args),
+        Command::Applicants(args) => applicants::run(&cli.global, &args),
+        Command::Tx(args) => tx::run_tx(&cli.global, &args),
+        Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
+        Command::Trace(args) => tx::run_trace(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

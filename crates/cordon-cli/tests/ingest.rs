@@ -90,9 +90,38 @@ fn full_ingest_matches_provenance_counts_and_is_stable() {
             .any(|s| s["source"] == "ofac-sdn")
     );
 
-    // UN DPRK entry with its original-script name and date of birth.
+    // UN, EU, UK and Japan DPRK entries with their aliases, dates of birth and original-script
+    // names.
     let ri = json(&db, &["show", "un-KPi.033"]);
     assert_eq!(ri["properties"]["birthDate"][0], "1964-07-17");
+    assert_eq!(ri["properties"]["program"][0], "DPRK");
+    let yun = json(&db, &["show", "eu-32017R1509-XIII.A-1"]);
+    assert_eq!(yun["properties"]["birthDate"][0], "1944-10-13");
+    assert_eq!(yun["properties"]["alias"][0], "Yun Ho-chin");
+    let an = json(&db, &["show", "uk-DPR0001"]);
+    let datasets = an["datasets"].as_array().unwrap();
+    assert!(
+        datasets.contains(&"uk-sl".into()) && datasets.contains(&"uk-yaml".into()),
+        "{datasets:?}"
+    );
+    assert!(
+        an["properties"]["alias"]
+            .as_array()
+            .unwrap()
+            .contains(&"An Jong Hyok".into())
+    );
+    let jp_lazarus = json(&db, &["show", "jp-16-68"]);
+    let names = jp_lazarus["properties"]["name"].as_array().unwrap();
+    assert!(
+        names.contains(&"ラザルス・グループ".into()) && names.contains(&"Lazarus Group".into())
+    );
+    assert!(
+        jp_lazarus["linked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["schema"] == "CryptoWallet")
+    );
 
     // Re-ingesting the same files changes nothing; forcing a new version changes no id.
     let again = json(&db, &["ingest", "--lists", lists_dir().to_str().unwrap()]);
