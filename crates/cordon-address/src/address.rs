@@ -346,13 +346,11 @@ fn detect(s: &str) -> Result<Address, AddressError> {
     };
     let single_case =
         !(s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()));
-    let segwit_hrp = SEGWIT_HRPS
-        .iter()
-        .find(|(h, ..)| {
-            lower.len() > h.len() + 1
-                && lower.starts_with(h)
-                && lower.as_bytes().get(h.len()) == Some(&b'1')
-        });
+    let segwit_hrp = SEGWIT_HRPS.iter().find(|(h, ..)| {
+        lower.len() > h.len() + 1
+            && lower.starts_with(h)
+            && lower.as_bytes().get(h.len()) == Some(&b'1')
+    });
     if let Some((_, hrp_id, chain, net)) = segwit_hrp {
         // A mixed-case string may still be Base58 that happens to start like an HRP (a Tron
         // `TB1…` address), so only a single-case string is settled here.

@@ -2,6 +2,6 @@
 //! fixtures written from the publishers' documentation.
 
 mod ofac;
-mod util;
-mod un_eu;
 mod uk_jp;
+mod un_eu;
+mod util;

@@ -232,8 +232,16 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Qualifiers lists put before a country ("possibly Palestinian", "a) Syrian").
-const QUALIFIERS: &[&str] =
-    &["possibly ", "probably ", "reportedly ", "assumed ", "allegedly ", "a) ", "b) ", "c) "];
+const QUALIFIERS: &[&str] = &[
+    "possibly ",
+    "probably ",
+    "reportedly ",
+    "assumed ",
+    "allegedly ",
+    "a) ",
+    "b) ",
+    "c) ",
+];
 
 fn table() -> &'static HashMap<String, &'static str> {
     static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
@@ -360,7 +368,10 @@ mod tests {
         assert_eq!(code("КНДР"), Some("kp"));
         assert_eq!(code("State of Palestine"), Some("ps"));
         assert_eq!(code("possibly Palestinian"), Some("ps"));
-        assert_eq!(code("Iraqi. National Identification No.: 00278640"), Some("iq"));
+        assert_eq!(
+            code("Iraqi. National Identification No.: 00278640"),
+            Some("iq")
+        );
         assert_eq!(code("Italian since 1990"), Some("it"));
         assert_eq!(code("USSR (until 1991)"), None);
         assert_eq!(code("None Identified"), None);

@@ -24,7 +24,12 @@ fn ingest_all(c: &mut Criterion) {
             |tmp| {
                 let store = Store::open(&tmp.path().join("c.redb")).expect("store");
                 let report = ingest_dir(&store, &dir, &IngestOptions::default());
-                assert!(report.sources.iter().all(|s| matches!(s.status, IngestStatus::Stored { .. })));
+                assert!(
+                    report
+                        .sources
+                        .iter()
+                        .all(|s| matches!(s.status, IngestStatus::Stored { .. }))
+                );
                 drop(store);
                 tmp
             },
