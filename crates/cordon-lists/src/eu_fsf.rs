@@ -64,18 +64,14 @@ pub(crate) fn parse(
 }
 
 fn record(rec: &XmlNode, sink: &mut dyn EntitySink, loc: Location) -> Option<Entity> {
-    let Some(logical_id) = rec.attr("logicalId") else {
-        let mut loc = loc.field("logicalId");
-        if let Some(r) = rec.attr("euReferenceNumber") {
-            loc = loc.record(r);
-        }
-        sink.diagnostic(Diagnostic::error(
-            "missing-id",
-            "sanctionEntity has no logicalId, so no stable id; skipped",
-            loc,
-        ));
-        return None;
-    };
+    let logical_id = util::stable_id(
+        rec.attr("logicalId"),
+        "logicalId",
+        rec.attr("euReferenceNumber"),
+        "sanctionEntity",
+        sink,
+        &loc,
+    )?;
     let loc = loc.record(logical_id);
     let code = rec
         .child("subjectType")

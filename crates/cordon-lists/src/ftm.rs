@@ -174,31 +174,42 @@ impl<'a> JsonLines<'a> {
             }));
         }
     }
+
+    /// The next line that parses as `T`, with its location. A line that does not parse is
+    /// reported as `bad-json` (prefixed with `what`) and skipped; a cut-off last line is a
+    /// truncation error, because the file as a whole is then incomplete.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn next_parsed<T: serde::de::DeserializeOwned>(
+        &mut self,
+        sink: &mut dyn EntitySink,
+        what: &str,
+    ) -> Result<Option<(T, Location)>, ListError> {
+        while let Some(l) = self.next_line()? {
+            let loc = self.file.loc().line(l.line).byte(l.byte);
+            match serde_json::from_str(&l.text) {
+                Ok(value) => return Ok(Some((value, loc))),
+                Err(e) if !l.complete && e.is_eof() => {
+                    return Err(ListError::syntax(
+                        loc,
+                        format!("truncated file: the last line is cut off ({e})"),
+                    ));
+                }
+                Err(e) => sink.diagnostic(Diagnostic::error(
+                    "bad-json",
+                    format!("{what}{e}; line skipped"),
+                    loc,
+                )),
+            }
+        }
+        Ok(None)
+    }
 }
 
 #[allow(clippy::result_large_err)]
 fn parse_file(file: &SourceFile, sink: &mut dyn EntitySink) -> Result<(), ListError> {
     let mut lines = JsonLines::new(file)?;
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
-    while let Some(l) = lines.next_line()? {
-        let loc = file.loc().line(l.line).byte(l.byte);
-        let raw: RawEntity = match serde_json::from_str(&l.text) {
-            Ok(r) => r,
-            Err(e) if !l.complete && e.is_eof() => {
-                return Err(ListError::syntax(
-                    loc,
-                    format!("truncated file: the last line is cut off ({e})"),
-                ));
-            }
-            Err(e) => {
-                sink.diagnostic(Diagnostic::error(
-                    "bad-json",
-                    format!("not an FtM entity: {e}; line skipped"),
-                    loc,
-                ));
-                continue;
-            }
-        };
+    while let Some((raw, loc)) = lines.next_parsed::<RawEntity>(sink, "not an FtM entity: ")? {
         let schema = match raw.schema.as_str() {
             "PublicBody" => Schema::Organization,
             s => match Schema::ALL.into_iter().find(|x| x.as_str() == s) {

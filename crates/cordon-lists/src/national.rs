@@ -594,25 +594,7 @@ fn parse_json(
 ) -> Result<(), ListError> {
     let mut lines = JsonLines::new(file)?;
     let mut unknown = HashSet::new();
-    while let Some(l) = lines.next_line()? {
-        let loc = file.loc().line(l.line).byte(l.byte);
-        let value: Value = match serde_json::from_str(&l.text) {
-            Ok(v) => v,
-            Err(e) if !l.complete && e.is_eof() => {
-                return Err(ListError::syntax(
-                    loc,
-                    format!("truncated file: the last line is cut off ({e})"),
-                ));
-            }
-            Err(e) => {
-                sink.diagnostic(Diagnostic::error(
-                    "bad-json",
-                    format!("{e}; line skipped"),
-                    loc,
-                ));
-                continue;
-            }
-        };
+    while let Some((value, loc)) = lines.next_parsed::<Value>(sink, "")? {
         let Value::Object(obj) = value else {
             sink.diagnostic(Diagnostic::error(
                 "bad-json",

@@ -57,18 +57,14 @@ pub(crate) fn parse(
 
 /// Maps one `INDIVIDUAL` or `ENTITY`; `None` (with a diagnostic) when it has no reference number.
 fn record(rec: &XmlNode, sink: &mut dyn EntitySink, loc: Location) -> Option<Entity> {
-    let Some(reference) = rec.child_text("REFERENCE_NUMBER") else {
-        let mut loc = loc.field("REFERENCE_NUMBER");
-        if let Some(d) = rec.child_text("DATAID") {
-            loc = loc.record(d);
-        }
-        sink.diagnostic(Diagnostic::error(
-            "missing-id",
-            "record has no REFERENCE_NUMBER, so no stable id; skipped",
-            loc,
-        ));
-        return None;
-    };
+    let reference = util::stable_id(
+        rec.child_text("REFERENCE_NUMBER"),
+        "REFERENCE_NUMBER",
+        rec.child_text("DATAID"),
+        "record",
+        sink,
+        &loc,
+    )?;
     let loc = loc.record(reference);
     let person = rec.name == "INDIVIDUAL";
     let schema = if person {

@@ -715,6 +715,31 @@ pub(crate) fn gender(text: &str) -> Option<&'static str> {
     }
 }
 
+/// A record's stable id, or `None` after reporting `missing-id` on `field`, naming the record by
+/// its secondary reference where it has one. Without a stable id a record cannot be versioned or
+/// diffed, so it is skipped rather than given an id that would change between list versions.
+pub(crate) fn stable_id<'r>(
+    id: Option<&'r str>,
+    field: &str,
+    secondary_ref: Option<&str>,
+    what: &str,
+    sink: &mut dyn EntitySink,
+    loc: &Location,
+) -> Option<&'r str> {
+    if id.is_none() {
+        let mut loc = loc.clone().field(field);
+        if let Some(r) = secondary_ref {
+            loc = loc.record(r);
+        }
+        sink.diagnostic(Diagnostic::error(
+            "missing-id",
+            format!("{what} has no {field}, so no stable id; skipped"),
+            loc,
+        ));
+    }
+    id
+}
+
 /// The date of an ISO 8601 timestamp (`2026-02-27T00:00:09.554Z` → `2026-02-27`), as lists
 /// state their publication; other text is returned whole.
 pub(crate) fn date_part(timestamp: &str) -> &str {
