@@ -222,18 +222,7 @@ pub(crate) fn parse(
     plan: &SourcePlan,
     sink: &mut dyn EntitySink,
 ) -> Result<ParseOutcome, ListError> {
-    let file = plan
-        .files
-        .iter()
-        .find(|f| f.role == Role::Primary)
-        .ok_or_else(|| ListError::MissingFile {
-            path: plan
-                .files
-                .first()
-                .map(|f| f.path.clone())
-                .unwrap_or_default(),
-            message: "no advanced XML file".into(),
-        })?;
+    let file = crate::util::primary_file(plan, "advanced XML file")?;
     let prefix = if plan.source_id.contains("cons") {
         "ofac-cons-"
     } else {

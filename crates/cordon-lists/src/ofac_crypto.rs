@@ -111,21 +111,6 @@ fn read_json(file: &SourceFile) -> Result<Value, ListError> {
     })
 }
 
-fn primary(plan: &SourcePlan, what: &str) -> Result<SourceFile, ListError> {
-    plan.files
-        .iter()
-        .find(|f| f.role == Role::Primary)
-        .cloned()
-        .ok_or_else(|| ListError::MissingFile {
-            path: plan
-                .files
-                .first()
-                .map(|f| f.path.clone())
-                .unwrap_or_default(),
-            message: format!("{} has no {what}", plan.source_id),
-        })
-}
-
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(a)) => a.iter().filter_map(|x| scalar(Some(x))).collect(),
@@ -142,7 +127,7 @@ fn scalar(v: Option<&Value>) -> Option<String> {
 }
 
 fn naughtylist(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutcome, ListError> {
-    let file = primary(plan, "all_addresses.json")?;
+    let file = util::primary_file(plan, "all_addresses.json")?;
     let mut outcome = ParseOutcome {
         title: Some("OFAC digital currency addresses (ofac-naughtylist)".into()),
         ..Default::default()
@@ -151,7 +136,7 @@ fn naughtylist(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutc
         let m = read_json(meta)?;
         outcome.publication_date = scalar(m.get("last_updated")).map(|d| date_part(&d));
     }
-    let doc = read_json(&file)?;
+    let doc = read_json(file)?;
     let Some(records) = doc.get("addresses").and_then(Value::as_array) else {
         return Err(ListError::syntax(
             file.loc().field("addresses"),
@@ -235,8 +220,8 @@ fn case_matters(chain: Chain, address: &str) -> bool {
 }
 
 fn sanctions_list(plan: &SourcePlan, sink: &mut dyn EntitySink) -> Result<ParseOutcome, ListError> {
-    let file = primary(plan, "sanctioned-addresses.json")?;
-    let doc = read_json(&file)?;
+    let file = util::primary_file(plan, "sanctioned-addresses.json")?;
+    let doc = read_json(file)?;
     let mut outcome = ParseOutcome {
         title: Some("OFAC digital currency addresses (crypto-sanctions-list)".into()),
         ..Default::default()

@@ -253,23 +253,14 @@ pub(crate) fn parse(
 ) -> Result<ParseOutcome, ListError> {
     let cons = plan.format == Format::OfacConsCsv;
     let prefix = if cons { "ofac-cons-" } else { "ofac-" };
-    let primary = plan
-        .files
-        .iter()
-        .find(|f| f.role == Role::Primary)
-        .ok_or_else(|| ListError::MissingFile {
-            path: plan
-                .files
-                .first()
-                .and_then(|f| f.path.parent())
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-            message: format!(
-                "{} without its primary file ({}); the companion files alone describe no one",
-                plan.source_id,
-                if cons { "cons_prim.csv" } else { "sdn.csv" }
-            ),
-        })?;
+    let primary = util::primary_file(
+        plan,
+        if cons {
+            "primary file (cons_prim.csv)"
+        } else {
+            "primary file (sdn.csv)"
+        },
+    )?;
     let mut addresses = Companion::default();
     let mut aliases = Companion::default();
     let mut comments = Companion::default();

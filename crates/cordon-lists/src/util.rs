@@ -715,6 +715,26 @@ pub(crate) fn gender(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The plan's primary file (the one its parser reads first), or a missing-file error saying what
+/// the source lacks; the companion files of a source alone describe no one.
+#[allow(clippy::result_large_err)]
+pub(crate) fn primary_file<'p>(
+    plan: &'p crate::SourcePlan,
+    what: &str,
+) -> Result<&'p crate::SourceFile, ListError> {
+    plan.files
+        .iter()
+        .find(|f| f.role == crate::Role::Primary)
+        .ok_or_else(|| ListError::MissingFile {
+            path: plan
+                .files
+                .first()
+                .map(|f| f.path.clone())
+                .unwrap_or_default(),
+            message: format!("{} has no {what}", plan.source_id),
+        })
+}
+
 /// A record's stable id, or `None` after reporting `missing-id` on `field`, naming the record by
 /// its secondary reference where it has one. Without a stable id a record cannot be versioned or
 /// diffed, so it is skipped rather than given an id that would change between list versions.
