@@ -113,17 +113,20 @@ fn parse_ods(file: &SourceFile, sink: &mut dyn EntitySink) -> Result<ParseOutcom
     // The header is the first row with "Unique ID" and "Name"; a title row or two above it are
     // tolerated, anything longer means this is some other spreadsheet.
     const HEADER_SEARCH_ROWS: usize = 10;
-    let mut columns: Option<HashMap<String, usize>> = None;
+    // Columns in sheet order, so that every parse maps a row's cells in the same order (a hash
+    // map's order differs between runs and reordered the entity's notes).
+    let mut columns: Option<Vec<(String, usize)>> = None;
     let mut sheet_seen = String::new();
     let mut rows_before_header = 0usize;
     read_ods_rows(file, &mut |sheet, row, cells| {
         let Some(cols) = &columns else {
-            let map: HashMap<String, usize> = cells
+            let map: Vec<(String, usize)> = cells
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (norm_key(c), i))
                 .collect();
-            if map.contains_key("uniqueid") && map.contains_key("name") {
+            let has = |key: &str| map.iter().any(|(k, _)| k == key);
+            if has("uniqueid") && has("name") {
                 sheet_seen = sheet.to_owned();
                 columns = Some(map);
                 return Ok(());
@@ -144,8 +147,8 @@ fn parse_ods(file: &SourceFile, sink: &mut dyn EntitySink) -> Result<ParseOutcom
             name: "row".into(),
             children: cols
                 .iter()
-                .filter_map(|(key, &i)| {
-                    let text = cells.get(i)?.trim();
+                .filter_map(|(key, i)| {
+                    let text = cells.get(*i)?.trim();
                     // The summary's "Name" is the whole display name; "Type" the designation type.
                     let name = match key.as_str() {
                         "name" => "fullname",

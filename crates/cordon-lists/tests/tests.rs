@@ -2,6 +2,7 @@
 //! fixtures written from the publishers' documentation.
 
 mod ofac;
+mod stability;
 mod uk_jp;
 mod un_eu;
 mod util;

@@ -111,24 +111,6 @@ fn un_original_script_and_weak_aliases() {
 }
 
 #[test]
-fn un_ids_stable_across_reparse() {
-    let plan = plan_for(&lists_dir(), "un-sc");
-    let a: Vec<String> = parse_all(&plan)
-        .entities
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    let b: Vec<String> = parse_all(&plan)
-        .entities
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    assert_eq!(a, b);
-    let unique: std::collections::HashSet<&String> = a.iter().collect();
-    assert_eq!(unique.len(), a.len(), "ids are unique");
-}
-
-#[test]
 fn un_publication_date_from_date_generated() {
     let mut sink = CollectSink::default();
     let outcome = parse_source(&plan_for(&lists_dir(), "un-sc"), &mut sink).unwrap();
@@ -236,24 +218,6 @@ fn eu_journal_chosun_expo_in_cyber_file() {
     assert_eq!(expo.get(prop::PROGRAM), ["EU-CYB"]);
     assert_eq!(expo.schema, Schema::LegalEntity);
     assert!(expo.get(prop::SOURCE_URL)[0].ends_with("CELEX:32019R0796"));
-}
-
-#[test]
-fn eu_journal_ids_unique_and_stable() {
-    let plan = plan_for(&lists_dir(), "eu-journal");
-    let a: Vec<String> = parse_all(&plan)
-        .entities
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    let b: Vec<String> = parse_all(&plan)
-        .entities
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    assert_eq!(a, b);
-    let unique: std::collections::HashSet<&String> = a.iter().collect();
-    assert_eq!(unique.len(), a.len());
 }
 
 const EU_HEADER: &str = "celex,recordId,programKey,annex,measure,startDate,reason,schema,name,alias,weakAlias,previousName,country,nationality,jurisdiction,birthDate,birthPlace,position,passportNumber,gender,appearance,ethnicity,fatherName,motherName,incorporationDate,legalForm,sector,registrationNumber,taxNumber,idNumber,innCode,ogrnCode,kppCode,okpoCode,leiCode,swiftBic,ticker,imoNumber,mmsi,flag,address,phone,email,website,notes";

@@ -39,3 +39,13 @@ pub(crate) fn parse_all(plan: &SourcePlan) -> CollectSink {
     parse_source(plan, &mut sink).unwrap_or_else(|e| panic!("{}: {e}", plan.source_id));
     sink
 }
+
+/// Parses a plan twice and checks that both parses give the same entities in the same order,
+/// with ids unique within the source: ids must be stable for versions and diffs to mean anything.
+#[allow(dead_code)]
+pub(crate) fn assert_reparse_stable(plan: &SourcePlan) {
+    let (a, b) = (parse_all(plan).entities, parse_all(plan).entities);
+    assert_eq!(a, b, "{}: a second parse differs", plan.source_id);
+    let unique: std::collections::BTreeSet<&str> = a.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(unique.len(), a.len(), "{}: ids are unique", plan.source_id);
+}
