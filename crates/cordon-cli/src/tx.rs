@@ -8,12 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use cordon_trace::{
-    AccountRule, Category, Direction, ExposureOptions, Label, Labels, TraceOptions, exposure,
-    main_path, to_dot, trace_interval,
-};
-use cordon_tx::{IngestOptions, TokenRegistry, TxStore, TxStoreBuilder, ingest_csv};
+use cordon_trace::{ExposureQuery, Graph, Labels, TraceQuery, add_label_file};
+use cordon_tx::{IngestOptions, TokenRegistry, TxStoreBuilder, ingest_csv};
 
 use crate::Global;
 
@@ -120,89 +116,6 @@ fn graph_dir(g: &Global, explicit: &Option<PathBuf>) -> PathBuf {
     })
 }
 
-fn load_labels(dir: &Path, extra: &[PathBuf]) -> anyhow::Result<Labels> {
-    let mut labels = Labels::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("labels"))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort();
-    for f in files.iter().chain(extra) {
-        add_label_file(&mut labels, f)?;
-    }
-    Ok(labels)
-}
-
-/// Adds a label CSV, a GraphSense TagPack (`.yaml`/`.yml`, parsed by `cordon-wallets`) or a
-/// directory of either.
-fn add_label_file(labels: &mut Labels, path: &Path) -> anyhow::Result<()> {
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        for f in files {
-            add_label_file(labels, &f)?;
-        }
-        return Ok(());
-    }
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext == "yaml" || ext == "yml" {
-        let mut diags = Vec::new();
-        let pack = cordon_wallets::read_tagpack(path, &mut diags)?;
-        for tag in &pack.tags {
-            labels.insert(&tag.address, tagpack_label(tag, &pack));
-        }
-    } else if ext == "csv" {
-        labels.load_csv(path, None)?;
-    }
-    Ok(())
-}
-
-fn tagpack_label(tag: &cordon_wallets::Tag, pack: &cordon_wallets::TagPack) -> Label {
-    use cordon_wallets::Category as W;
-    // The most severe category a tag carries decides how tracing treats the address.
-    let rank = |c: &W| match c {
-        W::DprkAttributed => 0,
-        W::Sanctioned => 1,
-        W::Theft => 2,
-        W::Mixer => 3,
-        W::Bridge => 4,
-        W::Exchange => 5,
-        _ => 6,
-    };
-    let category = match tag.categories.iter().min_by_key(|c| rank(c)) {
-        Some(W::DprkAttributed) => Category::Dprk,
-        Some(W::Sanctioned) => Category::Sanctioned,
-        Some(W::Theft) => Category::Theft,
-        Some(W::Mixer) => Category::Mixer,
-        Some(W::Bridge) => Category::Bridge,
-        Some(W::Exchange) => Category::Exchange,
-        _ => Category::Other,
-    };
-    Label {
-        category,
-        name: tag
-            .label
-            .clone()
-            .or_else(|| pack.title.clone())
-            .unwrap_or_default(),
-        source: tag
-            .source
-            .clone()
-            .unwrap_or_else(|| pack.path.display().to_string()),
-    }
-}
-
-fn open(dir: &Path) -> anyhow::Result<TxStore> {
-    TxStore::open(dir).with_context(|| {
-        format!(
-            "no transaction graph in {} (run `cordon tx ingest FILES --graph {}` first)",
-            dir.display(),
-            dir.display()
-        )
-    })
-}
-
 /// Runs `cordon tx …`.
 pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let TxCmd::Ingest(a) = &args.cmd;
@@ -210,11 +123,7 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let mut registry = TokenRegistry::with_defaults();
     let mut labels = Labels::new();
     for f in &a.labels {
-        if f.extension().is_some_and(|e| e == "csv") {
-            labels.load_csv(f, Some(&mut registry))?;
-        } else {
-            add_label_file(&mut labels, f)?;
-        }
+        add_label_file(&mut labels, f, Some(&mut registry))?;
     }
     let mut b = TxStoreBuilder::new(registry);
     let mut reports = Vec::new();
@@ -298,23 +207,13 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
 /// Runs `cordon exposure`.
 pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitCode> {
     let dir = graph_dir(g, &a.graph);
-    let store = open(&dir)?;
-    let labels = load_labels(&dir, &a.labels)?;
-    let directions = match a.direction.as_str() {
-        "received" | "in" => vec![Direction::Received],
-        "sent" | "out" => vec![Direction::Sent],
-        "both" => vec![Direction::Received, Direction::Sent],
-        other => anyhow::bail!("--direction {other:?}: use received, sent or both"),
-    };
-    let rep = exposure(
-        &store,
-        &labels,
+    let graph = Graph::open(&dir, &a.labels)?;
+    let rep = graph.exposure(
         &a.address,
-        &ExposureOptions {
+        &ExposureQuery {
+            direction: a.direction.clone(),
             max_hops: a.max_hops,
-            top_paths: a.top,
-            directions,
-            ..ExposureOptions::default()
+            top: a.top,
         },
     )?;
     if a.json {
@@ -372,43 +271,22 @@ pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitC
 /// Runs `cordon trace`.
 pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
     let dir = graph_dir(g, &a.graph);
-    let store = open(&dir)?;
-    let labels = load_labels(&dir, &a.labels)?;
-    let rule: AccountRule = a.rule.parse()?;
-    let assets = match &a.asset {
-        None => None,
-        Some(name) => {
-            let ids = store.find_assets(name);
-            if ids.is_empty() {
-                anyhow::bail!("--asset {name:?}: no such asset in the graph");
-            }
-            Some(ids)
-        }
-    };
-    let opts = TraceOptions {
-        rule,
-        assets,
+    let graph = Graph::open(&dir, &a.labels)?;
+    let rep = graph.trace(&TraceQuery {
+        from: a.from.clone(),
+        asset: a.asset.clone(),
+        rule: a.rule.clone(),
         max_hops: a.max_hops,
-        ..TraceOptions::default()
-    };
-    let iv = trace_interval(&store, &labels, &a.from, &opts)?;
+    })?;
     if a.dot {
-        out!("{}", to_dot(&store, &labels, &iv.point, 500));
+        out!("{}", graph.dot(&rep));
         return Ok(ExitCode::SUCCESS);
     }
-    let path = main_path(&store, &labels, &iv.point, a.max_hops as usize);
     if a.json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "trace": iv.point,
-                "intervals": iv.intervals,
-                "main_path": path,
-            }))?
-        );
+        outln!("{}", serde_json::to_string_pretty(&rep)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let r = &iv.point;
+    let r = &rep.trace;
     outln!(
         "trace from {} under {} ({} accounts carried taint)",
         r.source,
@@ -420,15 +298,11 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
     }
     outln!(
         "  main path (largest recipient each hop): {}",
-        path.join(" -> ")
+        rep.main_path.join(" -> ")
     );
     outln!("  sinks [LIBR lower, {} point, TFO upper]:", r.rule);
-    for (s, i) in r.sinks.iter().zip(&iv.intervals).take(a.top) {
-        let _ = i;
-        let bounds = iv
-            .intervals
-            .iter()
-            .find(|x| x.address == s.address && x.kind == s.kind && x.asset == s.asset);
+    for s in r.sinks.iter().take(a.top) {
+        let bounds = rep.interval_of(s);
         outln!(
             "    {:<17} {} {} {} [{} .. {}] hops {}{}",
             format!("{:?}", s.kind).to_lowercase(),

@@ -13,6 +13,17 @@ pub enum TraceError {
     /// A label file could not be read.
     #[error("labels: {0}")]
     Labels(String),
+    /// A query parameter is invalid (direction, rule, asset).
+    #[error("{0}")]
+    BadQuery(String),
+    /// No transaction graph could be opened in a directory.
+    #[error("no transaction graph in {dir} (run `cordon tx ingest FILES --graph {dir}` first): {source}", dir = dir.display())]
+    NoGraph {
+        /// The directory.
+        dir: std::path::PathBuf,
+        /// Why.
+        source: cordon_tx::TxError,
+    },
     /// The store failed.
     #[error(transparent)]
     Tx(#[from] cordon_tx::TxError),
@@ -25,6 +36,8 @@ impl TraceError {
             TraceError::UnknownAddress(_) => "trace.unknown_address",
             TraceError::UnknownCategory(_) => "trace.unknown_category",
             TraceError::Labels(_) => "trace.labels",
+            TraceError::BadQuery(_) => "trace.bad_query",
+            TraceError::NoGraph { .. } => "trace.no_graph",
             TraceError::Tx(e) => e.code(),
         }
     }

@@ -32,6 +32,7 @@ mod labels;
 pub mod patterns;
 mod reach;
 mod render;
+mod report;
 pub mod rules;
 mod trace;
 mod utxo;
@@ -43,9 +44,10 @@ pub use exposure::{
 pub use labels::{Category, Label, LabelSource, Labels, category_of_role};
 pub use reach::earliest_arrival;
 pub use render::{main_path, to_dot};
+pub use report::{DOT_MAX_EDGES, ExposureQuery, Graph, TraceQuery, TraceReport, add_label_file};
 pub use rules::{AccountRule, Debit, Ledger, TaintedCoin, UnknownRule, UtxoRule, utxo_taint};
 pub use trace::{
-    ExcludedTransfer, Sink, SinkKind, Step, SwapInference, TraceInterval, TraceOptions,
-    TraceResult, peg_group, trace, trace_interval,
+    ExcludedTransfer, IntervalSink, Sink, SinkKind, Step, SwapInference, TraceInterval,
+    TraceOptions, TraceResult, peg_group, trace, trace_interval,
 };
 pub use utxo::{UtxoSink, UtxoTraceResult, trace_utxo};
