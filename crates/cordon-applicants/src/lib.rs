@@ -53,7 +53,7 @@ pub use lists::{ListHit, ListIndex};
 pub use phone::{PhoneFacts, e164, facts as phone_facts};
 pub use record::{
     Address, Applicant, Employment, Format, IdDocument, Interview, Login, PayoutAccount,
-    ReadLimits, ReadOutcome, parse_record, read_records,
+    ReadLimits, ReadOutcome, parse_record, read_records, records_from_json,
 };
 pub use rules::{Context, Indicator, Rules, evaluate};
 
@@ -90,6 +90,27 @@ pub struct ClusterReport {
     pub raised: bool,
     /// Members with a direct list hit.
     pub listed_members: Vec<String>,
+}
+
+impl ApplicantReport {
+    /// Writes the report as one line of `cordon applicants screen` output (the HTTP service
+    /// answers with the same JSON object).
+    pub fn write_line(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        json_line(self, w)
+    }
+}
+
+impl ClusterOut {
+    /// Writes the cluster as one line of `cordon applicants link` output (the HTTP service
+    /// answers with the same JSON object).
+    pub fn write_line(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        json_line(self, w)
+    }
+}
+
+fn json_line(v: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut w, v)?;
+    w.write_all(b"\n")
 }
 
 /// A screened batch.

@@ -207,15 +207,7 @@ pub fn read_records(
     file: Option<&std::path::Path>,
     limits: &ReadLimits,
 ) -> ReadOutcome {
-    let mut ctx = Ctx {
-        out: ReadOutcome {
-            records: Vec::new(),
-            diagnostics: Vec::new(),
-        },
-        seen: FxHashSet::default(),
-        file: file.map(std::path::Path::to_path_buf),
-        limits: *limits,
-    };
+    let mut ctx = Ctx::new(file, limits);
     match format {
         Format::JsonLines => read_json_lines(input, &mut ctx),
         Format::Csv => read_csv(input, &mut ctx),
@@ -225,17 +217,36 @@ pub fn read_records(
 
 /// Parses one JSON object (an HTTP request body) into a record.
 pub fn parse_record(value: &Value, limits: &ReadLimits) -> (Option<Applicant>, Vec<Diagnostic>) {
-    let mut ctx = Ctx {
-        out: ReadOutcome {
-            records: Vec::new(),
-            diagnostics: Vec::new(),
-        },
-        seen: FxHashSet::default(),
-        file: None,
-        limits: *limits,
-    };
+    let mut ctx = Ctx::new(None, limits);
     ctx.object(0, value);
     (ctx.out.records.pop().map(|(_, a)| a), ctx.out.diagnostics)
+}
+
+/// Reads the records of an HTTP request body: one JSON object, or an array of them (a batch).
+///
+/// The same checks as [`read_records`]; a diagnostic of an array item names it by its JSON
+/// path (`section` `[3]`), and the records carry their 1-based item number instead of a line.
+pub fn records_from_json(value: &Value, limits: &ReadLimits) -> ReadOutcome {
+    let mut ctx = Ctx::new(None, limits);
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let before = ctx.out.diagnostics.len();
+                let n = i as u64 + 1;
+                ctx.object(0, item);
+                if let Some((line, _)) = ctx.out.records.last_mut()
+                    && *line == 0
+                {
+                    *line = n;
+                }
+                for d in ctx.out.diagnostics.iter_mut().skip(before) {
+                    d.location.section = Some(format!("[{i}]"));
+                }
+            }
+        }
+        v => ctx.object(0, v),
+    }
+    ctx.out
 }
 
 struct Ctx {
@@ -246,6 +257,18 @@ struct Ctx {
 }
 
 impl Ctx {
+    fn new(file: Option<&std::path::Path>, limits: &ReadLimits) -> Ctx {
+        Ctx {
+            out: ReadOutcome {
+                records: Vec::new(),
+                diagnostics: Vec::new(),
+            },
+            seen: FxHashSet::default(),
+            file: file.map(std::path::Path::to_path_buf),
+            limits: *limits,
+        }
+    }
+
     fn loc(&self, line: u64, id: Option<&str>, field: Option<&str>) -> Location {
         let mut l = Location::default();
         l.file.clone_from(&self.file);

@@ -102,3 +102,62 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn http_bodies_are_one_object_or_an_array_with_items_named_in_diagnostics() {
+    let limits = ReadLimits::default();
+    let one = serde_json::json!({"id": "h1", "emails": ["x@y.org"]});
+    let out = cordon_applicants::records_from_json(&one, &limits);
+    assert_eq!(out.records.len(), 1);
+    assert!(out.diagnostics.is_empty());
+
+    let batch = serde_json::json!([
+        {"id": "h1", "phones": ["12"]},
+        {"names": ["no id"]},
+        {"id": "h1"},
+        "not an object",
+        {"id": "h2", "logins": [{"ip": "1.2.3.999"}]}
+    ]);
+    let out = cordon_applicants::records_from_json(&batch, &limits);
+    let ids: Vec<(u64, &str)> = out
+        .records
+        .iter()
+        .map(|(n, a)| (*n, a.id.as_str()))
+        .collect();
+    assert_eq!(ids, [(1, "h1"), (5, "h2")]);
+    let got: Vec<(Option<&str>, &str)> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.location.section.as_deref(), d.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("[0]"), "bad-phone"),
+            (Some("[1]"), "missing-id"),
+            (Some("[2]"), "duplicate-id"),
+            (Some("[3]"), "not-an-object"),
+            (Some("[4]"), "bad-ip"),
+        ]
+    );
+    // The records that were read are screened; their report lines are the CLI's.
+    let apps: Vec<_> = out.records.into_iter().map(|(_, a)| a).collect();
+    let batch = cordon_applicants::Screener::new(cordon_applicants::Rules::default_rules())
+        .screen_batch(&apps)
+        .unwrap();
+    let mut line = Vec::new();
+    batch.applicants[1].write_line(&mut line).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&line).unwrap();
+    assert_eq!(v["id"], "h2");
+    assert!(line.ends_with(b"\n"));
+    for key in [
+        "risk",
+        "level",
+        "indicators",
+        "list_hits",
+        "cluster",
+        "actions",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing from {v}");
+    }
+}

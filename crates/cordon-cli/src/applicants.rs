@@ -145,8 +145,7 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     let mut w = writer(&args.output)?;
     let mut high = 0;
     for r in &batch.applicants {
-        serde_json::to_writer(&mut w, r)?;
-        w.write_all(b"\n")?;
+        r.write_line(&mut w)?;
         high += usize::from(r.level == "high");
         bar.inc(1);
     }
@@ -175,8 +174,7 @@ fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
     pb.finish_and_clear();
     let mut w = writer(&args.output)?;
     for c in &linked.clusters {
-        serde_json::to_writer(&mut w, c)?;
-        w.write_all(b"\n")?;
+        c.write_line(&mut w)?;
     }
     w.flush()?;
     eprintln!(
