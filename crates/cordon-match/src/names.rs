@@ -1,7 +1,8 @@
 //! Name-to-name scoring: Korean syllable alignment and general token alignment.
 
 use cordon_text::korean::{self, SylSource, Syllable};
-use cordon_text::{KoreanReading, NameForm, NameKind, Token, TokenClass, Via};
+use cordon_text::skeleton::{Scheme, skeleton};
+use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 
 /// A name prepared for comparison: the text as given and its analysed forms.
@@ -506,7 +507,11 @@ fn osa(a: &[u8], b: &[u8]) -> usize {
 
 /// Weight of a token in the general alignment. In a name made only of weak words
 /// (`Joint Stock Company`), every word counts fully.
-fn token_weight(t: &Token, all_weak: bool) -> f64 {
+fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
+    // The Arabic article (`al-`, `el-`) is written, dropped or joined at will.
+    if scheme.is_some() && matches!(t.latin.as_str(), "al" | "el" | "ul" | "il") {
+        return 0.1;
+    }
     if all_weak {
         return 1.0 + 0.1 * t.latin.len().min(10) as f64;
     }
@@ -519,7 +524,7 @@ fn token_weight(t: &Token, all_weak: bool) -> f64 {
 }
 
 /// Similarity of two tokens and the rule that relates them.
-pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
+pub(crate) fn token_sim(a: &Token, b: &Token, scheme: Option<Scheme>) -> (f64, &'static str) {
     if a.class == TokenClass::Number || b.class == TokenClass::Number {
         return if a.latin == b.latin && a.class == b.class {
             (1.0, "same number")
@@ -567,6 +572,15 @@ pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
         return (s, "spelling (edit distance)");
     }
+    if let Some(sc) = scheme
+        && a.class == TokenClass::Word
+        && b.class == TokenClass::Word
+    {
+        let s = skeleton_sim(&a.latin, &b.latin, sc);
+        if s > 0.0 {
+            return (s, "consonant skeleton");
+        }
+    }
     if phonetic && m > 3 {
         return (0.8, "phonetic");
     }
@@ -575,6 +589,43 @@ pub(crate) fn token_sim(a: &Token, b: &Token) -> (f64, &'static str) {
         return (0.6, "initial");
     }
     (0.0, "different")
+}
+
+/// The skeleton scheme for a pair of forms: one side written in (or transliterated from)
+/// Arabic script or katakana.
+fn scheme_of(q: &NameForm, c: &NameForm) -> Option<Scheme> {
+    let of = |f: &NameForm| match (f.via, f.script) {
+        (Via::Transliteration(Script::Arabic), _) | (_, Script::Arabic) => Some(Scheme::Arabic),
+        (Via::Katakana, _) | (_, Script::Kana) => Some(Scheme::Kana),
+        _ => None,
+    };
+    of(q).or_else(|| of(c))
+}
+
+/// Similarity of two words by consonant skeleton: equal skeletons are the same name spelled
+/// across scripts; one class letter off in a long skeleton is still close.
+fn skeleton_sim(a: &str, b: &str, scheme: Scheme) -> f64 {
+    let (x, y) = (skeleton(a, scheme), skeleton(b, scheme));
+    let n = x.len().min(y.len());
+    if n == 0 {
+        return 0.0;
+    }
+    if x == y {
+        // A one-consonant skeleton (`Ali`) says little unless both words are short.
+        return if n >= 2 {
+            0.9
+        } else if a.len() <= 6 && b.len() <= 6 {
+            0.85
+        } else {
+            0.0
+        };
+    }
+    let d = levenshtein(x.as_bytes(), y.as_bytes());
+    match (d, n) {
+        (1, 3..) => 0.82,
+        (2, 6..) => 0.78,
+        _ => 0.0,
+    }
 }
 
 /// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
@@ -589,10 +640,11 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
             .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm))
     };
     let (wq, wc) = (weak(qt), weak(ct));
+    let scheme = scheme_of(q, c);
     let mut pairs: Vec<(f64, usize, usize, &'static str)> = Vec::with_capacity(qt.len() * ct.len());
     for (i, a) in qt.iter().enumerate() {
         for (j, b) in ct.iter().enumerate() {
-            let (s, rule) = token_sim(a, b);
+            let (s, rule) = token_sim(a, b, scheme);
             if s > 0.0 {
                 pairs.push((s, i, j, rule));
             }
@@ -605,14 +657,14 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
     let mut den = 0.0;
     let mut alignment = Vec::new();
     let mut number_conflict = false;
-    for (s, i, j, rule) in pairs {
+    for &(s, i, j, rule) in &pairs {
         if q_used.get(i).copied().unwrap_or(true) || c_used.get(j).copied().unwrap_or(true) {
             continue;
         }
         q_used[i] = true;
         c_used[j] = true;
         let (a, b) = (&qt[i], &ct[j]);
-        let w = token_weight(a, wq) + token_weight(b, wc);
+        let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
         den += w;
         if explain {
@@ -631,6 +683,7 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
         &mut den,
         explain.then_some(&mut alignment),
         false,
+        scheme,
     );
     merge_pass(
         ct,
@@ -643,10 +696,32 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
         &mut den,
         explain.then_some(&mut alignment),
         true,
+        scheme,
     );
+    // A left-over word that closely matches a word already aligned on the other side is a
+    // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
+    // «Гаусс»)`), not a missing part.
+    let (mut q_alt, mut c_alt) = (vec![false; qt.len()], vec![false; ct.len()]);
+    for &(s, i, j, _) in &pairs {
+        if s < 0.75 {
+            break;
+        }
+        let (qu, cu) = (q_used[i], c_used[j]);
+        if !qu && cu {
+            q_alt[i] = true;
+        }
+        if qu && !cu {
+            c_alt[j] = true;
+        }
+    }
+    for (used, alt) in [(&mut q_used, &q_alt), (&mut c_used, &c_alt)] {
+        for (u, a) in used.iter_mut().zip(alt.iter()) {
+            *u |= *a;
+        }
+    }
     for (i, a) in qt.iter().enumerate() {
         if !q_used[i] {
-            den += token_weight(a, wq);
+            den += token_weight(a, wq, scheme);
             number_conflict |=
                 a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
             if explain {
@@ -656,7 +731,7 @@ fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
     }
     for (j, b) in ct.iter().enumerate() {
         if !c_used[j] {
-            den += 0.5 * token_weight(b, wc);
+            den += 0.5 * token_weight(b, wc, scheme);
             if explain {
                 alignment.push(aligned("", &b.text, 0.0, "extra in list name"));
             }
@@ -726,6 +801,7 @@ fn merge_pass(
     den: &mut f64,
     mut alignment: Option<&mut Vec<Aligned>>,
     swapped: bool,
+    scheme: Option<Scheme>,
 ) {
     for (i, x) in xs.iter().enumerate() {
         if x_used.get(i).copied().unwrap_or(true) || x.latin.len() < 5 {
@@ -740,17 +816,33 @@ fn merge_pass(
                 continue;
             }
             let jl = y1.latin.len() + y2.latin.len();
-            if jl.abs_diff(x.latin.len()) > jl.max(x.latin.len()) / 8 {
-                continue;
-            }
             let joined = format!("{}{}", y1.latin, y2.latin);
             let m = joined.len().max(x.latin.len());
-            let d = levenshtein(x.latin.as_bytes(), joined.as_bytes());
-            if d > m / 8 {
+            let close = jl.abs_diff(x.latin.len()) <= jl.max(x.latin.len()) / 8;
+            let d = if close {
+                levenshtein(x.latin.as_bytes(), joined.as_bytes())
+            } else {
+                m
+            };
+            let sim = if d <= m / 8 {
+                0.95 * (1.0 - 0.8 * d as f64 / m as f64)
+            } else if let Some(sc) = scheme
+                && x.class == TokenClass::Word
+                && y1.class == TokenClass::Word
+                && y2.class == TokenClass::Word
+            {
+                // `Nezamoldin` / `nizam al-din`, `Allah-Karam` / `اللهکرم`.
+                let sx = skeleton(&x.latin, sc);
+                if sx.len() >= 3 && sx == skeleton(&joined, sc) {
+                    0.88
+                } else {
+                    continue;
+                }
+            } else {
                 continue;
-            }
-            let sim = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
-            let w = token_weight(x, wx) + token_weight(y1, wy) + token_weight(y2, wy);
+            };
+            let w =
+                token_weight(x, wx, None) + token_weight(y1, wy, None) + token_weight(y2, wy, None);
             *num += sim * w;
             *den += w;
             for k in [i] {

@@ -77,8 +77,13 @@ fn devset_groups_meet_their_floors() {
             by[g].accuracy()
         );
     }
-    for g in ["company", "typo"] {
+    for g in ["company", "typo", "katakana-other"] {
         assert!(by[g].f1() >= 0.95, "{g}: F1 {:.3}", by[g].f1());
+    }
+    // Arabic-script and Cyrillic originals: consonant skeletons and legal-form phrases keep
+    // these above their previous 0.64 and 0.85.
+    for g in ["arabic", "cyrillic"] {
+        assert!(by[g].f1() >= 0.87, "{g}: F1 {:.3}", by[g].f1());
     }
     // Nothing on the list may flip into a false positive silently.
     assert!(by["ALL"].fp <= 5, "{:?}", by["ALL"]);

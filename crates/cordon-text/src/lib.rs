@@ -25,6 +25,7 @@
 //! - [`hanja`]: Hanja → Hangul readings, from Unicode's Unihan `kHangul` data.
 //! - [`kana`]: Japanese kana → Hepburn romaji (the Japan MOF list writes Korean names in katakana).
 //! - [`chinese`]: Chinese characters → toneless pinyin forms.
+//! - [`skeleton`]: consonant skeletons for Arabic-script and katakana names against Latin.
 //! - [`translit`]: Cyrillic, Greek and Arabic → Latin, under several systems each.
 
 pub mod chinese;
@@ -33,6 +34,7 @@ pub mod kana;
 pub mod korean;
 pub mod name;
 pub mod normalize;
+pub mod skeleton;
 pub mod translit;
 
 pub use name::{KoreanReading, NameForm, NameKind, Token, Via, analyze, analyze_with_case};

@@ -229,6 +229,11 @@ pub enum TokenClass {
 }
 
 const LEGAL_FORMS: &[&str] = &[
+    // Persian and Arabic `company`, as written and as transliterated.
+    "شرکت",
+    "شركة",
+    "shrkt",
+    "shrka",
     "llc",
     "l.l.c",
     "ltd",
@@ -601,6 +606,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("joint stock company", "jsc"),
     ("joint stock co", "jsc"),
     ("joint-stock company", "jsc"),
+    ("public joint stock", "pjsc"),
+    ("joint stock", "jsc"),
     ("company limited", "ltd"),
     ("united states of america", "usa"),
     ("united states", "usa"),

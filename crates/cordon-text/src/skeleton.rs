@@ -1,0 +1,184 @@
+//! Consonant skeletons: how a Latin spelling compares with a name written in a script that
+//! does not spell its vowels the way Latin does.
+//!
+//! Arabic and Persian leave short vowels unwritten, so `موسوی` romanises as `musui` while
+//! lists write `Mousavi`; Japanese katakana adds a vowel after every consonant, so `クゾヴレフ`
+//! romanises as `kuzovurefu` while lists write `Kuzovlev`. Both sides agree on their
+//! consonants, up to a few letter classes each script cannot tell apart (katakana has no `l`,
+//! Arabic no `p`/`v` distinction a Latin writer keeps). A skeleton keeps one class letter per
+//! consonant, drops vowels and collapses doubled letters, so the two spellings of the same name
+//! meet.
+//!
+//! ```
+//! use cordon_text::skeleton::{skeleton, Scheme};
+//!
+//! assert_eq!(skeleton("kuzovurefu", Scheme::Kana), skeleton("kuzovlev", Scheme::Kana));
+//! assert_eq!(skeleton("musui", Scheme::Arabic), skeleton("mousavi", Scheme::Arabic));
+//! assert_ne!(skeleton("sergei", Scheme::Kana), skeleton("oleg", Scheme::Kana));
+//! ```
+
+/// Which script's blind spots the skeleton forgives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Arabic and Persian script: unwritten short vowels, و/ی as vowel or consonant,
+    /// ق/ك/گ written `q`, `k`, `g` or `gh`, ذ/ز/ض/ظ all `z` in Persian.
+    Arabic,
+    /// Japanese katakana: epenthetic vowels, no `l` (ル), `v`/`w`/`f`/`h` confused (ヴ, ワ,
+    /// フ), `di`/`zi`/`ji` all ジ, `ti`/`chi` all チ.
+    Kana,
+}
+
+/// The consonant skeleton of an ASCII spelling (other characters are ignored): one upper-case
+/// class letter per consonant, vowels dropped, repeats collapsed.
+pub fn skeleton(latin: &str, scheme: Scheme) -> String {
+    let b: Vec<u8> = latin
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let rest = b.get(i..).unwrap_or(&[]);
+        let (class, used) = match scheme {
+            Scheme::Arabic => arabic_class(rest),
+            Scheme::Kana => kana_class(rest),
+        };
+        i += used.max(1);
+        if let Some(c) = class
+            && !out.ends_with(c)
+        {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn starts(rest: &[u8], p: &str) -> bool {
+    rest.starts_with(p.as_bytes())
+}
+
+fn arabic_class(rest: &[u8]) -> (Option<char>, usize) {
+    for (p, c) in [
+        ("kh", 'X'),
+        ("sh", 'C'),
+        ("ch", 'C'),
+        ("gh", 'K'),
+        ("th", 'S'),
+        ("dh", 'Z'),
+        ("zh", 'Z'),
+        ("dj", 'J'),
+        ("ph", 'F'),
+    ] {
+        if starts(rest, p) {
+            return (Some(c), 2);
+        }
+    }
+    let c = match rest.first().copied().unwrap_or(b'a') {
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'v' => None,
+        b'k' | b'q' | b'g' | b'c' => Some('K'),
+        b'x' => Some('X'),
+        b's' => Some('S'),
+        b'z' => Some('Z'),
+        b'd' => Some('D'),
+        b't' => Some('T'),
+        b'j' => Some('J'),
+        b'b' | b'p' => Some('B'),
+        b'f' => Some('F'),
+        b'h' => Some('H'),
+        b'l' => Some('L'),
+        b'r' => Some('R'),
+        b'm' => Some('M'),
+        b'n' => Some('N'),
+        _ => None,
+    };
+    (c, 1)
+}
+
+fn kana_class(rest: &[u8]) -> (Option<char>, usize) {
+    for (p, c) in [
+        ("shch", 'S'),
+        ("sch", 'S'),
+        ("dzh", 'D'),
+        ("tch", 'T'),
+        ("sh", 'S'),
+        ("ch", 'T'),
+        ("ts", 'T'),
+        ("tz", 'T'),
+        ("kh", 'H'),
+        ("zh", 'D'),
+        ("dj", 'D'),
+        ("ph", 'H'),
+        ("th", 'S'),
+        ("ck", 'K'),
+    ] {
+        if starts(rest, p) {
+            return (Some(c), p.len());
+        }
+    }
+    let c = match rest.first().copied().unwrap_or(b'a') {
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => None,
+        // ヴ/ブ/ワ/フ: a Latin v, w, f or h may come back as any of them.
+        b'v' | b'w' | b'f' | b'h' => Some('H'),
+        b'k' | b'c' | b'q' => Some('K'),
+        b'x' => Some('K'),
+        b'g' => Some('G'),
+        b's' => Some('S'),
+        b'z' | b'd' | b'j' => Some('D'),
+        b't' => Some('T'),
+        b'l' | b'r' => Some('R'),
+        b'm' => Some('M'),
+        b'n' => Some('N'),
+        b'b' => Some('B'),
+        b'p' => Some('P'),
+        _ => None,
+    };
+    (c, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &str, b: &str, s: Scheme) -> bool {
+        skeleton(a, s) == skeleton(b, s)
+    }
+
+    #[test]
+    fn katakana_epenthesis_and_letter_classes() {
+        for (kana, latin) in [
+            ("serugei", "sergei"),
+            ("chemezofu", "chemezov"),
+            ("tihonofu", "tikhonov"),
+            ("jugaanofu", "zyuganov"),
+            ("domiitorii", "dmitri"),
+            ("iwanofu", "ivanov"),
+            ("hafezu", "hafez"),
+        ] {
+            assert!(same(kana, latin, Scheme::Kana), "{kana} / {latin}");
+        }
+        assert!(!same("sobolefu", "sokolov", Scheme::Kana));
+    }
+
+    #[test]
+    fn arabic_unwritten_vowels() {
+        for (ar, latin) in [
+            ("musui", "mousavi"),
+            ("jwad", "javad"),
+            ("khsrwi", "khosravi"),
+            ("mqdm", "moghaddam"),
+            ("adhrpndar", "azarpendar"),
+            ("shrif", "cherif"),
+        ] {
+            assert!(same(ar, latin, Scheme::Arabic), "{ar} / {latin}");
+        }
+        assert!(!same("ahmd", "mahmoud", Scheme::Arabic));
+    }
+
+    #[test]
+    fn no_letters_no_skeleton() {
+        assert_eq!(skeleton("", Scheme::Kana), "");
+        assert_eq!(skeleton("123 ---", Scheme::Arabic), "");
+        assert_eq!(skeleton("aeiou", Scheme::Arabic), "");
+    }
+}
