@@ -85,6 +85,9 @@ fn devset_groups_meet_their_floors() {
     for g in ["arabic", "cyrillic"] {
         assert!(by[g].f1() >= 0.87, "{g}: F1 {:.3}", by[g].f1());
     }
+    // Chinese company names: mostly translations; the glossary form lifts the rest (was 0.18).
+    assert!(by["han"].f1() >= 0.6, "han: F1 {:.3}", by["han"].f1());
+    assert!(by["ALL"].f1() >= 0.95, "ALL: F1 {:.3}", by["ALL"].f1());
     // Nothing on the list may flip into a false positive silently.
     assert!(by["ALL"].fp <= 5, "{:?}", by["ALL"]);
 }

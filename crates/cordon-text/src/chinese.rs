@@ -171,6 +171,240 @@ pub fn pinyin_forms(s: &str) -> Vec<String> {
     forms
 }
 
+/// Chinese organisation words and their usual English renderings in company names (`科技` =
+/// technology, `有限公司` = Co. Ltd). Simplified forms; longest entries win.
+const ORG_WORDS: &[(&str, &str)] = &[
+    ("股份有限公司", "co ltd"),
+    ("有限责任公司", "co ltd"),
+    ("有限公司", "co ltd"),
+    ("责任公司", "company"),
+    ("公司", "company"),
+    ("集团", "group"),
+    ("控股", "holdings"),
+    ("科技", "technology"),
+    ("技术", "technology"),
+    ("贸易商行", "trading co"),
+    ("商行", "trading co"),
+    ("商贸", "trade"),
+    ("贸易", "trading"),
+    ("进出口", "import export"),
+    ("国际", "international"),
+    ("实业", "industrial"),
+    ("工业", "industry"),
+    ("微电子", "microelectronics"),
+    ("电子", "electronic"),
+    ("光电", "optoelectronic"),
+    ("发展", "development"),
+    ("物流", "logistics"),
+    ("信息", "information"),
+    ("航空", "aviation"),
+    ("航天", "aerospace"),
+    ("宇航", "aerospace"),
+    ("石化", "petrochemical"),
+    ("石油", "oil"),
+    ("化工", "chemical"),
+    ("机床", "machine tool"),
+    ("机械", "machinery"),
+    ("数控", "cnc"),
+    ("供应链", "supply chain"),
+    ("管理", "management"),
+    ("货运代理", "freight forwarding"),
+    ("货运", "freight"),
+    ("代理", "agency"),
+    ("新材料", "new material"),
+    ("材料", "material"),
+    ("能源", "energy"),
+    ("设备", "equipment"),
+    ("装备", "equipment"),
+    ("制造", "manufacturing"),
+    ("精密", "precision"),
+    ("智能", "intelligent"),
+    ("零部件", "components"),
+    ("元件", "components"),
+    ("网络", "network"),
+    ("软件", "software"),
+    ("通信", "communication"),
+    ("投资", "investment"),
+    ("银行", "bank"),
+    ("船舶", "shipping"),
+    ("海运", "shipping"),
+    ("航运", "shipping"),
+    ("运输", "transport"),
+    ("工程", "engineering"),
+    ("建设", "construction"),
+    ("研究院", "research institute"),
+    ("研究所", "research institute"),
+    ("空间", "space"),
+    ("卫星", "satellite"),
+    ("公安局", "public security bureau"),
+    ("生产", "production"),
+    ("兵团", "corps"),
+    ("医药", "pharmaceutical"),
+    ("矿业", "mining"),
+    ("钢铁", "steel"),
+    ("世纪", "century"),
+    ("半导体", "semiconductor"),
+    ("仪器", "instrument"),
+    ("系统", "systems"),
+    ("香港", "hk"),
+    ("澳门", "macau"),
+    ("中国", "china"),
+    ("内蒙古", "inner mongolia"),
+    ("台湾", "taiwan"),
+    ("西藏", "tibet"),
+    ("陕西", "shaanxi"),
+    ("市", "city"),
+    ("省", "province"),
+];
+
+/// Whether an English word comes from [`ORG_WORDS`] (an industry or legal-form word, not a
+/// place): such words describe a company rather than name it.
+pub fn is_org_gloss(word: &str) -> bool {
+    ORG_WORDS
+        .iter()
+        .take_while(|(_, en)| *en != "hk")
+        .any(|(_, en)| en.split(' ').any(|w| w == word))
+}
+
+/// Places usually written in pinyin as one word of their own (`深圳` → `shenzhen`), so that
+/// the distinctive part of a company name next to them stays a word apart.
+const PLACES: &[&str] = &[
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "深圳",
+    "广州",
+    "山东",
+    "江苏",
+    "浙江",
+    "广东",
+    "福建",
+    "河北",
+    "河南",
+    "湖北",
+    "湖南",
+    "四川",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "新疆",
+    "安徽",
+    "江西",
+    "山西",
+    "云南",
+    "贵州",
+    "广西",
+    "海南",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "大连",
+    "青岛",
+    "宁波",
+    "厦门",
+    "苏州",
+    "杭州",
+    "武汉",
+    "成都",
+    "西安",
+    "长沙",
+    "南京",
+    "沈阳",
+    "哈尔滨",
+    "烟台",
+    "无锡",
+    "东莞",
+    "佛山",
+    "珠海",
+    "义乌",
+    "芜湖",
+    "辽阳",
+    "丹东",
+    "延吉",
+    "珲春",
+    "郑州",
+    "济南",
+    "合肥",
+    "福州",
+    "昆明",
+    "南宁",
+    "长春",
+    "石家庄",
+    "太原",
+    "兰州",
+    "乌鲁木齐",
+];
+
+/// An English-keyed reading of a Chinese organisation name: known organisation words and
+/// places in their usual English form, every other run of Han characters as one pinyin word
+/// (`山东裕龙石化有限公司` → `shandong yulong petrochemical co ltd`). `None` when the text has
+/// no organisation word (a personal name, or too short to tell).
+pub fn organisation_form(s: &str) -> Option<String> {
+    let simple = to_simplified(s);
+    let chars: Vec<char> = simple.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let mut glossed = false;
+    let flush = |run: &mut String, out: &mut Vec<String>| {
+        if !run.is_empty() {
+            let mut w = String::with_capacity(run.len() * 2);
+            for (c, p) in run.chars().zip(run.as_str().to_pinyin()) {
+                match p {
+                    Some(p) => push_pinyin(&mut w, p.plain()),
+                    None => w.push(c.to_ascii_lowercase()),
+                }
+            }
+            out.push(w);
+            run.clear();
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = chars.get(i..).unwrap_or(&[]);
+        let starts = |w: &str| {
+            let n = w.chars().count();
+            rest.len() >= n && rest.iter().zip(w.chars()).all(|(a, b)| *a == b)
+        };
+        if let Some((w, en)) = ORG_WORDS.iter().find(|(w, _)| starts(w)) {
+            flush(&mut run, &mut out);
+            out.push((*en).to_owned());
+            glossed = true;
+            i += w.chars().count();
+            continue;
+        }
+        if let Some(p) = PLACES.iter().find(|p| starts(p)) {
+            flush(&mut run, &mut out);
+            run.push_str(p);
+            flush(&mut run, &mut out);
+            i += p.chars().count();
+            continue;
+        }
+        let Some(&c) = rest.first() else { break };
+        if is_han(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            if c.is_alphanumeric() {
+                out.push(c.to_lowercase().collect());
+                // Glue consecutive non-Han letters back into words.
+                while let Some(&n) = chars
+                    .get(i + 1)
+                    .filter(|n| n.is_alphanumeric() && !is_han(**n))
+                {
+                    if let Some(last) = out.last_mut() {
+                        last.extend(n.to_lowercase());
+                    }
+                    i += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    flush(&mut run, &mut out);
+    (glossed && out.len() >= 2).then(|| out.join(" "))
+}
+
 fn surname_reading(c: char) -> Option<&'static str> {
     SURNAME_READINGS.iter().find(|e| e.0 == c).map(|e| e.1)
 }
@@ -185,6 +419,24 @@ fn push_pinyin(out: &mut String, reading: &str) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn organisation_words_in_english_distinctive_part_in_pinyin() {
+        assert_eq!(
+            organisation_form("山东裕龙石化有限公司").as_deref(),
+            Some("shandong yulong petrochemical co ltd")
+        );
+        assert_eq!(
+            organisation_form("香港凱利實業有限公司").as_deref(),
+            Some("hk kaili industrial co ltd")
+        );
+        assert_eq!(
+            organisation_form("達仕恩(香港)科技有限公司").as_deref(),
+            Some("dashien hk technology co ltd")
+        );
+        assert_eq!(organisation_form("金正恩"), None);
+        assert_eq!(organisation_form(""), None);
+    }
 
     #[test]
     fn kim_jong_un_in_pinyin() {

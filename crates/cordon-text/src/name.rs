@@ -33,6 +33,8 @@ pub enum Via {
     Katakana,
     /// Toneless pinyin of Chinese characters.
     Pinyin,
+    /// Chinese organisation words in English, the rest in pinyin.
+    Glossary,
     /// Transliteration of Cyrillic, Greek or Arabic.
     Transliteration(Script),
 }
@@ -45,6 +47,7 @@ impl Via {
             Via::HanjaReading => "Hanja reading",
             Via::Katakana => "katakana",
             Via::Pinyin => "pinyin",
+            Via::Glossary => "Chinese organisation words",
             Via::Transliteration(Script::Cyrillic) => "Cyrillic transliteration",
             Via::Transliteration(Script::Greek) => "Greek transliteration",
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
@@ -124,6 +127,12 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
         forms.push(f);
     }
     let has_han = cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    if has_han
+        && kind != NameKind::Person
+        && let Some(g) = chinese::organisation_form(&cleaned)
+    {
+        push_form(&mut forms, form(&g, kind, Via::Glossary, false));
+    }
     if has_han {
         if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
@@ -237,6 +246,13 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
         tokens.push(make_token(&folded, kind, script));
     }
     tokens.retain(|t| !t.latin.is_empty() || !t.text.is_empty());
+    if via == Via::Glossary {
+        for t in &mut tokens {
+            if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
+                t.class = TokenClass::Generic;
+            }
+        }
+    }
     if tokens.is_empty() {
         return None;
     }

@@ -336,6 +336,20 @@ const CJK_LEGAL_AFFIXES: &[&str] = &[
 ];
 
 const GENERIC_WORDS: &[&str] = &[
+    "electronic",
+    "electronics",
+    "logistics",
+    "aviation",
+    "aerospace",
+    "machinery",
+    "engineering",
+    "petrochemical",
+    "components",
+    "supply",
+    "chain",
+    "freight",
+    "forwarding",
+    "manufacturing",
     "the",
     "of",
     "and",
@@ -612,6 +626,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("united states of america", "usa"),
     ("united states", "usa"),
     ("united kingdom", "uk"),
+    ("hong kong", "hk"),
     ("russian federation", "russia"),
 ];
 
