@@ -8,8 +8,8 @@
 //! background uses no transaction hashes, see [`cordon_tx::NO_TX`]).
 
 use cordon_tx::{
-    Amount, NO_TX, OutPoint, TokenRegistry, TxError, TxStore, TxStoreBuilder, UtxoInput,
-    UtxoOutput, UtxoStore, UtxoTx,
+    Amount, NO_TX, OutPoint, TokenRegistry, TxError, TxStore, TxStoreBuilder, TxStoreWriter,
+    UtxoInput, UtxoOutput, UtxoStore, UtxoTx,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -100,11 +100,103 @@ fn addr(kind: u8, i: u64) -> String {
     format!("0x{kind:02x}{i:038x}")
 }
 
-/// Generates an account-model graph.
+/// Where the generator writes: the in-memory [`TxStoreBuilder`] or the streamed
+/// [`TxStoreWriter`]. Transfers come in global time order, addresses are distinct.
+trait GraphSink {
+    fn address(&mut self, a: &str) -> Result<u32, TxError>;
+    fn tx_hash(&mut self, h: &str) -> Result<u32, TxError>;
+    fn eth(&mut self) -> Result<u32, TxError>;
+    fn push(
+        &mut self,
+        tx: u32,
+        time: i64,
+        f: u32,
+        to: u32,
+        asset: u32,
+        amount: Amount,
+    ) -> Result<(), TxError>;
+}
+
+impl GraphSink for TxStoreBuilder {
+    fn address(&mut self, a: &str) -> Result<u32, TxError> {
+        TxStoreBuilder::address(self, a)
+    }
+    fn tx_hash(&mut self, h: &str) -> Result<u32, TxError> {
+        TxStoreBuilder::tx_hash(self, h)
+    }
+    fn eth(&mut self) -> Result<u32, TxError> {
+        self.asset("eth", "ETH", None, 18)
+    }
+    fn push(
+        &mut self,
+        tx: u32,
+        time: i64,
+        f: u32,
+        to: u32,
+        asset: u32,
+        amount: Amount,
+    ) -> Result<(), TxError> {
+        self.push_ids(tx, time as u64, time, 0, f, to, asset, amount, false);
+        Ok(())
+    }
+}
+
+impl GraphSink for TxStoreWriter {
+    fn address(&mut self, a: &str) -> Result<u32, TxError> {
+        // Generated addresses are distinct by construction: no lookup table at 10^7 accounts.
+        self.declare_address(a)
+    }
+    fn tx_hash(&mut self, h: &str) -> Result<u32, TxError> {
+        TxStoreWriter::tx_hash(self, h)
+    }
+    fn eth(&mut self) -> Result<u32, TxError> {
+        self.asset("eth", "ETH", None, 18)
+    }
+    fn push(
+        &mut self,
+        tx: u32,
+        time: i64,
+        f: u32,
+        to: u32,
+        asset: u32,
+        amount: Amount,
+    ) -> Result<(), TxError> {
+        self.push_ids(tx, time as u64, time, 0, f, to, asset, amount, false)
+    }
+}
+
+/// Generates an account-model graph in memory.
 pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let mut b = TxStoreBuilder::new(TokenRegistry::with_defaults()).detect_lookalikes(false);
-    let eth = b.asset("eth", "ETH", None, 18)?;
+    let (labels, truth) = emit(cfg, &mut b)?;
+    Ok(Generated {
+        store: b.build()?,
+        labels,
+        truth,
+    })
+}
+
+/// Generates the same graph as [`generate`] straight into a store directory with the
+/// streamed [`TxStoreWriter`] (memory does not grow with the number of transfers), and
+/// returns it memory-mapped.
+pub fn generate_to(cfg: &GenConfig, dir: &std::path::Path) -> Result<Generated, TxError> {
+    let mut w = TxStoreWriter::create(dir, TokenRegistry::with_defaults())?;
+    let (labels, truth) = emit(cfg, &mut w)?;
+    Ok(Generated {
+        store: w.finish()?,
+        labels,
+        truth,
+    })
+}
+
+/// A planted transfer waiting for its turn: (time, tx id, from, to, amount).
+type PlantedTransfer = (i64, u32, u32, u32, Amount);
+
+fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTruth>), TxError> {
+    // Two streams, so the planted laundering does not depend on the background size.
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let mut prng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x9e37_79b9_7f4a_7c15);
+    let eth = b.eth()?;
     let mut labels = Labels::new();
     let mut label = |a: &str, category: Category, name: String| {
         labels.insert(
@@ -117,10 +209,10 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
         );
     };
     let span = (cfg.transfers as i64).max(1_000);
-    // Background accounts are interned first so their ids are dense.
-    let mut acct = Vec::with_capacity(cfg.accounts as usize);
-    for i in 0..u64::from(cfg.accounts) {
-        acct.push(b.address(&addr(0x10, i))?);
+    // Background accounts come first so their ids are dense: 0..accounts.
+    let naccts = cfg.accounts.max(1);
+    for i in 0..u64::from(naccts) {
+        b.address(&addr(0x10, i))?;
     }
     let mut hot = Vec::new();
     for i in 0..u64::from(cfg.exchanges.max(1)) {
@@ -134,43 +226,39 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
     let bridge_s = addr(0xb1, 0);
     label(&bridge_s, Category::Bridge, "bridge".into());
     let bridge = b.address(&bridge_s)?;
-    if acct.is_empty() {
-        acct.push(b.address(&addr(0x10, 0))?);
-    }
-    let n = acct.len();
-    for k in 0..cfg.transfers {
-        let f = acct[rng.random_range(0..n)];
-        let to = if rng.random_range(0..20) == 0 {
-            hot[rng.random_range(0..hot.len())]
-        } else {
-            acct[rng.random_range(0..n)]
-        };
-        let amount = Amount::from(rng.random_range(1u64..10_000)) * CENTI;
-        let time = T0 + (k as i64 * span / cfg.transfers.max(1) as i64);
-        b.push_ids(NO_TX, time as u64, time, 0, f, to, eth, amount, false);
-    }
+
+    // The laundering is planned first (a few thousand transfers), then merged by time into the
+    // background stream, so the output is in global order without a sort of the whole graph.
+    let mut planted: Vec<PlantedTransfer> = Vec::new();
     let mut truth = Vec::new();
     let mut fresh = 0u64;
-    let mut next = |b: &mut TxStoreBuilder, kind: u8| -> Result<(u32, String), TxError> {
+    let mut next = |b: &mut dyn FnMut(&str) -> Result<u32, TxError>,
+                    kind: u8|
+     -> Result<(u32, String), TxError> {
         fresh += 1;
         let s = addr(kind, fresh);
-        Ok((b.address(&s)?, s))
+        Ok((b(&s)?, s))
     };
     let mut hashes = 0u64;
-    let mut push =
-        |b: &mut TxStoreBuilder, t: i64, f: u32, to: u32, amount: Amount| -> Result<(), TxError> {
-            hashes += 1;
-            let tx = b.tx_hash(&format!("0x{hashes:064x}"))?;
-            b.push_ids(tx, t as u64, t, 0, f, to, eth, amount, false);
-            Ok(())
-        };
+    let mut plant = |b: &mut dyn GraphSink,
+                     planted: &mut Vec<PlantedTransfer>,
+                     t: i64,
+                     f: u32,
+                     to: u32,
+                     amount: Amount|
+     -> Result<(), TxError> {
+        hashes += 1;
+        let tx = b.tx_hash(&format!("0x{hashes:064x}"))?;
+        planted.push((t, tx, f, to, amount));
+        Ok(())
+    };
     for th in 0..cfg.thefts {
         let amount = Amount::from(cfg.theft_eth) * WEI;
-        let (victim, _) = next(&mut b, 0x71)?;
-        let (thief, thief_s) = next(&mut b, 0xdd)?;
+        let (victim, _) = next(&mut |s| b.address(s), 0x71)?;
+        let (thief, thief_s) = next(&mut |s| b.address(s), 0xdd)?;
         label(&thief_s, Category::Theft, format!("synthetic theft {th}"));
-        let mut t = T0 + rng.random_range(0..span / 2);
-        push(&mut b, t, victim, thief, amount)?;
+        let mut t = T0 + prng.random_range(0..span / 2);
+        plant(b, &mut planted, t, victim, thief, amount)?;
         let split = cfg.split.max(1);
         let lot = amount / Amount::from(split);
         let mut deposits = Vec::new();
@@ -181,26 +269,26 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
             } else {
                 lot
             };
-            t += 1 + rng.random_range(0..60);
-            let (mut cur, cur_s) = next(&mut b, 0xa0)?;
-            push(&mut b, t, thief, cur, v0)?;
+            t += 1 + prng.random_range(0..60);
+            let (mut cur, cur_s) = next(&mut |s| b.address(s), 0xa0)?;
+            plant(b, &mut planted, t, thief, cur, v0)?;
             let mut chain = vec![cur_s];
             let mut v = v0;
             for _ in 0..cfg.peel_len {
-                let pct = rng.random_range(2u64..9);
+                let pct = prng.random_range(2u64..9);
                 let peel = (v * Amount::from(pct) / 100) / CENTI * CENTI;
-                let (dep, dep_s) = next(&mut b, 0xde)?;
+                let (dep, dep_s) = next(&mut |s| b.address(s), 0xde)?;
                 label(&dep_s, Category::Exchange, "exchange deposit".into());
-                t += 1 + rng.random_range(0..600);
-                push(&mut b, t, cur, dep, peel)?;
+                t += 1 + prng.random_range(0..600);
+                plant(b, &mut planted, t, cur, dep, peel)?;
                 deposits.push(Planted {
                     address: dep_s,
                     category: Category::Exchange,
                     amount: peel,
                 });
-                let (nx, nx_s) = next(&mut b, 0xa0)?;
-                t += 1 + rng.random_range(0..600);
-                push(&mut b, t, cur, nx, v - peel)?;
+                let (nx, nx_s) = next(&mut |s| b.address(s), 0xa0)?;
+                t += 1 + prng.random_range(0..600);
+                plant(b, &mut planted, t, cur, nx, v - peel)?;
                 v -= peel;
                 cur = nx;
                 chain.push(nx_s);
@@ -209,8 +297,8 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
             let denom = Amount::from(cfg.mixer_denom_eth.max(1)) * WEI;
             let m = (v / 2) / denom;
             for _ in 0..m {
-                t += 1 + rng.random_range(0..60);
-                push(&mut b, t, cur, mixer, denom)?;
+                t += 1 + prng.random_range(0..60);
+                plant(b, &mut planted, t, cur, mixer, denom)?;
             }
             if m > 0 {
                 deposits.push(Planted {
@@ -221,8 +309,8 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
             }
             let rest = v - denom * m;
             if rest > 0 {
-                t += 1 + rng.random_range(0..60);
-                push(&mut b, t, cur, bridge, rest)?;
+                t += 1 + prng.random_range(0..60);
+                plant(b, &mut planted, t, cur, bridge, rest)?;
                 deposits.push(Planted {
                     address: bridge_s.clone(),
                     category: Category::Bridge,
@@ -238,11 +326,31 @@ pub fn generate(cfg: &GenConfig) -> Result<Generated, TxError> {
             chains,
         });
     }
-    Ok(Generated {
-        store: b.build()?,
-        labels,
-        truth,
-    })
+    // Equal times: background first (it has no hash, which sorts first), then planted in
+    // hash order — the order the in-memory builder's sort gives.
+    planted.sort_by_key(|p| (p.0, p.1));
+    let mut pending = planted.into_iter().peekable();
+    let n = u64::from(naccts);
+    for k in 0..cfg.transfers {
+        let f = rng.random_range(0..n) as u32;
+        let to = if rng.random_range(0..20) == 0 {
+            hot.get(rng.random_range(0..hot.len()))
+                .copied()
+                .unwrap_or(f)
+        } else {
+            rng.random_range(0..n) as u32
+        };
+        let amount = Amount::from(rng.random_range(1u64..10_000)) * CENTI;
+        let time = T0 + (k as i64 * span / cfg.transfers.max(1) as i64);
+        while let Some(p) = pending.next_if(|p| p.0 < time) {
+            b.push(p.1, p.0, p.2, p.3, eth, p.4)?;
+        }
+        b.push(NO_TX, time, f, to, eth, amount)?;
+    }
+    for p in pending {
+        b.push(p.1, p.0, p.2, p.3, eth, p.4)?;
+    }
+    Ok((labels, truth))
 }
 
 /// A generated UTXO graph: background transactions plus one planted theft whose output runs

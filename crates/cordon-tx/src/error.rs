@@ -56,6 +56,14 @@ pub enum TxError {
         /// The cause.
         message: String,
     },
+    /// A transfer given to the streamed writer is earlier than the one before it.
+    #[error("transfer {index}: out of time order: {message}")]
+    OutOfOrder {
+        /// 0-based index of the transfer in the input.
+        index: u64,
+        /// The keys compared.
+        message: String,
+    },
     /// Too many transfers or addresses for 32-bit ids.
     #[error("capacity exceeded: {0}")]
     Capacity(String),
@@ -71,6 +79,7 @@ impl TxError {
             TxError::UnknownLayout { .. } => "tx.unknown_layout",
             TxError::Corrupt { .. } => "tx.corrupt",
             TxError::Parquet { .. } => "tx.parquet",
+            TxError::OutOfOrder { .. } => "tx.out_of_order",
             TxError::Capacity(_) => "tx.capacity",
         }
     }

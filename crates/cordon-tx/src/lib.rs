@@ -42,6 +42,7 @@ mod screen;
 mod store;
 mod time;
 mod utxo;
+mod writer;
 
 pub use amount::{Amount, AmountError, Decimal, format_amount, mul_div, parse_amount};
 pub use column::{Column, Pod};
@@ -58,3 +59,4 @@ pub use store::{
 };
 pub use time::{format_timestamp, parse_timestamp};
 pub use utxo::{OutPoint, UtxoInput, UtxoOutput, UtxoStore, UtxoTx};
+pub use writer::TxStoreWriter;

@@ -647,20 +647,20 @@ pub struct TxStore {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Manifest {
-    format: String,
-    transfers: usize,
-    addresses: usize,
-    hashes: usize,
-    out_edges: usize,
-    in_edges: usize,
-    tx_linked: usize,
-    assets: Vec<AssetInfo>,
-    exclusion_details: Vec<(u32, String)>,
-    diagnostics: Vec<Diagnostic>,
+pub(crate) struct Manifest {
+    pub(crate) format: String,
+    pub(crate) transfers: usize,
+    pub(crate) addresses: usize,
+    pub(crate) hashes: usize,
+    pub(crate) out_edges: usize,
+    pub(crate) in_edges: usize,
+    pub(crate) tx_linked: usize,
+    pub(crate) assets: Vec<AssetInfo>,
+    pub(crate) exclusion_details: Vec<(u32, String)>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-const FORMAT: &str = "cordon-tx/1";
+pub(crate) const FORMAT: &str = "cordon-tx/1";
 
 impl TxStore {
     /// Number of transfers (excluded ones included).
