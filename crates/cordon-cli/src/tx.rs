@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use cordon_trace::{ExposureQuery, Graph, Labels, TraceQuery, add_label_file};
+use cordon_trace::{ExposureQuery, Graph, Labels, TraceQuery, UTXO_FILE, add_label_file};
 use cordon_tx::{IngestOptions, TokenRegistry, TxStoreBuilder, ingest_csv};
 
 use crate::Global;
@@ -31,8 +31,13 @@ enum TxCmd {
 struct IngestArgs {
     /// Files to read: CSV (layout recognised from the header) or `.parquet`. A per-address
     /// export (no `from` column) is given as `FILE=OWNER_ADDRESS`.
-    #[arg(required = true, value_name = "FILE[=OWNER]")]
+    #[arg(value_name = "FILE[=OWNER]", required_unless_present = "utxo")]
     files: Vec<String>,
+    /// UTXO transactions: a CSV with one row per input/output
+    /// (`txid,block,timestamp,io,index,address,value,prev_txid,prev_vout`); `cordon trace
+    /// --from TXID` then traces forward from that transaction's outputs.
+    #[arg(long, value_name = "FILE")]
+    utxo: Option<PathBuf>,
     /// Label files: CSV (`address,category,name,source` or the Bybit `address,kind,role,source`;
     /// impersonating-token rows also feed the token registry) or GraphSense TagPack YAML.
     #[arg(long, value_name = "FILE")]
@@ -79,13 +84,15 @@ pub(crate) struct ExposureArgs {
 /// `cordon trace --from ADDRESS`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct TraceArgs {
-    /// The theft address whose outflows are stolen value.
+    /// The theft address whose outflows are stolen value (or, on a graph with UTXO
+    /// transactions, the theft transaction id whose outputs are stolen).
     #[arg(long)]
     from: String,
     /// Only seed this asset (symbol or contract) at the source.
     #[arg(long)]
     asset: Option<String>,
-    /// Taint rule: fifo, lifo, haircut (pro-rata), poison, libr, tfo.
+    /// Taint rule: fifo, lifo, haircut (pro-rata), poison, libr, tfo; for UTXO: poison,
+    /// haircut, fifo, lifo, tiho, seniority.
     #[arg(long, default_value = "haircut")]
     rule: String,
     /// Stop following beyond this many hops.
@@ -150,6 +157,19 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     }
     let store = b.build()?;
     store.save(&dir)?;
+    let upath = dir.join(UTXO_FILE);
+    let mut utxo_txs = None;
+    if let Some(u) = &a.utxo {
+        // Parsed first, so a broken file is refused before it replaces anything.
+        let us = cordon_tx::UtxoStore::from_csv(u)?;
+        for d in us.diagnostics() {
+            eprintln!("{d}");
+        }
+        std::fs::copy(u, &upath)?;
+        utxo_txs = Some(us.txs().len());
+    } else if upath.exists() {
+        std::fs::remove_file(&upath)?;
+    }
     let ldir = dir.join("labels");
     std::fs::create_dir_all(&ldir)?;
     for (i, f) in a.labels.iter().enumerate().filter(|(_, f)| f.is_file()) {
@@ -178,6 +198,7 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
                 "addresses": store.num_addresses(),
                 "excluded": excluded,
                 "labels": labels.len(),
+                "utxo_transactions": utxo_txs,
                 "diagnostics": store.diagnostics(),
             }))?
         );
@@ -196,6 +217,9 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
             labels.len(),
             dir.display()
         );
+        if let Some(n) = utxo_txs {
+            outln!("{n} UTXO transactions");
+        }
     }
     Ok(if errors > 0 {
         ExitCode::from(1)
@@ -272,12 +296,16 @@ pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitC
 pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
     let dir = graph_dir(g, &a.graph);
     let graph = Graph::open(&dir, &a.labels)?;
-    let rep = graph.trace(&TraceQuery {
+    let q = TraceQuery {
         from: a.from.clone(),
         asset: a.asset.clone(),
         rule: a.rule.clone(),
         max_hops: a.max_hops,
-    })?;
+    };
+    if graph.is_utxo_seed(&a.from) {
+        return run_trace_utxo(&graph, a, &q);
+    }
+    let rep = graph.trace(&q)?;
     if a.dot {
         out!("{}", graph.dot(&rep));
         return Ok(ExitCode::SUCCESS);
@@ -344,6 +372,38 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
             inf.amount,
             inf.swap_tx
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_trace_utxo(graph: &Graph, a: &TraceArgs, q: &TraceQuery) -> anyhow::Result<ExitCode> {
+    if a.dot {
+        anyhow::bail!("--dot draws account traces; use --json for a UTXO trace");
+    }
+    let r = graph.trace_utxo(q)?;
+    if a.json {
+        outln!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "UTXO trace from {} under {:?}: {} sat seeded, {} sat to fees",
+        a.from,
+        r.rule,
+        r.seeded,
+        r.fees
+    );
+    for s in r.sinks.iter().take(a.top) {
+        outln!(
+            "    {:<9} {}:{} {} {} sat",
+            s.kind,
+            s.outpoint.txid,
+            s.outpoint.vout,
+            s.address,
+            s.taint
+        );
+    }
+    if r.sinks.len() > a.top {
+        outln!("    … {} more sinks (use --json)", r.sinks.len() - a.top);
     }
     Ok(ExitCode::SUCCESS)
 }

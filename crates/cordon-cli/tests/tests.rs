@@ -3,4 +3,5 @@
 mod address;
 mod applicants;
 mod ingest;
+mod tx;
 mod util;

@@ -155,11 +155,11 @@ fn main() {
         writeln!(f, "{a},{t}").unwrap();
     }
     // Edges for DuckDB: the same non-excluded transfers, times as integers (skipped above
-    // TRACE_BENCH_DUCKDB_MAX transfers: ~100 bytes of CSV per transfer).
+    // TRACE_BENCH_DUCKDB_MAX transfers, default 20 M: ~100 bytes of CSV per transfer).
     let duck_max: usize = std::env::var("TRACE_BENCH_DUCKDB_MAX")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000_000);
+        .unwrap_or(20_000_000);
     if store.len() > duck_max {
         println!(
             "edges.csv not written ({} > TRACE_BENCH_DUCKDB_MAX {duck_max})",

@@ -34,6 +34,7 @@ mod reach;
 mod render;
 mod report;
 pub mod rules;
+mod thorchain;
 mod trace;
 mod utxo;
 
@@ -44,10 +45,13 @@ pub use exposure::{
 pub use labels::{Category, Label, LabelSource, Labels, category_of_role};
 pub use reach::earliest_arrival;
 pub use render::{main_path, to_dot};
-pub use report::{DOT_MAX_EDGES, ExposureQuery, Graph, TraceQuery, TraceReport, add_label_file};
+pub use report::{
+    DOT_MAX_EDGES, ExposureQuery, Graph, TraceQuery, TraceReport, UTXO_FILE, add_label_file,
+};
 pub use rules::{AccountRule, Debit, Ledger, TaintedCoin, UnknownRule, UtxoRule, utxo_taint};
+pub use thorchain::{SwapMemo, parse_swap_memo};
 pub use trace::{
-    ExcludedTransfer, IntervalSink, Sink, SinkKind, Step, SwapInference, TraceInterval,
+    ExcludedTransfer, IntervalSink, Outbound, Sink, SinkKind, Step, SwapInference, TraceInterval,
     TraceOptions, TraceResult, peg_group, trace, trace_interval,
 };
 pub use utxo::{UtxoSink, UtxoTraceResult, trace_utxo};

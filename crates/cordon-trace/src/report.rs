@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cordon_tx::{TokenRegistry, TxStore};
+use cordon_tx::{TokenRegistry, TxStore, UtxoStore};
 use serde::{Deserialize, Serialize};
 
 use crate::TraceError;
@@ -14,6 +14,11 @@ use crate::labels::{Category, Label, Labels};
 use crate::render::{main_path, to_dot};
 use crate::rules::AccountRule;
 use crate::trace::{IntervalSink, TraceOptions, TraceResult, trace_interval};
+use crate::utxo::{UtxoTraceResult, trace_utxo};
+
+/// The UTXO transactions of a graph directory (`cordon tx ingest --utxo`), in the
+/// row-per-input/output CSV layout of [`UtxoStore::from_csv`].
+pub const UTXO_FILE: &str = "utxo.csv";
 
 /// Edges kept in a DOT picture (largest first): more is unreadable.
 pub const DOT_MAX_EDGES: usize = 500;
@@ -108,6 +113,7 @@ impl TraceReport {
 pub struct Graph {
     dir: PathBuf,
     store: TxStore,
+    utxo: Option<UtxoStore>,
     labels: Labels,
 }
 
@@ -127,16 +133,59 @@ impl Graph {
         for f in files.iter().chain(extra_labels) {
             add_label_file(&mut labels, f, None)?;
         }
+        let upath = dir.join(UTXO_FILE);
+        let utxo = if upath.is_file() {
+            Some(UtxoStore::from_csv(&upath)?)
+        } else {
+            None
+        };
         Ok(Graph {
             dir: dir.to_owned(),
             store,
+            utxo,
             labels,
         })
     }
 
     /// Wraps an already built store (tests, generated graphs).
     pub fn from_parts(dir: PathBuf, store: TxStore, labels: Labels) -> Graph {
-        Graph { dir, store, labels }
+        Graph {
+            dir,
+            store,
+            utxo: None,
+            labels,
+        }
+    }
+
+    /// The UTXO transactions, when the directory has them.
+    pub fn utxo(&self) -> Option<&UtxoStore> {
+        self.utxo.as_ref()
+    }
+
+    /// True when `from` names a UTXO transaction of this graph (a UTXO trace seed) rather
+    /// than an account.
+    pub fn is_utxo_seed(&self, from: &str) -> bool {
+        self.utxo
+            .as_ref()
+            .is_some_and(|u| u.position(from).is_some())
+            && self.store.address_id(from).is_none()
+    }
+
+    /// Forward UTXO trace from the outputs of transaction `q.from` under `q.rule` (poison,
+    /// haircut, fifo, lifo, tiho, seniority); `asset` and `max_hops` do not apply.
+    pub fn trace_utxo(&self, q: &TraceQuery) -> Result<UtxoTraceResult, TraceError> {
+        let rule: crate::UtxoRule = q
+            .rule
+            .parse()
+            .map_err(|e| TraceError::BadQuery(format!("{e}")))?;
+        let utxo = self.utxo.as_ref().ok_or_else(|| {
+            TraceError::BadQuery(format!(
+                "{} holds no UTXO transactions (ingest them with `cordon tx ingest --utxo FILE`)",
+                self.dir.display()
+            ))
+        })?;
+        trace_utxo(utxo, &self.labels, &q.from, rule)
+            .ok_or_else(|| TraceError::UnknownAddress(q.from.clone()))
     }
 
     /// The directory.

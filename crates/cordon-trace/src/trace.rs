@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::TraceError;
 use crate::labels::{Category, LabelSource};
 use crate::rules::{AccountRule, Ledger};
+use crate::thorchain::{SwapMemo, parse_swap_memo};
 
 /// Options of a forward trace.
 #[derive(Debug, Clone)]
@@ -112,6 +113,23 @@ pub struct Sink {
     pub hops: u32,
     /// The main contributing path, source first.
     pub path: Vec<Step>,
+    /// For a bridge sink: tainted deposits whose memo names a THORChain swap's outbound chain
+    /// and address (where the data has memos).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outbound: Vec<Outbound>,
+}
+
+/// A tainted bridge deposit linked to where it leaves THORChain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outbound {
+    /// The deposit transaction.
+    pub tx_hash: String,
+    /// Taint it carried, whole units.
+    pub tainted: String,
+    /// The memo as written.
+    pub memo: String,
+    /// The outbound side read from it.
+    pub swap: SwapMemo,
 }
 
 /// Builds an explanation step for transfer `x` carrying `tainted` under `rule`.
@@ -608,6 +626,15 @@ impl Engine<'_> {
         }
 
         let flow_taint: FxHashMap<u32, Amount> = self.flows.iter().copied().collect();
+        // Tainted transfers whose memo is a THORChain swap: few, so each bridge sink scans them.
+        let memo_flows: Vec<(u32, Amount, &str, SwapMemo)> = self
+            .flows
+            .iter()
+            .filter_map(|&(x, t)| {
+                let memo = store.memo(x)?;
+                Some((x, t, memo, parse_swap_memo(memo)?))
+            })
+            .collect();
         let asset_label = |a: u32| store.asset(a).map_or_else(String::new, |a| a.label());
         let decimals = |a: u32| store.asset(a).map_or(18, |a| a.decimals);
         let rule = self.opts.rule;
@@ -663,6 +690,23 @@ impl Engine<'_> {
                 first_time: acc.first_time,
                 hops: acc.hops,
                 path: path_of(acc.best.map(|(_, v)| v)),
+                outbound: if kind == SinkKind::Bridge {
+                    memo_flows
+                        .iter()
+                        .filter(|(x, _, _, _)| {
+                            let t = store.transfer(*x);
+                            t.to == node && t.asset == asset
+                        })
+                        .map(|(x, taint, memo, swap)| Outbound {
+                            tx_hash: store.transfer(*x).tx_hash.to_string(),
+                            tainted: cordon_tx::format_amount(*taint, decimals(asset)),
+                            memo: (*memo).to_string(),
+                            swap: swap.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         sinks.sort_by(|a, b| {

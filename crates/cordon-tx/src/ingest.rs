@@ -8,6 +8,9 @@
 //! | `etherscan-address` (per-address export, e.g. the Bybit hop files) | `to` without `from` | decimal units |
 //! | `decimal-edges` (e.g. `edges_legit.csv`) | `from`, `to`, `amount` | decimal units |
 //!
+//! Any layout may carry a `memo` column (THORChain router deposits: `=:BTC.BTC:bc1q…`); it is
+//! kept per transfer ([`TxStore::memo`](crate::TxStore::memo)).
+//!
 //! A missing required column is an error naming the file and the column; a bad row (negative
 //! or non-numeric amount, unreadable time) becomes a diagnostic naming file, line and field and
 //! is not loaded, so totals are never silently wrong.
@@ -83,6 +86,7 @@ struct Cols {
     chain_id: Option<usize>,
     is_error: Option<usize>,
     status: Option<usize>,
+    memo: Option<usize>,
 }
 
 /// Reads CSV from any reader; `name` is used in errors and diagnostics.
@@ -171,6 +175,7 @@ pub fn ingest_csv_reader<R: Read>(
         chain_id: find(&["chain_id", "chainid"]),
         is_error: find(&["is_error", "iserror"]),
         status: find(&["status", "receipt_status"]),
+        memo: find(&["memo"]),
     };
     if cols.block.is_none() && cols.time.is_none() {
         return Err(missing("timestamp or block"));
@@ -327,6 +332,7 @@ fn read_row(
             decimals,
             amount,
             failed,
+            memo: Some(get(c.memo).to_string()).filter(|m| !m.is_empty()),
         },
         truncated,
     ))

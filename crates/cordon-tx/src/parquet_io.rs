@@ -191,6 +191,7 @@ pub fn read_parquet(builder: &mut TxStoreBuilder, path: &Path) -> Result<u64, Tx
                 decimals: decimals.value(i),
                 amount: v,
                 failed: failed.value(i),
+                memo: None,
             })?;
             loaded += 1;
         }

@@ -63,6 +63,9 @@ pub struct TransferRecord {
     pub amount: Amount,
     /// The transaction reverted.
     pub failed: bool,
+    /// The transaction's memo, when the export has one (THORChain router deposits carry the
+    /// swap's outbound chain and address there: `=:BTC.BTC:bc1q…`).
+    pub memo: Option<String>,
 }
 
 /// A transfer read back from the store.
@@ -257,6 +260,7 @@ pub struct TxStoreBuilder {
     seq: Vec<u32>,
     tx: Vec<u32>,
     failed: Vec<bool>,
+    memos: Vec<(u32, String)>,
     diagnostics: Vec<Diagnostic>,
     detect_lookalikes: bool,
 }
@@ -279,6 +283,7 @@ impl TxStoreBuilder {
             seq: Vec::new(),
             tx: Vec::new(),
             failed: Vec::new(),
+            memos: Vec::new(),
             diagnostics: Vec::new(),
             detect_lookalikes: true,
         }
@@ -395,6 +400,11 @@ impl TxStoreBuilder {
             r.amount,
             r.failed,
         );
+        if let Some(m) = r.memo.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            // Pushed transfers are far below 2^32 here: `build` refuses more.
+            self.memos
+                .push((self.from.len().saturating_sub(1) as u32, m.to_string()));
+        }
         Ok(())
     }
 
@@ -438,6 +448,16 @@ impl TxStoreBuilder {
         let time: Vec<i64> = order.iter().map(|&i| self.time[i as usize]).collect();
         let block: Vec<u64> = order.iter().map(|&i| self.block[i as usize]).collect();
         let failed: Vec<bool> = order.iter().map(|&i| self.failed[i as usize]).collect();
+        let memos: FxHashMap<u32, String> = if self.memos.is_empty() {
+            FxHashMap::default()
+        } else {
+            let mut by_old: FxHashMap<u32, String> = self.memos.drain(..).collect();
+            order
+                .iter()
+                .enumerate()
+                .filter_map(|(new, old)| by_old.remove(old).map(|m| (new as u32, m)))
+                .collect()
+        };
         drop(order);
 
         let mut excl = vec![0u8; n];
@@ -480,6 +500,7 @@ impl TxStoreBuilder {
             excl: Column::from_slice(&excl),
             excluded: Column::from_slice(&excluded),
             details,
+            memos,
             out,
             inn,
             tx_index,
@@ -640,6 +661,7 @@ pub struct TxStore {
     excl: Column<u8>,
     excluded: Column<u32>,
     details: FxHashMap<u32, String>,
+    memos: FxHashMap<u32, String>,
     out: Csr,
     inn: Csr,
     tx_index: (Column<u64>, Column<u32>),
@@ -657,6 +679,9 @@ pub(crate) struct Manifest {
     pub(crate) tx_linked: usize,
     pub(crate) assets: Vec<AssetInfo>,
     pub(crate) exclusion_details: Vec<(u32, String)>,
+    /// Transaction memos by transfer id (absent in stores written before memos existed).
+    #[serde(default)]
+    pub(crate) memos: Vec<(u32, String)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -737,6 +762,11 @@ impl TxStore {
         self.details.get(&id).map(|s| s.as_str())
     }
 
+    /// The memo of transfer `id`'s transaction, if the input had one.
+    pub fn memo(&self, id: u32) -> Option<&str> {
+        self.memos.get(&id).map(String::as_str)
+    }
+
     /// Ids of all excluded transfers, in time order.
     pub fn excluded(&self) -> impl Iterator<Item = u32> + '_ {
         self.excluded.iter()
@@ -795,6 +825,9 @@ impl TxStore {
         let mut details: Vec<(u32, String)> =
             self.details.iter().map(|(k, v)| (*k, v.clone())).collect();
         details.sort();
+        let mut memos: Vec<(u32, String)> =
+            self.memos.iter().map(|(k, v)| (*k, v.clone())).collect();
+        memos.sort();
         let manifest = Manifest {
             format: FORMAT.into(),
             transfers: self.len(),
@@ -805,6 +838,7 @@ impl TxStore {
             tx_linked: self.tx_index.1.len(),
             assets: self.assets.clone(),
             exclusion_details: details,
+            memos,
             diagnostics: self.diagnostics.clone(),
         };
         let mpath = dir.join("manifest.json");
@@ -885,6 +919,7 @@ impl TxStore {
             excl,
             excluded: Column::open(&w("excluded.u32.bin"), nexcluded)?,
             details: m.exclusion_details.into_iter().collect(),
+            memos: m.memos.into_iter().collect(),
             out: open_csr("out", m.out_edges)?,
             inn: open_csr("in", m.in_edges)?,
             tx_index: (

@@ -420,6 +420,7 @@ impl TxStoreWriter {
             tx_linked: linked,
             assets: self.assets,
             exclusion_details: self.details,
+            memos: Vec::new(),
             diagnostics: self.diagnostics,
         };
         let mpath = w("manifest.json");
