@@ -39,6 +39,7 @@ mod rescreen;
 mod screen;
 mod serve;
 mod show;
+mod stix;
 mod table;
 mod tx;
 
@@ -110,6 +111,9 @@ enum Command {
     Exposure(tx::ExposureArgs),
     /// Trace stolen value forward from an address: where it went and stopped.
     Trace(tx::TraceArgs),
+    /// Share indicators: `stix export` (STIX 2.1 bundle or MISP event), `stix import` (a bundle
+    /// as a watch-list).
+    Stix(stix::Args),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -152,6 +156,7 @@ fn main() -> ExitCode {
         Command::Tx(args) => tx::run_tx(&cli.global, &args),
         Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
         Command::Trace(args) => tx::run_trace(&cli.global, &args),
+        Command::Stix(args) => stix::run(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

@@ -3,5 +3,6 @@
 mod address;
 mod applicants;
 mod ingest;
+mod stix;
 mod tx;
 mod util;

@@ -349,6 +349,58 @@ impl BundleBuilder {
         }
     }
 
+    /// Adds list entities: the DPRK-linked ones (or all, per [`ExportOptions::all_entities`])
+    /// with the wallets they hold and the holders of those wallets. Entities are taken in id
+    /// order so the output is stable; wallets come last, one observable per address.
+    pub fn entities(&mut self, entities: &[Entity]) {
+        let all = self.opts.all_entities;
+        let mut sorted: Vec<&Entity> = entities.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let chosen: BTreeSet<&str> = sorted
+            .iter()
+            .filter(|e| all || is_dprk(e))
+            .map(|e| e.id.as_str())
+            .collect();
+        // A wallet is exported when it or its holder is chosen; its holder goes with it.
+        let mut wanted: BTreeSet<&str> = chosen.clone();
+        for e in &sorted {
+            if e.schema == Schema::CryptoWallet
+                && (chosen.contains(e.id.as_str())
+                    || e.get(prop::HOLDER)
+                        .iter()
+                        .any(|h| chosen.contains(h.as_str())))
+            {
+                wanted.insert(&e.id);
+                wanted.extend(e.get(prop::HOLDER).iter().map(String::as_str));
+            }
+        }
+        let holder_refs: BTreeMap<String, String> = sorted
+            .iter()
+            .filter(|e| e.schema != Schema::CryptoWallet && wanted.contains(e.id.as_str()))
+            .map(|e| (e.id.clone(), sdo_id("identity", &e.id)))
+            .collect();
+        let mut groups: Vec<Vec<&Entity>> = Vec::new();
+        let mut group_of: BTreeMap<String, usize> = BTreeMap::new();
+        for e in sorted.iter().filter(|e| wanted.contains(e.id.as_str())) {
+            if e.schema != Schema::CryptoWallet {
+                self.entity(e);
+                continue;
+            }
+            let Some(key) = wallet_key(e) else { continue };
+            let next = groups.len();
+            let i = *group_of.entry(key).or_insert(next);
+            if i == next {
+                groups.push(Vec::new());
+            }
+            if let Some(g) = groups.get_mut(i) {
+                g.push(e);
+            }
+        }
+        for g in &groups {
+            self.wallet_group(g, &holder_refs);
+        }
+    }
+
     /// Adds a finished object built by the caller (findings) with the common properties.
     pub fn push(&mut self, o: Object) {
         if o.is_sco() {
@@ -456,54 +508,9 @@ pub fn is_dprk(e: &Entity) -> bool {
 }
 
 /// Exports list entities: the DPRK-linked ones (or all, per the options) with the wallets they
-/// hold. Entities are taken in id order so the output is stable.
+/// hold. See [`BundleBuilder::entities`].
 pub fn export_entities(entities: &[Entity], opts: ExportOptions) -> Bundle {
-    let all = opts.all_entities;
     let mut b = BundleBuilder::new(opts);
-    let mut sorted: Vec<&Entity> = entities.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let chosen: BTreeSet<&str> = sorted
-        .iter()
-        .filter(|e| all || is_dprk(e))
-        .map(|e| e.id.as_str())
-        .collect();
-    // A wallet is exported when it or its holder is chosen; its holder goes with it.
-    let mut wanted: BTreeSet<&str> = chosen.clone();
-    for e in &sorted {
-        if e.schema == Schema::CryptoWallet
-            && (chosen.contains(e.id.as_str())
-                || e.get(prop::HOLDER)
-                    .iter()
-                    .any(|h| chosen.contains(h.as_str())))
-        {
-            wanted.insert(&e.id);
-            wanted.extend(e.get(prop::HOLDER).iter().map(String::as_str));
-        }
-    }
-    let holder_refs: BTreeMap<String, String> = sorted
-        .iter()
-        .filter(|e| e.schema != Schema::CryptoWallet && wanted.contains(e.id.as_str()))
-        .map(|e| (e.id.clone(), sdo_id("identity", &e.id)))
-        .collect();
-    let mut groups: Vec<Vec<&Entity>> = Vec::new();
-    let mut group_of: BTreeMap<String, usize> = BTreeMap::new();
-    for e in sorted.iter().filter(|e| wanted.contains(e.id.as_str())) {
-        if e.schema != Schema::CryptoWallet {
-            b.entity(e);
-            continue;
-        }
-        let Some(key) = wallet_key(e) else { continue };
-        let next = groups.len();
-        let i = *group_of.entry(key).or_insert(next);
-        if i == next {
-            groups.push(Vec::new());
-        }
-        if let Some(g) = groups.get_mut(i) {
-            g.push(e);
-        }
-    }
-    for g in &groups {
-        b.wallet_group(g, &holder_refs);
-    }
+    b.entities(entities);
     b.finish()
 }

@@ -19,6 +19,9 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
     /// The producer's name, from the identity most objects' `created_by_ref` points at.
     pub producer: Option<String>,
+    /// The date the bundle is as of (`YYYY-MM-DD`): its latest report's `published`, else
+    /// the latest `modified` of its objects.
+    pub as_of: Option<String>,
 }
 
 /// The observable types whose value becomes an entity property.
@@ -55,6 +58,24 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
         .map(str::to_owned);
 
     let withdrawn = withdrawn(bundle);
+
+    let latest = |key: &str, kind: Option<&str>| {
+        bundle
+            .objects
+            .iter()
+            .filter(|o| kind.is_none_or(|k| o.kind == k))
+            .filter_map(|o| o.str(key))
+            .filter_map(crate::time::parse_time)
+            .max()
+    };
+    out.as_of = latest("published", Some("report"))
+        .or_else(|| latest("modified", None))
+        .map(|t| {
+            crate::time::stix_time(t)
+                .get(..10)
+                .unwrap_or_default()
+                .to_owned()
+        });
 
     // Neighbours through relationships, both directions.
     let mut links: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
