@@ -32,6 +32,12 @@ pub(crate) struct Args {
     /// Worker threads [default: one per core].
     #[arg(long)]
     threads: Option<usize>,
+    /// The organisation named as producer of the TAXII collections' objects.
+    #[arg(long, env = "CORDON_PRODUCER", default_value = "Cordon")]
+    producer: String,
+    /// TLP 2.0 marking of the TAXII collections: clear, green, amber, amber+strict or red.
+    #[arg(long, default_value = "amber", value_parser = crate::stix::parse_tlp)]
+    taxii_tlp: cordon_stix::Tlp,
 }
 
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
@@ -41,7 +47,11 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let mut config = cordon_server::Config::default()
         .auth(!args.no_auth)
         .lists_dir(args.lists.clone())
-        .timeout(Duration::from_secs(args.timeout.max(1)));
+        .timeout(Duration::from_secs(args.timeout.max(1)))
+        .taxii(cordon_server::TaxiiConfig {
+            producer: args.producer.clone(),
+            tlp: args.taxii_tlp,
+        });
     if let Some(d) = &args.service_dir {
         config = config.service_dir(d);
     }

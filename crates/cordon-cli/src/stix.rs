@@ -97,7 +97,7 @@ struct ImportArgs {
     json: bool,
 }
 
-fn parse_tlp(s: &str) -> Result<Tlp, String> {
+pub(crate) fn parse_tlp(s: &str) -> Result<Tlp, String> {
     Tlp::parse(s).ok_or_else(|| {
         format!("unknown TLP level {s:?}: expected clear, green, amber, amber+strict or red")
     })
@@ -256,7 +256,7 @@ fn export(global: &Global, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place.
-fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
         return match out.write_all(bytes).and_then(|()| out.flush()) {
@@ -283,19 +283,19 @@ fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     }
     let list_id = match &args.list_id {
         Some(id) => id.clone(),
-        None => format!("stix-{}", slug(&args.file)),
+        None => {
+            let stem = args.file.file_stem().unwrap_or_default().to_string_lossy();
+            format!("stix-{}", slug(&stem))
+        }
     };
     let file = SourceFile::on_disk(&args.file, Role::Primary);
     ingest_bundle(global, &list_id, file, args.force, args.json)
 }
 
-/// A file name as a source-id fragment (`ROK advisory.json` → `rok-advisory`).
-pub(crate) fn slug(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let s: String = stem
+/// A name as a source-id fragment (`ROK advisory` → `rok-advisory`).
+pub(crate) fn slug(name: &str) -> String {
+    let s: String = name
+        .to_ascii_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();

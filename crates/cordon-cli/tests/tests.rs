@@ -4,5 +4,6 @@ mod address;
 mod applicants;
 mod ingest;
 mod stix;
+mod taxii;
 mod tx;
 mod util;

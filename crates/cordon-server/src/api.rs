@@ -99,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .merge(analyst)
         .merge(admin)
         .merge(open)
+        .merge(crate::taxii::routes(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -121,7 +122,7 @@ async fn method_not_allowed() -> Response {
     )
 }
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -185,7 +186,7 @@ async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'stati
     tokio::spawn(fut).await.map_err(|_| ())
 }
 
-fn token_of(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn token_of(headers: &HeaderMap) -> Option<&str> {
     if let Some(v) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
         return Some(v.trim());
     }
@@ -286,7 +287,7 @@ fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     })
 }
 
-fn serde_urlencoded_pairs(raw: &str) -> Option<Vec<(String, String)>> {
+pub(crate) fn serde_urlencoded_pairs(raw: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));

@@ -26,6 +26,7 @@ mod error;
 mod keys;
 mod metrics;
 mod monitor;
+mod taxii;
 mod util;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,10 @@ pub use metrics::Metrics;
 pub use monitor::{
     Alert, AlertKind, RescreenReport, Subject, load_alerts, load_subjects, parse_subjects,
     register, rescreen,
+};
+pub use taxii::{
+    API_ROOT as TAXII_API_ROOT, MAX_LIMIT as TAXII_MAX_LIMIT, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE,
+    TaxiiConfig,
 };
 
 /// The service's own files, in a directory beside the store (`cordon.redb` →
@@ -110,6 +115,15 @@ impl ServiceDir {
     pub fn monitor(&self) -> PathBuf {
         self.root.join("monitor.json")
     }
+    /// Findings files shared in the TAXII `findings` collection (JSON written by `cordon
+    /// applicants link|screen` and `cordon trace --json`).
+    pub fn findings(&self) -> PathBuf {
+        self.root.join("findings")
+    }
+    /// The TAXII collections' version logs.
+    pub fn taxii(&self) -> PathBuf {
+        self.root.join("taxii")
+    }
 }
 
 /// Service settings.
@@ -132,6 +146,8 @@ pub struct Config {
     pub threshold: f64,
     /// How long a client may take to send a request's headers (slow-loris clients are cut off).
     pub header_timeout: Duration,
+    /// TAXII collections: producer name and TLP marking.
+    pub taxii: TaxiiConfig,
 }
 
 impl Default for Config {
@@ -145,6 +161,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             threshold: cordon_match::DEFAULT_THRESHOLD,
             header_timeout: Duration::from_secs(10),
+            taxii: TaxiiConfig::default(),
         }
     }
 }
@@ -172,6 +189,12 @@ impl Config {
     #[must_use]
     pub fn header_timeout(mut self, t: Duration) -> Self {
         self.header_timeout = t;
+        self
+    }
+    /// Sets [`Config::taxii`].
+    #[must_use]
+    pub fn taxii(mut self, taxii: TaxiiConfig) -> Self {
+        self.taxii = taxii;
         self
     }
     /// Sets [`Config::timeout`].
@@ -216,6 +239,7 @@ pub(crate) struct Inner {
     reload_lock: tokio::sync::Mutex<()>,
     last_reload: RwLock<Option<ReloadReport>>,
     generation: AtomicU64,
+    taxii: taxii::TaxiiState,
 }
 
 /// The service's shared state: cheap to clone.
@@ -277,6 +301,7 @@ impl AppState {
             reload_lock: tokio::sync::Mutex::new(()),
             last_reload: RwLock::new(None),
             generation: AtomicU64::new(generation),
+            taxii: taxii::TaxiiState::default(),
         })))
     }
 

@@ -7,3 +7,4 @@ mod audit;
 mod decisions;
 mod reload;
 mod rescreen;
+mod taxii;
