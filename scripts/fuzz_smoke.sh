@@ -29,6 +29,7 @@ seed jp_mof_xlsx "$data/lists/jp/shisantouketsu20260305.xlsx"
 seed ftm_json $fixtures/ftm/*
 seed national_csv ../examples/lists/*.csv
 seed national_json ../examples/lists/*.jsonl
+seed stix_bundle ../crates/cordon-cli/tests/fixtures/*.json
 for t in $(ls fuzz_targets | sed 's/\.rs$//'); do
   echo "== $t ($seconds s)"
   cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10

@@ -344,7 +344,6 @@ pub(crate) fn ingest_bundle(
             cur.format
         );
     }
-    let data = file.bytes().map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = SourcePlan {
         source_id: list_id.to_owned(),
         format: Format::StixBundle,
@@ -352,15 +351,19 @@ pub(crate) fn ingest_bundle(
     };
     let outcomes = cordon_store::ingest_plans(
         &store,
-        &[plan],
+        std::slice::from_ref(&plan),
         &IngestOptions::default().force(force),
         &Quiet,
     );
     let Some(outcome) = outcomes.into_iter().next() else {
         bail!("nothing was ingested");
     };
-    let archived = match &outcome.status {
-        IngestStatus::Stored { .. } => Some(archive(&store, list_id, &data)?),
+    let archived = match (&outcome.status, plan.files.first()) {
+        (IngestStatus::Stored { .. }, Some(file)) => {
+            // Read only once stored: a refused file may be huge.
+            let data = file.bytes().map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(archive(&store, list_id, &data)?)
+        }
         _ => None,
     };
     report(&store, &outcome, archived.as_deref(), json)?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{cordon, json, shared_data};
+use crate::util::{cordon, json, shared_data, taxii_client_python};
 
 /// A `cordon serve` child, stopped when dropped.
 struct Server {
@@ -196,6 +196,32 @@ fn taxii_pull_from_cordon_serve_reproduces_the_collection_and_keys_are_enforced(
         r["hits"][0]["sources"][0]["id"], "taxii-dprk-lists",
         "{r:#}"
     );
+    // The OASIS reference client reads the same collection, page by page, with HTTP Basic.
+    if let Some(python) = taxii_client_python() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/taxii_interop.py");
+        let out = Command::new(python)
+            .arg(script)
+            .args([
+                discovery.as_str(),
+                "partner-bank",
+                &key,
+                "dprk-lists",
+                "250",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "taxii2-client failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let served_ids: Vec<&Value> = served.iter().map(|o| &o["id"]).collect();
+        let client_ids: Vec<&Value> = seen["objects"].as_array().unwrap().iter().collect();
+        assert_eq!(client_ids, served_ids);
+        assert_eq!(seen["pages"], served.len().div_ceil(250));
+        assert_eq!(seen["can_read"], true);
+    }
     // Pulling again stores nothing new.
     let again = json(
         &client_db,

@@ -75,31 +75,48 @@ pub(crate) fn real_lists_store(dir: &Path) -> PathBuf {
     db
 }
 
-/// The OASIS `stix2-validator` where `.ci/run` installs it (`target/ci-tools/stix-venv`), or
-/// `$CORDON_STIX_VALIDATOR`. Absent, the test fails with how to install it, unless
-/// `CORDON_SKIP_EXTERNAL_TESTS=1` (then `None`).
-pub(crate) fn stix_validator() -> Option<PathBuf> {
-    let path = std::env::var_os("CORDON_STIX_VALIDATOR").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../target/ci-tools/stix-venv/bin/stix2_validator")
-        },
+/// A tool `.ci/run` installs in its Python venv (`target/ci-tools/stix-venv`): the OASIS
+/// `stix2-validator` and the OASIS TAXII client `taxii2-client`. Absent, the test fails with how
+/// to install it, unless `CORDON_SKIP_EXTERNAL_TESTS=1` (then `None`).
+fn ci_venv_tool(bin: &str, check: Option<&str>) -> Option<PathBuf> {
+    let venv = std::env::var_os("CORDON_CI_VENV").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-tools/stix-venv"),
         PathBuf::from,
     );
-    if path.is_file() {
+    let path = venv.join("bin").join(bin);
+    let present = path.is_file()
+        && check.is_none_or(|module| {
+            std::process::Command::new(&path)
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if present {
         return Some(path);
     }
+    let what = check.unwrap_or(bin);
     if std::env::var("CORDON_SKIP_EXTERNAL_TESTS").as_deref() == Ok("1") {
         eprintln!(
-            "skipped: the OASIS stix2-validator is not at {} (CORDON_SKIP_EXTERNAL_TESTS=1)",
-            path.display()
+            "skipped: {what} is not in {} (CORDON_SKIP_EXTERNAL_TESTS=1)",
+            venv.display()
         );
         return None;
     }
     panic!(
-        "the OASIS stix2-validator is not at {}: run .ci/run, or install it with \
-         `python3 -m venv target/ci-tools/stix-venv && target/ci-tools/stix-venv/bin/pip install \
-         stix2-validator==3.3.2 stix2==3.0.2`, or set CORDON_SKIP_EXTERNAL_TESTS=1 to skip",
-        path.display()
+        "{what} is not in {}: run .ci/run, or install it with `python3 -m venv \
+         target/ci-tools/stix-venv && target/ci-tools/stix-venv/bin/pip install \
+         stix2-validator==3.3.2 stix2==3.0.2 taxii2-client==2.3.0`, or set \
+         CORDON_SKIP_EXTERNAL_TESTS=1 to skip",
+        venv.display()
     );
+}
+
+/// The OASIS `stix2-validator` (see [`ci_venv_tool`]).
+pub(crate) fn stix_validator() -> Option<PathBuf> {
+    ci_venv_tool("stix2_validator", None)
+}
+
+/// The venv's Python with the OASIS `taxii2-client` (see [`ci_venv_tool`]).
+pub(crate) fn taxii_client_python() -> Option<PathBuf> {
+    ci_venv_tool("python", Some("taxii2client"))
 }

@@ -447,7 +447,8 @@ fn build_exports(
     let versions: Vec<(String, u32)> = snap
         .sources
         .iter()
-        .filter(|s| s.format != "stix-bundle")
+        // Bundles from other producers are not re-shared: their producer chose their TLP.
+        .filter(|s| s.format != cordon_lists::Format::StixBundle.name())
         .map(|s| (s.source.clone(), s.version))
         .collect();
     let entities = match state.0.store.as_deref() {
