@@ -252,7 +252,7 @@ fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
     let mut total_bytes = 0usize;
     let mut pages = 0usize;
     let mut cursor: Option<(&str, String)> = None;
-    let mut seen_cursors = std::collections::BTreeSet::new();
+    let mut seen_pages = std::collections::BTreeSet::new();
     loop {
         let mut url = format!("{objects_url}?limit={}", args.limit);
         if let Some((k, v)) = &cursor {
@@ -268,9 +268,11 @@ fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let got = page.body["objects"].as_array().cloned().unwrap_or_default();
-        let empty = got.is_empty();
+        let Some(first_id) = got.first().map(|o| o["id"].to_string()) else {
+            break;
+        };
         objects.extend(got);
-        if page.body["more"] != true || empty {
+        if page.body["more"] != true {
             break;
         }
         // TAXII 2.1 pages with `next`; servers that do not, page with `added_after`.
@@ -281,8 +283,13 @@ fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
                 bail!("{url}: more objects, but neither next nor X-TAXII-Date-Added-Last")
             }
         };
-        if !seen_cursors.insert(next.clone()) {
-            bail!("{url}: the server repeats its page cursor {:?}", next.1);
+        // A cursor may stay the same (a server-side session, as medallion keeps); the same
+        // cursor giving the same page again would never end.
+        if !seen_pages.insert((next.clone(), first_id)) {
+            bail!(
+                "{url}: the server sends the same page again for cursor {:?}",
+                next.1
+            );
         }
         cursor = Some(next);
     }
