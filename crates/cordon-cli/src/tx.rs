@@ -116,11 +116,7 @@ pub(crate) struct TraceArgs {
 }
 
 fn graph_dir(g: &Global, explicit: &Option<PathBuf>) -> PathBuf {
-    explicit.clone().unwrap_or_else(|| {
-        g.db_path()
-            .parent()
-            .map_or_else(|| PathBuf::from("tx"), |p| p.join("tx"))
-    })
+    explicit.clone().unwrap_or_else(|| g.default_tx_dir())
 }
 
 /// Runs `cordon tx …`.

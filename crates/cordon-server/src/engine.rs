@@ -374,6 +374,11 @@ impl Snapshot {
         self.hashes.get(i as usize).map(String::as_str)
     }
 
+    /// Every entity, in index order.
+    pub fn entities(&self) -> &[Entity] {
+        self.matcher.entities()
+    }
+
     /// Every entity id.
     pub fn entity_ids(&self) -> impl Iterator<Item = &str> {
         self.matcher.entities().iter().map(|e| e.id.as_str())

@@ -18,7 +18,7 @@ async fn reload_swaps_under_concurrent_requests_and_none_fails() {
                 } else {
                     "Example Frontier Trading"
                 };
-                let r = post_json(&f.app, "/match/default", &f.screen, &one_query(name)).await;
+                let r = f.post("/match/default", &f.screen, &one_query(name)).await;
                 if r.status != 200 {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
@@ -58,17 +58,19 @@ async fn a_failed_update_keeps_the_last_good_version_and_shows_the_error() {
         format!("{HEADER}{PAK}\ntest-list,P-2,Person,\"RI Chol"),
     )
     .unwrap();
-    let r = call(&f.app, "POST", "/admin/reload", Some(&f.admin), "", None).await;
+    let r = f.post_empty("/admin/reload", &f.admin).await;
     let v = r.json();
     assert_eq!(v["swapped"], false, "{v}");
-    let r = call(&f.app, "GET", "/catalog", Some(&f.screen), "", None).await;
+    let r = f.get("/catalog", &f.screen).await;
     let c = r.json();
     assert_eq!(c["datasets"][0]["version"], 1);
     assert!(
         c["datasets"][0]["last_error"]["message"].is_string(),
         "{c} {v}"
     );
-    let r = post_json(&f.app, "/match/default", &f.screen, &one_query("박수민")).await;
+    let r = f
+        .post("/match/default", &f.screen, &one_query("박수민"))
+        .await;
     assert_eq!(
         r.json()["responses"]["q1"]["results"][0]["id"],
         "test-list-P-1"

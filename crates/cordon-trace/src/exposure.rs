@@ -79,6 +79,8 @@ pub struct ExposureEntry {
     pub direct_base: String,
     /// Indirect, base units.
     pub indirect_base: String,
+    /// Decimals of the asset (base units per whole unit = 10^decimals).
+    pub decimals: u8,
     /// Fewest hops at which this category was met.
     pub min_hops: u32,
     /// Top contributing paths.
@@ -288,6 +290,7 @@ impl Walk<'_> {
                         indirect: cordon_tx::format_amount(a.indirect, d),
                         direct_base: a.direct.to_string(),
                         indirect_base: a.indirect.to_string(),
+                        decimals: d,
                         min_hops: a.min_hops,
                         paths,
                     },

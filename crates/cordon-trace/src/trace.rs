@@ -71,7 +71,7 @@ pub enum SinkKind {
 pub struct Step {
     /// Transaction hash.
     pub tx_hash: String,
-    /// Time, `YYYY-MM-DD HH:MM:SS` UTC.
+    /// Time, ISO 8601 UTC (`2025-02-21T14:29:47Z`).
     pub time: String,
     /// Sender.
     pub from: String,
@@ -83,6 +83,12 @@ pub struct Step {
     pub amount: String,
     /// Tainted part, in whole units.
     pub tainted: String,
+    /// Amount moved, in base units (exact).
+    pub amount_base: String,
+    /// Tainted part, in base units (exact).
+    pub tainted_base: String,
+    /// Decimals of the asset (base units per whole unit = 10^decimals).
+    pub decimals: u8,
     /// The rule that produced `tainted` (or `source`, `swap`, `swap-inferred`).
     pub rule: String,
 }
@@ -105,10 +111,11 @@ pub struct Sink {
     /// Tainted amount in whole units.
     pub taint: String,
     /// Decimals of the asset.
-    #[serde(skip)]
     pub decimals: u8,
     /// Time the first taint arrived, Unix seconds.
     pub first_time: i64,
+    /// The same time, ISO 8601 UTC.
+    pub first_seen: String,
     /// Hops from the source.
     pub hops: u32,
     /// The main contributing path, source first.
@@ -139,14 +146,23 @@ pub(crate) fn make_step(store: &TxStore, x: u32, tainted: Amount, rule: String) 
     let decimals = a.map_or(18, |a| a.decimals);
     Step {
         tx_hash: t.tx_hash.to_string(),
-        time: cordon_tx::format_timestamp(t.time),
+        time: iso_time(t.time),
         from: store.address(t.from).to_string(),
         to: store.address(t.to).to_string(),
         asset: a.map_or_else(String::new, |a| a.label()),
         amount: cordon_tx::format_amount(t.amount, decimals),
         tainted: cordon_tx::format_amount(tainted, decimals),
+        amount_base: t.amount.to_string(),
+        tainted_base: tainted.to_string(),
+        decimals,
         rule,
     }
+}
+
+/// Unix seconds as ISO 8601 UTC: JSON readers (a browser's `Date`) take a zone-less
+/// `YYYY-MM-DD HH:MM:SS` as local time.
+pub(crate) fn iso_time(t: i64) -> String {
+    format!("{}Z", cordon_tx::format_timestamp(t).replacen(' ', "T", 1))
 }
 
 fn ser_u128<S: serde::Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {
@@ -688,6 +704,7 @@ impl Engine<'_> {
                 taint: cordon_tx::format_amount(acc.total, decimals(asset)),
                 decimals: decimals(asset),
                 first_time: acc.first_time,
+                first_seen: iso_time(acc.first_time),
                 hops: acc.hops,
                 path: path_of(acc.best.map(|(_, v)| v)),
                 outbound: if kind == SinkKind::Bridge {
