@@ -87,7 +87,9 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        tracing::info!(addr = %args.listen, "listening");
+        // The bound address, not the requested one: with port 0 the system picks a free port.
+        let addr = listener.local_addr().unwrap_or(args.listen);
+        tracing::info!(addr = %addr, "listening");
         cordon_server::serve(state, listener, every).await?;
         anyhow::Ok(())
     })?;

@@ -3,5 +3,6 @@
 mod address;
 mod applicants;
 mod ingest;
+mod serve;
 mod tx;
 mod util;
