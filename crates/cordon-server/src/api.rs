@@ -165,6 +165,9 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         )
         .into_response(),
     };
+    if resp.status().is_client_error() && !is_json(resp.headers()) {
+        resp = json_rejection(resp).await;
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }
@@ -179,6 +182,38 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         }
     });
     resp
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// An error that axum's extractors answered in plain text (a path segment that is not UTF-8,
+/// say), in the service's JSON shape. Their texts name the part of the request at fault.
+async fn json_rejection(resp: Response) -> Response {
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        _ if text.contains("UTF-8") => "invalid-utf8",
+        _ => "invalid-request",
+    };
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
+    } else {
+        text
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'static>(
@@ -393,6 +428,9 @@ fn match_params(
                 set.insert(v.clone());
             }
             "exclude_dataset" => {
+                if !snap.has_source(v) {
+                    return Err(bad("unknown dataset"));
+                }
                 p.filter.exclude_datasets.insert(v.clone());
             }
             "changed_since" => {

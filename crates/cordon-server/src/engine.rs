@@ -300,9 +300,18 @@ pub fn entity_hash(e: &Entity) -> String {
 impl Snapshot {
     /// Builds the indexes over the store's current versions.
     pub fn build(store: &Store, generation: u64) -> Result<Snapshot, ServiceError> {
+        let started = std::time::Instant::now();
         let sources = store.sources()?;
         let entities = store.current_entities()?;
-        Ok(Self::from_parts(entities, sources, generation))
+        let loaded = started.elapsed();
+        let snapshot = Self::from_parts(entities, sources, generation);
+        tracing::info!(
+            entities = snapshot.len(),
+            load_ms = loaded.as_millis() as u64,
+            index_ms = (started.elapsed() - loaded).as_millis() as u64,
+            "snapshot built"
+        );
+        Ok(snapshot)
     }
 
     /// Builds the indexes over given entities (tests, re-screening).

@@ -560,6 +560,17 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     reload_every: Option<Duration>,
 ) -> std::io::Result<()> {
+    serve_until(state, listener, reload_every, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes instead of a signal; then stops accepting and lets
+/// requests in flight finish (at most [`SHUTDOWN_GRACE`]).
+pub async fn serve_until(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    reload_every: Option<Duration>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::server::graceful::GracefulShutdown;
@@ -594,7 +605,6 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -621,6 +631,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         }
     }
+    tracing::info!("shutting down: finishing requests in flight");
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
@@ -654,5 +665,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

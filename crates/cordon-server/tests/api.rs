@@ -56,6 +56,37 @@ async fn match_filters_by_dataset_threshold_limit_and_excluded_ids() {
         .post("/match/default?exclude_dataset=test-list", &f.screen, &q)
         .await;
     assert_eq!(r.json()["responses"]["q1"]["total"]["value"], 0);
+    let total = |r: &Reply| r.json()["responses"]["q1"]["total"]["value"].clone();
+    let r = f
+        .post("/match/default?include_dataset=test-list", &f.screen, &q)
+        .await;
+    assert_eq!(
+        r.json()["responses"]["q1"]["results"][0]["id"],
+        "test-list-P-1"
+    );
+    for bad in [
+        "include_dataset=nope",
+        "exclude_dataset=nope",
+        "changed_since=yesterday",
+    ] {
+        f.post(&format!("/match/default?{bad}"), &f.screen, &q)
+            .await
+            .assert_error(400, "invalid-parameter");
+    }
+    // changed_since: the list version was ingested now, so a past date keeps it and a future
+    // one filters it out.
+    let r = f
+        .post("/match/default?changed_since=2000-01-01", &f.screen, &q)
+        .await;
+    assert_ne!(total(&r), 0, "{}", r.text());
+    let r = f
+        .post(
+            "/match/default?changed_since=2999-01-01T00:00:00Z",
+            &f.screen,
+            &q,
+        )
+        .await;
+    assert_eq!(total(&r), 0, "{}", r.text());
     let r = f.post("/match/no-such-list", &f.screen, &q).await;
     r.assert_error(404, "unknown-dataset");
     let r = f.post("/match/default?threshold=7", &f.screen, &q).await;
@@ -286,4 +317,29 @@ async fn search_entities_address_and_catalog() {
     assert_eq!(v["datasets"][0]["version"], 1);
     assert_eq!(v["datasets"][0]["entity_count"], 4);
     assert!(v["datasets"][0]["last_success"].is_string());
+}
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_gets_a_json_error() {
+    let f = fixture();
+    f.get("/entities/%FF%FE", &f.screen)
+        .await
+        .assert_error(400, "invalid-utf8");
+    f.get("/search/%C3%28?q=x", &f.screen)
+        .await
+        .assert_error(400, "invalid-utf8");
+    f.post("/match/%FF", &f.screen, &one_query("Ri Chol Ho"))
+        .await
+        .assert_error(400, "invalid-utf8");
+    f.get("/exposure/%FF", &f.screen)
+        .await
+        .assert_error(400, "invalid-utf8");
+    // And in the query string.
+    f.post(
+        "/match/default?limit=%FF",
+        &f.screen,
+        &one_query("Ri Chol Ho"),
+    )
+    .await
+    .assert_error(400, "invalid-parameter");
 }

@@ -103,3 +103,53 @@ async fn a_slow_loris_client_is_cut_off_and_others_are_served() {
     assert!(read.is_ok(), "the slow client was not cut off");
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_requests_in_flight_and_accepts_no_new_ones() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let f = fixture();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cordon_server::serve_until(
+        f.state.clone(),
+        listener,
+        None,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    // A request whose body is still on its way when the shutdown starts.
+    let body = one_query("박수민").to_string();
+    let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /match/default HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        f.screen,
+        body.len()
+    );
+    client.write_all(head.as_bytes()).await.unwrap();
+    client.write_all(&body.as_bytes()[..5]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // New connections are refused once the listener is closed.
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "a new connection was accepted during shutdown"
+    );
+    client.write_all(&body.as_bytes()[5..]).await.unwrap();
+    let mut answer = Vec::new();
+    client.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("test-list-P-1"), "{answer}");
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
+    // The answered request is in the audit trail.
+    let v = cordon_server::read_verified(&f.service().audit(), |_, _| Ok(())).unwrap();
+    assert_eq!(v.records, 1);
+}
