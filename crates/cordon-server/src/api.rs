@@ -905,7 +905,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let snap = state.snapshot();
     json_response(
         StatusCode::OK,
-        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation}),
+        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation,
+            "prepared": state.is_prepared()}),
     )
 }
 

@@ -365,6 +365,15 @@ impl AppState {
         }
     }
 
+    /// Whether the work started at open is done (`/readyz` shows it as `prepared`).
+    pub fn is_prepared(&self) -> bool {
+        self.0
+            .preparing
+            .lock()
+            .map(|p| p.as_ref().is_none_or(std::thread::JoinHandle::is_finished))
+            .unwrap_or(true)
+    }
+
     /// Opens the transaction graph again if its files changed (a reload does this too).
     /// Blocks while a large graph is checked; returns the outcome, `None` without a graph
     /// directory.
