@@ -10,7 +10,9 @@ per hop), on the same generated graph, with Cordon's answers checked for identit
 
 DuckDB reads the store's own column files (integer address ids, which favours DuckDB: no
 string joins) plus the amounts in centi-ETH that the bench writes. Usage:
-    duckdb_compare.py BENCH_DIR
+    duckdb_compare.py BENCH_DIR [RANDOM_TARGETS [DEPOSIT_TARGETS]]
+(exposure targets default to the 20 random accounts and 5 deposits the bench answered; fewer
+keep a 10^8-transfer run short, since every hop is a join over the whole table).
 """
 import csv, json, os, resource, sys, time
 
@@ -145,6 +147,9 @@ def exposure(target):
 
 
 targets = [(int(r["target"]), float(r["cordon_ms"])) for r in csv.DictReader(open(os.path.join(duck, "targets.csv")))]
+n_random = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+n_deposit = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+targets = targets[:min(n_random, 20)] + targets[20:20 + n_deposit]
 want = {}
 for r in csv.DictReader(open(os.path.join(duck, "exposure.csv"))):
     want.setdefault(int(r["target"]), {})[(r["category"], r["direction"])] = [int(r["direct_base"]), int(r["indirect_base"])]
@@ -158,7 +163,7 @@ for tgt, cordon_ms in targets:
     same &= ok
     duck_total += el * 1e3
     cordon_total += cordon_ms
-print(f"exposure over {len(targets)} targets (20 random accounts + 5 planted deposits): "
+print(f"exposure over {len(targets)} targets ({min(n_random, 20)} random accounts + {n_deposit} planted deposits): "
       f"duckdb {duck_total:.0f} ms ({duck_total / len(targets):.1f} ms per query); "
       f"cordon {cordon_total:.1f} ms ({cordon_total / len(targets):.3f} ms per query); "
       f"identical: {same}; ratio {duck_total / cordon_total:.0f}x")

@@ -156,6 +156,18 @@ impl Csr {
         self.nbr.get(i)
     }
 
+    /// Amount at position `i`.
+    #[inline]
+    pub fn amount(&self, i: usize) -> Amount {
+        self.amount.get(i)
+    }
+
+    /// Asset at position `i`.
+    #[inline]
+    pub fn asset(&self, i: usize) -> u32 {
+        self.asset.get(i)
+    }
+
     /// Edges of `node`, in time order.
     pub fn edges(&self, node: u32) -> impl Iterator<Item = Edge> + '_ {
         self.range(node).map(|i| self.edge(i))
