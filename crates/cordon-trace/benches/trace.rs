@@ -39,15 +39,20 @@ fn memory() -> String {
     )
 }
 
-/// CPU time of this (single-threaded) process so far, in nanoseconds from the scheduler
-/// (`/proc/thread-self/schedstat`; the tick-based counters of `/proc/self/stat` are too coarse
-/// for millisecond questions).
+/// CPU time of this thread so far (`CLOCK_THREAD_CPUTIME_ID`: exact, where the counters in
+/// `/proc` only move at scheduler ticks, too coarse for millisecond questions).
+#[allow(unsafe_code)]
 fn cpu() -> Duration {
-    let ns = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(ns)
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {

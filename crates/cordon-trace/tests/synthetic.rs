@@ -1,13 +1,22 @@
 //! Planted laundering on generated graphs: every deposit found with the right amount.
 
-use cordon_trace::generate::{GenConfig, generate, generate_to, generate_utxo};
+use cordon_trace::generate::{GenConfig, Generated, generate, generate_to, generate_utxo};
 use cordon_trace::{
-    AccountRule, Category, Direction, ExposureOptions, Labels, SinkKind, TraceOptions, UtxoRule,
-    earliest_arrival, exposure, trace, trace_utxo,
+    AccountRule, Category, Direction, ExposureOptions, Labels, SinkKind, TraceOptions, TraceResult,
+    UtxoRule, earliest_arrival, exposure, trace, trace_utxo,
 };
 use cordon_tx::{Amount, TokenRegistry, TransferRecord, TxStoreBuilder};
 use proptest::prelude::*;
 use rustc_hash::FxHashMap;
+
+/// Forward trace of planted theft `k` under `rule`.
+fn trace_theft(g: &Generated, k: usize, rule: AccountRule) -> TraceResult {
+    let opts = TraceOptions {
+        rule,
+        ..TraceOptions::default()
+    };
+    trace(&g.store, &g.labels, &g.truth[k].thief, &opts).unwrap()
+}
 
 #[test]
 fn every_planted_deposit_is_found_with_the_right_amount() {
@@ -19,16 +28,7 @@ fn every_planted_deposit_is_found_with_the_right_amount() {
     }
     assert_eq!(want.values().sum::<Amount>(), truth.amount);
     for rule in AccountRule::ALL {
-        let r = trace(
-            &g.store,
-            &g.labels,
-            &truth.thief,
-            &TraceOptions {
-                rule,
-                ..TraceOptions::default()
-            },
-        )
-        .unwrap();
+        let r = trace_theft(&g, 0, rule);
         assert_eq!(r.introduced_total, truth.amount, "{rule}");
         let mut got: FxHashMap<String, Amount> = FxHashMap::default();
         for s in &r.sinks {
@@ -102,16 +102,7 @@ fn leaky_theft_spreads_into_the_background_and_is_conserved() {
     let desk = g.store.address_id(&otc.address).unwrap();
     let mut touched = Vec::new();
     for rule in AccountRule::ALL {
-        let r = trace(
-            &g.store,
-            &g.labels,
-            &truth.thief,
-            &TraceOptions {
-                rule,
-                ..TraceOptions::default()
-            },
-        )
-        .unwrap();
+        let r = trace_theft(&g, 0, rule);
         if rule != AccountRule::Poison {
             assert_eq!(r.sink_total(), truth.amount, "{rule}");
         }
