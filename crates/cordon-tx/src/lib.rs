@@ -40,6 +40,7 @@ mod ingest;
 mod parquet_io;
 mod screen;
 mod store;
+mod strings;
 mod time;
 mod utxo;
 mod writer;
