@@ -360,6 +360,26 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    if !rep.patterns.is_empty() {
+        outln!("  laundering patterns among the accounts that passed taint on:");
+        for p in rep.patterns.iter().take(a.top) {
+            outln!("    {p}");
+        }
+        if rep.patterns.len() > a.top {
+            outln!("    … {} more (use --json)", rep.patterns.len() - a.top);
+        }
+    }
+    if !r.sinks_omitted.is_empty() {
+        for s in &r.sinks_omitted {
+            outln!(
+                "  + {} more {} sinks of {} holding {} (summarised)",
+                s.count,
+                format!("{:?}", s.kind).to_lowercase(),
+                s.asset,
+                s.taint
+            );
+        }
+    }
     for inf in r.swap_inferences.iter().take(5) {
         outln!(
             "  inference: {} funded {} with {} from swap {} (amount reconciliation)",

@@ -222,11 +222,12 @@ impl Walk<'_> {
                 (c, c.lower_bound(u, xfer.saturating_add(1))..c.range(u).end)
             }
         };
+        // Only the columns the share needs are read (not the times: the transfer id orders):
+        // on a graph larger than the page cache each column is a page touched per edge.
         let mut total: Amount = 0;
         for i in range.clone() {
-            let e = csr.edge(i);
-            if e.asset == asset {
-                total = total.saturating_add(e.amount);
+            if csr.asset(i) == asset {
+                total = total.saturating_add(csr.amount(i));
             }
         }
         self.visited += range.len();
@@ -238,17 +239,17 @@ impl Walk<'_> {
                 self.truncated = true;
                 return;
             }
-            let e = csr.edge(i);
-            if e.asset != asset {
+            if csr.asset(i) != asset {
                 continue;
             }
-            let t = mul_div(tau, e.amount, total);
+            let t = mul_div(tau, csr.amount(i), total);
             if t == 0 {
                 continue;
             }
             self.visited += 1;
-            stack.push((e.xfer, t));
-            self.step(dir, e.nbr, e.xfer, asset, t, depth + 1, stack);
+            let xfer = csr.xfer(i);
+            stack.push((xfer, t));
+            self.step(dir, csr.nbr(i), xfer, asset, t, depth + 1, stack);
             stack.pop();
         }
     }
