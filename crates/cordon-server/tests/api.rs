@@ -371,3 +371,41 @@ async fn search_entities_address_and_catalog() {
     assert_eq!(v["datasets"][0]["entity_count"], 4);
     assert!(v["datasets"][0]["last_success"].is_string());
 }
+
+#[tokio::test]
+async fn me_names_the_caller_and_its_role() {
+    let f = fixture();
+    for (key, role) in [
+        (&f.screen, "screen"),
+        (&f.analyst, "analyst"),
+        (&f.admin, "admin"),
+    ] {
+        let r = call(&f.app, "GET", "/me", Some(key), "", None).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["role"], role);
+        assert_eq!(v["auth"], true);
+        assert!(v["name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+    let r = call(&f.app, "GET", "/me", Some("cordon_0_wrong"), "", None).await;
+    assert_eq!(
+        (r.status.as_u16(), r.code().as_str()),
+        (401, "unauthorized")
+    );
+}
+
+#[tokio::test]
+async fn console_page_is_served_without_a_key_and_api_paths_keep_their_errors() {
+    let f = fixture();
+    let r = call(&f.app, "GET", "/", None, "", None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("/console/app.js"));
+    assert!(r.headers.contains_key("content-security-policy"));
+    let r = call(&f.app, "GET", "/console/app.js", None, "", None).await;
+    assert_eq!(r.status, 200);
+    // The console does not shadow the API's own 404 and 401.
+    let r = call(&f.app, "GET", "/no-such-endpoint", None, "", None).await;
+    assert_eq!((r.status.as_u16(), r.code().as_str()), (404, "not-found"));
+    let r = call(&f.app, "GET", "/catalog", None, "", None).await;
+    assert_eq!(r.status, 401);
+}
