@@ -212,6 +212,7 @@ fn console_in_headless_chromium() {
         .env("CORDON_TEMP_KEY", &temp)
         .env("CORDON_REVOKE_CMD", revoke)
         .env("CORDON_TRACE_JSON", &trace)
+        .env("CORDON_APPLICANTS_INPUT", fixtures.join("applicants.jsonl"))
         .env("CORDON_APPLICANTS_SCREEN", &screened)
         .env("CORDON_APPLICANTS_LINK", &linked)
         .env("CORDON_CHROMIUM", &chromium)

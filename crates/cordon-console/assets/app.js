@@ -17,7 +17,7 @@ const PAGES = [
   { id: "review", page: review, role: "analyst" },
   { id: "lists", page: lists, role: "screen" },
   { id: "wallets", page: wallets, role: "screen" },
-  { id: "applicants", page: applicants, role: "analyst" },
+  { id: "applicants", page: applicants, role: "screen" },
 ];
 const ME = "cordon.me";
 const LANG = "cordon.lang";

@@ -8,7 +8,7 @@ import { indicatorText, identifierText } from "./i18n.js";
 import { draw } from "./graph.js";
 import { readText, parseRecords, FileError } from "./files.js";
 
-const state = { name: "", records: null, csvText: null, reports: [], clusters: [], open: null, error: null };
+const state = { name: "", records: null, csvText: null, reports: [], clusters: [], rejected: [], open: null };
 
 /** One reason line of a link (cordon-er's wording) as structured parts, when it is a shared or
  * near-identical identifier; other reasons (name and date comparisons, the prior) stay text. */
@@ -33,11 +33,8 @@ function classify(values) {
   return { reports, clusters, records };
 }
 
-/** The service's answer, whatever its envelope: an array, or an object holding the lists. */
-function take(answer, ...keys) {
-  if (Array.isArray(answer)) return answer;
-  for (const k of keys) if (answer && Array.isArray(answer[k])) return answer[k];
-  return [];
+function take(answer, key) {
+  return answer && Array.isArray(answer[key]) ? answer[key] : [];
 }
 
 export function mount(main, ctx) {
@@ -45,7 +42,7 @@ export function mount(main, ctx) {
   const out = h("div", { id: "applicants-out", "aria-live": "polite" });
   const status = h("div", { "aria-live": "polite" });
   const screenB = h("button", { type: "button", class: "primary", disabled: !state.records }, t("app_screen"));
-  const linkB = h("button", { type: "button", disabled: !state.records }, t("app_link"));
+  const linkB = ctx.can("analyst") ? h("button", { type: "button", disabled: !state.records }, t("app_link")) : null;
   file.addEventListener("change", async () => {
     const f = file.files && file.files[0];
     if (!f) return;
@@ -72,7 +69,8 @@ export function mount(main, ctx) {
         state.csvText = isCsv ? text : null;
         if (!isCsv && !c.records.length) throw new FileError("file-empty", { name: f.name });
       }
-      screenB.disabled = linkB.disabled = !state.records;
+      screenB.disabled = !state.records;
+      if (linkB) linkB.disabled = !state.records;
       drawAll(out);
     } catch (e) {
       status.appendChild(errorBox(e));
@@ -91,16 +89,17 @@ export function mount(main, ctx) {
     }
   };
   screenB.addEventListener("click", call("/applicants/screen", (a) => {
-    state.reports = take(a, "applicants", "reports", "results");
-    const cl = take(a, "clusters");
-    if (cl.length) state.clusters = cl;
+    state.reports = a && a.report ? [a.report] : take(a, "reports");
+    state.clusters = take(a, "clusters");
+    state.rejected = take(a, "rejected");
   }));
-  linkB.addEventListener("click", call("/applicants/link", (a) => {
-    state.clusters = take(a, "clusters", "results");
+  if (linkB) linkB.addEventListener("click", call("/applicants/link", (a) => {
+    state.clusters = take(a, "clusters");
+    state.rejected = take(a, "rejected");
   }));
   put(clear(main), 
     heading(t("applicants_title")),
-    h("div", { class: "row" }, field(t("app_input"), file), h("div", { class: "field end" }, screenB), h("div", { class: "field end" }, linkB)),
+    h("div", { class: "row" }, field(t("app_input"), file), h("div", { class: "field end" }, screenB), linkB ? h("div", { class: "field end" }, linkB) : null),
     status,
     out,
   );
@@ -109,6 +108,17 @@ export function mount(main, ctx) {
 
 function drawAll(out) {
   clear(out);
+  if (state.rejected.length) {
+    put(
+      out,
+      h("h2", {}, `${t("rejected")} (${state.rejected.length})`),
+      h("ul", { class: "line-errors" }, state.rejected.map((d) => {
+        const loc = d.location || {};
+        const where = loc.line ? `${t("line")} ${loc.line}` : loc.section || loc.record || "";
+        return h("li", {}, `${where}: `, h("code", {}, d.code), ` ${d.message}`);
+      })),
+    );
+  }
   if (state.reports.length) put(out, h("h2", {}, t("reports")), reportsTable());
   if (state.reports.length || state.clusters.length) {
     put(out, h("h2", {}, t("clusters")), state.clusters.length ? clustersTable(out) : note(t("no_clusters")));

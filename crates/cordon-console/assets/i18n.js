@@ -261,6 +261,7 @@ const en = {
   shared: "Shared identifiers",
   no_clusters: "No linked accounts.",
   raised: "raised",
+  rejected: "Records not screened",
 };
 
 const ko = {
@@ -515,6 +516,7 @@ const ko = {
   shared: "공유 식별자",
   no_clusters: "연결된 계정이 없습니다.",
   raised: "경보",
+  rejected: "검사하지 못한 기록",
 };
 
 // The server's stable error codes (docs/service.md) in the user's words.
@@ -553,6 +555,15 @@ const errors = {
     "reload-failed": "The list update failed; the last good version keeps serving. See the Lists page for the error.",
     timeout: "The server took too long to answer. Try again; for a large file the console retries by itself.",
     "audit-unavailable": "The server cannot write its audit trail, so it answers no screening now. Tell your administrator.",
+    "invalid-address": "The address is not valid on any chain Cordon knows, or its checksum is wrong. It is never matched approximately.",
+    "invalid-rule": "Unknown taint rule.",
+    "unknown-asset": "That asset does not occur in the transaction graph.",
+    "unknown-address": "The address does not occur in the transaction graph: its exposure is unknown, not zero.",
+    "too-many-records": "Too many records in one request (at most 50,000). Split the file.",
+    "not-a-batch": "Linking needs a batch of records (a JSON array, JSON lines or CSV).",
+    "no-transaction-graph": "This server has no transaction graph. Ingest one with cordon tx ingest, or open a saved report.",
+    "transactions-loading": "The transaction graph is still being opened; the console retries in a moment.",
+    "no-lists": "The server has no lists loaded yet.",
     http: "The server answered with an error (HTTP {status}).",
     "bad-response": "The server's answer cannot be read.",
     "file-too-large": "The file is {size} MB; at most {max} MB can be screened at once. Split it into smaller files.",
@@ -599,6 +610,15 @@ const errors = {
     "reload-failed": "명단 갱신에 실패했습니다. 마지막 정상 버전으로 계속 제공합니다. 오류는 명단 화면에서 확인하십시오.",
     timeout: "서버 응답 시간이 초과되었습니다. 다시 시도하십시오. 큰 파일은 콘솔이 자동으로 다시 시도합니다.",
     "audit-unavailable": "서버가 감사 기록을 쓸 수 없어 지금은 검색에 응답하지 않습니다. 관리자에게 알리십시오.",
+    "invalid-address": "Cordon이 아는 어떤 체인에서도 유효한 주소가 아니거나 체크섬이 틀렸습니다. 주소는 근사 일치로 검색하지 않습니다.",
+    "invalid-rule": "알 수 없는 오염 규칙입니다.",
+    "unknown-asset": "거래 그래프에 없는 자산입니다.",
+    "unknown-address": "거래 그래프에 없는 주소입니다. 노출도는 0이 아니라 알 수 없음입니다.",
+    "too-many-records": "한 요청의 기록이 너무 많습니다 (최대 50,000건). 파일을 나누십시오.",
+    "not-a-batch": "연결 분석에는 기록 묶음(JSON 배열, JSON lines 또는 CSV)이 필요합니다.",
+    "no-transaction-graph": "이 서버에는 거래 그래프가 없습니다. cordon tx ingest로 적재하거나 저장된 보고서를 여십시오.",
+    "transactions-loading": "거래 그래프를 여는 중입니다. 콘솔이 잠시 후 다시 시도합니다.",
+    "no-lists": "서버에 아직 적재된 명단이 없습니다.",
     http: "서버가 오류로 응답했습니다 (HTTP {status}).",
     "bad-response": "서버 응답을 읽을 수 없습니다.",
     "file-too-large": "파일 크기가 {size}MB입니다. 한 번에 최대 {max}MB까지 검색할 수 있으니 파일을 나누십시오.",

@@ -3,7 +3,7 @@
 // the transactions). Live from the service (/screen/address, /exposure/…, /trace) or from a
 // saved `cordon trace --json` / `cordon exposure --json` report.
 
-import { api } from "./api.js";
+import { api, withRetry } from "./api.js";
 import { h, t, clear, field, fmtAmount, badge, errorBox, note, heading, table, short, describeError, put } from "./dom.js";
 import { engineText } from "./i18n.js";
 import { draw } from "./graph.js";
@@ -67,7 +67,8 @@ export function mount(main, ctx) {
     clear(exposureOut).appendChild(note(t("working")));
     try {
       const q = `direction=${encodeURIComponent(state.dir)}&max_hops=${encodeURIComponent(state.hops)}`;
-      state.exposure = await api("GET", `/exposure/${encodeURIComponent(state.address)}?${q}`);
+      // A graph still being opened after a start (503 transactions-loading) is retried.
+      state.exposure = await withRetry(() => api("GET", `/exposure/${encodeURIComponent(state.address)}?${q}`));
       drawExposure(exposureOut);
     } catch (e) {
       clear(exposureOut).appendChild(endpointMissing(e) ? note(t("endpoint_missing", { what: t("exposure") }), "warn") : errorBox(e));
@@ -81,7 +82,7 @@ export function mount(main, ctx) {
     try {
       const body = { from: tf.from, rule: tf.rule, max_hops: Number(tf.hops) || 32 };
       if (tf.asset) body.asset = tf.asset;
-      state.trace = await api("POST", "/trace", { body });
+      state.trace = await withRetry(() => api("POST", "/trace", { body }));
       drawTrace(traceOut);
     } catch (e) {
       clear(traceOut).appendChild(endpointMissing(e) ? note(t("endpoint_missing", { what: t("trace") }), "warn") : errorBox(e));
