@@ -8,7 +8,9 @@ import { indicatorText, identifierText } from "./i18n.js";
 import { draw } from "./graph.js";
 import { readText, parseRecords, FileError } from "./files.js";
 
-const state = { name: "", records: null, csvText: null, reports: [], clusters: [], rejected: [], open: null };
+// `upload` is the file as read ({text, contentType}), sent unchanged so that the server's
+// diagnostics name the user's own line numbers.
+const state = { name: "", upload: null, reports: [], clusters: [], rejected: [], open: null };
 
 /** One reason line of a link (cordon-er's wording) as structured parts, when it is a shared or
  * near-identical identifier; other reasons (name and date comparisons, the prior) stay text. */
@@ -41,8 +43,8 @@ export function mount(main, ctx) {
   const file = h("input", { type: "file", accept: ".jsonl,.ndjson,.json,.csv,application/json,text/csv" });
   const out = h("div", { id: "applicants-out", "aria-live": "polite" });
   const status = h("div", { "aria-live": "polite" });
-  const screenB = h("button", { type: "button", class: "primary", disabled: !state.records }, t("app_screen"));
-  const linkB = ctx.can("analyst") ? h("button", { type: "button", disabled: !state.records }, t("app_link")) : null;
+  const screenB = h("button", { type: "button", class: "primary", disabled: !state.upload }, t("app_screen"));
+  const linkB = ctx.can("analyst") ? h("button", { type: "button", disabled: !state.upload }, t("app_link")) : null;
   file.addEventListener("change", async () => {
     const f = file.files && file.files[0];
     if (!f) return;
@@ -62,15 +64,14 @@ export function mount(main, ctx) {
         // Screen and link reports are separate files: opening one keeps the other.
         if (c.reports.length) state.reports = c.reports;
         if (c.clusters.length) state.clusters = c.clusters;
-        state.records = null;
-        state.csvText = null;
+        state.upload = null;
       } else {
-        state.records = isCsv ? [] : c.records;
-        state.csvText = isCsv ? text : null;
         if (!isCsv && !c.records.length) throw new FileError("file-empty", { name: f.name });
+        const json = text.trimStart().startsWith("[") || (!isCsv && c.records.length === 1 && !text.trim().includes("\n"));
+        state.upload = { text, contentType: isCsv ? "text/csv" : json ? "application/json" : "application/x-ndjson" };
       }
-      screenB.disabled = !state.records;
-      if (linkB) linkB.disabled = !state.records;
+      screenB.disabled = !state.upload;
+      if (linkB) linkB.disabled = !state.upload;
       drawAll(out);
     } catch (e) {
       status.appendChild(errorBox(e));
@@ -79,8 +80,7 @@ export function mount(main, ctx) {
   const call = (path, into) => async () => {
     clear(status).appendChild(note(t("working")));
     try {
-      const opts = state.csvText ? { text: state.csvText, contentType: "text/csv" } : { body: state.records };
-      const answer = await api("POST", path, opts);
+      const answer = await api("POST", path, { text: state.upload.text, contentType: state.upload.contentType });
       into(answer);
       clear(status);
       drawAll(out);
@@ -246,7 +246,9 @@ function drawCluster(view, id) {
     ),
   );
   const graph = draw(canvas, elements, {
-    layout: { name: "circle", animate: false, padding: 40 },
+    // From the left, clockwise: two accounts side by side, so that the edge label reads level.
+    layout: { name: "circle", animate: false, padding: 60, startAngle: Math.PI },
+    maxZoom: 1.5,
     onSelect: (kind, data) => {
       if (kind === "edge") showLink(edges.find((e) => e.id === data.id));
     },

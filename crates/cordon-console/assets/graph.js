@@ -20,7 +20,7 @@ const STYLE = [
       height: 18,
     },
   },
-  { selector: "node.labelled, node:selected", style: { label: "data(label)" } },
+  { selector: "node.labelled, node:selected", style: { label: "data(label)", "font-size": 12, "font-weight": "bold" } },
   { selector: "node.source", style: { "background-color": "#c0392b", width: 28, height: 28, "font-weight": "bold" } },
   { selector: "node.main", style: { "border-width": 3, "border-color": "#1f3a5f", "font-weight": "bold" } },
   { selector: "node.bridge", style: { "background-color": "#e67e22", shape: "diamond", width: 26, height: 26 } },
@@ -56,14 +56,14 @@ const STYLE = [
  * Draws `elements` in `container`. `onSelect(kind, data)` is called when a node or an edge is
  * tapped. Returns the Cytoscape instance (`select(id)` highlights an element from the table).
  */
-export function draw(container, elements, { onSelect, layout } = {}) {
+export function draw(container, elements, { onSelect, layout, maxZoom = 4 } = {}) {
   const cy = cytoscape({
     container,
     elements,
     style: STYLE,
     wheelSensitivity: 0.3,
     minZoom: 0.05,
-    maxZoom: 4,
+    maxZoom,
     // Rings by hop from the source: a trace fans out to a hundred leaves per hop, which a
     // tree layout can only draw as one unreadable line.
     layout: layout || {

@@ -416,7 +416,7 @@ function sinksTable(sinks, report) {
           return x ? `[${fmtAmount(x.lower)}, ${fmtAmount(x.upper)}]` : "";
         },
       ],
-      [t("max_hops"), (s) => String(s.hops)],
+      [t("hops"), (s) => String(s.hops)],
     ],
     sinks,
     { className: "grid sinks" },
