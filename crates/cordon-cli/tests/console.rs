@@ -140,6 +140,16 @@ fn console_in_headless_chromium() {
         .success();
     let trace = tmp.path().join("bybit-trace.json");
     write_json(&db, &["trace", "--from", hops[0].1, "--json"], &trace);
+    let exposure = tmp.path().join("thorchain-exposure.json");
+    write_json(
+        &db,
+        &[
+            "exposure",
+            "0x8b62111bd342c352daf453ccd0676833c0a31ca1",
+            "--json",
+        ],
+        &exposure,
+    );
 
     // The applicant fixture, screened (with the lists) and linked.
     let fixtures = repo_root().join("crates/cordon-applicants/tests/fixtures");
@@ -212,6 +222,7 @@ fn console_in_headless_chromium() {
         .env("CORDON_TEMP_KEY", &temp)
         .env("CORDON_REVOKE_CMD", revoke)
         .env("CORDON_TRACE_JSON", &trace)
+        .env("CORDON_EXPOSURE_JSON", &exposure)
         .env("CORDON_APPLICANTS_INPUT", fixtures.join("applicants.jsonl"))
         .env("CORDON_APPLICANTS_SCREEN", &screened)
         .env("CORDON_APPLICANTS_LINK", &linked)
