@@ -196,6 +196,13 @@ function batchSection(ctx) {
   return sec;
 }
 
+/** One line of the downloadable result: the input line, its subject key and audit record, and
+ * the results in brief. */
+function batchRow(it, r, auditSeq) {
+  const results = r.results.map((x) => ({ id: x.id, caption: x.caption, score: x.score, match: x.match, datasets: x.datasets }));
+  return { line: it.line, id: it.id, subject: r.subject, audit_seq: auditSeq, results };
+}
+
 async function run(out, ctx) {
   const b = state.batch;
   b.status = "running";
@@ -215,7 +222,7 @@ async function run(out, ctx) {
       b.reason = null;
       chunk.forEach((it, i) => {
         const r = answer.responses[`l${it.line}_${i}`];
-        b.results.push({ line: it.line, id: it.id, subject: r.subject, audit_seq: answer.audit_seq, results: r.results.map((x) => ({ id: x.id, caption: x.caption, score: x.score, match: x.match, datasets: x.datasets })) });
+        b.results.push(batchRow(it, r, answer.audit_seq));
       });
       b.done += chunk.length;
     } catch (e) {
@@ -230,7 +237,7 @@ async function run(out, ctx) {
           try {
             const a = await withRetry(() => api("POST", "/match/default?limit=5", { body: { queries: { q: it.query } } }));
             const r = a.responses.q;
-            b.results.push({ line: it.line, id: it.id, subject: r.subject, audit_seq: a.audit_seq, results: r.results.map((x) => ({ id: x.id, caption: x.caption, score: x.score, match: x.match, datasets: x.datasets })) });
+            b.results.push(batchRow(it, r, a.audit_seq));
           } catch (e2) {
             if (e2 instanceof ApiError && (e2.retryable || e2.status === 401)) {
               b.status = "paused";
