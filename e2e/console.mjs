@@ -3,7 +3,7 @@
 // prepares the store (real OFAC and UN lists, the Bybit trail, the applicant fixture), starts the
 // server and passes everything in the environment:
 //
-//   CORDON_URL, CORDON_ANALYST_KEY, CORDON_SCREEN_KEY, CORDON_TEMP_KEY (revoked mid-test by
+//   CORDON_URL, CORDON_ANALYST_KEY, CORDON_ADMIN_KEY, CORDON_SCREEN_KEY, CORDON_TEMP_KEY (revoked mid-test by
 //   CORDON_REVOKE_CMD), CORDON_TRACE_JSON, CORDON_EXPOSURE_JSON, CORDON_APPLICANTS_INPUT (records),
 //   CORDON_APPLICANTS_SCREEN and CORDON_APPLICANTS_LINK (saved reports),
 //   CORDON_CHROMIUM, CORDON_E2E_OUT (screenshots).
@@ -329,6 +329,37 @@ step("lists: sources with versions, publication dates, freshness", async () => {
   assert(/\d+ days/.test(tbl), tbl);
   assert((await text("main")).includes("Serving generation 1"), await text("main"));
   await shot("10-lists");
+});
+
+step("lists: an administrator updates the lists from the page while screening goes on", async () => {
+  await page.click("#signout");
+  await page.waitForSelector("form.sign-in");
+  await page.fill("form.sign-in input", env("CORDON_ADMIN_KEY"));
+  await page.click("form.sign-in button[type=submit]");
+  await page.waitForSelector("#nav a");
+  await go("lists");
+  let reloaded = false;
+  const done = page.waitForResponse((r) => r.url().endsWith("/admin/reload"), { timeout: 180000 }).then(() => (reloaded = true));
+  await page.click("main[data-page=lists] button:has-text('Update lists now')");
+  await page.waitForSelector("main[data-page=lists] .info:has-text('Updating the lists')");
+  // Screening while the update runs (a hash change keeps the update's request alive).
+  await page.evaluate(() => (location.hash = "#/screening"));
+  await page.waitForSelector("main[data-page=screening] form.search");
+  await page.fill("form.search input[type=search]", "Kim Yong Chol");
+  await page.click("form.search button[type=submit]");
+  await page.waitForSelector('article.result[data-entity="un-KPi.024"]');
+  console.log(`  (screened ${reloaded ? "after" : "while"} the update ran)`);
+  await done;
+  await page.evaluate(() => (location.hash = "#/lists"));
+  await page.waitForSelector("main[data-page=lists] p:has-text('Last update')");
+  const after = await text("main[data-page=lists]");
+  assert(/Last update .*: (nothing changed|a new version was swapped in)/.test(after), after);
+  await shot("11-lists-updated");
+  // Back to the analyst for the rest.
+  await page.click("#signout");
+  await page.fill("form.sign-in input", env("CORDON_ANALYST_KEY"));
+  await page.click("form.sign-in button[type=submit]");
+  await page.waitForSelector("#nav a");
 });
 
 // ---- Wallets: the Bybit trace -----------------------------------------------------------------

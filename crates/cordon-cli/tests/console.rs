@@ -170,6 +170,7 @@ fn console_in_headless_chromium() {
     }
 
     let analyst = keys_create(&db, "e2e-analyst", "analyst");
+    let admin = keys_create(&db, "e2e-admin", "admin");
     let screen = keys_create(&db, "e2e-screen", "screen");
     let temp = keys_create(&db, "e2e-temp", "screen");
     let prepared = started.elapsed();
@@ -218,6 +219,7 @@ fn console_in_headless_chromium() {
         .current_dir(&e2e)
         .env("CORDON_URL", format!("http://127.0.0.1:{port}"))
         .env("CORDON_ANALYST_KEY", &analyst)
+        .env("CORDON_ADMIN_KEY", &admin)
         .env("CORDON_SCREEN_KEY", &screen)
         .env("CORDON_TEMP_KEY", &temp)
         .env("CORDON_REVOKE_CMD", revoke)

@@ -1,7 +1,7 @@
 // Small DOM helpers: element building without innerHTML (so list data can never inject markup),
 // tables, messages and downloads.
 
-import { t, errorText, lang } from "./i18n.js";
+import { t, errorText } from "./i18n.js";
 import { ApiError } from "./api.js";
 
 /** h("button", {class: "x", onclick: f}, "text", child…) */
@@ -105,7 +105,8 @@ export function fmtTime(s) {
   if (!s) return "";
   const d = new Date(s);
   if (Number.isNaN(d.getTime())) return String(s);
-  return d.toLocaleString(lang() === "ko" ? "ko-KR" : "en-GB", { timeZone: "UTC", hour12: false }) + " UTC";
+  // ISO order in both languages: unambiguous in a record a regulator may read.
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 /** Decimal strings (amounts are exact strings in the API) grouped for reading, never rounded. */

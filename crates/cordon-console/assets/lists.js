@@ -58,9 +58,17 @@ async function draw(body) {
         [
           t("col_fresh"),
           (d) => {
+            // Without a publication date, the age of the load is all that is known; say so.
             const n = ageDays(d.publication_date || d.ingested_at);
             if (n === null) return t("unknown_date");
-            return h("span", {}, t("days_old", { n }), " ", badge(n > STALE_DAYS ? t("stale") : t("fresh"), n > STALE_DAYS ? "warn" : "ok"));
+            return h(
+              "span",
+              {},
+              t("days_old", { n }),
+              d.publication_date ? "" : ` ${t("since_loaded")}`,
+              " ",
+              badge(n > STALE_DAYS ? t("stale") : t("fresh"), n > STALE_DAYS ? "warn" : "ok"),
+            );
           },
         ],
         [t("col_loaded"), (d) => fmtTime(d.ingested_at || d.last_success)],
