@@ -55,6 +55,11 @@ step("i18n: both languages have every key; documented error codes are translated
   const en = Object.keys(i18n.DICTS.en).sort();
   const ko = Object.keys(i18n.DICTS.ko).sort();
   assert(JSON.stringify(en) === JSON.stringify(ko), `keys differ: ${en.filter((k) => !ko.includes(k))} / ${ko.filter((k) => !en.includes(k))}`);
+  // The first visit follows the browser's languages; a choice made in the page wins.
+  assert(i18n.detectLang(null, ["ko-KR", "en-US"]) === "ko", "ko-KR browser");
+  assert(i18n.detectLang(null, ["fr-FR", "en-GB"]) === "en", "fr/en browser");
+  assert(i18n.detectLang(null, ["ja-JP"]) === "en", "unsupported language falls back to English");
+  assert(i18n.detectLang("en", ["ko-KR"]) === "en", "stored choice");
   const ee = Object.keys(i18n.ERRORS.en).sort();
   const ek = Object.keys(i18n.ERRORS.ko).sort();
   assert(JSON.stringify(ee) === JSON.stringify(ek), "error codes differ between languages");
@@ -221,7 +226,7 @@ step("dismiss a hit with a note and find it in the subject's audit trail", async
   assert(trail.includes("Chain verified"), trail);
   assert(trail.includes("decision: false positive on ofac-20157") && trail.includes(noteText), trail);
   assert(/screened \(match\) — 1 result\(s\), 0 suppressed/.test(trail), trail);
-  assert(/screened \(match\) — 0 result\(s\), 1 suppressed/.test(trail), trail);
+  assert(/screened \(match\) — 0 result\(s\), 1 suppressed/.test(trail) && trail.includes("hidden by a decision"), trail);
   await page.locator("#trail").scrollIntoViewIfNeeded();
   await shot("05-review-audit-trail");
 });

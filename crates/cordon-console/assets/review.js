@@ -242,7 +242,12 @@ async function showSubject(subject, historyEl, trailEl) {
                     t("trail_screening", { endpoint: e.rec.endpoint, n: (e.res.results || []).length, s: (e.res.suppressed || []).length }),
                     " · ",
                     e.rec.key,
-                    h("ul", {}, [...(e.res.results || []), ...(e.res.suppressed || [])].map((x) => h("li", {}, h("code", {}, x.id), ` ${fmtScore(x.score)}`))),
+                    h(
+                      "ul",
+                      {},
+                      (e.res.results || []).map((x) => h("li", {}, h("code", {}, x.id), ` ${fmtScore(x.score)}`)),
+                      (e.res.suppressed || []).map((x) => h("li", { class: "muted" }, h("code", {}, x.id), ` ${fmtScore(x.score)} `, badge(t("hidden"), "muted"))),
+                    ),
                   )
                 : h(
                     "li",
