@@ -2,6 +2,7 @@
 
 mod address;
 mod applicants;
+mod console;
 mod ingest;
 mod serve;
 mod tx;

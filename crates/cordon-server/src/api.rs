@@ -26,6 +26,7 @@ use crate::{AppState, ServiceError};
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     name: String,
+    role: Role,
 }
 
 const DEFAULT_LIMIT: usize = 5;
@@ -45,6 +46,7 @@ const MAX_ADDRESSES: usize = 100;
         entity,
         screen_address,
         catalog,
+        me,
         healthz,
         readyz,
         metrics_text,
@@ -72,7 +74,8 @@ pub fn app(state: AppState) -> Router {
         .route("/search/{dataset}", get(search))
         .route("/entities/{id}", get(entity))
         .route("/screen/address", post(screen_address))
-        .route("/catalog", get(catalog));
+        .route("/catalog", get(catalog))
+        .route("/me", get(me));
     let analyst = Router::new()
         .route("/audit", get(audit_export))
         .route("/decisions", post(post_decision).get(list_decisions))
@@ -93,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::funds::routes(&state))
         .merge(crate::applicants::routes(&state))
         .merge(open)
+        .merge(cordon_console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -240,6 +244,7 @@ async fn authorize(
     if !state.0.config.auth {
         req.extensions_mut().insert(Caller {
             name: "anonymous".into(),
+            role: Role::Admin,
         });
         return next.run(req).await;
     }
@@ -277,7 +282,7 @@ async fn authorize(
         )
         .into_response();
     }
-    req.extensions_mut().insert(Caller { name });
+    req.extensions_mut().insert(Caller { name, role });
     next.run(req).await
 }
 
@@ -885,6 +890,16 @@ async fn catalog(State(state): State<AppState>) -> Response {
             "last_reload": last_reload,
             "transactions": state.0.graphs.status(),
         }),
+    )
+}
+
+/// The caller: its key's name and role (the console decides what to show from it).
+#[utoipa::path(get, path = "/me", tag = "access", responses((status = 200, description = "{\"name\": \"...\", \"role\": \"screen|analyst|admin\", \"auth\": true}"), (status = 401, description = "no valid key")))]
+async fn me(State(state): State<AppState>, ext: Option<axum::Extension<Caller>>) -> Response {
+    let (name, role) = ext.map_or(("anonymous".into(), Role::Admin), |c| (c.0.name, c.0.role));
+    json_response(
+        StatusCode::OK,
+        &json!({"name": name, "role": role.as_str(), "auth": state.0.config.auth}),
     )
 }
 

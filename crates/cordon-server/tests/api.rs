@@ -343,3 +343,38 @@ async fn a_path_segment_that_is_not_utf8_gets_a_json_error() {
     .await
     .assert_error(400, "invalid-parameter");
 }
+
+#[tokio::test]
+async fn me_names_the_caller_and_its_role() {
+    let f = fixture();
+    for (key, role) in [
+        (&f.screen, "screen"),
+        (&f.analyst, "analyst"),
+        (&f.admin, "admin"),
+    ] {
+        let r = f.get("/me", key).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["role"], role);
+        assert_eq!(v["auth"], true);
+        assert!(v["name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+    let r = f.get("/me", "cordon_0_wrong").await;
+    r.assert_error(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn console_page_is_served_without_a_key_and_api_paths_keep_their_errors() {
+    let f = fixture();
+    let r = f.get_open("/").await;
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("/console/app.js"));
+    assert!(r.headers.contains_key("content-security-policy"));
+    let r = f.get_open("/console/app.js").await;
+    assert_eq!(r.status, 200);
+    // The console does not shadow the API's own 404 and 401.
+    let r = f.get_open("/no-such-endpoint").await;
+    r.assert_error(404, "not-found");
+    let r = f.get_open("/catalog").await;
+    assert_eq!(r.status, 401);
+}
