@@ -273,11 +273,11 @@ struct Link {
 }
 
 const NO_PARENT: u32 = u32::MAX;
-/// Per-node markers in the dense engine state.
-const INACTIVE: u32 = u32::MAX;
-const NO_SLOT: u32 = u32::MAX;
-const CAT_UNKNOWN: u8 = u8::MAX;
-const CAT_NONE: u8 = u8::MAX - 1;
+/// The dense per-node arrays use 0 for "nothing yet", so they are allocated zeroed: the
+/// allocator hands out untouched pages, and a trace that touches a few hundred accounts of a
+/// 10^8-address graph costs the pages it touches, not a fill of every array.
+const CAT_UNKNOWN: u8 = 0;
+const CAT_NONE: u8 = 1;
 
 #[derive(Debug, Clone, Copy)]
 struct SinkAcc {
@@ -295,7 +295,8 @@ struct PendingSwap {
     taint: Amount,
 }
 
-/// One (account, asset) ledger; slots of one account are chained through `next`.
+/// One (account, asset) ledger; slots of one account are chained through `next` (slot index
+/// plus one, 0 at the end).
 #[derive(Debug)]
 struct Slot {
     node: u32,
@@ -370,10 +371,10 @@ pub fn trace(
         labels,
         opts,
         source: src,
-        hops: vec![INACTIVE; nodes],
+        hops: vec![0; nodes],
         active: 0,
         category: vec![CAT_UNKNOWN; nodes],
-        first_slot: vec![NO_SLOT; nodes],
+        first_slot: vec![0; nodes],
         slots: Vec::new(),
         queue: Queue::new(store.len()),
         flows: Vec::new(),
@@ -396,10 +397,11 @@ struct Engine<'a> {
     labels: &'a dyn LabelSource,
     opts: &'a TraceOptions,
     source: u32,
-    /// Hops from the source per node, [`INACTIVE`] for accounts that never carried taint.
+    /// Hops from the source plus one per node; 0 for accounts that never carried taint.
     hops: Vec<u32>,
     active: usize,
     category: Vec<u8>,
+    /// First ledger slot of each node plus one; 0 for none.
     first_slot: Vec<u32>,
     slots: Vec<Slot>,
     queue: Queue,
@@ -416,29 +418,26 @@ impl Engine<'_> {
     fn cat(&mut self, id: u32) -> Option<Category> {
         let &c = self.category.get(id as usize)?;
         if c != CAT_UNKNOWN {
-            return Category::from_index(c);
+            return c.checked_sub(2).and_then(Category::from_index);
         }
         let c = self
             .labels
             .label(self.store.address(id))
             .map(|l| l.category);
-        self.category[id as usize] = c.map_or(CAT_NONE, |c| c as u8);
+        self.category[id as usize] = c.map_or(CAT_NONE, |c| c as u8 + 2);
         c
     }
 
     fn hops_of(&self, node: u32) -> Option<u32> {
-        self.hops
-            .get(node as usize)
-            .copied()
-            .filter(|&h| h != INACTIVE)
+        self.hops.get(node as usize).and_then(|&h| h.checked_sub(1))
     }
 
     fn set_active(&mut self, node: u32, hops: u32) {
         if let Some(h) = self.hops.get_mut(node as usize) {
-            if *h == INACTIVE {
+            if *h == 0 {
                 self.active += 1;
             }
-            *h = hops;
+            *h = hops.saturating_add(1);
         }
     }
 
@@ -464,19 +463,15 @@ impl Engine<'_> {
     }
 
     fn slot(&mut self, node: u32, asset: u32) -> &mut Slot {
-        let head = self
-            .first_slot
-            .get(node as usize)
-            .copied()
-            .unwrap_or(NO_SLOT);
+        let head = self.first_slot.get(node as usize).copied().unwrap_or(0);
         let mut i = head;
-        while let Some(s) = self.slots.get(i as usize) {
+        while let Some(s) = i.checked_sub(1).and_then(|k| self.slots.get(k as usize)) {
             if s.asset == asset {
-                return &mut self.slots[i as usize];
+                return &mut self.slots[i as usize - 1];
             }
             i = s.next;
         }
-        let id = self.slots.len() as u32;
+        let id = self.slots.len();
         self.slots.push(Slot {
             node,
             asset,
@@ -485,9 +480,9 @@ impl Engine<'_> {
             unexplained: 0,
         });
         if let Some(h) = self.first_slot.get_mut(node as usize) {
-            *h = id;
+            *h = u32::try_from(id + 1).unwrap_or(0);
         }
-        &mut self.slots[id as usize]
+        &mut self.slots[id]
     }
 
     fn ledger(&mut self, node: u32, asset: u32) -> &mut Ledger {
@@ -797,7 +792,7 @@ impl Engine<'_> {
         let is_dex = |node: u32| {
             category
                 .get(node as usize)
-                .copied()
+                .and_then(|c| c.checked_sub(2))
                 .and_then(Category::from_index)
                 == Some(Category::Dex)
         };
