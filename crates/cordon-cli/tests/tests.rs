@@ -4,5 +4,6 @@ mod address;
 mod applicants;
 mod console;
 mod ingest;
+mod serve;
 mod tx;
 mod util;

@@ -1,6 +1,6 @@
 //! The HTTP API: routes, access control, request parsing and the yente-compatible shapes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use axum::Router;
@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, ListRef};
 use crate::decisions::{Decision, Verdict};
 use crate::engine::{Filter, Hit, Snapshot, SubjectQuery, kind};
 use crate::error::{ApiError, error_response};
@@ -24,7 +24,7 @@ use crate::{AppState, ServiceError};
 
 /// The caller, set by access control.
 #[derive(Debug, Clone)]
-struct Caller {
+pub(crate) struct Caller {
     name: String,
     role: Role,
 }
@@ -58,7 +58,11 @@ const MAX_ADDRESSES: usize = 100;
         alerts,
         admin_reload,
         admin_rescreen,
-        openapi_json
+        openapi_json,
+        crate::funds::exposure,
+        crate::funds::trace,
+        crate::applicants::screen,
+        crate::applicants::link
     )
 )]
 pub struct ApiDoc;
@@ -71,42 +75,40 @@ pub fn app(state: AppState) -> Router {
         .route("/entities/{id}", get(entity))
         .route("/screen/address", post(screen_address))
         .route("/catalog", get(catalog))
-        .route("/me", get(me))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Screen),
-            authorize,
-        ));
+        .route("/me", get(me));
     let analyst = Router::new()
         .route("/audit", get(audit_export))
         .route("/decisions", post(post_decision).get(list_decisions))
         .route("/subjects", post(post_subjects).get(list_subjects))
-        .route("/alerts", get(alerts))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Analyst),
-            authorize,
-        ));
+        .route("/alerts", get(alerts));
     let admin = Router::new()
         .route("/admin/reload", post(admin_reload))
-        .route("/admin/rescreen", post(admin_rescreen))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Admin),
-            authorize,
-        ));
+        .route("/admin/rescreen", post(admin_rescreen));
     let open = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json));
     Router::new()
-        .merge(screen)
-        .merge(analyst)
-        .merge(admin)
+        .merge(guarded(&state, Role::Screen, screen))
+        .merge(guarded(&state, Role::Analyst, analyst))
+        .merge(guarded(&state, Role::Admin, admin))
+        .merge(crate::funds::routes(&state))
+        .merge(crate::applicants::routes(&state))
         .merge(open)
         .merge(cordon_console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// A route group behind access control: every route needs at least `role`.
+pub(crate) fn guarded(state: &AppState, role: Role, routes: Router<AppState>) -> Router<AppState> {
+    routes.route_layer(middleware::from_fn_with_state(
+        (state.clone(), role),
+        authorize,
+    ))
 }
 
 async fn not_found() -> Response {
@@ -167,6 +169,9 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         )
         .into_response(),
     };
+    if resp.status().is_client_error() && !is_json(resp.headers()) {
+        resp = json_rejection(resp).await;
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }
@@ -181,6 +186,38 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         }
     });
     resp
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// An error that axum's extractors answered in plain text (a path segment that is not UTF-8,
+/// say), in the service's JSON shape. Their texts name the part of the request at fault.
+async fn json_rejection(resp: Response) -> Response {
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        _ if text.contains("UTF-8") => "invalid-utf8",
+        _ => "invalid-request",
+    };
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
+    } else {
+        text
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'static>(
@@ -249,22 +286,26 @@ async fn authorize(
     next.run(req).await
 }
 
-fn caller(req_ext: Option<axum::Extension<Caller>>) -> String {
+pub(crate) fn caller(req_ext: Option<axum::Extension<Caller>>) -> String {
     req_ext
         .map(|c| c.0.name)
         .unwrap_or_else(|| "anonymous".into())
 }
 
-/// Reads a body within the limit, as UTF-8 text.
-async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
-    let limit = state.0.config.max_body;
-    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+/// Reads a body of at most `limit` bytes.
+pub(crate) async fn read_bytes(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body-too-large",
             format!("the request body is larger than {limit} bytes"),
         )
-    })?;
+    })
+}
+
+/// Reads a body within the limit, as UTF-8 text.
+pub(crate) async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
+    let bytes = read_bytes(body, state.0.config.max_body).await?;
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         ApiError::bad_request(
             "invalid-utf8",
@@ -276,7 +317,7 @@ async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
     })
 }
 
-async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
+pub(crate) async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
     let text = read_text(state, body).await?;
     serde_json::from_str(&text).map_err(|e| {
         ApiError::bad_request("invalid-json", format!("the body is not valid JSON: {e}"))
@@ -284,7 +325,7 @@ async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
 }
 
 /// Parses query parameters (repeated keys allowed).
-fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+pub(crate) fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     let raw = raw.unwrap_or_default();
     serde_urlencoded_pairs(raw).ok_or_else(|| {
         ApiError::bad_request("invalid-parameter", "the query string cannot be read")
@@ -392,6 +433,9 @@ fn match_params(
                 set.insert(v.clone());
             }
             "exclude_dataset" => {
+                if !snap.has_source(v) {
+                    return Err(bad("unknown dataset"));
+                }
                 p.filter.exclude_datasets.insert(v.clone());
             }
             "changed_since" => {
@@ -494,9 +538,9 @@ fn answer(state: &AppState, snap: &Snapshot, q: &SubjectQuery, p: &MatchParams) 
 
 // The audit record's fields, named at each call site; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
-async fn audit(
+pub(crate) async fn audit(
     state: &AppState,
-    snap: &Snapshot,
+    lists: &BTreeMap<String, ListRef>,
     headers: &HeaderMap,
     key: String,
     endpoint: &str,
@@ -510,21 +554,21 @@ async fn audit(
         key,
         endpoint: endpoint.to_owned(),
         dataset,
-        lists: snap.lists.clone(),
+        lists: lists.clone(),
         query,
         results,
     };
     state.0.audit.append(&entry).await.map_err(ApiError::from)
 }
 
-fn with_seq(mut resp: Response, seq: u64) -> Response {
+pub(crate) fn with_seq(mut resp: Response, seq: u64) -> Response {
     if let Ok(v) = HeaderValue::from_str(&seq.to_string()) {
         resp.headers_mut().insert("x-audit-seq", v);
     }
     resp
 }
 
-fn json_response(status: StatusCode, v: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, v: &Value) -> Response {
     (status, axum::Json(v)).into_response()
 }
 
@@ -626,7 +670,7 @@ async fn match_entities(
     let query = json!({"params": match_params_echo(raw.as_deref()), "queries": queries});
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
         caller(ext),
         "match",
@@ -688,7 +732,7 @@ async fn search(
     let a = answer(&state, &snap, &sq, &p);
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
         caller(ext),
         "search",
@@ -782,7 +826,7 @@ async fn screen_address(
         .collect();
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
         caller(ext),
         "address",
@@ -844,6 +888,7 @@ async fn catalog(State(state): State<AppState>) -> Response {
             "datasets": datasets,
             "snapshot": {"generation": snap.generation, "built_at": snap.built_at, "entities": snap.len()},
             "last_reload": last_reload,
+            "transactions": state.0.graphs.status(),
         }),
     )
 }
@@ -875,7 +920,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let snap = state.snapshot();
     json_response(
         StatusCode::OK,
-        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation}),
+        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation,
+            "prepared": state.is_prepared()}),
     )
 }
 
@@ -1109,7 +1155,7 @@ async fn post_subjects(
     let snap = state.snapshot();
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
         by,
         "subjects",

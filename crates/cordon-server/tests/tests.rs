@@ -3,7 +3,9 @@
 mod util;
 
 mod api;
+mod applicants;
 mod audit;
 mod decisions;
+mod funds;
 mod reload;
 mod rescreen;
