@@ -40,15 +40,16 @@ mod phone;
 mod record;
 pub mod rules;
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use cordon_er::Population;
 pub use error::ApplicantError;
 pub use ipdb::{IpDb, IpInfo};
-pub use linking::{ClusterOut, LinkOut, Linked, link_applicants};
+pub use linking::{
+    ClusterOut, LINK_FIELDS, LinkOut, Linked, applicant_comparisons, default_model,
+    link_applicants, train_model,
+};
 pub use lists::{ListHit, ListIndex};
 pub use phone::{PhoneFacts, e164, facts as phone_facts};
 pub use record::{
@@ -128,11 +129,9 @@ pub struct Screener {
     rules: Rules,
     ipdb: IpDb,
     lists: Option<ListIndex>,
+    population: Option<Population>,
 }
 
-/// Largest holder count for which shared-value evidence is collected (beyond, the rules'
-/// hub caps ignore it anyway).
-const MAX_SHARED_HOLDERS: usize = 1000;
 /// Other record ids listed in one piece of shared-value evidence.
 const MAX_LISTED_OTHERS: usize = 10;
 
@@ -143,7 +142,28 @@ impl Screener {
             rules,
             ipdb: IpDb::new(),
             lists: None,
+            population: None,
         }
+    }
+
+    /// Judges rarity against the statistics of the population batches come from (saved from
+    /// the platform's records with [`Screener::population_of`]) instead of the rules'
+    /// `link.population` size.
+    #[must_use]
+    pub fn with_population(mut self, population: Population) -> Self {
+        self.population = Some(population);
+        self
+    }
+
+    /// The statistics of a set of records (their size and how many hold each identifier and
+    /// name value, as hashes), to judge later batches against.
+    pub fn population_of(&self, apps: &[Applicant]) -> Result<Population, ApplicantError> {
+        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref())?;
+        let mut p = Population::from_dataset(&run.ds);
+        if let Some(earlier) = &self.population {
+            p.records = p.records.max(earlier.records);
+        }
+        Ok(p)
     }
 
     /// Uses an IP database.
@@ -182,13 +202,32 @@ impl Screener {
 
     /// Links the batch only (`cordon applicants link`).
     pub fn link(&self, apps: &[Applicant]) -> Result<Linked, ApplicantError> {
-        link_applicants(apps, &self.rules.link)
+        Ok(linking::link_run(apps, &self.rules.link, self.population.as_ref())?.linked)
     }
 
     /// Screens a batch: rules, lists, linkage, reports.
     pub fn screen_batch(&self, apps: &[Applicant]) -> Result<BatchReport, ApplicantError> {
-        let linked = self.link(apps)?;
-        let shared = shared_values(apps);
+        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref())?;
+        let shared = run.ds.shared_values(SHARED_HOLDERS_MAX);
+        let shared_of = |i: usize| -> Vec<(&'static str, String, Vec<String>, usize)> {
+            let Some(rec) = run.record_of.get(i).copied().flatten() else {
+                return Vec::new();
+            };
+            shared
+                .of(&run.ds, rec)
+                .filter_map(|v| {
+                    let kind = shared_kind(v.kind)?;
+                    let others = v
+                        .holders()
+                        .filter(|&h| h != rec)
+                        .take(MAX_LISTED_OTHERS)
+                        .map(|h| run.ds.id(h).to_owned())
+                        .collect();
+                    Some((kind, v.value.to_owned(), others, v.records))
+                })
+                .collect()
+        };
+        let linked = &run.linked;
         let r = &self.rules;
         let per: Vec<(Vec<Indicator>, Vec<ListHit>)> = apps
             .par_iter()
@@ -211,7 +250,7 @@ impl Screener {
                         }
                     }
                 }
-                ctx.shared = shared.of(i, apps);
+                ctx.shared = shared_of(i);
                 for &(other, kind, d) in linked.near.get(i).map(Vec::as_slice).unwrap_or_default() {
                     let id = apps.get(other).map(|o| o.id.clone()).unwrap_or_default();
                     match kind {
@@ -223,11 +262,13 @@ impl Screener {
             })
             .collect();
 
-        // Clusters: raised by evidence or by a listed member (then every member is told).
+        // Clusters: raised by evidence or by a member holding a listed identifier (then every
+        // member is told). A name that resembles a listed person's is that member's own hit:
+        // common names would otherwise raise whole families.
         let mut listed: Vec<Vec<String>> = vec![Vec::new(); linked.clusters.len()];
         for (i, (_, hits)) in per.iter().enumerate() {
             if let Some(c) = linked.cluster_of.get(i).copied().flatten()
-                && !hits.is_empty()
+                && hits.iter().any(ListHit::is_identifier)
                 && let (Some(slot), Some(a)) = (listed.get_mut(c), apps.get(i))
             {
                 slot.push(a.id.clone());
@@ -249,7 +290,7 @@ impl Screener {
                 keep *= 1.0 - ind.weight;
             }
             if let Some(c) = cix {
-                if hits.is_empty()
+                if !hits.iter().any(ListHit::is_identifier)
                     && let Some(members) = listed.get(c)
                 {
                     for m in members {
@@ -286,14 +327,15 @@ impl Screener {
                 actions,
             });
         }
+        let linked = run.linked;
+        let mut cluster_risk = vec![0.0f64; linked.clusters.len()];
+        for (rep, c) in reports.iter().zip(&linked.cluster_of) {
+            if let Some(slot) = c.and_then(|c| cluster_risk.get_mut(c)) {
+                *slot = slot.max(rep.risk);
+            }
+        }
         let mut clusters = Vec::with_capacity(linked.clusters.len());
-        for (ci, c) in linked.clusters.into_iter().enumerate() {
-            let risk = apps
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| linked.cluster_of.get(*i).copied().flatten() == Some(ci))
-                .filter_map(|(i, _)| reports.get(i).map(|r| r.risk))
-                .fold(0.0, f64::max);
+        for ((ci, c), risk) in linked.clusters.into_iter().enumerate().zip(cluster_risk) {
             clusters.push(ClusterReport {
                 cluster: c,
                 risk,
@@ -382,86 +424,19 @@ fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static st
         .collect()
 }
 
-/// Values shared between records of a batch, for the shared-value rules (IW-02, 21, 41, 48).
-struct SharedValues {
-    /// (kind, normalised value) → records holding it.
-    holders: FxHashMap<(&'static str, String), Vec<u32>>,
-}
+/// Largest number of holders of a value the shared-value rules look at (their own hub caps are
+/// lower).
+const SHARED_HOLDERS_MAX: usize = 1000;
 
-fn record_values(a: &Applicant) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = Vec::new();
-    for l in &a.logins {
-        if let Some(ip) = l.ip {
-            v.push(("ip", ip.to_string()));
-        }
-    }
-    for e in &a.emails {
-        if let Some(n) = cordon_er::normalize::email(e) {
-            v.push(("email", n));
-        }
-    }
-    for p in &a.phones {
-        v.push(("phone", p.clone()));
-    }
-    for p in &a.payout_accounts {
-        if let Some(n) = cordon_er::normalize::account(&p.number) {
-            v.push(("payout_account", n));
-        }
-    }
-    for w in &a.wallets {
-        v.push(("wallet", linking::wallet_key(w)));
-    }
-    for ad in a.addresses.iter().filter(|x| x.kind == "shipping") {
-        if let Some(n) = cordon_er::normalize::address(&ad.text) {
-            v.push(("shipping_address", n));
-        }
-    }
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-fn shared_values(apps: &[Applicant]) -> SharedValues {
-    let per: Vec<Vec<(&'static str, String)>> = apps.par_iter().map(record_values).collect();
-    let mut holders: FxHashMap<(&'static str, String), Vec<u32>> = FxHashMap::default();
-    for (i, vals) in per.into_iter().enumerate() {
-        for v in vals {
-            holders
-                .entry(v)
-                .or_default()
-                .push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-    }
-    holders.retain(|_, v| v.len() >= 2);
-    SharedValues { holders }
-}
-
-impl SharedValues {
-    fn of(&self, i: usize, apps: &[Applicant]) -> Vec<(&'static str, String, Vec<String>, usize)> {
-        if self.holders.is_empty() {
-            return Vec::new();
-        }
-        let Some(a) = apps.get(i) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut seen: BTreeMap<(&'static str, String), ()> = BTreeMap::new();
-        for key in record_values(a) {
-            if seen.insert(key.clone(), ()).is_some() {
-                continue;
-            }
-            if let Some(h) = self.holders.get(&key)
-                && h.len() <= MAX_SHARED_HOLDERS
-            {
-                let others: Vec<String> = h
-                    .iter()
-                    .filter(|&&r| r as usize != i)
-                    .take(MAX_LISTED_OTHERS)
-                    .filter_map(|&r| apps.get(r as usize).map(|o| o.id.clone()))
-                    .collect();
-                out.push((key.0, key.1, others, h.len()));
-            }
-        }
-        out
-    }
+/// The identifier kinds the shared-value rules read (IW-02, 21, 41, 48).
+fn shared_kind(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "ip" => "ip",
+        "email" => "email",
+        "phone" => "phone",
+        "payout_account" => "payout_account",
+        "wallet" => "wallet",
+        "shipping_address" => "shipping_address",
+        _ => return None,
+    })
 }

@@ -38,6 +38,18 @@ pub struct ListHit {
     pub weight: f64,
 }
 
+impl ListHit {
+    /// Whether the hit is an identifier on a list entry (e-mail, phone, website, wallet) or a
+    /// designated front in the work history, rather than a resembling name: such a hit raises
+    /// the applicant's whole cluster of linked accounts.
+    pub fn is_identifier(&self) -> bool {
+        matches!(
+            self.kind,
+            "email" | "phone" | "website" | "wallet" | "employer"
+        )
+    }
+}
+
 /// The lists, indexed for applicant screening.
 #[derive(Debug)]
 pub struct ListIndex {

@@ -311,10 +311,17 @@ pub struct LinkParams {
     pub raise: f64,
     /// Risk weight of membership in a raised cluster.
     pub cluster_weight: f64,
-    /// Population a value's rarity is judged against when the batch is smaller.
-    pub min_population: usize,
+    /// Records of the population a batch is drawn from (the platform's accounts): a value's
+    /// rarity is its holders' share of this many records, or of the batch when larger.
+    #[serde(alias = "min_population")]
+    pub population: u64,
     /// Links weaker than this add nothing to a cluster's collective evidence.
     pub evidence_min: f64,
+    /// Batches of at least this many records train their own name/date/address model (u by
+    /// random sampling, m by EM); smaller ones use the compiled-in model.
+    pub train_records: usize,
+    /// Most pairs one EM session trains on (a seeded sample of the records beyond).
+    pub em_pairs: usize,
 }
 
 impl Default for LinkParams {
@@ -324,8 +331,10 @@ impl Default for LinkParams {
             strong: 4.0,
             raise: 14.0,
             cluster_weight: 0.6,
-            min_population: 10_000,
+            population: 10_000,
             evidence_min: 2.0,
+            train_records: 1_000,
+            em_pairs: 2_000_000,
         }
     }
 }

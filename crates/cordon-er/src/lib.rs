@@ -77,6 +77,7 @@ mod link;
 pub mod metrics;
 mod model;
 pub mod normalize;
+mod population;
 pub mod sim;
 pub mod synth;
 
@@ -88,6 +89,7 @@ pub use compare::{ComparisonSpec, LevelKind, LevelSpec};
 pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef};
 pub use error::ErError;
 pub use explain::Reason;
-pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec};
+pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec, SharedIndex, SharedValue};
 pub use link::{FsUse, Link, LinkConfig, LinkStats, Linkage, link, probability};
 pub use model::{EmSession, Model};
+pub use population::{FieldCounts, Population};
