@@ -39,7 +39,9 @@ mod lists;
 mod phone;
 mod record;
 pub mod rules;
+pub mod synth;
 
+use cordon_er::RecordIx;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -109,7 +111,7 @@ impl ClusterOut {
     }
 }
 
-fn json_line(v: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json_line(v: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer(&mut w, v)?;
     w.write_all(b"\n")
 }
@@ -158,7 +160,12 @@ impl Screener {
     /// The statistics of a set of records (their size and how many hold each identifier and
     /// name value, as hashes), to judge later batches against.
     pub fn population_of(&self, apps: &[Applicant]) -> Result<Population, ApplicantError> {
-        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref())?;
+        let run = linking::link_run(
+            apps,
+            &self.rules.link,
+            self.population.as_ref(),
+            &mut |_| {},
+        )?;
         let mut p = Population::from_dataset(&run.ds);
         if let Some(earlier) = &self.population {
             p.records = p.records.max(earlier.records);
@@ -202,13 +209,55 @@ impl Screener {
 
     /// Links the batch only (`cordon applicants link`).
     pub fn link(&self, apps: &[Applicant]) -> Result<Linked, ApplicantError> {
-        Ok(linking::link_run(apps, &self.rules.link, self.population.as_ref())?.linked)
+        Ok(linking::link_run(
+            apps,
+            &self.rules.link,
+            self.population.as_ref(),
+            &mut |_| {},
+        )?
+        .linked)
     }
 
     /// Screens a batch: rules, lists, linkage, reports.
     pub fn screen_batch(&self, apps: &[Applicant]) -> Result<BatchReport, ApplicantError> {
-        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref())?;
-        let shared = run.ds.shared_values(SHARED_HOLDERS_MAX);
+        self.screen_batch_with(apps, &mut |_| {})
+    }
+
+    /// [`Screener::screen_batch`], calling `on_phase` as each phase starts (`identifiers`,
+    /// `training`, `linking`, `clustering`, `rules`, `reports`): for progress display and
+    /// per-phase timing.
+    pub fn screen_batch_with(
+        &self,
+        apps: &[Applicant],
+        on_phase: &mut dyn FnMut(&'static str),
+    ) -> Result<BatchReport, ApplicantError> {
+        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref(), on_phase)?;
+        on_phase("rules");
+        // Values held by more accounts than every shared-value rule's cap are hubs to them all.
+        let rp = &self.rules.rules;
+        let holders_max = [
+            rp.iw02.max_accounts,
+            rp.iw21.max_accounts,
+            rp.iw41.max_accounts,
+            rp.iw48.max_accounts,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        let shared = run.ds.shared_values(holders_max);
+        // A value shared only inside a household (same home address) is what households do
+        // (a home IP, a landline, a joint account): it fires no shared-value rule, as it
+        // weighs little in linking.
+        let home_of: Vec<Option<String>> = apps
+            .par_iter()
+            .map(|a| {
+                a.addresses
+                    .iter()
+                    .find(|x| x.kind == "home")
+                    .and_then(|x| cordon_er::normalize::address(&x.text))
+            })
+            .collect();
+        let household = |x: usize, y: usize| matches!((home_of.get(x), home_of.get(y)), (Some(Some(a)), Some(Some(b))) if a == b);
         let shared_of = |i: usize| -> Vec<(&'static str, String, Vec<String>, usize)> {
             let Some(rec) = run.record_of.get(i).copied().flatten() else {
                 return Vec::new();
@@ -217,13 +266,26 @@ impl Screener {
                 .of(&run.ds, rec)
                 .filter_map(|v| {
                     let kind = shared_kind(v.kind)?;
-                    let others = v
-                        .holders()
-                        .filter(|&h| h != rec)
+                    let others: Vec<RecordIx> = v.holders().filter(|&h| h != rec).collect();
+                    let outside = others
+                        .iter()
+                        .filter(|&&h| {
+                            run.input_of
+                                .get(h as usize)
+                                .is_none_or(|&j| !household(i, j))
+                        })
+                        .count();
+                    // Holders beyond the batch (population statistics) are of unknown
+                    // households.
+                    if outside == 0 && v.records == others.len() + 1 {
+                        return None;
+                    }
+                    let ids = others
+                        .iter()
                         .take(MAX_LISTED_OTHERS)
-                        .map(|h| run.ds.id(h).to_owned())
+                        .map(|&h| run.ds.id(h).to_owned())
                         .collect();
-                    Some((kind, v.value.to_owned(), others, v.records))
+                    Some((kind, v.value.to_owned(), ids, v.records))
                 })
                 .collect()
         };
@@ -281,6 +343,7 @@ impl Screener {
             .map(|(c, l)| c.score >= r.link.raise || !l.is_empty())
             .collect();
 
+        on_phase("reports");
         let mut reports: Vec<ApplicantReport> = Vec::with_capacity(apps.len());
         for (i, (indicators, mut hits)) in per.into_iter().enumerate() {
             let id = apps.get(i).map(|a| a.id.clone()).unwrap_or_default();
@@ -423,10 +486,6 @@ fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static st
         .map(|(_, text)| *text)
         .collect()
 }
-
-/// Largest number of holders of a value the shared-value rules look at (their own hub caps are
-/// lower).
-const SHARED_HOLDERS_MAX: usize = 1000;
 
 /// The identifier kinds the shared-value rules read (IW-02, 21, 41, 48).
 fn shared_kind(kind: &str) -> Option<&'static str> {

@@ -299,6 +299,8 @@ pub(crate) struct LinkRun {
     pub(crate) ds: Dataset,
     /// Per input record: its dataset record (`None` if the engine refused it).
     pub(crate) record_of: Vec<Option<RecordIx>>,
+    /// Dataset record → input record.
+    pub(crate) input_of: Vec<usize>,
     /// The linkage result for output.
     pub(crate) linked: Linked,
 }
@@ -347,7 +349,7 @@ fn dataset(apps: &[Applicant], population: Population) -> (Dataset, Vec<usize>) 
 /// Links and clusters applicants, judging rarity against a population of `p.population`
 /// records (or the batch, when larger).
 pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, ApplicantError> {
-    Ok(link_run(apps, p, None)?.linked)
+    Ok(link_run(apps, p, None, &mut |_| {})?.linked)
 }
 
 /// Links a batch; `population` (statistics of the platform's records) replaces the bare
@@ -356,10 +358,12 @@ pub(crate) fn link_run(
     apps: &[Applicant],
     p: &LinkParams,
     population: Option<&Population>,
+    on_phase: &mut dyn FnMut(&'static str),
 ) -> Result<LinkRun, ApplicantError> {
     let population = population
         .cloned()
         .unwrap_or_else(|| Population::of_size(p.population));
+    on_phase("identifiers");
     let (ds, input_of) = dataset(apps, population);
     let mut record_of = vec![None; apps.len()];
     for (rec, &i) in input_of.iter().enumerate() {
@@ -367,6 +371,7 @@ pub(crate) fn link_run(
             *slot = Some(rec as RecordIx);
         }
     }
+    on_phase("training");
     let model = if ds.len() >= p.train_records {
         train_model(&ds, p.em_pairs, 0xA991)?
     } else {
@@ -386,7 +391,9 @@ pub(crate) fn link_run(
         threshold: 0.0,
         ..LinkConfig::default()
     };
+    on_phase("linking");
     let linkage: Linkage = cordon_er::link(&ds, Some(&model), &cfg)?;
+    on_phase("clustering");
     let clustering: Clustering = cluster(
         ds.len(),
         &linkage.links,
@@ -457,6 +464,7 @@ pub(crate) fn link_run(
         },
         ds,
         record_of,
+        input_of,
     })
 }
 

@@ -103,8 +103,12 @@ pub struct Employment {
     /// Its website, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
-    /// Start year, when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Start year, when given (written as `start`, as read).
+    #[serde(
+        rename = "start",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_year"
+    )]
     pub start_year: Option<u16>,
 }
 
@@ -149,7 +153,8 @@ pub struct Applicant {
     pub claimed_timezone: Option<String>,
     /// Résumé or proposal text.
     pub resume: Option<String>,
-    /// Profile photo perceptual hash (64-bit).
+    /// Profile photo perceptual hash (64-bit; written as 16 hex digits, as read).
+    #[serde(serialize_with = "ser_phash")]
     pub photo_phash: Option<u64>,
     /// Code-hosting and social handles.
     pub handles: Vec<String>,
@@ -161,8 +166,30 @@ pub struct Applicant {
     pub interview: Option<Interview>,
     /// Websites (portfolio, personal site).
     pub websites: Vec<String>,
-    /// Fields this format does not know, kept as read.
+    /// Fields this format does not know, kept as read (and written back beside the others).
+    #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+impl Applicant {
+    /// Writes the record as one JSON line of the input format (it reads back equal).
+    pub fn write_line(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        crate::json_line(self, w)
+    }
+}
+
+fn ser_phash<S: serde::Serializer>(h: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match h {
+        Some(h) => s.serialize_str(&format!("{h:016x}")),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_year<S: serde::Serializer>(y: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    match y {
+        Some(y) => s.serialize_str(&y.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 fn ser_date<S: serde::Serializer>(d: &Option<PartialDate>, s: S) -> Result<S::Ok, S::Error> {

@@ -161,7 +161,9 @@ rule_struct!(
 rule_struct!(
     /// IW-06.
     Iw06 { /// Provider names (case-insensitive substrings of the IP database's provider or organisation).
-    providers: Vec<String> = vec!["astrill".into()] } weight = 0.35);
+    providers: Vec<String> = vec!["astrill".into()], /// Logins through them that fire (one VPN login is not a red flag).
+    min_logins: usize = 2, /// Share of the logins the IP database knows that fires.
+    min_share: f64 = 0.2 } weight = 0.35);
 rule_struct!(
     /// IW-10.
     Iw10 { /// Logins with a time needed to judge.
@@ -334,7 +336,7 @@ impl Default for LinkParams {
             population: 10_000,
             evidence_min: 2.0,
             train_records: 1_000,
-            em_pairs: 2_000_000,
+            em_pairs: 500_000,
         }
     }
 }
@@ -622,30 +624,40 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
     }
 
     if p.iw06.enabled {
-        let mut found: Vec<String> = Vec::new();
-        for (ip, info) in &ctx.ip_facts {
-            let names = [info.provider.as_deref(), info.org.as_deref()];
-            if names.iter().flatten().any(|n| {
-                let n = n.to_lowercase();
-                p.iw06
-                    .providers
-                    .iter()
-                    .any(|pr| !pr.is_empty() && n.contains(&pr.to_lowercase()))
-            }) {
-                found.push(format!(
-                    "{ip} ({})",
-                    info.provider
-                        .as_deref()
-                        .or(info.org.as_deref())
-                        .unwrap_or("")
-                ));
-            }
-        }
-        if !found.is_empty() {
+        let named = |info: &IpInfo| {
+            [info.provider.as_deref(), info.org.as_deref()]
+                .iter()
+                .flatten()
+                .any(|n| {
+                    let n = n.to_lowercase();
+                    p.iw06
+                        .providers
+                        .iter()
+                        .any(|pr| !pr.is_empty() && n.contains(&pr.to_lowercase()))
+                })
+        };
+        let via = ip_logins.iter().filter(|i| named(i)).count();
+        let share = via as f64 / ip_logins.len().max(1) as f64;
+        if via >= p.iw06.min_logins && share >= p.iw06.min_share {
+            let found: Vec<String> = ctx
+                .ip_facts
+                .iter()
+                .filter(|(_, info)| named(info))
+                .map(|(ip, info)| {
+                    format!(
+                        "{ip} ({})",
+                        info.provider
+                            .as_deref()
+                            .or(info.org.as_deref())
+                            .unwrap_or("")
+                    )
+                })
+                .collect();
             fire(
                 "IW-06",
                 p.iw06.weight,
-                json!({"summary": format!("{} login IP(s) of a named anonymiser", found.len()), "ips": found}),
+                json!({"summary": format!("{via} of {} logins through a named anonymiser", ip_logins.len()),
+                    "share": round3(share), "ips": found}),
             );
         }
     }

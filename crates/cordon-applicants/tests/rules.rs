@@ -96,10 +96,28 @@ fn iw05_vpn_and_hosting_logins() {
 
 #[test]
 fn iw06_astrill_vpn() {
+    let logins = |astrill: usize, home: usize| -> Vec<serde_json::Value> {
+        (0..astrill + home)
+            .map(|i| {
+                let ip = if i < astrill {
+                    "203.0.113.5"
+                } else {
+                    "198.51.100.7"
+                };
+                login(&format!("2025-03-{:02}T10:00:00Z", i + 1), ip)
+            })
+            .collect()
+    };
     check(
         "IW-06",
-        &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.5")]})],
+        &[json!({"id": "a", "logins": logins(3, 5)})],
         &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.200")]})],
+    );
+    // One login through it among many is not a red flag.
+    check(
+        "IW-06",
+        &[json!({"id": "a", "logins": logins(2, 2)})],
+        &[json!({"id": "a", "logins": logins(1, 9)})],
     );
 }
 
@@ -365,4 +383,39 @@ fn one_weak_signal_stays_low_and_a_combination_is_raised() {
     )]);
     assert_eq!(many[0].level, "high", "{:?}", many[0]);
     assert!(many[0].actions.iter().any(|a| a.contains("cryptocurrency")));
+}
+
+#[test]
+fn household_sharing_fires_no_shared_value_rule() {
+    // A family shares its home IP, a landline and a joint account: households do that. The
+    // same values shared by strangers fire IW-02, IW-21 and IW-41.
+    let member = |id: &str, home: &str| {
+        json!({"id": id, "addresses": [{"kind": "home", "text": home}], "phones": ["+1 212 555 0199"],
+            "payout_accounts": ["US1111222233334444"], "logins": [login("2025-03-01T10:00:00Z", "198.51.100.9")]})
+    };
+    let shared_rules = |apps: &[serde_json::Value]| -> Vec<&'static str> {
+        let apps: Vec<_> = apps.iter().cloned().map(app).collect();
+        let mut ids: Vec<&str> = screen(&apps)
+            .iter()
+            .flat_map(|r| r.indicators.iter().map(|i| i.id))
+            .filter(|id| ["IW-02", "IW-21", "IW-41"].contains(id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let family = [
+        member("a", "12 Elm St, Austin"),
+        member("b", "12 elm st austin"),
+    ];
+    assert!(
+        shared_rules(&family).is_empty(),
+        "{:?}",
+        shared_rules(&family)
+    );
+    let strangers = [
+        member("a", "12 Elm St, Austin"),
+        member("b", "9 Oak Ave, Dallas"),
+    ];
+    assert_eq!(shared_rules(&strangers), ["IW-02", "IW-21", "IW-41"]);
 }

@@ -160,8 +160,11 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         screener = screener.with_lists(ListIndex::build(entities));
     }
     let (apps, rejected) = read(&args.input)?;
-    let pb = spinner(&format!("screening and linking {} records", apps.len()));
-    let batch = screener.screen_batch(&apps)?;
+    let n = apps.len();
+    let pb = spinner(&format!("screening and linking {n} records"));
+    let batch = screener.screen_batch_with(&apps, &mut |phase| {
+        pb.set_message(format!("screening and linking {n} records: {phase}"));
+    })?;
     pb.finish_and_clear();
     let bar = ProgressBar::new(batch.applicants.len() as u64);
     bar.set_style(

@@ -15,8 +15,7 @@
 //! [`link`] returns scored links above a threshold; [`cluster`] groups them (optionally refusing
 //! to chain clusters through weak links) and keeps the links of each cluster, its bridges and
 //! the links it held back: nothing is merged silently. [`metrics`] scores a clustering against
-//! ground truth (pairwise and B-cubed); [`synth`] generates applicant populations with planted
-//! worker rings and innocent sharing.
+//! ground truth (pairwise and B-cubed).
 
 //!
 //! ```
@@ -79,7 +78,6 @@ mod model;
 pub mod normalize;
 mod population;
 pub mod sim;
-pub mod synth;
 
 pub use blocking::{BlockingRule, KeyPart, LinkType, RuleStats};
 pub use cluster::{
