@@ -289,6 +289,42 @@ impl Screener {
                 })
                 .collect()
         };
+        // Records with one identity (name and birth date), for IW-13.
+        let identity = |rec: RecordIx| -> Option<[u32; 3]> {
+            let k = [0, 1, 2].map(|f| run.ds.value_code(rec, f));
+            k.iter().all(|&c| c != 0).then_some(k)
+        };
+        let mut by_identity: rustc_hash::FxHashMap<[u32; 3], Vec<RecordIx>> =
+            rustc_hash::FxHashMap::default();
+        if self.rules.rules.iw13.enabled {
+            for rec in 0..run.ds.len() as RecordIx {
+                if let Some(k) = identity(rec) {
+                    by_identity.entry(k).or_default().push(rec);
+                }
+            }
+        }
+        let same_identity = |i: usize| -> Vec<(String, Option<u32>)> {
+            let Some(rec) = run.record_of.get(i).copied().flatten() else {
+                return Vec::new();
+            };
+            let Some(group) = identity(rec).and_then(|k| by_identity.get(&k)) else {
+                return Vec::new();
+            };
+            let photo = |r: RecordIx| {
+                run.input_of
+                    .get(r as usize)
+                    .and_then(|&j| apps.get(j)?.photo_phash)
+            };
+            group
+                .iter()
+                .filter(|&&o| o != rec)
+                .take(MAX_LISTED_OTHERS)
+                .map(|&o| {
+                    let d = photo(rec).zip(photo(o)).map(|(x, y)| (x ^ y).count_ones());
+                    (run.ds.id(o).to_owned(), d)
+                })
+                .collect()
+        };
         let linked = &run.linked;
         let r = &self.rules;
         let per: Vec<(Vec<Indicator>, Vec<ListHit>)> = apps
@@ -313,6 +349,7 @@ impl Screener {
                     }
                 }
                 ctx.shared = shared_of(i);
+                ctx.same_identity = same_identity(i);
                 for &(other, kind, d) in linked.near.get(i).map(Vec::as_slice).unwrap_or_default() {
                     let id = apps.get(other).map(|o| o.id.clone()).unwrap_or_default();
                     match kind {
@@ -468,9 +505,11 @@ fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static st
     for i in ind {
         let keys: &[&str] = match i.id {
             "IW-01" | "IW-02" | "IW-03" | "IW-05" | "IW-06" | "IW-10" => &["video", "access"],
-            "IW-15" | "IW-21" | "IW-22" => &["duplicates", "identity"],
-            "IW-18" | "IW-19" | "IW-20" => &["identity", "video"],
-            "IW-28" => &["video"],
+            "IW-09" => &["shipping", "access"],
+            "IW-13" | "IW-15" | "IW-17" | "IW-21" | "IW-22" => &["duplicates", "identity"],
+            "IW-18" | "IW-19" | "IW-20" | "IW-26" => &["identity", "video"],
+            "IW-24" => &["identity"],
+            "IW-28" | "IW-29" => &["video"],
             "IW-36" | "IW-37" | "IW-40" | "IW-41" | "IW-46" => &["payment"],
             "IW-47" | "IW-48" | "IW-49" => &["shipping"],
             _ => &["identity"],
@@ -496,6 +535,8 @@ fn shared_kind(kind: &str) -> Option<&'static str> {
         "payout_account" => "payout_account",
         "wallet" => "wallet",
         "shipping_address" => "shipping_address",
+        "ip_net" => "ip_net",
+        "id_document" => "id_document",
         _ => return None,
     })
 }

@@ -174,6 +174,12 @@ impl Dataset {
         self.columns.get(field)?.get(rec)
     }
 
+    /// The interned code of a record's value of a field: 0 when missing, equal for equal values
+    /// (cheap grouping of records by value).
+    pub fn value_code(&self, rec: RecordIx, field: usize) -> u32 {
+        self.columns.get(field).map_or(0, |c| c.code(rec))
+    }
+
     /// The field names, in column order.
     pub fn field_names(&self) -> &[String] {
         &self.field_names
