@@ -10,7 +10,8 @@
 //! ```
 //! Prints one JSON line: rings found, innocent clusters raised, innocent applicants flagged, the
 //! time and CPU time of screening and linking (and of its phases), peak memory. A ring is found
-//! when one raised cluster holds at least half of its accounts (and at least two).
+//! when one raised cluster holds at least half of its accounts (and at least two); exposed when
+//! raised clusters hold at least half of them together (review reaches it).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -179,7 +180,7 @@ fn run() -> Result<(), Error> {
         let ix = *cluster_ix.get(&c)?;
         batch.clusters.get(ix)?.raised.then_some(c)
     };
-    let mut found = 0;
+    let (mut found, mut exposed) = (0, 0);
     let mut explain_missed = args.explain_missed;
     for (ri, ring) in generator.rings().iter().enumerate() {
         let mut counts: HashMap<u32, usize> = HashMap::new();
@@ -189,6 +190,11 @@ fn run() -> Result<(), Error> {
             }
         }
         let best = counts.values().copied().max().unwrap_or(0);
+        // Exposed: at least half of its accounts (two or more) sit in raised clusters.
+        let in_raised: usize = counts.values().sum();
+        if in_raised >= 2 && 2 * in_raised >= ring.len() {
+            exposed += 1;
+        }
         if best >= 2 && 2 * best >= ring.len() {
             found += 1;
         } else if explain_missed > 0 {
@@ -294,10 +300,11 @@ fn run() -> Result<(), Error> {
         .map(|(name, wall, cpu)| format!("\"{name}\":[{wall:.2},{cpu:.2}]"))
         .collect();
     println!(
-        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
+        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"rings_exposed\":{exposed},\"exposed_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
         apps.len(),
         cfg.seed,
         found as f64 / rings.max(1) as f64,
+        exposed as f64 / rings.max(1) as f64,
         innocent.len(),
         innocent_raised.len(),
         innocent_raised.len() as f64 / innocent.len().max(1) as f64,

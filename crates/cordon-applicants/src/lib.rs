@@ -248,16 +248,18 @@ impl Screener {
         // A value shared only inside a household (same home address) is what households do
         // (a home IP, a landline, a joint account): it fires no shared-value rule, as it
         // weighs little in linking.
-        let home_of: Vec<Option<String>> = apps
-            .par_iter()
-            .map(|a| {
-                a.addresses
-                    .iter()
-                    .find(|x| x.kind == "home")
-                    .and_then(|x| cordon_er::normalize::address(&x.text))
-            })
-            .collect();
-        let household = |x: usize, y: usize| matches!((home_of.get(x), home_of.get(y)), (Some(Some(a)), Some(Some(b))) if a == b);
+        // The linkage dataset's `address` field is the normalised home address, interned.
+        let address_field = LINK_FIELDS
+            .iter()
+            .position(|f| *f == "address")
+            .unwrap_or(3);
+        let household = |x: RecordIx, y: RecordIx| {
+            let (a, b) = (
+                run.ds.value_code(x, address_field),
+                run.ds.value_code(y, address_field),
+            );
+            a != 0 && a == b
+        };
         let shared_of = |i: usize| -> Vec<(&'static str, String, Vec<String>, usize)> {
             let Some(rec) = run.record_of.get(i).copied().flatten() else {
                 return Vec::new();
@@ -267,14 +269,7 @@ impl Screener {
                 .filter_map(|v| {
                     let kind = shared_kind(v.kind)?;
                     let others: Vec<RecordIx> = v.holders().filter(|&h| h != rec).collect();
-                    let outside = others
-                        .iter()
-                        .filter(|&&h| {
-                            run.input_of
-                                .get(h as usize)
-                                .is_none_or(|&j| !household(i, j))
-                        })
-                        .count();
+                    let outside = others.iter().filter(|&&h| !household(rec, h)).count();
                     // Holders beyond the batch (population statistics) are of unknown
                     // households.
                     if outside == 0 && v.records == others.len() + 1 {
@@ -373,11 +368,37 @@ impl Screener {
                 slot.push(a.id.clone());
             }
         }
+        // Members whose own red flags (not the sharing that links them) reach `medium`: linked
+        // accounts that each look wrong on their own are a combination the advisories ask to
+        // review, even when what links them is weaker.
+        let mut flagged = vec![0usize; linked.clusters.len()];
+        for (i, (indicators, _)) in per.iter().enumerate() {
+            let own = 1.0
+                - indicators
+                    .iter()
+                    .filter(|x| !rules::SHARING_INDICATORS.contains(&x.id))
+                    .fold(1.0, |keep, x| keep * (1.0 - x.weight));
+            if own >= r.levels.medium
+                && let Some(slot) = linked
+                    .cluster_of
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|c| flagged.get_mut(c))
+            {
+                *slot += 1;
+            }
+        }
         let raised: Vec<bool> = linked
             .clusters
             .iter()
             .zip(&listed)
-            .map(|(c, l)| c.score >= r.link.raise || !l.is_empty())
+            .zip(&flagged)
+            .map(|((c, l), &f)| {
+                c.score >= r.link.raise
+                    || !l.is_empty()
+                    || (c.score >= r.link.raise_flagged && f >= r.link.flagged_members)
+            })
             .collect();
 
         on_phase("reports");

@@ -16,6 +16,12 @@ use crate::record::{Applicant, parse_tz};
 /// The default rules file, compiled in.
 pub const DEFAULT_RULES: &str = include_str!("../../../rules/itworker-rules.yaml");
 
+/// Indicators that fire on values shared with other records: the sharing that links accounts,
+/// not a red flag of the account itself (see `link.raise_flagged`).
+pub const SHARING_INDICATORS: [&str; 9] = [
+    "IW-02", "IW-09", "IW-13", "IW-15", "IW-17", "IW-21", "IW-22", "IW-41", "IW-48",
+];
+
 /// Each rule's id, what it tests and the advisory it comes from (`docs/applicants.md`).
 pub const RULES: [(&str, &str, &str); 27] = [
     (
@@ -45,7 +51,7 @@ pub const RULES: [(&str, &str, &str); 27] = [
     ),
     (
         "IW-09",
-        "several accounts log in from one residential /24 network (a laptop farm)",
+        "several accounts log in mainly from one residential /24 network (a laptop farm)",
         "FBI-2024; DOJ Chapman case",
     ),
     (
@@ -406,6 +412,11 @@ pub struct LinkParams {
     pub strong: f64,
     /// Collective evidence (bits) that raises a cluster.
     pub raise: f64,
+    /// Collective evidence (bits) that raises a cluster with at least `flagged_members` members
+    /// whose own red flags (not the shared-value ones) reach the `medium` level.
+    pub raise_flagged: f64,
+    /// See `raise_flagged`.
+    pub flagged_members: usize,
     /// Risk weight of membership in a raised cluster.
     pub cluster_weight: f64,
     /// Records of the population a batch is drawn from (the platform's accounts): a value's
@@ -427,6 +438,8 @@ impl Default for LinkParams {
             prior_weight: -10.0,
             strong: 4.0,
             raise: 14.0,
+            raise_flagged: 8.0,
+            flagged_members: 2,
             cluster_weight: 0.6,
             population: 10_000,
             evidence_min: 2.0,
@@ -671,11 +684,34 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
                         .is_some_and(|i| i.anonymous || i.hosting)
             })
         };
+        // One address shared by the accounts is IW-02's evidence; IW-09 is several hosts of one
+        // network, so it does not count the same sharing twice.
+        let shared_address_in = |net: &str| {
+            ctx.shared.iter().any(|x| {
+                x.0 == "ip"
+                    && x.3 <= p.iw02.max_accounts
+                    && x.1
+                        .parse()
+                        .is_ok_and(|ip| cordon_er::normalize::ip_keys_of(ip).1 == net)
+            })
+        };
+        // A hosted laptop logs in from the farm: the network is the account's main egress (at
+        // least half of its logins), not an address it used once.
+        let with_ip = a.logins.iter().filter(|l| l.ip.is_some()).count();
+        let main_egress = |net: &str| {
+            let from = a
+                .logins
+                .iter()
+                .filter_map(|l| l.ip)
+                .filter(|&ip| cordon_er::normalize::ip_keys_of(ip).1 == net)
+                .count();
+            2 * from >= with_ip
+        };
         let hits: Vec<Value> = ctx
             .shared
             .iter()
             .filter(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
-            .filter(|s| !anonymous_net(&s.1))
+            .filter(|s| main_egress(&s.1) && !anonymous_net(&s.1) && !shared_address_in(&s.1))
             .map(|s| json!({"network": s.1, "accounts": s.3, "others": s.2}))
             .collect();
         if !hits.is_empty() {
@@ -1215,48 +1251,57 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
 }
 
 /// (technology, years) for each "N years … TECHNOLOGY" phrase of a text: a number, then
-/// "years" within three words, then a known technology within eight.
+/// "years" within three words, then a known technology within eight, in one clause.
 fn technology_claims(text: &str, technologies: &BTreeMap<String, i32>) -> Vec<(String, i32)> {
-    // Words, with "|" for clause punctuation: a claim does not run past a comma or into the
-    // next number ("12 years of C++, 5 years of Rust").
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    for c in text.chars().take(2_000_000) {
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
+    // ASCII words as slices of the text, with "|" for clause punctuation: a claim does not run
+    // past a comma or into the next number ("12 years of C++, 5 years of Rust").
+    let bytes = text.as_bytes();
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate().take(2_000_000) {
+        if b.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
             continue;
         }
-        if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
+        if let Some(s) = start.take() {
+            words.push(text.get(s..i).unwrap_or(""));
         }
-        if matches!(c, ',' | ';' | '.' | ':' | '(' | ')' | '\n') {
-            words.push("|".into());
+        if matches!(b, b',' | b';' | b'.' | b':' | b'(' | b')' | b'\n') {
+            words.push("|");
         }
     }
-    if !word.is_empty() {
-        words.push(word);
+    if let Some(s) = start {
+        words.push(text.get(s..bytes.len().min(2_000_000)).unwrap_or(""));
     }
+    let lower = |w: &str| -> Option<String> {
+        (w.len() <= 32 && technologies.keys().any(|k| k.eq_ignore_ascii_case(w)))
+            .then(|| w.to_ascii_lowercase())
+    };
     let mut out: Vec<(String, i32)> = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let Ok(n) = w.parse::<i32>() else { continue };
         if !(1..=60).contains(&n) {
             continue;
         }
-        let Some(y) = (i + 1..(i + 4).min(words.len()))
-            .find(|&j| matches!(words[j].as_str(), "year" | "years" | "yr" | "yrs"))
-        else {
+        let Some(y) = (i + 1..(i + 4).min(words.len())).find(|&j| {
+            words.get(j).is_some_and(|t| {
+                ["year", "years", "yr", "yrs"]
+                    .iter()
+                    .any(|y| y.eq_ignore_ascii_case(t))
+            })
+        }) else {
             continue;
         };
         if let Some(tech) = words
             .get(y + 1..(y + 9).min(words.len()))
             .unwrap_or_default()
             .iter()
-            .take_while(|t| *t != "|" && t.parse::<i32>().is_err())
-            .find(|t| technologies.contains_key(t.as_str()))
-            && !out.iter().any(|(t, m)| t == tech && *m >= n)
+            .take_while(|t| **t != "|" && t.parse::<i32>().is_err())
+            .find_map(|t| lower(t))
+            && !out.iter().any(|(t, m)| *t == tech && *m >= n)
         {
-            out.retain(|(t, _)| t != tech);
-            out.push((tech.clone(), n));
+            out.retain(|(t, _)| *t != tech);
+            out.push((tech, n));
         }
     }
     out

@@ -80,3 +80,38 @@ fn batch_of_two_sharing_a_known_hub_is_not_linked_nor_flagged() {
             .any(|i| i.id == "IW-02")
     );
 }
+
+#[test]
+fn linked_accounts_with_red_flags_of_their_own_are_raised_at_lower_evidence() {
+    // Two accounts sharing a payout account and a /24 (16.3 bits of collective evidence):
+    // below `raise` (20 here), above `raise_flagged` (8). Raised only when both members look
+    // wrong on their own (Korean locale and night-time activity while claiming Chicago).
+    let rules = Rules::parse(
+        "link: { raise: 20.0, raise_flagged: 8.0, flagged_members: 2 }\n",
+        std::path::Path::new("test.yaml"),
+    )
+    .unwrap();
+    let member = |id: &str, host: u8, flagged: bool| {
+        let (hour, locale) = if flagged { (3, "ko-KR") } else { (16, "en-US") };
+        let logins: Vec<_> = (1..=6)
+            .map(|d| json!({"time": format!("2025-03-{d:02}T{hour:02}:00:00Z"), "ip": format!("198.51.100.{host}"), "locale": locale}))
+            .collect();
+        app(
+            json!({"id": id, "claimed_country": "US", "claimed_timezone": "America/Chicago",
+            "payout_accounts": ["US5550001112223334"], "logins": logins}),
+        )
+    };
+    let screener = Screener::new(rules);
+    let flagged = screener
+        .screen_batch(&[member("a", 10, true), member("b", 11, true)])
+        .unwrap();
+    let plain = screener
+        .screen_batch(&[member("a", 10, false), member("b", 11, false)])
+        .unwrap();
+    assert_eq!(flagged.clusters.len(), 1);
+    assert_eq!(plain.clusters.len(), 1);
+    let score = flagged.clusters[0].cluster.score;
+    assert!((8.0..20.0).contains(&score), "{score}");
+    assert!(flagged.clusters[0].raised);
+    assert!(!plain.clusters[0].raised);
+}
