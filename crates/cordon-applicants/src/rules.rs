@@ -672,15 +672,31 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         }
     }
 
-    if p.iw09.enabled {
+    if p.iw09.enabled
+        && ctx
+            .shared
+            .iter()
+            .any(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
+    {
+        // Each login's network, once.
+        let nets: Vec<(IpAddr, String)> = a
+            .logins
+            .iter()
+            .filter_map(|l| l.ip)
+            .map(|ip| (ip, cordon_er::normalize::ip_keys_of(ip).1))
+            .collect();
+        // A hosted laptop logs in from the farm: the network is the account's main egress (at
+        // least half of its logins), not an address it used once.
+        let main_egress =
+            |net: &str| 2 * nets.iter().filter(|(_, n)| n == net).count() >= nets.len();
         // A network some of whose logins come through a VPN or a hosting provider is not a
         // home connection.
         let anonymous_net = |net: &str| {
-            a.logins.iter().filter_map(|l| l.ip).any(|ip| {
-                cordon_er::normalize::ip_keys_of(ip).1 == net
+            nets.iter().any(|(ip, n)| {
+                n == net
                     && ctx
                         .ip_facts
-                        .get(&ip)
+                        .get(ip)
                         .is_some_and(|i| i.anonymous || i.hosting)
             })
         };
@@ -690,22 +706,8 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             ctx.shared.iter().any(|x| {
                 x.0 == "ip"
                     && x.3 <= p.iw02.max_accounts
-                    && x.1
-                        .parse()
-                        .is_ok_and(|ip| cordon_er::normalize::ip_keys_of(ip).1 == net)
+                    && nets.iter().any(|(ip, n)| n == net && ip.to_string() == x.1)
             })
-        };
-        // A hosted laptop logs in from the farm: the network is the account's main egress (at
-        // least half of its logins), not an address it used once.
-        let with_ip = a.logins.iter().filter(|l| l.ip.is_some()).count();
-        let main_egress = |net: &str| {
-            let from = a
-                .logins
-                .iter()
-                .filter_map(|l| l.ip)
-                .filter(|&ip| cordon_er::normalize::ip_keys_of(ip).1 == net)
-                .count();
-            2 * from >= with_ip
         };
         let hits: Vec<Value> = ctx
             .shared
