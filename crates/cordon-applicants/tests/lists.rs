@@ -55,6 +55,19 @@ fn designated_front_in_work_history_is_a_hit() {
             .any(|h| h.kind == "employer" && h.caption.to_uppercase().contains("VOLASYS")),
         "{hits:?}"
     );
+    // The Chinyong front under its own name and its alias.
+    for (id, employer) in [
+        ("c", "Chinyong Information Technology Cooperation Company"),
+        ("d", "Jinyong IT Cooperation Company"),
+    ] {
+        let r = screen(&[app(json!({"id": id, "employment": [employer]}))]);
+        let hits = &r.applicants[0].list_hits;
+        assert!(
+            hits.iter()
+                .any(|h| h.kind == "employer" && h.caption.to_uppercase().contains("CHINYONG")),
+            "{employer}: {hits:?}"
+        );
+    }
     let clean = app(json!({"id": "b", "employment": ["Yandex LLC", "Silverline Software GmbH"]}));
     let r = screen(&[clean]);
     assert!(
