@@ -640,16 +640,9 @@ impl Ctx {
             let (kind, text, country) = match it {
                 Value::String(s) => ("home".to_owned(), s.clone(), None),
                 Value::Object(o) => (
-                    o.get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or("home")
-                        .trim()
-                        .to_lowercase(),
-                    o.get("text")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    o.get("country").and_then(Value::as_str).map(str::to_owned),
+                    field_text(o, "kind").map_or_else(|| "home".to_owned(), |k| k.to_lowercase()),
+                    field_text(o, "text").unwrap_or_default(),
+                    field_text(o, "country"),
                 ),
                 _ => continue,
             };
@@ -685,17 +678,11 @@ impl Ctx {
                 );
                 continue;
             };
-            let s = |k: &str| {
-                o.get(k)
-                    .and_then(Value::as_str)
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-            };
-            let country =
-                s("country").and_then(|c| self.country(line, &id, "id_documents.country", &c));
+            let country = field_text(o, "country")
+                .and_then(|c| self.country(line, &id, "id_documents.country", &c));
             a.id_documents.push(IdDocument {
-                doc_type: s("type"),
-                number: s("number"),
+                doc_type: field_text(o, "type"),
+                number: field_text(o, "number"),
                 country,
             });
         }
@@ -709,20 +696,12 @@ impl Ctx {
                     number: s.trim().to_owned(),
                     ..PayoutAccount::default()
                 },
-                Value::Object(o) => {
-                    let s = |k: &str| {
-                        o.get(k)
-                            .and_then(Value::as_str)
-                            .map(|s| s.trim().to_owned())
-                            .filter(|s| !s.is_empty())
-                    };
-                    PayoutAccount {
-                        number: s("number").unwrap_or_default(),
-                        method: s("method").map(|m| m.to_lowercase()),
-                        country: s("country"),
-                        holder: s("holder"),
-                    }
-                }
+                Value::Object(o) => PayoutAccount {
+                    number: field_text(o, "number").unwrap_or_default(),
+                    method: field_text(o, "method").map(|m| m.to_lowercase()),
+                    country: field_text(o, "country"),
+                    holder: field_text(o, "holder"),
+                },
                 _ => continue,
             };
             if p.number.is_empty() {
@@ -772,12 +751,6 @@ impl Ctx {
                 );
                 continue;
             };
-            let s = |k: &str| {
-                o.get(k)
-                    .and_then(Value::as_str)
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-            };
             let time = match o.get("time") {
                 Some(Value::Number(n)) => n.as_i64().and_then(|t| Timestamp::from_second(t).ok()),
                 Some(Value::String(t)) => {
@@ -790,7 +763,7 @@ impl Ctx {
                 }
                 _ => None,
             };
-            let ip = match s("ip") {
+            let ip = match field_text(o, "ip") {
                 Some(t) => {
                     let p = t.parse::<IpAddr>().ok();
                     if p.is_none() {
@@ -804,9 +777,9 @@ impl Ctx {
             a.logins.push(Login {
                 time,
                 ip,
-                user_agent: s("user_agent"),
-                device: s("device"),
-                locale: s("locale"),
+                user_agent: field_text(o, "user_agent"),
+                device: field_text(o, "device"),
+                locale: field_text(o, "locale"),
             });
         }
         if bad_ip > 0 {
@@ -844,14 +817,9 @@ impl Ctx {
                     ..Employment::default()
                 }),
                 Value::Object(o) => {
-                    let s = |k: &str| {
-                        o.get(k)
-                            .and_then(Value::as_str)
-                            .map(|s| s.trim().to_owned())
-                            .filter(|s| !s.is_empty())
-                    };
-                    let Some(employer) =
-                        s("employer").or_else(|| s("client")).or_else(|| s("name"))
+                    let Some(employer) = field_text(o, "employer")
+                        .or_else(|| field_text(o, "client"))
+                        .or_else(|| field_text(o, "name"))
                     else {
                         self.warn(
                             line,
@@ -862,11 +830,11 @@ impl Ctx {
                         );
                         continue;
                     };
-                    let start_year =
-                        s("start").and_then(|d| d.get(..4).and_then(|y| y.parse().ok()));
+                    let start_year = field_text(o, "start")
+                        .and_then(|d| d.get(..4).and_then(|y| y.parse().ok()));
                     a.employment.push(Employment {
                         employer,
-                        website: s("website"),
+                        website: field_text(o, "website"),
                         start_year,
                     });
                 }
@@ -1071,6 +1039,15 @@ fn csv_value(name: &str, cell: &str) -> Value {
         }
         _ => Value::String(cell.to_owned()),
     }
+}
+
+/// A trimmed, non-empty string member of a JSON object (the one way nested items read text).
+fn field_text(o: &Map<String, Value>, key: &str) -> Option<String> {
+    o.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// ISO alpha-2 (upper case) of a code or country name.
