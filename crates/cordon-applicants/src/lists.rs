@@ -87,7 +87,12 @@ impl ListIndex {
                 }
             }
             for v in e.get(prop::PHONE) {
-                if let Some(n) = crate::phone::e164(v, None) {
+                // Lists write international numbers without the `+` ("982188526300").
+                let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+                let international = (digits.len() >= 8 && !v.trim_start().starts_with(['+', '0']))
+                    .then(|| crate::phone::e164(&format!("+{digits}"), None))
+                    .flatten();
+                if let Some(n) = crate::phone::e164(v, None).or(international) {
                     exact.entry(("phone", n)).or_default().push(i);
                 }
             }

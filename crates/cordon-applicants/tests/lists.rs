@@ -150,3 +150,30 @@ fn cluster_touching_a_listed_identifier_is_raised_as_a_whole() {
     let c = &r.clusters[0];
     assert!(c.raised && c.listed_members == ["w1"]);
 }
+
+#[test]
+fn listed_email_website_and_phone_are_identifier_hits() {
+    // Identifiers written on SDN entries (remarks "Email Address", "Website", "Phone Number"),
+    // in the forms applicants write them.
+    let a = app(
+        json!({"id": "a", "emails": ["INFO@aqsatv.ps"], "websites": ["https://www.bank-maskan.ir/about"],
+        "phones": ["+98 21 8852 6300"]}),
+    );
+    let hits = ofac().screen(&a, &Rules::default_rules().lists).0;
+    for kind in ["email", "website", "phone"] {
+        assert!(
+            hits.iter().any(|h| h.kind == kind),
+            "{kind} not in {hits:?}"
+        );
+    }
+    assert!(hits.iter().all(cordon_applicants::ListHit::is_identifier));
+    let b = app(
+        json!({"id": "b", "emails": ["info@example.org"], "websites": ["https://example.org"]}),
+    );
+    assert!(
+        ofac()
+            .screen(&b, &Rules::default_rules().lists)
+            .0
+            .is_empty()
+    );
+}
