@@ -1258,7 +1258,14 @@ fn technology_claims(text: &str, technologies: &BTreeMap<String, i32>) -> Vec<(S
     // ASCII words as slices of the text, with "|" for clause punctuation: a claim does not run
     // past a comma or into the next number ("12 years of C++, 5 years of Rust").
     let bytes = text.as_bytes();
-    let mut words: Vec<&str> = Vec::new();
+    // Most texts never say "yr"/"year": one pass over the bytes settles that.
+    let says_years = bytes
+        .windows(2)
+        .any(|w| w[0] | 0x20 == b'y' && matches!(w[1] | 0x20, b'e' | b'r'));
+    if !says_years {
+        return Vec::new();
+    }
+    let mut words: Vec<&str> = Vec::with_capacity(bytes.len() / 5);
     let mut start = None;
     for (i, &b) in bytes.iter().enumerate().take(2_000_000) {
         if b.is_ascii_alphanumeric() {
