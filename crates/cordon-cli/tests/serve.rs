@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::util::{cordon, json, lists_dir, shared_data};
+use crate::util::{cordon, json, lists_dir};
 
 /// A response of the small HTTP/1.1 client below.
 struct Reply {
@@ -258,24 +258,6 @@ fn eventually(what: &str, mut f: impl FnMut() -> bool) {
 const HOP1: &str = "0x47666fab8bd0ac7003bce3f5c3585383f09486e2";
 const HOP2: &str = "0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e";
 
-fn ingest_bybit(db: &Path, graph: &Path) {
-    let d = shared_data().join("tx/bybit-2025-public-trail");
-    let spec = |f: &str, owner: &str| format!("{}={owner}", d.join(f).display());
-    json(
-        db,
-        &[
-            "tx",
-            "ingest",
-            &spec("hop1_subset.csv", HOP1),
-            &spec("hop2.csv", HOP2),
-            "--labels",
-            d.join("labels.csv").to_str().unwrap(),
-            "--graph",
-            graph.to_str().unwrap(),
-        ],
-    );
-}
-
 fn applicant_fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../cordon-applicants/tests/fixtures")
@@ -295,7 +277,7 @@ fn serve_keys_decide_audit_and_rescreen_end_to_end() {
         .assert()
         .success();
     let graph = tmp.path().join("graph");
-    ingest_bybit(&db, &graph);
+    crate::tx::ingest_bybit(&db, &graph);
     let screen = key(&db, "kyc-backend", "screen");
     let analyst = key(&db, "analyst-1", "analyst");
     let listed = stdout_of(&db, &["keys", "list"]);

@@ -10,16 +10,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use crate::audit::{AuditEntry, ListRef};
+use crate::audit::ListRef;
 use crate::decisions::{Decision, Verdict};
-use crate::engine::{Filter, Hit, Snapshot, SubjectQuery, kind};
+use crate::engine::{Filter, Snapshot, SubjectQuery, kind};
 use crate::error::{ApiError, error_response};
 use crate::keys::Role;
 use crate::monitor;
 use crate::util::now;
+use crate::yente::{Answered, QueryResponse, ResultOut, Total};
 use crate::{AppState, ServiceError};
 
 /// The caller, set by access control.
@@ -157,9 +159,11 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let method = req.method().clone();
     let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
     let timeout = state.0.config.timeout;
-    let fut = tracing::Instrument::instrument(next.run(req), span.clone());
     // A panic in a handler becomes a JSON 500 instead of a dropped connection.
-    let guarded = futures_catch(fut);
+    let guarded = CatchUnwind(Box::pin(tracing::Instrument::instrument(
+        next.run(req),
+        span.clone(),
+    )));
     let mut resp = match tokio::time::timeout(timeout, guarded).await {
         Ok(Ok(r)) => r,
         Ok(Err(())) => ApiError::internal("a handler panicked").into_response(),
@@ -220,10 +224,23 @@ async fn json_rejection(resp: Response) -> Response {
     ApiError::new(status, code, message).into_response()
 }
 
-async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'static>(
-    fut: F,
-) -> Result<Response, ()> {
-    tokio::spawn(fut).await.map_err(|_| ())
+/// A request's future with its panics caught, polled in place: no task spawned per request.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future<Output = Response>> std::future::Future for CatchUnwind<F> {
+    type Output = Result<Response, ()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let fut = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(std::task::Poll::Ready(r)) => std::task::Poll::Ready(Ok(r)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(Err(())),
+        }
+    }
 }
 
 fn token_of(headers: &HeaderMap) -> Option<&str> {
@@ -458,107 +475,50 @@ fn match_params(
     Ok((p, rest))
 }
 
-fn result_json(snap: &Snapshot, hit: &Hit, decisions: &[Decision]) -> Value {
-    let r = &hit.result;
-    let e = snap.entity(&r.id);
-    json!({
-        "id": r.id,
-        "caption": r.caption,
-        "schema": r.schema.as_str(),
-        "properties": e.map(|e| json!(e.properties)).unwrap_or_else(|| json!({})),
-        "datasets": r.datasets,
-        "referents": [],
-        "target": true,
-        "first_seen": null,
-        "last_seen": null,
-        "last_change": null,
-        "score": r.score,
-        "match": r.is_match,
-        "features": {"name": r.explanation.name_score},
-        "explanations": {
-            "name": {
-                "score": r.explanation.name_score,
-                "detail": r.explanation.rules.join(", "),
-                "query": r.query_name,
-                "candidate": r.matched_name,
-            }
-        },
-        "explanation": r.explanation,
-        "matched_name": r.matched_name,
-        "query_name": r.query_name,
-        "programs": r.programs,
-        "entity_hash": hit.entity_hash,
-        "decisions": decisions,
-        "decision_stale": decisions.last().is_some_and(|d| d.entity_hash != hit.entity_hash),
-    })
-}
-
-/// One screened query, ready for the response and the audit trail.
-struct Answered {
-    response: Value,
-    audit: Value,
-}
-
+/// Screens one query with the decisions in effect.
 fn answer(state: &AppState, snap: &Snapshot, q: &SubjectQuery, p: &MatchParams) -> Answered {
-    let hits = snap.screen(q, p.threshold, p.limit, &p.filter);
-    let subject = q.subject_key();
     let decisions = state.0.decisions.read().ok();
-    let mut results = Vec::new();
-    let mut audited = Vec::new();
-    let mut suppressed = Vec::new();
-    for h in &hits {
-        let ds: Vec<Decision> = decisions
-            .as_ref()
-            .map(|d| d.on(&subject, &h.result.id).to_vec())
-            .unwrap_or_default();
-        let brief = json!({"id": h.result.id, "score": h.result.score, "match": h.result.is_match, "entity_hash": h.entity_hash});
-        if decisions
-            .as_ref()
-            .is_some_and(|d| d.suppresses(&subject, &h.result.id, &h.entity_hash))
-        {
-            suppressed.push(brief);
-            continue;
-        }
-        audited.push(brief);
-        results.push(result_json(snap, h, &ds));
-    }
-    let total = results.len();
-    Answered {
-        response: json!({
-            "status": 200,
-            "results": results,
-            "total": {"value": total, "relation": "eq"},
-            "query": {"schema": q.schema, "properties": q.properties},
-            "subject": subject,
-            "suppressed": suppressed,
-        }),
-        audit: json!({"subject": subject, "results": audited, "suppressed": suppressed}),
-    }
+    Answered::screen(
+        snap,
+        decisions.as_deref(),
+        q,
+        p.threshold,
+        p.limit,
+        &p.filter,
+    )
 }
 
+/// Appends a request's record to the audit trail and waits until it is on disk (group
+/// commit); returns its `seq`. `query` and `results` are serialised as they are, once.
 // The audit record's fields, named at each call site; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit(
+pub(crate) async fn audit<Q: Serialize, R: Serialize>(
     state: &AppState,
     lists: &BTreeMap<String, ListRef>,
     headers: &HeaderMap,
-    key: String,
+    key: &str,
     endpoint: &str,
-    dataset: Option<String>,
-    query: Value,
-    results: Value,
+    dataset: Option<&str>,
+    query: Q,
+    results: R,
 ) -> Result<u64, ApiError> {
-    let entry = AuditEntry {
+    let payload = crate::audit::entry_payload(&crate::audit::NewEntry {
         time: now(),
-        request_id: request_id(headers),
+        request_id: &request_id(headers),
         key,
-        endpoint: endpoint.to_owned(),
+        endpoint,
         dataset,
-        lists: lists.clone(),
+        lists,
         query,
         results,
-    };
-    state.0.audit.append(&entry).await.map_err(ApiError::from)
+    })
+    .map_err(ApiError::internal)?;
+    state
+        .0
+        .audit
+        .append_payload(payload)
+        .await
+        .map_err(ApiError::from)
 }
 
 pub(crate) fn with_seq(mut resp: Response, seq: u64) -> Response {
@@ -570,6 +530,20 @@ pub(crate) fn with_seq(mut resp: Response, seq: u64) -> Response {
 
 pub(crate) fn json_response(status: StatusCode, v: &Value) -> Response {
     (status, axum::Json(v)).into_response()
+}
+
+/// A 200 whose body is already serialised.
+pub(crate) fn body_response(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// A 200 JSON answer serialised straight from `body`, with its audit `seq`.
+fn serialized_response(body: &impl Serialize, seq: u64) -> Result<Response, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    Ok(with_seq(body_response("application/json", bytes), seq))
 }
 
 /// Screens up to 100 entity queries (yente's request and response shapes).
@@ -643,59 +617,71 @@ async fn match_entities(
             .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
         parsed.push((name.clone(), sq));
     }
-    let answered: Vec<(String, Answered)> = if parsed.len() <= 1 {
-        parsed
+    let limit = p.limit;
+    let (parsed, answered): (Vec<(String, SubjectQuery)>, Vec<Answered>) = if parsed.len() <= 1 {
+        let answered = parsed
             .iter()
-            .map(|(n, q)| (n.clone(), answer(&state, &snap, q, &p)))
-            .collect()
+            .map(|(_, q)| answer(&state, &snap, q, &p))
+            .collect();
+        (parsed, answered)
     } else {
         let st = state.clone();
         let sn = snap.clone();
         tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
-            parsed
+            let answered = parsed
                 .par_iter()
-                .map(|(n, q)| (n.clone(), answer(&st, &sn, q, &p)))
-                .collect()
+                .map(|(_, q)| answer(&st, &sn, q, &p))
+                .collect();
+            (parsed, answered)
         })
         .await
         .map_err(ApiError::internal)?
     };
-    let mut responses = serde_json::Map::new();
-    let mut audited = serde_json::Map::new();
-    for (n, a) in answered {
-        responses.insert(n.clone(), a.response);
-        audited.insert(n, a.audit);
+    #[derive(Serialize)]
+    struct Query<'a> {
+        params: &'a str,
+        queries: &'a serde_json::Map<String, Value>,
     }
-    let query = json!({"params": match_params_echo(raw.as_deref()), "queries": queries});
+    let audited: BTreeMap<&str, _> = parsed
+        .iter()
+        .zip(&answered)
+        .map(|((n, _), a)| (n.as_str(), a.audited()))
+        .collect();
+    let key = caller(ext);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        caller(ext),
+        &key,
         "match",
-        Some(dataset),
-        query,
-        Value::Object(audited),
+        Some(&dataset),
+        Query {
+            params: raw.as_deref().unwrap_or_default(),
+            queries,
+        },
+        audited,
     )
     .await?;
-    let body = json!({
-        "responses": responses,
-        "limit": p_limit(raw.as_deref()),
-        "audit_seq": seq,
-    });
-    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
-}
-
-fn match_params_echo(raw: Option<&str>) -> Value {
-    Value::String(raw.unwrap_or_default().to_owned())
-}
-
-fn p_limit(raw: Option<&str>) -> usize {
-    serde_urlencoded_pairs(raw.unwrap_or_default())
-        .and_then(|v| v.into_iter().find(|(k, _)| k == "limit"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(DEFAULT_LIMIT)
+    #[derive(Serialize)]
+    struct Body<'a> {
+        responses: BTreeMap<&'a str, QueryResponse<'a>>,
+        limit: usize,
+        audit_seq: u64,
+    }
+    let responses = parsed
+        .iter()
+        .zip(&answered)
+        .map(|((n, q), a)| (n.as_str(), a.response(&snap, q)))
+        .collect();
+    serialized_response(
+        &Body {
+            responses,
+            limit,
+            audit_seq: seq,
+        },
+        seq,
+    )
 }
 
 /// Text search by name.
@@ -730,27 +716,39 @@ async fn search(
     )
     .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
     let a = answer(&state, &snap, &sq, &p);
+    let key = caller(ext);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        caller(ext),
+        &key,
         "search",
-        Some(dataset),
+        Some(&dataset),
         json!({"params": raw.unwrap_or_default()}),
-        json!({"q": a.audit}),
+        BTreeMap::from([("q", a.audited())]),
     )
     .await?;
-    let resp = &a.response;
-    let body = json!({
-        "results": resp.get("results"),
-        "total": resp.get("total"),
-        "limit": p.limit,
-        "offset": 0,
-        "subject": resp.get("subject"),
-        "audit_seq": seq,
-    });
-    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
+    #[derive(Serialize)]
+    struct Body<'a> {
+        results: Vec<ResultOut<'a>>,
+        total: Total,
+        limit: usize,
+        offset: usize,
+        subject: &'a str,
+        audit_seq: u64,
+    }
+    let results = a.results(&snap);
+    serialized_response(
+        &Body {
+            total: Total::of(results.len()),
+            results,
+            limit: p.limit,
+            offset: 0,
+            subject: a.subject(),
+            audit_seq: seq,
+        },
+        seq,
+    )
 }
 
 /// One entity (FtM JSON).
@@ -828,7 +826,7 @@ async fn screen_address(
         &state,
         &snap.lists,
         &headers,
-        caller(ext),
+        &caller(ext),
         "address",
         None,
         json!({"addresses": inputs}),
@@ -1157,7 +1155,7 @@ async fn post_subjects(
         &state,
         &snap.lists,
         &headers,
-        by,
+        &by,
         "subjects",
         None,
         json!({"subjects": subjects.iter().map(|s| json!({"id": s.id, "schema": s.schema, "properties": s.properties})).collect::<Vec<_>>()}),
@@ -1261,5 +1259,23 @@ async fn openapi_json() -> Response {
         )
             .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_caught_and_a_good_one_answers() {
+        let bad = CatchUnwind(Box::pin(async {
+            if std::hint::black_box(true) {
+                panic!("a bug in a handler");
+            }
+            StatusCode::OK.into_response()
+        }));
+        assert!(bad.await.is_err());
+        let good = CatchUnwind(Box::pin(async { StatusCode::OK.into_response() }));
+        assert_eq!(good.await.unwrap().status(), StatusCode::OK);
     }
 }

@@ -218,6 +218,18 @@ async fn read_applicants(
     })
 }
 
+impl Records {
+    /// What the audit trail keeps of the request: record ids and the body's digest.
+    fn audit_query(&self, apps: &[Applicant]) -> Value {
+        json!({
+            "records": apps.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+            "rejected": self.rejected.len(),
+            "body_sha256": self.body_sha256,
+            "body_bytes": self.body_bytes,
+        })
+    }
+}
+
 fn no_query_parameters(raw: Option<&str>) -> Result<(), ApiError> {
     match params(raw)?.into_iter().next() {
         Some((k, _)) => Err(ApiError::bad_request(
@@ -248,7 +260,7 @@ pub(crate) async fn screen(
     body: Body,
 ) -> Result<Response, ApiError> {
     no_query_parameters(raw.as_deref())?;
-    let records = read_applicants(&state, &headers, body).await?;
+    let mut records = read_applicants(&state, &headers, body).await?;
     let snap = state.snapshot();
     if snap.is_empty() {
         return Err(ApiError::unavailable(
@@ -263,7 +275,7 @@ pub(crate) async fn screen(
     };
     let st = state.clone();
     let sn = Arc::clone(&snap);
-    let apps = records.applicants;
+    let apps = std::mem::take(&mut records.applicants);
     let (apps, batch) = tokio::task::spawn_blocking(move || {
         let screener = st.0.applicants.screener(&sn)?;
         let batch = screener.screen_batch(&apps);
@@ -284,17 +296,12 @@ pub(crate) async fn screen(
             })
         })
         .collect();
-    let query = json!({
-        "records": apps.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
-        "rejected": records.rejected.len(),
-        "body_sha256": records.body_sha256,
-        "body_bytes": records.body_bytes,
-    });
+    let query = records.audit_query(&apps);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        caller(ext),
+        &caller(ext),
         "applicants.screen",
         None,
         query,
@@ -333,7 +340,7 @@ pub(crate) async fn link(
     body: Body,
 ) -> Result<Response, ApiError> {
     no_query_parameters(raw.as_deref())?;
-    let records = read_applicants(&state, &headers, body).await?;
+    let mut records = read_applicants(&state, &headers, body).await?;
     if records.single {
         return Err(ApiError::bad_request(
             "not-a-batch",
@@ -343,7 +350,7 @@ pub(crate) async fn link(
     let _permit = state.0.heavy.acquire().await.map_err(ApiError::internal)?;
     let st = state.clone();
     let snap = state.snapshot();
-    let apps = records.applicants;
+    let apps = std::mem::take(&mut records.applicants);
     let (apps, linked) = tokio::task::spawn_blocking(move || {
         // Linking uses the rules' `link` section only; it needs no list index.
         let rules = st.0.applicants.rules()?;
@@ -358,17 +365,12 @@ pub(crate) async fn link(
         .iter()
         .map(|c| json!({"cluster": c.cluster, "members": c.members, "score": c.score}))
         .collect();
-    let query = json!({
-        "records": apps.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
-        "rejected": records.rejected.len(),
-        "body_sha256": records.body_sha256,
-        "body_bytes": records.body_bytes,
-    });
+    let query = records.audit_query(&apps);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        caller(ext),
+        &caller(ext),
         "applicants.link",
         None,
         query,

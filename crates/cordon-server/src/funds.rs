@@ -13,15 +13,15 @@ use std::time::SystemTime;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use cordon_trace::{AccountRule, ExposureQuery, Graph, TraceError, TraceQuery, UtxoRule};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::api::{Caller, audit, caller, guarded, params, read_json, with_seq};
+use crate::api::{Caller, audit, body_response, caller, guarded, params, read_json, with_seq};
 use crate::engine::kind;
 use crate::error::ApiError;
 use crate::keys::Role;
@@ -323,21 +323,14 @@ pub(crate) async fn exposure(
         &state,
         &Default::default(),
         &headers,
-        caller(ext),
+        &caller(ext),
         "exposure",
         None,
         json!({"address": address, "params": q, "graph": loaded.identity}),
         results,
     )
     .await?;
-    Ok(with_seq(bytes_response("application/json", body), seq))
-}
-
-fn bytes_response(content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut r = (StatusCode::OK, body).into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    r
+    Ok(with_seq(body_response("application/json", body), seq))
 }
 
 /// Reads `{"from", "asset"?, "rule"?, "max_hops"?}`, naming the field of every problem.
@@ -499,7 +492,7 @@ pub(crate) async fn trace(
         &state,
         &Default::default(),
         &headers,
-        caller(ext),
+        &caller(ext),
         "trace",
         None,
         json!({"trace": q, "format": if format == TraceFormat::Dot { "dot" } else { "json" }, "graph": loaded.identity}),
@@ -510,7 +503,7 @@ pub(crate) async fn trace(
         TraceFormat::Json => "application/json",
         TraceFormat::Dot => "text/vnd.graphviz; charset=utf-8",
     };
-    Ok(with_seq(bytes_response(ct, traced.body), seq))
+    Ok(with_seq(body_response(ct, traced.body), seq))
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod keys;
 mod metrics;
 mod monitor;
 mod util;
+mod yente;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
