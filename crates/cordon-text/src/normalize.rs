@@ -632,12 +632,19 @@ const PHRASES: &[(&str, &str)] = &[
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
+    use memchr::memmem::Finder;
+    use std::sync::OnceLock;
+    // Every list name goes through here when the index is built: the searchers are made once.
+    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
+    let finders =
+        FINDERS.get_or_init(|| PHRASES.iter().map(|(from, _)| Finder::new(from)).collect());
     let mut out = join_dotted(s);
-    for (from, to) in PHRASES {
+    for ((from, to), finder) in PHRASES.iter().zip(finders) {
         let mut start = 0;
         while let Some(pos) = out
+            .as_bytes()
             .get(start..)
-            .and_then(|t| t.find(from))
+            .and_then(|t| finder.find(t))
             .map(|p| p + start)
         {
             let end = pos + from.len();
