@@ -510,8 +510,9 @@ fn osa(a: &[u8], b: &[u8]) -> usize {
     if a.len() >= 63 || b.len() >= 63 {
         return levenshtein(a, b);
     }
+    // Row i lives in rows[i % 3]; row 0 is the distance from the empty prefix of `a`.
     let mut rows = [[0u8; 64]; 3];
-    for (j, c) in rows[1].iter_mut().enumerate().take(b.len() + 1) {
+    for (j, c) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
         *c = j as u8;
     }
     for i in 1..=a.len() {
@@ -954,6 +955,16 @@ mod tests {
         assert_eq!(levenshtein(&[b'a'; 100], &[b'a'; 99]), 1);
         assert_eq!(osa(b"ecmi", b"ecim"), 1);
         assert_eq!(osa(b"kitten", b"sitting"), 3);
+    }
+
+    #[test]
+    fn regression_osa_counts_leading_letters_of_the_list_word() {
+        // Row 0 used to be all zeros, so letters before the match in the second word were
+        // free: `ivan` equalled `divan`.
+        assert_eq!(osa(b"ab", b"xab"), 1);
+        assert_eq!(osa(b"ivan", b"divan"), 1);
+        assert_eq!(osa(b"divan", b"ivan"), 1);
+        assert!(s("Ivan Petrov", "Divan Petrov") < s("Ivan Petrov", "Ivan Petrov"));
     }
 
     #[test]
