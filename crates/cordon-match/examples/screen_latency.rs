@@ -8,7 +8,10 @@
 //!
 //! Options: `--queries N` (default 20,000), `--single N` (single-query sample, default 5,000),
 //! `--dump FILE` (one line per query: the query and its results' ids and scores, to check that
-//! a speed change left every answer alone), `--jsonl FILE` instead of `--db` (an FtM export).
+//! a speed change left every answer alone), `--recall N` (how many queries to screen again with
+//! a retrieval depth of 1,024 names, to measure what the default depth misses; default 1,000),
+//! `--depth N` (names retrieved per query, instead of the matcher's default), `--jsonl FILE`
+//! instead of `--db` (an FtM export).
 //!
 //! Queries are the lists' own captions, perturbed (lower case, reversed word order, one letter
 //! dropped), plus Hangul and off-list names, in a fixed pseudo-random order. CPU time comes
@@ -70,6 +73,8 @@ struct Args {
     queries: usize,
     single: usize,
     dump: Option<String>,
+    recall: usize,
+    depth: Option<usize>,
 }
 
 fn args() -> Args {
@@ -79,6 +84,8 @@ fn args() -> Args {
         queries: 20_000,
         single: 5_000,
         dump: None,
+        recall: 1_000,
+        depth: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -89,6 +96,8 @@ fn args() -> Args {
             ("--queries", Some(v)) => a.queries = v.parse().unwrap_or(a.queries),
             ("--single", Some(v)) => a.single = v.parse().unwrap_or(a.single),
             ("--dump", Some(v)) => a.dump = Some(v),
+            ("--recall", Some(v)) => a.recall = v.parse().unwrap_or(a.recall),
+            ("--depth", Some(v)) => a.depth = v.parse().ok(),
             _ => usage(),
         }
     }
@@ -100,7 +109,7 @@ fn args() -> Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE]"
+        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--recall N] [--depth N]"
     );
     std::process::exit(2)
 }
@@ -190,7 +199,7 @@ fn main() {
     let rss_loaded = rss_mb();
     let c1 = cpu_secs();
     let t1 = Instant::now();
-    let m = Matcher::build(entities);
+    let mut m = Matcher::build(entities);
     let build_wall = t1.elapsed().as_secs_f64();
     let build_cpu = cpu_secs() - c1;
     println!(
@@ -218,6 +227,9 @@ fn main() {
         rss_mb(),
         peak_rss_mb()
     );
+    if let Some(d) = a.depth {
+        m.set_retrieval_depth(d);
+    }
     let queries = queries(&m, a.queries);
     let opts = Options::default();
     // Single queries on this thread: wall and thread CPU time per query.
@@ -271,6 +283,33 @@ fn main() {
         hits,
         rss_mb()
     );
+    // Retrieval recall: what exact scoring finds among 1,024 retrieved names that it misses
+    // among the default number.
+    let sample = queries.len().min(a.recall);
+    if sample > 0 {
+        let matches = |rs: &[cordon_match::ScreenResult]| -> Vec<String> {
+            rs.iter()
+                .filter(|r| r.is_match)
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        m.set_retrieval_depth(1024);
+        let deep = m.screen_batch(queries.get(..sample).unwrap_or_default(), &opts);
+        let (mut want, mut found, mut same_top) = (0usize, 0usize, 0usize);
+        for (d, o) in deep.iter().zip(&out) {
+            let (dm, om) = (matches(d), matches(o));
+            want += dm.len();
+            found += dm.iter().filter(|id| om.contains(id)).count();
+            let top =
+                |rs: &[cordon_match::ScreenResult]| rs.first().map(|r| (r.id.clone(), r.score));
+            same_top += usize::from(top(d).map(|t| t.1) == top(o).map(|t| t.1));
+        }
+        println!(
+            "retrieval recall ({sample} queries, against 1,024 names retrieved): {found} of {want} matches ({:.2} %); best score equal in {same_top} queries ({:.2} %)",
+            100.0 * found as f64 / want.max(1) as f64,
+            100.0 * same_top as f64 / sample as f64
+        );
+    }
     if let Some(path) = &a.dump {
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap_or_else(|e| {
             eprintln!("{path}: {e}");

@@ -65,8 +65,9 @@ fn via_factor(v: Via) -> f64 {
     }
 }
 
-/// Scores two prepared names: the best pair of forms.
-pub(crate) fn score_names(q: &PreparedName, c: &PreparedName, explain: bool) -> NameScore {
+/// Scores two prepared names: the best pair of forms. The alignment is left empty; see
+/// [`explain_names`].
+pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
     let mut best = NameScore::default();
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
@@ -87,19 +88,19 @@ pub(crate) fn score_names(q: &PreparedName, c: &PreparedName, explain: bool) -> 
             }
         }
     }
-    if explain
-        && let (Some(qf), Some(cf)) = (
-            q.forms.get(best.query_form),
-            c.forms.get(best.candidate_form),
-        )
-    {
-        best.alignment = if best.korean {
+    best
+}
+
+/// Fills in the part alignment of a score from [`score_names`] on the same names: only the
+/// pair of forms that won is compared again.
+pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameScore) {
+    if let (Some(qf), Some(cf)) = (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
+        ns.alignment = if ns.korean {
             korean_best(qf, cf, true).1
         } else {
             generic(qf, cf, true).1
         };
     }
-    best
 }
 
 /// Scores two forms; the flag tells whether the Korean comparison was used.
@@ -504,6 +505,44 @@ where
     prev.get(b.len()).map_or(0, |&v| v.into())
 }
 
+/// The Levenshtein distance of `a` and `b` if it is at most `k`: only the diagonal band of
+/// width `2k + 1` is filled, and the work stops as soon as a row exceeds `k`.
+fn levenshtein_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la == 0 || lb == 0 {
+        return Some(la.max(lb));
+    }
+    // Cells outside the band hold `k + 1`, which stands for "more than k".
+    let over = k + 1;
+    let mut prev: SmallVec<[usize; 96]> = (0..=lb).map(|j| j.min(over)).collect();
+    let mut cur: SmallVec<[usize; 96]> = smallvec::smallvec![over; lb + 1];
+    for i in 1..=la {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(lb);
+        cur[0] = i.min(over);
+        cur[lo - 1] = if lo == 1 { cur[0] } else { over };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1).min(over);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if let Some(c) = cur.get_mut(hi + 1) {
+            *c = over;
+        }
+        if row_min > k {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[lb];
+    (d <= k).then_some(d)
+}
+
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) for short
 /// words; longer inputs fall back to [`levenshtein`].
 fn osa(a: &[u8], b: &[u8]) -> usize {
@@ -589,8 +628,11 @@ fn token_sim_with(a: &Token, b: &Token, skeletons: Option<(&str, &str)>) -> (f64
     // Typo budget grows with length: none for words of 3 letters or fewer (Korean syllables,
     // initials), one edit up to 7, then one per four letters.
     let budget = if m <= 3 { 0 } else { (m / 4).max(1) };
-    // The length difference bounds the distance from below: most pairs stop here.
-    let d = if x.len().abs_diff(y.len()) > budget {
+    // The length difference and the letters one word has and the other lacks bound the
+    // distance from below: most pairs stop here.
+    let d = if x.len().abs_diff(y.len()) > budget
+        || cordon_text::normalize::letters_apart(a.letters, b.letters) > budget
+    {
         budget + 1
     } else {
         osa(x, y)
@@ -845,11 +887,12 @@ fn run_together(
         }
     };
     let m = jq.len().max(jc.len());
-    let d = levenshtein(jq.as_bytes(), jc.as_bytes())
-        .min(levenshtein(jq.as_bytes(), jc_rot.as_bytes()));
-    if d > m / 8 {
-        return None;
-    }
+    let within = |b: &str| levenshtein_within(jq.as_bytes(), b.as_bytes(), m / 8);
+    let d = match (within(&jc), within(&jc_rot)) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(d), None) | (None, Some(d)) => d,
+        (None, None) => return None,
+    };
     let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
     (s > score).then(|| (s, explain.then(|| aligned(&jq, &jc, s, "words joined"))))
 }
@@ -891,11 +934,11 @@ fn merge_pass(
             joined.extend_from_slice(y1.latin.as_bytes());
             joined.extend_from_slice(y2.latin.as_bytes());
             let d = if close {
-                levenshtein(x.latin.as_bytes(), &joined)
+                levenshtein_within(x.latin.as_bytes(), &joined, m / 8)
             } else {
-                m
+                None
             };
-            let sim = if d <= m / 8 {
+            let sim = if let Some(d) = d {
                 0.95 * (1.0 - 0.8 * d as f64 / m as f64)
             } else if let Some(sc) = xs.scheme
                 && words
@@ -945,7 +988,7 @@ mod tests {
     fn s(a: &str, b: &str) -> f64 {
         let q = PreparedName::new(a, "query", NameKind::Person);
         let c = PreparedName::new(b, "name", NameKind::Person);
-        score_names(&q, &c, false).score
+        score_names(&q, &c).score
     }
 
     #[test]
@@ -955,6 +998,30 @@ mod tests {
         assert_eq!(levenshtein(&[b'a'; 100], &[b'a'; 99]), 1);
         assert_eq!(osa(b"ecmi", b"ecim"), 1);
         assert_eq!(osa(b"kitten", b"sitting"), 3);
+    }
+
+    #[test]
+    fn banded_levenshtein_agrees_with_the_full_table() {
+        let words: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"kimjongun",
+            b"kimjongil",
+            b"jongunkim",
+            b"murillorafael",
+            b"murilorafael",
+            b"jscargument",
+            b"argumentjsc",
+        ];
+        for a in words {
+            for b in words {
+                let d = levenshtein(a, b);
+                for k in 0..12 {
+                    let want = (d <= k).then_some(d);
+                    assert_eq!(levenshtein_within(a, b, k), want, "{a:?} {b:?} {k}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub struct Token {
     pub korean_key: String,
     /// The script the word was written in.
     pub script: Script,
+    /// Which letters `latin` contains ([`normalize::letter_mask`]): two words whose masks
+    /// differ in more letters than a typo budget cannot be within it.
+    pub letters: u32,
 }
 
 /// A reading of a name as a Korean person name.
@@ -362,6 +365,7 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syl
     };
     let token = Token {
         key: normalize::phonetic_key(&latin),
+        letters: normalize::letter_mask(&latin),
         text: w.to_owned(),
         latin,
         class,
@@ -380,6 +384,7 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
     };
     Token {
         text: hangul.to_owned(),
+        letters: normalize::letter_mask(english),
         latin: english.to_owned(),
         key: normalize::phonetic_key(english),
         class,
