@@ -430,18 +430,18 @@ fn korean_readings(
         [_, _] => korean::compound_surname_keys(syls),
         _ => false,
     };
-    let mut candidates: Vec<usize> = Vec::with_capacity(2);
+    // The hinted surname (comma, capitals) first; the first and last words stay possible, as
+    // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
+    let mut candidates: Vec<usize> = Vec::with_capacity(3);
     if let Some(h) = hint
         && parsed.get(h).is_some_and(|s| is_surname(s))
     {
         candidates.push(h);
-    } else {
-        if parsed.first().is_some_and(|s| is_surname(s)) {
-            candidates.push(0);
-        }
-        let last = parsed.len() - 1;
-        if last > 0 && parsed.get(last).is_some_and(|s| is_surname(s)) {
-            candidates.push(last);
+    }
+    let last = parsed.len() - 1;
+    for i in [0, last] {
+        if !candidates.contains(&i) && parsed.get(i).is_some_and(|s| is_surname(s)) {
+            candidates.push(i);
         }
     }
     // A single word (`Kimjongun`) may hold surname and given name together.
