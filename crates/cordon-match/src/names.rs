@@ -574,13 +574,14 @@ fn osa(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// Weight of a token in the general alignment. In a name made only of weak words
-/// (`Joint Stock Company`), every word counts fully.
+/// (`Korea Mining Development Trading Corp`), every generic word counts fully.
 fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
     // The Arabic article (`al-`, `el-`) is written, dropped or joined at will.
     if scheme.is_some() && matches!(t.latin.as_str(), "al" | "el" | "ul" | "il") {
         return 0.1;
     }
-    if all_weak {
+    // Legal forms stay weak even then: `Corp` against `Corporation LLC` is no difference.
+    if all_weak && t.class != TokenClass::LegalForm {
         return 1.0 + 0.1 * t.latin.len().min(10) as f64;
     }
     match t.class {
@@ -1114,6 +1115,22 @@ mod tests {
         assert!(s("Sun Nam Kang", "Kang Sun NAM") > 0.9);
         assert!(s("U'N So'Ng Ri", "RI U'N SO'NG") > 0.9);
         assert!(s("Kim Jong Un", "KIM Jong Il") < 0.6);
+    }
+
+    #[test]
+    fn regression_generic_only_names_and_roman_ordinals() {
+        let any = |a: &str, b: &str| {
+            let q = PreparedName::new(a, "query", NameKind::Unknown);
+            let c = PreparedName::new(b, "name", NameKind::Unknown);
+            score_names(&q, &c).score
+        };
+        let org = any(
+            "KOREA MINING DEVELOPMENT TRADING CORP",
+            "Korea Mining Development Trading Corporation LLC",
+        );
+        assert!(org > 0.9, "{org}");
+        assert!(any("Chon Ma San 2", "Chon Ma San II") > 0.9);
+        assert!(any("Chon Ma San 2", "Chon Ma San 3") < 0.7);
     }
 
     #[test]

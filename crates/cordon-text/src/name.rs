@@ -335,7 +335,11 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syl
             .filter(|c| c.is_ascii_alphanumeric())
             .collect(),
     };
-    let class = if normalize::number_of(&latin, kind == NameKind::Organization).is_some()
+    // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
+    // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
+    // initial or a Korean syllable).
+    let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
+    let class = if normalize::number_of(&latin, roman).is_some()
         && latin
             .chars()
             .any(|c| c.is_ascii_digit() || c == 'i' || c == 'v' || c == 'x')
