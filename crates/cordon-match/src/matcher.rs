@@ -372,13 +372,33 @@ impl Matcher {
                 .then(b.1.total_cmp(&a.1))
                 .then(a.2.cmp(&b.2))
         });
-        scored.truncate(opts.limit);
-        scored
-            .into_iter()
-            .filter_map(|(score, _, ei, ni, ev, ns)| {
-                self.result(&qn, q, ei, ni, score, ev, ns, opts)
-            })
-            .collect()
+        // One record per id: the store gives a record per source that lists it (the UK's
+        // spreadsheet and YAML both hold `uk-DPR0257`); the best scoring one stands for the
+        // others, with their sources added.
+        let mut results: Vec<ScreenResult> = Vec::with_capacity(opts.limit);
+        for (score, _, ei, ni, ev, ns) in scored {
+            let Some(e) = self.entities.get(ei as usize) else {
+                continue;
+            };
+            if let Some(kept) = results.iter_mut().find(|r| r.id == e.id) {
+                for d in &e.datasets {
+                    if !kept.datasets.contains(d) {
+                        kept.datasets.push(d.clone());
+                    }
+                }
+                if kept.group.is_none() {
+                    kept.group = self.groups.group(ei as usize).map(str::to_owned);
+                }
+                continue;
+            }
+            if results.len() == opts.limit {
+                continue;
+            }
+            if let Some(r) = self.result(&qn, q, ei, ni, score, ev, ns, opts) {
+                results.push(r);
+            }
+        }
+        results
     }
 
     /// Screens many queries in parallel; results in input order.
@@ -425,14 +445,17 @@ impl Matcher {
             }
         }
         let group = self.groups.group(ei as usize).map(str::to_owned);
-        let same_as = self
+        let mut same_as: Vec<String> = Vec::new();
+        for o in self
             .groups
             .members(ei as usize)
             .iter()
             .filter_map(|&i| self.entities.get(i as usize))
-            .filter(|o| o.id != e.id)
-            .map(|o| o.id.clone())
-            .collect();
+        {
+            if o.id != e.id && !same_as.contains(&o.id) {
+                same_as.push(o.id.clone());
+            }
+        }
         Some(ScreenResult {
             id: e.id.clone(),
             schema: e.schema,
