@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every list-parser fuzz target for SECONDS (default 30) with a corpus seeded from the real
+# Runs every fuzz target (list parsers, transfer adapters, TagPacks) for SECONDS (default 30) with a corpus seeded from the real
 # lists and the test fixtures. Needs nightly Rust and cargo-fuzz. Exit status non-zero on a crash.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -29,6 +29,11 @@ seed jp_mof_xlsx "$data/lists/jp/shisantouketsu20260305.xlsx"
 seed ftm_json $fixtures/ftm/*
 seed national_csv ../examples/lists/*.csv
 seed national_json ../examples/lists/*.jsonl
+seed tx_csv "$data/tx/bybit-2025-public-trail/edges_legit.csv"
+seed tx_etherscan "$data/tx/bybit-2025-public-trail/hop2.csv" "$data/tx/bybit-2025-public-trail/hop5.csv"
+seed tagpack_yaml "$data"/tx/graphsense-tagpacks-dprk/*.yaml
+# tx_parquet starts from an empty corpus unless one is given (cordon tx ingest --parquet-out).
+mkdir -p corpus/tx_parquet
 seed stix_bundle ../crates/cordon-cli/tests/fixtures/*.json
 for t in $(ls fuzz_targets | sed 's/\.rs$//'); do
   echo "== $t ($seconds s)"

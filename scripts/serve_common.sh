@@ -10,8 +10,15 @@ BIN=$CARGO_TARGET_DIR/release/examples/cordon_serve
 PORT=${PORT:-18080}
 URL=http://127.0.0.1:$PORT
 WORK=${WORK:-$(mktemp -d /tmp/cordon-serve.XXXXXX)}
+mkdir -p "$WORK"
 DB=$WORK/cordon.redb
 SERVER_PID=
+
+# Refuses a port another process listens on (its /readyz would be mistaken for ours).
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "port $PORT is in use by another process; set PORT=..." >&2
+  exit 1
+fi
 
 build() {
   if [ -z "${SKIP_BUILD:-}" ]; then
@@ -36,11 +43,23 @@ start_server() {
   for _ in $(seq 1 600); do
     if curl -sf "$URL/readyz" >/dev/null 2>&1; then
       echo "ready in $(echo "$(date +%s.%N) - $start" | bc) s (pid $SERVER_PID)"
+      wait_prepared
       return 0
     fi
     sleep 0.05
   done
   echo "server did not become ready; log: $WORK/server.log" >&2
+  return 1
+}
+
+wait_prepared() {
+  # The background work after a start (applicant index, transaction graph) competes for the
+  # cores; measurements start after it.
+  for _ in $(seq 1 1200); do
+    if curl -sf "$URL/readyz" | grep -q '"prepared":true'; then return 0; fi
+    sleep 0.1
+  done
+  echo "background preparation did not finish" >&2
   return 1
 }
 

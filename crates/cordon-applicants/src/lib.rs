@@ -39,16 +39,19 @@ mod lists;
 mod phone;
 mod record;
 pub mod rules;
+pub mod synth;
 
-use std::collections::BTreeMap;
-
+use cordon_er::RecordIx;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use cordon_er::Population;
 pub use error::ApplicantError;
 pub use ipdb::{IpDb, IpInfo};
-pub use linking::{ClusterOut, LinkOut, Linked, link_applicants};
+pub use linking::{
+    ClusterOut, LINK_FIELDS, LinkOut, Linked, applicant_comparisons, default_model,
+    link_applicants, train_model,
+};
 pub use lists::{ListHit, ListIndex};
 pub use phone::{PhoneFacts, e164, facts as phone_facts};
 pub use record::{
@@ -108,7 +111,7 @@ impl ClusterOut {
     }
 }
 
-fn json_line(v: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json_line(v: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer(&mut w, v)?;
     w.write_all(b"\n")
 }
@@ -128,11 +131,9 @@ pub struct Screener {
     rules: Rules,
     ipdb: IpDb,
     lists: Option<ListIndex>,
+    population: Option<Population>,
 }
 
-/// Largest holder count for which shared-value evidence is collected (beyond, the rules'
-/// hub caps ignore it anyway).
-const MAX_SHARED_HOLDERS: usize = 1000;
 /// Other record ids listed in one piece of shared-value evidence.
 const MAX_LISTED_OTHERS: usize = 10;
 
@@ -143,7 +144,33 @@ impl Screener {
             rules,
             ipdb: IpDb::new(),
             lists: None,
+            population: None,
         }
+    }
+
+    /// Judges rarity against the statistics of the population batches come from (saved from
+    /// the platform's records with [`Screener::population_of`]) instead of the rules'
+    /// `link.population` size.
+    #[must_use]
+    pub fn with_population(mut self, population: Population) -> Self {
+        self.population = Some(population);
+        self
+    }
+
+    /// The statistics of a set of records (their size and how many hold each identifier and
+    /// name value, as hashes), to judge later batches against.
+    pub fn population_of(&self, apps: &[Applicant]) -> Result<Population, ApplicantError> {
+        let run = linking::link_run(
+            apps,
+            &self.rules.link,
+            self.population.as_ref(),
+            &mut |_| {},
+        )?;
+        let mut p = Population::from_dataset(&run.ds);
+        if let Some(earlier) = &self.population {
+            p.records = p.records.max(earlier.records);
+        }
+        Ok(p)
     }
 
     /// Uses an IP database.
@@ -182,13 +209,118 @@ impl Screener {
 
     /// Links the batch only (`cordon applicants link`).
     pub fn link(&self, apps: &[Applicant]) -> Result<Linked, ApplicantError> {
-        link_applicants(apps, &self.rules.link)
+        Ok(linking::link_run(
+            apps,
+            &self.rules.link,
+            self.population.as_ref(),
+            &mut |_| {},
+        )?
+        .linked)
     }
 
     /// Screens a batch: rules, lists, linkage, reports.
     pub fn screen_batch(&self, apps: &[Applicant]) -> Result<BatchReport, ApplicantError> {
-        let linked = self.link(apps)?;
-        let shared = shared_values(apps);
+        self.screen_batch_with(apps, &mut |_| {})
+    }
+
+    /// [`Screener::screen_batch`], calling `on_phase` as each phase starts (`identifiers`,
+    /// `training`, `linking`, `clustering`, `rules`, `reports`): for progress display and
+    /// per-phase timing.
+    pub fn screen_batch_with(
+        &self,
+        apps: &[Applicant],
+        on_phase: &mut dyn FnMut(&'static str),
+    ) -> Result<BatchReport, ApplicantError> {
+        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref(), on_phase)?;
+        on_phase("rules");
+        // Values held by more accounts than every shared-value rule's cap are hubs to them all.
+        let rp = &self.rules.rules;
+        let holders_max = [
+            rp.iw02.max_accounts,
+            rp.iw21.max_accounts,
+            rp.iw41.max_accounts,
+            rp.iw48.max_accounts,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        let shared = run.ds.shared_values(holders_max);
+        // A value shared only inside a household (same home address) is what households do
+        // (a home IP, a landline, a joint account): it fires no shared-value rule, as it
+        // weighs little in linking.
+        // The linkage dataset's `address` field is the normalised home address, interned.
+        let address_field = LINK_FIELDS
+            .iter()
+            .position(|f| *f == "address")
+            .unwrap_or(3);
+        let household = |x: RecordIx, y: RecordIx| {
+            let (a, b) = (
+                run.ds.value_code(x, address_field),
+                run.ds.value_code(y, address_field),
+            );
+            a != 0 && a == b
+        };
+        let shared_of = |i: usize| -> Vec<(&'static str, String, Vec<String>, usize)> {
+            let Some(rec) = run.record_of.get(i).copied().flatten() else {
+                return Vec::new();
+            };
+            shared
+                .of(&run.ds, rec)
+                .filter_map(|v| {
+                    let kind = shared_kind(v.kind)?;
+                    let others: Vec<RecordIx> = v.holders().filter(|&h| h != rec).collect();
+                    let outside = others.iter().filter(|&&h| !household(rec, h)).count();
+                    // Holders beyond the batch (population statistics) are of unknown
+                    // households.
+                    if outside == 0 && v.records == others.len() + 1 {
+                        return None;
+                    }
+                    let ids = others
+                        .iter()
+                        .take(MAX_LISTED_OTHERS)
+                        .map(|&h| run.ds.id(h).to_owned())
+                        .collect();
+                    Some((kind, v.value.to_owned(), ids, v.records))
+                })
+                .collect()
+        };
+        // Records with one identity (name and birth date), for IW-13.
+        let identity = |rec: RecordIx| -> Option<[u32; 3]> {
+            let k = [0, 1, 2].map(|f| run.ds.value_code(rec, f));
+            k.iter().all(|&c| c != 0).then_some(k)
+        };
+        let mut by_identity: rustc_hash::FxHashMap<[u32; 3], Vec<RecordIx>> =
+            rustc_hash::FxHashMap::default();
+        if self.rules.rules.iw13.enabled {
+            for rec in 0..run.ds.len() as RecordIx {
+                if let Some(k) = identity(rec) {
+                    by_identity.entry(k).or_default().push(rec);
+                }
+            }
+        }
+        let same_identity = |i: usize| -> Vec<(String, Option<u32>)> {
+            let Some(rec) = run.record_of.get(i).copied().flatten() else {
+                return Vec::new();
+            };
+            let Some(group) = identity(rec).and_then(|k| by_identity.get(&k)) else {
+                return Vec::new();
+            };
+            let photo = |r: RecordIx| {
+                run.input_of
+                    .get(r as usize)
+                    .and_then(|&j| apps.get(j)?.photo_phash)
+            };
+            group
+                .iter()
+                .filter(|&&o| o != rec)
+                .take(MAX_LISTED_OTHERS)
+                .map(|&o| {
+                    let d = photo(rec).zip(photo(o)).map(|(x, y)| (x ^ y).count_ones());
+                    (run.ds.id(o).to_owned(), d)
+                })
+                .collect()
+        };
+        let linked = &run.linked;
         let r = &self.rules;
         let per: Vec<(Vec<Indicator>, Vec<ListHit>)> = apps
             .par_iter()
@@ -211,7 +343,8 @@ impl Screener {
                         }
                     }
                 }
-                ctx.shared = shared.of(i, apps);
+                ctx.shared = shared_of(i);
+                ctx.same_identity = same_identity(i);
                 for &(other, kind, d) in linked.near.get(i).map(Vec::as_slice).unwrap_or_default() {
                     let id = apps.get(other).map(|o| o.id.clone()).unwrap_or_default();
                     match kind {
@@ -223,23 +356,52 @@ impl Screener {
             })
             .collect();
 
-        // Clusters: raised by evidence or by a listed member (then every member is told).
+        // Clusters: raised by evidence or by a member holding a listed identifier (then every
+        // member is told). A name that resembles a listed person's is that member's own hit:
+        // common names would otherwise raise whole families.
         let mut listed: Vec<Vec<String>> = vec![Vec::new(); linked.clusters.len()];
         for (i, (_, hits)) in per.iter().enumerate() {
             if let Some(c) = linked.cluster_of.get(i).copied().flatten()
-                && !hits.is_empty()
+                && hits.iter().any(ListHit::is_identifier)
                 && let (Some(slot), Some(a)) = (listed.get_mut(c), apps.get(i))
             {
                 slot.push(a.id.clone());
+            }
+        }
+        // Members whose own red flags (not the sharing that links them) reach `medium`: linked
+        // accounts that each look wrong on their own are a combination the advisories ask to
+        // review, even when what links them is weaker.
+        let mut flagged = vec![0usize; linked.clusters.len()];
+        for (i, (indicators, _)) in per.iter().enumerate() {
+            let own = 1.0
+                - indicators
+                    .iter()
+                    .filter(|x| !rules::SHARING_INDICATORS.contains(&x.id))
+                    .fold(1.0, |keep, x| keep * (1.0 - x.weight));
+            if own >= r.levels.medium
+                && let Some(slot) = linked
+                    .cluster_of
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|c| flagged.get_mut(c))
+            {
+                *slot += 1;
             }
         }
         let raised: Vec<bool> = linked
             .clusters
             .iter()
             .zip(&listed)
-            .map(|(c, l)| c.score >= r.link.raise || !l.is_empty())
+            .zip(&flagged)
+            .map(|((c, l), &f)| {
+                c.score >= r.link.raise
+                    || !l.is_empty()
+                    || (c.score >= r.link.raise_flagged && f >= r.link.flagged_members)
+            })
             .collect();
 
+        on_phase("reports");
         let mut reports: Vec<ApplicantReport> = Vec::with_capacity(apps.len());
         for (i, (indicators, mut hits)) in per.into_iter().enumerate() {
             let id = apps.get(i).map(|a| a.id.clone()).unwrap_or_default();
@@ -249,7 +411,7 @@ impl Screener {
                 keep *= 1.0 - ind.weight;
             }
             if let Some(c) = cix {
-                if hits.is_empty()
+                if !hits.iter().any(ListHit::is_identifier)
                     && let Some(members) = listed.get(c)
                 {
                     for m in members {
@@ -286,14 +448,15 @@ impl Screener {
                 actions,
             });
         }
+        let linked = run.linked;
+        let mut cluster_risk = vec![0.0f64; linked.clusters.len()];
+        for (rep, c) in reports.iter().zip(&linked.cluster_of) {
+            if let Some(slot) = c.and_then(|c| cluster_risk.get_mut(c)) {
+                *slot = slot.max(rep.risk);
+            }
+        }
         let mut clusters = Vec::with_capacity(linked.clusters.len());
-        for (ci, c) in linked.clusters.into_iter().enumerate() {
-            let risk = apps
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| linked.cluster_of.get(*i).copied().flatten() == Some(ci))
-                .filter_map(|(i, _)| reports.get(i).map(|r| r.risk))
-                .fold(0.0, f64::max);
+        for ((ci, c), risk) in linked.clusters.into_iter().enumerate().zip(cluster_risk) {
             clusters.push(ClusterReport {
                 cluster: c,
                 risk,
@@ -363,9 +526,11 @@ fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static st
     for i in ind {
         let keys: &[&str] = match i.id {
             "IW-01" | "IW-02" | "IW-03" | "IW-05" | "IW-06" | "IW-10" => &["video", "access"],
-            "IW-15" | "IW-21" | "IW-22" => &["duplicates", "identity"],
-            "IW-18" | "IW-19" | "IW-20" => &["identity", "video"],
-            "IW-28" => &["video"],
+            "IW-09" => &["shipping", "access"],
+            "IW-13" | "IW-15" | "IW-17" | "IW-21" | "IW-22" => &["duplicates", "identity"],
+            "IW-18" | "IW-19" | "IW-20" | "IW-26" => &["identity", "video"],
+            "IW-24" => &["identity"],
+            "IW-28" | "IW-29" => &["video"],
             "IW-36" | "IW-37" | "IW-40" | "IW-41" | "IW-46" => &["payment"],
             "IW-47" | "IW-48" | "IW-49" => &["shipping"],
             _ => &["identity"],
@@ -382,86 +547,17 @@ fn actions(ind: &[Indicator], hits: &[ListHit], linked: bool) -> Vec<&'static st
         .collect()
 }
 
-/// Values shared between records of a batch, for the shared-value rules (IW-02, 21, 41, 48).
-struct SharedValues {
-    /// (kind, normalised value) → records holding it.
-    holders: FxHashMap<(&'static str, String), Vec<u32>>,
-}
-
-fn record_values(a: &Applicant) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = Vec::new();
-    for l in &a.logins {
-        if let Some(ip) = l.ip {
-            v.push(("ip", ip.to_string()));
-        }
-    }
-    for e in &a.emails {
-        if let Some(n) = cordon_er::normalize::email(e) {
-            v.push(("email", n));
-        }
-    }
-    for p in &a.phones {
-        v.push(("phone", p.clone()));
-    }
-    for p in &a.payout_accounts {
-        if let Some(n) = cordon_er::normalize::account(&p.number) {
-            v.push(("payout_account", n));
-        }
-    }
-    for w in &a.wallets {
-        v.push(("wallet", linking::wallet_key(w)));
-    }
-    for ad in a.addresses.iter().filter(|x| x.kind == "shipping") {
-        if let Some(n) = cordon_er::normalize::address(&ad.text) {
-            v.push(("shipping_address", n));
-        }
-    }
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-fn shared_values(apps: &[Applicant]) -> SharedValues {
-    let per: Vec<Vec<(&'static str, String)>> = apps.par_iter().map(record_values).collect();
-    let mut holders: FxHashMap<(&'static str, String), Vec<u32>> = FxHashMap::default();
-    for (i, vals) in per.into_iter().enumerate() {
-        for v in vals {
-            holders
-                .entry(v)
-                .or_default()
-                .push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-    }
-    holders.retain(|_, v| v.len() >= 2);
-    SharedValues { holders }
-}
-
-impl SharedValues {
-    fn of(&self, i: usize, apps: &[Applicant]) -> Vec<(&'static str, String, Vec<String>, usize)> {
-        if self.holders.is_empty() {
-            return Vec::new();
-        }
-        let Some(a) = apps.get(i) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut seen: BTreeMap<(&'static str, String), ()> = BTreeMap::new();
-        for key in record_values(a) {
-            if seen.insert(key.clone(), ()).is_some() {
-                continue;
-            }
-            if let Some(h) = self.holders.get(&key)
-                && h.len() <= MAX_SHARED_HOLDERS
-            {
-                let others: Vec<String> = h
-                    .iter()
-                    .filter(|&&r| r as usize != i)
-                    .take(MAX_LISTED_OTHERS)
-                    .filter_map(|&r| apps.get(r as usize).map(|o| o.id.clone()))
-                    .collect();
-                out.push((key.0, key.1, others, h.len()));
-            }
-        }
-        out
-    }
+/// The identifier kinds the shared-value rules read (IW-02, 21, 41, 48).
+fn shared_kind(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "ip" => "ip",
+        "email" => "email",
+        "phone" => "phone",
+        "payout_account" => "payout_account",
+        "wallet" => "wallet",
+        "shipping_address" => "shipping_address",
+        "ip_net" => "ip_net",
+        "id_document" => "id_document",
+        _ => return None,
+    })
 }

@@ -1,13 +1,16 @@
 //! The one adapter to `cordon-er`: applicant records become a linkage dataset (names, birth
-//! date and country for Fellegi–Sunter comparisons; identifiers as shared keys), linked and
-//! clustered with the engine's reasons.
+//! date and home address for Fellegi–Sunter comparisons; identifiers as shared keys) judged
+//! against the population the batch comes from, linked and clustered with the engine's reasons.
 
-use cordon_er::synth::APPLICANT_FIELDS;
+use std::net::IpAddr;
+
 use cordon_er::{
-    ClusterConfig, Clustering, ComparisonSpec, DatasetBuilder, FsUse, KeySpec, KeyValue,
-    LinkConfig, LinkType, Linkage, Model, RecordRef, cluster, cluster_evidence, normalize,
+    BlockingRule, ClusterConfig, Clustering, ComparisonSpec, Dataset, DatasetBuilder, FsUse, Hub,
+    KeySpec, KeyValue, LinkConfig, LinkType, Linkage, Model, Population, RecordIx, RecordRef,
+    cluster, cluster_evidence, normalize,
 };
 use cordon_model::Location;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::ApplicantError;
@@ -50,15 +53,234 @@ pub struct Linked {
     pub cluster_of: Vec<Option<usize>>,
     /// Per record: (other record, kind, distance) for near-identical photos and résumés.
     pub near: Vec<Vec<(usize, &'static str, f64)>>,
+    /// Identifier values too common to link anybody (VPN exits, corporate NATs), largest first.
+    pub hubs: Vec<Hub>,
 }
 
-/// Extra key kinds this crate adds to the engine's applicant defaults.
-fn key_specs() -> Vec<KeySpec> {
-    let mut v = KeySpec::applicant_defaults();
-    if !v.iter().any(|k| k.name == "wallet") {
-        v.push(KeySpec::exact("wallet", 0.8, 1e-6, 20));
+/// Field names of the linkage dataset, compared by the applicant model.
+pub const LINK_FIELDS: [&str; 4] = ["given_name", "surname", "date_of_birth", "address"];
+
+/// The Fellegi–Sunter comparisons of applicants: names with term-frequency adjustment, birth
+/// dates, and home addresses that are similar but not equal (equal ones are the shared
+/// `home_address` identifier, so they are not counted twice).
+pub fn applicant_comparisons() -> Vec<ComparisonSpec> {
+    vec![
+        ComparisonSpec::name("given_name").tf(),
+        ComparisonSpec::name("surname").tf(),
+        ComparisonSpec::date("date_of_birth"),
+        ComparisonSpec::name("address").named("address"),
+    ]
+}
+
+/// Trains the applicant model on a dataset with [`LINK_FIELDS`], as Splink recommends: λ from
+/// a deterministic rule (same names and birth date, recall 0.7), u from seeded random pairs
+/// (exact levels from the value counts of the population), m by EM on pairs blocked on the
+/// birth date and then on both names (round robin: each session estimates the comparisons its
+/// rule does not block on; at most `max_em_pairs` pairs each, sampled).
+pub fn train_model(ds: &Dataset, max_em_pairs: usize, seed: u64) -> Result<Model, ApplicantError> {
+    let mut model = Model::new(applicant_comparisons())?;
+    model.estimate_lambda(
+        ds,
+        LinkType::Dedupe,
+        &[BlockingRule::on(&[
+            "given_name",
+            "surname",
+            "date_of_birth",
+        ])],
+        0.7,
+    )?;
+    model.estimate_u(ds, LinkType::Dedupe, 200_000, seed)?;
+    for rule in [
+        BlockingRule::on(&["date_of_birth"]),
+        BlockingRule::on(&["given_name", "surname"]),
+    ] {
+        model.estimate_m_em_sampled(ds, LinkType::Dedupe, &rule, 25, max_em_pairs, seed)?;
     }
-    v
+    discount_equal_addresses(&mut model);
+    Ok(model)
+}
+
+/// Equal home addresses are counted by the `home_address` identifier (in the `place` group,
+/// with a household's sharing in its u floor); the comparison only adds similar ones, so its
+/// exact level gets m = u (weight 0; the m of its levels then no longer sum to 1).
+fn discount_equal_addresses(model: &mut Model) {
+    let Some(ci) = model.comparisons.iter().position(|c| c.field == "address") else {
+        return;
+    };
+    if let (Some(m), Some(u)) = (model.m.get_mut(ci), model.u.get(ci))
+        && let (Some(m0), Some(&u0)) = (m.first_mut(), u.first())
+    {
+        *m0 = u0;
+    }
+    if let Some(c) = model.comparisons.get_mut(ci) {
+        c.tf_adjust = false;
+    }
+}
+
+/// The model used for batches too small to train on: [`train_model`] run on FEBRL dataset3
+/// (`cargo run -p cordon-applicants --example applicant_model`; `docs/applicants.md`).
+const DEFAULT_MODEL: &str = include_str!("applicant_model.json");
+
+/// The compiled-in applicant model (see [`DEFAULT_MODEL`]).
+pub fn default_model() -> Result<Model, ApplicantError> {
+    let model: Model = serde_json::from_str(DEFAULT_MODEL).map_err(|e| {
+        ApplicantError::Linkage(cordon_er::ErError::Config(format!(
+            "compiled-in applicant model: {e}"
+        )))
+    })?;
+    if model.comparisons != applicant_comparisons_trained() {
+        return Err(ApplicantError::Linkage(cordon_er::ErError::Config(
+            "compiled-in applicant model does not match the applicant comparisons".into(),
+        )));
+    }
+    Ok(model)
+}
+
+/// The comparisons as [`train_model`] leaves them.
+fn applicant_comparisons_trained() -> Vec<ComparisonSpec> {
+    let mut m = Model::new(applicant_comparisons()).map(|m| m.comparisons);
+    if let Ok(c) = m.as_mut()
+        && let Some(a) = c.iter_mut().find(|c| c.field == "address")
+    {
+        a.tf_adjust = false;
+    }
+    m.unwrap_or_default()
+}
+
+/// Identifier kinds registered in a builder.
+struct Kinds {
+    email: u16,
+    phone: u16,
+    payout: u16,
+    wallet: u16,
+    device: u16,
+    home: u16,
+    shipping: u16,
+    ip: u16,
+    ip_net: u16,
+    handle: u16,
+    document: u16,
+    photo: u16,
+    resume: u16,
+}
+
+impl Kinds {
+    fn register(b: &mut DatasetBuilder) -> Kinds {
+        let specs = KeySpec::applicant_defaults();
+        let mut kind = |name: &str| {
+            let spec = specs
+                .iter()
+                .find(|k| k.name == name)
+                .cloned()
+                // Every name below is one of the defaults; a missing one links nothing.
+                .unwrap_or_else(|| KeySpec::exact(name, 0.5, 1.0, 0));
+            b.key_kind(spec)
+        };
+        Kinds {
+            email: kind("email"),
+            phone: kind("phone"),
+            payout: kind("payout_account"),
+            wallet: kind("wallet"),
+            device: kind("device"),
+            home: kind("home_address"),
+            shipping: kind("shipping_address"),
+            ip: kind("ip"),
+            ip_net: kind("ip_net"),
+            handle: kind("handle"),
+            document: kind("id_document"),
+            photo: kind("photo"),
+            resume: kind("resume"),
+        }
+    }
+
+    /// An applicant's identifiers as normalised keys (distinct login IPs, networks and
+    /// devices); a pure function, so batches prepare keys in parallel.
+    fn keys(&self, a: &Applicant) -> Vec<(u16, KeyValue)> {
+        let mut keys: Vec<(u16, KeyValue)> = Vec::with_capacity(24);
+        let mut exact = |k: u16, v: String| keys.push((k, KeyValue::Exact(v)));
+        for e in &a.emails {
+            if let Some(v) = normalize::email(e) {
+                exact(self.email, v);
+            }
+        }
+        for ph in &a.phones {
+            exact(self.phone, ph.clone());
+        }
+        for x in &a.payout_accounts {
+            if let Some(v) = normalize::account(&x.number) {
+                exact(self.payout, v);
+            }
+        }
+        for w in &a.wallets {
+            exact(self.wallet, wallet_key(w));
+        }
+        for ad in &a.addresses {
+            let kind = match ad.kind.as_str() {
+                "home" => self.home,
+                "shipping" => self.shipping,
+                _ => continue,
+            };
+            if let Some(v) = normalize::address(&ad.text) {
+                exact(kind, v);
+            }
+        }
+        let mut ips: Vec<IpAddr> = a.logins.iter().filter_map(|l| l.ip).collect();
+        ips.sort_unstable();
+        ips.dedup();
+        for ip in ips {
+            let (one, net) = normalize::ip_keys_of(ip);
+            exact(self.ip, one);
+            exact(self.ip_net, net);
+        }
+        let mut devices: Vec<&str> = a
+            .logins
+            .iter()
+            .filter_map(|l| l.device.as_deref())
+            .collect();
+        devices.sort_unstable();
+        devices.dedup();
+        for d in devices {
+            exact(self.device, d.to_owned());
+        }
+        for h in &a.handles {
+            let h = h.trim().trim_start_matches('@').to_lowercase();
+            if !h.is_empty() {
+                exact(self.handle, h);
+            }
+        }
+        for d in &a.id_documents {
+            if let Some(n) = d.number.as_deref().and_then(normalize::account) {
+                exact(
+                    self.document,
+                    format!("{}:{n}", d.country.as_deref().unwrap_or("")),
+                );
+            }
+        }
+        if let Some(h) = a.photo_phash {
+            keys.push((self.photo, KeyValue::Bits(h)));
+        }
+        if let Some(r) = &a.resume {
+            keys.push((self.resume, KeyValue::Text(r.as_bytes().to_vec())));
+        }
+        keys
+    }
+}
+
+/// The compared fields of an applicant, in [`LINK_FIELDS`] order.
+fn fields(a: &Applicant) -> [Option<Vec<u8>>; 4] {
+    let (given, surname) = a.names.first().map(|n| split_name(n)).unwrap_or_default();
+    let home = a
+        .addresses
+        .iter()
+        .find(|x| x.kind == "home")
+        .and_then(|x| normalize::address(&x.text));
+    let some = |s: String| (!s.is_empty()).then(|| s.into_bytes());
+    [
+        some(given),
+        some(surname),
+        a.date_of_birth.map(|d| d.to_string().into_bytes()),
+        home.map(String::into_bytes),
+    ]
 }
 
 /// Splits a full name into (given, surname): the last word is the surname.
@@ -70,168 +292,97 @@ fn split_name(n: &str) -> (String, String) {
     }
 }
 
-/// Links and clusters applicants.
-pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, ApplicantError> {
-    let mut b = DatasetBuilder::new(&APPLICANT_FIELDS);
-    let specs = key_specs();
-    let kinds: Vec<(String, u16)> = specs
-        .into_iter()
-        .map(|s| {
-            let name = s.name.clone();
-            (name, b.key_kind(s))
-        })
-        .collect();
-    let kind = |name: &str| kinds.iter().find(|k| k.0 == name).map(|k| k.1);
-    let (
-        k_email,
-        k_phone,
-        k_payout,
-        k_wallet,
-        k_device,
-        k_home,
-        k_ship,
-        k_ip,
-        k_net,
-        k_handle,
-        k_doc,
-        k_photo,
-        k_resume,
-    ) = (
-        kind("email"),
-        kind("phone"),
-        kind("payout_account"),
-        kind("wallet"),
-        kind("device"),
-        kind("home_address"),
-        kind("shipping_address"),
-        kind("ip"),
-        kind("ip_net"),
-        kind("handle"),
-        kind("id_document"),
-        kind("photo"),
-        kind("resume"),
-    );
+/// A linked batch with the dataset behind it (for the screening rules).
+#[derive(Debug)]
+pub(crate) struct LinkRun {
+    /// The linkage dataset.
+    pub(crate) ds: Dataset,
+    /// Per input record: its dataset record (`None` if the engine refused it).
+    pub(crate) record_of: Vec<Option<RecordIx>>,
+    /// Dataset record → input record.
+    pub(crate) input_of: Vec<usize>,
+    /// The linkage result for output.
+    pub(crate) linked: Linked,
+}
+
+/// Records per chunk whose keys are prepared in parallel before being pushed.
+const CHUNK: usize = 16_384;
+
+/// Builds the linkage dataset of a batch, judged against `population`.
+fn dataset(apps: &[Applicant], population: Population) -> (Dataset, Vec<usize>) {
+    let mut b = DatasetBuilder::new(&LINK_FIELDS).with_population(population);
+    let kinds = Kinds::register(&mut b);
     b.reserve(apps.len());
-    let mut keys: Vec<(u16, KeyValue)> = Vec::with_capacity(32);
-    // Dataset index → input index (the builder may refuse a record).
-    let mut input_of: Vec<usize> = Vec::with_capacity(apps.len());
-    for (ai, a) in apps.iter().enumerate() {
-        keys.clear();
-        let mut push = |k: Option<u16>, v: KeyValue| {
-            if let Some(k) = k {
-                keys.push((k, v));
-            }
-        };
-        for e in &a.emails {
-            if let Some(v) = normalize::email(e) {
-                push(k_email, KeyValue::Exact(v));
-            }
-        }
-        for ph in &a.phones {
-            push(k_phone, KeyValue::Exact(ph.clone()));
-        }
-        for x in &a.payout_accounts {
-            if let Some(v) = normalize::account(&x.number) {
-                push(k_payout, KeyValue::Exact(v));
-            }
-        }
-        for w in &a.wallets {
-            push(k_wallet, KeyValue::Exact(wallet_key(w)));
-        }
-        for ad in &a.addresses {
-            if let Some(v) = normalize::address(&ad.text) {
-                let k = if ad.kind == "shipping" {
-                    k_ship
-                } else if ad.kind == "home" {
-                    k_home
-                } else {
-                    None
-                };
-                push(k, KeyValue::Exact(v));
-            }
-        }
-        let mut ips: Vec<std::net::IpAddr> = a.logins.iter().filter_map(|l| l.ip).collect();
-        ips.sort_unstable();
-        ips.dedup();
-        for ip in ips {
-            if let Some((one, net)) = normalize::ip_keys(&ip.to_string()) {
-                push(k_ip, KeyValue::Exact(one));
-                push(k_net, KeyValue::Exact(net));
-            }
-        }
-        let mut devices: Vec<&str> = a
-            .logins
-            .iter()
-            .filter_map(|l| l.device.as_deref())
+    let loc = Location::default();
+    let mut input_of = Vec::with_capacity(apps.len());
+    for (c, chunk) in apps.chunks(CHUNK).enumerate() {
+        type Prepared = (Vec<(u16, KeyValue)>, [Option<Vec<u8>>; 4]);
+        let prepared: Vec<Prepared> = chunk
+            .par_iter()
+            .map(|a| (kinds.keys(a), fields(a)))
             .collect();
-        devices.sort_unstable();
-        devices.dedup();
-        for d in devices {
-            push(k_device, KeyValue::Exact(d.to_owned()));
-        }
-        for h in &a.handles {
-            let h = h.trim().trim_start_matches('@').to_lowercase();
-            if !h.is_empty() {
-                push(k_handle, KeyValue::Exact(h));
+        let field_refs: Vec<[Option<&[u8]>; 4]> = prepared
+            .iter()
+            .map(|(_, f)| std::array::from_fn(|i| f.get(i).and_then(|v| v.as_deref())))
+            .collect();
+        let recs: Vec<RecordRef<'_>> = chunk
+            .iter()
+            .zip(&prepared)
+            .zip(&field_refs)
+            .map(|((a, (keys, _)), fields)| RecordRef {
+                id: a.id.as_bytes(),
+                source: 0,
+                fields,
+                keys,
+                location: &loc,
+            })
+            .collect();
+        for (i, r) in b.push_batch(&recs).into_iter().enumerate() {
+            if r.is_some() {
+                input_of.push(c * CHUNK + i);
             }
         }
-        for d in &a.id_documents {
-            if let Some(n) = d.number.as_deref().and_then(normalize::account) {
-                push(
-                    k_doc,
-                    KeyValue::Exact(format!("{}:{n}", d.country.as_deref().unwrap_or(""))),
-                );
-            }
-        }
-        if let Some(h) = a.photo_phash {
-            push(k_photo, KeyValue::Bits(h));
-        }
-        if let Some(r) = &a.resume {
-            push(k_resume, KeyValue::Text(r.as_bytes().to_vec()));
-        }
-        let (given, surname) = a.names.first().map(|n| split_name(n)).unwrap_or_default();
-        let dob = a.date_of_birth.map(|d| d.to_string()).unwrap_or_default();
-        let country = a.claimed_country.as_deref().unwrap_or("").to_owned();
-        let opt = |s: &str| (!s.is_empty()).then(|| s.as_bytes().to_vec());
-        let fields_owned = [opt(&given), opt(&surname), opt(&dob), opt(&country)];
-        let fields: Vec<Option<&[u8]>> = fields_owned.iter().map(|f| f.as_deref()).collect();
-        if b.push(RecordRef {
-            id: a.id.as_bytes(),
-            source: 0,
-            fields: &fields,
-            keys: &keys,
-            location: &Location::default(),
-        })
-        .is_some()
-        {
-            input_of.push(ai);
+    }
+    (b.finish().0, input_of)
+}
+
+/// Links and clusters applicants, judging rarity against a population of `p.population`
+/// records (or the batch, when larger).
+pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, ApplicantError> {
+    Ok(link_run(apps, p, None, &mut |_| {})?.linked)
+}
+
+/// Links a batch; `population` (statistics of the platform's records) replaces the bare
+/// population size of the rules.
+pub(crate) fn link_run(
+    apps: &[Applicant],
+    p: &LinkParams,
+    population: Option<&Population>,
+    on_phase: &mut dyn FnMut(&'static str),
+) -> Result<LinkRun, ApplicantError> {
+    let population = population
+        .cloned()
+        .unwrap_or_else(|| Population::of_size(p.population));
+    on_phase("identifiers");
+    let (ds, input_of) = dataset(apps, population);
+    let mut record_of = vec![None; apps.len()];
+    for (rec, &i) in input_of.iter().enumerate() {
+        if let Some(slot) = record_of.get_mut(i) {
+            *slot = Some(rec as RecordIx);
         }
     }
-    // A value's rarity is its share of all records (term frequency): in a batch of three, two
-    // records sharing a payout account would make it "common". Keyless placeholder records
-    // (never candidates: they hold no identifier) stand in for the population the batch comes
-    // from, up to `min_population`.
-    for i in apps.len()..p.min_population {
-        let id = format!("\u{0}pad{i}");
-        let none: [Option<&[u8]>; 4] = [None; 4];
-        b.push(RecordRef {
-            id: id.as_bytes(),
-            source: 0,
-            fields: &none,
-            keys: &[],
-            location: &Location::default(),
-        });
-    }
-    let input = |rec: u32| input_of.get(rec as usize).copied();
-    let (ds, _diags) = b.finish();
-    let mut model = Model::new(vec![
-        ComparisonSpec::name("given_name").tf(),
-        ComparisonSpec::name("surname").tf(),
-        ComparisonSpec::date("date_of_birth"),
-    ])?;
-    if apps.len() >= 2 {
-        model.estimate_u(&ds, LinkType::Dedupe, 200_000, 0xA991)?;
-    }
+    on_phase("training");
+    let model = if ds.len() >= p.train_records {
+        train_model(&ds, p.em_pairs, 0xA991)?
+    } else {
+        let mut m = default_model()?;
+        // The exact levels' u from the population's counts when known; fuzzy levels keep the
+        // default model's shares (a small batch has too few pairs to estimate them).
+        if ds.len() >= 2 {
+            m.estimate_u(&ds, LinkType::Dedupe, 10_000, 0xA991)?;
+        }
+        m
+    };
     let cfg = LinkConfig {
         blocking: Vec::new(),
         fs: FsUse::PositiveOnly,
@@ -240,7 +391,9 @@ pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, App
         threshold: 0.0,
         ..LinkConfig::default()
     };
+    on_phase("linking");
     let linkage: Linkage = cordon_er::link(&ds, Some(&model), &cfg)?;
+    on_phase("clustering");
     let clustering: Clustering = cluster(
         ds.len(),
         &linkage.links,
@@ -249,12 +402,10 @@ pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, App
             strong: Some(p.strong),
         },
     );
+    let input = |rec: RecordIx| input_of.get(rec as usize).copied();
     let mut cluster_of = vec![None; apps.len()];
     let mut clusters = Vec::with_capacity(clustering.clusters.len());
     for c in &clustering.clusters {
-        if c.members.len() < 2 {
-            continue;
-        }
         let score: f64 = cluster_evidence(&ds, c, &linkage.links, p.evidence_min)
             .iter()
             .map(|g| g.weight)
@@ -266,7 +417,7 @@ pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, App
             .map(|l| LinkOut {
                 a: ds.id(l.a).to_owned(),
                 b: ds.id(l.b).to_owned(),
-                score: (l.weight * 100.0).round() / 100.0,
+                score: round2(l.weight),
                 reasons: l.reasons.iter().map(ToString::to_string).collect(),
             })
             .collect();
@@ -279,7 +430,7 @@ pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, App
         clusters.push(ClusterOut {
             cluster: u32::try_from(ix).unwrap_or(u32::MAX),
             members: c.members.iter().map(|&m| ds.id(m).to_owned()).collect(),
-            score: (score * 100.0).round() / 100.0,
+            score: round2(score),
             links,
         });
     }
@@ -304,11 +455,21 @@ pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, App
             }
         }
     }
-    Ok(Linked {
-        clusters,
-        cluster_of,
-        near,
+    Ok(LinkRun {
+        linked: Linked {
+            clusters,
+            cluster_of,
+            near,
+            hubs: linkage.hubs,
+        },
+        ds,
+        record_of,
+        input_of,
     })
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// A wallet's comparison key: hex (EVM) addresses are case-insensitive, others exact.
@@ -318,5 +479,26 @@ pub(crate) fn wallet_key(w: &str) -> String {
         w.to_ascii_lowercase()
     } else {
         w.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_in_model_matches_the_comparisons() {
+        let m = default_model().expect("default model");
+        assert_eq!(m.comparisons.len(), LINK_FIELDS.len());
+        // Equal addresses weigh nothing here: the shared home_address identifier counts them.
+        let ci = m
+            .comparisons
+            .iter()
+            .position(|c| c.field == "address")
+            .expect("address");
+        assert!((m.m[ci][0] - m.u[ci][0]).abs() < 1e-12);
+        // Names agreeing exactly are evidence, disagreeing counter-evidence.
+        assert!(m.m[1][0] > 10.0 * m.u[1][0], "{:?} {:?}", m.m[1], m.u[1]);
+        assert!(m.m[1][4] < m.u[1][4]);
     }
 }

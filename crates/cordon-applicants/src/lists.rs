@@ -38,6 +38,18 @@ pub struct ListHit {
     pub weight: f64,
 }
 
+impl ListHit {
+    /// Whether the hit is an identifier on a list entry (e-mail, phone, website, wallet) or a
+    /// designated front in the work history, rather than a resembling name: such a hit raises
+    /// the applicant's whole cluster of linked accounts.
+    pub fn is_identifier(&self) -> bool {
+        matches!(
+            self.kind,
+            "email" | "phone" | "website" | "wallet" | "employer"
+        )
+    }
+}
+
 /// The lists, indexed for applicant screening.
 #[derive(Debug)]
 pub struct ListIndex {
@@ -75,7 +87,12 @@ impl ListIndex {
                 }
             }
             for v in e.get(prop::PHONE) {
-                if let Some(n) = crate::phone::e164(v, None) {
+                // Lists write international numbers without the `+` ("982188526300").
+                let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+                let international = (digits.len() >= 8 && !v.trim_start().starts_with(['+', '0']))
+                    .then(|| crate::phone::e164(&format!("+{digits}"), None))
+                    .flatten();
+                if let Some(n) = crate::phone::e164(v, None).or(international) {
                     exact.entry(("phone", n)).or_default().push(i);
                 }
             }

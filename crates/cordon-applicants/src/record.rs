@@ -103,8 +103,12 @@ pub struct Employment {
     /// Its website, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
-    /// Start year, when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Start year, when given (written as `start`, as read).
+    #[serde(
+        rename = "start",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_year"
+    )]
     pub start_year: Option<u16>,
 }
 
@@ -149,7 +153,8 @@ pub struct Applicant {
     pub claimed_timezone: Option<String>,
     /// Résumé or proposal text.
     pub resume: Option<String>,
-    /// Profile photo perceptual hash (64-bit).
+    /// Profile photo perceptual hash (64-bit; written as 16 hex digits, as read).
+    #[serde(serialize_with = "ser_phash")]
     pub photo_phash: Option<u64>,
     /// Code-hosting and social handles.
     pub handles: Vec<String>,
@@ -161,8 +166,30 @@ pub struct Applicant {
     pub interview: Option<Interview>,
     /// Websites (portfolio, personal site).
     pub websites: Vec<String>,
-    /// Fields this format does not know, kept as read.
+    /// Fields this format does not know, kept as read (and written back beside the others).
+    #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+impl Applicant {
+    /// Writes the record as one JSON line of the input format (it reads back equal).
+    pub fn write_line(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        crate::json_line(self, w)
+    }
+}
+
+fn ser_phash<S: serde::Serializer>(h: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match h {
+        Some(h) => s.serialize_str(&format!("{h:016x}")),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_year<S: serde::Serializer>(y: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    match y {
+        Some(y) => s.serialize_str(&y.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 fn ser_date<S: serde::Serializer>(d: &Option<PartialDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -613,16 +640,9 @@ impl Ctx {
             let (kind, text, country) = match it {
                 Value::String(s) => ("home".to_owned(), s.clone(), None),
                 Value::Object(o) => (
-                    o.get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or("home")
-                        .trim()
-                        .to_lowercase(),
-                    o.get("text")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    o.get("country").and_then(Value::as_str).map(str::to_owned),
+                    field_text(o, "kind").map_or_else(|| "home".to_owned(), |k| k.to_lowercase()),
+                    field_text(o, "text").unwrap_or_default(),
+                    field_text(o, "country"),
                 ),
                 _ => continue,
             };
@@ -658,17 +678,11 @@ impl Ctx {
                 );
                 continue;
             };
-            let s = |k: &str| {
-                o.get(k)
-                    .and_then(Value::as_str)
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-            };
-            let country =
-                s("country").and_then(|c| self.country(line, &id, "id_documents.country", &c));
+            let country = field_text(o, "country")
+                .and_then(|c| self.country(line, &id, "id_documents.country", &c));
             a.id_documents.push(IdDocument {
-                doc_type: s("type"),
-                number: s("number"),
+                doc_type: field_text(o, "type"),
+                number: field_text(o, "number"),
                 country,
             });
         }
@@ -682,20 +696,12 @@ impl Ctx {
                     number: s.trim().to_owned(),
                     ..PayoutAccount::default()
                 },
-                Value::Object(o) => {
-                    let s = |k: &str| {
-                        o.get(k)
-                            .and_then(Value::as_str)
-                            .map(|s| s.trim().to_owned())
-                            .filter(|s| !s.is_empty())
-                    };
-                    PayoutAccount {
-                        number: s("number").unwrap_or_default(),
-                        method: s("method").map(|m| m.to_lowercase()),
-                        country: s("country"),
-                        holder: s("holder"),
-                    }
-                }
+                Value::Object(o) => PayoutAccount {
+                    number: field_text(o, "number").unwrap_or_default(),
+                    method: field_text(o, "method").map(|m| m.to_lowercase()),
+                    country: field_text(o, "country"),
+                    holder: field_text(o, "holder"),
+                },
                 _ => continue,
             };
             if p.number.is_empty() {
@@ -745,12 +751,6 @@ impl Ctx {
                 );
                 continue;
             };
-            let s = |k: &str| {
-                o.get(k)
-                    .and_then(Value::as_str)
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-            };
             let time = match o.get("time") {
                 Some(Value::Number(n)) => n.as_i64().and_then(|t| Timestamp::from_second(t).ok()),
                 Some(Value::String(t)) => {
@@ -763,7 +763,7 @@ impl Ctx {
                 }
                 _ => None,
             };
-            let ip = match s("ip") {
+            let ip = match field_text(o, "ip") {
                 Some(t) => {
                     let p = t.parse::<IpAddr>().ok();
                     if p.is_none() {
@@ -777,9 +777,9 @@ impl Ctx {
             a.logins.push(Login {
                 time,
                 ip,
-                user_agent: s("user_agent"),
-                device: s("device"),
-                locale: s("locale"),
+                user_agent: field_text(o, "user_agent"),
+                device: field_text(o, "device"),
+                locale: field_text(o, "locale"),
             });
         }
         if bad_ip > 0 {
@@ -817,14 +817,9 @@ impl Ctx {
                     ..Employment::default()
                 }),
                 Value::Object(o) => {
-                    let s = |k: &str| {
-                        o.get(k)
-                            .and_then(Value::as_str)
-                            .map(|s| s.trim().to_owned())
-                            .filter(|s| !s.is_empty())
-                    };
-                    let Some(employer) =
-                        s("employer").or_else(|| s("client")).or_else(|| s("name"))
+                    let Some(employer) = field_text(o, "employer")
+                        .or_else(|| field_text(o, "client"))
+                        .or_else(|| field_text(o, "name"))
                     else {
                         self.warn(
                             line,
@@ -835,11 +830,11 @@ impl Ctx {
                         );
                         continue;
                     };
-                    let start_year =
-                        s("start").and_then(|d| d.get(..4).and_then(|y| y.parse().ok()));
+                    let start_year = field_text(o, "start")
+                        .and_then(|d| d.get(..4).and_then(|y| y.parse().ok()));
                     a.employment.push(Employment {
                         employer,
-                        website: s("website"),
+                        website: field_text(o, "website"),
                         start_year,
                     });
                 }
@@ -1044,6 +1039,15 @@ fn csv_value(name: &str, cell: &str) -> Value {
         }
         _ => Value::String(cell.to_owned()),
     }
+}
+
+/// A trimmed, non-empty string member of a JSON object (the one way nested items read text).
+fn field_text(o: &Map<String, Value>, key: &str) -> Option<String> {
+    o.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// ISO alpha-2 (upper case) of a code or country name.

@@ -16,8 +16,14 @@ use crate::record::{Applicant, parse_tz};
 /// The default rules file, compiled in.
 pub const DEFAULT_RULES: &str = include_str!("../../../rules/itworker-rules.yaml");
 
+/// Indicators that fire on values shared with other records: the sharing that links accounts,
+/// not a red flag of the account itself (see `link.raise_flagged`).
+pub const SHARING_INDICATORS: [&str; 9] = [
+    "IW-02", "IW-09", "IW-13", "IW-15", "IW-17", "IW-21", "IW-22", "IW-41", "IW-48",
+];
+
 /// Each rule's id, what it tests and the advisory it comes from (`docs/applicants.md`).
-pub const RULES: [(&str, &str, &str); 21] = [
+pub const RULES: [(&str, &str, &str); 27] = [
     (
         "IW-01",
         "logins from several countries in a short period",
@@ -44,14 +50,29 @@ pub const RULES: [(&str, &str, &str); 21] = [
         "Mandiant 2024 (vendor)",
     ),
     (
+        "IW-09",
+        "several accounts log in mainly from one residential /24 network (a laptop farm)",
+        "FBI-2024; DOJ Chapman case",
+    ),
+    (
         "IW-10",
         "activity outside business hours of the claimed time zone",
         "US-2022 fact sheet; SEAL",
     ),
     (
+        "IW-13",
+        "one identity (name and birth date) on several accounts with different photos",
+        "ROKUS-2023",
+    ),
+    (
         "IW-15",
         "profile photo reused across accounts",
         "BfV-2024; Microsoft 2025; ROK-2022",
+    ),
+    (
+        "IW-17",
+        "identity document used by another applicant",
+        "FBI-2024; DOJ Hwa indictment",
     ),
     (
         "IW-18",
@@ -79,9 +100,24 @@ pub const RULES: [(&str, &str, &str); 21] = [
         "FBI-2025",
     ),
     (
+        "IW-24",
+        "résumé claims experience with a technology before it existed",
+        "FBI-2025; DTEX (vendor)",
+    ),
+    (
+        "IW-26",
+        "account handed over: devices, network country and locale all change after the first logins",
+        "ROK-2022; DOJ Didenko case",
+    ),
+    (
         "IW-28",
         "refuses to appear on camera",
         "ROKUS-2023; ROK-2022",
+    ),
+    (
+        "IW-29",
+        "repeatedly declines video, claiming technical problems",
+        "ROK-2022",
     ),
     ("IW-36", "asks to be paid in cryptocurrency", "US-2022"),
     (
@@ -149,6 +185,29 @@ rule_struct!(
     min_accounts: usize = 2, /// Above this many accounts the value is a hub.
     max_accounts: usize = 20 } weight = 0.35);
 rule_struct!(
+    /// IW-09.
+    Iw09 { /// Accounts (this one included) on one /24 that fire.
+    min_accounts: usize = 3, /// Above this many accounts the network is a hub (an ISP pool, a campus) and is ignored.
+    max_accounts: usize = 20 } weight = 0.30);
+rule_struct!(
+    /// IW-13.
+    Iw13 { /// Photo hashes further apart than this many bits are different pictures.
+    min_hamming: u32 = 12 } weight = 0.35);
+rule_struct!(
+    /// IW-24.
+    Iw24 { /// Technologies and the year each became available (lower-case words as written in résumés).
+    technologies: BTreeMap<String, i32> = default_technologies(), /// Claimed years beyond what was possible that fire.
+    min_excess_years: i32 = 1 } weight = 0.25);
+rule_struct!(
+    /// IW-26.
+    Iw26 { /// Logins needed to judge.
+    min_logins: usize = 6, /// Share of the first logins that count as the verification period.
+    early_share: f64 = 0.25 } weight = 0.30);
+rule_struct!(
+    /// IW-29.
+    Iw29 { /// Declined video interviews that fire.
+    min_declined: u32 = 2 } weight = 0.20);
+rule_struct!(
     /// IW-03.
     Iw03 { /// Consecutive hourly bins with activity that fire.
     min_continuous_hours: u32 = 24 } weight = 0.30);
@@ -161,7 +220,9 @@ rule_struct!(
 rule_struct!(
     /// IW-06.
     Iw06 { /// Provider names (case-insensitive substrings of the IP database's provider or organisation).
-    providers: Vec<String> = vec!["astrill".into()] } weight = 0.35);
+    providers: Vec<String> = vec!["astrill".into()], /// Logins through them that fire (one VPN login is not a red flag).
+    min_logins: usize = 2, /// Share of the logins the IP database knows that fires.
+    min_share: f64 = 0.2 } weight = 0.35);
 rule_struct!(
     /// IW-10.
     Iw10 { /// Logins with a time needed to judge.
@@ -203,6 +264,36 @@ rule_struct!(
     Iw40 { /// Holder name scores below this (against every applicant name) fire.
     min_name_score: f64 = 0.70 } weight = 0.30);
 
+/// Release years of technologies résumés name (IW-24): a claim of more years than have passed
+/// since is impossible.
+fn default_technologies() -> BTreeMap<String, i32> {
+    [
+        ("rust", 2015),
+        ("kubernetes", 2014),
+        ("swift", 2014),
+        ("kotlin", 2016),
+        ("flutter", 2017),
+        ("typescript", 2012),
+        ("react", 2013),
+        ("vue", 2014),
+        ("angular", 2016),
+        ("docker", 2013),
+        ("terraform", 2014),
+        ("golang", 2012),
+        ("solidity", 2015),
+        ("ethereum", 2015),
+        ("nextjs", 2016),
+        ("svelte", 2016),
+        ("graphql", 2015),
+        ("tensorflow", 2015),
+        ("pytorch", 2016),
+        ("chatgpt", 2022),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
 /// Every rule's parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -218,10 +309,16 @@ pub struct RuleParams {
     pub iw05: Iw05,
     #[serde(rename = "IW-06")]
     pub iw06: Iw06,
+    #[serde(rename = "IW-09")]
+    pub iw09: Iw09,
     #[serde(rename = "IW-10")]
     pub iw10: Iw10,
+    #[serde(rename = "IW-13")]
+    pub iw13: Iw13,
     #[serde(rename = "IW-15")]
     pub iw15: Plain,
+    #[serde(rename = "IW-17")]
+    pub iw17: Shared,
     #[serde(rename = "IW-18")]
     pub iw18: Plain,
     #[serde(rename = "IW-19")]
@@ -232,8 +329,14 @@ pub struct RuleParams {
     pub iw21: Shared,
     #[serde(rename = "IW-22")]
     pub iw22: Plain,
+    #[serde(rename = "IW-24")]
+    pub iw24: Iw24,
+    #[serde(rename = "IW-26")]
+    pub iw26: Iw26,
     #[serde(rename = "IW-28")]
     pub iw28: Iw28,
+    #[serde(rename = "IW-29")]
+    pub iw29: Iw29,
     #[serde(rename = "IW-36")]
     pub iw36: Iw36,
     #[serde(rename = "IW-37")]
@@ -309,12 +412,24 @@ pub struct LinkParams {
     pub strong: f64,
     /// Collective evidence (bits) that raises a cluster.
     pub raise: f64,
+    /// Collective evidence (bits) that raises a cluster with at least `flagged_members` members
+    /// whose own red flags (not the shared-value ones) reach the `medium` level.
+    pub raise_flagged: f64,
+    /// See `raise_flagged`.
+    pub flagged_members: usize,
     /// Risk weight of membership in a raised cluster.
     pub cluster_weight: f64,
-    /// Population a value's rarity is judged against when the batch is smaller.
-    pub min_population: usize,
+    /// Records of the population a batch is drawn from (the platform's accounts): a value's
+    /// rarity is its holders' share of this many records, or of the batch when larger.
+    #[serde(alias = "min_population")]
+    pub population: u64,
     /// Links weaker than this add nothing to a cluster's collective evidence.
     pub evidence_min: f64,
+    /// Batches of at least this many records train their own name/date/address model (u by
+    /// random sampling, m by EM); smaller ones use the compiled-in model.
+    pub train_records: usize,
+    /// Most pairs one EM session trains on (a seeded sample of the records beyond).
+    pub em_pairs: usize,
 }
 
 impl Default for LinkParams {
@@ -323,9 +438,13 @@ impl Default for LinkParams {
             prior_weight: -10.0,
             strong: 4.0,
             raise: 14.0,
+            raise_flagged: 8.0,
+            flagged_members: 2,
             cluster_weight: 0.6,
-            min_population: 10_000,
+            population: 10_000,
             evidence_min: 2.0,
+            train_records: 1_000,
+            em_pairs: 500_000,
         }
     }
 }
@@ -383,14 +502,20 @@ impl Rules {
             ("IW-03", p.iw03.weight),
             ("IW-05", p.iw05.weight),
             ("IW-06", p.iw06.weight),
+            ("IW-09", p.iw09.weight),
             ("IW-10", p.iw10.weight),
+            ("IW-13", p.iw13.weight),
             ("IW-15", p.iw15.weight),
+            ("IW-17", p.iw17.weight),
             ("IW-18", p.iw18.weight),
             ("IW-19", p.iw19.weight),
             ("IW-20", p.iw20.weight),
             ("IW-21", p.iw21.weight),
             ("IW-22", p.iw22.weight),
+            ("IW-24", p.iw24.weight),
+            ("IW-26", p.iw26.weight),
             ("IW-28", p.iw28.weight),
+            ("IW-29", p.iw29.weight),
             ("IW-36", p.iw36.weight),
             ("IW-37", p.iw37.weight),
             ("IW-40", p.iw40.weight),
@@ -443,9 +568,9 @@ pub struct Indicator {
 pub struct Context {
     /// IP database facts per distinct login IP.
     pub ip_facts: BTreeMap<IpAddr, IpInfo>,
-    /// Per shared-value kind (`ip`, `phone`, `email`, `payout_account`, `wallet`,
-    /// `shipping_address`): the value and the other record ids holding it, with the total
-    /// number of holders.
+    /// Per shared-value kind (`ip`, `ip_net`, `phone`, `email`, `payout_account`, `wallet`,
+    /// `shipping_address`, `id_document`): the value and the other record ids holding it
+    /// (outside the record's household), with the total number of holders.
     pub shared: Vec<(&'static str, String, Vec<String>, usize)>,
     /// Other records with a near-identical photo: id and Hamming distance.
     pub near_photos: Vec<(String, f64)>,
@@ -453,6 +578,9 @@ pub struct Context {
     pub near_resumes: Vec<(String, f64)>,
     /// Wallets found on lists (address, list entity ids).
     pub listed_wallets: Vec<(String, Vec<String>)>,
+    /// Other records with the same identity (name and birth date): id and the Hamming distance
+    /// between the photos (`None` when either has none).
+    pub same_identity: Vec<(String, Option<u32>)>,
 }
 
 /// Runs every enabled rule on one applicant.
@@ -477,6 +605,14 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         })
         .collect();
     located.sort_unstable();
+
+    let shared_rule = |kinds: &[&str], max: usize| -> Vec<Value> {
+        ctx.shared
+            .iter()
+            .filter(|s| kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
+            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
+            .collect()
+    };
 
     if p.iw01.enabled {
         let win = i64::from(p.iw01.window_hours) * 3600;
@@ -532,6 +668,59 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
                 "IW-02",
                 p.iw02.weight,
                 json!({"summary": format!("{} login IP(s) shared with other accounts", hits.len()), "ips": hits}),
+            );
+        }
+    }
+
+    if p.iw09.enabled
+        && ctx
+            .shared
+            .iter()
+            .any(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
+    {
+        // Each login's network, once.
+        let nets: Vec<(IpAddr, String)> = a
+            .logins
+            .iter()
+            .filter_map(|l| l.ip)
+            .map(|ip| (ip, cordon_er::normalize::ip_keys_of(ip).1))
+            .collect();
+        // A hosted laptop logs in from the farm: the network is the account's main egress (at
+        // least half of its logins), not an address it used once.
+        let main_egress =
+            |net: &str| 2 * nets.iter().filter(|(_, n)| n == net).count() >= nets.len();
+        // A network some of whose logins come through a VPN or a hosting provider is not a
+        // home connection.
+        let anonymous_net = |net: &str| {
+            nets.iter().any(|(ip, n)| {
+                n == net
+                    && ctx
+                        .ip_facts
+                        .get(ip)
+                        .is_some_and(|i| i.anonymous || i.hosting)
+            })
+        };
+        // One address shared by the accounts is IW-02's evidence; IW-09 is several hosts of one
+        // network, so it does not count the same sharing twice.
+        let shared_address_in = |net: &str| {
+            ctx.shared.iter().any(|x| {
+                x.0 == "ip"
+                    && x.3 <= p.iw02.max_accounts
+                    && nets.iter().any(|(ip, n)| n == net && ip.to_string() == x.1)
+            })
+        };
+        let hits: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
+            .filter(|s| main_egress(&s.1) && !anonymous_net(&s.1) && !shared_address_in(&s.1))
+            .map(|s| json!({"network": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-09",
+                p.iw09.weight,
+                json!({"summary": format!("{} residential network(s) shared with {} or more accounts", hits.len(), p.iw09.min_accounts - 1), "networks": hits}),
             );
         }
     }
@@ -613,30 +802,40 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
     }
 
     if p.iw06.enabled {
-        let mut found: Vec<String> = Vec::new();
-        for (ip, info) in &ctx.ip_facts {
-            let names = [info.provider.as_deref(), info.org.as_deref()];
-            if names.iter().flatten().any(|n| {
-                let n = n.to_lowercase();
-                p.iw06
-                    .providers
-                    .iter()
-                    .any(|pr| !pr.is_empty() && n.contains(&pr.to_lowercase()))
-            }) {
-                found.push(format!(
-                    "{ip} ({})",
-                    info.provider
-                        .as_deref()
-                        .or(info.org.as_deref())
-                        .unwrap_or("")
-                ));
-            }
-        }
-        if !found.is_empty() {
+        let named = |info: &IpInfo| {
+            [info.provider.as_deref(), info.org.as_deref()]
+                .iter()
+                .flatten()
+                .any(|n| {
+                    let n = n.to_lowercase();
+                    p.iw06
+                        .providers
+                        .iter()
+                        .any(|pr| !pr.is_empty() && n.contains(&pr.to_lowercase()))
+                })
+        };
+        let via = ip_logins.iter().filter(|i| named(i)).count();
+        let share = via as f64 / ip_logins.len().max(1) as f64;
+        if via >= p.iw06.min_logins && share >= p.iw06.min_share {
+            let found: Vec<String> = ctx
+                .ip_facts
+                .iter()
+                .filter(|(_, info)| named(info))
+                .map(|(ip, info)| {
+                    format!(
+                        "{ip} ({})",
+                        info.provider
+                            .as_deref()
+                            .or(info.org.as_deref())
+                            .unwrap_or("")
+                    )
+                })
+                .collect();
             fire(
                 "IW-06",
                 p.iw06.weight,
-                json!({"summary": format!("{} login IP(s) of a named anonymiser", found.len()), "ips": found}),
+                json!({"summary": format!("{via} of {} logins through a named anonymiser", ip_logins.len()),
+                    "share": round3(share), "ips": found}),
             );
         }
     }
@@ -691,6 +890,33 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             json!({"summary": format!("profile photo near-identical to {} other account(s)", ctx.near_photos.len()),
             "others": ctx.near_photos.iter().map(|(id, d)| json!({"id": id, "hamming": d})).collect::<Vec<_>>()}),
         );
+    }
+
+    if p.iw13.enabled {
+        let others: Vec<Value> = ctx
+            .same_identity
+            .iter()
+            .filter(|(_, d)| d.is_some_and(|d| d > p.iw13.min_hamming))
+            .map(|(id, d)| json!({"id": id, "photo_hamming": d}))
+            .collect();
+        if !others.is_empty() {
+            fire(
+                "IW-13",
+                p.iw13.weight,
+                json!({"summary": format!("same name and birth date as {} other account(s) with a different photo", others.len()), "others": others}),
+            );
+        }
+    }
+
+    if p.iw17.enabled {
+        let v = shared_rule(&["id_document"], p.iw17.max_accounts);
+        if !v.is_empty() {
+            fire(
+                "IW-17",
+                p.iw17.weight,
+                json!({"summary": "identity document also used by another applicant", "shared": v}),
+            );
+        }
     }
 
     if p.iw18.enabled {
@@ -780,13 +1006,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         }
     }
 
-    let shared_rule = |kinds: &[&str], max: usize| -> Vec<Value> {
-        ctx.shared
-            .iter()
-            .filter(|s| kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
-            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
-            .collect()
-    };
     if p.iw21.enabled {
         let v = shared_rule(&["phone", "email"], p.iw21.max_accounts);
         if !v.is_empty() {
@@ -805,6 +1024,74 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             "others": ctx.near_resumes.iter().map(|(id, d)| json!({"id": id, "jaccard": round3(1.0 - d)})).collect::<Vec<_>>()}),
         );
     }
+    if p.iw24.enabled
+        && let Some(text) = a.resume.as_deref()
+    {
+        let now = a.logins.iter().filter_map(|l| l.time).max().map_or_else(
+            || jiff::Zoned::now().year(),
+            |t| t.to_zoned(jiff::tz::TimeZone::UTC).year(),
+        );
+        let claims = technology_claims(text, &p.iw24.technologies);
+        let hits: Vec<Value> = claims
+            .iter()
+            .filter_map(|(tech, years)| {
+                let since = *p.iw24.technologies.get(tech)?;
+                let possible = i32::from(now) - since;
+                (*years - possible >= p.iw24.min_excess_years).then(|| {
+                    json!({"technology": tech, "claimed_years": years, "available_since": since, "possible_years": possible})
+                })
+            })
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-24",
+                p.iw24.weight,
+                json!({"summary": format!("{} claim(s) of experience with a technology before it existed", hits.len()), "claims": hits}),
+            );
+        }
+    }
+
+    if p.iw26.enabled {
+        let mut timed: Vec<&crate::record::Login> =
+            a.logins.iter().filter(|l| l.time.is_some()).collect();
+        if timed.len() >= p.iw26.min_logins {
+            timed.sort_by_key(|l| l.time);
+            let k = ((timed.len() as f64 * p.iw26.early_share).ceil() as usize)
+                .clamp(1, timed.len() - 1);
+            let (early, late) = timed.split_at(k);
+            let set = |ls: &[&crate::record::Login],
+                       f: &dyn Fn(&crate::record::Login) -> Option<String>|
+             -> Vec<String> {
+                let mut v: Vec<String> = ls.iter().filter_map(|l| f(l)).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let device = |l: &crate::record::Login| l.device.clone();
+            let locale = |l: &crate::record::Login| l.locale.clone();
+            let country = |l: &crate::record::Login| ctx.ip_facts.get(&l.ip?)?.country.clone();
+            let changed = |f: &dyn Fn(&crate::record::Login) -> Option<String>| {
+                let (x, y) = (set(early, f), set(late, f));
+                (!x.is_empty() && !y.is_empty() && x.iter().all(|v| !y.contains(v)))
+                    .then_some((x, y))
+            };
+            if let Some((d0, d1)) = changed(&device) {
+                let loc = changed(&locale);
+                let cty = changed(&country);
+                if loc.is_some() || cty.is_some() {
+                    fire(
+                        "IW-26",
+                        p.iw26.weight,
+                        json!({"summary": format!("after the first {k} logins: new devices{}{}", if loc.is_some() { ", new locale" } else { "" }, if cty.is_some() { ", new network country" } else { "" }),
+                            "devices_before": d0, "devices_after": d1,
+                            "locales": loc.map(|(x, y)| json!({"before": x, "after": y})),
+                            "countries": cty.map(|(x, y)| json!({"before": x, "after": y}))}),
+                    );
+                }
+            }
+        }
+    }
+
     if p.iw28.enabled
         && let Some(i) = &a.interview
         && (i.camera_on == Some(false) || i.video_declined > p.iw28.max_declined)
@@ -813,6 +1100,16 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             "IW-28",
             p.iw28.weight,
             json!({"summary": "camera off or video interviews declined", "camera_on": i.camera_on, "video_declined": i.video_declined}),
+        );
+    }
+    if p.iw29.enabled
+        && let Some(i) = &a.interview
+        && i.video_declined >= p.iw29.min_declined
+    {
+        fire(
+            "IW-29",
+            p.iw29.weight,
+            json!({"summary": format!("declined {} video interviews", i.video_declined), "video_declined": i.video_declined}),
         );
     }
     if p.iw36.enabled {
@@ -950,6 +1247,70 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
                 p.iw49.weight,
                 json!({"summary": format!("equipment to be shipped outside {c}"), "shipping": abroad}),
             );
+        }
+    }
+    out
+}
+
+/// (technology, years) for each "N years … TECHNOLOGY" phrase of a text: a number, then
+/// "years" within three words, then a known technology within eight, in one clause.
+fn technology_claims(text: &str, technologies: &BTreeMap<String, i32>) -> Vec<(String, i32)> {
+    // ASCII words as slices of the text, with "|" for clause punctuation: a claim does not run
+    // past a comma or into the next number ("12 years of C++, 5 years of Rust").
+    let bytes = text.as_bytes();
+    // Most texts never say "yr"/"year": one pass over the bytes settles that.
+    let says_years = bytes
+        .windows(2)
+        .any(|w| w[0] | 0x20 == b'y' && matches!(w[1] | 0x20, b'e' | b'r'));
+    if !says_years {
+        return Vec::new();
+    }
+    let mut words: Vec<&str> = Vec::with_capacity(bytes.len() / 5);
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate().take(2_000_000) {
+        if b.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            words.push(text.get(s..i).unwrap_or(""));
+        }
+        if matches!(b, b',' | b';' | b'.' | b':' | b'(' | b')' | b'\n') {
+            words.push("|");
+        }
+    }
+    if let Some(s) = start {
+        words.push(text.get(s..bytes.len().min(2_000_000)).unwrap_or(""));
+    }
+    let lower = |w: &str| -> Option<String> {
+        (w.len() <= 32 && technologies.keys().any(|k| k.eq_ignore_ascii_case(w)))
+            .then(|| w.to_ascii_lowercase())
+    };
+    let mut out: Vec<(String, i32)> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let Ok(n) = w.parse::<i32>() else { continue };
+        if !(1..=60).contains(&n) {
+            continue;
+        }
+        let Some(y) = (i + 1..(i + 4).min(words.len())).find(|&j| {
+            words.get(j).is_some_and(|t| {
+                ["year", "years", "yr", "yrs"]
+                    .iter()
+                    .any(|y| y.eq_ignore_ascii_case(t))
+            })
+        }) else {
+            continue;
+        };
+        if let Some(tech) = words
+            .get(y + 1..(y + 9).min(words.len()))
+            .unwrap_or_default()
+            .iter()
+            .take_while(|t| **t != "|" && t.parse::<i32>().is_err())
+            .find_map(|t| lower(t))
+            && !out.iter().any(|(t, m)| *t == tech && *m >= n)
+        {
+            out.retain(|(t, _)| *t != tech);
+            out.push((tech, n));
         }
     }
     out

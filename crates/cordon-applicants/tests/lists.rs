@@ -55,6 +55,19 @@ fn designated_front_in_work_history_is_a_hit() {
             .any(|h| h.kind == "employer" && h.caption.to_uppercase().contains("VOLASYS")),
         "{hits:?}"
     );
+    // The Chinyong front under its own name and its alias.
+    for (id, employer) in [
+        ("c", "Chinyong Information Technology Cooperation Company"),
+        ("d", "Jinyong IT Cooperation Company"),
+    ] {
+        let r = screen(&[app(json!({"id": id, "employment": [employer]}))]);
+        let hits = &r.applicants[0].list_hits;
+        assert!(
+            hits.iter()
+                .any(|h| h.kind == "employer" && h.caption.to_uppercase().contains("CHINYONG")),
+            "{employer}: {hits:?}"
+        );
+    }
     let clean = app(json!({"id": "b", "employment": ["Yandex LLC", "Silverline Software GmbH"]}));
     let r = screen(&[clean]);
     assert!(
@@ -136,4 +149,31 @@ fn cluster_touching_a_listed_identifier_is_raised_as_a_whole() {
     assert_eq!(r.applicants[2].level, "low");
     let c = &r.clusters[0];
     assert!(c.raised && c.listed_members == ["w1"]);
+}
+
+#[test]
+fn listed_email_website_and_phone_are_identifier_hits() {
+    // Identifiers written on SDN entries (remarks "Email Address", "Website", "Phone Number"),
+    // in the forms applicants write them.
+    let a = app(
+        json!({"id": "a", "emails": ["INFO@aqsatv.ps"], "websites": ["https://www.bank-maskan.ir/about"],
+        "phones": ["+98 21 8852 6300"]}),
+    );
+    let hits = ofac().screen(&a, &Rules::default_rules().lists).0;
+    for kind in ["email", "website", "phone"] {
+        assert!(
+            hits.iter().any(|h| h.kind == kind),
+            "{kind} not in {hits:?}"
+        );
+    }
+    assert!(hits.iter().all(cordon_applicants::ListHit::is_identifier));
+    let b = app(
+        json!({"id": "b", "emails": ["info@example.org"], "websites": ["https://example.org"]}),
+    );
+    assert!(
+        ofac()
+            .screen(&b, &Rules::default_rules().lists)
+            .0
+            .is_empty()
+    );
 }

@@ -96,10 +96,28 @@ fn iw05_vpn_and_hosting_logins() {
 
 #[test]
 fn iw06_astrill_vpn() {
+    let logins = |astrill: usize, home: usize| -> Vec<serde_json::Value> {
+        (0..astrill + home)
+            .map(|i| {
+                let ip = if i < astrill {
+                    "203.0.113.5"
+                } else {
+                    "198.51.100.7"
+                };
+                login(&format!("2025-03-{:02}T10:00:00Z", i + 1), ip)
+            })
+            .collect()
+    };
     check(
         "IW-06",
-        &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.5")]})],
+        &[json!({"id": "a", "logins": logins(3, 5)})],
         &[json!({"id": "a", "logins": [login("2025-03-01T10:00:00Z", "203.0.113.200")]})],
+    );
+    // One login through it among many is not a red flag.
+    check(
+        "IW-06",
+        &[json!({"id": "a", "logins": logins(2, 2)})],
+        &[json!({"id": "a", "logins": logins(1, 9)})],
     );
 }
 
@@ -365,4 +383,140 @@ fn one_weak_signal_stays_low_and_a_combination_is_raised() {
     )]);
     assert_eq!(many[0].level, "high", "{:?}", many[0]);
     assert!(many[0].actions.iter().any(|a| a.contains("cryptocurrency")));
+}
+
+#[test]
+fn household_sharing_fires_no_shared_value_rule() {
+    // A family shares its home IP, a landline and a joint account: households do that. The
+    // same values shared by strangers fire IW-02, IW-21 and IW-41.
+    let member = |id: &str, home: &str| {
+        json!({"id": id, "addresses": [{"kind": "home", "text": home}], "phones": ["+1 212 555 0199"],
+            "payout_accounts": ["US1111222233334444"], "logins": [login("2025-03-01T10:00:00Z", "198.51.100.9")]})
+    };
+    let shared_rules = |apps: &[serde_json::Value]| -> Vec<&'static str> {
+        let apps: Vec<_> = apps.iter().cloned().map(app).collect();
+        let mut ids: Vec<&str> = screen(&apps)
+            .iter()
+            .flat_map(|r| r.indicators.iter().map(|i| i.id))
+            .filter(|id| ["IW-02", "IW-21", "IW-41"].contains(id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let family = [
+        member("a", "12 Elm St, Austin"),
+        member("b", "12 elm st austin"),
+    ];
+    assert!(
+        shared_rules(&family).is_empty(),
+        "{:?}",
+        shared_rules(&family)
+    );
+    let strangers = [
+        member("a", "12 Elm St, Austin"),
+        member("b", "9 Oak Ave, Dallas"),
+    ];
+    assert_eq!(shared_rules(&strangers), ["IW-02", "IW-21", "IW-41"]);
+}
+
+#[test]
+fn iw09_laptop_farm_network() {
+    // Three unrelated accounts on different hosts of one home /24 (a laptop farm); the same
+    // through a hosting provider's network is not a home connection.
+    let on = |net: &str, host: u8, id: &str| json!({"id": id, "logins": [login("2025-03-01T10:00:00Z", &format!("{net}.{host}"))]});
+    let farm = [
+        on("198.51.100", 10, "a"),
+        on("198.51.100", 11, "b"),
+        on("198.51.100", 12, "c"),
+    ];
+    let elsewhere = [
+        on("198.51.100", 10, "a"),
+        on("198.51.100", 11, "b"),
+        on("192.0.2", 12, "c"),
+    ];
+    let hosting = [
+        on("203.0.113", 140, "a"),
+        on("203.0.113", 141, "b"),
+        on("203.0.113", 142, "c"),
+    ];
+    check("IW-09", &farm, &elsewhere);
+    check("IW-09", &farm, &hosting);
+}
+
+#[test]
+fn iw13_one_identity_with_different_photos() {
+    let person = |id: &str, photo: &str| json!({"id": id, "names": ["Daniel Moore"], "date_of_birth": "1991-04-12", "photo_phash": photo});
+    check(
+        "IW-13",
+        &[
+            person("a", "f0f0f0f0f0f0f0f0"),
+            person("b", "0f0f0f0f0f0f0f0f"),
+        ],
+        &[
+            person("a", "f0f0f0f0f0f0f0f0"),
+            person("b", "f0f0f0f0f0f0f0f1"),
+        ],
+    );
+}
+
+#[test]
+fn iw17_identity_document_of_another_applicant() {
+    let doc = |id: &str, number: &str| json!({"id": id, "id_documents": [{"type": "passport", "number": number, "country": "US"}]});
+    check(
+        "IW-17",
+        &[doc("a", "X1234567"), doc("b", "x 123 4567")],
+        &[doc("a", "X1234567"), doc("b", "X7654321")],
+    );
+}
+
+#[test]
+fn iw24_experience_before_the_technology_existed() {
+    let cv = |text: &str| json!({"id": "a", "resume": text, "logins": [login("2025-03-01T10:00:00Z", "198.51.100.7")]});
+    check(
+        "IW-24",
+        &[cv(
+            "Senior engineer with 12+ years of professional experience in Rust and Go.",
+        )],
+        &[cv(
+            "Senior engineer: 12 years of C++, 5 years of Rust, Kubernetes since 2016.",
+        )],
+    );
+    let r = screen(&[app(cv(
+        "Over 15 years experience building Kubernetes platforms.",
+    ))]);
+    let ev = &r[0]
+        .indicators
+        .iter()
+        .find(|i| i.id == "IW-24")
+        .unwrap()
+        .evidence;
+    assert_eq!(ev["claims"][0]["technology"], "kubernetes");
+    assert_eq!(ev["claims"][0]["possible_years"], 11);
+}
+
+#[test]
+fn iw26_account_handed_over_after_verification() {
+    let logins = |later_device: &str, later_locale: &str| -> Vec<serde_json::Value> {
+        (0..8)
+            .map(|d| {
+                let (dev, loc) = if d < 2 { ("kyc-laptop", "en-US") } else { (later_device, later_locale) };
+                json!({"time": format!("2025-03-{:02}T15:00:00Z", d + 1), "ip": "198.51.100.7", "device": dev, "locale": loc})
+            })
+            .collect()
+    };
+    check(
+        "IW-26",
+        &[json!({"id": "a", "logins": logins("other-pc", "ko-KR")})],
+        &[json!({"id": "a", "logins": logins("new-laptop", "en-US")})],
+    );
+}
+
+#[test]
+fn iw29_repeated_video_refusals() {
+    check(
+        "IW-29",
+        &[json!({"id": "a", "interview": {"camera_on": true, "video_declined": 3}})],
+        &[json!({"id": "a", "interview": {"camera_on": true, "video_declined": 1}})],
+    );
 }

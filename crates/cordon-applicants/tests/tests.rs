@@ -2,6 +2,7 @@
 //! databases, list hits on the real OFAC list, linkage, and bad input.
 
 mod input;
+mod linking;
 mod lists;
 mod rules;
 mod util;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cordon_applicants::{
-    Applicant, Format, IpDb, ListIndex, ReadLimits, Rules, Screener, read_records,
+    Applicant, Format, IpDb, ListIndex, Population, ReadLimits, Rules, Screener, read_records,
 };
 use cordon_model::Severity;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -46,6 +46,9 @@ struct ScreenArgs {
     /// Skip list screening (no store needed).
     #[arg(long)]
     no_lists: bool,
+    /// Population statistics to judge rarity against (saved by `link --save-population`).
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +62,13 @@ struct LinkArgs {
     /// Rules file (its `link` section) [default: built in].
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// Population statistics to judge rarity against (saved by `--save-population`).
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
+    /// Save the statistics of the input (its size and value counts, as hashes) to judge later
+    /// batches against.
+    #[arg(long, value_name = "FILE")]
+    save_population: Option<PathBuf>,
 }
 
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
@@ -86,6 +96,23 @@ fn rules(path: Option<&Path>) -> anyhow::Result<Rules> {
     })
 }
 
+/// A screener with the rules and, when given, the population statistics.
+fn screener(rules_path: Option<&Path>, population: Option<&Path>) -> anyhow::Result<Screener> {
+    let mut s = Screener::new(rules(rules_path)?);
+    if let Some(p) = population {
+        let file =
+            File::open(p).with_context(|| format!("cannot open --population {}", p.display()))?;
+        let stats: Population = serde_json::from_reader(BufReader::new(file)).with_context(|| {
+            format!(
+                "--population {}: not population statistics saved by `cordon applicants link --save-population`",
+                p.display()
+            )
+        })?;
+        s = s.with_population(stats);
+    }
+    Ok(s)
+}
+
 /// Reads the input, printing every diagnostic; returns the records and the number rejected.
 fn read(input: &Path) -> anyhow::Result<(Vec<Applicant>, usize)> {
     let pb = spinner(&format!("reading {}", input.display()));
@@ -108,19 +135,18 @@ fn read(input: &Path) -> anyhow::Result<(Vec<Applicant>, usize)> {
     Ok((out.records.into_iter().map(|(_, a)| a).collect(), rejected))
 }
 
-fn writer(path: &Path) -> anyhow::Result<BufWriter<File>> {
+fn writer(path: &Path, flag: &str) -> anyhow::Result<BufWriter<File>> {
     Ok(BufWriter::new(File::create(path).with_context(|| {
-        format!("cannot create --output {}", path.display())
+        format!("cannot create {flag} {}", path.display())
     })?))
 }
 
 fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
-    let rules = rules(args.rules.as_deref())?;
     let mut ipdb = IpDb::new();
     for p in &args.ipdb {
         ipdb.add_file(p)?;
     }
-    let mut screener = Screener::new(rules).with_ipdb(ipdb);
+    let mut screener = screener(args.rules.as_deref(), args.population.as_deref())?.with_ipdb(ipdb);
     if !args.no_lists {
         let pb = spinner("indexing lists");
         let entities = global.store()?.current_entities()?;
@@ -134,15 +160,18 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         screener = screener.with_lists(ListIndex::build(entities));
     }
     let (apps, rejected) = read(&args.input)?;
-    let pb = spinner(&format!("screening and linking {} records", apps.len()));
-    let batch = screener.screen_batch(&apps)?;
+    let n = apps.len();
+    let pb = spinner(&format!("screening and linking {n} records"));
+    let batch = screener.screen_batch_with(&apps, &mut |phase| {
+        pb.set_message(format!("screening and linking {n} records: {phase}"));
+    })?;
     pb.finish_and_clear();
     let bar = ProgressBar::new(batch.applicants.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("writing {bar:30} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut w = writer(&args.output)?;
+    let mut w = writer(&args.output, "--output")?;
     let mut high = 0;
     for r in &batch.applicants {
         r.write_line(&mut w)?;
@@ -167,16 +196,22 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
-    let screener = Screener::new(rules(args.rules.as_deref())?);
+    let screener = screener(args.rules.as_deref(), args.population.as_deref())?;
     let (apps, rejected) = read(&args.input)?;
     let pb = spinner(&format!("linking {} records", apps.len()));
     let linked = screener.link(&apps)?;
     pb.finish_and_clear();
-    let mut w = writer(&args.output)?;
+    let mut w = writer(&args.output, "--output")?;
     for c in &linked.clusters {
         c.write_line(&mut w)?;
     }
     w.flush()?;
+    if let Some(path) = &args.save_population {
+        let stats = screener.population_of(&apps)?;
+        let mut w = writer(path, "--save-population")?;
+        serde_json::to_writer(&mut w, &stats)?;
+        w.flush()?;
+    }
     eprintln!(
         "linked {} records into {} clusters; {} rejected",
         apps.len(),

@@ -70,6 +70,13 @@ impl Global {
             .unwrap_or_else(cordon_store::default_db_path)
     }
 
+    /// The transaction graph directory when none is given: `tx/` beside the store file.
+    pub(crate) fn default_tx_dir(&self) -> PathBuf {
+        self.db_path()
+            .parent()
+            .map_or_else(|| PathBuf::from("tx"), |p| p.join("tx"))
+    }
+
     /// Opens the store.
     pub(crate) fn store(&self) -> anyhow::Result<cordon_store::Store> {
         Ok(cordon_store::Store::open(&self.db_path())?)

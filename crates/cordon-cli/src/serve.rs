@@ -32,6 +32,16 @@ pub(crate) struct Args {
     /// Worker threads [default: one per core].
     #[arg(long)]
     threads: Option<usize>,
+    /// The transaction graph `cordon tx ingest` writes, for `/exposure` and `/trace`
+    /// [default: tx/ beside the store]. Reloads pick up a re-ingested graph.
+    #[arg(long, value_name = "DIR", env = "CORDON_TX")]
+    tx: Option<PathBuf>,
+    /// Applicant red-flag rules (YAML) for `/applicants/screen` [default: the built-in rules].
+    #[arg(long, value_name = "FILE", env = "CORDON_APPLICANT_RULES")]
+    applicant_rules: Option<PathBuf>,
+    /// IP database for applicant screening: a MaxMind .mmdb or CSV ranges; repeat to combine.
+    #[arg(long, value_name = "FILE")]
+    ipdb: Vec<PathBuf>,
     /// The organisation named as producer of the TAXII collections' objects.
     #[arg(long, env = "CORDON_PRODUCER", default_value = "Cordon")]
     producer: String,
@@ -48,6 +58,10 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         .auth(!args.no_auth)
         .lists_dir(args.lists.clone())
         .timeout(Duration::from_secs(args.timeout.max(1)))
+        .tx_dir(Some(
+            args.tx.clone().unwrap_or_else(|| global.default_tx_dir()),
+        ))
+        .applicant_files(args.applicant_rules.clone(), args.ipdb.clone())
         .taxii(cordon_server::TaxiiConfig {
             producer: args.producer.clone(),
             tlp: args.taxii_tlp,
@@ -83,7 +97,9 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        tracing::info!(addr = %args.listen, "listening");
+        // The bound address, not the requested one: with port 0 the system picks a free port.
+        let addr = listener.local_addr().unwrap_or(args.listen);
+        tracing::info!(addr = %addr, "listening");
         cordon_server::serve(state, listener, every).await?;
         anyhow::Ok(())
     })?;

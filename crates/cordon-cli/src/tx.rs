@@ -116,11 +116,7 @@ pub(crate) struct TraceArgs {
 }
 
 fn graph_dir(g: &Global, explicit: &Option<PathBuf>) -> PathBuf {
-    explicit.clone().unwrap_or_else(|| {
-        g.db_path()
-            .parent()
-            .map_or_else(|| PathBuf::from("tx"), |p| p.join("tx"))
-    })
+    explicit.clone().unwrap_or_else(|| g.default_tx_dir())
 }
 
 /// Runs `cordon tx …`.
@@ -361,6 +357,26 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
                 e.asset,
                 e.to,
                 e.reasons.join(",")
+            );
+        }
+    }
+    if !rep.patterns.is_empty() {
+        outln!("  laundering patterns among the accounts that passed taint on:");
+        for p in rep.patterns.iter().take(a.top) {
+            outln!("    {p}");
+        }
+        if rep.patterns.len() > a.top {
+            outln!("    … {} more (use --json)", rep.patterns.len() - a.top);
+        }
+    }
+    if !r.sinks_omitted.is_empty() {
+        for s in &r.sinks_omitted {
+            outln!(
+                "  + {} more {} sinks of {} holding {} (summarised)",
+                s.count,
+                format!("{:?}", s.kind).to_lowercase(),
+                s.asset,
+                s.taint
             );
         }
     }

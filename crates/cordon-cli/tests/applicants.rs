@@ -136,4 +136,47 @@ fn applicants_screen_and_link_end_to_end() {
         "{reasons:?}"
     );
     assert!(c["score"].as_f64().unwrap() > 0.0);
+
+    // Statistics of one batch judge the next: saved by `link`, read by `screen`.
+    let stats = dir.path().join("population.json");
+    cordon(&db)
+        .args(["applicants", "link", "--input"])
+        .arg(fixture("applicants.csv"))
+        .arg("--output")
+        .arg(dir.path().join("links2.jsonl"))
+        .arg("--save-population")
+        .arg(&stats)
+        .assert()
+        .success();
+    let saved: Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(saved["records"], 2);
+    assert!(saved["keys"]["payout_account"].is_object(), "{saved}");
+    let out2 = dir.path().join("screen2.jsonl");
+    cordon(&db)
+        .args(["applicants", "screen", "--no-lists", "--input"])
+        .arg(fixture("applicants.csv"))
+        .arg("--output")
+        .arg(&out2)
+        .arg("--population")
+        .arg(&stats)
+        .assert()
+        .success();
+    assert_eq!(lines(&out2).len(), 2);
+    let bad = dir.path().join("not-stats.json");
+    std::fs::write(&bad, "[1, 2]").unwrap();
+    let run = cordon(&db)
+        .args(["applicants", "screen", "--no-lists", "--input"])
+        .arg(fixture("applicants.csv"))
+        .arg("--output")
+        .arg(&out2)
+        .arg("--population")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("not population statistics"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }

@@ -2,7 +2,9 @@
 
 mod address;
 mod applicants;
+mod console;
 mod ingest;
+mod serve;
 mod stix;
 mod taxii;
 mod tx;

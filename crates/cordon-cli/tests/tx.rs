@@ -22,7 +22,7 @@ fn bybit() -> PathBuf {
 }
 
 /// Ingests the five hop files (per-address exports: `FILE=OWNER`) with the trail's labels.
-fn ingest_bybit(db: &Path, graph: &Path) -> Value {
+pub(crate) fn ingest_bybit(db: &Path, graph: &Path) -> Value {
     let d = bybit();
     let spec = |f: &str, owner: &str| format!("{}={owner}", d.join(f).display());
     json(

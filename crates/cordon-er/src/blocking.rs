@@ -158,6 +158,33 @@ pub(crate) fn candidate_pairs(
     link_type: LinkType,
     max_block: usize,
 ) -> Result<(Vec<Pair>, Vec<RuleStats>), ErError> {
+    candidate_pairs_of(ds, rules, link_type, max_block, &|_| true)
+}
+
+/// Pairs a rule would produce (Σ over blocks of n(n − 1)/2), without producing them.
+pub(crate) fn rule_pair_count(ds: &Dataset, rule: &BlockingRule) -> Result<f64, ErError> {
+    let mut keys: Vec<u64> = rule_keys(ds, rule)?
+        .into_iter()
+        .filter(|&k| k != 0)
+        .collect();
+    keys.par_sort_unstable();
+    Ok(keys
+        .chunk_by(|a, b| a == b)
+        .map(|run| {
+            let n = run.len() as f64;
+            n * (n - 1.0) / 2.0
+        })
+        .sum())
+}
+
+/// [`candidate_pairs`] among the records `keep` accepts.
+pub(crate) fn candidate_pairs_of(
+    ds: &Dataset,
+    rules: &[BlockingRule],
+    link_type: LinkType,
+    max_block: usize,
+    keep: &(dyn Fn(RecordIx) -> bool + Sync),
+) -> Result<(Vec<Pair>, Vec<RuleStats>), ErError> {
     let keys: Vec<Vec<u64>> = rules
         .iter()
         .map(|r| rule_keys(ds, r))
@@ -168,7 +195,7 @@ pub(crate) fn candidate_pairs(
         let mut order: Vec<(u64, RecordIx)> = rk
             .iter()
             .enumerate()
-            .filter(|&(_, &k)| k != 0)
+            .filter(|&(i, &k)| k != 0 && keep(i as RecordIx))
             .map(|(i, &k)| (k, i as RecordIx))
             .collect();
         order.par_sort_unstable();

@@ -1,6 +1,6 @@
 //! Comparisons: ordered levels per field, from "identical" down to "else".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, RecordIx};
 use crate::error::ErError;
@@ -9,7 +9,7 @@ use crate::sim::{Ymd, damerau_within, jaro_winkler, levenshtein_within};
 /// What a comparison level tests. Levels are tried in order; the first that holds is the pair's
 /// level; a pair where either value is missing is at the null level (weight 0); a pair where no
 /// level holds is at the "else" level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "arg")]
 pub enum LevelKind {
     /// Identical values. Eligible for term-frequency adjustment.
@@ -36,7 +36,7 @@ pub enum LevelKind {
 }
 
 /// One level of a comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelSpec {
     /// Shown in explanations, e.g. `"jaro-winkler >= 0.92"`.
     pub label: String,
@@ -45,7 +45,7 @@ pub struct LevelSpec {
 }
 
 /// A comparison of one field between two records.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonSpec {
     /// Shown in explanations.
     pub name: String,

@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::hash::hash_bytes;
 use crate::ident::{KeyMatch, KeySpec, minhash_signature};
+use crate::population::{Population, value_hash};
 
 /// Index of a record in a [`Dataset`] (insertion order of accepted records).
 pub type RecordIx = u32;
@@ -54,6 +55,28 @@ pub(crate) struct Column {
     pub(crate) hashes: Vec<u64>,
     pub(crate) counts: Vec<u32>,
     pub(crate) non_null: u32,
+    /// What the population says about this field, when the dataset is part of a larger one.
+    pub(crate) population: FieldPopulation,
+}
+
+/// A field's value counts in the population (see [`Population`]).
+#[derive(Debug, Default)]
+pub(crate) enum FieldPopulation {
+    /// The dataset is the whole population.
+    #[default]
+    Dataset,
+    /// A larger population whose counts of this field are unknown: term frequencies cannot be
+    /// judged from the batch.
+    Unknown,
+    /// Known counts.
+    Known {
+        /// Per dictionary code - 1: records of the population holding the value.
+        counts: Vec<u32>,
+        /// Records of the population with a value.
+        non_null: u64,
+        /// Σ c·(c − 1) over the population's values (pairs agreeing exactly, twice).
+        agreeing: f64,
+    },
 }
 
 impl Column {
@@ -70,13 +93,24 @@ impl Column {
         self.codes.get(rec as usize).copied().unwrap_or(0)
     }
 
-    /// Share of non-missing records holding this code.
-    pub(crate) fn tf(&self, code: u32) -> f64 {
+    /// Share of non-missing records holding this code, in the population; `None` when the
+    /// population is larger than the dataset and its counts of this field are unknown.
+    pub(crate) fn tf(&self, code: u32) -> Option<f64> {
         if code == 0 || self.non_null == 0 {
-            return 1.0;
+            return Some(1.0);
         }
         let c = self.counts.get(code as usize - 1).copied().unwrap_or(0);
-        f64::from(c) / f64::from(self.non_null)
+        match &self.population {
+            FieldPopulation::Dataset => Some(f64::from(c) / f64::from(self.non_null)),
+            FieldPopulation::Unknown => None,
+            FieldPopulation::Known {
+                counts, non_null, ..
+            } => {
+                let known = counts.get(code as usize - 1).copied().unwrap_or(0);
+                let n = (*non_null).max(u64::from(self.non_null));
+                Some(f64::from(c.max(known)) / n as f64)
+            }
+        }
     }
 }
 
@@ -102,6 +136,11 @@ pub struct Dataset {
     pub(crate) exact_keys: Vec<ExactKey>,
     pub(crate) bits_keys: Vec<(u16, u64, RecordIx)>,
     pub(crate) text_keys: Vec<(u16, RecordIx, Box<[u64]>)>,
+    /// Records in the population the dataset is drawn from (at least its own).
+    pub(crate) population_records: u64,
+    /// Per kind, per value code: records of the population known to hold it (empty when no
+    /// population was given).
+    pub(crate) key_known: Vec<Vec<u32>>,
 }
 
 impl Dataset {
@@ -135,6 +174,12 @@ impl Dataset {
         self.columns.get(field)?.get(rec)
     }
 
+    /// The interned code of a record's value of a field: 0 when missing, equal for equal values
+    /// (cheap grouping of records by value).
+    pub fn value_code(&self, rec: RecordIx, field: usize) -> u32 {
+        self.columns.get(field).map_or(0, |c| c.code(rec))
+    }
+
     /// The field names, in column order.
     pub fn field_names(&self) -> &[String] {
         &self.field_names
@@ -143,6 +188,24 @@ impl Dataset {
     /// The registered identifier kinds.
     pub fn key_kinds(&self) -> &[KeySpec] {
         &self.kinds
+    }
+
+    /// Records in the population this dataset is judged against (its own size unless
+    /// [`DatasetBuilder::with_population`] gave a larger one).
+    pub fn population_records(&self) -> u64 {
+        self.population_records
+    }
+
+    /// Records holding an identifier value: the larger of the dataset's holders and the
+    /// population's known count.
+    pub(crate) fn key_holders(&self, kind: u16, code: u32, in_dataset: usize) -> usize {
+        let known = self
+            .key_known
+            .get(kind as usize)
+            .and_then(|k| k.get(code as usize))
+            .copied()
+            .unwrap_or(0);
+        in_dataset.max(known as usize)
     }
 
     pub(crate) fn key_value(&self, kind: u16, code: u32) -> &str {
@@ -170,6 +233,7 @@ pub struct DatasetBuilder {
     text_keys: Vec<(u16, RecordIx, Box<[u64]>)>,
     limits: Limits,
     diagnostics: Vec<Diagnostic>,
+    population: Option<Population>,
 }
 
 /// A record offered to [`DatasetBuilder::push`].
@@ -206,7 +270,16 @@ impl DatasetBuilder {
             text_keys: Vec::new(),
             limits: Limits::default(),
             diagnostics: Vec::new(),
+            population: None,
         }
+    }
+
+    /// Judges rarity against a population the records are drawn from (see [`Population`]):
+    /// term frequencies, hub caps and the u of exact comparison levels use its counts.
+    #[must_use]
+    pub fn with_population(mut self, population: Population) -> Self {
+        self.population = Some(population);
+        self
     }
 
     /// Replaces the size limits.
@@ -477,8 +550,12 @@ impl DatasetBuilder {
 
     /// Finishes the dataset, returning it with every diagnostic reported while reading.
     pub fn finish(self) -> (Dataset, Vec<Diagnostic>) {
+        let n = self.ids.len() as u64;
+        let population = self
+            .population
+            .filter(|p| p.records > n || !p.keys.is_empty() || !p.fields.is_empty());
         let mut columns = self.columns;
-        for (col, map) in columns.iter_mut().zip(self.maps) {
+        for ((col, map), name) in columns.iter_mut().zip(self.maps).zip(&self.field_names) {
             let mut dict: Vec<Box<str>> = vec![Box::from(""); map.len()];
             for (v, code) in map {
                 if let Some(slot) = dict.get_mut(code as usize - 1) {
@@ -486,8 +563,29 @@ impl DatasetBuilder {
                 }
             }
             col.dict = dict;
+            col.population = match population.as_ref().map(|p| (p.records, p.fields.get(name))) {
+                None => FieldPopulation::Dataset,
+                Some((records, None)) if records > n => FieldPopulation::Unknown,
+                Some((_, None)) => FieldPopulation::Dataset,
+                Some((_, Some(f))) => FieldPopulation::Known {
+                    counts: col
+                        .dict
+                        .iter()
+                        .map(|v| {
+                            let c = f.values.get(&value_hash(v)).copied().unwrap_or(0);
+                            u32::try_from(c).unwrap_or(u32::MAX)
+                        })
+                        .collect(),
+                    non_null: f.non_null,
+                    agreeing: f
+                        .values
+                        .values()
+                        .map(|&c| c as f64 * (c as f64 - 1.0))
+                        .sum(),
+                },
+            };
         }
-        let key_dicts = self
+        let key_dicts: Vec<Vec<Box<str>>> = self
             .key_maps
             .into_iter()
             .map(|map| {
@@ -500,6 +598,24 @@ impl DatasetBuilder {
                 dict
             })
             .collect();
+        let key_known = match &population {
+            Some(p) => self
+                .kinds
+                .iter()
+                .zip(&key_dicts)
+                .map(|(spec, dict)| match p.keys.get(&spec.name) {
+                    Some(known) if !known.is_empty() => dict
+                        .iter()
+                        .map(|v| {
+                            let c = known.get(&value_hash(v)).copied().unwrap_or(0);
+                            u32::try_from(c).unwrap_or(u32::MAX)
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let mut exact_keys = self.exact_keys;
         exact_keys.sort_unstable();
         exact_keys.dedup();
@@ -517,6 +633,8 @@ impl DatasetBuilder {
                 exact_keys,
                 bits_keys,
                 text_keys: self.text_keys,
+                population_records: population.map_or(n, |p| p.records.max(n)),
+                key_known,
             },
             self.diagnostics,
         )
@@ -650,7 +768,7 @@ mod tests {
         let (ds, _) = b.finish();
         let col = &ds.columns[0];
         assert_eq!(col.code(0), col.code(1));
-        assert!((col.tf(col.code(0)) - 2.0 / 3.0).abs() < 1e-12);
+        assert!((col.tf(col.code(0)).unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(ds.value(3, 0), None);
     }
 }

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::blocking::LinkType;
-use crate::data::{Dataset, RecordIx};
+use crate::data::{Dataset, ExactKey, RecordIx};
 use crate::hash::{hash_bytes, mix64};
 
 /// How values of an identifier kind are compared.
@@ -184,49 +184,41 @@ pub(crate) fn shared_identifiers(
     link_type: LinkType,
     max_hubs: usize,
 ) -> (Vec<Shared>, Vec<Hub>) {
-    // tf denominators: every record (see `KeySpec`).
-    let holders = vec![ds.len(); ds.kinds.len()];
+    // tf denominators: every record of the population (see `KeySpec`).
+    let n = usize::try_from(ds.population_records()).unwrap_or(usize::MAX);
     let mut hubs = Vec::new();
-    // Exact postings: runs of (kind, code) in the sorted key list.
+    // Exact postings: runs of (kind, code) in the sorted key list, with their holders in the
+    // population.
     let mut runs = Vec::new();
-    let keys = &ds.exact_keys;
-    let mut s = 0;
-    while s < keys.len() {
-        let Some(first) = keys.get(s) else { break };
-        let mut e = s + 1;
-        while keys
-            .get(e)
-            .is_some_and(|k| k.kind == first.kind && k.code == first.code)
-        {
-            e += 1;
-        }
-        let cap = ds.kinds.get(first.kind as usize).map_or(0, |k| k.hub_cap);
-        if e - s > cap {
+    for (s, e) in value_runs(&ds.exact_keys) {
+        let Some(first) = ds.exact_keys.get(s) else {
+            continue;
+        };
+        let Some(spec) = ds.kinds.get(first.kind as usize) else {
+            continue;
+        };
+        let holders = ds.key_holders(first.kind, first.code, e - s);
+        if holders > spec.hub_cap {
             hubs.push(Hub {
-                kind: ds
-                    .kinds
-                    .get(first.kind as usize)
-                    .map(|k| k.name.clone())
-                    .unwrap_or_default(),
+                kind: spec.name.clone(),
                 value: ds.key_value(first.kind, first.code).to_owned(),
-                records: e - s,
+                records: holders,
             });
         } else if e - s > 1 {
-            runs.push((s, e));
+            runs.push((s, e, holders));
         }
-        s = e;
     }
+    let keys = &ds.exact_keys;
     let mut out: Vec<Shared> = runs
         .par_iter()
-        .flat_map_iter(|&(s, e)| {
+        .flat_map_iter(|&(s, e, holders)| {
             let run = keys.get(s..e).unwrap_or_default();
             let mut v = Vec::new();
             let Some(first) = run.first() else { return v };
             let Some(spec) = ds.kinds.get(first.kind as usize) else {
                 return v;
             };
-            let n = holders.get(first.kind as usize).copied().unwrap_or(0);
-            let w = evidence(spec, run.len(), n);
+            let w = evidence(spec, holders, n);
             for (i, x) in run.iter().enumerate() {
                 for y in run.get(i + 1..).unwrap_or_default() {
                     if link_type.allows(ds, x.rec, y.rec) {
@@ -235,7 +227,7 @@ pub(crate) fn shared_identifiers(
                             b: x.rec.max(y.rec),
                             kind: first.kind,
                             detail: first.code,
-                            degree: run.len() as u32,
+                            degree: u32::try_from(holders).unwrap_or(u32::MAX),
                             weight: w,
                         });
                     }
@@ -244,8 +236,8 @@ pub(crate) fn shared_identifiers(
             v
         })
         .collect();
-    near_hamming(ds, link_type, &holders, &mut out, &mut hubs);
-    near_minhash(ds, link_type, &holders, &mut out, &mut hubs);
+    near_hamming(ds, link_type, n, &mut out, &mut hubs);
+    near_minhash(ds, link_type, n, &mut out, &mut hubs);
     out.par_sort_unstable_by(|x, y| {
         (x.a, x.b, x.kind, x.detail).cmp(&(y.a, y.b, y.kind, y.detail))
     });
@@ -254,13 +246,145 @@ pub(crate) fn shared_identifiers(
     (out, hubs)
 }
 
+/// `(start, end)` of each run of equal (kind, value) in sorted exact keys: the records holding
+/// one value.
+pub(crate) fn value_runs(keys: &[ExactKey]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut s = 0;
+    std::iter::from_fn(move || {
+        let first = keys.get(s)?;
+        let mut e = s + 1;
+        while keys
+            .get(e)
+            .is_some_and(|k| k.kind == first.kind && k.code == first.code)
+        {
+            e += 1;
+        }
+        let run = (s, e);
+        s = e;
+        Some(run)
+    })
+}
+
+/// Per record, the exact identifier values it shares with other records of a dataset (see
+/// [`Dataset::shared_values`]).
+#[derive(Debug, Clone, Default)]
+pub struct SharedIndex {
+    /// (start, end) in the dataset's sorted keys and population holders, per shared value.
+    runs: Vec<(u32, u32, u32)>,
+    /// Per record r, `run_ids[offsets[r]..offsets[r + 1]]` are the values it holds.
+    offsets: Vec<u32>,
+    run_ids: Vec<u32>,
+}
+
+/// One identifier value a record shares with others.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedValue<'a> {
+    /// Identifier kind.
+    pub kind: &'a str,
+    /// The (normalised) value.
+    pub value: &'a str,
+    /// Records holding it in the population (at least its holders in the dataset).
+    pub records: usize,
+    holders: &'a [ExactKey],
+}
+
+impl SharedValue<'_> {
+    /// The dataset's records holding the value, ascending.
+    pub fn holders(&self) -> impl Iterator<Item = RecordIx> + '_ {
+        self.holders.iter().map(|k| k.rec)
+    }
+}
+
+impl Dataset {
+    /// Per record, the exact identifier values it shares with at least one other record of
+    /// the dataset, leaving out values held by more than `max_records` records of the
+    /// population (hubs). The same postings and population counts as linking uses.
+    pub fn shared_values(&self, max_records: usize) -> SharedIndex {
+        let mut runs = Vec::new();
+        let mut per_record = vec![0u32; self.len() + 1];
+        for (s, e) in value_runs(&self.exact_keys) {
+            let Some(first) = self.exact_keys.get(s) else {
+                continue;
+            };
+            let holders = self.key_holders(first.kind, first.code, e - s);
+            if e - s < 2 || holders > max_records {
+                continue;
+            }
+            for k in self.exact_keys.get(s..e).unwrap_or_default() {
+                if let Some(c) = per_record.get_mut(k.rec as usize + 1) {
+                    *c += 1;
+                }
+            }
+            runs.push((
+                s as u32,
+                e as u32,
+                u32::try_from(holders).unwrap_or(u32::MAX),
+            ));
+        }
+        for i in 1..per_record.len() {
+            let prev = per_record.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = per_record.get_mut(i) {
+                *c += prev;
+            }
+        }
+        let mut fill = per_record.clone();
+        let mut run_ids = vec![0u32; per_record.last().copied().unwrap_or(0) as usize];
+        for (ri, &(s, e, _)) in runs.iter().enumerate() {
+            for k in self
+                .exact_keys
+                .get(s as usize..e as usize)
+                .unwrap_or_default()
+            {
+                if let Some(pos) = fill.get_mut(k.rec as usize) {
+                    if let Some(slot) = run_ids.get_mut(*pos as usize) {
+                        *slot = ri as u32;
+                    }
+                    *pos += 1;
+                }
+            }
+        }
+        SharedIndex {
+            runs,
+            offsets: per_record,
+            run_ids,
+        }
+    }
+}
+
+impl SharedIndex {
+    /// The values record `rec` of `ds` (the dataset the index was made from) shares.
+    pub fn of<'a>(
+        &'a self,
+        ds: &'a Dataset,
+        rec: RecordIx,
+    ) -> impl Iterator<Item = SharedValue<'a>> + 'a {
+        let lo = self.offsets.get(rec as usize).copied().unwrap_or(0) as usize;
+        let hi = self.offsets.get(rec as usize + 1).copied().unwrap_or(0) as usize;
+        self.run_ids
+            .get(lo..hi)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&ri| {
+                let &(s, e, records) = self.runs.get(ri as usize)?;
+                let holders = ds.exact_keys.get(s as usize..e as usize)?;
+                let first = holders.first()?;
+                Some(SharedValue {
+                    kind: ds.kinds.get(first.kind as usize)?.name.as_str(),
+                    value: ds.key_value(first.kind, first.code),
+                    records: records as usize,
+                    holders,
+                })
+            })
+    }
+}
+
 /// Keeps, per kind, near pairs whose both records have at most `hub_cap` neighbours, weighting
 /// each by the larger neighbourhood (a popular résumé template is a weak signal).
 fn weigh_near(
     ds: &Dataset,
     kind: u16,
     pairs: Vec<(RecordIx, RecordIx, u32)>,
-    holders: &[usize],
+    n: usize,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
     penalty_per_unit: f64,
@@ -292,7 +416,6 @@ fn weigh_near(
             records: d as usize,
         });
     }
-    let n = holders.get(kind as usize).copied().unwrap_or(0);
     for (a, b, dist) in pairs {
         let da = degree.get(&a).copied().unwrap_or(1);
         let db = degree.get(&b).copied().unwrap_or(1);
@@ -314,7 +437,7 @@ fn weigh_near(
 fn near_hamming(
     ds: &Dataset,
     link_type: LinkType,
-    holders: &[usize],
+    n: usize,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
 ) {
@@ -374,14 +497,14 @@ fn near_hamming(
         }
         pairs.sort_unstable();
         pairs.dedup_by_key(|p| (p.0, p.1));
-        weigh_near(ds, kind, pairs, holders, out, hubs, 0.25);
+        weigh_near(ds, kind, pairs, n, out, hubs, 0.25);
     }
 }
 
 fn near_minhash(
     ds: &Dataset,
     link_type: LinkType,
-    holders: &[usize],
+    n: usize,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
 ) {
@@ -443,7 +566,7 @@ fn near_minhash(
                 (j >= mh.min_jaccard).then(|| (a, b, ((1.0 - j) * 1000.0).round() as u32))
             })
             .collect();
-        weigh_near(ds, kind, verified, holders, out, hubs, 0.005);
+        weigh_near(ds, kind, verified, n, out, hubs, 0.005);
     }
 }
 
@@ -559,6 +682,47 @@ mod tests {
             minhash_signature(greek, &spec),
             minhash_signature(&greek.to_lowercase(), &spec)
         );
+    }
+
+    #[test]
+    fn shared_values_per_record_leave_out_hubs() {
+        use crate::data::{DatasetBuilder, KeyValue, RecordRef};
+        use crate::population::Population;
+        use cordon_model::Location;
+        let mut pop = Population::of_size(1_000);
+        pop.set_key_count("ip", "9.9.9.9", 400);
+        let mut b = DatasetBuilder::new(&["x"]).with_population(pop);
+        let phone = b.key_kind(KeySpec::exact("phone", 0.7, 1e-2, 20));
+        let ip = b.key_kind(KeySpec::exact("ip", 0.6, 1e-2, 50));
+        let rows = [
+            ("+15550001", "9.9.9.9"),
+            ("+15550001", "9.9.9.9"),
+            ("+15550002", "1.1.1.1"),
+        ];
+        for (i, (p, a)) in rows.iter().enumerate() {
+            b.push(RecordRef {
+                id: i.to_string().as_bytes(),
+                source: 0,
+                fields: &[None],
+                keys: &[
+                    (phone, KeyValue::Exact((*p).into())),
+                    (ip, KeyValue::Exact((*a).into())),
+                ],
+                location: &Location::default(),
+            });
+        }
+        let ds = b.finish().0;
+        let idx = ds.shared_values(20);
+        let of = |r| {
+            idx.of(&ds, r)
+                .map(|v| (v.kind, v.value, v.records, v.holders().collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        // The IP is held by 400 of the population: a hub, left out.
+        assert_eq!(of(0), [("phone", "+15550001", 2, vec![0, 1])]);
+        assert_eq!(of(1), [("phone", "+15550001", 2, vec![0, 1])]);
+        assert!(of(2).is_empty());
+        assert_eq!(ds.shared_values(1_000).of(&ds, 0).count(), 2);
     }
 
     #[test]

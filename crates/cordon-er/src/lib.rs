@@ -15,8 +15,7 @@
 //! [`link`] returns scored links above a threshold; [`cluster`] groups them (optionally refusing
 //! to chain clusters through weak links) and keeps the links of each cluster, its bridges and
 //! the links it held back: nothing is merged silently. [`metrics`] scores a clustering against
-//! ground truth (pairwise and B-cubed); [`synth`] generates applicant populations with planted
-//! worker rings and innocent sharing.
+//! ground truth (pairwise and B-cubed).
 
 //!
 //! ```
@@ -77,8 +76,8 @@ mod link;
 pub mod metrics;
 mod model;
 pub mod normalize;
+mod population;
 pub mod sim;
-pub mod synth;
 
 pub use blocking::{BlockingRule, KeyPart, LinkType, RuleStats};
 pub use cluster::{
@@ -88,6 +87,7 @@ pub use compare::{ComparisonSpec, LevelKind, LevelSpec};
 pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef};
 pub use error::ErError;
 pub use explain::Reason;
-pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec};
+pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec, SharedIndex, SharedValue};
 pub use link::{FsUse, Link, LinkConfig, LinkStats, Linkage, link, probability};
 pub use model::{EmSession, Model};
+pub use population::{FieldCounts, Population};

@@ -325,10 +325,12 @@ mod tests {
     use super::*;
     use crate::data::{DatasetBuilder, KeyValue, RecordRef};
     use crate::ident::KeySpec;
+    use crate::population::Population;
     use cordon_model::Location;
 
     fn ds(rows: &[&[(&str, &str)]]) -> Dataset {
-        let mut b = DatasetBuilder::new(&["name"]);
+        // Drawn from 10,000 records, so that a value held by two records is rare.
+        let mut b = DatasetBuilder::new(&["name"]).with_population(Population::of_size(10_000));
         let kinds: Vec<(String, u16)> = KeySpec::applicant_defaults()
             .into_iter()
             .map(|k| (k.name.clone(), b.key_kind(k)))
@@ -346,16 +348,6 @@ mod tests {
                 source: 0,
                 fields: &[None],
                 keys: &keys,
-                location: &Location::default(),
-            });
-        }
-        // Records without keys, so that a value held by two records is rare.
-        for i in 0..10_000 {
-            b.push(RecordRef {
-                id: format!("filler{i}").as_bytes(),
-                source: 0,
-                fields: &[None],
-                keys: &[],
                 location: &Location::default(),
             });
         }

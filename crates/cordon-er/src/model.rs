@@ -3,21 +3,28 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::blocking::{BlockingRule, LinkType, candidate_pairs};
+use crate::blocking::{
+    BlockingRule, LinkType, candidate_pairs, candidate_pairs_of, rule_pair_count,
+};
 use crate::compare::{CLevel, ComparisonSpec, Compiled, Gamma, MAX_COMPARISONS};
-use crate::data::{Dataset, RecordIx};
+use crate::data::{Dataset, FieldPopulation, RecordIx};
 use crate::error::ErError;
 use crate::explain::Reason;
 use crate::hash::{SplitMix, mix64};
+
+/// Fewest distinct (and sampled) pairs a comparison's u is estimated from: a small batch says
+/// little about how often non-matches agree, so the u the model has is kept (the exact level's
+/// u still comes from the value counts, the population's when known).
+const MIN_SAMPLED_PAIRS: u64 = 100;
 
 /// Smallest probability kept, so that a level never seen in training cannot make a weight
 /// infinite.
 const P_FLOOR: f64 = 1e-9;
 
 /// A Fellegi–Sunter model: comparisons with m and u per level and the prior λ.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     /// The comparisons.
     pub comparisons: Vec<ComparisonSpec>,
@@ -37,8 +44,10 @@ pub struct Model {
 pub struct EmSession {
     /// The training blocking rule.
     pub rule: String,
-    /// Pairs the rule produced.
+    /// Pairs EM ran on.
     pub pairs: usize,
+    /// Share of the records that took part (1 unless `max_pairs` asked for a sample).
+    pub sampled_share: f64,
     /// Iterations run.
     pub iterations: usize,
     /// λ within the block at convergence.
@@ -109,7 +118,10 @@ impl Model {
     }
 
     /// Estimates u from `max_pairs` random pairs (almost all non-matches), deterministic for a
-    /// seed whatever the number of threads.
+    /// seed whatever the number of threads. The u of an exact first level is computed from the
+    /// value counts (of the dataset's population when [`crate::Population`] counts are known);
+    /// a field with fewer than 100 distinct pairs of values keeps the shares the model had for
+    /// its other levels.
     pub fn estimate_u(
         &mut self,
         ds: &Dataset,
@@ -163,9 +175,14 @@ impl Model {
             );
         for ((u, cnt), c) in self.u.iter_mut().zip(counts).zip(&compiled) {
             let non_null: u64 = cnt.iter().skip(1).sum();
-            if non_null == 0 {
-                continue;
-            }
+            let holders = ds
+                .columns
+                .get(c.field)
+                .map_or(0, |col| u64::from(col.non_null));
+            // A small batch has too few distinct pairs to say how often non-matches agree.
+            let sample_too_small = holders.saturating_mul(holders.saturating_sub(1)) / 2
+                < MIN_SAMPLED_PAIRS
+                || non_null < MIN_SAMPLED_PAIRS;
             // An exact first level has an exact u (Σ over values of the chance both records
             // hold it); the sample then only has to spread the rest over the fuzzy levels,
             // which are common enough to estimate from far fewer pairs.
@@ -175,13 +192,20 @@ impl Model {
             match exact {
                 Some(pe) => {
                     let rest: u64 = cnt.iter().skip(2).sum();
+                    let before: f64 = u.iter().skip(1).sum();
                     if let Some(u0) = u.first_mut() {
                         *u0 = pe.max(P_FLOOR);
                     }
                     for (ui, &k) in u.iter_mut().skip(1).zip(cnt.iter().skip(2)) {
-                        *ui = ((1.0 - pe) * k as f64 / rest.max(1) as f64).max(P_FLOOR);
+                        *ui = if sample_too_small {
+                            // Keep the model's shares of the other levels.
+                            (*ui * (1.0 - pe) / before.max(P_FLOOR)).max(P_FLOOR)
+                        } else {
+                            ((1.0 - pe) * k as f64 / rest.max(1) as f64).max(P_FLOOR)
+                        };
                     }
                 }
+                None if sample_too_small => {}
                 None => {
                     for (ui, &k) in u.iter_mut().zip(cnt.iter().skip(1)) {
                         *ui = (k as f64 / non_null as f64).max(P_FLOOR);
@@ -202,8 +226,37 @@ impl Model {
         rule: &BlockingRule,
         max_iterations: usize,
     ) -> Result<EmSession, ErError> {
+        self.estimate_m_em_sampled(ds, link_type, rule, max_iterations, usize::MAX, 0)
+    }
+
+    /// [`Model::estimate_m_em`] on at most about `max_pairs` of the rule's pairs: when the rule
+    /// produces more, a seeded share of the records takes part (pairs shrink with its square),
+    /// so that training on a million records with large blocks costs what a sample costs. The
+    /// level proportions EM estimates are unbiased under this sampling.
+    pub fn estimate_m_em_sampled(
+        &mut self,
+        ds: &Dataset,
+        link_type: LinkType,
+        rule: &BlockingRule,
+        max_iterations: usize,
+        max_pairs: usize,
+        seed: u64,
+    ) -> Result<EmSession, ErError> {
         let compiled = self.compile(ds)?;
-        let (pairs, _) = candidate_pairs(ds, std::slice::from_ref(rule), link_type, usize::MAX)?;
+        let rules = std::slice::from_ref(rule);
+        let full = rule_pair_count(ds, rule)?;
+        let share = if full > max_pairs as f64 {
+            (max_pairs as f64 / full).sqrt()
+        } else {
+            1.0
+        };
+        let pairs = if share < 1.0 {
+            let cut = (share * u64::MAX as f64) as u64;
+            let keep = move |r: RecordIx| mix64(seed ^ u64::from(r).wrapping_mul(0x9E37)) < cut;
+            candidate_pairs_of(ds, rules, link_type, usize::MAX, &keep)?.0
+        } else {
+            candidate_pairs(ds, rules, link_type, usize::MAX)?.0
+        };
         let blocked: Vec<String> = rule.fields().map(str::to_owned).collect();
         let free: Vec<bool> = self
             .comparisons
@@ -229,7 +282,8 @@ impl Model {
         let mut patterns: Vec<(Gamma, u64)> = patterns.into_iter().collect();
         patterns.sort_unstable();
         let total = total_pairs(ds, link_type);
-        let mut lam = (self.lambda * total / pairs.len().max(1) as f64).clamp(0.01, 0.9);
+        let block_pairs = pairs.len() as f64 / (share * share);
+        let mut lam = (self.lambda * total / block_pairs.max(1.0)).clamp(0.01, 0.9);
         let mut m = self.m.clone();
         let mut iterations = 0;
         for _ in 0..max_iterations {
@@ -305,6 +359,7 @@ impl Model {
         Ok(EmSession {
             rule: rule.describe(),
             pairs: pairs.len(),
+            sampled_share: share,
             iterations,
             lambda_in_block: lam,
             estimated,
@@ -344,11 +399,20 @@ impl Model {
     }
 }
 
-/// P(two random records hold the same value | both hold one), from the value counts.
+/// P(two random records hold the same value | both hold one), from the value counts (of the
+/// population when they are known, else of the dataset).
 fn exact_agreement(ds: &Dataset, field: usize, link_type: LinkType) -> Option<f64> {
     let col = ds.columns.get(field)?;
     match link_type {
         LinkType::Dedupe => {
+            if let FieldPopulation::Known {
+                non_null, agreeing, ..
+            } = &col.population
+                && *non_null >= u64::from(col.non_null)
+            {
+                let n = *non_null as f64;
+                return (n > 1.0).then(|| agreeing / (n * (n - 1.0)));
+            }
             let n = f64::from(col.non_null);
             let same: f64 = col
                 .counts
@@ -475,9 +539,12 @@ impl Scorer<'_> {
         let Some(col) = self.ds.columns.get(c.field) else {
             return 0.0;
         };
-        // Exact match: both records hold the same value, so tf_l = tf_r.
-        let tf = col.tf(col.code(a));
-        log_u - tf.max(*tf_min).log2()
+        // Exact match: both records hold the same value, so tf_l = tf_r. Unknown in a batch
+        // drawn from a larger population without its counts: no adjustment.
+        match col.tf(col.code(a)) {
+            Some(tf) => log_u - tf.max(*tf_min).log2(),
+            None => 0.0,
+        }
     }
 
     fn level_weight(&self, ci: usize, level: u8, a: RecordIx) -> f64 {
@@ -582,6 +649,25 @@ mod tests {
             "m(surname exact) = {m_surname_exact}"
         );
         assert!(model.u[1][0] < 0.01);
+
+        // On a quarter of the pairs (half the records), EM finds about the same m.
+        let mut sampled = Model::new(model.comparisons.clone()).unwrap();
+        sampled.lambda = model.lambda;
+        sampled.u = model.u.clone();
+        let s = sampled
+            .estimate_m_em_sampled(
+                &ds,
+                LinkType::Dedupe,
+                &BlockingRule::on(&["city"]),
+                50,
+                s.pairs / 4,
+                7,
+            )
+            .unwrap();
+        assert!((s.sampled_share - 0.5).abs() < 0.01, "{}", s.sampled_share);
+        assert!(s.pairs < 6_000, "{}", s.pairs);
+        let m = sampled.m[1][0];
+        assert!((m - 0.9).abs() < 0.1, "sampled m(surname exact) = {m}");
     }
 
     #[test]

@@ -64,8 +64,12 @@ pub fn phone_e164(raw: &str) -> Option<String> {
 /// The keys of an IP address: the address itself and its network (`/24` for IPv4, `/48` for
 /// IPv6), as canonical text.
 pub fn ip_keys(raw: &str) -> Option<(String, String)> {
-    let ip: IpAddr = raw.trim().parse().ok()?;
-    Some(match ip {
+    raw.trim().parse().ok().map(ip_keys_of)
+}
+
+/// The keys of a parsed IP address (see [`ip_keys`]).
+pub fn ip_keys_of(ip: IpAddr) -> (String, String) {
+    match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
             (v4.to_string(), format!("{}.{}.{}.0/24", o[0], o[1], o[2]))
@@ -77,7 +81,7 @@ pub fn ip_keys(raw: &str) -> Option<(String, String)> {
                 format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2]),
             )
         }
-    })
+    }
 }
 
 /// A postal address folded for exact comparison: lower case, letters and digits only, single

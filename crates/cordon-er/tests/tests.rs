@@ -3,4 +3,5 @@
 
 mod bad_input;
 mod febrl;
+mod population;
 mod props;

@@ -1,29 +1,50 @@
-//! Screening latency, batch throughput, index build time and memory over real lists.
+//! Screening over every real list: time from the store to a ready index, memory, single-query
+//! latency and batch throughput, in one reproducible command.
 //!
-//! Input: FtM JSON lines of every entity (`cordon export --db DB > all.jsonl`).
-//! `cargo run --release -p cordon-match --example screen_latency -- all.jsonl [QUERIES]`
+//! ```text
+//! cordon --db /tmp/cordon.redb ingest --lists ../shared/data/lists
+//! cargo run --release -p cordon-match --example screen_latency -- --db /tmp/cordon.redb
+//! ```
 //!
-//! Queries are the list names themselves, perturbed (case, order, one typo) and Korean names
-//! in Hangul, plus names on no list, in a fixed pseudo-random order.
+//! Options: `--queries N` (default 20,000), `--single N` (single-query sample, default 5,000),
+//! `--dump FILE` (one line per query: the query and its results' ids and scores, to check that
+//! a speed change left every answer alone), `--recall N` (how many queries to screen again with
+//! a retrieval depth of 1,024 names, to measure what the default depth misses; default 1,000),
+//! `--depth N` (names retrieved per query, instead of the matcher's default), `--jsonl FILE`
+//! instead of `--db` (an FtM export).
+//!
+//! Queries are the lists' own captions, perturbed (lower case, reversed word order, one letter
+//! dropped), plus Hangul and off-list names, in a fixed pseudo-random order. CPU time comes
+//! from `getrusage`, so the numbers mean something on a shared machine.
 
+use std::io::Write;
 use std::time::Instant;
 
 use cordon_match::{Matcher, Options, Query};
 use cordon_model::Entity;
 
 fn rss_mb() -> f64 {
+    status_kb("VmRSS:") / 1024.0
+}
+
+fn peak_rss_mb() -> f64 {
+    status_kb("VmHWM:") / 1024.0
+}
+
+fn status_kb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<f64>().ok())
         })
-        .map_or(0.0, |kb| kb / 1024.0)
+        .unwrap_or(0.0)
 }
 
-/// CPU seconds (user + system) used by this process so far, from /proc (10 ms resolution).
+/// CPU seconds (user + system) used by this process so far: every thread, from
+/// /proc/self/stat in clock ticks (10 ms).
 fn cpu_secs() -> f64 {
     std::fs::read_to_string("/proc/self/stat")
         .ok()
@@ -37,45 +58,92 @@ fn cpu_secs() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let Some(path) = args.next() else {
-        eprintln!("usage: screen_latency ENTITIES.jsonl [QUERIES]");
-        std::process::exit(2);
+/// CPU seconds of the calling thread, in nanoseconds resolution.
+fn thread_cpu_secs() -> f64 {
+    // /proc/thread-self/schedstat: run time in ns as the first field.
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
+struct Args {
+    db: Option<String>,
+    jsonl: Option<String>,
+    queries: usize,
+    single: usize,
+    dump: Option<String>,
+    recall: usize,
+    depth: Option<usize>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        db: None,
+        jsonl: None,
+        queries: 20_000,
+        single: 5_000,
+        dump: None,
+        recall: 1_000,
+        depth: None,
     };
-    let n_queries: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(20_000);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next();
+        match (k.as_str(), v) {
+            ("--db", Some(v)) => a.db = Some(v),
+            ("--jsonl", Some(v)) => a.jsonl = Some(v),
+            ("--queries", Some(v)) => a.queries = v.parse().unwrap_or(a.queries),
+            ("--single", Some(v)) => a.single = v.parse().unwrap_or(a.single),
+            ("--dump", Some(v)) => a.dump = Some(v),
+            ("--recall", Some(v)) => a.recall = v.parse().unwrap_or(a.recall),
+            ("--depth", Some(v)) => a.depth = v.parse().ok(),
+            _ => usage(),
+        }
+    }
+    if a.db.is_none() == a.jsonl.is_none() {
+        usage();
+    }
+    a
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--recall N] [--depth N]"
+    );
+    std::process::exit(2)
+}
+
+fn load(a: &Args) -> Vec<Entity> {
+    if let Some(db) = &a.db {
+        let store = cordon_store::Store::open(db.as_ref()).unwrap_or_else(|e| {
+            eprintln!("{db}: {e}");
+            std::process::exit(2)
+        });
+        return store.current_entities().unwrap_or_else(|e| {
+            eprintln!("{db}: {e}");
+            std::process::exit(2)
+        });
+    }
+    let path = a.jsonl.as_deref().unwrap_or_default();
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
         eprintln!("{path}: {e}");
         std::process::exit(2)
     });
-    let entities: Vec<Entity> = text
-        .lines()
+    text.lines()
         .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    drop(text);
-    let rss0 = rss_mb();
-    let c0 = cpu_secs();
-    let t = Instant::now();
-    let m = Matcher::build(entities);
-    let build = t.elapsed();
-    let build_cpu = cpu_secs() - c0;
-    let rss1 = rss_mb();
-    println!(
-        "index: {} entities, {} names, built in {:.0} ms wall, {:.0} ms CPU; RSS {:.0} MB after build ({:.0} MB before)",
-        m.len(),
-        m.name_count(),
-        build.as_secs_f64() * 1e3,
-        build_cpu * 1e3,
-        rss1,
-        rss0
-    );
-    // Queries: list names with light perturbations, plus Hangul and unknown names.
+        .collect()
+}
+
+fn queries(m: &Matcher, n: usize) -> Vec<Query> {
     let mut names: Vec<String> = m
         .entities()
         .iter()
         .map(|e| e.caption.clone())
         .filter(|c| !c.is_empty())
         .collect();
+    names.sort();
+    names.dedup();
     let extra = [
         "김정은",
         "이용호",
@@ -96,7 +164,7 @@ fn main() {
         seed ^= seed << 17;
         seed
     };
-    let queries: Vec<Query> = (0..n_queries)
+    (0..n)
         .filter_map(|_| {
             let n = names.get((next() % names.len() as u64) as usize)?;
             let q = match next() % 4 {
@@ -118,28 +186,65 @@ fn main() {
             };
             Query::new(&q).ok()
         })
-        .collect();
-    let opts = Options::default();
-    // Single queries, one thread.
-    let mut lat: Vec<f64> = Vec::with_capacity(queries.len());
-    let mut slow: Vec<(f64, &str)> = Vec::new();
+        .collect()
+}
+
+fn main() {
+    let a = args();
     let c0 = cpu_secs();
-    for q in queries.iter().take(5_000) {
+    let t0 = Instant::now();
+    let entities = load(&a);
+    let load_wall = t0.elapsed().as_secs_f64();
+    let load_cpu = cpu_secs() - c0;
+    let rss_loaded = rss_mb();
+    let c1 = cpu_secs();
+    let t1 = Instant::now();
+    let mut m = Matcher::build(entities);
+    let build_wall = t1.elapsed().as_secs_f64();
+    let build_cpu = cpu_secs() - c1;
+    println!(
+        "load: {} entities from {} in {:.0} ms wall, {:.0} ms CPU; RSS {:.0} MB",
+        m.len(),
+        if a.db.is_some() {
+            "the store"
+        } else {
+            "JSON lines"
+        },
+        load_wall * 1e3,
+        load_cpu * 1e3,
+        rss_loaded
+    );
+    println!(
+        "index: {} names in {:.0} ms wall, {:.0} ms CPU",
+        m.name_count(),
+        build_wall * 1e3,
+        build_cpu * 1e3
+    );
+    println!(
+        "ready: {:.0} ms wall, {:.0} ms CPU; RSS {:.0} MB, peak {:.0} MB",
+        (load_wall + build_wall) * 1e3,
+        (load_cpu + build_cpu) * 1e3,
+        rss_mb(),
+        peak_rss_mb()
+    );
+    if let Some(d) = a.depth {
+        m.set_retrieval_depth(d);
+    }
+    let queries = queries(&m, a.queries);
+    let opts = Options::default();
+    // Single queries on this thread: wall and thread CPU time per query.
+    let mut lat: Vec<f64> = Vec::with_capacity(a.single);
+    let mut slow: Vec<(f64, &str)> = Vec::new();
+    let cpu_before = thread_cpu_secs();
+    for q in queries.iter().take(a.single) {
         let t = Instant::now();
         std::hint::black_box(m.screen(q, &opts));
         let us = t.elapsed().as_secs_f64() * 1e6;
         lat.push(us);
         slow.push((us, q.name.as_str()));
     }
-    let single_cpu = cpu_secs() - c0;
-    println!(
-        "single query: mean CPU time {:.0} µs per query",
-        single_cpu * 1e6 / lat.len().max(1) as f64
-    );
+    let single_cpu = thread_cpu_secs() - cpu_before;
     slow.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (us, n) in slow.iter().take(8) {
-        println!("  slow: {us:.0} µs {n:?}");
-    }
     lat.sort_by(f64::total_cmp);
     let pct = |p: f64| {
         lat.get(((lat.len() as f64 - 1.0) * p) as usize)
@@ -147,35 +252,75 @@ fn main() {
             .unwrap_or(0.0)
     };
     println!(
-        "single query ({} queries, 1 thread): p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        "single query ({} queries, 1 thread): p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs; mean CPU {:.0} µs",
         lat.len(),
         pct(0.5),
         pct(0.9),
         pct(0.99),
-        lat.last().copied().unwrap_or(0.0)
+        lat.last().copied().unwrap_or(0.0),
+        single_cpu * 1e6 / lat.len().max(1) as f64
     );
-    let c0 = cpu_secs();
-    let t = Instant::now();
+    for (us, n) in slow.iter().take(5) {
+        println!("  slowest: {us:.0} µs {n:?}");
+    }
+    let c2 = cpu_secs();
+    let t2 = Instant::now();
     let out = m.screen_batch(&queries, &opts);
-    let secs = t.elapsed().as_secs_f64();
-    let batch_cpu = cpu_secs() - c0;
-    println!(
-        "batch CPU: {:.2} s for {} queries = {:.0} queries per CPU-second",
-        batch_cpu,
-        queries.len(),
-        queries.len() as f64 / batch_cpu.max(1e-9)
-    );
+    let secs = t2.elapsed().as_secs_f64();
+    let batch_cpu = cpu_secs() - c2;
     let hits = out
         .iter()
         .filter(|r| r.first().is_some_and(|h| h.is_match))
         .count();
     println!(
-        "batch: {} queries on {} threads in {:.2} s = {:.0} queries/s ({} with a match); RSS {:.0} MB",
+        "batch: {} queries on {} threads in {:.2} s wall = {:.0} queries/s; {:.2} s CPU = {:.0} queries per CPU-second; {} with a match; RSS {:.0} MB",
         queries.len(),
         rayon::current_num_threads(),
         secs,
         queries.len() as f64 / secs,
+        batch_cpu,
+        queries.len() as f64 / batch_cpu.max(1e-9),
         hits,
         rss_mb()
     );
+    // Retrieval recall: what exact scoring finds among 1,024 retrieved names that it misses
+    // among the default number.
+    let sample = queries.len().min(a.recall);
+    if sample > 0 {
+        let matches = |rs: &[cordon_match::ScreenResult]| -> Vec<String> {
+            rs.iter()
+                .filter(|r| r.is_match)
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        m.set_retrieval_depth(1024);
+        let deep = m.screen_batch(queries.get(..sample).unwrap_or_default(), &opts);
+        let (mut want, mut found, mut same_top) = (0usize, 0usize, 0usize);
+        for (d, o) in deep.iter().zip(&out) {
+            let (dm, om) = (matches(d), matches(o));
+            want += dm.len();
+            found += dm.iter().filter(|id| om.contains(id)).count();
+            let top =
+                |rs: &[cordon_match::ScreenResult]| rs.first().map(|r| (r.id.clone(), r.score));
+            same_top += usize::from(top(d).map(|t| t.1) == top(o).map(|t| t.1));
+        }
+        println!(
+            "retrieval recall ({sample} queries, against 1,024 names retrieved): {found} of {want} matches ({:.2} %); best score equal in {same_top} queries ({:.2} %)",
+            100.0 * found as f64 / want.max(1) as f64,
+            100.0 * same_top as f64 / sample as f64
+        );
+    }
+    if let Some(path) = &a.dump {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap_or_else(|e| {
+            eprintln!("{path}: {e}");
+            std::process::exit(2)
+        }));
+        for (q, rs) in queries.iter().zip(&out) {
+            let hits: Vec<String> = rs
+                .iter()
+                .map(|r| format!("{} {:.3}", r.id, r.score))
+                .collect();
+            let _ = writeln!(w, "{}\t{}", q.name, hits.join("; "));
+        }
+    }
 }

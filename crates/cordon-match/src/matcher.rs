@@ -1,29 +1,38 @@
 //! The in-memory index and screening.
 
 use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::hash::{Hash, Hasher};
 
 use cordon_model::{Entity, Schema, prop};
-use cordon_text::{NameForm, NameKind, TokenClass};
+use cordon_text::{NameForm, NameKind, Token, TokenClass};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
-use crate::names::{Aligned, PreparedName, round3, score_names};
+use crate::names::{Aligned, NameScore, PreparedName, explain_names, round3, score_names};
 use crate::query::{Options, Query};
 
 /// Share of the final score that the name can give on its own: an exact name with no other
 /// evidence scores 0.90, leaving room for birth date and country to grade results above it.
 pub const NAME_SHARE: f64 = 0.9;
-/// Names retrieved per query before exact scoring.
+/// Names retrieved per query before exact scoring, by default
+/// ([`Matcher::set_retrieval_depth`]).
 const CANDIDATE_NAMES: usize = 32;
 /// Terms whose postings are longer than this share of all names (but at least
 /// [`MIN_POSTING_CAP`]) are skipped at query time when rarer terms matched: they rank nothing
 /// and cost the most.
 const MAX_POSTING_SHARE: f64 = 0.02;
 const MIN_POSTING_CAP: f64 = 200.0;
+/// Trigrams are there for words the index does not hold as written (typos, words run
+/// together); one shared by more than this share of names (`^ma`, `ov$`) ranks nothing and
+/// was most of the retrieval work.
+const MAX_TRIGRAM_SHARE: f64 = 0.005;
+/// Boost of a trigram term; also what marks a term as a trigram.
+const TRIGRAM_BOOST: f32 = 0.25;
 
 /// One screening hit, serialised as the CLI and the service print it.
 #[derive(Debug, Clone, Serialize)]
@@ -87,9 +96,14 @@ struct IndexedName {
 
 /// An immutable screening index over a set of entities.
 pub struct Matcher {
+    /// Names handed from retrieval to exact scoring per query.
+    depth: usize,
     entities: Vec<Entity>,
     first_name: Vec<u32>,
     names: Vec<IndexedName>,
+    /// Words in each name's first form: among names that share the same query terms, the
+    /// shorter one is the closer match.
+    name_words: Vec<u8>,
     postings: FxHashMap<u64, Vec<u32>>,
     ids: FxHashMap<String, Vec<u32>>,
     groups: group::Groups,
@@ -138,18 +152,7 @@ fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
         if t.key.len() >= 2 {
             out.push((term(b'p', &t.key), 0.5 * boost));
         }
-        let l = t.latin.as_bytes();
-        if l.len() >= 4 && t.class == TokenClass::Word {
-            let mut padded = Vec::with_capacity(l.len() + 2);
-            padded.push(b'^');
-            padded.extend_from_slice(l);
-            padded.push(b'$');
-            for w in padded.windows(3) {
-                if let Ok(s) = std::str::from_utf8(w) {
-                    out.push((term(b'3', s), 0.25));
-                }
-            }
-        }
+        trigrams(t, |h| out.push((h, TRIGRAM_BOOST)));
     }
     for r in &form.korean {
         for s in r.surname.iter().chain(&r.given) {
@@ -161,6 +164,24 @@ fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
         }
         let given: String = r.given.iter().map(|s| s.key.as_str()).collect();
         out.push((term(b'g', &given), 1.5));
+    }
+}
+
+/// The trigram terms of a word of four letters or more (`^ki`, `kim`, … with `^`/`$` marking
+/// the ends).
+fn trigrams(t: &Token, mut f: impl FnMut(u64)) {
+    let l = t.latin.as_bytes();
+    if l.len() < 4 || t.class != TokenClass::Word {
+        return;
+    }
+    let mut padded: smallvec::SmallVec<[u8; 32]> = smallvec::SmallVec::with_capacity(l.len() + 2);
+    padded.push(b'^');
+    padded.extend_from_slice(l);
+    padded.push(b'$');
+    for w in padded.windows(3) {
+        if let Ok(s) = std::str::from_utf8(w) {
+            f(term(b'3', s));
+        }
     }
 }
 
@@ -235,14 +256,31 @@ impl Matcher {
             let ni = *first_name.get(i)?;
             names.get(ni as usize).map(|n| &n.name)
         });
+        let name_words = names
+            .iter()
+            .map(|n| {
+                n.name
+                    .forms
+                    .first()
+                    .map_or(0, |f| f.tokens.len().min(255) as u8)
+            })
+            .collect();
         Matcher {
+            depth: CANDIDATE_NAMES,
             entities,
             first_name,
             names,
+            name_words,
             postings,
             ids,
             groups,
         }
+    }
+
+    /// Sets how many names retrieval hands to exact scoring per query (default 32): more
+    /// finds more of what exact scoring would find over every name, at a cost per name.
+    pub fn set_retrieval_depth(&mut self, names: usize) {
+        self.depth = names.max(1);
     }
 
     /// Number of entities indexed.
@@ -275,7 +313,9 @@ impl Matcher {
     pub fn screen(&self, q: &Query, opts: &Options) -> Vec<ScreenResult> {
         let kind = kind_of(q.schema);
         let qn = PreparedName::new(&q.name, "query", kind);
-        let mut best: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
+        // Per entity: its best name's score (weak aliases discounted), the name, and how it
+        // was scored.
+        let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
         for ni in self.retrieve(&qn) {
             let Some(n) = self.names.get(ni as usize) else {
                 continue;
@@ -288,10 +328,13 @@ impl Matcher {
             {
                 continue;
             }
-            let ns = score_names(&qn, &n.name, false).score * prop_factor(n.name.prop);
-            let slot = best.entry(n.entity).or_insert((0.0, ni));
-            if ns > slot.0 {
-                *slot = (ns, ni);
+            let ns = score_names(&qn, &n.name);
+            let s = ns.score * prop_factor(n.name.prop);
+            let slot = best
+                .entry(n.entity)
+                .or_insert((0.0, ni, NameScore::default()));
+            if s > slot.0 {
+                *slot = (s, ni, ns);
             }
         }
         // Identifier hits are candidates whatever their names.
@@ -310,17 +353,18 @@ impl Matcher {
                 let ns = self
                     .names
                     .get(ni as usize)
-                    .map_or(0.0, |n| score_names(&qn, &n.name, false).score);
-                best.insert(ei, (ns, ni));
+                    .map(|n| score_names(&qn, &n.name))
+                    .unwrap_or_default();
+                best.insert(ei, (ns.score, ni, ns));
             }
         }
-        let mut scored: Vec<(f64, f64, u32, u32, Vec<Evidence>)> = best
+        let mut scored: Vec<(f64, f64, u32, u32, Vec<Evidence>, NameScore)> = best
             .into_iter()
-            .filter_map(|(ei, (ns, ni))| {
+            .filter_map(|(ei, (s, ni, ns))| {
                 let e = self.entities.get(ei as usize)?;
                 let ev = evidence::evaluate(q, e);
-                let score = final_score(ns, &ev);
-                (score >= opts.min_score).then_some((score, ns, ei, ni, ev))
+                let score = final_score(s, &ev);
+                (score >= opts.min_score).then_some((score, s, ei, ni, ev, ns))
             })
             .collect();
         scored.sort_by(|a, b| {
@@ -328,11 +372,33 @@ impl Matcher {
                 .then(b.1.total_cmp(&a.1))
                 .then(a.2.cmp(&b.2))
         });
-        scored.truncate(opts.limit);
-        scored
-            .into_iter()
-            .filter_map(|(score, _, ei, ni, ev)| self.result(&qn, q, ei, ni, score, ev, opts))
-            .collect()
+        // One record per id: the store gives a record per source that lists it (the UK's
+        // spreadsheet and YAML both hold `uk-DPR0257`); the best scoring one stands for the
+        // others, with their sources added.
+        let mut results: Vec<ScreenResult> = Vec::with_capacity(opts.limit);
+        for (score, _, ei, ni, ev, ns) in scored {
+            let Some(e) = self.entities.get(ei as usize) else {
+                continue;
+            };
+            if let Some(kept) = results.iter_mut().find(|r| r.id == e.id) {
+                for d in &e.datasets {
+                    if !kept.datasets.contains(d) {
+                        kept.datasets.push(d.clone());
+                    }
+                }
+                if kept.group.is_none() {
+                    kept.group = self.groups.group(ei as usize).map(str::to_owned);
+                }
+                continue;
+            }
+            if results.len() == opts.limit {
+                continue;
+            }
+            if let Some(r) = self.result(&qn, q, ei, ni, score, ev, ns, opts) {
+                results.push(r);
+            }
+        }
+        results
     }
 
     /// Screens many queries in parallel; results in input order.
@@ -349,13 +415,14 @@ impl Matcher {
         ni: u32,
         score: f64,
         evidence: Vec<Evidence>,
+        mut ns: NameScore,
         opts: &Options,
     ) -> Option<ScreenResult> {
         let e = self.entities.get(ei as usize)?;
         let n = self.names.get(ni as usize);
-        let ns = n
-            .map(|n| score_names(qn, &n.name, true))
-            .unwrap_or_default();
+        if let Some(n) = n {
+            explain_names(qn, &n.name, &mut ns);
+        }
         let (qf, cf) = (
             qn.forms.get(ns.query_form),
             n.and_then(|n| n.name.forms.get(ns.candidate_form)),
@@ -378,14 +445,17 @@ impl Matcher {
             }
         }
         let group = self.groups.group(ei as usize).map(str::to_owned);
-        let same_as = self
+        let mut same_as: Vec<String> = Vec::new();
+        for o in self
             .groups
             .members(ei as usize)
             .iter()
             .filter_map(|&i| self.entities.get(i as usize))
-            .filter(|o| o.id != e.id)
-            .map(|o| o.id.clone())
-            .collect();
+        {
+            if o.id != e.id && !same_as.contains(&o.id) {
+                same_as.push(o.id.clone());
+            }
+        }
         Some(ScreenResult {
             id: e.id.clone(),
             schema: e.schema,
@@ -428,17 +498,37 @@ impl Matcher {
         let cap = ((n_names as f64) * MAX_POSTING_SHARE).max(MIN_POSTING_CAP) as usize;
         // Rarest terms first; common ones (`kim`, `^mo`, `LLC`) only rank when nothing rarer
         // matched at all.
-        let mut found: Vec<(&[u32], f32)> = qterms
+        let mut found: Vec<(&[u32], f32, u64)> = qterms
             .iter()
-            .filter_map(|(t, boost)| self.postings.get(t).map(|p| (p.as_slice(), *boost)))
+            .filter_map(|(t, boost)| self.postings.get(t).map(|p| (p.as_slice(), *boost, *t)))
             .collect();
-        found.sort_unstable_by_key(|(p, _)| p.len());
-        let within = found.iter().filter(|(p, _)| p.len() <= cap).count();
+        found.sort_unstable_by_key(|(p, ..)| p.len());
+        let within = found.iter().filter(|(p, ..)| p.len() <= cap).count();
         let take = if within == 0 {
             found.len().min(2)
         } else {
             within
         };
+        // Common trigrams only for words the index does not hold as written: those are the
+        // typos and run-together words trigrams are for.
+        let mut unknown_word_trigrams: smallvec::SmallVec<[u64; 32]> = smallvec::SmallVec::new();
+        for t in qn.forms.iter().flat_map(|f| &f.tokens) {
+            if !self.postings.contains_key(&term(b'w', &t.latin)) {
+                trigrams(t, |h| unknown_word_trigrams.push(h));
+            }
+        }
+        let trigram_cap =
+            ((n_names as f64) * MAX_TRIGRAM_SHARE).max(MIN_POSTING_CAP / 2.0) as usize;
+        let found: Vec<(&[u32], f32)> = found
+            .into_iter()
+            .take(take)
+            .filter(|(p, boost, h)| {
+                *boost != TRIGRAM_BOOST
+                    || p.len() <= trigram_cap
+                    || unknown_word_trigrams.contains(h)
+            })
+            .map(|(p, boost, _)| (p, boost))
+            .collect();
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (acc, touched) = &mut *guard;
@@ -446,7 +536,7 @@ impl Matcher {
                 *acc = vec![0.0; n_names];
             }
             touched.clear();
-            for (p, boost) in found.iter().take(take) {
+            for (p, boost) in &found {
                 let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
                 for &ni in *p {
                     if let Some(a) = acc.get_mut(ni as usize) {
@@ -457,21 +547,49 @@ impl Matcher {
                     }
                 }
             }
-            let mut ranked: Vec<(f32, u32)> = touched
-                .iter()
-                .map(|&ni| (acc.get(ni as usize).copied().unwrap_or(0.0), ni))
-                .collect();
+            // The best names by accumulated weight (ties to the earlier name), clearing the
+            // accumulator on the way: a min-heap of the `depth` best so far.
+            let depth = self.depth;
+            let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
             for &ni in touched.iter() {
-                if let Some(a) = acc.get_mut(ni as usize) {
-                    *a = 0.0;
+                let Some(a) = acc.get_mut(ni as usize) else {
+                    continue;
+                };
+                let words = self.name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
+                let entry = Ranked(*a, words, ni);
+                *a = 0.0;
+                if top.len() < depth {
+                    top.push(Reverse(entry));
+                } else if let Some(mut worst) = top.peek_mut()
+                    && entry > worst.0
+                {
+                    *worst = Reverse(entry);
                 }
             }
-            if ranked.len() > CANDIDATE_NAMES {
-                ranked.select_nth_unstable_by(CANDIDATE_NAMES, |a, b| b.0.total_cmp(&a.0));
-                ranked.truncate(CANDIDATE_NAMES);
-            }
-            ranked.into_iter().map(|(_, ni)| ni).collect()
+            top.into_iter().map(|Reverse(r)| r.2).collect()
         })
+    }
+}
+
+/// A retrieved name: its accumulated weight, its number of words and its index. Ranks by
+/// weight, then the shorter name, then the earlier one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranked(f32, u8, u32);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .total_cmp(&other.0)
+            .then(other.1.cmp(&self.1))
+            .then(other.2.cmp(&self.2))
     }
 }
 

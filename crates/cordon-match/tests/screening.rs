@@ -77,6 +77,23 @@ fn kim_jong_un_ranks_above_kim_jong_il_and_evidence_grades() {
 }
 
 #[test]
+fn regression_one_result_per_id_when_two_sources_list_it() {
+    // The UK spreadsheet and the UK YAML records both hold `uk-DPR0001`.
+    let mut sl = person("uk-DPR0001", "uk-sl", "RI Yong Ho", Some("1956-08-17"));
+    sl.add(prop::NOTES, "UN Ref KPi.033");
+    let yaml = person("uk-DPR0001", "uk-yaml", "RI Yong Ho", Some("1956-08-17"));
+    let un = person("un-KPi.033", "un-sc", "RI YONG HO", Some("1956-08-17"));
+    let m = Matcher::build(vec![sl, yaml, un]);
+    let hits = m.screen(&Query::new("이용호").unwrap(), &Options::default());
+    let uk: Vec<_> = hits.iter().filter(|h| h.id == "uk-DPR0001").collect();
+    assert_eq!(uk.len(), 1, "{hits:?}");
+    assert_eq!(uk[0].datasets, ["uk-sl", "uk-yaml"]);
+    assert_eq!(uk[0].group.as_deref(), Some("un:KPi.033"));
+    let un = hits.iter().find(|h| h.id == "un-KPi.033").unwrap();
+    assert_eq!(un.explanation.same_as, ["uk-DPR0001"]);
+}
+
+#[test]
 fn identifier_match_is_decisive() {
     let m = matcher();
     let mut q = Query::new("Unknown Ship Name").unwrap();

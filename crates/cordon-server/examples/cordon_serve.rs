@@ -2,7 +2,8 @@
 //! `cordon serve`, without the rest of the CLI, so a release build stays short on a 2-core machine.
 //!
 //! Run with `cargo run --release -p cordon-server --example cordon_serve -- DB COMMAND ...`:
-//! `ingest DIR`, `key NAME ROLE` (prints the key), `serve ADDR [LISTS_DIR]`, `verify`, `export`.
+//! `ingest DIR`, `key NAME ROLE` (prints the key), `serve ADDR [LISTS_DIR]`, `load` (start-up
+//! only, then exit: for profiling), `verify`, `export`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +11,14 @@ use std::process::ExitCode;
 use cordon_server::{AppState, Config, ExportFormat, Keys, ServiceDir};
 
 fn main() -> ExitCode {
+    // JSON logs on stderr, as `cordon serve` writes them (the scripts read timings from them).
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CORDON_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
@@ -56,6 +65,17 @@ fn run(args: &[String]) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 cordon_server::serve(state, listener, None).await?;
                 Ok::<(), Box<dyn std::error::Error>>(())
             })?;
+        }
+        "load" => {
+            // What a start does before it listens, then exit: for profiling the start-up.
+            let started = std::time::Instant::now();
+            let store = cordon_store::Store::open(&db)?;
+            let state = AppState::open(store, Config::default())?;
+            println!(
+                "loaded {} entities in {} ms",
+                state.snapshot().len(),
+                started.elapsed().as_millis()
+            );
         }
         "verify" => {
             let v = cordon_server::read_verified(&dir.audit(), |_, _| Ok(()))?;

@@ -1,6 +1,6 @@
 //! The HTTP API: routes, access control, request parsing and the yente-compatible shapes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use axum::Router;
@@ -10,22 +10,25 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use crate::audit::AuditEntry;
+use crate::audit::ListRef;
 use crate::decisions::{Decision, Verdict};
-use crate::engine::{Filter, Hit, Snapshot, SubjectQuery, kind};
+use crate::engine::{Filter, Snapshot, SubjectQuery, kind};
 use crate::error::{ApiError, error_response};
 use crate::keys::Role;
 use crate::monitor;
 use crate::util::now;
+use crate::yente::{Answered, QueryResponse, ResultOut, Total};
 use crate::{AppState, ServiceError};
 
 /// The caller, set by access control.
 #[derive(Debug, Clone)]
-struct Caller {
+pub(crate) struct Caller {
     name: String,
+    role: Role,
 }
 
 const DEFAULT_LIMIT: usize = 5;
@@ -45,6 +48,7 @@ const MAX_ADDRESSES: usize = 100;
         entity,
         screen_address,
         catalog,
+        me,
         healthz,
         readyz,
         metrics_text,
@@ -56,7 +60,11 @@ const MAX_ADDRESSES: usize = 100;
         alerts,
         admin_reload,
         admin_rescreen,
-        openapi_json
+        openapi_json,
+        crate::funds::exposure,
+        crate::funds::trace,
+        crate::applicants::screen,
+        crate::applicants::link
     )
 )]
 pub struct ApiDoc;
@@ -69,41 +77,41 @@ pub fn app(state: AppState) -> Router {
         .route("/entities/{id}", get(entity))
         .route("/screen/address", post(screen_address))
         .route("/catalog", get(catalog))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Screen),
-            authorize,
-        ));
+        .route("/me", get(me));
     let analyst = Router::new()
         .route("/audit", get(audit_export))
         .route("/decisions", post(post_decision).get(list_decisions))
         .route("/subjects", post(post_subjects).get(list_subjects))
-        .route("/alerts", get(alerts))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Analyst),
-            authorize,
-        ));
+        .route("/alerts", get(alerts));
     let admin = Router::new()
         .route("/admin/reload", post(admin_reload))
-        .route("/admin/rescreen", post(admin_rescreen))
-        .route_layer(middleware::from_fn_with_state(
-            (state.clone(), Role::Admin),
-            authorize,
-        ));
+        .route("/admin/rescreen", post(admin_rescreen));
     let open = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json));
     Router::new()
-        .merge(screen)
-        .merge(analyst)
-        .merge(admin)
+        .merge(guarded(&state, Role::Screen, screen))
+        .merge(guarded(&state, Role::Analyst, analyst))
+        .merge(guarded(&state, Role::Admin, admin))
+        .merge(crate::funds::routes(&state))
+        .merge(crate::applicants::routes(&state))
         .merge(open)
         .merge(crate::taxii::routes(&state))
+        .merge(cordon_console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// A route group behind access control: every route needs at least `role`.
+pub(crate) fn guarded(state: &AppState, role: Role, routes: Router<AppState>) -> Router<AppState> {
+    routes.route_layer(middleware::from_fn_with_state(
+        (state.clone(), role),
+        authorize,
+    ))
 }
 
 async fn not_found() -> Response {
@@ -152,9 +160,11 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let method = req.method().clone();
     let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
     let timeout = state.0.config.timeout;
-    let fut = tracing::Instrument::instrument(next.run(req), span.clone());
     // A panic in a handler becomes a JSON 500 instead of a dropped connection.
-    let guarded = futures_catch(fut);
+    let guarded = CatchUnwind(Box::pin(tracing::Instrument::instrument(
+        next.run(req),
+        span.clone(),
+    )));
     let mut resp = match tokio::time::timeout(timeout, guarded).await {
         Ok(Ok(r)) => r,
         Ok(Err(())) => ApiError::internal("a handler panicked").into_response(),
@@ -164,6 +174,9 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         )
         .into_response(),
     };
+    if resp.status().is_client_error() && !is_json(resp.headers()) {
+        resp = json_rejection(resp).await;
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }
@@ -180,10 +193,58 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     resp
 }
 
-async fn futures_catch<F: std::future::Future<Output = Response> + Send + 'static>(
-    fut: F,
-) -> Result<Response, ()> {
-    tokio::spawn(fut).await.map_err(|_| ())
+fn is_json(headers: &HeaderMap) -> bool {
+    // TAXII answers `application/taxii+json`, its errors included.
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/json") || v.starts_with(crate::taxii::TAXII_MEDIA_BASE)
+        })
+}
+
+/// An error that axum's extractors answered in plain text (a path segment that is not UTF-8,
+/// say), in the service's JSON shape. Their texts name the part of the request at fault.
+async fn json_rejection(resp: Response) -> Response {
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        _ if text.contains("UTF-8") => "invalid-utf8",
+        _ => "invalid-request",
+    };
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
+    } else {
+        text
+    };
+    ApiError::new(status, code, message).into_response()
+}
+
+/// A request's future with its panics caught, polled in place: no task spawned per request.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future<Output = Response>> std::future::Future for CatchUnwind<F> {
+    type Output = Result<Response, ()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let fut = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(std::task::Poll::Ready(r)) => std::task::Poll::Ready(Ok(r)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(Err(())),
+        }
+    }
 }
 
 pub(crate) fn token_of(headers: &HeaderMap) -> Option<&str> {
@@ -204,6 +265,7 @@ async fn authorize(
     if !state.0.config.auth {
         req.extensions_mut().insert(Caller {
             name: "anonymous".into(),
+            role: Role::Admin,
         });
         return next.run(req).await;
     }
@@ -241,26 +303,30 @@ async fn authorize(
         )
         .into_response();
     }
-    req.extensions_mut().insert(Caller { name });
+    req.extensions_mut().insert(Caller { name, role });
     next.run(req).await
 }
 
-fn caller(req_ext: Option<axum::Extension<Caller>>) -> String {
+pub(crate) fn caller(req_ext: Option<axum::Extension<Caller>>) -> String {
     req_ext
         .map(|c| c.0.name)
         .unwrap_or_else(|| "anonymous".into())
 }
 
-/// Reads a body within the limit, as UTF-8 text.
-async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
-    let limit = state.0.config.max_body;
-    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+/// Reads a body of at most `limit` bytes.
+pub(crate) async fn read_bytes(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body-too-large",
             format!("the request body is larger than {limit} bytes"),
         )
-    })?;
+    })
+}
+
+/// Reads a body within the limit, as UTF-8 text.
+pub(crate) async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
+    let bytes = read_bytes(body, state.0.config.max_body).await?;
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         ApiError::bad_request(
             "invalid-utf8",
@@ -272,7 +338,7 @@ async fn read_text(state: &AppState, body: Body) -> Result<String, ApiError> {
     })
 }
 
-async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
+pub(crate) async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
     let text = read_text(state, body).await?;
     serde_json::from_str(&text).map_err(|e| {
         ApiError::bad_request("invalid-json", format!("the body is not valid JSON: {e}"))
@@ -280,7 +346,7 @@ async fn read_json(state: &AppState, body: Body) -> Result<Value, ApiError> {
 }
 
 /// Parses query parameters (repeated keys allowed).
-fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+pub(crate) fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     let raw = raw.unwrap_or_default();
     serde_urlencoded_pairs(raw).ok_or_else(|| {
         ApiError::bad_request("invalid-parameter", "the query string cannot be read")
@@ -388,6 +454,9 @@ fn match_params(
                 set.insert(v.clone());
             }
             "exclude_dataset" => {
+                if !snap.has_source(v) {
+                    return Err(bad("unknown dataset"));
+                }
                 p.filter.exclude_datasets.insert(v.clone());
             }
             "changed_since" => {
@@ -410,118 +479,75 @@ fn match_params(
     Ok((p, rest))
 }
 
-fn result_json(snap: &Snapshot, hit: &Hit, decisions: &[Decision]) -> Value {
-    let r = &hit.result;
-    let e = snap.entity(&r.id);
-    json!({
-        "id": r.id,
-        "caption": r.caption,
-        "schema": r.schema.as_str(),
-        "properties": e.map(|e| json!(e.properties)).unwrap_or_else(|| json!({})),
-        "datasets": r.datasets,
-        "referents": [],
-        "target": true,
-        "first_seen": null,
-        "last_seen": null,
-        "last_change": null,
-        "score": r.score,
-        "match": r.is_match,
-        "features": {"name": r.explanation.name_score},
-        "explanations": {
-            "name": {
-                "score": r.explanation.name_score,
-                "detail": r.explanation.rules.join(", "),
-                "query": r.query_name,
-                "candidate": r.matched_name,
-            }
-        },
-        "explanation": r.explanation,
-        "matched_name": r.matched_name,
-        "query_name": r.query_name,
-        "programs": r.programs,
-        "entity_hash": hit.entity_hash,
-        "decisions": decisions,
-        "decision_stale": decisions.last().is_some_and(|d| d.entity_hash != hit.entity_hash),
-    })
-}
-
-/// One screened query, ready for the response and the audit trail.
-struct Answered {
-    response: Value,
-    audit: Value,
-}
-
+/// Screens one query with the decisions in effect.
 fn answer(state: &AppState, snap: &Snapshot, q: &SubjectQuery, p: &MatchParams) -> Answered {
-    let hits = snap.screen(q, p.threshold, p.limit, &p.filter);
-    let subject = q.subject_key();
     let decisions = state.0.decisions.read().ok();
-    let mut results = Vec::new();
-    let mut audited = Vec::new();
-    let mut suppressed = Vec::new();
-    for h in &hits {
-        let ds: Vec<Decision> = decisions
-            .as_ref()
-            .map(|d| d.on(&subject, &h.result.id).to_vec())
-            .unwrap_or_default();
-        let brief = json!({"id": h.result.id, "score": h.result.score, "match": h.result.is_match, "entity_hash": h.entity_hash});
-        if decisions
-            .as_ref()
-            .is_some_and(|d| d.suppresses(&subject, &h.result.id, &h.entity_hash))
-        {
-            suppressed.push(brief);
-            continue;
-        }
-        audited.push(brief);
-        results.push(result_json(snap, h, &ds));
-    }
-    let total = results.len();
-    Answered {
-        response: json!({
-            "status": 200,
-            "results": results,
-            "total": {"value": total, "relation": "eq"},
-            "query": {"schema": q.schema, "properties": q.properties},
-            "subject": subject,
-            "suppressed": suppressed,
-        }),
-        audit: json!({"subject": subject, "results": audited, "suppressed": suppressed}),
-    }
+    Answered::screen(
+        snap,
+        decisions.as_deref(),
+        q,
+        p.threshold,
+        p.limit,
+        &p.filter,
+    )
 }
 
+/// Appends a request's record to the audit trail and waits until it is on disk (group
+/// commit); returns its `seq`. `query` and `results` are serialised as they are, once.
 // The audit record's fields, named at each call site; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
-async fn audit(
+pub(crate) async fn audit<Q: Serialize, R: Serialize>(
     state: &AppState,
-    snap: &Snapshot,
+    lists: &BTreeMap<String, ListRef>,
     headers: &HeaderMap,
-    key: String,
+    key: &str,
     endpoint: &str,
-    dataset: Option<String>,
-    query: Value,
-    results: Value,
+    dataset: Option<&str>,
+    query: Q,
+    results: R,
 ) -> Result<u64, ApiError> {
-    let entry = AuditEntry {
+    let payload = crate::audit::entry_payload(&crate::audit::NewEntry {
         time: now(),
-        request_id: request_id(headers),
+        request_id: &request_id(headers),
         key,
-        endpoint: endpoint.to_owned(),
+        endpoint,
         dataset,
-        lists: snap.lists.clone(),
+        lists,
         query,
         results,
-    };
-    state.0.audit.append(&entry).await.map_err(ApiError::from)
+    })
+    .map_err(ApiError::internal)?;
+    state
+        .0
+        .audit
+        .append_payload(payload)
+        .await
+        .map_err(ApiError::from)
 }
 
-fn with_seq(mut resp: Response, seq: u64) -> Response {
+pub(crate) fn with_seq(mut resp: Response, seq: u64) -> Response {
     if let Ok(v) = HeaderValue::from_str(&seq.to_string()) {
         resp.headers_mut().insert("x-audit-seq", v);
     }
     resp
 }
 
-fn json_response(status: StatusCode, v: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, v: &Value) -> Response {
     (status, axum::Json(v)).into_response()
+}
+
+/// A 200 whose body is already serialised.
+pub(crate) fn body_response(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// A 200 JSON answer serialised straight from `body`, with its audit `seq`.
+fn serialized_response(body: &impl Serialize, seq: u64) -> Result<Response, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    Ok(with_seq(body_response("application/json", bytes), seq))
 }
 
 /// Screens up to 100 entity queries (yente's request and response shapes).
@@ -595,59 +621,71 @@ async fn match_entities(
             .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
         parsed.push((name.clone(), sq));
     }
-    let answered: Vec<(String, Answered)> = if parsed.len() <= 1 {
-        parsed
+    let limit = p.limit;
+    let (parsed, answered): (Vec<(String, SubjectQuery)>, Vec<Answered>) = if parsed.len() <= 1 {
+        let answered = parsed
             .iter()
-            .map(|(n, q)| (n.clone(), answer(&state, &snap, q, &p)))
-            .collect()
+            .map(|(_, q)| answer(&state, &snap, q, &p))
+            .collect();
+        (parsed, answered)
     } else {
         let st = state.clone();
         let sn = snap.clone();
         tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
-            parsed
+            let answered = parsed
                 .par_iter()
-                .map(|(n, q)| (n.clone(), answer(&st, &sn, q, &p)))
-                .collect()
+                .map(|(_, q)| answer(&st, &sn, q, &p))
+                .collect();
+            (parsed, answered)
         })
         .await
         .map_err(ApiError::internal)?
     };
-    let mut responses = serde_json::Map::new();
-    let mut audited = serde_json::Map::new();
-    for (n, a) in answered {
-        responses.insert(n.clone(), a.response);
-        audited.insert(n, a.audit);
+    #[derive(Serialize)]
+    struct Query<'a> {
+        params: &'a str,
+        queries: &'a serde_json::Map<String, Value>,
     }
-    let query = json!({"params": match_params_echo(raw.as_deref()), "queries": queries});
+    let audited: BTreeMap<&str, _> = parsed
+        .iter()
+        .zip(&answered)
+        .map(|((n, _), a)| (n.as_str(), a.audited()))
+        .collect();
+    let key = caller(ext);
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
-        caller(ext),
+        &key,
         "match",
-        Some(dataset),
-        query,
-        Value::Object(audited),
+        Some(&dataset),
+        Query {
+            params: raw.as_deref().unwrap_or_default(),
+            queries,
+        },
+        audited,
     )
     .await?;
-    let body = json!({
-        "responses": responses,
-        "limit": p_limit(raw.as_deref()),
-        "audit_seq": seq,
-    });
-    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
-}
-
-fn match_params_echo(raw: Option<&str>) -> Value {
-    Value::String(raw.unwrap_or_default().to_owned())
-}
-
-fn p_limit(raw: Option<&str>) -> usize {
-    serde_urlencoded_pairs(raw.unwrap_or_default())
-        .and_then(|v| v.into_iter().find(|(k, _)| k == "limit"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(DEFAULT_LIMIT)
+    #[derive(Serialize)]
+    struct Body<'a> {
+        responses: BTreeMap<&'a str, QueryResponse<'a>>,
+        limit: usize,
+        audit_seq: u64,
+    }
+    let responses = parsed
+        .iter()
+        .zip(&answered)
+        .map(|((n, q), a)| (n.as_str(), a.response(&snap, q)))
+        .collect();
+    serialized_response(
+        &Body {
+            responses,
+            limit,
+            audit_seq: seq,
+        },
+        seq,
+    )
 }
 
 /// Text search by name.
@@ -682,27 +720,39 @@ async fn search(
     )
     .map_err(|(code, msg)| ApiError::bad_request(code, msg))?;
     let a = answer(&state, &snap, &sq, &p);
+    let key = caller(ext);
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
-        caller(ext),
+        &key,
         "search",
-        Some(dataset),
+        Some(&dataset),
         json!({"params": raw.unwrap_or_default()}),
-        json!({"q": a.audit}),
+        BTreeMap::from([("q", a.audited())]),
     )
     .await?;
-    let resp = &a.response;
-    let body = json!({
-        "results": resp.get("results"),
-        "total": resp.get("total"),
-        "limit": p.limit,
-        "offset": 0,
-        "subject": resp.get("subject"),
-        "audit_seq": seq,
-    });
-    Ok(with_seq(json_response(StatusCode::OK, &body), seq))
+    #[derive(Serialize)]
+    struct Body<'a> {
+        results: Vec<ResultOut<'a>>,
+        total: Total,
+        limit: usize,
+        offset: usize,
+        subject: &'a str,
+        audit_seq: u64,
+    }
+    let results = a.results(&snap);
+    serialized_response(
+        &Body {
+            total: Total::of(results.len()),
+            results,
+            limit: p.limit,
+            offset: 0,
+            subject: a.subject(),
+            audit_seq: seq,
+        },
+        seq,
+    )
 }
 
 /// One entity (FtM JSON).
@@ -778,9 +828,9 @@ async fn screen_address(
         .collect();
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
-        caller(ext),
+        &caller(ext),
         "address",
         None,
         json!({"addresses": inputs}),
@@ -840,7 +890,18 @@ async fn catalog(State(state): State<AppState>) -> Response {
             "datasets": datasets,
             "snapshot": {"generation": snap.generation, "built_at": snap.built_at, "entities": snap.len()},
             "last_reload": last_reload,
+            "transactions": state.0.graphs.status(),
         }),
+    )
+}
+
+/// The caller: its key's name and role (the console decides what to show from it).
+#[utoipa::path(get, path = "/me", tag = "access", responses((status = 200, description = "{\"name\": \"...\", \"role\": \"screen|analyst|admin\", \"auth\": true}"), (status = 401, description = "no valid key")))]
+async fn me(State(state): State<AppState>, ext: Option<axum::Extension<Caller>>) -> Response {
+    let (name, role) = ext.map_or(("anonymous".into(), Role::Admin), |c| (c.0.name, c.0.role));
+    json_response(
+        StatusCode::OK,
+        &json!({"name": name, "role": role.as_str(), "auth": state.0.config.auth}),
     )
 }
 
@@ -861,7 +922,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let snap = state.snapshot();
     json_response(
         StatusCode::OK,
-        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation}),
+        &json!({"status": "ready", "entities": snap.len(), "generation": snap.generation,
+            "prepared": state.is_prepared()}),
     )
 }
 
@@ -1095,9 +1157,9 @@ async fn post_subjects(
     let snap = state.snapshot();
     let seq = audit(
         &state,
-        &snap,
+        &snap.lists,
         &headers,
-        by,
+        &by,
         "subjects",
         None,
         json!({"subjects": subjects.iter().map(|s| json!({"id": s.id, "schema": s.schema, "properties": s.properties})).collect::<Vec<_>>()}),
@@ -1201,5 +1263,23 @@ async fn openapi_json() -> Response {
         )
             .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_caught_and_a_good_one_answers() {
+        let bad = CatchUnwind(Box::pin(async {
+            if std::hint::black_box(true) {
+                panic!("a bug in a handler");
+            }
+            StatusCode::OK.into_response()
+        }));
+        assert!(bad.await.is_err());
+        let good = CatchUnwind(Box::pin(async { StatusCode::OK.into_response() }));
+        assert_eq!(good.await.unwrap().status(), StatusCode::OK);
     }
 }

@@ -60,6 +60,29 @@ pub struct AuditEntry {
     pub results: serde_json::Value,
 }
 
+/// An [`AuditEntry`] to append with the request's parts borrowed: the service serialises its
+/// answers into the trail without copying them into an [`AuditEntry`] first. The members and
+/// their order are [`AuditEntry`]'s, which reads the line back.
+#[derive(Debug, Serialize)]
+pub(crate) struct NewEntry<'a, Q, R> {
+    pub(crate) time: String,
+    pub(crate) request_id: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) endpoint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) dataset: Option<&'a str>,
+    pub(crate) lists: &'a std::collections::BTreeMap<String, ListRef>,
+    pub(crate) query: Q,
+    pub(crate) results: R,
+}
+
+/// The JSON object of a new entry, for [`AuditLog::append_payload`].
+pub(crate) fn entry_payload<Q: Serialize, R: Serialize>(
+    e: &NewEntry<'_, Q, R>,
+) -> Result<String, serde_json::Error> {
+    serde_json::to_string(e)
+}
+
 /// One verified line of the audit trail.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditRecord {
@@ -134,6 +157,11 @@ impl AuditLog {
     pub async fn append(&self, entry: &AuditEntry) -> Result<u64, ServiceError> {
         let payload = serde_json::to_string(entry)
             .map_err(|e| ServiceError::AuditUnavailable(e.to_string()))?;
+        self.append_payload(payload).await
+    }
+
+    /// Appends an entry already serialised as a JSON object (see [`entry_payload`]).
+    pub(crate) async fn append_payload(&self, payload: String) -> Result<u64, ServiceError> {
         let (reply, rx) = tokio::sync::oneshot::channel();
         self.tx
             .send(Pending { payload, reply })

@@ -60,7 +60,8 @@ pub struct Decision {
 /// Decisions in effect, read from the append-only decisions file.
 #[derive(Debug, Default)]
 pub struct Decisions {
-    map: HashMap<(String, String), Vec<Decision>>,
+    /// Subject key → entity id → decisions, oldest first.
+    map: HashMap<String, HashMap<String, Vec<Decision>>>,
     offset: u64,
     lines: u64,
 }
@@ -80,7 +81,9 @@ impl Decisions {
         for (line, d) in new {
             self.lines = line;
             self.map
-                .entry((d.subject.clone(), d.entity_id.clone()))
+                .entry(d.subject.clone())
+                .or_default()
+                .entry(d.entity_id.clone())
                 .or_default()
                 .push(d);
         }
@@ -96,7 +99,8 @@ impl Decisions {
     /// The decisions on a subject's hit, oldest first.
     pub fn on(&self, subject: &str, entity_id: &str) -> &[Decision] {
         self.map
-            .get(&(subject.to_owned(), entity_id.to_owned()))
+            .get(subject)
+            .and_then(|m| m.get(entity_id))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -105,8 +109,9 @@ impl Decisions {
     pub fn of_subject(&self, subject: &str) -> Vec<&Decision> {
         let mut v: Vec<&Decision> = self
             .map
-            .iter()
-            .filter(|((s, _), _)| s == subject)
+            .get(subject)
+            .into_iter()
+            .flatten()
             .flat_map(|(_, ds)| ds)
             .collect();
         v.sort_by(|a, b| a.time.cmp(&b.time));
@@ -122,7 +127,11 @@ impl Decisions {
 
     /// Number of decisions.
     pub fn len(&self) -> usize {
-        self.map.values().map(Vec::len).sum()
+        self.map
+            .values()
+            .flat_map(HashMap::values)
+            .map(Vec::len)
+            .sum()
     }
 
     /// Whether there are none.

@@ -282,6 +282,35 @@ pub struct Filter {
     pub changed_since: Option<jiff::Timestamp>,
 }
 
+/// The current version of every source with each entity's [`entity_hash`], in source order.
+/// Sources are read one per core: decoding the stored JSON is the cost, and the largest source
+/// (OFAC's SDN list) is under half of all entities.
+fn load_entities(
+    store: &Store,
+    sources: &[SourceVersion],
+) -> Result<(Vec<Entity>, Vec<String>), ServiceError> {
+    use rayon::prelude::*;
+    let parts: Vec<(Vec<Entity>, Vec<String>)> = sources
+        .par_iter()
+        .map(|v| {
+            let n = usize::try_from(v.entity_count).unwrap_or(0);
+            let (mut part, mut hashes) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            store.for_each_entity(&v.source, v.version, |e| {
+                hashes.push(entity_hash(&e));
+                part.push(e);
+            })?;
+            Ok((part, hashes))
+        })
+        .collect::<Result<_, ServiceError>>()?;
+    let mut entities = Vec::new();
+    let mut hashes = Vec::new();
+    for (e, h) in parts {
+        entities.extend(e);
+        hashes.extend(h);
+    }
+    Ok((entities, hashes))
+}
+
 /// A hash of an entity's stored content (not where or when it was stored).
 pub fn entity_hash(e: &Entity) -> String {
     let mut h = Sha256::new();
@@ -300,14 +329,33 @@ pub fn entity_hash(e: &Entity) -> String {
 impl Snapshot {
     /// Builds the indexes over the store's current versions.
     pub fn build(store: &Store, generation: u64) -> Result<Snapshot, ServiceError> {
+        let started = std::time::Instant::now();
         let sources = store.sources()?;
-        let entities = store.current_entities()?;
-        Ok(Self::from_parts(entities, sources, generation))
+        let (entities, hashes) = load_entities(store, &sources)?;
+        let loaded = started.elapsed();
+        let snapshot = Self::assemble(entities, hashes, sources, generation);
+        tracing::info!(
+            entities = snapshot.len(),
+            load_ms = loaded.as_millis() as u64,
+            index_ms = (started.elapsed() - loaded).as_millis() as u64,
+            "snapshot built"
+        );
+        Ok(snapshot)
     }
 
     /// Builds the indexes over given entities (tests, re-screening).
     pub fn from_parts(
         entities: Vec<Entity>,
+        sources: Vec<SourceVersion>,
+        generation: u64,
+    ) -> Snapshot {
+        let hashes = entities.iter().map(entity_hash).collect();
+        Self::assemble(entities, hashes, sources, generation)
+    }
+
+    fn assemble(
+        entities: Vec<Entity>,
+        hashes: Vec<String>,
         sources: Vec<SourceVersion>,
         generation: u64,
     ) -> Snapshot {
@@ -333,7 +381,6 @@ impl Snapshot {
         }
         wb.entities(entities.iter());
         let wallets = wb.build();
-        let hashes = entities.iter().map(entity_hash).collect();
         let index = entities
             .iter()
             .enumerate()
@@ -372,6 +419,11 @@ impl Snapshot {
     pub fn entity_hash(&self, id: &str) -> Option<&str> {
         let i = *self.index.get(id)?;
         self.hashes.get(i as usize).map(String::as_str)
+    }
+
+    /// Every entity, in index order.
+    pub fn entities(&self) -> &[Entity] {
+        self.matcher.entities()
     }
 
     /// Every entity id.

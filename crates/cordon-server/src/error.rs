@@ -43,6 +43,9 @@ pub enum ServiceError {
     /// Bad input to a library call (CLI argument, bulk file line).
     #[error("{0}")]
     Invalid(String),
+    /// The applicant rules file or an IP database cannot be used.
+    #[error(transparent)]
+    Applicants(#[from] cordon_applicants::ApplicantError),
     /// The audit writer has stopped (a previous write failed); nothing more is answered.
     #[error("the audit trail cannot be written: {0}")]
     AuditUnavailable(String),
@@ -57,6 +60,7 @@ impl ServiceError {
             ServiceError::AuditTampered { .. } => "audit-tampered",
             ServiceError::Store(e) => e.code(),
             ServiceError::Invalid(_) => "invalid-input",
+            ServiceError::Applicants(e) => e.code(),
             ServiceError::AuditUnavailable(_) => "audit-unavailable",
         }
     }

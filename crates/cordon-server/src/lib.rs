@@ -19,15 +19,18 @@
 //! ```
 
 mod api;
+mod applicants;
 mod audit;
 mod decisions;
 mod engine;
 mod error;
+mod funds;
 mod keys;
 mod metrics;
 mod monitor;
 mod taxii;
 mod util;
+mod yente;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +49,7 @@ pub use audit::{
 pub use decisions::{Decision, Decisions, Verdict, seen_hash};
 pub use engine::{Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash};
 pub use error::{ApiError, ServiceError};
+pub use funds::{MAX_EXPOSURE_HOPS, MAX_EXPOSURE_TOP, MAX_TRACE_HOPS};
 pub use keys::{KeyInfo, Keys, Role, write_table as write_key_table};
 pub use metrics::Metrics;
 pub use monitor::{
@@ -146,6 +150,18 @@ pub struct Config {
     pub threshold: f64,
     /// How long a client may take to send a request's headers (slow-loris clients are cut off).
     pub header_timeout: Duration,
+    /// The transaction graph directory `cordon tx ingest` writes (`None`: no tracing).
+    pub tx_dir: Option<PathBuf>,
+    /// The applicant red-flag rules file (`None`: the built-in rules).
+    pub applicant_rules: Option<PathBuf>,
+    /// IP databases for applicant screening (`.mmdb` or CSV ranges).
+    pub ipdb: Vec<PathBuf>,
+    /// Largest applicant request body, bytes (batches carry login histories and résumés).
+    pub max_applicant_body: usize,
+    /// Most applicant records in one request.
+    pub max_applicants: usize,
+    /// Heavy requests (traces, applicant batches) running at once; the rest wait their turn.
+    pub heavy_jobs: usize,
     /// TAXII collections: producer name and TLP marking.
     pub taxii: TaxiiConfig,
 }
@@ -161,6 +177,12 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             threshold: cordon_match::DEFAULT_THRESHOLD,
             header_timeout: Duration::from_secs(10),
+            tx_dir: None,
+            applicant_rules: None,
+            ipdb: Vec::new(),
+            max_applicant_body: 64 * 1024 * 1024,
+            max_applicants: 50_000,
+            heavy_jobs: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
             taxii: TaxiiConfig::default(),
         }
     }
@@ -203,6 +225,19 @@ impl Config {
         self.timeout = t;
         self
     }
+    /// Sets [`Config::tx_dir`].
+    #[must_use]
+    pub fn tx_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.tx_dir = dir;
+        self
+    }
+    /// Sets [`Config::applicant_rules`] and [`Config::ipdb`].
+    #[must_use]
+    pub fn applicant_files(mut self, rules: Option<PathBuf>, ipdb: Vec<PathBuf>) -> Self {
+        self.applicant_rules = rules;
+        self.ipdb = ipdb;
+        self
+    }
 }
 
 /// What the last list update did.
@@ -222,6 +257,10 @@ pub struct ReloadReport {
     /// The re-screen it triggered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rescreen: Option<RescreenReport>,
+    /// The transaction graph: `unchanged`, `loaded`, `absent` or `failed` (the last good one
+    /// keeps serving).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<serde_json::Value>,
     /// Milliseconds taken.
     pub elapsed_ms: u64,
 }
@@ -239,6 +278,10 @@ pub(crate) struct Inner {
     reload_lock: tokio::sync::Mutex<()>,
     last_reload: RwLock<Option<ReloadReport>>,
     generation: AtomicU64,
+    graphs: funds::TxGraphs,
+    applicants: applicants::ApplicantService,
+    heavy: tokio::sync::Semaphore,
+    preparing: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     taxii: taxii::TaxiiState,
 }
 
@@ -287,8 +330,14 @@ impl AppState {
         let audit = AuditLog::open(&dir.audit())?;
         let keys = Keys::load(&dir.keys())?;
         let decisions = Decisions::load(&dir.decisions())?;
+        let applicants = applicants::ApplicantService::open(
+            config.applicant_rules.clone(),
+            config.ipdb.clone(),
+        )?;
+        let graphs = funds::TxGraphs::new(config.tx_dir.clone());
+        let heavy = tokio::sync::Semaphore::new(config.heavy_jobs.max(1));
         let generation = snapshot.generation;
-        Ok(AppState(Arc::new(Inner {
+        let state = AppState(Arc::new(Inner {
             config,
             dir,
             store,
@@ -301,8 +350,72 @@ impl AppState {
             reload_lock: tokio::sync::Mutex::new(()),
             last_reload: RwLock::new(None),
             generation: AtomicU64::new(generation),
+            graphs,
+            applicants,
+            heavy,
+            preparing: std::sync::Mutex::new(None),
             taxii: taxii::TaxiiState::default(),
-        })))
+        }));
+        state.prepare_in_background();
+        Ok(state)
+    }
+
+    /// Work that readiness does not wait for: opening the transaction graph (its check reads
+    /// every column) and indexing the lists for applicant screening.
+    fn prepare_in_background(&self) {
+        let st = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("prepare".into())
+            .spawn(move || {
+                st.refresh_transactions();
+                st.warm_applicants();
+            });
+        match spawned {
+            Ok(handle) => {
+                if let Ok(mut p) = self.0.preparing.lock() {
+                    *p = Some(handle);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start the background preparation; it happens on first use");
+            }
+        }
+    }
+
+    /// Waits until the work started at open (the transaction graph, the applicant index) is
+    /// done. Requests do not need this; tests and benchmarks that want a settled service do.
+    pub fn wait_prepared(&self) {
+        let handle = self.0.preparing.lock().ok().and_then(|mut p| p.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+
+    /// Whether the work started at open is done (`/readyz` shows it as `prepared`).
+    pub fn is_prepared(&self) -> bool {
+        self.0
+            .preparing
+            .lock()
+            .map(|p| p.as_ref().is_none_or(std::thread::JoinHandle::is_finished))
+            .unwrap_or(true)
+    }
+
+    /// Opens the transaction graph again if its files changed (a reload does this too).
+    /// Blocks while a large graph is checked; returns the outcome, `None` without a graph
+    /// directory.
+    pub(crate) fn refresh_transactions(&self) -> Option<serde_json::Value> {
+        self.0.graphs.refresh()
+    }
+
+    /// Builds the applicant screener for the snapshot serving now, unless it is built.
+    fn warm_applicants(&self) {
+        let snap = self.snapshot();
+        if snap.is_empty() {
+            return;
+        }
+        if let Err(e) = self.0.applicants.screener(&snap) {
+            tracing::error!(error = %e, "cannot prepare applicant screening");
+        }
     }
 
     /// The snapshot serving now. A request keeps the one it took for its whole life.
@@ -362,6 +475,7 @@ impl AppState {
                 sources: Vec::new(),
                 error: Some(format!("the update job stopped: {e}")),
                 rescreen: None,
+                transactions: None,
                 elapsed_ms: 0,
             });
         let report = ReloadReport {
@@ -393,6 +507,7 @@ impl AppState {
             sources: Vec::new(),
             error: None,
             rescreen: None,
+            transactions: self.refresh_transactions(),
             elapsed_ms: 0,
         };
         let Some(store) = self.0.store.as_deref() else {
@@ -450,6 +565,7 @@ impl AppState {
             }
             self.swap(next);
             report.swapped = true;
+            self.warm_applicants();
         }
         report.generation = self.0.generation.load(Ordering::SeqCst);
         let snap = self.snapshot();
@@ -478,6 +594,17 @@ pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     reload_every: Option<Duration>,
+) -> std::io::Result<()> {
+    serve_until(state, listener, reload_every, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes instead of a signal; then stops accepting and lets
+/// requests in flight finish (at most [`SHUTDOWN_GRACE`]).
+pub async fn serve_until(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    reload_every: Option<Duration>,
+    shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
@@ -513,7 +640,6 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -540,6 +666,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         }
     }
+    tracing::info!("shutting down: finishing requests in flight");
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
@@ -573,5 +700,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

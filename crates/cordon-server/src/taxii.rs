@@ -37,6 +37,8 @@ use crate::{AppState, ServiceError};
 
 /// The TAXII media type of every response.
 pub const TAXII_MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
+/// [`TAXII_MEDIA_TYPE`] without its version parameter.
+pub(crate) const TAXII_MEDIA_BASE: &str = "application/taxii+json";
 /// The media type of the objects the collections hold.
 pub const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";
 /// The one API root.

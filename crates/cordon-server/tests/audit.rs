@@ -10,7 +10,7 @@ async fn every_answered_request_is_in_the_chain_and_export_verifies() {
     let f = fixture();
     let mut seqs = Vec::new();
     for name in ["박수민", "RI Chol Ho", "Nobody At All"] {
-        let r = post_json(&f.app, "/match/default", &f.screen, &one_query(name)).await;
+        let r = f.post("/match/default", &f.screen, &one_query(name)).await;
         assert_eq!(r.status, 200);
         seqs.push(r.json()["audit_seq"].as_u64().unwrap());
     }
@@ -29,29 +29,13 @@ async fn every_answered_request_is_in_the_chain_and_export_verifies() {
     assert_eq!(first.results["q1"]["results"][0]["id"], "test-list-P-1");
     assert!(first.results["q1"]["results"][0]["score"].is_number());
     // The HTTP export is the same chain; CSV has a header and one row per record.
-    let r = call(&f.app, "GET", "/audit", Some(&f.analyst), "", None).await;
+    let r = f.get("/audit", &f.analyst).await;
     assert_eq!(r.text().lines().count(), 3);
     assert_eq!(r.headers["x-audit-head"].to_str().unwrap(), v.head);
-    let r = call(
-        &f.app,
-        "GET",
-        "/audit?format=csv",
-        Some(&f.analyst),
-        "",
-        None,
-    )
-    .await;
+    let r = f.get("/audit?format=csv", &f.analyst).await;
     let mut csv = csv::Reader::from_reader(r.bytes.as_slice());
     assert_eq!(csv.records().count(), 3);
-    let r = call(
-        &f.app,
-        "GET",
-        "/audit?since=2999-01-01",
-        Some(&f.analyst),
-        "",
-        None,
-    )
-    .await;
+    let r = f.get("/audit?since=2999-01-01", &f.analyst).await;
     assert_eq!(r.text(), "");
 }
 
@@ -59,13 +43,8 @@ async fn every_answered_request_is_in_the_chain_and_export_verifies() {
 async fn editing_or_removing_a_record_is_detected_at_that_line() {
     let f = fixture();
     for _ in 0..4 {
-        post_json(
-            &f.app,
-            "/match/default",
-            &f.screen,
-            &one_query("Pak Su Min"),
-        )
-        .await;
+        f.post("/match/default", &f.screen, &one_query("Pak Su Min"))
+            .await;
     }
     let path = f.service().audit();
     let original = std::fs::read_to_string(&path).unwrap();
@@ -80,11 +59,8 @@ async fn editing_or_removing_a_record_is_detected_at_that_line() {
         Err(ServiceError::AuditTampered { line, .. }) => assert_eq!(line, 3),
         other => panic!("tampering not detected: {other:?}"),
     }
-    let r = call(&f.app, "GET", "/audit", Some(&f.analyst), "", None).await;
-    assert_eq!(
-        (r.status.as_u16(), r.code().as_str()),
-        (409, "audit-tampered")
-    );
+    let r = f.get("/audit", &f.analyst).await;
+    r.assert_error(409, "audit-tampered");
     // A record removed (with its hash recomputed would still break the next prev).
     let mut text: Vec<&str> = original.lines().collect();
     text.remove(1);

@@ -18,7 +18,7 @@ async fn reload_swaps_under_concurrent_requests_and_none_fails() {
                 } else {
                     "Example Frontier Trading"
                 };
-                let r = post_json(&f.app, "/match/default", &f.screen, &one_query(name)).await;
+                let r = f.post("/match/default", &f.screen, &one_query(name)).await;
                 if r.status != 200 {
                     failures.fetch_add(1, Ordering::SeqCst);
                 }
@@ -58,17 +58,19 @@ async fn a_failed_update_keeps_the_last_good_version_and_shows_the_error() {
         format!("{HEADER}{PAK}\ntest-list,P-2,Person,\"RI Chol"),
     )
     .unwrap();
-    let r = call(&f.app, "POST", "/admin/reload", Some(&f.admin), "", None).await;
+    let r = f.post_empty("/admin/reload", &f.admin).await;
     let v = r.json();
     assert_eq!(v["swapped"], false, "{v}");
-    let r = call(&f.app, "GET", "/catalog", Some(&f.screen), "", None).await;
+    let r = f.get("/catalog", &f.screen).await;
     let c = r.json();
     assert_eq!(c["datasets"][0]["version"], 1);
     assert!(
         c["datasets"][0]["last_error"]["message"].is_string(),
         "{c} {v}"
     );
-    let r = post_json(&f.app, "/match/default", &f.screen, &one_query("박수민")).await;
+    let r = f
+        .post("/match/default", &f.screen, &one_query("박수민"))
+        .await;
     assert_eq!(
         r.json()["responses"]["q1"]["results"][0]["id"],
         "test-list-P-1"
@@ -100,4 +102,54 @@ async fn a_slow_loris_client_is_cut_off_and_others_are_served() {
     let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
     assert!(read.is_ok(), "the slow client was not cut off");
     server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_requests_in_flight_and_accepts_no_new_ones() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let f = fixture();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cordon_server::serve_until(
+        f.state.clone(),
+        listener,
+        None,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    // A request whose body is still on its way when the shutdown starts.
+    let body = one_query("박수민").to_string();
+    let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /match/default HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        f.screen,
+        body.len()
+    );
+    client.write_all(head.as_bytes()).await.unwrap();
+    client.write_all(&body.as_bytes()[..5]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // New connections are refused once the listener is closed.
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "a new connection was accepted during shutdown"
+    );
+    client.write_all(&body.as_bytes()[5..]).await.unwrap();
+    let mut answer = Vec::new();
+    client.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("test-list-P-1"), "{answer}");
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
+    // The answered request is in the audit trail.
+    let v = cordon_server::read_verified(&f.service().audit(), |_, _| Ok(())).unwrap();
+    assert_eq!(v.records, 1);
 }

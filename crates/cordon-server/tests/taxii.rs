@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use cordon_server::{Keys, Role, TAXII_MEDIA_TYPE};
 use serde_json::Value;
 
-use crate::util::{FRONT, Fixture, PAK, call, fixture};
+use crate::util::{FRONT, Fixture, PAK, fixture};
 
 const OBJECTS: &str = "/taxii2/cordon/collections/dprk-lists/objects/";
 
 async fn get(f: &Fixture, uri: &str, key: &str) -> crate::util::Reply {
-    let r = call(&f.app, "GET", uri, Some(key), "", None).await;
+    let r = f.send("GET", uri, Some(key), "", None).await;
     assert_eq!(
         r.headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some(TAXII_MEDIA_TYPE),
@@ -95,7 +95,7 @@ async fn discovery_api_root_and_collections_are_taxii_resources() {
 async fn requests_without_a_valid_key_get_401_and_writes_403_in_the_taxii_error_shape() {
     let f = fixture();
     for key in [None, Some("cordon_nope_nope")] {
-        let r = call(&f.app, "GET", OBJECTS, key, "", None).await;
+        let r = f.send("GET", OBJECTS, key, "", None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let v = r.json();
         assert_eq!(v["http_status"], "401");
@@ -112,31 +112,31 @@ async fn requests_without_a_valid_key_get_401_and_writes_403_in_the_taxii_error_
     let revoked = Keys::create(&f.service().keys(), "old-partner", Role::Share).unwrap();
     Keys::revoke(&f.service().keys(), "old-partner").unwrap();
     f.state.refresh_files().unwrap();
-    let r = call(&f.app, "GET", OBJECTS, Some(&revoked.1), "", None).await;
+    let r = f.send("GET", OBJECTS, Some(&revoked.1), "", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
     // A partner's share key reads the feed and nothing else.
     let (_, share) = Keys::create(&f.service().keys(), "partner", Role::Share).unwrap();
     f.state.refresh_files().unwrap();
     assert_eq!(get(&f, OBJECTS, &share).await.status, StatusCode::OK);
-    let r = crate::util::post_json(
-        &f.app,
-        "/match/default",
-        &share,
-        &crate::util::one_query("PAK Su Min"),
-    )
-    .await;
+    let r = f
+        .post(
+            "/match/default",
+            &share,
+            &crate::util::one_query("PAK Su Min"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The collections are read-only.
-    let r = call(
-        &f.app,
-        "POST",
-        OBJECTS,
-        Some(&f.admin),
-        "{}",
-        Some(TAXII_MEDIA_TYPE),
-    )
-    .await;
+    let r = f
+        .send(
+            "POST",
+            OBJECTS,
+            Some(&f.admin),
+            "{}",
+            Some(TAXII_MEDIA_TYPE),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["http_status"], "403");
     // HTTP Basic, TAXII's baseline, with the key as password.
@@ -235,7 +235,9 @@ async fn a_delisting_reaches_added_after_clients_as_revoked_objects() {
     let (before, _) = pull(&f, "dprk-lists", &f.screen, 1000).await;
     // RI is delisted and the service reloads its lists.
     f.write_list(&[PAK, FRONT]);
-    let r = call(&f.app, "POST", "/admin/reload", Some(&f.admin), "", None).await;
+    let r = f
+        .send("POST", "/admin/reload", Some(&f.admin), "", None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let since = get(&f, &format!("{OBJECTS}?added_after={last}"), &f.screen).await;
     let changed = since.json()["objects"].as_array().cloned().unwrap();

@@ -3,8 +3,10 @@
 mod util;
 
 mod api;
+mod applicants;
 mod audit;
 mod decisions;
+mod funds;
 mod reload;
 mod rescreen;
 mod taxii;

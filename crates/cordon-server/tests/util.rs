@@ -10,6 +10,14 @@ use cordon_store::{IngestOptions, Store, ingest_dir};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// `../shared/data` beside the repository (override with `CORDON_SHARED_DATA`).
+pub(crate) fn shared_data() -> PathBuf {
+    if let Ok(p) = std::env::var("CORDON_SHARED_DATA") {
+        return PathBuf::from(p);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
 pub(crate) const HEADER: &str = "# list_id: test-list\n# title: Test list (fictional)\n# publication_date: 2026-08-01\nlist_id,record_id,schema,name,aliases,birth_date,nationality,country,gender,id_number,passport_number,address,email,phone,website,wallets,program,listing_date,notes,source_url\n";
 
 pub(crate) const PAK: &str = "test-list,P-1,Person,PAK Su Min,박수민,1980-01-01,kp,,male,,,,,,,eth:0x1111111111111111111111111111111111111111,TEST,2026-01-01,,";
@@ -70,6 +78,8 @@ pub(crate) fn fixture_with(f: impl FnOnce(Config) -> Config) -> Fixture {
     let (_, admin) = Keys::create(&sd.keys(), "ops", Role::Admin).unwrap();
     let config = f(Config::default().lists_dir(Some(lists)));
     let state = AppState::open(store, config).unwrap();
+    // The transaction graph and the applicant index are prepared in the background.
+    state.wait_prepared();
     let app = app(state.clone());
     Fixture {
         dir,
@@ -106,49 +116,95 @@ impl Reply {
     }
 }
 
-pub(crate) async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    key: Option<&str>,
-    body: impl Into<Body>,
-    content_type: Option<&str>,
-) -> Reply {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(k) = key {
-        req = req.header("authorization", format!("Bearer {k}"));
-    }
-    if let Some(ct) = content_type {
-        req = req.header("content-type", ct);
-    }
-    let resp = app
-        .clone()
-        .oneshot(req.body(body.into()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        bytes,
+impl Reply {
+    /// Asserts a JSON error with this status and code.
+    #[track_caller]
+    pub(crate) fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status.as_u16(), self.code().as_str()),
+            (status, code),
+            "{}",
+            self.text()
+        );
+        assert!(
+            !self.json()["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty(),
+            "an error without a message: {}",
+            self.text()
+        );
     }
 }
 
-pub(crate) async fn post_json(app: &Router, uri: &str, key: &str, body: &Value) -> Reply {
-    call(
-        app,
-        "POST",
-        uri,
-        Some(key),
-        body.to_string(),
-        Some("application/json"),
-    )
-    .await
+impl Fixture {
+    /// Any request.
+    pub(crate) async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        key: Option<&str>,
+        body: impl Into<Body>,
+        content_type: Option<&str>,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(k) = key {
+            req = req.header("authorization", format!("Bearer {k}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(body.into()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    /// `GET` with a key.
+    pub(crate) async fn get(&self, uri: &str, key: &str) -> Reply {
+        self.send("GET", uri, Some(key), "", None).await
+    }
+
+    /// `GET` without a key.
+    pub(crate) async fn get_open(&self, uri: &str) -> Reply {
+        self.send("GET", uri, None, "", None).await
+    }
+
+    /// `POST` of a JSON value.
+    pub(crate) async fn post(&self, uri: &str, key: &str, body: &Value) -> Reply {
+        self.post_raw(uri, key, body.to_string(), "application/json")
+            .await
+    }
+
+    /// `POST` of a body with its content type.
+    pub(crate) async fn post_raw(
+        &self,
+        uri: &str,
+        key: &str,
+        body: impl Into<Body>,
+        content_type: &str,
+    ) -> Reply {
+        self.send("POST", uri, Some(key), body, Some(content_type))
+            .await
+    }
+
+    /// `POST` with no body.
+    pub(crate) async fn post_empty(&self, uri: &str, key: &str) -> Reply {
+        self.send("POST", uri, Some(key), "", None).await
+    }
 }
 
 pub(crate) fn one_query(name: &str) -> Value {

@@ -487,24 +487,65 @@ const L_FINALS: &[(&str, &str)] = &[
     ("", ""),
 ];
 
-/// `s` without the prefix `p`, comparing bytes inline: the grammar tables are tried at every
-/// position, and most entries fail on the first byte.
-#[inline]
-fn strip<'a>(s: &'a str, p: &str) -> Option<&'a str> {
-    let (sb, pb) = (s.as_bytes(), p.as_bytes());
-    if pb.len() > sb.len() {
-        return None;
-    }
-    for (a, b) in sb.iter().zip(pb) {
-        if a != b {
-            return None;
+/// The entries of a grammar table that can match text starting with each byte, in table
+/// order (so that ties between equally good parses are broken as the table orders them), plus
+/// the empty entry when the table has one. Trying only these instead of the whole table at
+/// every position is what makes parsing cheap.
+struct ByFirstByte {
+    entries: Vec<Vec<u8>>,
+}
+
+impl ByFirstByte {
+    fn new(table: &[(&str, &str)]) -> ByFirstByte {
+        let mut entries = vec![Vec::new(); 257];
+        for (i, (text, _)) in table.iter().enumerate() {
+            let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
+            if let Some(v) = entries.get_mut(slot) {
+                v.push(i as u8);
+            }
         }
+        // The empty entry matches before any byte; it comes last in every table.
+        let empty = entries.get(256).cloned().unwrap_or_default();
+        for v in entries.iter_mut().take(256) {
+            v.extend_from_slice(&empty);
+        }
+        ByFirstByte { entries }
     }
-    s.get(pb.len()..)
+
+    /// Table indices to try on `rest`.
+    #[inline]
+    fn candidates(&self, rest: &[u8]) -> &[u8] {
+        let slot = rest.first().map_or(256, |&b| usize::from(b));
+        self.entries.get(slot).map_or(&[], Vec::as_slice)
+    }
+}
+
+struct Grammar {
+    initials: ByFirstByte,
+    vowels: ByFirstByte,
+    finals: ByFirstByte,
+}
+
+fn grammar() -> &'static Grammar {
+    use std::sync::OnceLock;
+    static G: OnceLock<Grammar> = OnceLock::new();
+    G.get_or_init(|| Grammar {
+        initials: ByFirstByte::new(L_INITIALS),
+        vowels: ByFirstByte::new(L_VOWELS),
+        finals: ByFirstByte::new(L_FINALS),
+    })
+}
+
+/// Whether `s` starts with `p`.
+#[inline]
+fn starts(s: &[u8], p: &str) -> bool {
+    s.starts_with(p.as_bytes())
 }
 
 /// At most this many syllables per Latin token; longer words are not Korean names.
 const MAX_TOKEN_SYLLABLES: usize = 4;
+/// Longest Latin token read as Korean (four long syllables).
+const MAX_TOKEN_BYTES: usize = 24;
 
 /// Parses one lower-case Latin token (apostrophes and breves already removed or not: both are
 /// accepted) into Korean syllables, or `None` when it cannot be read as romanised Korean.
@@ -512,36 +553,40 @@ const MAX_TOKEN_SYLLABLES: usize = 4;
 /// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
 /// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
 pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
-    let mut cleaned = String::with_capacity(token.len());
+    let mut buf = [0u8; MAX_TOKEN_BYTES];
+    let mut n = 0usize;
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
     for c in token.chars() {
         let mapped = match c {
-            'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => 'o',
-            'ŭ' | 'ù' | 'ú' | 'û' => 'u',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
+            'ŭ' | 'ù' | 'ú' | 'û' => b'u',
+            'é' | 'è' | 'ê' | 'ë' => b'e',
             '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
-                if cleaned.ends_with('n') && cleaned.len() < 32 {
-                    boundaries |= 1 << cleaned.len();
+                if n > 0 && buf.get(n - 1) == Some(&b'n') {
+                    boundaries |= 1 << n;
                 }
                 continue;
             }
-            c if c.is_ascii_lowercase() => c,
-            c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
+            // No romanisation of Korean writes these letters.
+            'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => return None,
+            c if c.is_ascii_lowercase() => c as u8,
+            c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
             _ => return None,
         };
-        cleaned.push(mapped);
+        let slot = buf.get_mut(n)?;
+        *slot = mapped;
+        n += 1;
     }
-    if cleaned.is_empty() || cleaned.len() > 24 {
+    if n == 0 {
         return None;
     }
-    let b = cleaned.as_bytes();
-    let n = b.len();
+    let b = buf.get(..n)?;
+    let g = grammar();
     // best[i] = (cost, syllables so far, start of the last syllable, its raw key) for b[..i].
-    let mut best: Vec<Option<(u32, usize, usize, Key)>> = vec![None; n + 1];
-    if let Some(slot) = best.get_mut(0) {
-        *slot = Some((0, 0, 0, Key::default()));
-    }
+    let mut best: [Option<(u32, usize, usize, Key)>; MAX_TOKEN_BYTES + 1] =
+        [None; MAX_TOKEN_BYTES + 1];
+    best[0] = Some((0, 0, 0, Key::default()));
     for start in 0..n {
         let Some((cost, count, last_start, _)) = best.get(start).copied().flatten() else {
             continue;
@@ -551,19 +596,30 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         }
         let prev_final =
             (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
-        let rest = cleaned.get(start..).unwrap_or("");
-        for &(ini, ik) in L_INITIALS {
-            let Some(after_ini_str) = strip(rest, ini) else {
+        let rest = b.get(start..).unwrap_or(&[]);
+        for &ii in g.initials.candidates(rest) {
+            let Some(&(ini, ik)) = L_INITIALS.get(usize::from(ii)) else {
                 continue;
             };
+            if !starts(rest, ini) {
+                continue;
+            }
             let after_ini = start + ini.len();
-            for &(vow, vk) in L_VOWELS {
-                let Some(after_vow_str) = strip(after_ini_str, vow) else {
+            let after_ini_str = b.get(after_ini..).unwrap_or(&[]);
+            for &vi in g.vowels.candidates(after_ini_str) {
+                let Some(&(vow, vk)) = L_VOWELS.get(usize::from(vi)) else {
                     continue;
                 };
+                if !starts(after_ini_str, vow) {
+                    continue;
+                }
                 let after_vow = after_ini + vow.len();
-                for &(fin, fk) in L_FINALS {
-                    if strip(after_vow_str, fin).is_none() {
+                let after_vow_str = b.get(after_vow..).unwrap_or(&[]);
+                for &fi in g.finals.candidates(after_vow_str) {
+                    let Some(&(fin, fk)) = L_FINALS.get(usize::from(fi)) else {
+                        continue;
+                    };
+                    if !starts(after_vow_str, fin) {
                         continue;
                     }
                     let end = after_vow + fin.len();
@@ -623,14 +679,16 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         }
     }
     // Walk the back-pointers from the end.
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
     let mut end = n;
     while end > 0 {
         let (_, _, s, raw) = best.get(end).copied().flatten()?;
         let (key, changed) = initial_rule(raw.as_str());
         out.push(Syllable {
             key,
-            text: cleaned.get(s..end).unwrap_or("").to_owned(),
+            text: std::str::from_utf8(b.get(s..end).unwrap_or(&[]))
+                .unwrap_or("")
+                .to_owned(),
             source: SylSource::Latin,
             initial_rule: changed,
         });

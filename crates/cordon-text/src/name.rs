@@ -72,6 +72,9 @@ pub struct Token {
     pub korean_key: String,
     /// The script the word was written in.
     pub script: Script,
+    /// Which letters `latin` contains ([`normalize::letter_mask`]): two words whose masks
+    /// differ in more letters than a typo budget cannot be within it.
+    pub letters: u32,
 }
 
 /// A reading of a name as a Korean person name.
@@ -213,6 +216,9 @@ fn is_sep(c: char) -> bool {
 fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
+    // The Korean syllables of each Latin word, parsed once for the token's key and reused for
+    // the name's Korean reading.
+    let mut syllables: Vec<Option<Vec<Syllable>>> = Vec::with_capacity(words.len());
     let n_words = words.len();
     for (i, w) in words.iter().enumerate() {
         let folded = normalize::fold_latin(w);
@@ -230,22 +236,34 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
             let (core, affix) = normalize::split_cjk_legal_form(&folded);
             if script == Script::Hangul {
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
-                    match gloss {
-                        Some(g) => tokens.push(gloss_token(part, g)),
-                        None => tokens.push(make_token(part, kind, script)),
-                    }
+                    tokens.push(match gloss {
+                        Some(g) => gloss_token(part, g),
+                        None => make_token(part, kind, script).0,
+                    });
+                    syllables.push(None);
                 }
             } else {
-                tokens.push(make_token(core, kind, script));
+                tokens.push(make_token(core, kind, script).0);
+                syllables.push(None);
             }
             if let Some(a) = affix {
-                tokens.push(make_token(a, kind, script));
+                tokens.push(make_token(a, kind, script).0);
+                syllables.push(None);
             }
             continue;
         }
-        tokens.push(make_token(&folded, kind, script));
+        let (token, syls) = make_token(&folded, kind, script);
+        tokens.push(token);
+        syllables.push(syls);
     }
-    tokens.retain(|t| !t.latin.is_empty() || !t.text.is_empty());
+    let keep: Vec<bool> = tokens
+        .iter()
+        .map(|t| !t.latin.is_empty() || !t.text.is_empty())
+        .collect();
+    let mut k = keep.iter();
+    tokens.retain(|_| k.next().copied().unwrap_or(false));
+    let mut k = keep.iter();
+    syllables.retain(|_| k.next().copied().unwrap_or(false));
     if via == Via::Glossary {
         for t in &mut tokens {
             if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
@@ -261,7 +279,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     let korean = if kind == NameKind::Organization {
         Vec::new()
     } else {
-        korean_readings(&tokens, surname_hint, from_kana)
+        korean_readings(&tokens, syllables, surname_hint, from_kana)
     };
     let joined = tokens
         .iter()
@@ -306,7 +324,8 @@ pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
     analyze(raw, kind)
 }
 
-fn make_token(w: &str, kind: NameKind, script: Script) -> Token {
+/// A token, and its Korean syllables when it is a Latin word that reads as romanised Korean.
+fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syllable>>) {
     let latin: String = match script {
         Script::Hangul => korean::romanize(w),
         Script::Latin | Script::Digit => w.chars().filter(|c| c.is_alphanumeric()).collect(),
@@ -316,7 +335,11 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> Token {
             .filter(|c| c.is_ascii_alphanumeric())
             .collect(),
     };
-    let class = if normalize::number_of(&latin, kind == NameKind::Organization).is_some()
+    // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
+    // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
+    // initial or a Korean syllable).
+    let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
+    let class = if normalize::number_of(&latin, roman).is_some()
         && latin
             .chars()
             .any(|c| c.is_ascii_digit() || c == 'i' || c == 'v' || c == 'x')
@@ -334,27 +357,26 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> Token {
     } else {
         latin
     };
-    let korean_key = if class == TokenClass::Word {
-        let syls = if script == Script::Hangul {
-            Some(korean::hangul_keys(w))
-        } else if script == Script::Latin {
-            korean::parse_latin(w)
-        } else {
-            None
-        };
-        syls.map(|v| v.iter().map(|s| s.key.as_str()).collect())
-            .unwrap_or_default()
-    } else {
-        String::new()
+    let keys = |v: &[Syllable]| -> String { v.iter().map(|s| s.key.as_str()).collect() };
+    let mut latin_syllables = None;
+    let korean_key = match (class, script) {
+        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w)),
+        (TokenClass::Word, Script::Latin) => {
+            latin_syllables = korean::parse_latin(w);
+            latin_syllables.as_deref().map(keys).unwrap_or_default()
+        }
+        _ => String::new(),
     };
-    Token {
+    let token = Token {
         key: normalize::phonetic_key(&latin),
+        letters: normalize::letter_mask(&latin),
         text: w.to_owned(),
         latin,
         class,
         script,
         korean_key,
-    }
+    };
+    (token, latin_syllables)
 }
 
 /// A Hangul organisation word with a known English equivalent (`은행` → `bank`).
@@ -366,6 +388,7 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
     };
     Token {
         text: hangul.to_owned(),
+        letters: normalize::letter_mask(english),
         latin: english.to_owned(),
         key: normalize::phonetic_key(english),
         class,
@@ -376,7 +399,12 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
 
 /// Korean readings of a tokenised name: Hangul names split by the surname table, Latin names
 /// parsed syllable by syllable with the surname first or last.
-fn korean_readings(tokens: &[Token], hint: Option<usize>, from_kana: bool) -> Vec<KoreanReading> {
+fn korean_readings(
+    tokens: &[Token],
+    syllables: Vec<Option<Vec<Syllable>>>,
+    hint: Option<usize>,
+    from_kana: bool,
+) -> Vec<KoreanReading> {
     if tokens.is_empty() || tokens.len() > 4 {
         return Vec::new();
     }
@@ -390,8 +418,8 @@ fn korean_readings(tokens: &[Token], hint: Option<usize>, from_kana: bool) -> Ve
         return Vec::new();
     }
     let mut parsed: Vec<Vec<Syllable>> = Vec::with_capacity(tokens.len());
-    for t in tokens {
-        let Some(mut syls) = korean::parse_latin(&t.text) else {
+    for syls in syllables {
+        let Some(mut syls) = syls else {
             return Vec::new();
         };
         if from_kana {
@@ -406,18 +434,18 @@ fn korean_readings(tokens: &[Token], hint: Option<usize>, from_kana: bool) -> Ve
         [_, _] => korean::compound_surname_keys(syls),
         _ => false,
     };
-    let mut candidates: Vec<usize> = Vec::with_capacity(2);
+    // The hinted surname (comma, capitals) first; the first and last words stay possible, as
+    // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
+    let mut candidates: Vec<usize> = Vec::with_capacity(3);
     if let Some(h) = hint
         && parsed.get(h).is_some_and(|s| is_surname(s))
     {
         candidates.push(h);
-    } else {
-        if parsed.first().is_some_and(|s| is_surname(s)) {
-            candidates.push(0);
-        }
-        let last = parsed.len() - 1;
-        if last > 0 && parsed.get(last).is_some_and(|s| is_surname(s)) {
-            candidates.push(last);
+    }
+    let last = parsed.len() - 1;
+    for i in [0, last] {
+        if !candidates.contains(&i) && parsed.get(i).is_some_and(|s| is_surname(s)) {
+            candidates.push(i);
         }
     }
     // A single word (`Kimjongun`) may hold surname and given name together.

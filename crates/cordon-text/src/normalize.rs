@@ -632,12 +632,19 @@ const PHRASES: &[(&str, &str)] = &[
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
+    use memchr::memmem::Finder;
+    use std::sync::OnceLock;
+    // Every list name goes through here when the index is built: the searchers are made once.
+    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
+    let finders =
+        FINDERS.get_or_init(|| PHRASES.iter().map(|(from, _)| Finder::new(from)).collect());
     let mut out = join_dotted(s);
-    for (from, to) in PHRASES {
+    for ((from, to), finder) in PHRASES.iter().zip(finders) {
         let mut start = 0;
         while let Some(pos) = out
+            .as_bytes()
             .get(start..)
-            .and_then(|t| t.find(from))
+            .and_then(|t| finder.find(t))
             .map(|p| p + start)
         {
             let end = pos + from.len();
@@ -738,6 +745,25 @@ pub fn split_hangul_glossary(word: &str) -> Vec<(&str, Option<&'static str>)> {
     tail.reverse();
     head.extend(tail);
     head
+}
+
+/// The set of byte classes in a spelling, one bit each: `a`–`z`, five digit pairs, and one
+/// bit for everything else. A letter in one word but not the other costs at least one edit,
+/// so `max(|A \ B|, |B \ A|)` bounds the edit distance of two words from below.
+pub fn letter_mask(latin: &str) -> u32 {
+    latin.bytes().fold(0, |m, b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'A'..=b'Z' => 1 << (b - b'A'),
+            b'0'..=b'9' => 1 << (26 + (b - b'0') / 2),
+            _ => 1 << 31,
+        }
+    })
+}
+
+/// A lower bound on the edit distance of two words from their [`letter_mask`]s.
+pub fn letters_apart(a: u32, b: u32) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
 }
 
 /// A coarse phonetic key of a Latin token, for retrieval and soft matching of non-Korean
@@ -845,6 +871,14 @@ mod tests {
             replace_phrases("foreign trade bank of north korea"),
             "foreign trade bank of dprk"
         );
+    }
+
+    #[test]
+    fn letter_masks_bound_edit_distance() {
+        assert_eq!(letters_apart(letter_mask("smith"), letter_mask("smyth")), 1);
+        assert_eq!(letters_apart(letter_mask("kim"), letter_mask("mik")), 0);
+        assert_eq!(letters_apart(letter_mask("ivan"), letter_mask("oleg")), 4);
+        assert_eq!(letters_apart(letter_mask("a1"), letter_mask("a3")), 1);
     }
 
     #[test]

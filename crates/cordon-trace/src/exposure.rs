@@ -79,6 +79,8 @@ pub struct ExposureEntry {
     pub direct_base: String,
     /// Indirect, base units.
     pub indirect_base: String,
+    /// Decimals of the asset (base units per whole unit = 10^decimals).
+    pub decimals: u8,
     /// Fewest hops at which this category was met.
     pub min_hops: u32,
     /// Top contributing paths.
@@ -220,11 +222,12 @@ impl Walk<'_> {
                 (c, c.lower_bound(u, xfer.saturating_add(1))..c.range(u).end)
             }
         };
+        // Only the columns the share needs are read (not the times: the transfer id orders):
+        // on a graph larger than the page cache each column is a page touched per edge.
         let mut total: Amount = 0;
         for i in range.clone() {
-            let e = csr.edge(i);
-            if e.asset == asset {
-                total = total.saturating_add(e.amount);
+            if csr.asset(i) == asset {
+                total = total.saturating_add(csr.amount(i));
             }
         }
         self.visited += range.len();
@@ -236,17 +239,17 @@ impl Walk<'_> {
                 self.truncated = true;
                 return;
             }
-            let e = csr.edge(i);
-            if e.asset != asset {
+            if csr.asset(i) != asset {
                 continue;
             }
-            let t = mul_div(tau, e.amount, total);
+            let t = mul_div(tau, csr.amount(i), total);
             if t == 0 {
                 continue;
             }
             self.visited += 1;
-            stack.push((e.xfer, t));
-            self.step(dir, e.nbr, e.xfer, asset, t, depth + 1, stack);
+            let xfer = csr.xfer(i);
+            stack.push((xfer, t));
+            self.step(dir, csr.nbr(i), xfer, asset, t, depth + 1, stack);
             stack.pop();
         }
     }
@@ -288,6 +291,7 @@ impl Walk<'_> {
                         indirect: cordon_tx::format_amount(a.indirect, d),
                         direct_base: a.direct.to_string(),
                         indirect_base: a.indirect.to_string(),
+                        decimals: d,
                         min_hops: a.min_hops,
                         paths,
                     },

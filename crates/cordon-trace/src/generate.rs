@@ -13,7 +13,7 @@ use cordon_tx::{
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::labels::{Category, Label, Labels};
 
@@ -42,6 +42,10 @@ pub struct GenConfig {
     pub mixer_denom_eth: u64,
     /// Exchange hot wallets (background services).
     pub exchanges: u32,
+    /// The last `leaky_thefts` thefts cash their first lot out to an OTC desk: an ordinary,
+    /// unattributed background account that keeps trading, so taint spreads into the
+    /// background (the case where haircut and FIFO differ by orders of magnitude).
+    pub leaky_thefts: u32,
 }
 
 impl Default for GenConfig {
@@ -56,23 +60,25 @@ impl Default for GenConfig {
             peel_len: 6,
             mixer_denom_eth: 100,
             exchanges: 5,
+            leaky_thefts: 0,
         }
     }
 }
 
 /// One planted destination.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Planted {
     /// Address.
     pub address: String,
-    /// Category (exchange, mixer, bridge).
+    /// Category (exchange, mixer, bridge; `other` for an OTC desk in the background, where
+    /// the value does not stop).
     pub category: Category,
     /// Exact amount, wei.
     pub amount: Amount,
 }
 
 /// Ground truth of one theft.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TheftTruth {
     /// The thief (trace source).
     pub thief: String,
@@ -252,7 +258,9 @@ fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTru
         planted.push((t, tx, f, to, amount));
         Ok(())
     };
+    let n = u64::from(naccts);
     for th in 0..cfg.thefts {
+        let leaky = th >= cfg.thefts.saturating_sub(cfg.leaky_thefts);
         let amount = Amount::from(cfg.theft_eth) * WEI;
         let (victim, _) = next(&mut |s| b.address(s), 0x71)?;
         let (thief, thief_s) = next(&mut |s| b.address(s), 0xdd)?;
@@ -293,6 +301,18 @@ fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTru
                 cur = nx;
                 chain.push(nx_s);
             }
+            if leaky && j == 0 {
+                let otc = prng.random_range(0..n);
+                t += 1 + prng.random_range(0..60);
+                plant(b, &mut planted, t, cur, otc as u32, v)?;
+                deposits.push(Planted {
+                    address: addr(0x10, otc),
+                    category: Category::Other,
+                    amount: v,
+                });
+                chains.push(chain);
+                continue;
+            }
             // Fixed-denomination mixer deposits with half, the rest over the bridge.
             let denom = Amount::from(cfg.mixer_denom_eth.max(1)) * WEI;
             let m = (v / 2) / denom;
@@ -330,7 +350,6 @@ fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTru
     // hash order — the order the in-memory builder's sort gives.
     planted.sort_by_key(|p| (p.0, p.1));
     let mut pending = planted.into_iter().peekable();
-    let n = u64::from(naccts);
     for k in 0..cfg.transfers {
         let f = rng.random_range(0..n) as u32;
         let to = if rng.random_range(0..20) == 0 {

@@ -43,6 +43,26 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in declaration order (`c as u8` indexes it).
+    pub const ALL: [Category; 11] = [
+        Category::Sanctioned,
+        Category::Dprk,
+        Category::Mixer,
+        Category::Bridge,
+        Category::Theft,
+        Category::Exchange,
+        Category::Dex,
+        Category::Victim,
+        Category::Poisoning,
+        Category::Token,
+        Category::Other,
+    ];
+
+    /// The category with index `i` in [`Category::ALL`].
+    pub fn from_index(i: u8) -> Option<Category> {
+        Category::ALL.get(usize::from(i)).copied()
+    }
+
     /// Stable name.
     pub fn name(self) -> &'static str {
         match self {
@@ -311,5 +331,9 @@ mod tests {
             Category::Other
         );
         assert!("nonsense".parse::<Category>().is_err());
+        for (i, c) in Category::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+            assert_eq!(Category::from_index(i as u8), Some(*c));
+        }
     }
 }

@@ -51,7 +51,7 @@ pub use report::{
 pub use rules::{AccountRule, Debit, Ledger, TaintedCoin, UnknownRule, UtxoRule, utxo_taint};
 pub use thorchain::{SwapMemo, parse_swap_memo};
 pub use trace::{
-    ExcludedTransfer, IntervalSink, Outbound, Sink, SinkKind, Step, SwapInference, TraceInterval,
-    TraceOptions, TraceResult, peg_group, trace, trace_interval,
+    ExcludedTransfer, IntervalSink, Outbound, Sink, SinkKind, SinkSummary, Step, SwapInference,
+    TraceInterval, TraceOptions, TraceResult, peg_group, trace, trace_interval,
 };
 pub use utxo::{UtxoSink, UtxoTraceResult, trace_utxo};

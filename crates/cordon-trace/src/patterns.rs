@@ -49,6 +49,48 @@ pub enum Pattern {
     },
 }
 
+impl std::fmt::Display for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pattern::PeelChain { addresses, peels } => write!(
+                f,
+                "peel chain of {} addresses from {} ({} peels)",
+                addresses.len(),
+                addresses.first().map_or("?", String::as_str),
+                peels.len()
+            ),
+            Pattern::FanOut {
+                address,
+                recipients,
+                from_time,
+            } => write!(
+                f,
+                "fan-out: {address} paid {recipients} distinct recipients within a window from {}",
+                cordon_tx::format_timestamp(*from_time)
+            ),
+            Pattern::FanIn {
+                address,
+                senders,
+                from_time,
+            } => write!(
+                f,
+                "fan-in: {address} received from {senders} distinct senders within a window from {}",
+                cordon_tx::format_timestamp(*from_time)
+            ),
+            Pattern::FixedDenomination {
+                address,
+                amount,
+                count,
+                deposit,
+            } => write!(
+                f,
+                "fixed denomination: {address} {} {count} x {amount} base units",
+                if *deposit { "sent" } else { "received" }
+            ),
+        }
+    }
+}
+
 /// Thresholds.
 #[derive(Debug, Clone)]
 pub struct PatternOptions {
@@ -172,16 +214,25 @@ pub fn detect(
     // Fan-out / fan-in: sliding window over time-sorted edges.
     for &n in &sorted {
         for (csr, fan_out) in [(out, true), (inn, false)] {
+            // Sliding window with a count per counterparty: linear in the node's edges, so a
+            // hot wallet with millions of transfers costs one pass.
             let edges: Vec<_> = csr.edges(n).collect();
+            let mut in_window: FxHashMap<u32, usize> = FxHashMap::default();
             let mut lo = 0;
             let mut best = (0usize, 0i64);
             for hi in 0..edges.len() {
+                *in_window.entry(edges[hi].nbr).or_default() += 1;
                 while edges[hi].time - edges[lo].time > opts.fan_window {
+                    if let Some(c) = in_window.get_mut(&edges[lo].nbr) {
+                        *c -= 1;
+                        if *c == 0 {
+                            in_window.remove(&edges[lo].nbr);
+                        }
+                    }
                     lo += 1;
                 }
-                let distinct: FxHashSet<u32> = edges[lo..=hi].iter().map(|e| e.nbr).collect();
-                if distinct.len() > best.0 {
-                    best = (distinct.len(), edges[lo].time);
+                if in_window.len() > best.0 {
+                    best = (in_window.len(), edges[lo].time);
                 }
             }
             if best.0 >= opts.fan_min {

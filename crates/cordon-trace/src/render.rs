@@ -110,50 +110,43 @@ pub fn main_path(
     let Some(src) = store.address_id(&r.source) else {
         return Vec::new();
     };
-    // Per sender: recipient -> (taint by group, first time, first id).
-    let mut by_sender: FxHashMap<u32, FxHashMap<u32, (Amount, i64, u32)>> = FxHashMap::default();
-    for &(x, t) in &r.flows {
-        let tr = store.transfer(x);
-        let grouped = store
-            .asset(tr.asset)
-            .and_then(|a| peg_group(&a.symbol))
-            .is_some();
-        if !grouped {
-            continue;
+    // Recipients of `sender`: (recipient, taint by group, first time, first id). Read from the
+    // sender's own edges, so the cost does not grow with the size of the trace.
+    let out = store.out_csr();
+    let recipients = |sender: u32| -> Vec<(u32, Amount, i64, u32)> {
+        let mut acc: Vec<(u32, Amount, i64, u32)> = Vec::new();
+        for i in out.range(sender) {
+            let e = out.edge(i);
+            let t = r.taint_of(e.xfer);
+            let grouped = store
+                .asset(e.asset)
+                .and_then(|a| peg_group(&a.symbol))
+                .is_some();
+            if t == 0 || !grouped {
+                continue;
+            }
+            match acc.iter_mut().find(|c| c.0 == e.nbr) {
+                // Edges come in id order, so the first seen is the earliest.
+                Some(c) => c.1 += t,
+                None => acc.push((e.nbr, t, e.time, e.xfer)),
+            }
         }
-        let e = by_sender
-            .entry(tr.from)
-            .or_default()
-            .entry(tr.to)
-            .or_insert((0, tr.time, x));
-        e.0 += t;
-        if (tr.time, x) < (e.1, e.2) {
-            e.1 = tr.time;
-            e.2 = x;
-        }
-    }
+        acc
+    };
     let mut path = vec![r.source.clone()];
     let mut cur = src;
     let mut seen = vec![src];
     for _ in 0..max_hops {
-        let Some(cands) = by_sender.get(&cur) else {
-            break;
-        };
-        let next = cands
-            .iter()
-            .filter(|(n, _)| {
-                !seen.contains(n)
+        let next = recipients(cur)
+            .into_iter()
+            .filter(|c| {
+                !seen.contains(&c.0)
                     && labels
-                        .label(store.address(**n))
+                        .label(store.address(c.0))
                         .is_none_or(|l| l.category != crate::Category::Dex)
             })
-            .max_by(|a, b| {
-                a.1.0
-                    .cmp(&b.1.0)
-                    .then(b.1.1.cmp(&a.1.1))
-                    .then(b.1.2.cmp(&a.1.2))
-            });
-        let Some((&n, _)) = next else { break };
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(b.3.cmp(&a.3)));
+        let Some((n, ..)) = next else { break };
         path.push(store.address(n).to_string());
         seen.push(n);
         if labels

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::TraceError;
 use crate::exposure::{Direction, ExposureOptions, ExposureReport, exposure};
 use crate::labels::{Category, Label, Labels};
+use crate::patterns::{Pattern, PatternOptions, detect};
 use crate::render::{main_path, to_dot};
 use crate::rules::AccountRule;
 use crate::trace::{IntervalSink, TraceOptions, TraceResult, trace_interval};
@@ -96,6 +97,9 @@ pub struct TraceReport {
     pub intervals: Vec<IntervalSink>,
     /// The analyst's main path: the largest tainted recipient at each hop.
     pub main_path: Vec<String>,
+    /// Laundering shapes among the accounts that passed taint on: peel chains, fan-out /
+    /// fan-in, fixed-denomination (mixer pool) transfers.
+    pub patterns: Vec<Pattern>,
 }
 
 impl TraceReport {
@@ -244,10 +248,25 @@ impl Graph {
         };
         let iv = trace_interval(&self.store, &self.labels, &q.from, &opts)?;
         let main_path = main_path(&self.store, &self.labels, &iv.point, q.max_hops as usize);
+        let mut senders: Vec<u32> = iv
+            .point
+            .flows
+            .iter()
+            .map(|&(x, _)| self.store.transfer(x).from)
+            .collect();
+        senders.sort_unstable();
+        senders.dedup();
+        let patterns = detect(
+            &self.store,
+            &self.labels,
+            &senders,
+            &PatternOptions::default(),
+        );
         Ok(TraceReport {
             trace: iv.point,
             intervals: iv.intervals,
             main_path,
+            patterns,
         })
     }
 

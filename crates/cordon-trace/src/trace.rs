@@ -8,9 +8,6 @@
 //! DEX swaps, and whatever is left sits as still-held balances. Taint is conserved exactly:
 //! the sinks always add up to what the source introduced.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use cordon_tx::{Amount, Exclusion, TxStore, mul_div};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -34,6 +31,9 @@ pub struct TraceOptions {
     /// Treat a debit with no known funding, after a swap into a DEX, as funded by that swap's
     /// proceeds when the assets share a peg group (labelled as an inference).
     pub infer_swaps: bool,
+    /// Sinks listed with their paths (largest first); the rest are summarised per kind and
+    /// asset. A haircut trace through a busy graph can end in millions of held balances.
+    pub max_sinks: usize,
 }
 
 impl Default for TraceOptions {
@@ -44,6 +44,7 @@ impl Default for TraceOptions {
             max_hops: 32,
             paths_per_sink: 1,
             infer_swaps: true,
+            max_sinks: 10_000,
         }
     }
 }
@@ -71,7 +72,7 @@ pub enum SinkKind {
 pub struct Step {
     /// Transaction hash.
     pub tx_hash: String,
-    /// Time, `YYYY-MM-DD HH:MM:SS` UTC.
+    /// Time, ISO 8601 UTC (`2025-02-21T14:29:47Z`).
     pub time: String,
     /// Sender.
     pub from: String,
@@ -83,6 +84,12 @@ pub struct Step {
     pub amount: String,
     /// Tainted part, in whole units.
     pub tainted: String,
+    /// Amount moved, in base units (exact).
+    pub amount_base: String,
+    /// Tainted part, in base units (exact).
+    pub tainted_base: String,
+    /// Decimals of the asset (base units per whole unit = 10^decimals).
+    pub decimals: u8,
     /// The rule that produced `tainted` (or `source`, `swap`, `swap-inferred`).
     pub rule: String,
 }
@@ -105,10 +112,11 @@ pub struct Sink {
     /// Tainted amount in whole units.
     pub taint: String,
     /// Decimals of the asset.
-    #[serde(skip)]
     pub decimals: u8,
     /// Time the first taint arrived, Unix seconds.
     pub first_time: i64,
+    /// The same time, ISO 8601 UTC.
+    pub first_seen: String,
     /// Hops from the source.
     pub hops: u32,
     /// The main contributing path, source first.
@@ -139,14 +147,23 @@ pub(crate) fn make_step(store: &TxStore, x: u32, tainted: Amount, rule: String) 
     let decimals = a.map_or(18, |a| a.decimals);
     Step {
         tx_hash: t.tx_hash.to_string(),
-        time: cordon_tx::format_timestamp(t.time),
+        time: iso_time(t.time),
         from: store.address(t.from).to_string(),
         to: store.address(t.to).to_string(),
         asset: a.map_or_else(String::new, |a| a.label()),
         amount: cordon_tx::format_amount(t.amount, decimals),
         tainted: cordon_tx::format_amount(tainted, decimals),
+        amount_base: t.amount.to_string(),
+        tainted_base: tainted.to_string(),
+        decimals,
         rule,
     }
+}
+
+/// Unix seconds as ISO 8601 UTC: JSON readers (a browser's `Date`) take a zone-less
+/// `YYYY-MM-DD HH:MM:SS` as local time.
+pub(crate) fn iso_time(t: i64) -> String {
+    format!("{}Z", cordon_tx::format_timestamp(t).replacen(' ', "T", 1))
 }
 
 fn ser_u128<S: serde::Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {
@@ -213,21 +230,54 @@ pub struct TraceResult {
     pub unexplained_funding: Vec<(String, String, String)>,
     /// Accounts that carried taint.
     pub accounts_touched: usize,
+    /// Sinks beyond [`TraceOptions::max_sinks`], summarised per kind and asset: their amounts
+    /// count in [`TraceResult::sink_total`], their paths are not built.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sinks_omitted: Vec<SinkSummary>,
+    /// Unexplained-funding entries beyond [`TraceOptions::max_sinks`] (the list keeps the
+    /// largest).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unexplained_omitted: usize,
+    /// Main-path link of each entry of `flows` (same positions).
     #[serde(skip)]
-    parents: FxHashMap<u32, Parent>,
+    links: Vec<Link>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Sinks of one kind and asset left out of [`TraceResult::sinks`] (beyond the cap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SinkSummary {
+    /// Kind.
+    pub kind: SinkKind,
+    /// Asset.
+    pub asset: String,
+    /// How many sinks.
+    pub count: usize,
+    /// Their tainted total, base units.
+    #[serde(serialize_with = "ser_u128")]
+    pub taint_base: Amount,
+    /// Their tainted total, whole units.
+    pub taint: String,
+}
+
+/// The previous step of a tainted transfer's main path.
 #[derive(Debug, Clone, Copy)]
-enum Parent {
-    Source,
-    Transfer(u32, &'static str),
+struct Link {
+    /// The credit it mostly came from; [`NO_PARENT`] at the source (or unknown).
+    parent: u32,
+    /// The transfer is a swap's return leg.
+    swap: bool,
 }
 
-#[derive(Debug)]
-struct Account {
-    hops: u32,
-    source: bool,
-}
+const NO_PARENT: u32 = u32::MAX;
+/// The dense per-node arrays use 0 for "nothing yet", so they are allocated zeroed: the
+/// allocator hands out untouched pages, and a trace that touches a few hundred accounts of a
+/// 10^8-address graph costs the pages it touches, not a fill of every array.
+const CAT_UNKNOWN: u8 = 0;
+const CAT_NONE: u8 = 1;
 
 #[derive(Debug, Clone, Copy)]
 struct SinkAcc {
@@ -243,6 +293,53 @@ struct PendingSwap {
     group: u8,
     nominal: Amount,
     taint: Amount,
+}
+
+/// One (account, asset) ledger; slots of one account are chained through `next` (slot index
+/// plus one, 0 at the end).
+#[derive(Debug)]
+struct Slot {
+    node: u32,
+    asset: u32,
+    next: u32,
+    ledger: Ledger,
+    /// Debits beyond the known balance, funded as clean (partial data).
+    unexplained: Amount,
+}
+
+/// The transfers still to replay: a bitmap over transfer ids read in increasing order. Every
+/// id queued is later than the one being processed (ids are the global time order), so a
+/// forward cursor over the words is a priority queue that costs one bit per transfer.
+struct Queue {
+    bits: Vec<u64>,
+    word: usize,
+}
+
+impl Queue {
+    fn new(transfers: usize) -> Self {
+        Queue {
+            bits: vec![0; transfers.div_ceil(64)],
+            word: 0,
+        }
+    }
+
+    fn push(&mut self, x: u32) {
+        if let Some(w) = self.bits.get_mut(x as usize / 64) {
+            *w |= 1 << (x % 64);
+        }
+    }
+
+    fn pop(&mut self) -> Option<u32> {
+        while let Some(w) = self.bits.get_mut(self.word) {
+            if *w != 0 {
+                let bit = w.trailing_zeros();
+                *w &= *w - 1;
+                return u32::try_from(self.word * 64 + bit as usize).ok();
+            }
+            self.word += 1;
+        }
+        None
+    }
 }
 
 /// Peg groups: assets worth about one another, so a swap's proceeds can be reconciled by
@@ -266,66 +363,90 @@ pub fn trace(
     let src = store
         .address_id(source)
         .ok_or_else(|| TraceError::UnknownAddress(source.to_string()))?;
+    let nodes = store.num_addresses();
+    // Dense per-node state: a full propagation under haircut can touch most of a graph, where
+    // hash maps would cost several times the memory of these arrays.
     let mut e = Engine {
         store,
         labels,
         opts,
-        accounts: FxHashMap::default(),
-        ledgers: FxHashMap::default(),
-        heap: BinaryHeap::new(),
-        queued: FxHashSet::default(),
-        parents: FxHashMap::default(),
+        source: src,
+        hops: vec![0; nodes],
+        active: 0,
+        category: vec![CAT_UNKNOWN; nodes],
+        first_slot: vec![0; nodes],
+        slots: Vec::new(),
+        queue: Queue::new(store.len()),
         flows: Vec::new(),
+        links: Vec::new(),
         sinks: FxHashMap::default(),
         pending: FxHashMap::default(),
         introduced: FxHashMap::default(),
         inferences: Vec::new(),
-        unexplained: FxHashMap::default(),
-        category: FxHashMap::default(),
     };
-    e.accounts.insert(
-        src,
-        Account {
-            hops: 0,
-            source: true,
-        },
-    );
+    e.set_active(src, 0);
     e.enqueue_after(src, 0, true);
-    while let Some(Reverse(x)) = e.heap.pop() {
+    while let Some(x) = e.queue.pop() {
         e.process(x);
     }
-    Ok(e.finish(src))
+    Ok(e.finish())
 }
 
 struct Engine<'a> {
     store: &'a TxStore,
     labels: &'a dyn LabelSource,
     opts: &'a TraceOptions,
-    accounts: FxHashMap<u32, Account>,
-    ledgers: FxHashMap<(u32, u32), Ledger>,
-    heap: BinaryHeap<Reverse<u32>>,
-    queued: FxHashSet<u32>,
-    parents: FxHashMap<u32, Parent>,
+    source: u32,
+    /// Hops from the source plus one per node; 0 for accounts that never carried taint.
+    hops: Vec<u32>,
+    active: usize,
+    category: Vec<u8>,
+    /// First ledger slot of each node plus one; 0 for none.
+    first_slot: Vec<u32>,
+    slots: Vec<Slot>,
+    queue: Queue,
+    /// Tainted transfers in processing (= id) order, so lookups are binary searches.
     flows: Vec<(u32, Amount)>,
+    links: Vec<Link>,
     sinks: FxHashMap<(SinkKind, u32, u32), SinkAcc>,
     pending: FxHashMap<u32, Vec<PendingSwap>>,
     introduced: FxHashMap<u32, Amount>,
     inferences: Vec<(u32, u32, u32, Amount, Amount, u32)>,
-    unexplained: FxHashMap<(u32, u32), Amount>,
-    category: FxHashMap<u32, Option<Category>>,
 }
 
 impl Engine<'_> {
     fn cat(&mut self, id: u32) -> Option<Category> {
-        if let Some(c) = self.category.get(&id) {
-            return *c;
+        let &c = self.category.get(id as usize)?;
+        if c != CAT_UNKNOWN {
+            return c.checked_sub(2).and_then(Category::from_index);
         }
         let c = self
             .labels
             .label(self.store.address(id))
             .map(|l| l.category);
-        self.category.insert(id, c);
+        self.category[id as usize] = c.map_or(CAT_NONE, |c| c as u8 + 2);
         c
+    }
+
+    fn hops_of(&self, node: u32) -> Option<u32> {
+        self.hops.get(node as usize).and_then(|&h| h.checked_sub(1))
+    }
+
+    fn set_active(&mut self, node: u32, hops: u32) {
+        if let Some(h) = self.hops.get_mut(node as usize) {
+            if *h == 0 {
+                self.active += 1;
+            }
+            *h = hops.saturating_add(1);
+        }
+    }
+
+    fn record_flow(&mut self, x: u32, taint: Amount, parent: Option<u32>, swap: bool) {
+        self.flows.push((x, taint));
+        self.links.push(Link {
+            parent: parent.unwrap_or(NO_PARENT),
+            swap,
+        });
     }
 
     fn enqueue_after(&mut self, node: u32, after: u32, inclusive: bool) {
@@ -335,21 +456,37 @@ impl Engine<'_> {
             } else {
                 csr.lower_bound(node, after.saturating_add(1))
             };
-            let r = csr.range(node);
-            for i in from..r.end {
-                let x = csr.xfer(i);
-                if self.queued.insert(x) {
-                    self.heap.push(Reverse(x));
-                }
+            for i in from..csr.range(node).end {
+                self.queue.push(csr.xfer(i));
             }
         }
     }
 
+    fn slot(&mut self, node: u32, asset: u32) -> &mut Slot {
+        let head = self.first_slot.get(node as usize).copied().unwrap_or(0);
+        let mut i = head;
+        while let Some(s) = i.checked_sub(1).and_then(|k| self.slots.get(k as usize)) {
+            if s.asset == asset {
+                return &mut self.slots[i as usize - 1];
+            }
+            i = s.next;
+        }
+        let id = self.slots.len();
+        self.slots.push(Slot {
+            node,
+            asset,
+            next: head,
+            ledger: Ledger::new(self.opts.rule),
+            unexplained: 0,
+        });
+        if let Some(h) = self.first_slot.get_mut(node as usize) {
+            *h = u32::try_from(id + 1).unwrap_or(0);
+        }
+        &mut self.slots[id]
+    }
+
     fn ledger(&mut self, node: u32, asset: u32) -> &mut Ledger {
-        let rule = self.opts.rule;
-        self.ledgers
-            .entry((node, asset))
-            .or_insert_with(|| Ledger::new(rule))
+        &mut self.slot(node, asset).ledger
     }
 
     fn seeded(&self, asset: u32) -> bool {
@@ -366,8 +503,8 @@ impl Engine<'_> {
             return;
         }
         let (f, to, asset, amount) = (t.from, t.to, t.asset, t.amount);
-        let sender_source = self.accounts.get(&f).is_some_and(|a| a.source);
-        let sender_active = self.accounts.contains_key(&f);
+        let sender_hops = self.hops_of(f);
+        let sender_source = f == self.source;
         let to_cat = self.cat(to);
         let from_cat = self.cat(f);
 
@@ -375,7 +512,7 @@ impl Engine<'_> {
         let mut taint: Amount = 0;
         let mut parent = None;
         let mut segments = Vec::new();
-        if sender_active {
+        if sender_hops.is_some() {
             if sender_source && self.seeded(asset) {
                 // Everything the source holds is stolen: unfunded debits introduce taint.
                 let bal = self.ledger(f, asset).balance();
@@ -390,31 +527,22 @@ impl Engine<'_> {
             let d = self.ledger(f, asset).debit(amount);
             taint = d.taint;
             segments = d.segments;
-            parent = Some(match d.origin {
-                Some(o) if o != x => Parent::Transfer(o, "ledger"),
-                _ => Parent::Source,
-            });
+            parent = d.origin.filter(|&o| o != x);
         }
 
         // Swap return leg: a DEX pays an active account back inside the same transaction.
-        if from_cat == Some(Category::Dex) && self.accounts.contains_key(&to) {
+        if from_cat == Some(Category::Dex) && self.hops_of(to).is_some() {
             let (st, origin) = self.take_swap_proceeds(to, x, amount);
-            let l = self.ledger(to, asset);
-            l.credit(amount, st, origin.unwrap_or(x));
+            self.ledger(to, asset)
+                .credit(amount, st, origin.unwrap_or(x));
             if st > 0 {
-                self.flows.push((x, st));
-                if let Some(o) = origin {
-                    self.parents.insert(x, Parent::Transfer(o, "swap"));
-                }
+                self.record_flow(x, st, origin, origin.is_some());
             }
             return;
         }
 
         if taint > 0 {
-            self.flows.push((x, taint));
-            if let Some(p) = parent {
-                self.parents.insert(x, p);
-            }
+            self.record_flow(x, taint, parent, false);
         }
 
         // Where it goes.
@@ -426,11 +554,11 @@ impl Engine<'_> {
                         Category::Bridge => SinkKind::Bridge,
                         _ => SinkKind::Mixer,
                     };
-                    let hops = self.accounts.get(&f).map_or(0, |a| a.hops) + 1;
+                    let hops = sender_hops.unwrap_or(0) + 1;
                     self.add_sink(kind, to, asset, taint, t.time, hops, Some(x));
                 }
             }
-            Some(Category::Dex) if sender_active => {
+            Some(Category::Dex) if sender_hops.is_some() => {
                 if taint > 0 {
                     let group = self.group(asset).unwrap_or(0);
                     self.pending.entry(f).or_default().push(PendingSwap {
@@ -442,8 +570,8 @@ impl Engine<'_> {
                 }
             }
             _ => {
-                if let Some(acc) = self.accounts.get(&to) {
-                    if acc.source && self.seeded(asset) {
+                if self.hops_of(to).is_some() {
+                    if to == self.source && self.seeded(asset) {
                         // Whatever the source receives is part of the stolen pool.
                         *self.introduced.entry(asset).or_default() += amount - taint;
                         self.ledger(to, asset).credit(amount, amount, x);
@@ -452,7 +580,7 @@ impl Engine<'_> {
                             .credit_segments(amount, taint, x, &segments);
                     }
                 } else if taint > 0 {
-                    let hops = self.accounts.get(&f).map_or(0, |a| a.hops) + 1;
+                    let hops = sender_hops.unwrap_or(0) + 1;
                     if hops > self.opts.max_hops {
                         self.add_sink(SinkKind::HopLimit, to, asset, taint, t.time, hops, Some(x));
                         return;
@@ -498,8 +626,9 @@ impl Engine<'_> {
             }
         }
         if short > 0 {
-            self.ledger(node, asset).credit(short, 0, x);
-            *self.unexplained.entry((node, asset)).or_default() += short;
+            let s = self.slot(node, asset);
+            s.ledger.credit(short, 0, x);
+            s.unexplained += short;
         }
     }
 
@@ -522,34 +651,34 @@ impl Engine<'_> {
     }
 
     fn activate(&mut self, node: u32, at: u32, hops: u32) {
-        self.accounts.insert(
-            node,
-            Account {
-                hops,
-                source: false,
-            },
-        );
-        // Clean balance before activation, per asset.
-        let mut bal: FxHashMap<u32, (Amount, Amount)> = FxHashMap::default();
-        let inn = self.store.in_csr();
-        for i in inn.range(node) {
-            let e = inn.edge(i);
-            if e.xfer >= at {
-                break;
+        self.set_active(node, hops);
+        // Clean balance before activation, per asset (accounts rarely hold more than a few).
+        let mut bal: Vec<(u32, Amount, Amount)> = Vec::new();
+        let mut add = |asset: u32, amount: Amount, inflow: bool| {
+            let i = match bal.iter().position(|b| b.0 == asset) {
+                Some(i) => i,
+                None => {
+                    bal.push((asset, 0, 0));
+                    bal.len() - 1
+                }
+            };
+            if inflow {
+                bal[i].1 += amount;
+            } else {
+                bal[i].2 += amount;
             }
-            bal.entry(e.asset).or_default().0 += e.amount;
-        }
-        let out = self.store.out_csr();
-        for i in out.range(node) {
-            let e = out.edge(i);
-            if e.xfer >= at {
-                break;
+        };
+        for (csr, inflow) in [(self.store.in_csr(), true), (self.store.out_csr(), false)] {
+            for i in csr.range(node) {
+                let e = csr.edge(i);
+                if e.xfer >= at {
+                    break;
+                }
+                add(e.asset, e.amount, inflow);
             }
-            bal.entry(e.asset).or_default().1 += e.amount;
         }
-        let mut assets: Vec<_> = bal.into_iter().collect();
-        assets.sort_by_key(|(a, _)| *a);
-        for (asset, (i, o)) in assets {
+        bal.sort_by_key(|b| b.0);
+        for (asset, i, o) in bal {
             if i > o {
                 self.ledger(node, asset).credit(i - o, 0, u32::MAX);
             }
@@ -585,61 +714,88 @@ impl Engine<'_> {
         }
     }
 
-    fn finish(mut self, src: u32) -> TraceResult {
+    fn finish(mut self) -> TraceResult {
         let labels = self.labels;
         let store = self.store;
-        // Still-held balances and unreconciled swaps.
-        let mut held: Vec<((u32, u32), Amount, Option<u32>)> = self
-            .ledgers
-            .iter()
-            .filter(|((n, _), _)| self.accounts.contains_key(n))
-            .map(|(k, l)| (*k, l.taint(), l.best_origin()))
-            .filter(|(_, t, _)| *t > 0)
-            .collect();
-        held.sort_by_key(|(k, _, _)| *k);
-        for ((node, asset), t, origin) in held {
-            let hops = self.accounts.get(&node).map_or(0, |a| a.hops);
-            let origin = origin.filter(|&o| o != u32::MAX);
-            let time = origin.map_or(0, |o| store.transfer(o).time);
-            self.add_sink(SinkKind::Held, node, asset, t, time, hops, origin);
+        let src = self.source;
+        // Still-held balances and unreconciled swaps become sinks like the services.
+        let mut candidates: Vec<((SinkKind, u32, u32), SinkAcc)> = self.sinks.drain().collect();
+        for s in &self.slots {
+            let t = s.ledger.taint();
+            if t == 0 {
+                continue;
+            }
+            let origin = s.ledger.best_origin().filter(|&o| o != u32::MAX);
+            candidates.push((
+                (SinkKind::Held, s.node, s.asset),
+                SinkAcc {
+                    total: t,
+                    first_time: origin.map_or(0, |o| store.transfer(o).time),
+                    hops: self.hops_of(s.node).unwrap_or(0),
+                    best: origin.map(|o| (t, o)),
+                },
+            ));
         }
         let mut pend: Vec<_> = self.pending.iter().collect();
         pend.sort_by_key(|(k, _)| **k);
-        let mut extra = Vec::new();
-        for (node, list) in pend {
+        let mut unreconciled: FxHashMap<(SinkKind, u32, u32), SinkAcc> = FxHashMap::default();
+        for (&node, list) in pend {
             for p in list.iter().filter(|p| p.taint > 0) {
                 let tr = store.transfer(p.tx_of);
-                let hops = self.accounts.get(node).map_or(0, |a| a.hops);
-                extra.push((*node, tr.asset, p.taint, tr.time, hops, p.tx_of));
+                let hops = self.hops_of(node).unwrap_or(0);
+                let e = unreconciled
+                    .entry((SinkKind::SwapUnreconciled, node, tr.asset))
+                    .or_insert(SinkAcc {
+                        total: 0,
+                        first_time: tr.time,
+                        hops,
+                        best: None,
+                    });
+                e.total += p.taint;
+                e.first_time = e.first_time.min(tr.time);
+                if e.best.is_none_or(|(t, _)| p.taint > t) {
+                    e.best = Some((p.taint, p.tx_of));
+                }
             }
         }
-        for (node, asset, t, time, hops, via) in extra {
-            self.add_sink(
-                SinkKind::SwapUnreconciled,
-                node,
-                asset,
-                t,
-                time,
-                hops,
-                Some(via),
-            );
-        }
+        candidates.extend(unreconciled);
 
-        let flow_taint: FxHashMap<u32, Amount> = self.flows.iter().copied().collect();
-        // Tainted transfers whose memo is a THORChain swap: few, so each bridge sink scans them.
-        let memo_flows: Vec<(u32, Amount, &str, SwapMemo)> = self
-            .flows
-            .iter()
-            .filter_map(|&(x, t)| {
-                let memo = store.memo(x)?;
-                Some((x, t, memo, parse_swap_memo(memo)?))
-            })
-            .collect();
+        // Largest first; ties: earliest, then address, kind, asset (never the ids, which
+        // depend on the order the files were read in).
         let asset_label = |a: u32| store.asset(a).map_or_else(String::new, |a| a.label());
-        let decimals = |a: u32| store.asset(a).map_or(18, |a| a.decimals);
+        let order = |a: &((SinkKind, u32, u32), SinkAcc), b: &((SinkKind, u32, u32), SinkAcc)| {
+            b.1.total
+                .cmp(&a.1.total)
+                .then(a.1.first_time.cmp(&b.1.first_time))
+                .then_with(|| store.address(a.0.1).cmp(store.address(b.0.1)))
+                .then(a.0.0.cmp(&b.0.0))
+                .then_with(|| asset_label(a.0.2).cmp(&asset_label(b.0.2)))
+        };
+        let keep = self.opts.max_sinks.max(1);
+        let mut omitted: FxHashMap<(SinkKind, u32), (usize, Amount)> = FxHashMap::default();
+        if candidates.len() > keep {
+            candidates.select_nth_unstable_by(keep - 1, order);
+            for ((kind, _, asset), acc) in candidates.drain(keep..) {
+                let o = omitted.entry((kind, asset)).or_default();
+                o.0 += 1;
+                o.1 += acc.total;
+            }
+        }
+        candidates.sort_by(order);
+
         let rule = self.opts.rule;
-        let parents = &self.parents;
+        let decimals = |a: u32| store.asset(a).map_or(18, |a| a.decimals);
+        let flows = &self.flows;
+        let links = &self.links;
         let category = &self.category;
+        let flow_at = |x: u32| flows.binary_search_by_key(&x, |f| f.0).ok();
+        let is_dex = |node: u32| {
+            category
+                .get(node as usize)
+                .and_then(|c| c.checked_sub(2))
+                .and_then(Category::from_index)
+                == Some(Category::Dex)
+        };
         let path_of = |via: Option<u32>| -> Vec<Step> {
             let mut steps = Vec::new();
             let mut cur = via;
@@ -649,14 +805,14 @@ impl Engine<'_> {
                     break;
                 }
                 let t = store.transfer(x);
-                let parent = parents.get(&x).copied();
-                let step_rule = match parent {
+                let pos = flow_at(x);
+                let link = pos.map(|p| links[p]);
+                let parent = link.map(|l| l.parent).filter(|&p| p != NO_PARENT);
+                let step_rule = match (link, parent) {
                     _ if t.from == src => "source".to_string(),
-                    Some(Parent::Transfer(_, "swap")) => "swap".to_string(),
-                    Some(Parent::Transfer(p, _))
-                        if category.get(&store.transfer(p).to).copied().flatten()
-                            == Some(Category::Dex)
-                            && store.transfer(p).asset != t.asset =>
+                    (Some(l), _) if l.swap => "swap".to_string(),
+                    (_, Some(p))
+                        if is_dex(store.transfer(p).to) && store.transfer(p).asset != t.asset =>
                     {
                         format!("{rule}+swap-inferred")
                     }
@@ -665,21 +821,25 @@ impl Engine<'_> {
                 steps.push(make_step(
                     store,
                     x,
-                    flow_taint.get(&x).copied().unwrap_or(0),
+                    pos.map_or(0, |p| flows[p].1),
                     step_rule,
                 ));
-                cur = match parent {
-                    Some(Parent::Transfer(p, _)) => Some(p),
-                    _ => None,
-                };
+                cur = parent;
             }
             steps.reverse();
             steps
         };
-        let mut sinks: Vec<Sink> = self
-            .sinks
+        // Tainted transfers whose memo is a THORChain swap: few, so each bridge sink scans them.
+        let memo_flows: Vec<(u32, Amount, &str, SwapMemo)> = flows
             .iter()
-            .map(|(&(kind, node, asset), acc)| Sink {
+            .filter_map(|&(x, t)| {
+                let memo = store.memo(x)?;
+                Some((x, t, memo, parse_swap_memo(memo)?))
+            })
+            .collect();
+        let sinks: Vec<Sink> = candidates
+            .iter()
+            .map(|&((kind, node, asset), acc)| Sink {
                 kind,
                 address: store.address(node).to_string(),
                 label: labels.label(store.address(node)).map(|l| l.name.clone()),
@@ -688,6 +848,7 @@ impl Engine<'_> {
                 taint: cordon_tx::format_amount(acc.total, decimals(asset)),
                 decimals: decimals(asset),
                 first_time: acc.first_time,
+                first_seen: iso_time(acc.first_time),
                 hops: acc.hops,
                 path: path_of(acc.best.map(|(_, v)| v)),
                 outbound: if kind == SinkKind::Bridge {
@@ -709,20 +870,23 @@ impl Engine<'_> {
                 },
             })
             .collect();
-        sinks.sort_by(|a, b| {
-            b.taint_base
-                .cmp(&a.taint_base)
-                .then(a.first_time.cmp(&b.first_time))
-                .then(a.address.cmp(&b.address))
-                .then(a.kind.cmp(&b.kind))
-                .then(a.asset.cmp(&b.asset))
-        });
+        let mut sinks_omitted: Vec<SinkSummary> = omitted
+            .into_iter()
+            .map(|((kind, asset), (count, total))| SinkSummary {
+                kind,
+                asset: asset_label(asset),
+                count,
+                taint_base: total,
+                taint: cordon_tx::format_amount(total, decimals(asset)),
+            })
+            .collect();
+        sinks_omitted.sort_by(|a, b| b.taint_base.cmp(&a.taint_base).then(a.kind.cmp(&b.kind)));
 
         // Excluded transfers that touched traced addresses.
         let mut excluded = Vec::new();
         for x in store.excluded() {
             let t = store.transfer(x);
-            if !(self.accounts.contains_key(&t.from) || self.accounts.contains_key(&t.to)) {
+            if self.hops_of(t.from).is_none() && self.hops_of(t.to).is_none() {
                 continue;
             }
             if t.exclusion == Exclusion::ZERO_VALUE {
@@ -753,8 +917,24 @@ impl Engine<'_> {
                 taint: cordon_tx::format_amount(tt, decimals(asset)),
             })
             .collect();
-        let mut unexplained: Vec<_> = self.unexplained.iter().map(|(k, v)| (*k, *v)).collect();
-        unexplained.sort();
+        let mut unexplained: Vec<(Amount, u32, u32)> = self
+            .slots
+            .iter()
+            .filter(|s| s.unexplained > 0)
+            .map(|s| (s.unexplained, s.node, s.asset))
+            .collect();
+        let unexplained_order = |a: &(Amount, u32, u32), b: &(Amount, u32, u32)| {
+            b.0.cmp(&a.0)
+                .then_with(|| store.address(a.1).cmp(store.address(b.1)))
+                .then_with(|| asset_label(a.2).cmp(&asset_label(b.2)))
+        };
+        let mut unexplained_omitted = 0;
+        if unexplained.len() > keep {
+            unexplained.select_nth_unstable_by(keep - 1, unexplained_order);
+            unexplained_omitted = unexplained.len() - keep;
+            unexplained.truncate(keep);
+        }
+        unexplained.sort_by(unexplained_order);
         TraceResult {
             source: store.address(src).to_string(),
             rule: self.opts.rule,
@@ -764,12 +944,11 @@ impl Engine<'_> {
                 .map(|&(a, t)| (asset_label(a), t.to_string()))
                 .collect(),
             sinks,
-            flows: self.flows,
             excluded,
             swap_inferences: inferences,
             unexplained_funding: unexplained
                 .into_iter()
-                .map(|((n, a), v)| {
+                .map(|(v, n, a)| {
                     (
                         store.address(n).to_string(),
                         asset_label(a),
@@ -777,16 +956,24 @@ impl Engine<'_> {
                     )
                 })
                 .collect(),
-            accounts_touched: self.accounts.len(),
-            parents: self.parents,
+            accounts_touched: self.active,
+            sinks_omitted,
+            unexplained_omitted,
+            flows: self.flows,
+            links: self.links,
         }
     }
 }
 
 impl TraceResult {
-    /// Sum over all sinks, base units (nominal across assets).
+    /// Sum over all sinks, listed and omitted, base units (nominal across assets).
     pub fn sink_total(&self) -> Amount {
-        self.sinks.iter().map(|s| s.taint_base).sum()
+        self.sinks.iter().map(|s| s.taint_base).sum::<Amount>()
+            + self
+                .sinks_omitted
+                .iter()
+                .map(|s| s.taint_base)
+                .sum::<Amount>()
     }
 
     /// Taint `address` received over all its tainted inflows, base units (nominal).
@@ -801,6 +988,13 @@ impl TraceResult {
             .sum()
     }
 
+    /// Taint carried by transfer `xfer` (0 when it carried none).
+    pub fn taint_of(&self, xfer: u32) -> Amount {
+        self.flows
+            .binary_search_by_key(&xfer, |f| f.0)
+            .map_or(0, |i| self.flows[i].1)
+    }
+
     /// Sinks of one kind.
     pub fn sinks_of(&self, kind: SinkKind) -> impl Iterator<Item = &Sink> {
         self.sinks.iter().filter(move |s| s.kind == kind)
@@ -808,10 +1002,11 @@ impl TraceResult {
 
     /// The parent transfer of a tainted transfer (the previous step of its main path).
     pub fn parent(&self, xfer: u32) -> Option<u32> {
-        match self.parents.get(&xfer) {
-            Some(Parent::Transfer(p, _)) => Some(*p),
-            _ => None,
-        }
+        let i = self.flows.binary_search_by_key(&xfer, |f| f.0).ok()?;
+        self.links
+            .get(i)
+            .map(|l| l.parent)
+            .filter(|&p| p != NO_PARENT)
     }
 }
 

@@ -260,3 +260,33 @@ fn hop1_fan_out_and_hop3_round_lots_are_flagged() {
         "{found:?}"
     );
 }
+
+/// `cordon trace` (and `POST /trace`) report the laundering shapes of the traced accounts:
+/// the 40 × 10,000 ETH fan-out at hop 1 and the nine round lots at hop 3.
+#[test]
+fn trace_report_lists_the_laundering_patterns() {
+    let (s, labels) = load(false);
+    let g = cordon_trace::Graph::from_parts(PathBuf::from("bybit"), s, labels);
+    let rep = g
+        .trace(&cordon_trace::TraceQuery {
+            from: HOP1.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    use cordon_trace::patterns::Pattern;
+    assert!(
+        rep.patterns.iter().any(
+            |p| matches!(p, Pattern::FanOut { address, recipients, .. } if address == HOP1 && *recipients >= 40)
+        ),
+        "{:?}",
+        rep.patterns
+    );
+    assert!(rep.patterns.iter().any(
+        |p| matches!(p, Pattern::FixedDenomination { address, count, .. } if address == HOP3 && *count == 9)
+    ));
+    let json = serde_json::to_value(&rep).unwrap();
+    assert_eq!(
+        json["patterns"].as_array().unwrap().len(),
+        rep.patterns.len()
+    );
+}

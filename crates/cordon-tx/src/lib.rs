@@ -40,6 +40,7 @@ mod ingest;
 mod parquet_io;
 mod screen;
 mod store;
+mod strings;
 mod time;
 mod utxo;
 mod writer;
@@ -49,7 +50,7 @@ pub use column::{Column, Pod};
 pub use error::TxError;
 pub use ingest::{IngestOptions, IngestReport, ingest_csv, ingest_csv_reader};
 #[cfg(feature = "parquet")]
-pub use parquet_io::{read_parquet, write_parquet};
+pub use parquet_io::{read_parquet, read_parquet_bytes, write_parquet};
 pub use screen::{
     AssetVerdict, Exclusion, TokenRegistry, fold_confusables, lookalike_key, native_asset,
 };

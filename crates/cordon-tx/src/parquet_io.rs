@@ -12,7 +12,10 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::file::reader::ChunkReader;
+
+use cordon_model::{Diagnostic, Location};
 
 use crate::TxError;
 use crate::amount::parse_amount;
@@ -33,6 +36,7 @@ fn schema() -> Arc<Schema> {
         Field::new("amount_base", DataType::Utf8, false),
         Field::new("failed", DataType::Boolean, false),
         Field::new("exclusion", DataType::UInt8, false),
+        Field::new("memo", DataType::Utf8, true),
     ]))
 }
 
@@ -98,6 +102,9 @@ pub fn write_parquet(store: &TxStore, path: &Path) -> Result<(), TxError> {
             Arc::new(UInt8Array::from_iter_values(
                 views.iter().map(|v| v.exclusion.0),
             )),
+            Arc::new(StringArray::from_iter(
+                views.iter().map(|v| store.memo(v.id)),
+            )),
         ];
         let batch = RecordBatch::try_new(schema(), cols).map_err(|e| perr(path, e))?;
         w.write(&batch).map_err(|e| perr(path, e))?;
@@ -108,14 +115,65 @@ pub fn write_parquet(store: &TxStore, path: &Path) -> Result<(), TxError> {
 }
 
 /// Reads a canonical transfer table into `builder`; returns the number of rows loaded.
-/// Exclusions are recomputed, not trusted from the file.
+/// Exclusions are recomputed, not trusted from the file. A row with an unreadable amount is
+/// skipped with a diagnostic naming the file, row and field; the other rows still load.
 pub fn read_parquet(builder: &mut TxStoreBuilder, path: &Path) -> Result<u64, TxError> {
     let file = File::open(path).map_err(|e| TxError::io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+    read_from(builder, file, path)
+}
+
+/// As [`read_parquet`], from the bytes of a Parquet file (`name` is used in messages).
+pub fn read_parquet_bytes(
+    builder: &mut TxStoreBuilder,
+    data: Vec<u8>,
+    name: &Path,
+) -> Result<u64, TxError> {
+    read_from(builder, bytes::Bytes::from(data), name)
+}
+
+/// Decodes the whole file first and hands the rows to `builder` only when it decoded: a damaged
+/// file adds nothing. The arrow and parquet decoders are known to panic on some damaged
+/// files (an embedded Arrow schema with a type tag of 0 hits an `unimplemented!`), so a panic
+/// inside them is caught and reported as a damaged file rather than taking the process down.
+fn read_from<R: ChunkReader + 'static>(
+    builder: &mut TxStoreBuilder,
+    input: R,
+    path: &Path,
+) -> Result<u64, TxError> {
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(input, path)));
+    let (records, diagnostics) = match decoded {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(perr(
+                path,
+                "the file is damaged: the Parquet decoder failed on it",
+            ));
+        }
+    };
+    for d in diagnostics {
+        builder.diagnostic(d);
+    }
+    let mut loaded = 0u64;
+    for r in &records {
+        builder.push(r)?;
+        loaded += 1;
+    }
+    Ok(loaded)
+}
+
+fn decode<R: ChunkReader + 'static>(
+    input: R,
+    path: &Path,
+) -> Result<(Vec<TransferRecord>, Vec<Diagnostic>), TxError> {
+    // The embedded Arrow schema is not needed (the columns are checked by name and type).
+    let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(input, options)
         .map_err(|e| perr(path, e))?
         .build()
         .map_err(|e| perr(path, e))?;
-    let mut loaded = 0u64;
+    let mut records = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut row_base = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| perr(path, e))?;
         let col = |name: &str| {
@@ -173,12 +231,34 @@ pub fn read_parquet(builder: &mut TxStoreBuilder, path: &Path) -> Result<u64, Tx
         let decimals = down::<UInt8Array>(path, decimals, "decimals")?;
         let amount = down::<StringArray>(path, amount, "amount_base")?;
         let failed = down::<BooleanArray>(path, failed, "failed")?;
+        // Files written before memos existed have no memo column.
+        let memo = match batch.column_by_name("memo") {
+            Some(m) => Some(down::<StringArray>(path, m, "memo")?),
+            None => None,
+        };
         for i in 0..batch.num_rows() {
-            let (v, _) = parse_amount(amount.value(i), 0).map_err(|e| TxError::Parquet {
-                path: path.into(),
-                message: format!("row {i}: amount_base: {e}"),
-            })?;
-            builder.push(&TransferRecord {
+            let row = row_base + i as u64;
+            let parsed = if amount.is_null(i) {
+                Err("missing".to_string())
+            } else {
+                parse_amount(amount.value(i), 0)
+                    .map(|(v, _)| v)
+                    .map_err(|e| e.to_string())
+            };
+            let v = match parsed {
+                Ok(v) => v,
+                Err(why) => {
+                    diagnostics.push(Diagnostic::error(
+                        "tx-bad-row",
+                        format!("row {row}: amount_base {:?}: {why}", amount.value(i)),
+                        Location::file(path)
+                            .record(format!("row {row}"))
+                            .field("amount_base"),
+                    ));
+                    continue;
+                }
+            };
+            records.push(TransferRecord {
                 chain: chain.value(i).into(),
                 tx_hash: hash.value(i).into(),
                 block: block.value(i),
@@ -191,10 +271,12 @@ pub fn read_parquet(builder: &mut TxStoreBuilder, path: &Path) -> Result<u64, Tx
                 decimals: decimals.value(i),
                 amount: v,
                 failed: failed.value(i),
-                memo: None,
-            })?;
-            loaded += 1;
+                memo: memo
+                    .filter(|m| !m.is_null(i))
+                    .map(|m| m.value(i).to_string()),
+            });
         }
+        row_base += batch.num_rows() as u64;
     }
-    Ok(loaded)
+    Ok((records, diagnostics))
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::column::Column;
 use crate::screen::{AssetVerdict, Exclusion, TokenRegistry, lookalike_key, native_asset};
+use crate::strings::StringTable;
 use crate::{Amount, TxError};
 
 /// One asset: a chain's native coin or a token contract on it.
@@ -156,6 +157,18 @@ impl Csr {
         self.nbr.get(i)
     }
 
+    /// Amount at position `i`.
+    #[inline]
+    pub fn amount(&self, i: usize) -> Amount {
+        self.amount.get(i)
+    }
+
+    /// Asset at position `i`.
+    #[inline]
+    pub fn asset(&self, i: usize) -> u32 {
+        self.asset.get(i)
+    }
+
     /// Edges of `node`, in time order.
     pub fn edges(&self, node: u32) -> impl Iterator<Item = Edge> + '_ {
         self.range(node).map(|i| self.edge(i))
@@ -201,34 +214,6 @@ impl Csr {
     }
 }
 
-#[derive(Debug, Default)]
-struct Interner {
-    names: Vec<String>,
-    ids: FxHashMap<String, u32>,
-}
-
-impl Interner {
-    fn intern(&mut self, s: &str) -> Result<u32, TxError> {
-        if let Some(&id) = self.ids.get(s) {
-            return Ok(id);
-        }
-        let id = u32::try_from(self.names.len())
-            .map_err(|_| TxError::Capacity("more than 2^32 distinct strings".into()))?;
-        self.names.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        Ok(id)
-    }
-
-    fn from_names(names: Vec<String>) -> Self {
-        let ids = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
-        Interner { names, ids }
-    }
-}
-
 /// Transaction id meaning "no hash recorded" (synthetic graphs): the transfer is its own
 /// transaction and shows an empty hash.
 pub const NO_TX: u32 = u32::MAX;
@@ -247,8 +232,8 @@ pub fn normalize_address(a: &str) -> String {
 #[derive(Debug)]
 pub struct TxStoreBuilder {
     registry: TokenRegistry,
-    addrs: Interner,
-    hashes: Interner,
+    addrs: StringTable,
+    hashes: StringTable,
     assets: Vec<AssetInfo>,
     asset_ix: FxHashMap<(String, String, Option<String>), u32>,
     from: Vec<u32>,
@@ -270,8 +255,8 @@ impl TxStoreBuilder {
     pub fn new(registry: TokenRegistry) -> Self {
         TxStoreBuilder {
             registry,
-            addrs: Interner::default(),
-            hashes: Interner::default(),
+            addrs: StringTable::default(),
+            hashes: StringTable::default(),
             assets: Vec::new(),
             asset_ix: FxHashMap::default(),
             from: Vec::new(),
@@ -416,17 +401,14 @@ impl TxStoreBuilder {
         }
         let mut order: Vec<u32> = (0..n as u32).collect();
         // The hash breaks ties so the order does not depend on which file was read first.
-        let names = &self.hashes.names;
+        let names = &self.hashes;
         let key = |i: u32| {
             let i = i as usize;
             (
                 self.time.get(i).copied().unwrap_or_default(),
                 self.block.get(i).copied().unwrap_or_default(),
                 self.seq.get(i).copied().unwrap_or_default(),
-                self.tx
-                    .get(i)
-                    .and_then(|&t| names.get(t as usize))
-                    .map_or("", |s| s.as_str()),
+                self.tx.get(i).and_then(|&t| names.get(t)).unwrap_or(""),
             )
         };
         let out_of_order = order.windows(2).filter(|w| key(w[0]) > key(w[1])).count();
@@ -481,13 +463,13 @@ impl TxStoreBuilder {
         if self.detect_lookalikes {
             self.screen_lookalikes(&from, &to, &mut excl, &mut details);
         }
-        let nodes = self.addrs.names.len();
+        let nodes = self.addrs.len();
         let (out, inn) = build_csr(nodes, &from, &to, &time, &amount, &asset, &excl);
-        let tx_index = build_tx_index(self.hashes.names.len(), &tx);
+        let tx_index = build_tx_index(self.hashes.len(), &tx);
         let excluded: Vec<u32> = (0..n as u32).filter(|&i| excl[i as usize] != 0).collect();
         Ok(TxStore {
             addrs: self.addrs,
-            hashes: self.hashes.names,
+            hashes: self.hashes,
             assets: self.assets,
             from: Column::from_slice(&from),
             to: Column::from_slice(&to),
@@ -518,8 +500,7 @@ impl TxStoreBuilder {
         excl: &mut [u8],
         details: &mut FxHashMap<u32, String>,
     ) {
-        let keys: Vec<Option<(String, String)>> =
-            self.addrs.names.iter().map(|a| lookalike_key(a)).collect();
+        let keys: Vec<Option<(String, String)>> = self.addrs.iter().map(lookalike_key).collect();
         let mut genuine: FxHashSet<(u32, u32)> = FxHashSet::default();
         let mut by_key: FxHashMap<(u32, &(String, String)), u32> = FxHashMap::default();
         for i in 0..from.len() {
@@ -545,7 +526,7 @@ impl TxStoreBuilder {
                     && g != c
                 {
                     excl[i] |= Exclusion::POISONING_LOOKALIKE.0;
-                    let name = |x: u32| self.addrs.names.get(x as usize).map_or("?", |s| s);
+                    let name = |x: u32| self.addrs.get(x).unwrap_or("?");
                     let note = format!(
                         "{} imitates {}, a genuine counterparty of {} (same first 6 and last 4 characters)",
                         name(c),
@@ -647,8 +628,8 @@ fn build_tx_index(txs: usize, tx: &[u32]) -> (Column<u64>, Column<u32>) {
 /// exclusion flags with reasons, and out/in CSR adjacency over value-carrying transfers.
 #[derive(Debug)]
 pub struct TxStore {
-    addrs: Interner,
-    hashes: Vec<String>,
+    addrs: StringTable,
+    hashes: StringTable,
     assets: Vec<AssetInfo>,
     from: Column<u32>,
     to: Column<u32>,
@@ -700,17 +681,17 @@ impl TxStore {
 
     /// Number of distinct addresses.
     pub fn num_addresses(&self) -> usize {
-        self.addrs.names.len()
+        self.addrs.len()
     }
 
     /// The id of an address (any case for hex addresses).
     pub fn address_id(&self, a: &str) -> Option<u32> {
-        self.addrs.ids.get(&normalize_address(a)).copied()
+        self.addrs.find(&normalize_address(a))
     }
 
     /// The address with id `id` (empty for an unknown id).
     pub fn address(&self, id: u32) -> &str {
-        self.addrs.names.get(id as usize).map_or("", |s| s)
+        self.addrs.get(id).unwrap_or("")
     }
 
     /// All assets.
@@ -741,7 +722,7 @@ impl TxStore {
         let i = id as usize;
         TransferView {
             id,
-            tx_hash: self.hashes.get(self.tx.get(i) as usize).map_or("", |s| s),
+            tx_hash: self.hashes.get(self.tx.get(i)).unwrap_or(""),
             block: self.block.get(i),
             time: self.time.get(i),
             from: self.from.get(i),
@@ -847,8 +828,8 @@ impl TxStore {
             message: e.to_string(),
         })?;
         std::fs::write(&mpath, json).map_err(|e| TxError::io(&mpath, e))?;
-        write_lines(&dir.join("addresses.txt"), &self.addrs.names)?;
-        write_lines(&dir.join("hashes.txt"), &self.hashes)?;
+        self.addrs.write(&dir.join("addresses.txt"))?;
+        self.hashes.write(&dir.join("hashes.txt"))?;
         let w = |name: &str| dir.join(name);
         self.from.write(&w("from.u32.bin"))?;
         self.to.write(&w("to.u32.bin"))?;
@@ -888,8 +869,8 @@ impl TxStore {
                 message: format!("format {:?}, expected {FORMAT:?}", m.format),
             });
         }
-        let addrs = read_lines(&dir.join("addresses.txt"), m.addresses)?;
-        let hashes = read_lines(&dir.join("hashes.txt"), m.hashes)?;
+        let addrs = StringTable::read(&dir.join("addresses.txt"), m.addresses, true)?;
+        let hashes = StringTable::read(&dir.join("hashes.txt"), m.hashes, false)?;
         let n = m.transfers;
         let w = |name: &str| dir.join(name);
         let excl: Column<u8> = Column::open(&w("exclusion.u8.bin"), n)?;
@@ -905,7 +886,7 @@ impl TxStore {
             })
         };
         let store = TxStore {
-            addrs: Interner::from_names(addrs),
+            addrs,
             hashes,
             assets: m.assets,
             from: Column::open(&w("from.u32.bin"), n)?,
@@ -968,25 +949,4 @@ impl TxStore {
         }
         Ok(())
     }
-}
-
-fn write_lines(path: &Path, lines: &[String]) -> Result<(), TxError> {
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for l in lines {
-        out.push_str(l);
-        out.push('\n');
-    }
-    std::fs::write(path, out).map_err(|e| TxError::io(path, e))
-}
-
-fn read_lines(path: &Path, expect: usize) -> Result<Vec<String>, TxError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TxError::io(path, e))?;
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    if lines.len() != expect {
-        return Err(TxError::Corrupt {
-            path: path.into(),
-            message: format!("{} lines, manifest says {expect}", lines.len()),
-        });
-    }
-    Ok(lines)
 }

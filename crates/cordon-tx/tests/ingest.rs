@@ -155,9 +155,10 @@ fn save_and_mmap_open_roundtrip() {
 #[test]
 fn parquet_roundtrip_keeps_every_transfer() {
     let csv = format!(
-        "hash,from,to,amount,asset,contract,block,timestamp\n0x1,{A},{B},1.5,ETH,,1,1\n0x2,{B},{C},3,USDT,0xdac17f958d2ee523a2206206994597c13d831ec7,2,2\n"
+        "hash,from,to,amount,asset,contract,block,timestamp,memo\n0x1,{A},{B},1.5,ETH,,1,1,=:BTC.BTC:bc1qexample\n0x2,{B},{C},3,USDT,0xdac17f958d2ee523a2206206994597c13d831ec7,2,2,\n"
     );
     let (store, _) = load(&csv);
+    assert_eq!(store.memo(0), Some("=:BTC.BTC:bc1qexample"));
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.parquet");
     cordon_tx::write_parquet(&store, &p).unwrap();
@@ -169,6 +170,9 @@ fn parquet_roundtrip_keeps_every_transfer() {
         assert_eq!((x.tx_hash, x.amount, x.time), (y.tx_hash, y.amount, y.time));
     }
     assert_eq!(back.asset(back.transfer(1).asset).unwrap().decimals, 6);
+    // Memos survive the interchange (THORChain linking needs them).
+    assert_eq!(back.memo(0), Some("=:BTC.BTC:bc1qexample"));
+    assert_eq!(back.memo(1), None);
 }
 
 #[test]

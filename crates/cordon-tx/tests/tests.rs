@@ -1,3 +1,4 @@
 //! Integration tests of the transaction store.
 
 mod ingest;
+mod robust;

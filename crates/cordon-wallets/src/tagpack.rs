@@ -396,4 +396,25 @@ tags:
         assert!(p.tags.is_empty());
         assert_eq!(d.len(), 2);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        // Any text is a TagPack, a list of diagnostics or an error, never a panic (the
+        // `fuzz/` target `tagpack_yaml` explores the same without bounds).
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let _ = parse_tagpack(Path::new("f.yaml"), &text, &mut Vec::new());
+        }
+
+        // Damage to a real pack: a character replaced anywhere keeps the parser total.
+        #[test]
+        fn damaged_packs_never_panic(at in 0usize..PACK.len(), c in proptest::char::any()) {
+            let mut text: Vec<char> = PACK.chars().collect();
+            let at = at % text.len();
+            text[at] = c;
+            let text: String = text.into_iter().collect();
+            let _ = parse_tagpack(Path::new("f.yaml"), &text, &mut Vec::new());
+        }
+    }
 }
