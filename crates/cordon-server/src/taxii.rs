@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use axum::Router;
-use axum::extract::{Path as UrlPath, RawQuery, Request, State};
+use axum::extract::{Path as UrlPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -608,77 +608,57 @@ async fn audit(
     })
 }
 
-fn caller(ext: Option<axum::Extension<Caller>>) -> Caller {
-    ext.map_or_else(|| Caller("anonymous".into()), |c| c.0)
+/// What every collection endpoint needs from the request.
+struct Ctx {
+    state: AppState,
+    headers: HeaderMap,
+    caller: Caller,
+    query: Option<String>,
 }
 
-async fn get_objects(
-    State(state): State<AppState>,
-    UrlPath(collection): UrlPath<String>,
-    headers: HeaderMap,
-    who: Option<axum::Extension<Caller>>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    objects_or_manifest(
-        &state,
-        &collection,
-        None,
-        &headers,
-        caller(who),
-        raw.as_deref(),
-        false,
-    )
-    .await
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Ctx {
+            state: state.clone(),
+            headers: parts.headers.clone(),
+            caller: parts
+                .extensions
+                .get::<Caller>()
+                .cloned()
+                .unwrap_or_else(|| Caller("anonymous".into())),
+            query: parts.uri.query().map(str::to_owned),
+        })
+    }
+}
+
+async fn get_objects(ctx: Ctx, UrlPath(collection): UrlPath<String>) -> Response {
+    objects_or_manifest(&ctx, &collection, None, false).await
 }
 
 async fn get_object(
-    State(state): State<AppState>,
+    ctx: Ctx,
     UrlPath((collection, object)): UrlPath<(String, String)>,
-    headers: HeaderMap,
-    who: Option<axum::Extension<Caller>>,
-    RawQuery(raw): RawQuery,
 ) -> Response {
-    objects_or_manifest(
-        &state,
-        &collection,
-        Some(object),
-        &headers,
-        caller(who),
-        raw.as_deref(),
-        false,
-    )
-    .await
+    objects_or_manifest(&ctx, &collection, Some(object), false).await
 }
 
-async fn get_manifest(
-    State(state): State<AppState>,
-    UrlPath(collection): UrlPath<String>,
-    headers: HeaderMap,
-    who: Option<axum::Extension<Caller>>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    objects_or_manifest(
-        &state,
-        &collection,
-        None,
-        &headers,
-        caller(who),
-        raw.as_deref(),
-        true,
-    )
-    .await
+async fn get_manifest(ctx: Ctx, UrlPath(collection): UrlPath<String>) -> Response {
+    objects_or_manifest(&ctx, &collection, None, true).await
 }
 
 /// `objects/`, `objects/{id}/` and `manifest/`: one page of the matching versions.
 async fn objects_or_manifest(
-    state: &AppState,
+    ctx: &Ctx,
     collection: &str,
     object: Option<String>,
-    headers: &HeaderMap,
-    who: Caller,
-    raw: Option<&str>,
     manifest: bool,
 ) -> Response {
+    let (state, headers, who, raw) = (&ctx.state, &ctx.headers, &ctx.caller, ctx.query.as_deref());
     let info = match find(collection) {
         Ok(i) => i,
         Err(r) => return r,
@@ -733,7 +713,7 @@ async fn objects_or_manifest(
         entries: &page.entries,
         next: page.next.as_deref(),
     };
-    if let Err(r) = audit(state, headers, &who, read).await {
+    if let Err(r) = audit(state, headers, who, read).await {
         return r;
     }
     let mut body = serde_json::Map::new();
@@ -767,24 +747,22 @@ async fn objects_or_manifest(
 }
 
 async fn get_versions(
-    State(state): State<AppState>,
+    ctx: Ctx,
     UrlPath((collection, object)): UrlPath<(String, String)>,
-    headers: HeaderMap,
-    who: Option<axum::Extension<Caller>>,
-    RawQuery(raw): RawQuery,
 ) -> Response {
+    let (state, headers, who, raw) = (&ctx.state, &ctx.headers, &ctx.caller, ctx.query.as_deref());
     let info = match find(&collection) {
         Ok(i) => i,
         Err(r) => return r,
     };
     let p = match params(
-        raw.as_deref(),
+        raw,
         &["added_after", "limit", "next", "match[spec_version]"],
     ) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let data = match synced(&state).await {
+    let data = match synced(state).await {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -803,7 +781,6 @@ async fn get_versions(
     let end = (start + p.limit).min(all.len());
     let entries: Vec<&Entry> = all.get(start..end).unwrap_or_default().to_vec();
     let next = (end < all.len()).then(|| end.to_string());
-    let who = caller(who);
     let read = Read {
         endpoint: "taxii-versions",
         collection: &info,
@@ -811,7 +788,7 @@ async fn get_versions(
         entries: &entries,
         next: next.as_deref(),
     };
-    if let Err(r) = audit(&state, &headers, &who, read).await {
+    if let Err(r) = audit(state, headers, who, read).await {
         return r;
     }
     let mut body = serde_json::Map::new();

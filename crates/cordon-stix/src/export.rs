@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cordon_address::{Chain, Checksum};
+use cordon_address::Chain;
 use cordon_model::{Entity, Schema, prop};
 use serde_json::{Value, json};
 
@@ -230,6 +230,7 @@ impl BundleBuilder {
             })
             .collect();
         let value = preferred_spelling(&spellings);
+        let value = value.as_str();
         let chains: BTreeSet<&str> = group
             .iter()
             .flat_map(|e| e.get(prop::CHAIN))
@@ -244,11 +245,9 @@ impl BundleBuilder {
             .iter()
             .map(|e| {
                 let mut props = all_properties(e);
-                if let Some(Value::Array(keys)) = props.get_mut(prop::PUBLIC_KEY) {
-                    keys.retain(|k| k.as_str() != Some(value));
-                    if keys.is_empty() {
-                        props.remove(prop::PUBLIC_KEY);
-                    }
+                // The entity's own spellings travel unless they are just the observable's.
+                if e.get(prop::PUBLIC_KEY) == [value] {
+                    props.remove(prop::PUBLIC_KEY);
                 }
                 json!({"entity_id": e.id, "properties": props})
             })
@@ -476,17 +475,23 @@ fn wallet_key(e: &Entity) -> Option<String> {
     Some(address_key(e.first(prop::CHAIN), first))
 }
 
-/// The spelling an observable carries when lists write one address differently (an extraction
-/// that lower-cases EVM addresses next to OFAC's EIP-55 spelling): one whose checksum verifies,
-/// else the first in byte order. Chosen from the set, never by input order, so a re-export
-/// picks the same one.
-fn preferred_spelling<'a>(spellings: &BTreeSet<&'a str>) -> &'a str {
+/// The spelling an observable carries: the address's display form (EIP-55 mixed case for EVM
+/// addresses, the canonical form otherwise), whichever way lists write it (an extraction that
+/// lower-cases EVM addresses, OFAC's own lower-case or EIP-55 spellings), so that list wallets
+/// and traced or applicant wallets meet in one observable. Chosen from the set of spellings,
+/// never by input order; an address that does not parse keeps its first spelling.
+fn preferred_spelling(spellings: &BTreeSet<&str>) -> String {
     spellings
         .iter()
-        .find(|s| cordon_address::parse(s).is_ok_and(|a| a.checksum() == Checksum::Verified))
-        .or_else(|| spellings.first())
-        .copied()
+        .find_map(|s| cordon_address::parse(s).ok())
+        .map(|a| a.display_form())
+        .or_else(|| spellings.first().map(|s| (*s).to_owned()))
         .unwrap_or_default()
+}
+
+/// The spelling an observable of a wallet seen in findings carries (see [`preferred_spelling`]).
+pub(crate) fn wallet_spelling(value: &str) -> String {
+    preferred_spelling(&BTreeSet::from([value]))
 }
 
 /// Escapes a value for a single-quoted STIX pattern string.

@@ -90,6 +90,12 @@ fn observable(
         "wallet" | "payout_wallet" | "crypto_wallet" => "cryptocurrency-wallet",
         _ => return None,
     };
+    let value = if stix == "cryptocurrency-wallet" {
+        crate::export::wallet_spelling(value)
+    } else {
+        value.to_owned()
+    };
+    let value = value.as_str();
     let mut sco = Object::new(stix, value_sco_id(stix, value)).with("value", value);
     if stix == "cryptocurrency-wallet" {
         sco.set(

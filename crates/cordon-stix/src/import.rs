@@ -348,8 +348,12 @@ fn wallet_entities(ob: &Observed<'_>, path: &Path, diags: &mut Vec<Diagnostic>) 
                 continue;
             };
             let mut e = Entity::new(id, Schema::CryptoWallet);
-            e.add(prop::PUBLIC_KEY, &ob.value);
-            if let Some(props) = w.get("properties") {
+            let props = w.get("properties");
+            // The entity's own spellings, when they travel, are the ones to keep.
+            if props.and_then(|p| p.get(prop::PUBLIC_KEY)).is_none() {
+                e.add(prop::PUBLIC_KEY, &ob.value);
+            }
+            if let Some(props) = props {
                 add_properties(&mut e, props);
             }
             e.caption.clone_from(&ob.value);

@@ -125,9 +125,10 @@ fn one_evm_address_listed_on_three_chains_survives_the_round_trip() {
 }
 
 /// One address spelled two ways (OFAC's EIP-55 form; an extraction's lower case) is one
-/// observable carrying the checksummed spelling, whichever entity comes first.
+/// observable in EIP-55 form, whichever entity comes first; each entity gets its own spellings
+/// back.
 #[test]
-fn checksummed_spelling_is_preferred_whatever_the_merge_order() {
+fn one_address_spelled_two_ways_is_one_observable_in_eip55_form() {
     let mixed = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96";
     let lower = mixed.to_ascii_lowercase();
     for spellings in [[mixed, lower.as_str()], [lower.as_str(), mixed]] {
@@ -136,17 +137,44 @@ fn checksummed_spelling_is_preferred_whatever_the_merge_order() {
         w.add(prop::PROGRAM, "DPRK3");
         let mut other = wallet("bsc", &lower, "ofac-27307");
         other.add(prop::PROGRAM, "DPRK3");
-        let json = export_entities(&[other, w], opts(T1, &[])).to_json();
+        let json = export_entities(&[other.clone(), w.clone()], opts(T1, &[])).to_json();
         assert!(json.contains(&format!("\"value\": \"{mixed}\"")), "{json}");
         assert!(!json.contains(&format!("\"value\": \"{lower}\"")));
         let back = import(&json, "s");
-        let eth = back
-            .iter()
-            .find(|e| e.id.starts_with("wallet-eth-"))
-            .expect("eth wallet");
-        // The other spelling is kept, after the chosen one.
-        assert_eq!(eth.get(prop::PUBLIC_KEY), [mixed.to_owned(), lower.clone()]);
+        for original in [&w, &other] {
+            let e = back.iter().find(|e| e.id == original.id).expect("same id");
+            assert_eq!(e.get(prop::PUBLIC_KEY), original.get(prop::PUBLIC_KEY));
+        }
     }
+}
+
+/// A wallet seen in findings and the same wallet on a list are one observable, although the
+/// trace writes the address in lower case and the list in EIP-55 form.
+#[test]
+fn a_traced_wallet_that_is_listed_is_the_listed_observable() {
+    let mixed = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96";
+    let mut listed = wallet("eth", mixed, "ofac-27307");
+    listed.add(prop::PROGRAM, "DPRK3");
+    let mut b = cordon_stix::BundleBuilder::new(opts(T1, &[]));
+    b.entities(&[listed]);
+    let trace = format!(
+        r#"{{"trace":{{"source":"{}","sinks":[]}}}}"#,
+        mixed.to_ascii_lowercase()
+    );
+    cordon_stix::findings::add_findings(&mut b, Path::new("t.json"), trace.as_bytes())
+        .expect("reads");
+    let bundle = b.finish();
+    let wallets: Vec<_> = bundle
+        .objects
+        .iter()
+        .filter(|o| o.kind == "cryptocurrency-wallet")
+        .collect();
+    assert_eq!(wallets.len(), 1);
+    assert_eq!(wallets[0].str("value"), Some(mixed));
+    assert!(
+        wallets[0].props.contains_key("x_cordon_wallets"),
+        "the listed one, kept whole"
+    );
 }
 
 /// A producer withdraws a designation by revoking its objects (a TAXII collection does so when
