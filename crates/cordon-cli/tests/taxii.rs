@@ -1,32 +1,15 @@
-//! `cordon taxii pull` against Cordon's own `cordon serve` on loopback, with the real OFAC
+//! `cordon taxii pull` against Cordon's own `cordon serve` on loopback (started by the serve
+//! tests' helper), with the real OFAC
 //! lists: the pulled collection is the served one, object for object, over many pages; keys
 //! are enforced.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::util::{cordon, json, shared_data, taxii_client_python};
-
-/// A `cordon serve` child, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -34,38 +17,6 @@ fn agent() -> ureq::Agent {
         .timeout_global(Some(Duration::from_secs(60)))
         .build()
         .into()
-}
-
-fn serve(db: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cordon"))
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--reload-every", "0", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("CORDON_LOG", "warn")
-        .env_remove("CORDON_DB")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cordon serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    // Loading the lists takes seconds in a debug build on a busy machine.
-    let deadline = Instant::now() + Duration::from_secs(300);
-    let a = agent();
-    loop {
-        if a.get(format!("{}/healthz", server.base))
-            .call()
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return server;
-        }
-        assert!(Instant::now() < deadline, "cordon serve did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 /// GET with a key; (status, body).
@@ -95,18 +46,11 @@ fn taxii_pull_from_cordon_serve_reproduces_the_collection_and_keys_are_enforced(
             shared_data().join("lists/ofac").to_str().unwrap(),
         ],
     );
-    let out = cordon(&db)
-        .args(["keys", "create", "partner-bank", "--role", "share"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    let server = serve(&db);
-    let discovery = format!("{}/taxii2/", server.base);
-    let objects = format!(
-        "{}/taxii2/cordon/collections/dprk-lists/objects/",
-        server.base
-    );
+    let key = crate::serve::key(&db, "partner-bank", "share");
+    let server = crate::serve::Server::start(&db, &[]);
+    let base = format!("http://{}", server.addr);
+    let discovery = format!("{base}/taxii2/");
+    let objects = format!("{base}/taxii2/cordon/collections/dprk-lists/objects/");
 
     // Unauthorised: no key, a wrong key (401), a write (403), all in TAXII's error shape.
     for bad in [None, Some("cordon_0000_0000")] {
