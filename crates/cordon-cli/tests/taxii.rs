@@ -1,7 +1,6 @@
 //! `cordon taxii pull` against Cordon's own `cordon serve` on loopback (started by the serve
-//! tests' helper), with the real OFAC
-//! lists: the pulled collection is the served one, object for object, over many pages; keys
-//! are enforced.
+//! tests' helper), with the real OFAC lists: the pulled collection is the served one, object
+//! for object, over many pages; keys are enforced; the OASIS reference client reads it too.
 
 use std::path::Path;
 use std::process::Command;
