@@ -34,6 +34,7 @@ seed tx_etherscan "$data/tx/bybit-2025-public-trail/hop2.csv" "$data/tx/bybit-20
 seed tagpack_yaml "$data"/tx/graphsense-tagpacks-dprk/*.yaml
 # tx_parquet starts from an empty corpus unless one is given (cordon tx ingest --parquet-out).
 mkdir -p corpus/tx_parquet
+seed stix_bundle ../crates/cordon-cli/tests/fixtures/*.json
 for t in $(ls fuzz_targets | sed 's/\.rs$//'); do
   echo "== $t ($seconds s)"
   cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10

@@ -1,11 +1,8 @@
 //! `cordon export`.
 
-use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use cordon_model::Entity;
 
 use crate::Global;
 
@@ -31,18 +28,7 @@ pub(crate) struct Args {
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let store = global.store()?;
     // One record per id: an entity listed by several sources is merged, as `show` does.
-    let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
-    for v in store.sources()? {
-        if !args.sources.is_empty() && !args.sources.contains(&v.source) {
-            continue;
-        }
-        store.for_each_entity(&v.source, v.version, |e| match merged.get_mut(&e.id) {
-            Some(m) => m.merge(&e),
-            None => {
-                merged.insert(e.id.clone(), e);
-            }
-        })?;
-    }
+    let merged = store.merged_current_entities(&args.sources)?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => {
             Box::new(std::fs::File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
@@ -51,7 +37,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let mut out = BufWriter::new(out);
     let written = match args.format {
-        ExportFormat::Ftm => cordon_lists::write_ftm(&mut out, merged.values()),
+        ExportFormat::Ftm => cordon_lists::write_ftm(&mut out, merged.iter()),
     }
     .and_then(|()| out.flush());
     match written {

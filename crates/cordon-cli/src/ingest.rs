@@ -85,7 +85,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_report(&report);
+        print_report(&report, 5);
         eprintln!("store: {}", store.path().display());
     }
     Ok(if report.has_failures() {
@@ -95,7 +95,8 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(crate) fn print_report(report: &IngestReport) {
+/// Prints the outcome table and, per source, its first `max_warnings` warnings.
+pub(crate) fn print_report(report: &IngestReport, max_warnings: usize) {
     let mut t = Table::new(&[
         "source",
         "format",
@@ -134,14 +135,14 @@ pub(crate) fn print_report(report: &IngestReport) {
                 s.source
             );
         }
-        for w in s.warnings.iter().take(5) {
+        for w in s.warnings.iter().take(max_warnings) {
             eprintln!("{}: {w}", s.source);
         }
-        if s.warning_count > 5 {
+        if s.warning_count > s.warnings.len().min(max_warnings) as u64 {
             eprintln!(
                 "{}: … {} more warnings (see `cordon lists --json`)",
                 s.source,
-                s.warning_count - 5
+                s.warning_count - s.warnings.len().min(max_warnings) as u64
             );
         }
     }

@@ -20,7 +20,7 @@ enum Cmd {
     Create {
         /// A name for the audit trail (e.g. kyc-backend).
         name: String,
-        /// screen, analyst or admin.
+        /// share (TAXII collections only), screen, analyst or admin.
         #[arg(long, default_value = "screen")]
         role: String,
     },

@@ -39,7 +39,9 @@ mod rescreen;
 mod screen;
 mod serve;
 mod show;
+mod stix;
 mod table;
+mod taxii;
 mod tx;
 
 /// Cordon: screening against sanctions lists, crypto tracing and DPRK IT-worker detection.
@@ -117,6 +119,12 @@ enum Command {
     Exposure(tx::ExposureArgs),
     /// Trace stolen value forward from an address: where it went and stopped.
     Trace(tx::TraceArgs),
+    /// Share indicators: `stix export` (STIX 2.1 bundle or MISP event), `stix import` (a bundle
+    /// as a watch-list).
+    Stix(stix::Args),
+    /// Fetch shared indicators: `taxii pull URL COLLECTION` stores a TAXII 2.1 collection as a
+    /// watch-list.
+    Taxii(taxii::Args),
 }
 
 /// Writes to standard output; exits with status 0 when the reader has gone away.
@@ -159,6 +167,8 @@ fn main() -> ExitCode {
         Command::Tx(args) => tx::run_tx(&cli.global, &args),
         Command::Exposure(args) => tx::run_exposure(&cli.global, &args),
         Command::Trace(args) => tx::run_trace(&cli.global, &args),
+        Command::Stix(args) => stix::run(&cli.global, &args),
+        Command::Taxii(args) => taxii::run(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

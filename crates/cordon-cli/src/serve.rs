@@ -42,6 +42,12 @@ pub(crate) struct Args {
     /// IP database for applicant screening: a MaxMind .mmdb or CSV ranges; repeat to combine.
     #[arg(long, value_name = "FILE")]
     ipdb: Vec<PathBuf>,
+    /// The organisation named as producer of the TAXII collections' objects.
+    #[arg(long, env = "CORDON_PRODUCER", default_value = "Cordon")]
+    producer: String,
+    /// TLP 2.0 marking of the TAXII collections: clear, green, amber, amber+strict or red.
+    #[arg(long, default_value = "amber", value_parser = crate::stix::parse_tlp)]
+    taxii_tlp: cordon_stix::Tlp,
 }
 
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
@@ -55,7 +61,11 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         .tx_dir(Some(
             args.tx.clone().unwrap_or_else(|| global.default_tx_dir()),
         ))
-        .applicant_files(args.applicant_rules.clone(), args.ipdb.clone());
+        .applicant_files(args.applicant_rules.clone(), args.ipdb.clone())
+        .taxii(cordon_server::TaxiiConfig {
+            producer: args.producer.clone(),
+            tlp: args.taxii_tlp,
+        });
     if let Some(d) = &args.service_dir {
         config = config.service_dir(d);
     }

@@ -129,14 +129,14 @@ fn request(
 }
 
 /// A running `cordon serve`; killed on drop if a test fails half-way.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(db: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(db: &Path, extra: &[&str]) -> Server {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cordon"))
             .arg("--db")
             .arg(db)
@@ -223,7 +223,7 @@ impl Drop for Server {
     }
 }
 
-fn key(db: &Path, name: &str, role: &str) -> String {
+pub(crate) fn key(db: &Path, name: &str, role: &str) -> String {
     let out = cordon(db)
         .args(["keys", "create", name, "--role", role])
         .output()

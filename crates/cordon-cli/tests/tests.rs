@@ -5,5 +5,7 @@ mod applicants;
 mod console;
 mod ingest;
 mod serve;
+mod stix;
+mod taxii;
 mod tx;
 mod util;

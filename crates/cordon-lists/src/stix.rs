@@ -36,6 +36,7 @@ pub(crate) fn parse(
     sink: &mut dyn EntitySink,
 ) -> Result<ParseOutcome, ListError> {
     let mut title = None;
+    let mut publication_date = None;
     for f in &plan.files {
         // On disk, read_bundle stops at the size limit instead of loading a huge file.
         let checked = match &f.data {
@@ -64,6 +65,9 @@ pub(crate) fn parse(
         if title.is_none() {
             title = imported.producer.map(|p| format!("STIX bundle from {p}"));
         }
+        if imported.as_of > publication_date {
+            publication_date = imported.as_of;
+        }
         if imported.entities.is_empty() {
             sink.diagnostic(cordon_model::Diagnostic::warning(
                 "stix-no-entries",
@@ -76,7 +80,7 @@ pub(crate) fn parse(
         }
     }
     Ok(ParseOutcome {
-        publication_date: None,
+        publication_date,
         title,
     })
 }

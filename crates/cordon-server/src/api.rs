@@ -98,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::funds::routes(&state))
         .merge(crate::applicants::routes(&state))
         .merge(open)
+        .merge(crate::taxii::routes(&state))
         .merge(cordon_console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -129,7 +130,7 @@ async fn method_not_allowed() -> Response {
     )
 }
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -193,10 +194,13 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
+    // TAXII answers `application/taxii+json`, its errors included.
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
+        .is_some_and(|v| {
+            v.starts_with("application/json") || v.starts_with(crate::taxii::TAXII_MEDIA_BASE)
+        })
 }
 
 /// An error that axum's extractors answered in plain text (a path segment that is not UTF-8,
@@ -243,7 +247,7 @@ impl<F: std::future::Future<Output = Response>> std::future::Future for CatchUnw
     }
 }
 
-fn token_of(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn token_of(headers: &HeaderMap) -> Option<&str> {
     if let Some(v) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
         return Some(v.trim());
     }
@@ -349,7 +353,7 @@ pub(crate) fn params(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiErro
     })
 }
 
-fn serde_urlencoded_pairs(raw: &str) -> Option<Vec<(String, String)>> {
+pub(crate) fn serde_urlencoded_pairs(raw: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));

@@ -19,7 +19,9 @@ use crate::util::{append_line, now, read_jsonl};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Screening, search, entities, catalog.
+    /// Reading the TAXII collections only (a partner organisation's feed key).
+    Share,
+    /// Screening, search, entities, catalog; also the TAXII collections.
     Screen,
     /// Also decisions, subjects, alerts and the audit trail.
     Analyst,
@@ -31,6 +33,7 @@ impl Role {
     /// The role's name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Share => "share",
             Role::Screen => "screen",
             Role::Analyst => "analyst",
             Role::Admin => "admin",
@@ -42,11 +45,12 @@ impl std::str::FromStr for Role {
     type Err = ServiceError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "share" => Ok(Role::Share),
             "screen" => Ok(Role::Screen),
             "analyst" => Ok(Role::Analyst),
             "admin" => Ok(Role::Admin),
             _ => Err(ServiceError::Invalid(format!(
-                "unknown role {s:?} (expected screen, analyst or admin)"
+                "unknown role {s:?} (expected share, screen, analyst or admin)"
             ))),
         }
     }

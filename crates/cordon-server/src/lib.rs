@@ -28,6 +28,7 @@ mod funds;
 mod keys;
 mod metrics;
 mod monitor;
+mod taxii;
 mod util;
 mod yente;
 
@@ -54,6 +55,10 @@ pub use metrics::Metrics;
 pub use monitor::{
     Alert, AlertKind, RescreenReport, Subject, load_alerts, load_subjects, parse_subjects,
     register, rescreen,
+};
+pub use taxii::{
+    API_ROOT as TAXII_API_ROOT, MAX_LIMIT as TAXII_MAX_LIMIT, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE,
+    TaxiiConfig,
 };
 
 /// The service's own files, in a directory beside the store (`cordon.redb` →
@@ -114,6 +119,15 @@ impl ServiceDir {
     pub fn monitor(&self) -> PathBuf {
         self.root.join("monitor.json")
     }
+    /// Findings files shared in the TAXII `findings` collection (JSON written by `cordon
+    /// applicants link|screen` and `cordon trace --json`).
+    pub fn findings(&self) -> PathBuf {
+        self.root.join("findings")
+    }
+    /// The TAXII collections' version logs.
+    pub fn taxii(&self) -> PathBuf {
+        self.root.join("taxii")
+    }
 }
 
 /// Service settings.
@@ -148,6 +162,8 @@ pub struct Config {
     pub max_applicants: usize,
     /// Heavy requests (traces, applicant batches) running at once; the rest wait their turn.
     pub heavy_jobs: usize,
+    /// TAXII collections: producer name and TLP marking.
+    pub taxii: TaxiiConfig,
 }
 
 impl Default for Config {
@@ -167,6 +183,7 @@ impl Default for Config {
             max_applicant_body: 64 * 1024 * 1024,
             max_applicants: 50_000,
             heavy_jobs: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
+            taxii: TaxiiConfig::default(),
         }
     }
 }
@@ -194,6 +211,12 @@ impl Config {
     #[must_use]
     pub fn header_timeout(mut self, t: Duration) -> Self {
         self.header_timeout = t;
+        self
+    }
+    /// Sets [`Config::taxii`].
+    #[must_use]
+    pub fn taxii(mut self, taxii: TaxiiConfig) -> Self {
+        self.taxii = taxii;
         self
     }
     /// Sets [`Config::timeout`].
@@ -259,6 +282,7 @@ pub(crate) struct Inner {
     applicants: applicants::ApplicantService,
     heavy: tokio::sync::Semaphore,
     preparing: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    taxii: taxii::TaxiiState,
 }
 
 /// The service's shared state: cheap to clone.
@@ -330,6 +354,7 @@ impl AppState {
             applicants,
             heavy,
             preparing: std::sync::Mutex::new(None),
+            taxii: taxii::TaxiiState::default(),
         }));
         state.prepare_in_background();
         Ok(state)

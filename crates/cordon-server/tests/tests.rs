@@ -9,3 +9,4 @@ mod decisions;
 mod funds;
 mod reload;
 mod rescreen;
+mod taxii;

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use cordon_address::Chain;
 use cordon_model::{Entity, Schema, prop};
 use serde_json::{Value, json};
 
@@ -16,6 +17,12 @@ pub const WALLET_EXTENSION: &str = "extension-definition--f8d2c6b1-6c1e-5b3a-9f2
 pub const IT_WORKER_INTRUSION_SET: &str = "intrusion-set--0f3a8e7d-2b1c-5d4e-8f6a-9b0c1d2e3f40";
 /// See [`IT_WORKER_INTRUSION_SET`].
 pub const LAZARUS_THREAT_ACTOR: &str = "threat-actor--5c2e1f0a-9d8b-5a7c-b6e5-4d3c2b1a0f91";
+
+/// The extension that defines Cordon's top-level properties (`x_cordon_entity_id`,
+/// `x_cordon_schema`, `x_cordon_properties`, `x_cordon_wallets`): what an import needs to give
+/// back the same entities. Other consumers may ignore them.
+pub const CORDON_PROPERTIES_EXTENSION: &str =
+    "extension-definition--3a5c8f1e-8b2d-5c4e-9f10-1b2c3d4e5f60";
 
 /// Prefix of the `notes` values that carry designation references through an import.
 pub const DESIGNATION_NOTE: &str = "designation: ";
@@ -79,12 +86,26 @@ impl BundleBuilder {
             .with("name", "cryptocurrency-wallet")
             .with(
                 "description",
-                "A cryptocurrency wallet address. Properties: value (the address), chain (Cordon chain slug: btc, eth, trx, …), currency (ticker). Id-contributing property: value.",
+                "A cryptocurrency wallet address. Properties: value (the address, as listed; id-contributing), chains (Cordon chain slugs it is listed on: btc, eth, trx, …), currencies (tickers).",
             )
             .with("schema", "https://example.invalid/cordon/docs/sharing.md#cryptocurrency-wallet")
             .with("version", "1.0.0")
             .with("extension_types", json!(["new-sco"]));
         b.push_sdo(ext);
+        let props = Object::new("extension-definition", CORDON_PROPERTIES_EXTENSION)
+            .with("name", "cordon-entity")
+            .with(
+                "description",
+                "Cordon's own view of a list entry, so that an import gives back the same entities: x_cordon_entity_id (the entity id), x_cordon_schema (FollowTheMoney schema), x_cordon_properties (other FtM properties, name to list of values), x_cordon_wallets (on a cryptocurrency-wallet: one {entity_id, properties} per wallet entity listing the address).",
+            )
+            .with("schema", "https://example.invalid/cordon/docs/sharing.md#cordon-properties")
+            .with("version", "1.0.0")
+            .with("extension_types", json!(["toplevel-property-extension"]))
+            .with(
+                "extension_properties",
+                json!(["x_cordon_entity_id", "x_cordon_schema", "x_cordon_properties", "x_cordon_wallets"]),
+            );
+        b.push_sdo(props);
         let lazarus = Object::new("threat-actor", LAZARUS_THREAT_ACTOR)
             .with("name", "Lazarus Group")
             .with("threat_actor_types", json!(["nation-state"]))
@@ -116,11 +137,21 @@ impl BundleBuilder {
         &self.producer_id
     }
 
+    /// Adds an object; an object already present with the same id keeps its properties and
+    /// gains the new one's others (a traced wallet that is also a listed wallet stays the
+    /// listed one, with its chains and holders).
     fn push_raw(&mut self, o: Object) {
-        if !self.objects.contains_key(&o.id) {
-            self.order.push(o.id.clone());
+        match self.objects.get_mut(&o.id) {
+            Some(existing) => {
+                for (k, v) in o.props {
+                    existing.props.entry(k).or_insert(v);
+                }
+            }
+            None => {
+                self.order.push(o.id.clone());
+                self.objects.insert(o.id.clone(), o);
+            }
         }
-        self.objects.insert(o.id.clone(), o);
     }
 
     /// Adds an SDO/SRO with the common properties (spec_version, created, modified, creator,
@@ -178,37 +209,82 @@ impl BundleBuilder {
         ind_id
     }
 
-    /// Adds one list entity and its indicators.
-    pub fn entity(&mut self, e: &Entity, holder_refs: &BTreeMap<String, String>) {
-        let dprk = is_dprk(e);
-        if e.schema == Schema::CryptoWallet {
-            let Some(addr) = e.first(prop::PUBLIC_KEY) else {
-                return;
-            };
-            let sco = Object::new(
-                "cryptocurrency-wallet",
-                value_sco_id("cryptocurrency-wallet", addr),
-            )
-            .with("value", addr)
-            .with("chain", e.first(prop::CHAIN).unwrap_or(""))
-            .with("currency", e.first(prop::CURRENCY).unwrap_or(""))
-            .with("x_cordon_entity_id", e.id.clone())
-            .with("x_cordon_properties", carried_properties(e))
-            .with(
-                "extensions",
-                json!({ WALLET_EXTENSION: {"extension_type": "new-sco"} }),
-            );
-            let ind = self.observable(sco, "value", addr, format!("Wallet {addr}"));
-            if dprk {
-                self.relate(&ind, "indicates", IT_WORKER_INTRUSION_SET);
-            }
-            for h in e.get(prop::HOLDER) {
-                if let Some(hid) = holder_refs.get(h) {
-                    self.relate(&ind, "related-to", hid);
-                }
-            }
+    /// Adds the wallet entities that list one address (the same EVM account on several chains,
+    /// or one address from several sources) as one `cryptocurrency-wallet` observable and its
+    /// indicator.
+    ///
+    /// An observable's id is derived from its `value` alone (so that two producers who see one
+    /// address share one object), which is why a group is one observable; each entity travels
+    /// in `x_cordon_wallets` so that an import gives back the same entities.
+    pub fn wallet_group(&mut self, group: &[&Entity], holder_refs: &BTreeMap<String, String>) {
+        let Some(key) = group.first().and_then(|e| wallet_key(e)) else {
             return;
+        };
+        let spellings: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|e| {
+                e.get(prop::PUBLIC_KEY)
+                    .iter()
+                    .filter(|s| address_key(e.first(prop::CHAIN), s) == key)
+                    .map(String::as_str)
+            })
+            .collect();
+        let value = preferred_spelling(&spellings);
+        let value = value.as_str();
+        let chains: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|e| e.get(prop::CHAIN))
+            .map(String::as_str)
+            .collect();
+        let currencies: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|e| e.get(prop::CURRENCY))
+            .map(String::as_str)
+            .collect();
+        let wallets: Vec<Value> = group
+            .iter()
+            .map(|e| {
+                let mut props = all_properties(e);
+                // The entity's own spellings travel unless they are just the observable's.
+                if e.get(prop::PUBLIC_KEY) == [value] {
+                    props.remove(prop::PUBLIC_KEY);
+                }
+                json!({"entity_id": e.id, "properties": props})
+            })
+            .collect();
+        let sco = Object::new(
+            "cryptocurrency-wallet",
+            value_sco_id("cryptocurrency-wallet", value),
+        )
+        .with("value", value)
+        .with("chains", json!(chains))
+        .with("currencies", json!(currencies))
+        .with("x_cordon_wallets", Value::Array(wallets))
+        .with(
+            "extensions",
+            json!({
+                WALLET_EXTENSION: {"extension_type": "new-sco"},
+                CORDON_PROPERTIES_EXTENSION: {"extension_type": "toplevel-property-extension"},
+            }),
+        );
+        let ind = self.observable(sco, "value", value, format!("Wallet {value}"));
+        if group.iter().any(|e| is_dprk(e)) {
+            self.relate(&ind, "indicates", IT_WORKER_INTRUSION_SET);
         }
+        let holders: BTreeSet<&String> = group
+            .iter()
+            .flat_map(|e| e.get(prop::HOLDER))
+            .filter_map(|h| holder_refs.get(h))
+            .collect();
+        for hid in holders {
+            self.relate(&ind, "related-to", hid);
+        }
+    }
+
+    /// Adds one list entity (not a wallet: see [`BundleBuilder::wallet_group`]) and its
+    /// indicators.
+    pub fn entity(&mut self, e: &Entity) {
+        let dprk = is_dprk(e);
         let id = sdo_id("identity", &e.id);
         let class = if e.schema == Schema::Person {
             "individual"
@@ -242,7 +318,11 @@ impl BundleBuilder {
             )
             .with("x_cordon_entity_id", e.id.clone())
             .with("x_cordon_schema", e.schema.to_string())
-            .with("x_cordon_properties", carried_properties(e));
+            .with("x_cordon_properties", carried_properties(e))
+            .with(
+                "extensions",
+                json!({CORDON_PROPERTIES_EXTENSION: {"extension_type": "toplevel-property-extension"}}),
+            );
         self.push_sdo(ident);
         for email in e.get(prop::EMAIL) {
             let sco = Object::new("email-addr", value_sco_id("email-addr", email))
@@ -265,6 +345,58 @@ impl BundleBuilder {
             if dprk {
                 self.relate(&ind, "indicates", IT_WORKER_INTRUSION_SET);
             }
+        }
+    }
+
+    /// Adds list entities: the DPRK-linked ones (or all, per [`ExportOptions::all_entities`])
+    /// with the wallets they hold and the holders of those wallets. Entities are taken in id
+    /// order so the output is stable; wallets come last, one observable per address.
+    pub fn entities(&mut self, entities: &[Entity]) {
+        let all = self.opts.all_entities;
+        let mut sorted: Vec<&Entity> = entities.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let chosen: BTreeSet<&str> = sorted
+            .iter()
+            .filter(|e| all || is_dprk(e))
+            .map(|e| e.id.as_str())
+            .collect();
+        // A wallet is exported when it or its holder is chosen; its holder goes with it.
+        let mut wanted: BTreeSet<&str> = chosen.clone();
+        for e in &sorted {
+            if e.schema == Schema::CryptoWallet
+                && (chosen.contains(e.id.as_str())
+                    || e.get(prop::HOLDER)
+                        .iter()
+                        .any(|h| chosen.contains(h.as_str())))
+            {
+                wanted.insert(&e.id);
+                wanted.extend(e.get(prop::HOLDER).iter().map(String::as_str));
+            }
+        }
+        let holder_refs: BTreeMap<String, String> = sorted
+            .iter()
+            .filter(|e| e.schema != Schema::CryptoWallet && wanted.contains(e.id.as_str()))
+            .map(|e| (e.id.clone(), sdo_id("identity", &e.id)))
+            .collect();
+        let mut groups: Vec<Vec<&Entity>> = Vec::new();
+        let mut group_of: BTreeMap<String, usize> = BTreeMap::new();
+        for e in sorted.iter().filter(|e| wanted.contains(e.id.as_str())) {
+            if e.schema != Schema::CryptoWallet {
+                self.entity(e);
+                continue;
+            }
+            let Some(key) = wallet_key(e) else { continue };
+            let next = groups.len();
+            let i = *group_of.entry(key).or_insert(next);
+            if i == next {
+                groups.push(Vec::new());
+            }
+            if let Some(g) = groups.get_mut(i) {
+                g.push(e);
+            }
+        }
+        for g in &groups {
+            self.wallet_group(g, &holder_refs);
         }
     }
 
@@ -291,17 +423,11 @@ impl BundleBuilder {
     }
 }
 
-/// Properties that travel as `x_cordon_properties` (everything but what the bundle carries in
-/// its own objects: name, e-mail and website indicators, wallet address, chain and holder, and
-/// designation references), so export → import → export loses nothing.
+/// Properties of an identity that travel as `x_cordon_properties`: everything but what the
+/// bundle carries in its own objects (the name, e-mail and website indicators, designation
+/// references), so export → import → export loses nothing.
 fn carried_properties(e: &Entity) -> Value {
-    let skip = [
-        prop::EMAIL,
-        prop::WEBSITE,
-        prop::PUBLIC_KEY,
-        prop::CHAIN,
-        prop::HOLDER,
-    ];
+    let skip = [prop::EMAIL, prop::WEBSITE];
     let mut m = serde_json::Map::new();
     for (k, values) in &e.properties {
         if skip.contains(&k.as_str()) {
@@ -323,6 +449,51 @@ fn carried_properties(e: &Entity) -> Value {
     }
 }
 
+/// Every property of an entity, as JSON lists.
+fn all_properties(e: &Entity) -> serde_json::Map<String, Value> {
+    e.properties
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect()
+}
+
+/// What identifies an address across spellings and chains: its canonical form on the wallet's
+/// chain (lower case for hex and bech32, so one EVM account on several chains is one address),
+/// or the spelling itself when neither the chain nor the address can be read.
+fn address_key(chain: Option<&str>, spelling: &str) -> String {
+    match chain.and_then(|c| c.parse::<Chain>().ok()) {
+        Some(c) => cordon_address::canonical(c, spelling),
+        None => cordon_address::parse(spelling)
+            .map_or_else(|_| spelling.to_owned(), |a| a.canonical().to_owned()),
+    }
+}
+
+/// The address a wallet entity lists first, as an [`address_key`].
+fn wallet_key(e: &Entity) -> Option<String> {
+    let first = e.first(prop::PUBLIC_KEY)?;
+    Some(address_key(e.first(prop::CHAIN), first))
+}
+
+/// The spelling an observable carries: the address's display form (EIP-55 mixed case for EVM
+/// addresses, the canonical form otherwise), whichever way lists write it (an extraction that
+/// lower-cases EVM addresses, OFAC's own lower-case or EIP-55 spellings), so that list wallets
+/// and traced or applicant wallets meet in one observable. Chosen from the set of spellings,
+/// never by input order; an address that does not parse keeps its first spelling.
+fn preferred_spelling(spellings: &BTreeSet<&str>) -> String {
+    spellings
+        .iter()
+        .find_map(|s| cordon_address::parse(s).ok())
+        .map(|a| a.display_form())
+        .or_else(|| spellings.first().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+/// The spelling an observable of a wallet seen in findings carries (see [`preferred_spelling`]).
+pub(crate) fn wallet_spelling(value: &str) -> String {
+    preferred_spelling(&BTreeSet::from([value]))
+}
+
 /// Escapes a value for a single-quoted STIX pattern string.
 pub fn escape_pattern(v: &str) -> String {
     v.replace('\\', "\\\\").replace('\'', "\\'")
@@ -342,42 +513,9 @@ pub fn is_dprk(e: &Entity) -> bool {
 }
 
 /// Exports list entities: the DPRK-linked ones (or all, per the options) with the wallets they
-/// hold. Entities are taken in id order so the output is stable.
+/// hold. See [`BundleBuilder::entities`].
 pub fn export_entities(entities: &[Entity], opts: ExportOptions) -> Bundle {
-    let all = opts.all_entities;
     let mut b = BundleBuilder::new(opts);
-    let mut sorted: Vec<&Entity> = entities.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let chosen: BTreeSet<&str> = sorted
-        .iter()
-        .filter(|e| all || is_dprk(e))
-        .map(|e| e.id.as_str())
-        .collect();
-    // A wallet is exported when it or its holder is chosen; its holder goes with it.
-    let mut wanted: BTreeSet<&str> = chosen.clone();
-    for e in &sorted {
-        if e.schema == Schema::CryptoWallet
-            && (chosen.contains(e.id.as_str())
-                || e.get(prop::HOLDER)
-                    .iter()
-                    .any(|h| chosen.contains(h.as_str())))
-        {
-            wanted.insert(&e.id);
-            wanted.extend(e.get(prop::HOLDER).iter().map(String::as_str));
-        }
-    }
-    let holder_refs: BTreeMap<String, String> = sorted
-        .iter()
-        .filter(|e| e.schema != Schema::CryptoWallet && wanted.contains(e.id.as_str()))
-        .map(|e| (e.id.clone(), sdo_id("identity", &e.id)))
-        .collect();
-    for pass_wallets in [false, true] {
-        for e in &sorted {
-            if wanted.contains(e.id.as_str()) && (e.schema == Schema::CryptoWallet) == pass_wallets
-            {
-                b.entity(e, &holder_refs);
-            }
-        }
-    }
+    b.entities(entities);
     b.finish()
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use cordon_model::{Diagnostic, Location};
 use serde_json::{Value, json};
 
-use crate::export::IT_WORKER_INTRUSION_SET;
+use crate::export::{IT_WORKER_INTRUSION_SET, LAZARUS_THREAT_ACTOR};
 use crate::ids::{sdo_id, value_sco_id};
 use crate::{BundleBuilder, Object, StixError};
 
@@ -60,8 +60,16 @@ fn sight(b: &mut BundleBuilder, indicator: &str, count: u64, what: &str) {
     b.push(s);
 }
 
-/// An observable for a shared identifier (`kind` as Cordon's applicant fields name it).
-fn observable(b: &mut BundleBuilder, kind: &str, value: &str, name: String) -> Option<String> {
+/// An observable and its indicator for an identifier (`kind` as Cordon's applicant fields
+/// name it), indicating `actor`. Kinds without a STIX observable (phone, payout account,
+/// address) give `None`; they stay in the finding's description.
+fn observable(
+    b: &mut BundleBuilder,
+    kind: &str,
+    value: &str,
+    name: String,
+    actor: &str,
+) -> Option<String> {
     let stix = match kind {
         "email" => "email-addr",
         "website" | "url" | "github" | "linkedin" | "portfolio" => {
@@ -72,9 +80,22 @@ fn observable(b: &mut BundleBuilder, kind: &str, value: &str, name: String) -> O
             }
         }
         "domain" => "domain-name",
-        "wallet" | "payout_wallet" | "crypto_wallet" | "address" => "cryptocurrency-wallet",
+        "ip" | "ip_net" | "login_ip" => {
+            if value.contains(':') {
+                "ipv6-addr"
+            } else {
+                "ipv4-addr"
+            }
+        }
+        "wallet" | "payout_wallet" | "crypto_wallet" => "cryptocurrency-wallet",
         _ => return None,
     };
+    let value = if stix == "cryptocurrency-wallet" {
+        crate::export::wallet_spelling(value)
+    } else {
+        value.to_owned()
+    };
+    let value = value.as_str();
     let mut sco = Object::new(stix, value_sco_id(stix, value)).with("value", value);
     if stix == "cryptocurrency-wallet" {
         sco.set(
@@ -83,7 +104,7 @@ fn observable(b: &mut BundleBuilder, kind: &str, value: &str, name: String) -> O
         );
     }
     let ind = b.observable(sco, "value", value, name);
-    b.relate(&ind, "indicates", IT_WORKER_INTRUSION_SET);
+    b.relate(&ind, "indicates", actor);
     Some(ind)
 }
 
@@ -124,6 +145,7 @@ fn cluster(b: &mut BundleBuilder, v: &Value) {
                 field,
                 value,
                 format!("Shared {field} in applicant cluster {cid}"),
+                IT_WORKER_INTRUSION_SET,
             ) {
                 sight(
                     b,
@@ -172,14 +194,58 @@ fn applicant(b: &mut BundleBuilder, v: &Value) {
             kind,
             value,
             format!("Listed {kind} used by an applicant"),
+            IT_WORKER_INTRUSION_SET,
         ) {
             sight(b, &ind, 1, &format!("used by applicant record {id}"));
+            continue;
         }
+        // A name hit (an employer or a person on a list): the listed entity was sighted. Its
+        // identity has the id the list export gives it, so an `all` bundle holds it once.
+        let entity = h.get("entity").and_then(Value::as_str).unwrap_or("");
+        let caption = h.get("caption").and_then(Value::as_str).unwrap_or(value);
+        if entity.is_empty() || kind == "linked" {
+            continue;
+        }
+        let refs: Vec<Value> = h
+            .get("datasets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|ds| json!({"source_name": ds, "external_id": entity, "description": "designation"}))
+            .collect();
+        let ident = sdo_id("identity", entity);
+        b.push(
+            Object::new("identity", ident.clone())
+                .with("name", caption)
+                .with("identity_class", "organization")
+                .with("external_references", Value::Array(refs)),
+        );
+        sight(
+            b,
+            &ident,
+            1,
+            &format!("{kind} {value:?} of applicant record {id} matches this listed entity"),
+        );
     }
 }
 
+/// A trace: its source and every destination, as wallets indicating Lazarus Group (Cordon
+/// traces thefts attributed to the DPRK; export only such traces).
 fn trace(b: &mut BundleBuilder, t: &Value) {
     let source = t.get("source").and_then(Value::as_str).unwrap_or("");
+    if source.is_empty() {
+        return;
+    }
+    if let Some(ind) = observable(
+        b,
+        "wallet",
+        source,
+        format!("Source of traced stolen funds {source}"),
+        LAZARUS_THREAT_ACTOR,
+    ) {
+        sight(b, &ind, 1, "source of a forward trace of stolen funds");
+    }
     for s in t
         .get("sinks")
         .and_then(Value::as_array)
@@ -195,6 +261,7 @@ fn trace(b: &mut BundleBuilder, t: &Value) {
             "wallet",
             addr,
             format!("Traced destination of funds from {source}"),
+            LAZARUS_THREAT_ACTOR,
         ) {
             sight(
                 b,

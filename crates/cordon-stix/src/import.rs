@@ -19,6 +19,9 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
     /// The producer's name, from the identity most objects' `created_by_ref` points at.
     pub producer: Option<String>,
+    /// The date the bundle is as of (`YYYY-MM-DD`): its latest report's `published`, else
+    /// the latest `modified` of its objects.
+    pub as_of: Option<String>,
 }
 
 /// The observable types whose value becomes an entity property.
@@ -54,9 +57,33 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
         .and_then(|o| o.str("name"))
         .map(str::to_owned);
 
+    let withdrawn = withdrawn(bundle);
+
+    let latest = |key: &str, kind: Option<&str>| {
+        bundle
+            .objects
+            .iter()
+            .filter(|o| kind.is_none_or(|k| o.kind == k))
+            .filter_map(|o| o.str(key))
+            .filter_map(crate::time::parse_time)
+            .max()
+    };
+    out.as_of = latest("published", Some("report"))
+        .or_else(|| latest("modified", None))
+        .map(|t| {
+            crate::time::stix_time(t)
+                .get(..10)
+                .unwrap_or_default()
+                .to_owned()
+        });
+
     // Neighbours through relationships, both directions.
     let mut links: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for o in bundle.objects.iter().filter(|o| o.kind == "relationship") {
+    for o in bundle
+        .objects
+        .iter()
+        .filter(|o| o.kind == "relationship" && !withdrawn.contains(o.id.as_str()))
+    {
         if let (Some(s), Some(t)) = (o.str("source_ref"), o.str("target_ref")) {
             links.entry(s).or_default().push(t);
             links.entry(t).or_default().push(s);
@@ -68,6 +95,9 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
     let mut entity_of: BTreeMap<&str, String> = BTreeMap::new();
     let mut unmapped: BTreeMap<&str, usize> = BTreeMap::new();
     for o in &bundle.objects {
+        if withdrawn.contains(o.id.as_str()) {
+            continue;
+        }
         let schema = match o.kind.as_str() {
             "identity" if producers.contains(o.id.as_str()) => continue,
             "identity" => match o
@@ -130,16 +160,11 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
 
     // Observables: from SCOs and from indicator patterns. Each is attached to the entities its
     // SCO or indicator is related to.
-    #[allow(clippy::type_complexity)] // (type, value, chain, entity id, related, from)
-    let mut observed: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Vec<String>,
-        &str,
-    )> = Vec::new();
+    let mut observed: Vec<Observed<'_>> = Vec::new();
     for o in &bundle.objects {
+        if withdrawn.contains(o.id.as_str()) {
+            continue;
+        }
         let related = |id: &str| -> Vec<String> {
             let mut via: Vec<&str> = links.get(id).cloned().unwrap_or_default();
             // An SCO reaches its entity through the indicator based on it.
@@ -159,21 +184,25 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
         let kind = o.kind.as_str();
         if CUSTOM_WALLET_TYPES.contains(&kind) || VALUE_TYPES.contains(&kind) {
             let Some(value) = o.str("value").or_else(|| o.str("address")) else {
+                out.diagnostics.push(Diagnostic::warning(
+                    "stix-no-value",
+                    format!("{} has no value; skipped", o.id),
+                    Location::file(path).record(o.id.clone()).field("value"),
+                ));
                 continue;
             };
-            let k = if VALUE_TYPES.contains(&kind) {
+            let kind = if VALUE_TYPES.contains(&kind) {
                 kind
             } else {
-                "cryptocurrency-wallet"
+                WALLET
             };
-            observed.push((
-                k.to_owned(),
-                value.to_owned(),
-                o.str("chain").map(str::to_owned),
-                o.str("x_cordon_entity_id").map(str::to_owned),
-                related(&o.id),
-                o.id.as_str(),
-            ));
+            observed.push(Observed {
+                kind: kind.to_owned(),
+                value: value.to_owned(),
+                object: Some(o),
+                related: related(&o.id),
+                from: &o.id,
+            });
             continue;
         }
         if kind == "indicator" {
@@ -186,8 +215,14 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
             if based_on_sco {
                 continue;
             }
-            for (k, v) in pattern_values(pattern) {
-                observed.push((k, v, None, None, related(&o.id), o.id.as_str()));
+            for (kind, value) in pattern_values(pattern) {
+                observed.push(Observed {
+                    kind,
+                    value,
+                    object: None,
+                    related: related(&o.id),
+                    from: &o.id,
+                });
             }
             continue;
         }
@@ -203,65 +238,50 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
             *unmapped.entry(kind).or_default() += 1;
         }
     }
-    for (kind, value, chain, entity_id, related, from) in observed {
-        if kind == "cryptocurrency-wallet" {
-            let parsed = match chain.as_deref().map(str::parse::<Chain>) {
-                Some(Ok(c)) => cordon_address::parse_on(c, &value),
-                _ => cordon_address::parse(&value),
-            };
-            let addr = match parsed {
-                Ok(a) => a,
-                Err(e) => {
-                    out.diagnostics.push(Diagnostic::warning(
-                        "stix-bad-wallet",
-                        format!("{from}: {value:?} is not a valid address ({e}); skipped"),
-                        Location::file(path).record(from.to_owned()).field("value"),
-                    ));
-                    continue;
-                }
-            };
-            let id = entity_id
-                .filter(|s| valid_entity_id(s))
-                .unwrap_or_else(|| addr.wallet_id());
-            let mut w = entities.remove(&id).unwrap_or_else(|| {
-                order.push(id.clone());
-                Entity::new(id.clone(), Schema::CryptoWallet)
-            });
-            w.add(prop::PUBLIC_KEY, &value);
-            w.add(prop::CHAIN, addr.chain().slug());
-            if let Some(o) = objs.get(from) {
-                add_carried(&mut w, o);
-                for c in o.strs("currency") {
-                    w.add(prop::CURRENCY, c);
+    for ob in observed {
+        if ob.kind == WALLET {
+            for w in wallet_entities(&ob, path, &mut out.diagnostics) {
+                match entities.get_mut(&w.id) {
+                    Some(e) => e.merge(&w),
+                    None => {
+                        order.push(w.id.clone());
+                        entities.insert(w.id.clone(), w);
+                    }
                 }
             }
-            for h in &related {
-                w.add(prop::HOLDER, h);
-            }
-            entities.insert(id, w);
             continue;
         }
-        let p = if kind == "email-addr" {
+        let p = if ob.kind == "email-addr" {
             prop::EMAIL
         } else {
             prop::WEBSITE
         };
-        if related.is_empty() {
+        if ob.related.is_empty() {
             // No entity to carry it: it stands on its own so screening by identifier finds it.
-            let id = crate::ids::value_sco_id(&kind, &value);
+            let id = crate::ids::value_sco_id(&ob.kind, &ob.value);
             let mut e = entities.remove(&id).unwrap_or_else(|| {
                 order.push(id.clone());
                 Entity::new(id.clone(), Schema::LegalEntity)
             });
-            e.add(p, &value);
-            e.caption = value.clone();
+            e.add(p, &ob.value);
+            e.caption.clone_from(&ob.value);
             entities.insert(id, e);
         }
-        for r in related {
-            if let Some(e) = entities.get_mut(&r) {
-                e.add(p, &value);
+        for r in &ob.related {
+            if let Some(e) = entities.get_mut(r) {
+                e.add(p, &ob.value);
             }
         }
+    }
+    if !withdrawn.is_empty() {
+        out.diagnostics.push(Diagnostic::warning(
+            "stix-revoked",
+            format!(
+                "{} object(s) revoked by their producer (or observables whose every indicator is revoked) not imported",
+                withdrawn.len()
+            ),
+            Location::file(path).field("revoked"),
+        ));
     }
     for (kind, n) in unmapped {
         out.diagnostics.push(Diagnostic::warning(
@@ -277,9 +297,142 @@ pub fn bundle_to_entities(bundle: &Bundle, path: &Path) -> Imported {
     out
 }
 
-/// Reads `x_cordon_properties` (see the exporter): known FtM properties only.
+/// The wallet observable type every wallet spelling is read as.
+const WALLET: &str = "cryptocurrency-wallet";
+
+/// An observable value found in an SCO or an indicator's pattern.
+struct Observed<'a> {
+    /// `email-addr`, `domain-name`, `url` or [`WALLET`].
+    kind: String,
+    value: String,
+    /// The SCO it came from (none for a pattern).
+    object: Option<&'a Object>,
+    /// Entities it is related to, directly or through its indicator.
+    related: Vec<String>,
+    /// The object id, for diagnostics.
+    from: &'a str,
+}
+
+/// The wallet entities an observed wallet stands for.
+///
+/// Cordon's own bundles list them in `x_cordon_wallets` (one per chain the address is listed
+/// on, with every property). Otherwise one wallet per chain in `chains` (or `chain`), or on
+/// the chain the address reads as; holders are the related entities.
+fn wallet_entities(ob: &Observed<'_>, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Entity> {
+    let loc = || {
+        Location::file(path)
+            .record(ob.from.to_owned())
+            .field("value")
+    };
+    let carried = ob
+        .object
+        .and_then(|o| o.props.get("x_cordon_wallets"))
+        .and_then(serde_json::Value::as_array)
+        .filter(|a| !a.is_empty());
+    if let Some(list) = carried {
+        let mut out = Vec::new();
+        for w in list {
+            let Some(id) = w
+                .get("entity_id")
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| valid_entity_id(s))
+            else {
+                diags.push(Diagnostic::warning(
+                    "stix-bad-wallet",
+                    format!(
+                        "{}: an x_cordon_wallets entry has no valid entity_id; skipped",
+                        ob.from
+                    ),
+                    loc(),
+                ));
+                continue;
+            };
+            let mut e = Entity::new(id, Schema::CryptoWallet);
+            let props = w.get("properties");
+            // The entity's own spellings, when they travel, are the ones to keep.
+            if props.and_then(|p| p.get(prop::PUBLIC_KEY)).is_none() {
+                e.add(prop::PUBLIC_KEY, &ob.value);
+            }
+            if let Some(props) = props {
+                add_properties(&mut e, props);
+            }
+            e.caption.clone_from(&ob.value);
+            out.push(e);
+        }
+        return out;
+    }
+    let strs = |keys: [&str; 2]| -> Vec<&str> {
+        ob.object
+            .map(|o| keys.iter().flat_map(|k| o.strs(k)).collect())
+            .unwrap_or_default()
+    };
+    let chains = strs(["chains", "chain"]);
+    let currencies = strs(["currencies", "currency"]);
+    let mut parsed = Vec::new();
+    if chains.is_empty() {
+        parsed.push(cordon_address::parse(&ob.value));
+    }
+    for c in &chains {
+        match c.parse::<Chain>() {
+            Ok(c) => parsed.push(cordon_address::parse_on(c, &ob.value)),
+            Err(_) => diags.push(Diagnostic::warning(
+                "stix-unknown-chain",
+                format!(
+                    "{}: chain {c:?} is not one Cordon knows; the address is read as it stands",
+                    ob.from
+                ),
+                Location::file(path)
+                    .record(ob.from.to_owned())
+                    .field("chains"),
+            )),
+        }
+    }
+    if parsed.is_empty() {
+        parsed.push(cordon_address::parse(&ob.value));
+    }
+    let mut out: Vec<Entity> = Vec::new();
+    for p in parsed {
+        let addr = match p {
+            Ok(a) => a,
+            Err(e) => {
+                diags.push(Diagnostic::warning(
+                    "stix-bad-wallet",
+                    format!(
+                        "{}: {:?} is not a valid address ({e}); skipped",
+                        ob.from, ob.value
+                    ),
+                    loc(),
+                ));
+                continue;
+            }
+        };
+        let mut w = Entity::new(addr.wallet_id(), Schema::CryptoWallet);
+        w.add(prop::PUBLIC_KEY, &ob.value);
+        w.add(prop::CHAIN, addr.chain().slug());
+        for c in &currencies {
+            w.add(prop::CURRENCY, c);
+        }
+        for h in &ob.related {
+            w.add(prop::HOLDER, h);
+        }
+        w.caption.clone_from(&ob.value);
+        if !out.iter().any(|x| x.id == w.id) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Reads `x_cordon_properties` (see the exporter).
 fn add_carried(e: &mut Entity, o: &Object) {
-    let Some(serde_json::Value::Object(m)) = o.props.get("x_cordon_properties") else {
+    if let Some(m) = o.props.get("x_cordon_properties") {
+        add_properties(e, m);
+    }
+}
+
+/// Adds a `{property: [values]}` map: known FtM properties only.
+fn add_properties(e: &mut Entity, m: &serde_json::Value) {
+    let Some(m) = m.as_object() else {
         return;
     };
     for (k, v) in m {
@@ -295,6 +448,33 @@ fn add_carried(e: &mut Entity, o: &Object) {
             e.add(name, s);
         }
     }
+}
+
+/// Objects that are no longer in force: those marked `revoked` (a delisting, for a sanctions
+/// producer) and observables whose every `based-on` indicator is revoked.
+fn withdrawn(bundle: &Bundle) -> BTreeSet<&str> {
+    let mut out: BTreeSet<&str> = bundle
+        .objects
+        .iter()
+        .filter(|o| o.props.get("revoked") == Some(&serde_json::Value::Bool(true)))
+        .map(|o| o.id.as_str())
+        .collect();
+    let mut indicators_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for o in &bundle.objects {
+        if o.kind == "relationship"
+            && o.str("relationship_type") == Some("based-on")
+            && let (Some(s), Some(t)) = (o.str("source_ref"), o.str("target_ref"))
+        {
+            indicators_of.entry(t).or_default().push(s);
+        }
+    }
+    let orphaned: Vec<&str> = indicators_of
+        .into_iter()
+        .filter(|(_, inds)| inds.iter().all(|i| out.contains(i)))
+        .map(|(sco, _)| sco)
+        .collect();
+    out.extend(orphaned);
+    out
 }
 
 /// Entity ids Cordon accepts from a bundle's `x_cordon_entity_id`.

@@ -31,6 +31,7 @@ pub mod ids;
 pub mod import;
 pub mod misp;
 mod object;
+pub mod time;
 mod tlp;
 
 pub use error::StixError;

@@ -163,7 +163,16 @@ pub fn read_bundle(path: &Path) -> Result<CheckedBundle, StixError> {
         message: e.to_string(),
     };
     let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_BUNDLE_BYTES {
+        return Err(StixError::TooLarge {
+            path: path.to_owned(),
+            size,
+            limit: MAX_BUNDLE_BYTES,
+        });
+    }
     let mut data = Vec::new();
+    // The file may grow while it is read: never read past the limit.
     file.take(MAX_BUNDLE_BYTES + 1)
         .read_to_end(&mut data)
         .map_err(io)?;

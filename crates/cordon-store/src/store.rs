@@ -279,6 +279,33 @@ impl Store {
         Ok(out)
     }
 
+    /// Every entity of the current versions once, merged over the sources that list it (as
+    /// [`Store::entity`] merges), ordered by id. Only the sources in `only`, unless it is empty.
+    pub fn merged_current_entities(&self, only: &[String]) -> Result<Vec<Entity>, StoreError> {
+        let versions: Vec<(String, u32)> = self
+            .sources()?
+            .into_iter()
+            .filter(|v| only.is_empty() || only.contains(&v.source))
+            .map(|v| (v.source, v.version))
+            .collect();
+        self.merged_entities(&versions)
+    }
+
+    /// The entities of the given source versions once each, merged by id in the order given,
+    /// ordered by id (what a service snapshot of those versions holds).
+    pub fn merged_entities(&self, versions: &[(String, u32)]) -> Result<Vec<Entity>, StoreError> {
+        let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
+        for (source, version) in versions {
+            self.for_each_entity(source, *version, |e| match merged.get_mut(&e.id) {
+                Some(m) => m.merge(&e),
+                None => {
+                    merged.insert(e.id.clone(), e);
+                }
+            })?;
+        }
+        Ok(merged.into_values().collect())
+    }
+
     /// One entity by id, merged over every source whose current version lists it; `None` if
     /// no source does. The provenance is that of the first source (by id) that lists it.
     pub fn entity(&self, id: &str) -> Result<Option<Entity>, StoreError> {
