@@ -377,6 +377,9 @@ const HOPS = [
   "0x327ffe25f330d2d809106ace581099ad1af9ba23",
 ];
 
+const DEX_AGGREGATOR = "0x6bb000067005450704003100632eb93ea00c0000";
+const EXPLOITER_46 = "0x21032176b43d9f7e9410fb37290a78f4fed6044c";
+
 async function checkTraceGraph() {
   await page.waitForSelector("#trace-graph canvas", { timeout: 60000 });
   const nodes = Number(await page.getAttribute("#trace-graph", "data-nodes"));
@@ -387,6 +390,22 @@ async function checkTraceGraph() {
   HOPS.forEach((a, i) => assert(main[i] === a, `main path ${i}: ${main[i]} != ${a}`));
   const sinks = await text("table.sinks");
   assert(sinks.includes("bridge") && sinks.includes("0x8b6211") && sinks.includes("0x54acab"), "THORChain depositors");
+  // Addresses between the source and the sinks are named from the report's labels: the DEX
+  // aggregator the hop-2 swaps went through (neither on the main path nor a sink) and
+  // "Bybit Exploiter 46" (a reconvergence address still holding taint).
+  const drawn = await page.evaluate(([dex, x46]) => {
+    const cy = document.querySelector("#trace-graph")._cyreg.cy;
+    const node = (id) => {
+      const n = cy.getElementById(id);
+      return n.length ? { label: n.data("label"), named: n.hasClass("labelled"), main: n.hasClass("main") } : null;
+    };
+    return [node(dex), node(x46)];
+  }, [DEX_AGGREGATOR, EXPLOITER_46]);
+  assert(drawn[0] && drawn[0].named && !drawn[0].main && drawn[0].label.includes("DEX: DEX aggregator"), `DEX node: ${JSON.stringify(drawn[0])}`);
+  assert(drawn[1] && drawn[1].named && /theft: .*Bybit Exploiter 46/.test(drawn[1].label), `exploiter node: ${JSON.stringify(drawn[1])}`);
+  // Inside a closed <details>: its text content, not the rendered text.
+  const attributions = await page.locator("#trace-out table.attributions").textContent();
+  assert(attributions.includes(DEX_AGGREGATOR) && attributions.includes("Velora") && attributions.includes("unspecified"), attributions);
   // Click down to the transactions of an edge (keyboard path: the table's Select button).
   await page.locator("table.edges tr", { hasText: "0xa4b2fd" }).first().locator("button").evaluate((b) => b.click());
   await page.waitForSelector("#graph-panel table.steps");
@@ -421,6 +440,19 @@ step("wallets: the Bybit trail traced, drawn with the hop anchors, down to trans
   }
   const ex = await text("#exposure-out");
   assert(ex.includes("theft") && ex.includes("received") && ex.includes("900.13"), ex);
+  if (live) {
+    // The hop-2 anchor's own excluded transfers: fake tokens sent to look-alikes, none counted.
+    await page.fill("#addr-form input", HOPS[1]);
+    await page.click("#addr-form button:has-text('Show exposure')");
+    await page.waitForSelector("#exposure-out details.excluded", { timeout: 60000 });
+    const excluded = await text("#exposure-out details.excluded summary");
+    assert(excluded.includes("(27)") && excluded.includes("impersonating_token 11"), excluded);
+    await page.click("#exposure-out details.excluded summary");
+    const rows = await text("#exposure-out table.excluded");
+    assert(rows.includes("2025-02-21T15:02:23Z") && rows.includes("0xdd9019") && rows.includes("poisoning_lookalike"), rows);
+    assert((await text("#exposure-out p.attribution")).includes("hop2 anchor"), await text("#exposure-out"));
+    await shot("11-exposure-excluded");
+  }
   // The same trace saved by `cordon trace --json`.
   await page.setInputFiles("main[data-page=wallets] input[type=file]", env("CORDON_TRACE_JSON"));
   await checkTraceGraph();

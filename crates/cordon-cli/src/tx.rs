@@ -76,6 +76,9 @@ pub(crate) struct ExposureArgs {
     /// Paths shown per category.
     #[arg(long, default_value_t = 3)]
     top: usize,
+    /// Excluded transfers of the address shown in text output (JSON lists up to 1,000).
+    #[arg(long, default_value_t = 20)]
+    excluded: usize,
     /// JSON output.
     #[arg(long)]
     json: bool,
@@ -251,6 +254,23 @@ pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitC
             ""
         }
     );
+    for n in &rep.notes {
+        outln!("  note: {n}");
+    }
+    let named = |a: &str| {
+        rep.labels
+            .get(a)
+            .map_or_else(String::new, |l| format!(" ({}: {})", l.category, l.name))
+    };
+    if let Some(l) = rep.labels.get(&rep.address) {
+        outln!(
+            "  attributed: {}: {} (source: {}; confidence: {})",
+            l.category,
+            l.name,
+            l.source,
+            l.confidence.name
+        );
+    }
     if rep.entries.is_empty() {
         outln!("  no exposure to attributed addresses");
     }
@@ -266,10 +286,11 @@ pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitC
         );
         for p in &e.paths {
             outln!(
-                "    path {} via {} hops to {}:",
+                "    path {} via {} hops to {}{}:",
                 p.amount,
                 p.hops,
-                p.counterparty
+                p.counterparty,
+                named(&p.counterparty)
             );
             for s in &p.steps {
                 outln!(
@@ -283,6 +304,47 @@ pub(crate) fn run_exposure(g: &Global, a: &ExposureArgs) -> anyhow::Result<ExitC
                     s.tainted
                 );
             }
+        }
+    }
+    if rep.excluded_total > 0 {
+        let reasons: Vec<String> = rep
+            .excluded_by_reason
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        outln!(
+            "  excluded transfers of this address (never counted): {} ({})",
+            rep.excluded_total,
+            reasons.join(", ")
+        );
+        for x in rep.excluded.iter().take(a.excluded) {
+            let t = &x.transfer;
+            outln!(
+                "    {} {} {} {}{} {} {}: {}{}",
+                t.time,
+                t.tx_hash,
+                if x.direction == cordon_trace::Direction::Sent {
+                    "sent to"
+                } else {
+                    "received from"
+                },
+                x.counterparty,
+                named(&x.counterparty),
+                t.amount,
+                t.asset,
+                t.reasons.join(","),
+                t.detail
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(" ({d})"))
+            );
+        }
+        let shown = rep.excluded.len().min(a.excluded);
+        if rep.excluded_total > shown {
+            outln!(
+                "    … {} more (use --excluded N, or --json for up to {})",
+                rep.excluded_total - shown,
+                cordon_trace::ExposureOptions::default().max_excluded
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -351,10 +413,12 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
         );
         for e in r.excluded.iter().take(5) {
             outln!(
-                "    {} {} {} -> {}: {}",
+                "    {} {} {} {} {} -> {}: {}",
+                e.time,
                 e.tx_hash,
                 e.amount,
                 e.asset,
+                e.from,
                 e.to,
                 e.reasons.join(",")
             );

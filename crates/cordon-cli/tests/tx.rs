@@ -161,6 +161,54 @@ fn bybit_trail_ingest_trace_exposure_json_and_dot() {
     );
     assert!(text.contains(THOR_B) && text.contains("bridge"), "{text}");
     assert!(text.contains("impersonating_token"), "{text}");
+
+    // The trace names every attributed address it mentions (the console draws them).
+    assert_eq!(
+        tr["labels"]["0x6bb000067005450704003100632eb93ea00c0000"]["category"],
+        "dex"
+    );
+    assert_eq!(tr["labels"][HOP2]["category"], "theft");
+    assert_eq!(tr["labels"][HOP2]["confidence"]["name"], "unspecified");
+}
+
+/// `cordon exposure` lists the excluded transfers of the address with their reasons, as JSON
+/// and as text: the hop-2 anchor's fake tokens sent to look-alikes of the hop-3 anchor.
+#[test]
+fn exposure_lists_the_excluded_transfers_of_the_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.redb");
+    let g = tmp.path().join("graph");
+    ingest_bybit(&db, &g);
+    let gs = g.to_str().unwrap();
+    let ex = json(&db, &["exposure", HOP2, "--graph", gs]);
+    assert_eq!(ex["excluded_total"], 27, "{ex:#}");
+    assert_eq!(ex["excluded_by_reason"]["poisoning_lookalike"], 11);
+    let fake = ex["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["time"] == "2025-02-21T15:02:23Z")
+        .unwrap();
+    assert_eq!(fake["direction"], "sent");
+    assert_eq!(
+        fake["counterparty"],
+        "0xdd901921594c5ba04c5971295db8931073365f92"
+    );
+    assert_eq!(fake["amount"], "49755");
+    assert!(ex.get("notes").is_none(), "{ex:#}");
+    let text = stdout(&db, &["exposure", HOP2, "--graph", gs, "--excluded", "30"]);
+    assert!(
+        text.contains("excluded transfers of this address (never counted): 27"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2025-02-21T15:02:23Z")
+            && text.contains("sent to 0xdd901921594c5ba04c5971295db8931073365f92 49755"),
+        "{text}"
+    );
+    assert!(text.contains("attributed: theft: hop2 anchor"), "{text}");
+    let short = stdout(&db, &["exposure", HOP2, "--graph", gs]);
+    assert!(short.contains("… 7 more (use --excluded N"), "{short}");
 }
 
 #[test]

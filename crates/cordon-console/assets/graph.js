@@ -22,6 +22,7 @@ const STYLE = [
   },
   { selector: "node.labelled, node:selected", style: { label: "data(label)", "font-size": 12, "font-weight": "bold" } },
   { selector: "node.source", style: { "background-color": "#c0392b", width: 28, height: 28, "font-weight": "bold" } },
+  { selector: "node.attributed", style: { "border-width": 2, "border-color": "#6c3483" } },
   { selector: "node.main", style: { "border-width": 3, "border-color": "#1f3a5f", "font-weight": "bold" } },
   { selector: "node.bridge", style: { "background-color": "#e67e22", shape: "diamond", width: 26, height: 26 } },
   { selector: "node.exchange", style: { "background-color": "#f1c40f", shape: "round-rectangle" } },

@@ -197,9 +197,12 @@ function stepsTable(steps) {
 function drawExposure(out) {
   const x = state.exposure;
   const entries = x.entries || [];
+  const labels = x.labels || {};
   put(clear(out), 
     h("h3", {}, `${t("exposure")}: `, h("code", {}, x.address), ` (${engineText(x.rule)}, ≤ ${x.max_hops})`),
+    labels[x.address] ? h("p", { class: "meta attribution" }, attributionText(labels[x.address])) : null,
     x.truncated ? note(t("truncated"), "warn") : null,
+    ...(x.notes || []).map((n) => note(n, "warn")),
     entries.length
       ? table(
           null,
@@ -217,19 +220,92 @@ function drawExposure(out) {
                   "details",
                   {},
                   h("summary", {}, `${(e.paths || []).length}`),
-                  (e.paths || []).map((p) => h("div", { class: "path" }, h("p", {}, `${fmtAmount(p.amount)} · ${p.hops} · `, h("code", {}, short(p.counterparty))), stepsTable(p.steps || []))),
+                  (e.paths || []).map((p) =>
+                    h(
+                      "div",
+                      { class: "path" },
+                      h("p", {}, `${fmtAmount(p.amount)} · ${p.hops} · `, h("code", {}, short(p.counterparty)), labels[p.counterparty] ? ` · ${attributionText(labels[p.counterparty])}` : ""),
+                      stepsTable(p.steps || []),
+                    ),
+                  ),
                 ),
             ],
           ],
           entries,
         )
       : note(t("no_exposure", { h: x.max_hops })),
+    excludedDetails(x.excluded || [], x.excluded_total, x.excluded_by_reason),
+    attributionsDetails(labels),
+  );
+}
+
+/** "theft: hop2 anchor: consolidation of stE…" — a label short enough for a graph node. */
+function attributionText(l, max = 48) {
+  const name = String(l.label || "");
+  const clipped = name.length > max ? `${name.slice(0, max - 1)}…` : name;
+  return clipped ? `${t(`cat_${l.category}`)}: ${clipped}` : t(`cat_${l.category}`);
+}
+
+function confidenceText(c) {
+  if (!c) return "";
+  return c.level == null ? engineText(c.name) : `${engineText(c.name)} (${c.level})`;
+}
+
+/** Every attributed address a report names, with who says so (keyboard twin of the node names). */
+function attributionsDetails(labels) {
+  const rows = Object.entries(labels || {});
+  if (!rows.length) return null;
+  return h(
+    "details",
+    {},
+    h("summary", {}, `${t("attributions")} (${rows.length})`),
+    table(
+      null,
+      [
+        [t("address"), ([a]) => h("code", { class: "mono", title: a }, a)],
+        [t("category"), ([, l]) => t(`cat_${l.category}`)],
+        [t("label_name"), ([, l]) => l.label || ""],
+        [t("source"), ([, l]) => l.source || ""],
+        [t("confidence"), ([, l]) => confidenceText(l.confidence)],
+      ],
+      rows,
+      { className: "grid attributions" },
+    ),
+  );
+}
+
+/** Transfers excluded from taint, with their reasons: a trace's (touching traced addresses) or an exposure's (the target's own). */
+function excludedDetails(rows, total, byReason) {
+  if (!rows.length) return null;
+  const n = total ?? rows.length;
+  const counts = Object.entries(byReason || {}).map(([r, k]) => `${engineText(r)} ${k}`).join(", ");
+  return h(
+    "details",
+    { class: "excluded" },
+    h("summary", {}, `${t("excluded")} (${n})`, counts ? ` · ${counts}` : ""),
+    n > rows.length ? note(t("excluded_count", { listed: rows.length, total: n })) : null,
+    table(
+      null,
+      [
+        [t("tx"), (x) => h("code", { title: x.tx_hash }, short(x.tx_hash))],
+        [t("time"), (x) => x.time || ""],
+        [t("from"), (x) => h("code", { title: x.from }, short(x.from))],
+        [t("to"), (x) => h("code", { title: x.to }, short(x.to))],
+        [t("asset"), (x) => sym(x.asset)],
+        [t("amount"), (x) => fmtAmount(x.amount)],
+        [t("reasons"), (x) => (x.reasons || []).map(engineText).join(", ")],
+        [t("details"), (x) => x.detail || ""],
+      ],
+      rows,
+      { className: "grid excluded" },
+    ),
   );
 }
 
 /** Nodes (addresses) and edges (from → to per asset, with their transactions) of a trace. */
 export function traceGraph(report) {
   const tr = report.trace;
+  const labels = report.labels || {};
   const mainPath = report.main_path || [];
   const hop = new Map(mainPath.map((a, i) => [a, i + 1]));
   const nodes = new Map();
@@ -288,15 +364,23 @@ export function traceGraph(report) {
       n.classes.add("main");
     }
     for (const s of n.sinks) if (s.kind !== "held") parts.push(t(`kind_${s.kind}`));
+    // Any attributed address is named, wherever it sits: a swap venue or an exploiter
+    // address between the source and the sinks is what an analyst looks for first.
+    if (labels[a]) {
+      n.attribution = labels[a];
+      n.classes.add("attributed");
+      parts.push(attributionText(labels[a], 40));
+    }
     parts.push(short(a));
     n.label = parts.join(" · ");
     n.hop = hop.get(a);
   }
   const max = Math.max(1, ...[...edges.values()].map((e) => parseFloat(e.tainted) || 0));
   const elements = [
-    // Labels are drawn for the main path, the source and the service sinks; others on selection.
+    // Labels are drawn for the main path, the source, the service sinks and every attributed
+    // address; others on selection.
     ...[...nodes.values()].map((n) => {
-      const named = n.hop || n.classes.has("source") || n.sinks.some((s) => s.kind !== "held");
+      const named = n.hop || n.attribution || n.classes.has("source") || n.sinks.some((s) => s.kind !== "held");
       return { data: { id: n.id, label: n.label, hop: n.hop, depth: depth.get(n.id) }, classes: [...n.classes, named ? "labelled" : ""].join(" ").trim() };
     }),
     ...[...edges.values()].map((e) => ({
@@ -336,6 +420,7 @@ function drawTrace(out) {
       put(panel, 
         h("h3", {}, `${t("selected")}: `, h("code", { class: "mono" }, n.id)),
         n.hop ? h("p", {}, t("hop_n", { n: n.hop }), " — ", t("main_path")) : null,
+        n.attribution ? h("p", { class: "attribution" }, attributionText(n.attribution, 400), ` — ${n.attribution.source || ""} · ${t("confidence")}: ${confidenceText(n.attribution.confidence)}`) : null,
         n.sinks.length ? sinksTable(n.sinks, report) : null,
         stepsTable([...g.edges.values()].filter((e) => e.source === n.id || e.target === n.id).flatMap((e) => [...e.txs.values()])),
       );
@@ -371,26 +456,8 @@ function drawTrace(out) {
         { className: "grid edges" },
       ),
     ),
-    (tr.excluded || []).length
-      ? h(
-          "details",
-          {},
-          h("summary", {}, `${t("excluded")} (${tr.excluded.length})`),
-          table(
-            null,
-            [
-              [t("tx"), (x) => h("code", { title: x.tx_hash }, short(x.tx_hash))],
-              [t("from"), (x) => h("code", { title: x.from }, short(x.from))],
-              [t("to"), (x) => h("code", { title: x.to }, short(x.to))],
-              [t("asset"), (x) => sym(x.asset)],
-              [t("amount"), (x) => fmtAmount(x.amount)],
-              [t("reasons"), (x) => (x.reasons || []).map(engineText).join(", ")],
-              [t("details"), (x) => x.detail || ""],
-            ],
-            tr.excluded,
-          ),
-        )
-      : null,
+    excludedDetails(tr.excluded || []),
+    attributionsDetails(report.labels),
   );
   try {
     graph = draw(canvas, g.elements, { onSelect: show });

@@ -6,14 +6,20 @@
 //! semantics). Amounts are haircut shares in exact integer base units: an intermediate address
 //! passes on each inflow in proportion to its share of that address's inflows before the
 //! onward transfer (received), or of its outflows after the arrival (sent), in the same asset.
+//!
+//! The report also lists the excluded transfers the target itself sent or received (fake
+//! tokens, poisoning look-alikes, zero-value and failed transfers), none of which counts, so
+//! that an analyst sees what was left out and why.
 
-use cordon_tx::{Amount, TxStore, mul_div};
+use std::collections::BTreeMap;
+
+use cordon_tx::{Amount, Exclusion, TxStore, mul_div};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::TraceError;
-use crate::labels::{Category, LabelSource};
-use crate::trace::{Step, make_step};
+use crate::labels::{Category, Label, LabelSource, labels_of};
+use crate::trace::{ExcludedTransfer, Step, make_step};
 
 /// Which way value moved relative to the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -36,6 +42,9 @@ pub struct ExposureOptions {
     pub budget: usize,
     /// Directions to compute.
     pub directions: Vec<Direction>,
+    /// Excluded transfers of the target listed in full (the rest are counted): spam can put
+    /// millions of zero-value transfers on a busy address.
+    pub max_excluded: usize,
 }
 
 impl Default for ExposureOptions {
@@ -45,8 +54,21 @@ impl Default for ExposureOptions {
             top_paths: 3,
             budget: 2_000_000,
             directions: vec![Direction::Received, Direction::Sent],
+            max_excluded: 1_000,
         }
     }
+}
+
+/// An excluded transfer the target sent or received: it carries no value into the exposure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExcludedContact {
+    /// `received` when the target is the receiver, `sent` when it is the sender.
+    pub direction: Direction,
+    /// The other party (the target itself for a transfer to itself).
+    pub counterparty: String,
+    /// The transfer with its reasons.
+    #[serde(flatten)]
+    pub transfer: ExcludedTransfer,
 }
 
 /// A contributing path.
@@ -102,6 +124,20 @@ pub struct ExposureReport {
     pub edges_visited: usize,
     /// True when the visit budget ran out (amounts are then lower bounds).
     pub truncated: bool,
+    /// Excluded transfers the target sent or received (in the directions asked), in time
+    /// order: at most [`ExposureOptions::max_excluded`], impersonating tokens, look-alikes and
+    /// failed transfers before plain zero-value ones.
+    pub excluded: Vec<ExcludedContact>,
+    /// How many excluded transfers the target has in those directions, listed or not.
+    pub excluded_total: usize,
+    /// The same count per reason (a transfer can have several).
+    pub excluded_by_reason: BTreeMap<&'static str, usize>,
+    /// The attribution of every labelled address the report names (target, path steps,
+    /// counterparties), as the wallet screening words it.
+    pub labels: BTreeMap<String, Label>,
+    /// Remarks on how the answer was obtained (an older graph directory, for instance).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A recorded path: (exposure, steps as (transfer, share), far-end address).
@@ -157,7 +193,78 @@ pub fn exposure(
             stack.pop();
         }
     }
-    Ok(w.report(x))
+    let mut report = w.report(x);
+    excluded_contacts(store, x, opts, &mut report);
+    let named = labels_of(
+        labels,
+        std::iter::once(report.address.as_str())
+            .chain(report.entries.iter().flat_map(|e| {
+                e.paths.iter().flat_map(|p| {
+                    std::iter::once(p.counterparty.as_str()).chain(
+                        p.steps
+                            .iter()
+                            .flat_map(|s| [s.from.as_str(), s.to.as_str()]),
+                    )
+                })
+            }))
+            .chain(report.excluded.iter().map(|c| c.counterparty.as_str())),
+    );
+    report.labels = named;
+    Ok(report)
+}
+
+/// Fills the report's excluded transfers of the target `x`.
+fn excluded_contacts(store: &TxStore, x: u32, opts: &ExposureOptions, report: &mut ExposureReport) {
+    let wants = |d: Direction| opts.directions.contains(&d);
+    let mut adversarial = Vec::new();
+    let mut zero_only = Vec::new();
+    for id in store.excluded_of(x) {
+        let t = store.transfer(id);
+        let direction = if t.from == x && wants(Direction::Sent) {
+            Direction::Sent
+        } else if t.to == x && wants(Direction::Received) {
+            Direction::Received
+        } else {
+            continue;
+        };
+        report.excluded_total += 1;
+        for reason in t.exclusion.names() {
+            *report.excluded_by_reason.entry(reason).or_default() += 1;
+        }
+        // Contract calls move nothing and are many; the adversarial rows come first.
+        if t.exclusion == Exclusion::ZERO_VALUE {
+            zero_only.push((id, direction));
+        } else {
+            adversarial.push((id, direction));
+        }
+    }
+    let mut listed: Vec<(u32, Direction)> = adversarial;
+    listed.extend(zero_only);
+    listed.truncate(opts.max_excluded);
+    listed.sort_unstable_by_key(|&(id, _)| id);
+    report.excluded = listed
+        .into_iter()
+        .map(|(id, direction)| {
+            let t = store.transfer(id);
+            let other = if direction == Direction::Sent {
+                t.to
+            } else {
+                t.from
+            };
+            ExcludedContact {
+                direction,
+                counterparty: store.address(other).to_string(),
+                transfer: ExcludedTransfer::new(store, id),
+            }
+        })
+        .collect();
+    if !store.has_exclusion_index() {
+        report.notes.push(format!(
+            "this graph directory was written before excluded transfers were indexed by address: \
+             they were found by scanning all {} excluded transfers; re-run `cordon tx ingest` to index them",
+            store.excluded().count()
+        ));
+    }
 }
 
 impl Walk<'_> {
@@ -311,6 +418,11 @@ impl Walk<'_> {
             entries: entries.into_iter().map(|(_, e)| e).collect(),
             edges_visited: self.visited,
             truncated: self.truncated,
+            excluded: Vec::new(),
+            excluded_total: 0,
+            excluded_by_reason: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 }

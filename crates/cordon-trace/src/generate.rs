@@ -211,6 +211,7 @@ fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTru
                 category,
                 name,
                 source: "generator".into(),
+                confidence: Default::default(),
             },
         );
     };
@@ -434,6 +435,7 @@ pub fn generate_utxo(seed: u64, background: u32, theft_sat: u64, peel_len: u32) 
                 category: Category::Exchange,
                 name: "exchange deposit".into(),
                 source: "generator".into(),
+                confidence: Default::default(),
             },
         );
         let txid = format!("peel{s:04}");

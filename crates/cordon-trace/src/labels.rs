@@ -1,14 +1,17 @@
 //! Attribution: address → category, name, source.
 //!
-//! Two CSV shapes are read: Cordon's `address,category,name,source` and the Bybit trail's
-//! `address,kind,role,source` (roles in words, mapped to categories by keywords). GraphSense
-//! TagPacks are parsed by `cordon-wallets`; anything implementing [`LabelSource`] can be used.
+//! Two CSV shapes are read: Cordon's `address,category,name,source[,confidence]` and the Bybit
+//! trail's `address,kind,role,source` (roles in words, mapped to categories by keywords).
+//! GraphSense TagPacks are parsed by `cordon-wallets`; anything implementing [`LabelSource`]
+//! can be used.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 use cordon_tx::{TokenRegistry, normalize_address};
+use cordon_wallets::Confidence;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -128,15 +131,38 @@ impl FromStr for Category {
     }
 }
 
-/// One attribution.
+/// One attribution, serialised as the wallet screening words it: `category`, `label`,
+/// `source`, `confidence`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     /// Category.
     pub category: Category,
     /// Name or role.
+    #[serde(rename = "label", alias = "name")]
     pub name: String,
     /// Who says so.
     pub source: String,
+    /// How the attribution was obtained (GraphSense's taxonomy; `unspecified` when the
+    /// source does not say).
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+/// The labels of those `addresses` that have one, by address: what a report carries so that
+/// every address it names can be shown with its attribution.
+pub fn labels_of<'a>(
+    labels: &dyn LabelSource,
+    addresses: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, Label> {
+    let mut out = BTreeMap::new();
+    for a in addresses {
+        if !out.contains_key(a)
+            && let Some(l) = labels.label(a)
+        {
+            out.insert(a.to_string(), l.clone());
+        }
+    }
+    out
 }
 
 /// Anything that can attribute an address (a label table, TagPacks).
@@ -209,12 +235,13 @@ impl Labels {
         let addr = col("address").ok_or_else(|| {
             TraceError::Labels(format!("{}: missing column \"address\"", path.display()))
         })?;
-        let (cat, name, role, kind, source) = (
+        let (cat, name, role, kind, source, confidence) = (
             col("category"),
             col("name"),
             col("role"),
             col("kind"),
             col("source"),
+            col("confidence"),
         );
         if cat.is_none() && role.is_none() {
             return Err(TraceError::Labels(format!(
@@ -228,6 +255,7 @@ impl Labels {
             let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
             let address = get(Some(addr));
             let source = get(source).to_string();
+            let confidence = Confidence::from_text(get(confidence));
             let label = if let Some(c) = cat {
                 let category = get(Some(c)).parse().map_err(|e| {
                     TraceError::Labels(format!("{}: line {}: {e}", path.display(), i + 2))
@@ -236,6 +264,7 @@ impl Labels {
                     category,
                     name: get(name).to_string(),
                     source,
+                    confidence,
                 }
             } else {
                 let role = get(role);
@@ -258,6 +287,7 @@ impl Labels {
                     category,
                     name: role.to_string(),
                     source,
+                    confidence,
                 }
             };
             self.insert(address, label);

@@ -38,11 +38,13 @@ mod thorchain;
 mod trace;
 mod utxo;
 
+pub use cordon_wallets::Confidence;
 pub use error::TraceError;
 pub use exposure::{
-    Direction, ExposureEntry, ExposureOptions, ExposurePath, ExposureReport, exposure,
+    Direction, ExcludedContact, ExposureEntry, ExposureOptions, ExposurePath, ExposureReport,
+    exposure,
 };
-pub use labels::{Category, Label, LabelSource, Labels, category_of_role};
+pub use labels::{Category, Label, LabelSource, Labels, category_of_role, labels_of};
 pub use reach::earliest_arrival;
 pub use render::{main_path, to_dot};
 pub use report::{

@@ -91,6 +91,20 @@ impl std::fmt::Display for Pattern {
     }
 }
 
+impl Pattern {
+    /// Every address the pattern names.
+    pub fn addresses(&self) -> Vec<&str> {
+        match self {
+            Pattern::PeelChain { addresses, peels } => {
+                addresses.iter().chain(peels).map(String::as_str).collect()
+            }
+            Pattern::FanOut { address, .. }
+            | Pattern::FanIn { address, .. }
+            | Pattern::FixedDenomination { address, .. } => vec![address.as_str()],
+        }
+    }
+}
+
 /// Thresholds.
 #[derive(Debug, Clone)]
 pub struct PatternOptions {

@@ -3,6 +3,7 @@
 //! serde-serialisable report ([`ExposureReport`], [`TraceReport`]) or DOT. `cordon exposure
 //! --json` and `GET /exposure/{address}` print the same value because both call this.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cordon_tx::{TokenRegistry, TxStore, UtxoStore};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::TraceError;
 use crate::exposure::{Direction, ExposureOptions, ExposureReport, exposure};
-use crate::labels::{Category, Label, Labels};
+use crate::labels::{Category, Label, Labels, labels_of};
 use crate::patterns::{Pattern, PatternOptions, detect};
 use crate::render::{main_path, to_dot};
 use crate::rules::AccountRule;
@@ -100,6 +101,10 @@ pub struct TraceReport {
     /// Laundering shapes among the accounts that passed taint on: peel chains, fan-out /
     /// fan-in, fixed-denomination (mixer pool) transfers.
     pub patterns: Vec<Pattern>,
+    /// The attribution of every labelled address the report names (the source, sinks, every
+    /// step of every path, excluded transfers, patterns), as the wallet screening words it:
+    /// what lets a picture of the trace name the addresses between the source and the sinks.
+    pub labels: BTreeMap<String, Label>,
 }
 
 impl TraceReport {
@@ -262,11 +267,30 @@ impl Graph {
             &senders,
             &PatternOptions::default(),
         );
+        let t = &iv.point;
+        let labels = labels_of(
+            &self.labels,
+            std::iter::once(t.source.as_str())
+                .chain(t.sinks.iter().flat_map(|s| {
+                    std::iter::once(s.address.as_str())
+                        .chain(s.path.iter().flat_map(|p| [p.from.as_str(), p.to.as_str()]))
+                }))
+                .chain(main_path.iter().map(String::as_str))
+                .chain(
+                    t.excluded
+                        .iter()
+                        .flat_map(|x| [x.from.as_str(), x.to.as_str()]),
+                )
+                .chain(t.swap_inferences.iter().map(|i| i.account.as_str()))
+                .chain(t.unexplained_funding.iter().map(|u| u.0.as_str()))
+                .chain(patterns.iter().flat_map(Pattern::addresses)),
+        );
         Ok(TraceReport {
             trace: iv.point,
             intervals: iv.intervals,
             main_path,
             patterns,
+            labels,
         })
     }
 
@@ -344,6 +368,7 @@ fn tagpack_label(tag: &cordon_wallets::Tag, pack: &cordon_wallets::TagPack) -> L
             .source
             .clone()
             .unwrap_or_else(|| pack.path.display().to_string()),
+        confidence: tag.confidence.clone(),
     }
 }
 

@@ -170,11 +170,13 @@ fn ser_u128<S: serde::Serializer>(v: &Amount, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&v.to_string())
 }
 
-/// A transfer excluded from taint that touched a traced address, with the reason.
-#[derive(Debug, Clone, Serialize)]
+/// A transfer excluded from taint (it never carries any), with the reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExcludedTransfer {
     /// Transaction hash.
     pub tx_hash: String,
+    /// Time, ISO 8601 UTC.
+    pub time: String,
     /// Sender.
     pub from: String,
     /// Receiver.
@@ -188,6 +190,24 @@ pub struct ExcludedTransfer {
     /// Detail in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl ExcludedTransfer {
+    /// The excluded transfer `x` of `store`, explained.
+    pub(crate) fn new(store: &TxStore, x: u32) -> Self {
+        let t = store.transfer(x);
+        let asset = store.asset(t.asset);
+        ExcludedTransfer {
+            tx_hash: t.tx_hash.to_string(),
+            time: iso_time(t.time),
+            from: store.address(t.from).to_string(),
+            to: store.address(t.to).to_string(),
+            asset: asset.map_or_else(String::new, |a| a.label()),
+            amount: cordon_tx::format_amount(t.amount, asset.map_or(18, |a| a.decimals)),
+            reasons: t.exclusion.names(),
+            detail: store.exclusion_detail(x).map(str::to_string),
+        }
+    }
 }
 
 /// A swap inference: a debit funded by earlier swap proceeds that the data does not show.
@@ -893,15 +913,7 @@ impl Engine<'_> {
                 // Plain contract calls: too many to list, not adversarial.
                 continue;
             }
-            excluded.push(ExcludedTransfer {
-                tx_hash: t.tx_hash.to_string(),
-                from: store.address(t.from).to_string(),
-                to: store.address(t.to).to_string(),
-                asset: asset_label(t.asset),
-                amount: cordon_tx::format_amount(t.amount, decimals(t.asset)),
-                reasons: t.exclusion.names(),
-                detail: store.exclusion_detail(x).map(str::to_string),
-            });
+            excluded.push(ExcludedTransfer::new(store, x));
         }
         let mut introduced: Vec<(u32, Amount)> =
             self.introduced.iter().map(|(a, t)| (*a, *t)).collect();

@@ -290,3 +290,246 @@ fn trace_report_lists_the_laundering_patterns() {
         rep.patterns.len()
     );
 }
+
+const DEX_AGGREGATOR: &str = "0x6bb000067005450704003100632eb93ea00c0000";
+const EXPLOITER_46: &str = "0x21032176b43d9f7e9410fb37290a78f4fed6044c";
+
+fn graph() -> cordon_trace::Graph {
+    let (s, labels) = load(false);
+    cordon_trace::Graph::from_parts(PathBuf::from("bybit"), s, labels)
+}
+
+/// The hop-2 anchor's raw export carries eleven impersonating-token rows sent to poisoning
+/// look-alikes of its real counterparties: its exposure report lists each one (time, hash,
+/// counterparty, asset, amount, reasons) and counts none of them.
+#[test]
+fn exposure_lists_the_fake_tokens_and_lookalikes_the_address_sent() {
+    let g = graph();
+    let rep = g
+        .exposure(HOP2, &cordon_trace::ExposureQuery::default())
+        .unwrap();
+    assert_eq!(rep.excluded_total, 27);
+    let by = |r: &str| rep.excluded_by_reason.get(r).copied().unwrap_or(0);
+    assert_eq!(
+        (
+            by("impersonating_token"),
+            by("poisoning_lookalike"),
+            by("zero_value")
+        ),
+        (11, 11, 16)
+    );
+    assert_eq!(rep.excluded.len(), 27);
+    assert!(rep.notes.is_empty(), "{:?}", rep.notes);
+    let fake = rep
+        .excluded
+        .iter()
+        .find(|x| x.transfer.time == "2025-02-21T15:02:23Z")
+        .unwrap();
+    assert_eq!(fake.direction, cordon_trace::Direction::Sent);
+    assert_eq!(
+        fake.counterparty,
+        "0xdd901921594c5ba04c5971295db8931073365f92"
+    );
+    assert_eq!(fake.transfer.amount, "49755");
+    assert!(
+        fake.transfer.asset.starts_with("ЕТН"),
+        "{}",
+        fake.transfer.asset
+    );
+    assert_eq!(fake.transfer.tx_hash.len(), 66);
+    assert_eq!(
+        fake.transfer.reasons,
+        vec!["impersonating_token", "poisoning_lookalike"]
+    );
+    assert!(
+        fake.transfer
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("imitates 0xdd90071d52f20e85c89802e5dc1ec0a7b6475f92")
+    );
+    // Every excluded row of the export is listed, in time order, and none is the genuine
+    // hop-3 anchor.
+    let s = g.store();
+    let ids = s.excluded_of(s.address_id(HOP2).unwrap());
+    assert_eq!(ids.len(), 27);
+    for (x, id) in rep.excluded.iter().zip(&ids) {
+        assert_eq!(x.transfer.tx_hash, s.transfer(*id).tx_hash);
+        assert_ne!(x.counterparty, HOP3);
+    }
+    // Counted exposure stays in real assets.
+    assert!(
+        rep.entries
+            .iter()
+            .all(|e| !e.asset.contains("0x2a120e7f") && !e.asset.contains("0x66950792"))
+    );
+    // The JSON an analyst (or the console) reads: one flat object per excluded transfer.
+    let json = serde_json::to_value(&rep).unwrap();
+    let first = &json["excluded"][0];
+    for key in [
+        "direction",
+        "counterparty",
+        "tx_hash",
+        "time",
+        "from",
+        "to",
+        "asset",
+        "amount",
+        "reasons",
+    ] {
+        assert!(!first[key].is_null(), "{key} in {first}");
+    }
+    assert_eq!(json["excluded_by_reason"]["impersonating_token"], 11);
+    // Received only: the anchor received none of them.
+    let rep = g
+        .exposure(
+            HOP2,
+            &cordon_trace::ExposureQuery {
+                direction: "received".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((rep.excluded_total, rep.excluded.len()), (0, 0));
+}
+
+/// With more excluded transfers than the listing keeps, the fakes and look-alikes are kept
+/// before plain zero-value calls, the list stays in time order and the totals stay whole.
+#[test]
+fn exposure_exclusion_listing_keeps_the_adversarial_rows_first() {
+    let (s, labels) = load(false);
+    let opts = cordon_trace::ExposureOptions {
+        max_excluded: 5,
+        ..Default::default()
+    };
+    let rep = cordon_trace::exposure(&s, &labels, HOP2, &opts).unwrap();
+    assert_eq!((rep.excluded.len(), rep.excluded_total), (5, 27));
+    assert!(
+        rep.excluded
+            .iter()
+            .all(|x| x.transfer.reasons.contains(&"impersonating_token"))
+    );
+    assert!(
+        rep.excluded
+            .windows(2)
+            .all(|w| w[0].transfer.time <= w[1].transfer.time)
+    );
+    // The hop-5 anchor's 56 fake-token rows, 35 of them to look-alikes.
+    let rep = cordon_trace::exposure(&s, &labels, HOP5, &Default::default()).unwrap();
+    assert_eq!(rep.excluded_total, 56);
+    assert_eq!(rep.excluded_by_reason["impersonating_token"], 56);
+    assert_eq!(rep.excluded_by_reason["poisoning_lookalike"], 35);
+}
+
+/// The trace report names every attributed address it mentions, not only the main path and
+/// the service sinks: the DEX aggregator the hop-2 swaps went through and "Bybit Exploiter 46"
+/// (a reconvergence address still holding taint) are there with category, label and source.
+#[test]
+fn trace_report_labels_every_attributed_address_it_names() {
+    let g = graph();
+    let rep = g
+        .trace(&cordon_trace::TraceQuery {
+            from: HOP1.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let dex = &rep.labels[DEX_AGGREGATOR];
+    assert_eq!(dex.category, Category::Dex);
+    assert!(dex.name.contains("swap venue"), "{}", dex.name);
+    assert!(!rep.main_path.iter().any(|a| a == DEX_AGGREGATOR));
+    assert!(!rep.trace.sinks.iter().any(|k| k.address == DEX_AGGREGATOR));
+    let x46 = &rep.labels[EXPLOITER_46];
+    assert_eq!(x46.category, Category::Theft);
+    assert!(x46.name.contains("Bybit Exploiter 46"));
+    assert_eq!(x46.confidence.name, "unspecified");
+    for a in [HOP1, HOP2, HOP3, HOP4, HOP5, THOR_A, THOR_B] {
+        assert!(rep.labels.contains_key(a), "{a}");
+    }
+    // Complete: every labelled address on a sink path is in the map; and every key is an
+    // address the report names.
+    for sink in &rep.trace.sinks {
+        for st in &sink.path {
+            for a in [&st.from, &st.to] {
+                assert_eq!(rep.labels.get(a), g.labels().get(a), "{a}");
+            }
+        }
+    }
+    let mut json = serde_json::to_value(&rep).unwrap();
+    let labels = json.as_object_mut().unwrap().remove("labels").unwrap();
+    let rest = json.to_string();
+    for (a, l) in labels.as_object().unwrap() {
+        assert!(rest.contains(a.as_str()), "{a} is not named by the report");
+        for key in ["category", "label", "source", "confidence"] {
+            assert!(!l[key].is_null(), "{key} of {a}");
+        }
+    }
+}
+
+/// A graph directory written before excluded transfers were indexed by address still opens;
+/// its exposure report lists the same exclusions (found by a scan) and says so.
+#[test]
+fn exposure_on_a_graph_written_before_the_exclusion_index_says_it_scanned() {
+    let (s, _) = load(false);
+    let tmp = tempfile::tempdir().unwrap();
+    s.save(tmp.path()).unwrap();
+    std::fs::copy(dir().join("labels.csv"), tmp.path().join("labels.csv")).unwrap();
+    let fresh = cordon_trace::Graph::open(tmp.path(), &[tmp.path().join("labels.csv")])
+        .unwrap()
+        .exposure(HOP2, &Default::default())
+        .unwrap();
+    let mpath = tmp.path().join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("excluded_index");
+    std::fs::write(&mpath, serde_json::to_vec(&m).unwrap()).unwrap();
+    for f in ["excluded_offsets.u64.bin", "excluded_by_address.u32.bin"] {
+        std::fs::remove_file(tmp.path().join(f)).unwrap();
+    }
+    let old = cordon_trace::Graph::open(tmp.path(), &[tmp.path().join("labels.csv")])
+        .unwrap()
+        .exposure(HOP2, &Default::default())
+        .unwrap();
+    assert_eq!(old.excluded, fresh.excluded);
+    assert_eq!(old.excluded_total, 27);
+    assert!(fresh.notes.is_empty());
+    assert_eq!(old.notes.len(), 1);
+    assert!(
+        old.notes[0].contains("re-run `cordon tx ingest`"),
+        "{}",
+        old.notes[0]
+    );
+}
+
+/// Labels from a GraphSense TagPack keep the pack's confidence: the Bybit cold wallet (the
+/// theft's victim) is an exchange wallet by "service_data" (50) in the report's labels.
+#[test]
+fn tagpack_labels_carry_their_confidence_into_reports() {
+    let cold = "0x1db92e2eebc8e0c075a02bea49a2935bcd2dfcf4";
+    let mut b = TxStoreBuilder::new(TokenRegistry::with_defaults());
+    b.push(&cordon_tx::TransferRecord {
+        chain: "eth".into(),
+        tx_hash: "0x46deef0f52e3a983b67abf4714448a41dd7ffd6d32d32da69d62081c68ad7882".into(),
+        timestamp: 1_740_148_187,
+        from: cold.into(),
+        to: HOP1.into(),
+        symbol: "ETH".into(),
+        decimals: 18,
+        amount: eth("401346.7686"),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut labels = Labels::new();
+    let pack = dir().join("../graphsense-tagpacks-dprk/exchange-wallets-bybit.yaml");
+    assert!(cordon_trace::add_label_file(&mut labels, &pack, None).unwrap() > 0);
+    let g = cordon_trace::Graph::from_parts(PathBuf::from("t"), b.build().unwrap(), labels);
+    let rep = g.exposure(HOP1, &Default::default()).unwrap();
+    let l = &rep.labels[cold];
+    assert_eq!(l.category, Category::Exchange);
+    assert_eq!(l.name, "Bybit reserve wallets");
+    assert_eq!(
+        (l.confidence.name.as_str(), l.confidence.level),
+        ("service_data", Some(50))
+    );
+    let json = serde_json::to_value(&rep).unwrap();
+    assert_eq!(json["labels"][cold]["confidence"]["level"], 50);
+    assert_eq!(json["labels"][cold]["label"], "Bybit reserve wallets");
+}

@@ -265,7 +265,7 @@ proptest! {
         let s = b.build().unwrap();
         let Some(_) = s.address_id("n0") else { return Ok(()) };
         let mut labels = Labels::new();
-        labels.insert("n5", cordon_trace::Label { category: Category::Exchange, name: "x".into(), source: "t".into() });
+        labels.insert("n5", cordon_trace::Label { category: Category::Exchange, name: "x".into(), source: "t".into(), confidence: Default::default() });
         let rule = AccountRule::ALL[rule_ix];
         // A small sink cap only moves sinks into the summary: the totals are the same.
         let r = trace(&s, &labels, "n0", &TraceOptions { rule, max_hops: 3, max_sinks: cap, ..TraceOptions::default() }).unwrap();

@@ -465,8 +465,20 @@ impl TxStoreBuilder {
         }
         let nodes = self.addrs.len();
         let (out, inn) = build_csr(nodes, &from, &to, &time, &amount, &asset, &excl);
-        let tx_index = build_tx_index(self.hashes.len(), &tx);
+        let tx_index = group_by_node(
+            self.hashes.len(),
+            tx.iter()
+                .enumerate()
+                .filter(|(_, t)| **t != NO_TX)
+                .map(|(i, &t)| (t, i as u32)),
+        );
         let excluded: Vec<u32> = (0..n as u32).filter(|&i| excl[i as usize] != 0).collect();
+        let excluded_index = group_by_node(
+            nodes,
+            excluded
+                .iter()
+                .flat_map(|&x| endpoints(from[x as usize], to[x as usize]).map(move |a| (a, x))),
+        );
         Ok(TxStore {
             addrs: self.addrs,
             hashes: self.hashes,
@@ -481,6 +493,7 @@ impl TxStoreBuilder {
             tx: Column::from_slice(&tx),
             excl: Column::from_slice(&excl),
             excluded: Column::from_slice(&excluded),
+            excluded_index: Some(excluded_index),
             details,
             memos,
             out,
@@ -601,25 +614,34 @@ fn build_csr(
     (side(from, to), side(to, from))
 }
 
-fn build_tx_index(txs: usize, tx: &[u32]) -> (Column<u64>, Column<u32>) {
-    let mut offsets = vec![0u64; txs + 1];
-    for &t in tx {
-        if t != NO_TX {
-            offsets[t as usize + 1] += 1;
+/// The distinct endpoints of a transfer: the sender, and the receiver unless it is the sender.
+pub(crate) fn endpoints(from: u32, to: u32) -> impl Iterator<Item = u32> + Clone {
+    std::iter::once(from).chain((to != from).then_some(to))
+}
+
+/// Groups `(key, id)` pairs into compressed runs: `keys + 1` offsets and the ids, each key's
+/// run in the order the pairs come (transfer order, so every run is time-ordered). Pairs with
+/// a key beyond `keys` are dropped (the callers' keys are ids they interned).
+fn group_by_node<I>(keys: usize, pairs: I) -> (Column<u64>, Column<u32>)
+where
+    I: Iterator<Item = (u32, u32)> + Clone,
+{
+    let mut offsets = vec![0u64; keys + 1];
+    for (k, _) in pairs.clone() {
+        if let Some(o) = offsets.get_mut(k as usize + 1) {
+            *o += 1;
         }
     }
-    for i in 0..txs {
+    for i in 0..keys {
         offsets[i + 1] += offsets[i];
     }
-    let mut cursor: Vec<u64> = offsets[..txs].to_vec();
-    let mut ids = vec![0u32; offsets[txs] as usize];
-    for (i, &t) in tx.iter().enumerate() {
-        if t == NO_TX {
-            continue;
+    let mut cursor: Vec<u64> = offsets[..keys].to_vec();
+    let mut ids = vec![0u32; offsets[keys] as usize];
+    for (k, id) in pairs {
+        if let Some(c) = cursor.get_mut(k as usize) {
+            ids[*c as usize] = id;
+            *c += 1;
         }
-        let p = cursor[t as usize] as usize;
-        cursor[t as usize] += 1;
-        ids[p] = i as u32;
     }
     (Column::from_slice(&offsets), Column::from_slice(&ids))
 }
@@ -641,6 +663,9 @@ pub struct TxStore {
     tx: Column<u32>,
     excl: Column<u8>,
     excluded: Column<u32>,
+    /// Excluded transfers per address (sender and receiver), time-ordered runs: offsets per
+    /// address and transfer ids. `None` for a store written before the index existed.
+    excluded_index: Option<(Column<u64>, Column<u32>)>,
     details: FxHashMap<u32, String>,
     memos: FxHashMap<u32, String>,
     out: Csr,
@@ -660,6 +685,10 @@ pub(crate) struct Manifest {
     pub(crate) tx_linked: usize,
     pub(crate) assets: Vec<AssetInfo>,
     pub(crate) exclusion_details: Vec<(u32, String)>,
+    /// Entries of the per-address index of excluded transfers (`excluded_offsets.u64.bin`,
+    /// `excluded_by_address.u32.bin`); absent in stores written before the index existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) excluded_index: Option<usize>,
     /// Transaction memos by transfer id (absent in stores written before memos existed).
     #[serde(default)]
     pub(crate) memos: Vec<(u32, String)>,
@@ -667,6 +696,9 @@ pub(crate) struct Manifest {
 }
 
 pub(crate) const FORMAT: &str = "cordon-tx/1";
+/// Files of the per-address index of excluded transfers.
+pub(crate) const EXCLUDED_OFFSETS: &str = "excluded_offsets.u64.bin";
+pub(crate) const EXCLUDED_BY_ADDRESS: &str = "excluded_by_address.u32.bin";
 
 impl TxStore {
     /// Number of transfers (excluded ones included).
@@ -753,6 +785,34 @@ impl TxStore {
         self.excluded.iter()
     }
 
+    /// Ids of the excluded transfers `node` sent or received, in time order. Read from the
+    /// per-address index; a store written before the index existed (see
+    /// [`TxStore::has_exclusion_index`]) is scanned instead, which costs one pass over every
+    /// excluded transfer.
+    pub fn excluded_of(&self, node: u32) -> Vec<u32> {
+        match &self.excluded_index {
+            Some((offsets, ids)) => {
+                let n = node as usize;
+                let (lo, hi) = (offsets.get(n) as usize, offsets.get(n + 1) as usize);
+                (lo..hi.max(lo)).map(|p| ids.get(p)).collect()
+            }
+            None => self
+                .excluded
+                .iter()
+                .filter(|&x| {
+                    let i = x as usize;
+                    self.from.get(i) == node || self.to.get(i) == node
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the store has the per-address index of excluded transfers (every store
+    /// written by this version does; older ones answer [`TxStore::excluded_of`] by a scan).
+    pub fn has_exclusion_index(&self) -> bool {
+        self.excluded_index.is_some()
+    }
+
     /// Transfer ids belonging to the transaction of transfer `id` (swap legs, internal calls).
     pub fn same_tx(&self, id: u32) -> Vec<u32> {
         let t = self.tx.get(id as usize);
@@ -797,6 +857,10 @@ impl TxStore {
             + self.inn.byte_len()
             + self.tx_index.0.byte_len()
             + self.tx_index.1.byte_len()
+            + self
+                .excluded_index
+                .as_ref()
+                .map_or(0, |(o, i)| o.byte_len() + i.byte_len())
     }
 
     /// Writes the store to `dir` (created if needed): `manifest.json`, `addresses.txt`,
@@ -819,6 +883,7 @@ impl TxStore {
             tx_linked: self.tx_index.1.len(),
             assets: self.assets.clone(),
             exclusion_details: details,
+            excluded_index: self.excluded_index.as_ref().map(|(_, ids)| ids.len()),
             memos,
             diagnostics: self.diagnostics.clone(),
         };
@@ -841,6 +906,10 @@ impl TxStore {
         self.tx.write(&w("tx.u32.bin"))?;
         self.excl.write(&w("exclusion.u8.bin"))?;
         self.excluded.write(&w("excluded.u32.bin"))?;
+        if let Some((offsets, ids)) = &self.excluded_index {
+            offsets.write(&w(EXCLUDED_OFFSETS))?;
+            ids.write(&w(EXCLUDED_BY_ADDRESS))?;
+        }
         self.tx_index.0.write(&w("tx_offsets.u64.bin"))?;
         self.tx_index.1.write(&w("tx_transfers.u32.bin"))?;
         for (side, csr) in [("out", &self.out), ("in", &self.inn)] {
@@ -899,6 +968,13 @@ impl TxStore {
             tx: Column::open(&w("tx.u32.bin"), n)?,
             excl,
             excluded: Column::open(&w("excluded.u32.bin"), nexcluded)?,
+            excluded_index: match m.excluded_index {
+                Some(len) => Some((
+                    Column::open(&w(EXCLUDED_OFFSETS), m.addresses + 1)?,
+                    Column::open(&w(EXCLUDED_BY_ADDRESS), len)?,
+                )),
+                None => None,
+            },
             details: m.exclusion_details.into_iter().collect(),
             memos: m.memos.into_iter().collect(),
             out: open_csr("out", m.out_edges)?,
@@ -946,6 +1022,37 @@ impl TxStore {
             return Err(bad(
                 "a transfer refers to an unknown address, hash or asset".into(),
             ));
+        }
+        if let Some((offsets, ids)) = &self.excluded_index {
+            // Every entry must be an excluded transfer of the address whose run holds it, so a
+            // damaged index can neither hide an exclusion nor list a value-carrying transfer.
+            let mut prev = 0u64;
+            for node in 0..nodes {
+                let (lo, hi) = (offsets.get(node as usize), offsets.get(node as usize + 1));
+                if lo < prev || hi < lo || hi > ids.len() as u64 {
+                    return Err(bad(format!(
+                        "excluded-transfer index offsets not monotonic at node {node}"
+                    )));
+                }
+                prev = lo;
+                for p in lo..hi {
+                    let x = ids.get(p as usize);
+                    let i = x as usize;
+                    if u64::from(x) >= n
+                        || self.excl.get(i) == 0
+                        || (self.from.get(i) != node && self.to.get(i) != node)
+                    {
+                        return Err(bad(format!(
+                            "excluded-transfer index lists transfer {x} under address {node}, which it does not exclude or touch"
+                        )));
+                    }
+                }
+            }
+            if offsets.get(nodes as usize) != ids.len() as u64 {
+                return Err(bad(
+                    "excluded-transfer index does not cover its entries".into()
+                ));
+            }
         }
         Ok(())
     }

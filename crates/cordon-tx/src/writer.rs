@@ -18,7 +18,10 @@ use rustc_hash::FxHashMap;
 
 use crate::column::{Column, Pod};
 use crate::screen::{AssetVerdict, Exclusion, TokenRegistry, native_asset};
-use crate::store::{AssetInfo, FORMAT, Manifest, NO_TX, TxStore, normalize_address};
+use crate::store::{
+    AssetInfo, EXCLUDED_BY_ADDRESS, EXCLUDED_OFFSETS, FORMAT, Manifest, NO_TX, TxStore, endpoints,
+    normalize_address,
+};
 use crate::{Amount, TxError};
 
 struct ColFile {
@@ -410,6 +413,25 @@ impl TxStoreWriter {
         scatter(&w("tx_transfers.u32.bin"), &toff, linked, &txs, |i| {
             i as u32
         })?;
+        // Excluded transfers per address: few next to the transfers, but a spam-heavy export
+        // can hold millions, so the same bounded counting sort.
+        let excluded: Column<u32> = Column::open(&w("excluded.u32.bin"), self.nexcluded)?;
+        let touching = || {
+            excluded.iter().flat_map(|x| {
+                endpoints(from.get(x as usize), to.get(x as usize)).map(move |a| (x as usize, a))
+            })
+        };
+        let eoff = count_offsets(nodes, touching(), &|_| true);
+        let entries = eoff.last().copied().unwrap_or(0) as usize;
+        Column::from_slice(&eoff).write(&w(EXCLUDED_OFFSETS))?;
+        let items = |f: &mut dyn FnMut(usize, u32)| {
+            for (x, a) in touching() {
+                f(x, a);
+            }
+        };
+        scatter(&w(EXCLUDED_BY_ADDRESS), &eoff, entries, &items, |i| {
+            i as u32
+        })?;
         let manifest = Manifest {
             format: FORMAT.into(),
             transfers: n,
@@ -420,6 +442,7 @@ impl TxStoreWriter {
             tx_linked: linked,
             assets: self.assets,
             exclusion_details: self.details,
+            excluded_index: Some(entries),
             memos: Vec::new(),
             diagnostics: self.diagnostics,
         };
@@ -428,9 +451,8 @@ impl TxStoreWriter {
             path: mpath.clone(),
             message: e.to_string(),
         })?;
-        drop((excl, from, to, tx));
+        drop((excl, from, to, tx, excluded));
         std::fs::write(&mpath, json).map_err(|e| TxError::io(&mpath, e))?;
-        debug_assert!(self.nexcluded <= n);
         TxStore::open(&dir)
     }
 }
@@ -541,15 +563,20 @@ mod tests {
         format!("0x{i:040x}")
     }
 
-    /// The streamed store must be byte-for-byte the store the in-memory builder writes.
+    /// The streamed store must be byte-for-byte the store the in-memory builder writes,
+    /// the per-address index of excluded (zero-value, failed, self-sent) transfers included.
     #[test]
     fn streamed_store_equals_built_store() {
         let recs: Vec<TransferRecord> = (0..40u64)
             .map(|i| {
                 let (f, t) = ((i * 7 % 9) as u8, (i * 5 % 11) as u8);
-                rec(i, &a(f), &a(t), Amount::from(i % 6) * 1_000)
+                TransferRecord {
+                    failed: i % 7 == 3,
+                    ..rec(i, &a(f), &a(t), Amount::from(i % 6) * 1_000)
+                }
             })
             .collect();
+        assert!(recs.iter().any(|r| r.from == r.to && r.amount == 0));
         let d1 = tempfile::tempdir().unwrap();
         let d2 = tempfile::tempdir().unwrap();
         let mut b = TxStoreBuilder::new(TokenRegistry::with_defaults()).detect_lookalikes(false);
@@ -562,11 +589,16 @@ mod tests {
             let tx = w.tx_hash(&r.tx_hash).unwrap();
             let (f, t) = (w.address(&r.from).unwrap(), w.address(&r.to).unwrap());
             let asset = w.asset("eth", "ETH", None, 18).unwrap();
-            w.push_ids(tx, r.block, r.timestamp, 0, f, t, asset, r.amount, false)
+            w.push_ids(tx, r.block, r.timestamp, 0, f, t, asset, r.amount, r.failed)
                 .unwrap();
         }
         let s = w.finish().unwrap();
         assert_eq!(s.len(), 40);
+        assert!(s.has_exclusion_index());
+        let every: usize = (0..s.num_addresses() as u32)
+            .map(|n| s.excluded_of(n).len())
+            .sum();
+        assert!(every > s.excluded().count(), "both endpoints listed");
         let mut names: Vec<_> = std::fs::read_dir(d1.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

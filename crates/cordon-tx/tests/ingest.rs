@@ -212,3 +212,95 @@ fn bybit_hop2_raw_rows_flag_fake_tokens_and_lookalikes() {
     let got: u128 = store.in_csr().edges(genuine).map(|e| e.amount).sum();
     assert_eq!(format_amount(got, 18), "98048.7948");
 }
+
+/// The hop-2 anchor's raw export: every excluded row is indexed under both of its addresses,
+/// survives save and open, and equals a scan of all excluded transfers.
+#[test]
+fn excluded_transfers_are_indexed_by_address() {
+    let dir = shared().join("tx/bybit-2025-public-trail");
+    let mut b = builder();
+    let opts = IngestOptions {
+        owner: Some("0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e".into()),
+        ..IngestOptions::default()
+    };
+    ingest_csv(&mut b, &dir.join("hop2.csv"), &opts).unwrap();
+    let store = b.build().unwrap();
+    assert!(store.has_exclusion_index());
+    let scan = |s: &TxStore, node: u32| -> Vec<u32> {
+        s.excluded()
+            .filter(|&x| s.transfer(x).from == node || s.transfer(x).to == node)
+            .collect()
+    };
+    let owner = store
+        .address_id("0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e")
+        .unwrap();
+    // Every excluded row of a per-address export touches its owner.
+    assert_eq!(
+        store.excluded_of(owner),
+        store.excluded().collect::<Vec<_>>()
+    );
+    let lookalike = store
+        .address_id("0xdd901921594c5ba04c5971295db8931073365f92")
+        .unwrap();
+    let of_lookalike = store.excluded_of(lookalike);
+    assert!(of_lookalike.len() >= 4);
+    assert!(of_lookalike.windows(2).all(|w| w[0] < w[1]), "time order");
+    let saved = tempfile::tempdir().unwrap();
+    store.save(saved.path()).unwrap();
+    let back = TxStore::open(saved.path()).unwrap();
+    assert!(back.has_exclusion_index());
+    for node in 0..store.num_addresses() as u32 {
+        assert_eq!(store.excluded_of(node), scan(&store, node), "node {node}");
+        assert_eq!(
+            back.excluded_of(node),
+            store.excluded_of(node),
+            "node {node}"
+        );
+    }
+}
+
+/// A graph directory written before the per-address index existed (no index files, no
+/// manifest entry) still opens and answers by scanning.
+#[test]
+fn store_written_before_the_exclusion_index_opens_and_scans() {
+    let csv = format!(
+        "hash,from,to,amount,asset,contract,block,timestamp\n0x1,{A},{B},1,ETH,,1,1\n0x2,{A},{C},0,ETH,,2,2\n0x3,{C},{B},5,ЕТН,0x2a120e7f2f1d8ffd173ed17aa5089f11206b5177,3,3\n"
+    );
+    let (store, _) = load(&csv);
+    let dir = tempfile::tempdir().unwrap();
+    store.save(dir.path()).unwrap();
+    let mpath = dir.path().join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+    assert!(manifest["excluded_index"].is_u64());
+    manifest.as_object_mut().unwrap().remove("excluded_index");
+    std::fs::write(&mpath, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    std::fs::remove_file(dir.path().join("excluded_offsets.u64.bin")).unwrap();
+    std::fs::remove_file(dir.path().join("excluded_by_address.u32.bin")).unwrap();
+    let old = TxStore::open(dir.path()).unwrap();
+    assert!(!old.has_exclusion_index());
+    for node in 0..store.num_addresses() as u32 {
+        assert_eq!(old.excluded_of(node), store.excluded_of(node));
+    }
+    let c = old.address_id(C).unwrap();
+    assert_eq!(old.excluded_of(c), vec![1, 2]);
+}
+
+/// A damaged index is refused at open: it could otherwise hide an exclusion or list a transfer
+/// that carries value.
+#[test]
+fn damaged_exclusion_index_is_refused() {
+    let csv =
+        format!("hash,from,to,amount,block,timestamp\n0x1,{A},{B},1,1,1\n0x2,{A},{C},0,2,2\n");
+    let (store, _) = load(&csv);
+    let dir = tempfile::tempdir().unwrap();
+    store.save(dir.path()).unwrap();
+    // Transfer 0 carries value: an index entry naming it is a lie.
+    let p = dir.path().join("excluded_by_address.u32.bin");
+    let mut ids = std::fs::read(&p).unwrap();
+    ids[..4].copy_from_slice(&0u32.to_le_bytes());
+    std::fs::write(&p, ids).unwrap();
+    let e = TxStore::open(dir.path()).unwrap_err();
+    assert_eq!(e.code(), "tx.corrupt");
+    assert!(e.to_string().contains("excluded-transfer index"), "{e}");
+}

@@ -1,6 +1,10 @@
 //! Wallet-screening lookups: the exact-key probe alone, and parse + probe.
 //!
 //! `cargo bench -p cordon-wallets --bench lookup`
+//!
+//! Each question is measured twice: in wall time (`wallet-lookup`) and in this thread's CPU
+//! time (`wallet-lookup-cpu`). The target is per core, and on a shared machine wall time also
+//! counts the time the thread waited for a core.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -8,7 +12,84 @@ use std::time::Duration;
 use cordon_address::{Address, parse};
 use cordon_model::{Entity, Schema, prop};
 use cordon_wallets::{WalletIndex, WalletIndexBuilder};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
+
+/// Nanoseconds of CPU this thread has used (`CLOCK_THREAD_CPUTIME_ID`).
+#[allow(unsafe_code)]
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Criterion measurement in thread CPU time (nanoseconds).
+struct ThreadCpu;
+
+impl Measurement for ThreadCpu {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, started: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(started)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &CpuFormatter
+    }
+}
+
+struct CpuFormatter;
+
+impl ValueFormatter for CpuFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (div, unit) = if typical < 1e3 {
+            (1.0, "ns CPU")
+        } else if typical < 1e6 {
+            (1e3, "µs CPU")
+        } else {
+            (1e6, "ms CPU")
+        };
+        for v in values {
+            *v /= div;
+        }
+        unit
+    }
+    fn scale_throughputs(&self, _typical: f64, t: &Throughput, values: &mut [f64]) -> &'static str {
+        let per = match t {
+            Throughput::Elements(n) | Throughput::Bytes(n) | Throughput::BytesDecimal(n) => *n,
+            Throughput::ElementsAndBytes { elements, .. } => *elements,
+            _ => 1,
+        } as f64;
+        for v in values {
+            *v = per * 1e9 / *v / 1e6;
+        }
+        "M elem per CPU-s"
+    }
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
 
 /// Deterministic pseudo-random 20-byte values (SplitMix64).
 fn bytes20(seed: u64) -> [u8; 20] {
@@ -48,9 +129,10 @@ fn index_of(n: u64) -> WalletIndex {
     b.build()
 }
 
-fn lookups(c: &mut Criterion) {
-    const BATCH: u64 = 4096;
-    let mut group = c.benchmark_group("wallet-lookup");
+const BATCH: u64 = 4096;
+
+/// The questions, each index size, into `group` (wall or CPU time).
+fn lookups_into<M: Measurement>(group: &mut BenchmarkGroup<'_, M>) {
     group
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
@@ -96,8 +178,24 @@ fn lookups(c: &mut Criterion) {
             })
         });
     }
+}
+
+fn lookups(c: &mut Criterion<WallTime>) {
+    let mut group = c.benchmark_group("wallet-lookup");
+    lookups_into(&mut group);
+    group.finish();
+}
+
+fn lookups_cpu(c: &mut Criterion<ThreadCpu>) {
+    let mut group = c.benchmark_group("wallet-lookup-cpu");
+    lookups_into(&mut group);
     group.finish();
 }
 
 criterion_group!(benches, lookups);
-criterion_main!(benches);
+criterion_group! {
+    name = benches_cpu;
+    config = Criterion::default().with_measurement(ThreadCpu);
+    targets = lookups_cpu
+}
+criterion_main!(benches, benches_cpu);

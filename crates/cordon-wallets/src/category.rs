@@ -1,6 +1,6 @@
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of risk an attributed address carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -89,8 +89,8 @@ pub const CONFIDENCE_LEVELS: [(&str, u8); 14] = [
 ];
 
 /// A confidence: the GraphSense level name and its score (`None` when the source gave no
-/// level or one outside the taxonomy).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// level or one outside the taxonomy). The default is [`Confidence::unspecified`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Confidence {
     /// The level's name (`authority_data`), or `unspecified`.
     pub name: String,
@@ -117,9 +117,25 @@ impl Confidence {
         }
     }
 
+    /// The confidence a free-text column gives: [`Confidence::named`], or
+    /// [`Confidence::unspecified`] when the text is empty.
+    pub fn from_text(text: &str) -> Confidence {
+        if text.trim().is_empty() {
+            Confidence::unspecified()
+        } else {
+            Confidence::named(text)
+        }
+    }
+
     /// Sanctions lists are authority data in GraphSense's taxonomy.
     pub fn authority() -> Confidence {
         Confidence::named("authority_data")
+    }
+}
+
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence::unspecified()
     }
 }
 
