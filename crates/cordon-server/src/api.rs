@@ -1132,25 +1132,29 @@ async fn post_subjects(
     }
     let st = state.clone();
     let snap = state.snapshot();
-    let subs = subjects.clone();
+    let (sn, subs) = (snap.clone(), subjects.clone());
     let hits = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, ServiceError> {
         monitor::register(st.dir(), &subs)?;
-        let mut out = Vec::new();
+        let decisions = st.0.decisions.read().ok();
+        let mut out = Vec::with_capacity(subs.len());
+        let mut baselines = Vec::with_capacity(subs.len());
         for s in &subs {
             let q = s.query()?;
-            let hits: Vec<Value> = snap
-                .screen(&q, st.config().threshold, 10, &Filter::default())
-                .into_iter()
-                .filter(|h| h.result.is_match)
-                .map(|h| json!({"id": h.result.id, "caption": h.result.caption, "score": h.result.score}))
-                .collect();
-            out.push(json!({"id": s.id, "subject": q.subject_key(), "hits": hits}));
+            let hits =
+                monitor::monitored_hits(&sn, &q, decisions.as_deref(), st.config().threshold);
+            out.push(
+                json!({"id": s.id, "subject": q.subject_key(), "hits": hits.iter().map(|h| json!({
+                "id": h.result.id, "caption": h.result.caption, "score": h.result.score,
+                "match": h.result.is_match, "entity_hash": h.entity_hash,
+            })).collect::<Vec<_>>()}),
+            );
+            baselines.push((s.id.clone(), hits));
         }
+        monitor::record_baseline(st.dir(), &sn, &baselines)?;
         Ok(out)
     })
     .await
     .map_err(ApiError::internal)??;
-    let snap = state.snapshot();
     let seq = audit(
         &state,
         &snap.lists,

@@ -149,24 +149,21 @@ pub fn seen_hash(
 ) -> Result<Option<String>, ServiceError> {
     let mut found = None;
     audit::read_verified(audit_path, |rec, _| {
-        let Some(responses) = rec.entry.results.as_object() else {
-            return Ok(());
+        // `/match` answers are an object of queries, `/subjects` answers an array of subjects.
+        let queries: Vec<&serde_json::Value> = match &rec.entry.results {
+            serde_json::Value::Object(m) => m.values().collect(),
+            serde_json::Value::Array(a) => a.iter().collect(),
+            _ => return Ok(()),
         };
-        for r in responses.values() {
+        for r in queries {
             if r.get("subject").and_then(|s| s.as_str()) != Some(subject) {
                 continue;
             }
-            let hits = r
-                .get("results")
-                .and_then(|v| v.as_array())
+            let hits = ["results", "suppressed", "hits"]
                 .into_iter()
+                .filter_map(|k| r.get(k).and_then(|v| v.as_array()))
                 .flatten();
-            let supp = r
-                .get("suppressed")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten();
-            for h in hits.chain(supp) {
+            for h in hits {
                 if h.get("id").and_then(|v| v.as_str()) == Some(entity_id)
                     && let Some(hash) = h.get("entity_hash").and_then(|v| v.as_str())
                 {
