@@ -2,6 +2,8 @@
 //! `cordon-match`, wallets through `cordon-wallets`, and exact e-mails, phone numbers and
 //! websites that list entries carry.
 
+use std::sync::Arc;
+
 use cordon_match::{Matcher, Options, Query};
 use cordon_model::{DateValue, Entity, Schema, prop};
 use cordon_wallets::{ScreeningStatus, WalletIndex, WalletIndexBuilder};
@@ -53,8 +55,9 @@ impl ListHit {
 /// The lists, indexed for applicant screening.
 #[derive(Debug)]
 pub struct ListIndex {
-    matcher: Matcher,
-    wallets: WalletIndex,
+    /// Shared with whoever else screens the same list version (the service's snapshot).
+    matcher: Arc<Matcher>,
+    wallets: Arc<WalletIndex>,
     /// Normalised e-mail / E.164 phone / website host → entity indices.
     exact: FxHashMap<(&'static str, String), Vec<u32>>,
 }
@@ -78,8 +81,15 @@ impl ListIndex {
         let mut wb = WalletIndexBuilder::new();
         wb.entities(entities.iter());
         let wallets = wb.build();
+        ListIndex::shared(Arc::new(Matcher::build(entities)), Arc::new(wallets))
+    }
+
+    /// Indexes the lists over a matcher and wallet index built already (and kept by the caller
+    /// for its own screening): only the exact e-mail, phone and website lookups are built.
+    /// The wallet index should be built from the matcher's entities.
+    pub fn shared(matcher: Arc<Matcher>, wallets: Arc<WalletIndex>) -> ListIndex {
         let mut exact: FxHashMap<(&'static str, String), Vec<u32>> = FxHashMap::default();
-        for (i, e) in entities.iter().enumerate() {
+        for (i, e) in matcher.entities().iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             for v in e.get(prop::EMAIL) {
                 if let Some(n) = cordon_er::normalize::email(v) {
@@ -103,7 +113,7 @@ impl ListIndex {
             }
         }
         ListIndex {
-            matcher: Matcher::build(entities),
+            matcher,
             wallets,
             exact,
         }
@@ -272,5 +282,32 @@ mod tests {
             Some("example.com")
         );
         assert_eq!(website_host("not a site"), None);
+    }
+
+    #[test]
+    fn a_shared_matcher_answers_as_a_built_one() {
+        let mut person = Entity::new("p1", Schema::Person);
+        person.add(prop::NAME, "PAK Su Min");
+        person.add(prop::EMAIL, "pak.sumin@example.com");
+        person.datasets.push("test".into());
+        let entities = vec![person];
+        let built = ListIndex::build(entities.clone());
+        let mut wb = WalletIndexBuilder::new();
+        wb.entities(entities.iter());
+        let matcher = Arc::new(Matcher::build(entities));
+        let shared = ListIndex::shared(Arc::clone(&matcher), Arc::new(wb.build()));
+        // The caller's matcher is used, not copied.
+        assert_eq!(Arc::strong_count(&matcher), 2);
+        let a = Applicant {
+            id: "a".into(),
+            names: vec!["Pak Su Min".into()],
+            emails: vec!["Pak.Sumin@example.com".into()],
+            ..Applicant::default()
+        };
+        let p = ListParams::default();
+        let (hits, _) = shared.screen(&a, &p);
+        assert_eq!(hits, built.screen(&a, &p).0);
+        let kinds: Vec<&str> = hits.iter().map(|h| h.kind).collect();
+        assert_eq!(kinds, ["email", "name"], "{hits:?}");
     }
 }

@@ -18,6 +18,10 @@ enum Cmd {
         /// Only records at or after this time (2026-11-25 or 2026-11-25T08:00:00Z).
         #[arg(long)]
         since: Option<String>,
+        /// Only records about this subject key (the `subject` of a screening response): its
+        /// screenings, its registration for monitoring and the decisions on its hits.
+        #[arg(long)]
+        subject: Option<String>,
         /// jsonl (the stored lines) or csv.
         #[arg(long, default_value = "jsonl")]
         format: String,
@@ -44,13 +48,17 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Cmd::Export {
             since,
+            subject,
             format,
             service_dir: dir,
         } => {
-            let since = since
-                .as_deref()
-                .map(cordon_server::parse_since)
-                .transpose()?;
+            let filter = cordon_server::ExportFilter {
+                since: since
+                    .as_deref()
+                    .map(cordon_server::parse_since)
+                    .transpose()?,
+                subject: subject.clone(),
+            };
             let format = match format.as_str() {
                 "jsonl" => cordon_server::ExportFormat::Jsonl,
                 "csv" => cordon_server::ExportFormat::Csv,
@@ -58,7 +66,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             };
             let path = service_dir(global, dir.as_ref()).audit();
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let v = cordon_server::export(&path, since, format, &mut out)?;
+            let v = cordon_server::export(&path, &filter, format, &mut out)?;
             drop(out);
             eprintln!("{} records verified; head {}", v.records, v.head);
             Ok(ExitCode::SUCCESS)

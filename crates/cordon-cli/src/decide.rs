@@ -1,4 +1,5 @@
-//! `cordon decide`: record an analyst decision on a hit (safe while the server runs).
+//! `cordon decide`: record an analyst decision on a hit, in the audit trail and the decisions
+//! file (safe while the server runs).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,8 +33,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let verdict: cordon_server::Verdict = args.verdict.parse()?;
     // The decision is on what the analyst saw: the entry as the subject's latest screening
     // returned it, read from the audit trail (the store may be held by the running server).
-    let Some(entity_hash) = cordon_server::seen_hash(&dir.audit(), &args.subject, &args.entity)?
-    else {
+    let Some(seen) = cordon_server::last_seen(&dir.audit(), &args.subject, &args.entity)? else {
         anyhow::bail!(
             "no screening of subject {} returned {} (see the audit trail); screen it first",
             args.subject,
@@ -53,9 +53,10 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         verdict,
         note: args.note.clone(),
         by,
-        entity_hash,
-    };
-    cordon_server::Decisions::record(&dir.decisions(), &d)?;
+        entity_hash: seen.entity_hash,
+        audit_seq: None,
+    }
+    .record_from_cli(&dir, &seen.lists)?;
     outln!("{}", serde_json::to_string(&d)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -346,6 +346,9 @@ fn serve_keys_decide_audit_and_rescreen_end_to_end() {
     );
     let d: Value = serde_json::from_str(&d).unwrap();
     assert_eq!(d["verdict"], "false_positive", "{d}");
+    let decision_seq = d["audit_seq"]
+        .as_u64()
+        .expect("the decision's audit record");
     eventually("the decision suppresses the hit", || {
         let q1 = server.post("/match/default", &screen, &query).json()["responses"]["q1"].clone();
         q1["suppressed"]
@@ -420,6 +423,30 @@ fn serve_keys_decide_audit_and_rescreen_end_to_end() {
             "{endpoint} not audited"
         );
     }
+    // The CLI's decision is in the same chain: who, what, on which list versions.
+    let decided = records
+        .iter()
+        .find(|r| r["seq"] == decision_seq)
+        .expect("the decision is in the trail");
+    assert_eq!(decided["endpoint"], "decision");
+    assert_eq!(decided["key"], "analyst-cli");
+    assert_eq!(decided["query"]["entity_id"], entity.as_str());
+    assert_eq!(decided["query"]["note"], "different person: born 1990");
+    assert_eq!(decided["lists"], first["lists"]);
+    // One subject's trail: its screenings and the decision, nothing else.
+    let trail = stdout_of(&db, &["audit", "export", "--subject", &subject]);
+    let trail: Vec<Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(trail.len() >= 3, "{trail:?}");
+    assert!(trail.iter().any(|r| r["seq"] == decision_seq));
+    assert!(
+        trail
+            .iter()
+            .all(|r| r["endpoint"] == "match" || r["endpoint"] == "decision"),
+        "{trail:?}"
+    );
     let verify = stdout_of(&db, &["audit", "verify"]);
     assert!(
         verify.starts_with(&format!("ok: {} records", records.len())),

@@ -202,26 +202,37 @@ async function showSubject(subject, historyEl, trailEl) {
     clear(historyEl).appendChild(errorBox(e));
   }
   try {
-    const { text, headers } = await api("GET", "/audit", { accept: "text" });
-    const records = [];
+    // The server verifies the whole chain and keeps the subject's records: its screenings,
+    // its registration for monitoring and the decisions on its hits.
+    const { text, headers } = await api("GET", `/audit?subject=${encodeURIComponent(subject)}`, { accept: "text" });
+    const events = [];
+    const audited = new Set();
     for (const line of text.split("\n")) {
-      if (!line.includes(subject)) continue;
+      if (!line) continue;
       let rec;
       try {
         rec = JSON.parse(line);
       } catch {
         continue;
       }
-      for (const res of Object.values(rec.results || {})) {
+      if (rec.endpoint === "decision") {
+        const q = rec.query || {};
+        audited.add(rec.seq);
+        events.push({ time: rec.time, type: "decision", seq: rec.seq, d: { verdict: q.verdict, entity_id: q.entity_id, note: q.note, by: rec.key } });
+        continue;
+      }
+      const answers = Array.isArray(rec.results) ? rec.results : Object.values(rec.results || {});
+      for (const res of answers) {
         if (res && res.subject === subject) {
-          records.push({ time: rec.time, type: "screening", rec, res });
+          events.push({ time: rec.time, type: "screening", rec, res: { results: res.results || res.hits || [], suppressed: res.suppressed || [] } });
         }
       }
     }
-    const events = [
-      ...records,
-      ...decisions.map((d) => ({ time: d.time, type: "decision", d })),
-    ].sort((a, b) => String(a.time).localeCompare(String(b.time)));
+    // Decisions recorded before decisions were audited are only in the decisions file.
+    for (const d of decisions) {
+      if (d.audit_seq == null || !audited.has(d.audit_seq)) events.push({ time: d.time, type: "decision", seq: null, d });
+    }
+    events.sort((a, b) => String(a.time).localeCompare(String(b.time)));
     const head = headers.get("x-audit-head");
     put(clear(trailEl), 
       h("h3", {}, t("trail")),
@@ -253,6 +264,8 @@ async function showSubject(subject, historyEl, trailEl) {
                     "li",
                     { class: "decision" },
                     h("time", {}, fmtTime(e.time)),
+                    " ",
+                    e.seq == null ? badge(t("not_audited"), "warn") : badge(`#${e.seq}`, "muted"),
                     " ",
                     badge(t(`verdict_${e.d.verdict}`), e.d.verdict === "true_match" ? "hit" : "muted"),
                     " ",

@@ -83,7 +83,12 @@ fn run(args: &[String]) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         "export" => {
             let mut out = std::io::stdout().lock();
-            cordon_server::export(&dir.audit(), None, ExportFormat::Jsonl, &mut out)?;
+            cordon_server::export(
+                &dir.audit(),
+                &Default::default(),
+                ExportFormat::Jsonl,
+                &mut out,
+            )?;
         }
         other => return Err(format!("unknown command {other:?}").into()),
     }

@@ -964,17 +964,26 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// The audit trail, verified, as JSON lines or CSV.
 #[utoipa::path(get, path = "/audit", tag = "audit",
-    params(("since" = Option<String>, Query, description = "records at or after this time"), ("format" = Option<String>, Query, description = "jsonl (default) or csv")),
+    params(("since" = Option<String>, Query, description = "records at or after this time"), ("subject" = Option<String>, Query, description = "records about this subject key: its screenings, registration and decisions"), ("format" = Option<String>, Query, description = "jsonl (default) or csv")),
     responses((status = 200, description = "the records"), (status = 409, description = "the chain does not verify")))]
 async fn audit_export(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let mut since = None;
+    let mut filter = crate::ExportFilter::default();
     let mut format = crate::ExportFormat::Jsonl;
     for (k, v) in params(raw.as_deref())? {
         match k.as_str() {
-            "since" => since = Some(crate::audit::parse_since(&v).map_err(ApiError::from)?),
+            "since" => filter.since = Some(crate::audit::parse_since(&v).map_err(ApiError::from)?),
+            "subject" => {
+                if v.trim().is_empty() {
+                    return Err(ApiError::bad_request(
+                        "invalid-parameter",
+                        "subject: expected a subject key",
+                    ));
+                }
+                filter.subject = Some(v.trim().to_owned());
+            }
             "format" => {
                 format = match v.as_str() {
                     "jsonl" => crate::ExportFormat::Jsonl,
@@ -998,7 +1007,7 @@ async fn audit_export(
     let path = state.0.dir.audit();
     let out = tokio::task::spawn_blocking(move || {
         let mut buf = Vec::new();
-        crate::audit::export(&path, since, format, &mut buf).map(|v| (buf, v))
+        crate::audit::export(&path, &filter, format, &mut buf).map(|v| (buf, v))
     })
     .await
     .map_err(ApiError::internal)?;
@@ -1030,6 +1039,7 @@ async fn audit_export(
 async fn post_decision(
     State(state): State<AppState>,
     ext: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let v = read_json(&state, body).await?;
@@ -1068,7 +1078,7 @@ async fn post_decision(
             ApiError::not_found(format!("no entity {entity_id:?} in the current lists"))
         })?
         .to_owned();
-    let d = Decision {
+    let mut d = Decision {
         time: now(),
         subject,
         entity_id,
@@ -1076,7 +1086,19 @@ async fn post_decision(
         note,
         by: caller(ext),
         entity_hash,
+        audit_seq: None,
     };
+    // Who decided what is in the audit trail before the decision takes effect or is answered.
+    let payload = d
+        .audit_payload(&request_id(&headers), &snap.lists)
+        .map_err(ApiError::from)?;
+    let seq = state
+        .0
+        .audit
+        .append_payload(payload)
+        .await
+        .map_err(ApiError::from)?;
+    d.audit_seq = Some(seq);
     let path = state.0.dir.decisions();
     let rec = d.clone();
     tokio::task::spawn_blocking(move || crate::Decisions::record(&path, &rec))
@@ -1086,7 +1108,7 @@ async fn post_decision(
         ds.refresh(&state.0.dir.decisions())
             .map_err(ApiError::from)?;
     }
-    Ok(json_response(StatusCode::CREATED, &json!(d)))
+    Ok(with_seq(json_response(StatusCode::CREATED, &json!(d)), seq))
 }
 
 /// Decisions on a subject.
@@ -1136,25 +1158,29 @@ async fn post_subjects(
     }
     let st = state.clone();
     let snap = state.snapshot();
-    let subs = subjects.clone();
+    let (sn, subs) = (snap.clone(), subjects.clone());
     let hits = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, ServiceError> {
         monitor::register(st.dir(), &subs)?;
-        let mut out = Vec::new();
+        let decisions = st.0.decisions.read().ok();
+        let mut out = Vec::with_capacity(subs.len());
+        let mut baselines = Vec::with_capacity(subs.len());
         for s in &subs {
             let q = s.query()?;
-            let hits: Vec<Value> = snap
-                .screen(&q, st.config().threshold, 10, &Filter::default())
-                .into_iter()
-                .filter(|h| h.result.is_match)
-                .map(|h| json!({"id": h.result.id, "caption": h.result.caption, "score": h.result.score}))
-                .collect();
-            out.push(json!({"id": s.id, "subject": q.subject_key(), "hits": hits}));
+            let hits =
+                monitor::monitored_hits(&sn, &q, decisions.as_deref(), st.config().threshold);
+            out.push(
+                json!({"id": s.id, "subject": q.subject_key(), "hits": hits.iter().map(|h| json!({
+                "id": h.result.id, "caption": h.result.caption, "score": h.result.score,
+                "match": h.result.is_match, "entity_hash": h.entity_hash,
+            })).collect::<Vec<_>>()}),
+            );
+            baselines.push((s.id.clone(), hits));
         }
+        monitor::record_baseline(st.dir(), &sn, &baselines)?;
         Ok(out)
     })
     .await
     .map_err(ApiError::internal)??;
-    let snap = state.snapshot();
     let seq = audit(
         &state,
         &snap.lists,

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::post;
 use cordon_applicants::{
-    Applicant, Format, IpDb, ListIndex, ReadLimits, ReadOutcome, Rules, Screener, read_records,
+    Applicant, Format, IpDb, ReadLimits, ReadOutcome, Rules, Screener, read_records,
     records_from_json,
 };
 use cordon_model::{Diagnostic, Severity};
@@ -92,7 +92,7 @@ impl ApplicantService {
         let screener = Arc::new(
             Screener::new(self.rules()?)
                 .with_ipdb(self.ipdb()?)
-                .with_lists(ListIndex::build(snap.entities().to_vec())),
+                .with_lists(snap.applicant_lists()),
         );
         tracing::info!(
             generation = snap.generation,

@@ -120,13 +120,22 @@ impl AuditLog {
     /// Opens (or creates) the log, cuts a torn last line, checks the last record's own hash
     /// and starts the writer thread.
     pub fn open(path: &Path) -> Result<AuditLog, ServiceError> {
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .read(true)
             .append(true)
             .open(path)
             .map_err(|e| ServiceError::io(path, e))?;
-        let (seq, prev) = recover_tail(path, &mut file)?;
+        let (seq, prev, len) = {
+            // `cordon decide` may be appending at this moment.
+            let _lock = FileLock::exclusive(&file, path)?;
+            let (seq, prev) = recover_tail(path, &file)?;
+            let len = file
+                .metadata()
+                .map_err(|e| ServiceError::io(path, e))?
+                .len();
+            (seq, prev, len)
+        };
         if let Some(dir) = path.parent()
             && let Ok(d) = File::open(dir)
         {
@@ -139,7 +148,10 @@ impl AuditLog {
         let p = path.to_owned();
         std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || writer(file, &p, seq, prev, &rx, &st))
+            .spawn(move || {
+                let chain = Chain { seq, prev, len };
+                writer(&file, &p, chain, &rx, &st);
+            })
             .map_err(|e| ServiceError::io(path, e))?;
         Ok(AuditLog {
             path: path.to_owned(),
@@ -189,11 +201,55 @@ impl AuditLog {
     }
 }
 
+/// Where the chain ends: the last record's `seq` and hash, and the file's length after it.
+struct Chain {
+    seq: u64,
+    prev: String,
+    len: u64,
+}
+
+impl Chain {
+    /// Continues the chain after records another process (`cordon decide`) appended since this
+    /// writer's last write; called with the file lock held.
+    fn resync(&mut self, file: &File, path: &Path) -> Result<(), ServiceError> {
+        let len = file
+            .metadata()
+            .map_err(|e| ServiceError::io(path, e))?
+            .len();
+        if len != self.len {
+            let (seq, prev) = recover_tail(path, file)?;
+            self.seq = seq;
+            self.prev = prev;
+            self.len = file
+                .metadata()
+                .map_err(|e| ServiceError::io(path, e))?
+                .len();
+        }
+        Ok(())
+    }
+}
+
+/// An exclusive advisory lock on the audit trail, held while a group is chained and written,
+/// so that the server and `cordon decide` append one chain between them. Released on drop.
+struct FileLock<'a>(&'a File);
+
+impl<'a> FileLock<'a> {
+    fn exclusive(file: &'a File, path: &Path) -> Result<FileLock<'a>, ServiceError> {
+        file.lock().map_err(|e| ServiceError::io(path, e))?;
+        Ok(FileLock(file))
+    }
+}
+
+impl Drop for FileLock<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
 fn writer(
-    mut file: File,
+    file: &File,
     path: &Path,
-    mut seq: u64,
-    mut prev: String,
+    mut chain: Chain,
     rx: &mpsc::Receiver<Pending>,
     state: &Mutex<WriterState>,
 ) {
@@ -214,20 +270,9 @@ fn writer(
             }
             continue;
         }
-        buf.clear();
-        let (start_seq, start_prev) = (seq, prev.clone());
-        let mut seqs = Vec::with_capacity(group.len());
-        for p in &group {
-            seq += 1;
-            let line = chain_line(seq, &prev, &p.payload);
-            prev = line.1;
-            buf.extend_from_slice(line.0.as_bytes());
-            buf.push(b'\n');
-            seqs.push(seq);
-        }
-        let result = file.write_all(&buf).and_then(|()| file.sync_data());
+        let result = write_group(file, path, &mut chain, &group, &mut buf);
         match result {
-            Ok(()) => {
+            Ok(seqs) => {
                 if let Ok(mut s) = state.lock() {
                     s.records += group.len() as u64;
                     s.groups += 1;
@@ -239,10 +284,8 @@ fn writer(
             Err(e) => {
                 // The file may now end in a partial group; nothing of it was acknowledged,
                 // and no further record is written after it.
-                let msg = format!("{}: {e}", path.display());
+                let msg = e.to_string();
                 tracing::error!(error = %msg, "audit write failed; screening stops");
-                seq = start_seq;
-                prev = start_prev;
                 if let Ok(mut s) = state.lock() {
                     s.failed = Some(msg.clone());
                 }
@@ -252,6 +295,60 @@ fn writer(
             }
         }
     }
+}
+
+/// Chains a group after the last record on disk and writes it with one `write` and one
+/// `fdatasync`, under the file lock; returns each record's `seq`. On an error the chain is left
+/// as it was.
+fn write_group(
+    file: &File,
+    path: &Path,
+    chain: &mut Chain,
+    group: &[Pending],
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u64>, ServiceError> {
+    let _lock = FileLock::exclusive(file, path)?;
+    chain.resync(file, path)?;
+    buf.clear();
+    let (mut seq, mut prev) = (chain.seq, chain.prev.clone());
+    let mut seqs = Vec::with_capacity(group.len());
+    for p in group {
+        seq += 1;
+        let (line, hash) = chain_line(seq, &prev, &p.payload);
+        prev = hash;
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+        seqs.push(seq);
+    }
+    let mut out = file;
+    out.write_all(buf)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| ServiceError::io(path, e))?;
+    chain.seq = seq;
+    chain.prev = prev;
+    chain.len += buf.len() as u64;
+    Ok(seqs)
+}
+
+/// Appends one record from a process other than the server (`cordon decide`), safely while
+/// the server runs: under the trail's file lock, after the last complete record, whoever
+/// wrote it. Returns its `seq`.
+pub(crate) fn append_locked(path: &Path, payload: &str) -> Result<u64, ServiceError> {
+    let file = OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| ServiceError::io(path, e))?;
+    let _lock = FileLock::exclusive(&file, path)?;
+    let (seq, prev) = recover_tail(path, &file)?;
+    let (mut line, _) = chain_line(seq + 1, &prev, payload);
+    line.push('\n');
+    let mut out = &file;
+    out.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(|e| ServiceError::io(path, e))?;
+    Ok(seq + 1)
 }
 
 /// Builds one chained line from an entry's JSON object; returns the line and its hash.
@@ -296,7 +393,8 @@ fn check_line(line: &str) -> Result<(AuditRecord, String), String> {
     Ok((rec, actual))
 }
 
-fn recover_tail(path: &Path, file: &mut File) -> Result<(u64, String), ServiceError> {
+fn recover_tail(path: &Path, file: &File) -> Result<(u64, String), ServiceError> {
+    let mut file = file;
     let len = file
         .seek(SeekFrom::End(0))
         .map_err(|e| ServiceError::io(path, e))?;
@@ -354,7 +452,8 @@ fn recover_tail(path: &Path, file: &mut File) -> Result<(u64, String), ServiceEr
     }
 }
 
-fn truncate(path: &Path, file: &mut File, len: u64) -> Result<(), ServiceError> {
+fn truncate(path: &Path, file: &File, len: u64) -> Result<(), ServiceError> {
+    let mut file = file;
     file.set_len(len)
         .and_then(|()| file.sync_data())
         .map_err(|e| ServiceError::io(path, e))?;
@@ -447,6 +546,48 @@ pub fn read_verified(
     })
 }
 
+/// Calls `f` with each record in the last `max_bytes` of the trail whose own hash verifies,
+/// oldest first, without verifying the chain (start-up uses it to find what a crash may have
+/// interrupted; `read_verified` is the check of the whole chain).
+pub(crate) fn tail_records(
+    path: &Path,
+    max_bytes: u64,
+    mut f: impl FnMut(AuditRecord),
+) -> Result<(), ServiceError> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(ServiceError::io(path, e)),
+    };
+    let len = file
+        .seek(SeekFrom::End(0))
+        .map_err(|e| ServiceError::io(path, e))?;
+    let start = len.saturating_sub(max_bytes);
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| ServiceError::io(path, e))?;
+    let mut reader = BufReader::new(file);
+    let mut buf = Vec::new();
+    let mut first = start > 0;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| ServiceError::io(path, e))?;
+        if n == 0 || buf.last() != Some(&b'\n') {
+            return Ok(());
+        }
+        if std::mem::take(&mut first) {
+            continue; // the window starts inside a line
+        }
+        buf.pop();
+        if let Ok(line) = std::str::from_utf8(&buf)
+            && let Ok((rec, _)) = check_line(line)
+        {
+            f(rec);
+        }
+    }
+}
+
 /// Parses an RFC 3339 time or a date (`2026-11-25`, taken as midnight UTC).
 pub fn parse_since(s: &str) -> Result<jiff::Timestamp, ServiceError> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
@@ -464,7 +605,7 @@ pub fn parse_since(s: &str) -> Result<jiff::Timestamp, ServiceError> {
 }
 
 /// Whether a record's time is at or after `since`.
-pub(crate) fn at_or_after(rec: &AuditRecord, since: Option<jiff::Timestamp>) -> bool {
+fn at_or_after(rec: &AuditRecord, since: Option<jiff::Timestamp>) -> bool {
     match since {
         None => true,
         Some(t) => rec
@@ -472,6 +613,41 @@ pub(crate) fn at_or_after(rec: &AuditRecord, since: Option<jiff::Timestamp>) -> 
             .time
             .parse::<jiff::Timestamp>()
             .is_ok_and(|rt| rt >= t),
+    }
+}
+
+/// The subject keys a record is about: the queries of a screening (`/match`, `/search`), the
+/// subjects registered for monitoring, the subject of a decision.
+pub fn subjects_of(rec: &AuditRecord) -> impl Iterator<Item = &str> {
+    let decision = rec.entry.query.get("subject");
+    let answered: Box<dyn Iterator<Item = &serde_json::Value>> = match &rec.entry.results {
+        serde_json::Value::Object(m) => Box::new(m.values()),
+        serde_json::Value::Array(a) => Box::new(a.iter()),
+        _ => Box::new(std::iter::empty()),
+    };
+    decision
+        .into_iter()
+        .chain(answered.filter_map(|v| v.get("subject")))
+        .filter_map(serde_json::Value::as_str)
+}
+
+/// Which records an export keeps; the whole chain is verified whatever it keeps.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    /// Records at or after this time.
+    pub since: Option<jiff::Timestamp>,
+    /// Records about this subject key (screenings, registrations and decisions).
+    pub subject: Option<String>,
+}
+
+impl ExportFilter {
+    fn keeps(&self, rec: &AuditRecord, line: &str) -> bool {
+        at_or_after(rec, self.since)
+            && self.subject.as_deref().is_none_or(|s| {
+                // Most records do not name the subject at all: a substring test rules them out
+                // before their members are looked at.
+                line.contains(s) && subjects_of(rec).any(|x| x == s)
+            })
     }
 }
 
@@ -484,11 +660,11 @@ pub enum ExportFormat {
     Csv,
 }
 
-/// Writes the records at or after `since` to `out` after verifying the whole chain up to them.
-/// Returns the verification; on a broken chain the export stops with an error at that line.
+/// Writes the records `filter` keeps to `out`, verifying the whole chain up to them. Returns
+/// the verification; on a broken chain the export stops with an error at that line.
 pub fn export(
     path: &Path,
-    since: Option<jiff::Timestamp>,
+    filter: &ExportFilter,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<Verification, ServiceError> {
@@ -502,7 +678,7 @@ pub fn export(
     };
     if format == ExportFormat::Jsonl {
         return read_verified(path, |rec, line| {
-            if at_or_after(rec, since) {
+            if filter.keeps(rec, line) {
                 out.write_all(line.as_bytes()).map_err(io)?;
                 out.write_all(b"\n").map_err(io)?;
             }
@@ -525,7 +701,7 @@ pub fn export(
     ])
     .map_err(csv_err)?;
     let v = read_verified(path, |rec, line| {
-        if !at_or_after(rec, since) {
+        if !filter.keeps(rec, line) {
             return Ok(());
         }
         let lists = rec

@@ -4,13 +4,20 @@
 //! entry, and records the hash of the entry's content as the analyst saw it. Later screenings
 //! of the subject show the decisions on each result; a false positive is suppressed only while
 //! the entry's hash is unchanged, so a changed list entry comes back for review.
+//!
+//! Every decision is first a record of the hash-chained audit trail (endpoint `decision`: who,
+//! when, subject, entry, entry hash, list versions, verdict, note), then a line of
+//! `decisions.jsonl` naming that record (`audit_seq`), which is the index later screenings read.
+//! A crash between the two leaves a decision the trail has and the index lacks; the next start
+//! adds it ([`Decisions::reconcile`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::audit;
+use crate::ServiceDir;
+use crate::audit::{self, AuditRecord, ListRef};
 use crate::error::ServiceError;
 use crate::util::{append_line, read_jsonl_from};
 
@@ -55,6 +62,94 @@ pub struct Decision {
     pub by: String,
     /// The entry's content hash when decided.
     pub entity_hash: String,
+    /// The decision's record in the audit trail (absent on decisions made before decisions
+    /// were audited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_seq: Option<u64>,
+}
+
+/// The audit trail's endpoint name for decisions.
+pub(crate) const DECISION_ENDPOINT: &str = "decision";
+
+/// How far back from the end of the audit trail a start looks for decisions that a crash kept
+/// out of `decisions.jsonl`: a decision's index line follows its record by one fsync, so it is
+/// among the last records written before the crash.
+const RECONCILE_WINDOW: u64 = 16 << 20;
+
+#[derive(Serialize)]
+struct DecisionQuery<'a> {
+    subject: &'a str,
+    entity_id: &'a str,
+    verdict: Verdict,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct DecisionResult<'a> {
+    entity_hash: &'a str,
+}
+
+impl Decision {
+    /// The decision's audit-trail entry: `key` is who decided, `lists` the versions in effect.
+    pub(crate) fn audit_payload(
+        &self,
+        request_id: &str,
+        lists: &BTreeMap<String, ListRef>,
+    ) -> Result<String, ServiceError> {
+        audit::entry_payload(&audit::NewEntry {
+            time: self.time.clone(),
+            request_id,
+            key: &self.by,
+            endpoint: DECISION_ENDPOINT,
+            dataset: None,
+            lists,
+            query: DecisionQuery {
+                subject: &self.subject,
+                entity_id: &self.entity_id,
+                verdict: self.verdict,
+                note: &self.note,
+            },
+            results: DecisionResult {
+                entity_hash: &self.entity_hash,
+            },
+        })
+        .map_err(|e| ServiceError::Invalid(e.to_string()))
+    }
+
+    /// The decision an audit record holds, if it is a decision's record.
+    pub fn from_audit(rec: &AuditRecord) -> Option<Decision> {
+        let e = &rec.entry;
+        if e.endpoint != DECISION_ENDPOINT {
+            return None;
+        }
+        let text = |v: &serde_json::Value, k: &str| v.get(k)?.as_str().map(str::to_owned);
+        Some(Decision {
+            time: e.time.clone(),
+            subject: text(&e.query, "subject")?,
+            entity_id: text(&e.query, "entity_id")?,
+            verdict: serde_json::from_value(e.query.get("verdict")?.clone()).ok()?,
+            note: text(&e.query, "note").unwrap_or_default(),
+            by: e.key.clone(),
+            entity_hash: text(&e.results, "entity_hash")?,
+            audit_seq: Some(rec.seq),
+        })
+    }
+
+    /// Records a decision from a process other than the server (`cordon decide`), safely
+    /// while the server runs: its audit record under the trail's file lock, then its index
+    /// line. `lists` are the versions the decided hit was screened on. Returns the decision
+    /// with its `audit_seq`.
+    pub fn record_from_cli(
+        mut self,
+        dir: &ServiceDir,
+        lists: &BTreeMap<String, ListRef>,
+    ) -> Result<Decision, ServiceError> {
+        let request_id = format!("cli-{}", std::process::id());
+        let payload = self.audit_payload(&request_id, lists)?;
+        self.audit_seq = Some(audit::append_locked(&dir.audit(), &payload)?);
+        Decisions::record(&dir.decisions(), &self)?;
+        Ok(self)
+    }
 }
 
 /// Decisions in effect, read from the append-only decisions file.
@@ -62,6 +157,8 @@ pub struct Decision {
 pub struct Decisions {
     /// Subject key → entity id → decisions, oldest first.
     map: HashMap<String, HashMap<String, Vec<Decision>>>,
+    /// The audit records of the decisions read.
+    audited: HashSet<u64>,
     offset: u64,
     lines: u64,
 }
@@ -80,6 +177,9 @@ impl Decisions {
         let n = new.len();
         for (line, d) in new {
             self.lines = line;
+            if let Some(seq) = d.audit_seq {
+                self.audited.insert(seq);
+            }
             self.map
                 .entry(d.subject.clone())
                 .or_default()
@@ -91,9 +191,34 @@ impl Decisions {
         Ok(n)
     }
 
-    /// Appends a decision to the file.
+    /// Appends a decision to the file (after its audit record is written).
     pub fn record(path: &Path, d: &Decision) -> Result<(), ServiceError> {
         append_line(path, d)
+    }
+
+    /// Adds to the decisions file the decisions whose audit record a crash left without an
+    /// index line (among the trail's last records); returns how many.
+    pub fn reconcile(&mut self, dir: &ServiceDir) -> Result<usize, ServiceError> {
+        self.refresh(&dir.decisions())?;
+        let mut missing = Vec::new();
+        audit::tail_records(&dir.audit(), RECONCILE_WINDOW, |rec| {
+            if let Some(d) = Decision::from_audit(&rec)
+                && !self.audited.contains(&rec.seq)
+            {
+                missing.push(d);
+            }
+        })?;
+        for d in &missing {
+            tracing::warn!(
+                audit_seq = d.audit_seq,
+                subject = %d.subject,
+                entity = %d.entity_id,
+                "a decision in the audit trail was missing from decisions.jsonl (a crash between the two writes); added"
+            );
+            Decisions::record(&dir.decisions(), d)?;
+        }
+        self.refresh(&dir.decisions())?;
+        Ok(missing.len())
     }
 
     /// The decisions on a subject's hit, oldest first.
@@ -140,37 +265,52 @@ impl Decisions {
     }
 }
 
-/// The entry hash the subject's latest screening returned for this entity, from the audit
-/// trail: what the analyst saw, so `cordon decide` works without opening the list store.
-pub fn seen_hash(
+/// A hit as the subject's latest screening returned it, read from the audit trail.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The entry's content hash then.
+    pub entity_hash: String,
+    /// The list versions that screening used.
+    pub lists: BTreeMap<String, ListRef>,
+    /// That screening's audit record.
+    pub audit_seq: u64,
+}
+
+/// How the subject's latest screening returned this entity, from the audit trail: what the
+/// analyst saw, so `cordon decide` works without opening the list store.
+pub fn last_seen(
     audit_path: &Path,
     subject: &str,
     entity_id: &str,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<Seen>, ServiceError> {
     let mut found = None;
-    audit::read_verified(audit_path, |rec, _| {
-        let Some(responses) = rec.entry.results.as_object() else {
+    audit::read_verified(audit_path, |rec, line| {
+        if !line.contains(subject) {
             return Ok(());
+        }
+        // `/match` answers are an object of queries, `/subjects` answers an array of subjects.
+        let queries: Vec<&serde_json::Value> = match &rec.entry.results {
+            serde_json::Value::Object(m) => m.values().collect(),
+            serde_json::Value::Array(a) => a.iter().collect(),
+            _ => return Ok(()),
         };
-        for r in responses.values() {
+        for r in queries {
             if r.get("subject").and_then(|s| s.as_str()) != Some(subject) {
                 continue;
             }
-            let hits = r
-                .get("results")
-                .and_then(|v| v.as_array())
+            let hits = ["results", "suppressed", "hits"]
                 .into_iter()
+                .filter_map(|k| r.get(k).and_then(|v| v.as_array()))
                 .flatten();
-            let supp = r
-                .get("suppressed")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten();
-            for h in hits.chain(supp) {
+            for h in hits {
                 if h.get("id").and_then(|v| v.as_str()) == Some(entity_id)
                     && let Some(hash) = h.get("entity_hash").and_then(|v| v.as_str())
                 {
-                    found = Some(hash.to_owned());
+                    found = Some(Seen {
+                        entity_hash: hash.to_owned(),
+                        lists: rec.entry.lists.clone(),
+                        audit_seq: rec.seq,
+                    });
                 }
             }
         }

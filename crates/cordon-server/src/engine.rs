@@ -3,6 +3,7 @@
 //! with its indexes; the service swaps whole snapshots.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use cordon_match::{Matcher, Options, Query, RawQuery, ScreenResult};
 use cordon_model::prop::{self, NAME_PROPS};
@@ -43,10 +44,11 @@ pub struct Snapshot {
     pub lists: BTreeMap<String, ListRef>,
     /// The versions' descriptions (for the catalog).
     pub sources: Vec<SourceVersion>,
-    matcher: Matcher,
+    /// Shared with the applicant screener of the same snapshot: one matcher per list version.
+    matcher: Arc<Matcher>,
     index: HashMap<String, u32>,
     hashes: Vec<String>,
-    wallets: WalletIndex,
+    wallets: Arc<WalletIndex>,
 }
 
 /// A validated screening query (yente's `EntityQuery`).
@@ -386,7 +388,7 @@ impl Snapshot {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i as u32))
             .collect();
-        let matcher = Matcher::build(entities);
+        let matcher = Arc::new(Matcher::build(entities));
         Snapshot {
             generation,
             built_at: now(),
@@ -395,7 +397,7 @@ impl Snapshot {
             matcher,
             index,
             hashes,
-            wallets,
+            wallets: Arc::new(wallets),
         }
     }
 
@@ -503,6 +505,12 @@ impl Snapshot {
             .collect()
     }
 
+    /// The list index for applicant screening, sharing this snapshot's matcher and wallet
+    /// index rather than building a second copy of each.
+    pub(crate) fn applicant_lists(&self) -> cordon_applicants::ListIndex {
+        cordon_applicants::ListIndex::shared(Arc::clone(&self.matcher), Arc::clone(&self.wallets))
+    }
+
     /// Screens a crypto address against list wallets.
     pub fn screen_address(&self, address: &str) -> Screening {
         self.wallets.screen(address)
@@ -540,6 +548,17 @@ mod tests {
         )
         .unwrap();
         assert_ne!(a.subject_key(), c.subject_key());
+    }
+
+    #[test]
+    fn applicant_screening_shares_the_snapshot_matcher_and_wallets() {
+        let mut e = Entity::new("p1", Schema::Person);
+        e.add(prop::NAME, "PAK Su Min");
+        let snap = Snapshot::from_parts(vec![e], Vec::new(), 1);
+        let lists = snap.applicant_lists();
+        assert_eq!(Arc::strong_count(&snap.matcher), 2);
+        assert_eq!(Arc::strong_count(&snap.wallets), 2);
+        assert_eq!(lists.len(), 1);
     }
 
     #[test]

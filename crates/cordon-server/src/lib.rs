@@ -43,10 +43,10 @@ use serde::Serialize;
 
 pub use api::{ApiDoc, app};
 pub use audit::{
-    AuditEntry, AuditLog, AuditRecord, ExportFormat, GENESIS, ListRef, Verification, export,
-    parse_since, read_verified,
+    AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
+    export, parse_since, read_verified, subjects_of,
 };
-pub use decisions::{Decision, Decisions, Verdict, seen_hash};
+pub use decisions::{Decision, Decisions, Seen, Verdict, last_seen};
 pub use engine::{Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash};
 pub use error::{ApiError, ServiceError};
 pub use funds::{MAX_EXPOSURE_HOPS, MAX_EXPOSURE_TOP, MAX_TRACE_HOPS};
@@ -329,7 +329,8 @@ impl AppState {
         dir.create()?;
         let audit = AuditLog::open(&dir.audit())?;
         let keys = Keys::load(&dir.keys())?;
-        let decisions = Decisions::load(&dir.decisions())?;
+        let mut decisions = Decisions::load(&dir.decisions())?;
+        decisions.reconcile(&dir)?;
         let applicants = applicants::ApplicantService::open(
             config.applicant_rules.clone(),
             config.ipdb.clone(),

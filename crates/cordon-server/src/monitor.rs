@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServiceDir;
 use crate::decisions::Decisions;
-use crate::engine::{Filter, Snapshot, SubjectQuery};
+use crate::engine::{Filter, Hit, Snapshot, SubjectQuery};
 use crate::error::ServiceError;
 use crate::util::{append_bytes, now, read_jsonl, write_atomic};
 
@@ -77,7 +77,7 @@ pub struct Alert {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct MonitorState {
     lists: BTreeMap<String, u32>,
-    hits: BTreeMap<String, BTreeMap<String, (f64, String)>>,
+    hits: BTreeMap<String, HitMap>,
 }
 
 /// What a re-screen did.
@@ -209,7 +209,100 @@ pub fn load_alerts(
         .collect())
 }
 
+/// The hits of a subject as monitoring keeps them: at or above the threshold and not
+/// suppressed by a decision, best first.
+pub(crate) fn monitored_hits(
+    snapshot: &Snapshot,
+    q: &SubjectQuery,
+    decisions: Option<&Decisions>,
+    threshold: f64,
+) -> Vec<Hit> {
+    let key = q.subject_key();
+    snapshot
+        .screen(q, threshold, MONITORED_HITS, &Filter::default())
+        .into_iter()
+        .filter(|h| h.result.is_match)
+        .filter(|h| !decisions.is_some_and(|d| d.suppresses(&key, &h.result.id, &h.entity_hash)))
+        .collect()
+}
+
+fn hit_map(hits: &[Hit]) -> HitMap {
+    hits.iter()
+        .map(|h| {
+            (
+                h.result.id.clone(),
+                (h.result.score, h.result.caption.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Most hits remembered per subject.
+const MONITORED_HITS: usize = 50;
+
+/// Entity id → (score, caption) of a subject's hits.
+type HitMap = BTreeMap<String, (f64, String)>;
+
+/// Reads and writes of `monitor.json` within one process go one at a time: the server registers
+/// subjects while its update job re-screens. No other process writes the file while the server
+/// runs (re-screening needs the store, which the server holds).
+static MONITOR_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn load_state(dir: &ServiceDir) -> Result<MonitorState, ServiceError> {
+    match std::fs::read(dir.monitor()) {
+        Ok(b) => serde_json::from_slice(&b).map_err(|e| ServiceError::Corrupt {
+            path: dir.monitor().display().to_string(),
+            line: 1,
+            message: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MonitorState::default()),
+        Err(e) => Err(ServiceError::io(&dir.monitor(), e)),
+    }
+}
+
+fn save_state(dir: &ServiceDir, state: &MonitorState) -> Result<(), ServiceError> {
+    let bytes = serde_json::to_vec(state).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    write_atomic(&dir.monitor(), &bytes)
+}
+
+fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
+    snapshot
+        .lists
+        .iter()
+        .map(|(k, v)| (k.clone(), v.version))
+        .collect()
+}
+
+/// Remembers the hits that newly registered subjects have on `snapshot` as their baseline, so
+/// that the next list change alerts on exactly what it changes for them, and a re-screen with
+/// no list change screens nothing. When the remembered versions are not `snapshot`'s (a
+/// re-screen is due), nothing is recorded: that re-screen screens the new subjects in full.
+pub(crate) fn record_baseline(
+    dir: &ServiceDir,
+    snapshot: &Snapshot,
+    baselines: &[(String, Vec<Hit>)],
+) -> Result<bool, ServiceError> {
+    let _guard = MONITOR_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let mut state = load_state(dir)?;
+    let versions = versions_of(snapshot);
+    if state.lists.is_empty() && state.hits.is_empty() {
+        state.lists = versions;
+    } else if state.lists != versions {
+        return Ok(false);
+    }
+    for (id, hits) in baselines {
+        state.hits.insert(id.clone(), hit_map(hits));
+    }
+    save_state(dir, &state)?;
+    Ok(true)
+}
+
 /// Re-screens what changed since the last re-screen and records alerts.
+///
+/// Work is in proportion to the change: with no subject monitored nothing is screened or
+/// diffed; with no source changed only subjects without a baseline are screened; otherwise
+/// the store's diffs name the touched entries and only the subjects they can affect are
+/// screened again.
 pub fn rescreen(
     snapshot: &Snapshot,
     store: Option<&Store>,
@@ -217,64 +310,53 @@ pub fn rescreen(
     decisions: Option<&Decisions>,
     threshold: f64,
 ) -> Result<RescreenReport, ServiceError> {
+    let _guard = MONITOR_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let subjects = load_subjects(&dir.subjects())?;
-    let mut state: MonitorState = match std::fs::read(dir.monitor()) {
-        Ok(b) => serde_json::from_slice(&b).map_err(|e| ServiceError::Corrupt {
-            path: dir.monitor().display().to_string(),
-            line: 1,
-            message: e.to_string(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => MonitorState::default(),
-        Err(e) => return Err(ServiceError::io(&dir.monitor(), e)),
-    };
+    let state = load_state(dir)?;
+    let versions = versions_of(snapshot);
     let mut report = RescreenReport {
         subjects: subjects.len(),
         ..RescreenReport::default()
     };
-    let mut touched: BTreeSet<String> = BTreeSet::new();
-    let mut whole_sources: BTreeSet<String> = BTreeSet::new();
-    for (source, list) in &snapshot.lists {
-        match state.lists.get(source) {
-            Some(&v) if v == list.version => {}
-            Some(&old) => {
-                report.changed_sources.push(source.clone());
-                match store.map(|s| s.diff(source, Some(old), Some(list.version))) {
-                    Some(Ok(d)) => touched.extend(d.touched_ids().map(str::to_owned)),
-                    _ => {
-                        whole_sources.insert(source.clone());
-                    }
-                }
-            }
-            None => {
-                report.changed_sources.push(source.clone());
-                whole_sources.insert(source.clone());
-            }
+    report.changed_sources = versions
+        .iter()
+        .filter(|(s, v)| state.lists.get(*s) != Some(*v))
+        .map(|(s, _)| s.clone())
+        .chain(
+            state
+                .lists
+                .keys()
+                .filter(|s| !versions.contains_key(*s))
+                .cloned(),
+        )
+        .collect();
+    if subjects.is_empty() {
+        // Nothing is monitored: the versions are remembered so that the first subject starts
+        // from them, and nothing is diffed or screened.
+        if state.lists != versions || !state.hits.is_empty() {
+            save_state(
+                dir,
+                &MonitorState {
+                    lists: versions,
+                    hits: BTreeMap::new(),
+                },
+            )?;
         }
+        return Ok(report);
     }
-    for source in state.lists.keys() {
-        if !snapshot.lists.contains_key(source) {
-            report.changed_sources.push(source.clone());
-        }
-    }
-    if !whole_sources.is_empty() {
-        for id in snapshot.entity_ids() {
-            if snapshot
-                .entity(id)
-                .is_some_and(|e| e.datasets.iter().any(|d| whole_sources.contains(d)))
-            {
-                touched.insert(id.to_owned());
-            }
-        }
-    }
+    // Only subjects screened before can be affected by a change; the others are screened in
+    // full anyway.
+    let any_baseline = subjects.keys().any(|id| state.hits.contains_key(id));
+    let touched = if any_baseline && !report.changed_sources.is_empty() {
+        touched_entities(snapshot, store, &state.lists)
+    } else {
+        BTreeSet::new()
+    };
     report.touched_entities = touched.len();
     // Candidates among the touched entries, with the engine's own retrieval.
-    let touched_index = Snapshot::from_parts(snapshot.entities_where(&touched), Vec::new(), 0);
+    let touched_index = (!touched.is_empty())
+        .then(|| Snapshot::from_parts(snapshot.entities_where(&touched), Vec::new(), 0));
     let filter = Filter::default();
-    let versions: BTreeMap<String, u32> = snapshot
-        .lists
-        .iter()
-        .map(|(k, v)| (k.clone(), v.version))
-        .collect();
     let time = now();
     let mut new_hits = BTreeMap::new();
     for (id, subject) in &subjects {
@@ -291,10 +373,11 @@ pub fn rescreen(
             Some(prev) => {
                 prev.keys()
                     .any(|e| touched.contains(e) || snapshot.entity(e).is_none())
-                    || touched_index
-                        .screen(&q, threshold, 5, &filter)
-                        .iter()
-                        .any(|h| h.result.is_match)
+                    || touched_index.as_ref().is_some_and(|ix| {
+                        ix.screen(&q, threshold, 5, &filter)
+                            .iter()
+                            .any(|h| h.result.is_match)
+                    })
             }
         };
         if !affected {
@@ -304,21 +387,7 @@ pub fn rescreen(
             continue;
         }
         report.rescreened += 1;
-        let key = q.subject_key();
-        let hits: BTreeMap<String, (f64, String)> = snapshot
-            .screen(&q, threshold, 50, &filter)
-            .into_iter()
-            .filter(|h| h.result.is_match)
-            .filter(|h| {
-                !decisions.is_some_and(|d| d.suppresses(&key, &h.result.id, &h.entity_hash))
-            })
-            .map(|h| {
-                (
-                    h.result.id.clone(),
-                    (h.result.score, h.result.caption.clone()),
-                )
-            })
-            .collect();
+        let hits = hit_map(&monitored_hits(snapshot, &q, decisions, threshold));
         if let Some(prev) = previous {
             for (e, (score, caption)) in &hits {
                 if !prev.contains_key(e) {
@@ -358,11 +427,51 @@ pub fn rescreen(
         }
         append_bytes(&dir.alerts(), &bytes)?;
     }
-    state.lists = versions;
-    state.hits = new_hits;
-    let bytes = serde_json::to_vec(&state).map_err(|e| ServiceError::Invalid(e.to_string()))?;
-    write_atomic(&dir.monitor(), &bytes)?;
+    save_state(
+        dir,
+        &MonitorState {
+            lists: versions,
+            hits: new_hits,
+        },
+    )?;
     Ok(report)
+}
+
+/// The entries that changed between the remembered versions and `snapshot`'s: the store's
+/// diff for a source with a remembered version, every entry of a source without one (or when
+/// the diff cannot be made).
+fn touched_entities(
+    snapshot: &Snapshot,
+    store: Option<&Store>,
+    remembered: &BTreeMap<String, u32>,
+) -> BTreeSet<String> {
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut whole_sources: BTreeSet<&str> = BTreeSet::new();
+    for (source, list) in &snapshot.lists {
+        match remembered.get(source) {
+            Some(&v) if v == list.version => {}
+            Some(&old) => match store.map(|s| s.diff(source, Some(old), Some(list.version))) {
+                Some(Ok(d)) => touched.extend(d.touched_ids().map(str::to_owned)),
+                _ => {
+                    whole_sources.insert(source);
+                }
+            },
+            None => {
+                whole_sources.insert(source);
+            }
+        }
+    }
+    if !whole_sources.is_empty() {
+        for e in snapshot.entities() {
+            if e.datasets
+                .iter()
+                .any(|d| whole_sources.contains(d.as_str()))
+            {
+                touched.insert(e.id.clone());
+            }
+        }
+    }
+    touched
 }
 
 fn alert(

@@ -106,7 +106,7 @@ async fn a_write_cut_off_by_a_crash_is_removed_on_open_and_the_chain_continues()
     let v = read_verified(&path, |_, _| Ok(())).unwrap();
     assert_eq!((v.records, v.torn_bytes), (4, 0));
     let mut out = Vec::new();
-    export(&path, None, ExportFormat::Jsonl, &mut out).unwrap();
+    export(&path, &Default::default(), ExportFormat::Jsonl, &mut out).unwrap();
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 4);
 }
 

@@ -64,3 +64,76 @@ async fn list_changes_raise_new_and_vanished_alerts_for_affected_subjects_only()
         .await;
     assert_eq!(r.status, 400);
 }
+
+/// Regression: an update with no list change and no monitored subject re-screened every entry
+/// of every list ("34,349 touched entries" for 0 subjects, 32 s in a debug build).
+#[tokio::test]
+async fn nothing_is_rescreened_when_no_subject_is_monitored() {
+    let f = fixture();
+    let r = f.post_empty("/admin/reload", &f.admin).await;
+    let v = r.json();
+    assert_eq!(v["swapped"], false, "{v}");
+    assert_eq!(v["rescreen"]["touched_entities"], 0, "{v}");
+    assert_eq!(v["rescreen"]["rescreened"], 0, "{v}");
+    // A real change, still with nobody monitored: nothing is diffed or screened.
+    let han = "test-list,P-3,Person,HAN Yong Su,한용수,,kp,,,,,,,,,,TEST,2026-09-01,,";
+    f.write_list(&[PAK, RI, FRONT, han]);
+    let v = f.post_empty("/admin/reload", &f.admin).await.json();
+    assert_eq!(v["swapped"], true, "{v}");
+    assert_eq!(v["rescreen"]["changed_sources"][0], "test-list", "{v}");
+    assert_eq!(v["rescreen"]["touched_entities"], 0, "{v}");
+    assert_eq!(v["rescreen"]["rescreened"], 0, "{v}");
+    // The first subject starts from the versions serving: the next change is diffed for it.
+    let r = f
+        .post_raw(
+            "/subjects",
+            &f.analyst,
+            "{\"id\": \"cust-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Han Yong Su\"]}}\n",
+            "application/x-ndjson",
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    f.write_list(&[PAK, RI, FRONT]);
+    let v = f.post_empty("/admin/reload", &f.admin).await.json();
+    assert_eq!(v["rescreen"]["touched_entities"], 1, "{v}");
+    assert_eq!(v["rescreen"]["rescreened"], 1, "{v}");
+    assert_eq!(v["rescreen"]["alerts"][0]["kind"], "vanished", "{v}");
+}
+
+/// Regression: a reload that finds no changed source re-screens nobody, including subjects
+/// registered since the last re-screen (their registration recorded their hits).
+#[tokio::test]
+async fn a_reload_with_no_changed_source_rescreens_nothing() {
+    let f = fixture();
+    let jsonl = concat!(
+        "{\"id\": \"cust-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ri Chol Ho\"]}}\n",
+        "{\"id\": \"cust-2\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Han Yong Su\"]}}\n",
+    );
+    let r = f
+        .post_raw("/subjects", &f.analyst, jsonl, "application/x-ndjson")
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    for _ in 0..2 {
+        let v = f.post_empty("/admin/reload", &f.admin).await.json();
+        assert_eq!(v["swapped"], false, "{v}");
+        let rs = &v["rescreen"];
+        assert_eq!(rs["subjects"], 2, "{rs}");
+        assert_eq!(rs["changed_sources"].as_array().unwrap().len(), 0, "{rs}");
+        assert_eq!(rs["touched_entities"], 0, "{rs}");
+        assert_eq!(rs["rescreened"], 0, "{rs}");
+    }
+    // A subject added to the file by another route has no baseline yet: it alone is screened.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.service().subjects())
+        .and_then(|mut file| {
+            std::io::Write::write_all(
+                &mut file,
+                b"{\"id\": \"cust-3\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Pak Su Min\"]}}\n",
+            )
+        })
+        .unwrap();
+    let v = f.post_empty("/admin/reload", &f.admin).await.json();
+    assert_eq!(v["rescreen"]["rescreened"], 1, "{v}");
+    assert_eq!(v["rescreen"]["touched_entities"], 0, "{v}");
+}
