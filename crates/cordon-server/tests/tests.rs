@@ -9,4 +9,5 @@ mod decisions;
 mod funds;
 mod reload;
 mod rescreen;
+mod review;
 mod taxii;
