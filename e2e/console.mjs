@@ -395,13 +395,29 @@ step("bad files: wrong type and oversized are refused before anything is sent", 
 
 // ---- Lists ------------------------------------------------------------------------------------
 
-step("lists: sources with versions, publication dates, freshness", async () => {
+step("lists: sources with versions, publication dates, freshness and their recent changes", async () => {
   await go("lists");
   await page.waitForSelector("table.lists");
   const tbl = await text("table.lists");
   for (const s of ["ofac-sdn", "un-sc"]) assert(tbl.includes(s), tbl);
   assert(/\d+ days/.test(tbl), tbl);
   assert((await text("main")).includes("Serving generation 1"), await text("main"));
+  // Changes by source: counts for every source, entries on demand.
+  await page.waitForSelector("#source-changes table.changes");
+  const changes = await text("#source-changes");
+  assert(/un-sc\s+nothing → 1\s+1,003\s+0\s+0/.test(changes), changes);
+  await page.click("#source-changes button.entries[data-source=un-sc]");
+  await page.waitForSelector("#source-changes-detail h3");
+  const entries = await text("#source-changes-detail");
+  assert(entries.includes("un-sc: version 0 → 1") && entries.includes("Added (1,003)") && entries.includes("Showing the first 100 of 1,003."), entries);
+  assert(/un-[A-Z][A-Za-z]{2}\.\d{3}/.test(entries), entries);
+  // Since a date after every load: nothing changed.
+  await page.fill("form.changes-filter input[type=date]", "2999-01-01");
+  await page.click("form.changes-filter button[type=submit]");
+  await page.waitForSelector("#source-changes:has-text('No list changed since 2999-01-01')");
+  await page.fill("form.changes-filter input[type=date]", "");
+  await page.click("form.changes-filter button[type=submit]");
+  await page.waitForSelector("#source-changes table.changes");
   await shot("10-lists");
 });
 

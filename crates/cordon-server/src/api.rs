@@ -66,7 +66,9 @@ const MAX_ADDRESSES: usize = 100;
         crate::funds::trace,
         crate::applicants::screen,
         crate::applicants::link,
-        crate::review::list
+        crate::review::list,
+        crate::changes::source_changes,
+        crate::changes::changes_since
     )
 )]
 pub struct ApiDoc;
@@ -100,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::funds::routes(&state))
         .merge(crate::applicants::routes(&state))
         .merge(crate::review::routes(&state))
+        .merge(crate::changes::routes(&state))
         .merge(open)
         .merge(crate::taxii::routes(&state))
         .merge(cordon_console::router())

@@ -21,6 +21,7 @@
 mod api;
 mod applicants;
 mod audit;
+mod changes;
 mod decisions;
 mod engine;
 mod error;
@@ -48,6 +49,7 @@ pub use audit::{
     AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
     export, parse_since, read_verified, subjects_of,
 };
+pub use changes::MAX_CHANGES_PAGE;
 pub use decisions::{Decision, Decisions, Seen, Verdict, last_seen};
 pub use engine::{Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash};
 pub use error::{ApiError, ServiceError};
@@ -285,6 +287,7 @@ pub(crate) struct Inner {
     keys: RwLock<Keys>,
     decisions: RwLock<Decisions>,
     review: review::ReviewService,
+    diffs: changes::DiffCache,
     metrics: Metrics,
     reload_lock: tokio::sync::Mutex<()>,
     last_reload: RwLock<Option<ReloadReport>>,
@@ -360,6 +363,7 @@ impl AppState {
             keys: RwLock::new(keys),
             decisions: RwLock::new(decisions),
             review,
+            diffs: changes::DiffCache::default(),
             metrics: Metrics::default(),
             reload_lock: tokio::sync::Mutex::new(()),
             last_reload: RwLock::new(None),

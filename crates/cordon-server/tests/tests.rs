@@ -5,6 +5,7 @@ mod util;
 mod api;
 mod applicants;
 mod audit;
+mod changes;
 mod decisions;
 mod funds;
 mod reload;
