@@ -216,9 +216,9 @@ step("dismiss a hit with a note and find it in the subject's audit trail", async
   assert((await text("#results")).includes("hidden by an earlier false-positive decision"), await text("#results"));
   // The review page: history and the audit trail of the subject.
   await go("review");
-  await page.waitForSelector("main[data-page=review] form.row input");
-  await page.fill("main[data-page=review] form.row input", subject);
-  await page.click("main[data-page=review] form.row button");
+  await page.waitForSelector("main[data-page=review] form.subject-form input");
+  await page.fill("main[data-page=review] form.subject-form input", subject);
+  await page.click("main[data-page=review] form.subject-form button");
   await page.waitForSelector("#trail ol.trail");
   const hist = await text("#history");
   assert(hist.includes(noteText) && hist.includes("false positive"), hist);
@@ -231,18 +231,54 @@ step("dismiss a hit with a note and find it in the subject's audit trail", async
   await shot("05-review-audit-trail");
 });
 
-step("review queue: hits from screenings wait for a decision", async () => {
+step("review queue: shared by analysts on the server; a decision closes the item for everybody", async () => {
   await go("review");
   await page.waitForSelector("table.queue");
   const q = await text("table.queue");
   // 김영철's matches were queued by the screening above; 김정은's was decided and left the queue.
-  assert(q.includes("from a screening: 김영철") && q.includes("ofac-12211"), q);
+  assert(q.includes("from a screening: 김영철, 1946 (e2e-analyst)") && q.includes("ofac-12211"), q);
   assert(!q.includes("from a screening: 김정은"), "decided hit still queued");
+  assert(/\d+ open in all · items 1–\d+ of \d+/.test(await text("#queue-summary")), await text("#queue-summary"));
+  // Another browser tab with nothing stored in it, signed in as another user, sees the same
+  // queue: it is the server's, not the browser's.
+  const other = await page.context().newPage();
+  await other.goto(URL);
+  await other.evaluate(() => localStorage.clear());
+  await other.reload();
+  await other.fill("form.sign-in input", env("CORDON_ADMIN_KEY"));
+  await other.click("form.sign-in button[type=submit]");
+  await other.waitForSelector("#nav a");
+  await other.goto(`${URL}/#/review`);
+  await other.waitForSelector("table.queue");
+  const seen = (await other.locator("table.queue").allInnerTexts()).join("\n");
+  assert(seen.includes("ofac-12211") && seen.includes("from a screening: 김영철, 1946 (e2e-analyst)"), seen);
+  // Confirm the match from the queue: the item closes for everybody.
   await page.locator("table.queue tr", { hasText: "ofac-12211" }).locator("button").click();
   await page.waitForSelector("#review-detail .explain");
   const d = await text("#review-detail");
   assert(d.includes("KIM Yong Chol") && d.includes("Confirm match"), d);
   await shot("06-review-queue");
+  await page.locator("#review-detail .decide textarea").fill("E2E: same date of birth and the photo on file matches");
+  await page.click("#review-detail button.confirm");
+  await page.waitForSelector("#review-detail .decided .ok");
+  await page.waitForFunction(() => {
+    const t = document.querySelector("#queue .queue-list");
+    return t && !t.innerText.includes("ofac-12211") && !t.innerText.includes("Loading");
+  });
+  await other.reload();
+  await other.waitForSelector("table.queue, #queue .info");
+  assert(!(await other.locator("#queue").innerText()).includes("ofac-12211"), "closed item still open in the other tab");
+  await other.close();
+  // The closed items, with the verdict and who decided.
+  await page.selectOption("form.queue-filter select", "closed");
+  await page.click("form.queue-filter button[type=submit]");
+  await page.waitForSelector("table.queue");
+  const closed = await text("table.queue");
+  assert(closed.includes("ofac-12211") && closed.includes("true match") && closed.includes("by e2e-analyst"), closed);
+  assert(closed.includes("ofac-20157") && closed.includes("false positive"), closed);
+  await page.selectOption("form.queue-filter select", "open");
+  await page.click("form.queue-filter button[type=submit]");
+  await page.waitForSelector("#queue .queue-list table, #queue .queue-list .info");
 });
 
 // ---- Batch screening and bad files ------------------------------------------------------------
@@ -277,6 +313,39 @@ step("batch: a CSV is screened with progress, bad lines reported, results downlo
   assert(rows[0].startsWith("line,id,subject"), rows[0]);
   assert(rows.some((r) => r.includes("ofac-20157")), "no Kim Jong Un in the download");
   await shot("07-batch");
+});
+
+step("review queue: a client system's screenings page through the shared queue, in Korean too", async () => {
+  // A bank's back end screens 30 customers through the API (each its own subject: the birth
+  // dates differ); their matches join the same queue.
+  const queries = {};
+  for (let i = 1; i <= 30; i++) {
+    queries[`c${i}`] = { schema: "Person", properties: { name: ["Kim Yong Chol"], birthDate: [`1946-01-${String(i).padStart(2, "0")}`] } };
+  }
+  const resp = await fetch(`${URL}/match/default`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${env("CORDON_SCREEN_KEY")}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ queries }),
+  });
+  assert(resp.status === 200, `match: ${resp.status}`);
+  await go("review");
+  await page.waitForSelector("#queue-summary");
+  const summary = await text("#queue-summary");
+  const m = summary.match(/(\d+) open in all · items 1–25 of (\d+)/);
+  assert(m && Number(m[2]) > 25, summary);
+  const first = await text("table.queue tbody");
+  await page.click("#queue .pager button.next");
+  await page.waitForSelector("#queue-summary:has-text('items 26–')");
+  const second = await text("table.queue tbody");
+  assert(second !== first && second.includes("from a screening:"), second);
+  // Customers of one name are told apart by what was screened.
+  assert(/from a screening: Kim Yong Chol, 1946-01-\d\d \(e2e-screen\)/.test(first + second), first);
+  await page.selectOption("#lang", "ko");
+  await page.waitForSelector("#queue-summary:has-text('열린 항목 모두')");
+  assert((await text("table.queue")).includes("검색 결과:"), await text("table.queue"));
+  await shot("07b-review-queue-korean");
+  await page.selectOption("#lang", "en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
 });
 
 step("batch: a server that goes away pauses the batch, keeps the results, and resumes", async () => {
@@ -326,13 +395,29 @@ step("bad files: wrong type and oversized are refused before anything is sent", 
 
 // ---- Lists ------------------------------------------------------------------------------------
 
-step("lists: sources with versions, publication dates, freshness", async () => {
+step("lists: sources with versions, publication dates, freshness and their recent changes", async () => {
   await go("lists");
   await page.waitForSelector("table.lists");
   const tbl = await text("table.lists");
   for (const s of ["ofac-sdn", "un-sc"]) assert(tbl.includes(s), tbl);
   assert(/\d+ days/.test(tbl), tbl);
   assert((await text("main")).includes("Serving generation 1"), await text("main"));
+  // Changes by source: counts for every source, entries on demand.
+  await page.waitForSelector("#source-changes table.changes");
+  const changes = await text("#source-changes");
+  assert(/un-sc\s+nothing → 1\s+1,003\s+0\s+0/.test(changes), changes);
+  await page.click("#source-changes button.entries[data-source=un-sc]");
+  await page.waitForSelector("#source-changes-detail h3");
+  const entries = await text("#source-changes-detail");
+  assert(entries.includes("un-sc: version 0 → 1") && entries.includes("Added (1,003)") && entries.includes("Showing the first 100 of 1,003."), entries);
+  assert(/un-[A-Z][A-Za-z]{2}\.\d{3}/.test(entries), entries);
+  // Since a date after every load: nothing changed.
+  await page.fill("form.changes-filter input[type=date]", "2999-01-01");
+  await page.click("form.changes-filter button[type=submit]");
+  await page.waitForSelector("#source-changes:has-text('No list changed since 2999-01-01')");
+  await page.fill("form.changes-filter input[type=date]", "");
+  await page.click("form.changes-filter button[type=submit]");
+  await page.waitForSelector("#source-changes table.changes");
   await shot("10-lists");
 });
 
@@ -346,11 +431,9 @@ step("lists: an administrator updates the lists from the page while screening go
   let reloaded = false;
   const done = page.waitForResponse((r) => r.url().endsWith("/admin/reload"), { timeout: 180000 }).then(() => (reloaded = true));
   await page.click("main[data-page=lists] button:has-text('Update lists now')");
-  // A reload with nothing changed can finish before the next frame, so the page may go
-  // straight from the button to the outcome; either state shows the click was taken.
-  await page.waitForSelector(
-    "main[data-page=lists] .info:has-text('Updating the lists'), main[data-page=lists] p:has-text('Last update')",
-  );
+  // An update that finds nothing new takes a millisecond: its "Updating" note may be gone
+  // before it can be seen, and then the answer has come.
+  await Promise.race([page.waitForSelector("main[data-page=lists] .info:has-text('Updating the lists')"), done]);
   // Screening while the update runs (a hash change keeps the update's request alive).
   await page.evaluate(() => (location.hash = "#/screening"));
   await page.waitForSelector("main[data-page=screening] form.search");

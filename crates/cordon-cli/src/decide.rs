@@ -57,6 +57,8 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         audit_seq: None,
     }
     .record_from_cli(&dir, &seen.lists)?;
+    // The hit leaves the shared review queue (a running server reads this within a second).
+    cordon_server::close_from_cli(&dir, &d)?;
     outln!("{}", serde_json::to_string(&d)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -44,9 +44,13 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         Some(&decisions),
         cordon_match::DEFAULT_THRESHOLD,
     )?;
+    let queued = cordon_server::open_from_cli(&dir, report.review.clone())?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
+    }
+    if queued > 0 {
+        eprintln!("{queued} new hits queued for review");
     }
     outln!(
         "{} subjects; changed sources: {}; {} entries touched; {} re-screened; {} alerts",

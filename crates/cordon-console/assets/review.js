@@ -1,37 +1,15 @@
-// Review: the queue of hits (from screenings in this browser) and re-screening alerts, decisions
-// with a note (POST /decisions), the decision history of a subject, and the subject's audit
-// trail (its screenings from the verified hash-chained trail, with its decisions, in time order).
+// Review: the queue that analysts share (GET /review: hits returned as a match that no decision
+// covers yet, from screenings, registrations for monitoring and re-screening after list
+// changes), decisions with a note (POST /decisions closes the item for everybody), the decision
+// history of a subject, and the subject's audit trail (GET /audit?subject=: its screenings and
+// decisions from the verified hash-chained trail, in time order).
 
 import { api } from "./api.js";
 import { h, t, clear, field, fmtScore, fmtTime, badge, errorBox, note, heading, table, put } from "./dom.js";
 import { explanation } from "./explain.js";
 
-const QUEUE = "cordon.queue";
-
-// The queue lives in localStorage so that a reload or a lost session loses no pending hit.
-function loadQueue() {
-  try {
-    const v = JSON.parse(localStorage.getItem(QUEUE) || "[]");
-    return Array.isArray(v) ? v : [];
-  } catch {
-    return [];
-  }
-}
-
-function saveQueue(q) {
-  localStorage.setItem(QUEUE, JSON.stringify(q.slice(-500)));
-}
-
-export function queueAdd(subject, r, q) {
-  if (r.decisions && r.decisions.length && !r.decision_stale) return;
-  const items = loadQueue().filter((x) => !(x.subject === subject && x.entity_id === r.id));
-  items.push({ subject, entity_id: r.id, caption: r.caption, score: r.score, datasets: r.datasets, query: q, time: new Date().toISOString(), result: r });
-  saveQueue(items);
-}
-
-function queueRemove(subject, entityId) {
-  saveQueue(loadQueue().filter((x) => !(x.subject === subject && x.entity_id === entityId)));
-}
+// Items per page of the queue.
+const PAGE = 25;
 
 export function decisionList(ds) {
   return table(
@@ -49,7 +27,7 @@ export function decisionList(ds) {
 }
 
 /** Confirm / dismiss with a required note; `out` shows the outcome. */
-export function decisionForm(subject, res, q, out, onDone) {
+export function decisionForm(subject, res, out, onDone) {
   const id = `note-${res.id}-${Math.random().toString(36).slice(2, 7)}`;
   const text = h("textarea", { id, rows: 2, required: true, maxlength: 2000 });
   const submit = (verdict) => async () => {
@@ -62,7 +40,6 @@ export function decisionForm(subject, res, q, out, onDone) {
     for (const b of buttons) b.disabled = true;
     try {
       const d = await api("POST", "/decisions", { body: { subject, entity_id: res.id, verdict, note: noteText } });
-      queueRemove(subject, res.id);
       clear(out).appendChild(note(t("decision_saved", { verdict: t(`verdict_${d.verdict}`), entity: d.entity_id }), "ok"));
       text.value = "";
       if (onDone) onDone(d);
@@ -79,10 +56,11 @@ export function decisionForm(subject, res, q, out, onDone) {
   return h("div", { class: "decide" }, h("label", { for: id }, t("note")), text, h("div", { class: "row" }, buttons));
 }
 
-const view = { subject: "", alerts: null, alertsError: null, current: null };
+// The page's state survives a language switch or a visit to another page.
+const view = { subject: "", status: "open", since: "", offset: 0 };
 
 export function mount(main, ctx) {
-  const queueEl = h("section", { "aria-labelledby": "queue-h" });
+  const queueEl = h("section", { "aria-labelledby": "queue-h", id: "queue" });
   const detail = h("section", { id: "review-detail", "aria-live": "polite" });
   const subjectIn = h("input", { type: "text", value: view.subject, autocomplete: "off", spellcheck: "false" });
   const historyEl = h("div", { id: "history" });
@@ -92,7 +70,11 @@ export function mount(main, ctx) {
     view.subject = subjectIn.value.trim();
     if (view.subject) await showSubject(view.subject, historyEl, trailEl);
   };
-  put(clear(main), 
+  const pickSubject = (s) => {
+    subjectIn.value = s;
+    show();
+  };
+  put(clear(main),
     heading(t("review_title")),
     queueEl,
     detail,
@@ -101,91 +83,128 @@ export function mount(main, ctx) {
       { "aria-labelledby": "hist-h" },
       h("h2", { id: "hist-h" }, `${t("history")} · ${t("trail")}`),
       h("p", { class: "hint" }, t("history_help"), " ", t("trail_help")),
-      h("form", { class: "row", onsubmit: show }, field(t("subject_key"), subjectIn), h("div", { class: "field end" }, h("button", { type: "submit" }, t("show")))),
+      h("form", { class: "row subject-form", onsubmit: show }, field(t("subject_key"), subjectIn), h("div", { class: "field end" }, h("button", { type: "submit" }, t("show")))),
       historyEl,
       trailEl,
     ),
   );
-  drawQueue(queueEl, detail, ctx, (s) => {
-    subjectIn.value = s;
-    show();
-  });
+  drawQueue(queueEl, detail, pickSubject);
   if (view.subject) show();
 }
 
-async function drawQueue(el, detail, ctx, pickSubject) {
-  const items = loadQueue();
-  put(clear(el), h("h2", { id: "queue-h" }, t("queue")), h("p", { class: "hint" }, t("queue_help")));
-  let alerts = [];
-  try {
-    alerts = (await api("GET", "/alerts")).alerts || [];
-  } catch (e) {
-    el.appendChild(errorBox(e));
-  }
-  const rows = [
-    ...items.map((x) => ({ type: "hit", x })),
-    ...alerts.filter((a) => a.kind === "new").map((a) => ({ type: "alert", x: a })),
-  ];
-  if (!rows.length) {
-    el.appendChild(note(t("queue_empty")));
-    return;
-  }
-  el.appendChild(
-    table(
-      null,
-      [
-        [t("name"), (r) => (r.type === "hit" ? r.x.caption : r.x.caption)],
-        [t("id"), (r) => h("code", {}, r.x.entity_id)],
-        [t("score"), (r) => fmtScore(r.x.score)],
-        [t("source"), (r) => (r.type === "hit" ? `${t("from_screening")}: ${r.x.query}` : `${t("alert_new")} (${r.x.subject})`)],
-        [t("time"), (r) => fmtTime(r.x.time)],
-        ["", (r) => h("button", { type: "button", onclick: () => openItem(r, detail, ctx, pickSubject) }, t("review_open"))],
-      ],
-      rows,
-      { className: "grid queue" },
-    ),
-  );
+// What was screened, short: the name with the date of birth and country that tell two
+// customers of the same name apart.
+function screened(x) {
+  const p = (x.query && x.query.properties) || {};
+  const first = (k) => (Array.isArray(p[k]) && p[k].length ? p[k][0] : "");
+  return [first("name") || first("alias"), first("birthDate"), first("nationality") || first("country")].filter(Boolean).join(", ");
 }
 
-async function openItem(r, detail, ctx, pickSubject) {
-  clear(detail);
-  let subject;
-  let res;
-  let q;
-  if (r.type === "hit") {
-    ({ subject } = r.x);
-    res = r.x.result;
-    q = r.x.query;
-  } else {
-    // An alert names the monitored subject by id: screen it again (audited) for its subject key
-    // and the hit's current explanation.
-    detail.appendChild(note(t("resolving_alert")));
+function origin(x) {
+  if (x.origin === "alert") return t("origin_alert", { id: x.monitored || "" });
+  if (x.origin === "registration") return t("origin_registration", { id: x.monitored || "" });
+  return t("origin_screening", { q: screened(x), key: x.key });
+}
+
+function statusOf(x) {
+  if (!x.closed) return badge(t("item_open"), "warn");
+  if (x.closed.reason === "removed") return badge(t("item_removed"), "muted");
+  return h("span", {}, badge(t(`verdict_${x.closed.verdict}`), x.closed.verdict === "true_match" ? "hit" : "muted"), " ", t("item_closed_by", { by: x.closed.by || "" }));
+}
+
+async function drawQueue(el, detail, pickSubject) {
+  const status = h("select", {}, ["open", "closed", "all"].map((s) => h("option", { value: s, selected: view.status === s }, t(`queue_status_${s}`))));
+  const since = h("input", { type: "date", value: view.since });
+  const list = h("div", { class: "queue-list", "aria-live": "polite" });
+  const apply = (ev) => {
+    ev.preventDefault();
+    view.status = status.value;
+    view.since = since.value;
+    view.offset = 0;
+    load();
+  };
+  const load = async () => {
+    clear(list).appendChild(note(t("loading")));
+    const params = new URLSearchParams({ status: view.status, limit: String(PAGE), offset: String(view.offset) });
+    if (view.since) params.set("since", view.since);
+    let page;
     try {
-      const subs = (await api("GET", "/subjects")).subjects || [];
-      const s = subs.find((x) => x.id === r.x.subject);
-      if (!s) {
-        clear(detail).appendChild(note(t("subject_not_found", { id: r.x.subject }), "warn"));
-        return;
-      }
-      const a = await api("POST", "/match/default?limit=20", { body: { queries: { q: { schema: s.schema, properties: s.properties } } } });
-      subject = a.responses.q.subject;
-      res = (a.responses.q.results || []).find((x) => x.id === r.x.entity_id);
-      q = (s.properties.name || [s.id])[0];
-      if (!res) {
-        clear(detail).appendChild(note(t("queue_empty")));
-        return;
-      }
+      page = await api("GET", `/review?${params}`);
     } catch (e) {
-      clear(detail).appendChild(errorBox(e));
+      clear(list).appendChild(errorBox(e));
       return;
     }
+    const items = page.items || [];
+    clear(list);
+    if (!items.length) {
+      put(list, note(view.status === "open" && !view.since ? t("queue_empty") : t("queue_none_match")), h("p", { class: "meta" }, t("queue_open_count", { open: page.open })));
+      return;
+    }
+    const from = page.offset + 1;
+    const to = page.offset + items.length;
+    put(
+      list,
+      h("p", { class: "meta", id: "queue-summary" }, t("queue_summary", { open: page.open, from, to, total: page.total })),
+      table(
+        null,
+        [
+          [t("name"), (x) => x.caption],
+          [t("id"), (x) => h("code", {}, x.entity_id)],
+          [t("score"), (x) => fmtScore(x.score)],
+          [t("source"), (x) => origin(x)],
+          [t("opened"), (x) => fmtTime(x.opened)],
+          [t("status"), (x) => statusOf(x)],
+          ["", (x) => h("button", { type: "button", onclick: () => openItem(x, detail, pickSubject, load) }, t("review_open"))],
+        ],
+        items,
+        { className: "grid queue" },
+      ),
+      h(
+        "div",
+        { class: "row pager" },
+        h("button", { type: "button", class: "prev", disabled: page.offset === 0, onclick: () => { view.offset = Math.max(0, page.offset - PAGE); load(); } }, t("previous")),
+        h("button", { type: "button", class: "next", disabled: to >= page.total, onclick: () => { view.offset = page.offset + PAGE; load(); } }, t("next")),
+      ),
+    );
+  };
+  put(clear(el),
+    h("h2", { id: "queue-h" }, t("queue")),
+    h("p", { class: "hint" }, t("queue_help")),
+    h("form", { class: "row queue-filter", onsubmit: apply }, field(t("status"), status), field(t("opened_since"), since), h("div", { class: "field end" }, h("button", { type: "submit" }, t("apply")))),
+    list,
+  );
+  await load();
+}
+
+async function openItem(x, detail, pickSubject, reload) {
+  clear(detail).appendChild(note(t("resolving_item")));
+  // The item keeps what was screened: screening it again (an audited screening with the
+  // reviewer's key) gives the hit's current explanation.
+  let res;
+  let suppressed = false;
+  try {
+    const a = await api("POST", "/match/default?limit=20", { body: { queries: { q: x.query } } });
+    const r = a.responses.q;
+    res = (r.results || []).find((y) => y.id === x.entity_id);
+    suppressed = (r.suppressed || []).some((y) => y.id === x.entity_id);
+  } catch (e) {
+    clear(detail).appendChild(errorBox(e));
+    return;
   }
   const out = h("div", { class: "decided" });
-  put(clear(detail), 
-    h("h2", { tabindex: "-1", id: "detail-h" }, `${res.caption} — ${fmtScore(res.score)}`),
-    h("p", { class: "meta" }, `${t("subject_key")}: `, h("code", { class: "subject" }, subject), " · ", h("code", {}, res.id), " · ", (res.datasets || []).join(", ")),
-    explanation(res),
-    decisionForm(subject, res, q, out, () => pickSubject(subject)),
+  put(clear(detail),
+    h("h2", { tabindex: "-1", id: "detail-h" }, `${x.caption} — ${fmtScore(res ? res.score : x.score)}`),
+    h("p", { class: "meta" }, `${t("subject_key")}: `, h("code", { class: "subject" }, x.subject), " · ", h("code", {}, x.entity_id), " · ", (x.datasets || []).join(", "), " · ", origin(x)),
+    x.entity_changed ? note(t("entity_changed"), "warn") : null,
+    res ? explanation(res) : note(suppressed ? t("hit_suppressed") : t("hit_gone"), "warn"),
+    x.closed
+      ? h("p", {}, statusOf(x), " ", fmtTime(x.closed.time))
+      : res
+        ? decisionForm(x.subject, res, out, () => {
+            reload();
+            pickSubject(x.subject);
+          })
+        : null,
     out,
   );
   detail.querySelector("#detail-h").focus();

@@ -6,7 +6,7 @@ import { api, withRetry, ApiError } from "./api.js";
 import { h, t, clear, field, fmtScore, badge, errorBox, describeError, heading, download, csvCell, note, put } from "./dom.js";
 import { errorText } from "./i18n.js";
 import { explanation } from "./explain.js";
-import { decisionForm, decisionList, queueAdd } from "./review.js";
+import { decisionForm, decisionList } from "./review.js";
 import { readText, parseRecords, MAX_FILE_MB } from "./files.js";
 
 const SCHEMAS = ["Thing", "Person", "Organization", "Company", "LegalEntity", "Vessel", "Aircraft"];
@@ -58,9 +58,6 @@ export function mount(main, ctx) {
           });
           state.answer = { q: f.name.trim(), response: answer.responses.q, seq: answer.audit_seq };
           state.error = null;
-          for (const r of state.answer.response.results || []) {
-            if (r.match) queueAdd(state.answer.response.subject, r, f.name.trim());
-          }
         } catch (e) {
           state.answer = null;
           state.error = e;
@@ -102,10 +99,10 @@ function drawResults(el, ctx) {
     h("p", { class: "meta" }, `${t("subject_key")}: `, h("code", { class: "subject" }, r.subject), " · ", t("audit_seq", { n: a.seq })),
     r.suppressed && r.suppressed.length ? note(t("suppressed", { n: r.suppressed.length })) : null,
   );
-  list.forEach((res, i) => el.appendChild(resultCard(res, r.subject, i === 0, ctx, a.q)));
+  list.forEach((res, i) => el.appendChild(resultCard(res, r.subject, i === 0, ctx)));
 }
 
-function resultCard(res, subject, open, ctx, q) {
+function resultCard(res, subject, open, ctx) {
   const decided = h("div", { class: "decided" });
   const card = h(
     "article",
@@ -131,7 +128,7 @@ function resultCard(res, subject, open, ctx, q) {
     res.decisions && res.decisions.length
       ? h("div", {}, h("h4", {}, t("earlier_decisions")), decisionList(res.decisions), res.decision_stale ? note(t("decision_stale"), "warn") : null)
       : null,
-    ctx.can("analyst") ? decisionForm(subject, res, q, decided) : null,
+    ctx.can("analyst") ? decisionForm(subject, res, decided) : null,
     decided,
   );
   return card;

@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use cordon_server::{AppState, Config, ExportFormat, Keys, ServiceDir};
 
+/// The allocator `cordon serve` uses (see cordon-cli's `mimalloc` feature), so that the load
+/// scripts measure what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // JSON logs on stderr, as `cordon serve` writes them (the scripts read timings from them).
     let filter = tracing_subscriber::EnvFilter::try_from_env("CORDON_LOG")

@@ -20,6 +20,7 @@ use crate::engine::{Filter, Snapshot, SubjectQuery, kind};
 use crate::error::{ApiError, error_response};
 use crate::keys::Role;
 use crate::monitor;
+use crate::review::{Origin, ReviewItem};
 use crate::util::now;
 use crate::yente::{Answered, QueryResponse, ResultOut, Total};
 use crate::{AppState, ServiceError};
@@ -64,7 +65,10 @@ const MAX_ADDRESSES: usize = 100;
         crate::funds::exposure,
         crate::funds::trace,
         crate::applicants::screen,
-        crate::applicants::link
+        crate::applicants::link,
+        crate::review::list,
+        crate::changes::source_changes,
+        crate::changes::changes_since
     )
 )]
 pub struct ApiDoc;
@@ -97,6 +101,8 @@ pub fn app(state: AppState) -> Router {
         .merge(guarded(&state, Role::Admin, admin))
         .merge(crate::funds::routes(&state))
         .merge(crate::applicants::routes(&state))
+        .merge(crate::review::routes(&state))
+        .merge(crate::changes::routes(&state))
         .merge(open)
         .merge(crate::taxii::routes(&state))
         .merge(cordon_console::router())
@@ -525,6 +531,18 @@ pub(crate) async fn audit<Q: Serialize, R: Serialize>(
         .map_err(ApiError::from)
 }
 
+/// Queues a screening's new hits for review and waits until they are on disk: like its audit
+/// record, they are written before the screening is answered.
+async fn open_review(state: &AppState, items: Vec<ReviewItem>) -> Result<(), ApiError> {
+    state.0.review.open_items(items).await.map_err(|e| {
+        tracing::error!(error = %e, "review queue not writable");
+        ApiError::unavailable(
+            "review-unavailable",
+            "the review queue cannot be written, so no screening is answered",
+        )
+    })
+}
+
 pub(crate) fn with_seq(mut resp: Response, seq: u64) -> Response {
     if let Ok(v) = HeaderValue::from_str(&seq.to_string()) {
         resp.headers_mut().insert("x-audit-seq", v);
@@ -667,6 +685,12 @@ async fn match_entities(
         audited,
     )
     .await?;
+    let review = parsed.iter().zip(&answered).flat_map(|((_, q), a)| {
+        a.to_review()
+            .filter(|h| !state.0.review.is_open(a.subject(), &h.result.id))
+            .map(|h| ReviewItem::new(h, a.subject(), q, Origin::Screening, &key, Some(seq)))
+    });
+    open_review(&state, review.collect()).await?;
     #[derive(Serialize)]
     struct Body<'a> {
         responses: BTreeMap<&'a str, QueryResponse<'a>>,
@@ -1108,6 +1132,7 @@ async fn post_decision(
         ds.refresh(&state.0.dir.decisions())
             .map_err(ApiError::from)?;
     }
+    state.0.review.close_by(&d).await;
     Ok(with_seq(json_response(StatusCode::CREATED, &json!(d)), seq))
 }
 
@@ -1159,25 +1184,32 @@ async fn post_subjects(
     let st = state.clone();
     let snap = state.snapshot();
     let (sn, subs) = (snap.clone(), subjects.clone());
-    let hits = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, ServiceError> {
+    let (hits, review) = tokio::task::spawn_blocking(move || {
         monitor::register(st.dir(), &subs)?;
         let decisions = st.0.decisions.read().ok();
         let mut out = Vec::with_capacity(subs.len());
         let mut baselines = Vec::with_capacity(subs.len());
+        let mut review = Vec::new();
         for s in &subs {
             let q = s.query()?;
+            let key = q.subject_key();
             let hits =
                 monitor::monitored_hits(&sn, &q, decisions.as_deref(), st.config().threshold);
-            out.push(
-                json!({"id": s.id, "subject": q.subject_key(), "hits": hits.iter().map(|h| json!({
-                "id": h.result.id, "caption": h.result.caption, "score": h.result.score,
-                "match": h.result.is_match, "entity_hash": h.entity_hash,
-            })).collect::<Vec<_>>()}),
-            );
+            let brief: Vec<Value> = hits
+                .iter()
+                .map(|h| {
+                    json!({"id": h.result.id, "caption": h.result.caption, "score": h.result.score,
+                        "match": h.result.is_match, "entity_hash": h.entity_hash})
+                })
+                .collect();
+            out.push(json!({"id": s.id, "subject": key, "hits": brief}));
+            for h in crate::review::uncovered(&hits, &key, decisions.as_deref()) {
+                review.push((s.id.clone(), key.clone(), q.clone(), h.clone()));
+            }
             baselines.push((s.id.clone(), hits));
         }
         monitor::record_baseline(st.dir(), &sn, &baselines)?;
-        Ok(out)
+        Ok::<_, ServiceError>((out, review))
     })
     .await
     .map_err(ApiError::internal)??;
@@ -1192,6 +1224,15 @@ async fn post_subjects(
         json!(hits),
     )
     .await?;
+    let review = review
+        .into_iter()
+        .map(|(id, key, q, h)| {
+            let mut item = ReviewItem::new(&h, &key, &q, Origin::Registration, &by, Some(seq));
+            item.monitored = Some(id);
+            item
+        })
+        .collect();
+    open_review(&state, review).await?;
     Ok(with_seq(
         json_response(
             StatusCode::CREATED,
@@ -1262,19 +1303,9 @@ async fn admin_reload(State(state): State<AppState>) -> Response {
 #[utoipa::path(post, path = "/admin/rescreen", tag = "admin", responses((status = 200, description = "the re-screen report")))]
 async fn admin_rescreen(State(state): State<AppState>) -> Result<Response, ApiError> {
     let st = state.clone();
-    let r = tokio::task::spawn_blocking(move || {
-        let snap = st.snapshot();
-        let ds = st.0.decisions.read().ok();
-        monitor::rescreen(
-            &snap,
-            st.0.store.as_deref(),
-            st.dir(),
-            ds.as_deref(),
-            st.config().threshold,
-        )
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let r = tokio::task::spawn_blocking(move || st.rescreen_blocking())
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json_response(StatusCode::OK, &json!(r)))
 }
 

@@ -12,22 +12,19 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ServiceError;
+use crate::journal::{GroupCommit, GroupWrite};
+use crate::util::FileLock;
 
 /// The `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The length of the suffix `,"hash":"<64 hex>"}`.
 const HASH_SUFFIX_LEN: usize = 9 + 64 + 2;
-
-/// Most records written with one fsync.
-const MAX_GROUP: usize = 4096;
 
 /// A list version a screening used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,25 +92,12 @@ pub struct AuditRecord {
     pub entry: AuditEntry,
 }
 
-struct Pending {
-    payload: String,
-    reply: tokio::sync::oneshot::Sender<Result<u64, String>>,
-}
-
 /// The append side of the audit trail: a writer thread that groups the pending records of
-/// concurrent requests into one write and one fsync, then acknowledges each.
+/// concurrent requests into one write and one fsync, then acknowledges each (group commit).
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     path: PathBuf,
-    tx: mpsc::Sender<Pending>,
-    state: Arc<Mutex<WriterState>>,
-}
-
-#[derive(Debug, Default)]
-struct WriterState {
-    failed: Option<String>,
-    records: u64,
-    groups: u64,
+    writer: GroupCommit,
 }
 
 impl AuditLog {
@@ -142,21 +126,15 @@ impl AuditLog {
             // Make the file's creation itself durable.
             let _ = d.sync_all();
         }
-        let (tx, rx) = mpsc::channel::<Pending>();
-        let state = Arc::new(Mutex::new(WriterState::default()));
-        let st = Arc::clone(&state);
-        let p = path.to_owned();
-        std::thread::Builder::new()
-            .name("audit-writer".into())
-            .spawn(move || {
-                let chain = Chain { seq, prev, len };
-                writer(&file, &p, chain, &rx, &st);
-            })
-            .map_err(|e| ServiceError::io(path, e))?;
+        let sink = ChainedFile {
+            file,
+            path: path.to_owned(),
+            chain: Chain { seq, prev, len },
+            buf: Vec::with_capacity(1 << 20),
+        };
         Ok(AuditLog {
             path: path.to_owned(),
-            tx,
-            state,
+            writer: GroupCommit::start("audit-writer", path, sink)?,
         })
     }
 
@@ -174,30 +152,20 @@ impl AuditLog {
 
     /// Appends an entry already serialised as a JSON object (see [`entry_payload`]).
     pub(crate) async fn append_payload(&self, payload: String) -> Result<u64, ServiceError> {
-        let (reply, rx) = tokio::sync::oneshot::channel();
-        self.tx
-            .send(Pending { payload, reply })
-            .map_err(|_| ServiceError::AuditUnavailable("the writer has stopped".into()))?;
-        match rx.await {
-            Ok(Ok(seq)) => Ok(seq),
-            Ok(Err(e)) => Err(ServiceError::AuditUnavailable(e)),
-            Err(_) => Err(ServiceError::AuditUnavailable(
-                "the writer has stopped".into(),
-            )),
-        }
+        self.writer
+            .append(payload)
+            .await
+            .map_err(ServiceError::AuditUnavailable)
     }
 
     /// Whether a write has failed (the service then answers no screening).
     pub fn failure(&self) -> Option<String> {
-        self.state.lock().ok().and_then(|s| s.failed.clone())
+        self.writer.failure()
     }
 
     /// Records written and fsync groups since start.
     pub fn counts(&self) -> (u64, u64) {
-        self.state
-            .lock()
-            .map(|s| (s.records, s.groups))
-            .unwrap_or_default()
+        self.writer.counts()
     }
 }
 
@@ -229,105 +197,43 @@ impl Chain {
     }
 }
 
-/// An exclusive advisory lock on the audit trail, held while a group is chained and written,
-/// so that the server and `cordon decide` append one chain between them. Released on drop.
-struct FileLock<'a>(&'a File);
-
-impl<'a> FileLock<'a> {
-    fn exclusive(file: &'a File, path: &Path) -> Result<FileLock<'a>, ServiceError> {
-        file.lock().map_err(|e| ServiceError::io(path, e))?;
-        Ok(FileLock(file))
-    }
+/// The audit trail as the group-commit writer sees it: each group is chained after the last
+/// record on disk and written under the file lock.
+struct ChainedFile {
+    file: File,
+    path: PathBuf,
+    chain: Chain,
+    buf: Vec<u8>,
 }
 
-impl Drop for FileLock<'_> {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
-    }
-}
-
-fn writer(
-    file: &File,
-    path: &Path,
-    mut chain: Chain,
-    rx: &mpsc::Receiver<Pending>,
-    state: &Mutex<WriterState>,
-) {
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-    let mut group: Vec<Pending> = Vec::new();
-    while let Ok(first) = rx.recv() {
-        group.push(first);
-        while group.len() < MAX_GROUP {
-            match rx.try_recv() {
-                Ok(p) => group.push(p),
-                Err(_) => break,
-            }
+impl GroupWrite for ChainedFile {
+    /// Chains a group after the last record on disk and writes it with one `write` and one
+    /// `fdatasync`, under the file lock; returns each record's `seq`. On an error the chain is
+    /// left as it was (and the writer stops).
+    fn write_group(&mut self, payloads: &[String]) -> Result<Vec<u64>, ServiceError> {
+        let (file, path) = (&self.file, self.path.as_path());
+        let _lock = FileLock::exclusive(file, path)?;
+        self.chain.resync(file, path)?;
+        self.buf.clear();
+        let (mut seq, mut prev) = (self.chain.seq, self.chain.prev.clone());
+        let mut seqs = Vec::with_capacity(payloads.len());
+        for p in payloads {
+            seq += 1;
+            let (line, hash) = chain_line(seq, &prev, p);
+            prev = hash;
+            self.buf.extend_from_slice(line.as_bytes());
+            self.buf.push(b'\n');
+            seqs.push(seq);
         }
-        let failed = state.lock().ok().and_then(|s| s.failed.clone());
-        if let Some(f) = failed {
-            for p in group.drain(..) {
-                let _ = p.reply.send(Err(f.clone()));
-            }
-            continue;
-        }
-        let result = write_group(file, path, &mut chain, &group, &mut buf);
-        match result {
-            Ok(seqs) => {
-                if let Ok(mut s) = state.lock() {
-                    s.records += group.len() as u64;
-                    s.groups += 1;
-                }
-                for (p, s) in group.drain(..).zip(seqs) {
-                    let _ = p.reply.send(Ok(s));
-                }
-            }
-            Err(e) => {
-                // The file may now end in a partial group; nothing of it was acknowledged,
-                // and no further record is written after it.
-                let msg = e.to_string();
-                tracing::error!(error = %msg, "audit write failed; screening stops");
-                if let Ok(mut s) = state.lock() {
-                    s.failed = Some(msg.clone());
-                }
-                for p in group.drain(..) {
-                    let _ = p.reply.send(Err(msg.clone()));
-                }
-            }
-        }
+        let mut out = file;
+        out.write_all(&self.buf)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| ServiceError::io(path, e))?;
+        self.chain.seq = seq;
+        self.chain.prev = prev;
+        self.chain.len += self.buf.len() as u64;
+        Ok(seqs)
     }
-}
-
-/// Chains a group after the last record on disk and writes it with one `write` and one
-/// `fdatasync`, under the file lock; returns each record's `seq`. On an error the chain is left
-/// as it was.
-fn write_group(
-    file: &File,
-    path: &Path,
-    chain: &mut Chain,
-    group: &[Pending],
-    buf: &mut Vec<u8>,
-) -> Result<Vec<u64>, ServiceError> {
-    let _lock = FileLock::exclusive(file, path)?;
-    chain.resync(file, path)?;
-    buf.clear();
-    let (mut seq, mut prev) = (chain.seq, chain.prev.clone());
-    let mut seqs = Vec::with_capacity(group.len());
-    for p in group {
-        seq += 1;
-        let (line, hash) = chain_line(seq, &prev, &p.payload);
-        prev = hash;
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
-        seqs.push(seq);
-    }
-    let mut out = file;
-    out.write_all(buf)
-        .and_then(|()| file.sync_data())
-        .map_err(|e| ServiceError::io(path, e))?;
-    chain.seq = seq;
-    chain.prev = prev;
-    chain.len += buf.len() as u64;
-    Ok(seqs)
 }
 
 /// Appends one record from a process other than the server (`cordon decide`), safely while

@@ -243,6 +243,12 @@ impl Decisions {
         v
     }
 
+    /// Whether the latest decision on this hit was made on the same content (either verdict):
+    /// such a hit needs no review.
+    pub fn covers(&self, subject: &str, entity_id: &str, entity_hash: &str) -> bool {
+        covered(self.on(subject, entity_id), entity_hash)
+    }
+
     /// Whether the latest decision on this hit is a false positive made on the same content.
     pub fn suppresses(&self, subject: &str, entity_id: &str, entity_hash: &str) -> bool {
         self.on(subject, entity_id)
@@ -263,6 +269,14 @@ impl Decisions {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
+}
+
+/// Whether the latest of a hit's decisions (oldest first) was made on the entry's current
+/// content.
+pub(crate) fn covered(decisions: &[Decision], entity_hash: &str) -> bool {
+    decisions
+        .last()
+        .is_some_and(|d| d.entity_hash == entity_hash)
 }
 
 /// A hit as the subject's latest screening returned it, read from the audit trail.

@@ -21,13 +21,16 @@
 mod api;
 mod applicants;
 mod audit;
+mod changes;
 mod decisions;
 mod engine;
 mod error;
 mod funds;
+mod journal;
 mod keys;
 mod metrics;
 mod monitor;
+mod review;
 mod taxii;
 mod util;
 mod yente;
@@ -46,6 +49,7 @@ pub use audit::{
     AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
     export, parse_since, read_verified, subjects_of,
 };
+pub use changes::MAX_CHANGES_PAGE;
 pub use decisions::{Decision, Decisions, Seen, Verdict, last_seen};
 pub use engine::{Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash};
 pub use error::{ApiError, ServiceError};
@@ -55,6 +59,10 @@ pub use metrics::Metrics;
 pub use monitor::{
     Alert, AlertKind, RescreenReport, Subject, load_alerts, load_subjects, parse_subjects,
     register, rescreen,
+};
+pub use review::{
+    CloseReason, Closing, MAX_REVIEW_PAGE, Origin, Review, ReviewFilter, ReviewItem, ReviewQuery,
+    close_from_cli, open_from_cli,
 };
 pub use taxii::{
     API_ROOT as TAXII_API_ROOT, MAX_LIMIT as TAXII_MAX_LIMIT, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE,
@@ -127,6 +135,10 @@ impl ServiceDir {
     /// The TAXII collections' version logs.
     pub fn taxii(&self) -> PathBuf {
         self.root.join("taxii")
+    }
+    /// The review queue.
+    pub fn review(&self) -> PathBuf {
+        self.root.join("review.jsonl")
     }
 }
 
@@ -274,6 +286,8 @@ pub(crate) struct Inner {
     audit: AuditLog,
     keys: RwLock<Keys>,
     decisions: RwLock<Decisions>,
+    review: review::ReviewService,
+    diffs: changes::DiffCache,
     metrics: Metrics,
     reload_lock: tokio::sync::Mutex<()>,
     last_reload: RwLock<Option<ReloadReport>>,
@@ -331,6 +345,7 @@ impl AppState {
         let keys = Keys::load(&dir.keys())?;
         let mut decisions = Decisions::load(&dir.decisions())?;
         decisions.reconcile(&dir)?;
+        let review = review::ReviewService::open(&dir, &decisions)?;
         let applicants = applicants::ApplicantService::open(
             config.applicant_rules.clone(),
             config.ipdb.clone(),
@@ -347,6 +362,8 @@ impl AppState {
             audit,
             keys: RwLock::new(keys),
             decisions: RwLock::new(decisions),
+            review,
+            diffs: changes::DiffCache::default(),
             metrics: Metrics::default(),
             reload_lock: tokio::sync::Mutex::new(()),
             last_reload: RwLock::new(None),
@@ -446,7 +463,25 @@ impl AppState {
         if let Ok(mut d) = self.0.decisions.write() {
             d.refresh(&self.0.dir.decisions())?;
         }
-        Ok(())
+        self.0.review.refresh()
+    }
+
+    /// Re-screens the monitored subjects against the snapshot serving now, and queues the new
+    /// hits for review.
+    fn rescreen_blocking(&self) -> Result<RescreenReport, ServiceError> {
+        let snap = self.snapshot();
+        let report = {
+            let decisions = self.0.decisions.read().ok();
+            rescreen(
+                &snap,
+                self.0.store.as_deref(),
+                &self.0.dir,
+                decisions.as_deref(),
+                self.0.config.threshold,
+            )?
+        };
+        self.0.review.open_items_blocking(report.review.clone())?;
+        Ok(report)
     }
 
     /// Swaps in a snapshot (tests and reloads). Requests in flight keep the old one.
@@ -566,18 +601,11 @@ impl AppState {
             }
             self.swap(next);
             report.swapped = true;
+            self.0.review.close_removed_blocking(&self.snapshot());
             self.warm_applicants();
         }
         report.generation = self.0.generation.load(Ordering::SeqCst);
-        let snap = self.snapshot();
-        let decisions = self.0.decisions.read().ok();
-        match rescreen(
-            &snap,
-            Some(store),
-            &self.0.dir,
-            decisions.as_deref(),
-            self.0.config.threshold,
-        ) {
+        match self.rescreen_blocking() {
             Ok(r) => report.rescreen = Some(r),
             Err(e) => report.error = Some(format!("re-screening failed: {e}")),
         }

@@ -17,6 +17,7 @@ use crate::ServiceDir;
 use crate::decisions::Decisions;
 use crate::engine::{Filter, Hit, Snapshot, SubjectQuery};
 use crate::error::ServiceError;
+use crate::review::{Origin, ReviewItem};
 use crate::util::{append_bytes, now, read_jsonl, write_atomic};
 
 /// A subject registered for monitoring.
@@ -62,6 +63,9 @@ pub struct Alert {
     pub time: String,
     /// The subject id.
     pub subject: String,
+    /// The subject key (decisions on the hit refer to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_key: Option<String>,
     /// The list entry.
     pub entity_id: String,
     /// Its caption (from the version where it was a hit).
@@ -93,6 +97,9 @@ pub struct RescreenReport {
     pub rescreened: usize,
     /// Alerts raised.
     pub alerts: Vec<Alert>,
+    /// The new hits that no decision covers, for the review queue.
+    #[serde(skip)]
+    pub review: Vec<ReviewItem>,
 }
 
 /// Reads the registered subjects (a later line with the same id replaces an earlier one).
@@ -387,26 +394,33 @@ pub fn rescreen(
             continue;
         }
         report.rescreened += 1;
-        let hits = hit_map(&monitored_hits(snapshot, &q, decisions, threshold));
+        let key = q.subject_key();
+        let found = monitored_hits(snapshot, &q, decisions, threshold);
+        let hits = hit_map(&found);
         if let Some(prev) = previous {
-            for (e, (score, caption)) in &hits {
-                if !prev.contains_key(e) {
-                    report.alerts.push(alert(
-                        &time,
-                        id,
-                        e,
-                        caption,
-                        AlertKind::New,
-                        *score,
-                        &versions,
-                    ));
-                }
+            let new = found.iter().filter(|h| !prev.contains_key(&h.result.id));
+            for h in new.clone() {
+                let r = &h.result;
+                report.alerts.push(alert(
+                    &time,
+                    (id, &key),
+                    &r.id,
+                    &r.caption,
+                    AlertKind::New,
+                    r.score,
+                    &versions,
+                ));
+            }
+            for h in crate::review::uncovered(new, &key, decisions) {
+                let mut item = ReviewItem::new(h, &key, &q, Origin::Alert, "rescreen", None);
+                item.monitored = Some(id.clone());
+                report.review.push(item);
             }
             for (e, (score, caption)) in prev {
                 if !hits.contains_key(e) {
                     report.alerts.push(alert(
                         &time,
-                        id,
+                        (id, &key),
                         e,
                         caption,
                         AlertKind::Vanished,
@@ -476,7 +490,7 @@ fn touched_entities(
 
 fn alert(
     time: &str,
-    subject: &str,
+    (subject, subject_key): (&str, &str),
     entity: &str,
     caption: &str,
     kind: AlertKind,
@@ -486,6 +500,7 @@ fn alert(
     Alert {
         time: time.to_owned(),
         subject: subject.to_owned(),
+        subject_key: Some(subject_key.to_owned()),
         entity_id: entity.to_owned(),
         caption: caption.to_owned(),
         kind,

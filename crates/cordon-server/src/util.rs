@@ -1,7 +1,8 @@
 //! Small file helpers shared by the service's append-only files.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use serde::Serialize;
@@ -24,16 +25,72 @@ pub(crate) fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<(), Se
     append_bytes(path, &line)
 }
 
-/// Appends bytes with one write and fsyncs.
+/// Appends bytes with one write and fsyncs, under the file's lock, after cutting an unfinished
+/// last line that a crash left (see [`cut_unfinished_line`]).
 pub(crate) fn append_bytes(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
-    let mut f = OpenOptions::new()
+    let f = OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)
         .map_err(|e| ServiceError::io(path, e))?;
-    f.write_all(bytes)
+    let _lock = FileLock::exclusive(&f, path)?;
+    cut_unfinished_line(&f, path)?;
+    (&f).write_all(bytes)
         .and_then(|()| f.sync_data())
         .map_err(|e| ServiceError::io(path, e))
+}
+
+/// An exclusive advisory lock on one of the service's files, held while a process appends to it
+/// (the server and the CLI both write them). Released on drop.
+pub(crate) struct FileLock<'a>(&'a File);
+
+impl<'a> FileLock<'a> {
+    pub(crate) fn exclusive(file: &'a File, path: &Path) -> Result<FileLock<'a>, ServiceError> {
+        file.lock().map_err(|e| ServiceError::io(path, e))?;
+        Ok(FileLock(file))
+    }
+}
+
+impl Drop for FileLock<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Cuts the bytes after the last newline: a write a crash interrupted, which nobody was
+/// acknowledged for. Appending after them would glue the next line to the fragment and make
+/// both unreadable. Call with the file lock held; returns how many bytes were cut.
+pub(crate) fn cut_unfinished_line(file: &File, path: &Path) -> Result<u64, ServiceError> {
+    let io = |e| ServiceError::io(path, e);
+    let len = file.metadata().map_err(io)?.len();
+    let mut last = [0u8; 1];
+    if len == 0 || (file.read_exact_at(&mut last, len - 1).is_ok() && last[0] == b'\n') {
+        return Ok(0);
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut end = len;
+    let keep = loop {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = buf.get_mut(..(end - start) as usize).unwrap_or_default();
+        file.read_exact_at(chunk, start).map_err(io)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            break start + i as u64 + 1;
+        }
+        if start == 0 {
+            break 0;
+        }
+        end = start;
+    };
+    tracing::warn!(
+        file = %path.display(),
+        bytes = len - keep,
+        "cutting an unfinished line (a write interrupted by a crash; never acknowledged)"
+    );
+    file.set_len(keep)
+        .and_then(|()| file.sync_data())
+        .map_err(io)?;
+    Ok(len - keep)
 }
 
 /// Reads the complete lines of a JSON-lines file from byte `offset`; returns the values with

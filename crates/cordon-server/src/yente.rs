@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use cordon_match::Explanation;
 use serde::Serialize;
 
-use crate::decisions::{Decision, Decisions};
+use crate::decisions::{Decision, Decisions, covered};
 use crate::engine::{Filter, Hit, Snapshot, SubjectQuery};
 
 /// What one query was answered with: its hits, each with its earlier decisions, and which of
@@ -90,7 +90,15 @@ impl Answered {
         }
     }
 
-    /// What the audit trail keeps of the answer (`seen_hash` reads it back).
+    /// The matches that no decision covers: what enters the review queue.
+    pub(crate) fn to_review(&self) -> impl Iterator<Item = &Hit> {
+        self.hits
+            .iter()
+            .filter(|(h, ds, _)| h.result.is_match && !covered(ds, &h.entity_hash))
+            .map(|(h, _, _)| h)
+    }
+
+    /// What the audit trail keeps of the answer (`last_seen` reads it back).
     pub(crate) fn audited(&self) -> AuditedQuery<'_> {
         AuditedQuery {
             subject: &self.subject,
@@ -242,9 +250,7 @@ impl<'a> ResultOut<'a> {
             programs: &r.programs,
             entity_hash: &hit.entity_hash,
             decisions,
-            decision_stale: decisions
-                .last()
-                .is_some_and(|d| d.entity_hash != hit.entity_hash),
+            decision_stale: !decisions.is_empty() && !covered(decisions, &hit.entity_hash),
         }
     }
 }

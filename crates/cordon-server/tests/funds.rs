@@ -321,6 +321,52 @@ async fn a_graph_that_appears_changes_or_breaks_is_handled_by_reloads() {
     assert_eq!(f.get(&exposure, &f.screen).await.status, 200);
 }
 
+/// `cordon tx ingest` into the directory the server maps (no new directory, no link): the
+/// server answers from the graph it mapped until a reload opens the new one.
+#[tokio::test]
+async fn a_graph_ingested_over_the_one_serving_is_picked_up_by_the_next_reload() {
+    let g = tempfile::tempdir().unwrap();
+    let dir = g.path().join("tx");
+    let n5 = ingest_bybit(&dir, 5);
+    let f = fixture_with(|c| c.tx_dir(Some(dir.clone())));
+    let trace = json!({"from": HOP1});
+    let before = f.post("/trace", &f.analyst, &trace).await;
+    assert_eq!(before.status, 200, "{}", before.text());
+    // A smaller graph written over the mapped files: truncating them in place would make the
+    // next read of the old mapping a SIGBUS.
+    let n2 = ingest_bybit(&dir, 2);
+    assert!(n2 < n5);
+    let during = f.post("/trace", &f.analyst, &trace).await;
+    assert_eq!(during.status, 200, "{}", during.text());
+    let sinks = |r: &Reply| r.json()["trace"]["sinks"].clone();
+    assert!(
+        sinks(&before).as_array().is_some_and(|s| !s.is_empty()),
+        "{}",
+        before.text()
+    );
+    assert_eq!(
+        sinks(&during),
+        sinks(&before),
+        "the mapped graph changed under the server"
+    );
+    let c = f.get("/catalog", &f.screen).await.json();
+    assert_eq!(c["transactions"]["graph"]["transfers"], n5, "{c}");
+    let r = f.post_empty("/admin/reload", &f.admin).await;
+    assert_eq!(
+        r.json()["transactions"]["graph"]["transfers"],
+        n2,
+        "{}",
+        r.text()
+    );
+    let after = f.post("/trace", &f.analyst, &trace).await;
+    assert_eq!(after.status, 200, "{}", after.text());
+    assert_ne!(
+        sinks(&after),
+        sinks(&before),
+        "the reload serves the new graph"
+    );
+}
+
 #[tokio::test]
 async fn a_service_without_a_graph_directory_says_so() {
     let f = fixture();

@@ -154,23 +154,7 @@ impl Fixture {
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(body.into()).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            bytes,
-        }
+        call(&self.app, req.body(body.into()).unwrap()).await
     }
 
     /// `GET` with a key.
@@ -209,4 +193,20 @@ impl Fixture {
 
 pub(crate) fn one_query(name: &str) -> Value {
     serde_json::json!({"queries": {"q1": {"schema": "Person", "properties": {"name": [name]}}}})
+}
+
+/// Sends a request to an app and reads the whole answer.
+pub(crate) async fn call(app: &Router, req: Request<Body>) -> Reply {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        bytes,
+    }
 }

@@ -135,9 +135,10 @@ impl<T: Pod> Column<T> {
 
 #[allow(unsafe_code)]
 fn map(f: &File, path: &Path) -> Result<memmap2::Mmap, TxError> {
-    // SAFETY: the mapping is read-only and the files are written once by `TxStore::save` and
-    // never modified in place; a concurrent truncation by another process is the only way to
-    // invalidate it, which the store documentation forbids (write a new directory instead).
+    // SAFETY: the mapping is read-only, and `TxStore::save` never modifies a file in place: it
+    // renames new files over the old names, so a mapped inode keeps its contents. A truncation
+    // by some other program is the only way to invalidate it, which the store documentation
+    // forbids.
     unsafe { memmap2::Mmap::map(f) }.map_err(|e| TxError::io(path, e))
 }
 

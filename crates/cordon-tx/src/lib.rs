@@ -39,6 +39,7 @@ mod ingest;
 #[cfg(feature = "parquet")]
 mod parquet_io;
 mod screen;
+mod staged;
 mod store;
 mod strings;
 mod time;

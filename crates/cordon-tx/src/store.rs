@@ -865,6 +865,11 @@ impl TxStore {
 
     /// Writes the store to `dir` (created if needed): `manifest.json`, `addresses.txt`,
     /// `hashes.txt` and one little-endian `.bin` file per column (see docs/transactions.md).
+    ///
+    /// Saving over an existing store is safe while another process has it open: every file is
+    /// written under a temporary name and renamed into place, the manifest last, so a reader
+    /// keeps the version it mapped (until it opens the directory again), and a save that fails
+    /// leaves the previous store as it was (see `staged.rs`).
     pub fn save(&self, dir: &Path) -> Result<(), TxError> {
         std::fs::create_dir_all(dir).map_err(|e| TxError::io(dir, e))?;
         let mut details: Vec<(u32, String)> =
@@ -887,40 +892,38 @@ impl TxStore {
             memos,
             diagnostics: self.diagnostics.clone(),
         };
-        let mpath = dir.join("manifest.json");
         let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxError::Corrupt {
-            path: mpath.clone(),
+            path: dir.join("manifest.json"),
             message: e.to_string(),
         })?;
-        std::fs::write(&mpath, json).map_err(|e| TxError::io(&mpath, e))?;
-        self.addrs.write(&dir.join("addresses.txt"))?;
-        self.hashes.write(&dir.join("hashes.txt"))?;
-        let w = |name: &str| dir.join(name);
-        self.from.write(&w("from.u32.bin"))?;
-        self.to.write(&w("to.u32.bin"))?;
-        self.asset.write(&w("asset.u32.bin"))?;
-        self.amount.write(&w("amount.u128.bin"))?;
-        self.time.write(&w("time.i64.bin"))?;
-        self.block.write(&w("block.u64.bin"))?;
-        self.seq.write(&w("seq.u32.bin"))?;
-        self.tx.write(&w("tx.u32.bin"))?;
-        self.excl.write(&w("exclusion.u8.bin"))?;
-        self.excluded.write(&w("excluded.u32.bin"))?;
+        let mut s = crate::staged::Staged::new(dir);
+        s.file("addresses.txt", |p| self.addrs.write(p))?;
+        s.file("hashes.txt", |p| self.hashes.write(p))?;
+        s.file("from.u32.bin", |p| self.from.write(p))?;
+        s.file("to.u32.bin", |p| self.to.write(p))?;
+        s.file("asset.u32.bin", |p| self.asset.write(p))?;
+        s.file("amount.u128.bin", |p| self.amount.write(p))?;
+        s.file("time.i64.bin", |p| self.time.write(p))?;
+        s.file("block.u64.bin", |p| self.block.write(p))?;
+        s.file("seq.u32.bin", |p| self.seq.write(p))?;
+        s.file("tx.u32.bin", |p| self.tx.write(p))?;
+        s.file("exclusion.u8.bin", |p| self.excl.write(p))?;
+        s.file("excluded.u32.bin", |p| self.excluded.write(p))?;
         if let Some((offsets, ids)) = &self.excluded_index {
-            offsets.write(&w(EXCLUDED_OFFSETS))?;
-            ids.write(&w(EXCLUDED_BY_ADDRESS))?;
+            s.file(EXCLUDED_OFFSETS, |p| offsets.write(p))?;
+            s.file(EXCLUDED_BY_ADDRESS, |p| ids.write(p))?;
         }
-        self.tx_index.0.write(&w("tx_offsets.u64.bin"))?;
-        self.tx_index.1.write(&w("tx_transfers.u32.bin"))?;
+        s.file("tx_offsets.u64.bin", |p| self.tx_index.0.write(p))?;
+        s.file("tx_transfers.u32.bin", |p| self.tx_index.1.write(p))?;
         for (side, csr) in [("out", &self.out), ("in", &self.inn)] {
-            csr.offsets.write(&w(&format!("{side}_offsets.u64.bin")))?;
-            csr.nbr.write(&w(&format!("{side}_nbr.u32.bin")))?;
-            csr.xfer.write(&w(&format!("{side}_xfer.u32.bin")))?;
-            csr.time.write(&w(&format!("{side}_time.i64.bin")))?;
-            csr.amount.write(&w(&format!("{side}_amount.u128.bin")))?;
-            csr.asset.write(&w(&format!("{side}_asset.u32.bin")))?;
+            s.file(&format!("{side}_offsets.u64.bin"), |p| csr.offsets.write(p))?;
+            s.file(&format!("{side}_nbr.u32.bin"), |p| csr.nbr.write(p))?;
+            s.file(&format!("{side}_xfer.u32.bin"), |p| csr.xfer.write(p))?;
+            s.file(&format!("{side}_time.i64.bin"), |p| csr.time.write(p))?;
+            s.file(&format!("{side}_amount.u128.bin"), |p| csr.amount.write(p))?;
+            s.file(&format!("{side}_asset.u32.bin"), |p| csr.asset.write(p))?;
         }
-        Ok(())
+        s.commit("manifest.json", &json)
     }
 
     /// Opens a store written by [`TxStore::save`], memory-mapping every column and checking

@@ -2,3 +2,4 @@
 
 mod ingest;
 mod robust;
+mod save;
