@@ -122,6 +122,67 @@ fn leaky_theft_spreads_into_the_background_and_is_conserved() {
     );
 }
 
+/// An early cash-out meets the background's trading from the start of the span, and a dense
+/// background (twenty transfers per account) lets time-respecting paths reach nearly every
+/// account: the whole-graph propagation stress of the benchmark, in miniature. The same theft
+/// planted late is the control: only the start time differs (same desk, same lots).
+#[test]
+fn early_leak_spreads_taint_through_most_of_a_dense_background() {
+    let cfg = |early_leaks| GenConfig {
+        accounts: 5_000,
+        transfers: 100_000,
+        leaky_thefts: 1,
+        early_leaks,
+        ..GenConfig::default()
+    };
+    let (late, early) = (generate(&cfg(0)).unwrap(), generate(&cfg(1)).unwrap());
+    let desk = |g: &Generated| {
+        let d = g.truth[0]
+            .deposits
+            .iter()
+            .find(|d| d.category == Category::Other);
+        d.unwrap().clone()
+    };
+    assert_eq!(
+        desk(&late),
+        desk(&early),
+        "the control differs only in time"
+    );
+    let start_fraction = |g: &Generated| {
+        let thief = g.store.address_id(&g.truth[0].thief).unwrap();
+        let t0 = g.store.transfer(0).time;
+        let t_end = g.store.transfer(g.store.len() as u32 - 1).time;
+        let start = g.store.in_csr().edges(thief).next().unwrap().time;
+        (start - t0) as f64 / (t_end - t0) as f64
+    };
+    assert!(
+        start_fraction(&early) < 0.01,
+        "early theft at {}",
+        start_fraction(&early)
+    );
+    let mut touched = Vec::new();
+    for g in [&late, &early] {
+        for rule in [AccountRule::Haircut, AccountRule::Fifo] {
+            let r = trace_theft(g, 0, rule);
+            assert_eq!(r.sink_total(), g.truth[0].amount, "conservation, {rule}");
+            assert_eq!(r.introduced_total, g.truth[0].amount, "{rule}");
+            touched.push(r.accounts_touched);
+        }
+    }
+    let [late_h, late_f, early_h, early_f] = touched[..] else {
+        unreachable!()
+    };
+    assert!(
+        early_h > 4_750,
+        "haircut reaches nearly all 5,000 background accounts: {touched:?}"
+    );
+    assert!(early_h > late_h && early_f > late_f, "{touched:?}");
+    assert!(
+        early_h > early_f,
+        "haircut smears wider than FIFO: {touched:?}"
+    );
+}
+
 #[test]
 fn generator_is_deterministic_per_seed() {
     let a = generate(&GenConfig::default()).unwrap();
