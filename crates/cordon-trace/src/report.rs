@@ -132,7 +132,7 @@ impl Graph {
     pub fn open(dir: &Path, extra_labels: &[PathBuf]) -> Result<Graph, TraceError> {
         let store = TxStore::open(dir).map_err(|e| TraceError::NoGraph {
             dir: dir.to_owned(),
-            source: e,
+            cause: e,
         })?;
         let mut labels = Labels::new();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("labels"))
