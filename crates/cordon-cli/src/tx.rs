@@ -101,6 +101,9 @@ pub(crate) struct TraceArgs {
     /// Stop following beyond this many hops.
     #[arg(long, default_value_t = 32)]
     max_hops: u32,
+    /// Contributing paths per sink in the JSON (`path`, then `other_paths`), 1 to 100.
+    #[arg(long, default_value_t = 1)]
+    paths: usize,
     /// Graph directory [default: tx/ beside the store].
     #[arg(long, value_name = "DIR")]
     graph: Option<PathBuf>,
@@ -384,6 +387,7 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
         asset: a.asset.clone(),
         rule: a.rule.clone(),
         max_hops: a.max_hops,
+        paths_per_sink: a.paths,
     };
     if graph.is_utxo_seed(&a.from) {
         return run_trace_utxo(&graph, a, &q);

@@ -238,6 +238,7 @@ fn bad_queries_are_clear_errors() {
             "0x0000000000000000000000000000000000000001",
         ],
         vec!["exposure", HOP2, "--direction", "sideways"],
+        vec!["trace", "--from", HOP1, "--paths", "0"],
     ] {
         let out = cordon(&db)
             .args(&args)

@@ -183,6 +183,57 @@ fn early_leak_spreads_taint_through_most_of_a_dense_background() {
     );
 }
 
+/// `paths_per_sink` lists the next-largest contributions to a sink after the main path: the
+/// planted mixer receives a 100 ETH deposit from each of the four peel chains' ends (several
+/// each), so three paths are three distinct deposits into it, each traced back to the thief.
+#[test]
+fn paths_per_sink_lists_distinct_contributing_paths_largest_first() {
+    let g = generate(&GenConfig::default()).unwrap();
+    let truth = &g.truth[0];
+    let run = |paths_per_sink| {
+        let opts = TraceOptions {
+            paths_per_sink,
+            ..TraceOptions::default()
+        };
+        trace(&g.store, &g.labels, &truth.thief, &opts).unwrap()
+    };
+    let (one, three) = (run(1), run(3));
+    assert!(one.sinks.iter().all(|s| s.other_paths.is_empty()));
+    let mixer = three
+        .sinks
+        .iter()
+        .find(|s| s.kind == SinkKind::Mixer)
+        .unwrap();
+    assert_eq!(mixer.other_paths.len(), 2, "{mixer:?}");
+    let mut ends: Vec<&str> = vec![mixer.path.last().unwrap().tx_hash.as_str()];
+    let mut previous = mixer
+        .path
+        .last()
+        .unwrap()
+        .tainted_base
+        .parse::<Amount>()
+        .unwrap();
+    for p in &mixer.other_paths {
+        let (first, last) = (p.first().unwrap(), p.last().unwrap());
+        // Each path starts where the main one does: the theft into the source.
+        assert_eq!(first.tx_hash, mixer.path[0].tx_hash);
+        assert_eq!(first.to, truth.thief);
+        assert_eq!(last.to, mixer.address, "and ends in the sink");
+        let tainted: Amount = last.tainted_base.parse().unwrap();
+        assert!(tainted <= previous, "largest first");
+        previous = tainted;
+        ends.push(&last.tx_hash);
+    }
+    ends.sort();
+    ends.dedup();
+    assert_eq!(ends.len(), 3, "three distinct deposits");
+    // The amounts and the main paths do not change.
+    for (a, b) in one.sinks.iter().zip(&three.sinks) {
+        assert_eq!((a.taint_base, &a.address), (b.taint_base, &b.address));
+        assert_eq!(a.path.len(), b.path.len());
+    }
+}
+
 #[test]
 fn generator_is_deterministic_per_seed() {
     let a = generate(&GenConfig::default()).unwrap();
