@@ -101,6 +101,9 @@ pub(crate) struct TraceArgs {
     /// Stop following beyond this many hops.
     #[arg(long, default_value_t = 32)]
     max_hops: u32,
+    /// Contributing paths per sink in the JSON (`path`, then `other_paths`), 1 to 100.
+    #[arg(long, default_value_t = 1)]
+    paths: usize,
     /// Graph directory [default: tx/ beside the store].
     #[arg(long, value_name = "DIR")]
     graph: Option<PathBuf>,
@@ -133,28 +136,50 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     }
     let mut b = TxStoreBuilder::new(registry);
     let mut reports = Vec::new();
+    // A file that cannot be read at all is reported and the others still load (as a bad row
+    // is within a file); when nothing loads, the existing graph is left untouched.
+    let mut unreadable = Vec::new();
     for spec in &a.files {
         let (file, owner) = match spec.rsplit_once('=') {
             Some((f, o)) if !o.is_empty() && !Path::new(spec).exists() => (f, Some(o.to_string())),
             _ => (spec.as_str(), None),
         };
         let path = Path::new(file);
-        if path.extension().is_some_and(|e| e == "parquet") {
-            let n = cordon_tx::read_parquet(&mut b, path)?;
-            reports.push(serde_json::json!({"file": file, "layout": "parquet", "loaded": n}));
-            continue;
-        }
-        let r = ingest_csv(
-            &mut b,
-            path,
-            &IngestOptions {
+        let read = if path.extension().is_some_and(|e| e == "parquet") {
+            cordon_tx::read_parquet(&mut b, path)
+                .map(|n| serde_json::json!({"file": file, "layout": "parquet", "loaded": n}))
+        } else {
+            let opts = IngestOptions {
                 chain: a.chain.clone(),
                 owner,
-            },
-        )?;
-        reports.push(serde_json::to_value(&r)?);
+            };
+            ingest_csv(&mut b, path, &opts).map(|r| serde_json::json!(r))
+        };
+        match read {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                reports.push(
+                    serde_json::json!({"file": file, "error": e.to_string(), "code": e.code()}),
+                );
+                unreadable.push(e);
+            }
+        }
     }
     let store = b.build()?;
+    if store.is_empty() && !a.files.is_empty() {
+        // Every row was rejected: an empty graph would replace one that answers questions.
+        for e in &unreadable {
+            eprintln!("error[{}]: {e}", e.code());
+        }
+        for d in store.diagnostics() {
+            eprintln!("{d}");
+        }
+        anyhow::bail!(
+            "no transfer could be loaded from the {} files; the graph in {} is unchanged",
+            a.files.len(),
+            dir.display()
+        );
+    }
     store.save(&dir)?;
     let upath = dir.join(UTXO_FILE);
     let mut utxo_txs = None;
@@ -205,6 +230,9 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         for r in &reports {
             outln!("{r}");
         }
+        for e in &unreadable {
+            eprintln!("error[{}]: {e} (the file was skipped)", e.code());
+        }
         for d in store.diagnostics() {
             eprintln!("{d}");
         }
@@ -220,7 +248,7 @@ pub(crate) fn run_tx(g: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
             outln!("{n} UTXO transactions");
         }
     }
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || !unreadable.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -359,6 +387,7 @@ pub(crate) fn run_trace(g: &Global, a: &TraceArgs) -> anyhow::Result<ExitCode> {
         asset: a.asset.clone(),
         rule: a.rule.clone(),
         max_hops: a.max_hops,
+        paths_per_sink: a.paths,
     };
     if graph.is_utxo_seed(&a.from) {
         return run_trace_utxo(&graph, a, &q);

@@ -238,6 +238,7 @@ fn bad_queries_are_clear_errors() {
             "0x0000000000000000000000000000000000000001",
         ],
         vec!["exposure", HOP2, "--direction", "sideways"],
+        vec!["trace", "--from", HOP1, "--paths", "0"],
     ] {
         let out = cordon(&db)
             .args(&args)
@@ -248,6 +249,81 @@ fn bad_queries_are_clear_errors() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+/// One unreadable file among several is reported with its code and skipped, the rest loads
+/// (exit 1); an ingest that loads nothing (every file unreadable or every row rejected) leaves
+/// the existing graph as it was instead of replacing it with an empty one.
+#[test]
+fn unreadable_file_is_skipped_and_an_ingest_that_loads_nothing_keeps_the_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.redb");
+    let g = tmp.path().join("graph");
+    let gs = g.to_str().unwrap();
+    let unknown = tmp.path().join("unknown.csv");
+    std::fs::write(&unknown, "foo,bar\n1,2\n").unwrap();
+    let bad_rows = tmp.path().join("bad-rows.csv");
+    std::fs::write(
+        &bad_rows,
+        format!("hash,from,to,amount,block,timestamp\n0x1,0xZZZ,{HOP2},1,1,1000\n0x2,{HOP1},{HOP2},-1,2,1001\n"),
+    )
+    .unwrap();
+    let missing = tmp.path().join("missing.csv");
+    let legit = bybit().join("edges_legit.csv");
+    let out = cordon(&db)
+        .args(["tx", "ingest", "--json", "--graph", gs])
+        .args([&legit, &unknown, &missing])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["transfers"], 199, "{v:#}");
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files[1]["code"], "tx.unknown_layout", "{v:#}");
+    assert_eq!(files[2]["code"], "tx.io", "{v:#}");
+    assert!(
+        files[2]["error"].as_str().unwrap().contains("missing.csv"),
+        "{v:#}"
+    );
+    let before = std::fs::read(g.join("addresses.txt")).unwrap();
+
+    for files in [vec![&unknown, &missing], vec![&bad_rows]] {
+        let out = cordon(&db)
+            .args(["tx", "ingest", "--graph", gs])
+            .args(&files)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{files:?}: {err}");
+        assert!(
+            err.contains("is unchanged") && !err.contains("panicked"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(g.join("addresses.txt")).unwrap(),
+            before,
+            "{files:?}"
+        );
+    }
+    let out = cordon(&db)
+        .args(["tx", "ingest", "--graph", gs])
+        .arg(&bad_rows)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad-rows.csv:2") && err.contains("field \"from\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad-rows.csv:3") && err.contains("field \"amount\""),
+        "{err}"
+    );
 }
 
 /// A deposit into THORChain's router whose memo names the outbound Bitcoin address: the trace

@@ -17,12 +17,12 @@ pub enum TraceError {
     #[error("{0}")]
     BadQuery(String),
     /// No transaction graph could be opened in a directory.
-    #[error("no transaction graph in {dir} (run `cordon tx ingest FILES --graph {dir}` first): {source}", dir = dir.display())]
+    #[error("no transaction graph in {dir} (run `cordon tx ingest FILES --graph {dir}` first): {cause}", dir = dir.display())]
     NoGraph {
         /// The directory.
         dir: std::path::PathBuf,
-        /// Why.
-        source: cordon_tx::TxError,
+        /// Why: part of the message, not an error source, so that it is printed once.
+        cause: cordon_tx::TxError,
     },
     /// The store failed.
     #[error(transparent)]

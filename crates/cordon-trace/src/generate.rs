@@ -46,6 +46,11 @@ pub struct GenConfig {
     /// unattributed background account that keeps trading, so taint spreads into the
     /// background (the case where haircut and FIFO differ by orders of magnitude).
     pub leaky_thefts: u32,
+    /// Of the leaky thefts, the last `early_leaks` happen within the first 1 % of the time
+    /// span instead of anywhere in its first half: the desk then trades through almost the
+    /// whole graph, so taint reaches a large part of it (the whole-graph propagation stress).
+    /// A late cash-out only meets the trading that is left.
+    pub early_leaks: u32,
 }
 
 impl Default for GenConfig {
@@ -61,6 +66,7 @@ impl Default for GenConfig {
             mixer_denom_eth: 100,
             exchanges: 5,
             leaky_thefts: 0,
+            early_leaks: 0,
         }
     }
 }
@@ -262,11 +268,17 @@ fn emit(cfg: &GenConfig, b: &mut impl GraphSink) -> Result<(Labels, Vec<TheftTru
     let n = u64::from(naccts);
     for th in 0..cfg.thefts {
         let leaky = th >= cfg.thefts.saturating_sub(cfg.leaky_thefts);
+        let early = th
+            >= cfg
+                .thefts
+                .saturating_sub(cfg.early_leaks.min(cfg.leaky_thefts));
         let amount = Amount::from(cfg.theft_eth) * WEI;
         let (victim, _) = next(&mut |s| b.address(s), 0x71)?;
         let (thief, thief_s) = next(&mut |s| b.address(s), 0xdd)?;
         label(&thief_s, Category::Theft, format!("synthetic theft {th}"));
-        let mut t = T0 + prng.random_range(0..span / 2);
+        // Early thefts are the last ones planned, so adding one changes neither the earlier
+        // thefts nor the background (a separate stream).
+        let mut t = T0 + prng.random_range(0..if early { (span / 100).max(1) } else { span / 2 });
         plant(b, &mut planted, t, victim, thief, amount)?;
         let split = cfg.split.max(1);
         let lot = amount / Amount::from(split);

@@ -76,6 +76,9 @@ pub struct TraceQuery {
     pub rule: String,
     /// Stop following beyond this many hops.
     pub max_hops: u32,
+    /// Contributing paths per sink: the main one plus up to this many minus one more
+    /// (1..=100).
+    pub paths_per_sink: usize,
 }
 
 impl Default for TraceQuery {
@@ -85,6 +88,7 @@ impl Default for TraceQuery {
             asset: None,
             rule: "haircut".into(),
             max_hops: 32,
+            paths_per_sink: 1,
         }
     }
 }
@@ -132,7 +136,7 @@ impl Graph {
     pub fn open(dir: &Path, extra_labels: &[PathBuf]) -> Result<Graph, TraceError> {
         let store = TxStore::open(dir).map_err(|e| TraceError::NoGraph {
             dir: dir.to_owned(),
-            source: e,
+            cause: e,
         })?;
         let mut labels = Labels::new();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("labels"))
@@ -245,10 +249,17 @@ impl Graph {
                 Some(ids)
             }
         };
+        if !(1..=100).contains(&q.paths_per_sink) {
+            return Err(TraceError::BadQuery(format!(
+                "paths_per_sink (--paths) {} is out of range: give 1 to 100",
+                q.paths_per_sink
+            )));
+        }
         let opts = TraceOptions {
             rule,
             assets,
             max_hops: q.max_hops,
+            paths_per_sink: q.paths_per_sink,
             ..TraceOptions::default()
         };
         let iv = trace_interval(&self.store, &self.labels, &q.from, &opts)?;

@@ -26,7 +26,8 @@ pub struct TraceOptions {
     pub assets: Option<Vec<u32>>,
     /// Stop activating accounts beyond this many hops from the source.
     pub max_hops: u32,
-    /// Top paths to keep per sink.
+    /// Contributing paths listed per sink: the main one, then up to `paths_per_sink - 1`
+    /// more (`Sink::other_paths`), for the sinks listed with paths.
     pub paths_per_sink: usize,
     /// Treat a debit with no known funding, after a swap into a DEX, as funded by that swap's
     /// proceeds when the assets share a peg group (labelled as an inference).
@@ -121,6 +122,11 @@ pub struct Sink {
     pub hops: u32,
     /// The main contributing path, source first.
     pub path: Vec<Step>,
+    /// Further contributing paths, largest first (`TraceOptions::paths_per_sink`): each ends
+    /// in another tainted transfer into the sink (ties: the earliest) and follows its main
+    /// links back, like `path`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_paths: Vec<Vec<Step>>,
     /// For a bridge sink: tainted deposits whose memo names a THORChain swap's outbound chain
     /// and address (where the data has memos).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -849,6 +855,39 @@ impl Engine<'_> {
             steps.reverse();
             steps
         };
+        // Other contributions per listed sink: one pass over the tainted transfers, only when
+        // asked (the main path needs none of it).
+        let extra = self.opts.paths_per_sink.saturating_sub(1);
+        let mut others: FxHashMap<(u32, u32), Vec<(Amount, u32)>> = FxHashMap::default();
+        if extra > 0 {
+            for &((kind, node, asset), _) in &candidates {
+                if kind != SinkKind::SwapUnreconciled {
+                    others.insert((node, asset), Vec::new());
+                }
+            }
+            for &(x, taint) in flows {
+                let t = store.transfer(x);
+                if taint > 0
+                    && let Some(list) = others.get_mut(&(t.to, t.asset))
+                {
+                    list.push((taint, x));
+                }
+            }
+        }
+        let other_paths = |node: u32, asset: u32, main: Option<u32>| -> Vec<Vec<Step>> {
+            let Some(list) = others.get(&(node, asset)) else {
+                return Vec::new();
+            };
+            let mut list: Vec<(Amount, u32)> = list
+                .iter()
+                .copied()
+                .filter(|&(_, x)| Some(x) != main)
+                .collect();
+            // Largest first; ties: the earliest transfer (ids are the time order).
+            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            list.truncate(extra);
+            list.into_iter().map(|(_, x)| path_of(Some(x))).collect()
+        };
         // Tainted transfers whose memo is a THORChain swap: few, so each bridge sink scans them.
         let memo_flows: Vec<(u32, Amount, &str, SwapMemo)> = flows
             .iter()
@@ -871,6 +910,7 @@ impl Engine<'_> {
                 first_seen: iso_time(acc.first_time),
                 hops: acc.hops,
                 path: path_of(acc.best.map(|(_, v)| v)),
+                other_paths: other_paths(node, asset, acc.best.map(|(_, v)| v)),
                 outbound: if kind == SinkKind::Bridge {
                     memo_flows
                         .iter()
@@ -1067,6 +1107,8 @@ pub fn trace_interval(
             source,
             &TraceOptions {
                 rule,
+                // The bounds need amounts only.
+                paths_per_sink: 1,
                 ..opts.clone()
             },
         )

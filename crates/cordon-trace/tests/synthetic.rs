@@ -122,6 +122,118 @@ fn leaky_theft_spreads_into_the_background_and_is_conserved() {
     );
 }
 
+/// An early cash-out meets the background's trading from the start of the span, and a dense
+/// background (twenty transfers per account) lets time-respecting paths reach nearly every
+/// account: the whole-graph propagation stress of the benchmark, in miniature. The same theft
+/// planted late is the control: only the start time differs (same desk, same lots).
+#[test]
+fn early_leak_spreads_taint_through_most_of_a_dense_background() {
+    let cfg = |early_leaks| GenConfig {
+        accounts: 5_000,
+        transfers: 100_000,
+        leaky_thefts: 1,
+        early_leaks,
+        ..GenConfig::default()
+    };
+    let (late, early) = (generate(&cfg(0)).unwrap(), generate(&cfg(1)).unwrap());
+    let desk = |g: &Generated| {
+        let d = g.truth[0]
+            .deposits
+            .iter()
+            .find(|d| d.category == Category::Other);
+        d.unwrap().clone()
+    };
+    assert_eq!(
+        desk(&late),
+        desk(&early),
+        "the control differs only in time"
+    );
+    let start_fraction = |g: &Generated| {
+        let thief = g.store.address_id(&g.truth[0].thief).unwrap();
+        let t0 = g.store.transfer(0).time;
+        let t_end = g.store.transfer(g.store.len() as u32 - 1).time;
+        let start = g.store.in_csr().edges(thief).next().unwrap().time;
+        (start - t0) as f64 / (t_end - t0) as f64
+    };
+    assert!(
+        start_fraction(&early) < 0.01,
+        "early theft at {}",
+        start_fraction(&early)
+    );
+    let mut touched = Vec::new();
+    for g in [&late, &early] {
+        for rule in [AccountRule::Haircut, AccountRule::Fifo] {
+            let r = trace_theft(g, 0, rule);
+            assert_eq!(r.sink_total(), g.truth[0].amount, "conservation, {rule}");
+            assert_eq!(r.introduced_total, g.truth[0].amount, "{rule}");
+            touched.push(r.accounts_touched);
+        }
+    }
+    let [late_h, late_f, early_h, early_f] = touched[..] else {
+        unreachable!()
+    };
+    assert!(
+        early_h > 4_750,
+        "haircut reaches nearly all 5,000 background accounts: {touched:?}"
+    );
+    assert!(early_h > late_h && early_f > late_f, "{touched:?}");
+    assert!(
+        early_h > early_f,
+        "haircut smears wider than FIFO: {touched:?}"
+    );
+}
+
+/// `paths_per_sink` lists the next-largest contributions to a sink after the main path: the
+/// planted mixer receives a 100 ETH deposit from each of the four peel chains' ends (several
+/// each), so three paths are three distinct deposits into it, each traced back to the thief.
+#[test]
+fn paths_per_sink_lists_distinct_contributing_paths_largest_first() {
+    let g = generate(&GenConfig::default()).unwrap();
+    let truth = &g.truth[0];
+    let run = |paths_per_sink| {
+        let opts = TraceOptions {
+            paths_per_sink,
+            ..TraceOptions::default()
+        };
+        trace(&g.store, &g.labels, &truth.thief, &opts).unwrap()
+    };
+    let (one, three) = (run(1), run(3));
+    assert!(one.sinks.iter().all(|s| s.other_paths.is_empty()));
+    let mixer = three
+        .sinks
+        .iter()
+        .find(|s| s.kind == SinkKind::Mixer)
+        .unwrap();
+    assert_eq!(mixer.other_paths.len(), 2, "{mixer:?}");
+    let mut ends: Vec<&str> = vec![mixer.path.last().unwrap().tx_hash.as_str()];
+    let mut previous = mixer
+        .path
+        .last()
+        .unwrap()
+        .tainted_base
+        .parse::<Amount>()
+        .unwrap();
+    for p in &mixer.other_paths {
+        let (first, last) = (p.first().unwrap(), p.last().unwrap());
+        // Each path starts where the main one does: the theft into the source.
+        assert_eq!(first.tx_hash, mixer.path[0].tx_hash);
+        assert_eq!(first.to, truth.thief);
+        assert_eq!(last.to, mixer.address, "and ends in the sink");
+        let tainted: Amount = last.tainted_base.parse().unwrap();
+        assert!(tainted <= previous, "largest first");
+        previous = tainted;
+        ends.push(&last.tx_hash);
+    }
+    ends.sort();
+    ends.dedup();
+    assert_eq!(ends.len(), 3, "three distinct deposits");
+    // The amounts and the main paths do not change.
+    for (a, b) in one.sinks.iter().zip(&three.sinks) {
+        assert_eq!((a.taint_base, &a.address), (b.taint_base, &b.address));
+        assert_eq!(a.path.len(), b.path.len());
+    }
+}
+
 #[test]
 fn generator_is_deterministic_per_seed() {
     let a = generate(&GenConfig::default()).unwrap();

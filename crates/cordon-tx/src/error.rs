@@ -5,12 +5,13 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum TxError {
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause: part of the message, not an error source, so that a report printing
+        /// the whole chain does not say it twice.
+        cause: std::io::Error,
     },
     /// A CSV file could not be parsed at all.
     #[error("{path}: line {line}: {message}")]
@@ -39,6 +40,16 @@ pub enum TxError {
         path: PathBuf,
         /// The header that was found.
         header: String,
+    },
+    /// The owner given for a per-address export is not an address of the file's chain.
+    #[error("{path}: owner {owner:?} is not a valid address: {message}")]
+    BadOwner {
+        /// The file.
+        path: PathBuf,
+        /// The owner as given.
+        owner: String,
+        /// Why (with the address error's code).
+        message: String,
     },
     /// A stored graph directory is damaged or from another version.
     #[error("{path}: corrupt store: {message}")]
@@ -77,6 +88,7 @@ impl TxError {
             TxError::Csv { .. } => "tx.csv",
             TxError::MissingColumn { .. } => "tx.missing_column",
             TxError::UnknownLayout { .. } => "tx.unknown_layout",
+            TxError::BadOwner { .. } => "tx.bad_owner",
             TxError::Corrupt { .. } => "tx.corrupt",
             TxError::Parquet { .. } => "tx.parquet",
             TxError::OutOfOrder { .. } => "tx.out_of_order",
@@ -87,7 +99,7 @@ impl TxError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         TxError::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

@@ -12,12 +12,15 @@
 //! kept per transfer ([`TxStore::memo`](crate::TxStore::memo)).
 //!
 //! A missing required column is an error naming the file and the column; a bad row (negative
-//! or non-numeric amount, unreadable time) becomes a diagnostic naming file, line and field and
-//! is not loaded, so totals are never silently wrong.
+//! or non-numeric amount, unreadable time, a sender, recipient or token contract that is not a
+//! valid address of the row's chain, a wrong EIP-55 checksum) becomes a diagnostic naming file,
+//! line and field and is not loaded, so totals are never silently wrong. A chain
+//! `cordon-address` does not know keeps its addresses as written, with one warning per file.
 
 use std::io::Read;
 use std::path::Path;
 
+use cordon_address::Chain;
 use cordon_model::{Diagnostic, Location};
 use serde::Serialize;
 
@@ -193,6 +196,14 @@ pub fn ingest_csv_reader<R: Read>(
         }
         _ => None,
     };
+    if let (Some(o), Some(chain)) = (&owner, address_chain(&opts.chain)) {
+        cordon_address::parse_on(chain, o).map_err(|e| TxError::BadOwner {
+            path: name.into(),
+            owner: o.clone(),
+            message: format!("{e} ({})", e.code()),
+        })?;
+    }
+    let mut unknown_chains: Vec<String> = Vec::new();
     let mut report = IngestReport {
         file: name.display().to_string(),
         layout,
@@ -222,6 +233,18 @@ pub fn ingest_csv_reader<R: Read>(
         };
         match read_row(&record, &cols, owner.as_deref(), opts, builder, report.rows) {
             Ok((rec, truncated)) => {
+                if address_chain(&rec.chain).is_none() && !unknown_chains.contains(&rec.chain) {
+                    builder.diagnostic(Diagnostic::warning(
+                        "tx-unknown-chain",
+                        format!(
+                            "chain {:?} is not one Cordon knows: its addresses are kept as \
+                             written, unchecked (warned once per file)",
+                            rec.chain
+                        ),
+                        loc("chain"),
+                    ));
+                    unknown_chains.push(rec.chain.clone());
+                }
                 if truncated {
                     builder.diagnostic(Diagnostic::warning(
                         "tx-amount-precision",
@@ -244,7 +267,7 @@ pub fn ingest_csv_reader<R: Read>(
     Ok(report)
 }
 
-type RowError = (&'static str, String);
+pub(crate) type RowError = (&'static str, String);
 
 fn read_row(
     r: &csv::StringRecord,
@@ -318,6 +341,7 @@ fn read_row(
         (get(c.is_error), get(c.status).to_ascii_lowercase().as_str()),
         ("1" | "true", _) | (_, "0" | "fail" | "failed" | "false" | "reverted")
     );
+    check_addresses(&chain, &from, &to, contract.as_deref())?;
     Ok((
         TransferRecord {
             chain,
@@ -336,4 +360,46 @@ fn read_row(
         },
         truncated,
     ))
+}
+
+/// The address format of a chain slug: `cordon-address`'s chain (slugs and tickers: `eth`,
+/// `matic`, `trx`…), Ethereum's for an `evm-<chain id>` slug, `None` for a chain Cordon does
+/// not know.
+pub(crate) fn address_chain(slug: &str) -> Option<Chain> {
+    if slug.starts_with("evm-") {
+        return Some(Chain::Eth);
+    }
+    slug.parse().ok()
+}
+
+/// Checks a transfer's sender, recipient and token contract against its chain's address
+/// format (checksums included); the error names the field. Addresses of chains Cordon does not
+/// know pass unchecked.
+pub(crate) fn check_addresses(
+    chain: &str,
+    from: &str,
+    to: &str,
+    contract: Option<&str>,
+) -> Result<(), RowError> {
+    let Some(chain) = address_chain(chain) else {
+        return Ok(());
+    };
+    let fields = [
+        ("from", Some(from)),
+        ("to", Some(to)),
+        ("contract", contract),
+    ];
+    for (field, text) in fields {
+        let Some(text) = text else { continue };
+        if let Err(e) = cordon_address::parse_on(chain, text) {
+            return Err((
+                field,
+                format!(
+                    "{field} {text:?} is not a valid {chain} address: {e} ({})",
+                    e.code()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ use cordon_model::{Diagnostic, Location};
 
 use crate::TxError;
 use crate::amount::parse_amount;
+use crate::ingest::check_addresses;
 use crate::store::{TransferRecord, TxStore, TxStoreBuilder};
 
 fn schema() -> Arc<Schema> {
@@ -258,6 +259,19 @@ fn decode<R: ChunkReader + 'static>(
                     continue;
                 }
             };
+            let contract_text = (!contract.is_null(i)).then(|| contract.value(i));
+            if let Err((field, why)) =
+                check_addresses(chain.value(i), from.value(i), to.value(i), contract_text)
+            {
+                diagnostics.push(Diagnostic::error(
+                    "tx-bad-row",
+                    format!("row {row}: {why}"),
+                    Location::file(path)
+                        .record(format!("row {row}"))
+                        .field(field),
+                ));
+                continue;
+            }
             records.push(TransferRecord {
                 chain: chain.value(i).into(),
                 tx_hash: hash.value(i).into(),
