@@ -42,6 +42,7 @@ mod ingest;
 mod keys;
 mod lists;
 mod rescreen;
+mod review;
 mod screen;
 mod serve;
 mod show;
@@ -119,6 +120,8 @@ enum Command {
     Keys(keys::Args),
     /// Re-screen monitored subjects against the lists' changes; report new and vanished hits.
     Rescreen(rescreen::Args),
+    /// The shared review queue: hits no decision covers yet (safe while the server runs).
+    Review(review::Args),
     /// Transaction store: `tx ingest` reads transfer exports into a memory-mapped graph.
     Tx(tx::TxArgs),
     /// Exposure of an address to attributed categories, direct and indirect.
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         Command::Decide(args) => decide::run(&cli.global, &args),
         Command::Keys(args) => keys::run(&cli.global, &args),
         Command::Rescreen(args) => rescreen::run(&cli.global, &args),
+        Command::Review(args) => review::run(&cli.global, &args),
         Command::Address(args) => address::run(&cli.global, &args),
         Command::Applicants(args) => applicants::run(&cli.global, &args),
         Command::Tx(args) => tx::run_tx(&cli.global, &args),

@@ -327,6 +327,14 @@ fn serve_keys_decide_audit_and_rescreen_end_to_end() {
     let seq = v["audit_seq"].as_u64().unwrap();
     assert_eq!(r.header("x-audit-seq"), Some(seq.to_string().as_str()));
 
+    // The match waits in the shared review queue, which the CLI reads while the server runs.
+    let queued = stdout_of(&db, &["review", "--json", "--subject", &subject]);
+    let item: Value = serde_json::from_str(queued.lines().next().expect("a queued item")).unwrap();
+    assert_eq!(item["entity_id"], entity.as_str(), "{queued}");
+    assert_eq!(item["key"], "kyc-backend");
+    assert_eq!(item["audit_seq"], seq);
+    assert!(item.get("closed").is_none(), "{item}");
+
     // A decision made by `cordon decide` while the server runs shows on the next /match.
     let d = stdout_of(
         &db,
@@ -349,6 +357,21 @@ fn serve_keys_decide_audit_and_rescreen_end_to_end() {
     let decision_seq = d["audit_seq"]
         .as_u64()
         .expect("the decision's audit record");
+    // ... and closes the queued item, for the CLI and for the server.
+    let closed = stdout_of(
+        &db,
+        &["review", "--status", "closed", "--subject", &subject],
+    );
+    assert!(
+        closed.contains(&entity) && closed.contains("closed: false_positive by analyst-cli"),
+        "{closed}"
+    );
+    eventually("the server reads the close line", || {
+        server
+            .get(&format!("/review?subject={subject}"), Some(&analyst))
+            .json()["total"]
+            == 0
+    });
     eventually("the decision suppresses the hit", || {
         let q1 = server.post("/match/default", &screen, &query).json()["responses"]["q1"].clone();
         q1["suppressed"]
