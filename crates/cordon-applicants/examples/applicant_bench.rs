@@ -241,6 +241,17 @@ fn run() -> Result<(), Error> {
         .collect();
     let innocent_raised: Vec<&&cordon_applicants::ClusterReport> =
         innocent.iter().filter(|c| c.raised).collect();
+    // Innocent accounts a reviewer is sent to: members of raised clusters (innocent ones, and
+    // innocents a ring's cluster pulled in).
+    let (mut innocents_in_raised, mut innocents_with_rings) = (0usize, 0usize);
+    for c in batch.clusters.iter().filter(|c| c.raised) {
+        let ring = c.cluster.members.iter().any(|m| is_ring(m));
+        let innocent = c.cluster.members.iter().filter(|m| !is_ring(m)).count();
+        innocents_in_raised += innocent;
+        if ring {
+            innocents_with_rings += innocent;
+        }
+    }
     for c in innocent_raised.iter().take(args.explain_innocent) {
         let groups: Vec<String> = c
             .cluster
@@ -256,6 +267,15 @@ fn run() -> Result<(), Error> {
             c.cluster.members.len(),
             groups.join(" ")
         );
+        for m in &c.cluster.members {
+            if let Some(r) = index_of
+                .get(m.as_str())
+                .and_then(|&i| batch.applicants.get(i))
+            {
+                let ids: Vec<&str> = r.indicators.iter().map(|i| i.id).collect();
+                eprintln!("  {} risk {} {:?}", r.id, r.risk, ids);
+            }
+        }
         for l in &c.cluster.links {
             eprintln!("    {} {} {}: {}", l.a, l.b, l.score, l.reasons.join("; "));
         }
@@ -300,7 +320,7 @@ fn run() -> Result<(), Error> {
         .map(|(name, wall, cpu)| format!("\"{name}\":[{wall:.2},{cpu:.2}]"))
         .collect();
     println!(
-        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"rings_exposed\":{exposed},\"exposed_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
+        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"rings_exposed\":{exposed},\"exposed_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"innocents_in_raised_clusters\":{innocents_in_raised},\"innocents_in_ring_clusters\":{innocents_with_rings},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
         apps.len(),
         cfg.seed,
         found as f64 / rings.max(1) as f64,

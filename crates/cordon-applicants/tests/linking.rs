@@ -115,3 +115,78 @@ fn linked_accounts_with_red_flags_of_their_own_are_raised_at_lower_evidence() {
     assert!(flagged.clusters[0].raised);
     assert!(!plain.clusters[0].raised);
 }
+
+/// A generated population of `n` (rings, families, agencies, offices) screened with its IP
+/// database.
+fn generated(n: usize, seed: u64) -> (Vec<cordon_applicants::Applicant>, Screener) {
+    use cordon_applicants::{
+        IpDb,
+        synth::{Generator, SynthConfig},
+    };
+    let g = Generator::new(SynthConfig {
+        seed,
+        applicants: n,
+        ..SynthConfig::default()
+    });
+    let apps = (0..g.len()).map(|i| g.applicant(i)).collect();
+    let mut db = IpDb::new();
+    db.add_csv(
+        g.ip_database_csv().as_bytes(),
+        std::path::Path::new("<generator>"),
+    )
+    .unwrap();
+    (apps, Screener::new(Rules::default_rules()).with_ipdb(db))
+}
+
+#[test]
+fn streamed_chunks_give_the_reports_of_one_batch() {
+    let (apps, screener) = generated(2_500, 7);
+    let whole = screener.screen_batch(&apps).unwrap();
+    let streamed = screener
+        .screen_stream(apps.chunks(333), &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string(&whole.applicants).unwrap(),
+        serde_json::to_string(&streamed.applicants).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_string(&whole.clusters).unwrap(),
+        serde_json::to_string(&streamed.clusters).unwrap()
+    );
+    assert!(whole.clusters.iter().any(|c| c.raised));
+}
+
+#[test]
+fn suspicion_lowers_the_bar_only_between_suspects_and_says_so() {
+    let (apps, screener) = generated(3_000, 3);
+    let batch = screener.screen_batch(&apps).unwrap();
+    let own_medium = |id: &str| {
+        let r = batch.applicants.iter().find(|r| r.id == id).unwrap();
+        let keep: f64 = r
+            .indicators
+            .iter()
+            .filter(|i| !cordon_applicants::rules::SHARING_INDICATORS.contains(&i.id))
+            .map(|i| 1.0 - i.weight)
+            .product();
+        1.0 - keep >= Rules::default_rules().levels.medium
+    };
+    let mut suspect_links = 0;
+    for c in &batch.clusters {
+        for l in &c.cluster.links {
+            let Some(reason) = l.reasons.iter().find(|r| r.starts_with("both suspect")) else {
+                continue;
+            };
+            suspect_links += 1;
+            assert!(own_medium(&l.a) && own_medium(&l.b), "{l:?}");
+            // Suspicion is one reason among the others, never the only evidence.
+            assert!(
+                l.reasons
+                    .iter()
+                    .any(|r| r.starts_with("shared ") || r.starts_with("near")),
+                "{reason}: {:?}",
+                l.reasons
+            );
+        }
+    }
+    assert!(suspect_links > 0);
+}

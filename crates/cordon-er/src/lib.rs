@@ -78,6 +78,7 @@ mod model;
 pub mod normalize;
 mod population;
 pub mod sim;
+mod suspects;
 
 pub use blocking::{BlockingRule, KeyPart, LinkType, RuleStats};
 pub use cluster::{
@@ -91,3 +92,4 @@ pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec, SharedIndex, SharedValue};
 pub use link::{FsUse, Link, LinkConfig, LinkStats, Linkage, link, probability};
 pub use model::{EmSession, Model};
 pub use population::{FieldCounts, Population};
+pub use suspects::Suspects;
