@@ -34,6 +34,7 @@
 
 mod error;
 mod ipdb;
+mod known;
 mod linking;
 mod lists;
 mod phone;
@@ -48,6 +49,7 @@ use serde::Serialize;
 pub use cordon_er::Population;
 pub use error::ApplicantError;
 pub use ipdb::{IpDb, IpInfo};
+pub use known::{KnownAccounts, KnownLinks};
 pub use linking::{
     ClusterOut, LINK_FIELDS, LinkOut, Linked, applicant_comparisons, default_model,
     link_applicants, train_model,
@@ -167,6 +169,29 @@ impl Screener {
             p.records = p.records.max(earlier.records);
         }
         Ok(p)
+    }
+
+    /// Indexes the accounts of earlier batches (the platform's records) so that new
+    /// applicants can be linked to them one at a time ([`Screener::link_to_known`]). Rarity is
+    /// then judged against their statistics, in a population of at least `link.population`
+    /// records (as a batch is) or this screener's population when larger.
+    pub fn known_accounts(&self, records: Vec<Applicant>) -> Result<KnownAccounts, ApplicantError> {
+        let mut population = self.population_of(&records)?;
+        population.records = population.records.max(self.rules.link.population);
+        Ok(KnownAccounts::new(records, population))
+    }
+
+    /// Links new applicants (one, on a sign-up path) to known accounts and to each other: the
+    /// clusters holding a new applicant, with the reasons of every link. Only the known
+    /// accounts that share an identifier value with a new applicant (or a near-identical photo
+    /// or résumé) take part, so one applicant costs a few index look-ups and a small linkage,
+    /// not a pass over the population.
+    pub fn link_to_known(
+        &self,
+        new: &[Applicant],
+        known: &KnownAccounts,
+    ) -> Result<KnownLinks, ApplicantError> {
+        known.link(new, &self.rules.link)
     }
 
     /// Uses an IP database.

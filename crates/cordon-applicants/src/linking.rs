@@ -335,6 +335,11 @@ impl LinkInput {
         }
     }
 
+    /// The identifier kinds, in the index order of [`LinkInput::prepare`]'s keys.
+    pub(crate) fn key_kinds(&self) -> Vec<KeySpec> {
+        self.builder.key_kinds().to_vec()
+    }
+
     /// A record's keys and fields (a pure function: chunks prepare them in parallel).
     pub(crate) fn prepare(&self, a: &Applicant) -> Prepared {
         (self.kinds.keys(a), fields(a))

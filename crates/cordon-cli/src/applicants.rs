@@ -69,6 +69,11 @@ struct LinkArgs {
     /// batches against.
     #[arg(long, value_name = "FILE")]
     save_population: Option<PathBuf>,
+    /// Accounts seen before (earlier batches' records, same format as --input): link the input
+    /// records to them (and to each other) and write the clusters holding an input record.
+    /// Rarity is judged against these accounts' statistics.
+    #[arg(long, value_name = "FILE", conflicts_with = "population")]
+    known: Option<PathBuf>,
 }
 
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
@@ -198,11 +203,29 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
 fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
     let screener = screener(args.rules.as_deref(), args.population.as_deref())?;
     let (apps, rejected) = read(&args.input)?;
-    let pb = spinner(&format!("linking {} records", apps.len()));
-    let linked = screener.link(&apps)?;
-    pb.finish_and_clear();
+    let (clusters, known_rejected) = match &args.known {
+        Some(path) => {
+            let (known, known_rejected) = read(path)?;
+            let pb = spinner(&format!("indexing {} known accounts", known.len()));
+            let known = screener.known_accounts(known)?;
+            pb.set_message(format!(
+                "linking {} records to {} known accounts",
+                apps.len(),
+                known.len()
+            ));
+            let linked = screener.link_to_known(&apps, &known)?;
+            pb.finish_and_clear();
+            (linked.clusters, known_rejected)
+        }
+        None => {
+            let pb = spinner(&format!("linking {} records", apps.len()));
+            let linked = screener.link(&apps)?;
+            pb.finish_and_clear();
+            (linked.clusters, 0)
+        }
+    };
     let mut w = writer(&args.output, "--output")?;
-    for c in &linked.clusters {
+    for c in &clusters {
         c.write_line(&mut w)?;
     }
     w.flush()?;
@@ -215,10 +238,10 @@ fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "linked {} records into {} clusters; {} rejected",
         apps.len(),
-        linked.clusters.len(),
-        rejected
+        clusters.len(),
+        rejected + known_rejected
     );
-    Ok(if rejected > 0 {
+    Ok(if rejected + known_rejected > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -300,6 +300,11 @@ impl DatasetBuilder {
         (self.kinds.len() - 1) as u16
     }
 
+    /// The identifier kinds registered, in index order.
+    pub fn key_kinds(&self) -> &[KeySpec] {
+        &self.kinds
+    }
+
     /// Number of records accepted so far.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -579,11 +579,7 @@ fn near_minhash(
             let mut idx: Vec<(u64, usize)> = items
                 .iter()
                 .enumerate()
-                .map(|(i, (_, sig))| {
-                    let part = sig.get(band * rows..(band + 1) * rows).unwrap_or_default();
-                    let h = part.iter().fold(band as u64, |h, &x| mix64(h ^ x));
-                    (h, i)
-                })
+                .map(|(i, (_, sig))| (band_key(sig, band, rows), i))
                 .collect();
             idx.sort_unstable();
             let mut s = 0;
@@ -621,6 +617,29 @@ fn near_minhash(
             .collect();
         weigh_near(ds, kind, verified, n, suspect, out, hubs, 0.005);
     }
+}
+
+/// The LSH key of one band of a signature.
+fn band_key(sig: &[u64], band: usize, rows: usize) -> u64 {
+    let part = sig.get(band * rows..(band + 1) * rows).unwrap_or_default();
+    part.iter().fold(band as u64, |h, &x| mix64(h ^ x))
+}
+
+/// A text's MinHash signature and its LSH band keys, as linking computes them: two texts
+/// whose keys share a value are the candidates linking verifies (`estimated_jaccard` against
+/// `spec.min_jaccard`). `None` when the text is too short to compare. For callers that index
+/// texts outside a [`Dataset`] (new records matched against stored ones).
+pub fn minhash_bands(text: &str, spec: &MinHashSpec) -> Option<(Box<[u64]>, Vec<u64>)> {
+    let sig = minhash_signature(text, spec)?;
+    let bands = spec.bands.clamp(1, SIG);
+    let rows = SIG / bands;
+    let keys = (0..bands).map(|b| band_key(&sig, b, rows)).collect();
+    Some((sig, keys))
+}
+
+/// The share of equal bins of two signatures: the estimated Jaccard similarity of the texts.
+pub fn estimated_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    jaccard_estimate(a, b)
 }
 
 /// Signature length (one-permutation hashing bins).
