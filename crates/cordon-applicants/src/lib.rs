@@ -58,7 +58,7 @@ pub use lists::{ListHit, ListIndex};
 pub use phone::{PhoneFacts, e164, facts as phone_facts};
 pub use record::{
     Address, Applicant, Employment, Format, IdDocument, Interview, Login, PayoutAccount,
-    ReadLimits, ReadOutcome, parse_record, read_records, records_from_json,
+    ReadLimits, ReadOutcome, parse_record, read_records, read_records_chunked, records_from_json,
 };
 pub use rules::{Context, Egress, Indicator, Rules, evaluate, evaluate_own, evaluate_shared};
 

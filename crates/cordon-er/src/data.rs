@@ -344,21 +344,25 @@ impl DatasetBuilder {
         use rayon::prelude::*;
         let max = self.limits.max_text_bytes;
         let kinds = &self.kinds;
-        let mut sigs: Vec<Vec<Option<Box<[u64]>>>> = recs
-            .par_iter()
-            .map(|r| {
-                r.keys
-                    .iter()
-                    .map(|(kind, value)| match (value, kinds.get(*kind as usize)) {
-                        (KeyValue::Text(t), Some(spec)) => match &spec.matching {
-                            KeyMatch::MinHash(mh) => minhash_signature(&lossy_prefix(t, max), mh),
-                            _ => None,
-                        },
+        // Below this many records, tasks cost more than they save (`push` is a batch of one).
+        let parallel = recs.len() >= PARALLEL_BATCH;
+        let signatures = |r: &RecordRef<'_>| -> Vec<Option<Box<[u64]>>> {
+            r.keys
+                .iter()
+                .map(|(kind, value)| match (value, kinds.get(*kind as usize)) {
+                    (KeyValue::Text(t), Some(spec)) => match &spec.matching {
+                        KeyMatch::MinHash(mh) => minhash_signature(&lossy_prefix(t, max), mh),
                         _ => None,
-                    })
-                    .collect()
-            })
-            .collect();
+                    },
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut sigs: Vec<Vec<Option<Box<[u64]>>>> = if parallel {
+            recs.par_iter().map(signatures).collect()
+        } else {
+            recs.iter().map(signatures).collect()
+        };
         let mut tagged: Vec<Tagged> = Vec::new();
         // (batch position, record index) of the accepted records, in order.
         let mut accepted: Vec<(usize, RecordIx)> = Vec::with_capacity(recs.len());
@@ -385,31 +389,50 @@ impl DatasetBuilder {
         let field_names = &self.field_names;
         let kinds = &self.kinds;
         let accepted = &accepted;
-        let (field_diags, by_kind): (Vec<Vec<Tagged>>, Vec<KindOut>) = rayon::join(
-            || {
-                self.maps
-                    .par_iter_mut()
-                    .zip(self.columns.par_iter_mut())
-                    .enumerate()
-                    .map(|(f, (map, col))| {
-                        let name = field_names.get(f).map_or("", String::as_str);
-                        intern_column(f, name, map, col, recs, accepted, limits)
-                    })
-                    .collect()
-            },
-            || {
-                self.key_maps
-                    .par_iter_mut()
-                    .zip(kinds.par_iter())
-                    .zip(of_kind.par_iter())
-                    .enumerate()
-                    .map(|(kind, ((map, spec), keys))| {
-                        let kind = u16::try_from(kind).unwrap_or(u16::MAX);
-                        intern_kind(kind, spec, map, recs, accepted, keys, limits, nf)
-                    })
-                    .collect()
-            },
+        let column = |(f, (map, col)): (usize, (&mut FxHashMap<Box<str>, u32>, &mut Column))| {
+            let name = field_names.get(f).map_or("", String::as_str);
+            intern_column(f, name, map, col, recs, accepted, limits)
+        };
+        type KindTask<'t> = (
+            usize,
+            (
+                (&'t mut FxHashMap<Box<str>, u32>, &'t KeySpec),
+                &'t Vec<(u32, u32)>,
+            ),
         );
+        let kind_task = |(kind, ((map, spec), keys)): KindTask<'_>| {
+            let kind = u16::try_from(kind).unwrap_or(u16::MAX);
+            intern_kind(kind, spec, map, recs, accepted, keys, limits, nf)
+        };
+        let (field_diags, by_kind): (Vec<Vec<Tagged>>, Vec<KindOut>) = if parallel {
+            rayon::join(
+                || {
+                    (self.maps.par_iter_mut().zip(self.columns.par_iter_mut()))
+                        .enumerate()
+                        .map(column)
+                        .collect()
+                },
+                || {
+                    (self.key_maps.par_iter_mut().zip(kinds.par_iter()))
+                        .zip(of_kind.par_iter())
+                        .enumerate()
+                        .map(kind_task)
+                        .collect()
+                },
+            )
+        } else {
+            (
+                (self.maps.iter_mut().zip(self.columns.iter_mut()))
+                    .enumerate()
+                    .map(column)
+                    .collect(),
+                (self.key_maps.iter_mut().zip(kinds.iter()))
+                    .zip(of_kind.iter())
+                    .enumerate()
+                    .map(kind_task)
+                    .collect(),
+            )
+        };
         let mut texts: Vec<((usize, usize), u16, RecordIx)> = Vec::new();
         for k in by_kind {
             self.exact_keys.extend(k.exact);
@@ -597,6 +620,9 @@ impl DatasetBuilder {
         )
     }
 }
+
+/// Batches of at least this many records are read by parallel tasks.
+const PARALLEL_BATCH: usize = 256;
 
 /// A diagnostic with its place in one-by-one order: (batch position, slot), slot 0 for the
 /// record, 1 + f for field f, 1 + fields + i for key i.
@@ -838,10 +864,10 @@ mod tests {
     fn push_batch_equals_pushing_one_by_one() {
         // Texts (one with a bad byte), exact keys (repeated, one too long, one of the wrong
         // type, one of a kind never registered), fields (one invalid), a repeated id: in
-        // batches of 1, 7 and all, the same codes, keys and diagnostics in the same order.
+        // batches of 1, 7, 256 and all, the same codes, keys and diagnostics in the same order.
         let resume = crate::ident::KeySpec::exact("resume", 0.6, 1e-4, 10)
             .matching(KeyMatch::MinHash(crate::ident::MinHashSpec::default()));
-        let texts: Vec<Vec<u8>> = (0..20)
+        let texts: Vec<Vec<u8>> = (0..600)
             .map(|i| {
                 let mut t: Vec<u8> = (0..60)
                     .flat_map(|w| format!("w{} ", (w * 7 + i) % 50).into_bytes())
@@ -929,8 +955,10 @@ mod tests {
         let one_by_one = build(1);
         assert_eq!(one_by_one.0.get(9), Some(&None));
         assert_eq!(one_by_one.5.len(), 6, "{:?}", one_by_one.5);
+        // Small batches are read in order, large ones by parallel tasks (`PARALLEL_BATCH`).
         assert_eq!(build(7), one_by_one);
-        assert_eq!(build(100), one_by_one);
+        assert_eq!(build(PARALLEL_BATCH), one_by_one);
+        assert_eq!(build(1_000), one_by_one);
     }
 
     #[test]
