@@ -1170,13 +1170,6 @@ pub fn evaluate_shared(egress: &Egress, ctx: &Context, rules: &Rules) -> Vec<Ind
             weight,
         });
     };
-    let shared_rule = |kinds: &[&str], max: usize| -> Vec<Value> {
-        ctx.shared
-            .iter()
-            .filter(|s| kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
-            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
-            .collect()
-    };
 
     if p.iw02.enabled {
         let hits: Vec<Value> = ctx
@@ -1273,27 +1266,6 @@ pub fn evaluate_shared(egress: &Egress, ctx: &Context, rules: &Rules) -> Vec<Ind
         );
     }
 
-    if p.iw17.enabled {
-        let v = shared_rule(&["id_document"], p.iw17.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-17",
-                p.iw17.weight,
-                json!({"summary": "identity document also used by another applicant", "shared": v}),
-            );
-        }
-    }
-
-    if p.iw21.enabled {
-        let v = shared_rule(&["phone", "email"], p.iw21.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-21",
-                p.iw21.weight,
-                json!({"summary": format!("{} phone/e-mail value(s) shared with other applicants", v.len()), "shared": v}),
-            );
-        }
-    }
     if p.iw22.enabled && !ctx.near_resumes.is_empty() {
         fire(
             "IW-22",
@@ -1302,27 +1274,66 @@ pub fn evaluate_shared(egress: &Egress, ctx: &Context, rules: &Rules) -> Vec<Ind
             "others": ctx.near_resumes.iter().map(|(id, d)| json!({"id": id, "jaccard": round3(1.0 - d)})).collect::<Vec<_>>()}),
         );
     }
-    if p.iw41.enabled {
-        let v = shared_rule(&["payout_account", "wallet"], p.iw41.max_accounts);
+    // Identifier values shared with other accounts, within each rule's cap (a value held by
+    // more accounts is a hub to that rule).
+    type SharedRule = (
+        bool,
+        &'static str,
+        f64,
+        &'static [&'static str],
+        usize,
+        fn(usize) -> String,
+    );
+    let shared_value_rules: [SharedRule; 4] = [
+        (
+            p.iw17.enabled,
+            "IW-17",
+            p.iw17.weight,
+            &["id_document"],
+            p.iw17.max_accounts,
+            |_| "identity document also used by another applicant".into(),
+        ),
+        (
+            p.iw21.enabled,
+            "IW-21",
+            p.iw21.weight,
+            &["phone", "email"],
+            p.iw21.max_accounts,
+            |n| format!("{n} phone/e-mail value(s) shared with other applicants"),
+        ),
+        (
+            p.iw41.enabled,
+            "IW-41",
+            p.iw41.weight,
+            &["payout_account", "wallet"],
+            p.iw41.max_accounts,
+            |n| format!("{n} payout account/wallet value(s) shared with other applicants"),
+        ),
+        (
+            p.iw48.enabled,
+            "IW-48",
+            p.iw48.weight,
+            &["shipping_address"],
+            p.iw48.max_accounts,
+            |_| "shipping address shared with other applicants".into(),
+        ),
+    ];
+    for (enabled, id, weight, kinds, max, summary) in shared_value_rules {
+        let v: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| enabled && kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
+            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
         if !v.is_empty() {
             fire(
-                "IW-41",
-                p.iw41.weight,
-                json!({"summary": format!("{} payout account/wallet value(s) shared with other applicants", v.len()), "shared": v}),
+                id,
+                weight,
+                json!({"summary": summary(v.len()), "shared": v}),
             );
         }
     }
-    if p.iw48.enabled {
-        let v = shared_rule(&["shipping_address"], p.iw48.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-48",
-                p.iw48.weight,
-                json!({"summary": "shipping address shared with other applicants", "shared": v}),
-            );
-        }
-    }
-    out
+    merge_indicators(out, Vec::new())
 }
 
 /// Merges two lists of indicators into the order of [`RULES`].

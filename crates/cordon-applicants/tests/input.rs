@@ -214,7 +214,12 @@ fn reading_in_chunks_gives_the_records_and_diagnostics_of_one_read() {
             _ => text.push_str(&format!("{{\"id\": \"r{id}\", \"names\": [\"N {i}\"]}}\n")),
         }
     }
-    let whole = read_records(text.as_bytes(), Format::JsonLines, None, &ReadLimits::default());
+    let whole = read_records(
+        text.as_bytes(),
+        Format::JsonLines,
+        None,
+        &ReadLimits::default(),
+    );
     let mut chunks = Vec::new();
     read_records_chunked(
         text.as_bytes(),
