@@ -1,7 +1,8 @@
 //! Ring detection and scale of the whole applicant pipeline on generated populations
-//! (`cordon_applicants::synth`): applicants are screened by `Screener::screen_batch` — rules
-//! with the generator's IP database, linkage, cluster raising, reports — exactly as
-//! `cordon applicants screen` does, and the raised clusters are compared with the planted rings.
+//! (`cordon_applicants::synth`): applicants are screened by `Screener::screen_stream` — rules
+//! with the generator's IP database, linkage, cluster raising, reports — as `cordon applicants
+//! screen` does, and the raised clusters are compared with the planted rings. The population is
+//! generated chunk by chunk as screening reads it (never held whole); generation is timed apart.
 //!
 //! ```text
 //! applicant_bench [--applicants N] [--seed S] [--logins L] [--no-ipdb] [--rules FILE]
@@ -22,6 +23,9 @@ use cordon_applicants::{Applicant, IpDb, Rules, Screener};
 use rayon::prelude::*;
 
 type Error = Box<dyn std::error::Error>;
+
+/// Records generated (in parallel) per chunk handed to screening.
+const CHUNK: usize = 16_384;
 
 fn main() {
     if let Err(e) = run() {
@@ -130,12 +134,7 @@ fn run() -> Result<(), Error> {
     if let Some(path) = &args.write {
         return write_population(&generator, path);
     }
-    let apps: Vec<Applicant> = (0..generator.len())
-        .into_par_iter()
-        .map(|i| generator.applicant(i))
-        .collect();
-    let logins: usize = apps.iter().map(|a| a.logins.len()).sum();
-    let gen_s = t0.elapsed().as_secs_f64();
+    let n = generator.len();
     let rules = match &args.rules {
         Some(p) => Rules::load(p)?,
         None => Rules::default_rules(),
@@ -150,6 +149,24 @@ fn run() -> Result<(), Error> {
         screener = screener.with_ipdb(db);
     }
     let rss_before = status_mib("VmRSS:");
+    // The population is generated chunk by chunk as screening reads it (as `cordon applicants
+    // screen` reads a file): generation time is measured apart and left out of screening.
+    let (mut gen_s, mut gen_cpu, mut logins) = (t0.elapsed().as_secs_f64(), 0.0, 0usize);
+    let mut gen_phase = (0.0, 0.0);
+    let chunks = (0..n).step_by(CHUNK).map(|start| {
+        let (t, c) = (Instant::now(), cpu_seconds());
+        let chunk: Vec<Applicant> = (start..(start + CHUNK).min(n))
+            .into_par_iter()
+            .map(|i| generator.applicant(i))
+            .collect();
+        logins += chunk.iter().map(|a| a.logins.len()).sum::<usize>();
+        let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
+        gen_s += wall;
+        gen_cpu += cpu;
+        gen_phase.0 += wall;
+        gen_phase.1 += cpu;
+        chunk
+    });
     let (t1, c1) = (Instant::now(), cpu_seconds());
     // Per phase: (name, wall s, CPU s), closed when the next one starts.
     let mut phases: Vec<(&'static str, f64, f64)> = Vec::new();
@@ -163,10 +180,17 @@ fn run() -> Result<(), Error> {
         phases.push((name, 0.0, 0.0));
         mark = (now, cpu);
     };
-    let batch = screener.screen_batch_with(&apps, &mut on_phase)?;
+    let batch = screener.screen_stream(chunks, &mut on_phase)?;
     on_phase("end");
     phases.pop();
-    let (screen_s, screen_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds() - c1);
+    // Generation ran inside the reading phase.
+    if let Some(read) = phases.iter_mut().find(|p| p.0 == "records") {
+        read.1 -= gen_phase.0;
+        read.2 -= gen_phase.1;
+    }
+    let screen_s = t1.elapsed().as_secs_f64() - gen_phase.0;
+    let screen_cpu = cpu_seconds() - c1 - gen_phase.1;
+    let apps = &batch.applicants;
 
     let ring_of: Vec<Option<u32>> = (0..apps.len()).map(|i| generator.truth(i).ring).collect();
     let cluster_ix: HashMap<u32, usize> = batch
@@ -241,6 +265,17 @@ fn run() -> Result<(), Error> {
         .collect();
     let innocent_raised: Vec<&&cordon_applicants::ClusterReport> =
         innocent.iter().filter(|c| c.raised).collect();
+    // Innocent accounts a reviewer is sent to: members of raised clusters (innocent ones, and
+    // innocents a ring's cluster pulled in).
+    let (mut innocents_in_raised, mut innocents_with_rings) = (0usize, 0usize);
+    for c in batch.clusters.iter().filter(|c| c.raised) {
+        let ring = c.cluster.members.iter().any(|m| is_ring(m));
+        let innocent = c.cluster.members.iter().filter(|m| !is_ring(m)).count();
+        innocents_in_raised += innocent;
+        if ring {
+            innocents_with_rings += innocent;
+        }
+    }
     for c in innocent_raised.iter().take(args.explain_innocent) {
         let groups: Vec<String> = c
             .cluster
@@ -256,6 +291,15 @@ fn run() -> Result<(), Error> {
             c.cluster.members.len(),
             groups.join(" ")
         );
+        for m in &c.cluster.members {
+            if let Some(r) = index_of
+                .get(m.as_str())
+                .and_then(|&i| batch.applicants.get(i))
+            {
+                let ids: Vec<&str> = r.indicators.iter().map(|i| i.id).collect();
+                eprintln!("  {} risk {} {:?}", r.id, r.risk, ids);
+            }
+        }
         for l in &c.cluster.links {
             eprintln!("    {} {} {}: {}", l.a, l.b, l.score, l.reasons.join("; "));
         }
@@ -300,7 +344,7 @@ fn run() -> Result<(), Error> {
         .map(|(name, wall, cpu)| format!("\"{name}\":[{wall:.2},{cpu:.2}]"))
         .collect();
     println!(
-        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"rings_exposed\":{exposed},\"exposed_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
+        "{{\"applicants\":{},\"logins\":{logins},\"seed\":{},\"rings\":{rings},\"rings_found\":{found},\"found_share\":{:.4},\"rings_exposed\":{exposed},\"exposed_share\":{:.4},\"innocent_clusters\":{},\"innocent_raised\":{},\"innocent_raised_share\":{:.4},\"innocents_in_raised_clusters\":{innocents_in_raised},\"innocents_in_ring_clusters\":{innocents_with_rings},\"clusters\":{},\"ring_accounts_flagged_share\":{:.4},\"innocents_flagged_share\":{:.4},\"innocents_high_share\":{:.4},\"indicator_share_ring_innocent\":{{{}}},\"generate_s\":{gen_s:.2},\"generate_cpu_s\":{gen_cpu:.2},\"screen_and_link_s\":{screen_s:.2},\"screen_and_link_cpu_s\":{screen_cpu:.2},\"phases_wall_cpu_s\":{{{}}},\"rss_before_mib\":{rss_before:.0},\"peak_rss_mib\":{:.0},\"threads\":{}}}",
         apps.len(),
         cfg.seed,
         found as f64 / rings.max(1) as f64,

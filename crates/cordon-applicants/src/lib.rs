@@ -34,6 +34,7 @@
 
 mod error;
 mod ipdb;
+mod known;
 mod linking;
 mod lists;
 mod phone;
@@ -48,6 +49,7 @@ use serde::Serialize;
 pub use cordon_er::Population;
 pub use error::ApplicantError;
 pub use ipdb::{IpDb, IpInfo};
+pub use known::{KnownAccounts, KnownLinks};
 pub use linking::{
     ClusterOut, LINK_FIELDS, LinkOut, Linked, applicant_comparisons, default_model,
     link_applicants, train_model,
@@ -56,9 +58,9 @@ pub use lists::{ListHit, ListIndex};
 pub use phone::{PhoneFacts, e164, facts as phone_facts};
 pub use record::{
     Address, Applicant, Employment, Format, IdDocument, Interview, Login, PayoutAccount,
-    ReadLimits, ReadOutcome, parse_record, read_records, records_from_json,
+    ReadLimits, ReadOutcome, parse_record, read_records, read_records_chunked, records_from_json,
 };
-pub use rules::{Context, Indicator, Rules, evaluate};
+pub use rules::{Context, Egress, Indicator, Rules, evaluate, evaluate_own, evaluate_shared};
 
 /// The screening report of one applicant (one output line of `cordon applicants screen`).
 #[derive(Debug, Clone, Serialize)]
@@ -160,17 +162,36 @@ impl Screener {
     /// The statistics of a set of records (their size and how many hold each identifier and
     /// name value, as hashes), to judge later batches against.
     pub fn population_of(&self, apps: &[Applicant]) -> Result<Population, ApplicantError> {
-        let run = linking::link_run(
-            apps,
-            &self.rules.link,
-            self.population.as_ref(),
-            &mut |_| {},
-        )?;
-        let mut p = Population::from_dataset(&run.ds);
-        if let Some(earlier) = &self.population {
+        let given = self.population.as_ref();
+        let (ds, _, _) = linking::dataset(apps, linking::population(&self.rules.link, given));
+        let mut p = Population::from_dataset(&ds);
+        if let Some(earlier) = given {
             p.records = p.records.max(earlier.records);
         }
         Ok(p)
+    }
+
+    /// Indexes the accounts of earlier batches (the platform's records) so that new
+    /// applicants can be linked to them one at a time ([`Screener::link_to_known`]). Rarity is
+    /// then judged against their statistics, in a population of at least `link.population`
+    /// records (as a batch is) or this screener's population when larger.
+    pub fn known_accounts(&self, records: Vec<Applicant>) -> Result<KnownAccounts, ApplicantError> {
+        let mut population = self.population_of(&records)?;
+        population.records = population.records.max(self.rules.link.population);
+        Ok(KnownAccounts::new(records, population))
+    }
+
+    /// Links new applicants (one, on a sign-up path) to known accounts and to each other: the
+    /// clusters holding a new applicant, with the reasons of every link. Only the known
+    /// accounts that share an identifier value with a new applicant (or a near-identical photo
+    /// or résumé) take part, so one applicant costs a few index look-ups and a small linkage,
+    /// not a pass over the population.
+    pub fn link_to_known(
+        &self,
+        new: &[Applicant],
+        known: &KnownAccounts,
+    ) -> Result<KnownLinks, ApplicantError> {
+        known.link(new, &self.rules.link)
     }
 
     /// Uses an IP database.
@@ -207,15 +228,13 @@ impl Screener {
             )))
     }
 
-    /// Links the batch only (`cordon applicants link`).
+    /// Links the batch only (`cordon applicants link`): the same clusters as screening finds
+    /// (the red flags of each record take part in linking; see [`Screener::screen_batch`]).
     pub fn link(&self, apps: &[Applicant]) -> Result<Linked, ApplicantError> {
-        Ok(linking::link_run(
-            apps,
-            &self.rules.link,
-            self.population.as_ref(),
-            &mut |_| {},
-        )?
-        .linked)
+        Ok(self
+            .read_and_link(apps.chunks(linking::CHUNK), &mut |_| {})?
+            .0
+            .linked)
     }
 
     /// Screens a batch: rules, lists, linkage, reports.
@@ -223,7 +242,7 @@ impl Screener {
         self.screen_batch_with(apps, &mut |_| {})
     }
 
-    /// [`Screener::screen_batch`], calling `on_phase` as each phase starts (`identifiers`,
+    /// [`Screener::screen_batch`], calling `on_phase` as each phase starts (`records`,
     /// `training`, `linking`, `clustering`, `rules`, `reports`): for progress display and
     /// per-phase timing.
     pub fn screen_batch_with(
@@ -231,10 +250,24 @@ impl Screener {
         apps: &[Applicant],
         on_phase: &mut dyn FnMut(&'static str),
     ) -> Result<BatchReport, ApplicantError> {
-        let run = linking::link_run(apps, &self.rules.link, self.population.as_ref(), on_phase)?;
+        self.screen_stream(apps.chunks(linking::CHUNK), on_phase)
+    }
+
+    /// Screens a batch that arrives in chunks (read from a file, generated), in input order:
+    /// each chunk's records are screened by the rules that read one record, and their linkage
+    /// keys are taken, in parallel; then the chunk is dropped. Only what the batch-wide steps
+    /// need of each record stays (its findings, login addresses and photo hash), so a batch
+    /// need not fit in memory as records. The same reports as [`Screener::screen_batch_with`].
+    pub fn screen_stream<C: AsRef<[Applicant]>>(
+        &self,
+        chunks: impl IntoIterator<Item = C>,
+        on_phase: &mut dyn FnMut(&'static str),
+    ) -> Result<BatchReport, ApplicantError> {
+        let (run, seen) = self.read_and_link(chunks, on_phase)?;
         on_phase("rules");
+        let r = &self.rules;
         // Values held by more accounts than every shared-value rule's cap are hubs to them all.
-        let rp = &self.rules.rules;
+        let rp = &r.rules;
         let holders_max = [
             rp.iw02.max_accounts,
             rp.iw21.max_accounts,
@@ -291,7 +324,7 @@ impl Screener {
         };
         let mut by_identity: rustc_hash::FxHashMap<[u32; 3], Vec<RecordIx>> =
             rustc_hash::FxHashMap::default();
-        if self.rules.rules.iw13.enabled {
+        if r.rules.iw13.enabled {
             for rec in 0..run.ds.len() as RecordIx {
                 if let Some(k) = identity(rec) {
                     by_identity.entry(k).or_default().push(rec);
@@ -308,7 +341,7 @@ impl Screener {
             let photo = |r: RecordIx| {
                 run.input_of
                     .get(r as usize)
-                    .and_then(|&j| apps.get(j)?.photo_phash)
+                    .and_then(|&j| seen.get(j)?.photo)
             };
             group
                 .iter()
@@ -321,38 +354,23 @@ impl Screener {
                 .collect()
         };
         let linked = &run.linked;
-        let r = &self.rules;
-        let per: Vec<(Vec<Indicator>, Vec<ListHit>)> = apps
-            .par_iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let (hits, listed_wallets) = match &self.lists {
-                    Some(l) => l.screen(a, &r.lists),
-                    None => (Vec::new(), Vec::new()),
-                };
+        let id_of = |i: usize| seen.get(i).map(|s| s.id.clone()).unwrap_or_default();
+        let shared_found: Vec<Vec<Indicator>> = (0..seen.len())
+            .into_par_iter()
+            .map(|i| {
                 let mut ctx = Context {
-                    listed_wallets,
+                    shared: shared_of(i),
+                    same_identity: same_identity(i),
                     ..Context::default()
                 };
-                if !self.ipdb.is_empty() {
-                    for l in &a.logins {
-                        if let Some(ip) = l.ip {
-                            ctx.ip_facts
-                                .entry(ip)
-                                .or_insert_with(|| self.ipdb.lookup(ip));
-                        }
-                    }
-                }
-                ctx.shared = shared_of(i);
-                ctx.same_identity = same_identity(i);
                 for &(other, kind, d) in linked.near.get(i).map(Vec::as_slice).unwrap_or_default() {
-                    let id = apps.get(other).map(|o| o.id.clone()).unwrap_or_default();
                     match kind {
-                        "photo" => ctx.near_photos.push((id, d)),
-                        _ => ctx.near_resumes.push((id, d)),
+                        "photo" => ctx.near_photos.push((id_of(other), d)),
+                        _ => ctx.near_resumes.push((id_of(other), d)),
                     }
                 }
-                (evaluate(a, &ctx, r), hits)
+                let egress = seen.get(i).map(|s| &s.egress);
+                rules::evaluate_shared(egress.unwrap_or(&rules::Egress::default()), &ctx, r)
             })
             .collect();
 
@@ -360,25 +378,20 @@ impl Screener {
         // member is told). A name that resembles a listed person's is that member's own hit:
         // common names would otherwise raise whole families.
         let mut listed: Vec<Vec<String>> = vec![Vec::new(); linked.clusters.len()];
-        for (i, (_, hits)) in per.iter().enumerate() {
+        for (i, s) in seen.iter().enumerate() {
             if let Some(c) = linked.cluster_of.get(i).copied().flatten()
-                && hits.iter().any(ListHit::is_identifier)
-                && let (Some(slot), Some(a)) = (listed.get_mut(c), apps.get(i))
+                && s.hits.iter().any(ListHit::is_identifier)
+                && let Some(slot) = listed.get_mut(c)
             {
-                slot.push(a.id.clone());
+                slot.push(s.id.clone());
             }
         }
         // Members whose own red flags (not the sharing that links them) reach `medium`: linked
         // accounts that each look wrong on their own are a combination the advisories ask to
         // review, even when what links them is weaker.
         let mut flagged = vec![0usize; linked.clusters.len()];
-        for (i, (indicators, _)) in per.iter().enumerate() {
-            let own = 1.0
-                - indicators
-                    .iter()
-                    .filter(|x| !rules::SHARING_INDICATORS.contains(&x.id))
-                    .fold(1.0, |keep, x| keep * (1.0 - x.weight));
-            if own >= r.levels.medium
+        for (i, s) in seen.iter().enumerate() {
+            if s.suspect
                 && let Some(slot) = linked
                     .cluster_of
                     .get(i)
@@ -402,9 +415,12 @@ impl Screener {
             .collect();
 
         on_phase("reports");
-        let mut reports: Vec<ApplicantReport> = Vec::with_capacity(apps.len());
-        for (i, (indicators, mut hits)) in per.into_iter().enumerate() {
-            let id = apps.get(i).map(|a| a.id.clone()).unwrap_or_default();
+        let mut reports: Vec<ApplicantReport> = Vec::with_capacity(seen.len());
+        for (i, (s, shared_found)) in seen.into_iter().zip(shared_found).enumerate() {
+            let Seen {
+                id, own, mut hits, ..
+            } = s;
+            let indicators = rules::merge_indicators(own, shared_found);
             let cix = linked.cluster_of.get(i).copied().flatten();
             let mut keep = 1.0;
             for ind in &indicators {
@@ -470,6 +486,87 @@ impl Screener {
             clusters,
         })
     }
+
+    /// Reads the chunks (the rules that read one record, list screening and linkage keys, in
+    /// parallel per chunk), then links the batch with each record's own red flags.
+    fn read_and_link<C: AsRef<[Applicant]>>(
+        &self,
+        chunks: impl IntoIterator<Item = C>,
+        on_phase: &mut dyn FnMut(&'static str),
+    ) -> Result<(linking::LinkRun, Vec<Seen>), ApplicantError> {
+        on_phase("records");
+        let r = &self.rules;
+        let mut input =
+            linking::LinkInput::new(linking::population(&r.link, self.population.as_ref()));
+        let mut seen: Vec<Seen> = Vec::new();
+        for chunk in chunks {
+            let chunk = chunk.as_ref();
+            let read: Vec<(Seen, linking::Prepared)> = chunk
+                .par_iter()
+                .map(|a| (self.screen_own(a), input.prepare(a)))
+                .collect();
+            let (found, prepared): (Vec<Seen>, Vec<linking::Prepared>) = read.into_iter().unzip();
+            input.push(chunk, &prepared);
+            seen.extend(found);
+        }
+        let (ds, input_of, inputs) = input.finish();
+        let suspects: Vec<bool> = seen.iter().map(|s| s.suspect).collect();
+        let run = linking::link_dataset(ds, input_of, inputs, &r.link, Some(&suspects), on_phase)?;
+        Ok((run, seen))
+    }
+
+    /// What one record shows on its own: list hits and the rules that read it alone, and what
+    /// the batch-wide rules will need of it.
+    fn screen_own(&self, a: &Applicant) -> Seen {
+        let r = &self.rules;
+        let (hits, listed_wallets) = match &self.lists {
+            Some(l) => l.screen(a, &r.lists),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut ctx = Context {
+            listed_wallets,
+            ..Context::default()
+        };
+        if !self.ipdb.is_empty() {
+            for l in &a.logins {
+                if let Some(ip) = l.ip {
+                    ctx.ip_facts
+                        .entry(ip)
+                        .or_insert_with(|| self.ipdb.lookup(ip));
+                }
+            }
+        }
+        let own = rules::evaluate_own(a, &ctx, r);
+        let own_risk = 1.0 - own.iter().fold(1.0, |keep, x| keep * (1.0 - x.weight));
+        Seen {
+            id: a.id.clone(),
+            suspect: own_risk >= r.levels.medium,
+            egress: if r.rules.iw09.enabled {
+                rules::Egress::of(a, &ctx)
+            } else {
+                rules::Egress::default()
+            },
+            own,
+            hits,
+            photo: a.photo_phash,
+        }
+    }
+}
+
+/// What screening keeps of a record once its chunk has passed.
+#[derive(Debug)]
+struct Seen {
+    id: String,
+    /// The rules that read the record alone.
+    own: Vec<Indicator>,
+    /// Whether those reach `medium` on their own (a suspect for linking, a flagged member for
+    /// raising).
+    suspect: bool,
+    hits: Vec<ListHit>,
+    /// For IW-09.
+    egress: rules::Egress,
+    /// For IW-13.
+    photo: Option<u64>,
 }
 
 fn level(risk: f64, r: &Rules) -> &'static str {

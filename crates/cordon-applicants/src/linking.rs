@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use cordon_er::{
     BlockingRule, ClusterConfig, Clustering, ComparisonSpec, Dataset, DatasetBuilder, FsUse, Hub,
     KeySpec, KeyValue, LinkConfig, LinkType, Linkage, Model, Population, RecordIx, RecordRef,
-    cluster, cluster_evidence, normalize,
+    Suspects, cluster, cluster_evidence, normalize,
 };
 use cordon_model::Location;
 use rayon::prelude::*;
@@ -306,28 +306,55 @@ pub(crate) struct LinkRun {
 }
 
 /// Records per chunk whose keys are prepared in parallel before being pushed.
-const CHUNK: usize = 16_384;
+pub(crate) const CHUNK: usize = 16_384;
 
-/// Builds the linkage dataset of a batch, judged against `population`.
-fn dataset(apps: &[Applicant], population: Population) -> (Dataset, Vec<usize>) {
-    let mut b = DatasetBuilder::new(&LINK_FIELDS).with_population(population);
-    let kinds = Kinds::register(&mut b);
-    b.reserve(apps.len());
-    let loc = Location::default();
-    let mut input_of = Vec::with_capacity(apps.len());
-    for (c, chunk) in apps.chunks(CHUNK).enumerate() {
-        type Prepared = (Vec<(u16, KeyValue)>, [Option<Vec<u8>>; 4]);
-        let prepared: Vec<Prepared> = chunk
-            .par_iter()
-            .map(|a| (kinds.keys(a), fields(a)))
-            .collect();
+/// An applicant's linkage keys and compared fields, prepared (in parallel) before the record
+/// is pushed.
+pub(crate) type Prepared = (Vec<(u16, KeyValue)>, [Option<Vec<u8>>; 4]);
+
+/// The linkage dataset of a batch, built chunk by chunk as the records stream past.
+pub(crate) struct LinkInput {
+    builder: DatasetBuilder,
+    kinds: Kinds,
+    /// Dataset record → input record.
+    input_of: Vec<usize>,
+    /// Input records seen.
+    inputs: usize,
+}
+
+impl LinkInput {
+    /// An empty dataset judged against `population`.
+    pub(crate) fn new(population: Population) -> LinkInput {
+        let mut builder = DatasetBuilder::new(&LINK_FIELDS).with_population(population);
+        let kinds = Kinds::register(&mut builder);
+        LinkInput {
+            builder,
+            kinds,
+            input_of: Vec::new(),
+            inputs: 0,
+        }
+    }
+
+    /// The identifier kinds, in the index order of [`LinkInput::prepare`]'s keys.
+    pub(crate) fn key_kinds(&self) -> Vec<KeySpec> {
+        self.builder.key_kinds().to_vec()
+    }
+
+    /// A record's keys and fields (a pure function: chunks prepare them in parallel).
+    pub(crate) fn prepare(&self, a: &Applicant) -> Prepared {
+        (self.kinds.keys(a), fields(a))
+    }
+
+    /// Pushes the next records of the input, with their prepared keys and fields.
+    pub(crate) fn push(&mut self, apps: &[Applicant], prepared: &[Prepared]) {
+        let loc = Location::default();
         let field_refs: Vec<[Option<&[u8]>; 4]> = prepared
             .iter()
             .map(|(_, f)| std::array::from_fn(|i| f.get(i).and_then(|v| v.as_deref())))
             .collect();
-        let recs: Vec<RecordRef<'_>> = chunk
+        let recs: Vec<RecordRef<'_>> = apps
             .iter()
-            .zip(&prepared)
+            .zip(prepared)
             .zip(&field_refs)
             .map(|((a, (keys, _)), fields)| RecordRef {
                 id: a.id.as_bytes(),
@@ -337,35 +364,58 @@ fn dataset(apps: &[Applicant], population: Population) -> (Dataset, Vec<usize>) 
                 location: &loc,
             })
             .collect();
-        for (i, r) in b.push_batch(&recs).into_iter().enumerate() {
+        self.builder.reserve(recs.len());
+        for (i, r) in self.builder.push_batch(&recs).into_iter().enumerate() {
             if r.is_some() {
-                input_of.push(c * CHUNK + i);
+                self.input_of.push(self.inputs + i);
             }
         }
+        self.inputs += apps.len();
     }
-    (b.finish().0, input_of)
+
+    /// The dataset, and per dataset record its input record.
+    pub(crate) fn finish(self) -> (Dataset, Vec<usize>, usize) {
+        (self.builder.finish().0, self.input_of, self.inputs)
+    }
+}
+
+/// The linkage dataset of a whole batch.
+pub(crate) fn dataset(apps: &[Applicant], population: Population) -> (Dataset, Vec<usize>, usize) {
+    let mut input = LinkInput::new(population);
+    for chunk in apps.chunks(CHUNK) {
+        let prepared: Vec<Prepared> = chunk.par_iter().map(|a| input.prepare(a)).collect();
+        input.push(chunk, &prepared);
+    }
+    input.finish()
+}
+
+/// The population a batch is judged against: the statistics given, or the rules' size.
+pub(crate) fn population(p: &LinkParams, given: Option<&Population>) -> Population {
+    given
+        .cloned()
+        .unwrap_or_else(|| Population::of_size(p.population))
 }
 
 /// Links and clusters applicants, judging rarity against a population of `p.population`
 /// records (or the batch, when larger).
 pub fn link_applicants(apps: &[Applicant], p: &LinkParams) -> Result<Linked, ApplicantError> {
-    Ok(link_run(apps, p, None, &mut |_| {})?.linked)
+    let (ds, input_of, inputs) = dataset(apps, population(p, None));
+    Ok(link_dataset(ds, input_of, inputs, p, None, &mut |_| {})?.linked)
 }
 
-/// Links a batch; `population` (statistics of the platform's records) replaces the bare
-/// population size of the rules.
-pub(crate) fn link_run(
-    apps: &[Applicant],
+/// Trains, links and clusters a dataset. `suspects` (per input record) are records whose own
+/// red flags reach review level: pairs of them gain from sharing values that mostly suspects
+/// hold (`cordon_er::Suspects`; batches of at least `p.train_records` records, where the share
+/// of suspects means something).
+pub(crate) fn link_dataset(
+    ds: Dataset,
+    input_of: Vec<usize>,
+    inputs: usize,
     p: &LinkParams,
-    population: Option<&Population>,
+    suspects: Option<&[bool]>,
     on_phase: &mut dyn FnMut(&'static str),
 ) -> Result<LinkRun, ApplicantError> {
-    let population = population
-        .cloned()
-        .unwrap_or_else(|| Population::of_size(p.population));
-    on_phase("identifiers");
-    let (ds, input_of) = dataset(apps, population);
-    let mut record_of = vec![None; apps.len()];
+    let mut record_of = vec![None; inputs];
     for (rec, &i) in input_of.iter().enumerate() {
         if let Some(slot) = record_of.get_mut(i) {
             *slot = Some(rec as RecordIx);
@@ -383,12 +433,31 @@ pub(crate) fn link_run(
         }
         m
     };
+    let suspects = suspects
+        .filter(|_| ds.len() >= p.train_records)
+        .map(|flags| {
+            let by_record: Vec<bool> = input_of
+                .iter()
+                .map(|&i| flags.get(i).copied().unwrap_or(false))
+                .collect();
+            // Records of one household (one home address) are not independent.
+            let address = LINK_FIELDS
+                .iter()
+                .position(|f| *f == "address")
+                .unwrap_or(3);
+            let households: Vec<u32> = (0..ds.len() as RecordIx)
+                .map(|r| ds.value_code(r, address))
+                .collect();
+            // Suspicion alone never links: it adds at most what the prior takes away.
+            Suspects::new(by_record, p.suspect_recall, -p.prior_weight).with_units(households)
+        });
     let cfg = LinkConfig {
         blocking: Vec::new(),
         fs: FsUse::PositiveOnly,
         identifiers: true,
         prior_weight: Some(p.prior_weight),
         threshold: 0.0,
+        suspects,
         ..LinkConfig::default()
     };
     on_phase("linking");
@@ -403,7 +472,7 @@ pub(crate) fn link_run(
         },
     );
     let input = |rec: RecordIx| input_of.get(rec as usize).copied();
-    let mut cluster_of = vec![None; apps.len()];
+    let mut cluster_of = vec![None; inputs];
     let mut clusters = Vec::with_capacity(clustering.clusters.len());
     for c in &clustering.clusters {
         let score: f64 = cluster_evidence(&ds, c, &linkage.links, p.evidence_min)
@@ -434,7 +503,7 @@ pub(crate) fn link_run(
             links,
         });
     }
-    let mut near: Vec<Vec<(usize, &'static str, f64)>> = vec![Vec::new(); apps.len()];
+    let mut near: Vec<Vec<(usize, &'static str, f64)>> = vec![Vec::new(); inputs];
     for l in &linkage.links {
         for r in &l.reasons {
             if let cordon_er::Reason::NearIdentifier { kind, distance, .. } = r {

@@ -200,7 +200,7 @@ fn ser_date<S: serde::Serializer>(d: &Option<PartialDate>, s: S) -> Result<S::Ok
 }
 
 /// A record read from a line, or why it could not be.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ReadOutcome {
     /// Records read (each with its 1-based line).
     pub records: Vec<(u64, Applicant)>,
@@ -236,10 +236,37 @@ pub fn read_records(
 ) -> ReadOutcome {
     let mut ctx = Ctx::new(file, limits);
     match format {
-        Format::JsonLines => read_json_lines(input, &mut ctx),
-        Format::Csv => read_csv(input, &mut ctx),
+        Format::JsonLines => read_json_lines(input, &mut ctx, &mut |_| {}),
+        Format::Csv => read_csv(input, &mut ctx, &mut |_| {}),
     }
     ctx.out
+}
+
+/// [`read_records`] in chunks: `each` gets every `chunk` records (the last chunk may be
+/// smaller) with the diagnostics of the lines read since the previous one, so a file need not
+/// be held in memory. Ids are checked for repeats across the whole input.
+pub fn read_records_chunked(
+    input: impl BufRead,
+    format: Format,
+    file: Option<&std::path::Path>,
+    limits: &ReadLimits,
+    chunk: usize,
+    each: &mut dyn FnMut(ReadOutcome),
+) {
+    let mut ctx = Ctx::new(file, limits);
+    let chunk = chunk.max(1);
+    let mut flush = |out: &mut ReadOutcome| {
+        if out.records.len() >= chunk {
+            each(std::mem::take(out));
+        }
+    };
+    match format {
+        Format::JsonLines => read_json_lines(input, &mut ctx, &mut flush),
+        Format::Csv => read_csv(input, &mut ctx, &mut flush),
+    }
+    if !ctx.out.records.is_empty() || !ctx.out.diagnostics.is_empty() {
+        each(ctx.out);
+    }
 }
 
 /// Parses one JSON object (an HTTP request body) into a record.
@@ -844,7 +871,12 @@ impl Ctx {
     }
 }
 
-fn read_json_lines(mut input: impl BufRead, ctx: &mut Ctx) {
+/// `after_line` sees what was read so far after each line (to hand out chunks).
+fn read_json_lines(
+    mut input: impl BufRead,
+    ctx: &mut Ctx,
+    after_line: &mut dyn FnMut(&mut ReadOutcome),
+) {
     let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
@@ -902,6 +934,7 @@ fn read_json_lines(mut input: impl BufRead, ctx: &mut Ctx) {
             Ok(v) => ctx.object(line, &v),
             Err(e) => ctx.error(line, None, None, "bad-json", format!("not JSON: {e}")),
         }
+        after_line(&mut ctx.out);
     }
 }
 
@@ -917,7 +950,7 @@ const CSV_LISTS: [&str; 8] = [
     "payout_accounts",
 ];
 
-fn read_csv(input: impl BufRead, ctx: &mut Ctx) {
+fn read_csv(input: impl BufRead, ctx: &mut Ctx, after_line: &mut dyn FnMut(&mut ReadOutcome)) {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers: Vec<String> = match rdr.byte_headers() {
         Ok(h) => h
@@ -981,6 +1014,7 @@ fn read_csv(input: impl BufRead, ctx: &mut Ctx) {
             continue;
         }
         ctx.object(line, &Value::Object(obj));
+        after_line(&mut ctx.out);
     }
 }
 

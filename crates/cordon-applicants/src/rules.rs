@@ -430,6 +430,10 @@ pub struct LinkParams {
     pub train_records: usize,
     /// Most pairs one EM session trains on (a seeded sample of the records beyond).
     pub em_pairs: usize,
+    /// Share of a worker team's accounts whose own red flags reach `medium` (the rules'
+    /// recall): two such accounts sharing a value that mostly flagged accounts hold gain
+    /// evidence by how unlike chance that is (`docs/linkage.md` §Suspects).
+    pub suspect_recall: f64,
 }
 
 impl Default for LinkParams {
@@ -445,6 +449,7 @@ impl Default for LinkParams {
             evidence_min: 2.0,
             train_records: 1_000,
             em_pairs: 500_000,
+            suspect_recall: 0.8,
         }
     }
 }
@@ -534,6 +539,12 @@ impl Rules {
                 return bad(format!("{id}: weight {w} is not between 0 and 1"));
             }
         }
+        if !(0.0..=1.0).contains(&self.link.suspect_recall) {
+            return bad(format!(
+                "link.suspect_recall: {} is not between 0 and 1",
+                self.link.suspect_recall
+            ));
+        }
         if !(0.0 < self.levels.medium
             && self.levels.medium <= self.levels.high
             && self.levels.high <= 1.0)
@@ -583,8 +594,17 @@ pub struct Context {
     pub same_identity: Vec<(String, Option<u32>)>,
 }
 
-/// Runs every enabled rule on one applicant.
+/// Runs every enabled rule on one applicant, in the order of [`RULES`].
 pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
+    let own = evaluate_own(a, ctx, rules);
+    let shared = evaluate_shared(&Egress::of(a, ctx), ctx, rules);
+    merge_indicators(own, shared)
+}
+
+/// The rules that read one record alone (with its IP facts and list hits): every rule but the
+/// shared-value ones ([`SHARING_INDICATORS`]), in the order of [`RULES`]. They do not depend
+/// on the batch, so screening runs them while reading.
+pub fn evaluate_own(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
     let p = &rules.rules;
     let mut out = Vec::new();
     let mut fire = |id: &'static str, weight: f64, evidence: Value| {
@@ -605,14 +625,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         })
         .collect();
     located.sort_unstable();
-
-    let shared_rule = |kinds: &[&str], max: usize| -> Vec<Value> {
-        ctx.shared
-            .iter()
-            .filter(|s| kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
-            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
-            .collect()
-    };
 
     if p.iw01.enabled {
         let win = i64::from(p.iw01.window_hours) * 3600;
@@ -651,76 +663,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
                     "summary": format!("logins from {} countries within {} h", cs.len(), p.iw01.window_hours),
                     "countries": cs, "window_start": start.to_string(),
                 }),
-            );
-        }
-    }
-
-    if p.iw02.enabled {
-        let hits: Vec<Value> = ctx
-            .shared
-            .iter()
-            .filter(|s| s.0 == "ip")
-            .filter(|s| s.3 >= p.iw02.min_accounts && s.3 <= p.iw02.max_accounts)
-            .map(|s| json!({"ip": s.1, "accounts": s.3, "others": s.2}))
-            .collect();
-        if !hits.is_empty() {
-            fire(
-                "IW-02",
-                p.iw02.weight,
-                json!({"summary": format!("{} login IP(s) shared with other accounts", hits.len()), "ips": hits}),
-            );
-        }
-    }
-
-    if p.iw09.enabled
-        && ctx
-            .shared
-            .iter()
-            .any(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
-    {
-        // Each login's network, once.
-        let nets: Vec<(IpAddr, String)> = a
-            .logins
-            .iter()
-            .filter_map(|l| l.ip)
-            .map(|ip| (ip, cordon_er::normalize::ip_keys_of(ip).1))
-            .collect();
-        // A hosted laptop logs in from the farm: the network is the account's main egress (at
-        // least half of its logins), not an address it used once.
-        let main_egress =
-            |net: &str| 2 * nets.iter().filter(|(_, n)| n == net).count() >= nets.len();
-        // A network some of whose logins come through a VPN or a hosting provider is not a
-        // home connection.
-        let anonymous_net = |net: &str| {
-            nets.iter().any(|(ip, n)| {
-                n == net
-                    && ctx
-                        .ip_facts
-                        .get(ip)
-                        .is_some_and(|i| i.anonymous || i.hosting)
-            })
-        };
-        // One address shared by the accounts is IW-02's evidence; IW-09 is several hosts of one
-        // network, so it does not count the same sharing twice.
-        let shared_address_in = |net: &str| {
-            ctx.shared.iter().any(|x| {
-                x.0 == "ip"
-                    && x.3 <= p.iw02.max_accounts
-                    && nets.iter().any(|(ip, n)| n == net && ip.to_string() == x.1)
-            })
-        };
-        let hits: Vec<Value> = ctx
-            .shared
-            .iter()
-            .filter(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
-            .filter(|s| main_egress(&s.1) && !anonymous_net(&s.1) && !shared_address_in(&s.1))
-            .map(|s| json!({"network": s.1, "accounts": s.3, "others": s.2}))
-            .collect();
-        if !hits.is_empty() {
-            fire(
-                "IW-09",
-                p.iw09.weight,
-                json!({"summary": format!("{} residential network(s) shared with {} or more accounts", hits.len(), p.iw09.min_accounts - 1), "networks": hits}),
             );
         }
     }
@@ -883,42 +825,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         }
     }
 
-    if p.iw15.enabled && !ctx.near_photos.is_empty() {
-        fire(
-            "IW-15",
-            p.iw15.weight,
-            json!({"summary": format!("profile photo near-identical to {} other account(s)", ctx.near_photos.len()),
-            "others": ctx.near_photos.iter().map(|(id, d)| json!({"id": id, "hamming": d})).collect::<Vec<_>>()}),
-        );
-    }
-
-    if p.iw13.enabled {
-        let others: Vec<Value> = ctx
-            .same_identity
-            .iter()
-            .filter(|(_, d)| d.is_some_and(|d| d > p.iw13.min_hamming))
-            .map(|(id, d)| json!({"id": id, "photo_hamming": d}))
-            .collect();
-        if !others.is_empty() {
-            fire(
-                "IW-13",
-                p.iw13.weight,
-                json!({"summary": format!("same name and birth date as {} other account(s) with a different photo", others.len()), "others": others}),
-            );
-        }
-    }
-
-    if p.iw17.enabled {
-        let v = shared_rule(&["id_document"], p.iw17.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-17",
-                p.iw17.weight,
-                json!({"summary": "identity document also used by another applicant", "shared": v}),
-            );
-        }
-    }
-
     if p.iw18.enabled {
         let ip_countries: Vec<&str> = ip_logins
             .iter()
@@ -1006,24 +912,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         }
     }
 
-    if p.iw21.enabled {
-        let v = shared_rule(&["phone", "email"], p.iw21.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-21",
-                p.iw21.weight,
-                json!({"summary": format!("{} phone/e-mail value(s) shared with other applicants", v.len()), "shared": v}),
-            );
-        }
-    }
-    if p.iw22.enabled && !ctx.near_resumes.is_empty() {
-        fire(
-            "IW-22",
-            p.iw22.weight,
-            json!({"summary": format!("résumé near-identical to {} other applicant(s)", ctx.near_resumes.len()),
-            "others": ctx.near_resumes.iter().map(|(id, d)| json!({"id": id, "jaccard": round3(1.0 - d)})).collect::<Vec<_>>()}),
-        );
-    }
     if p.iw24.enabled
         && let Some(text) = a.resume.as_deref()
     {
@@ -1178,16 +1066,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             );
         }
     }
-    if p.iw41.enabled {
-        let v = shared_rule(&["payout_account", "wallet"], p.iw41.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-41",
-                p.iw41.weight,
-                json!({"summary": format!("{} payout account/wallet value(s) shared with other applicants", v.len()), "shared": v}),
-            );
-        }
-    }
     if p.iw46.enabled && !ctx.listed_wallets.is_empty() {
         fire(
             "IW-46",
@@ -1221,16 +1099,6 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
             );
         }
     }
-    if p.iw48.enabled {
-        let v = shared_rule(&["shipping_address"], p.iw48.max_accounts);
-        if !v.is_empty() {
-            fire(
-                "IW-48",
-                p.iw48.weight,
-                json!({"summary": "shipping address shared with other applicants", "shared": v}),
-            );
-        }
-    }
     if p.iw49.enabled
         && let Some(c) = claimed
     {
@@ -1250,6 +1118,230 @@ pub fn evaluate(a: &Applicant, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
         }
     }
     out
+}
+
+/// What the shared-value rules need of a record besides the batch context: its login
+/// addresses, with how many logins each and whether the IP database calls it a VPN, proxy or
+/// hosting address (IW-09). Small enough to keep for every record of a large batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Egress {
+    ips: Vec<EgressIp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EgressIp {
+    ip: IpAddr,
+    logins: u32,
+    anonymous: bool,
+}
+
+impl Egress {
+    /// The login addresses of a record, with the IP facts of `ctx`.
+    pub fn of(a: &Applicant, ctx: &Context) -> Egress {
+        let mut ips: Vec<IpAddr> = a.logins.iter().filter_map(|l| l.ip).collect();
+        ips.sort_unstable();
+        let mut out: Vec<EgressIp> = Vec::new();
+        for ip in ips {
+            match out.last_mut() {
+                Some(last) if last.ip == ip => last.logins += 1,
+                _ => out.push(EgressIp {
+                    ip,
+                    logins: 1,
+                    anonymous: ctx
+                        .ip_facts
+                        .get(&ip)
+                        .is_some_and(|i| i.anonymous || i.hosting),
+                }),
+            }
+        }
+        Egress { ips: out }
+    }
+}
+
+/// The shared-value rules ([`SHARING_INDICATORS`]): what a record shares with others of the
+/// batch (`ctx.shared`, near photos and résumés, same identity), in the order of [`RULES`].
+pub fn evaluate_shared(egress: &Egress, ctx: &Context, rules: &Rules) -> Vec<Indicator> {
+    let p = &rules.rules;
+    let mut out = Vec::new();
+    let mut fire = |id: &'static str, weight: f64, evidence: Value| {
+        out.push(Indicator {
+            id,
+            evidence,
+            weight,
+        });
+    };
+
+    if p.iw02.enabled {
+        let hits: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| s.0 == "ip")
+            .filter(|s| s.3 >= p.iw02.min_accounts && s.3 <= p.iw02.max_accounts)
+            .map(|s| json!({"ip": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-02",
+                p.iw02.weight,
+                json!({"summary": format!("{} login IP(s) shared with other accounts", hits.len()), "ips": hits}),
+            );
+        }
+    }
+
+    if p.iw09.enabled
+        && ctx
+            .shared
+            .iter()
+            .any(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
+    {
+        // Each address's network, once.
+        let nets: Vec<(&EgressIp, String)> = egress
+            .ips
+            .iter()
+            .map(|e| (e, cordon_er::normalize::ip_keys_of(e.ip).1))
+            .collect();
+        let total: u32 = egress.ips.iter().map(|e| e.logins).sum();
+        // A hosted laptop logs in from the farm: the network is the account's main egress (at
+        // least half of its logins), not an address it used once.
+        let main_egress = |net: &str| {
+            let on: u32 = nets
+                .iter()
+                .filter(|(_, n)| n == net)
+                .map(|(e, _)| e.logins)
+                .sum();
+            2 * on >= total
+        };
+        // A network some of whose logins come through a VPN or a hosting provider is not a
+        // home connection.
+        let anonymous_net = |net: &str| nets.iter().any(|(e, n)| n == net && e.anonymous);
+        // One address shared by the accounts is IW-02's evidence; IW-09 is several hosts of one
+        // network, so it does not count the same sharing twice.
+        let shared_address_in = |net: &str| {
+            ctx.shared.iter().any(|x| {
+                x.0 == "ip"
+                    && x.3 <= p.iw02.max_accounts
+                    && nets
+                        .iter()
+                        .any(|(e, n)| n == net && e.ip.to_string() == x.1)
+            })
+        };
+        let hits: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| s.0 == "ip_net" && s.3 >= p.iw09.min_accounts && s.3 <= p.iw09.max_accounts)
+            .filter(|s| main_egress(&s.1) && !anonymous_net(&s.1) && !shared_address_in(&s.1))
+            .map(|s| json!({"network": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
+        if !hits.is_empty() {
+            fire(
+                "IW-09",
+                p.iw09.weight,
+                json!({"summary": format!("{} residential network(s) shared with {} or more accounts", hits.len(), p.iw09.min_accounts - 1), "networks": hits}),
+            );
+        }
+    }
+
+    if p.iw13.enabled {
+        let others: Vec<Value> = ctx
+            .same_identity
+            .iter()
+            .filter(|(_, d)| d.is_some_and(|d| d > p.iw13.min_hamming))
+            .map(|(id, d)| json!({"id": id, "photo_hamming": d}))
+            .collect();
+        if !others.is_empty() {
+            fire(
+                "IW-13",
+                p.iw13.weight,
+                json!({"summary": format!("same name and birth date as {} other account(s) with a different photo", others.len()), "others": others}),
+            );
+        }
+    }
+
+    if p.iw15.enabled && !ctx.near_photos.is_empty() {
+        fire(
+            "IW-15",
+            p.iw15.weight,
+            json!({"summary": format!("profile photo near-identical to {} other account(s)", ctx.near_photos.len()),
+            "others": ctx.near_photos.iter().map(|(id, d)| json!({"id": id, "hamming": d})).collect::<Vec<_>>()}),
+        );
+    }
+
+    if p.iw22.enabled && !ctx.near_resumes.is_empty() {
+        fire(
+            "IW-22",
+            p.iw22.weight,
+            json!({"summary": format!("résumé near-identical to {} other applicant(s)", ctx.near_resumes.len()),
+            "others": ctx.near_resumes.iter().map(|(id, d)| json!({"id": id, "jaccard": round3(1.0 - d)})).collect::<Vec<_>>()}),
+        );
+    }
+    // Identifier values shared with other accounts, within each rule's cap (a value held by
+    // more accounts is a hub to that rule).
+    type SharedRule = (
+        bool,
+        &'static str,
+        f64,
+        &'static [&'static str],
+        usize,
+        fn(usize) -> String,
+    );
+    let shared_value_rules: [SharedRule; 4] = [
+        (
+            p.iw17.enabled,
+            "IW-17",
+            p.iw17.weight,
+            &["id_document"],
+            p.iw17.max_accounts,
+            |_| "identity document also used by another applicant".into(),
+        ),
+        (
+            p.iw21.enabled,
+            "IW-21",
+            p.iw21.weight,
+            &["phone", "email"],
+            p.iw21.max_accounts,
+            |n| format!("{n} phone/e-mail value(s) shared with other applicants"),
+        ),
+        (
+            p.iw41.enabled,
+            "IW-41",
+            p.iw41.weight,
+            &["payout_account", "wallet"],
+            p.iw41.max_accounts,
+            |n| format!("{n} payout account/wallet value(s) shared with other applicants"),
+        ),
+        (
+            p.iw48.enabled,
+            "IW-48",
+            p.iw48.weight,
+            &["shipping_address"],
+            p.iw48.max_accounts,
+            |_| "shipping address shared with other applicants".into(),
+        ),
+    ];
+    for (enabled, id, weight, kinds, max, summary) in shared_value_rules {
+        let v: Vec<Value> = ctx
+            .shared
+            .iter()
+            .filter(|s| enabled && kinds.contains(&s.0) && s.3 >= 2 && s.3 <= max)
+            .map(|s| json!({"kind": s.0, "value": s.1, "accounts": s.3, "others": s.2}))
+            .collect();
+        if !v.is_empty() {
+            fire(
+                id,
+                weight,
+                json!({"summary": summary(v.len()), "shared": v}),
+            );
+        }
+    }
+    merge_indicators(out, Vec::new())
+}
+
+/// Merges two lists of indicators into the order of [`RULES`].
+pub(crate) fn merge_indicators(mut a: Vec<Indicator>, b: Vec<Indicator>) -> Vec<Indicator> {
+    let rank = |id: &str| RULES.iter().position(|r| r.0 == id).unwrap_or(RULES.len());
+    a.extend(b);
+    a.sort_by_key(|i| rank(i.id));
+    a
 }
 
 /// (technology, years) for each "N years … TECHNOLOGY" phrase of a text: a number, then

@@ -200,3 +200,44 @@ fn written_records_read_back_equal() {
         assert_eq!(a, b);
     }
 }
+
+#[test]
+fn reading_in_chunks_gives_the_records_and_diagnostics_of_one_read() {
+    use cordon_applicants::{Format, ReadLimits, read_records, read_records_chunked};
+    // Good records, a line that is not JSON, a repeated id across chunks, a bad e-mail.
+    let mut text = String::new();
+    for i in 0..23 {
+        let id = if i == 17 { 3 } else { i };
+        match i {
+            5 => text.push_str("not json\n"),
+            8 => text.push_str(&format!("{{\"id\": \"r{id}\", \"emails\": [\"nope\"]}}\n")),
+            _ => text.push_str(&format!("{{\"id\": \"r{id}\", \"names\": [\"N {i}\"]}}\n")),
+        }
+    }
+    let whole = read_records(
+        text.as_bytes(),
+        Format::JsonLines,
+        None,
+        &ReadLimits::default(),
+    );
+    let mut chunks = Vec::new();
+    read_records_chunked(
+        text.as_bytes(),
+        Format::JsonLines,
+        None,
+        &ReadLimits::default(),
+        4,
+        &mut |c| chunks.push(c),
+    );
+    assert!(chunks.iter().all(|c| c.records.len() <= 4));
+    assert_eq!(chunks.len(), 6);
+    let records: Vec<_> = chunks.iter().flat_map(|c| c.records.clone()).collect();
+    let diagnostics: Vec<String> = chunks
+        .iter()
+        .flat_map(|c| c.diagnostics.iter().map(ToString::to_string))
+        .collect();
+    assert_eq!(records, whole.records);
+    let expected: Vec<String> = whole.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(diagnostics, expected);
+    assert_eq!(expected.len(), 3, "{expected:?}");
+}

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cordon_applicants::{
-    Applicant, Format, IpDb, ListIndex, Population, ReadLimits, Rules, Screener, read_records,
+    Applicant, Format, IpDb, ListIndex, Population, ReadLimits, ReadOutcome, Rules, Screener,
+    read_records, read_records_chunked,
 };
 use cordon_model::Severity;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,6 +70,11 @@ struct LinkArgs {
     /// batches against.
     #[arg(long, value_name = "FILE")]
     save_population: Option<PathBuf>,
+    /// Accounts seen before (earlier batches' records, same format as --input): link the input
+    /// records to them (and to each other) and write the clusters holding an input record.
+    /// Rarity is judged against these accounts' statistics.
+    #[arg(long, value_name = "FILE", conflicts_with = "population")]
+    known: Option<PathBuf>,
 }
 
 pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
@@ -113,6 +119,21 @@ fn screener(rules_path: Option<&Path>, population: Option<&Path>) -> anyhow::Res
     Ok(s)
 }
 
+/// Records read per chunk when screening streams the input.
+const READ_CHUNK: usize = 16_384;
+
+/// Prints a chunk's diagnostics; returns its records and the number of lines rejected.
+fn report(out: ReadOutcome) -> (Vec<Applicant>, usize) {
+    let mut rejected = 0;
+    for d in &out.diagnostics {
+        if d.severity == Severity::Error {
+            rejected += 1;
+        }
+        eprintln!("{d}");
+    }
+    (out.records.into_iter().map(|(_, a)| a).collect(), rejected)
+}
+
 /// Reads the input, printing every diagnostic; returns the records and the number rejected.
 fn read(input: &Path) -> anyhow::Result<(Vec<Applicant>, usize)> {
     let pb = spinner(&format!("reading {}", input.display()));
@@ -125,14 +146,7 @@ fn read(input: &Path) -> anyhow::Result<(Vec<Applicant>, usize)> {
         &ReadLimits::default(),
     );
     pb.finish_and_clear();
-    let mut rejected = 0;
-    for d in &out.diagnostics {
-        if d.severity == Severity::Error {
-            rejected += 1;
-        }
-        eprintln!("{d}");
-    }
-    Ok((out.records.into_iter().map(|(_, a)| a).collect(), rejected))
+    Ok(report(out))
 }
 
 fn writer(path: &Path, flag: &str) -> anyhow::Result<BufWriter<File>> {
@@ -159,11 +173,37 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         }
         screener = screener.with_lists(ListIndex::build(entities));
     }
-    let (apps, rejected) = read(&args.input)?;
-    let n = apps.len();
-    let pb = spinner(&format!("screening and linking {n} records"));
-    let batch = screener.screen_batch_with(&apps, &mut |phase| {
-        pb.set_message(format!("screening and linking {n} records: {phase}"));
+    // The input streams: a reader thread parses chunks while screening reads the previous
+    // ones, and a chunk's records are dropped once screened (only their findings stay).
+    let file = File::open(&args.input)
+        .with_context(|| format!("cannot open --input {}", args.input.display()))?;
+    let pb = spinner("screening and linking: reading records");
+    let (tx, rx) = std::sync::mpsc::sync_channel::<ReadOutcome>(1);
+    let (mut read, mut rejected) = (0usize, 0usize);
+    let batch = std::thread::scope(|scope| {
+        let input = &args.input;
+        scope.spawn(move || {
+            read_records_chunked(
+                BufReader::new(file),
+                Format::from_path(input),
+                Some(input),
+                &ReadLimits::default(),
+                READ_CHUNK,
+                // A closed channel means screening failed; the reader stops being read.
+                &mut |chunk| drop(tx.send(chunk)),
+            );
+        });
+        // Owned by the iterator: if screening fails, dropping it closes the channel.
+        let chunks = rx.into_iter().map(|chunk| {
+            let (apps, bad) = report(chunk);
+            read += apps.len();
+            rejected += bad;
+            pb.set_message(format!("screening and linking: {read} records read"));
+            apps
+        });
+        screener.screen_stream(chunks, &mut |phase| {
+            pb.set_message(format!("screening and linking: {phase}"));
+        })
     })?;
     pb.finish_and_clear();
     let bar = ProgressBar::new(batch.applicants.len() as u64);
@@ -198,11 +238,29 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
 fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
     let screener = screener(args.rules.as_deref(), args.population.as_deref())?;
     let (apps, rejected) = read(&args.input)?;
-    let pb = spinner(&format!("linking {} records", apps.len()));
-    let linked = screener.link(&apps)?;
-    pb.finish_and_clear();
+    let (clusters, known_rejected) = match &args.known {
+        Some(path) => {
+            let (known, known_rejected) = read(path)?;
+            let pb = spinner(&format!("indexing {} known accounts", known.len()));
+            let known = screener.known_accounts(known)?;
+            pb.set_message(format!(
+                "linking {} records to {} known accounts",
+                apps.len(),
+                known.len()
+            ));
+            let linked = screener.link_to_known(&apps, &known)?;
+            pb.finish_and_clear();
+            (linked.clusters, known_rejected)
+        }
+        None => {
+            let pb = spinner(&format!("linking {} records", apps.len()));
+            let linked = screener.link(&apps)?;
+            pb.finish_and_clear();
+            (linked.clusters, 0)
+        }
+    };
     let mut w = writer(&args.output, "--output")?;
-    for c in &linked.clusters {
+    for c in &clusters {
         c.write_line(&mut w)?;
     }
     w.flush()?;
@@ -215,10 +273,10 @@ fn link(args: &LinkArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "linked {} records into {} clusters; {} rejected",
         apps.len(),
-        linked.clusters.len(),
-        rejected
+        clusters.len(),
+        rejected + known_rejected
     );
-    Ok(if rejected > 0 {
+    Ok(if rejected + known_rejected > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

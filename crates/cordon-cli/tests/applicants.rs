@@ -180,3 +180,39 @@ fn applicants_screen_and_link_end_to_end() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+#[test]
+fn applicants_link_one_new_record_to_known_accounts() {
+    // The fixture's accounts are known (c1 and c2 share a payout account); a sign-up using it
+    // too joins their cluster, and a line that is not a record is reported with its line.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let new = dir.path().join("new.jsonl");
+    let record = serde_json::json!({"id": "signup-1", "names": ["Someone Else"],
+        "payout_accounts": ["PAYO 4411 9087"]});
+    std::fs::write(&new, format!("{record}\nnot json\n")).unwrap();
+    let out = dir.path().join("links.jsonl");
+    let run = cordon(&db)
+        .args(["applicants", "link", "--input"])
+        .arg(&new)
+        .arg("--known")
+        .arg(fixture("applicants.csv"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("new.jsonl:2"), "{stderr}");
+    let clusters = lines(&out);
+    assert_eq!(clusters.len(), 1, "{clusters:?}");
+    assert_eq!(
+        clusters[0]["members"],
+        serde_json::json!(["signup-1", "c1", "c2"])
+    );
+    let reasons = clusters[0]["links"].to_string();
+    assert!(
+        reasons.contains("signup-1") && reasons.contains("payout_account"),
+        "{reasons}"
+    );
+}

@@ -300,6 +300,11 @@ impl DatasetBuilder {
         (self.kinds.len() - 1) as u16
     }
 
+    /// The identifier kinds registered, in index order.
+    pub fn key_kinds(&self) -> &[KeySpec] {
+        &self.kinds
+    }
+
     /// Number of records accepted so far.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -323,54 +328,169 @@ impl DatasetBuilder {
     /// error diagnostic (and `None` is returned); bad values inside an accepted record are
     /// reported as warnings and the value is dropped or truncated.
     pub fn push(&mut self, rec: RecordRef<'_>) -> Option<RecordIx> {
-        self.push_with(rec, &mut |_| None)
+        self.push_batch(std::slice::from_ref(&rec))
+            .into_iter()
+            .next()
+            .flatten()
     }
 
-    /// Adds many records, computing their MinHash signatures in parallel first (the rest is
-    /// sequential, in order): the same result as pushing them one by one, faster for texts.
+    /// Adds many records: the same result (records, codes, keys, diagnostics in order) as
+    /// pushing them one by one. Ids are checked in order; then every field column and every
+    /// identifier kind is interned by its own task (each owns its dictionary and sees the
+    /// records in order, so codes are those of one-by-one pushing), and MinHash signatures
+    /// are computed in parallel per record — at a million records the interning of tens of
+    /// millions of login addresses was the sequential part of building a dataset.
     pub fn push_batch(&mut self, recs: &[RecordRef<'_>]) -> Vec<Option<RecordIx>> {
         use rayon::prelude::*;
         let max = self.limits.max_text_bytes;
         let kinds = &self.kinds;
-        let sigs: Vec<Vec<Option<Box<[u64]>>>> = recs
-            .par_iter()
-            .map(|r| {
-                r.keys
-                    .iter()
-                    .map(|(kind, value)| match (value, kinds.get(*kind as usize)) {
-                        (KeyValue::Text(t), Some(spec)) => match &spec.matching {
-                            KeyMatch::MinHash(mh) => minhash_signature(&lossy_prefix(t, max), mh),
-                            _ => None,
-                        },
+        // Below this many records, tasks cost more than they save (`push` is a batch of one).
+        let parallel = recs.len() >= PARALLEL_BATCH;
+        let signatures = |r: &RecordRef<'_>| -> Vec<Option<Box<[u64]>>> {
+            r.keys
+                .iter()
+                .map(|(kind, value)| match (value, kinds.get(*kind as usize)) {
+                    (KeyValue::Text(t), Some(spec)) => match &spec.matching {
+                        KeyMatch::MinHash(mh) => minhash_signature(&lossy_prefix(t, max), mh),
                         _ => None,
-                    })
-                    .collect()
-            })
-            .collect();
-        recs.iter()
-            .zip(sigs)
-            .map(|(r, sig)| {
-                let mut sig = sig.into_iter();
-                self.push_with(*r, &mut |_| sig.next().flatten())
-            })
-            .collect()
+                    },
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut sigs: Vec<Vec<Option<Box<[u64]>>>> = if parallel {
+            recs.par_iter().map(signatures).collect()
+        } else {
+            recs.iter().map(signatures).collect()
+        };
+        let mut tagged: Vec<Tagged> = Vec::new();
+        // (batch position, record index) of the accepted records, in order.
+        let mut accepted: Vec<(usize, RecordIx)> = Vec::with_capacity(recs.len());
+        let mut out = Vec::with_capacity(recs.len());
+        for (pos, rec) in recs.iter().enumerate() {
+            let ix = self.accept(pos, rec, &mut tagged);
+            if let Some(ix) = ix {
+                accepted.push((pos, ix));
+            }
+            out.push(ix);
+        }
+        let nf = self.field_names.len();
+        // Per kind, its keys as (accepted record, key index): one pass, so that each kind's
+        // task reads only its own keys.
+        let mut of_kind: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.kinds.len()];
+        for (a, &(pos, _)) in accepted.iter().enumerate() {
+            for (i, (kind, _)) in recs.get(pos).map_or(&[][..], |r| r.keys).iter().enumerate() {
+                if let Some(list) = of_kind.get_mut(usize::from(*kind)) {
+                    list.push((a as u32, i as u32));
+                }
+            }
+        }
+        let limits = &self.limits;
+        let field_names = &self.field_names;
+        let kinds = &self.kinds;
+        let accepted = &accepted;
+        let column = |(f, (map, col)): (usize, (&mut FxHashMap<Box<str>, u32>, &mut Column))| {
+            let name = field_names.get(f).map_or("", String::as_str);
+            intern_column(f, name, map, col, recs, accepted, limits)
+        };
+        type KindTask<'t> = (
+            usize,
+            (
+                (&'t mut FxHashMap<Box<str>, u32>, &'t KeySpec),
+                &'t Vec<(u32, u32)>,
+            ),
+        );
+        let kind_task = |(kind, ((map, spec), keys)): KindTask<'_>| {
+            let kind = u16::try_from(kind).unwrap_or(u16::MAX);
+            intern_kind(kind, spec, map, recs, accepted, keys, limits, nf)
+        };
+        let (field_diags, by_kind): (Vec<Vec<Tagged>>, Vec<KindOut>) = if parallel {
+            rayon::join(
+                || {
+                    (self.maps.par_iter_mut().zip(self.columns.par_iter_mut()))
+                        .enumerate()
+                        .map(column)
+                        .collect()
+                },
+                || {
+                    (self.key_maps.par_iter_mut().zip(kinds.par_iter()))
+                        .zip(of_kind.par_iter())
+                        .enumerate()
+                        .map(kind_task)
+                        .collect()
+                },
+            )
+        } else {
+            (
+                (self.maps.iter_mut().zip(self.columns.iter_mut()))
+                    .enumerate()
+                    .map(column)
+                    .collect(),
+                (self.key_maps.iter_mut().zip(kinds.iter()))
+                    .zip(of_kind.iter())
+                    .enumerate()
+                    .map(kind_task)
+                    .collect(),
+            )
+        };
+        let mut texts: Vec<((usize, usize), u16, RecordIx)> = Vec::new();
+        for k in by_kind {
+            self.exact_keys.extend(k.exact);
+            self.bits_keys.extend(k.bits);
+            texts.extend(k.texts);
+            tagged.extend(k.diagnostics);
+        }
+        // Texts in one-by-one order, with the signatures computed above.
+        texts.sort_unstable_by_key(|t| t.0);
+        for ((pos, i), kind, ix) in texts {
+            if let Some(sig) = sigs
+                .get_mut(pos)
+                .and_then(|s| s.get_mut(i))
+                .and_then(Option::take)
+            {
+                self.text_keys.push((kind, ix, sig));
+            }
+        }
+        tagged.extend(field_diags.into_iter().flatten());
+        // Keys of kinds never registered are reported and ignored.
+        for &(pos, _) in accepted {
+            let Some(rec) = recs.get(pos) else { continue };
+            for (i, (kind, _)) in rec.keys.iter().enumerate() {
+                if usize::from(*kind) >= self.kinds.len() {
+                    tagged.push((
+                        (pos, 1 + nf + i),
+                        Diagnostic::warning(
+                            "er-unknown-key-kind",
+                            format!("identifier kind #{kind} was never registered; key ignored"),
+                            rec.location.clone(),
+                        ),
+                    ));
+                }
+            }
+        }
+        // Stable: the diagnostics of one value keep their order.
+        tagged.sort_by_key(|t| t.0);
+        self.diagnostics.extend(tagged.into_iter().map(|t| t.1));
+        out
     }
 
-    /// `push`, with `signature(key index)` giving a precomputed MinHash signature (when
-    /// `None`, it is computed here).
-    fn push_with(
+    /// Checks a record's id (reporting a missing or repeated one) and its field count, and
+    /// gives it the next index.
+    fn accept(
         &mut self,
-        rec: RecordRef<'_>,
-        signature: &mut dyn FnMut(usize) -> Option<Box<[u64]>>,
+        pos: usize,
+        rec: &RecordRef<'_>,
+        tagged: &mut Vec<Tagged>,
     ) -> Option<RecordIx> {
         let loc = rec.location;
-        let id = self.text(rec.id, 1024, loc, "id");
+        let mut diags = Vec::new();
+        let id = decode(rec.id, 1024, loc, "id", &mut diags);
+        tagged.extend(diags.into_iter().map(|d| ((pos, 0), d)));
         let id = id.trim();
         if id.is_empty() {
-            self.diagnostics.push(Diagnostic::error(
-                "er-missing-id",
-                "record has no id; skipped",
-                loc.clone(),
+            tagged.push((
+                (pos, 0),
+                Diagnostic::error("er-missing-id", "record has no id; skipped", loc.clone()),
             ));
             return None;
         }
@@ -378,10 +498,9 @@ impl DatasetBuilder {
             let msg = format!(
                 "duplicate record id {id:?} (first seen as record #{first}); later copy skipped"
             );
-            self.diagnostics.push(Diagnostic::error(
-                "er-duplicate-id",
-                msg,
-                loc.clone().record(id),
+            tagged.push((
+                (pos, 0),
+                Diagnostic::error("er-duplicate-id", msg, loc.clone().record(id)),
             ));
             return None;
         }
@@ -391,10 +510,9 @@ impl DatasetBuilder {
                 rec.fields.len(),
                 self.field_names.len()
             );
-            self.diagnostics.push(Diagnostic::warning(
-                "er-field-count",
-                msg,
-                loc.clone().record(id),
+            tagged.push((
+                (pos, 0),
+                Diagnostic::warning("er-field-count", msg, loc.clone().record(id)),
             ));
         }
         let ix = self.ids.len() as RecordIx;
@@ -402,145 +520,7 @@ impl DatasetBuilder {
         self.id_index.insert(id.clone(), ix);
         self.ids.push(id);
         self.sources.push(rec.source);
-        for f in 0..self.field_names.len() {
-            let raw = rec.fields.get(f).copied().flatten().unwrap_or(b"");
-            let code = if raw.is_empty() {
-                0
-            } else {
-                let name = self.field_names.get(f).cloned().unwrap_or_default();
-                let v = self.text(raw, self.limits.max_field_bytes, loc, &name);
-                let v = v.trim();
-                if v.is_empty() {
-                    0
-                } else {
-                    self.intern_field(f, v)
-                }
-            };
-            if let Some(col) = self.columns.get_mut(f) {
-                col.codes.push(code);
-            }
-        }
-        for (i, (kind, value)) in rec.keys.iter().enumerate() {
-            let pre = signature(i);
-            self.push_key(ix, *kind, value, loc, pre);
-        }
         Some(ix)
-    }
-
-    fn push_key(
-        &mut self,
-        ix: RecordIx,
-        kind: u16,
-        value: &KeyValue,
-        loc: &Location,
-        signature: Option<Box<[u64]>>,
-    ) {
-        let Some(spec) = self.kinds.get(kind as usize) else {
-            self.diagnostics.push(Diagnostic::warning(
-                "er-unknown-key-kind",
-                format!("identifier kind #{kind} was never registered; key ignored"),
-                loc.clone(),
-            ));
-            return;
-        };
-        let name = spec.name.clone();
-        let matching = spec.matching.clone();
-        match (value, &matching) {
-            (KeyValue::Exact(v), KeyMatch::Exact) => {
-                let v = self.text(v.as_bytes(), self.limits.max_key_bytes, loc, &name);
-                let v = v.trim();
-                if v.is_empty() {
-                    return;
-                }
-                let Some(map) = self.key_maps.get_mut(kind as usize) else {
-                    return;
-                };
-                let next = map.len() as u32;
-                let code = *map.entry(v.into()).or_insert(next);
-                self.exact_keys.push(ExactKey {
-                    kind,
-                    code,
-                    rec: ix,
-                });
-            }
-            (KeyValue::Bits(b), KeyMatch::Hamming { .. }) => {
-                self.bits_keys.push((kind, *b, ix));
-            }
-            (KeyValue::Text(t), KeyMatch::MinHash(mh)) => {
-                // Decoding reports bad bytes and truncation even when the signature was
-                // computed in parallel (from the same text: see `lossy_prefix`).
-                let text = self.text(t, self.limits.max_text_bytes, loc, &name);
-                if let Some(sig) = signature.or_else(|| minhash_signature(&text, mh)) {
-                    self.text_keys.push((kind, ix, sig));
-                }
-            }
-            _ => self.diagnostics.push(Diagnostic::warning(
-                "er-key-type",
-                format!("identifier {name:?} got a value of the wrong type; key ignored"),
-                loc.clone(),
-            )),
-        }
-    }
-
-    /// Decodes bytes as UTF-8 (lossily, reporting), truncated to `max` bytes at a character
-    /// boundary (reporting).
-    fn text<'b>(
-        &mut self,
-        raw: &'b [u8],
-        max: usize,
-        loc: &Location,
-        field: &str,
-    ) -> std::borrow::Cow<'b, str> {
-        let cut = raw.len() > max;
-        let raw = if cut {
-            raw.get(..max).unwrap_or(raw)
-        } else {
-            raw
-        };
-        if cut {
-            self.diagnostics.push(Diagnostic::warning(
-                "er-value-too-long",
-                format!("value longer than {max} bytes; truncated"),
-                loc.clone().field(field),
-            ));
-        }
-        match std::str::from_utf8(raw) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(e) if cut && e.error_len().is_none() => {
-                // The cut fell inside a character: keep the whole characters before it.
-                let ok = raw.get(..e.valid_up_to()).unwrap_or_default();
-                std::borrow::Cow::Borrowed(std::str::from_utf8(ok).unwrap_or_default())
-            }
-            Err(e) => {
-                self.diagnostics.push(Diagnostic::warning(
-                    "er-invalid-utf8",
-                    format!(
-                        "invalid UTF-8 at byte {} of the value; replaced with U+FFFD",
-                        e.valid_up_to()
-                    ),
-                    loc.clone().field(field),
-                ));
-                String::from_utf8_lossy(raw)
-            }
-        }
-    }
-
-    fn intern_field(&mut self, f: usize, v: &str) -> u32 {
-        let (Some(map), Some(col)) = (self.maps.get_mut(f), self.columns.get_mut(f)) else {
-            return 0;
-        };
-        col.non_null += 1;
-        if let Some(&c) = map.get(v) {
-            if let Some(n) = col.counts.get_mut(c as usize - 1) {
-                *n += 1;
-            }
-            return c;
-        }
-        let code = map.len() as u32 + 1;
-        map.insert(v.into(), code);
-        col.hashes.push(hash_bytes(0x5EED, v.as_bytes()));
-        col.counts.push(1);
-        code
     }
 
     /// Diagnostics gathered so far.
@@ -641,7 +621,177 @@ impl DatasetBuilder {
     }
 }
 
-/// The text `DatasetBuilder::text` makes of `raw` (first `max` bytes, whole characters,
+/// Batches of at least this many records are read by parallel tasks.
+const PARALLEL_BATCH: usize = 256;
+
+/// A diagnostic with its place in one-by-one order: (batch position, slot), slot 0 for the
+/// record, 1 + f for field f, 1 + fields + i for key i.
+type Tagged = ((usize, usize), Diagnostic);
+
+/// What interning one identifier kind of a batch gives.
+#[derive(Default)]
+struct KindOut {
+    exact: Vec<ExactKey>,
+    bits: Vec<(u16, u64, RecordIx)>,
+    /// Texts as (batch position, key index), record: their signatures are computed apart.
+    texts: Vec<((usize, usize), u16, RecordIx)>,
+    diagnostics: Vec<Tagged>,
+}
+
+/// Interns field `f` of the accepted records of a batch, in order.
+fn intern_column(
+    f: usize,
+    name: &str,
+    map: &mut FxHashMap<Box<str>, u32>,
+    col: &mut Column,
+    recs: &[RecordRef<'_>],
+    accepted: &[(usize, RecordIx)],
+    limits: &Limits,
+) -> Vec<Tagged> {
+    let mut tagged = Vec::new();
+    let mut diags = Vec::new();
+    col.codes.reserve(accepted.len());
+    for &(pos, _) in accepted {
+        let Some(rec) = recs.get(pos) else { continue };
+        let raw = rec.fields.get(f).copied().flatten().unwrap_or(b"");
+        let code = if raw.is_empty() {
+            0
+        } else {
+            let v = decode(raw, limits.max_field_bytes, rec.location, name, &mut diags);
+            tagged.extend(diags.drain(..).map(|d| ((pos, 1 + f), d)));
+            let v = v.trim();
+            if v.is_empty() { 0 } else { intern(map, col, v) }
+        };
+        col.codes.push(code);
+    }
+    tagged
+}
+
+/// A field value's code (counted).
+fn intern(map: &mut FxHashMap<Box<str>, u32>, col: &mut Column, v: &str) -> u32 {
+    col.non_null += 1;
+    if let Some(&c) = map.get(v) {
+        if let Some(n) = col.counts.get_mut(c as usize - 1) {
+            *n += 1;
+        }
+        return c;
+    }
+    let code = map.len() as u32 + 1;
+    map.insert(v.into(), code);
+    col.hashes.push(hash_bytes(0x5EED, v.as_bytes()));
+    col.counts.push(1);
+    code
+}
+
+/// Interns the keys of one identifier kind of a batch, in order: `keys` are (index in
+/// `accepted`, key index) (`fields`: the number of fields, for the order of diagnostics).
+#[allow(clippy::too_many_arguments)]
+fn intern_kind(
+    kind: u16,
+    spec: &KeySpec,
+    map: &mut FxHashMap<Box<str>, u32>,
+    recs: &[RecordRef<'_>],
+    accepted: &[(usize, RecordIx)],
+    keys: &[(u32, u32)],
+    limits: &Limits,
+    fields: usize,
+) -> KindOut {
+    let mut out = KindOut::default();
+    let mut diags = Vec::new();
+    let name = spec.name.as_str();
+    for &(a, i) in keys {
+        let (i, Some(&(pos, ix))) = (i as usize, accepted.get(a as usize)) else {
+            continue;
+        };
+        let Some(rec) = recs.get(pos) else { continue };
+        let loc = rec.location;
+        if let Some((_, value)) = rec.keys.get(i) {
+            match (value, &spec.matching) {
+                (KeyValue::Exact(v), KeyMatch::Exact) => {
+                    let v = decode(v.as_bytes(), limits.max_key_bytes, loc, name, &mut diags);
+                    let v = v.trim();
+                    if !v.is_empty() {
+                        // Looked up before inserting: most values were seen before, and an
+                        // entry would allocate the key every time.
+                        let code = match map.get(v) {
+                            Some(&c) => c,
+                            None => {
+                                let next = map.len() as u32;
+                                map.insert(v.into(), next);
+                                next
+                            }
+                        };
+                        out.exact.push(ExactKey {
+                            kind,
+                            code,
+                            rec: ix,
+                        });
+                    }
+                }
+                (KeyValue::Bits(b), KeyMatch::Hamming { .. }) => out.bits.push((kind, *b, ix)),
+                (KeyValue::Text(t), KeyMatch::MinHash(_)) => {
+                    // Decoded here for its diagnostics (bad bytes, truncation); the signature
+                    // is of the same text (see `lossy_prefix`).
+                    decode(t, limits.max_text_bytes, loc, name, &mut diags);
+                    out.texts.push(((pos, i), kind, ix));
+                }
+                _ => diags.push(Diagnostic::warning(
+                    "er-key-type",
+                    format!("identifier {name:?} got a value of the wrong type; key ignored"),
+                    loc.clone(),
+                )),
+            }
+            let slot = (pos, 1 + fields + i);
+            out.diagnostics.extend(diags.drain(..).map(|d| (slot, d)));
+        }
+    }
+    out
+}
+
+/// Decodes bytes as UTF-8 (lossily, reporting), truncated to `max` bytes at a character
+/// boundary (reporting).
+fn decode<'b>(
+    raw: &'b [u8],
+    max: usize,
+    loc: &Location,
+    field: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> std::borrow::Cow<'b, str> {
+    let cut = raw.len() > max;
+    let raw = if cut {
+        raw.get(..max).unwrap_or(raw)
+    } else {
+        raw
+    };
+    if cut {
+        diags.push(Diagnostic::warning(
+            "er-value-too-long",
+            format!("value longer than {max} bytes; truncated"),
+            loc.clone().field(field),
+        ));
+    }
+    match std::str::from_utf8(raw) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) if cut && e.error_len().is_none() => {
+            // The cut fell inside a character: keep the whole characters before it.
+            let ok = raw.get(..e.valid_up_to()).unwrap_or_default();
+            std::borrow::Cow::Borrowed(std::str::from_utf8(ok).unwrap_or_default())
+        }
+        Err(e) => {
+            diags.push(Diagnostic::warning(
+                "er-invalid-utf8",
+                format!(
+                    "invalid UTF-8 at byte {} of the value; replaced with U+FFFD",
+                    e.valid_up_to()
+                ),
+                loc.clone().field(field),
+            ));
+            String::from_utf8_lossy(raw)
+        }
+    }
+}
+
+/// The text [`decode`] makes of `raw` (first `max` bytes, whole characters,
 /// invalid bytes replaced), without reporting.
 fn lossy_prefix(raw: &[u8], max: usize) -> std::borrow::Cow<'_, str> {
     let cut = raw.len() > max;
@@ -712,9 +862,12 @@ mod tests {
 
     #[test]
     fn push_batch_equals_pushing_one_by_one() {
-        let spec = crate::ident::KeySpec::exact("resume", 0.6, 1e-4, 10)
+        // Texts (one with a bad byte), exact keys (repeated, one too long, one of the wrong
+        // type, one of a kind never registered), fields (one invalid), a repeated id: in
+        // batches of 1, 7, 256 and all, the same codes, keys and diagnostics in the same order.
+        let resume = crate::ident::KeySpec::exact("resume", 0.6, 1e-4, 10)
             .matching(KeyMatch::MinHash(crate::ident::MinHashSpec::default()));
-        let texts: Vec<Vec<u8>> = (0..20)
+        let texts: Vec<Vec<u8>> = (0..600)
             .map(|i| {
                 let mut t: Vec<u8> = (0..60)
                     .flat_map(|w| format!("w{} ", (w * 7 + i) % 50).into_bytes())
@@ -725,37 +878,87 @@ mod tests {
                 t
             })
             .collect();
-        let build = |batch: bool| {
-            let mut b = DatasetBuilder::new(&["x"]);
-            let k = b.key_kind(spec.clone());
-            let ids: Vec<String> = (0..texts.len()).map(|i| format!("r{i}")).collect();
+        let build = |batch: usize| {
+            let mut b = DatasetBuilder::new(&["x", "y"]).with_limits(Limits {
+                max_key_bytes: 8,
+                ..Limits::default()
+            });
+            let r = b.key_kind(resume.clone());
+            let ip = b.key_kind(crate::ident::KeySpec::exact("ip", 0.6, 1e-2, 50));
+            let ids: Vec<String> = (0..texts.len())
+                .map(|i| format!("r{}", if i == 9 { 4 } else { i }))
+                .collect();
             let keys: Vec<Vec<(u16, KeyValue)>> = texts
                 .iter()
-                .map(|t| vec![(k, KeyValue::Text(t.clone()))])
+                .enumerate()
+                .map(|(i, t)| {
+                    let mut k = vec![
+                        (ip, KeyValue::Exact(format!("10.0.0.{}", i % 3))),
+                        (r, KeyValue::Text(t.clone())),
+                        (ip, KeyValue::Exact(format!("10.1.{i}"))),
+                    ];
+                    match i {
+                        5 => k.push((ip, KeyValue::Exact("10.100.100.100".into()))),
+                        6 => k.push((ip, KeyValue::Bits(7))),
+                        7 => k.insert(0, (9, KeyValue::Exact("x".into()))),
+                        _ => {}
+                    }
+                    k
+                })
+                .collect();
+            let fields: Vec<[Option<Vec<u8>>; 2]> = (0..texts.len())
+                .map(|i| {
+                    let x = if i == 2 {
+                        b"J\xffrg".to_vec()
+                    } else {
+                        format!("n{}", i % 4).into_bytes()
+                    };
+                    [Some(x), (i % 2 == 0).then(|| b"even".to_vec())]
+                })
+                .collect();
+            let field_refs: Vec<[Option<&[u8]>; 2]> = fields
+                .iter()
+                .map(|f| [f[0].as_deref(), f[1].as_deref()])
                 .collect();
             let loc = Location::default();
             let recs: Vec<RecordRef<'_>> = ids
                 .iter()
                 .zip(&keys)
-                .map(|(id, keys)| RecordRef {
+                .zip(&field_refs)
+                .map(|((id, keys), fields)| RecordRef {
                     id: id.as_bytes(),
                     source: 0,
-                    fields: &[None],
+                    fields,
                     keys,
                     location: &loc,
                 })
                 .collect();
-            if batch {
-                b.push_batch(&recs);
-            } else {
-                for r in recs {
-                    b.push(r);
-                }
+            let mut accepted = Vec::new();
+            for chunk in recs.chunks(batch) {
+                accepted.extend(b.push_batch(chunk));
             }
             let (ds, diags) = b.finish();
-            (ds.text_keys, diags)
+            let codes: Vec<Vec<u32>> = ds.columns.iter().map(|c| c.codes.clone()).collect();
+            let diags: Vec<(String, Option<String>)> = diags
+                .into_iter()
+                .map(|d| (d.code, d.location.field))
+                .collect();
+            (
+                accepted,
+                codes,
+                ds.key_dicts,
+                ds.exact_keys,
+                ds.text_keys,
+                diags,
+            )
         };
-        assert_eq!(build(true), build(false));
+        let one_by_one = build(1);
+        assert_eq!(one_by_one.0.get(9), Some(&None));
+        assert_eq!(one_by_one.5.len(), 6, "{:?}", one_by_one.5);
+        // Small batches are read in order, large ones by parallel tasks (`PARALLEL_BATCH`).
+        assert_eq!(build(7), one_by_one);
+        assert_eq!(build(PARALLEL_BATCH), one_by_one);
+        assert_eq!(build(1_000), one_by_one);
     }
 
     #[test]

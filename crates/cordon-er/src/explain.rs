@@ -13,6 +13,22 @@ pub enum Reason {
         /// The weight.
         weight: f64,
     },
+    /// Both records are suspect on their own evidence, outside linkage, and share a value
+    /// that mostly suspects hold (see [`crate::Suspects`]).
+    Suspects {
+        /// Identifier kind of that value.
+        kind: String,
+        /// The value (empty for near-duplicates: then the larger neighbourhood).
+        value: String,
+        /// Independent holders (households counted once), or records near it.
+        records: u32,
+        /// Of those, suspect ones.
+        suspects: u32,
+        /// Share of all records that are suspect.
+        share: f64,
+        /// −log2 of the chance of that many suspects among its holders, capped.
+        weight: f64,
+    },
     /// A Fellegi–Sunter comparison at one of its levels.
     Comparison {
         /// Comparison name.
@@ -64,7 +80,7 @@ impl Reason {
     /// The weight this reason adds (0 when not counted).
     pub fn counted_weight(&self) -> f64 {
         match self {
-            Reason::Prior { weight } => *weight,
+            Reason::Prior { weight } | Reason::Suspects { weight, .. } => *weight,
             Reason::Comparison {
                 weight, counted, ..
             }
@@ -89,6 +105,29 @@ impl fmt::Display for Reason {
         let note = |c: &bool| if *c { "" } else { " (not counted)" };
         match self {
             Reason::Prior { weight } => write!(f, "prior {weight:+.2}"),
+            Reason::Suspects {
+                kind,
+                value,
+                records,
+                suspects,
+                share,
+                weight,
+            } => {
+                f.write_str("both suspect on their own evidence, ")?;
+                if value.is_empty() {
+                    write!(f, "{suspects} of {records} near-identical {kind}s")?;
+                } else {
+                    write!(
+                        f,
+                        "{suspects} of the {records} independent holders of {kind} {value:?}"
+                    )?;
+                }
+                write!(
+                    f,
+                    " suspect ({:.1} % of all records are) {weight:+.2}",
+                    share * 100.0
+                )
+            }
             Reason::Comparison {
                 comparison,
                 level,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::blocking::LinkType;
 use crate::data::{Dataset, ExactKey, RecordIx};
 use crate::hash::{hash_bytes, mix64};
+use crate::suspects::Suspects;
 
 /// How values of an identifier kind are compared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,6 +159,10 @@ pub(crate) struct Shared {
     pub(crate) detail: u32,
     /// Records holding the value (exact) or near it.
     pub(crate) degree: u32,
+    /// Holders in units (households; see [`Suspects`]), and the suspect ones among them
+    /// (0 without suspects).
+    pub(crate) units: u16,
+    pub(crate) suspects: u16,
     pub(crate) weight: f64,
 }
 
@@ -183,7 +188,10 @@ pub(crate) fn shared_identifiers(
     ds: &Dataset,
     link_type: LinkType,
     max_hubs: usize,
+    suspects: Option<&Suspects>,
 ) -> (Vec<Shared>, Vec<Hub>) {
+    let suspect = |r: RecordIx| suspects.is_some_and(|s| s.is_suspect(r));
+    let u16_of = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
     // tf denominators: every record of the population (see `KeySpec`).
     let n = usize::try_from(ds.population_records()).unwrap_or(usize::MAX);
     let mut hubs = Vec::new();
@@ -219,6 +227,9 @@ pub(crate) fn shared_identifiers(
                 return v;
             };
             let w = evidence(spec, holders, n);
+            let (units, run_suspects) = suspects.map_or((holders, 0), |sp| {
+                sp.count(run.iter().map(|x| x.rec), holders)
+            });
             for (i, x) in run.iter().enumerate() {
                 for y in run.get(i + 1..).unwrap_or_default() {
                     if link_type.allows(ds, x.rec, y.rec) {
@@ -228,6 +239,8 @@ pub(crate) fn shared_identifiers(
                             kind: first.kind,
                             detail: first.code,
                             degree: u32::try_from(holders).unwrap_or(u32::MAX),
+                            units: u16_of(units),
+                            suspects: u16_of(run_suspects),
                             weight: w,
                         });
                     }
@@ -236,8 +249,8 @@ pub(crate) fn shared_identifiers(
             v
         })
         .collect();
-    near_hamming(ds, link_type, n, &mut out, &mut hubs);
-    near_minhash(ds, link_type, n, &mut out, &mut hubs);
+    near_hamming(ds, link_type, n, &suspect, &mut out, &mut hubs);
+    near_minhash(ds, link_type, n, &suspect, &mut out, &mut hubs);
     out.par_sort_unstable_by(|x, y| {
         (x.a, x.b, x.kind, x.detail).cmp(&(y.a, y.b, y.kind, y.detail))
     });
@@ -380,11 +393,13 @@ impl SharedIndex {
 
 /// Keeps, per kind, near pairs whose both records have at most `hub_cap` neighbours, weighting
 /// each by the larger neighbourhood (a popular résumé template is a weak signal).
+#[allow(clippy::too_many_arguments)]
 fn weigh_near(
     ds: &Dataset,
     kind: u16,
     pairs: Vec<(RecordIx, RecordIx, u32)>,
     n: usize,
+    suspect: &dyn Fn(RecordIx) -> bool,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
     penalty_per_unit: f64,
@@ -392,15 +407,19 @@ fn weigh_near(
     let Some(spec) = ds.kinds.get(kind as usize) else {
         return;
     };
-    let mut degree: FxHashMap<RecordIx, u32> = FxHashMap::default();
+    // Per record: (itself and its neighbours, the suspects among them).
+    let mut degree: FxHashMap<RecordIx, (u32, u32)> = FxHashMap::default();
     for &(a, b, _) in &pairs {
-        *degree.entry(a).or_insert(1) += 1;
-        *degree.entry(b).or_insert(1) += 1;
+        for (x, y) in [(a, b), (b, a)] {
+            let e = degree.entry(x).or_insert((1, u32::from(suspect(x))));
+            e.0 += 1;
+            e.1 += u32::from(suspect(y));
+        }
     }
     let mut hub_recs: Vec<(u32, RecordIx)> = degree
         .iter()
-        .filter(|&(_, &d)| d as usize > spec.hub_cap)
-        .map(|(&r, &d)| (d, r))
+        .filter(|&(_, &(d, _))| d as usize > spec.hub_cap)
+        .map(|(&r, &(d, _))| (d, r))
         .collect();
     hub_recs.sort_unstable_by(|x, y| y.cmp(x));
     if let Some(&(d, r)) = hub_recs.first() {
@@ -417,9 +436,11 @@ fn weigh_near(
         });
     }
     for (a, b, dist) in pairs {
-        let da = degree.get(&a).copied().unwrap_or(1);
-        let db = degree.get(&b).copied().unwrap_or(1);
-        let d = da.max(db);
+        let na = degree.get(&a).copied().unwrap_or((1, 0));
+        let nb = degree.get(&b).copied().unwrap_or((1, 0));
+        // The larger neighbourhood is the "value" (and, on a tie, the one with fewer
+        // suspects: the weaker reading).
+        let (d, s) = if (na.0, nb.1) >= (nb.0, na.1) { na } else { nb };
         if d as usize > spec.hub_cap {
             continue;
         }
@@ -429,6 +450,8 @@ fn weigh_near(
             kind,
             detail: dist,
             degree: d,
+            units: u16::try_from(d).unwrap_or(u16::MAX),
+            suspects: u16::try_from(s).unwrap_or(u16::MAX),
             weight: evidence(spec, d as usize, n) - penalty_per_unit * f64::from(dist),
         });
     }
@@ -438,6 +461,7 @@ fn near_hamming(
     ds: &Dataset,
     link_type: LinkType,
     n: usize,
+    suspect: &dyn Fn(RecordIx) -> bool,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
 ) {
@@ -452,52 +476,80 @@ fn near_hamming(
             .filter(|k| k.0 == kind)
             .map(|k| (k.1, k.2))
             .collect();
-        let chunks = (max as usize + 1).min(64);
-        let mut pairs: Vec<(RecordIx, RecordIx, u32)> = Vec::new();
-        for c in 0..chunks {
-            let lo = 64 * c / chunks;
-            let hi = 64 * (c + 1) / chunks;
+        // Pigeonhole: split the 64 bits into `max + 2` chunks; hashes within distance `max`
+        // agree exactly on at least two of them, so every pair of chunks is a bucket key (16
+        // bits for `max` 6: buckets stay small at millions of photos, where one 9-bit chunk
+        // would put thousands in each).
+        let chunks = (max as usize + 2).min(64);
+        let bounds = |c: usize| (64 * c / chunks, 64 * (c + 1) / chunks);
+        let part = |h: u64, c: usize| {
+            let (lo, hi) = bounds(c);
             let width = hi - lo;
             let mask = if width >= 64 {
                 u64::MAX
             } else {
                 (1u64 << width) - 1
             };
-            let mut idx: Vec<(u64, usize)> = items
-                .iter()
-                .enumerate()
-                .map(|(i, (h, _))| ((h >> lo) & mask, i))
-                .collect();
-            idx.sort_unstable();
-            let mut s = 0;
-            while s < idx.len() {
-                let key = idx.get(s).map_or(0, |x| x.0);
-                let mut e = s + 1;
-                while idx.get(e).is_some_and(|x| x.0 == key) {
-                    e += 1;
-                }
-                // A bucket far beyond the hub cap is a degenerate hash (all zeros): skip it.
-                if e - s <= spec.hub_cap.saturating_mul(4).max(2) {
-                    let run = idx.get(s..e).unwrap_or_default();
-                    for (i, &(_, x)) in run.iter().enumerate() {
-                        for &(_, y) in run.get(i + 1..).unwrap_or_default() {
-                            let (Some(&(hx, rx)), Some(&(hy, ry))) = (items.get(x), items.get(y))
-                            else {
-                                continue;
-                            };
-                            let d = (hx ^ hy).count_ones();
-                            if rx != ry && d <= max && link_type.allows(ds, rx, ry) {
-                                pairs.push((rx.min(ry), rx.max(ry), d));
+            ((h >> lo) & mask, width)
+        };
+        let combos: Vec<(usize, usize)> = (0..chunks)
+            .flat_map(|i| (i + 1..chunks).map(move |j| (i, j)))
+            .collect();
+        let items = &items;
+        let mut pairs: Vec<(RecordIx, RecordIx, u32)> = combos
+            .par_iter()
+            .flat_map_iter(|&(ci, cj)| {
+                let (_, wj) = part(0, cj);
+                let key_bits = (part(0, ci).1 + wj).min(63) as i32;
+                let mut idx: Vec<(u64, usize)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(h, _))| {
+                        let ((a, _), (b, _)) = (part(h, ci), part(h, cj));
+                        ((a << wj) | b, i)
+                    })
+                    .collect();
+                idx.sort_unstable();
+                // A bucket far beyond its expected size is a degenerate hash (all zeros):
+                // skip it.
+                let expected = idx.len() as f64 / 2f64.powi(key_bits);
+                let limit = spec
+                    .hub_cap
+                    .saturating_mul(4)
+                    .max(2)
+                    .max((8.0 * expected) as usize + 16);
+                let mut found = Vec::new();
+                let mut s = 0;
+                while s < idx.len() {
+                    let key = idx.get(s).map_or(0, |x| x.0);
+                    let mut e = s + 1;
+                    while idx.get(e).is_some_and(|x| x.0 == key) {
+                        e += 1;
+                    }
+                    if e - s <= limit {
+                        let run = idx.get(s..e).unwrap_or_default();
+                        for (i, &(_, x)) in run.iter().enumerate() {
+                            for &(_, y) in run.get(i + 1..).unwrap_or_default() {
+                                let (Some(&(hx, rx)), Some(&(hy, ry))) =
+                                    (items.get(x), items.get(y))
+                                else {
+                                    continue;
+                                };
+                                let d = (hx ^ hy).count_ones();
+                                if rx != ry && d <= max && link_type.allows(ds, rx, ry) {
+                                    found.push((rx.min(ry), rx.max(ry), d));
+                                }
                             }
                         }
                     }
+                    s = e;
                 }
-                s = e;
-            }
-        }
+                found
+            })
+            .collect();
         pairs.sort_unstable();
         pairs.dedup_by_key(|p| (p.0, p.1));
-        weigh_near(ds, kind, pairs, n, out, hubs, 0.25);
+        weigh_near(ds, kind, pairs, n, suspect, out, hubs, 0.25);
     }
 }
 
@@ -505,6 +557,7 @@ fn near_minhash(
     ds: &Dataset,
     link_type: LinkType,
     n: usize,
+    suspect: &dyn Fn(RecordIx) -> bool,
     out: &mut Vec<Shared>,
     hubs: &mut Vec<Hub>,
 ) {
@@ -526,11 +579,7 @@ fn near_minhash(
             let mut idx: Vec<(u64, usize)> = items
                 .iter()
                 .enumerate()
-                .map(|(i, (_, sig))| {
-                    let part = sig.get(band * rows..(band + 1) * rows).unwrap_or_default();
-                    let h = part.iter().fold(band as u64, |h, &x| mix64(h ^ x));
-                    (h, i)
-                })
+                .map(|(i, (_, sig))| (band_key(sig, band, rows), i))
                 .collect();
             idx.sort_unstable();
             let mut s = 0;
@@ -566,8 +615,31 @@ fn near_minhash(
                 (j >= mh.min_jaccard).then(|| (a, b, ((1.0 - j) * 1000.0).round() as u32))
             })
             .collect();
-        weigh_near(ds, kind, verified, n, out, hubs, 0.005);
+        weigh_near(ds, kind, verified, n, suspect, out, hubs, 0.005);
     }
+}
+
+/// The LSH key of one band of a signature.
+fn band_key(sig: &[u64], band: usize, rows: usize) -> u64 {
+    let part = sig.get(band * rows..(band + 1) * rows).unwrap_or_default();
+    part.iter().fold(band as u64, |h, &x| mix64(h ^ x))
+}
+
+/// A text's MinHash signature and its LSH band keys, as linking computes them: two texts
+/// whose keys share a value are the candidates linking verifies (`estimated_jaccard` against
+/// `spec.min_jaccard`). `None` when the text is too short to compare. For callers that index
+/// texts outside a [`Dataset`] (new records matched against stored ones).
+pub fn minhash_bands(text: &str, spec: &MinHashSpec) -> Option<(Box<[u64]>, Vec<u64>)> {
+    let sig = minhash_signature(text, spec)?;
+    let bands = spec.bands.clamp(1, SIG);
+    let rows = SIG / bands;
+    let keys = (0..bands).map(|b| band_key(&sig, b, rows)).collect();
+    Some((sig, keys))
+}
+
+/// The share of equal bins of two signatures: the estimated Jaccard similarity of the texts.
+pub fn estimated_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    jaccard_estimate(a, b)
 }
 
 /// Signature length (one-permutation hashing bins).

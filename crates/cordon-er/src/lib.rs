@@ -78,6 +78,7 @@ mod model;
 pub mod normalize;
 mod population;
 pub mod sim;
+mod suspects;
 
 pub use blocking::{BlockingRule, KeyPart, LinkType, RuleStats};
 pub use cluster::{
@@ -87,7 +88,10 @@ pub use compare::{ComparisonSpec, LevelKind, LevelSpec};
 pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef};
 pub use error::ErError;
 pub use explain::Reason;
-pub use ident::{Hub, KeyMatch, KeySpec, MinHashSpec, SharedIndex, SharedValue};
+pub use ident::{
+    Hub, KeyMatch, KeySpec, MinHashSpec, SharedIndex, SharedValue, estimated_jaccard, minhash_bands,
+};
 pub use link::{FsUse, Link, LinkConfig, LinkStats, Linkage, link, probability};
 pub use model::{EmSession, Model};
 pub use population::{FieldCounts, Population};
+pub use suspects::Suspects;

@@ -10,6 +10,7 @@ use crate::error::ErError;
 use crate::explain::Reason;
 use crate::ident::{Hub, KeyMatch, Shared, shared_identifiers};
 use crate::model::{Model, Scorer};
+use crate::suspects::Suspects;
 
 /// How Fellegi–Sunter comparison weights enter a link's score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -44,6 +45,10 @@ pub struct LinkConfig {
     pub threshold: f64,
     /// How many hub values to report.
     pub max_hubs: usize,
+    /// Records suspect on their own evidence, outside linkage: a pair of two of them gains
+    /// from sharing a value that mostly suspects hold (see [`Suspects`]).
+    #[serde(skip)]
+    pub suspects: Option<Suspects>,
 }
 
 impl Default for LinkConfig {
@@ -57,6 +62,7 @@ impl Default for LinkConfig {
             prior_weight: None,
             threshold: 3.17,
             max_hubs: 100,
+            suspects: None,
         }
     }
 }
@@ -118,7 +124,7 @@ pub fn link(ds: &Dataset, model: Option<&Model>, cfg: &LinkConfig) -> Result<Lin
         candidate_pairs(ds, &cfg.blocking, cfg.link_type, cfg.max_block)?
     };
     let (shared, hubs) = if cfg.identifiers {
-        shared_identifiers(ds, cfg.link_type, cfg.max_hubs)
+        shared_identifiers(ds, cfg.link_type, cfg.max_hubs, cfg.suspects.as_ref())
     } else {
         (Vec::new(), Vec::new())
     };
@@ -266,12 +272,53 @@ impl Ctx<'_> {
             .sum()
     }
 
+    /// When both records are suspect: the shared value whose holders are the least likely to
+    /// be that suspect by chance, and the bits it adds (once per pair: it is one fact about
+    /// the pair, however many values show it).
+    fn suspect_evidence(
+        &self,
+        a: RecordIx,
+        b: RecordIx,
+        gs: usize,
+        ge: usize,
+    ) -> Option<(&Shared, f64)> {
+        let s = self.cfg.suspects.as_ref()?;
+        if !(s.is_suspect(a) && s.is_suspect(b)) || s.same_unit(a, b) {
+            return None;
+        }
+        self.shared
+            .get(gs..ge)
+            .unwrap_or_default()
+            .iter()
+            .map(|x| (x, s.weight(x.units.into(), x.suspects.into())))
+            .filter(|&(_, w)| w > 0.0)
+            .max_by(|x, y| x.1.total_cmp(&y.1))
+    }
+
     fn weight(&self, a: RecordIx, b: RecordIx, gs: usize, ge: usize) -> f64 {
-        self.prior + self.fs_weight(a, b) + self.id_weight(gs, ge)
+        let suspect = self.suspect_evidence(a, b, gs, ge).map_or(0.0, |e| e.1);
+        self.prior + suspect + self.fs_weight(a, b) + self.id_weight(gs, ge)
     }
 
     fn link(&self, a: RecordIx, b: RecordIx, gs: usize, ge: usize, weight: f64) -> Link {
         let mut reasons = vec![Reason::Prior { weight: self.prior }];
+        if let (Some(s), Some((x, weight))) = (
+            self.cfg.suspects.as_ref(),
+            self.suspect_evidence(a, b, gs, ge),
+        ) {
+            let spec = self.ds.kinds.get(x.kind as usize);
+            reasons.push(Reason::Suspects {
+                kind: spec.map(|k| k.name.clone()).unwrap_or_default(),
+                value: match spec.map(|k| &k.matching) {
+                    Some(KeyMatch::Exact) => self.ds.key_value(x.kind, x.detail).to_owned(),
+                    _ => String::new(),
+                },
+                records: x.units.into(),
+                suspects: x.suspects.into(),
+                share: s.share(),
+                weight,
+            });
+        }
         if let Some(s) = self.scorer
             && self.cfg.fs != FsUse::Off
         {

@@ -1,0 +1,258 @@
+//! Accounts of earlier batches, indexed so that a new applicant (a sign-up, a hiring
+//! candidate) can be linked to them without linking the whole population again.
+//!
+//! The index finds the known accounts that could link to a new record — those holding one of
+//! its exact identifier values (e-mail, phone, payout account, wallet, device, address, IP,
+//! /24, handle, document), a photo within the linking Hamming distance, or a résumé whose LSH
+//! band keys meet its own and whose estimated Jaccard similarity reaches the linking bar — and
+//! the new records are linked with those candidates by the same linkage as a batch, judged
+//! against the statistics of all known accounts (so a value the platform knows to be a hub
+//! links nobody, and one other holder among a million accounts is rare). Candidates beyond a
+//! value's hub cap are not fetched: the statistics make such a value a hub anyway.
+
+use std::hash::{Hash, Hasher};
+
+use cordon_er::{Hub, KeyMatch, KeySpec, KeyValue, Population, estimated_jaccard, minhash_bands};
+use rayon::prelude::*;
+use rustc_hash::{FxHashSet, FxHasher};
+
+use crate::error::ApplicantError;
+use crate::linking::{self, ClusterOut, LinkInput};
+use crate::record::Applicant;
+use crate::rules::LinkParams;
+
+/// Most known accounts fetched as candidates for one call (a bound on the work of linking one
+/// applicant, whatever the values it holds).
+const MAX_CANDIDATES: usize = 2_000;
+
+/// Known accounts (earlier batches) indexed by their identifier values. Build with
+/// [`crate::Screener::known_accounts`]; link new records with
+/// [`crate::Screener::link_to_known`].
+#[derive(Debug)]
+pub struct KnownAccounts {
+    records: Vec<Applicant>,
+    /// (hash of kind and exact value, record), sorted.
+    exact: Vec<(u64, u32)>,
+    /// (photo hash, record).
+    photos: Vec<(u64, u32)>,
+    /// (résumé band key, record), sorted.
+    bands: Vec<(u64, u32)>,
+    /// Per record: its résumé's MinHash signature.
+    signatures: Vec<Option<Box<[u64]>>>,
+    /// Per identifier kind: its spec (hub caps, matching).
+    kinds: Vec<KeySpec>,
+    population: Population,
+}
+
+/// New records linked to known accounts.
+#[derive(Debug)]
+pub struct KnownLinks {
+    /// Clusters holding at least one new record (members are new or known ids), with the
+    /// reasons of each link; the same output as `cordon applicants link`.
+    pub clusters: Vec<ClusterOut>,
+    /// Per new record (input order): index into `clusters`.
+    pub cluster_of: Vec<Option<usize>>,
+    /// Identifier values too common to link anybody, largest first.
+    pub hubs: Vec<Hub>,
+    /// Known accounts fetched as candidates.
+    pub candidates: usize,
+}
+
+/// What the index keeps of one record: (exact value key, record) pairs, its photo hash, its
+/// résumé's signature and band keys.
+type Indexed = (Vec<(u64, u32)>, Option<u64>, Option<(Box<[u64]>, Vec<u64>)>);
+
+fn value_key(kind: u16, value: &str) -> u64 {
+    let mut h = FxHasher::default();
+    kind.hash(&mut h);
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The records whose (key, record) entries of a sorted list equal `key`.
+fn holders(list: &[(u64, u32)], key: u64) -> &[(u64, u32)] {
+    let start = list.partition_point(|x| x.0 < key);
+    let end = list.partition_point(|x| x.0 <= key);
+    list.get(start..end).unwrap_or_default()
+}
+
+impl KnownAccounts {
+    /// Indexes `records`, judged as a population whose statistics are `population`.
+    pub(crate) fn new(records: Vec<Applicant>, population: Population) -> KnownAccounts {
+        let input = LinkInput::new(Population::of_size(0));
+        let kinds: Vec<KeySpec> = input.key_kinds();
+        let per: Vec<Indexed> = records
+            .par_iter()
+            .enumerate()
+            .map(|(r, a)| {
+                let r = r as u32;
+                let (keys, _) = input.prepare(a);
+                let (mut exact, mut photo, mut resume) = (Vec::new(), None, None);
+                for (kind, value) in &keys {
+                    let spec = kinds.get(usize::from(*kind));
+                    match (value, spec.map(|s| &s.matching)) {
+                        (KeyValue::Exact(v), Some(KeyMatch::Exact)) => {
+                            exact.push((value_key(*kind, v), r));
+                        }
+                        (KeyValue::Bits(b), Some(KeyMatch::Hamming { .. })) => photo = Some(*b),
+                        (KeyValue::Text(t), Some(KeyMatch::MinHash(mh))) => {
+                            resume = minhash_bands(&String::from_utf8_lossy(t), mh);
+                        }
+                        _ => {}
+                    }
+                }
+                (exact, photo, resume)
+            })
+            .collect();
+        let mut known = KnownAccounts {
+            records,
+            exact: Vec::new(),
+            photos: Vec::new(),
+            bands: Vec::new(),
+            signatures: Vec::with_capacity(per.len()),
+            kinds,
+            population,
+        };
+        for (r, (exact, photo, resume)) in per.into_iter().enumerate() {
+            let r = r as u32;
+            known.exact.extend(exact);
+            if let Some(p) = photo {
+                known.photos.push((p, r));
+            }
+            let sig = resume.map(|(sig, bands)| {
+                known.bands.extend(bands.into_iter().map(|b| (b, r)));
+                sig
+            });
+            known.signatures.push(sig);
+        }
+        known.exact.par_sort_unstable();
+        known.exact.dedup();
+        known.bands.par_sort_unstable();
+        known.bands.dedup();
+        known
+    }
+
+    /// Number of known accounts.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when no account is known.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The statistics rarity is judged against.
+    pub fn population(&self) -> &Population {
+        &self.population
+    }
+
+    /// The known accounts that could link to `a`.
+    fn candidates(&self, a: &Applicant, input: &LinkInput, out: &mut FxHashSet<u32>) {
+        let (keys, _) = input.prepare(a);
+        for (kind, value) in &keys {
+            let Some(spec) = self.kinds.get(usize::from(*kind)) else {
+                continue;
+            };
+            match (value, &spec.matching) {
+                (KeyValue::Exact(v), KeyMatch::Exact) => {
+                    let run = holders(&self.exact, value_key(*kind, v));
+                    // More holders than the hub cap: a hub, which links nobody.
+                    if run.len() <= spec.hub_cap {
+                        out.extend(run.iter().map(|x| x.1));
+                    }
+                }
+                (KeyValue::Bits(b), KeyMatch::Hamming { max }) => {
+                    let near: Vec<u32> = self
+                        .photos
+                        .iter()
+                        .filter(|(p, _)| (p ^ b).count_ones() <= *max)
+                        .map(|x| x.1)
+                        .collect();
+                    if near.len() <= spec.hub_cap {
+                        out.extend(near);
+                    }
+                }
+                (KeyValue::Text(t), KeyMatch::MinHash(mh)) => {
+                    let Some((sig, bands)) = minhash_bands(&String::from_utf8_lossy(t), mh) else {
+                        continue;
+                    };
+                    let mut near: Vec<u32> = bands
+                        .iter()
+                        .flat_map(|&b| holders(&self.bands, b).iter().map(|x| x.1))
+                        .collect();
+                    near.sort_unstable();
+                    near.dedup();
+                    near.retain(|&r| {
+                        self.signatures
+                            .get(r as usize)
+                            .and_then(Option::as_deref)
+                            .is_some_and(|s| estimated_jaccard(s, &sig) >= mh.min_jaccard)
+                    });
+                    if near.len() <= spec.hub_cap {
+                        out.extend(near);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Links `new` records to the known accounts (and to each other).
+    pub(crate) fn link(
+        &self,
+        new: &[Applicant],
+        params: &LinkParams,
+    ) -> Result<KnownLinks, ApplicantError> {
+        let input = LinkInput::new(Population::of_size(0));
+        let mut found: FxHashSet<u32> = FxHashSet::default();
+        for a in new {
+            self.candidates(a, &input, &mut found);
+        }
+        let new_ids: FxHashSet<&str> = new.iter().map(|a| a.id.as_str()).collect();
+        let mut found: Vec<u32> = found.into_iter().collect();
+        found.sort_unstable();
+        // A known account screened again is one of the new records, not its own candidate.
+        found.retain(|&r| {
+            self.records
+                .get(r as usize)
+                .is_some_and(|k| !new_ids.contains(k.id.as_str()))
+        });
+        found.truncate(MAX_CANDIDATES);
+        let mut batch: Vec<Applicant> = new.to_vec();
+        batch.extend(
+            found
+                .iter()
+                .filter_map(|&r| self.records.get(r as usize).cloned()),
+        );
+        let mut population = self.population.clone();
+        population.records = population.records.saturating_add(new.len() as u64);
+        let (ds, input_of, inputs) = linking::dataset(&batch, population);
+        let run = linking::link_dataset(ds, input_of, inputs, params, None, &mut |_| {})?;
+        let linked = run.linked;
+        // Clusters holding a new record, renumbered in order.
+        let mut keep: Vec<Option<usize>> = vec![None; linked.clusters.len()];
+        let mut clusters = Vec::new();
+        for c in linked.cluster_of.iter().take(new.len()).flatten() {
+            if let Some(slot) = keep.get_mut(*c)
+                && slot.is_none()
+                && let Some(cluster) = linked.clusters.get(*c)
+            {
+                *slot = Some(clusters.len());
+                clusters.push(cluster.clone());
+            }
+        }
+        let cluster_of = linked
+            .cluster_of
+            .iter()
+            .take(new.len())
+            .map(|c| c.and_then(|c| keep.get(c).copied().flatten()))
+            .collect();
+        Ok(KnownLinks {
+            clusters,
+            cluster_of,
+            hubs: linked.hubs,
+            candidates: found.len(),
+        })
+    }
+}
