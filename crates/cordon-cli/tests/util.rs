@@ -84,13 +84,17 @@ fn ci_venv_tool(bin: &str, check: Option<&str>) -> Option<PathBuf> {
         PathBuf::from,
     );
     let path = venv.join("bin").join(bin);
+    // Run it, not only look for it: a venv copied from elsewhere keeps scripts whose
+    // interpreter path no longer exists.
+    let probe = match check {
+        Some(module) => vec!["-c".to_owned(), format!("import {module}")],
+        None => vec!["--help".to_owned()],
+    };
     let present = path.is_file()
-        && check.is_none_or(|module| {
-            std::process::Command::new(&path)
-                .args(["-c", &format!("import {module}")])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
+        && std::process::Command::new(&path)
+            .args(&probe)
+            .output()
+            .is_ok_and(|o| o.status.success());
     if present {
         return Some(path);
     }
@@ -103,7 +107,7 @@ fn ci_venv_tool(bin: &str, check: Option<&str>) -> Option<PathBuf> {
         return None;
     }
     panic!(
-        "{what} is not in {}: run .ci/run, or install it with `python3 -m venv \
+        "{what} is not in {} or does not run: run .ci/run, or install it with `python3 -m venv \
          target/ci-tools/stix-venv && target/ci-tools/stix-venv/bin/pip install \
          stix2-validator==3.3.2 stix2==3.0.2 taxii2-client==2.3.0`, or set \
          CORDON_SKIP_EXTERNAL_TESTS=1 to skip",
