@@ -392,6 +392,27 @@ const XRP58: &[u8] = b"rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxy
 const BECH: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 const HEXL: &[u8] = b"0123456789abcdef";
 
+/// Regression (the property below, which counted the `0x` prefix's `x` as lower case): an
+/// EIP-55 form with a single lower-case letter, flipped to all upper case, is a valid
+/// single-case address, not a checksum error.
+#[test]
+fn case_flip_to_all_upper_case_is_a_valid_unchecksummed_address() {
+    let bytes = [
+        3u8, 113, 134, 128, 0, 116, 109, 55, 154, 16, 142, 148, 48, 6, 152, 113, 76, 20, 54, 67,
+    ];
+    let s = encode::evm(&bytes);
+    let lower: Vec<usize> = s
+        .char_indices()
+        .skip(2)
+        .filter(|(_, c)| c.is_ascii_lowercase())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(lower.len(), 1, "{s}");
+    let upper = format!("0x{}", s[2..].to_ascii_uppercase());
+    let a = parse(&upper).unwrap();
+    assert_eq!(a.key(), parse(&s).unwrap().key());
+}
+
 proptest! {
     #[test]
     fn base58check_round_trip_and_typo(hash in any::<[u8; 20]>(), v in 0usize..VERSIONS_FOR_TEST.len(), pos in 1usize..40, step in 0usize..100) {
@@ -430,7 +451,10 @@ proptest! {
             let mut b = s.clone().into_bytes();
             b[i] ^= 0x20;
             let flipped = String::from_utf8(b).unwrap();
-            let mixed = flipped.bytes().any(|c| c.is_ascii_lowercase()) && flipped.get(2..).unwrap().bytes().any(|c| c.is_ascii_uppercase());
+            // The `0x` prefix is not part of the case test: a flip that leaves every hex letter
+            // upper case is a valid single-case address.
+            let body = flipped.get(2..).unwrap();
+            let mixed = body.bytes().any(|c| c.is_ascii_lowercase()) && body.bytes().any(|c| c.is_ascii_uppercase());
             prop_assume!(mixed);
             prop_assert_eq!(parse(&flipped).map_err(|e| e.code()).err(), Some("bad-checksum"));
         }

@@ -13,6 +13,7 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::ChunkReader;
 
 use cordon_model::{Diagnostic, Location};
@@ -162,16 +163,46 @@ fn read_from<R: ChunkReader + 'static>(
     Ok(loaded)
 }
 
+/// Every column chunk the footer declares must lie inside the file: the decoder asserts it
+/// (a panic) instead of returning an error (found by the `tx_parquet` fuzz target).
+fn check_column_chunks(meta: &ParquetMetaData, file_len: u64, path: &Path) -> Result<(), TxError> {
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for col in group.columns() {
+            let start = col
+                .dictionary_page_offset()
+                .unwrap_or(col.data_page_offset());
+            let len = col.compressed_size();
+            let inside = start >= 0
+                && col.data_page_offset() >= 0
+                && len >= 0
+                && (start as u64)
+                    .checked_add(len as u64)
+                    .is_some_and(|end| end <= file_len);
+            if !inside {
+                return Err(perr(
+                    path,
+                    format!(
+                        "the file is damaged: row group {g}, column {} declares bytes {start}..+{len}, outside the {file_len}-byte file",
+                        col.column_path()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn decode<R: ChunkReader + 'static>(
     input: R,
     path: &Path,
 ) -> Result<(Vec<TransferRecord>, Vec<Diagnostic>), TxError> {
     // The embedded Arrow schema is not needed (the columns are checked by name and type).
     let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
-    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(input, options)
-        .map_err(|e| perr(path, e))?
-        .build()
+    let file_len = input.len();
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(input, options)
         .map_err(|e| perr(path, e))?;
+    check_column_chunks(builder.metadata(), file_len, path)?;
+    let reader = builder.build().map_err(|e| perr(path, e))?;
     let mut records = Vec::new();
     let mut diagnostics = Vec::new();
     let mut row_base = 0u64;

@@ -122,6 +122,54 @@ mod parquet {
         }
     }
 
+    /// Regression (fuzz target `tx_parquet`, crash-fc73b45d): a footer declaring a column
+    /// chunk at a negative offset made the decoder assert ("column start and length should not
+    /// be negative"), a panic; it is now an error naming the file and the column.
+    #[test]
+    fn negative_column_chunk_offset_is_an_error_not_a_decoder_panic() {
+        use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        use ::parquet::file::metadata::ParquetMetaDataWriter;
+
+        let data = sample();
+        let meta = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(data.clone()))
+            .unwrap()
+            .metadata()
+            .as_ref()
+            .clone();
+        let mut groups = meta.row_groups().to_vec();
+        let mut cols = groups[0].columns().to_vec();
+        cols[1] = cols[1]
+            .clone()
+            .into_builder()
+            .set_data_page_offset(-4)
+            .set_dictionary_page_offset(None)
+            .build()
+            .unwrap();
+        groups[0] = groups[0]
+            .clone()
+            .into_builder()
+            .set_column_metadata(cols)
+            .build()
+            .unwrap();
+        let damaged_meta = meta.into_builder().set_row_groups(groups).build();
+        // Keep the pages, write the altered footer after them.
+        let n = data.len();
+        let footer_len = u32::from_le_bytes(data[n - 8..n - 4].try_into().unwrap()) as usize;
+        let mut damaged = data[..n - 8 - footer_len].to_vec();
+        ParquetMetaDataWriter::new(&mut damaged, &damaged_meta)
+            .finish()
+            .unwrap();
+
+        let mut b = TxStoreBuilder::new(TokenRegistry::with_defaults());
+        let e = read_parquet_bytes(&mut b, damaged, Path::new("d.parquet")).unwrap_err();
+        let m = e.to_string();
+        assert_eq!(e.code(), "tx.parquet");
+        assert!(
+            m.contains("d.parquet") && m.contains("declares bytes -4"),
+            "{m}"
+        );
+    }
+
     /// A row whose amount cannot be read is skipped with a diagnostic naming the row and the
     /// field; the other rows still load.
     #[test]
