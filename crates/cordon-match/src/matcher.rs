@@ -312,7 +312,7 @@ impl Matcher {
     /// Screens one query; results best first.
     pub fn screen(&self, q: &Query, opts: &Options) -> Vec<ScreenResult> {
         let kind = kind_of(q.schema);
-        let qn = PreparedName::new(&q.name, "query", kind);
+        let qn = PreparedName::query(&q.name, kind);
         // Per entity: its best name's score (weak aliases discounted), the name, and how it
         // was scored.
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
