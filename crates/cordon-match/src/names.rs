@@ -603,31 +603,57 @@ fn levenshtein_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     if la == 0 || lb == 0 {
         return Some(la.max(lb));
     }
-    // Cells outside the band hold `k + 1`, which stands for "more than k".
-    let over = k + 1;
-    let mut prev: SmallVec<[usize; 96]> = (0..=lb).map(|j| j.min(over)).collect();
-    let mut cur: SmallVec<[usize; 96]> = smallvec::smallvec![over; lb + 1];
+    // Two rows on the stack for words and names of ordinary length.
+    if lb < 128 && k < 1000 {
+        let (mut prev, mut cur) = ([0u16; 128], [0u16; 128]);
+        band_rows(a, b, k, &mut prev, &mut cur)
+    } else {
+        let (mut prev, mut cur) = (vec![0usize; lb + 1], vec![0usize; lb + 1]);
+        band_rows(a, b, k, &mut prev, &mut cur)
+    }
+}
+
+/// The banded rows of [`levenshtein_within`]; cells outside the band hold `k + 1`, which
+/// stands for "more than k". The rows are swapped by reference, not copied.
+fn band_rows<T>(a: &[u8], b: &[u8], k: usize, prev: &mut [T], cur: &mut [T]) -> Option<usize>
+where
+    T: Copy + Ord + TryFrom<usize> + Into<usize> + std::ops::Add<Output = T> + From<bool>,
+{
+    let (la, lb) = (a.len(), b.len());
+    let num = |n: usize| T::try_from(n).ok();
+    let (Some(one), Some(over)) = (num(1), num(k + 1)) else {
+        return None;
+    };
+    let (Some(prev_row), Some(cur_row)) = (prev.get_mut(..=lb), cur.get_mut(..=lb)) else {
+        return None;
+    };
+    let (mut prev, mut cur) = (prev_row, cur_row);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = num(j).unwrap_or(over).min(over);
+    }
     for i in 1..=la {
         let lo = i.saturating_sub(k).max(1);
         let hi = (i + k).min(lb);
-        cur[0] = i.min(over);
-        cur[lo - 1] = if lo == 1 { cur[0] } else { over };
+        let first = num(i).unwrap_or(over).min(over);
+        cur[0] = first;
+        cur[lo - 1] = if lo == 1 { first } else { over };
         let mut row_min = cur[lo - 1];
+        let ca = a[i - 1];
         for j in lo..=hi {
-            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1).min(over);
+            let sub = prev[j - 1] + T::from(ca != b[j - 1]);
+            let v = sub.min(prev[j] + one).min(cur[j - 1] + one).min(over);
             cur[j] = v;
             row_min = row_min.min(v);
         }
         if let Some(c) = cur.get_mut(hi + 1) {
             *c = over;
         }
-        if row_min > k {
+        if row_min.into() > k {
             return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    let d = prev[lb];
+    let d: usize = prev[lb].into();
     (d <= k).then_some(d)
 }
 
@@ -832,8 +858,9 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
             0.0
         };
     }
-    let d = levenshtein(x.as_bytes(), y.as_bytes());
-    match (d, n) {
+    // Only one or two edits count; the banded distance stops past two.
+    let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
+    match (d.unwrap_or(usize::MAX), n) {
         (1, 3..) => 0.82,
         (2, 6..) => 0.78,
         _ => 0.0,
@@ -1039,6 +1066,12 @@ fn run_together(
         || q.strong_tokens().count() == c.strong_tokens().count()
         || lq.abs_diff(lc) > lq.max(lc) / 8
     {
+        return None;
+    }
+    // The letters one name has and the other lacks bound the distance from below (in either
+    // word order).
+    let letters = |f: &NameForm| f.strong_tokens().fold(0, |m, t| m | t.letters);
+    if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
         return None;
     }
     let joined = |f: &NameForm| -> String {
