@@ -470,8 +470,8 @@ impl Matcher {
             explanation: Explanation {
                 name_score: round3(ns.score),
                 matched_property: n.map(|n| n.name.prop.to_owned()).unwrap_or_default(),
-                query_form: qf.map(|f| f.text.clone()).unwrap_or_default(),
-                candidate_form: cf.map(|f| f.text.clone()).unwrap_or_default(),
+                query_form: qf.map(|f| f.text.to_string()).unwrap_or_default(),
+                candidate_form: cf.map(|f| f.text.to_string()).unwrap_or_default(),
                 method: if ns.korean {
                     "korean syllables"
                 } else {
