@@ -704,11 +704,39 @@ fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
     }
 }
 
+/// A token's strings as plain slices: an alignment compares every word of one name with
+/// every word of the other, and reading the inline strings once per word instead of once per
+/// pair is most of what a comparison costs.
+#[derive(Clone, Copy)]
+struct Word<'a> {
+    class: TokenClass,
+    text: &'a str,
+    latin: &'a str,
+    key: &'a str,
+    korean_key: &'a str,
+    letters: u32,
+}
+
+type Words<'a> = SmallVec<[Word<'a>; 8]>;
+
+impl<'a> From<&'a Token> for Word<'a> {
+    fn from(t: &'a Token) -> Self {
+        Word {
+            class: t.class,
+            text: &t.text,
+            latin: &t.latin,
+            key: &t.key,
+            korean_key: &t.korean_key,
+            letters: t.letters,
+        }
+    }
+}
+
 /// Similarity of two tokens and the rule that relates them, given the two words' consonant
 /// skeletons when one side of the comparison is Arabic script or katakana.
 fn token_sim_with(
-    a: &Token,
-    b: &Token,
+    a: &Word<'_>,
+    b: &Word<'_>,
     skeletons: Option<(&str, &str)>,
     scheme: Option<Scheme>,
 ) -> (f64, &'static str) {
@@ -936,8 +964,10 @@ fn generic(
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    for (i, a) in qt.iter().enumerate() {
-        for (j, b) in ct.iter().enumerate() {
+    let qw: Words<'_> = qt.iter().map(Word::from).collect();
+    let cw: Words<'_> = ct.iter().map(Word::from).collect();
+    for (i, a) in qw.iter().enumerate() {
+        for (j, b) in cw.iter().enumerate() {
             let skeletons = qs.skeleton(i).zip(cs.skeleton(j));
             let (s, rule) = token_sim_with(a, b, skeletons, scheme);
             if s > 0.0 {
