@@ -15,6 +15,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 cargo build -q --release -p cordon-match --example score_pairs
 OUT=$(mktemp)
-RATE=$("$CARGO_TARGET_DIR/release/examples/score_pairs" < "$PAIRS" 2>&1 >"$OUT" | sed -n 's/.* = \([0-9.]*\) pairs\/s.*/\1/p')
+# The rate compared is pairs per CPU-second of the scoring thread, on both sides.
+RATE=$("$CARGO_TARGET_DIR/release/examples/score_pairs" < "$PAIRS" 2>&1 >"$OUT" | sed -n 's/.* = \([0-9.]*\) pairs per CPU-second.*/\1/p')
 "$VENV/bin/python" scripts/bench_matching.py "$PAIRS" "$OUT" "$RATE"
 rm -f "$OUT"

@@ -494,7 +494,7 @@ fn jp_country(text: &str) -> Option<&'static str> {
         .or_else(|| country::code(t))
 }
 
-/// Splits a cell of several names or values: lines, `；` `;` `、`, and `(a)`/`（b）` enumerations.
+/// Splits a cell of several values (dates, countries, documents): lines, `；` `;` `、`, and `(a)`/`（b）` enumerations.
 fn split_items(text: &str) -> Vec<String> {
     let mut items = Vec::new();
     let mut cur = String::new();
@@ -532,6 +532,301 @@ fn split_items(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Splits a cell of names: lines, `；` `;` `、`, and `(a)`/`（b）` enumerations.
+///
+/// Brackets hold whole lists and remarks, so separators count only outside them:
+/// `（別称、株式会社SNSZ）` is one alias with its label, `(a.k.a.: (a)X (b)Y)` a wrapped list,
+/// `X (DOB: a)11 Apr. 1960 b)…)` a name with a remark. A line that is a labelled list in brackets
+/// is unwrapped first; each item loses its label, its remarks and stray brackets.
+fn split_names(text: &str) -> Vec<String> {
+    let mut raw = Vec::new();
+    for line in text.split(['\n', '\r']) {
+        split_line(unwrap_line(line), &mut raw);
+    }
+    // An item wholly in brackets is a list of its own (`(Yunis al-Mauritani; Younis …)`).
+    let mut items = Vec::with_capacity(raw.len());
+    for item in raw {
+        let t = item.trim();
+        let wrapped = t.starts_with(is_open)
+            && matching_close(t).is_some_and(|c| {
+                c + t
+                    .get(c..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
+                    == t.len()
+            });
+        match t.chars().next().filter(|_| wrapped) {
+            Some(open) => split_line(
+                t.get(open.len_utf8()..t.len() - t.chars().last().map_or(1, char::len_utf8))
+                    .unwrap_or(""),
+                &mut items,
+            ),
+            None => items.push(item),
+        }
+    }
+    items
+        .into_iter()
+        .map(|s| clean_item(&s))
+        .filter(|s| !s.is_empty() && !is_unknown(s))
+        .collect()
+}
+
+fn is_open(c: char) -> bool {
+    matches!(c, '(' | '（')
+}
+
+fn is_close(c: char) -> bool {
+    matches!(c, ')' | '）')
+}
+
+/// Labels that introduce other names: `a.k.a.:`, `別称、`.
+fn strip_label(s: &str) -> &str {
+    let s = s.trim_start();
+    for label in ["a.k.a.", "a.k.a", "aka", "別称", "別名"] {
+        if let Some(rest) = s.strip_prefix(label) {
+            let rest = rest.trim_start_matches([':', '：', '、', ',', ' ', '\u{3000}']);
+            // `akaBank` is a name, not a label.
+            if rest.len() < s.len() - label.len() || label.starts_with('別') {
+                return rest;
+            }
+        }
+    }
+    s
+}
+
+/// The byte offset of the bracket closing the one that opens `s`.
+fn matching_close(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        if is_open(c) {
+            depth += 1;
+        } else if is_close(c) {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// A line that is one bracketed, labelled list (`(a.k.a.: (a)X (b)Y)`, `（別称、株式会社SNSZ）`)
+/// or wholly in brackets, without them; any other line as it is.
+fn unwrap_line(line: &str) -> &str {
+    let mut line = strip_label(line.trim()).trim();
+    while let Some(first) = line.chars().next()
+        && is_open(first)
+    {
+        let body = line.get(first.len_utf8()..).unwrap_or("");
+        // `((a)X (b)Y`: an enumeration in brackets is a list too.
+        let enumeration = body.starts_with(is_open)
+            && body
+                .chars()
+                .skip(1)
+                .take_while(char::is_ascii_lowercase)
+                .count()
+                .checked_add(1)
+                .and_then(|n| body.chars().nth(n))
+                .is_some_and(is_close);
+        let labelled = enumeration || strip_label(body).len() < body.trim_start().len();
+        // A labelled list runs to the line's last bracket (remarks inside it close brackets
+        // they never opened: `DOB: a)11 Apr. 1960 b)…`; the sheet's phonetic residue may
+        // follow); anything else must be wholly in brackets.
+        let close = if labelled {
+            // The last bracket closes the list when only blanks follow it, or, after an
+            // English list, only the sheet's katakana reading residue (`…Shafiqullah )イゼン`);
+            // otherwise the list was never closed.
+            let after = |c: usize| {
+                line.get(c..)
+                    .map(|r| r.chars().skip(1).collect::<String>())
+                    .unwrap_or_default()
+            };
+            let english = body.contains(|c: char| c.is_ascii_alphabetic());
+            match line.rfind(is_close) {
+                Some(c)
+                    if after(c).trim().is_empty()
+                        || (english && after(c).chars().all(|ch| !ch.is_ascii())) =>
+                {
+                    Some(c)
+                }
+                _ => Some(line.len()),
+            }
+        } else {
+            matching_close(line).filter(|&c| {
+                line.get(c..)
+                    .is_some_and(|r| r.chars().skip(1).all(char::is_whitespace))
+            })
+        };
+        let Some(close) = close.filter(|&c| c >= first.len_utf8()) else {
+            break;
+        };
+        let inner = line.get(first.len_utf8()..close).unwrap_or("");
+        // `（旧称）ABC`-style markers are handled per item.
+        let marker =
+            (1..=2).contains(&inner.len()) && inner.chars().all(|c| c.is_ascii_lowercase());
+        if inner.trim().is_empty() || marker || matches!(inner.trim(), "旧称" | "別称") {
+            break;
+        }
+        line = strip_label(inner).trim();
+    }
+    line
+}
+
+/// Splits one line at separators and enumeration markers outside brackets.
+fn split_line(line: &str, items: &mut Vec<String>) {
+    let chars: Vec<char> = line.chars().collect();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if depth == 0 && matches!(c, '；' | ';' | '、') {
+            items.push(std::mem::take(&mut cur));
+            i += 1;
+            continue;
+        }
+        // `NAME (a.k.a.: (a)X (b)Y)`: a labelled list in brackets after a name continues the
+        // items.
+        if depth == 0 && is_open(c) {
+            let rest: String = chars.get(i + 1..).unwrap_or(&[]).iter().collect();
+            let unlabelled = strip_label(&rest);
+            if unlabelled.len() < rest.trim_start().len() {
+                items.push(std::mem::take(&mut cur));
+                i = chars.len() - unlabelled.chars().count();
+                continue;
+            }
+        }
+        // (a) / （b） / (aa): an enumeration marker starts a new item.
+        if depth == 0 && is_open(c) {
+            let letters: String = chars
+                .get(i + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase())
+                .collect();
+            let close = chars.get(i + 1 + letters.len());
+            if (1..=2).contains(&letters.len()) && close.is_some_and(|c| is_close(*c)) {
+                items.push(std::mem::take(&mut cur));
+                i += 2 + letters.len();
+                continue;
+            }
+        }
+        if is_open(c) {
+            depth += 1;
+        } else if is_close(c) {
+            depth = depth.saturating_sub(1);
+        }
+        cur.push(c);
+        i += 1;
+    }
+    items.push(cur);
+}
+
+/// Remarks in brackets after a name (birth data, documents, listing history), which run to
+/// the end of the item: English ones start the bracket, Japanese ones are in its first clause.
+const REMARKS_EN: &[&str] = &[
+    "dob",
+    "pob",
+    "born",
+    "nationality",
+    "in arabic",
+    "previously listed",
+    "formerly listed",
+];
+const REMARKS_JA: &[&str] = &[
+    "生年月日",
+    "出生地",
+    "国籍",
+    "以前のリスト",
+    "旅券",
+    "ID番号",
+    "生まれ",
+    "において出生",
+    "【",
+];
+
+fn is_remark(bracketed: &str) -> bool {
+    let rest = bracketed.trim_start();
+    let lower = rest.to_lowercase();
+    let clause = rest
+        .split([':', '：', '、', ',', ')', '）'])
+        .next()
+        .unwrap_or("");
+    // `（1948年12月16日、…）`: a date.
+    let date = rest.starts_with(|c: char| c.is_numeric()) && clause.contains('年');
+    date || REMARKS_EN.iter().any(|r| lower.starts_with(r))
+        || REMARKS_JA.iter().any(|r| clause.contains(r))
+}
+
+/// An item without its label, the remarks after it and brackets left unbalanced by a split.
+fn clean_item(item: &str) -> String {
+    let mut s = strip_label(item.trim()).to_owned();
+    // `【アラビア語】アブドゥル・ラフマン`: a script tag before the name.
+    if s.starts_with('【')
+        && let Some(end) = s.find('】')
+    {
+        s.replace_range(..end + '】'.len_utf8(), "");
+    }
+    // `(original script: عبد الرحمن السيندي)Abdul Rehman Sindhi`: a note inside the item.
+    while let Some(at) = s
+        .find("(original script")
+        .or_else(|| s.find("（original script"))
+    {
+        let end = s.get(at..).and_then(matching_close).map_or(s.len(), |c| {
+            at + c
+                + s.get(at + c..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
+        });
+        s.replace_range(at..end, " ");
+    }
+    let cut = s
+        .char_indices()
+        .find(|&(i, c)| is_open(c) && s.get(i + c.len_utf8()..).is_some_and(is_remark));
+    if let Some((i, _)) = cut {
+        s.truncate(i);
+    }
+    let count = |s: &str, f: fn(char) -> bool| s.chars().filter(|&c| f(c)).count();
+    loop {
+        let t = s.trim().trim_matches(['、', ',', '，']).trim();
+        let (opens, closes) = (count(t, is_open), count(t, is_close));
+        let last_open = t.rfind(is_open);
+        let next = if closes > opens && t.ends_with(is_close) {
+            t.char_indices()
+                .last()
+                .map(|(i, _)| t.get(..i).unwrap_or(""))
+        } else if closes > opens && t.starts_with(is_close) {
+            t.chars()
+                .next()
+                .map(|c| t.get(c.len_utf8()..).unwrap_or(""))
+        } else if opens > closes
+            && let Some(at) = last_open
+            && t.get(at..)
+                .is_some_and(|r| r.chars().count() <= 3 && !r.contains(is_close))
+        {
+            // A marker cut off by a split: `Riduan(h`.
+            t.get(..at)
+        } else if opens > closes && t.starts_with(is_open) {
+            t.chars()
+                .next()
+                .map(|c| t.get(c.len_utf8()..).unwrap_or(""))
+        } else if opens > closes && t.ends_with(is_open) {
+            t.char_indices()
+                .last()
+                .map(|(i, _)| t.get(..i).unwrap_or(""))
+        } else {
+            None
+        };
+        match next {
+            Some(n) if n.len() < s.len() => s = n.to_owned(),
+            _ => {
+                s = t.to_owned();
+                break;
+            }
+        }
+    }
+    s
+}
+
 fn is_unknown(s: &str) -> bool {
     matches!(s.trim(), "不明" | "-" | "－" | "―" | "なし" | "無し")
 }
@@ -554,7 +849,16 @@ fn name_forms(item: &str) -> Vec<String> {
         let outer = item.get(..at).unwrap_or("").trim();
         let latin = inner.chars().filter(char::is_ascii_alphabetic).count();
         if latin >= 2 && !outer.is_ascii() && !outer.is_empty() {
-            return vec![outer.to_owned(), inner.trim().to_owned()];
+            // `حسن غول (Hassan Ghul; Hassan Gul; Hasan Gul)`: several spellings.
+            let mut forms = vec![outer.to_owned()];
+            forms.extend(
+                inner
+                    .split([';', '；'])
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned),
+            );
+            return forms;
         }
     }
     vec![item.to_owned()]
@@ -741,7 +1045,7 @@ impl<'a> Sheet<'a> {
             match col {
                 Col::Alias | Col::PreviousName | Col::WeakAlias => {
                     let mut previous = *col == Col::PreviousName;
-                    for item in split_items(text) {
+                    for item in split_names(text) {
                         // 別称・旧称 cells mark their former names with （旧称）.
                         let item = if let Some(rest) = item
                             .strip_prefix("（旧称）")
@@ -997,6 +1301,61 @@ mod tests {
             Some("1984-01-08")
         );
         assert_eq!(excel_serial(-5.0), None);
+    }
+
+    #[test]
+    fn regression_names_split_inside_brackets_are_whole_again() {
+        // The real workbook's alias cells: labelled lists in brackets, remarks, enumerations
+        // inside a wrapper; splitting at every `、` or line left `（別称` and `株式会社SNSZ）`.
+        assert_eq!(
+            split_names(
+                "（別称、株式会社SNSZ）\r\n(a.k.a. Joint Stock Company SNSZ; a.k.a. “JSC SNSZ”)"
+            ),
+            ["株式会社SNSZ", "Joint Stock Company SNSZ", "“JSC SNSZ”"]
+        );
+        assert_eq!(
+            split_names(
+                "(a)ムハンマド・ユスフ(b)アミヌッラー・アミン）\r\n (a.k.a.: (a)Muhammad Yusuf (b)Aminullah Amin)"
+            ),
+            [
+                "ムハンマド・ユスフ",
+                "アミヌッラー・アミン",
+                "Muhammad Yusuf",
+                "Aminullah Amin"
+            ]
+        );
+        assert_eq!(
+            split_names(
+                "(a.k.a.: (a) Sayf-Al Adl (DOB: 11 Apr. 1963. In Arabic: سيف العدل )  (b)Muhamad Makkawi (DOB: a)11 Apr. 1960 b)11 Apr. 1963) (c)Ibrahim al-Madani)"
+            ),
+            ["Sayf-Al Adl", "Muhamad Makkawi", "Ibrahim al-Madani"]
+        );
+        assert_eq!(
+            split_names(
+                "(a.k.a.:(a)Mohammad Shafiq Ahmadi(previously listed as) (b)Mullah Shafiqullah )イゼンキサイ"
+            ),
+            ["Mohammad Shafiq Ahmadi", "Mullah Shafiqullah"]
+        );
+        assert_eq!(
+            split_names("THE ORGANIZATION (a.k.a.: (a)AQIM (b)AQMI)"),
+            ["THE ORGANIZATION", "AQIM", "AQMI"]
+        );
+        assert_eq!(
+            split_names(
+                "(b) \r\n(Yunis al-Mauritani; Younis al-Mauritani)  (c)Salih the Mauritanian"
+            ),
+            [
+                "Yunis al-Mauritani",
+                "Younis al-Mauritani",
+                "Salih the Mauritanian"
+            ]
+        );
+        assert_eq!(
+            name_forms("حسن غول (Hassan Ghul; Hassan Gul)"),
+            ["حسن غول", "Hassan Ghul", "Hassan Gul"]
+        );
+        // The markers of former and other names stay for the caller.
+        assert_eq!(split_names("（旧称）ABC商事"), ["（旧称）ABC商事"]);
     }
 
     #[test]

@@ -452,6 +452,50 @@ fn jp_mof_dprk_sheets() {
 }
 
 #[test]
+fn regression_jp_mof_aliases_are_not_cut_inside_brackets() {
+    // Alias cells split at every `、` and line break gave names such as `（別称` and
+    // `株式会社SNSZ）`, and `(a.k.a.:` on its own: 1,643 aliases with unbalanced brackets.
+    let p = plan_for(&lists_dir(), "jp-mof");
+    let mut sink = CollectSink::default();
+    parse_source(&p, &mut sink).expect("jp-mof parses");
+    let aliases = |id: &str| entity(&sink, id).get(prop::ALIAS).to_vec();
+    assert_eq!(
+        aliases("jp-28-94"),
+        [
+            "株式会社SNSZ",
+            "Joint Stock Company Sredne-Nevsky Shipbuilding Plant",
+            "JSC Sredne-Nevsky Shipyard",
+            "JSC Sredne-Nevsky Sudostroitelny Factory",
+            "Sredne-Nevsky Shipyard",
+            "“JSC SNSZ”"
+        ]
+    );
+    let yusuf = aliases("jp-2-110");
+    for want in ["アミヌッラー・アミン", "Muhammad Yusuf", "Aminullah Amin"] {
+        assert!(yusuf.iter().any(|a| a == want), "{want} in {yusuf:?}");
+    }
+    let mut unbalanced = Vec::new();
+    for e in sink.entities.iter().filter(|e| e.id.starts_with("jp-")) {
+        for p in [prop::ALIAS, prop::WEAK_ALIAS, prop::PREVIOUS_NAME] {
+            for a in e.get(p) {
+                let opens = a.matches(['(', '（']).count();
+                let closes = a.matches([')', '）']).count();
+                assert!(
+                    !a.starts_with("（別称") && !a.starts_with("(a.k.a") && a != "a.k.a.:",
+                    "{}: {a}",
+                    e.id
+                );
+                if opens != closes {
+                    unbalanced.push(format!("{}: {a}", e.id));
+                }
+            }
+        }
+    }
+    // What is left are remarks the ministry itself left unclosed.
+    assert!(unbalanced.len() <= 12, "{unbalanced:#?}");
+}
+
+#[test]
 fn jp_mof_fixture_continuation_era_dates_and_deleted_rows() {
     let dir = fixtures().join("jp");
     let p = SourcePlan {

@@ -28,21 +28,23 @@ pub(crate) struct Groups {
 pub fn un_references(s: &str) -> Vec<String> {
     let b = s.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 7 <= b.len() {
+    // Every reference has its dot fourth: look only around the dots (notes run to kilobytes).
+    for dot in memchr::memchr_iter(b'.', b) {
+        let Some(i) = dot.checked_sub(3) else {
+            continue;
+        };
         let w = b.get(i..i + 7).unwrap_or(&[]);
         let ok = matches!(w, [a, c, k, b'.', d1, d2, d3]
             if a.is_ascii_uppercase() && c.is_ascii_uppercase() && (*k == b'i' || *k == b'e')
             && d1.is_ascii_digit() && d2.is_ascii_digit() && d3.is_ascii_digit());
         let boundary_before = i == 0 || !b.get(i - 1).is_some_and(u8::is_ascii_alphanumeric);
         let boundary_after = !b.get(i + 7).is_some_and(u8::is_ascii_digit);
-        if ok && boundary_before && boundary_after {
-            if let Some(r) = s.get(i..i + 7) {
-                out.push(r.to_owned());
-            }
-            i += 7;
-        } else {
-            i += 1;
+        if ok
+            && boundary_before
+            && boundary_after
+            && let Some(r) = s.get(i..i + 7)
+        {
+            out.push(r.to_owned());
         }
     }
     out
@@ -215,5 +217,38 @@ mod tests {
         );
         assert!(un_references("XKPi.0334").is_empty());
         assert!(un_references("").is_empty());
+        assert_eq!(
+            un_references("KPi.033KPi.034 .QDe.001"),
+            ["KPi.033", "QDe.001"]
+        );
+    }
+
+    /// The scan every window at a time that the dot search replaced.
+    fn un_references_by_window(s: &str) -> Vec<String> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 7 <= b.len() {
+            let w = &b[i..i + 7];
+            let ok = matches!(w, [a, c, k, b'.', d1, d2, d3]
+                if a.is_ascii_uppercase() && c.is_ascii_uppercase() && (*k == b'i' || *k == b'e')
+                && d1.is_ascii_digit() && d2.is_ascii_digit() && d3.is_ascii_digit());
+            let before = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            let after = !b.get(i + 7).is_some_and(u8::is_ascii_digit);
+            if ok && before && after {
+                out.push(s[i..i + 7].to_owned());
+                i += 7;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dot_search_finds_what_the_window_scan_found(s in "[KPQDie.0-9 a]{0,40}") {
+            proptest::prop_assert_eq!(un_references(&s), un_references_by_window(&s));
+        }
     }
 }

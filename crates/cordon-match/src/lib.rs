@@ -98,11 +98,11 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         forms: (
             a.forms
                 .get(ns.query_form)
-                .map(|f| f.text.clone())
+                .map(|f| f.text.to_string())
                 .unwrap_or_default(),
             b.forms
                 .get(ns.candidate_form)
-                .map(|f| f.text.clone())
+                .map(|f| f.text.to_string())
                 .unwrap_or_default(),
         ),
         method: if ns.korean {

@@ -193,30 +193,57 @@ impl Matcher {
     /// Indexes entities (in parallel). Entities without any usable name are kept for
     /// identifier lookups.
     pub fn build(entities: Vec<Entity>) -> Matcher {
-        let kinds: Vec<NameKind> = entities.iter().map(|e| kind_of(Some(e.schema))).collect();
-        let names: Vec<IndexedName> = entities
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, e)| {
-                let kind = kinds.get(i).copied().unwrap_or(NameKind::Unknown);
-                let mut seen: Vec<&str> = Vec::new();
-                let mut out = Vec::new();
-                for (p, n) in e.names() {
-                    if seen.contains(&n) {
-                        continue;
-                    }
-                    seen.push(n);
-                    let name = PreparedName::new(n, p, kind);
-                    if !name.forms.is_empty() {
-                        out.push(IndexedName {
-                            entity: i as u32,
-                            name,
-                        });
-                    }
+        // Each entity's distinct names, in order; the same name on several records (one
+        // person on the UN, EU, UK and OFAC lists, a list published in two formats) is
+        // analysed once.
+        let mut listed: Vec<(u32, &'static str, u32)> = Vec::new();
+        let mut distinct: Vec<(&str, NameKind)> = Vec::new();
+        let mut uses: Vec<u32> = Vec::new();
+        let mut first: FxHashMap<(&str, NameKind), u32> = FxHashMap::default();
+        for (i, e) in entities.iter().enumerate() {
+            let kind = kind_of(Some(e.schema));
+            let mut seen: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
+            for (p, n) in e.names() {
+                if seen.contains(&n) {
+                    continue;
                 }
-                out
-            })
+                seen.push(n);
+                let d = *first.entry((n, kind)).or_insert_with(|| {
+                    distinct.push((n, kind));
+                    uses.push(0);
+                    (distinct.len() - 1) as u32
+                });
+                if let Some(u) = uses.get_mut(d as usize) {
+                    *u += 1;
+                }
+                listed.push((i as u32, p, d));
+            }
+        }
+        drop(first);
+        let mut analysed: Vec<Option<PreparedName>> = distinct
+            .par_iter()
+            .map(|(n, kind)| Some(PreparedName::new(n, prop::NAME, *kind)))
             .collect();
+        let mut names: Vec<IndexedName> = Vec::with_capacity(listed.len());
+        for (entity, p, d) in listed {
+            let (Some(slot), Some(left)) = (analysed.get_mut(d as usize), uses.get_mut(d as usize))
+            else {
+                continue;
+            };
+            *left -= 1;
+            // The last record to use an analysis takes it; the others copy it.
+            let name = if *left == 0 {
+                slot.take()
+            } else {
+                slot.clone()
+            };
+            if let Some(mut name) = name
+                && !name.forms.is_empty()
+            {
+                name.prop = p;
+                names.push(IndexedName { entity, name });
+            }
+        }
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut buf = Vec::new();
         for (ni, n) in names.iter().enumerate() {
@@ -312,7 +339,7 @@ impl Matcher {
     /// Screens one query; results best first.
     pub fn screen(&self, q: &Query, opts: &Options) -> Vec<ScreenResult> {
         let kind = kind_of(q.schema);
-        let qn = PreparedName::new(&q.name, "query", kind);
+        let qn = PreparedName::query(&q.name, kind);
         // Per entity: its best name's score (weak aliases discounted), the name, and how it
         // was scored.
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
@@ -470,8 +497,8 @@ impl Matcher {
             explanation: Explanation {
                 name_score: round3(ns.score),
                 matched_property: n.map(|n| n.name.prop.to_owned()).unwrap_or_default(),
-                query_form: qf.map(|f| f.text.clone()).unwrap_or_default(),
-                candidate_form: cf.map(|f| f.text.clone()).unwrap_or_default(),
+                query_form: qf.map(|f| f.text.to_string()).unwrap_or_default(),
+                candidate_form: cf.map(|f| f.text.to_string()).unwrap_or_default(),
                 method: if ns.korean {
                     "korean syllables"
                 } else {

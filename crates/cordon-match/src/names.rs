@@ -1,7 +1,7 @@
 //! Name-to-name scoring: Korean syllable alignment and general token alignment.
 
 use cordon_text::korean::{self, SylSource, Syllable};
-use cordon_text::skeleton::{Scheme, skeleton};
+use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
 use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -15,16 +15,90 @@ pub struct PreparedName {
     pub prop: &'static str,
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
+    /// Per form, its tokens' consonant skeletons under the schemes computed ahead (a list
+    /// name: its own script's; a query: both), so that a query compares them with every
+    /// candidate without recomputing them. Empty when no form has any.
+    skeletons: Vec<FormSkeletons>,
+}
+
+/// Consonant skeletons of one form's tokens, per scheme, where computed.
+#[derive(Debug, Clone, Default)]
+struct FormSkeletons {
+    arabic: Option<Box<[String]>>,
+    kana: Option<Box<[String]>>,
+}
+
+impl FormSkeletons {
+    fn get(&self, scheme: Scheme) -> Option<&[String]> {
+        match scheme {
+            Scheme::Arabic => self.arabic.as_deref(),
+            Scheme::Kana => self.kana.as_deref(),
+        }
+    }
+
+    fn set(&mut self, scheme: Scheme, tokens: &[Token]) {
+        let v = Some(tokens.iter().map(|t| skeleton(&t.latin, scheme)).collect());
+        match scheme {
+            Scheme::Arabic => self.arabic = v,
+            Scheme::Kana => self.kana = v,
+        }
+    }
 }
 
 impl PreparedName {
-    /// Analyses a name.
+    /// Analyses a list name: skeletons are kept for the forms in a script that needs them
+    /// (Arabic, katakana).
     pub fn new(original: &str, prop: &'static str, kind: NameKind) -> Self {
+        let forms = cordon_text::analyze_with_case(original, kind);
+        let mut skeletons = Vec::new();
+        if forms.iter().any(|f| own_scheme(f).is_some()) {
+            skeletons = forms
+                .iter()
+                .map(|f| {
+                    let mut s = FormSkeletons::default();
+                    if let Some(sc) = own_scheme(f) {
+                        s.set(sc, &f.tokens);
+                    }
+                    s
+                })
+                .collect();
+        }
         PreparedName {
             original: original.to_owned(),
             prop,
-            forms: cordon_text::analyze_with_case(original, kind),
+            forms,
+            skeletons,
         }
+    }
+
+    /// Analyses a query name: its skeletons under both schemes are computed once, since any
+    /// candidate may bring either.
+    pub fn query(original: &str, kind: NameKind) -> Self {
+        let forms = cordon_text::analyze_with_case(original, kind);
+        let skeletons = forms
+            .iter()
+            .map(|f| {
+                let mut s = FormSkeletons::default();
+                s.set(Scheme::Arabic, &f.tokens);
+                s.set(Scheme::Kana, &f.tokens);
+                s
+            })
+            .collect();
+        PreparedName {
+            original: original.to_owned(),
+            prop: "query",
+            forms,
+            skeletons,
+        }
+    }
+
+    /// The skeletons of form `form`'s tokens computed ahead.
+    fn skeletons(&self, form: usize) -> &FormSkeletons {
+        static NONE: FormSkeletons = FormSkeletons {
+            arabic: None,
+            kana: None,
+        };
+        self.skeletons.get(form).unwrap_or(&NONE)
     }
 }
 
@@ -75,7 +149,7 @@ pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
             if factor * 1.0 <= best.score {
                 continue;
             }
-            let (s, korean) = score_forms(qf, cf);
+            let (s, korean) = score_forms(qf, cf, q.skeletons(qi), c.skeletons(ci));
             let s = s * factor;
             if s > best.score {
                 best = NameScore {
@@ -98,17 +172,29 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
         ns.alignment = if ns.korean {
             korean_best(qf, cf, true).1
         } else {
-            generic(qf, cf, true).1
+            generic(
+                qf,
+                cf,
+                q.skeletons(ns.query_form),
+                c.skeletons(ns.candidate_form),
+                true,
+            )
+            .1
         };
     }
 }
 
 /// Scores two forms; the flag tells whether the Korean comparison was used.
-fn score_forms(q: &NameForm, c: &NameForm) -> (f64, bool) {
+fn score_forms(
+    q: &NameForm,
+    c: &NameForm,
+    qsk: &FormSkeletons,
+    csk: &FormSkeletons,
+) -> (f64, bool) {
     if !q.korean.is_empty() && !c.korean.is_empty() {
         return (korean_best(q, c, false).0, true);
     }
-    (generic(q, c, false).0, false)
+    (generic(q, c, qsk, csk, false).0, false)
 }
 
 fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
@@ -517,31 +603,57 @@ fn levenshtein_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     if la == 0 || lb == 0 {
         return Some(la.max(lb));
     }
-    // Cells outside the band hold `k + 1`, which stands for "more than k".
-    let over = k + 1;
-    let mut prev: SmallVec<[usize; 96]> = (0..=lb).map(|j| j.min(over)).collect();
-    let mut cur: SmallVec<[usize; 96]> = smallvec::smallvec![over; lb + 1];
+    // Two rows on the stack for words and names of ordinary length.
+    if lb < 128 && k < 1000 {
+        let (mut prev, mut cur) = ([0u16; 128], [0u16; 128]);
+        band_rows(a, b, k, &mut prev, &mut cur)
+    } else {
+        let (mut prev, mut cur) = (vec![0usize; lb + 1], vec![0usize; lb + 1]);
+        band_rows(a, b, k, &mut prev, &mut cur)
+    }
+}
+
+/// The banded rows of [`levenshtein_within`]; cells outside the band hold `k + 1`, which
+/// stands for "more than k". The rows are swapped by reference, not copied.
+fn band_rows<T>(a: &[u8], b: &[u8], k: usize, prev: &mut [T], cur: &mut [T]) -> Option<usize>
+where
+    T: Copy + Ord + TryFrom<usize> + Into<usize> + std::ops::Add<Output = T> + From<bool>,
+{
+    let (la, lb) = (a.len(), b.len());
+    let num = |n: usize| T::try_from(n).ok();
+    let (Some(one), Some(over)) = (num(1), num(k + 1)) else {
+        return None;
+    };
+    let (Some(prev_row), Some(cur_row)) = (prev.get_mut(..=lb), cur.get_mut(..=lb)) else {
+        return None;
+    };
+    let (mut prev, mut cur) = (prev_row, cur_row);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = num(j).unwrap_or(over).min(over);
+    }
     for i in 1..=la {
         let lo = i.saturating_sub(k).max(1);
         let hi = (i + k).min(lb);
-        cur[0] = i.min(over);
-        cur[lo - 1] = if lo == 1 { cur[0] } else { over };
+        let first = num(i).unwrap_or(over).min(over);
+        cur[0] = first;
+        cur[lo - 1] = if lo == 1 { first } else { over };
         let mut row_min = cur[lo - 1];
+        let ca = a[i - 1];
         for j in lo..=hi {
-            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1).min(over);
+            let sub = prev[j - 1] + T::from(ca != b[j - 1]);
+            let v = sub.min(prev[j] + one).min(cur[j - 1] + one).min(over);
             cur[j] = v;
             row_min = row_min.min(v);
         }
         if let Some(c) = cur.get_mut(hi + 1) {
             *c = over;
         }
-        if row_min > k {
+        if row_min.into() > k {
             return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    let d = prev[lb];
+    let d: usize = prev[lb].into();
     (d <= k).then_some(d)
 }
 
@@ -592,11 +704,39 @@ fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
     }
 }
 
+/// A token's strings as plain slices: an alignment compares every word of one name with
+/// every word of the other, and reading the inline strings once per word instead of once per
+/// pair is most of what a comparison costs.
+#[derive(Clone, Copy)]
+struct Word<'a> {
+    class: TokenClass,
+    text: &'a str,
+    latin: &'a str,
+    key: &'a str,
+    korean_key: &'a str,
+    letters: u32,
+}
+
+type Words<'a> = SmallVec<[Word<'a>; 8]>;
+
+impl<'a> From<&'a Token> for Word<'a> {
+    fn from(t: &'a Token) -> Self {
+        Word {
+            class: t.class,
+            text: &t.text,
+            latin: &t.latin,
+            key: &t.key,
+            korean_key: &t.korean_key,
+            letters: t.letters,
+        }
+    }
+}
+
 /// Similarity of two tokens and the rule that relates them, given the two words' consonant
 /// skeletons when one side of the comparison is Arabic script or katakana.
 fn token_sim_with(
-    a: &Token,
-    b: &Token,
+    a: &Word<'_>,
+    b: &Word<'_>,
     skeletons: Option<(&str, &str)>,
     scheme: Option<Scheme>,
 ) -> (f64, &'static str) {
@@ -677,12 +817,17 @@ fn token_sim_with(
 /// The skeleton scheme for a pair of forms: one side written in (or transliterated from)
 /// Arabic script or katakana.
 fn scheme_of(q: &NameForm, c: &NameForm) -> Option<Scheme> {
-    let of = |f: &NameForm| match (f.via, f.script) {
+    own_scheme(q).or_else(|| own_scheme(c))
+}
+
+/// The skeleton scheme a form brings itself: written in (or transliterated from) Arabic
+/// script or katakana.
+fn own_scheme(f: &NameForm) -> Option<Scheme> {
+    match (f.via, f.script) {
         (Via::Transliteration(Script::Arabic), _) | (_, Script::Arabic) => Some(Scheme::Arabic),
         (Via::Katakana, _) | (_, Script::Kana) => Some(Scheme::Kana),
         _ => None,
-    };
-    of(q).or_else(|| of(c))
+    }
 }
 
 /// Whether the vowels of two spellings agree, as a katakana transcription and a Latin
@@ -741,8 +886,9 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
             0.0
         };
     }
-    let d = levenshtein(x.as_bytes(), y.as_bytes());
-    match (d, n) {
+    // Only one or two edits count; the banded distance stops past two.
+    let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
+    match (d.unwrap_or(usize::MAX), n) {
         (1, 3..) => 0.82,
         (2, 6..) => 0.78,
         _ => 0.0,
@@ -751,8 +897,13 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
 
 /// Per-token flags of one side of an alignment, inline for ordinary names.
 type Flags = SmallVec<[bool; 24]>;
-/// Consonant skeletons of one side's tokens (empty when no scheme applies).
-type Skeletons = SmallVec<[String; 8]>;
+/// Consonant skeletons of one side's tokens: computed ahead, or here when a candidate meets
+/// a query in a script its own does not need skeletons for.
+enum Skeletons<'a> {
+    None,
+    Ahead(&'a [String]),
+    Here(SmallVec<[String; 8]>),
+}
 
 /// One side of a token alignment.
 struct Side<'a> {
@@ -760,12 +911,12 @@ struct Side<'a> {
     scheme: Option<Scheme>,
     /// All words weak (`Joint Stock Company`): every word then counts fully.
     all_weak: bool,
-    skeletons: Skeletons,
+    skeletons: Skeletons<'a>,
     used: Flags,
 }
 
 impl<'a> Side<'a> {
-    fn new(tokens: &'a [Token], scheme: Option<Scheme>) -> Self {
+    fn new(tokens: &'a [Token], scheme: Option<Scheme>, ahead: &'a FormSkeletons) -> Self {
         Side {
             tokens,
             scheme,
@@ -773,33 +924,50 @@ impl<'a> Side<'a> {
                 .iter()
                 .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm)),
             skeletons: match scheme {
-                Some(sc) => tokens.iter().map(|t| skeleton(&t.latin, sc)).collect(),
-                None => Skeletons::new(),
+                Some(sc) => match ahead.get(sc) {
+                    Some(s) => Skeletons::Ahead(s),
+                    None => {
+                        Skeletons::Here(tokens.iter().map(|t| skeleton(&t.latin, sc)).collect())
+                    }
+                },
+                None => Skeletons::None,
             },
             used: smallvec::smallvec![false; tokens.len()],
         }
     }
 
     fn skeleton(&self, i: usize) -> Option<&str> {
-        self.skeletons.get(i).map(String::as_str)
+        match &self.skeletons {
+            Skeletons::None => None,
+            Skeletons::Ahead(s) => s.get(i).map(String::as_str),
+            Skeletons::Here(s) => s.get(i).map(String::as_str),
+        }
     }
 }
 
 /// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
 /// parts the query lacks count half).
-fn generic(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
+fn generic(
+    q: &NameForm,
+    c: &NameForm,
+    qsk: &FormSkeletons,
+    csk: &FormSkeletons,
+    explain: bool,
+) -> (f64, Vec<Aligned>) {
     let (qt, ct) = (&q.tokens, &c.tokens);
     if qt.is_empty() || ct.is_empty() {
         return (0.0, Vec::new());
     }
     let scheme = scheme_of(q, c);
-    let mut qs = Side::new(qt, scheme);
-    let mut cs = Side::new(ct, scheme);
+    let mut qs = Side::new(qt, scheme, qsk);
+    let mut cs = Side::new(ct, scheme, csk);
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    for (i, a) in qt.iter().enumerate() {
-        for (j, b) in ct.iter().enumerate() {
+    let qw: Words<'_> = qt.iter().map(Word::from).collect();
+    let cw: Words<'_> = ct.iter().map(Word::from).collect();
+    for (i, a) in qw.iter().enumerate() {
+        for (j, b) in cw.iter().enumerate() {
             let skeletons = qs.skeleton(i).zip(cs.skeleton(j));
             let (s, rule) = token_sim_with(a, b, skeletons, scheme);
             if s > 0.0 {
@@ -930,6 +1098,12 @@ fn run_together(
     {
         return None;
     }
+    // The letters one name has and the other lacks bound the distance from below (in either
+    // word order).
+    let letters = |f: &NameForm| f.strong_tokens().fold(0, |m, t| m | t.letters);
+    if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
+        return None;
+    }
     let joined = |f: &NameForm| -> String {
         f.strong_tokens()
             .map(|t| t.latin.as_str())
@@ -988,6 +1162,13 @@ fn merge_pass(
             if !(close || skeletons) {
                 continue;
             }
+            // The letters one side has and the other lacks bound the distance from below.
+            let close = close
+                && cordon_text::normalize::letters_apart(x.letters, y1.letters | y2.letters)
+                    <= m / 8;
+            if !(close || skeletons) {
+                continue;
+            }
             let mut joined: SmallVec<[u8; 64]> = SmallVec::with_capacity(jl);
             joined.extend_from_slice(y1.latin.as_bytes());
             joined.extend_from_slice(y2.latin.as_bytes());
@@ -1003,8 +1184,7 @@ fn merge_pass(
             {
                 // `Nezamoldin` / `nizam al-din`, `Allah-Karam` / `اللهکرم`.
                 let sx = xs.skeleton(i).unwrap_or("");
-                let joined = std::str::from_utf8(&joined).unwrap_or("");
-                if sx.len() >= 3 && sx == skeleton(joined, sc) {
+                if sx.len() >= 3 && has_skeleton(&joined, sc, sx) {
                     0.88
                 } else {
                     continue;

@@ -270,11 +270,22 @@ impl Store {
     }
 
     /// Every entity of every source's current version, each with its provenance (the same id
-    /// can appear once per source that lists it).
+    /// can appear once per source that lists it), in source order. Sources are decoded in
+    /// parallel: decoding the stored JSON is the cost of loading.
     pub fn current_entities(&self) -> Result<Vec<Entity>, StoreError> {
-        let mut out = Vec::new();
-        for v in self.sources()? {
-            self.for_each_entity(&v.source, v.version, |e| out.push(e))?;
+        use rayon::prelude::*;
+        let parts: Vec<Vec<Entity>> = self
+            .sources()?
+            .par_iter()
+            .map(|v| {
+                let mut part = Vec::with_capacity(usize::try_from(v.entity_count).unwrap_or(0));
+                self.for_each_entity(&v.source, v.version, |e| part.push(e))?;
+                Ok(part)
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
         }
         Ok(out)
     }

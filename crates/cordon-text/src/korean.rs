@@ -21,6 +21,7 @@
 //! assert!(parse_latin("smith").is_none());
 //! ```
 
+use compact_str::ToCompactString;
 use std::fmt;
 
 const S_BASE: u32 = 0xAC00;
@@ -177,7 +178,7 @@ pub struct Syllable {
     /// The phonetic key after the initial-sound rule.
     pub key: Key,
     /// The source text of the syllable (`정`, `jong`, `cho'ng`).
-    pub text: String,
+    pub text: compact_str::CompactString,
     /// Where it was read from.
     pub source: SylSource,
     /// Whether the initial-sound rule changed the key (an initial ㄹ/ㄴ, `r`/`l`/`n`).
@@ -247,7 +248,7 @@ pub fn hangul_syllable(c: char) -> Option<Syllable> {
     let (key, changed) = initial_rule(&raw);
     Some(Syllable {
         key,
-        text: c.to_string(),
+        text: c.to_compact_string(),
         source: SylSource::Hangul(c),
         initial_rule: changed,
     })
@@ -688,7 +689,7 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
             key,
             text: std::str::from_utf8(b.get(s..end).unwrap_or(&[]))
                 .unwrap_or("")
-                .to_owned(),
+                .into(),
             source: SylSource::Latin,
             initial_rule: changed,
         });

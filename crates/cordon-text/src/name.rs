@@ -7,6 +7,8 @@
 //! given-name syllables, with the surname position taken from a comma (`KIM, Jong Un`), an
 //! upper-case word (`KIM Jong Un`), or the surname table.
 
+use compact_str::CompactString;
+
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
 use crate::{chinese, hanja, kana, translit};
@@ -60,16 +62,16 @@ impl Via {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// The word as normalised, in its own script (`kim`, `cho'ng`, `김정은`).
-    pub text: String,
+    pub text: CompactString,
     /// ASCII spelling (diacritics and apostrophes removed; Hangul in Revised Romanization).
-    pub latin: String,
+    pub latin: CompactString,
     /// Coarse phonetic key of `latin` ([`normalize::phonetic_key`]).
-    pub key: String,
+    pub key: CompactString,
     /// What the word is for matching.
     pub class: TokenClass,
     /// The word's Korean syllable keys run together (`kwangson`, `광선` → `KWAQSON`); empty
     /// when the word does not read as Korean.
-    pub korean_key: String,
+    pub korean_key: CompactString,
     /// The script the word was written in.
     pub script: Script,
     /// Which letters `latin` contains ([`normalize::letter_mask`]): two words whose masks
@@ -92,7 +94,7 @@ pub struct NameForm {
     /// How this form was derived.
     pub via: Via,
     /// The form's text (tokens joined by spaces), for explanations.
-    pub text: String,
+    pub text: CompactString,
     /// The tokens, in written order.
     pub tokens: Vec<Token>,
     /// Korean person-name readings (empty when the name does not read as Korean).
@@ -289,7 +291,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     Some(NameForm {
         via,
         script: Script::dominant(&joined),
-        text: joined,
+        text: joined.into(),
         tokens,
         korean,
     })
@@ -368,13 +370,13 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syl
         _ => String::new(),
     };
     let token = Token {
-        key: normalize::phonetic_key(&latin),
+        key: normalize::phonetic_key(&latin).into(),
         letters: normalize::letter_mask(&latin),
-        text: w.to_owned(),
-        latin,
+        text: w.into(),
+        latin: latin.into(),
         class,
         script,
-        korean_key,
+        korean_key: korean_key.into(),
     };
     (token, latin_syllables)
 }
@@ -387,13 +389,13 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
         TokenClass::Generic
     };
     Token {
-        text: hangul.to_owned(),
+        text: hangul.into(),
         letters: normalize::letter_mask(english),
-        latin: english.to_owned(),
-        key: normalize::phonetic_key(english),
+        latin: english.into(),
+        key: normalize::phonetic_key(english).into(),
         class,
         script: Script::Hangul,
-        korean_key: String::new(),
+        korean_key: CompactString::default(),
     }
 }
 

@@ -31,12 +31,38 @@ pub enum Scheme {
 /// The consonant skeleton of an ASCII spelling (other characters are ignored): one upper-case
 /// class letter per consonant, vowels dropped, repeats collapsed.
 pub fn skeleton(latin: &str, scheme: Scheme) -> String {
-    let b: Vec<u8> = latin
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let mut out = String::with_capacity(b.len());
+    let mut out = String::with_capacity(latin.len());
+    for_each_class(latin.as_bytes(), scheme, |c| {
+        out.push(c);
+        true
+    });
+    out
+}
+
+/// Whether the skeleton of `latin` (bytes of an ASCII spelling, such as two words run
+/// together) is `want`, without building it: the comparison stops at the first difference.
+pub fn has_skeleton(latin: &[u8], scheme: Scheme, want: &str) -> bool {
+    let want = want.as_bytes();
+    let mut n = 0;
+    let complete = for_each_class(latin, scheme, |c| {
+        let same = want.get(n) == Some(&(c as u8));
+        n += 1;
+        same
+    });
+    complete && n == want.len()
+}
+
+/// Calls `f` with each class letter of the skeleton in turn, until it returns `false`;
+/// returns whether every letter was seen.
+fn for_each_class(latin: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool) -> bool {
+    let mut b: smallvec::SmallVec<[u8; 64]> = smallvec::SmallVec::with_capacity(latin.len());
+    b.extend(
+        latin
+            .iter()
+            .filter(|c| c.is_ascii_alphabetic())
+            .map(u8::to_ascii_lowercase),
+    );
+    let mut last = None;
     let mut i = 0;
     while i < b.len() {
         let rest = b.get(i..).unwrap_or(&[]);
@@ -46,12 +72,15 @@ pub fn skeleton(latin: &str, scheme: Scheme) -> String {
         };
         i += used.max(1);
         if let Some(c) = class
-            && !out.ends_with(c)
+            && last != Some(c)
         {
-            out.push(c);
+            last = Some(c);
+            if !f(c) {
+                return false;
+            }
         }
     }
-    out
+    true
 }
 
 fn starts(rest: &[u8], p: &str) -> bool {
@@ -173,6 +202,31 @@ mod tests {
             assert!(same(ar, latin, Scheme::Arabic), "{ar} / {latin}");
         }
         assert!(!same("ahmd", "mahmoud", Scheme::Arabic));
+    }
+
+    #[test]
+    fn has_skeleton_agrees_with_skeleton() {
+        let words = [
+            "",
+            "nizamaldin",
+            "nezamoldin",
+            "kuzovurefu",
+            "kuzovlev",
+            "ahmd",
+            "x",
+        ];
+        for scheme in [Scheme::Arabic, Scheme::Kana] {
+            for a in words {
+                for b in words {
+                    let want = skeleton(b, scheme);
+                    assert_eq!(
+                        has_skeleton(a.as_bytes(), scheme, &want),
+                        skeleton(a, scheme) == want,
+                        "{a} {b} {scheme:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
