@@ -1303,7 +1303,7 @@ async fn admin_reload(State(state): State<AppState>) -> Response {
 #[utoipa::path(post, path = "/admin/rescreen", tag = "admin", responses((status = 200, description = "the re-screen report")))]
 async fn admin_rescreen(State(state): State<AppState>) -> Result<Response, ApiError> {
     let st = state.clone();
-    let r = tokio::task::spawn_blocking(move || st.rescreen_blocking())
+    let r = tokio::task::spawn_blocking(move || st.rescreen_blocking(None))
         .await
         .map_err(ApiError::internal)??;
     Ok(json_response(StatusCode::OK, &json!(r)))
