@@ -533,7 +533,7 @@ pub(crate) async fn audit<Q: Serialize, R: Serialize>(
 
 /// Queues a screening's new hits for review and waits until they are on disk: like its audit
 /// record, they are written before the screening is answered.
-async fn open_review(state: &AppState, items: Vec<ReviewItem>) -> Result<(), ApiError> {
+pub(crate) async fn open_review(state: &AppState, items: Vec<ReviewItem>) -> Result<(), ApiError> {
     state.0.review.open_items(items).await.map_err(|e| {
         tracing::error!(error = %e, "review queue not writable");
         ApiError::unavailable(
@@ -842,25 +842,36 @@ async fn screen_address(
             ),
         ));
     }
-    let results: Vec<Value> = inputs
+    let screenings: Vec<_> = inputs.iter().map(|a| snap.screen_address(a)).collect();
+    let results: Vec<Value> = screenings
         .iter()
-        .map(|a| serde_json::to_value(snap.screen_address(a)).unwrap_or(Value::Null))
+        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
         .collect();
     let brief: Vec<Value> = results
         .iter()
         .map(|r| json!({"input": r.get("input"), "status": r.get("status")}))
         .collect();
+    let key = caller(ext);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        &caller(ext),
+        &key,
         "address",
         None,
         json!({"addresses": inputs}),
         Value::Array(brief),
     )
     .await?;
+    let review: Vec<ReviewItem> = {
+        let decisions = state.0.decisions.read().ok();
+        screenings
+            .iter()
+            .filter_map(|s| snap.listed_wallet(s))
+            .flat_map(|w| crate::review::wallet_items(&snap, &w, decisions.as_deref(), &key, seq))
+            .collect()
+    };
+    open_review(&state, review).await?;
     Ok(with_seq(
         json_response(
             StatusCode::OK,
