@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 
 use crate::audit::ListRef;
 use crate::decisions::{Decision, Verdict};
-use crate::engine::{Filter, Snapshot, SubjectQuery, kind};
+use crate::engine::{Filter, Snapshot, SubjectQuery, address_subject_key, kind};
 use crate::error::{ApiError, error_response};
 use crate::keys::Role;
 use crate::monitor;
@@ -843,13 +843,27 @@ async fn screen_address(
         ));
     }
     let screenings: Vec<_> = inputs.iter().map(|a| snap.screen_address(a)).collect();
+    // Each valid address gets its subject key, as a `/match` query does, for decisions and
+    // `/audit?subject=`.
     let results: Vec<Value> = screenings
         .iter()
-        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+        .map(|s| {
+            let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+            if let (Some(o), Some(key)) = (v.as_object_mut(), address_subject_key(s)) {
+                o.insert("subject".into(), Value::String(key));
+            }
+            v
+        })
         .collect();
     let brief: Vec<Value> = results
         .iter()
-        .map(|r| json!({"input": r.get("input"), "status": r.get("status")}))
+        .map(|r| {
+            let mut b = json!({"input": r.get("input"), "status": r.get("status")});
+            if let (Some(o), Some(key)) = (b.as_object_mut(), r.get("subject")) {
+                o.insert("subject".into(), key.clone());
+            }
+            b
+        })
         .collect();
     let key = caller(ext);
     let seq = audit(

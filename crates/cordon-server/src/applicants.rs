@@ -31,7 +31,7 @@ use crate::api::{
 use crate::engine::Snapshot;
 use crate::error::{ApiError, ServiceError};
 use crate::keys::Role;
-use crate::review::applicant_items;
+use crate::review::{applicant_items, applicant_subject_key};
 
 /// The routes: screening for the `screen` role (a sign-up or hiring path calls it), linking a
 /// population for `analyst`.
@@ -287,12 +287,17 @@ pub(crate) async fn screen(
     .await
     .map_err(ApiError::internal)??;
     let batch = batch.map_err(ApiError::internal)?;
+    // Ids are unique in a batch (the reader refuses duplicates).
+    let subjects: std::collections::HashMap<&str, String> = apps
+        .iter()
+        .map(|a| (a.id.as_str(), applicant_subject_key(a)))
+        .collect();
     let audited: Vec<Value> = batch
         .applicants
         .iter()
         .map(|r| {
             json!({
-                "id": r.id, "risk": r.risk, "level": r.level,
+                "id": r.id, "subject": subjects.get(r.id.as_str()), "risk": r.risk, "level": r.level,
                 "indicators": r.indicators.iter().map(|i| i.id).collect::<Vec<_>>(),
                 "list_hits": r.list_hits.iter().map(|h| json!({"kind": h.kind, "entity": h.entity, "score": h.score})).collect::<Vec<_>>(),
                 "cluster": r.cluster,

@@ -273,6 +273,17 @@ impl SubjectQuery {
     }
 }
 
+/// The subject key of a screened address (decisions, the review queue and `/audit?subject=`
+/// refer to it), from its canonical form so that every spelling of one address is one
+/// subject; `None` for an input that is not an address.
+pub(crate) fn address_subject_key(screening: &Screening) -> Option<String> {
+    let address = screening.address.as_ref()?;
+    let mut key = Sha256::new();
+    key.update(b"cryptowallet\x1fa");
+    key.update(address.canonical().as_bytes());
+    Some(hex::encode(key.finalize().get(..8).unwrap_or_default()))
+}
+
 /// A wallet on a list now ([`Snapshot::listed_wallet`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedWallet {
@@ -554,11 +565,8 @@ impl Snapshot {
                 holders.push((h.id.clone(), caption));
             }
         }
-        let mut key = Sha256::new();
-        key.update(b"cryptowallet\x1fa");
-        key.update(address.canonical().as_bytes());
         Some(ListedWallet {
-            subject: hex::encode(key.finalize().get(..8).unwrap_or_default()),
+            subject: address_subject_key(screening)?,
             address: address.display_form(),
             holders,
         })

@@ -335,7 +335,11 @@ async fn a_listed_wallet_screened_by_address_opens_an_item_on_its_holder() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let seq = r.json()["audit_seq"].as_u64().unwrap();
+    let v = r.json();
+    let seq = v["audit_seq"].as_u64().unwrap();
+    let subject = v["results"][0]["subject"].as_str().unwrap().to_owned();
+    assert!(v["results"][1]["subject"].is_string(), "{v}");
+    assert!(v["results"][2].get("subject").is_none(), "{v}");
     // The same address again, alone: the item is already open.
     let r = f
         .post("/screen/address", &f.screen, &json!({"address": listed}))
@@ -345,6 +349,7 @@ async fn a_listed_wallet_screened_by_address_opens_an_item_on_its_holder() {
     assert_eq!(items.len(), 1, "{items:?}");
     let item = &items[0];
     assert_eq!(item["origin"], "address");
+    assert_eq!(item["subject"], subject.as_str());
     assert_eq!(item["entity_id"], "test-list-P-1");
     assert_eq!(item["caption"], "PAK Su Min");
     assert_eq!(item["score"], 1.0);
@@ -363,6 +368,27 @@ async fn a_listed_wallet_screened_by_address_opens_an_item_on_its_holder() {
     f.post("/screen/address", &f.screen, &json!({"address": listed}))
         .await;
     assert!(open_items(&f).await.is_empty());
+    // The subject's history: its three screenings and the decision.
+    let r = f
+        .get(&format!("/audit?subject={subject}"), &f.analyst)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let endpoints: Vec<String> = r
+        .text()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["endpoint"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        endpoints,
+        ["address", "address", "decision", "address"],
+        "{}",
+        r.text()
+    );
 }
 
 #[tokio::test]
@@ -401,6 +427,13 @@ async fn an_applicants_list_hits_open_items_and_a_decision_closes_them() {
     decide_closes(&f, item).await;
     f.post("/applicants/screen", &f.screen, &batch[0]).await;
     assert!(open_items(&f).await.is_empty());
+    let r = f
+        .get(
+            &format!("/audit?subject={}", item["subject"].as_str().unwrap()),
+            &f.analyst,
+        )
+        .await;
+    assert_eq!(r.text().lines().count(), 4, "{}", r.text());
     // Another caller's record with the same id is another person: its own item.
     let other = json!({"id": "a1", "names": ["Ana Park"], "wallets": ["0x1111111111111111111111111111111111111111"]});
     f.post("/applicants/screen", &f.screen, &other).await;
