@@ -39,6 +39,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let decisions = cordon_server::Decisions::load(&dir.decisions())?;
     let report = cordon_server::rescreen(
         &snapshot,
+        None,
         Some(&store),
         &dir,
         Some(&decisions),

@@ -19,8 +19,8 @@ pub(crate) struct Args {
     /// Items opened at or after this time (2026-12-01 or RFC 3339).
     #[arg(long)]
     since: Option<String>,
-    /// screening, registration or alert.
-    #[arg(long, value_parser = ["screening", "registration", "alert"])]
+    /// screening, registration, alert, address or applicant.
+    #[arg(long, value_parser = ["screening", "registration", "alert", "address", "applicant"])]
     origin: Option<String>,
     /// Newest first (default: oldest first, the order to work in).
     #[arg(long)]

@@ -103,6 +103,13 @@ function screened(x) {
 function origin(x) {
   if (x.origin === "alert") return t("origin_alert", { id: x.monitored || "" });
   if (x.origin === "registration") return t("origin_registration", { id: x.monitored || "" });
+  if (x.origin === "address") return t("origin_address", { a: ((x.query && x.query.properties && x.query.properties.publicKey) || [])[0] || "", key: x.key });
+  if (x.origin === "applicant") {
+    // The values that hit, beside the name: the e-mail, phone or wallet is the evidence.
+    const p = (x.query && x.query.properties) || {};
+    const what = Object.values(p).flat().join(", ");
+    return t("origin_applicant", { id: x.applicant || "", what, key: x.key });
+  }
   return t("origin_screening", { q: screened(x), key: x.key });
 }
 

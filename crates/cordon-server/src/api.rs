@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 
 use crate::audit::ListRef;
 use crate::decisions::{Decision, Verdict};
-use crate::engine::{Filter, Snapshot, SubjectQuery, kind};
+use crate::engine::{Filter, Snapshot, SubjectQuery, address_subject_key, kind};
 use crate::error::{ApiError, error_response};
 use crate::keys::Role;
 use crate::monitor;
@@ -533,7 +533,7 @@ pub(crate) async fn audit<Q: Serialize, R: Serialize>(
 
 /// Queues a screening's new hits for review and waits until they are on disk: like its audit
 /// record, they are written before the screening is answered.
-async fn open_review(state: &AppState, items: Vec<ReviewItem>) -> Result<(), ApiError> {
+pub(crate) async fn open_review(state: &AppState, items: Vec<ReviewItem>) -> Result<(), ApiError> {
     state.0.review.open_items(items).await.map_err(|e| {
         tracing::error!(error = %e, "review queue not writable");
         ApiError::unavailable(
@@ -842,25 +842,50 @@ async fn screen_address(
             ),
         ));
     }
-    let results: Vec<Value> = inputs
+    let screenings: Vec<_> = inputs.iter().map(|a| snap.screen_address(a)).collect();
+    // Each valid address gets its subject key, as a `/match` query does, for decisions and
+    // `/audit?subject=`.
+    let results: Vec<Value> = screenings
         .iter()
-        .map(|a| serde_json::to_value(snap.screen_address(a)).unwrap_or(Value::Null))
+        .map(|s| {
+            let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+            if let (Some(o), Some(key)) = (v.as_object_mut(), address_subject_key(s)) {
+                o.insert("subject".into(), Value::String(key));
+            }
+            v
+        })
         .collect();
     let brief: Vec<Value> = results
         .iter()
-        .map(|r| json!({"input": r.get("input"), "status": r.get("status")}))
+        .map(|r| {
+            let mut b = json!({"input": r.get("input"), "status": r.get("status")});
+            if let (Some(o), Some(key)) = (b.as_object_mut(), r.get("subject")) {
+                o.insert("subject".into(), key.clone());
+            }
+            b
+        })
         .collect();
+    let key = caller(ext);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        &caller(ext),
+        &key,
         "address",
         None,
         json!({"addresses": inputs}),
         Value::Array(brief),
     )
     .await?;
+    let review: Vec<ReviewItem> = {
+        let decisions = state.0.decisions.read().ok();
+        screenings
+            .iter()
+            .filter_map(|s| snap.listed_wallet(s))
+            .flat_map(|w| crate::review::wallet_items(&snap, &w, decisions.as_deref(), &key, seq))
+            .collect()
+    };
+    open_review(&state, review).await?;
     Ok(with_seq(
         json_response(
             StatusCode::OK,
@@ -1303,7 +1328,7 @@ async fn admin_reload(State(state): State<AppState>) -> Response {
 #[utoipa::path(post, path = "/admin/rescreen", tag = "admin", responses((status = 200, description = "the re-screen report")))]
 async fn admin_rescreen(State(state): State<AppState>) -> Result<Response, ApiError> {
     let st = state.clone();
-    let r = tokio::task::spawn_blocking(move || st.rescreen_blocking())
+    let r = tokio::task::spawn_blocking(move || st.rescreen_blocking(None))
         .await
         .map_err(ApiError::internal)??;
     Ok(json_response(StatusCode::OK, &json!(r)))

@@ -25,10 +25,13 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::api::{Caller, audit, caller, guarded, json_response, params, read_bytes, with_seq};
+use crate::api::{
+    Caller, audit, caller, guarded, json_response, open_review, params, read_bytes, with_seq,
+};
 use crate::engine::Snapshot;
 use crate::error::{ApiError, ServiceError};
 use crate::keys::Role;
+use crate::review::{applicant_items, applicant_subject_key};
 
 /// The routes: screening for the `screen` role (a sign-up or hiring path calls it), linking a
 /// population for `analyst`.
@@ -284,12 +287,17 @@ pub(crate) async fn screen(
     .await
     .map_err(ApiError::internal)??;
     let batch = batch.map_err(ApiError::internal)?;
+    // Ids are unique in a batch (the reader refuses duplicates).
+    let subjects: std::collections::HashMap<&str, String> = apps
+        .iter()
+        .map(|a| (a.id.as_str(), applicant_subject_key(a)))
+        .collect();
     let audited: Vec<Value> = batch
         .applicants
         .iter()
         .map(|r| {
             json!({
-                "id": r.id, "risk": r.risk, "level": r.level,
+                "id": r.id, "subject": subjects.get(r.id.as_str()), "risk": r.risk, "level": r.level,
                 "indicators": r.indicators.iter().map(|i| i.id).collect::<Vec<_>>(),
                 "list_hits": r.list_hits.iter().map(|h| json!({"kind": h.kind, "entity": h.entity, "score": h.score})).collect::<Vec<_>>(),
                 "cluster": r.cluster,
@@ -297,17 +305,29 @@ pub(crate) async fn screen(
         })
         .collect();
     let query = records.audit_query(&apps);
+    let key = caller(ext);
     let seq = audit(
         &state,
         &snap.lists,
         &headers,
-        &caller(ext),
+        &key,
         "applicants.screen",
         None,
         query,
         json!({"applicants": audited, "clusters": batch.clusters.len()}),
     )
     .await?;
+    let review: Vec<_> = {
+        let decisions = state.0.decisions.read().ok();
+        apps.iter()
+            .zip(&batch.applicants)
+            .filter(|(a, r)| a.id == r.id && !r.list_hits.is_empty())
+            .flat_map(|(a, r)| {
+                applicant_items(&snap, a, &r.list_hits, decisions.as_deref(), &key, seq)
+            })
+            .collect()
+    };
+    open_review(&state, review).await?;
     let body = if records.single {
         let report = batch
             .applicants

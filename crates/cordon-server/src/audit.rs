@@ -523,11 +523,15 @@ fn at_or_after(rec: &AuditRecord, since: Option<jiff::Timestamp>) -> bool {
 }
 
 /// The subject keys a record is about: the queries of a screening (`/match`, `/search`), the
-/// subjects registered for monitoring, the subject of a decision.
+/// addresses of `/screen/address`, the applicants of `/applicants/screen`, the subjects
+/// registered for monitoring, the subject of a decision.
 pub fn subjects_of(rec: &AuditRecord) -> impl Iterator<Item = &str> {
     let decision = rec.entry.query.get("subject");
     let answered: Box<dyn Iterator<Item = &serde_json::Value>> = match &rec.entry.results {
-        serde_json::Value::Object(m) => Box::new(m.values()),
+        serde_json::Value::Object(m) => match m.get("applicants") {
+            Some(serde_json::Value::Array(a)) => Box::new(a.iter()),
+            _ => Box::new(m.values()),
+        },
         serde_json::Value::Array(a) => Box::new(a.iter()),
         _ => Box::new(std::iter::empty()),
     };

@@ -9,7 +9,9 @@ use cordon_match::{Matcher, Options, Query, RawQuery, ScreenResult};
 use cordon_model::prop::{self, NAME_PROPS};
 use cordon_model::{Entity, Schema};
 use cordon_store::{SourceVersion, Store};
-use cordon_wallets::{Screening, SourceInfo, WalletIndex, WalletIndexBuilder};
+use cordon_wallets::{
+    Screening, ScreeningStatus, SourceInfo, SourceKind, WalletIndex, WalletIndexBuilder,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -271,6 +273,29 @@ impl SubjectQuery {
     }
 }
 
+/// The subject key of a screened address (decisions, the review queue and `/audit?subject=`
+/// refer to it), from its canonical form so that every spelling of one address is one
+/// subject; `None` for an input that is not an address.
+pub(crate) fn address_subject_key(screening: &Screening) -> Option<String> {
+    let address = screening.address.as_ref()?;
+    let mut key = Sha256::new();
+    key.update(b"cryptowallet\x1fa");
+    key.update(address.canonical().as_bytes());
+    Some(hex::encode(key.finalize().get(..8).unwrap_or_default()))
+}
+
+/// A wallet on a list now ([`Snapshot::listed_wallet`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedWallet {
+    /// The subject key decisions on this address refer to (from its canonical form, so every
+    /// spelling of one address is one subject).
+    pub subject: String,
+    /// The address as shown to people.
+    pub address: String,
+    /// (entity id, caption) of each listed holder.
+    pub holders: Vec<(String, String)>,
+}
+
 /// Filters on which entities may be returned.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -516,6 +541,37 @@ impl Snapshot {
         self.wallets.screen(address)
     }
 
+    /// What a screened address is listed under now, for the review queue: `None` unless a list
+    /// names it today (a formerly listed wallet is information, not a hit). The entries are the
+    /// wallets' holders this snapshot serves, since a decision is made on a list entry.
+    pub fn listed_wallet(&self, screening: &Screening) -> Option<ListedWallet> {
+        let address = screening.address.as_ref()?;
+        if screening.status != ScreeningStatus::Listed {
+            return None;
+        }
+        let mut holders: Vec<(String, String)> = Vec::new();
+        for hit in &screening.hits {
+            if hit.kind != SourceKind::List || !hit.is_listed() {
+                continue;
+            }
+            for h in &hit.holders {
+                let Some(e) = self.entity(&h.id) else {
+                    continue;
+                };
+                if holders.iter().any(|(id, _)| *id == h.id) {
+                    continue;
+                }
+                let caption = h.name.clone().unwrap_or_else(|| e.caption.clone());
+                holders.push((h.id.clone(), caption));
+            }
+        }
+        Some(ListedWallet {
+            subject: address_subject_key(screening)?,
+            address: address.display_form(),
+            holders,
+        })
+    }
+
     /// The ids of entities that a query could match among `ids` (re-screening uses this to
     /// find the subjects a list change can affect).
     pub fn entities_where(&self, ids: &BTreeSet<String>) -> Vec<Entity> {
@@ -559,6 +615,33 @@ mod tests {
         assert_eq!(Arc::strong_count(&snap.matcher), 2);
         assert_eq!(Arc::strong_count(&snap.wallets), 2);
         assert_eq!(lists.len(), 1);
+    }
+
+    #[test]
+    fn only_a_wallet_listed_now_is_for_review_and_every_spelling_is_one_subject() {
+        let mut p = Entity::new("p1", Schema::Person);
+        p.add(prop::NAME, "PAK Su Min");
+        let mut w = Entity::new("w1", Schema::CryptoWallet);
+        w.add(
+            prop::PUBLIC_KEY,
+            "0x52908400098527886e0f7030069857d2e4169ee7",
+        );
+        w.add(prop::HOLDER, "p1");
+        for e in [&mut p, &mut w] {
+            e.datasets.push("test-list".into());
+        }
+        let snap = Snapshot::from_parts(vec![p, w], Vec::new(), 1);
+        let lower = snap.screen_address("0x52908400098527886e0f7030069857d2e4169ee7");
+        let listed = snap.listed_wallet(&lower).expect("listed");
+        assert_eq!(listed.holders, [("p1".to_owned(), "PAK Su Min".to_owned())]);
+        // The EIP-55 spelling is the same address, so the same subject.
+        let eip55 = snap.screen_address("0x52908400098527886E0F7030069857D2E4169EE7");
+        assert_eq!(snap.listed_wallet(&eip55), Some(listed));
+        let mut formerly = lower.clone();
+        formerly.status = ScreeningStatus::FormerlyListed;
+        assert_eq!(snap.listed_wallet(&formerly), None);
+        let unknown = snap.screen_address("0x2222222222222222222222222222222222222222");
+        assert_eq!(snap.listed_wallet(&unknown), None);
     }
 
     #[test]

@@ -467,13 +467,19 @@ impl AppState {
     }
 
     /// Re-screens the monitored subjects against the snapshot serving now, and queues the new
-    /// hits for review.
-    fn rescreen_blocking(&self) -> Result<RescreenReport, ServiceError> {
+    /// hits for review. `served_before` is the snapshot a list update replaced (`None`: the one
+    /// serving now, nothing was swapped).
+    fn rescreen_blocking(
+        &self,
+        served_before: Option<&Snapshot>,
+    ) -> Result<RescreenReport, ServiceError> {
         let snap = self.snapshot();
+        let before = monitor::versions_of(served_before.unwrap_or(&snap));
         let report = {
             let decisions = self.0.decisions.read().ok();
             rescreen(
                 &snap,
+                Some(&before),
                 self.0.store.as_deref(),
                 &self.0.dir,
                 decisions.as_deref(),
@@ -605,7 +611,7 @@ impl AppState {
             self.warm_applicants();
         }
         report.generation = self.0.generation.load(Ordering::SeqCst);
-        match self.rescreen_blocking() {
+        match self.rescreen_blocking(Some(current.as_ref())) {
             Ok(r) => report.rescreen = Some(r),
             Err(e) => report.error = Some(format!("re-screening failed: {e}")),
         }

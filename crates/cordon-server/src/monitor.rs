@@ -89,7 +89,9 @@ struct MonitorState {
 pub struct RescreenReport {
     /// Subjects registered.
     pub subjects: usize,
-    /// Sources whose version changed since the last re-screen.
+    /// Sources whose version changed: since the last re-screen when subjects are monitored
+    /// (their hits were found there), otherwise since what the service served before the
+    /// update (a source that left counts too).
     pub changed_sources: Vec<String>,
     /// List entries the changes touched.
     pub touched_entities: usize,
@@ -272,7 +274,18 @@ fn save_state(dir: &ServiceDir, state: &MonitorState) -> Result<(), ServiceError
     write_atomic(&dir.monitor(), &bytes)
 }
 
-fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
+/// Sources whose version in `after` differs from `before`, and sources `after` no longer has.
+fn changed_between(before: &BTreeMap<String, u32>, after: &BTreeMap<String, u32>) -> Vec<String> {
+    let mut changed: BTreeSet<&String> = after
+        .iter()
+        .filter(|(s, v)| before.get(*s) != Some(*v))
+        .map(|(s, _)| s)
+        .collect();
+    changed.extend(before.keys().filter(|s| !after.contains_key(*s)));
+    changed.into_iter().cloned().collect()
+}
+
+pub(crate) fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
     snapshot
         .lists
         .iter()
@@ -310,8 +323,13 @@ pub(crate) fn record_baseline(
 /// diffed; with no source changed only subjects without a baseline are screened; otherwise
 /// the store's diffs name the touched entries and only the subjects they can affect are
 /// screened again.
+///
+/// `served_before` is what a running service served before the list update that triggered
+/// this re-screen (`None` from the CLI); with no subject monitored, `changed_sources` is
+/// measured against it rather than against the monitor's remembered versions.
 pub fn rescreen(
     snapshot: &Snapshot,
+    served_before: Option<&BTreeMap<String, u32>>,
     store: Option<&Store>,
     dir: &ServiceDir,
     decisions: Option<&Decisions>,
@@ -325,19 +343,15 @@ pub fn rescreen(
         subjects: subjects.len(),
         ..RescreenReport::default()
     };
-    report.changed_sources = versions
-        .iter()
-        .filter(|(s, v)| state.lists.get(*s) != Some(*v))
-        .map(|(s, _)| s.clone())
-        .chain(
-            state
-                .lists
-                .keys()
-                .filter(|s| !versions.contains_key(*s))
-                .cloned(),
-        )
-        .collect();
+    let since_last_rescreen = changed_between(&state.lists, &versions);
     if subjects.is_empty() {
+        // Nothing is diffed, so the monitor's remembered versions say nothing about this
+        // re-screen; and right after a start they are absent, which would name every source.
+        // What changed is what the service served before against what it serves now.
+        report.changed_sources = match served_before {
+            Some(before) => changed_between(before, &versions),
+            None => since_last_rescreen,
+        };
         // Nothing is monitored: the versions are remembered so that the first subject starts
         // from them, and nothing is diffed or screened.
         if state.lists != versions || !state.hits.is_empty() {
@@ -353,6 +367,9 @@ pub fn rescreen(
     }
     // Only subjects screened before can be affected by a change; the others are screened in
     // full anyway.
+    // The subjects' hits were found on the remembered versions, so those are what the diff
+    // (and the report) start from.
+    report.changed_sources = since_last_rescreen;
     let any_baseline = subjects.keys().any(|id| state.hits.contains_key(id));
     let touched = if any_baseline && !report.changed_sources.is_empty() {
         touched_entities(snapshot, store, &state.lists)

@@ -1,6 +1,7 @@
 //! The review queue that analysts share: every hit a screening returned as `match: true` that
 //! no decision covers yet (a `/match` screening, a subject's registration for monitoring, a new
-//! hit found by re-screening), until a decision on it is recorded.
+//! hit found by re-screening, a listed wallet from `/screen/address`, an applicant's list hit
+//! from `/applicants/screen`), until a decision on it is recorded.
 //!
 //! `review.jsonl` in the service directory is append-only JSON lines: an `open` line per item
 //! and a `close` line when a decision closes it (or its list entry is removed). The server
@@ -22,13 +23,14 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use cordon_applicants::{Applicant, ListHit};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::api::{guarded, json_response, params};
 use crate::decisions::{Decision, Decisions, Verdict};
-use crate::engine::{Hit, Snapshot, SubjectQuery};
+use crate::engine::{Hit, ListedWallet, Snapshot, SubjectQuery};
 use crate::error::{ApiError, ServiceError};
 use crate::keys::Role;
 use crate::util::{append_bytes, now, read_jsonl_from};
@@ -48,6 +50,11 @@ pub enum Origin {
     Registration,
     /// A new hit found by re-screening after a list change.
     Alert,
+    /// A wallet on a list now, from `POST /screen/address`.
+    Address,
+    /// An applicant's name, e-mail, phone, website, wallet or employer on a list, from
+    /// `POST /applicants/screen`.
+    Applicant,
 }
 
 impl std::str::FromStr for Origin {
@@ -57,6 +64,8 @@ impl std::str::FromStr for Origin {
             "screening" => Ok(Origin::Screening),
             "registration" => Ok(Origin::Registration),
             "alert" => Ok(Origin::Alert),
+            "address" => Ok(Origin::Address),
+            "applicant" => Ok(Origin::Applicant),
             _ => Err(()),
         }
     }
@@ -125,6 +134,9 @@ pub struct ReviewItem {
     /// The monitored subject's id (registrations and alerts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitored: Option<String>,
+    /// The applicant record's id (origin `applicant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant: Option<String>,
     /// Who screened (the API key's name; `rescreen` for alerts).
     pub key: String,
     /// The screening's audit record (alerts have none).
@@ -137,8 +149,29 @@ pub struct ReviewItem {
     pub closed: Option<Closing>,
 }
 
+/// The list entry a screening hit, as the queue records it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub(crate) id: &'a str,
+    /// Its content hash as serving (what a decision is made on).
+    pub(crate) hash: &'a str,
+    pub(crate) caption: &'a str,
+    pub(crate) score: f64,
+    pub(crate) datasets: &'a [String],
+}
+
+/// Who screened what: the parts of an item that come from the request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Screened<'a> {
+    pub(crate) subject: &'a str,
+    pub(crate) origin: Origin,
+    /// The API key's name.
+    pub(crate) key: &'a str,
+    pub(crate) audit_seq: Option<u64>,
+}
+
 impl ReviewItem {
-    /// An item for a hit; `id` is derived from what it is about and when it was opened.
+    /// An item for a name-matching hit.
     pub(crate) fn new(
         hit: &Hit,
         subject: &str,
@@ -147,29 +180,50 @@ impl ReviewItem {
         key: &str,
         audit_seq: Option<u64>,
     ) -> ReviewItem {
+        let entry = Entry {
+            id: &hit.result.id,
+            hash: &hit.entity_hash,
+            caption: &hit.result.caption,
+            score: hit.result.score,
+            datasets: &hit.result.datasets,
+        };
+        let query = ReviewQuery {
+            schema: q.schema.clone(),
+            properties: q.properties.clone(),
+        };
+        let by = Screened {
+            subject,
+            origin,
+            key,
+            audit_seq,
+        };
+        ReviewItem::on_entry(entry, by, query)
+    }
+
+    /// An item for any hit on a list entry; `id` is derived from what it is about and when it
+    /// was opened.
+    pub(crate) fn on_entry(entry: Entry<'_>, by: Screened<'_>, query: ReviewQuery) -> ReviewItem {
         let opened = now();
         let mut h = Sha256::new();
-        for part in [subject, &hit.result.id, &hit.entity_hash, &opened] {
+        for part in [by.subject, entry.id, entry.hash, &opened] {
             h.update(part.as_bytes());
             h.update(b"\x1f");
         }
         ReviewItem {
             id: hex::encode(h.finalize().get(..8).unwrap_or_default()),
             opened,
-            subject: subject.to_owned(),
-            entity_id: hit.result.id.clone(),
-            entity_hash: hit.entity_hash.clone(),
-            caption: hit.result.caption.clone(),
-            score: hit.result.score,
-            datasets: hit.result.datasets.clone(),
-            origin,
+            subject: by.subject.to_owned(),
+            entity_id: entry.id.to_owned(),
+            entity_hash: entry.hash.to_owned(),
+            caption: entry.caption.to_owned(),
+            score: entry.score,
+            datasets: entry.datasets.to_vec(),
+            origin: by.origin,
             monitored: None,
-            key: key.to_owned(),
-            audit_seq,
-            query: ReviewQuery {
-                schema: q.schema.clone(),
-                properties: q.properties.clone(),
-            },
+            applicant: None,
+            key: by.key.to_owned(),
+            audit_seq: by.audit_seq,
+            query,
             closed: None,
         }
     }
@@ -424,6 +478,139 @@ pub(crate) fn uncovered<'a>(
     })
 }
 
+/// Items for a listed wallet: one per holder that no decision on this address covers.
+pub(crate) fn wallet_items(
+    snapshot: &Snapshot,
+    wallet: &ListedWallet,
+    decisions: Option<&Decisions>,
+    key: &str,
+    audit_seq: u64,
+) -> Vec<ReviewItem> {
+    let by = Screened {
+        subject: &wallet.subject,
+        origin: Origin::Address,
+        key,
+        audit_seq: Some(audit_seq),
+    };
+    let query = ReviewQuery {
+        schema: "CryptoWallet".into(),
+        properties: BTreeMap::from([("publicKey".into(), vec![wallet.address.clone()])]),
+    };
+    wallet
+        .holders
+        .iter()
+        .filter_map(|(id, caption)| {
+            let entry = listed_entry(snapshot, id, caption, 1.0)?;
+            (!decisions.is_some_and(|d| d.covers(by.subject, id, entry.hash)))
+                .then(|| ReviewItem::on_entry(entry, by, query.clone()))
+        })
+        .collect()
+}
+
+/// The subject key of an applicant: the record id with the names and date of birth, so that
+/// two callers' records that share an id are not one subject.
+pub(crate) fn applicant_subject_key(a: &Applicant) -> String {
+    let mut names: Vec<String> = a
+        .names
+        .iter()
+        .map(|n| {
+            n.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut h = Sha256::new();
+    h.update(b"applicant\x1fi");
+    h.update(a.id.as_bytes());
+    for n in &names {
+        h.update(b"\x1fn");
+        h.update(n.as_bytes());
+    }
+    if let Some(d) = &a.date_of_birth {
+        h.update(b"\x1fd");
+        h.update(d.to_string().as_bytes());
+    }
+    hex::encode(h.finalize().get(..8).unwrap_or_default())
+}
+
+/// Items for an applicant's own list hits (a `linked` hit is another member's, which opens
+/// that member's item) that no decision covers; one per list entry, with the values that hit.
+pub(crate) fn applicant_items(
+    snapshot: &Snapshot,
+    applicant: &Applicant,
+    hits: &[ListHit],
+    decisions: Option<&Decisions>,
+    key: &str,
+    audit_seq: u64,
+) -> Vec<ReviewItem> {
+    let subject = applicant_subject_key(applicant);
+    let by = Screened {
+        subject: &subject,
+        origin: Origin::Applicant,
+        key,
+        audit_seq: Some(audit_seq),
+    };
+    let mut items: Vec<ReviewItem> = Vec::new();
+    for hit in hits.iter().filter(|h| h.kind != "linked") {
+        if let Some(item) = items.iter_mut().find(|i| i.entity_id == hit.entity) {
+            item.score = item.score.max(hit.score);
+            add_value(&mut item.query, hit);
+            continue;
+        }
+        let Some(entry) = listed_entry(snapshot, &hit.entity, &hit.caption, hit.score) else {
+            continue;
+        };
+        if decisions.is_some_and(|d| d.covers(by.subject, &hit.entity, entry.hash)) {
+            continue;
+        }
+        let mut query = ReviewQuery {
+            schema: "Person".into(),
+            properties: BTreeMap::new(),
+        };
+        if let Some(name) = applicant.names.first() {
+            query.properties.insert("name".into(), vec![name.clone()]);
+        }
+        add_value(&mut query, hit);
+        let mut item = ReviewItem::on_entry(entry, by, query);
+        item.applicant = Some(applicant.id.clone());
+        items.push(item);
+    }
+    items
+}
+
+/// Records the applicant's value that hit under its FtM property (`employer` has none; the
+/// name is already there).
+fn add_value(query: &mut ReviewQuery, hit: &ListHit) {
+    let property = match hit.kind {
+        "name" => return,
+        "wallet" => "publicKey",
+        other => other,
+    };
+    let values = query.properties.entry(property.into()).or_default();
+    if !values.contains(&hit.value) {
+        values.push(hit.value.clone());
+    }
+}
+
+/// A list entry the snapshot serves, or `None` (a hit on an entry that left is not reviewed).
+fn listed_entry<'a>(
+    snapshot: &'a Snapshot,
+    id: &'a str,
+    caption: &'a str,
+    score: f64,
+) -> Option<Entry<'a>> {
+    Some(Entry {
+        id,
+        hash: snapshot.entity_hash(id)?,
+        caption,
+        score,
+        datasets: &snapshot.entity(id)?.datasets,
+    })
+}
+
 /// The service's side of the queue: the fold in memory and the writer of `review.jsonl`.
 #[derive(Debug)]
 pub(crate) struct ReviewService {
@@ -643,7 +830,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     params(("status" = Option<String>, Query, description = "open (default), closed or all"),
         ("subject" = Option<String>, Query, description = "one subject key"),
         ("since" = Option<String>, Query, description = "items opened at or after this time"),
-        ("origin" = Option<String>, Query, description = "screening, registration or alert"),
+        ("origin" = Option<String>, Query, description = "screening, registration, alert, address or applicant"),
         ("order" = Option<String>, Query, description = "oldest (default) or newest first"),
         ("limit" = Option<usize>, Query, description = "items per page (50, at most 500)"),
         ("offset" = Option<usize>, Query, description = "items to skip")),
@@ -676,10 +863,9 @@ pub(crate) async fn list(
                     Some(crate::audit::parse_since(&v).map_err(|e| bad(&e.to_string()))?);
             }
             "origin" => {
-                filter.origin = Some(
-                    v.parse()
-                        .map_err(|()| bad("expected screening, registration or alert"))?,
-                );
+                filter.origin = Some(v.parse().map_err(|()| {
+                    bad("expected screening, registration, alert, address or applicant")
+                })?);
             }
             "order" => {
                 filter.newest_first = match v.as_str() {
@@ -728,6 +914,7 @@ mod tests {
             datasets: vec!["test".into()],
             origin: Origin::Screening,
             monitored: None,
+            applicant: None,
             key: "k".into(),
             audit_seq: Some(1),
             query: ReviewQuery {

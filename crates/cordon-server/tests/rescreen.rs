@@ -100,6 +100,36 @@ async fn nothing_is_rescreened_when_no_subject_is_monitored() {
     assert_eq!(v["rescreen"]["alerts"][0]["kind"], "vanished", "{v}");
 }
 
+/// Regression: the first update after a start with nobody monitored said every source had
+/// changed ("6 changed source(s)" on the Lists page), because `monitor.json` had no remembered
+/// versions yet. With nothing monitored, the summary compares with what was serving.
+#[tokio::test]
+async fn the_first_reload_without_subjects_reports_only_sources_that_changed() {
+    let f = fixture();
+    let v = f.post_empty("/admin/reload", &f.admin).await.json();
+    assert_eq!(v["swapped"], false, "{v}");
+    assert_eq!(
+        v["rescreen"]["changed_sources"],
+        serde_json::json!([]),
+        "{v}"
+    );
+    // A second source appears; the first one is unchanged and must not be named.
+    let other = HEADER.replace("test-list", "other-list")
+        + &RI.replace("test-list,P-2", "other-list,O-1")
+        + "\n";
+    std::fs::write(f.lists().join("other-list.csv"), other).unwrap();
+    let v = f.post_empty("/admin/reload", &f.admin).await.json();
+    assert_eq!(v["swapped"], true, "{v}");
+    assert_eq!(
+        v["rescreen"]["changed_sources"],
+        serde_json::json!(["other-list"]),
+        "{v}"
+    );
+    // A manual re-screen swaps nothing, so nothing changed.
+    let v = f.post_empty("/admin/rescreen", &f.admin).await.json();
+    assert_eq!(v["changed_sources"], serde_json::json!([]), "{v}");
+}
+
 /// Regression: a reload that finds no changed source re-screens nobody, including subjects
 /// registered since the last re-screen (their registration recorded their hits).
 #[tokio::test]

@@ -309,3 +309,135 @@ async fn an_item_whose_close_line_a_crash_lost_is_closed_on_start() {
             .is_open(&subject, "test-list-P-2")
     );
 }
+
+/// Closes `item` with a decision and checks that nothing stays open.
+async fn decide_closes(f: &Fixture, item: &Value) {
+    let d = json!({"subject": item["subject"], "entity_id": item["entity_id"],
+        "verdict": "true_match", "note": "confirmed"});
+    let r = f.post("/decisions", &f.analyst, &d).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert!(open_items(f).await.is_empty());
+    let r = f.get("/review?status=closed", &f.analyst).await;
+    let closed = &r.json()["items"][0];
+    assert_eq!(closed["id"], item["id"], "{closed}");
+    assert_eq!(closed["closed"]["verdict"], "true_match", "{closed}");
+}
+
+#[tokio::test]
+async fn a_listed_wallet_screened_by_address_opens_an_item_on_its_holder() {
+    let f = fixture();
+    let listed = "0x1111111111111111111111111111111111111111";
+    let r = f
+        .post(
+            "/screen/address",
+            &f.screen,
+            &json!({"addresses": [listed, "0x2222222222222222222222222222222222222222", "garbage"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let seq = v["audit_seq"].as_u64().unwrap();
+    let subject = v["results"][0]["subject"].as_str().unwrap().to_owned();
+    assert!(v["results"][1]["subject"].is_string(), "{v}");
+    assert!(v["results"][2].get("subject").is_none(), "{v}");
+    // The same address again, alone: the item is already open.
+    let r = f
+        .post("/screen/address", &f.screen, &json!({"address": listed}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let items = open_items(&f).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item["origin"], "address");
+    assert_eq!(item["subject"], subject.as_str());
+    assert_eq!(item["entity_id"], "test-list-P-1");
+    assert_eq!(item["caption"], "PAK Su Min");
+    assert_eq!(item["score"], 1.0);
+    assert_eq!(item["key"], "kyc-backend");
+    assert_eq!(item["audit_seq"], seq);
+    assert_eq!(item["query"]["schema"], "CryptoWallet");
+    assert_eq!(item["query"]["properties"]["publicKey"][0], listed);
+    let r = f.get("/review?origin=address", &f.analyst).await;
+    assert_eq!(r.json()["total"], 1, "{}", r.text());
+    assert_eq!(
+        f.get("/review?origin=screening", &f.analyst).await.json()["total"],
+        0
+    );
+    decide_closes(&f, item).await;
+    // Decided on this content: screening the address again opens nothing.
+    f.post("/screen/address", &f.screen, &json!({"address": listed}))
+        .await;
+    assert!(open_items(&f).await.is_empty());
+    // The subject's history: its three screenings and the decision.
+    let r = f
+        .get(&format!("/audit?subject={subject}"), &f.analyst)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let endpoints: Vec<String> = r
+        .text()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["endpoint"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        endpoints,
+        ["address", "address", "decision", "address"],
+        "{}",
+        r.text()
+    );
+}
+
+#[tokio::test]
+async fn an_applicants_list_hits_open_items_and_a_decision_closes_them() {
+    let f = fixture();
+    // a1 holds PAK Su Min's wallet; n1 hits nothing.
+    let batch = json!([
+        {"id": "a1", "names": ["Jon Rivers"], "wallets": ["0x1111111111111111111111111111111111111111"]},
+        {"id": "n1", "names": ["Maria Lopez"], "emails": ["maria.lopez@example.org"]}
+    ]);
+    let r = f.post("/applicants/screen", &f.screen, &batch).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let seq = r.json()["audit_seq"].as_u64().unwrap();
+    let items = open_items(&f).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item["origin"], "applicant");
+    assert_eq!(item["applicant"], "a1");
+    assert_eq!(item["entity_id"], "test-list-P-1");
+    assert_eq!(item["audit_seq"], seq);
+    assert_eq!(item["key"], "kyc-backend");
+    assert_eq!(item["query"]["properties"]["name"], json!(["Jon Rivers"]));
+    assert_eq!(
+        item["query"]["properties"]["publicKey"],
+        json!(["0x1111111111111111111111111111111111111111"]),
+        "{item}"
+    );
+    // The same applicant again, alone: already open.
+    let r = f.post("/applicants/screen", &f.screen, &batch[0]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(open_items(&f).await.len(), 1);
+    assert_eq!(
+        f.get("/review?origin=applicant", &f.analyst).await.json()["total"],
+        1
+    );
+    decide_closes(&f, item).await;
+    f.post("/applicants/screen", &f.screen, &batch[0]).await;
+    assert!(open_items(&f).await.is_empty());
+    let r = f
+        .get(
+            &format!("/audit?subject={}", item["subject"].as_str().unwrap()),
+            &f.analyst,
+        )
+        .await;
+    assert_eq!(r.text().lines().count(), 4, "{}", r.text());
+    // Another caller's record with the same id is another person: its own item.
+    let other = json!({"id": "a1", "names": ["Ana Park"], "wallets": ["0x1111111111111111111111111111111111111111"]});
+    f.post("/applicants/screen", &f.screen, &other).await;
+    let items = open_items(&f).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_ne!(items[0]["subject"], item["subject"]);
+}
