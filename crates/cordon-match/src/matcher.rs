@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
-use crate::names::{Aligned, NameScore, PreparedName, explain_names, round3, score_names};
+use crate::names::{
+    Aligned, NameScore, PreparedName, explain_names, round3, score_ceiling, score_names,
+};
 use crate::query::{Options, Query};
 
 /// Share of the final score that the name can give on its own: an exact name with no other
@@ -355,8 +357,17 @@ impl Matcher {
             {
                 continue;
             }
+            // A name only replaces its entity's best when it scores strictly higher: one that
+            // cannot, by its ceiling, is not scored (the entity's second and third aliases
+            // after an exact hit).
+            let factor = prop_factor(n.name.prop);
+            if let Some(slot) = best.get(&n.entity)
+                && score_ceiling(&qn, &n.name) * factor <= slot.0
+            {
+                continue;
+            }
             let ns = score_names(&qn, &n.name);
-            let s = ns.score * prop_factor(n.name.prop);
+            let s = ns.score * factor;
             let slot = best
                 .entry(n.entity)
                 .or_insert((0.0, ni, NameScore::default()));

@@ -165,6 +165,19 @@ pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
     best
 }
 
+/// The most [`score_names`] can give these two names, whatever their words: every form
+/// comparison scores at most 1 before its conversion discount, so the best pair of discounts
+/// bounds it. Costs a pass over the forms, against thousands of instructions for the score.
+pub(crate) fn score_ceiling(q: &PreparedName, c: &PreparedName) -> f64 {
+    let best_factor = |n: &PreparedName| {
+        n.forms
+            .iter()
+            .map(|f| via_factor(f.via))
+            .fold(0.0, f64::max)
+    };
+    best_factor(q) * best_factor(c)
+}
+
 /// Fills in the part alignment of a score from [`score_names`] on the same names: only the
 /// pair of forms that won is compared again.
 pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameScore) {
@@ -1222,6 +1235,57 @@ fn merge_pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The matcher skips scoring a name whose ceiling cannot beat its entity's best so far:
+    /// an answer changes if the ceiling is ever below the score.
+    fn assert_ceiling_holds(a: &str, b: &str, kind: NameKind) {
+        let q = PreparedName::query(a, kind);
+        let c = PreparedName::new(b, "alias", kind);
+        let score = score_names(&q, &c).score;
+        let ceiling = score_ceiling(&q, &c);
+        assert!(
+            score <= ceiling,
+            "{a:?} / {b:?}: {score} > ceiling {ceiling}"
+        );
+    }
+
+    #[test]
+    fn regression_score_ceiling_bounds_every_script() {
+        let names = [
+            "Kim Jong Un",
+            "김정은",
+            "金正恩",
+            "キム・ジョンウン",
+            "Ким Чен Ын",
+            "محمد علي حسن",
+            "Mohammed Ali Hassan",
+            "Kimjongun",
+            "Korea Mining Development Trading Corp",
+            "조선광업개발무역회사",
+            "ООО «Гаусс» (ООО «Гаусс»)",
+            "JSC ARGUMENT",
+            "Sergei (Sergey) Gavrilov",
+            "",
+        ];
+        for a in names {
+            for b in names {
+                for kind in [NameKind::Person, NameKind::Organization, NameKind::Unknown] {
+                    assert_ceiling_holds(a, b, kind);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn score_never_exceeds_its_ceiling(
+            a in "[a-zA-Z가-힣ァ-ヶа-яا-ي金正恩 .\\-]{0,24}",
+            b in "[a-zA-Z가-힣ァ-ヶа-яا-ي金正恩 .\\-]{0,24}",
+        ) {
+            assert_ceiling_holds(&a, &b, NameKind::Person);
+            assert_ceiling_holds(&a, &b, NameKind::Organization);
+        }
+    }
 
     fn s(a: &str, b: &str) -> f64 {
         let q = PreparedName::new(a, "query", NameKind::Person);
