@@ -170,6 +170,46 @@ mod parquet {
         );
     }
 
+    /// Regression (fuzz target `tx_parquet`, crash-fde08d82; apache/arrow-rs#10722): a
+    /// dictionary-encoded data page declaring an index bit width above 32 panicked inside
+    /// parquet 59's decoder. Cordon caught it, but the panic still reached the panic hook (its
+    /// message on stderr, and libFuzzer stopped there). With parquet 60 it is an ordinary error:
+    /// the test fails if any panic happens on this thread while reading, caught or not.
+    #[test]
+    fn dictionary_bit_width_above_32_is_an_error_without_a_panic() {
+        use std::cell::Cell;
+        use std::sync::Once;
+
+        thread_local! {
+            static PANICKED: Cell<bool> = const { Cell::new(false) };
+        }
+        static HOOK: Once = Once::new();
+        // The hook runs on the panicking thread, so the flag is this test's own; other tests'
+        // panics still reach the previous hook.
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                PANICKED.with(|p| p.set(true));
+                previous(info);
+            }));
+        });
+
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/dictionary_bit_width_above_32.parquet"
+        ))
+        .unwrap();
+        let mut b = TxStoreBuilder::new(TokenRegistry::with_defaults());
+        let result = read_parquet_bytes(&mut b, data, Path::new("crash.parquet"));
+        assert!(
+            !PANICKED.with(Cell::get),
+            "the parquet decoder panicked (caught) on the crash input"
+        );
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), "tx.parquet");
+        assert!(e.to_string().contains("crash.parquet"), "{e}");
+    }
+
     /// A row whose amount cannot be read is skipped with a diagnostic naming the row and the
     /// field; the other rows still load.
     #[test]
