@@ -507,19 +507,10 @@ fn split_items(text: &str) -> Vec<String> {
             continue;
         }
         // (a) / （b） / (aa): an enumeration marker starts a new item.
-        if matches!(c, '(' | '（') {
-            let letters: String = chars
-                .get(i + 1..)
-                .unwrap_or(&[])
-                .iter()
-                .take_while(|c| c.is_ascii_lowercase())
-                .collect();
-            let close = chars.get(i + 1 + letters.len());
-            if (1..=2).contains(&letters.len()) && matches!(close, Some(')' | '）')) {
-                items.push(std::mem::take(&mut cur));
-                i += 2 + letters.len();
-                continue;
-            }
+        if let Some(len) = enumeration_marker(&chars, i) {
+            items.push(std::mem::take(&mut cur));
+            i += len;
+            continue;
         }
         cur.push(c);
         i += 1;
@@ -569,6 +560,22 @@ fn split_names(text: &str) -> Vec<String> {
         .map(|s| clean_item(&s))
         .filter(|s| !s.is_empty() && !is_unknown(s))
         .collect()
+}
+
+/// The length in characters of an enumeration marker — `(a)`, `（b）`, `(aa)` — starting at
+/// `chars[i]`, if one starts there.
+fn enumeration_marker(chars: &[char], i: usize) -> Option<usize> {
+    if !chars.get(i).is_some_and(|c| is_open(*c)) {
+        return None;
+    }
+    let letters = chars
+        .get(i + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| c.is_ascii_lowercase())
+        .count();
+    let closed = chars.get(i + 1 + letters).is_some_and(|c| is_close(*c));
+    ((1..=2).contains(&letters) && closed).then_some(letters + 2)
 }
 
 fn is_open(c: char) -> bool {
@@ -696,19 +703,12 @@ fn split_line(line: &str, items: &mut Vec<String>) {
             }
         }
         // (a) / （b） / (aa): an enumeration marker starts a new item.
-        if depth == 0 && is_open(c) {
-            let letters: String = chars
-                .get(i + 1..)
-                .unwrap_or(&[])
-                .iter()
-                .take_while(|c| c.is_ascii_lowercase())
-                .collect();
-            let close = chars.get(i + 1 + letters.len());
-            if (1..=2).contains(&letters.len()) && close.is_some_and(|c| is_close(*c)) {
-                items.push(std::mem::take(&mut cur));
-                i += 2 + letters.len();
-                continue;
-            }
+        if depth == 0
+            && let Some(len) = enumeration_marker(&chars, i)
+        {
+            items.push(std::mem::take(&mut cur));
+            i += len;
+            continue;
         }
         if is_open(c) {
             depth += 1;
