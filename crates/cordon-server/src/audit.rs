@@ -9,7 +9,7 @@
 //! runs. A line without its final newline is a write the crash interrupted: it was never
 //! acknowledged (the answer waits for the fsync), so opening the log cuts it off.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -104,12 +104,7 @@ impl AuditLog {
     /// Opens (or creates) the log, cuts a torn last line, checks the last record's own hash
     /// and starts the writer thread.
     pub fn open(path: &Path) -> Result<AuditLog, ServiceError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| ServiceError::io(path, e))?;
+        let file = crate::util::open_append(path)?;
         let (seq, prev, len) = {
             // `cordon decide` may be appending at this moment.
             let _lock = FileLock::exclusive(&file, path)?;
@@ -240,12 +235,7 @@ impl GroupWrite for ChainedFile {
 /// the server runs: under the trail's file lock, after the last complete record, whoever
 /// wrote it. Returns its `seq`.
 pub(crate) fn append_locked(path: &Path, payload: &str) -> Result<u64, ServiceError> {
-    let file = OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| ServiceError::io(path, e))?;
+    let file = crate::util::open_append(path)?;
     let _lock = FileLock::exclusive(&file, path)?;
     let (seq, prev) = recover_tail(path, &file)?;
     let (mut line, _) = chain_line(seq + 1, &prev, payload);

@@ -147,12 +147,7 @@ pub(crate) struct Lines {
 impl Lines {
     /// Opens a file for appending (created if missing).
     pub(crate) fn open(path: &Path) -> Result<Lines, ServiceError> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| ServiceError::io(path, e))?;
+        let file = crate::util::open_append(path)?;
         Ok(Lines {
             file,
             path: path.to_owned(),

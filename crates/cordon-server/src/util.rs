@@ -25,15 +25,21 @@ pub(crate) fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<(), Se
     append_bytes(path, &line)
 }
 
-/// Appends bytes with one write and fsyncs, under the file's lock, after cutting an unfinished
-/// last line that a crash left (see [`cut_unfinished_line`]).
-pub(crate) fn append_bytes(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
-    let f = OpenOptions::new()
+/// Opens one of the service's append-only files (created if missing), readable too so that a
+/// torn tail can be found and cut.
+pub(crate) fn open_append(path: &Path) -> Result<File, ServiceError> {
+    OpenOptions::new()
         .create(true)
         .read(true)
         .append(true)
         .open(path)
-        .map_err(|e| ServiceError::io(path, e))?;
+        .map_err(|e| ServiceError::io(path, e))
+}
+
+/// Appends bytes with one write and fsyncs, under the file's lock, after cutting an unfinished
+/// last line that a crash left (see [`cut_unfinished_line`]).
+pub(crate) fn append_bytes(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
+    let f = open_append(path)?;
     let _lock = FileLock::exclusive(&f, path)?;
     cut_unfinished_line(&f, path)?;
     (&f).write_all(bytes)
