@@ -519,31 +519,15 @@ fn near_hamming(
                     .max(2)
                     .max((8.0 * expected) as usize + 16);
                 let mut found = Vec::new();
-                let mut s = 0;
-                while s < idx.len() {
-                    let key = idx.get(s).map_or(0, |x| x.0);
-                    let mut e = s + 1;
-                    while idx.get(e).is_some_and(|x| x.0 == key) {
-                        e += 1;
+                for_each_pair_in_buckets(&idx, limit, |x, y| {
+                    let (Some(&(hx, rx)), Some(&(hy, ry))) = (items.get(x), items.get(y)) else {
+                        return;
+                    };
+                    let d = (hx ^ hy).count_ones();
+                    if rx != ry && d <= max && link_type.allows(ds, rx, ry) {
+                        found.push((rx.min(ry), rx.max(ry), d));
                     }
-                    if e - s <= limit {
-                        let run = idx.get(s..e).unwrap_or_default();
-                        for (i, &(_, x)) in run.iter().enumerate() {
-                            for &(_, y) in run.get(i + 1..).unwrap_or_default() {
-                                let (Some(&(hx, rx)), Some(&(hy, ry))) =
-                                    (items.get(x), items.get(y))
-                                else {
-                                    continue;
-                                };
-                                let d = (hx ^ hy).count_ones();
-                                if rx != ry && d <= max && link_type.allows(ds, rx, ry) {
-                                    found.push((rx.min(ry), rx.max(ry), d));
-                                }
-                            }
-                        }
-                    }
-                    s = e;
-                }
+                });
                 found
             })
             .collect();
@@ -582,28 +566,14 @@ fn near_minhash(
                 .map(|(i, (_, sig))| (band_key(sig, band, rows), i))
                 .collect();
             idx.sort_unstable();
-            let mut s = 0;
-            while s < idx.len() {
-                let key = idx.get(s).map_or(0, |x| x.0);
-                let mut e = s + 1;
-                while idx.get(e).is_some_and(|x| x.0 == key) {
-                    e += 1;
+            for_each_pair_in_buckets(&idx, spec.hub_cap.saturating_mul(4).max(2), |x, y| {
+                if let (Some(&(rx, _)), Some(&(ry, _))) = (items.get(x), items.get(y))
+                    && rx != ry
+                    && link_type.allows(ds, rx, ry)
+                {
+                    pairs.push((rx.min(ry), rx.max(ry)));
                 }
-                if e - s <= spec.hub_cap.saturating_mul(4).max(2) {
-                    let run = idx.get(s..e).unwrap_or_default();
-                    for (i, &(_, x)) in run.iter().enumerate() {
-                        for &(_, y) in run.get(i + 1..).unwrap_or_default() {
-                            if let (Some(&(rx, _)), Some(&(ry, _))) = (items.get(x), items.get(y))
-                                && rx != ry
-                                && link_type.allows(ds, rx, ry)
-                            {
-                                pairs.push((rx.min(ry), rx.max(ry)));
-                            }
-                        }
-                    }
-                }
-                s = e;
-            }
+            });
         }
         pairs.sort_unstable();
         pairs.dedup();
@@ -616,6 +586,25 @@ fn near_minhash(
             })
             .collect();
         weigh_near(ds, kind, verified, n, suspect, out, hubs, 0.005);
+    }
+}
+
+/// Calls `visit` with the item indexes of every pair in each bucket of `idx` (sorted by key) that
+/// holds at most `limit` items; a bigger bucket is a hub or a degenerate key and is skipped.
+fn for_each_pair_in_buckets(
+    idx: &[(u64, usize)],
+    limit: usize,
+    mut visit: impl FnMut(usize, usize),
+) {
+    for run in idx.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > limit {
+            continue;
+        }
+        for (i, &(_, x)) in run.iter().enumerate() {
+            for &(_, y) in run.get(i + 1..).unwrap_or_default() {
+                visit(x, y);
+            }
+        }
     }
 }
 
