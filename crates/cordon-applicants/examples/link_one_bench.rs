@@ -17,35 +17,15 @@ use rayon::prelude::*;
 
 type Error = Box<dyn std::error::Error>;
 
+#[path = "support/proc_stats.rs"]
+mod proc_stats;
+use proc_stats::{cpu_seconds, status_mib};
+
 fn main() {
     if let Err(e) = run() {
         eprintln!("link_one_bench: {e}");
         std::process::exit(2);
     }
-}
-
-/// User + system CPU seconds of this process (/proc/self/stat, ticks of 1/100 s).
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-            Some(ticks / 100.0)
-        })
-        .unwrap_or(0.0)
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -94,7 +74,7 @@ fn run() -> Result<(), Error> {
     let (t, c) = (Instant::now(), cpu_seconds());
     let index = screener.known_accounts(known)?;
     let (build_s, build_cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
-    let rss = peak_rss_mib();
+    let rss = status_mib("VmHWM:");
     let mut walls = Vec::new();
     // Process CPU over all queries (the clock ticks in 1/100 s, too coarse for one query).
     let queries_cpu = cpu_seconds();
