@@ -7,6 +7,11 @@
 use std::io::Write;
 use std::time::Instant;
 
+/// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), so that
+/// the numbers are those of `cordon screen` and `cordon serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut rows = Vec::new();
     let stdin = std::io::stdin();

@@ -23,6 +23,11 @@ use std::time::Instant;
 use cordon_match::{Matcher, Options, Query};
 use cordon_model::Entity;
 
+/// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), so that
+/// the numbers are those of `cordon screen` and `cordon serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rss_mb() -> f64 {
     status_kb("VmRSS:") / 1024.0
 }

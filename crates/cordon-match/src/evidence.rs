@@ -125,7 +125,11 @@ pub(crate) fn evaluate(q: &Query, e: &Entity) -> Vec<Evidence> {
             });
         }
     }
-    if let (Some(g), Some(cg)) = (&q.gender, e.first(prop::GENDER)) {
+    // The candidate's gender is looked up only when the query has one: a property lookup
+    // per candidate is a tenth of a name-only screening.
+    if let Some(g) = &q.gender
+        && let Some(cg) = e.first(prop::GENDER)
+    {
         let cg = cg.to_ascii_lowercase();
         if !cg.is_empty() && cg != "unknown" && *g != cg {
             out.push(Evidence {

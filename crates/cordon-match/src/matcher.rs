@@ -589,19 +589,31 @@ impl Matcher {
             // accumulator on the way: a min-heap of the `depth` best so far.
             let depth = self.depth;
             let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
+            // Once the heap is full, most touched names (one common term) weigh less than its
+            // worst: a plain comparison with that weight turns them away before the full
+            // ranking (word count, index) is looked at.
+            let mut floor = f32::NEG_INFINITY;
             for &ni in touched.iter() {
                 let Some(a) = acc.get_mut(ni as usize) else {
                     continue;
                 };
+                let weight = std::mem::take(a);
+                if weight < floor {
+                    continue;
+                }
                 let words = self.name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
-                let entry = Ranked(*a, words, ni);
-                *a = 0.0;
+                let entry = Ranked(weight, words, ni);
                 if top.len() < depth {
                     top.push(Reverse(entry));
                 } else if let Some(mut worst) = top.peek_mut()
                     && entry > worst.0
                 {
                     *worst = Reverse(entry);
+                }
+                if top.len() == depth
+                    && let Some(worst) = top.peek()
+                {
+                    floor = worst.0.0;
                 }
             }
             top.into_iter().map(|Reverse(r)| r.2).collect()
