@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use cordon_match::{Matcher, Options, Query, QueryError, RawQuery, ScreenResult};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -349,6 +350,29 @@ fn parse_csv(bytes: &[u8]) -> anyhow::Result<Vec<Line>> {
     Ok(out)
 }
 
+/// Queries screened between two writes of the output file.
+const BATCH_CHUNK: usize = 2048;
+
+/// One output line of a batch (newline included): the query's results, or the reason its
+/// input line was rejected.
+fn batch_line(matcher: &Matcher, l: &Line, opts: &Options) -> serde_json::Result<Vec<u8>> {
+    let value = match &l.query {
+        Ok(q) => json!({
+            "id": q.id,
+            "results": matcher.screen(q, opts),
+        }),
+        Err((id, msg, code)) => json!({
+            "id": id,
+            "line": l.number,
+            "error": {"code": code, "message": msg},
+            "results": [],
+        }),
+    };
+    let mut bytes = serde_json::to_vec(&value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 fn batch(
     matcher: &Matcher,
     input: &Path,
@@ -379,35 +403,23 @@ fn batch(
     );
     let started = Instant::now();
     let mut errors = 0u64;
-    for chunk in lines.chunks(2048) {
-        let queries: Vec<Query> = chunk
-            .iter()
-            .filter_map(|l| l.query.as_ref().ok().cloned())
+    for chunk in lines.chunks(BATCH_CHUNK) {
+        // Each worker screens its query and writes the output line itself: the JSON is built
+        // in parallel, and a query's results are freed as soon as they are written out.
+        let out: Vec<serde_json::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|l| batch_line(matcher, l, opts))
             .collect();
-        let mut results = matcher.screen_batch(&queries, opts).into_iter();
-        for l in chunk {
-            let value = match &l.query {
-                Ok(q) => json!({
-                    "id": q.id,
-                    "results": results.next().unwrap_or_default(),
-                }),
-                Err((id, msg, code)) => {
-                    errors += 1;
-                    eprintln!(
-                        "error[{code}]: {} line {}: {msg}",
-                        input.display(),
-                        l.number
-                    );
-                    json!({
-                        "id": id,
-                        "line": l.number,
-                        "error": {"code": code, "message": msg},
-                        "results": [],
-                    })
-                }
-            };
-            serde_json::to_writer(&mut w, &value)?;
-            w.write_all(b"\n")?;
+        for (l, bytes) in chunk.iter().zip(out) {
+            if let Err((_, msg, code)) = &l.query {
+                errors += 1;
+                eprintln!(
+                    "error[{code}]: {} line {}: {msg}",
+                    input.display(),
+                    l.number
+                );
+            }
+            w.write_all(&bytes?)?;
         }
         bar.inc(chunk.len() as u64);
     }

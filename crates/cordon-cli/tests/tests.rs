@@ -4,6 +4,7 @@ mod address;
 mod applicants;
 mod console;
 mod ingest;
+mod screen;
 mod serve;
 mod stix;
 mod taxii;

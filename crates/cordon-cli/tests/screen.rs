@@ -1,0 +1,148 @@
+//! `cordon screen` and `cordon compare` end to end on the real lists: one name, and batch
+//! files with bad lines among good ones.
+
+use serde_json::Value;
+
+use crate::util::{cordon, json, real_lists_store};
+
+/// The ids of a result list, best first.
+fn ids(results: &Value) -> Vec<&str> {
+    results
+        .as_array()
+        .map(|r| r.iter().filter_map(|x| x["id"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn hangul_name_finds_the_ofac_record_with_its_reasons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let out = json(&db, &["screen", "--schema", "Person", "김정은"]);
+    let top = &out["results"][0];
+    assert_eq!(top["caption"], "KIM Jong Un", "{out:#}");
+    assert_eq!(top["match"], true);
+    assert!(top["datasets"].to_string().contains("ofac-sdn"));
+    assert_eq!(top["explanation"]["method"], "korean syllables");
+    assert!(out["lists"].as_array().is_some_and(|l| l.len() >= 5));
+    // A near miss on the given name is not a match.
+    let out = json(&db, &["screen", "--schema", "Person", "Kim Jong Il"]);
+    let un = out["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["caption"] == "KIM Jong Un"));
+    assert!(un.is_none_or(|r| r["match"] == false), "{out:#}");
+}
+
+#[test]
+fn compare_prints_score_match_and_alignment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = json(
+        &dir.path().join("unused.redb"),
+        &["compare", "--schema", "Person", "Ri Yong Ho", "이용호"],
+    );
+    assert_eq!(out["match"], true, "{out:#}");
+    assert!(
+        out["rules"].to_string().contains("initial-sound rule"),
+        "{out:#}"
+    );
+}
+
+#[test]
+fn batch_keeps_input_order_and_reports_every_bad_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let input = dir.path().join("queries.jsonl");
+    let output = dir.path().join("results.jsonl");
+    let mut text: Vec<u8> = Vec::new();
+    text.extend_from_slice(
+        "{\"id\":\"q1\",\"name\":\"김정은\",\"schema\":\"Person\"}\n".as_bytes(),
+    );
+    text.extend_from_slice(b"{bad json\n");
+    text.extend_from_slice(b"{\"id\":\"q3\",\"name\":\"\"}\n");
+    text.extend_from_slice(b"\xff\xfe\n");
+    text.extend_from_slice(b"{\"id\":\"q5\",\"name\":\"Ri Yong Ho\",\"country\":\"zz\"}\n");
+    // Enough good lines to span several parallel chunks.
+    for i in 0..2500 {
+        let name = if i % 2 == 0 {
+            "Kim Yong Chol"
+        } else {
+            "Maria Garcia"
+        };
+        text.extend_from_slice(format!("{{\"id\":\"g{i}\",\"name\":\"{name}\"}}\n").as_bytes());
+    }
+    std::fs::write(&input, &text).expect("write input");
+    let out = cordon(&db)
+        .args(["screen", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("run cordon screen");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "rejected lines make the exit status 1"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in ["line 2", "line 3", "line 4", "line 5"] {
+        assert!(stderr.contains(line), "stderr names {line}: {stderr}");
+    }
+    let written = std::fs::read_to_string(&output).expect("read output");
+    let lines: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2505, "one output line per input line");
+    assert_eq!(lines[0]["id"], "q1");
+    assert_eq!(lines[0]["results"][0]["caption"], "KIM Jong Un");
+    let codes: Vec<(&Value, &Value)> = lines[1..5]
+        .iter()
+        .map(|l| (&l["line"], &l["error"]["code"]))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (&Value::from(2), &Value::from("bad-json")),
+            (&Value::from(3), &Value::from("empty-name")),
+            (&Value::from(4), &Value::from("invalid-utf8")),
+            (&Value::from(5), &Value::from("unknown-country")),
+        ]
+    );
+    let first_good = ids(&lines[5]["results"]);
+    for (i, l) in lines[5..].iter().enumerate() {
+        assert_eq!(l["id"], format!("g{i}"), "output in input order");
+        if i % 2 == 0 {
+            assert_eq!(ids(&l["results"]), first_good, "same query, same answer");
+        }
+    }
+    assert!(!first_good.is_empty());
+}
+
+#[test]
+fn batch_csv_names_its_bad_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let input = dir.path().join("queries.csv");
+    let output = dir.path().join("results.jsonl");
+    std::fs::write(
+        &input,
+        b"id,name,schema,birth_date\nq1,Kim Jong Un,Person,1984\nq2,\xff,Person,\nq3,Ri Yong Ho,Planet,\n",
+    )
+    .expect("write input");
+    let out = cordon(&db)
+        .args(["screen", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("run cordon screen");
+    assert_eq!(out.status.code(), Some(1));
+    let written = std::fs::read_to_string(&output).expect("read output");
+    let lines: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["results"][0]["caption"], "KIM Jong Un");
+    assert_eq!(lines[1]["error"]["code"], "invalid-utf8");
+    assert_eq!(lines[2]["error"]["code"], "unknown-schema");
+}
