@@ -194,6 +194,27 @@ fn queries(m: &Matcher, n: usize) -> Vec<Query> {
         .collect()
 }
 
+/// Queries per `screen_batch` call: `cordon screen --input` screens files in chunks this size.
+const BATCH_CHUNK: usize = 2048;
+
+/// What the checks and the dump keep of a result.
+struct Hit {
+    id: String,
+    score: f64,
+    is_match: bool,
+}
+
+fn hits_of(results: Vec<cordon_match::ScreenResult>) -> Vec<Hit> {
+    results
+        .into_iter()
+        .map(|r| Hit {
+            id: r.id,
+            score: r.score,
+            is_match: r.is_match,
+        })
+        .collect()
+}
+
 fn main() {
     let a = args();
     let c0 = cpu_secs();
@@ -270,7 +291,13 @@ fn main() {
     }
     let c2 = cpu_secs();
     let t2 = Instant::now();
-    let out = m.screen_batch(&queries, &opts);
+    // In chunks, as `cordon screen --input` screens a file: each chunk's results are reduced
+    // to what the checks below need and freed before the next chunk.
+    let out: Vec<Vec<Hit>> = queries
+        .chunks(BATCH_CHUNK)
+        .flat_map(|chunk| m.screen_batch(chunk, &opts))
+        .map(hits_of)
+        .collect();
     let secs = t2.elapsed().as_secs_f64();
     let batch_cpu = cpu_secs() - c2;
     let hits = out
@@ -292,21 +319,24 @@ fn main() {
     // among the default number.
     let sample = queries.len().min(a.recall);
     if sample > 0 {
-        let matches = |rs: &[cordon_match::ScreenResult]| -> Vec<String> {
+        let matches = |rs: &[Hit]| -> Vec<String> {
             rs.iter()
                 .filter(|r| r.is_match)
                 .map(|r| r.id.clone())
                 .collect()
         };
         m.set_retrieval_depth(1024);
-        let deep = m.screen_batch(queries.get(..sample).unwrap_or_default(), &opts);
+        let deep: Vec<Vec<Hit>> = m
+            .screen_batch(queries.get(..sample).unwrap_or_default(), &opts)
+            .into_iter()
+            .map(hits_of)
+            .collect();
         let (mut want, mut found, mut same_top) = (0usize, 0usize, 0usize);
         for (d, o) in deep.iter().zip(&out) {
             let (dm, om) = (matches(d), matches(o));
             want += dm.len();
             found += dm.iter().filter(|id| om.contains(id)).count();
-            let top =
-                |rs: &[cordon_match::ScreenResult]| rs.first().map(|r| (r.id.clone(), r.score));
+            let top = |rs: &[Hit]| rs.first().map(|r| (r.id.clone(), r.score));
             same_top += usize::from(top(d).map(|t| t.1) == top(o).map(|t| t.1));
         }
         println!(
