@@ -698,6 +698,55 @@ fn osa(a: &[u8], b: &[u8]) -> usize {
     usize::from(rows[a.len() % 3][b.len()])
 }
 
+/// The optimal-string-alignment distance of `a` and `b` if it is at most `k`: only the
+/// diagonal band of width `2k + 1` is filled, and the work stops at the first row whose
+/// every cell exceeds `k` (no later cell can come back under it: a transposition reaches
+/// back two rows, but the row between holds a cell at most one more than its source).
+/// Words of 63 letters or more fall back to [`osa`].
+fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la >= 63 || lb >= 63 || k >= 63 {
+        let d = osa(a, b);
+        return (d <= k).then_some(d);
+    }
+    // Cells outside the band hold `over`, which stands for "more than k".
+    let over = (k + 1) as u8;
+    let mut rows = [[over; 64]; 3];
+    for (j, c) in rows[0].iter_mut().enumerate().take(lb.min(k) + 1) {
+        *c = j as u8;
+    }
+    for i in 1..=la {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(lb);
+        rows[cur][lo - 1] = if lo == 1 { (i as u8).min(over) } else { over };
+        let mut row_min = rows[cur][lo - 1];
+        for j in lo..=hi {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2][j - 2] + 1);
+            }
+            let d = d.min(over);
+            rows[cur][j] = d;
+            row_min = row_min.min(d);
+        }
+        if hi < lb {
+            rows[cur][hi + 1] = over;
+        }
+        if row_min > k as u8 {
+            return None;
+        }
+    }
+    let d = usize::from(rows[la % 3][lb]);
+    (d <= k).then_some(d)
+}
+
 /// Weight of a token in the general alignment. In a name made only of weak words
 /// (`Korea Mining Development Trading Corp`), every generic word counts fully.
 fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
@@ -796,7 +845,7 @@ fn token_sim_with(
     {
         budget + 1
     } else {
-        osa(x, y)
+        osa_within(x, y, budget).unwrap_or(budget + 1)
     };
     let phonetic = a.key.len() >= 2 && a.key == b.key;
     if d <= budget {
@@ -1277,6 +1326,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The banded distance is the full one wherever that is within the budget.
+        #[test]
+        fn osa_within_agrees_with_osa(
+            a in proptest::collection::vec(b'a'..b'e', 0..20),
+            b in proptest::collection::vec(b'a'..b'e', 0..20),
+            k in 0usize..6,
+        ) {
+            let d = osa(&a, &b);
+            proptest::prop_assert_eq!(osa_within(&a, &b, k), (d <= k).then_some(d));
+        }
+
         #[test]
         fn score_never_exceeds_its_ceiling(
             a in "[a-zA-Z가-힣ァ-ヶа-яا-ي金正恩 .\\-]{0,24}",
