@@ -809,17 +809,11 @@ fn token_sim_with(
             (0.0, "different number")
         };
     }
-    if a.text == b.text || (!a.latin.is_empty() && a.latin == b.latin) {
-        return (
-            1.0,
-            if a.text == b.text {
-                "exact"
-            } else {
-                "same letters"
-            },
-        );
+    let same_text = same(a.text, b.text);
+    if same_text || (!a.latin.is_empty() && same(a.latin, b.latin)) {
+        return (1.0, if same_text { "exact" } else { "same letters" });
     }
-    if !a.korean_key.is_empty() && a.korean_key == b.korean_key {
+    if !a.korean_key.is_empty() && same(a.korean_key, b.korean_key) {
         return (0.95, "romanisation variant");
     }
     let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
@@ -847,7 +841,7 @@ fn token_sim_with(
     } else {
         osa_within(x, y, budget).unwrap_or(budget + 1)
     };
-    let phonetic = a.key.len() >= 2 && a.key == b.key;
+    let phonetic = a.key.len() >= 2 && same(a.key, b.key);
     if d <= budget {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
         return (s, "spelling (edit distance)");
@@ -874,6 +868,21 @@ fn token_sim_with(
         return (0.6, "initial");
     }
     (0.0, "different")
+}
+
+/// String equality for the short words of names, compared inline: the library call behind
+/// `==` costs more than the comparison itself, and a word is compared with every word of
+/// every candidate.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The skeleton scheme for a pair of forms: one side written in (or transliterated from)
