@@ -91,9 +91,14 @@ pub struct Explanation {
     pub same_as: Vec<String>,
 }
 
+/// One name of one entity. Records of one person on several lists share the analysis of
+/// a name they all write the same way.
 struct IndexedName {
     entity: u32,
-    name: PreparedName,
+    /// The property the entity gives it under (`name`, `alias`, `weakAlias` …).
+    prop: &'static str,
+    /// Index into [`Matcher::analyses`].
+    analysis: u32,
 }
 
 /// An immutable screening index over a set of entities.
@@ -103,6 +108,8 @@ pub struct Matcher {
     entities: Vec<Entity>,
     first_name: Vec<u32>,
     names: Vec<IndexedName>,
+    /// Every distinct (name, kind) analysed once.
+    analyses: Vec<PreparedName>,
     /// Words in each name's first form: among names that share the same query terms, the
     /// shorter one is the closer match.
     name_words: Vec<u8>,
@@ -200,7 +207,6 @@ impl Matcher {
         // analysed once.
         let mut listed: Vec<(u32, &'static str, u32)> = Vec::new();
         let mut distinct: Vec<(&str, NameKind)> = Vec::new();
-        let mut uses: Vec<u32> = Vec::new();
         let mut first: FxHashMap<(&str, NameKind), u32> = FxHashMap::default();
         for (i, e) in entities.iter().enumerate() {
             let kind = kind_of(Some(e.schema));
@@ -212,45 +218,38 @@ impl Matcher {
                 seen.push(n);
                 let d = *first.entry((n, kind)).or_insert_with(|| {
                     distinct.push((n, kind));
-                    uses.push(0);
                     (distinct.len() - 1) as u32
                 });
-                if let Some(u) = uses.get_mut(d as usize) {
-                    *u += 1;
-                }
                 listed.push((i as u32, p, d));
             }
         }
         drop(first);
-        let mut analysed: Vec<Option<PreparedName>> = distinct
+        let analyses: Vec<PreparedName> = distinct
             .par_iter()
-            .map(|(n, kind)| Some(PreparedName::new(n, prop::NAME, *kind)))
+            .map(|(n, kind)| PreparedName::new(n, prop::NAME, *kind))
             .collect();
-        let mut names: Vec<IndexedName> = Vec::with_capacity(listed.len());
-        for (entity, p, d) in listed {
-            let (Some(slot), Some(left)) = (analysed.get_mut(d as usize), uses.get_mut(d as usize))
-            else {
-                continue;
-            };
-            *left -= 1;
-            // The last record to use an analysis takes it; the others copy it.
-            let name = if *left == 0 {
-                slot.take()
-            } else {
-                slot.clone()
-            };
-            if let Some(mut name) = name
-                && !name.forms.is_empty()
-            {
-                name.prop = p;
-                names.push(IndexedName { entity, name });
-            }
-        }
+        let names: Vec<IndexedName> = listed
+            .into_iter()
+            .filter(|(_, _, d)| {
+                analyses
+                    .get(*d as usize)
+                    .is_some_and(|a| !a.forms.is_empty())
+            })
+            .map(|(entity, prop, analysis)| IndexedName {
+                entity,
+                prop,
+                analysis,
+            })
+            .collect();
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut buf = Vec::new();
         for (ni, n) in names.iter().enumerate() {
             buf.clear();
-            for f in &n.name.forms {
+            for f in analyses
+                .get(n.analysis as usize)
+                .into_iter()
+                .flat_map(|a| &a.forms)
+            {
                 terms(f, &mut buf);
             }
             buf.sort_unstable_by_key(|t| t.0);
@@ -283,14 +282,15 @@ impl Matcher {
         }
         let groups = group::Groups::build(&entities, |i| {
             let ni = *first_name.get(i)?;
-            names.get(ni as usize).map(|n| &n.name)
+            let n = names.get(ni as usize)?;
+            analyses.get(n.analysis as usize)
         });
         let name_words = names
             .iter()
             .map(|n| {
-                n.name
-                    .forms
-                    .first()
+                analyses
+                    .get(n.analysis as usize)
+                    .and_then(|a| a.forms.first())
                     .map_or(0, |f| f.tokens.len().min(255) as u8)
             })
             .collect();
@@ -299,6 +299,7 @@ impl Matcher {
             entities,
             first_name,
             names,
+            analyses,
             name_words,
             postings,
             ids,
@@ -327,6 +328,12 @@ impl Matcher {
         self.names.len()
     }
 
+    /// Name `ni` and its analysis.
+    fn name(&self, ni: u32) -> Option<(&IndexedName, &PreparedName)> {
+        let n = self.names.get(ni as usize)?;
+        Some((n, self.analyses.get(n.analysis as usize)?))
+    }
+
     /// The indexed entities.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
@@ -345,8 +352,11 @@ impl Matcher {
         // Per entity: its best name's score (weak aliases discounted), the name, and how it
         // was scored.
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
+        // Records of one person on several lists share a name's analysis: it is scored once.
+        let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
+            smallvec::SmallVec::new();
         for ni in self.retrieve(&qn) {
-            let Some(n) = self.names.get(ni as usize) else {
+            let Some((n, analysis)) = self.name(ni) else {
                 continue;
             };
             let Some(e) = self.entities.get(n.entity as usize) else {
@@ -360,13 +370,20 @@ impl Matcher {
             // A name only replaces its entity's best when it scores strictly higher: one that
             // cannot, by its ceiling, is not scored (the entity's second and third aliases
             // after an exact hit).
-            let factor = prop_factor(n.name.prop);
+            let factor = prop_factor(n.prop);
             if let Some(slot) = best.get(&n.entity)
-                && score_ceiling(&qn, &n.name) * factor <= slot.0
+                && score_ceiling(&qn, analysis) * factor <= slot.0
             {
                 continue;
             }
-            let ns = score_names(&qn, &n.name);
+            let ns = match scored_analyses.iter().find(|(a, _)| *a == n.analysis) {
+                Some((_, ns)) => ns.clone(),
+                None => {
+                    let ns = score_names(&qn, analysis);
+                    scored_analyses.push((n.analysis, ns.clone()));
+                    ns
+                }
+            };
             let s = ns.score * factor;
             let slot = best
                 .entry(n.entity)
@@ -389,9 +406,8 @@ impl Matcher {
                     .copied()
                     .unwrap_or(u32::MAX);
                 let ns = self
-                    .names
-                    .get(ni as usize)
-                    .map(|n| score_names(&qn, &n.name))
+                    .name(ni)
+                    .map(|(_, analysis)| score_names(&qn, analysis))
                     .unwrap_or_default();
                 best.insert(ei, (ns.score, ni, ns));
             }
@@ -457,13 +473,13 @@ impl Matcher {
         opts: &Options,
     ) -> Option<ScreenResult> {
         let e = self.entities.get(ei as usize)?;
-        let n = self.names.get(ni as usize);
-        if let Some(n) = n {
-            explain_names(qn, &n.name, &mut ns);
+        let n = self.name(ni);
+        if let Some((_, analysis)) = n {
+            explain_names(qn, analysis, &mut ns);
         }
         let (qf, cf) = (
             qn.forms.get(ns.query_form),
-            n.and_then(|n| n.name.forms.get(ns.candidate_form)),
+            n.and_then(|(_, analysis)| analysis.forms.get(ns.candidate_form)),
         );
         let mut conversions = Vec::new();
         for f in [qf, cf].into_iter().flatten() {
@@ -502,12 +518,14 @@ impl Matcher {
             is_match: score >= opts.threshold,
             datasets: e.datasets.clone(),
             programs: e.get(prop::PROGRAM).to_vec(),
-            matched_name: n.map(|n| n.name.original.clone()).unwrap_or_default(),
+            matched_name: n
+                .map(|(_, analysis)| analysis.original.clone())
+                .unwrap_or_default(),
             query_name: q.name.clone(),
             group,
             explanation: Explanation {
                 name_score: round3(ns.score),
-                matched_property: n.map(|n| n.name.prop.to_owned()).unwrap_or_default(),
+                matched_property: n.map(|(n, _)| n.prop.to_owned()).unwrap_or_default(),
                 query_form: qf.map(|f| f.text.to_string()).unwrap_or_default(),
                 candidate_form: cf.map(|f| f.text.to_string()).unwrap_or_default(),
                 method: if ns.korean {
