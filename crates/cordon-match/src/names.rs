@@ -966,8 +966,27 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
     }
 }
 
-/// Per-token flags of one side of an alignment, inline for ordinary names.
-type Flags = SmallVec<[bool; 24]>;
+/// Per-token flags of one side of an alignment, a bit per token: an alignment looks at the
+/// first [`ALIGNED_TOKENS`] tokens of a form.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags(u64);
+
+/// Tokens of a form the token alignment looks at. Forms hold at most
+/// [`cordon_text::MAX_TOKENS`] words; only a Hangul organisation name split into many
+/// glossary words can have more.
+const ALIGNED_TOKENS: usize = 64;
+
+impl Flags {
+    fn get(self, i: usize) -> bool {
+        i < ALIGNED_TOKENS && (self.0 >> i) & 1 == 1
+    }
+
+    fn set(&mut self, i: usize) {
+        if i < ALIGNED_TOKENS {
+            self.0 |= 1 << i;
+        }
+    }
+}
 /// Consonant skeletons of one side's tokens: computed ahead, or here when a candidate meets
 /// a query in a script its own does not need skeletons for.
 enum Skeletons<'a> {
@@ -1003,7 +1022,7 @@ impl<'a> Side<'a> {
                 },
                 None => Skeletons::None,
             },
-            used: smallvec::smallvec![false; tokens.len()],
+            used: Flags::default(),
         }
     }
 
@@ -1025,7 +1044,8 @@ fn generic(
     csk: &FormSkeletons,
     explain: bool,
 ) -> (f64, Vec<Aligned>) {
-    let (qt, ct) = (&q.tokens, &c.tokens);
+    let cut = |t: &[Token]| t.len().min(ALIGNED_TOKENS);
+    let (qt, ct) = (&q.tokens[..cut(&q.tokens)], &c.tokens[..cut(&c.tokens)]);
     if qt.is_empty() || ct.is_empty() {
         return (0.0, Vec::new());
     }
@@ -1052,11 +1072,11 @@ fn generic(
     let mut alignment = Vec::new();
     let mut number_conflict = false;
     for &(s, i, j, rule) in &pairs {
-        if qs.used.get(i).copied().unwrap_or(true) || cs.used.get(j).copied().unwrap_or(true) {
+        if qs.used.get(i) || cs.used.get(j) {
             continue;
         }
-        qs.used[i] = true;
-        cs.used[j] = true;
+        qs.used.set(i);
+        cs.used.set(j);
         let (a, b) = (&qt[i], &ct[j]);
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
@@ -1085,30 +1105,24 @@ fn generic(
     // A left-over word that closely matches a word already aligned on the other side is a
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
     // «Гаусс»)`), not a missing part.
-    let (mut q_alt, mut c_alt): (Flags, Flags) = (
-        smallvec::smallvec![false; qt.len()],
-        smallvec::smallvec![false; ct.len()],
-    );
+    let (mut q_alt, mut c_alt) = (Flags::default(), Flags::default());
     for &(s, i, j, _) in &pairs {
         if s < LIST_ALTERNATIVE {
             break;
         }
-        let (qu, cu) = (qs.used[i], cs.used[j]);
+        let (qu, cu) = (qs.used.get(i), cs.used.get(j));
         // Lists give alternatives (`Vladimir (Volodymyr)`), and queries copy them.
         if !qu && cu {
-            q_alt[i] = true;
+            q_alt.set(i);
         }
         if qu && !cu {
-            c_alt[j] = true;
+            c_alt.set(j);
         }
     }
-    for (used, alt) in [(&mut qs.used, &q_alt), (&mut cs.used, &c_alt)] {
-        for (u, a) in used.iter_mut().zip(alt.iter()) {
-            *u |= *a;
-        }
-    }
+    qs.used.0 |= q_alt.0;
+    cs.used.0 |= c_alt.0;
     for (i, a) in qt.iter().enumerate() {
-        if !qs.used[i] {
+        if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
             number_conflict |=
                 a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
@@ -1118,7 +1132,7 @@ fn generic(
         }
     }
     for (j, b) in ct.iter().enumerate() {
-        if !cs.used[j] {
+        if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
             if explain {
                 alignment.push(aligned("", &b.text, 0.0, "extra in list name"));
@@ -1128,13 +1142,13 @@ fn generic(
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     // A word of the query and a word of the list name both left over is a substitution
     // (`Hani` for `Rafi`), which says more against identity than an omission.
-    let left = |f: &[Token], used: &[bool]| {
+    let left = |f: &[Token], used: Flags| {
         f.iter()
-            .zip(used)
-            .filter(|(t, u)| !**u && t.class == TokenClass::Word && t.latin.len() >= 3)
+            .enumerate()
+            .filter(|(i, t)| !used.get(*i) && t.class == TokenClass::Word && t.latin.len() >= 3)
             .count()
     };
-    let subs = left(qt, &qs.used).min(left(ct, &cs.used));
+    let subs = left(qt, qs.used).min(left(ct, cs.used));
     score *= SUBSTITUTION_FACTOR.powi(subs as i32);
     if number_conflict {
         score *= 0.5;
@@ -1210,16 +1224,14 @@ fn merge_pass(
     swapped: bool,
 ) {
     for (i, x) in xs.tokens.iter().enumerate() {
-        if xs.used.get(i).copied().unwrap_or(true) || x.latin.len() < 5 {
+        if xs.used.get(i) || x.latin.len() < 5 {
             continue;
         }
         for j in 0..ys.tokens.len().saturating_sub(1) {
             let (Some(y1), Some(y2)) = (ys.tokens.get(j), ys.tokens.get(j + 1)) else {
                 continue;
             };
-            if ys.used.get(j).copied().unwrap_or(true)
-                || ys.used.get(j + 1).copied().unwrap_or(true)
-            {
+            if ys.used.get(j) || ys.used.get(j + 1) {
                 continue;
             }
             let jl = y1.latin.len() + y2.latin.len();
@@ -1268,14 +1280,9 @@ fn merge_pass(
                 + token_weight(y2, ys.all_weak, None);
             acc.0 += sim * w;
             acc.1 += w;
-            if let Some(u) = xs.used.get_mut(i) {
-                *u = true;
-            }
-            for k in [j, j + 1] {
-                if let Some(u) = ys.used.get_mut(k) {
-                    *u = true;
-                }
-            }
+            xs.used.set(i);
+            ys.used.set(j);
+            ys.used.set(j + 1);
             if let Some(al) = alignment.as_deref_mut() {
                 let y = format!("{} {}", y1.text, y2.text);
                 let (q, c) = if swapped {
@@ -1331,6 +1338,18 @@ mod tests {
                     assert_ceiling_holds(a, b, kind);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn regression_alignment_of_a_form_with_more_tokens_than_flag_bits() {
+        // Hangul organisation words split into glossary words: far more tokens than words.
+        let long = vec!["조선은행무역회사광업개발총회사"; 40].join(" ");
+        for kind in [NameKind::Organization, NameKind::Unknown] {
+            let q = PreparedName::query(&long, kind);
+            let c = PreparedName::new(&long, "name", kind);
+            let ns = score_names(&q, &c);
+            assert!(ns.score >= 0.99, "{kind:?}: {}", ns.score);
         }
     }
 
