@@ -10,11 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// `cordon serve` spends about a tenth less CPU per request with mimalloc than with the system
-/// allocator (docs/benchmarks/serve.md, "mimalloc").
+// `cordon serve` spends about a tenth less CPU per request with mimalloc than with the system
+// allocator (docs/benchmarks/serve.md, "mimalloc").
 #[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use cordon_alloc as _;
 
 /// Prints a line to standard output; a closed pipe (`cordon … | head`) ends the program quietly
 /// instead of panicking.
@@ -157,6 +156,8 @@ pub(crate) fn write_stdout(text: &str, newline: bool) {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
+    cordon_alloc::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(&cli.global, &args),

@@ -7,12 +7,12 @@
 use std::io::Write;
 use std::time::Instant;
 
-/// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), so that
-/// the numbers are those of `cordon screen` and `cordon serve`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
+// same way, so that the numbers are those of `cordon screen` and `cordon serve`.
+use cordon_alloc as _;
 
 fn main() {
+    cordon_alloc::keep_freed_memory();
     let mut rows = Vec::new();
     let stdin = std::io::stdin();
     let mut rdr = csv::Reader::from_reader(stdin.lock());

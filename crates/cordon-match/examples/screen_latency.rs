@@ -23,10 +23,9 @@ use std::time::Instant;
 use cordon_match::{Matcher, Options, Query};
 use cordon_model::Entity;
 
-/// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), so that
-/// the numbers are those of `cordon screen` and `cordon serve`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
+// same way, so that the numbers are those of `cordon screen` and `cordon serve`.
+use cordon_alloc as _;
 
 fn rss_mb() -> f64 {
     status_kb("VmRSS:") / 1024.0
@@ -216,6 +215,7 @@ fn hits_of(results: Vec<cordon_match::ScreenResult>) -> Vec<Hit> {
 }
 
 fn main() {
+    cordon_alloc::keep_freed_memory();
     let a = args();
     let c0 = cpu_secs();
     let t0 = Instant::now();

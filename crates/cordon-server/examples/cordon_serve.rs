@@ -10,12 +10,12 @@ use std::process::ExitCode;
 
 use cordon_server::{AppState, Config, ExportFormat, Keys, ServiceDir};
 
-/// The allocator `cordon serve` uses (see cordon-cli's `mimalloc` feature), so that the load
-/// scripts measure what it runs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator `cordon serve` uses (cordon-cli's default `mimalloc` feature), set up the same
+// way, so that the load scripts measure what it runs.
+use cordon_alloc as _;
 
 fn main() -> ExitCode {
+    cordon_alloc::keep_freed_memory();
     // JSON logs on stderr, as `cordon serve` writes them (the scripts read timings from them).
     let filter = tracing_subscriber::EnvFilter::try_from_env("CORDON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
