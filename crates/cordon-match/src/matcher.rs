@@ -591,18 +591,26 @@ impl Matcher {
             if acc.len() != n_names {
                 *acc = vec![0.0; n_names];
             }
-            touched.clear();
+            // Every posting is written to `touched`, and the length only moves past it for a
+            // name seen the first time: no branch on that (a coin toss per posting).
+            let postings: usize = found.iter().map(|(p, _)| p.len()).sum();
+            if touched.len() < postings {
+                touched.resize(postings, 0);
+            }
+            let mut n_touched = 0;
             for (p, boost) in &found {
                 let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
                 for &ni in *p {
-                    if let Some(a) = acc.get_mut(ni as usize) {
-                        if *a == 0.0 {
-                            touched.push(ni);
-                        }
+                    if let (Some(a), Some(slot)) =
+                        (acc.get_mut(ni as usize), touched.get_mut(n_touched))
+                    {
+                        *slot = ni;
+                        n_touched += usize::from(*a == 0.0);
                         *a += idf;
                     }
                 }
             }
+            let touched = touched.get(..n_touched).unwrap_or_default();
             // The best names by accumulated weight (ties to the earlier name), clearing the
             // accumulator on the way: a min-heap of the `depth` best so far.
             let depth = self.depth;
