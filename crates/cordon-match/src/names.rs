@@ -986,6 +986,26 @@ impl Flags {
             self.0 |= 1 << i;
         }
     }
+
+    /// The flags of tokens `0..len` (at most [`ALIGNED_TOKENS`]).
+    fn mask(len: usize) -> u64 {
+        if len >= ALIGNED_TOKENS {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        }
+    }
+
+    /// Whether all of tokens `0..len` are set.
+    fn all(self, len: usize) -> bool {
+        self.0 & Self::mask(len) == Self::mask(len)
+    }
+
+    /// Bit `i` set for each `i` where tokens `i` and `i + 1` (both below `len`) are unset.
+    fn adjacent_unset(self, len: usize) -> u64 {
+        let unset = !self.0 & Self::mask(len);
+        unset & (unset >> 1)
+    }
 }
 /// Consonant skeletons of one side's tokens: computed ahead, or here when a candidate meets
 /// a query in a script its own does not need skeletons for.
@@ -1223,6 +1243,10 @@ fn merge_pass(
     mut alignment: Option<&mut Vec<Aligned>>,
     swapped: bool,
 ) {
+    // Two adjacent tokens of `ys` both left over, and one of `xs`: most alignments have none.
+    if xs.used.all(xs.tokens.len()) || ys.used.adjacent_unset(ys.tokens.len()) == 0 {
+        return;
+    }
     for (i, x) in xs.tokens.iter().enumerate() {
         if xs.used.get(i) || x.latin.len() < 5 {
             continue;
