@@ -14,7 +14,8 @@ use serde::Serialize;
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
-    Aligned, NameScore, PreparedName, explain_names, round3, score_ceiling, score_names,
+    Aligned, NameScore, PreparedName, QueryWords, explain_names, round3, score_ceiling,
+    score_names, score_names_with,
 };
 use crate::query::{Options, Query};
 
@@ -353,6 +354,7 @@ impl Matcher {
         // was scored.
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
         // Records of one person on several lists share a name's analysis: it is scored once.
+        let qwords = QueryWords::new(&qn);
         let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
             smallvec::SmallVec::new();
         for ni in self.retrieve(&qn) {
@@ -379,7 +381,7 @@ impl Matcher {
             let ns = match scored_analyses.iter().find(|(a, _)| *a == n.analysis) {
                 Some((_, ns)) => ns.clone(),
                 None => {
-                    let ns = score_names(&qn, analysis);
+                    let ns = score_names_with(&qn, &qwords, analysis);
                     scored_analyses.push((n.analysis, ns.clone()));
                     ns
                 }

@@ -142,6 +142,36 @@ fn via_factor(v: Via) -> f64 {
 /// Scores two prepared names: the best pair of forms. The alignment is left empty; see
 /// [`explain_names`].
 pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
+    score_names_with(q, &QueryWords::new(q), c)
+}
+
+/// The words of a query's forms, read once for all the candidates it is compared with.
+pub(crate) struct QueryWords<'a> {
+    forms: SmallVec<[Words<'a>; 2]>,
+}
+
+impl<'a> QueryWords<'a> {
+    pub(crate) fn new(q: &'a PreparedName) -> Self {
+        QueryWords {
+            forms: q
+                .forms
+                .iter()
+                .map(|f| f.tokens.iter().map(Word::from).collect())
+                .collect(),
+        }
+    }
+
+    fn form(&self, i: usize) -> &[Word<'a>] {
+        self.forms.get(i).map_or(&[], |w| w.as_slice())
+    }
+}
+
+/// [`score_names`] with the query's words read ahead.
+pub(crate) fn score_names_with(
+    q: &PreparedName,
+    qw: &QueryWords<'_>,
+    c: &PreparedName,
+) -> NameScore {
     let mut best = NameScore::default();
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
@@ -149,7 +179,7 @@ pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
             if factor * 1.0 <= best.score {
                 continue;
             }
-            let (s, korean) = score_forms(qf, cf, q.skeletons(qi), c.skeletons(ci));
+            let (s, korean) = score_forms(qf, qw.form(qi), cf, q.skeletons(qi), c.skeletons(ci));
             let s = s * factor;
             if s > best.score {
                 best = NameScore {
@@ -185,8 +215,10 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
         ns.alignment = if ns.korean {
             korean_best(qf, cf, true).1
         } else {
+            let qw: Words<'_> = qf.tokens.iter().map(Word::from).collect();
             generic(
                 qf,
+                &qw,
                 cf,
                 q.skeletons(ns.query_form),
                 c.skeletons(ns.candidate_form),
@@ -200,6 +232,7 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
 /// Scores two forms; the flag tells whether the Korean comparison was used.
 fn score_forms(
     q: &NameForm,
+    qw: &[Word<'_>],
     c: &NameForm,
     qsk: &FormSkeletons,
     csk: &FormSkeletons,
@@ -207,7 +240,7 @@ fn score_forms(
     if !q.korean.is_empty() && !c.korean.is_empty() {
         return (korean_best(q, c, false).0, true);
     }
-    (generic(q, c, qsk, csk, false).0, false)
+    (generic(q, qw, c, qsk, csk, false).0, false)
 }
 
 fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
@@ -1059,6 +1092,7 @@ impl<'a> Side<'a> {
 /// parts the query lacks count half).
 fn generic(
     q: &NameForm,
+    qw: &[Word<'_>],
     c: &NameForm,
     qsk: &FormSkeletons,
     csk: &FormSkeletons,
@@ -1075,7 +1109,7 @@ fn generic(
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    let qw: Words<'_> = qt.iter().map(Word::from).collect();
+    let qw = qw.get(..qt.len()).unwrap_or(qw);
     let cw: Words<'_> = ct.iter().map(Word::from).collect();
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
