@@ -1045,7 +1045,7 @@ impl Flags {
 enum Skeletons<'a> {
     None,
     Ahead(&'a [String]),
-    Here(SmallVec<[String; 8]>),
+    Here(Vec<String>),
 }
 
 /// One side of a token alignment.
