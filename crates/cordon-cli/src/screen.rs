@@ -350,25 +350,33 @@ fn parse_csv(bytes: &[u8]) -> anyhow::Result<Vec<Line>> {
     Ok(out)
 }
 
+/// A batch output line for a query that was screened.
+#[derive(Serialize)]
+struct BatchResults<'a> {
+    id: Option<&'a str>,
+    results: &'a [ScreenResult],
+}
+
 /// Queries screened between two writes of the output file.
 const BATCH_CHUNK: usize = 2048;
 
 /// One output line of a batch (newline included): the query's results, or the reason its
 /// input line was rejected.
 fn batch_line(matcher: &Matcher, l: &Line, opts: &Options) -> serde_json::Result<Vec<u8>> {
-    let value = match &l.query {
-        Ok(q) => json!({
-            "id": q.id,
-            "results": matcher.screen(q, opts),
-        }),
-        Err((id, msg, code)) => json!({
+    let mut bytes = match &l.query {
+        // Serialised straight from the results (no JSON tree in between: that cost a fifth
+        // of a screening).
+        Ok(q) => serde_json::to_vec(&BatchResults {
+            id: q.id.as_deref(),
+            results: &matcher.screen(q, opts),
+        })?,
+        Err((id, msg, code)) => serde_json::to_vec(&json!({
             "id": id,
             "line": l.number,
             "error": {"code": code, "message": msg},
             "results": [],
-        }),
+        }))?,
     };
-    let mut bytes = serde_json::to_vec(&value)?;
     bytes.push(b'\n');
     Ok(bytes)
 }
