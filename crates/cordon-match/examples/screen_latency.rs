@@ -11,7 +11,8 @@
 //! a speed change left every answer alone), `--recall N` (how many queries to screen again with
 //! a retrieval depth of 1,024 names, to measure what the default depth misses; default 1,000),
 //! `--depth N` (names retrieved per query, instead of the matcher's default), `--jsonl FILE`
-//! instead of `--db` (an FtM export).
+//! instead of `--db` (an FtM export), `--write-queries FILE` (the queries as a
+//! `cordon screen --input` file).
 //!
 //! Queries are the lists' own captions, perturbed (lower case, reversed word order, one letter
 //! dropped), plus Hangul and off-list names, in a fixed pseudo-random order. CPU time comes
@@ -79,6 +80,7 @@ struct Args {
     dump: Option<String>,
     recall: usize,
     depth: Option<usize>,
+    write_queries: Option<String>,
 }
 
 fn args() -> Args {
@@ -90,6 +92,7 @@ fn args() -> Args {
         dump: None,
         recall: 1_000,
         depth: None,
+        write_queries: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -102,6 +105,7 @@ fn args() -> Args {
             ("--dump", Some(v)) => a.dump = Some(v),
             ("--recall", Some(v)) => a.recall = v.parse().unwrap_or(a.recall),
             ("--depth", Some(v)) => a.depth = v.parse().ok(),
+            ("--write-queries", Some(v)) => a.write_queries = Some(v),
             _ => usage(),
         }
     }
@@ -113,7 +117,7 @@ fn args() -> Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--recall N] [--depth N]"
+        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--recall N] [--depth N] [--write-queries FILE]"
     );
     std::process::exit(2)
 }
@@ -193,6 +197,19 @@ fn queries(m: &Matcher, n: usize) -> Vec<Query> {
         .collect()
 }
 
+/// Writes the queries as a `cordon screen --input` file (JSON lines `{"id", "name"}`), so that
+/// the command's batch can be timed on the same queries (`scripts/bench_screen_batch.sh`).
+fn write_queries(path: &str, queries: &[Query]) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2)
+    }));
+    for (i, q) in queries.iter().enumerate() {
+        let line = serde_json::json!({"id": format!("q{i}"), "name": q.name});
+        let _ = writeln!(w, "{line}");
+    }
+}
+
 /// Queries per `screen_batch` call: `cordon screen --input` screens files in chunks this size.
 const BATCH_CHUNK: usize = 2048;
 
@@ -257,6 +274,9 @@ fn main() {
         m.set_retrieval_depth(d);
     }
     let queries = queries(&m, a.queries);
+    if let Some(path) = &a.write_queries {
+        write_queries(path, &queries);
+    }
     let opts = Options::default();
     // Single queries on this thread: wall and thread CPU time per query.
     let mut lat: Vec<f64> = Vec::with_capacity(a.single);
