@@ -1,7 +1,9 @@
 //! Text normalisation shared by every name: Unicode cleanup, scripts, tokens and token classes.
 
-use unicode_normalization::UnicodeNormalization;
+use std::sync::OnceLock;
+
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Names longer than this many characters are cut; no real name is longer, and the cut keeps
 /// every later step bounded.
@@ -52,6 +54,15 @@ impl Script {
 
     /// The script most characters of `s` are in (Latin for text with no letters).
     pub fn dominant(s: &str) -> Script {
+        // ASCII has only Latin letters and digits, and digits never decide.
+        if s.is_ascii() {
+            return Script::Latin;
+        }
+        Script::dominant_by_count(s)
+    }
+
+    /// [`Script::dominant`] counted character by character.
+    fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
             if let Some(sc) = Script::of(c)
@@ -102,9 +113,37 @@ impl Script {
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
 pub fn clean(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len().min(MAX_NAME_CHARS * 4));
+    // At most twice the final length is normalised: a byte length within that bound means
+    // the whole name is.
+    let head = if raw.len() <= MAX_NAME_CHARS * 2 {
+        raw
+    } else {
+        raw.char_indices()
+            .nth(MAX_NAME_CHARS * 2)
+            .and_then(|(i, _)| raw.get(..i))
+            .unwrap_or(raw)
+    };
+    // Most list names are ASCII, which NFKC leaves alone; text that is already in NFKC (the
+    // quick check says so for nearly every real name) needs no normalising pass either.
+    if head.is_ascii() {
+        return clean_ascii(head);
+    }
+    let mut out = String::with_capacity(head.len());
+    if is_nfkc_quick(head.chars()) == IsNormalized::Yes {
+        clean_chars(head.chars(), &mut out);
+    } else {
+        clean_chars(head.chars().nfkc(), &mut out);
+    }
+    if out.chars().count() > MAX_NAME_CHARS {
+        out = out.chars().take(MAX_NAME_CHARS).collect();
+    }
+    out
+}
+
+/// [`clean`] of normalised characters, without the cut.
+fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) {
     let mut pending_space = false;
-    for c in raw.chars().take(MAX_NAME_CHARS * 2).nfkc() {
+    for c in chars {
         if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
         {
             pending_space = true;
@@ -118,9 +157,24 @@ pub fn clean(raw: &str) -> String {
             out.push(l);
         }
     }
-    if out.chars().count() > MAX_NAME_CHARS {
-        out = out.chars().take(MAX_NAME_CHARS).collect();
+}
+
+/// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
+fn clean_ascii(head: &str) -> String {
+    let mut out = String::with_capacity(head.len());
+    let mut pending_space = false;
+    for b in head.bytes() {
+        if b <= b' ' || b == 0x7f {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(char::from(b.to_ascii_lowercase()));
     }
+    out.truncate(MAX_NAME_CHARS);
     out
 }
 
@@ -128,6 +182,25 @@ pub fn clean(raw: &str) -> String {
 /// `Müller` → `muller`, `ß` → `ss`). Other scripts pass through.
 pub fn fold_latin(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_latin_into(s, &mut out);
+    out
+}
+
+/// [`fold_latin`], appended to `out`.
+pub(crate) fn fold_latin_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+    } else {
+        fold_latin_chars(s, out);
+    }
+}
+
+/// [`fold_latin_into`] character by character.
+fn fold_latin_chars(s: &str, out: &mut String) {
     for c in s.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -155,7 +228,6 @@ pub fn fold_latin(s: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// Characters that separate tokens. Apostrophes are kept inside Latin words because
@@ -539,17 +611,67 @@ const ORDINALS: &[(&str, &str)] = &[
 
 /// Whether a (folded) token is an organisation legal form.
 pub fn is_legal_form(token: &str) -> bool {
-    LEGAL_FORMS.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(LEGAL_FORMS))
+        .contains(token)
 }
 
 /// Whether a (folded) token is a common organisation word or a function word.
 pub fn is_generic(token: &str) -> bool {
-    GENERIC_WORDS.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(GENERIC_WORDS))
+        .contains(token)
 }
 
 /// Whether a (folded) token is a title or honorific.
 pub fn is_title(token: &str) -> bool {
-    TITLES.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(TITLES)).contains(token)
+}
+
+/// A word list for membership tests on every token: words of up to 15 bytes are packed with
+/// their length into one integer and binary searched (no string comparison), longer ones
+/// compared one by one.
+struct WordSet {
+    packed: Vec<u128>,
+    long: Vec<&'static str>,
+}
+
+impl WordSet {
+    fn new(words: &[&'static str]) -> WordSet {
+        let mut packed = Vec::with_capacity(words.len());
+        let mut long = Vec::new();
+        for w in words {
+            match pack_word(w) {
+                Some(k) => packed.push(k),
+                None => long.push(*w),
+            }
+        }
+        packed.sort_unstable();
+        packed.dedup();
+        WordSet { packed, long }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        match pack_word(word) {
+            Some(k) => self.packed.binary_search(&k).is_ok(),
+            None => self.long.contains(&word),
+        }
+    }
+}
+
+/// A word of at most 15 bytes as one integer: its bytes, then its length (so that words
+/// ending in NUL bytes stay apart).
+fn pack_word(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    let mut buf = [0u8; 16];
+    buf.get_mut(..b.len())
+        .filter(|_| b.len() < 16)?
+        .copy_from_slice(b);
+    if let Some(last) = buf.last_mut() {
+        *last = b.len() as u8;
+    }
+    Some(u128::from_be_bytes(buf))
 }
 
 /// The number a token stands for, if it is one (`2`, `II`, `2nd`, `second` → `2`). Roman
@@ -632,15 +754,32 @@ const PHRASES: &[(&str, &str)] = &[
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
+    replace_phrases_with(s, true)
+}
+
+/// [`replace_phrases`], skipping phrases whose bytes the name lacks when `prefilter` is set
+/// (the tests check that this changes nothing).
+fn replace_phrases_with(s: &str, prefilter: bool) -> String {
     use memchr::memmem::Finder;
-    use std::sync::OnceLock;
-    // Every list name goes through here when the index is built: the searchers are made once.
-    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
-    let finders =
-        FINDERS.get_or_init(|| PHRASES.iter().map(|(from, _)| Finder::new(from)).collect());
+    // Every list name goes through here when the index is built: the searchers and the
+    // phrases' byte sets are made once.
+    static FINDERS: OnceLock<Vec<(Finder<'static>, ByteSet)>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        PHRASES
+            .iter()
+            .map(|(from, _)| (Finder::new(from), ByteSet::of(from)))
+            .collect()
+    });
     let mut out = join_dotted(s);
-    for ((from, to), finder) in PHRASES.iter().zip(finders) {
+    // A phrase can occur only where every byte of it does: most names rule out most phrases
+    // without a search.
+    let mut present = ByteSet::of(&out);
+    for ((from, to), (finder, needs)) in PHRASES.iter().zip(finders) {
+        if prefilter && !needs.is_subset(&present) {
+            continue;
+        }
         let mut start = 0;
+        let mut replaced = false;
         while let Some(pos) = out
             .as_bytes()
             .get(start..)
@@ -656,16 +795,43 @@ pub fn replace_phrases(s: &str) -> String {
             if before_ok && after_ok {
                 out.replace_range(pos..end, to);
                 start = pos + to.len();
+                replaced = true;
             } else {
                 start = end;
             }
+        }
+        if replaced {
+            present = ByteSet::of(&out);
         }
     }
     out
 }
 
+/// The set of byte values in a text.
+#[derive(Clone, Copy)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(s: &str) -> ByteSet {
+        let mut set = [0u64; 4];
+        for b in s.bytes() {
+            if let Some(word) = set.get_mut(usize::from(b >> 6)) {
+                *word |= 1 << (b & 63);
+            }
+        }
+        ByteSet(set)
+    }
+
+    fn is_subset(&self, of: &ByteSet) -> bool {
+        self.0.iter().zip(&of.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
 /// Joins dotted abbreviations into one word: `l.l.c.` → `llc`, `s.a.` → `sa`.
 pub fn join_dotted(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for (i, w) in s.split(' ').enumerate() {
         if i > 0 {
@@ -771,12 +937,31 @@ pub fn letters_apart(a: u32, b: u32) -> usize {
 /// `y` and doubled letters dropped (`Mohammed`, `Muhammad` → `MMT`; `Schmidt`, `Shmit` →
 /// `SMT`).
 pub fn phonetic_key(latin: &str) -> String {
-    let b: Vec<u8> = latin
+    let mut out = String::with_capacity(latin.len());
+    phonetic_key_into(latin, &mut out);
+    out
+}
+
+/// [`phonetic_key`], written to `out` (a token's inline string, without a heap buffer).
+pub(crate) fn phonetic_key_into(latin: &str, out: &mut impl std::fmt::Write) {
+    let filtered: smallvec::SmallVec<[u8; 32]>;
+    // Spellings are nearly always lower-case ASCII letters and digits already.
+    let b: &[u8] = if latin
         .bytes()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let mut out = String::with_capacity(b.len());
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        latin.as_bytes()
+    } else {
+        filtered = latin
+            .bytes()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        &filtered
+    };
+    let mut push = |class: u8| {
+        let _ = out.write_char(char::from(class));
+    };
     let mut last = 0u8;
     let mut i = 0;
     while i < b.len() {
@@ -794,7 +979,7 @@ pub fn phonetic_key(latin: &str) -> String {
             b'c' | b'k' | b'q' | b'g' => (b'K', 1),
             b'x' => {
                 if last != b'K' {
-                    out.push('K');
+                    push(b'K');
                 }
                 (b'S', 1)
             }
@@ -809,19 +994,101 @@ pub fn phonetic_key(latin: &str) -> String {
             _ => (0, 1),
         };
         if class != 0 && class != last {
-            out.push(class as char);
+            push(class);
         }
         if class != 0 {
             last = class;
         }
         i += skip;
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`clean`] as first written: every name through NFKC, character by character.
+    fn clean_slowly(raw: &str) -> String {
+        let mut out = String::new();
+        clean_chars(raw.chars().take(MAX_NAME_CHARS * 2).nfkc(), &mut out);
+        if out.chars().count() > MAX_NAME_CHARS {
+            out = out.chars().take(MAX_NAME_CHARS).collect();
+        }
+        out
+    }
+
+    fn names() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,40}",
+            "[ -~]{0,40}",
+            "[a-zA-Z0-9 \t\n\u{0}\u{1f}\u{7f}\u{a0}\u{200b}\u{feff}éŏüßÆ・.,'-]{0,30}",
+            "[a-zA-Z가-힣ㄱ-ㅎ一-龥ア-ンа-яΑ-ωا-ي0-9 ]{0,20}",
+            "(co|ltd|llc|joint stock|north korea|d\\.p\\.r\\.k\\.|l\\.l\\.c|mr|dr|general|bank| |,){0,8}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn fast_paths_change_nothing(s in names()) {
+            prop_assert_eq!(clean(&s), clean_slowly(&s));
+            prop_assert_eq!(Script::dominant(&s), Script::dominant_by_count(&s));
+            let mut folded = String::new();
+            fold_latin_chars(&s, &mut folded);
+            prop_assert_eq!(fold_latin(&s), folded);
+            let cleaned = clean(&s);
+            prop_assert_eq!(replace_phrases(&cleaned), replace_phrases_with(&cleaned, false));
+            let filtered: String = s
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase()))
+                .collect();
+            prop_assert_eq!(phonetic_key(&s), phonetic_key(&filtered));
+        }
+
+        #[test]
+        fn word_sets_hold_exactly_their_words(s in names()) {
+            let w = fold_latin(&clean(&s));
+            prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
+            prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
+            prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_as_before() {
+        let a = "Ab ".repeat(300);
+        for s in [
+            a.clone(),
+            format!("{}e\u{301}x", "a".repeat(MAX_NAME_CHARS * 2 - 1)),
+            format!("{}\u{301}", "a".repeat(MAX_NAME_CHARS * 2)),
+            format!("{a}ŏ"),
+            "ﾊﾟ".repeat(500),
+            "김정은 ".repeat(300),
+            "A\u{0}".repeat(900),
+        ] {
+            assert_eq!(clean(&s), clean_slowly(&s));
+        }
+    }
+
+    #[test]
+    fn word_sets_hold_every_listed_word_and_no_near_miss() {
+        for (list, set) in [
+            (LEGAL_FORMS, is_legal_form as fn(&str) -> bool),
+            (GENERIC_WORDS, is_generic),
+            (TITLES, is_title),
+        ] {
+            for w in list {
+                assert!(set(w), "{w}");
+                for near in [format!("{w}s"), format!("{w}\u{0}"), format!("x{w}")] {
+                    assert_eq!(set(&near), list.contains(&near.as_str()), "{near:?}");
+                }
+                if let Some((i, _)) = w.char_indices().last() {
+                    assert_eq!(set(&w[..i]), list.contains(&&w[..i]), "{:?}", &w[..i]);
+                }
+            }
+        }
+    }
 
     #[test]
     fn clean_folds_case_width_and_controls() {
