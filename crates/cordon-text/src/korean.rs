@@ -488,21 +488,73 @@ const L_FINALS: &[(&str, &str)] = &[
     ("", ""),
 ];
 
+/// One entry of a grammar table, compiled for matching: its letters packed little-endian
+/// into an integer, so that matching at a position is one mask and compare against the
+/// position's next three letters packed the same way (letters are never zero, so an entry
+/// cannot match past the end of the word).
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    packed: u32,
+    mask: u32,
+    len: usize,
+    key: &'static str,
+    /// A doubled letter (initials `kk`, `ss` …).
+    doubled: bool,
+    /// Starts with `g` (initials `g`, `gh`).
+    starts_g: bool,
+    /// The final `ng`.
+    ng: bool,
+    /// A final that passport spellings write silently (`r`, `h`).
+    silent: bool,
+}
+
+impl Piece {
+    fn new(text: &'static str, key: &'static str) -> Piece {
+        let b = text.as_bytes();
+        let packed = b
+            .iter()
+            .take(3)
+            .enumerate()
+            .fold(0u32, |p, (i, &c)| p | u32::from(c) << (8 * i));
+        let len = b.len().min(3);
+        let first = b.first().copied();
+        Piece {
+            packed,
+            mask: if len == 0 {
+                0
+            } else {
+                u32::MAX >> (32 - 8 * len)
+            },
+            len,
+            key,
+            doubled: len == 2 && first == b.get(1).copied(),
+            starts_g: first == Some(b'g'),
+            ng: text == "ng",
+            silent: text == "r" || text == "h",
+        }
+    }
+
+    #[inline]
+    fn matches(&self, next3: u32) -> bool {
+        next3 & self.mask == self.packed
+    }
+}
+
 /// The entries of a grammar table that can match text starting with each byte, in table
 /// order (so that ties between equally good parses are broken as the table orders them), plus
 /// the empty entry when the table has one. Trying only these instead of the whole table at
 /// every position is what makes parsing cheap.
 struct ByFirstByte {
-    entries: Vec<Vec<u8>>,
+    entries: Vec<Vec<Piece>>,
 }
 
 impl ByFirstByte {
-    fn new(table: &[(&str, &str)]) -> ByFirstByte {
+    fn new(table: &[(&'static str, &'static str)]) -> ByFirstByte {
         let mut entries = vec![Vec::new(); 257];
-        for (i, (text, _)) in table.iter().enumerate() {
+        for &(text, key) in table {
             let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
             if let Some(v) = entries.get_mut(slot) {
-                v.push(i as u8);
+                v.push(Piece::new(text, key));
             }
         }
         // The empty entry matches before any byte; it comes last in every table.
@@ -513,10 +565,13 @@ impl ByFirstByte {
         ByFirstByte { entries }
     }
 
-    /// Table indices to try on `rest`.
+    /// Entries to try where the next three letters are `next3` (packed as in [`Piece`]).
     #[inline]
-    fn candidates(&self, rest: &[u8]) -> &[u8] {
-        let slot = rest.first().map_or(256, |&b| usize::from(b));
+    fn candidates(&self, next3: u32) -> &[Piece] {
+        let slot = match next3 & 0xff {
+            0 => 256,
+            b => b as usize,
+        };
         self.entries.get(slot).map_or(&[], Vec::as_slice)
     }
 }
@@ -537,12 +592,6 @@ fn grammar() -> &'static Grammar {
     })
 }
 
-/// Whether `s` starts with `p`.
-#[inline]
-fn starts(s: &[u8], p: &str) -> bool {
-    s.starts_with(p.as_bytes())
-}
-
 /// At most this many syllables per Latin token; longer words are not Korean names.
 const MAX_TOKEN_SYLLABLES: usize = 4;
 /// Longest Latin token read as Korean (four long syllables).
@@ -554,7 +603,8 @@ const MAX_TOKEN_BYTES: usize = 24;
 /// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
 /// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
 pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
-    let mut buf = [0u8; MAX_TOKEN_BYTES];
+    // Two bytes of zeros after the word, so that every position has three letters to pack.
+    let mut buf = [0u8; MAX_TOKEN_BYTES + 2];
     let mut n = 0usize;
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
@@ -575,6 +625,9 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
             c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
             _ => return None,
         };
+        if n >= MAX_TOKEN_BYTES {
+            return None;
+        }
         let slot = buf.get_mut(n)?;
         *slot = mapped;
         n += 1;
@@ -583,6 +636,13 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         return None;
     }
     let b = buf.get(..n)?;
+    // next3[i]: the letters at i, i + 1 and i + 2, packed as in `Piece`.
+    let mut next3 = [0u32; MAX_TOKEN_BYTES + 1];
+    for (i, slot) in next3.iter_mut().enumerate().take(n + 1) {
+        let at = |j: usize| u32::from(buf.get(j).copied().unwrap_or(0));
+        *slot = at(i) | at(i + 1) << 8 | at(i + 2) << 16;
+    }
+    let next3_at = |i: usize| next3.get(i).copied().unwrap_or(0);
     let g = grammar();
     // best[i] = (cost, syllables so far, start of the last syllable, its raw key) for b[..i].
     let mut best: [Option<(u32, usize, usize, Key)>; MAX_TOKEN_BYTES + 1] =
@@ -597,33 +657,21 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         }
         let prev_final =
             (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
-        let rest = b.get(start..).unwrap_or(&[]);
-        for &ii in g.initials.candidates(rest) {
-            let Some(&(ini, ik)) = L_INITIALS.get(usize::from(ii)) else {
-                continue;
-            };
-            if !starts(rest, ini) {
+        for ini in g.initials.candidates(next3_at(start)) {
+            if !ini.matches(next3_at(start)) {
                 continue;
             }
-            let after_ini = start + ini.len();
-            let after_ini_str = b.get(after_ini..).unwrap_or(&[]);
-            for &vi in g.vowels.candidates(after_ini_str) {
-                let Some(&(vow, vk)) = L_VOWELS.get(usize::from(vi)) else {
-                    continue;
-                };
-                if !starts(after_ini_str, vow) {
+            let after_ini = start + ini.len;
+            for vow in g.vowels.candidates(next3_at(after_ini)) {
+                if !vow.matches(next3_at(after_ini)) {
                     continue;
                 }
-                let after_vow = after_ini + vow.len();
-                let after_vow_str = b.get(after_vow..).unwrap_or(&[]);
-                for &fi in g.finals.candidates(after_vow_str) {
-                    let Some(&(fin, fk)) = L_FINALS.get(usize::from(fi)) else {
-                        continue;
-                    };
-                    if !starts(after_vow_str, fin) {
+                let after_vow = after_ini + vow.len;
+                for fin in g.finals.candidates(next3_at(after_vow)) {
+                    if !fin.matches(next3_at(after_vow)) {
                         continue;
                     }
-                    let end = after_vow + fin.len();
+                    let end = after_vow + fin.len;
                     // A marked boundary may not fall inside a syllable.
                     let inside = if end > start + 1 {
                         let mask = ((1u64 << (end - start - 1)) - 1) << (start + 1);
@@ -638,41 +686,37 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                     let next_is_vowel = next.is_some_and(|c| b"aeiouwy".contains(&c));
                     // A final consonant before a vowel is normally the next initial.
                     let mut c = 10;
-                    if !fin.is_empty() && next_is_vowel {
-                        c += if fin == "ng" || boundaries & (1 << end) != 0 {
+                    if fin.len > 0 && next_is_vowel {
+                        c += if fin.ng || boundaries & (1 << end) != 0 {
                             1
                         } else {
                             6
                         };
                     }
                     // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
-                    if (fin == "r" || fin == "h") && next_is_vowel {
+                    if fin.silent && next_is_vowel {
                         continue;
                     }
-                    if ini.is_empty() && prev_final.is_some() {
+                    if ini.len == 0 && prev_final.is_some() {
                         c += 2;
                     }
                     // `rakkyom` reads as rak·kyom, not ra·kkyom.
-                    if ini.len() == 2
-                        && ini.as_bytes().first() == ini.as_bytes().get(1)
-                        && prev_final.is_some()
-                    {
+                    if ini.doubled && prev_final.is_some() {
                         c += 3;
                     }
                     // `jongun` reads as jong·un, not jon·gun.
-                    if ini.starts_with('g')
-                        && prev_final.is_some_and(|(last, _)| last == Some(b'n'))
-                    {
+                    if ini.starts_g && prev_final.is_some_and(|(last, _)| last == Some(b'n')) {
                         c += 4;
-                    }
-                    let mut key = Key::default();
-                    if !(key.push(ik) && key.push(vk) && key.push(fk)) {
-                        continue;
                     }
                     let cand = cost + c;
                     if let Some(slot) = best.get_mut(end)
                         && slot.is_none_or(|(bc, ..)| cand < bc)
                     {
+                        // At most 1 + 3 + 1 key letters: the key always fits.
+                        let mut key = Key::default();
+                        key.push(ini.key);
+                        key.push(vow.key);
+                        key.push(fin.key);
                         *slot = Some((cand, count + 1, start, key));
                     }
                 }
@@ -816,6 +860,126 @@ mod tests {
             assert!(is_surname_key(&p[0].key), "{s}");
         }
         assert!(compound_surname_keys(&parse_latin("namgung").unwrap()));
+    }
+
+    /// The syllable parser written plainly: every grammar entry tried at every position with
+    /// `starts_with`, in table order. The real parser must agree with it on every input.
+    fn reference_parse(token: &str) -> Option<Vec<(String, String)>> {
+        let mut b: Vec<u8> = Vec::new();
+        let mut boundaries = 0u32;
+        for c in token.chars() {
+            let mapped = match c {
+                'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
+                'ŭ' | 'ù' | 'ú' | 'û' => b'u',
+                'é' | 'è' | 'ê' | 'ë' => b'e',
+                '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
+                    if b.last() == Some(&b'n') {
+                        boundaries |= 1 << b.len();
+                    }
+                    continue;
+                }
+                'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => return None,
+                c if c.is_ascii_alphabetic() => c.to_ascii_lowercase() as u8,
+                _ => return None,
+            };
+            if b.len() == MAX_TOKEN_BYTES {
+                return None;
+            }
+            b.push(mapped);
+        }
+        let n = b.len();
+        if n == 0 {
+            return None;
+        }
+        let mut best: Vec<Option<(u32, usize, usize, String)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0, String::new()));
+        for start in 0..n {
+            let Some((cost, count, last_start, _)) = best[start].clone() else {
+                continue;
+            };
+            if count >= MAX_TOKEN_SYLLABLES {
+                continue;
+            }
+            let prev_final = (count > 0).then(|| (b[start - 1], start - last_start));
+            for (ini, ik) in L_INITIALS {
+                if !b[start..].starts_with(ini.as_bytes()) {
+                    continue;
+                }
+                let after_ini = start + ini.len();
+                for (vow, vk) in L_VOWELS {
+                    if !b[after_ini..].starts_with(vow.as_bytes()) {
+                        continue;
+                    }
+                    let after_vow = after_ini + vow.len();
+                    for (fin, fk) in L_FINALS {
+                        if !b[after_vow..].starts_with(fin.as_bytes()) {
+                            continue;
+                        }
+                        let end = after_vow + fin.len();
+                        if (start + 1..end).any(|i| boundaries & (1 << i) != 0) {
+                            continue;
+                        }
+                        let next_is_vowel = b.get(end).is_some_and(|c| b"aeiouwy".contains(c));
+                        let mut c = 10;
+                        if !fin.is_empty() && next_is_vowel {
+                            c += if *fin == "ng" || boundaries & (1 << end) != 0 {
+                                1
+                            } else {
+                                6
+                            };
+                        }
+                        if (*fin == "r" || *fin == "h") && next_is_vowel {
+                            continue;
+                        }
+                        if ini.is_empty() && prev_final.is_some() {
+                            c += 2;
+                        }
+                        if ini.len() == 2 && ini[..1] == ini[1..] && prev_final.is_some() {
+                            c += 3;
+                        }
+                        if ini.starts_with('g') && prev_final.is_some_and(|(l, _)| l == b'n') {
+                            c += 4;
+                        }
+                        let cand = cost + c;
+                        if best[end].as_ref().is_none_or(|(bc, ..)| cand < *bc) {
+                            best[end] = Some((cand, count + 1, start, format!("{ik}{vk}{fk}")));
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, _, s, raw) = best[end].clone()?;
+            let text = String::from_utf8(b[s..end].to_vec()).ok()?;
+            out.push((initial_rule(&raw).0.to_string(), text));
+            end = s;
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    fn parsed(token: &str) -> Option<Vec<(String, String)>> {
+        parse_latin(token).map(|v| {
+            v.iter()
+                .map(|s| (s.key.to_string(), s.text.to_string()))
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parser_agrees_with_the_plain_grammar(
+            token in proptest::prop_oneof![
+                "[a-z]{1,26}",
+                "[aeiouwyngkjchrlsmdtbp'’]{1,14}",
+                "(kim|jong|un|ri|yong|ho|choe|ryong|hae|park|lee|ahn|oh|sun|nam|kang|han'guk)+",
+                "\\PC{0,12}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(parsed(&token), reference_parse(&token));
+        }
     }
 
     #[test]
