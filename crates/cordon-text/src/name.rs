@@ -310,10 +310,11 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
 /// the surname (as a comma would).
 pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
     if kind != NameKind::Organization && !raw.contains(',') {
+        // Cheapest test first: most words have a lower-case letter or no upper-case one.
         let is_upper = |w: &str| {
-            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            w.chars().any(|c| c.is_uppercase())
                 && w.chars().all(|c| !c.is_lowercase())
-                && w.chars().any(|c| c.is_uppercase())
+                && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2
         };
         let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
         for (i, w) in raw.split_whitespace().enumerate() {

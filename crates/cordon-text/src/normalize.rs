@@ -109,6 +109,17 @@ impl Script {
     }
 }
 
+/// `char::is_alphabetic`, without the table search for ASCII and the Cyrillic letters
+/// (U+0400–U+0481, U+048A–U+052F), which Russian and Ukrainian names are written in.
+#[inline]
+pub(crate) fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
+        _ if c.is_ascii() => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// Unicode cleanup of a raw name: NFKC, case folding, control characters and odd spaces
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
@@ -1052,6 +1063,13 @@ mod tests {
             prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
             prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
             prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    #[test]
+    fn is_letter_is_is_alphabetic() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
         }
     }
 
