@@ -304,13 +304,25 @@ pub fn dprk(c: char) -> Option<String> {
 /// A romanisation of a whole Hangul string, syllable by syllable (RR), other characters kept.
 pub fn romanize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    romanize_into(s, &mut out);
+    out
+}
+
+/// [`romanize`], appended to `out`.
+pub(crate) fn romanize_into(s: &str, out: &mut String) {
     for c in s.chars() {
-        match rr(c) {
-            Some(r) => out.push_str(&r),
+        match decompose(c) {
+            Some((i, m, f)) => {
+                for part in [RR_INITIAL.get(i), RR_MEDIAL.get(m), RR_FINAL.get(f)]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push_str(part);
+                }
+            }
             None => out.push(c),
         }
     }
-    out
 }
 
 /// The Hangul initial consonant letter of a syllable, for explanations.

@@ -133,7 +133,9 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
     if let Some(f) = form(&cleaned, kind, Via::Written, false) {
         forms.push(f);
     }
-    let has_han = cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
+    let ascii = cleaned.is_ascii();
+    let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
@@ -152,7 +154,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
             }
         }
     }
-    if kana::has_kana(&cleaned) {
+    if !ascii && kana::has_kana(&cleaned) {
         if kind != NameKind::Organization {
             for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
                 push_form(&mut forms, form(&k, kind, Via::Katakana, true));
@@ -227,6 +229,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     let mut syllables: Vec<Option<Vec<Syllable>>> = Vec::with_capacity(words.len());
     let n_words = words.len();
     let mut folded = String::new();
+    let mut scratch = String::new();
     for (i, w) in words.iter().enumerate() {
         folded.clear();
         normalize::fold_latin_into(w, &mut folded);
@@ -246,32 +249,37 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
                     tokens.push(match gloss {
                         Some(g) => gloss_token(part, g),
-                        None => make_token(part, kind, script).0,
+                        None => make_token(part, kind, script, &mut scratch).0,
                     });
                     syllables.push(None);
                 }
             } else {
-                tokens.push(make_token(core, kind, script).0);
+                tokens.push(make_token(core, kind, script, &mut scratch).0);
                 syllables.push(None);
             }
             if let Some(a) = affix {
-                tokens.push(make_token(a, kind, script).0);
+                tokens.push(make_token(a, kind, script, &mut scratch).0);
                 syllables.push(None);
             }
             continue;
         }
-        let (token, syls) = make_token(&folded, kind, script);
+        let (token, syls) = make_token(&folded, kind, script, &mut scratch);
         tokens.push(token);
         syllables.push(syls);
     }
-    let keep: Vec<bool> = tokens
+    if tokens
         .iter()
-        .map(|t| !t.latin.is_empty() || !t.text.is_empty())
-        .collect();
-    let mut k = keep.iter();
-    tokens.retain(|_| k.next().copied().unwrap_or(false));
-    let mut k = keep.iter();
-    syllables.retain(|_| k.next().copied().unwrap_or(false));
+        .any(|t| t.latin.is_empty() && t.text.is_empty())
+    {
+        let keep: Vec<bool> = tokens
+            .iter()
+            .map(|t| !t.latin.is_empty() || !t.text.is_empty())
+            .collect();
+        let mut k = keep.iter();
+        tokens.retain(|_| k.next().copied().unwrap_or(false));
+        let mut k = keep.iter();
+        syllables.retain(|_| k.next().copied().unwrap_or(false));
+    }
     if via == Via::Glossary {
         for t in &mut tokens {
             if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
@@ -289,7 +297,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     } else {
         korean_readings(&tokens, syllables, surname_hint, from_kana)
     };
-    let mut joined = CompactString::default();
+    let mut joined = String::with_capacity(text.len());
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
             joined.push(' ');
@@ -299,7 +307,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     Some(NameForm {
         via,
         script: Script::dominant(&joined),
-        text: joined,
+        text: joined.into(),
         tokens,
         korean,
     })
@@ -349,27 +357,33 @@ pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
 }
 
 /// A token, and its Korean syllables when it is a Latin word that reads as romanised Korean.
-fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syllable>>) {
-    let latin: CompactString = match script {
-        Script::Hangul => korean::romanize(w).into(),
-        Script::Latin | Script::Digit if w.is_ascii() => w
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(char::from)
-            .collect(),
-        Script::Latin | Script::Digit => w.chars().filter(|c| c.is_alphanumeric()).collect(),
-        _ => any_ascii::any_ascii(w)
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect(),
-    };
+fn make_token(
+    w: &str,
+    kind: NameKind,
+    script: Script,
+    scratch: &mut String,
+) -> (Token, Option<Vec<Syllable>>) {
+    scratch.clear();
+    match script {
+        Script::Hangul => korean::romanize_into(w, scratch),
+        Script::Latin | Script::Digit if w.is_ascii() => {
+            scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
+        }
+        Script::Latin | Script::Digit => scratch.extend(w.chars().filter(|c| c.is_alphanumeric())),
+        _ => scratch.extend(
+            any_ascii::any_ascii(w)
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        ),
+    }
+    let latin = scratch.as_str();
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
     // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
     // initial or a Korean syllable).
     let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
     // A number read with `roman` set or not is the same number.
-    let number = normalize::number_of(&latin, roman).filter(|_| {
+    let number = normalize::number_of(latin, roman).filter(|_| {
         latin
             .bytes()
             .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
@@ -378,32 +392,35 @@ fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syl
         TokenClass::Number
     } else if kind != NameKind::Person && normalize::is_legal_form(w) {
         TokenClass::LegalForm
-    } else if kind != NameKind::Person && normalize::is_generic(&latin) {
+    } else if kind != NameKind::Person && normalize::is_generic(latin) {
         TokenClass::Generic
     } else {
         TokenClass::Word
     };
-    let latin = number.map_or(latin, CompactString::from);
-    let keys = |v: &[Syllable]| {
-        let mut k = CompactString::default();
+    let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
+    let keys = |v: &[Syllable], scratch: &mut String| {
+        scratch.clear();
         for s in v {
-            k.push_str(s.key.as_str());
+            scratch.push_str(s.key.as_str());
         }
-        k
+        CompactString::from(scratch.as_str())
     };
     let mut latin_syllables = None;
     let korean_key = match (class, script) {
-        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w)),
+        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w), scratch),
         (TokenClass::Word, Script::Latin) => {
             latin_syllables = korean::parse_latin(w);
-            latin_syllables.as_deref().map(keys).unwrap_or_default()
+            latin_syllables
+                .as_deref()
+                .map(|v| keys(v, scratch))
+                .unwrap_or_default()
         }
         _ => CompactString::default(),
     };
-    let mut key = CompactString::default();
-    normalize::phonetic_key_into(&latin, &mut key);
+    scratch.clear();
+    normalize::phonetic_key_into(&latin, scratch);
     let token = Token {
-        key,
+        key: CompactString::from(scratch.as_str()),
         letters: normalize::letter_mask(&latin),
         text: w.into(),
         latin,
@@ -425,11 +442,7 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
         text: hangul.into(),
         letters: normalize::letter_mask(english),
         latin: english.into(),
-        key: {
-            let mut key = CompactString::default();
-            normalize::phonetic_key_into(english, &mut key);
-            key
-        },
+        key: normalize::phonetic_key(english).into(),
         class,
         script: Script::Hangul,
         korean_key: CompactString::default(),

@@ -244,6 +244,26 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 /// Characters that separate tokens. Apostrophes are kept inside Latin words because
 /// McCune–Reischauer writes aspiration and breves with them (`ch'ŏl`, `cho'ng`).
 pub fn is_separator(c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ASCII_SEPARATORS & (1 << b) != 0,
+        _ => is_separator_slowly(c),
+    }
+}
+
+/// [`is_separator`] of every ASCII character, one bit each.
+const ASCII_SEPARATORS: u128 = {
+    let mut set = 0u128;
+    let mut b = 0u8;
+    while b < 128 {
+        if is_separator_slowly(b as char) {
+            set |= 1 << b;
+        }
+        b += 1;
+    }
+    set
+};
+
+const fn is_separator_slowly(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -953,8 +973,8 @@ pub fn phonetic_key(latin: &str) -> String {
     out
 }
 
-/// [`phonetic_key`], written to `out` (a token's inline string, without a heap buffer).
-pub(crate) fn phonetic_key_into(latin: &str, out: &mut impl std::fmt::Write) {
+/// [`phonetic_key`], appended to `out`.
+pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
     let filtered: smallvec::SmallVec<[u8; 32]>;
     // Spellings are nearly always lower-case ASCII letters and digits already.
     let b: &[u8] = if latin
@@ -970,9 +990,7 @@ pub(crate) fn phonetic_key_into(latin: &str, out: &mut impl std::fmt::Write) {
             .collect();
         &filtered
     };
-    let mut push = |class: u8| {
-        let _ = out.write_char(char::from(class));
-    };
+    let mut push = |class: u8| out.push(char::from(class));
     let mut last = 0u8;
     let mut i = 0;
     while i < b.len() {
@@ -1063,6 +1081,13 @@ mod tests {
             prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
             prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
             prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    #[test]
+    fn separators_by_table_and_by_rule_agree() {
+        for c in (0..=0x3100).filter_map(char::from_u32) {
+            assert_eq!(is_separator(c), is_separator_slowly(c), "{c:?}");
         }
     }
 
