@@ -97,6 +97,17 @@ pub struct Key {
 }
 
 impl Key {
+    /// A key of `len` (at most 7) letters packed little-endian in `bits`.
+    fn from_bits(bits: u64, len: u32) -> Key {
+        let mut buf = [0u8; 7];
+        let bytes = bits.to_le_bytes();
+        buf.copy_from_slice(bytes.get(..7).unwrap_or(&[0; 7]));
+        Key {
+            len: len.min(7) as u8,
+            buf,
+        }
+    }
+
     fn push(&mut self, s: &str) -> bool {
         for b in s.bytes() {
             let Some(slot) = self.buf.get_mut(self.len as usize) else {
@@ -509,7 +520,9 @@ struct Piece {
     packed: u32,
     mask: u32,
     len: usize,
-    key: &'static str,
+    /// The key letters, packed little-endian, and how many there are.
+    key_bits: u64,
+    key_len: u32,
     /// A doubled letter (initials `kk`, `ss` …).
     doubled: bool,
     /// Starts with `g` (initials `g`, `gh`).
@@ -538,7 +551,11 @@ impl Piece {
                 u32::MAX >> (32 - 8 * len)
             },
             len,
-            key,
+            key_bits: key
+                .bytes()
+                .enumerate()
+                .fold(0u64, |p, (i, c)| p | u64::from(c) << (8 * i)),
+            key_len: key.len() as u32,
             doubled: len == 2 && first == b.get(1).copied(),
             starts_g: first == Some(b'g'),
             ng: text == "ng",
@@ -725,10 +742,10 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                         && slot.is_none_or(|(bc, ..)| cand < bc)
                     {
                         // At most 1 + 3 + 1 key letters: the key always fits.
-                        let mut key = Key::default();
-                        key.push(ini.key);
-                        key.push(vow.key);
-                        key.push(fin.key);
+                        let bits = ini.key_bits
+                            | vow.key_bits << (8 * ini.key_len)
+                            | fin.key_bits << (8 * (ini.key_len + vow.key_len));
+                        let key = Key::from_bits(bits, ini.key_len + vow.key_len + fin.key_len);
                         *slot = Some((cand, count + 1, start, key));
                     }
                 }

@@ -206,15 +206,34 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
         surname_at = Some(words_after);
         (first, second) = (after, before);
     }
-    let words: Words<'_> = first
-        .split(is_sep)
-        .chain(second.split(is_sep))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`')))
-        .filter(|w| !w.is_empty())
-        .take(MAX_TOKENS)
-        .collect();
+    let mut words = Words::new();
+    push_words(first, &mut words);
+    push_words(second, &mut words);
     (words, surname_at)
+}
+
+/// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
+/// room for them.
+fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    let mut push = |w: &'a str| {
+        let w = w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'));
+        if !w.is_empty() && words.len() < MAX_TOKENS {
+            words.push(w);
+        }
+    };
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if is_sep(c) {
+            if let Some(w) = start.take().and_then(|st| s.get(st..i)) {
+                push(w);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(w) = start.and_then(|st| s.get(st..)) {
+        push(w);
+    }
 }
 
 fn is_sep(c: char) -> bool {
