@@ -140,7 +140,9 @@ pub fn clean(raw: &str) -> String {
         return clean_ascii(head);
     }
     let mut out = String::with_capacity(head.len());
-    if is_nfkc_quick(head.chars()) == IsNormalized::Yes {
+    // Characters NFKC never touches need no lookup: a check of the others alone can only
+    // be stricter (see `nfkc_inert`).
+    if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
         clean_chars(head.chars(), &mut out);
     } else {
         clean_chars(head.chars().nfkc(), &mut out);
@@ -149,6 +151,25 @@ pub fn clean(raw: &str) -> String {
         out = out.chars().take(MAX_NAME_CHARS).collect();
     }
     out
+}
+
+/// Letters of the scripts names are written in that NFKC leaves alone wherever they stand:
+/// NFKC quick check Yes and canonical combining class 0 (a test checks every one). Leaving
+/// them out of a quick check can only turn a Yes into a No, never the other way: they reset
+/// the combining-class order the check compares, and they are allowed themselves.
+fn nfkc_inert(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{9f}'
+        | '\u{c0}'..='\u{ff}'
+        | '\u{391}'..='\u{3ce}'
+        | '\u{400}'..='\u{482}'
+        | '\u{48a}'..='\u{52f}'
+        | '\u{621}'..='\u{64a}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a1}'..='\u{30fa}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}'
+    )
 }
 
 /// [`clean`] of normalised characters, without the cut.
@@ -1053,6 +1074,8 @@ mod tests {
             "[ -~]{0,40}",
             "[a-zA-Z0-9 \t\n\u{0}\u{1f}\u{7f}\u{a0}\u{200b}\u{feff}éŏüßÆ・.,'-]{0,30}",
             "[a-zA-Z가-힣ㄱ-ㅎ一-龥ア-ンа-яΑ-ωا-ي0-9 ]{0,20}",
+            // Combining marks next to letters NFKC leaves alone, and characters it changes.
+            "[aeéа-яй가-힣かア\u{300}-\u{36f}\u{483}-\u{487}\u{64b}-\u{652}\u{3099}\u{309a}\u{1161}-\u{1175}ｱ-ﾝ①ﬁ ]{0,20}",
             "(co|ltd|llc|joint stock|north korea|d\\.p\\.r\\.k\\.|l\\.l\\.c|mr|dr|general|bank| |,){0,8}",
         ]
     }
@@ -1095,6 +1118,22 @@ mod tests {
     fn is_letter_is_is_alphabetic() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn inert_characters_are_left_alone_by_nfkc() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_inert(c))
+        {
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
         }
     }
 

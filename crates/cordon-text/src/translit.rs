@@ -946,9 +946,17 @@ fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
     } else {
         Cow::Borrowed(w)
     };
-    ARABIC_WORDS
-        .iter()
-        .find(|(a, _)| *a == bare)
+    // The table's keys are unique (a test checks), so a sorted copy finds the same entry.
+    static SORTED: std::sync::OnceLock<Vec<(&str, &[&str])>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v = ARABIC_WORDS.to_vec();
+        v.sort_unstable_by_key(|(a, _)| *a);
+        v
+    });
+    sorted
+        .binary_search_by(|(a, _)| (*a).cmp(&*bare))
+        .ok()
+        .and_then(|i| sorted.get(i))
         .map(|(_, l)| *l)
 }
 
