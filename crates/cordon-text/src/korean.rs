@@ -108,6 +108,15 @@ impl Key {
         }
     }
 
+    /// The letters packed little-endian, as [`Key::from_bits`] takes them.
+    fn bits(&self) -> u64 {
+        let mut b = [0u8; 8];
+        if let Some(head) = b.get_mut(..7) {
+            head.copy_from_slice(&self.buf);
+        }
+        u64::from_le_bytes(b)
+    }
+
     fn push(&mut self, s: &str) -> bool {
         for b in s.bytes() {
             let Some(slot) = self.buf.get_mut(self.len as usize) else {
@@ -214,34 +223,21 @@ impl Syllable {
 
 /// Applies the initial-sound rule to a raw syllable key (initial consonant + vowel + final).
 /// Returns the new key and whether it changed.
-fn initial_rule(raw: &str) -> (Key, bool) {
-    let mut k = Key::default();
+fn initial_rule(raw: Key) -> (Key, bool) {
     let b = raw.as_bytes();
-    let (first, rest) = match b.split_first() {
-        Some((f, r)) => (*f, r),
-        None => return (k, false),
+    let (Some(&first), next) = (b.first(), b.get(1).copied()) else {
+        return (raw, false);
     };
-    let next = rest.first().copied();
     let front_vowel = matches!(next, Some(b'I' | b'Y'));
-    let rest_str = raw.get(1..).unwrap_or("");
+    let bits = raw.bits();
     match first {
-        b'L' if front_vowel => {
-            k.push(rest_str);
-            (k, true)
-        }
-        b'L' if next.is_some_and(is_vowel_key) => {
-            k.push("N");
-            k.push(rest_str);
-            (k, true)
-        }
-        b'N' if front_vowel => {
-            k.push(rest_str);
-            (k, true)
-        }
-        _ => {
-            k.push(raw);
-            (k, false)
-        }
+        // The initial dropped: the other letters move down one place.
+        b'L' | b'N' if front_vowel => (Key::from_bits(bits >> 8, u32::from(raw.len) - 1), true),
+        b'L' if next.is_some_and(is_vowel_key) => (
+            Key::from_bits((bits & !0xff) | u64::from(b'N'), u32::from(raw.len)),
+            true,
+        ),
+        _ => (raw, false),
     }
 }
 
@@ -252,11 +248,12 @@ fn is_vowel_key(b: u8) -> bool {
 /// The syllable of a Hangul character, or `None` for any other character.
 pub fn hangul_syllable(c: char) -> Option<Syllable> {
     let (i, m, f) = decompose(c)?;
-    let mut raw = String::with_capacity(7);
-    raw.push_str(INITIAL_KEY.get(i)?);
-    raw.push_str(MEDIAL_KEY.get(m)?);
-    raw.push_str(FINAL_KEY.get(f)?);
-    let (key, changed) = initial_rule(&raw);
+    // At most 1 + 3 + 1 letters: the key always fits.
+    let mut raw = Key::default();
+    raw.push(INITIAL_KEY.get(i)?);
+    raw.push(MEDIAL_KEY.get(m)?);
+    raw.push(FINAL_KEY.get(f)?);
+    let (key, changed) = initial_rule(raw);
     Some(Syllable {
         key,
         text: c.to_compact_string(),
@@ -574,7 +571,11 @@ impl Piece {
 /// the empty entry when the table has one. Trying only these instead of the whole table at
 /// every position is what makes parsing cheap.
 struct ByFirstByte {
-    entries: Vec<Vec<Piece>>,
+    /// Every byte's entries, one after another.
+    pieces: Vec<Piece>,
+    /// Byte `b`'s entries are `pieces[starts[b]..starts[b + 1]]`; the end of the word is
+    /// byte 256.
+    starts: Vec<usize>,
 }
 
 impl ByFirstByte {
@@ -591,7 +592,14 @@ impl ByFirstByte {
         for v in entries.iter_mut().take(256) {
             v.extend_from_slice(&empty);
         }
-        ByFirstByte { entries }
+        let mut starts = Vec::with_capacity(258);
+        let mut pieces = Vec::new();
+        for v in entries {
+            starts.push(pieces.len());
+            pieces.extend(v);
+        }
+        starts.push(pieces.len());
+        ByFirstByte { pieces, starts }
     }
 
     /// Entries to try where the next three letters are `next3` (packed as in [`Piece`]).
@@ -601,7 +609,10 @@ impl ByFirstByte {
             0 => 256,
             b => b as usize,
         };
-        self.entries.get(slot).map_or(&[], Vec::as_slice)
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&from), Some(&to)) => self.pieces.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 }
 
@@ -753,16 +764,17 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         }
     }
     // Walk the back-pointers from the end.
+    best.get(n).copied().flatten()?;
+    // The letters are ASCII: one check makes every syllable's text a slice of them.
+    let letters = std::str::from_utf8(b).ok()?;
     let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
     let mut end = n;
     while end > 0 {
         let (_, _, s, raw) = best.get(end).copied().flatten()?;
-        let (key, changed) = initial_rule(raw.as_str());
+        let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
-            text: std::str::from_utf8(b.get(s..end).unwrap_or(&[]))
-                .unwrap_or("")
-                .into(),
+            text: letters.get(s..end).unwrap_or("").into(),
             source: SylSource::Latin,
             initial_rule: changed,
         });
@@ -982,7 +994,9 @@ mod tests {
         while end > 0 {
             let (_, _, s, raw) = best[end].clone()?;
             let text = String::from_utf8(b[s..end].to_vec()).ok()?;
-            out.push((initial_rule(&raw).0.to_string(), text));
+            let mut key = Key::default();
+            key.push(&raw);
+            out.push((initial_rule(key).0.to_string(), text));
             end = s;
         }
         out.reverse();

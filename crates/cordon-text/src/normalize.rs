@@ -682,33 +682,60 @@ pub fn is_title(token: &str) -> bool {
 }
 
 /// A word list for membership tests on every token: words of up to 15 bytes are packed with
-/// their length into one integer and binary searched (no string comparison), longer ones
-/// compared one by one.
+/// their length into one integer and kept in an open-addressing hash table (one or two
+/// integer compares a lookup), longer ones compared one by one.
 struct WordSet {
-    packed: Vec<u128>,
+    slots: Vec<u128>,
     long: Vec<&'static str>,
 }
 
 impl WordSet {
+    /// No packed word is all ones (its last byte is a length below 16).
+    const EMPTY: u128 = u128::MAX;
+
     fn new(words: &[&'static str]) -> WordSet {
-        let mut packed = Vec::with_capacity(words.len());
+        // At most a quarter full, so that probe runs stay short.
+        let size = (words.len() * 4).next_power_of_two();
+        let mut slots = vec![WordSet::EMPTY; size];
         let mut long = Vec::new();
         for w in words {
-            match pack_word(w) {
-                Some(k) => packed.push(k),
-                None => long.push(*w),
+            let Some(k) = pack_word(w) else {
+                long.push(*w);
+                continue;
+            };
+            let mut i = WordSet::slot_of(k, size);
+            while let Some(slot) = slots.get_mut(i) {
+                if *slot == WordSet::EMPTY || *slot == k {
+                    *slot = k;
+                    break;
+                }
+                i = (i + 1) & (size - 1);
             }
         }
-        packed.sort_unstable();
-        packed.dedup();
-        WordSet { packed, long }
+        WordSet { slots, long }
+    }
+
+    fn slot_of(k: u128, size: usize) -> usize {
+        let h = (k as u64) ^ ((k >> 64) as u64).rotate_left(31);
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (size - 1)
     }
 
     fn contains(&self, word: &str) -> bool {
-        match pack_word(word) {
-            Some(k) => self.packed.binary_search(&k).is_ok(),
-            None => self.long.contains(&word),
+        let Some(k) = pack_word(word) else {
+            return self.long.contains(&word);
+        };
+        let size = self.slots.len();
+        let mut i = WordSet::slot_of(k, size);
+        while let Some(&slot) = self.slots.get(i) {
+            if slot == k {
+                return true;
+            }
+            if slot == WordSet::EMPTY {
+                return false;
+            }
+            i = (i + 1) & (size - 1);
         }
+        false
     }
 }
 
@@ -716,10 +743,13 @@ impl WordSet {
 /// ending in NUL bytes stay apart).
 fn pack_word(word: &str) -> Option<u128> {
     let b = word.as_bytes();
+    if b.len() >= 16 {
+        return None;
+    }
     let mut buf = [0u8; 16];
-    buf.get_mut(..b.len())
-        .filter(|_| b.len() < 16)?
-        .copy_from_slice(b);
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = *s;
+    }
     if let Some(last) = buf.last_mut() {
         *last = b.len() as u8;
     }
