@@ -684,14 +684,22 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     }
     let next3_at = |i: usize| next3.get(i).copied().unwrap_or(0);
     let g = grammar();
-    // best[i] = (cost, syllables so far, start of the last syllable, its raw key) for b[..i].
-    let mut best: [Option<(u32, usize, usize, Key)>; MAX_TOKEN_BYTES + 1] =
-        [None; MAX_TOKEN_BYTES + 1];
-    best[0] = Some((0, 0, 0, Key::default()));
+    // The best parse of b[..i]: its cost (`NO_PARSE` for none), syllable count and the start
+    // of its last syllable, and that syllable's raw key.
+    const NO_PARSE: u32 = u32::MAX;
+    let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
+    let mut best_back = [(0usize, 0usize); MAX_TOKEN_BYTES + 1];
+    let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
+    best_cost[0] = 0;
     for start in 0..n {
-        let Some((cost, count, last_start, _)) = best.get(start).copied().flatten() else {
+        let (Some(&cost), Some(&(count, last_start))) =
+            (best_cost.get(start), best_back.get(start))
+        else {
             continue;
         };
+        if cost == NO_PARSE {
+            continue;
+        }
         if count >= MAX_TOKEN_SYLLABLES {
             continue;
         }
@@ -749,28 +757,38 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                         c += 4;
                     }
                     let cand = cost + c;
-                    if let Some(slot) = best.get_mut(end)
-                        && slot.is_none_or(|(bc, ..)| cand < bc)
+                    if let Some(slot) = best_cost.get_mut(end)
+                        && cand < *slot
                     {
                         // At most 1 + 3 + 1 key letters: the key always fits.
                         let bits = ini.key_bits
                             | vow.key_bits << (8 * ini.key_len)
                             | fin.key_bits << (8 * (ini.key_len + vow.key_len));
                         let key = Key::from_bits(bits, ini.key_len + vow.key_len + fin.key_len);
-                        *slot = Some((cand, count + 1, start, key));
+                        *slot = cand;
+                        if let (Some(back), Some(k)) =
+                            (best_back.get_mut(end), best_key.get_mut(end))
+                        {
+                            *back = (count + 1, start);
+                            *k = key;
+                        }
                     }
                 }
             }
         }
     }
     // Walk the back-pointers from the end.
-    best.get(n).copied().flatten()?;
+    if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
+        return None;
+    }
     // The letters are ASCII: one check makes every syllable's text a slice of them.
     let letters = std::str::from_utf8(b).ok()?;
     let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
     let mut end = n;
     while end > 0 {
-        let (_, _, s, raw) = best.get(end).copied().flatten()?;
+        let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
+            return None;
+        };
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,

@@ -247,13 +247,19 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     // the name's Korean reading.
     let mut syllables: Vec<Option<Vec<Syllable>>> = Vec::with_capacity(words.len());
     let n_words = words.len();
-    let mut folded = String::new();
+    let mut fold_buffer = String::new();
     let mut scratch = String::new();
-    for (i, w) in words.iter().enumerate() {
-        folded.clear();
-        normalize::fold_latin_into(w, &mut folded);
-        let script = Script::dominant(&folded);
-        if kind == NameKind::Person && normalize::is_title(&folded) && n_words > 1 {
+    for (i, &w) in words.iter().enumerate() {
+        // Lower-case ASCII (nearly every word of a cleaned name) is its own folding.
+        let folded: &str = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            w
+        } else {
+            fold_buffer.clear();
+            normalize::fold_latin_into(w, &mut fold_buffer);
+            &fold_buffer
+        };
+        let script = Script::dominant(folded);
+        if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
             // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
             if i == 0 || i + 1 == n_words {
                 continue;
@@ -261,9 +267,9 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
         }
         if kind != NameKind::Person
             && matches!(script, Script::Han | Script::Hangul)
-            && !normalize::is_legal_form(&folded)
+            && !normalize::is_legal_form(folded)
         {
-            let (core, affix) = normalize::split_cjk_legal_form(&folded);
+            let (core, affix) = normalize::split_cjk_legal_form(folded);
             if script == Script::Hangul {
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
                     tokens.push(match gloss {
@@ -282,7 +288,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
             }
             continue;
         }
-        let (token, syls) = make_token(&folded, kind, script, &mut scratch);
+        let (token, syls) = make_token(folded, kind, script, &mut scratch);
         tokens.push(token);
         syllables.push(syls);
     }

@@ -264,6 +264,7 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 
 /// Characters that separate tokens. Apostrophes are kept inside Latin words because
 /// McCune–Reischauer writes aspiration and breves with them (`ch'ŏl`, `cho'ng`).
+#[inline]
 pub fn is_separator(c: char) -> bool {
     match u8::try_from(c) {
         Ok(b) if b.is_ascii() => ASCII_SEPARATORS & (1 << b) != 0,
