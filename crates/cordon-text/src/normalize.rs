@@ -35,10 +35,17 @@ pub enum Script {
 impl Script {
     /// The script of one character, or `None` for spaces and punctuation.
     pub fn of(c: char) -> Option<Script> {
+        if c.is_ascii() {
+            return if c.is_ascii_alphabetic() {
+                Some(Script::Latin)
+            } else if c.is_ascii_digit() {
+                Some(Script::Digit)
+            } else {
+                None
+            };
+        }
         let u = c as u32;
         Some(match u {
-            _ if c.is_ascii_alphabetic() => Script::Latin,
-            _ if c.is_ascii_digit() => Script::Digit,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
             0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => Script::Han,
             0x3040..=0x30FF | 0x31F0..=0x31FF => Script::Kana,
@@ -185,9 +192,28 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) {
             out.push(' ');
         }
         pending_space = false;
-        for l in c.to_lowercase() {
-            out.push(l);
+        match lower_one(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
         }
+    }
+}
+
+/// The lower case of `c` when it is one character found without a table search: ASCII, the
+/// basic Cyrillic letters, and scripts without case (Arabic, kana, Han, Hangul syllables).
+/// `None` for every other character (a test checks the rest against `char::to_lowercase`).
+#[inline]
+pub(crate) fn lower_one(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50),
+        '\0'..='\u{7f}'
+        | 'а'..='џ'
+        | '\u{600}'..='\u{6ff}'
+        | '\u{3040}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}' => Some(c),
+        _ => None,
     }
 }
 
@@ -1142,6 +1168,15 @@ mod tests {
     fn separators_by_table_and_by_rule_agree() {
         for c in (0..=0x3100).filter_map(char::from_u32) {
             assert_eq!(is_separator(c), is_separator_slowly(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lower_one_is_to_lowercase() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if let Some(l) = lower_one(c) {
+                assert!(c.to_lowercase().eq([l]), "{c:?}");
+            }
         }
     }
 

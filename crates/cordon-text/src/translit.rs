@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 use crate::kana::{Part, expand_nasal_forms, ng_likely};
-use crate::normalize::is_letter;
+use crate::normalize::{is_letter, lower_one};
 
 /// A romanisation system, named in explanations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -220,18 +220,9 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
     }
 }
 
-/// The first character of `c`'s lower case, without the table search for ASCII and the
-/// basic Cyrillic letters.
+/// The first character of `c`'s lower case.
 fn lower(c: char) -> char {
-    let shift = match c {
-        'A'..='Z' => 0x20,
-        'А'..='Я' => 0x20,
-        'Ѐ'..='Џ' => 0x50,
-        'a'..='z' | 'а'..='я' | 'ѐ'..='џ' => return c,
-        _ if c.is_ascii() => return c,
-        _ => return c.to_lowercase().next().unwrap_or(c),
-    };
-    char::from_u32(c as u32 + shift).unwrap_or(c)
+    lower_one(c).unwrap_or_else(|| c.to_lowercase().next().unwrap_or(c))
 }
 
 fn is_cyr_vowel(c: char) -> bool {
