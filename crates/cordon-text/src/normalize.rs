@@ -714,6 +714,9 @@ pub fn is_title(token: &str) -> bool {
 struct WordSet {
     slots: Vec<u128>,
     long: Vec<&'static str>,
+    /// Per length below 16, the first bytes (mod 32) of the words of that length: most
+    /// tokens are turned away by this test alone.
+    firsts: [u32; 16],
 }
 
 impl WordSet {
@@ -725,11 +728,15 @@ impl WordSet {
         let size = (words.len() * 4).next_power_of_two();
         let mut slots = vec![WordSet::EMPTY; size];
         let mut long = Vec::new();
+        let mut firsts = [0u32; 16];
         for w in words {
             let Some(k) = pack_word(w) else {
                 long.push(*w);
                 continue;
             };
+            if let Some(f) = firsts.get_mut(w.len()) {
+                *f |= 1 << (w.bytes().next().unwrap_or(0) & 31);
+            }
             let mut i = WordSet::slot_of(k, size);
             while let Some(slot) = slots.get_mut(i) {
                 if *slot == WordSet::EMPTY || *slot == k {
@@ -739,7 +746,11 @@ impl WordSet {
                 i = (i + 1) & (size - 1);
             }
         }
-        WordSet { slots, long }
+        WordSet {
+            slots,
+            long,
+            firsts,
+        }
     }
 
     fn slot_of(k: u128, size: usize) -> usize {
@@ -748,6 +759,11 @@ impl WordSet {
     }
 
     fn contains(&self, word: &str) -> bool {
+        if let Some(f) = self.firsts.get(word.len())
+            && f & (1 << (word.bytes().next().unwrap_or(0) & 31)) == 0
+        {
+            return false;
+        }
         let Some(k) = pack_word(word) else {
             return self.long.contains(&word);
         };
