@@ -637,6 +637,26 @@ const MAX_TOKEN_SYLLABLES: usize = 4;
 /// Longest Latin token read as Korean (four long syllables).
 const MAX_TOKEN_BYTES: usize = 24;
 
+/// A character of a romanised Korean word as the parser reads it: a lower-case ASCII letter
+/// (breves and accents dropped), [`APOSTROPHE`], or [`NOT_KOREAN`] for a character no
+/// romanisation of Korean writes.
+#[inline]
+fn latin_letter(c: char) -> u8 {
+    match c {
+        'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
+        'ŭ' | 'ù' | 'ú' | 'û' => b'u',
+        'é' | 'è' | 'ê' | 'ë' => b'e',
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => APOSTROPHE,
+        'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
+        c if c.is_ascii_lowercase() => c as u8,
+        c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
+        _ => NOT_KOREAN,
+    }
+}
+
+const APOSTROPHE: u8 = b'\'';
+const NOT_KOREAN: u8 = 0;
+
 /// Parses one lower-case Latin token (apostrophes and breves already removed or not: both are
 /// accepted) into Korean syllables, or `None` when it cannot be read as romanised Korean.
 ///
@@ -649,21 +669,15 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
     for c in token.chars() {
-        let mapped = match c {
-            'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
-            'ŭ' | 'ù' | 'ú' | 'û' => b'u',
-            'é' | 'è' | 'ê' | 'ë' => b'e',
-            '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
+        let mapped = match latin_letter(c) {
+            NOT_KOREAN => return None,
+            APOSTROPHE => {
                 if n > 0 && buf.get(n - 1) == Some(&b'n') {
                     boundaries |= 1 << n;
                 }
                 continue;
             }
-            // No romanisation of Korean writes these letters.
-            'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => return None,
-            c if c.is_ascii_lowercase() => c as u8,
-            c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
-            _ => return None,
+            letter => letter,
         };
         if n >= MAX_TOKEN_BYTES {
             return None;
@@ -927,19 +941,15 @@ mod tests {
         let mut b: Vec<u8> = Vec::new();
         let mut boundaries = 0u32;
         for c in token.chars() {
-            let mapped = match c {
-                'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
-                'ŭ' | 'ù' | 'ú' | 'û' => b'u',
-                'é' | 'è' | 'ê' | 'ë' => b'e',
-                '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
+            let mapped = match latin_letter(c) {
+                NOT_KOREAN => return None,
+                APOSTROPHE => {
                     if b.last() == Some(&b'n') {
                         boundaries |= 1 << b.len();
                     }
                     continue;
                 }
-                'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => return None,
-                c if c.is_ascii_alphabetic() => c.to_ascii_lowercase() as u8,
-                _ => return None,
+                letter => letter,
             };
             if b.len() == MAX_TOKEN_BYTES {
                 return None;
