@@ -16,6 +16,7 @@
 mod table;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use pinyin::ToPinyin;
 
@@ -260,10 +261,55 @@ const ORG_WORDS: &[(&str, &str)] = &[
 /// Whether an English word comes from [`ORG_WORDS`] (an industry or legal-form word, not a
 /// place): such words describe a company rather than name it.
 pub fn is_org_gloss(word: &str) -> bool {
-    ORG_WORDS
-        .iter()
-        .take_while(|(_, en)| *en != "hk")
-        .any(|(_, en)| en.split(' ').any(|w| w == word))
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            let mut v: Vec<&'static str> = ORG_WORDS
+                .iter()
+                .take_while(|(_, en)| *en != "hk")
+                .flat_map(|(_, en)| en.split(' '))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .binary_search(&word)
+        .is_ok()
+}
+
+/// Words of a table as characters, indexed by their first character, so that finding the
+/// first table entry (in table order) that starts a text compares only entries that can.
+struct ByFirstChar {
+    words: Vec<Vec<char>>,
+    /// (first character, table index), sorted.
+    firsts: Vec<(char, usize)>,
+}
+
+impl ByFirstChar {
+    fn new<'a>(words: impl Iterator<Item = &'a str>) -> ByFirstChar {
+        let words: Vec<Vec<char>> = words.map(|w| w.chars().collect()).collect();
+        let mut firsts: Vec<(char, usize)> = words
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| Some((*w.first()?, i)))
+            .collect();
+        firsts.sort_unstable();
+        ByFirstChar { words, firsts }
+    }
+
+    /// The table index of the first entry that `text` starts with, and its length in
+    /// characters.
+    fn first_match(&self, text: &[char]) -> Option<(usize, usize)> {
+        let &c = text.first()?;
+        let from = self.firsts.partition_point(|&(f, _)| f < c);
+        self.firsts
+            .get(from..)?
+            .iter()
+            .take_while(|&&(f, _)| f == c)
+            .map(|&(_, i)| i)
+            .find(|&i| self.words.get(i).is_some_and(|w| text.starts_with(w)))
+            .map(|i| (i, self.words.get(i).map_or(0, Vec::len)))
+    }
 }
 
 /// Places usually written in pinyin as one word of their own (`深圳` → `shenzhen`), so that
@@ -341,6 +387,10 @@ const PLACES: &[&str] = &[
 /// (`山东裕龙石化有限公司` → `shandong yulong petrochemical co ltd`). `None` when the text has
 /// no organisation word (a personal name, or too short to tell).
 pub fn organisation_form(s: &str) -> Option<String> {
+    static ORG: OnceLock<ByFirstChar> = OnceLock::new();
+    static PLACE: OnceLock<ByFirstChar> = OnceLock::new();
+    let org_words = ORG.get_or_init(|| ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w)));
+    let places = PLACE.get_or_init(|| ByFirstChar::new(PLACES.iter().copied()));
     let simple = to_simplified(s);
     let chars: Vec<char> = simple.chars().collect();
     let mut out: Vec<String> = Vec::new();
@@ -362,22 +412,22 @@ pub fn organisation_form(s: &str) -> Option<String> {
     let mut i = 0;
     while i < chars.len() {
         let rest = chars.get(i..).unwrap_or(&[]);
-        let starts = |w: &str| {
-            let n = w.chars().count();
-            rest.len() >= n && rest.iter().zip(w.chars()).all(|(a, b)| *a == b)
-        };
-        if let Some((w, en)) = ORG_WORDS.iter().find(|(w, _)| starts(w)) {
+        if let Some((w, n)) = org_words.first_match(rest)
+            && let Some((_, en)) = ORG_WORDS.get(w)
+        {
             flush(&mut run, &mut out);
             out.push((*en).to_owned());
             glossed = true;
-            i += w.chars().count();
+            i += n;
             continue;
         }
-        if let Some(p) = PLACES.iter().find(|p| starts(p)) {
+        if let Some((p, n)) = places.first_match(rest)
+            && let Some(p) = PLACES.get(p)
+        {
             flush(&mut run, &mut out);
             run.push_str(p);
             flush(&mut run, &mut out);
-            i += p.chars().count();
+            i += n;
             continue;
         }
         let Some(&c) = rest.first() else { break };
@@ -496,6 +546,53 @@ mod tests {
             }
             let once = to_simplified(&s).into_owned();
             prop_assert_eq!(to_simplified(&once), once.as_str());
+        }
+
+        #[test]
+        fn word_index_finds_what_a_table_scan_finds(
+            picks in proptest::collection::vec((0..ORG_WORDS.len() + PLACES.len(), 0..3usize), 0..6),
+            noise in "[\u{4E00}-\u{4E20}有限公司北京]{0,4}",
+        ) {
+            // Table words run together, some cut short, with noise: every position is tried.
+            let mut text: Vec<char> = noise.chars().collect();
+            for (i, cut) in picks {
+                let w = ORG_WORDS.get(i).map_or_else(|| PLACES.get(i - ORG_WORDS.len()).copied().unwrap_or(""), |e| e.0);
+                let n = w.chars().count();
+                text.extend(w.chars().take(n.saturating_sub(cut).max(1)));
+            }
+            let org = ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w));
+            let places = ByFirstChar::new(PLACES.iter().copied());
+            let scan = |words: &[&str], rest: &[char]| {
+                words.iter().enumerate().find(|(_, w)| {
+                    let w: Vec<char> = w.chars().collect();
+                    rest.starts_with(&w)
+                }).map(|(i, w)| (i, w.chars().count()))
+            };
+            let org_words: Vec<&str> = ORG_WORDS.iter().map(|(w, _)| *w).collect();
+            for i in 0..text.len() {
+                let rest = &text[i..];
+                prop_assert_eq!(org.first_match(rest), scan(&org_words, rest));
+                prop_assert_eq!(places.first_match(rest), scan(PLACES, rest));
+            }
+        }
+    }
+
+    #[test]
+    fn org_gloss_words_are_the_english_words_before_the_places() {
+        for (_, en) in ORG_WORDS.iter().take_while(|(_, en)| *en != "hk") {
+            for w in en.split(' ') {
+                assert!(is_org_gloss(w), "{w}");
+            }
+        }
+        for w in ["hk", "shenzhen", "", "trading company"] {
+            assert_eq!(
+                is_org_gloss(w),
+                ORG_WORDS
+                    .iter()
+                    .take_while(|(_, en)| *en != "hk")
+                    .any(|(_, en)| en.split(' ').any(|x| x == w)),
+                "{w}"
+            );
         }
     }
 }

@@ -97,6 +97,26 @@ pub struct Key {
 }
 
 impl Key {
+    /// A key of `len` (at most 7) letters packed little-endian in `bits`.
+    fn from_bits(bits: u64, len: u32) -> Key {
+        let mut buf = [0u8; 7];
+        let bytes = bits.to_le_bytes();
+        buf.copy_from_slice(bytes.get(..7).unwrap_or(&[0; 7]));
+        Key {
+            len: len.min(7) as u8,
+            buf,
+        }
+    }
+
+    /// The letters packed little-endian, as [`Key::from_bits`] takes them.
+    fn bits(&self) -> u64 {
+        let mut b = [0u8; 8];
+        if let Some(head) = b.get_mut(..7) {
+            head.copy_from_slice(&self.buf);
+        }
+        u64::from_le_bytes(b)
+    }
+
     fn push(&mut self, s: &str) -> bool {
         for b in s.bytes() {
             let Some(slot) = self.buf.get_mut(self.len as usize) else {
@@ -203,34 +223,21 @@ impl Syllable {
 
 /// Applies the initial-sound rule to a raw syllable key (initial consonant + vowel + final).
 /// Returns the new key and whether it changed.
-fn initial_rule(raw: &str) -> (Key, bool) {
-    let mut k = Key::default();
+fn initial_rule(raw: Key) -> (Key, bool) {
     let b = raw.as_bytes();
-    let (first, rest) = match b.split_first() {
-        Some((f, r)) => (*f, r),
-        None => return (k, false),
+    let (Some(&first), next) = (b.first(), b.get(1).copied()) else {
+        return (raw, false);
     };
-    let next = rest.first().copied();
     let front_vowel = matches!(next, Some(b'I' | b'Y'));
-    let rest_str = raw.get(1..).unwrap_or("");
+    let bits = raw.bits();
     match first {
-        b'L' if front_vowel => {
-            k.push(rest_str);
-            (k, true)
-        }
-        b'L' if next.is_some_and(is_vowel_key) => {
-            k.push("N");
-            k.push(rest_str);
-            (k, true)
-        }
-        b'N' if front_vowel => {
-            k.push(rest_str);
-            (k, true)
-        }
-        _ => {
-            k.push(raw);
-            (k, false)
-        }
+        // The initial dropped: the other letters move down one place.
+        b'L' | b'N' if front_vowel => (Key::from_bits(bits >> 8, u32::from(raw.len) - 1), true),
+        b'L' if next.is_some_and(is_vowel_key) => (
+            Key::from_bits((bits & !0xff) | u64::from(b'N'), u32::from(raw.len)),
+            true,
+        ),
+        _ => (raw, false),
     }
 }
 
@@ -241,11 +248,12 @@ fn is_vowel_key(b: u8) -> bool {
 /// The syllable of a Hangul character, or `None` for any other character.
 pub fn hangul_syllable(c: char) -> Option<Syllable> {
     let (i, m, f) = decompose(c)?;
-    let mut raw = String::with_capacity(7);
-    raw.push_str(INITIAL_KEY.get(i)?);
-    raw.push_str(MEDIAL_KEY.get(m)?);
-    raw.push_str(FINAL_KEY.get(f)?);
-    let (key, changed) = initial_rule(&raw);
+    // At most 1 + 3 + 1 letters: the key always fits.
+    let mut raw = Key::default();
+    raw.push(INITIAL_KEY.get(i)?);
+    raw.push(MEDIAL_KEY.get(m)?);
+    raw.push(FINAL_KEY.get(f)?);
+    let (key, changed) = initial_rule(raw);
     Some(Syllable {
         key,
         text: c.to_compact_string(),
@@ -304,13 +312,25 @@ pub fn dprk(c: char) -> Option<String> {
 /// A romanisation of a whole Hangul string, syllable by syllable (RR), other characters kept.
 pub fn romanize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    romanize_into(s, &mut out);
+    out
+}
+
+/// [`romanize`], appended to `out`.
+pub(crate) fn romanize_into(s: &str, out: &mut String) {
     for c in s.chars() {
-        match rr(c) {
-            Some(r) => out.push_str(&r),
+        match decompose(c) {
+            Some((i, m, f)) => {
+                for part in [RR_INITIAL.get(i), RR_MEDIAL.get(m), RR_FINAL.get(f)]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push_str(part);
+                }
+            }
             None => out.push(c),
         }
     }
-    out
 }
 
 /// The Hangul initial consonant letter of a syllable, for explanations.
@@ -488,21 +508,83 @@ const L_FINALS: &[(&str, &str)] = &[
     ("", ""),
 ];
 
+/// One entry of a grammar table, compiled for matching: its letters packed little-endian
+/// into an integer, so that matching at a position is one mask and compare against the
+/// position's next three letters packed the same way (letters are never zero, so an entry
+/// cannot match past the end of the word).
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    packed: u32,
+    mask: u32,
+    len: usize,
+    /// The key letters, packed little-endian, and how many there are.
+    key_bits: u64,
+    key_len: u32,
+    /// A doubled letter (initials `kk`, `ss` …).
+    doubled: bool,
+    /// Starts with `g` (initials `g`, `gh`).
+    starts_g: bool,
+    /// The final `ng`.
+    ng: bool,
+    /// A final that passport spellings write silently (`r`, `h`).
+    silent: bool,
+}
+
+impl Piece {
+    fn new(text: &'static str, key: &'static str) -> Piece {
+        let b = text.as_bytes();
+        let packed = b
+            .iter()
+            .take(3)
+            .enumerate()
+            .fold(0u32, |p, (i, &c)| p | u32::from(c) << (8 * i));
+        let len = b.len().min(3);
+        let first = b.first().copied();
+        Piece {
+            packed,
+            mask: if len == 0 {
+                0
+            } else {
+                u32::MAX >> (32 - 8 * len)
+            },
+            len,
+            key_bits: key
+                .bytes()
+                .enumerate()
+                .fold(0u64, |p, (i, c)| p | u64::from(c) << (8 * i)),
+            key_len: key.len() as u32,
+            doubled: len == 2 && first == b.get(1).copied(),
+            starts_g: first == Some(b'g'),
+            ng: text == "ng",
+            silent: text == "r" || text == "h",
+        }
+    }
+
+    #[inline]
+    fn matches(&self, next3: u32) -> bool {
+        next3 & self.mask == self.packed
+    }
+}
+
 /// The entries of a grammar table that can match text starting with each byte, in table
 /// order (so that ties between equally good parses are broken as the table orders them), plus
 /// the empty entry when the table has one. Trying only these instead of the whole table at
 /// every position is what makes parsing cheap.
 struct ByFirstByte {
-    entries: Vec<Vec<u8>>,
+    /// Every byte's entries, one after another.
+    pieces: Vec<Piece>,
+    /// Byte `b`'s entries are `pieces[starts[b]..starts[b + 1]]`; the end of the word is
+    /// byte 256.
+    starts: Vec<usize>,
 }
 
 impl ByFirstByte {
-    fn new(table: &[(&str, &str)]) -> ByFirstByte {
+    fn new(table: &[(&'static str, &'static str)]) -> ByFirstByte {
         let mut entries = vec![Vec::new(); 257];
-        for (i, (text, _)) in table.iter().enumerate() {
+        for &(text, key) in table {
             let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
             if let Some(v) = entries.get_mut(slot) {
-                v.push(i as u8);
+                v.push(Piece::new(text, key));
             }
         }
         // The empty entry matches before any byte; it comes last in every table.
@@ -510,14 +592,27 @@ impl ByFirstByte {
         for v in entries.iter_mut().take(256) {
             v.extend_from_slice(&empty);
         }
-        ByFirstByte { entries }
+        let mut starts = Vec::with_capacity(258);
+        let mut pieces = Vec::new();
+        for v in entries {
+            starts.push(pieces.len());
+            pieces.extend(v);
+        }
+        starts.push(pieces.len());
+        ByFirstByte { pieces, starts }
     }
 
-    /// Table indices to try on `rest`.
+    /// Entries to try where the next three letters are `next3` (packed as in [`Piece`]).
     #[inline]
-    fn candidates(&self, rest: &[u8]) -> &[u8] {
-        let slot = rest.first().map_or(256, |&b| usize::from(b));
-        self.entries.get(slot).map_or(&[], Vec::as_slice)
+    fn candidates(&self, next3: u32) -> &[Piece] {
+        let slot = match next3 & 0xff {
+            0 => 256,
+            b => b as usize,
+        };
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&from), Some(&to)) => self.pieces.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 }
 
@@ -537,16 +632,30 @@ fn grammar() -> &'static Grammar {
     })
 }
 
-/// Whether `s` starts with `p`.
-#[inline]
-fn starts(s: &[u8], p: &str) -> bool {
-    s.starts_with(p.as_bytes())
-}
-
 /// At most this many syllables per Latin token; longer words are not Korean names.
 const MAX_TOKEN_SYLLABLES: usize = 4;
 /// Longest Latin token read as Korean (four long syllables).
 const MAX_TOKEN_BYTES: usize = 24;
+
+/// A character of a romanised Korean word as the parser reads it: a lower-case ASCII letter
+/// (breves and accents dropped), [`APOSTROPHE`], or [`NOT_KOREAN`] for a character no
+/// romanisation of Korean writes.
+#[inline]
+fn latin_letter(c: char) -> u8 {
+    match c {
+        'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
+        'ŭ' | 'ù' | 'ú' | 'û' => b'u',
+        'é' | 'è' | 'ê' | 'ë' => b'e',
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => APOSTROPHE,
+        'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
+        c if c.is_ascii_lowercase() => c as u8,
+        c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
+        _ => NOT_KOREAN,
+    }
+}
+
+const APOSTROPHE: u8 = b'\'';
+const NOT_KOREAN: u8 = 0;
 
 /// Parses one lower-case Latin token (apostrophes and breves already removed or not: both are
 /// accepted) into Korean syllables, or `None` when it cannot be read as romanised Korean.
@@ -554,27 +663,25 @@ const MAX_TOKEN_BYTES: usize = 24;
 /// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
 /// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
 pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
-    let mut buf = [0u8; MAX_TOKEN_BYTES];
+    // Two bytes of zeros after the word, so that every position has three letters to pack.
+    let mut buf = [0u8; MAX_TOKEN_BYTES + 2];
     let mut n = 0usize;
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
     for c in token.chars() {
-        let mapped = match c {
-            'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
-            'ŭ' | 'ù' | 'ú' | 'û' => b'u',
-            'é' | 'è' | 'ê' | 'ë' => b'e',
-            '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => {
+        let mapped = match latin_letter(c) {
+            NOT_KOREAN => return None,
+            APOSTROPHE => {
                 if n > 0 && buf.get(n - 1) == Some(&b'n') {
                     boundaries |= 1 << n;
                 }
                 continue;
             }
-            // No romanisation of Korean writes these letters.
-            'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => return None,
-            c if c.is_ascii_lowercase() => c as u8,
-            c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
-            _ => return None,
+            letter => letter,
         };
+        if n >= MAX_TOKEN_BYTES {
+            return None;
+        }
         let slot = buf.get_mut(n)?;
         *slot = mapped;
         n += 1;
@@ -583,47 +690,50 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         return None;
     }
     let b = buf.get(..n)?;
+    // next3[i]: the letters at i, i + 1 and i + 2, packed as in `Piece`.
+    let mut next3 = [0u32; MAX_TOKEN_BYTES + 1];
+    for (i, slot) in next3.iter_mut().enumerate().take(n + 1) {
+        let at = |j: usize| u32::from(buf.get(j).copied().unwrap_or(0));
+        *slot = at(i) | at(i + 1) << 8 | at(i + 2) << 16;
+    }
+    let next3_at = |i: usize| next3.get(i).copied().unwrap_or(0);
     let g = grammar();
-    // best[i] = (cost, syllables so far, start of the last syllable, its raw key) for b[..i].
-    let mut best: [Option<(u32, usize, usize, Key)>; MAX_TOKEN_BYTES + 1] =
-        [None; MAX_TOKEN_BYTES + 1];
-    best[0] = Some((0, 0, 0, Key::default()));
+    // The best parse of b[..i]: its cost (`NO_PARSE` for none), syllable count and the start
+    // of its last syllable, and that syllable's raw key.
+    const NO_PARSE: u32 = u32::MAX;
+    let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
+    let mut best_back = [(0usize, 0usize); MAX_TOKEN_BYTES + 1];
+    let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
+    best_cost[0] = 0;
     for start in 0..n {
-        let Some((cost, count, last_start, _)) = best.get(start).copied().flatten() else {
+        let (Some(&cost), Some(&(count, last_start))) =
+            (best_cost.get(start), best_back.get(start))
+        else {
             continue;
         };
+        if cost == NO_PARSE {
+            continue;
+        }
         if count >= MAX_TOKEN_SYLLABLES {
             continue;
         }
         let prev_final =
             (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
-        let rest = b.get(start..).unwrap_or(&[]);
-        for &ii in g.initials.candidates(rest) {
-            let Some(&(ini, ik)) = L_INITIALS.get(usize::from(ii)) else {
-                continue;
-            };
-            if !starts(rest, ini) {
+        for ini in g.initials.candidates(next3_at(start)) {
+            if !ini.matches(next3_at(start)) {
                 continue;
             }
-            let after_ini = start + ini.len();
-            let after_ini_str = b.get(after_ini..).unwrap_or(&[]);
-            for &vi in g.vowels.candidates(after_ini_str) {
-                let Some(&(vow, vk)) = L_VOWELS.get(usize::from(vi)) else {
-                    continue;
-                };
-                if !starts(after_ini_str, vow) {
+            let after_ini = start + ini.len;
+            for vow in g.vowels.candidates(next3_at(after_ini)) {
+                if !vow.matches(next3_at(after_ini)) {
                     continue;
                 }
-                let after_vow = after_ini + vow.len();
-                let after_vow_str = b.get(after_vow..).unwrap_or(&[]);
-                for &fi in g.finals.candidates(after_vow_str) {
-                    let Some(&(fin, fk)) = L_FINALS.get(usize::from(fi)) else {
-                        continue;
-                    };
-                    if !starts(after_vow_str, fin) {
+                let after_vow = after_ini + vow.len;
+                for fin in g.finals.candidates(next3_at(after_vow)) {
+                    if !fin.matches(next3_at(after_vow)) {
                         continue;
                     }
-                    let end = after_vow + fin.len();
+                    let end = after_vow + fin.len;
                     // A marked boundary may not fall inside a syllable.
                     let inside = if end > start + 1 {
                         let mask = ((1u64 << (end - start - 1)) - 1) << (start + 1);
@@ -638,58 +748,65 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                     let next_is_vowel = next.is_some_and(|c| b"aeiouwy".contains(&c));
                     // A final consonant before a vowel is normally the next initial.
                     let mut c = 10;
-                    if !fin.is_empty() && next_is_vowel {
-                        c += if fin == "ng" || boundaries & (1 << end) != 0 {
+                    if fin.len > 0 && next_is_vowel {
+                        c += if fin.ng || boundaries & (1 << end) != 0 {
                             1
                         } else {
                             6
                         };
                     }
                     // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
-                    if (fin == "r" || fin == "h") && next_is_vowel {
+                    if fin.silent && next_is_vowel {
                         continue;
                     }
-                    if ini.is_empty() && prev_final.is_some() {
+                    if ini.len == 0 && prev_final.is_some() {
                         c += 2;
                     }
                     // `rakkyom` reads as rak·kyom, not ra·kkyom.
-                    if ini.len() == 2
-                        && ini.as_bytes().first() == ini.as_bytes().get(1)
-                        && prev_final.is_some()
-                    {
+                    if ini.doubled && prev_final.is_some() {
                         c += 3;
                     }
                     // `jongun` reads as jong·un, not jon·gun.
-                    if ini.starts_with('g')
-                        && prev_final.is_some_and(|(last, _)| last == Some(b'n'))
-                    {
+                    if ini.starts_g && prev_final.is_some_and(|(last, _)| last == Some(b'n')) {
                         c += 4;
                     }
-                    let mut key = Key::default();
-                    if !(key.push(ik) && key.push(vk) && key.push(fk)) {
-                        continue;
-                    }
                     let cand = cost + c;
-                    if let Some(slot) = best.get_mut(end)
-                        && slot.is_none_or(|(bc, ..)| cand < bc)
+                    if let Some(slot) = best_cost.get_mut(end)
+                        && cand < *slot
                     {
-                        *slot = Some((cand, count + 1, start, key));
+                        // At most 1 + 3 + 1 key letters: the key always fits.
+                        let bits = ini.key_bits
+                            | vow.key_bits << (8 * ini.key_len)
+                            | fin.key_bits << (8 * (ini.key_len + vow.key_len));
+                        let key = Key::from_bits(bits, ini.key_len + vow.key_len + fin.key_len);
+                        *slot = cand;
+                        if let (Some(back), Some(k)) =
+                            (best_back.get_mut(end), best_key.get_mut(end))
+                        {
+                            *back = (count + 1, start);
+                            *k = key;
+                        }
                     }
                 }
             }
         }
     }
     // Walk the back-pointers from the end.
+    if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
+        return None;
+    }
+    // The letters are ASCII: one check makes every syllable's text a slice of them.
+    let letters = std::str::from_utf8(b).ok()?;
     let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
     let mut end = n;
     while end > 0 {
-        let (_, _, s, raw) = best.get(end).copied().flatten()?;
-        let (key, changed) = initial_rule(raw.as_str());
+        let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
+            return None;
+        };
+        let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
-            text: std::str::from_utf8(b.get(s..end).unwrap_or(&[]))
-                .unwrap_or("")
-                .into(),
+            text: letters.get(s..end).unwrap_or("").into(),
             source: SylSource::Latin,
             initial_rule: changed,
         });
@@ -816,6 +933,124 @@ mod tests {
             assert!(is_surname_key(&p[0].key), "{s}");
         }
         assert!(compound_surname_keys(&parse_latin("namgung").unwrap()));
+    }
+
+    /// The syllable parser written plainly: every grammar entry tried at every position with
+    /// `starts_with`, in table order. The real parser must agree with it on every input.
+    fn reference_parse(token: &str) -> Option<Vec<(String, String)>> {
+        let mut b: Vec<u8> = Vec::new();
+        let mut boundaries = 0u32;
+        for c in token.chars() {
+            let mapped = match latin_letter(c) {
+                NOT_KOREAN => return None,
+                APOSTROPHE => {
+                    if b.last() == Some(&b'n') {
+                        boundaries |= 1 << b.len();
+                    }
+                    continue;
+                }
+                letter => letter,
+            };
+            if b.len() == MAX_TOKEN_BYTES {
+                return None;
+            }
+            b.push(mapped);
+        }
+        let n = b.len();
+        if n == 0 {
+            return None;
+        }
+        let mut best: Vec<Option<(u32, usize, usize, String)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0, String::new()));
+        for start in 0..n {
+            let Some((cost, count, last_start, _)) = best[start].clone() else {
+                continue;
+            };
+            if count >= MAX_TOKEN_SYLLABLES {
+                continue;
+            }
+            let prev_final = (count > 0).then(|| (b[start - 1], start - last_start));
+            for (ini, ik) in L_INITIALS {
+                if !b[start..].starts_with(ini.as_bytes()) {
+                    continue;
+                }
+                let after_ini = start + ini.len();
+                for (vow, vk) in L_VOWELS {
+                    if !b[after_ini..].starts_with(vow.as_bytes()) {
+                        continue;
+                    }
+                    let after_vow = after_ini + vow.len();
+                    for (fin, fk) in L_FINALS {
+                        if !b[after_vow..].starts_with(fin.as_bytes()) {
+                            continue;
+                        }
+                        let end = after_vow + fin.len();
+                        if (start + 1..end).any(|i| boundaries & (1 << i) != 0) {
+                            continue;
+                        }
+                        let next_is_vowel = b.get(end).is_some_and(|c| b"aeiouwy".contains(c));
+                        let mut c = 10;
+                        if !fin.is_empty() && next_is_vowel {
+                            c += if *fin == "ng" || boundaries & (1 << end) != 0 {
+                                1
+                            } else {
+                                6
+                            };
+                        }
+                        if (*fin == "r" || *fin == "h") && next_is_vowel {
+                            continue;
+                        }
+                        if ini.is_empty() && prev_final.is_some() {
+                            c += 2;
+                        }
+                        if ini.len() == 2 && ini[..1] == ini[1..] && prev_final.is_some() {
+                            c += 3;
+                        }
+                        if ini.starts_with('g') && prev_final.is_some_and(|(l, _)| l == b'n') {
+                            c += 4;
+                        }
+                        let cand = cost + c;
+                        if best[end].as_ref().is_none_or(|(bc, ..)| cand < *bc) {
+                            best[end] = Some((cand, count + 1, start, format!("{ik}{vk}{fk}")));
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, _, s, raw) = best[end].clone()?;
+            let text = String::from_utf8(b[s..end].to_vec()).ok()?;
+            let mut key = Key::default();
+            key.push(&raw);
+            out.push((initial_rule(key).0.to_string(), text));
+            end = s;
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    fn parsed(token: &str) -> Option<Vec<(String, String)>> {
+        parse_latin(token).map(|v| {
+            v.iter()
+                .map(|s| (s.key.to_string(), s.text.to_string()))
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parser_agrees_with_the_plain_grammar(
+            token in proptest::prop_oneof![
+                "[a-z]{1,26}",
+                "[aeiouwyngkjchrlsmdtbp'’]{1,14}",
+                "(kim|jong|un|ri|yong|ho|choe|ryong|hae|park|lee|ahn|oh|sun|nam|kang|han'guk)+",
+                "\\PC{0,12}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(parsed(&token), reference_parse(&token));
+        }
     }
 
     #[test]

@@ -119,10 +119,12 @@ pub const MAX_TOKENS: usize = 16;
 
 /// Analyses a raw name into its comparable forms; empty when the name has no letters or digits.
 pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    let cleaned = normalize::clean(raw);
-    let mut cleaned = cleaned
-        .replace("(주)", " 주식회사 ")
-        .replace("(유)", " 유한회사 ");
+    let mut cleaned = normalize::clean(raw);
+    if cleaned.contains('(') {
+        cleaned = cleaned
+            .replace("(주)", " 주식회사 ")
+            .replace("(유)", " 유한회사 ");
+    }
     if kind != NameKind::Person {
         cleaned = normalize::replace_phrases(&cleaned);
     }
@@ -131,7 +133,9 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
     if let Some(f) = form(&cleaned, kind, Via::Written, false) {
         forms.push(f);
     }
-    let has_han = cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
+    let ascii = cleaned.is_ascii();
+    let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
@@ -150,7 +154,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
             }
         }
     }
-    if kana::has_kana(&cleaned) {
+    if !ascii && kana::has_kana(&cleaned) {
         if kind != NameKind::Organization {
             for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
                 push_form(&mut forms, form(&k, kind, Via::Katakana, true));
@@ -183,11 +187,15 @@ fn push_form(forms: &mut Vec<NameForm>, f: Option<NameForm>) {
     }
 }
 
-/// Raw words with the position hints: (word, is_upper_case_in_mixed_case_name).
-fn split_words(s: &str) -> (Vec<String>, Option<usize>) {
+/// The words of a name, at most [`MAX_TOKENS`], with the surname position a comma gives.
+type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
+
+/// Raw words with the position hint: `SURNAME, Given` is read as `Given SURNAME`, with the
+/// surname's word index.
+fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
     // `SURNAME, Given`: one comma, a short part before it.
     let mut surname_at = None;
-    let mut text = s.to_owned();
+    let (mut first, mut second) = (s, "");
     if let Some((before, after)) = s.split_once(',')
         && !after.contains(',')
         && before.split_whitespace().count() <= 2
@@ -196,19 +204,36 @@ fn split_words(s: &str) -> (Vec<String>, Option<usize>) {
     {
         let words_after = after.split(is_sep).filter(|w| !w.is_empty()).count();
         surname_at = Some(words_after);
-        text = format!("{} {}", after.trim(), before.trim());
+        (first, second) = (after, before);
     }
-    let words: Vec<String> = text
-        .split(is_sep)
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'))
-                .to_owned()
-        })
-        .filter(|w| !w.is_empty())
-        .take(MAX_TOKENS)
-        .collect();
+    let mut words = Words::new();
+    push_words(first, &mut words);
+    push_words(second, &mut words);
     (words, surname_at)
+}
+
+/// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
+/// room for them.
+fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    let mut push = |w: &'a str| {
+        let w = w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'));
+        if !w.is_empty() && words.len() < MAX_TOKENS {
+            words.push(w);
+        }
+    };
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if is_sep(c) {
+            if let Some(w) = start.take().and_then(|st| s.get(st..i)) {
+                push(w);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(w) = start.and_then(|st| s.get(st..)) {
+        push(w);
+    }
 }
 
 fn is_sep(c: char) -> bool {
@@ -222,10 +247,19 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     // the name's Korean reading.
     let mut syllables: Vec<Option<Vec<Syllable>>> = Vec::with_capacity(words.len());
     let n_words = words.len();
-    for (i, w) in words.iter().enumerate() {
-        let folded = normalize::fold_latin(w);
-        let script = Script::dominant(&folded);
-        if kind == NameKind::Person && normalize::is_title(&folded) && n_words > 1 {
+    let mut fold_buffer = String::new();
+    let mut scratch = String::new();
+    for (i, &w) in words.iter().enumerate() {
+        // Lower-case ASCII (nearly every word of a cleaned name) is its own folding.
+        let folded: &str = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            w
+        } else {
+            fold_buffer.clear();
+            normalize::fold_latin_into(w, &mut fold_buffer);
+            &fold_buffer
+        };
+        let script = Script::dominant(folded);
+        if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
             // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
             if i == 0 || i + 1 == n_words {
                 continue;
@@ -233,39 +267,44 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
         }
         if kind != NameKind::Person
             && matches!(script, Script::Han | Script::Hangul)
-            && !normalize::is_legal_form(&folded)
+            && !normalize::is_legal_form(folded)
         {
-            let (core, affix) = normalize::split_cjk_legal_form(&folded);
+            let (core, affix) = normalize::split_cjk_legal_form(folded);
             if script == Script::Hangul {
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
                     tokens.push(match gloss {
                         Some(g) => gloss_token(part, g),
-                        None => make_token(part, kind, script).0,
+                        None => make_token(part, kind, script, &mut scratch).0,
                     });
                     syllables.push(None);
                 }
             } else {
-                tokens.push(make_token(core, kind, script).0);
+                tokens.push(make_token(core, kind, script, &mut scratch).0);
                 syllables.push(None);
             }
             if let Some(a) = affix {
-                tokens.push(make_token(a, kind, script).0);
+                tokens.push(make_token(a, kind, script, &mut scratch).0);
                 syllables.push(None);
             }
             continue;
         }
-        let (token, syls) = make_token(&folded, kind, script);
+        let (token, syls) = make_token(folded, kind, script, &mut scratch);
         tokens.push(token);
         syllables.push(syls);
     }
-    let keep: Vec<bool> = tokens
+    if tokens
         .iter()
-        .map(|t| !t.latin.is_empty() || !t.text.is_empty())
-        .collect();
-    let mut k = keep.iter();
-    tokens.retain(|_| k.next().copied().unwrap_or(false));
-    let mut k = keep.iter();
-    syllables.retain(|_| k.next().copied().unwrap_or(false));
+        .any(|t| t.latin.is_empty() && t.text.is_empty())
+    {
+        let keep: Vec<bool> = tokens
+            .iter()
+            .map(|t| !t.latin.is_empty() || !t.text.is_empty())
+            .collect();
+        let mut k = keep.iter();
+        tokens.retain(|_| k.next().copied().unwrap_or(false));
+        let mut k = keep.iter();
+        syllables.retain(|_| k.next().copied().unwrap_or(false));
+    }
     if via == Via::Glossary {
         for t in &mut tokens {
             if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
@@ -283,11 +322,13 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     } else {
         korean_readings(&tokens, syllables, surname_hint, from_kana)
     };
-    let joined = tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut joined = String::with_capacity(text.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(&t.text);
+    }
     Some(NameForm {
         via,
         script: Script::dominant(&joined),
@@ -302,81 +343,115 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
 /// the surname (as a comma would).
 pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
     if kind != NameKind::Organization && !raw.contains(',') {
-        let words: Vec<&str> = raw.split_whitespace().collect();
+        // Cheapest test first: most words have a lower-case letter or no upper-case one.
         let is_upper = |w: &str| {
-            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            w.chars().any(|c| c.is_uppercase())
                 && w.chars().all(|c| !c.is_lowercase())
-                && w.chars().any(|c| c.is_uppercase())
+                && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2
         };
-        let uppers: Vec<usize> = (0..words.len())
-            .filter(|&i| words.get(i).is_some_and(|w| is_upper(w)))
-            .collect();
-        let has_lower = words.iter().any(|w| w.chars().any(|c| c.is_lowercase()));
-        if let [u] = uppers.as_slice()
+        let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
+        for (i, w) in raw.split_whitespace().enumerate() {
+            n_words += 1;
+            if is_upper(w) {
+                uppers += 1;
+                upper_at = i;
+            } else if !has_lower {
+                has_lower = w.chars().any(|c| c.is_lowercase());
+            }
+        }
+        if uppers == 1
             && has_lower
-            && words.len() >= 2
-            && (*u == 0 || *u + 1 == words.len())
-            && words.get(*u).is_some_and(|w| !w.contains('-'))
+            && n_words >= 2
+            && (upper_at == 0 || upper_at + 1 == n_words)
+            && let Some(sur) = raw.split_whitespace().nth(upper_at)
+            && !sur.contains('-')
         {
-            let mut rest: Vec<&str> = words.clone();
-            let sur = rest.remove(*u);
-            return analyze(&format!("{sur}, {}", rest.join(" ")), kind);
+            let mut moved = String::with_capacity(raw.len() + 2);
+            moved.push_str(sur);
+            moved.push(',');
+            for (i, w) in raw.split_whitespace().enumerate() {
+                if i != upper_at {
+                    moved.push(' ');
+                    moved.push_str(w);
+                }
+            }
+            return analyze(&moved, kind);
         }
     }
     analyze(raw, kind)
 }
 
 /// A token, and its Korean syllables when it is a Latin word that reads as romanised Korean.
-fn make_token(w: &str, kind: NameKind, script: Script) -> (Token, Option<Vec<Syllable>>) {
-    let latin: String = match script {
-        Script::Hangul => korean::romanize(w),
-        Script::Latin | Script::Digit => w.chars().filter(|c| c.is_alphanumeric()).collect(),
-        _ => any_ascii::any_ascii(w)
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect(),
-    };
+fn make_token(
+    w: &str,
+    kind: NameKind,
+    script: Script,
+    scratch: &mut String,
+) -> (Token, Option<Vec<Syllable>>) {
+    scratch.clear();
+    match script {
+        Script::Hangul => korean::romanize_into(w, scratch),
+        Script::Latin | Script::Digit if w.is_ascii() => {
+            scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
+        }
+        Script::Latin | Script::Digit => scratch.extend(w.chars().filter(|c| c.is_alphanumeric())),
+        _ => scratch.extend(
+            any_ascii::any_ascii(w)
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        ),
+    }
+    let latin = scratch.as_str();
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
     // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
     // initial or a Korean syllable).
     let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
-    let class = if normalize::number_of(&latin, roman).is_some()
-        && latin
-            .chars()
-            .any(|c| c.is_ascii_digit() || c == 'i' || c == 'v' || c == 'x')
-    {
+    // A number read with `roman` set or not is the same number.
+    let number = normalize::number_of(latin, roman).filter(|_| {
+        latin
+            .bytes()
+            .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
+    });
+    let class = if number.is_some() {
         TokenClass::Number
     } else if kind != NameKind::Person && normalize::is_legal_form(w) {
         TokenClass::LegalForm
-    } else if kind != NameKind::Person && normalize::is_generic(&latin) {
+    } else if kind != NameKind::Person && normalize::is_generic(latin) {
         TokenClass::Generic
     } else {
         TokenClass::Word
     };
-    let latin = if class == TokenClass::Number {
-        normalize::number_of(&latin, true).unwrap_or(latin)
-    } else {
-        latin
+    let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
+    let keys = |v: &[Syllable], scratch: &mut String| {
+        scratch.clear();
+        for s in v {
+            scratch.push_str(s.key.as_str());
+        }
+        CompactString::from(scratch.as_str())
     };
-    let keys = |v: &[Syllable]| -> String { v.iter().map(|s| s.key.as_str()).collect() };
     let mut latin_syllables = None;
     let korean_key = match (class, script) {
-        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w)),
+        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w), scratch),
         (TokenClass::Word, Script::Latin) => {
             latin_syllables = korean::parse_latin(w);
-            latin_syllables.as_deref().map(keys).unwrap_or_default()
+            latin_syllables
+                .as_deref()
+                .map(|v| keys(v, scratch))
+                .unwrap_or_default()
         }
-        _ => String::new(),
+        _ => CompactString::default(),
     };
+    scratch.clear();
+    normalize::phonetic_key_into(&latin, scratch);
     let token = Token {
-        key: normalize::phonetic_key(&latin).into(),
+        key: CompactString::from(scratch.as_str()),
         letters: normalize::letter_mask(&latin),
         text: w.into(),
-        latin: latin.into(),
+        latin,
         class,
         script,
-        korean_key: korean_key.into(),
+        korean_key,
     };
     (token, latin_syllables)
 }
@@ -585,6 +660,78 @@ mod tests {
         let f = analyze("Dr. Ri Yong-ho", NameKind::Person);
         let t: Vec<&str> = f[0].tokens.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(t, ["ri", "yong", "ho"]);
+    }
+
+    /// Word splitting as first written: the comma case rebuilt as a new string.
+    fn split_words_by_copy(s: &str) -> (Vec<String>, Option<usize>) {
+        let mut surname_at = None;
+        let mut text = s.to_owned();
+        if let Some((before, after)) = s.split_once(',')
+            && !after.contains(',')
+            && before.split_whitespace().count() <= 2
+            && !after.trim().is_empty()
+            && !before.trim().is_empty()
+        {
+            surname_at = Some(after.split(is_sep).filter(|w| !w.is_empty()).count());
+            text = format!("{} {}", after.trim(), before.trim());
+        }
+        let words = text
+            .split(is_sep)
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'))
+                    .to_owned()
+            })
+            .filter(|w| !w.is_empty())
+            .take(MAX_TOKENS)
+            .collect();
+        (words, surname_at)
+    }
+
+    /// The case rule as first written: the capitalised surname moved by building word lists.
+    fn analyze_with_case_by_copy(raw: &str, kind: NameKind) -> Vec<NameForm> {
+        if kind != NameKind::Organization && !raw.contains(',') {
+            let words: Vec<&str> = raw.split_whitespace().collect();
+            let is_upper = |w: &str| {
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && w.chars().all(|c| !c.is_lowercase())
+                    && w.chars().any(|c| c.is_uppercase())
+            };
+            let uppers: Vec<usize> = (0..words.len()).filter(|&i| is_upper(words[i])).collect();
+            let has_lower = words.iter().any(|w| w.chars().any(|c| c.is_lowercase()));
+            if let [u] = uppers.as_slice()
+                && has_lower
+                && words.len() >= 2
+                && (*u == 0 || *u + 1 == words.len())
+                && !words[*u].contains('-')
+            {
+                let mut rest = words.clone();
+                let sur = rest.remove(*u);
+                return analyze(&format!("{sur}, {}", rest.join(" ")), kind);
+            }
+        }
+        analyze(raw, kind)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_and_case_rule_as_first_written(
+            s in proptest::prop_oneof![
+                "\\PC{0,30}",
+                "[a-zA-Z ,'’-]{0,30}",
+                "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
+            ]
+        ) {
+            let (words, at) = split_words(&s);
+            let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+            proptest::prop_assert_eq!((words, at), split_words_by_copy(&s));
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                proptest::prop_assert_eq!(
+                    analyze_with_case(&s, kind),
+                    analyze_with_case_by_copy(&s, kind)
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Text normalisation shared by every name: Unicode cleanup, scripts, tokens and token classes.
 
-use unicode_normalization::UnicodeNormalization;
+use std::sync::OnceLock;
+
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Names longer than this many characters are cut; no real name is longer, and the cut keeps
 /// every later step bounded.
@@ -33,10 +35,17 @@ pub enum Script {
 impl Script {
     /// The script of one character, or `None` for spaces and punctuation.
     pub fn of(c: char) -> Option<Script> {
+        if c.is_ascii() {
+            return if c.is_ascii_alphabetic() {
+                Some(Script::Latin)
+            } else if c.is_ascii_digit() {
+                Some(Script::Digit)
+            } else {
+                None
+            };
+        }
         let u = c as u32;
         Some(match u {
-            _ if c.is_ascii_alphabetic() => Script::Latin,
-            _ if c.is_ascii_digit() => Script::Digit,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
             0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => Script::Han,
             0x3040..=0x30FF | 0x31F0..=0x31FF => Script::Kana,
@@ -52,6 +61,15 @@ impl Script {
 
     /// The script most characters of `s` are in (Latin for text with no letters).
     pub fn dominant(s: &str) -> Script {
+        // ASCII has only Latin letters and digits, and digits never decide.
+        if s.is_ascii() {
+            return Script::Latin;
+        }
+        Script::dominant_by_count(s)
+    }
+
+    /// [`Script::dominant`] counted character by character.
+    fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
             if let Some(sc) = Script::of(c)
@@ -98,13 +116,73 @@ impl Script {
     }
 }
 
+/// `char::is_alphabetic`, without the table search for ASCII and the Cyrillic letters
+/// (U+0400–U+0481, U+048A–U+052F), which Russian and Ukrainian names are written in.
+#[inline]
+pub(crate) fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
+        _ if c.is_ascii() => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// Unicode cleanup of a raw name: NFKC, case folding, control characters and odd spaces
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
 pub fn clean(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len().min(MAX_NAME_CHARS * 4));
+    // At most twice the final length is normalised: a byte length within that bound means
+    // the whole name is.
+    let head = if raw.len() <= MAX_NAME_CHARS * 2 {
+        raw
+    } else {
+        raw.char_indices()
+            .nth(MAX_NAME_CHARS * 2)
+            .and_then(|(i, _)| raw.get(..i))
+            .unwrap_or(raw)
+    };
+    // Most list names are ASCII, which NFKC leaves alone; text that is already in NFKC (the
+    // quick check says so for nearly every real name) needs no normalising pass either.
+    if head.is_ascii() {
+        return clean_ascii(head);
+    }
+    let mut out = String::with_capacity(head.len());
+    // Characters NFKC never touches need no lookup: a check of the others alone can only
+    // be stricter (see `nfkc_inert`).
+    if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
+        clean_chars(head.chars(), &mut out);
+    } else {
+        clean_chars(head.chars().nfkc(), &mut out);
+    }
+    if out.chars().count() > MAX_NAME_CHARS {
+        out = out.chars().take(MAX_NAME_CHARS).collect();
+    }
+    out
+}
+
+/// Letters of the scripts names are written in that NFKC leaves alone wherever they stand:
+/// NFKC quick check Yes and canonical combining class 0 (a test checks every one). Leaving
+/// them out of a quick check can only turn a Yes into a No, never the other way: they reset
+/// the combining-class order the check compares, and they are allowed themselves.
+fn nfkc_inert(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{9f}'
+        | '\u{c0}'..='\u{ff}'
+        | '\u{391}'..='\u{3ce}'
+        | '\u{400}'..='\u{482}'
+        | '\u{48a}'..='\u{52f}'
+        | '\u{621}'..='\u{64a}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a1}'..='\u{30fa}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}'
+    )
+}
+
+/// [`clean`] of normalised characters, without the cut.
+fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) {
     let mut pending_space = false;
-    for c in raw.chars().take(MAX_NAME_CHARS * 2).nfkc() {
+    for c in chars {
         if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
         {
             pending_space = true;
@@ -114,13 +192,47 @@ pub fn clean(raw: &str) -> String {
             out.push(' ');
         }
         pending_space = false;
-        for l in c.to_lowercase() {
-            out.push(l);
+        match lower_one(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
         }
     }
-    if out.chars().count() > MAX_NAME_CHARS {
-        out = out.chars().take(MAX_NAME_CHARS).collect();
+}
+
+/// The lower case of `c` when it is one character found without a table search: ASCII, the
+/// basic Cyrillic letters, and scripts without case (Arabic, kana, Han, Hangul syllables).
+/// `None` for every other character (a test checks the rest against `char::to_lowercase`).
+#[inline]
+pub(crate) fn lower_one(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50),
+        '\0'..='\u{7f}'
+        | 'а'..='џ'
+        | '\u{600}'..='\u{6ff}'
+        | '\u{3040}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}' => Some(c),
+        _ => None,
     }
+}
+
+/// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
+fn clean_ascii(head: &str) -> String {
+    let mut out = String::with_capacity(head.len());
+    let mut pending_space = false;
+    for b in head.bytes() {
+        if b <= b' ' || b == 0x7f {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out.truncate(MAX_NAME_CHARS);
     out
 }
 
@@ -128,6 +240,25 @@ pub fn clean(raw: &str) -> String {
 /// `Müller` → `muller`, `ß` → `ss`). Other scripts pass through.
 pub fn fold_latin(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_latin_into(s, &mut out);
+    out
+}
+
+/// [`fold_latin`], appended to `out`.
+pub(crate) fn fold_latin_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+    } else {
+        fold_latin_chars(s, out);
+    }
+}
+
+/// [`fold_latin_into`] character by character.
+fn fold_latin_chars(s: &str, out: &mut String) {
     for c in s.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -155,12 +286,32 @@ pub fn fold_latin(s: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// Characters that separate tokens. Apostrophes are kept inside Latin words because
 /// McCune–Reischauer writes aspiration and breves with them (`ch'ŏl`, `cho'ng`).
+#[inline]
 pub fn is_separator(c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ASCII_SEPARATORS & (1 << b) != 0,
+        _ => is_separator_slowly(c),
+    }
+}
+
+/// [`is_separator`] of every ASCII character, one bit each.
+const ASCII_SEPARATORS: u128 = {
+    let mut set = 0u128;
+    let mut b = 0u8;
+    while b < 128 {
+        if is_separator_slowly(b as char) {
+            set |= 1 << b;
+        }
+        b += 1;
+    }
+    set
+};
+
+const fn is_separator_slowly(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -539,17 +690,113 @@ const ORDINALS: &[(&str, &str)] = &[
 
 /// Whether a (folded) token is an organisation legal form.
 pub fn is_legal_form(token: &str) -> bool {
-    LEGAL_FORMS.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(LEGAL_FORMS))
+        .contains(token)
 }
 
 /// Whether a (folded) token is a common organisation word or a function word.
 pub fn is_generic(token: &str) -> bool {
-    GENERIC_WORDS.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(GENERIC_WORDS))
+        .contains(token)
 }
 
 /// Whether a (folded) token is a title or honorific.
 pub fn is_title(token: &str) -> bool {
-    TITLES.contains(&token)
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(TITLES)).contains(token)
+}
+
+/// A word list for membership tests on every token: words of up to 15 bytes are packed with
+/// their length into one integer and kept in an open-addressing hash table (one or two
+/// integer compares a lookup), longer ones compared one by one.
+struct WordSet {
+    slots: Vec<u128>,
+    long: Vec<&'static str>,
+    /// Per length below 16, the first bytes (mod 32) of the words of that length: most
+    /// tokens are turned away by this test alone.
+    firsts: [u32; 16],
+}
+
+impl WordSet {
+    /// No packed word is all ones (its last byte is a length below 16).
+    const EMPTY: u128 = u128::MAX;
+
+    fn new(words: &[&'static str]) -> WordSet {
+        // At most a quarter full, so that probe runs stay short.
+        let size = (words.len() * 4).next_power_of_two();
+        let mut slots = vec![WordSet::EMPTY; size];
+        let mut long = Vec::new();
+        let mut firsts = [0u32; 16];
+        for w in words {
+            let Some(k) = pack_word(w) else {
+                long.push(*w);
+                continue;
+            };
+            if let Some(f) = firsts.get_mut(w.len()) {
+                *f |= 1 << (w.bytes().next().unwrap_or(0) & 31);
+            }
+            let mut i = WordSet::slot_of(k, size);
+            while let Some(slot) = slots.get_mut(i) {
+                if *slot == WordSet::EMPTY || *slot == k {
+                    *slot = k;
+                    break;
+                }
+                i = (i + 1) & (size - 1);
+            }
+        }
+        WordSet {
+            slots,
+            long,
+            firsts,
+        }
+    }
+
+    fn slot_of(k: u128, size: usize) -> usize {
+        let h = (k as u64) ^ ((k >> 64) as u64).rotate_left(31);
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (size - 1)
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        if let Some(f) = self.firsts.get(word.len())
+            && f & (1 << (word.bytes().next().unwrap_or(0) & 31)) == 0
+        {
+            return false;
+        }
+        let Some(k) = pack_word(word) else {
+            return self.long.contains(&word);
+        };
+        let size = self.slots.len();
+        let mut i = WordSet::slot_of(k, size);
+        while let Some(&slot) = self.slots.get(i) {
+            if slot == k {
+                return true;
+            }
+            if slot == WordSet::EMPTY {
+                return false;
+            }
+            i = (i + 1) & (size - 1);
+        }
+        false
+    }
+}
+
+/// A word of at most 15 bytes as one integer: its bytes, then its length (so that words
+/// ending in NUL bytes stay apart).
+fn pack_word(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() >= 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = *s;
+    }
+    if let Some(last) = buf.last_mut() {
+        *last = b.len() as u8;
+    }
+    Some(u128::from_be_bytes(buf))
 }
 
 /// The number a token stands for, if it is one (`2`, `II`, `2nd`, `second` → `2`). Roman
@@ -632,15 +879,32 @@ const PHRASES: &[(&str, &str)] = &[
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
+    replace_phrases_with(s, true)
+}
+
+/// [`replace_phrases`], skipping phrases whose bytes the name lacks when `prefilter` is set
+/// (the tests check that this changes nothing).
+fn replace_phrases_with(s: &str, prefilter: bool) -> String {
     use memchr::memmem::Finder;
-    use std::sync::OnceLock;
-    // Every list name goes through here when the index is built: the searchers are made once.
-    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
-    let finders =
-        FINDERS.get_or_init(|| PHRASES.iter().map(|(from, _)| Finder::new(from)).collect());
+    // Every list name goes through here when the index is built: the searchers and the
+    // phrases' byte sets are made once.
+    static FINDERS: OnceLock<Vec<(Finder<'static>, ByteSet)>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        PHRASES
+            .iter()
+            .map(|(from, _)| (Finder::new(from), ByteSet::of(from)))
+            .collect()
+    });
     let mut out = join_dotted(s);
-    for ((from, to), finder) in PHRASES.iter().zip(finders) {
+    // A phrase can occur only where every byte of it does: most names rule out most phrases
+    // without a search.
+    let mut present = ByteSet::of(&out);
+    for ((from, to), (finder, needs)) in PHRASES.iter().zip(finders) {
+        if prefilter && !needs.is_subset(&present) {
+            continue;
+        }
         let mut start = 0;
+        let mut replaced = false;
         while let Some(pos) = out
             .as_bytes()
             .get(start..)
@@ -656,16 +920,43 @@ pub fn replace_phrases(s: &str) -> String {
             if before_ok && after_ok {
                 out.replace_range(pos..end, to);
                 start = pos + to.len();
+                replaced = true;
             } else {
                 start = end;
             }
+        }
+        if replaced {
+            present = ByteSet::of(&out);
         }
     }
     out
 }
 
+/// The set of byte values in a text.
+#[derive(Clone, Copy)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(s: &str) -> ByteSet {
+        let mut set = [0u64; 4];
+        for b in s.bytes() {
+            if let Some(word) = set.get_mut(usize::from(b >> 6)) {
+                *word |= 1 << (b & 63);
+            }
+        }
+        ByteSet(set)
+    }
+
+    fn is_subset(&self, of: &ByteSet) -> bool {
+        self.0.iter().zip(&of.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
 /// Joins dotted abbreviations into one word: `l.l.c.` → `llc`, `s.a.` → `sa`.
 pub fn join_dotted(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for (i, w) in s.split(' ').enumerate() {
         if i > 0 {
@@ -771,12 +1062,29 @@ pub fn letters_apart(a: u32, b: u32) -> usize {
 /// `y` and doubled letters dropped (`Mohammed`, `Muhammad` → `MMT`; `Schmidt`, `Shmit` →
 /// `SMT`).
 pub fn phonetic_key(latin: &str) -> String {
-    let b: Vec<u8> = latin
+    let mut out = String::with_capacity(latin.len());
+    phonetic_key_into(latin, &mut out);
+    out
+}
+
+/// [`phonetic_key`], appended to `out`.
+pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
+    let filtered: smallvec::SmallVec<[u8; 32]>;
+    // Spellings are nearly always lower-case ASCII letters and digits already.
+    let b: &[u8] = if latin
         .bytes()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let mut out = String::with_capacity(b.len());
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        latin.as_bytes()
+    } else {
+        filtered = latin
+            .bytes()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        &filtered
+    };
+    let mut push = |class: u8| out.push(char::from(class));
     let mut last = 0u8;
     let mut i = 0;
     while i < b.len() {
@@ -794,7 +1102,7 @@ pub fn phonetic_key(latin: &str) -> String {
             b'c' | b'k' | b'q' | b'g' => (b'K', 1),
             b'x' => {
                 if last != b'K' {
-                    out.push('K');
+                    push(b'K');
                 }
                 (b'S', 1)
             }
@@ -809,19 +1117,142 @@ pub fn phonetic_key(latin: &str) -> String {
             _ => (0, 1),
         };
         if class != 0 && class != last {
-            out.push(class as char);
+            push(class);
         }
         if class != 0 {
             last = class;
         }
         i += skip;
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`clean`] as first written: every name through NFKC, character by character.
+    fn clean_slowly(raw: &str) -> String {
+        let mut out = String::new();
+        clean_chars(raw.chars().take(MAX_NAME_CHARS * 2).nfkc(), &mut out);
+        if out.chars().count() > MAX_NAME_CHARS {
+            out = out.chars().take(MAX_NAME_CHARS).collect();
+        }
+        out
+    }
+
+    fn names() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,40}",
+            "[ -~]{0,40}",
+            "[a-zA-Z0-9 \t\n\u{0}\u{1f}\u{7f}\u{a0}\u{200b}\u{feff}éŏüßÆ・.,'-]{0,30}",
+            "[a-zA-Z가-힣ㄱ-ㅎ一-龥ア-ンа-яΑ-ωا-ي0-9 ]{0,20}",
+            // Combining marks next to letters NFKC leaves alone, and characters it changes.
+            "[aeéа-яй가-힣かア\u{300}-\u{36f}\u{483}-\u{487}\u{64b}-\u{652}\u{3099}\u{309a}\u{1161}-\u{1175}ｱ-ﾝ①ﬁ ]{0,20}",
+            "(co|ltd|llc|joint stock|north korea|d\\.p\\.r\\.k\\.|l\\.l\\.c|mr|dr|general|bank| |,){0,8}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn fast_paths_change_nothing(s in names()) {
+            prop_assert_eq!(clean(&s), clean_slowly(&s));
+            prop_assert_eq!(Script::dominant(&s), Script::dominant_by_count(&s));
+            let mut folded = String::new();
+            fold_latin_chars(&s, &mut folded);
+            prop_assert_eq!(fold_latin(&s), folded);
+            let cleaned = clean(&s);
+            prop_assert_eq!(replace_phrases(&cleaned), replace_phrases_with(&cleaned, false));
+            let filtered: String = s
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase()))
+                .collect();
+            prop_assert_eq!(phonetic_key(&s), phonetic_key(&filtered));
+        }
+
+        #[test]
+        fn word_sets_hold_exactly_their_words(s in names()) {
+            let w = fold_latin(&clean(&s));
+            prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
+            prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
+            prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    #[test]
+    fn separators_by_table_and_by_rule_agree() {
+        for c in (0..=0x3100).filter_map(char::from_u32) {
+            assert_eq!(is_separator(c), is_separator_slowly(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lower_one_is_to_lowercase() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if let Some(l) = lower_one(c) {
+                assert!(c.to_lowercase().eq([l]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_letter_is_is_alphabetic() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn inert_characters_are_left_alone_by_nfkc() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_inert(c))
+        {
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_as_before() {
+        let a = "Ab ".repeat(300);
+        for s in [
+            a.clone(),
+            format!("{}e\u{301}x", "a".repeat(MAX_NAME_CHARS * 2 - 1)),
+            format!("{}\u{301}", "a".repeat(MAX_NAME_CHARS * 2)),
+            format!("{a}ŏ"),
+            "ﾊﾟ".repeat(500),
+            "김정은 ".repeat(300),
+            "A\u{0}".repeat(900),
+        ] {
+            assert_eq!(clean(&s), clean_slowly(&s));
+        }
+    }
+
+    #[test]
+    fn word_sets_hold_every_listed_word_and_no_near_miss() {
+        for (list, set) in [
+            (LEGAL_FORMS, is_legal_form as fn(&str) -> bool),
+            (GENERIC_WORDS, is_generic),
+            (TITLES, is_title),
+        ] {
+            for w in list {
+                assert!(set(w), "{w}");
+                for near in [format!("{w}s"), format!("{w}\u{0}"), format!("x{w}")] {
+                    assert_eq!(set(&near), list.contains(&near.as_str()), "{near:?}");
+                }
+                if let Some((i, _)) = w.char_indices().last() {
+                    assert_eq!(set(&w[..i]), list.contains(&&w[..i]), "{:?}", &w[..i]);
+                }
+            }
+        }
+    }
 
     #[test]
     fn clean_folds_case_width_and_controls() {

@@ -22,6 +22,7 @@
 use std::borrow::Cow;
 
 use crate::kana::{Part, expand_nasal_forms, ng_likely};
+use crate::normalize::{is_letter, lower_one};
 
 /// A romanisation system, named in explanations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,7 +98,9 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
     match dominant_script(s) {
         None => push(System::Simple, s.to_owned()),
         Some(Script::Cyrillic) => {
-            let lang = cyrillic_language(s);
+            // Lower-cased once for every system below.
+            let lowered: Vec<char> = s.chars().map(lower).collect();
+            let lang = cyrillic_language(&lowered);
             let systems: &[System] = match lang {
                 Lang::Russian => &[System::Icao, System::BgnPcgn, System::Simple, System::Gost],
                 Lang::Ukrainian | Lang::Belarusian => &[
@@ -114,7 +117,7 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
             }
             .into_iter();
             for (i, &sys) in systems.iter().enumerate() {
-                push(sys, cyrillic(s, sys, lang));
+                push(sys, cyrillic_lowered(&lowered, s.len(), sys, lang));
                 // A Korean name's best Korean reading ranks right after the passport form,
                 // so callers that keep only the first few forms still get it.
                 if i == 0
@@ -161,7 +164,7 @@ fn script_of(c: char) -> Option<Script> {
 
 /// The script of the first Cyrillic, Greek or Arabic letter.
 fn dominant_script(s: &str) -> Option<Script> {
-    s.chars().filter(|c| c.is_alphabetic()).find_map(script_of)
+    s.chars().filter(|&c| is_letter(c)).find_map(script_of)
 }
 
 /// A character outside the text's main script: ASCII lower-cased, a letter of another
@@ -206,8 +209,8 @@ enum Lang {
     Belarusian,
 }
 
-fn cyrillic_language(s: &str) -> Lang {
-    let has = |set: &[char]| s.chars().any(|c| set.contains(&lower(c)));
+fn cyrillic_language(lowered: &[char]) -> Lang {
+    let has = |set: &[char]| lowered.iter().any(|c| set.contains(c));
     if has(&['ў']) || (has(&['і']) && has(&['ы', 'э', 'ё'])) {
         Lang::Belarusian
     } else if has(&['і', 'ї', 'є', 'ґ']) {
@@ -217,8 +220,9 @@ fn cyrillic_language(s: &str) -> Lang {
     }
 }
 
+/// The first character of `c`'s lower case.
 fn lower(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    lower_one(c).unwrap_or_else(|| c.to_lowercase().next().unwrap_or(c))
 }
 
 fn is_cyr_vowel(c: char) -> bool {
@@ -230,11 +234,16 @@ fn is_cyr_vowel(c: char) -> bool {
 
 fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
     let chars: Vec<char> = s.chars().map(lower).collect();
-    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    cyrillic_lowered(&chars, s.len(), sys, lang)
+}
+
+/// [`cyrillic`] of text already lower-cased ([`lower`]) into `chars`, `len` bytes long.
+fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> String {
+    let mut out = String::with_capacity(len + len / 2);
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         let next = chars.get(i + 1).copied();
-        let initial = prev.is_none_or(|p| !p.is_alphabetic() && !is_apostrophe(p));
+        let initial = prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
         // Where е, ё, ю, я carry a y-glide in BGN/PCGN and the Ukrainian national system.
         let glide = initial
             || prev.is_some_and(|p| {
@@ -410,8 +419,8 @@ fn korean_cyrillic(s: &str) -> Vec<String> {
     while let Some(&c) = chars.get(i) {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         let next = chars.get(i + 1).copied();
-        let word_initial = prev.is_none_or(|p| !p.is_alphabetic());
-        let word_final = next.is_none_or(|n| !n.is_alphabetic());
+        let word_initial = prev.is_none_or(|p| !is_letter(p));
+        let word_final = next.is_none_or(|n| !is_letter(n));
         // A consonant closes the syllable when no vowel follows it.
         let coda = !word_initial && (word_final || is_cons(next));
         let (t, used): (&str, usize) = match (c, next) {
@@ -928,9 +937,17 @@ fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
     } else {
         Cow::Borrowed(w)
     };
-    ARABIC_WORDS
-        .iter()
-        .find(|(a, _)| *a == bare)
+    // The table's keys are unique (a test checks), so a sorted copy finds the same entry.
+    static SORTED: std::sync::OnceLock<Vec<(&str, &[&str])>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v = ARABIC_WORDS.to_vec();
+        v.sort_unstable_by_key(|(a, _)| *a);
+        v
+    });
+    sorted
+        .binary_search_by(|(a, _)| (*a).cmp(&*bare))
+        .ok()
+        .and_then(|i| sorted.get(i))
         .map(|(_, l)| *l)
 }
 
@@ -1015,6 +1032,13 @@ fn arabic(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_is_the_first_lower_case_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(lower(c), c.to_lowercase().next().unwrap_or(c), "{c:?}");
+        }
+    }
     use proptest::prelude::*;
 
     fn forms(s: &str) -> Vec<String> {
