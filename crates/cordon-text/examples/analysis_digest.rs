@@ -21,14 +21,14 @@ use std::time::Instant;
 
 use cordon_text::{NameKind, analyze_with_case};
 
-/// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), so that
-/// the times are those of `cordon screen`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
+// same way, so that the times are those of `cordon screen`.
+use cordon_alloc as _;
 
 const KINDS: [NameKind; 3] = [NameKind::Person, NameKind::Organization, NameKind::Unknown];
 
 fn main() {
+    cordon_alloc::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let opt = |name: &str| {
         args.iter()
