@@ -72,8 +72,7 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
     let kind = kind_of(schema);
     let a = PreparedName::new(name1, "query", kind);
     let b = PreparedName::new(name2, "name", kind);
-    let mut ns = names::score_names(&a, &b);
-    names::explain_names(&a, &b, &mut ns);
+    let ns = names::score_and_explain(&a, &b);
     let score = final_score(ns.score, &[]);
     let mut rules: Vec<String> = Vec::new();
     for f in [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]

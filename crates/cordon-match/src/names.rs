@@ -229,6 +229,28 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
     }
 }
 
+/// [`score_names`] and [`explain_names`] in one: when each name has a single form and the
+/// Korean comparison does not apply, there is one pair of forms, compared once with its
+/// alignment (the score is the same either way).
+pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
+    if let ([qf], [cf]) = (q.forms.as_slice(), c.forms.as_slice())
+        && (qf.korean.is_empty() || cf.korean.is_empty())
+    {
+        let qw: Words<'_> = qf.tokens.iter().map(Word::from).collect();
+        let (s, alignment) = generic(qf, &qw, cf, q.skeletons(0), c.skeletons(0), true);
+        return NameScore {
+            score: s * via_factor(qf.via) * via_factor(cf.via),
+            query_form: 0,
+            candidate_form: 0,
+            korean: false,
+            alignment,
+        };
+    }
+    let mut ns = score_names(q, c);
+    explain_names(q, c, &mut ns);
+    ns
+}
+
 /// Scores two forms; the flag tells whether the Korean comparison was used.
 fn score_forms(
     q: &NameForm,
