@@ -1,6 +1,9 @@
 //! `cordon screen` and `cordon compare` end to end on the real lists: one name, and batch
 //! files with bad lines among good ones.
 
+use std::path::Path;
+use std::process::Output;
+
 use serde_json::Value;
 
 use crate::util::{cordon, json, real_lists_store};
@@ -11,6 +14,27 @@ fn ids(results: &Value) -> Vec<&str> {
         .as_array()
         .map(|r| r.iter().filter_map(|x| x["id"].as_str()).collect())
         .unwrap_or_default()
+}
+
+/// Runs `cordon screen --input FILE` on `input` (named `file_name`, whose extension picks the
+/// format): the process output and the output file's lines, parsed.
+fn batch(db: &Path, file_name: &str, input: &[u8]) -> (Output, Vec<Value>) {
+    let dir = db.parent().expect("the store's directory");
+    let (input_path, output_path) = (dir.join(file_name), dir.join("results.jsonl"));
+    std::fs::write(&input_path, input).expect("write input");
+    let out = cordon(db)
+        .args(["screen", "--input"])
+        .arg(&input_path)
+        .arg("--output")
+        .arg(&output_path)
+        .output()
+        .expect("run cordon screen");
+    let written = std::fs::read_to_string(&output_path).expect("read output");
+    let lines = written
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect();
+    (out, lines)
 }
 
 #[test]
@@ -50,8 +74,6 @@ fn compare_prints_score_match_and_alignment() {
 fn batch_keeps_input_order_and_reports_every_bad_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = real_lists_store(dir.path());
-    let input = dir.path().join("queries.jsonl");
-    let output = dir.path().join("results.jsonl");
     let mut text: Vec<u8> = Vec::new();
     text.extend_from_slice(
         "{\"id\":\"q1\",\"name\":\"김정은\",\"schema\":\"Person\"}\n".as_bytes(),
@@ -69,14 +91,7 @@ fn batch_keeps_input_order_and_reports_every_bad_line() {
         };
         text.extend_from_slice(format!("{{\"id\":\"g{i}\",\"name\":\"{name}\"}}\n").as_bytes());
     }
-    std::fs::write(&input, &text).expect("write input");
-    let out = cordon(&db)
-        .args(["screen", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .expect("run cordon screen");
+    let (out, lines) = batch(&db, "queries.jsonl", &text);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -86,11 +101,6 @@ fn batch_keeps_input_order_and_reports_every_bad_line() {
     for line in ["line 2", "line 3", "line 4", "line 5"] {
         assert!(stderr.contains(line), "stderr names {line}: {stderr}");
     }
-    let written = std::fs::read_to_string(&output).expect("read output");
-    let lines: Vec<Value> = written
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect();
     assert_eq!(lines.len(), 2505, "one output line per input line");
     assert_eq!(lines[0]["id"], "q1");
     assert_eq!(lines[0]["results"][0]["caption"], "KIM Jong Un");
@@ -121,26 +131,12 @@ fn batch_keeps_input_order_and_reports_every_bad_line() {
 fn batch_csv_names_its_bad_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = real_lists_store(dir.path());
-    let input = dir.path().join("queries.csv");
-    let output = dir.path().join("results.jsonl");
-    std::fs::write(
-        &input,
+    let (out, lines) = batch(
+        &db,
+        "queries.csv",
         b"id,name,schema,birth_date\nq1,Kim Jong Un,Person,1984\nq2,\xff,Person,\nq3,Ri Yong Ho,Planet,\n",
-    )
-    .expect("write input");
-    let out = cordon(&db)
-        .args(["screen", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .expect("run cordon screen");
+    );
     assert_eq!(out.status.code(), Some(1));
-    let written = std::fs::read_to_string(&output).expect("read output");
-    let lines: Vec<Value> = written
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["results"][0]["caption"], "KIM Jong Un");
     assert_eq!(lines[1]["error"]["code"], "invalid-utf8");

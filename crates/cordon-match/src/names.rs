@@ -740,17 +740,32 @@ fn osa(a: &[u8], b: &[u8]) -> usize {
         let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
         rows[cur][0] = i as u8;
         for j in 1..=b.len() {
-            let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[prev2][j - 2] + 1);
-            }
-            rows[cur][j] = d;
+            rows[cur][j] = osa_cell(&rows, a, b, i, j, (cur, prev, prev2));
         }
     }
     usize::from(rows[a.len() % 3][b.len()])
+}
+
+/// Cell (`i`, `j`) of the optimal-string-alignment table (1-based), from the three rows kept:
+/// `rows[cur]` (row `i`, filled up to `j - 1`), `rows[prev]` and `rows[prev2]`.
+#[inline]
+fn osa_cell(
+    rows: &[[u8; 64]; 3],
+    a: &[u8],
+    b: &[u8],
+    i: usize,
+    j: usize,
+    (cur, prev, prev2): (usize, usize, usize),
+) -> u8 {
+    let cost = u8::from(a[i - 1] != b[j - 1]);
+    let d = (rows[prev][j] + 1)
+        .min(rows[cur][j - 1] + 1)
+        .min(rows[prev][j - 1] + cost);
+    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+        d.min(rows[prev2][j - 2] + 1)
+    } else {
+        d
+    }
 }
 
 /// The optimal-string-alignment distance of `a` and `b` if it is at most `k`: only the
@@ -780,14 +795,7 @@ fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
         rows[cur][lo - 1] = if lo == 1 { (i as u8).min(over) } else { over };
         let mut row_min = rows[cur][lo - 1];
         for j in lo..=hi {
-            let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[prev2][j - 2] + 1);
-            }
-            let d = d.min(over);
+            let d = osa_cell(&rows, a, b, i, j, (cur, prev, prev2)).min(over);
             rows[cur][j] = d;
             row_min = row_min.min(d);
         }
