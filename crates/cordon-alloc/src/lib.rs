@@ -17,11 +17,11 @@
 //! Why: with its default settings mimalloc hands memory freed for a second back to the
 //! system, and the next allocation faults it in again, each fault clearing a 2 MiB huge page.
 //! A screening allocates and frees a little memory per query, so that cycle repeats all the
-//! time: 13 % of the CPU of `screen_latency` went to the kernel clearing pages, 5 % once freed
-//! memory is kept (`docs/benchmarks/screen.md`, "Allocator"). The cost is that the process keeps
-//! its peak memory instead of shrinking after it.
+//! time: a `screen_latency` run took 1,400–8,900 page faults, and ~500 (the first touches)
+//! once freed memory is kept (`docs/benchmarks/screen.md`, "Allocator"). The cost is that the
+//! process keeps its peak memory instead of shrinking after it.
 
-use std::ffi::{c_int, c_long};
+use std::ffi::c_int;
 
 /// The allocator of every Cordon program.
 #[global_allocator]
@@ -38,10 +38,12 @@ mod ffi {
 
     // Part of mimalloc's public API, compiled and linked by libmimalloc-sys.
     unsafe extern "C" {
+        #[cfg(test)]
         pub(super) fn mi_option_get(option: c_int) -> c_long;
         pub(super) fn mi_option_set(option: c_int, value: c_long);
     }
 
+    #[cfg(test)]
     pub(super) fn get(option: c_int) -> c_long {
         // SAFETY: reads one option; any option number is accepted (out of range reads 0).
         unsafe { mi_option_get(option) }
@@ -59,14 +61,14 @@ pub fn keep_freed_memory() {
     ffi::set(MI_OPTION_PURGE_DELAY, -1);
 }
 
-/// mimalloc's purge delay in milliseconds (−1: freed memory is kept).
-pub fn purge_delay_ms() -> c_long {
-    ffi::get(MI_OPTION_PURGE_DELAY)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// mimalloc's purge delay in milliseconds (−1: freed memory is kept).
+    fn purge_delay_ms() -> std::ffi::c_long {
+        ffi::get(MI_OPTION_PURGE_DELAY)
+    }
 
     #[test]
     fn purge_delay_is_the_option_we_set() {

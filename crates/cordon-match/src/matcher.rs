@@ -15,7 +15,7 @@ use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
     Aligned, NameScore, PreparedName, QueryWords, explain_names, round3, score_ceiling,
-    score_names, score_names_with,
+    score_names_with,
 };
 use crate::query::{Options, Query};
 
@@ -227,7 +227,7 @@ impl Matcher {
         drop(first);
         let analyses: Vec<PreparedName> = distinct
             .par_iter()
-            .map(|(n, kind)| PreparedName::new(n, prop::NAME, *kind))
+            .map(|(n, kind)| PreparedName::new(n, *kind))
             .collect();
         let names: Vec<IndexedName> = listed
             .into_iter()
@@ -380,10 +380,10 @@ impl Matcher {
         // Per entity: its best name's score (weak aliases discounted), the name, and how it
         // was scored.
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
-        // Records of one person on several lists share a name's analysis: it is scored once.
         let retrieved = self.retrieve(&qn);
         self.warm(&retrieved);
         let qwords = QueryWords::new(&qn);
+        // Records of one person on several lists share a name's analysis: it is scored once.
         let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
             smallvec::SmallVec::new();
         for ni in retrieved {
@@ -438,7 +438,7 @@ impl Matcher {
                     .unwrap_or(u32::MAX);
                 let ns = self
                     .name(ni)
-                    .map(|(_, analysis)| score_names(&qn, analysis))
+                    .map(|(_, analysis)| score_names_with(&qn, &qwords, analysis))
                     .unwrap_or_default();
                 best.insert(ei, (ns.score, ni, ns));
             }

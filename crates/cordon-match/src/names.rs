@@ -11,8 +11,6 @@ use smallvec::SmallVec;
 pub struct PreparedName {
     /// The name as the list or the query wrote it.
     pub original: String,
-    /// The property it came from (`name`, `alias`, `weakAlias`, `previousName`; `query`).
-    pub prop: &'static str,
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
     /// Per form, its tokens' consonant skeletons under the schemes computed ahead (a list
@@ -48,7 +46,7 @@ impl FormSkeletons {
 impl PreparedName {
     /// Analyses a list name: skeletons are kept for the forms in a script that needs them
     /// (Arabic, katakana).
-    pub fn new(original: &str, prop: &'static str, kind: NameKind) -> Self {
+    pub fn new(original: &str, kind: NameKind) -> Self {
         let forms = cordon_text::analyze_with_case(original, kind);
         let mut skeletons = Vec::new();
         if forms.iter().any(|f| own_scheme(f).is_some()) {
@@ -65,7 +63,6 @@ impl PreparedName {
         }
         PreparedName {
             original: original.to_owned(),
-            prop,
             forms,
             skeletons,
         }
@@ -86,7 +83,6 @@ impl PreparedName {
             .collect();
         PreparedName {
             original: original.to_owned(),
-            prop: "query",
             forms,
             skeletons,
         }
@@ -227,28 +223,6 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
             .1
         };
     }
-}
-
-/// [`score_names`] and [`explain_names`] in one: when each name has a single form and the
-/// Korean comparison does not apply, there is one pair of forms, compared once with its
-/// alignment (the score is the same either way).
-pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
-    if let ([qf], [cf]) = (q.forms.as_slice(), c.forms.as_slice())
-        && (qf.korean.is_empty() || cf.korean.is_empty())
-    {
-        let qw: Words<'_> = qf.tokens.iter().map(Word::from).collect();
-        let (s, alignment) = generic(qf, &qw, cf, q.skeletons(0), c.skeletons(0), true);
-        return NameScore {
-            score: s * via_factor(qf.via) * via_factor(cf.via),
-            query_form: 0,
-            candidate_form: 0,
-            korean: false,
-            alignment,
-        };
-    }
-    let mut ns = score_names(q, c);
-    explain_names(q, c, &mut ns);
-    ns
 }
 
 /// Scores two forms; the flag tells whether the Korean comparison was used.
@@ -1393,7 +1367,7 @@ mod tests {
     /// an answer changes if the ceiling is ever below the score.
     fn assert_ceiling_holds(a: &str, b: &str, kind: NameKind) {
         let q = PreparedName::query(a, kind);
-        let c = PreparedName::new(b, "alias", kind);
+        let c = PreparedName::new(b, kind);
         let score = score_names(&q, &c).score;
         let ceiling = score_ceiling(&q, &c);
         assert!(
@@ -1435,7 +1409,7 @@ mod tests {
         let long = vec!["조선은행무역회사광업개발총회사"; 40].join(" ");
         for kind in [NameKind::Organization, NameKind::Unknown] {
             let q = PreparedName::query(&long, kind);
-            let c = PreparedName::new(&long, "name", kind);
+            let c = PreparedName::new(&long, kind);
             let ns = score_names(&q, &c);
             assert!(ns.score >= 0.99, "{kind:?}: {}", ns.score);
         }
@@ -1464,8 +1438,8 @@ mod tests {
     }
 
     fn s(a: &str, b: &str) -> f64 {
-        let q = PreparedName::new(a, "query", NameKind::Person);
-        let c = PreparedName::new(b, "name", NameKind::Person);
+        let q = PreparedName::new(a, NameKind::Person);
+        let c = PreparedName::new(b, NameKind::Person);
         score_names(&q, &c).score
     }
 
@@ -1519,8 +1493,8 @@ mod tests {
     #[test]
     fn regression_shared_word_is_not_words_run_together() {
         let org = |a: &str, b: &str| {
-            let q = PreparedName::new(a, "query", NameKind::Organization);
-            let c = PreparedName::new(b, "name", NameKind::Organization);
+            let q = PreparedName::new(a, NameKind::Organization);
+            let c = PreparedName::new(b, NameKind::Organization);
             score_names(&q, &c).score
         };
         let v = org("Russian Venture Company", "Russian Export-Import Bank");
@@ -1540,8 +1514,8 @@ mod tests {
     #[test]
     fn regression_generic_only_names_and_roman_ordinals() {
         let any = |a: &str, b: &str| {
-            let q = PreparedName::new(a, "query", NameKind::Unknown);
-            let c = PreparedName::new(b, "name", NameKind::Unknown);
+            let q = PreparedName::new(a, NameKind::Unknown);
+            let c = PreparedName::new(b, NameKind::Unknown);
             score_names(&q, &c).score
         };
         let org = any(
