@@ -2,8 +2,13 @@
 //! [`cordon_match::compare`]: writes `group,label,score,match` rows to stdout and the pair
 //! throughput to stderr. Used by `scripts/bench_matching.sh`.
 //!
+//! Stderr also gets a digest (FNV-1a, 64 bits) of the `{:?}` of every comparison, with its
+//! explanation, under the pair's schema and under none: equal digests before and after a speed
+//! change mean it changed no answer and no explanation on these pairs.
+//!
 //! `cargo run --release -p cordon-match --example score_pairs < pairs.csv`
 
+use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::time::Instant;
 
@@ -26,8 +31,15 @@ fn main() {
         .collect();
     // Warm-up, then timed passes over all pairs.
     let mut scores = Vec::with_capacity(rows.len());
+    let mut digest = Fnv::default();
     for (r, s) in rows.iter().zip(&schemas) {
-        scores.push(cordon_match::compare(&r.2, &r.3, *s));
+        let c = cordon_match::compare(&r.2, &r.3, *s);
+        let _ = write!(
+            digest,
+            "{c:?}\n{:?}\n",
+            cordon_match::compare(&r.2, &r.3, None)
+        );
+        scores.push(c);
     }
     // Whole passes until a second of CPU time: the thread's CPU clock advances in scheduler
     // ticks, so a shorter run measures the tick as much as the matcher.
@@ -55,6 +67,30 @@ fn main() {
         n / secs,
         n / cpu.max(1e-9)
     );
+    eprintln!(
+        "cordon: digest of all {} comparisons with explanations: {:016x}",
+        rows.len() * 2,
+        digest.0
+    );
+}
+
+/// FNV-1a over everything written into it.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for b in s.bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(())
+    }
 }
 
 /// CPU seconds of the calling thread (`/proc/thread-self/schedstat`, nanoseconds), so that
