@@ -6,12 +6,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicantError {
     /// A file could not be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why: part of the message, not an error source, so that a report printing the whole
+        /// chain does not say it twice.
+        cause: std::io::Error,
     },
     /// The rules file is not valid.
     #[error("rules file {}: {message}", path.display())]
@@ -33,7 +34,15 @@ pub enum ApplicantError {
     },
     /// The linkage engine refused its input.
     #[error("linkage: {0}")]
-    Linkage(#[from] cordon_er::ErError),
+    Linkage(cordon_er::ErError),
+}
+
+// By hand rather than `#[from]`, which would also make the linkage error this one's source
+// and a report printing the whole chain would say it twice.
+impl From<cordon_er::ErError> for ApplicantError {
+    fn from(e: cordon_er::ErError) -> Self {
+        ApplicantError::Linkage(e)
+    }
 }
 
 impl ApplicantError {

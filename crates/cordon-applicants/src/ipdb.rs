@@ -125,7 +125,7 @@ impl IpDb {
         } else {
             let file = std::fs::File::open(path).map_err(|e| ApplicantError::Io {
                 path: path.to_path_buf(),
-                source: e,
+                cause: e,
             })?;
             self.add_csv(std::io::BufReader::new(file), path)
         }

@@ -488,7 +488,7 @@ impl Rules {
     pub fn load(path: &Path) -> Result<Rules, ApplicantError> {
         let text = std::fs::read_to_string(path).map_err(|e| ApplicantError::Io {
             path: path.to_path_buf(),
-            source: e,
+            cause: e,
         })?;
         Rules::parse(&text, path)
     }

@@ -216,3 +216,22 @@ fn applicants_link_one_new_record_to_known_accounts() {
         "{reasons}"
     );
 }
+
+#[test]
+fn regression_unreadable_rules_file_says_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the rules file should be: reading it fails with "Is a directory".
+    let run = cordon(&dir.path().join("db.redb"))
+        .args(["applicants", "screen", "--no-lists", "--input"])
+        .arg(fixture("applicants.jsonl"))
+        .arg("--output")
+        .arg(dir.path().join("out.jsonl"))
+        .arg("--rules")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    let cause = std::io::Error::from_raw_os_error(21).to_string();
+    assert_eq!(err.matches(cause.as_str()).count(), 1, "{err}");
+}

@@ -9,13 +9,13 @@ use cordon_model::Location;
 #[non_exhaustive]
 pub enum ListError {
     /// The file could not be opened or read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        #[source]
-        source: io::Error,
+        /// The cause: part of the message, not an error source, so that a report printing
+        /// the whole chain does not say it twice.
+        cause: io::Error,
     },
     /// The file is not well-formed (broken CSV quoting, truncated XML, invalid JSON…).
     #[error("{location}: {message}")]
@@ -54,10 +54,10 @@ pub enum ListError {
 
 impl ListError {
     /// An I/O error on a path.
-    pub fn io(path: &Path, source: io::Error) -> Self {
+    pub fn io(path: &Path, cause: io::Error) -> Self {
         ListError::Io {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 
@@ -79,5 +79,27 @@ impl ListError {
             ListError::NoEntities { .. } => "no-entities",
             ListError::Sink(_) => "store",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a binary printing the whole chain (`anyhow`'s `{:#}`) shows.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut text = e.to_string();
+        let mut next = e.source();
+        while let Some(s) = next {
+            text = format!("{text}: {s}");
+            next = s.source();
+        }
+        text
+    }
+
+    #[test]
+    fn regression_io_error_says_its_cause_once() {
+        let e = ListError::io(Path::new("lists/sdn.csv"), io::Error::other("disk on fire"));
+        assert_eq!(chain(&e), "lists/sdn.csv: cannot read: disk on fire");
     }
 }

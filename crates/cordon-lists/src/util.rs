@@ -543,10 +543,7 @@ pub(crate) fn csv_error(
                 ),
             )
         }
-        csv::ErrorKind::Io(e) => ListError::Io {
-            path: path.to_owned(),
-            source: std::io::Error::new(e.kind(), e.to_string()),
-        },
+        csv::ErrorKind::Io(e) => ListError::io(path, std::io::Error::new(e.kind(), e.to_string())),
         _ => ListError::syntax(loc, err.to_string()),
     }
 }
