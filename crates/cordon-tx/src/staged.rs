@@ -22,8 +22,15 @@ const STAGING_SUFFIX: &str = ".saving";
 #[derive(Debug)]
 pub(crate) struct Staged {
     dir: PathBuf,
-    files: Vec<(PathBuf, PathBuf)>,
+    files: Vec<StagedFile>,
     committed: bool,
+}
+
+#[derive(Debug)]
+struct StagedFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    synced: bool,
 }
 
 impl Staged {
@@ -35,26 +42,46 @@ impl Staged {
         }
     }
 
+    /// The temporary name of the file `name`, for a caller that writes it over time (and
+    /// may read it back before the commit); the commit fsyncs it. The same name gives the
+    /// same path.
+    pub(crate) fn stage(&mut self, name: &str) -> PathBuf {
+        let target = self.dir.join(name);
+        if let Some(f) = self.files.iter().find(|f| f.target == target) {
+            return f.tmp.clone();
+        }
+        let tmp = self.dir.join(format!("{name}{STAGING_SUFFIX}"));
+        self.files.push(StagedFile {
+            tmp: tmp.clone(),
+            target,
+            synced: false,
+        });
+        tmp
+    }
+
     /// Writes the file `name` under its temporary name with `write`, then fsyncs it.
     pub(crate) fn file(
         &mut self,
         name: &str,
         write: impl FnOnce(&Path) -> Result<(), TxError>,
     ) -> Result<(), TxError> {
-        let target = self.dir.join(name);
-        let tmp = self.dir.join(format!("{name}{STAGING_SUFFIX}"));
-        self.files.push((tmp.clone(), target));
+        let tmp = self.stage(name);
         write(&tmp)?;
-        File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| TxError::io(&tmp, e))
+        sync(&tmp)?;
+        if let Some(f) = self.files.iter_mut().find(|f| f.tmp == tmp) {
+            f.synced = true;
+        }
+        Ok(())
     }
 
     /// Swaps the written files in, then writes the manifest `manifest_name` with `manifest`.
     pub(crate) fn commit(mut self, manifest_name: &str, manifest: &[u8]) -> Result<(), TxError> {
+        for f in self.files.iter_mut().filter(|f| !f.synced) {
+            sync(&f.tmp)?;
+            f.synced = true;
+        }
         let mpath = self.dir.join(manifest_name);
-        let mtmp = self.dir.join(format!("{manifest_name}{STAGING_SUFFIX}"));
-        self.files.push((mtmp.clone(), mpath.clone()));
+        let mtmp = self.stage(manifest_name);
         File::create(&mtmp)
             .and_then(|mut f| {
                 f.write_all(manifest)?;
@@ -69,8 +96,8 @@ impl Staged {
         // From here on the directory holds no manifest until the last rename: a failure leaves
         // a directory that is refused, never one that mixes versions.
         self.committed = true;
-        for (tmp, target) in &self.files {
-            std::fs::rename(tmp, target).map_err(|e| TxError::io(target, e))?;
+        for f in &self.files {
+            std::fs::rename(&f.tmp, &f.target).map_err(|e| TxError::io(&f.target, e))?;
         }
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
@@ -81,9 +108,15 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.committed {
-            for (tmp, _) in &self.files {
-                let _ = std::fs::remove_file(tmp);
+            for f in &self.files {
+                let _ = std::fs::remove_file(&f.tmp);
             }
         }
     }
+}
+
+fn sync(path: &Path) -> Result<(), TxError> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| TxError::io(path, e))
 }

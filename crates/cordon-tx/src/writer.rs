@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use crate::column::{Column, Pod};
 use crate::screen::{AssetVerdict, Exclusion, TokenRegistry, native_asset};
+use crate::staged::Staged;
 use crate::store::{
     AssetInfo, EXCLUDED_BY_ADDRESS, EXCLUDED_OFFSETS, FORMAT, Manifest, NO_TX, TxStore, endpoints,
     normalize_address,
@@ -96,6 +97,10 @@ impl Lines {
 /// [`TxStoreWriter::address`] interns) plus the per-node offsets, not the transfers.
 pub struct TxStoreWriter {
     dir: PathBuf,
+    /// Every file is written under its temporary name and renamed into place by
+    /// [`TxStoreWriter::finish`]: until then a store already in `dir` stays whole and
+    /// readable, and a build that fails or is dropped leaves it as it was.
+    staged: Staged,
     registry: TokenRegistry,
     assets: Vec<AssetInfo>,
     asset_ix: FxHashMap<(String, String, Option<String>), u32>,
@@ -131,34 +136,44 @@ impl std::fmt::Debug for TxStoreWriter {
 }
 
 impl TxStoreWriter {
-    /// Starts a store in `dir` (created if needed; existing column files are replaced).
+    /// Starts a store in `dir` (created if needed). A store already in `dir` is replaced
+    /// only when [`TxStoreWriter::finish`] succeeds, the way [`TxStore::save`] replaces one.
     pub fn create(dir: &Path, registry: TokenRegistry) -> Result<Self, TxError> {
         std::fs::create_dir_all(dir).map_err(|e| TxError::io(dir, e))?;
-        // A half-written directory must not open as the previous store.
-        let manifest = dir.join("manifest.json");
-        if manifest.exists() {
-            std::fs::remove_file(&manifest).map_err(|e| TxError::io(&manifest, e))?;
-        }
-        let c = |name: &str| ColFile::create(dir.join(name));
+        let mut staged = Staged::new(dir);
+        let mut c = |name: &str| ColFile::create(staged.stage(name));
+        let (from, to, asset, amount, time, block, seq, tx, excl, excluded) = (
+            c("from.u32.bin")?,
+            c("to.u32.bin")?,
+            c("asset.u32.bin")?,
+            c("amount.u128.bin")?,
+            c("time.i64.bin")?,
+            c("block.u64.bin")?,
+            c("seq.u32.bin")?,
+            c("tx.u32.bin")?,
+            c("exclusion.u8.bin")?,
+            c("excluded.u32.bin")?,
+        );
         Ok(TxStoreWriter {
             dir: dir.to_owned(),
+            addrs: Lines::create(staged.stage("addresses.txt"))?,
+            hashes: Lines::create(staged.stage("hashes.txt"))?,
+            staged,
             registry,
             assets: Vec::new(),
             asset_ix: FxHashMap::default(),
             addr_ix: FxHashMap::default(),
             hash_ix: FxHashMap::default(),
-            addrs: Lines::create(dir.join("addresses.txt"))?,
-            hashes: Lines::create(dir.join("hashes.txt"))?,
-            from: c("from.u32.bin")?,
-            to: c("to.u32.bin")?,
-            asset: c("asset.u32.bin")?,
-            amount: c("amount.u128.bin")?,
-            time: c("time.i64.bin")?,
-            block: c("block.u64.bin")?,
-            seq: c("seq.u32.bin")?,
-            tx: c("tx.u32.bin")?,
-            excl: c("exclusion.u8.bin")?,
-            excluded: c("excluded.u32.bin")?,
+            from,
+            to,
+            asset,
+            amount,
+            time,
+            block,
+            seq,
+            tx,
+            excl,
+            excluded,
             n: 0,
             nexcluded: 0,
             last: None,
@@ -322,6 +337,7 @@ impl TxStoreWriter {
     /// passes over the mapped columns, writes the manifest and opens the result.
     pub fn finish(self) -> Result<TxStore, TxError> {
         let dir = self.dir;
+        let mut staged = self.staged;
         let n = usize::try_from(self.n).map_err(|_| TxError::Capacity("transfers".into()))?;
         let nodes = self.addrs.finish()?;
         let nhashes = self.hashes.finish()?;
@@ -339,7 +355,7 @@ impl TxStoreWriter {
         ] {
             c.finish()?;
         }
-        let w = |name: &str| dir.join(name);
+        let mut w = |name: &str| staged.stage(name);
         let excl: Column<u8> = Column::open(&w("exclusion.u8.bin"), n)?;
         let from: Column<u32> = Column::open(&w("from.u32.bin"), n)?;
         let to: Column<u32> = Column::open(&w("to.u32.bin"), n)?;
@@ -446,13 +462,12 @@ impl TxStoreWriter {
             memos: Vec::new(),
             diagnostics: self.diagnostics,
         };
-        let mpath = w("manifest.json");
         let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxError::Corrupt {
-            path: mpath.clone(),
+            path: dir.join("manifest.json"),
             message: e.to_string(),
         })?;
         drop((excl, from, to, tx, excluded));
-        std::fs::write(&mpath, json).map_err(|e| TxError::io(&mpath, e))?;
+        staged.commit("manifest.json", &json)?;
         TxStore::open(&dir)
     }
 }
@@ -627,5 +642,40 @@ mod tests {
         assert!(e.to_string().contains("transfer 1"), "{e}");
         // An undeclared address id is refused rather than written.
         assert!(w.push_ids(NO_TX, 3, 30, 0, x, 9, eth, 5, false).is_err());
+    }
+
+    #[test]
+    fn regression_a_streamed_build_replaces_a_store_only_when_it_finishes() {
+        let d = tempfile::tempdir().unwrap();
+        let build = |transfers: u64, finish: bool, previous: Option<usize>| {
+            let mut w = TxStoreWriter::create(d.path(), TokenRegistry::with_defaults()).unwrap();
+            let x = w.declare_address(&a(1)).unwrap();
+            let y = w.declare_address(&a(2)).unwrap();
+            let eth = w.asset("eth", "ETH", None, 18).unwrap();
+            for i in 0..transfers {
+                w.push_ids(NO_TX, i, i as i64, 0, x, y, eth, 5, false)
+                    .unwrap();
+            }
+            // While a build runs, the store already there stays whole and readable.
+            assert_eq!(TxStore::open(d.path()).ok().map(|s| s.len()), previous);
+            if finish {
+                assert_eq!(w.finish().unwrap().len() as u64, transfers);
+            }
+        };
+        let leftovers = || {
+            std::fs::read_dir(d.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".saving"))
+                .collect::<Vec<_>>()
+        };
+        build(3, true, None);
+        // A build that stops before finishing (an error, a crash of the caller) changes nothing.
+        build(7, false, Some(3));
+        assert_eq!(TxStore::open(d.path()).unwrap().len(), 3);
+        assert_eq!(leftovers(), Vec::<String>::new());
+        build(5, true, Some(3));
+        assert_eq!(TxStore::open(d.path()).unwrap().len(), 5);
+        assert_eq!(leftovers(), Vec::<String>::new());
     }
 }
