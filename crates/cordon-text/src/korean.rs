@@ -663,6 +663,13 @@ const NOT_KOREAN: u8 = 0;
 /// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
 /// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
 pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
+    let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
+    parse_latin_into(token, &mut out).then_some(out)
+}
+
+/// [`parse_latin`], appending the syllables to `out` (left as it was when the token cannot be
+/// read as Korean): name analysis parses every Latin word of a name's forms into one buffer.
+pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // Two bytes of zeros after the word, so that every position has three letters to pack.
     let mut buf = [0u8; MAX_TOKEN_BYTES + 2];
     let mut n = 0usize;
@@ -670,7 +677,7 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     let mut boundaries: u32 = 0;
     for c in token.chars() {
         let mapped = match latin_letter(c) {
-            NOT_KOREAN => return None,
+            NOT_KOREAN => return false,
             APOSTROPHE => {
                 if n > 0 && buf.get(n - 1) == Some(&b'n') {
                     boundaries |= 1 << n;
@@ -680,16 +687,20 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
             letter => letter,
         };
         if n >= MAX_TOKEN_BYTES {
-            return None;
+            return false;
         }
-        let slot = buf.get_mut(n)?;
+        let Some(slot) = buf.get_mut(n) else {
+            return false;
+        };
         *slot = mapped;
         n += 1;
     }
     if n == 0 {
-        return None;
+        return false;
     }
-    let b = buf.get(..n)?;
+    let Some(b) = buf.get(..n) else {
+        return false;
+    };
     // next3[i]: the letters at i, i + 1 and i + 2, packed as in `Piece`.
     let mut next3 = [0u32; MAX_TOKEN_BYTES + 1];
     for (i, slot) in next3.iter_mut().enumerate().take(n + 1) {
@@ -793,15 +804,18 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     }
     // Walk the back-pointers from the end.
     if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
-        return None;
+        return false;
     }
     // The letters are ASCII: one check makes every syllable's text a slice of them.
-    let letters = std::str::from_utf8(b).ok()?;
-    let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
+    let Ok(letters) = std::str::from_utf8(b) else {
+        return false;
+    };
+    let first = out.len();
     let mut end = n;
     while end > 0 {
         let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
-            return None;
+            out.truncate(first);
+            return false;
         };
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
@@ -812,8 +826,10 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         });
         end = s;
     }
-    out.reverse();
-    Some(out)
+    if let Some(added) = out.get_mut(first..) {
+        added.reverse();
+    }
+    true
 }
 
 /// Which romanisation system a Latin syllable's spelling follows for a Hangul syllable, for
