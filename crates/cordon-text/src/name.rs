@@ -179,7 +179,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
         }
     }
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
-        for l in translit::latin_forms(&cleaned).into_iter().take(3) {
+        for l in translit::latin_forms_upto(&cleaned, 3) {
             if l != cleaned {
                 push_form(
                     &mut forms,
