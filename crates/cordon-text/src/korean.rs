@@ -267,6 +267,25 @@ pub fn hangul_keys(s: &str) -> Vec<Syllable> {
     s.chars().filter_map(hangul_syllable).collect()
 }
 
+/// The keys of `syllables` run together (`광`, `선` → `KWAQSON`).
+pub fn joined_keys(syllables: &[Syllable]) -> compact_str::CompactString {
+    // Four syllables of at most seven letters: a word's keys fit on the stack.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for s in syllables {
+        let key = s.key.as_bytes();
+        match buf.get_mut(len..len + key.len()) {
+            Some(slot) => slot.copy_from_slice(key),
+            None => return syllables.iter().map(|s| s.key.as_str()).collect(),
+        }
+        len += key.len();
+    }
+    buf.get(..len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(compact_str::CompactString::from)
+        .unwrap_or_default()
+}
+
 /// Revised Romanization of a single Hangul syllable (word-initial values; `None` for others).
 pub fn rr(c: char) -> Option<String> {
     let (i, m, f) = decompose(c)?;

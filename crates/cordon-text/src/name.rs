@@ -228,6 +228,10 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
 /// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
 /// room for them.
 fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    if s.is_ascii() {
+        push_ascii_words(s, words);
+        return;
+    }
     let mut push = |w: &'a str| {
         let w = w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'));
         if !w.is_empty() && words.len() < MAX_TOKENS {
@@ -246,6 +250,34 @@ fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
     }
     if let Some(w) = start.and_then(|st| s.get(st..)) {
         push(w);
+    }
+}
+
+/// [`push_words`] of ASCII text, byte by byte (most forms are ASCII: Latin names and every
+/// romanisation).
+fn push_ascii_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    let b = s.as_bytes();
+    let is_sep_at = |i: usize| b.get(i).is_some_and(|&c| is_sep(char::from(c)));
+    let is_apostrophe_at = |i: usize| b.get(i).is_some_and(|&c| matches!(c, b'\'' | b'`'));
+    let mut i = 0;
+    while i < b.len() && words.len() < MAX_TOKENS {
+        while is_sep_at(i) {
+            i += 1;
+        }
+        let mut from = i;
+        while i < b.len() && !is_sep_at(i) {
+            i += 1;
+        }
+        let mut to = i;
+        while from < to && is_apostrophe_at(from) {
+            from += 1;
+        }
+        while to > from && is_apostrophe_at(to - 1) {
+            to -= 1;
+        }
+        if let Some(w) = s.get(from..to).filter(|w| !w.is_empty()) {
+            words.push(w);
+        }
     }
 }
 
@@ -472,21 +504,14 @@ fn make_token(
         TokenClass::Word
     };
     let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
-    let keys = |v: &[Syllable], scratch: &mut String| {
-        scratch.clear();
-        for s in v {
-            scratch.push_str(s.key.as_str());
-        }
-        CompactString::from(scratch.as_str())
-    };
     let mut span = None;
     let korean_key = match (class, script) {
-        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w), scratch),
+        (TokenClass::Word, Script::Hangul) => korean::joined_keys(&korean::hangul_keys(w)),
         (TokenClass::Word, Script::Latin) => {
             let from = syllables.len();
             if korean::parse_latin_into(w, syllables) {
                 span = Some((from, syllables.len()));
-                keys(syllables.get(from..).unwrap_or(&[]), scratch)
+                korean::joined_keys(syllables.get(from..).unwrap_or(&[]))
             } else {
                 CompactString::default()
             }
@@ -771,6 +796,7 @@ mod tests {
             s in proptest::prop_oneof![
                 "\\PC{0,30}",
                 "[a-zA-Z ,'’-]{0,30}",
+                "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
             ]
         ) {
