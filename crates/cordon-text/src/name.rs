@@ -257,7 +257,7 @@ fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
 /// romanisation).
 fn push_ascii_words<'a>(s: &'a str, words: &mut Words<'a>) {
     let b = s.as_bytes();
-    let is_sep_at = |i: usize| b.get(i).is_some_and(|&c| is_sep(char::from(c)));
+    let is_sep_at = |i: usize| b.get(i).is_some_and(|&c| normalize::is_ascii_separator(c));
     let is_apostrophe_at = |i: usize| b.get(i).is_some_and(|&c| matches!(c, b'\'' | b'`'));
     let mut i = 0;
     while i < b.len() && words.len() < MAX_TOKENS {
@@ -472,6 +472,10 @@ fn make_token(
     scratch.clear();
     match script {
         Script::Hangul => korean::romanize_into(w, scratch),
+        // Nearly every Latin word is letters and digits only.
+        Script::Latin | Script::Digit if w.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            scratch.push_str(w)
+        }
         Script::Latin | Script::Digit if w.is_ascii() => {
             scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
         }

@@ -293,22 +293,29 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 #[inline]
 pub fn is_separator(c: char) -> bool {
     match u8::try_from(c) {
-        Ok(b) if b.is_ascii() => ASCII_SEPARATORS & (1 << b) != 0,
+        Ok(b) if b.is_ascii() => is_ascii_separator(b),
         _ => is_separator_slowly(c),
     }
 }
 
-/// [`is_separator`] of every ASCII character, one bit each.
-const ASCII_SEPARATORS: u128 = {
-    let mut set = 0u128;
+/// [`is_separator`] of an ASCII byte (`false` for any other byte).
+#[inline]
+pub(crate) fn is_ascii_separator(b: u8) -> bool {
+    ASCII_SEPARATORS
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(false)
+}
+
+/// [`is_separator`] of every ASCII character.
+static ASCII_SEPARATORS: [bool; 128] = {
+    let mut table = [false; 128];
     let mut b = 0u8;
     while b < 128 {
-        if is_separator_slowly(b as char) {
-            set |= 1 << b;
-        }
+        table[b as usize] = is_separator_slowly(b as char);
         b += 1;
     }
-    set
+    table
 };
 
 const fn is_separator_slowly(c: char) -> bool {
