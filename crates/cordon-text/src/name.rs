@@ -595,7 +595,7 @@ fn korean_readings(
     };
     // The hinted surname (comma, capitals) first; the first and last words stay possible, as
     // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
-    let mut candidates: Vec<usize> = Vec::with_capacity(3);
+    let mut candidates: smallvec::SmallVec<[usize; 3]> = smallvec::SmallVec::new();
     if let Some(h) = hint
         && parsed.get(h).is_some_and(|s| is_surname(s))
     {

@@ -65,10 +65,26 @@ impl Script {
         if s.is_ascii() {
             return Script::Latin;
         }
-        Script::dominant_by_count(s)
+        Script::dominant_of_one_or_count(s)
     }
 
-    /// [`Script::dominant`] counted character by character.
+    /// [`Script::dominant_by_count`], without counting when the text is in one script (as
+    /// nearly every name is).
+    fn dominant_of_one_or_count(s: &str) -> Script {
+        let mut only = None;
+        for sc in s.chars().filter_map(Script::of) {
+            match only {
+                _ if sc == Script::Digit => {}
+                None => only = Some(sc),
+                Some(o) if o == sc => {}
+                Some(_) => return Script::dominant_by_count(s),
+            }
+        }
+        only.unwrap_or(Script::Latin)
+    }
+
+    /// [`Script::dominant`] counted character by character: the script with the most
+    /// characters, the first in `ORDER` on a tie.
     fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
@@ -812,6 +828,10 @@ pub fn number_of(token: &str, roman: bool) -> Option<String> {
     if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
         let trimmed = token.trim_start_matches('0');
         return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_owned());
+    }
+    // No ordinal is longer than six letters (`second`, `fourth`).
+    if token.len() > 6 {
+        return None;
     }
     let (w, n) = ORDINALS.iter().find(|(w, _)| *w == token)?;
     let is_roman = w.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
