@@ -732,7 +732,8 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // of its last syllable, and that syllable's raw key.
     const NO_PARSE: u32 = u32::MAX;
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
-    let mut best_back = [(0usize, 0usize); MAX_TOKEN_BYTES + 1];
+    // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
+    let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
     let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
@@ -741,6 +742,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
         else {
             continue;
         };
+        let (count, last_start) = (usize::from(count), usize::from(last_start));
         if cost == NO_PARSE {
             continue;
         }
@@ -813,7 +815,8 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                         if let (Some(back), Some(k)) =
                             (best_back.get_mut(end), best_key.get_mut(end))
                         {
-                            *back = (count + 1, start);
+                            // Both below `MAX_TOKEN_BYTES`, which fits a byte.
+                            *back = ((count + 1) as u8, start as u8);
                             *k = key;
                         }
                     }
@@ -825,9 +828,15 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
         return false;
     }
-    // The letters are ASCII: one check makes every syllable's text a slice of them.
-    let Ok(letters) = std::str::from_utf8(b) else {
-        return false;
+    // The letters are ASCII: the token itself when it was lower-case letters only (nearly
+    // always), else one check makes every syllable's text a slice of them.
+    let letters = if token.as_bytes() == b {
+        token
+    } else {
+        let Ok(letters) = std::str::from_utf8(b) else {
+            return false;
+        };
+        letters
     };
     let first = out.len();
     let mut end = n;
@@ -836,6 +845,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
             out.truncate(first);
             return false;
         };
+        let s = usize::from(s);
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
