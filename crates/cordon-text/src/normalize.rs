@@ -164,11 +164,15 @@ pub fn clean(raw: &str) -> String {
     }
     let mut out = String::with_capacity(head.len());
     // Characters NFKC never touches need no lookup: a check of the others alone can only
-    // be stricter (see `nfkc_inert`).
-    if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
-        clean_chars(head.chars(), &mut out);
-    } else {
-        clean_chars(head.chars().nfkc(), &mut out);
+    // be stricter (see `nfkc_inert`), and text of such characters only (most names in
+    // Cyrillic, Hangul, Han, kana, Arabic) is cleaned in the same pass that finds it so.
+    if !clean_inert_chars(head, &mut out) {
+        out.clear();
+        if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
+            clean_chars(head.chars(), &mut out);
+        } else {
+            clean_chars(head.chars().nfkc(), &mut out);
+        }
     }
     if out.chars().count() > MAX_NAME_CHARS {
         out = out.chars().take(MAX_NAME_CHARS).collect();
@@ -193,6 +197,36 @@ fn nfkc_inert(c: char) -> bool {
         | '\u{4e00}'..='\u{9fff}'
         | '\u{ac00}'..='\u{d7a3}'
     )
+}
+
+/// [`clean_chars`] of `s` while its characters are all NFKC-inert; `false` (and `out` partly
+/// written) at the first that is not.
+fn clean_inert_chars(s: &str, out: &mut String) -> bool {
+    let mut pending_space = false;
+    for c in s.chars() {
+        if !nfkc_inert(c) {
+            return false;
+        }
+        // No inert character from U+00A0 on is whitespace, a control or zero-width character
+        // (a test checks).
+        if c < '\u{a0}'
+            && (c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
+        {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        match lower_one(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    true
 }
 
 /// [`clean`] of normalised characters, without the cut.
@@ -235,6 +269,19 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
 
 /// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
 fn clean_ascii(head: &str) -> String {
+    // Text that is already clean (no control character, single spaces between words: nearly
+    // every name) is only lower-cased.
+    let mut after_space = true;
+    let tidy = head.bytes().all(|b| {
+        let ok = b > b' ' && b != 0x7f || (b == b' ' && !after_space);
+        after_space = b == b' ';
+        ok
+    }) && !after_space;
+    if tidy {
+        let mut out = head.to_ascii_lowercase();
+        out.truncate(MAX_NAME_CHARS);
+        return out;
+    }
     let mut out = String::with_capacity(head.len());
     let mut pending_space = false;
     for b in head.bytes() {
@@ -1243,6 +1290,14 @@ mod tests {
                 "{c:?}"
             );
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            if c >= '\u{a0}' {
+                assert!(
+                    !c.is_whitespace()
+                        && !c.is_control()
+                        && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'),
+                    "{c:?}"
+                );
+            }
         }
     }
 
