@@ -54,15 +54,18 @@ pub fn has_skeleton(latin: &[u8], scheme: Scheme, want: &str) -> bool {
 
 /// Calls `f` with each class letter of the skeleton in turn, until it returns `false`;
 /// returns whether every letter was seen.
-fn for_each_class(latin: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool) -> bool {
-    // The letters, lower-cased, then zeros, so that every letter has the three after it to
-    // look at. Words fit the array; a longer text takes the heap.
+fn for_each_class(latin: &[u8], scheme: Scheme, f: impl FnMut(char) -> bool) -> bool {
+    // A token's spelling is lower-case letters already (nearly always): read in place.
+    if latin.iter().all(u8::is_ascii_lowercase) {
+        return classes_of_letters(latin, scheme, f);
+    }
+    // Else the letters, lower-cased. Words fit the array; a longer text takes the heap.
     let mut inline = [0u8; 64];
     let mut spilled = Vec::new();
-    let b: &mut [u8] = if latin.len() + 3 <= inline.len() {
+    let b: &mut [u8] = if latin.len() <= inline.len() {
         &mut inline
     } else {
-        spilled.resize(latin.len() + 3, 0);
+        spilled.resize(latin.len(), 0);
         &mut spilled
     };
     let mut letters = 0;
@@ -74,12 +77,21 @@ fn for_each_class(latin: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool)
             letters += 1;
         }
     }
+    classes_of_letters(b.get(..letters).unwrap_or(&[]), scheme, f)
+}
+
+/// [`for_each_class`] of lower-case ASCII letters.
+fn classes_of_letters(b: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool) -> bool {
     let mut last = None;
     let mut i = 0;
-    while i < letters {
+    while i < b.len() {
+        // A letter and the three after it, zeros past the end of the word.
         let next4 = match b.get(i..i + 4) {
             Some(&[a, b, c, d]) => [a, b, c, d],
-            _ => break,
+            _ => {
+                let at = |j: usize| b.get(j).copied().unwrap_or(0);
+                [at(i), at(i + 1), at(i + 2), at(i + 3)]
+            }
         };
         let (class, used) = match scheme {
             Scheme::Arabic => arabic_class(next4),
