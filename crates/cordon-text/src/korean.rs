@@ -267,6 +267,25 @@ pub fn hangul_keys(s: &str) -> Vec<Syllable> {
     s.chars().filter_map(hangul_syllable).collect()
 }
 
+/// The keys of `syllables` run together (`광`, `선` → `KWAQSON`).
+pub fn joined_keys(syllables: &[Syllable]) -> compact_str::CompactString {
+    // Four syllables of at most seven letters: a word's keys fit on the stack.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for s in syllables {
+        let key = s.key.as_bytes();
+        match buf.get_mut(len..len + key.len()) {
+            Some(slot) => slot.copy_from_slice(key),
+            None => return syllables.iter().map(|s| s.key.as_str()).collect(),
+        }
+        len += key.len();
+    }
+    buf.get(..len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(compact_str::CompactString::from)
+        .unwrap_or_default()
+}
+
 /// Revised Romanization of a single Hangul syllable (word-initial values; `None` for others).
 pub fn rr(c: char) -> Option<String> {
     let (i, m, f) = decompose(c)?;
@@ -663,6 +682,13 @@ const NOT_KOREAN: u8 = 0;
 /// Where the split is ambiguous, a consonant between two vowels starts the next syllable,
 /// except `ng`, which ends the previous one (`jongun` → `jong·un`, `hana` → `ha·na`).
 pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
+    let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
+    parse_latin_into(token, &mut out).then_some(out)
+}
+
+/// [`parse_latin`], appending the syllables to `out` (left as it was when the token cannot be
+/// read as Korean): name analysis parses every Latin word of a name's forms into one buffer.
+pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // Two bytes of zeros after the word, so that every position has three letters to pack.
     let mut buf = [0u8; MAX_TOKEN_BYTES + 2];
     let mut n = 0usize;
@@ -670,7 +696,7 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     let mut boundaries: u32 = 0;
     for c in token.chars() {
         let mapped = match latin_letter(c) {
-            NOT_KOREAN => return None,
+            NOT_KOREAN => return false,
             APOSTROPHE => {
                 if n > 0 && buf.get(n - 1) == Some(&b'n') {
                     boundaries |= 1 << n;
@@ -680,16 +706,20 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
             letter => letter,
         };
         if n >= MAX_TOKEN_BYTES {
-            return None;
+            return false;
         }
-        let slot = buf.get_mut(n)?;
+        let Some(slot) = buf.get_mut(n) else {
+            return false;
+        };
         *slot = mapped;
         n += 1;
     }
     if n == 0 {
-        return None;
+        return false;
     }
-    let b = buf.get(..n)?;
+    let Some(b) = buf.get(..n) else {
+        return false;
+    };
     // next3[i]: the letters at i, i + 1 and i + 2, packed as in `Piece`.
     let mut next3 = [0u32; MAX_TOKEN_BYTES + 1];
     for (i, slot) in next3.iter_mut().enumerate().take(n + 1) {
@@ -702,7 +732,8 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     // of its last syllable, and that syllable's raw key.
     const NO_PARSE: u32 = u32::MAX;
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
-    let mut best_back = [(0usize, 0usize); MAX_TOKEN_BYTES + 1];
+    // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
+    let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
     let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
@@ -711,6 +742,7 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         else {
             continue;
         };
+        let (count, last_start) = (usize::from(count), usize::from(last_start));
         if cost == NO_PARSE {
             continue;
         }
@@ -783,7 +815,8 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
                         if let (Some(back), Some(k)) =
                             (best_back.get_mut(end), best_key.get_mut(end))
                         {
-                            *back = (count + 1, start);
+                            // Both below `MAX_TOKEN_BYTES`, which fits a byte.
+                            *back = ((count + 1) as u8, start as u8);
                             *k = key;
                         }
                     }
@@ -793,16 +826,26 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
     }
     // Walk the back-pointers from the end.
     if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
-        return None;
+        return false;
     }
-    // The letters are ASCII: one check makes every syllable's text a slice of them.
-    let letters = std::str::from_utf8(b).ok()?;
-    let mut out = Vec::with_capacity(MAX_TOKEN_SYLLABLES);
+    // The letters are ASCII: the token itself when it was lower-case letters only (nearly
+    // always), else one check makes every syllable's text a slice of them.
+    let letters = if token.as_bytes() == b {
+        token
+    } else {
+        let Ok(letters) = std::str::from_utf8(b) else {
+            return false;
+        };
+        letters
+    };
+    let first = out.len();
     let mut end = n;
     while end > 0 {
         let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
-            return None;
+            out.truncate(first);
+            return false;
         };
+        let s = usize::from(s);
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
@@ -812,8 +855,10 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
         });
         end = s;
     }
-    out.reverse();
-    Some(out)
+    if let Some(added) = out.get_mut(first..) {
+        added.reverse();
+    }
+    true
 }
 
 /// Which romanisation system a Latin syllable's spelling follows for a Hangul syllable, for

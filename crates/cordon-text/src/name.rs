@@ -130,7 +130,8 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
     }
     let script = Script::dominant(&cleaned);
     let mut forms = Vec::new();
-    if let Some(f) = form(&cleaned, kind, Via::Written, false) {
+    let mut buffers = Buffers::default();
+    if let Some(f) = form(&cleaned, kind, Via::Written, false, &mut buffers) {
         forms.push(f);
     }
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
@@ -140,37 +141,49 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        push_form(&mut forms, form(&g, kind, Via::Glossary, false));
+        push_form(
+            &mut forms,
+            form(&g, kind, Via::Glossary, false, &mut buffers),
+        );
     }
     if has_han {
         if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
-                push_form(&mut forms, form(&h, kind, Via::HanjaReading, false));
+                push_form(
+                    &mut forms,
+                    form(&h, kind, Via::HanjaReading, false, &mut buffers),
+                );
             }
         }
         for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
             if p != cleaned {
-                push_form(&mut forms, form(&p, kind, Via::Pinyin, false));
+                push_form(&mut forms, form(&p, kind, Via::Pinyin, false, &mut buffers));
             }
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
         if kind != NameKind::Organization {
             for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
-                push_form(&mut forms, form(&k, kind, Via::Katakana, true));
+                push_form(
+                    &mut forms,
+                    form(&k, kind, Via::Katakana, true, &mut buffers),
+                );
             }
         }
         let r = kana::to_romaji(&cleaned);
         if r != cleaned {
-            push_form(&mut forms, form(&r, kind, Via::Katakana, false));
+            push_form(
+                &mut forms,
+                form(&r, kind, Via::Katakana, false, &mut buffers),
+            );
         }
     }
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
-        for l in translit::latin_forms(&cleaned).into_iter().take(3) {
+        for l in translit::latin_forms_upto(&cleaned, 3) {
             if l != cleaned {
                 push_form(
                     &mut forms,
-                    form(&l, kind, Via::Transliteration(script), false),
+                    form(&l, kind, Via::Transliteration(script), false, &mut buffers),
                 );
             }
         }
@@ -215,6 +228,10 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
 /// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
 /// room for them.
 fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    if s.is_ascii() {
+        push_ascii_words(s, words);
+        return;
+    }
     let mut push = |w: &'a str| {
         let w = w.trim_matches(|c| matches!(c, '\'' | '’' | '‘' | '`'));
         if !w.is_empty() && words.len() < MAX_TOKENS {
@@ -236,27 +253,84 @@ fn push_words<'a>(s: &'a str, words: &mut Words<'a>) {
     }
 }
 
+/// [`push_words`] of ASCII text, byte by byte (most forms are ASCII: Latin names and every
+/// romanisation).
+fn push_ascii_words<'a>(s: &'a str, words: &mut Words<'a>) {
+    let b = s.as_bytes();
+    let is_sep_at = |i: usize| b.get(i).is_some_and(|&c| normalize::is_ascii_separator(c));
+    let is_apostrophe_at = |i: usize| b.get(i).is_some_and(|&c| matches!(c, b'\'' | b'`'));
+    let mut i = 0;
+    while i < b.len() && words.len() < MAX_TOKENS {
+        while is_sep_at(i) {
+            i += 1;
+        }
+        let mut from = i;
+        while i < b.len() && !is_sep_at(i) {
+            i += 1;
+        }
+        let mut to = i;
+        while from < to && is_apostrophe_at(from) {
+            from += 1;
+        }
+        while to > from && is_apostrophe_at(to - 1) {
+            to -= 1;
+        }
+        if let Some(w) = s.get(from..to).filter(|w| !w.is_empty()) {
+            words.push(w);
+        }
+    }
+}
+
 fn is_sep(c: char) -> bool {
     normalize::is_separator(c)
 }
 
-fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameForm> {
+/// Text buffers one name's forms reuse.
+#[derive(Default)]
+struct Buffers {
+    /// A word folded to lower-case ASCII.
+    fold: String,
+    /// Spellings and keys as [`make_token`] builds them.
+    scratch: String,
+    /// The Korean syllables of a form's Latin words, one after another.
+    syllables: Vec<Syllable>,
+    /// Per token of a form, where its syllables are in `syllables` (`None`: the word does not
+    /// read as Korean).
+    spans: Vec<Option<Span>>,
+}
+
+/// A range of [`Buffers::syllables`].
+type Span = (usize, usize);
+
+fn form(
+    text: &str,
+    kind: NameKind,
+    via: Via,
+    from_kana: bool,
+    buffers: &mut Buffers,
+) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     // The Korean syllables of each Latin word, parsed once for the token's key and reused for
-    // the name's Korean reading.
-    let mut syllables: Vec<Option<Vec<Syllable>>> = Vec::with_capacity(words.len());
+    // the name's Korean reading (which an organisation name does not have).
+    let keep_syllables = kind != NameKind::Organization;
+    let Buffers {
+        fold: fold_buffer,
+        scratch,
+        syllables,
+        spans,
+    } = buffers;
+    syllables.clear();
+    spans.clear();
     let n_words = words.len();
-    let mut fold_buffer = String::new();
-    let mut scratch = String::new();
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII (nearly every word of a cleaned name) is its own folding.
         let folded: &str = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
             w
         } else {
             fold_buffer.clear();
-            normalize::fold_latin_into(w, &mut fold_buffer);
-            &fold_buffer
+            normalize::fold_latin_into(w, fold_buffer);
+            fold_buffer
         };
         let script = Script::dominant(folded);
         if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
@@ -274,23 +348,28 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
                     tokens.push(match gloss {
                         Some(g) => gloss_token(part, g),
-                        None => make_token(part, kind, script, &mut scratch).0,
+                        None => make_token(part, kind, script, scratch, syllables).0,
                     });
-                    syllables.push(None);
+                    spans.push(None);
                 }
             } else {
-                tokens.push(make_token(core, kind, script, &mut scratch).0);
-                syllables.push(None);
+                tokens.push(make_token(core, kind, script, scratch, syllables).0);
+                spans.push(None);
             }
             if let Some(a) = affix {
-                tokens.push(make_token(a, kind, script, &mut scratch).0);
-                syllables.push(None);
+                tokens.push(make_token(a, kind, script, scratch, syllables).0);
+                spans.push(None);
             }
             continue;
         }
-        let (token, syls) = make_token(folded, kind, script, &mut scratch);
+        let (token, span) = make_token(folded, kind, script, scratch, syllables);
         tokens.push(token);
-        syllables.push(syls);
+        if let Some((from, _)) = span
+            && !keep_syllables
+        {
+            syllables.truncate(from);
+        }
+        spans.push(span.filter(|_| keep_syllables));
     }
     if tokens
         .iter()
@@ -303,7 +382,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
         let mut k = keep.iter();
         tokens.retain(|_| k.next().copied().unwrap_or(false));
         let mut k = keep.iter();
-        syllables.retain(|_| k.next().copied().unwrap_or(false));
+        spans.retain(|_| k.next().copied().unwrap_or(false));
     }
     if via == Via::Glossary {
         for t in &mut tokens {
@@ -320,9 +399,9 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     let korean = if kind == NameKind::Organization {
         Vec::new()
     } else {
-        korean_readings(&tokens, syllables, surname_hint, from_kana)
+        korean_readings(&tokens, syllables, spans, surname_hint, from_kana)
     };
-    let mut joined = String::with_capacity(text.len());
+    let mut joined = CompactString::with_capacity(text.len());
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
             joined.push(' ');
@@ -332,7 +411,7 @@ fn form(text: &str, kind: NameKind, via: Via, from_kana: bool) -> Option<NameFor
     Some(NameForm {
         via,
         script: Script::dominant(&joined),
-        text: joined.into(),
+        text: joined,
         tokens,
         korean,
     })
@@ -381,16 +460,22 @@ pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
     analyze(raw, kind)
 }
 
-/// A token, and its Korean syllables when it is a Latin word that reads as romanised Korean.
+/// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
+/// were appended to `syllables`.
 fn make_token(
     w: &str,
     kind: NameKind,
     script: Script,
     scratch: &mut String,
-) -> (Token, Option<Vec<Syllable>>) {
+    syllables: &mut Vec<Syllable>,
+) -> (Token, Option<Span>) {
     scratch.clear();
     match script {
         Script::Hangul => korean::romanize_into(w, scratch),
+        // Nearly every Latin word is letters and digits only.
+        Script::Latin | Script::Digit if w.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            scratch.push_str(w)
+        }
         Script::Latin | Script::Digit if w.is_ascii() => {
             scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
         }
@@ -423,22 +508,17 @@ fn make_token(
         TokenClass::Word
     };
     let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
-    let keys = |v: &[Syllable], scratch: &mut String| {
-        scratch.clear();
-        for s in v {
-            scratch.push_str(s.key.as_str());
-        }
-        CompactString::from(scratch.as_str())
-    };
-    let mut latin_syllables = None;
+    let mut span = None;
     let korean_key = match (class, script) {
-        (TokenClass::Word, Script::Hangul) => keys(&korean::hangul_keys(w), scratch),
+        (TokenClass::Word, Script::Hangul) => korean::joined_keys(&korean::hangul_keys(w)),
         (TokenClass::Word, Script::Latin) => {
-            latin_syllables = korean::parse_latin(w);
-            latin_syllables
-                .as_deref()
-                .map(|v| keys(v, scratch))
-                .unwrap_or_default()
+            let from = syllables.len();
+            if korean::parse_latin_into(w, syllables) {
+                span = Some((from, syllables.len()));
+                korean::joined_keys(syllables.get(from..).unwrap_or(&[]))
+            } else {
+                CompactString::default()
+            }
         }
         _ => CompactString::default(),
     };
@@ -453,7 +533,7 @@ fn make_token(
         script,
         korean_key,
     };
-    (token, latin_syllables)
+    (token, span)
 }
 
 /// A Hangul organisation word with a known English equivalent (`은행` → `bank`).
@@ -478,7 +558,8 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
 /// parsed syllable by syllable with the surname first or last.
 fn korean_readings(
     tokens: &[Token],
-    syllables: Vec<Option<Vec<Syllable>>>,
+    syllables: &mut [Syllable],
+    spans: &[Option<Span>],
     hint: Option<usize>,
     from_kana: bool,
 ) -> Vec<KoreanReading> {
@@ -494,17 +575,18 @@ fn korean_readings(
     {
         return Vec::new();
     }
-    let mut parsed: Vec<Vec<Syllable>> = Vec::with_capacity(tokens.len());
-    for syls in syllables {
-        let Some(mut syls) = syls else {
-            return Vec::new();
-        };
-        if from_kana {
-            for s in &mut syls {
-                s.source = SylSource::Kana;
-            }
+    // At most four words here.
+    let mut parsed: smallvec::SmallVec<[&[Syllable]; 4]> = smallvec::SmallVec::new();
+    if spans.iter().any(Option::is_none) {
+        return Vec::new();
+    }
+    if from_kana {
+        for s in syllables.iter_mut() {
+            s.source = SylSource::Kana;
         }
-        parsed.push(syls);
+    }
+    for &(from, to) in spans.iter().flatten() {
+        parsed.push(syllables.get(from..to).unwrap_or(&[]));
     }
     let is_surname = |syls: &[Syllable]| match syls {
         [s] => korean::is_surname_key(&s.key),
@@ -513,7 +595,7 @@ fn korean_readings(
     };
     // The hinted surname (comma, capitals) first; the first and last words stay possible, as
     // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
-    let mut candidates: Vec<usize> = Vec::with_capacity(3);
+    let mut candidates: smallvec::SmallVec<[usize; 3]> = smallvec::SmallVec::new();
     if let Some(h) = hint
         && parsed.get(h).is_some_and(|s| is_surname(s))
     {
@@ -531,17 +613,16 @@ fn korean_readings(
         && (2..=4).contains(&syls.len())
         && syls.first().is_some_and(|s| korean::is_surname_key(&s.key))
     {
-        let mut syls = syls.clone();
-        let given = syls.split_off(1);
+        let (surname, given) = syls.split_at(1);
         return vec![KoreanReading {
-            surname: syls,
-            given,
+            surname: surname.to_vec(),
+            given: given.to_vec(),
         }];
     }
     candidates
         .into_iter()
         .filter_map(|si| {
-            let surname = parsed.get(si)?.clone();
+            let surname = parsed.get(si)?.to_vec();
             let given: Vec<Syllable> = parsed
                 .iter()
                 .enumerate()
@@ -719,6 +800,7 @@ mod tests {
             s in proptest::prop_oneof![
                 "\\PC{0,30}",
                 "[a-zA-Z ,'’-]{0,30}",
+                "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
             ]
         ) {

@@ -65,10 +65,26 @@ impl Script {
         if s.is_ascii() {
             return Script::Latin;
         }
-        Script::dominant_by_count(s)
+        Script::dominant_of_one_or_count(s)
     }
 
-    /// [`Script::dominant`] counted character by character.
+    /// [`Script::dominant_by_count`], without counting when the text is in one script (as
+    /// nearly every name is).
+    fn dominant_of_one_or_count(s: &str) -> Script {
+        let mut only = None;
+        for sc in s.chars().filter_map(Script::of) {
+            match only {
+                _ if sc == Script::Digit => {}
+                None => only = Some(sc),
+                Some(o) if o == sc => {}
+                Some(_) => return Script::dominant_by_count(s),
+            }
+        }
+        only.unwrap_or(Script::Latin)
+    }
+
+    /// [`Script::dominant`] counted character by character: the script with the most
+    /// characters, the first in `ORDER` on a tie.
     fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
@@ -148,11 +164,15 @@ pub fn clean(raw: &str) -> String {
     }
     let mut out = String::with_capacity(head.len());
     // Characters NFKC never touches need no lookup: a check of the others alone can only
-    // be stricter (see `nfkc_inert`).
-    if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
-        clean_chars(head.chars(), &mut out);
-    } else {
-        clean_chars(head.chars().nfkc(), &mut out);
+    // be stricter (see `nfkc_inert`), and text of such characters only (most names in
+    // Cyrillic, Hangul, Han, kana, Arabic) is cleaned in the same pass that finds it so.
+    if !clean_inert_chars(head, &mut out) {
+        out.clear();
+        if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
+            clean_chars(head.chars(), &mut out);
+        } else {
+            clean_chars(head.chars().nfkc(), &mut out);
+        }
     }
     if out.chars().count() > MAX_NAME_CHARS {
         out = out.chars().take(MAX_NAME_CHARS).collect();
@@ -177,6 +197,36 @@ fn nfkc_inert(c: char) -> bool {
         | '\u{4e00}'..='\u{9fff}'
         | '\u{ac00}'..='\u{d7a3}'
     )
+}
+
+/// [`clean_chars`] of `s` while its characters are all NFKC-inert; `false` (and `out` partly
+/// written) at the first that is not.
+fn clean_inert_chars(s: &str, out: &mut String) -> bool {
+    let mut pending_space = false;
+    for c in s.chars() {
+        if !nfkc_inert(c) {
+            return false;
+        }
+        // No inert character from U+00A0 on is whitespace, a control or zero-width character
+        // (a test checks).
+        if c < '\u{a0}'
+            && (c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
+        {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        match lower_one(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    true
 }
 
 /// [`clean`] of normalised characters, without the cut.
@@ -219,6 +269,19 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
 
 /// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
 fn clean_ascii(head: &str) -> String {
+    // Text that is already clean (no control character, single spaces between words: nearly
+    // every name) is only lower-cased.
+    let mut after_space = true;
+    let tidy = head.bytes().all(|b| {
+        let ok = b > b' ' && b != 0x7f || (b == b' ' && !after_space);
+        after_space = b == b' ';
+        ok
+    }) && !after_space;
+    if tidy {
+        let mut out = head.to_ascii_lowercase();
+        out.truncate(MAX_NAME_CHARS);
+        return out;
+    }
     let mut out = String::with_capacity(head.len());
     let mut pending_space = false;
     for b in head.bytes() {
@@ -293,22 +356,29 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 #[inline]
 pub fn is_separator(c: char) -> bool {
     match u8::try_from(c) {
-        Ok(b) if b.is_ascii() => ASCII_SEPARATORS & (1 << b) != 0,
+        Ok(b) if b.is_ascii() => is_ascii_separator(b),
         _ => is_separator_slowly(c),
     }
 }
 
-/// [`is_separator`] of every ASCII character, one bit each.
-const ASCII_SEPARATORS: u128 = {
-    let mut set = 0u128;
+/// [`is_separator`] of an ASCII byte (`false` for any other byte).
+#[inline]
+pub(crate) fn is_ascii_separator(b: u8) -> bool {
+    ASCII_SEPARATORS
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(false)
+}
+
+/// [`is_separator`] of every ASCII character.
+static ASCII_SEPARATORS: [bool; 128] = {
+    let mut table = [false; 128];
     let mut b = 0u8;
     while b < 128 {
-        if is_separator_slowly(b as char) {
-            set |= 1 << b;
-        }
+        table[b as usize] = is_separator_slowly(b as char);
         b += 1;
     }
-    set
+    table
 };
 
 const fn is_separator_slowly(c: char) -> bool {
@@ -806,6 +876,10 @@ pub fn number_of(token: &str, roman: bool) -> Option<String> {
         let trimmed = token.trim_start_matches('0');
         return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_owned());
     }
+    // No ordinal is longer than six letters (`second`, `fourth`).
+    if token.len() > 6 {
+        return None;
+    }
     let (w, n) = ORDINALS.iter().find(|(w, _)| *w == token)?;
     let is_roman = w.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
     if n.is_empty() || (is_roman && !roman) {
@@ -1216,6 +1290,14 @@ mod tests {
                 "{c:?}"
             );
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            if c >= '\u{a0}' {
+                assert!(
+                    !c.is_whitespace()
+                        && !c.is_control()
+                        && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'),
+                    "{c:?}"
+                );
+            }
         }
     }
 

@@ -84,19 +84,33 @@ impl System {
 /// Characters of other scripts pass through: ASCII is lower-cased, anything else kept.
 /// Text with no Cyrillic, Greek or Arabic letter comes back unchanged as the single form.
 pub fn latin_forms(s: &str) -> Vec<String> {
-    latin_forms_tagged(s).into_iter().map(|(_, f)| f).collect()
+    latin_forms_upto(s, usize::MAX)
+}
+
+/// The first `max` of [`latin_forms`], without producing the others.
+pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
+    tagged_upto(s, max).into_iter().map(|(_, f)| f).collect()
 }
 
 /// [`latin_forms`] with the system that produced each form.
 pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
-    let mut out: Vec<(System, String)> = Vec::with_capacity(5);
+    tagged_upto(s, usize::MAX)
+}
+
+/// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
+/// `max` distinct forms are made.
+fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
+    let mut out: Vec<(System, String)> = Vec::with_capacity(max.min(5));
     let mut push = |sys: System, f: String| {
-        if !out.iter().any(|(_, g)| *g == f) {
+        if out.len() < max && !out.iter().any(|(_, g)| *g == f) {
             out.push((sys, f));
         }
+        out.len() < max
     };
     match dominant_script(s) {
-        None => push(System::Simple, s.to_owned()),
+        None => {
+            push(System::Simple, s.to_owned());
+        }
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
             let lowered: Vec<char> = s.chars().map(lower).collect();
@@ -117,13 +131,16 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
             }
             .into_iter();
             for (i, &sys) in systems.iter().enumerate() {
-                push(sys, cyrillic_lowered(&lowered, s.len(), sys, lang));
+                if !push(sys, cyrillic_lowered(&lowered, s.len(), sys, lang)) {
+                    return out;
+                }
                 // A Korean name's best Korean reading ranks right after the passport form,
                 // so callers that keep only the first few forms still get it.
                 if i == 0
                     && let Some(f) = korean.next()
+                    && !push(System::KoreanCyrillic, f)
                 {
-                    push(System::KoreanCyrillic, f);
+                    return out;
                 }
             }
             for f in korean {
@@ -131,8 +148,9 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
             }
         }
         Some(Script::Greek) => {
-            push(System::Elot743, greek(s, System::Elot743));
-            push(System::GreekPhonetic, greek(s, System::GreekPhonetic));
+            if push(System::Elot743, greek(s, System::Elot743)) {
+                push(System::GreekPhonetic, greek(s, System::GreekPhonetic));
+            }
         }
         Some(Script::Arabic) => {
             for f in arabic(s) {
@@ -951,14 +969,6 @@ fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
         .map(|(_, l)| *l)
 }
 
-/// The k-th spelling of a word without article: its listed spelling, else letter by letter.
-fn arabic_bare(w: &str, k: usize, out: &mut String) {
-    match arabic_lookup(w) {
-        Some(l) => out.push_str(l.get(k).or(l.first()).copied().unwrap_or("")),
-        None => arabic_word(w, out),
-    }
-}
-
 /// Arabic forms: form k takes the k-th spelling of each listed word (or its first), the
 /// article as `al-` in even forms and `el-` in odd ones, `عبد ال…` as `abd al-`, `abdul `,
 /// `abdel `, `abdul…`, and `… الدين` as `… al-din`, `… el-din`, `…uddin`, `…eddine`. At most
@@ -966,30 +976,45 @@ fn arabic_bare(w: &str, k: usize, out: &mut String) {
 fn arabic(s: &str) -> Vec<String> {
     let units = arabic_units(s);
     let mut variants = 1;
+    // Each unit's words as every form spells them, looked up and romanised once.
+    let mut spelled: Vec<SpelledUnit> = Vec::with_capacity(units.len());
     for u in &units {
-        match u {
-            Unit::Abd(_) | Unit::Din(_) => variants = 4,
+        spelled.push(match *u {
+            Unit::Abd(name) => {
+                variants = 4;
+                SpelledUnit::Abd(Bare::new(name))
+            }
+            Unit::Din(first) => {
+                variants = 4;
+                SpelledUnit::Din(Bare::new(first))
+            }
             Unit::Word(w) => {
                 let bare = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
-                if let Some(l) = arabic_lookup(w).or_else(|| bare.and_then(arabic_lookup)) {
+                let listed = arabic_lookup(w);
+                if let Some(l) = listed.or_else(|| bare.and_then(arabic_lookup)) {
                     variants = variants.max(l.len());
                 }
                 if bare.is_some() {
                     variants = variants.max(2);
                 }
+                match (listed, bare) {
+                    (Some(l), _) => SpelledUnit::Listed(l),
+                    (None, Some(r)) => SpelledUnit::Article(Bare::new(r)),
+                    (None, None) => SpelledUnit::Word(Bare::new(w)),
+                }
             }
-        }
+        });
     }
     let mut forms: Vec<String> = Vec::with_capacity(variants.min(4));
     for k in 0..variants.min(4) {
         let mut f = String::with_capacity(s.len() * 2);
-        for u in &units {
+        for u in &spelled {
             if !f.is_empty() {
                 f.push(' ');
             }
-            match *u {
-                Unit::Din(first) => {
-                    arabic_bare(first, k, &mut f);
+            match u {
+                SpelledUnit::Din(first) => {
+                    first.push(k, &mut f);
                     f.push_str(
                         [" al-din", " el-din", "uddin", "eddine"]
                             .get(k)
@@ -997,28 +1022,23 @@ fn arabic(s: &str) -> Vec<String> {
                             .unwrap_or(" al-din"),
                     );
                 }
-                Unit::Abd(name) => {
+                SpelledUnit::Abd(name) => {
                     f.push_str(
                         ["abd al-", "abdul ", "abdel ", "abdul"]
                             .get(k)
                             .copied()
                             .unwrap_or("abd al-"),
                     );
-                    arabic_bare(name, k, &mut f);
+                    name.push(k, &mut f);
                 }
-                Unit::Word(w) => {
-                    if let Some(l) = arabic_lookup(w) {
-                        f.push_str(l.get(k).or(l.first()).copied().unwrap_or(""));
-                        continue;
-                    }
-                    match w.strip_prefix("ال") {
-                        Some(r) if r.chars().count() >= 2 => {
-                            f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
-                            arabic_bare(r, k, &mut f);
-                        }
-                        _ => arabic_bare(w, k, &mut f),
-                    }
+                SpelledUnit::Listed(l) => {
+                    f.push_str(l.get(k).or(l.first()).copied().unwrap_or(""));
                 }
+                SpelledUnit::Article(r) => {
+                    f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
+                    r.push(k, &mut f);
+                }
+                SpelledUnit::Word(w) => w.push(k, &mut f),
             }
         }
         let f = tidy(f);
@@ -1029,9 +1049,128 @@ fn arabic(s: &str) -> Vec<String> {
     forms
 }
 
+/// A unit of an Arabic name with its words' spellings, for [`arabic`].
+enum SpelledUnit {
+    /// `عبد ال…`: the name after the article.
+    Abd(Bare),
+    /// `… الدين`: the first word.
+    Din(Bare),
+    /// A word with listed spellings, article included.
+    Listed(&'static [&'static str]),
+    /// A word after the article `ال`.
+    Article(Bare),
+    /// Any other word.
+    Word(Bare),
+}
+
+/// A word without article as the forms spell it ([`arabic_bare`]): its listed spellings, or
+/// its letter-by-letter romanisation, which is the same in every form (what comes before a
+/// word in a form, a space, `al-`, `abdul`, never ends in the vowel a long-vowel letter
+/// would repeat).
+enum Bare {
+    Listed(&'static [&'static str]),
+    Letters(String),
+}
+
+impl Bare {
+    fn new(w: &str) -> Bare {
+        match arabic_lookup(w) {
+            Some(l) => Bare::Listed(l),
+            None => {
+                let mut letters = String::with_capacity(w.len());
+                arabic_word(w, &mut letters);
+                Bare::Letters(letters)
+            }
+        }
+    }
+
+    /// Appends form `k`'s spelling.
+    fn push(&self, k: usize, out: &mut String) {
+        match self {
+            Bare::Listed(l) => out.push_str(l.get(k).or(l.first()).copied().unwrap_or("")),
+            Bare::Letters(letters) => out.push_str(letters),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The k-th spelling of a word without article: its listed spelling, else letter by letter.
+    fn arabic_bare(w: &str, k: usize, out: &mut String) {
+        match arabic_lookup(w) {
+            Some(l) => out.push_str(l.get(k).or(l.first()).copied().unwrap_or("")),
+            None => arabic_word(w, out),
+        }
+    }
+
+    /// [`arabic`] as first written: every form looks each word up and romanises it again.
+    fn arabic_by_unit(s: &str) -> Vec<String> {
+        let units = arabic_units(s);
+        let mut variants = 1;
+        for u in &units {
+            match u {
+                Unit::Abd(_) | Unit::Din(_) => variants = 4,
+                Unit::Word(w) => {
+                    let bare = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
+                    if let Some(l) = arabic_lookup(w).or_else(|| bare.and_then(arabic_lookup)) {
+                        variants = variants.max(l.len());
+                    }
+                    if bare.is_some() {
+                        variants = variants.max(2);
+                    }
+                }
+            }
+        }
+        let mut forms: Vec<String> = Vec::with_capacity(variants.min(4));
+        for k in 0..variants.min(4) {
+            let mut f = String::with_capacity(s.len() * 2);
+            for u in &units {
+                if !f.is_empty() {
+                    f.push(' ');
+                }
+                match *u {
+                    Unit::Din(first) => {
+                        arabic_bare(first, k, &mut f);
+                        f.push_str(
+                            [" al-din", " el-din", "uddin", "eddine"]
+                                .get(k)
+                                .copied()
+                                .unwrap_or(" al-din"),
+                        );
+                    }
+                    Unit::Abd(name) => {
+                        f.push_str(
+                            ["abd al-", "abdul ", "abdel ", "abdul"]
+                                .get(k)
+                                .copied()
+                                .unwrap_or("abd al-"),
+                        );
+                        arabic_bare(name, k, &mut f);
+                    }
+                    Unit::Word(w) => {
+                        if let Some(l) = arabic_lookup(w) {
+                            f.push_str(l.get(k).or(l.first()).copied().unwrap_or(""));
+                            continue;
+                        }
+                        match w.strip_prefix("ال") {
+                            Some(r) if r.chars().count() >= 2 => {
+                                f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
+                                arabic_bare(r, k, &mut f);
+                            }
+                            _ => arabic_bare(w, k, &mut f),
+                        }
+                    }
+                }
+            }
+            let f = tidy(f);
+            if !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+        forms
+    }
 
     #[test]
     fn lower_is_the_first_lower_case_character() {
@@ -1208,6 +1347,31 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn arabic_spelled_once_as_per_form(
+            s in prop_oneof![
+                "[\u{0621}-\u{064A}\u{064B}-\u{0652}\u{0670}\u{0640} a-z]{0,30}",
+                "(عبد|ال|الله|الدين|عبدال|محمد|رضا|حسن|علی|نور|ا|و|ی|ي|\u{064E}|\u{0651}| ){0,8}",
+            ]
+        ) {
+            prop_assert_eq!(arabic(&s), arabic_by_unit(&s));
+        }
+
+        #[test]
+        fn first_forms_as_all_forms_cut(
+            s in prop_oneof![
+                "\\PC{0,30}",
+                "[\u{0400}-\u{045F} ]{0,30}",
+                "(Ким|Пак|Чен|Ир|Ён|Ын|Олег|ё|е|ю|я|й|і|ї|є|ў|ъ|ь| ){0,6}",
+                "[\u{0370}-\u{03FF} ]{0,20}",
+            ],
+            max in 0usize..6
+        ) {
+            let mut all = latin_forms(&s);
+            all.truncate(max);
+            prop_assert_eq!(latin_forms_upto(&s, max), all);
+        }
+
         #[test]
         fn never_panics_and_is_lower_ascii_for_covered_scripts(
             s in prop_oneof![
