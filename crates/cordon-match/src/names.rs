@@ -122,6 +122,9 @@ pub(crate) struct NameScore {
     pub candidate_form: usize,
     /// Whether the Korean syllable comparison decided the score.
     pub korean: bool,
+    /// When it did, the pair of Korean readings (query's, candidate's) that gave the score, so
+    /// that explaining it compares only those again.
+    pub reading: Option<(u8, u8)>,
     /// Part alignment (filled only when explaining).
     pub alignment: Vec<Aligned>,
 }
@@ -175,14 +178,15 @@ pub(crate) fn score_names_with(
             if factor * 1.0 <= best.score {
                 continue;
             }
-            let (s, korean) = score_forms(qf, qw.form(qi), cf, q.skeletons(qi), c.skeletons(ci));
+            let (s, reading) = score_forms(qf, qw.form(qi), cf, q.skeletons(qi), c.skeletons(ci));
             let s = s * factor;
             if s > best.score {
                 best = NameScore {
                     score: s,
                     query_form: qi,
                     candidate_form: ci,
-                    korean,
+                    korean: reading.is_some(),
+                    reading: reading.flatten(),
                     alignment: Vec::new(),
                 };
             }
@@ -209,7 +213,7 @@ pub(crate) fn score_ceiling(q: &PreparedName, c: &PreparedName) -> f64 {
 pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameScore) {
     if let (Some(qf), Some(cf)) = (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         ns.alignment = if ns.korean {
-            korean_best(qf, cf, true).1
+            korean_alignment(qf, cf, ns.reading)
         } else {
             let qw: Words<'_> = qf.tokens.iter().map(Word::from).collect();
             generic(
@@ -225,35 +229,59 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
     }
 }
 
-/// Scores two forms; the flag tells whether the Korean comparison was used.
+/// Scores two forms. With the Korean comparison, the second value is `Some`: the pair of
+/// readings that gave the score, `None` inside when none scored above 0.
 fn score_forms(
     q: &NameForm,
     qw: &[Word<'_>],
     c: &NameForm,
     qsk: &FormSkeletons,
     csk: &FormSkeletons,
-) -> (f64, bool) {
+) -> (f64, Option<Option<(u8, u8)>>) {
     if !q.korean.is_empty() && !c.korean.is_empty() {
-        return (korean_best(q, c, false).0, true);
+        let (s, reading) = korean_best(q, c);
+        return (s, Some(reading));
     }
-    (generic(q, qw, c, qsk, csk, false).0, false)
+    (generic(q, qw, c, qsk, csk, false).0, None)
 }
 
-fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Vec<Aligned>) {
-    let mut best = (0.0, Vec::new());
-    for qr in &q.korean {
-        for cr in &c.korean {
+/// The best score over the two forms' pairs of Korean readings, and the first pair that gave
+/// it (none when every pair scores 0).
+fn korean_best(q: &NameForm, c: &NameForm) -> (f64, Option<(u8, u8)>) {
+    let mut best = (0.0, None);
+    for (i, qr) in q.korean.iter().enumerate() {
+        for (j, cr) in c.korean.iter().enumerate() {
             let s = korean_score(qr, cr, false).0;
-            if s > best.0 || (best.1.is_empty() && explain && s >= best.0) {
-                best = if explain {
-                    korean_score(qr, cr, true)
-                } else {
-                    (s, Vec::new())
-                };
+            if s > best.0 {
+                best = (s, u8::try_from(i).ok().zip(u8::try_from(j).ok()));
             }
         }
     }
     best
+}
+
+/// The syllable alignment of two forms' best pair of Korean readings, `reading` from
+/// [`korean_best`]. With no pair found there (every pair scored 0, or a reading with no
+/// syllables), the first pair that reaches the best score and has parts to show explains it.
+fn korean_alignment(q: &NameForm, c: &NameForm, reading: Option<(u8, u8)>) -> Vec<Aligned> {
+    if let Some((i, j)) = reading
+        && let (Some(qr), Some(cr)) = (q.korean.get(usize::from(i)), c.korean.get(usize::from(j)))
+    {
+        let alignment = korean_score(qr, cr, true).1;
+        if !alignment.is_empty() {
+            return alignment;
+        }
+    }
+    let mut best = (0.0, Vec::new());
+    for qr in &q.korean {
+        for cr in &c.korean {
+            let s = korean_score(qr, cr, false).0;
+            if s > best.0 || (best.1.is_empty() && s >= best.0) {
+                best = korean_score(qr, cr, true);
+            }
+        }
+    }
+    best.1
 }
 
 /// A left-over word at least this close to an aligned word is an alternative of it.
@@ -278,7 +306,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
             let (s, rule) = syllable_sim(a, b);
             total += s;
             if explain {
-                alignment.push(aligned(&a.text, &b.text, s, rule));
+                alignment.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
             }
         }
         total / q.surname.len().max(1) as f64
@@ -402,7 +430,7 @@ fn align_given(
                 low += 1;
             }
             if let Some(al) = alignment.as_deref_mut() {
-                al.push(aligned(&a.text, &b.text, s, rule));
+                al.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
             }
         }
         return (sum, 0, low);
@@ -415,9 +443,9 @@ fn align_given(
     let mut dp = [[0.0f64; SMALL]; SMALL];
     for i in 1..=nq {
         for j in 1..=nc {
-            let (s, _) = match (q.get(i - 1), c.get(j - 1)) {
-                (Some(a), Some(b)) => syllable_sim(a, b),
-                _ => (0.0, ""),
+            let s = match (q.get(i - 1), c.get(j - 1)) {
+                (Some(a), Some(b)) => syllable_sim(a, b).0,
+                _ => 0.0,
             };
             let diag = dp[i - 1][j - 1] + s;
             dp[i][j] = diag.max(dp[i - 1][j]).max(dp[i][j - 1]);
@@ -438,7 +466,7 @@ fn align_given(
                     low += 1;
                 }
                 if explain {
-                    pairs.push(aligned(&a.text, &b.text, s, rule));
+                    pairs.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
                 }
                 i -= 1;
                 j -= 1;
@@ -466,12 +494,42 @@ fn align_given(
     (dp[nq][nc], gaps, low)
 }
 
+/// The rule relating two Korean syllables. Naming the romanisation system takes more work
+/// than the score, and only an explanation needs it: [`SyllableRule::label`] does it then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum SyllableRule {
+    Named(&'static str),
+    /// A Latin spelling of a Hangul syllable: which system wrote it.
+    HangulSystem,
+    /// Two Latin spellings with the same key: how they differ.
+    LatinVariant,
+}
+
+impl SyllableRule {
+    /// The rule's name for the syllables `a` and `b` it was found for.
+    pub(crate) fn label(self, a: &Syllable, b: &Syllable) -> &'static str {
+        match self {
+            SyllableRule::Named(rule) => rule,
+            SyllableRule::HangulSystem => {
+                let (h, latin) = match (a.hangul(), b.hangul()) {
+                    (Some(h), _) => (h, b),
+                    (None, Some(h)) => (h, a),
+                    (None, None) => return "romanisation variant",
+                };
+                hangul_rule(korean::system_of(h, &latin.text))
+            }
+            SyllableRule::LatinVariant => latin_rule(a, b),
+        }
+    }
+}
+
 /// Similarity of two Korean syllables and the rule that relates them.
-pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, &'static str) {
+pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, SyllableRule) {
+    use SyllableRule::Named;
     match (a.hangul(), b.hangul()) {
         (Some(x), Some(y)) => {
             if x == y {
-                return (1.0, "exact");
+                return (1.0, Named("exact"));
             }
             let (dx, dy) = (korean::decompose(x), korean::decompose(y));
             if a.key == b.key {
@@ -481,46 +539,46 @@ pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, &'static str) {
                     && mx == my
                     && fx == fy
                 {
-                    return (0.95, "initial-sound rule");
+                    return (0.95, Named("initial-sound rule"));
                 }
-                return (0.3, "different Hangul vowel");
+                return (0.3, Named("different Hangul vowel"));
             }
-            (0.5 * key_sim(a, b), "different syllable")
+            (0.5 * key_sim(a, b), Named("different syllable"))
         }
         (Some(h), None) | (None, Some(h)) => {
             let latin = if a.hangul().is_some() { b } else { a };
             if a.key == b.key {
                 if latin.source == SylSource::Kana {
-                    return (0.95, "katakana");
+                    return (0.95, Named("katakana"));
                 }
                 let changed = a.initial_rule != b.initial_rule
                     || (a.initial_rule && latin_initial_differs(h, &latin.text));
                 if changed {
-                    return (0.96, "initial-sound rule");
+                    return (0.96, Named("initial-sound rule"));
                 }
-                return (0.97, hangul_rule(korean::system_of(h, &latin.text)));
+                return (0.97, SyllableRule::HangulSystem);
             }
             if latin.source == SylSource::Kana && a.kana_folded() == b.kana_folded() {
-                return (0.9, "katakana");
+                return (0.9, Named("katakana"));
             }
-            (0.5 * key_sim(a, b), "different syllable")
+            (0.5 * key_sim(a, b), Named("different syllable"))
         }
         (None, None) => {
             if a.text == b.text {
-                return (1.0, "exact");
+                return (1.0, Named("exact"));
             }
             if a.key == b.key {
                 if a.source == SylSource::Kana || b.source == SylSource::Kana {
-                    return (0.95, "katakana");
+                    return (0.95, Named("katakana"));
                 }
-                return (0.96, latin_rule(a, b));
+                return (0.96, SyllableRule::LatinVariant);
             }
             if (a.source == SylSource::Kana || b.source == SylSource::Kana)
                 && a.kana_folded() == b.kana_folded()
             {
-                return (0.9, "katakana");
+                return (0.9, Named("katakana"));
             }
-            (0.5 * key_sim(a, b), "different syllable")
+            (0.5 * key_sim(a, b), Named("different syllable"))
         }
     }
 }
