@@ -47,10 +47,10 @@ impl PreparedName {
     /// Analyses a list name: skeletons are kept for the forms in a script that needs them
     /// (Arabic, katakana).
     pub fn new(original: &str, kind: NameKind) -> Self {
-        let forms = cordon_text::analyze_with_case(original, kind);
-        let mut skeletons = Vec::new();
-        if forms.iter().any(|f| own_scheme(f).is_some()) {
-            skeletons = forms
+        let mut name = Self::compared_once(original, kind);
+        if name.forms.iter().any(|f| own_scheme(f).is_some()) {
+            name.skeletons = name
+                .forms
                 .iter()
                 .map(|f| {
                     let mut s = FormSkeletons::default();
@@ -61,10 +61,16 @@ impl PreparedName {
                 })
                 .collect();
         }
+        name
+    }
+
+    /// Analyses a name that is compared once ([`crate::compare`]): no skeletons ahead; the
+    /// comparison computes those of the words that need them.
+    pub(crate) fn compared_once(original: &str, kind: NameKind) -> Self {
         PreparedName {
             original: original.to_owned(),
-            forms,
-            skeletons,
+            forms: cordon_text::analyze_with_case(original, kind),
+            skeletons: Vec::new(),
         }
     }
 
@@ -138,8 +144,8 @@ fn via_factor(v: Via) -> f64 {
     }
 }
 
-/// Scores two prepared names: the best pair of forms. The alignment is left empty; see
-/// [`explain_names`].
+/// [`score_names_with`], the query's words read here.
+#[cfg(test)]
 pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
     score_names_with(q, &QueryWords::new(q), c)
 }
@@ -152,11 +158,7 @@ pub(crate) struct QueryWords<'a> {
 impl<'a> QueryWords<'a> {
     pub(crate) fn new(q: &'a PreparedName) -> Self {
         QueryWords {
-            forms: q
-                .forms
-                .iter()
-                .map(|f| f.tokens.iter().map(Word::from).collect())
-                .collect(),
+            forms: q.forms.iter().map(words_of).collect(),
         }
     }
 
@@ -165,22 +167,72 @@ impl<'a> QueryWords<'a> {
     }
 }
 
-/// [`score_names`] with the query's words read ahead.
+/// Scores two prepared names, the query's words read ahead: the best pair of forms. The
+/// alignment is left empty; see [`explain_names`].
 pub(crate) fn score_names_with(
     q: &PreparedName,
     qw: &QueryWords<'_>,
     c: &PreparedName,
 ) -> NameScore {
+    best_form_pair(q, qw, c, None)
+}
+
+/// Scores two prepared names and explains the score: the winning pair of forms' alignment is
+/// kept from scoring, not computed again.
+pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
+    let mut trace = Trace::new();
+    let mut ns = best_form_pair(q, &QueryWords::new(q), c, Some(&mut trace));
+    match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
+        // A token alignment won: `trace` is its record.
+        (Some(qf), Some(cf)) if ns.score > 0.0 && !ns.korean => {
+            ns.alignment = alignment_of(&trace, qf, cf);
+        }
+        _ => explain_names(q, c, &mut ns),
+    }
+    ns
+}
+
+/// The best pair of forms; when `kept` is given, the token alignment record of the best pair
+/// (when a token alignment gave the score) is left in it.
+fn best_form_pair(
+    q: &PreparedName,
+    qw: &QueryWords<'_>,
+    c: &PreparedName,
+    mut kept: Option<&mut Trace>,
+) -> NameScore {
     let mut best = NameScore::default();
+    let mut trace = Trace::new();
+    // The candidate's words, read when a form first meets a query form in a token alignment.
+    let mut candidate_words: SmallVec<[Option<Words<'_>>; 4]> =
+        c.forms.iter().map(|_| None).collect();
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
             if factor * 1.0 <= best.score {
                 continue;
             }
-            let (s, reading) = score_forms(qf, qw.form(qi), cf, q.skeletons(qi), c.skeletons(ci));
+            // With Korean readings on both sides, the syllable comparison decides; `reading`
+            // is then the pair of readings that gave the score (`None` inside when none scored
+            // above 0).
+            let (s, reading) = if !qf.korean.is_empty() && !cf.korean.is_empty() {
+                let (s, reading) = korean_best(qf, cf);
+                (s, Some(reading))
+            } else {
+                let cw = match candidate_words.get_mut(ci) {
+                    Some(slot) => slot.get_or_insert_with(|| words_of(cf)).as_slice(),
+                    None => &[],
+                };
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi));
+                let c_side = FormSide::new(cf, cw, c.skeletons(ci));
+                (generic(q_side, c_side, &mut trace), None)
+            };
             let s = s * factor;
             if s > best.score {
+                if reading.is_none()
+                    && let Some(kept) = kept.as_deref_mut()
+                {
+                    std::mem::swap(kept, &mut trace);
+                }
                 best = NameScore {
                     score: s,
                     query_form: qi,
@@ -195,7 +247,7 @@ pub(crate) fn score_names_with(
     best
 }
 
-/// The most [`score_names`] can give these two names, whatever their words: every form
+/// The most [`score_names_with`] can give these two names, whatever their words: every form
 /// comparison scores at most 1 before its conversion discount, so the best pair of discounts
 /// bounds it. Costs a pass over the forms, against thousands of instructions for the score.
 pub(crate) fn score_ceiling(q: &PreparedName, c: &PreparedName) -> f64 {
@@ -208,41 +260,23 @@ pub(crate) fn score_ceiling(q: &PreparedName, c: &PreparedName) -> f64 {
     best_factor(q) * best_factor(c)
 }
 
-/// Fills in the part alignment of a score from [`score_names`] on the same names: only the
+/// Fills in the part alignment of a score from [`score_names_with`] on the same names: only the
 /// pair of forms that won is compared again.
 pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameScore) {
     if let (Some(qf), Some(cf)) = (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         ns.alignment = if ns.korean {
             korean_alignment(qf, cf, ns.reading)
         } else {
-            let qw: Words<'_> = qf.tokens.iter().map(Word::from).collect();
+            let (qw, cw) = (words_of(qf), words_of(cf));
+            let mut trace = Trace::new();
             generic(
-                qf,
-                &qw,
-                cf,
-                q.skeletons(ns.query_form),
-                c.skeletons(ns.candidate_form),
-                true,
-            )
-            .1
+                FormSide::new(qf, &qw, q.skeletons(ns.query_form)),
+                FormSide::new(cf, &cw, c.skeletons(ns.candidate_form)),
+                &mut trace,
+            );
+            alignment_of(&trace, qf, cf)
         };
     }
-}
-
-/// Scores two forms. With the Korean comparison, the second value is `Some`: the pair of
-/// readings that gave the score, `None` inside when none scored above 0.
-fn score_forms(
-    q: &NameForm,
-    qw: &[Word<'_>],
-    c: &NameForm,
-    qsk: &FormSkeletons,
-    csk: &FormSkeletons,
-) -> (f64, Option<Option<(u8, u8)>>) {
-    if !q.korean.is_empty() && !c.korean.is_empty() {
-        let (s, reading) = korean_best(q, c);
-        return (s, Some(reading));
-    }
-    (generic(q, qw, c, qsk, csk, false).0, None)
 }
 
 /// The best score over the two forms' pairs of Korean readings, and the first pair that gave
@@ -876,6 +910,29 @@ struct Word<'a> {
 
 type Words<'a> = SmallVec<[Word<'a>; 8]>;
 
+fn words_of(f: &NameForm) -> Words<'_> {
+    f.tokens.iter().map(Word::from).collect()
+}
+
+/// One form of a name as a token alignment reads it: its words and the skeletons computed
+/// ahead.
+#[derive(Clone, Copy)]
+struct FormSide<'a> {
+    form: &'a NameForm,
+    words: &'a [Word<'a>],
+    skeletons: &'a FormSkeletons,
+}
+
+impl<'a> FormSide<'a> {
+    fn new(form: &'a NameForm, words: &'a [Word<'a>], skeletons: &'a FormSkeletons) -> Self {
+        FormSide {
+            form,
+            words,
+            skeletons,
+        }
+    }
+}
+
 impl<'a> From<&'a Token> for Word<'a> {
     fn from(t: &'a Token) -> Self {
         Word {
@@ -889,12 +946,14 @@ impl<'a> From<&'a Token> for Word<'a> {
     }
 }
 
-/// Similarity of two tokens and the rule that relates them, given the two words' consonant
-/// skeletons when one side of the comparison is Arabic script or katakana.
+/// Similarity of two tokens (word `i` of side `qs`, word `j` of side `cs`) and the rule that
+/// relates them; the sides give the words' consonant skeletons when one side of the
+/// comparison is Arabic script or katakana.
 fn token_sim_with(
     a: &Word<'_>,
     b: &Word<'_>,
-    skeletons: Option<(&str, &str)>,
+    (qs, i): (&mut Side<'_>, usize),
+    (cs, j): (&mut Side<'_>, usize),
     scheme: Option<Scheme>,
 ) -> (f64, &'static str) {
     if a.class == TokenClass::Number || b.class == TokenClass::Number {
@@ -941,11 +1000,12 @@ fn token_sim_with(
         let s = 1.0 - 0.8 * d as f64 / m as f64;
         return (s, "spelling (edit distance)");
     }
-    if let Some((sa, sb)) = skeletons
+    if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
         // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
         && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
+        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
         if s > 0.0 {
@@ -1102,12 +1162,12 @@ impl Flags {
         unset & (unset >> 1)
     }
 }
-/// Consonant skeletons of one side's tokens: computed ahead, or here when a candidate meets
-/// a query in a script its own does not need skeletons for.
+/// Consonant skeletons of one side's tokens: computed ahead, or here, word by word when a
+/// word pair first needs them (most pairs are settled before: by spelling, or by the vowels).
 enum Skeletons<'a> {
     None,
     Ahead(&'a [String]),
-    Here(Vec<String>),
+    Here(Scheme, SmallVec<[Option<String>; 8]>),
 }
 
 /// One side of a token alignment.
@@ -1131,9 +1191,7 @@ impl<'a> Side<'a> {
             skeletons: match scheme {
                 Some(sc) => match ahead.get(sc) {
                     Some(s) => Skeletons::Ahead(s),
-                    None => {
-                        Skeletons::Here(tokens.iter().map(|t| skeleton(&t.latin, sc)).collect())
-                    }
+                    None => Skeletons::Here(sc, smallvec::smallvec![None; tokens.len()]),
                 },
                 None => Skeletons::None,
             },
@@ -1141,42 +1199,108 @@ impl<'a> Side<'a> {
         }
     }
 
-    fn skeleton(&self, i: usize) -> Option<&str> {
-        match &self.skeletons {
+    fn skeleton(&mut self, i: usize) -> Option<&str> {
+        match &mut self.skeletons {
             Skeletons::None => None,
             Skeletons::Ahead(s) => s.get(i).map(String::as_str),
-            Skeletons::Here(s) => s.get(i).map(String::as_str),
+            Skeletons::Here(scheme, s) => {
+                let slot = s.get_mut(i)?;
+                if slot.is_none() {
+                    *slot = Some(skeleton(&self.tokens.get(i)?.latin, *scheme));
+                }
+                slot.as_deref()
+            }
         }
     }
 }
 
+/// One step of a token alignment, in the order the alignment took it; token indices are
+/// below [`ALIGNED_TOKENS`]. Scoring records them (a few bytes each) so that explaining the
+/// winning pair of forms needs no second alignment.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// Query token `i` aligned with list token `j`.
+    Pair {
+        i: u8,
+        j: u8,
+        score: f64,
+        rule: &'static str,
+    },
+    /// Token `x` of one side against tokens `y` and `y + 1` of the other run together; the
+    /// query is the side with the pair when `swapped`.
+    Merged {
+        x: u8,
+        y: u8,
+        score: f64,
+        swapped: bool,
+    },
+    /// Query token left over.
+    Missing(u8),
+    /// List token left over.
+    Extra(u8),
+    /// The names compared run together as whole strings, which replaced the alignment.
+    Joined(f64),
+}
+
+type Trace = SmallVec<[Step; 8]>;
+
+/// The text of token `i` of form `f`.
+fn token_text(f: &NameForm, i: u8) -> &str {
+    f.tokens.get(usize::from(i)).map_or("", |t| t.text.as_str())
+}
+
+/// The readable alignment of query form `q` and list form `c` from the record of their token
+/// alignment.
+fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
+    let text = token_text;
+    let two = |f: &NameForm, i: u8| format!("{} {}", text(f, i), text(f, i.saturating_add(1)));
+    // Extending an empty `Vec` gives it room for at least four parts, as the pushes this
+    // replaced did; collected at their exact (often one or two) lengths, the alignments took
+    // a block size little else uses, and mimalloc retired and refetched its page at nearly
+    // every comparison (measured: +4 % instructions per `compare`).
+    let mut alignment = Vec::new();
+    alignment.extend(trace.iter().map(|step| match *step {
+        Step::Pair { i, j, score, rule } => aligned(text(q, i), text(c, j), score, rule),
+        Step::Merged {
+            x,
+            y,
+            score,
+            swapped: false,
+        } => aligned(text(q, x), &two(c, y), score, "words joined"),
+        Step::Merged {
+            x,
+            y,
+            score,
+            swapped: true,
+        } => aligned(&two(q, y), text(c, x), score, "words joined"),
+        Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
+        Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
+        Step::Joined(score) => aligned(&joined_latin(q), &joined_latin(c), score, "words joined"),
+    }));
+    alignment
+}
+
 /// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
-/// parts the query lacks count half).
-fn generic(
-    q: &NameForm,
-    qw: &[Word<'_>],
-    c: &NameForm,
-    qsk: &FormSkeletons,
-    csk: &FormSkeletons,
-    explain: bool,
-) -> (f64, Vec<Aligned>) {
+/// parts the query lacks count half). `trace` receives the steps taken.
+fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut Trace) -> f64 {
+    trace.clear();
+    let (q, c) = (q_side.form, c_side.form);
     let cut = |t: &[Token]| t.len().min(ALIGNED_TOKENS);
     let (qt, ct) = (&q.tokens[..cut(&q.tokens)], &c.tokens[..cut(&c.tokens)]);
     if qt.is_empty() || ct.is_empty() {
-        return (0.0, Vec::new());
+        return 0.0;
     }
     let scheme = scheme_of(q, c);
-    let mut qs = Side::new(qt, scheme, qsk);
-    let mut cs = Side::new(ct, scheme, csk);
+    let mut qs = Side::new(qt, scheme, q_side.skeletons);
+    let mut cs = Side::new(ct, scheme, c_side.skeletons);
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    let qw = qw.get(..qt.len()).unwrap_or(qw);
-    let cw: Words<'_> = ct.iter().map(Word::from).collect();
+    let qw = q_side.words.get(..qt.len()).unwrap_or(q_side.words);
+    let cw = c_side.words.get(..ct.len()).unwrap_or(c_side.words);
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
-            let skeletons = qs.skeleton(i).zip(cs.skeleton(j));
-            let (s, rule) = token_sim_with(a, b, skeletons, scheme);
+            let (s, rule) = token_sim_with(a, b, (&mut qs, i), (&mut cs, j), scheme);
             if s > 0.0 {
                 pairs.push((s, i, j, rule));
             }
@@ -1185,7 +1309,6 @@ fn generic(
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
     let mut num = 0.0;
     let mut den = 0.0;
-    let mut alignment = Vec::new();
     let mut number_conflict = false;
     for &(s, i, j, rule) in &pairs {
         if qs.used.get(i) || cs.used.get(j) {
@@ -1197,26 +1320,17 @@ fn generic(
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
         den += w;
-        if explain {
-            alignment.push(aligned(&a.text, &b.text, s, rule));
-        }
+        trace.push(Step::Pair {
+            i: i as u8,
+            j: j as u8,
+            score: s,
+            rule,
+        });
     }
     // Two adjacent words of one side run together on the other (`MURILLORafael`).
     let mut acc = (num, den);
-    merge_pass(
-        &mut qs,
-        &mut cs,
-        &mut acc,
-        explain.then_some(&mut alignment),
-        false,
-    );
-    merge_pass(
-        &mut cs,
-        &mut qs,
-        &mut acc,
-        explain.then_some(&mut alignment),
-        true,
-    );
+    merge_pass(&mut qs, &mut cs, &mut acc, trace, false);
+    merge_pass(&mut cs, &mut qs, &mut acc, trace, true);
     let (num, mut den) = acc;
     // A left-over word that closely matches a word already aligned on the other side is a
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
@@ -1242,17 +1356,13 @@ fn generic(
             den += token_weight(a, wq, scheme);
             number_conflict |=
                 a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
-            if explain {
-                alignment.push(aligned(&a.text, "", 0.0, "missing in list name"));
-            }
+            trace.push(Step::Missing(i as u8));
         }
     }
     for (j, b) in ct.iter().enumerate() {
         if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
-            if explain {
-                alignment.push(aligned("", &b.text, 0.0, "extra in list name"));
-            }
+            trace.push(Step::Extra(j as u8));
         }
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
@@ -1269,24 +1379,18 @@ fn generic(
     if number_conflict {
         score *= 0.5;
     }
-    if let Some((s, al)) = run_together(q, c, score, explain) {
+    if let Some(s) = run_together(q, c, score) {
         score = s;
-        if let Some(al) = al {
-            alignment = vec![al];
-        }
+        trace.clear();
+        trace.push(Step::Joined(s));
     }
-    (score, alignment)
+    score
 }
 
 /// Whole names run together on one side (`Kimjongun`, `JSC ARGUMENT` / `JSCARGUMENT`),
 /// compared as one string (the list may put the surname last where the query puts it
-/// first): the score when it beats `score`, and the alignment when explaining.
-fn run_together(
-    q: &NameForm,
-    c: &NameForm,
-    score: f64,
-    explain: bool,
-) -> Option<(f64, Option<Aligned>)> {
+/// first): the score when it beats `score`.
+fn run_together(q: &NameForm, c: &NameForm, score: f64) -> Option<f64> {
     let strong_len = |f: &NameForm| f.strong_tokens().map(|t| t.latin.len()).sum::<usize>();
     let (lq, lc) = (strong_len(q), strong_len(c));
     // Words run together leave one side with fewer words (`Russian Venture Company` and
@@ -1305,13 +1409,8 @@ fn run_together(
     if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
         return None;
     }
-    let joined = |f: &NameForm| -> String {
-        f.strong_tokens()
-            .map(|t| t.latin.as_str())
-            .collect::<String>()
-    };
-    let jq = joined(q);
-    let jc = joined(c);
+    let jq = joined_latin(q);
+    let jc = joined_latin(c);
     let jc_rot: String = {
         let strong: SmallVec<[&str; 16]> = c.strong_tokens().map(|t| t.latin.as_str()).collect();
         match strong.split_last() {
@@ -1327,7 +1426,12 @@ fn run_together(
         (None, None) => return None,
     };
     let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
-    (s > score).then(|| (s, explain.then(|| aligned(&jq, &jc, s, "words joined"))))
+    (s > score).then_some(s)
+}
+
+/// A form's strong words' letters run together.
+fn joined_latin(f: &NameForm) -> String {
+    f.strong_tokens().map(|t| t.latin.as_str()).collect()
 }
 
 /// Matches each unused token of `xs` against two adjacent unused tokens of `ys` run together;
@@ -1336,7 +1440,7 @@ fn merge_pass(
     xs: &mut Side<'_>,
     ys: &mut Side<'_>,
     acc: &mut (f64, f64),
-    mut alignment: Option<&mut Vec<Aligned>>,
+    trace: &mut Trace,
     swapped: bool,
 ) {
     // Two adjacent tokens of `ys` both left over, and one of `xs`: most alignments have none.
@@ -1403,15 +1507,12 @@ fn merge_pass(
             xs.used.set(i);
             ys.used.set(j);
             ys.used.set(j + 1);
-            if let Some(al) = alignment.as_deref_mut() {
-                let y = format!("{} {}", y1.text, y2.text);
-                let (q, c) = if swapped {
-                    (y.as_str(), x.text.as_str())
-                } else {
-                    (x.text.as_str(), y.as_str())
-                };
-                al.push(aligned(q, c, sim, "words joined"));
-            }
+            trace.push(Step::Merged {
+                x: i as u8,
+                y: j as u8,
+                score: sim,
+                swapped,
+            });
             break;
         }
     }
@@ -1473,7 +1574,67 @@ mod tests {
         }
     }
 
+    /// What `compare` explains from the record kept while scoring is what explaining the
+    /// score afterwards finds; the Korean alignment of the pair of readings kept is that of the
+    /// first best pair.
+    fn assert_kept_explanation_holds(a: &str, b: &str, kind: NameKind) {
+        let q = PreparedName::compared_once(a, kind);
+        let c = PreparedName::new(b, kind);
+        let kept = score_and_explain(&q, &c);
+        let mut again = score_names(&q, &c);
+        explain_names(&q, &c, &mut again);
+        assert_eq!(kept.score, again.score, "{a:?} / {b:?}");
+        assert_eq!(kept.alignment, again.alignment, "{a:?} / {b:?}");
+        for qf in &q.forms {
+            for cf in &c.forms {
+                let (_, reading) = korean_best(qf, cf);
+                assert_eq!(
+                    korean_alignment(qf, cf, reading),
+                    korean_alignment(qf, cf, None),
+                    "{a:?} / {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn regression_explanation_kept_from_scoring() {
+        let names = [
+            "Kim Jong Un",
+            "김정은",
+            "KIM Jong Il",
+            "キム・ジョンウン",
+            "セルゲイ・クゾヴレフ",
+            "Sergei Kuzovlev",
+            "Ким Чен Ын",
+            "محمد علي حسن",
+            "Mohammed Ali Hassan",
+            "Kimjongun",
+            "MURILLORafael",
+            "Murillo Rafael",
+            "通用技术集团大连机床有限责任公司",
+            "General Technology Group Dalian Machine Tool Co., Ltd",
+            "",
+        ];
+        for a in names {
+            for b in names {
+                for kind in [NameKind::Person, NameKind::Organization, NameKind::Unknown] {
+                    assert_kept_explanation_holds(a, b, kind);
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn kept_explanation_is_the_explanation(
+            a in "[a-zA-Z가-힣ァ-ヶа-яا-ي金正恩 .\\-]{0,24}",
+            b in "[a-zA-Z가-힣ァ-ヶа-яا-ي金正恩 .\\-]{0,24}",
+        ) {
+            assert_kept_explanation_holds(&a, &b, NameKind::Person);
+            assert_kept_explanation_holds(&a, &b, NameKind::Organization);
+        }
+
         /// The banded distance is the full one wherever that is within the budget.
         #[test]
         fn osa_within_agrees_with_osa(
