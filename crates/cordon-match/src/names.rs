@@ -183,8 +183,8 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
     let mut trace = Trace::new();
     let mut ns = best_form_pair(q, &QueryWords::new(q), c, Some(&mut trace));
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
-        // A token alignment won: `trace` is its record.
-        (Some(qf), Some(cf)) if ns.score > 0.0 && !ns.korean => {
+        // The pair explained was scored by a token alignment: `trace` is its record.
+        (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
             ns.alignment = alignment_of(&trace, qf, cf);
         }
         _ => explain_names(q, c, &mut ns),
@@ -192,8 +192,14 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
     ns
 }
 
-/// The best pair of forms; when `kept` is given, the token alignment record of the best pair
-/// (when a token alignment gave the score) is left in it.
+/// Whether two forms are compared by their Korean readings rather than token by token.
+fn korean_pair(q: &NameForm, c: &NameForm) -> bool {
+    !q.korean.is_empty() && !c.korean.is_empty()
+}
+
+/// The best pair of forms; when `kept` is given, the token alignment record of the pair that
+/// [`explain_names`] would explain is left in it, when that pair was scored by one: the best
+/// pair, or the first when no pair scores above 0.
 fn best_form_pair(
     q: &PreparedName,
     qw: &QueryWords<'_>,
@@ -214,7 +220,7 @@ fn best_form_pair(
             // With Korean readings on both sides, the syllable comparison decides; `reading`
             // is then the pair of readings that gave the score (`None` inside when none scored
             // above 0).
-            let (s, reading) = if !qf.korean.is_empty() && !cf.korean.is_empty() {
+            let (s, reading) = if korean_pair(qf, cf) {
                 let (s, reading) = korean_best(qf, cf);
                 (s, Some(reading))
             } else {
@@ -227,12 +233,16 @@ fn best_form_pair(
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
+            // The first pair is always scored (its factor is above 0) and stands until one
+            // scores above 0.
+            let first = qi == 0 && ci == 0;
+            if (s > best.score || first)
+                && reading.is_none()
+                && let Some(kept) = kept.as_deref_mut()
+            {
+                std::mem::swap(kept, &mut trace);
+            }
             if s > best.score {
-                if reading.is_none()
-                    && let Some(kept) = kept.as_deref_mut()
-                {
-                    std::mem::swap(kept, &mut trace);
-                }
                 best = NameScore {
                     score: s,
                     query_form: qi,
