@@ -208,6 +208,7 @@ fn best_form_pair<R: Record>(
 ) -> NameScore {
     let mut best = NameScore::default();
     let mut trace = R::default();
+    let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
@@ -222,8 +223,8 @@ fn best_form_pair<R: Record>(
                 (s, Some(reading))
             } else {
                 let cw = words_of(cf);
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi));
-                let c_side = FormSide::new(cf, &cw, c.skeletons(ci));
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy.form(qi));
+                let c_side = FormSide::new(cf, &cw, c.skeletons(ci), c_lazy.form(ci));
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
@@ -270,9 +271,10 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
         } else {
             let (qw, cw) = (words_of(qf), words_of(cf));
             let mut trace = Trace::new();
+            let (mut q_lazy, mut c_lazy) = (LazySkeletons::default(), LazySkeletons::default());
             generic(
-                FormSide::new(qf, &qw, q.skeletons(ns.query_form)),
-                FormSide::new(cf, &cw, c.skeletons(ns.candidate_form)),
+                FormSide::new(qf, &qw, q.skeletons(ns.query_form), &mut q_lazy),
+                FormSide::new(cf, &cw, c.skeletons(ns.candidate_form), &mut c_lazy),
                 &mut trace,
             );
             alignment_of(&trace, qf, cf)
@@ -915,21 +917,27 @@ fn words_of(f: &NameForm) -> Words<'_> {
     f.tokens.iter().map(Word::from).collect()
 }
 
-/// One form of a name as a token alignment reads it: its words and the skeletons computed
-/// ahead.
-#[derive(Clone, Copy)]
+/// One form of a name as a token alignment reads it: its words, the skeletons computed ahead
+/// and those computed so far.
 struct FormSide<'a> {
     form: &'a NameForm,
     words: &'a [Word<'a>],
     skeletons: &'a FormSkeletons,
+    lazy: &'a mut LazySkeletons,
 }
 
 impl<'a> FormSide<'a> {
-    fn new(form: &'a NameForm, words: &'a [Word<'a>], skeletons: &'a FormSkeletons) -> Self {
+    fn new(
+        form: &'a NameForm,
+        words: &'a [Word<'a>],
+        skeletons: &'a FormSkeletons,
+        lazy: &'a mut LazySkeletons,
+    ) -> Self {
         FormSide {
             form,
             words,
             skeletons,
+            lazy,
         }
     }
 }
@@ -1198,8 +1206,34 @@ impl Flags {
 enum Skeletons<'a> {
     None,
     Ahead(&'a [String]),
-    /// Filled (to the side's length) when the first is needed.
-    Here(Scheme, Vec<Option<String>>),
+    Here(&'a mut LazySkeletons),
+}
+
+/// The skeletons of one form's words computed so far under one scheme, kept across the pairs
+/// of forms a name comparison scores (a Latin name's words meet every katakana form of the
+/// other name under the same scheme).
+#[derive(Default)]
+struct LazySkeletons {
+    scheme: Option<Scheme>,
+    /// Per word; filled (to the form's length) when the first is needed.
+    words: Vec<Option<String>>,
+}
+
+/// One [`LazySkeletons`] per form of a name.
+#[derive(Default)]
+struct FormsSkeletons([LazySkeletons; cordon_text::name::MAX_FORMS], LazySkeletons);
+
+impl FormsSkeletons {
+    /// Form `i`'s; past the forms analysis gives, a scratch one.
+    fn form(&mut self, i: usize) -> &mut LazySkeletons {
+        match self.0.get_mut(i) {
+            Some(lazy) => lazy,
+            None => {
+                self.1 = LazySkeletons::default();
+                &mut self.1
+            }
+        }
+    }
 }
 
 /// One side of a token alignment.
@@ -1213,7 +1247,12 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    fn new(tokens: &'a [Token], scheme: Option<Scheme>, ahead: &'a FormSkeletons) -> Self {
+    fn new(
+        tokens: &'a [Token],
+        scheme: Option<Scheme>,
+        ahead: &'a FormSkeletons,
+        lazy: &'a mut LazySkeletons,
+    ) -> Self {
         Side {
             tokens,
             scheme,
@@ -1223,7 +1262,13 @@ impl<'a> Side<'a> {
             skeletons: match scheme {
                 Some(sc) => match ahead.get(sc) {
                     Some(s) => Skeletons::Ahead(s),
-                    None => Skeletons::Here(sc, Vec::new()),
+                    None => {
+                        if lazy.scheme != Some(sc) {
+                            lazy.scheme = Some(sc);
+                            lazy.words.clear();
+                        }
+                        Skeletons::Here(lazy)
+                    }
                 },
                 None => Skeletons::None,
             },
@@ -1235,13 +1280,14 @@ impl<'a> Side<'a> {
         match &mut self.skeletons {
             Skeletons::None => None,
             Skeletons::Ahead(s) => s.get(i).map(String::as_str),
-            Skeletons::Here(scheme, s) => {
-                if s.is_empty() {
-                    s.resize(self.tokens.len(), None);
+            Skeletons::Here(lazy) => {
+                if lazy.words.is_empty() {
+                    lazy.words.resize(self.tokens.len(), None);
                 }
-                let slot = s.get_mut(i)?;
+                let scheme = lazy.scheme?;
+                let slot = lazy.words.get_mut(i)?;
                 if slot.is_none() {
-                    *slot = Some(skeleton(&self.tokens.get(i)?.latin, *scheme));
+                    *slot = Some(skeleton(&self.tokens.get(i)?.latin, scheme));
                 }
                 slot.as_deref()
             }
@@ -1346,20 +1392,31 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
 /// parts the query lacks count half). `trace` receives the steps taken.
 fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) -> f64 {
     trace.clear();
-    let (q, c) = (q_side.form, c_side.form);
+    let FormSide {
+        form: q,
+        words: q_words,
+        skeletons: q_ahead,
+        lazy: q_lazy,
+    } = q_side;
+    let FormSide {
+        form: c,
+        words: c_words,
+        skeletons: c_ahead,
+        lazy: c_lazy,
+    } = c_side;
     let cut = |t: &[Token]| t.len().min(ALIGNED_TOKENS);
     let (qt, ct) = (&q.tokens[..cut(&q.tokens)], &c.tokens[..cut(&c.tokens)]);
     if qt.is_empty() || ct.is_empty() {
         return 0.0;
     }
     let scheme = scheme_of(q, c);
-    let mut qs = Side::new(qt, scheme, q_side.skeletons);
-    let mut cs = Side::new(ct, scheme, c_side.skeletons);
+    let mut qs = Side::new(qt, scheme, q_ahead, q_lazy);
+    let mut cs = Side::new(ct, scheme, c_ahead, c_lazy);
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    let qw = q_side.words.get(..qt.len()).unwrap_or(q_side.words);
-    let cw = c_side.words.get(..ct.len()).unwrap_or(c_side.words);
+    let qw = q_words.get(..qt.len()).unwrap_or(q_words);
+    let cw = c_words.get(..ct.len()).unwrap_or(c_words);
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
             let (s, rule) = token_sim_with(a, b, (&mut qs, i), (&mut cs, j), scheme);
