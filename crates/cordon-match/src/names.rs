@@ -405,14 +405,15 @@ fn align_given_or_joined(
         }
         return r;
     }
-    let joined = |v: &[Syllable], kana: bool| -> String {
-        v.iter()
-            .map(|s| {
-                if kana { s.kana_folded() } else { s.key }
-                    .as_str()
-                    .to_owned()
-            })
-            .collect()
+    // The comparisons below are of strings run together; they are built on the stack (a few
+    // syllables of a few letters).
+    let joined = |v: &[Syllable], kana: bool| -> SmallVec<[u8; 32]> {
+        let mut out = SmallVec::new();
+        for s in v {
+            let key = if kana { s.kana_folded() } else { s.key };
+            out.extend_from_slice(key.as_str().as_bytes());
+        }
+        out
     };
     let kana = q.iter().chain(c).any(|s| s.source == SylSource::Kana);
     let latin = |v: &[Syllable]| v.iter().all(|s| s.hangul().is_none());
@@ -423,7 +424,13 @@ fn align_given_or_joined(
         }
         return r;
     }
-    let text = |v: &[Syllable]| -> String { v.iter().map(|s| s.text.as_str()).collect() };
+    let text = |v: &[Syllable]| -> SmallVec<[u8; 32]> {
+        let mut out = SmallVec::new();
+        for s in v {
+            out.extend_from_slice(s.text.as_bytes());
+        }
+        out
+    };
     let same = if latin(q) && latin(c) {
         text(q) == text(c) || joined(q, kana) == joined(c, kana)
     } else {
