@@ -70,10 +70,9 @@ pub struct Comparison {
 /// Compares two names of the given schema (`None` = unknown kind).
 pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
     let kind = kind_of(schema);
-    let a = PreparedName::new(name1, kind);
-    let b = PreparedName::new(name2, kind);
-    let mut ns = names::score_names(&a, &b);
-    names::explain_names(&a, &b, &mut ns);
+    let a = PreparedName::compared_once(name1, kind);
+    let b = PreparedName::compared_once(name2, kind);
+    let ns = names::score_and_explain(&a, &b);
     let score = final_score(ns.score, &[]);
     let mut rules: Vec<String> = Vec::new();
     for f in [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]
