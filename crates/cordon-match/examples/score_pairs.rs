@@ -8,13 +8,18 @@
 //!
 //! `cargo run --release -p cordon-match --example score_pairs < pairs.csv`
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::time::Instant;
 
 // The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
 // same way, so that the numbers are those of `cordon screen` and `cordon serve`.
 use cordon_alloc as _;
+
+// Shared with the other output-digest example.
+#[path = "../../cordon-text/examples/support/fnv.rs"]
+mod fnv;
+use fnv::Fnv;
 
 fn main() {
     cordon_alloc::keep_freed_memory();
@@ -72,25 +77,6 @@ fn main() {
         rows.len() * 2,
         digest.0
     );
-}
-
-/// FNV-1a over everything written into it.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl fmt::Write for Fnv {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for b in s.bytes() {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(())
-    }
 }
 
 /// CPU seconds of the calling thread (`/proc/thread-self/schedstat`, nanoseconds), so that

@@ -15,7 +15,7 @@
 //! `valgrind --tool=callgrind --toggle-collect='cordon_text::name::analyze_with_case'` with
 //! `--passes 0` (the digest pass alone analyses every name once).
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,6 +24,11 @@ use cordon_text::{NameKind, analyze_with_case};
 // The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
 // same way, so that the times are those of `cordon screen`.
 use cordon_alloc as _;
+
+// Shared with the other output-digest example.
+#[path = "support/fnv.rs"]
+mod fnv;
+use fnv::Fnv;
 
 const KINDS: [NameKind; 3] = [NameKind::Person, NameKind::Organization, NameKind::Unknown];
 
@@ -141,25 +146,6 @@ fn pair_names(path: &Path) -> Vec<String> {
         names.extend([2, 3].iter().filter_map(|&i| rec.get(i).map(str::to_owned)));
     }
     names
-}
-
-/// FNV-1a over everything written into it.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl fmt::Write for Fnv {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for b in s.bytes() {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(())
-    }
 }
 
 /// CPU seconds of the calling thread (`/proc/thread-self/schedstat`, nanoseconds).

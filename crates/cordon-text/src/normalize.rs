@@ -217,14 +217,7 @@ fn clean_inert_chars(s: &str, out: &mut String) -> bool {
             pending_space = true;
             continue;
         }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        match lower_one(c) {
-            Some(l) => out.push(l),
-            None => out.extend(c.to_lowercase()),
-        }
+        push_lowered(c, out, &mut pending_space);
     }
     true
 }
@@ -238,14 +231,20 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) {
             pending_space = true;
             continue;
         }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        match lower_one(c) {
-            Some(l) => out.push(l),
-            None => out.extend(c.to_lowercase()),
-        }
+        push_lowered(c, out, &mut pending_space);
+    }
+}
+
+/// Appends `c` lower-cased, after one space when whitespace came before it (none at the start).
+#[inline]
+fn push_lowered(c: char, out: &mut String, pending_space: &mut bool) {
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    match lower_one(c) {
+        Some(l) => out.push(l),
+        None => out.extend(c.to_lowercase()),
     }
 }
 
