@@ -209,11 +209,7 @@ fn clean_inert_chars(s: &str, out: &mut String) -> bool {
         }
         // No inert character from U+00A0 on is whitespace, a control or zero-width character
         // (a test checks).
-        if c < '\u{a0}'
-            && (c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'))
-        {
+        if c < '\u{a0}' && is_blank(c) {
             pending_space = true;
             continue;
         }
@@ -226,13 +222,18 @@ fn clean_inert_chars(s: &str, out: &mut String) -> bool {
 fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) {
     let mut pending_space = false;
     for c in chars {
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
-        {
+        if is_blank(c) {
             pending_space = true;
             continue;
         }
         push_lowered(c, out, &mut pending_space);
     }
+}
+
+/// Whether `c` is whitespace, a control or a zero-width character: a word break in a name.
+#[inline]
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}')
 }
 
 /// Appends `c` lower-cased, after one space when whitespace came before it (none at the start).
@@ -757,6 +758,19 @@ const ORDINALS: &[(&str, &str)] = &[
     ("no", ""),
 ];
 
+/// The length of the longest word in [`ORDINALS`]: a longer token is no ordinal.
+const LONGEST_ORDINAL: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < ORDINALS.len() {
+        if ORDINALS[i].0.len() > longest {
+            longest = ORDINALS[i].0.len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// Whether a (folded) token is an organisation legal form.
 pub fn is_legal_form(token: &str) -> bool {
     static SET: OnceLock<WordSet> = OnceLock::new();
@@ -875,8 +889,7 @@ pub fn number_of(token: &str, roman: bool) -> Option<String> {
         let trimmed = token.trim_start_matches('0');
         return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_owned());
     }
-    // No ordinal is longer than six letters (`second`, `fourth`).
-    if token.len() > 6 {
+    if token.len() > LONGEST_ORDINAL {
         return None;
     }
     let (w, n) = ORDINALS.iter().find(|(w, _)| *w == token)?;
@@ -1290,12 +1303,7 @@ mod tests {
             );
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
             if c >= '\u{a0}' {
-                assert!(
-                    !c.is_whitespace()
-                        && !c.is_control()
-                        && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{feff}'),
-                    "{c:?}"
-                );
+                assert!(!is_blank(c), "{c:?}");
             }
         }
     }

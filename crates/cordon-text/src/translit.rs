@@ -998,9 +998,9 @@ fn arabic(s: &str) -> Vec<String> {
                     variants = variants.max(2);
                 }
                 match (listed, bare) {
-                    (Some(l), _) => SpelledUnit::Listed(l),
+                    (Some(l), _) => SpelledUnit::Word(Bare::Listed(l)),
                     (None, Some(r)) => SpelledUnit::Article(Bare::new(r)),
-                    (None, None) => SpelledUnit::Word(Bare::new(w)),
+                    (None, None) => SpelledUnit::Word(Bare::letters(w)),
                 }
             }
         });
@@ -1031,9 +1031,6 @@ fn arabic(s: &str) -> Vec<String> {
                     );
                     name.push(k, &mut f);
                 }
-                SpelledUnit::Listed(l) => {
-                    f.push_str(l.get(k).or(l.first()).copied().unwrap_or(""));
-                }
                 SpelledUnit::Article(r) => {
                     f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
                     r.push(k, &mut f);
@@ -1055,15 +1052,13 @@ enum SpelledUnit {
     Abd(Bare),
     /// `… الدين`: the first word.
     Din(Bare),
-    /// A word with listed spellings, article included.
-    Listed(&'static [&'static str]),
     /// A word after the article `ال`.
     Article(Bare),
-    /// Any other word.
+    /// Any other word (listed spellings, article included, or letter by letter).
     Word(Bare),
 }
 
-/// A word without article as the forms spell it ([`arabic_bare`]): its listed spellings, or
+/// A word as the forms spell it (the tests' `arabic_bare` is the per-form reference): its listed spellings, or
 /// its letter-by-letter romanisation, which is the same in every form (what comes before a
 /// word in a form, a space, `al-`, `abdul`, never ends in the vowel a long-vowel letter
 /// would repeat).
@@ -1076,12 +1071,15 @@ impl Bare {
     fn new(w: &str) -> Bare {
         match arabic_lookup(w) {
             Some(l) => Bare::Listed(l),
-            None => {
-                let mut letters = String::with_capacity(w.len());
-                arabic_word(w, &mut letters);
-                Bare::Letters(letters)
-            }
+            None => Bare::letters(w),
         }
+    }
+
+    /// Letter by letter, not looked up.
+    fn letters(w: &str) -> Bare {
+        let mut letters = String::with_capacity(w.len());
+        arabic_word(w, &mut letters);
+        Bare::Letters(letters)
     }
 
     /// Appends form `k`'s spelling.
