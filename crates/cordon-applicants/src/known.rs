@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::error::ApplicantError;
-use crate::linking::{self, ClusterOut, LinkInput};
+use crate::linking::{self, ClusterOut, LinkInput, Prepared};
 use crate::record::Applicant;
 use crate::rules::LinkParams;
 
@@ -28,9 +28,16 @@ const MAX_CANDIDATES: usize = 2_000;
 /// Known accounts (earlier batches) indexed by their identifier values. Build with
 /// [`crate::Screener::known_accounts`]; link new records with
 /// [`crate::Screener::link_to_known`].
+///
+/// The index keeps of each account only what linkage reads (its id, identifier values and
+/// compared fields), not the record: logins, work history and the other fields stay with the
+/// caller.
 #[derive(Debug)]
 pub struct KnownAccounts {
-    records: Vec<Applicant>,
+    /// Per record: its id.
+    ids: Vec<Box<str>>,
+    /// Per record: its linkage keys and compared fields, as a batch would prepare them.
+    prepared: Vec<Prepared>,
     /// (hash of kind and exact value, record), sorted.
     exact: Vec<(u64, u32)>,
     /// (photo hash, record).
@@ -59,8 +66,13 @@ pub struct KnownLinks {
 }
 
 /// What the index keeps of one record: (exact value key, record) pairs, its photo hash, its
-/// résumé's signature and band keys.
-type Indexed = (Vec<(u64, u32)>, Option<u64>, Option<(Box<[u64]>, Vec<u64>)>);
+/// résumé's signature and band keys, and its prepared keys and fields.
+type Indexed = (
+    Vec<(u64, u32)>,
+    Option<u64>,
+    Option<(Box<[u64]>, Vec<u64>)>,
+    Prepared,
+);
 
 fn value_key(kind: u16, value: &str) -> u64 {
     let mut h = FxHasher::default();
@@ -81,12 +93,14 @@ impl KnownAccounts {
     pub(crate) fn new(records: Vec<Applicant>, population: Population) -> KnownAccounts {
         let input = LinkInput::new(Population::of_size(0));
         let kinds: Vec<KeySpec> = input.key_kinds();
+        let ids: Vec<Box<str>> = records.iter().map(|a| a.id.as_str().into()).collect();
         let per: Vec<Indexed> = records
-            .par_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(r, a)| {
                 let r = r as u32;
-                let (keys, _) = input.prepare(a);
+                let (mut keys, mut fields) = input.prepare(&a);
+                drop(a);
                 let (mut exact, mut photo, mut resume) = (Vec::new(), None, None);
                 for (kind, value) in &keys {
                     let spec = kinds.get(usize::from(*kind));
@@ -101,11 +115,16 @@ impl KnownAccounts {
                         _ => {}
                     }
                 }
-                (exact, photo, resume)
+                keys.shrink_to_fit();
+                for f in fields.iter_mut().flatten() {
+                    f.shrink_to_fit();
+                }
+                (exact, photo, resume, (keys, fields))
             })
             .collect();
         let mut known = KnownAccounts {
-            records,
+            prepared: Vec::with_capacity(ids.len()),
+            ids,
             exact: Vec::new(),
             photos: Vec::new(),
             bands: Vec::new(),
@@ -113,8 +132,9 @@ impl KnownAccounts {
             kinds,
             population,
         };
-        for (r, (exact, photo, resume)) in per.into_iter().enumerate() {
+        for (r, (exact, photo, resume, prepared)) in per.into_iter().enumerate() {
             let r = r as u32;
+            known.prepared.push(prepared);
             known.exact.extend(exact);
             if let Some(p) = photo {
                 known.photos.push((p, r));
@@ -134,12 +154,12 @@ impl KnownAccounts {
 
     /// Number of known accounts.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.ids.len()
     }
 
     /// True when no account is known.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.ids.is_empty()
     }
 
     /// The statistics rarity is judged against.
@@ -147,10 +167,9 @@ impl KnownAccounts {
         &self.population
     }
 
-    /// The known accounts that could link to `a`.
-    fn candidates(&self, a: &Applicant, input: &LinkInput, out: &mut FxHashSet<u32>) {
-        let (keys, _) = input.prepare(a);
-        for (kind, value) in &keys {
+    /// The known accounts that could link to a record with these linkage keys.
+    fn candidates(&self, keys: &[(u16, KeyValue)], out: &mut FxHashSet<u32>) {
+        for (kind, value) in keys {
             let Some(spec) = self.kinds.get(usize::from(*kind)) else {
                 continue;
             };
@@ -198,36 +217,49 @@ impl KnownAccounts {
         }
     }
 
-    /// Links `new` records to the known accounts (and to each other).
-    pub(crate) fn link(
-        &self,
-        new: &[Applicant],
-        params: &LinkParams,
-    ) -> Result<KnownLinks, ApplicantError> {
-        let input = LinkInput::new(Population::of_size(0));
+    /// The known accounts linked with `new` records (prepared as `new_prepared`), in index
+    /// order, at most [`MAX_CANDIDATES`].
+    fn chosen_candidates(&self, new: &[Applicant], new_prepared: &[Prepared]) -> Vec<u32> {
         let mut found: FxHashSet<u32> = FxHashSet::default();
-        for a in new {
-            self.candidates(a, &input, &mut found);
+        for (keys, _) in new_prepared {
+            self.candidates(keys, &mut found);
         }
         let new_ids: FxHashSet<&str> = new.iter().map(|a| a.id.as_str()).collect();
         let mut found: Vec<u32> = found.into_iter().collect();
         found.sort_unstable();
         // A known account screened again is one of the new records, not its own candidate.
         found.retain(|&r| {
-            self.records
+            self.ids
                 .get(r as usize)
-                .is_some_and(|k| !new_ids.contains(k.id.as_str()))
+                .is_some_and(|id| !new_ids.contains(&**id))
         });
         found.truncate(MAX_CANDIDATES);
-        let mut batch: Vec<Applicant> = new.to_vec();
-        batch.extend(
-            found
-                .iter()
-                .filter_map(|&r| self.records.get(r as usize).cloned()),
-        );
+        found
+    }
+
+    /// Links `new` records to the known accounts (and to each other).
+    pub(crate) fn link(
+        &self,
+        new: &[Applicant],
+        params: &LinkParams,
+    ) -> Result<KnownLinks, ApplicantError> {
         let mut population = self.population.clone();
         population.records = population.records.saturating_add(new.len() as u64);
-        let (ds, input_of, inputs) = linking::dataset(&batch, population);
+        let mut input = LinkInput::new(population);
+        let new_prepared: Vec<Prepared> = new.iter().map(|a| input.prepare(a)).collect();
+        let found = self.chosen_candidates(new, &new_prepared);
+        // The batch: the new records, then the candidates, as a batch of them all would be.
+        let mut batch: Vec<(&str, &Prepared)> = new
+            .iter()
+            .map(|a| a.id.as_str())
+            .zip(&new_prepared)
+            .collect();
+        batch.extend(found.iter().filter_map(|&r| {
+            let r = r as usize;
+            Some((&**self.ids.get(r)?, self.prepared.get(r)?))
+        }));
+        input.push_prepared(&batch);
+        let (ds, input_of, inputs) = input.finish();
         let run = linking::link_dataset(ds, input_of, inputs, params, None, &mut |_| {})?;
         let linked = run.linked;
         // Clusters holding a new record, renumbered in order.
@@ -254,5 +286,77 @@ impl KnownAccounts {
             hubs: linked.hubs,
             candidates: found.len(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Rules;
+    use crate::synth::{Generator, SynthConfig};
+
+    /// The index keeps each account's linkage keys and fields instead of the record: linking
+    /// from them must give what linking the full records of the same candidates gives.
+    #[test]
+    fn linking_from_kept_keys_equals_linking_the_full_records() {
+        let g = Generator::new(SynthConfig {
+            seed: 7,
+            applicants: 2_000,
+            ..Default::default()
+        });
+        let apps: Vec<Applicant> = (0..g.len()).map(|i| g.applicant(i)).collect();
+        let late: Vec<usize> = g
+            .rings()
+            .iter()
+            .take(6)
+            .filter_map(|r| r.last().map(|&m| m as usize))
+            .chain([5, 500, 1_500])
+            .collect();
+        let records: Vec<Applicant> = (0..apps.len())
+            .filter(|i| !late.contains(i))
+            .filter_map(|i| apps.get(i).cloned())
+            .collect();
+        let params = Rules::default_rules().link;
+        let population = Population::of_size(params.population);
+        let known = KnownAccounts::new(records.clone(), population.clone());
+        let mut compared = 0;
+        for &i in &late {
+            let new = apps.get(i..=i).unwrap_or_default();
+            let out = known.link(new, &params).unwrap();
+            // The old way: the new record and its candidates' full records, as one batch.
+            let input = LinkInput::new(Population::of_size(0));
+            let prepared: Vec<Prepared> = new.iter().map(|a| input.prepare(a)).collect();
+            let mut batch = new.to_vec();
+            batch.extend(
+                known
+                    .chosen_candidates(new, &prepared)
+                    .iter()
+                    .filter_map(|&r| records.get(r as usize).cloned()),
+            );
+            let mut batch_population = population.clone();
+            batch_population.records += 1;
+            let (ds, input_of, inputs) = linking::dataset(&batch, batch_population);
+            let full = linking::link_dataset(ds, input_of, inputs, &params, None, &mut |_| {})
+                .unwrap()
+                .linked;
+            let full_clusters: Vec<String> = full
+                .cluster_of
+                .first()
+                .copied()
+                .flatten()
+                .and_then(|c| full.clusters.get(c))
+                .map(|c| format!("{:?} {} {:?}", c.members, c.score, c.links))
+                .into_iter()
+                .collect();
+            let kept_clusters: Vec<String> = out
+                .clusters
+                .iter()
+                .map(|c| format!("{:?} {} {:?}", c.members, c.score, c.links))
+                .collect();
+            assert_eq!(kept_clusters, full_clusters, "applicant {i}");
+            compared += usize::from(!kept_clusters.is_empty());
+        }
+        // Most late ring accounts link to a ring-mate: the comparison is not of empty results.
+        assert!(compared >= 4, "{compared} linked");
     }
 }

@@ -347,17 +347,24 @@ impl LinkInput {
 
     /// Pushes the next records of the input, with their prepared keys and fields.
     pub(crate) fn push(&mut self, apps: &[Applicant], prepared: &[Prepared]) {
+        let records: Vec<(&str, &Prepared)> =
+            apps.iter().map(|a| a.id.as_str()).zip(prepared).collect();
+        self.push_prepared(&records);
+    }
+
+    /// Pushes the next records of the input as (id, prepared keys and fields): all that
+    /// linkage reads of a record.
+    pub(crate) fn push_prepared(&mut self, records: &[(&str, &Prepared)]) {
         let loc = Location::default();
-        let field_refs: Vec<[Option<&[u8]>; 4]> = prepared
+        let field_refs: Vec<[Option<&[u8]>; 4]> = records
             .iter()
-            .map(|(_, f)| std::array::from_fn(|i| f.get(i).and_then(|v| v.as_deref())))
+            .map(|(_, (_, f))| std::array::from_fn(|i| f.get(i).and_then(|v| v.as_deref())))
             .collect();
-        let recs: Vec<RecordRef<'_>> = apps
+        let recs: Vec<RecordRef<'_>> = records
             .iter()
-            .zip(prepared)
             .zip(&field_refs)
-            .map(|((a, (keys, _)), fields)| RecordRef {
-                id: a.id.as_bytes(),
+            .map(|((id, (keys, _)), fields)| RecordRef {
+                id: id.as_bytes(),
                 source: 0,
                 fields,
                 keys,
@@ -370,7 +377,7 @@ impl LinkInput {
                 self.input_of.push(self.inputs + i);
             }
         }
-        self.inputs += apps.len();
+        self.inputs += records.len();
     }
 
     /// The dataset, and per dataset record its input record.
