@@ -10,6 +10,8 @@
 //! links nobody, and one other holder among a million accounts is rare). Candidates beyond a
 //! value's hub cap are not fetched: the statistics make such a value a hub anyway.
 
+mod packed;
+
 use std::hash::{Hash, Hasher};
 
 use cordon_er::{Hub, KeyMatch, KeySpec, KeyValue, Population, estimated_jaccard, minhash_bands};
@@ -36,8 +38,9 @@ const MAX_CANDIDATES: usize = 2_000;
 pub struct KnownAccounts {
     /// Per record: its id.
     ids: Vec<Box<str>>,
-    /// Per record: its linkage keys and compared fields, as a batch would prepare them.
-    prepared: Vec<Prepared>,
+    /// Per record: its linkage keys and compared fields, as a batch would prepare them,
+    /// packed ([`packed`]).
+    packed: Vec<Box<[u8]>>,
     /// (hash of kind and exact value, record), sorted.
     exact: Vec<(u64, u32)>,
     /// (photo hash, record).
@@ -66,12 +69,12 @@ pub struct KnownLinks {
 }
 
 /// What the index keeps of one record: (exact value key, record) pairs, its photo hash, its
-/// résumé's signature and band keys, and its prepared keys and fields.
+/// résumé's signature and band keys, and its packed keys and fields.
 type Indexed = (
     Vec<(u64, u32)>,
     Option<u64>,
     Option<(Box<[u64]>, Vec<u64>)>,
-    Prepared,
+    Box<[u8]>,
 );
 
 fn value_key(kind: u16, value: &str) -> u64 {
@@ -99,7 +102,7 @@ impl KnownAccounts {
             .enumerate()
             .map(|(r, a)| {
                 let r = r as u32;
-                let (mut keys, mut fields) = input.prepare(&a);
+                let (keys, fields) = input.prepare(&a);
                 drop(a);
                 let (mut exact, mut photo, mut resume) = (Vec::new(), None, None);
                 for (kind, value) in &keys {
@@ -115,15 +118,12 @@ impl KnownAccounts {
                         _ => {}
                     }
                 }
-                keys.shrink_to_fit();
-                for f in fields.iter_mut().flatten() {
-                    f.shrink_to_fit();
-                }
-                (exact, photo, resume, (keys, fields))
+                let packed = packed::pack(&(keys, fields));
+                (exact, photo, resume, packed)
             })
             .collect();
         let mut known = KnownAccounts {
-            prepared: Vec::with_capacity(ids.len()),
+            packed: Vec::with_capacity(ids.len()),
             ids,
             exact: Vec::new(),
             photos: Vec::new(),
@@ -132,9 +132,9 @@ impl KnownAccounts {
             kinds,
             population,
         };
-        for (r, (exact, photo, resume, prepared)) in per.into_iter().enumerate() {
+        for (r, (exact, photo, resume, packed)) in per.into_iter().enumerate() {
             let r = r as u32;
-            known.prepared.push(prepared);
+            known.packed.push(packed);
             known.exact.extend(exact);
             if let Some(p) = photo {
                 known.photos.push((p, r));
@@ -248,16 +248,20 @@ impl KnownAccounts {
         let mut input = LinkInput::new(population);
         let new_prepared: Vec<Prepared> = new.iter().map(|a| input.prepare(a)).collect();
         let found = self.chosen_candidates(new, &new_prepared);
+        let known: Vec<(&str, Prepared)> = found
+            .iter()
+            .filter_map(|&r| {
+                let r = r as usize;
+                Some((&**self.ids.get(r)?, packed::unpack(self.packed.get(r)?)?))
+            })
+            .collect();
         // The batch: the new records, then the candidates, as a batch of them all would be.
         let mut batch: Vec<(&str, &Prepared)> = new
             .iter()
             .map(|a| a.id.as_str())
             .zip(&new_prepared)
             .collect();
-        batch.extend(found.iter().filter_map(|&r| {
-            let r = r as usize;
-            Some((&**self.ids.get(r)?, self.prepared.get(r)?))
-        }));
+        batch.extend(known.iter().map(|(id, p)| (*id, p)));
         input.push_prepared(&batch);
         let (ds, input_of, inputs) = input.finish();
         let run = linking::link_dataset(ds, input_of, inputs, params, None, &mut |_| {})?;
