@@ -14,7 +14,9 @@ mod packed;
 
 use std::hash::{Hash, Hasher};
 
-use cordon_er::{Hub, KeyMatch, KeySpec, KeyValue, Population, estimated_jaccard, minhash_bands};
+use cordon_er::{
+    Hub, KeyMatch, KeySpec, KeyValue, Limits, Population, estimated_jaccard, text_minhash,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashSet, FxHasher};
 
@@ -96,13 +98,15 @@ impl KnownAccounts {
     pub(crate) fn new(records: Vec<Applicant>, population: Population) -> KnownAccounts {
         let input = LinkInput::new(Population::of_size(0));
         let kinds: Vec<KeySpec> = input.key_kinds();
+        // The limits of the datasets `link` builds.
+        let limits = Limits::default();
         let ids: Vec<Box<str>> = records.iter().map(|a| a.id.as_str().into()).collect();
         let per: Vec<Indexed> = records
             .into_par_iter()
             .enumerate()
             .map(|(r, a)| {
                 let r = r as u32;
-                let (keys, fields) = input.prepare(&a);
+                let (mut keys, fields) = input.prepare(&a);
                 drop(a);
                 let (mut exact, mut photo, mut resume) = (Vec::new(), None, None);
                 for (kind, value) in &keys {
@@ -113,11 +117,22 @@ impl KnownAccounts {
                         }
                         (KeyValue::Bits(b), Some(KeyMatch::Hamming { .. })) => photo = Some(*b),
                         (KeyValue::Text(t), Some(KeyMatch::MinHash(mh))) => {
-                            resume = minhash_bands(&String::from_utf8_lossy(t), mh);
+                            resume = text_minhash(t, mh, &limits);
                         }
                         _ => {}
                     }
                 }
+                // Linkage compares a résumé by its signature: keep that, not the text (most
+                // of an account's bytes), and only once: an empty signature here stands for
+                // the one in `signatures`. A text too short for one links nothing either way.
+                keys.retain_mut(|(_, value)| match (value, &resume) {
+                    (v @ KeyValue::Text(_), Some(_)) => {
+                        *v = KeyValue::Signature(Box::default());
+                        true
+                    }
+                    (KeyValue::Text(_), None) => false,
+                    _ => true,
+                });
                 let packed = packed::pack(&(keys, fields));
                 (exact, photo, resume, packed)
             })
@@ -193,7 +208,7 @@ impl KnownAccounts {
                     }
                 }
                 (KeyValue::Text(t), KeyMatch::MinHash(mh)) => {
-                    let Some((sig, bands)) = minhash_bands(&String::from_utf8_lossy(t), mh) else {
+                    let Some((sig, bands)) = text_minhash(t, mh, &Limits::default()) else {
                         continue;
                     };
                     let mut near: Vec<u32> = bands
@@ -215,6 +230,19 @@ impl KnownAccounts {
                 _ => {}
             }
         }
+    }
+
+    /// Account `r`'s linkage keys and fields, with its résumé signature put back.
+    fn unpack(&self, r: usize) -> Option<Prepared> {
+        let (mut keys, fields) = packed::unpack(self.packed.get(r)?)?;
+        for (_, value) in &mut keys {
+            if let KeyValue::Signature(sig) = value
+                && sig.is_empty()
+            {
+                *sig = self.signatures.get(r)?.clone()?;
+            }
+        }
+        Some((keys, fields))
     }
 
     /// The known accounts linked with `new` records (prepared as `new_prepared`), in index
@@ -252,7 +280,7 @@ impl KnownAccounts {
             .iter()
             .filter_map(|&r| {
                 let r = r as usize;
-                Some((&**self.ids.get(r)?, packed::unpack(self.packed.get(r)?)?))
+                Some((&**self.ids.get(r)?, self.unpack(r)?))
             })
             .collect();
         // The batch: the new records, then the candidates, as a batch of them all would be.

@@ -4,7 +4,7 @@ use cordon_model::{Diagnostic, Location};
 use rustc_hash::FxHashMap;
 
 use crate::hash::hash_bytes;
-use crate::ident::{KeyMatch, KeySpec, minhash_signature};
+use crate::ident::{KeyMatch, KeySpec, MinHashSpec, minhash_bands, minhash_signature};
 use crate::population::{Population, value_hash};
 
 /// Index of a record in a [`Dataset`] (insertion order of accepted records).
@@ -42,6 +42,21 @@ pub enum KeyValue {
     Bits(u64),
     /// A text compared by MinHash near-duplicate detection (a résumé).
     Text(Vec<u8>),
+    /// A text's MinHash signature, computed ahead by [`text_minhash`] exactly as the dataset
+    /// would compute it from the text: an index of many records keeps 512 bytes instead of
+    /// each résumé. The text's own problems were reported when it was read.
+    Signature(Box<[u64]>),
+}
+
+/// The MinHash signature and LSH band keys a dataset built under `limits` computes for the text
+/// `raw` (its first `max_text_bytes`, decoded the same way); `None` when the text is too short
+/// to compare. With [`KeyValue::Signature`], for indexes that keep signatures, not texts.
+pub fn text_minhash(
+    raw: &[u8],
+    spec: &MinHashSpec,
+    limits: &Limits,
+) -> Option<(Box<[u64]>, Vec<u64>)> {
+    minhash_bands(&lossy_prefix(raw, limits.max_text_bytes), spec)
 }
 
 /// One column: values interned so that equality is a code comparison and term frequencies are
@@ -354,6 +369,9 @@ impl DatasetBuilder {
                         KeyMatch::MinHash(mh) => minhash_signature(&lossy_prefix(t, max), mh),
                         _ => None,
                     },
+                    (KeyValue::Signature(sig), Some(spec)) => {
+                        matches!(spec.matching, KeyMatch::MinHash(_)).then(|| sig.clone())
+                    }
                     _ => None,
                 })
                 .collect()
@@ -735,6 +753,9 @@ fn intern_kind(
                     decode(t, limits.max_text_bytes, loc, name, &mut diags);
                     out.texts.push(((pos, i), kind, ix));
                 }
+                (KeyValue::Signature(_), KeyMatch::MinHash(_)) => {
+                    out.texts.push(((pos, i), kind, ix));
+                }
                 _ => diags.push(Diagnostic::warning(
                     "er-key-type",
                     format!("identifier {name:?} got a value of the wrong type; key ignored"),
@@ -973,5 +994,52 @@ mod tests {
         assert_eq!(col.code(0), col.code(1));
         assert!((col.tf(col.code(0)).unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(ds.value(3, 0), None);
+    }
+
+    #[test]
+    fn a_signature_key_gives_the_signature_its_text_gives() {
+        // A text with a bad byte, one cut by the limit inside a character, one too short to
+        // compare: each given as text and as the signature `text_minhash` makes of it.
+        let spec = crate::ident::MinHashSpec::default();
+        let limits = Limits {
+            max_text_bytes: 300,
+            ..Limits::default()
+        };
+        let long: Vec<u8> = (0..120)
+            .flat_map(|w| format!("wörd{w} ").into_bytes())
+            .collect();
+        let mut bad: Vec<u8> = (0..40)
+            .flat_map(|w| format!("w{w} ").into_bytes())
+            .collect();
+        bad.push(0xff);
+        let texts = [long, bad, b"too short".to_vec()];
+        let build = |as_signature: bool| {
+            let mut b = DatasetBuilder::new(&["x"]).with_limits(limits.clone());
+            let kind = b.key_kind(
+                crate::ident::KeySpec::exact("resume", 0.6, 1e-4, 10)
+                    .matching(KeyMatch::MinHash(spec.clone())),
+            );
+            for (i, t) in texts.iter().enumerate() {
+                let value = if as_signature {
+                    match text_minhash(t, &spec, &limits) {
+                        Some((sig, _)) => KeyValue::Signature(sig),
+                        None => continue,
+                    }
+                } else {
+                    KeyValue::Text(t.clone())
+                };
+                b.push(RecordRef {
+                    id: format!("r{i}").as_bytes(),
+                    source: 0,
+                    fields: &[None],
+                    keys: &[(kind, value)],
+                    location: &Location::default(),
+                });
+            }
+            b.finish().0.text_keys
+        };
+        let from_text = build(false);
+        assert_eq!(from_text.len(), 2, "the short text has no signature");
+        assert_eq!(build(true), from_text);
     }
 }

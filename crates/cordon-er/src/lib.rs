@@ -85,7 +85,7 @@ pub use cluster::{
     Cluster, ClusterConfig, Clustering, GroupEvidence, UnionFind, cluster, cluster_evidence,
 };
 pub use compare::{ComparisonSpec, LevelKind, LevelSpec};
-pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef};
+pub use data::{Dataset, DatasetBuilder, KeyValue, Limits, RecordIx, RecordRef, text_minhash};
 pub use error::ErError;
 pub use explain::Reason;
 pub use ident::{

@@ -6,8 +6,9 @@
 //! applicant could link to are unpacked, once per call.
 //!
 //! Layout: four fields (`varint(len + 1)` then the bytes, `0` for none), `varint(keys)`, then
-//! per key its kind (`u16`, little-endian), a tag (0 exact, 1 bits, 2 text) and
-//! `varint(len)` + bytes (exact, text) or eight bytes (bits).
+//! per key its kind (`u16`, little-endian), a tag (0 exact, 1 bits, 2 text, 3 signature) and
+//! `varint(len)` + bytes (exact, text), eight bytes (bits) or `varint(n)` + `n` eight-byte
+//! words (signature).
 
 use cordon_er::KeyValue;
 
@@ -16,6 +17,7 @@ use crate::linking::Prepared;
 const EXACT: u8 = 0;
 const BITS: u8 = 1;
 const TEXT: u8 = 2;
+const SIGNATURE: u8 = 3;
 
 /// Packs `prepared` into one boxed byte string ([`unpack`] reads it back).
 pub(super) fn pack((keys, fields): &Prepared) -> Box<[u8]> {
@@ -45,6 +47,13 @@ pub(super) fn pack((keys, fields): &Prepared) -> Box<[u8]> {
                 out.push(TEXT);
                 put_bytes(&mut out, t);
             }
+            KeyValue::Signature(sig) => {
+                out.push(SIGNATURE);
+                put_varint(&mut out, sig.len() as u64);
+                for x in sig {
+                    out.extend_from_slice(&x.to_le_bytes());
+                }
+            }
         }
     }
     out.into_boxed_slice()
@@ -69,6 +78,16 @@ pub(super) fn unpack(bytes: &[u8]) -> Option<Prepared> {
             EXACT => KeyValue::Exact(String::from_utf8(r.bytes()?.to_vec()).ok()?),
             BITS => KeyValue::Bits(u64::from_le_bytes(r.take(8)?.try_into().ok()?)),
             TEXT => KeyValue::Text(r.bytes()?.to_vec()),
+            SIGNATURE => {
+                let n = usize::try_from(r.varint()?).ok()?;
+                let words = r.take(n.checked_mul(8)?)?;
+                KeyValue::Signature(
+                    words
+                        .chunks_exact(8)
+                        .map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+                        .collect(),
+                )
+            }
             _ => return None,
         };
         keys.push((kind, value));
@@ -127,6 +146,8 @@ mod tests {
             ".{0,40}".prop_map(KeyValue::Exact),
             any::<u64>().prop_map(KeyValue::Bits),
             proptest::collection::vec(any::<u8>(), 0..300).prop_map(KeyValue::Text),
+            proptest::collection::vec(any::<u64>(), 0..70)
+                .prop_map(|s| KeyValue::Signature(s.into_boxed_slice())),
         ]
     }
 
