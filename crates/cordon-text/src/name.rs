@@ -507,17 +507,19 @@ fn form(
             from_kana,
         )
     };
-    let mut joined = CompactString::with_capacity(text.len());
+    // Joined in the scratch `String` first: a `CompactString` checks where it lives at every
+    // push.
+    scratch.clear();
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
-            joined.push(' ');
+            scratch.push(' ');
         }
-        joined.push_str(&t.text);
+        scratch.push_str(&t.text);
     }
     Some(NameForm {
         via,
-        script: Script::dominant(&joined),
-        text: joined,
+        script: Script::dominant(scratch),
+        text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
     })
