@@ -399,8 +399,9 @@ fn form(
     let made_before_form = made.len();
     let n_words = words.len();
     for (i, &w) in words.iter().enumerate() {
-        // Lower-case ASCII (nearly every word of a cleaned name) is its own folding.
-        let folded: &str = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
+        // cleaned name) are their own folding.
+        let folded: &str = if normalize::folds_to_itself(w) {
             w
         } else {
             fold_buffer.clear();

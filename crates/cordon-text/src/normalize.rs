@@ -320,6 +320,15 @@ pub(crate) fn fold_latin_into(s: &str, out: &mut String) {
     }
 }
 
+/// Whether [`fold_latin`] leaves `s` as it is, judged from its bytes: no ASCII capital and no
+/// Latin letter outside ASCII (lead bytes C3–C9 start U+00C0–U+027F, E1 starts U+1E00–U+1EFF
+/// among others). Words of every other script pass through folding unchanged, so a Cyrillic,
+/// Arabic, Han, kana or Hangul word needs no copy. `false` only means "fold it".
+pub(crate) fn folds_to_itself(s: &str) -> bool {
+    s.bytes()
+        .all(|b| !b.is_ascii_uppercase() && !matches!(b, 0xC3..=0xC9 | 0xE1))
+}
+
 /// [`fold_latin_into`] character by character.
 fn fold_latin_chars(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -1246,6 +1255,9 @@ mod tests {
             prop_assert_eq!(Script::dominant(&s), Script::dominant_by_count(&s));
             let mut folded = String::new();
             fold_latin_chars(&s, &mut folded);
+            if folds_to_itself(&s) {
+                prop_assert_eq!(&folded, &s);
+            }
             prop_assert_eq!(fold_latin(&s), folded);
             let cleaned = clean(&s);
             prop_assert_eq!(replace_phrases(&cleaned), replace_phrases_with(&cleaned, false));
@@ -1263,6 +1275,17 @@ mod tests {
             prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
             prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
             prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    /// Every character on its own, and after a capital-free ASCII word.
+    #[test]
+    fn folds_to_itself_only_when_folding_changes_nothing() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let word = format!("kim{c}");
+            if folds_to_itself(&word) {
+                assert_eq!(fold_latin(&word), word, "{c:?}");
+            }
         }
     }
 
