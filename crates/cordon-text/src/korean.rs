@@ -270,15 +270,18 @@ pub fn hangul_keys(s: &str) -> Vec<Syllable> {
 /// The keys of `syllables` run together (`광`, `선` → `KWAQSON`).
 pub fn joined_keys(syllables: &[Syllable]) -> compact_str::CompactString {
     // Four syllables of at most seven letters: a word's keys fit on the stack.
-    let mut buf = [0u8; 32];
+    // Keys are at most seven letters: each is copied as one eight-byte word (the byte past
+    // its end is overwritten by the next key), not through a `memcpy` call.
+    let mut buf = [0u8; 40];
     let mut len = 0;
     for s in syllables {
-        let key = s.key.as_bytes();
-        match buf.get_mut(len..len + key.len()) {
-            Some(slot) => slot.copy_from_slice(key),
-            None => return syllables.iter().map(|s| s.key.as_str()).collect(),
+        match buf.get_mut(len..len + 8) {
+            Some(slot) if len + usize::from(s.key.len) <= 32 => {
+                slot.copy_from_slice(&s.key.bits().to_le_bytes());
+            }
+            _ => return syllables.iter().map(|s| s.key.as_str()).collect(),
         }
-        len += key.len();
+        len += usize::from(s.key.len);
     }
     buf.get(..len)
         .and_then(|b| std::str::from_utf8(b).ok())
@@ -1126,6 +1129,17 @@ mod tests {
             ]
         ) {
             proptest::prop_assert_eq!(parsed(&token), reference_parse(&token));
+            if let Some(syllables) = parse_latin(&token) {
+                let keys: String = syllables.iter().map(|s| s.key.as_str()).collect();
+                proptest::prop_assert_eq!(joined_keys(&syllables).to_string(), keys);
+            }
+        }
+
+        #[test]
+        fn joined_keys_of_hangul_words(word in "[가-힣]{0,12}") {
+            let syllables = hangul_keys(&word);
+            let keys: String = syllables.iter().map(|s| s.key.as_str()).collect();
+            proptest::prop_assert_eq!(joined_keys(&syllables).to_string(), keys);
         }
     }
 
