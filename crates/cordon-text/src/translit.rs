@@ -261,12 +261,15 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         let next = chars.get(i + 1).copied();
-        let initial = prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
+        // Asked only by the few letters whose spelling depends on them.
+        let initial = || prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
         // Where е, ё, ю, я carry a y-glide in BGN/PCGN and the Ukrainian national system.
-        let glide = initial
-            || prev.is_some_and(|p| {
-                is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
-            });
+        let glide = || {
+            initial()
+                || prev.is_some_and(|p| {
+                    is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
+                })
+        };
         if script_of(c) != Some(Script::Cyrillic) {
             if !is_apostrophe(c) {
                 push_other(&mut out, c);
@@ -285,18 +288,18 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'ґ' => "g",
             'д' => "d",
             'е' => match sys {
-                System::BgnPcgn if glide && lang != Lang::Ukrainian => "ye",
+                System::BgnPcgn if glide() && lang != Lang::Ukrainian => "ye",
                 _ => "e",
             },
             'ё' => match sys {
                 System::Icao => "e",
-                System::BgnPcgn if glide => "ye",
+                System::BgnPcgn if glide() => "ye",
                 System::BgnPcgn => "e",
                 _ => "yo",
             },
             'є' => match sys {
                 System::Icao => "ie",
-                _ if national && !initial => "ie",
+                _ if national && !initial() => "ie",
                 _ => "ye",
             },
             'ж' => "zh",
@@ -307,13 +310,13 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'і' => "i",
             'ї' => match sys {
                 System::Icao => "i",
-                _ if national && !initial => "i",
+                _ if national && !initial() => "i",
                 _ => "yi",
             },
             'й' => match sys {
                 System::Icao => "i",
                 System::Gost => "j",
-                System::National if !initial => "i",
+                System::National if !initial() => "i",
                 _ => "y",
             },
             'к' => "k",
@@ -361,12 +364,12 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'э' => "e",
             'ю' => match sys {
                 System::Icao => "iu",
-                System::National if !initial => "iu",
+                System::National if !initial() => "iu",
                 _ => "yu",
             },
             'я' => match sys {
                 System::Icao => "ia",
-                System::National if !initial => "ia",
+                System::National if !initial() => "ia",
                 _ => "ya",
             },
             // Letters of other Cyrillic languages: the nearest Russian reading.
@@ -390,7 +393,11 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'ҷ' => "j",
             _ => "",
         };
-        out.push_str(t);
+        // Most letters are spelled with one: pushed without a `memcpy` call.
+        match t.as_bytes() {
+            &[one] => out.push(char::from(one)),
+            _ => out.push_str(t),
+        }
     }
     tidy(out)
 }
