@@ -72,7 +72,14 @@ impl Script {
     /// nearly every name is).
     fn dominant_of_one_or_count(s: &str) -> Script {
         let mut only = None;
-        for sc in s.chars().filter_map(Script::of) {
+        for c in s.chars() {
+            // Most characters are in the block of the script seen so far: one range check.
+            if only.is_some_and(|o: Script| o.has_in_main_block(c)) {
+                continue;
+            }
+            let Some(sc) = Script::of(c) else {
+                continue;
+            };
             match only {
                 _ if sc == Script::Digit => {}
                 None => only = Some(sc),
@@ -81,6 +88,21 @@ impl Script {
             }
         }
         only.unwrap_or(Script::Latin)
+    }
+
+    /// Whether `c` is in the script's main block, where [`Script::of`] says it is this script.
+    #[inline]
+    fn has_in_main_block(self, c: char) -> bool {
+        match self {
+            Script::Latin => c.is_ascii_alphabetic(),
+            Script::Hangul => ('\u{AC00}'..='\u{D7A3}').contains(&c),
+            Script::Han => ('\u{4E00}'..='\u{9FFF}').contains(&c),
+            Script::Kana => ('\u{3040}'..='\u{30FF}').contains(&c),
+            Script::Cyrillic => ('\u{0400}'..='\u{052F}').contains(&c),
+            Script::Greek => ('\u{0370}'..='\u{03FF}').contains(&c),
+            Script::Arabic => ('\u{0600}'..='\u{06FF}').contains(&c),
+            Script::Digit | Script::Other => false,
+        }
     }
 
     /// [`Script::dominant`] counted character by character: the script with the most
@@ -1285,6 +1307,27 @@ mod tests {
             let word = format!("kim{c}");
             if folds_to_itself(&word) {
                 assert_eq!(fold_latin(&word), word, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn main_blocks_are_their_scripts() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for sc in [
+                Script::Latin,
+                Script::Hangul,
+                Script::Han,
+                Script::Kana,
+                Script::Cyrillic,
+                Script::Greek,
+                Script::Arabic,
+                Script::Digit,
+                Script::Other,
+            ] {
+                if sc.has_in_main_block(c) {
+                    assert_eq!(Script::of(c), Some(sc), "{c:?}");
+                }
             }
         }
     }
