@@ -170,12 +170,10 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
-        if kind != NameKind::Organization {
-            for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
-                add_form(&mut forms, &k, kind, Via::Katakana, true, &mut buffers);
-            }
+        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
+        for k in korean.into_iter().take(3) {
+            add_form(&mut forms, &k, kind, Via::Katakana, true, &mut buffers);
         }
-        let r = kana::to_romaji(&cleaned);
         if r != cleaned {
             add_form(&mut forms, &r, kind, Via::Katakana, false, &mut buffers);
         }
