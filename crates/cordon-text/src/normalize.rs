@@ -105,8 +105,21 @@ impl Script {
         }
     }
 
+    /// Every script, in declaration order (a script's index is its discriminant).
+    const ALL: [Script; 9] = [
+        Script::Latin,
+        Script::Hangul,
+        Script::Han,
+        Script::Kana,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Arabic,
+        Script::Digit,
+        Script::Other,
+    ];
+
     /// [`Script::dominant`] counted character by character: the script with the most
-    /// characters, the first in `ORDER` on a tie.
+    /// characters, the first in [`Script::ALL`] on a tie.
     fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
@@ -116,19 +129,8 @@ impl Script {
                 *n += 1;
             }
         }
-        const ORDER: [Script; 9] = [
-            Script::Latin,
-            Script::Hangul,
-            Script::Han,
-            Script::Kana,
-            Script::Cyrillic,
-            Script::Greek,
-            Script::Arabic,
-            Script::Digit,
-            Script::Other,
-        ];
         let mut best = (0, Script::Latin);
-        for (i, sc) in ORDER.iter().enumerate() {
+        for (i, sc) in Script::ALL.iter().enumerate() {
             let n = counts.get(i).copied().unwrap_or(0);
             // Digits never decide the script of a name that has letters.
             if n > best.0 && *sc != Script::Digit {
@@ -1314,17 +1316,7 @@ mod tests {
     #[test]
     fn main_blocks_are_their_scripts() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
-            for sc in [
-                Script::Latin,
-                Script::Hangul,
-                Script::Han,
-                Script::Kana,
-                Script::Cyrillic,
-                Script::Greek,
-                Script::Arabic,
-                Script::Digit,
-                Script::Other,
-            ] {
+            for sc in Script::ALL {
                 if sc.has_in_main_block(c) {
                     assert_eq!(Script::of(c), Some(sc), "{c:?}");
                 }
