@@ -41,8 +41,28 @@ fn is_kana(c: char) -> bool {
 /// end or before a vowel is dropped), and `ン` before a vowel or `y` is `n'`. Idempotent.
 pub fn to_romaji(s: &str) -> String {
     let s = prepare(s);
-    let mut out = String::with_capacity(s.len());
-    for token in tokens(&s) {
+    let tokens: Vec<Token<'_>> = tokens(&s).collect();
+    romaji_of(&tokens, s.len())
+}
+
+/// [`korean_name_forms`] (when `korean`) and [`to_romaji`] of the same text, which is cut
+/// into morae once for both.
+pub(crate) fn korean_forms_and_romaji(s: &str, korean: bool) -> (Vec<String>, String) {
+    let korean = korean && has_kana(s);
+    let s = prepare(s);
+    let tokens: Vec<Token<'_>> = tokens(&s).collect();
+    let forms = if korean {
+        korean_forms_of(&tokens, s.len())
+    } else {
+        Vec::new()
+    };
+    (forms, romaji_of(&tokens, s.len()))
+}
+
+/// [`to_romaji`] of text cut into tokens.
+fn romaji_of(tokens: &[Token<'_>], len_hint: usize) -> String {
+    let mut out = String::with_capacity(len_hint);
+    for token in tokens {
         match token {
             Token::Sep => push_space(&mut out),
             Token::Text(t) => push_lower(&mut out, t),
@@ -103,9 +123,15 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
         return Vec::new();
     }
     let s = prepare(s);
+    let tokens: Vec<Token<'_>> = tokens(&s).collect();
+    korean_forms_of(&tokens, s.len())
+}
+
+/// [`korean_name_forms`] of text cut into tokens.
+fn korean_forms_of(tokens: &[Token<'_>], len_hint: usize) -> Vec<String> {
     let mut parts: Vec<Part> = Vec::new();
     let mut first_word = true;
-    for token in tokens(&s) {
+    for token in tokens {
         let surname = first_word && !matches!(token, Token::Sep);
         first_word &= matches!(token, Token::Sep);
         match token {
@@ -115,13 +141,13 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
                 push_lower(&mut lower, t);
                 parts.push(Part::Fixed(Cow::Owned(lower)));
             }
-            Token::Kana(moras) => match surname.then(|| korean_surname(&moras)).flatten() {
+            Token::Kana(moras) => match surname.then(|| korean_surname(moras)).flatten() {
                 Some(r) => parts.push(Part::Fixed(Cow::Borrowed(r))),
-                None => korean_syllables(&moras, &mut parts),
+                None => korean_syllables(moras, &mut parts),
             },
         }
     }
-    expand_nasal_forms(&parts, MAX_KOREAN_FORMS, s.len())
+    expand_nasal_forms(&parts, MAX_KOREAN_FORMS, len_hint)
 }
 
 /// Expands Korean syllable parts into forms: the ㄴ/ㅇ guesses as made, then each guess
@@ -651,6 +677,18 @@ mod tests {
         assert!(korean_name_forms("").is_empty());
         assert_eq!(first("ン"), "n");
         assert_eq!(first("ーッ"), "");
+    }
+
+    proptest! {
+        #[test]
+        fn one_cut_for_both_forms(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･]{0,16}") {
+            for korean in [true, false] {
+                let (forms, romaji) = korean_forms_and_romaji(&s, korean);
+                let want = if korean { korean_name_forms(&s) } else { Vec::new() };
+                prop_assert_eq!(forms, want);
+                prop_assert_eq!(romaji, to_romaji(&s));
+            }
+        }
     }
 
     proptest! {

@@ -270,15 +270,18 @@ pub fn hangul_keys(s: &str) -> Vec<Syllable> {
 /// The keys of `syllables` run together (`광`, `선` → `KWAQSON`).
 pub fn joined_keys(syllables: &[Syllable]) -> compact_str::CompactString {
     // Four syllables of at most seven letters: a word's keys fit on the stack.
-    let mut buf = [0u8; 32];
+    // Keys are at most seven letters: each is copied as one eight-byte word (the byte past
+    // its end is overwritten by the next key), not through a `memcpy` call.
+    let mut buf = [0u8; 40];
     let mut len = 0;
     for s in syllables {
-        let key = s.key.as_bytes();
-        match buf.get_mut(len..len + key.len()) {
-            Some(slot) => slot.copy_from_slice(key),
-            None => return syllables.iter().map(|s| s.key.as_str()).collect(),
+        match buf.get_mut(len..len + 8) {
+            Some(slot) if len + usize::from(s.key.len) <= 32 => {
+                slot.copy_from_slice(&s.key.bits().to_le_bytes());
+            }
+            _ => return syllables.iter().map(|s| s.key.as_str()).collect(),
         }
-        len += key.len();
+        len += usize::from(s.key.len);
     }
     buf.get(..len)
         .and_then(|b| std::str::from_utf8(b).ok())
@@ -660,7 +663,7 @@ const MAX_TOKEN_BYTES: usize = 24;
 /// (breves and accents dropped), [`APOSTROPHE`], or [`NOT_KOREAN`] for a character no
 /// romanisation of Korean writes.
 #[inline]
-fn latin_letter(c: char) -> u8 {
+const fn latin_letter(c: char) -> u8 {
     match c {
         'ŏ' | 'ő' | 'ò' | 'ó' | 'ô' => b'o',
         'ŭ' | 'ù' | 'ú' | 'û' => b'u',
@@ -676,6 +679,17 @@ fn latin_letter(c: char) -> u8 {
 const APOSTROPHE: u8 = b'\'';
 const NOT_KOREAN: u8 = 0;
 
+/// [`latin_letter`] of every ASCII character.
+static ASCII_LATIN_LETTERS: [u8; 128] = {
+    let mut table = [NOT_KOREAN; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = latin_letter(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
 /// Parses one lower-case Latin token (apostrophes and breves already removed or not: both are
 /// accepted) into Korean syllables, or `None` when it cannot be read as romanised Korean.
 ///
@@ -689,13 +703,30 @@ pub fn parse_latin(token: &str) -> Option<Vec<Syllable>> {
 /// [`parse_latin`], appending the syllables to `out` (left as it was when the token cannot be
 /// read as Korean): name analysis parses every Latin word of a name's forms into one buffer.
 pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
-    // Two bytes of zeros after the word, so that every position has three letters to pack.
-    let mut buf = [0u8; MAX_TOKEN_BYTES + 2];
+    // Zeros after the word, so that every position a syllable can reach has three letters
+    // to pack (a syllable is at most 3 + 3 + 2 letters).
+    let mut buf = [0u8; MAX_TOKEN_BYTES + 12];
     let mut n = 0usize;
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
-    for c in token.chars() {
-        let mapped = match latin_letter(c) {
+    // Nearly every token is ASCII: its bytes are read through a table, not decoded.
+    let ascii = token.is_ascii();
+    let mut chars = token.chars();
+    let mut bytes = token.bytes();
+    let mut next_letter = || {
+        if ascii {
+            bytes.next().map(|b| {
+                ASCII_LATIN_LETTERS
+                    .get(usize::from(b))
+                    .copied()
+                    .unwrap_or(NOT_KOREAN)
+            })
+        } else {
+            chars.next().map(latin_letter)
+        }
+    };
+    while let Some(letter) = next_letter() {
+        let mapped = match letter {
             NOT_KOREAN => return false,
             APOSTROPHE => {
                 if n > 0 && buf.get(n - 1) == Some(&b'n') {
@@ -720,13 +751,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let Some(b) = buf.get(..n) else {
         return false;
     };
-    // next3[i]: the letters at i, i + 1 and i + 2, packed as in `Piece`.
-    let mut next3 = [0u32; MAX_TOKEN_BYTES + 1];
-    for (i, slot) in next3.iter_mut().enumerate().take(n + 1) {
-        let at = |j: usize| u32::from(buf.get(j).copied().unwrap_or(0));
-        *slot = at(i) | at(i + 1) << 8 | at(i + 2) << 16;
-    }
-    let next3_at = |i: usize| next3.get(i).copied().unwrap_or(0);
+    // The letters at i, i + 1 and i + 2, packed as in `Piece`: one load, read where needed.
+    let next3_at = |i: usize| {
+        buf.get(i..i + 4)
+            .and_then(|four| <[u8; 4]>::try_from(four).ok())
+            .map_or(0, |four| u32::from_le_bytes(four) & 0x00ff_ffff)
+    };
     let g = grammar();
     // The best parse of b[..i]: its cost (`NO_PARSE` for none), syllable count and the start
     // of its last syllable, and that syllable's raw key.
@@ -737,87 +767,90 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
-        let (Some(&cost), Some(&(count, last_start))) =
-            (best_cost.get(start), best_back.get(start))
-        else {
+        let (Some(&cost), Some(&(count, _))) = (best_cost.get(start), best_back.get(start)) else {
             continue;
         };
-        let (count, last_start) = (usize::from(count), usize::from(last_start));
+        let count = usize::from(count);
         if cost == NO_PARSE {
             continue;
         }
         if count >= MAX_TOKEN_SYLLABLES {
             continue;
         }
-        let prev_final =
-            (count > 0).then(|| (b.get(start.wrapping_sub(1)).copied(), start - last_start));
-        for ini in g.initials.candidates(next3_at(start)) {
-            if !ini.matches(next3_at(start)) {
+        let after_syllable = count > 0;
+        let after_n = after_syllable && start > 0 && b.get(start - 1) == Some(&b'n');
+        let from_start = next3_at(start);
+        for ini in g.initials.candidates(from_start) {
+            if !ini.matches(from_start) {
                 continue;
             }
+            // What the initial adds to every syllable it starts, whatever its vowel and final.
+            let mut ini_cost = cost + 10;
+            if after_syllable {
+                if ini.len == 0 {
+                    ini_cost += 2;
+                }
+                // `rakkyom` reads as rak·kyom, not ra·kkyom.
+                if ini.doubled {
+                    ini_cost += 3;
+                }
+            }
+            // `jongun` reads as jong·un, not jon·gun.
+            if ini.starts_g && after_n {
+                ini_cost += 4;
+            }
             let after_ini = start + ini.len;
-            for vow in g.vowels.candidates(next3_at(after_ini)) {
-                if !vow.matches(next3_at(after_ini)) {
+            let from_vowel = next3_at(after_ini);
+            for vow in g.vowels.candidates(from_vowel) {
+                if !vow.matches(from_vowel) {
                     continue;
                 }
                 let after_vow = after_ini + vow.len;
-                for fin in g.finals.candidates(next3_at(after_vow)) {
-                    if !fin.matches(next3_at(after_vow)) {
+                let from_final = next3_at(after_vow);
+                let head_bits = ini.key_bits | vow.key_bits << (8 * ini.key_len);
+                let head_len = ini.key_len + vow.key_len;
+                for fin in g.finals.candidates(from_final) {
+                    if !fin.matches(from_final) {
                         continue;
                     }
                     let end = after_vow + fin.len;
                     // A marked boundary may not fall inside a syllable.
-                    let inside = if end > start + 1 {
+                    if boundaries != 0 && end > start + 1 {
                         let mask = ((1u64 << (end - start - 1)) - 1) << (start + 1);
-                        u64::from(boundaries) & mask != 0
-                    } else {
-                        false
-                    };
-                    if inside {
-                        continue;
+                        if u64::from(boundaries) & mask != 0 {
+                            continue;
+                        }
                     }
-                    let next = b.get(end).copied();
-                    let next_is_vowel = next.is_some_and(|c| b"aeiouwy".contains(&c));
+                    let next_is_vowel = b.get(end).is_some_and(|c| {
+                        matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'y')
+                    });
                     // A final consonant before a vowel is normally the next initial.
-                    let mut c = 10;
+                    let mut cand = ini_cost;
                     if fin.len > 0 && next_is_vowel {
-                        c += if fin.ng || boundaries & (1 << end) != 0 {
+                        // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
+                        if fin.silent {
+                            continue;
+                        }
+                        cand += if fin.ng || boundaries & (1 << end) != 0 {
                             1
                         } else {
                             6
                         };
                     }
-                    // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
-                    if fin.silent && next_is_vowel {
-                        continue;
-                    }
-                    if ini.len == 0 && prev_final.is_some() {
-                        c += 2;
-                    }
-                    // `rakkyom` reads as rak·kyom, not ra·kkyom.
-                    if ini.doubled && prev_final.is_some() {
-                        c += 3;
-                    }
-                    // `jongun` reads as jong·un, not jon·gun.
-                    if ini.starts_g && prev_final.is_some_and(|(last, _)| last == Some(b'n')) {
-                        c += 4;
-                    }
-                    let cand = cost + c;
                     if let Some(slot) = best_cost.get_mut(end)
                         && cand < *slot
                     {
-                        // At most 1 + 3 + 1 key letters: the key always fits.
-                        let bits = ini.key_bits
-                            | vow.key_bits << (8 * ini.key_len)
-                            | fin.key_bits << (8 * (ini.key_len + vow.key_len));
-                        let key = Key::from_bits(bits, ini.key_len + vow.key_len + fin.key_len);
                         *slot = cand;
                         if let (Some(back), Some(k)) =
                             (best_back.get_mut(end), best_key.get_mut(end))
                         {
+                            // At most 1 + 3 + 1 key letters: the key always fits.
+                            *k = Key::from_bits(
+                                head_bits | fin.key_bits << (8 * head_len),
+                                head_len + fin.key_len,
+                            );
                             // Both below `MAX_TOKEN_BYTES`, which fits a byte.
                             *back = ((count + 1) as u8, start as u8);
-                            *k = key;
                         }
                     }
                 }
@@ -1091,10 +1124,22 @@ mod tests {
                 "[a-z]{1,26}",
                 "[aeiouwyngkjchrlsmdtbp'’]{1,14}",
                 "(kim|jong|un|ri|yong|ho|choe|ryong|hae|park|lee|ahn|oh|sun|nam|kang|han'guk)+",
+                "[a-zA-Z'`’ŏŭé]{1,16}",
                 "\\PC{0,12}",
             ]
         ) {
             proptest::prop_assert_eq!(parsed(&token), reference_parse(&token));
+            if let Some(syllables) = parse_latin(&token) {
+                let keys: String = syllables.iter().map(|s| s.key.as_str()).collect();
+                proptest::prop_assert_eq!(joined_keys(&syllables).to_string(), keys);
+            }
+        }
+
+        #[test]
+        fn joined_keys_of_hangul_words(word in "[가-힣]{0,12}") {
+            let syllables = hangul_keys(&word);
+            let keys: String = syllables.iter().map(|s| s.key.as_str()).collect();
+            proptest::prop_assert_eq!(joined_keys(&syllables).to_string(), keys);
         }
     }
 

@@ -119,6 +119,12 @@ pub const MAX_TOKENS: usize = 16;
 
 /// Analyses a raw name into its comparable forms; empty when the name has no letters or digits.
 pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
+    analyze_reusing(raw, kind, true)
+}
+
+/// [`analyze`]; `reuse` lets a later form copy the tokens an earlier one made of the same
+/// word (off only in the test that checks it changes nothing).
+fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     if cleaned.contains('(') {
         cleaned = cleaned
@@ -130,61 +136,53 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
     }
     let script = Script::dominant(&cleaned);
     let mut forms = Vec::new();
-    let mut buffers = Buffers::default();
-    if let Some(f) = form(&cleaned, kind, Via::Written, false, &mut buffers) {
-        forms.push(f);
-    }
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
+    let mut buffers = Buffers {
+        record_made: reuse && !ascii,
+        ..Buffers::default()
+    };
+    add_form(
+        &mut forms,
+        &cleaned,
+        kind,
+        Via::Written,
+        false,
+        &mut buffers,
+    );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        push_form(
-            &mut forms,
-            form(&g, kind, Via::Glossary, false, &mut buffers),
-        );
+        add_form(&mut forms, &g, kind, Via::Glossary, false, &mut buffers);
     }
     if has_han {
         if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
-                push_form(
-                    &mut forms,
-                    form(&h, kind, Via::HanjaReading, false, &mut buffers),
-                );
+                add_form(&mut forms, &h, kind, Via::HanjaReading, false, &mut buffers);
             }
         }
         for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
             if p != cleaned {
-                push_form(&mut forms, form(&p, kind, Via::Pinyin, false, &mut buffers));
+                add_form(&mut forms, &p, kind, Via::Pinyin, false, &mut buffers);
             }
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
-        if kind != NameKind::Organization {
-            for k in kana::korean_name_forms(&cleaned).into_iter().take(3) {
-                push_form(
-                    &mut forms,
-                    form(&k, kind, Via::Katakana, true, &mut buffers),
-                );
-            }
+        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
+        for k in korean.into_iter().take(3) {
+            add_form(&mut forms, &k, kind, Via::Katakana, true, &mut buffers);
         }
-        let r = kana::to_romaji(&cleaned);
         if r != cleaned {
-            push_form(
-                &mut forms,
-                form(&r, kind, Via::Katakana, false, &mut buffers),
-            );
+            add_form(&mut forms, &r, kind, Via::Katakana, false, &mut buffers);
         }
     }
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
+        let via = Via::Transliteration(script);
         for l in translit::latin_forms_upto(&cleaned, 3) {
             if l != cleaned {
-                push_form(
-                    &mut forms,
-                    form(&l, kind, Via::Transliteration(script), false, &mut buffers),
-                );
+                add_form(&mut forms, &l, kind, via, false, &mut buffers);
             }
         }
     }
@@ -192,12 +190,22 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
     forms
 }
 
-fn push_form(forms: &mut Vec<NameForm>, f: Option<NameForm>) {
-    if let Some(f) = f
+/// Adds the form of `text` unless it has no words or an earlier form has the same text.
+fn add_form(
+    forms: &mut Vec<NameForm>,
+    text: &str,
+    kind: NameKind,
+    via: Via,
+    from_kana: bool,
+    buffers: &mut Buffers,
+) {
+    if let Some(f) = form(text, kind, via, from_kana, forms, buffers)
         && !forms.iter().any(|g| g.text == f.text)
     {
         forms.push(f);
     }
+    // A dropped form's tokens are not there to be reused.
+    buffers.made.retain(|m| m.form < forms.len());
 }
 
 /// The words of a name, at most [`MAX_TOKENS`], with the surname position a comma gives.
@@ -297,35 +305,101 @@ struct Buffers {
     /// Per token of a form, where its syllables are in `syllables` (`None`: the word does not
     /// read as Korean).
     spans: Vec<Option<Span>>,
+    /// The tokens of the name's forms so far that [`make_token`] made from a word of the
+    /// written order, for later forms to reuse.
+    made: smallvec::SmallVec<[Made; 24]>,
+    /// Whether the name may have more than one form (it is not ASCII), so that recording its
+    /// tokens for reuse can pay.
+    record_made: bool,
 }
 
 /// A range of [`Buffers::syllables`].
 type Span = (usize, usize);
 
+/// A token that [`make_token`] made: the form (its index in the name's forms) and token it is,
+/// and where its syllables are in [`Buffers::syllables`].
+#[derive(Clone, Copy)]
+struct Made {
+    /// The word's length and first eight bytes, compared before its text is looked at.
+    head: (usize, u64),
+    form: usize,
+    token: usize,
+    span: Option<Span>,
+}
+
+/// A word's length and first eight bytes (zeros past its end).
+fn head(w: &str) -> (usize, u64) {
+    let mut first = [0u8; 8];
+    for (slot, &b) in first.iter_mut().zip(w.as_bytes()) {
+        *slot = b;
+    }
+    (w.len(), u64::from_le_bytes(first))
+}
+
+/// The token [`make_token`] would make of `w` in `script`, copied from one an earlier form of
+/// the name has (a name's forms share most words: Hanja readings differ in a syllable,
+/// transliteration systems in a letter or two, katakana's Korean forms in one guess), its
+/// syllables copied to the end of `syllables`.
+fn made_before(
+    w: &str,
+    script: Script,
+    earlier: &[NameForm],
+    made: &[Made],
+    syllables: &mut Vec<Syllable>,
+) -> Option<(Token, Option<Span>)> {
+    let w_head = head(w);
+    let (token, span) = made.iter().filter(|m| m.head == w_head).find_map(|m| {
+        let t = earlier.get(m.form)?.tokens.get(m.token)?;
+        (t.script == script && t.text == w).then_some((t, m.span))
+    })?;
+    let span = match span {
+        Some((from, to)) if from <= to && to <= syllables.len() => {
+            let at = syllables.len();
+            syllables.extend_from_within(from..to);
+            // Parsed syllables are Latin; a katakana form marks its own copies.
+            if let Some(copies) = syllables.get_mut(at..) {
+                for s in copies {
+                    s.source = SylSource::Latin;
+                }
+            }
+            Some((at, syllables.len()))
+        }
+        _ => None,
+    };
+    Some((token.clone(), span))
+}
+
+/// The form of `text`; `earlier` are the name's forms made before it, whose tokens it reuses.
 fn form(
     text: &str,
     kind: NameKind,
     via: Via,
     from_kana: bool,
+    earlier: &[NameForm],
     buffers: &mut Buffers,
 ) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     // The Korean syllables of each Latin word, parsed once for the token's key and reused for
-    // the name's Korean reading (which an organisation name does not have).
+    // the name's Korean reading (which an organisation name does not have). The buffer holds
+    // the syllables of all the name's forms: a reused token's are copied from there.
     let keep_syllables = kind != NameKind::Organization;
     let Buffers {
         fold: fold_buffer,
         scratch,
         syllables,
         spans,
+        made,
+        record_made,
     } = buffers;
-    syllables.clear();
     spans.clear();
+    let form_syllables = syllables.len();
+    let made_before_form = made.len();
     let n_words = words.len();
     for (i, &w) in words.iter().enumerate() {
-        // Lower-case ASCII (nearly every word of a cleaned name) is its own folding.
-        let folded: &str = if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
+        // cleaned name) are their own folding.
+        let folded: &str = if normalize::folds_to_itself(w) {
             w
         } else {
             fold_buffer.clear();
@@ -362,14 +436,32 @@ fn form(
             }
             continue;
         }
-        let (token, span) = make_token(folded, kind, script, scratch, syllables);
-        tokens.push(token);
+        let earlier_made = made.get(..made_before_form).unwrap_or_default();
+        let found = if earlier_made.is_empty() {
+            None
+        } else {
+            made_before(folded, script, earlier, earlier_made, syllables)
+        };
+        let (token, span) = match found {
+            Some(copy) => copy,
+            None => make_token(folded, kind, script, scratch, syllables),
+        };
         if let Some((from, _)) = span
             && !keep_syllables
         {
             syllables.truncate(from);
         }
-        spans.push(span.filter(|_| keep_syllables));
+        let span = span.filter(|_| keep_syllables);
+        if *record_made {
+            made.push(Made {
+                head: head(folded),
+                form: earlier.len(),
+                token: tokens.len(),
+                span,
+            });
+        }
+        tokens.push(token);
+        spans.push(span);
     }
     if tokens
         .iter()
@@ -383,8 +475,12 @@ fn form(
         tokens.retain(|_| k.next().copied().unwrap_or(false));
         let mut k = keep.iter();
         spans.retain(|_| k.next().copied().unwrap_or(false));
+        // The token numbers changed (rare: a word of apostrophes only).
+        made.truncate(made_before_form);
     }
     if via == Via::Glossary {
+        // Not the tokens `make_token` made any more.
+        made.truncate(made_before_form);
         for t in &mut tokens {
             if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
                 t.class = TokenClass::Generic;
@@ -392,6 +488,7 @@ fn form(
         }
     }
     if tokens.is_empty() {
+        made.truncate(made_before_form);
         return None;
     }
     // A comma names the surname position only if no title was dropped before it.
@@ -399,19 +496,29 @@ fn form(
     let korean = if kind == NameKind::Organization {
         Vec::new()
     } else {
-        korean_readings(&tokens, syllables, spans, surname_hint, from_kana)
+        let this_form = syllables.get_mut(form_syllables..).unwrap_or_default();
+        korean_readings(
+            &tokens,
+            this_form,
+            form_syllables,
+            spans,
+            surname_hint,
+            from_kana,
+        )
     };
-    let mut joined = CompactString::with_capacity(text.len());
+    // Joined in the scratch `String` first: a `CompactString` checks where it lives at every
+    // push.
+    scratch.clear();
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
-            joined.push(' ');
+            scratch.push(' ');
         }
-        joined.push_str(&t.text);
+        scratch.push_str(&t.text);
     }
     Some(NameForm {
         via,
-        script: Script::dominant(&joined),
-        text: joined,
+        script: Script::dominant(scratch),
+        text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
     })
@@ -559,6 +666,7 @@ fn gloss_token(hangul: &str, english: &str) -> Token {
 fn korean_readings(
     tokens: &[Token],
     syllables: &mut [Syllable],
+    first_syllable: usize,
     spans: &[Option<Span>],
     hint: Option<usize>,
     from_kana: bool,
@@ -586,6 +694,10 @@ fn korean_readings(
         }
     }
     for &(from, to) in spans.iter().flatten() {
+        let (from, to) = (
+            from.saturating_sub(first_syllable),
+            to.saturating_sub(first_syllable),
+        );
         parsed.push(syllables.get(from..to).unwrap_or(&[]));
     }
     let is_surname = |syls: &[Syllable]| match syls {
@@ -811,6 +923,54 @@ mod tests {
                 proptest::prop_assert_eq!(
                     analyze_with_case(&s, kind),
                     analyze_with_case_by_copy(&s, kind)
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A token copied from an earlier form is the token `make_token` would have made.
+        #[test]
+        fn reused_tokens_as_made(
+            s in proptest::prop_oneof![
+                "\\PC{0,24}",
+                "[а-яА-ЯёЁ ,.-]{0,30}",
+                "(キム|ジョン|ウン|ジン|セルゲイ|パク|ン|ヴ|・| ){0,8}",
+                "(金|正|恩|李|朴|山|东|有限公司|株式会社|\\(|\\)| ){0,8}",
+                "[ء-ي ]{0,24}",
+                "[α-ωΑ-Ω ]{0,24}",
+                "(Ким|Чен|Ын|Пак|ЛЯБИХОВ|Роман|,| ){0,6}",
+            ]
+        ) {
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                proptest::prop_assert_eq!(
+                    analyze_reusing(&s, kind, true),
+                    analyze_reusing(&s, kind, false)
+                );
+            }
+        }
+    }
+
+    /// `キム・ジン`: the romaji form reuses `jin` from a Korean katakana form, whose syllables
+    /// are marked as read from kana; the copies must be Latin again.
+    #[test]
+    fn reused_tokens_in_names_of_many_forms() {
+        for s in [
+            "セルゲイ・クゾヴレフ",
+            "キム・ジョンウン",
+            "パク・ジンヒョク",
+            "キム・ジン",
+            "Роман Михайлович ЛЯБИХОВ",
+            "Ким Чен Ын",
+            "金正恩",
+            "朝鮮光鮮銀行",
+            "محمد رضا محمد",
+        ] {
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                assert_eq!(
+                    analyze_reusing(s, kind, true),
+                    analyze_reusing(s, kind, false),
+                    "{s}"
                 );
             }
         }

@@ -72,7 +72,14 @@ impl Script {
     /// nearly every name is).
     fn dominant_of_one_or_count(s: &str) -> Script {
         let mut only = None;
-        for sc in s.chars().filter_map(Script::of) {
+        for c in s.chars() {
+            // Most characters are in the block of the script seen so far: one range check.
+            if only.is_some_and(|o: Script| o.has_in_main_block(c)) {
+                continue;
+            }
+            let Some(sc) = Script::of(c) else {
+                continue;
+            };
             match only {
                 _ if sc == Script::Digit => {}
                 None => only = Some(sc),
@@ -83,8 +90,36 @@ impl Script {
         only.unwrap_or(Script::Latin)
     }
 
+    /// Whether `c` is in the script's main block, where [`Script::of`] says it is this script.
+    #[inline]
+    fn has_in_main_block(self, c: char) -> bool {
+        match self {
+            Script::Latin => c.is_ascii_alphabetic(),
+            Script::Hangul => ('\u{AC00}'..='\u{D7A3}').contains(&c),
+            Script::Han => ('\u{4E00}'..='\u{9FFF}').contains(&c),
+            Script::Kana => ('\u{3040}'..='\u{30FF}').contains(&c),
+            Script::Cyrillic => ('\u{0400}'..='\u{052F}').contains(&c),
+            Script::Greek => ('\u{0370}'..='\u{03FF}').contains(&c),
+            Script::Arabic => ('\u{0600}'..='\u{06FF}').contains(&c),
+            Script::Digit | Script::Other => false,
+        }
+    }
+
+    /// Every script, in declaration order (a script's index is its discriminant).
+    const ALL: [Script; 9] = [
+        Script::Latin,
+        Script::Hangul,
+        Script::Han,
+        Script::Kana,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Arabic,
+        Script::Digit,
+        Script::Other,
+    ];
+
     /// [`Script::dominant`] counted character by character: the script with the most
-    /// characters, the first in `ORDER` on a tie.
+    /// characters, the first in [`Script::ALL`] on a tie.
     fn dominant_by_count(s: &str) -> Script {
         let mut counts = [0usize; 9];
         for c in s.chars() {
@@ -94,19 +129,8 @@ impl Script {
                 *n += 1;
             }
         }
-        const ORDER: [Script; 9] = [
-            Script::Latin,
-            Script::Hangul,
-            Script::Han,
-            Script::Kana,
-            Script::Cyrillic,
-            Script::Greek,
-            Script::Arabic,
-            Script::Digit,
-            Script::Other,
-        ];
         let mut best = (0, Script::Latin);
-        for (i, sc) in ORDER.iter().enumerate() {
+        for (i, sc) in Script::ALL.iter().enumerate() {
             let n = counts.get(i).copied().unwrap_or(0);
             // Digits never decide the script of a name that has letters.
             if n > best.0 && *sc != Script::Digit {
@@ -318,6 +342,15 @@ pub(crate) fn fold_latin_into(s: &str, out: &mut String) {
     } else {
         fold_latin_chars(s, out);
     }
+}
+
+/// Whether [`fold_latin`] leaves `s` as it is, judged from its bytes: no ASCII capital and no
+/// Latin letter outside ASCII (lead bytes C3–C9 start U+00C0–U+027F, E1 starts U+1E00–U+1EFF
+/// among others). Words of every other script pass through folding unchanged, so a Cyrillic,
+/// Arabic, Han, kana or Hangul word needs no copy. `false` only means "fold it".
+pub(crate) fn folds_to_itself(s: &str) -> bool {
+    s.bytes()
+        .all(|b| !b.is_ascii_uppercase() && !matches!(b, 0xC3..=0xC9 | 0xE1))
 }
 
 /// [`fold_latin_into`] character by character.
@@ -1246,6 +1279,9 @@ mod tests {
             prop_assert_eq!(Script::dominant(&s), Script::dominant_by_count(&s));
             let mut folded = String::new();
             fold_latin_chars(&s, &mut folded);
+            if folds_to_itself(&s) {
+                prop_assert_eq!(&folded, &s);
+            }
             prop_assert_eq!(fold_latin(&s), folded);
             let cleaned = clean(&s);
             prop_assert_eq!(replace_phrases(&cleaned), replace_phrases_with(&cleaned, false));
@@ -1263,6 +1299,28 @@ mod tests {
             prop_assert_eq!(is_legal_form(&w), LEGAL_FORMS.contains(&w.as_str()));
             prop_assert_eq!(is_generic(&w), GENERIC_WORDS.contains(&w.as_str()));
             prop_assert_eq!(is_title(&w), TITLES.contains(&w.as_str()));
+        }
+    }
+
+    /// Every character on its own, and after a capital-free ASCII word.
+    #[test]
+    fn folds_to_itself_only_when_folding_changes_nothing() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let word = format!("kim{c}");
+            if folds_to_itself(&word) {
+                assert_eq!(fold_latin(&word), word, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn main_blocks_are_their_scripts() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for sc in Script::ALL {
+                if sc.has_in_main_block(c) {
+                    assert_eq!(Script::of(c), Some(sc), "{c:?}");
+                }
+            }
         }
     }
 

@@ -187,6 +187,15 @@ fn dominant_script(s: &str) -> Option<Script> {
 
 /// A character outside the text's main script: ASCII lower-cased, a letter of another
 /// covered script romanised on its own (a Cyrillic homoglyph in Latin text), else kept.
+/// Appends a letter's spelling: most are one letter, pushed without a `memcpy` call.
+#[inline]
+fn push_spelling(out: &mut String, t: &str) {
+    match t.as_bytes() {
+        &[one] if one.is_ascii() => out.push(char::from(one)),
+        _ => out.push_str(t),
+    }
+}
+
 fn push_other(out: &mut String, c: char) {
     let mut buf = [0u8; 4];
     let one = &*c.encode_utf8(&mut buf);
@@ -261,12 +270,15 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         let next = chars.get(i + 1).copied();
-        let initial = prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
+        // Asked only by the few letters whose spelling depends on them.
+        let initial = || prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
         // Where е, ё, ю, я carry a y-glide in BGN/PCGN and the Ukrainian national system.
-        let glide = initial
-            || prev.is_some_and(|p| {
-                is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
-            });
+        let glide = || {
+            initial()
+                || prev.is_some_and(|p| {
+                    is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
+                })
+        };
         if script_of(c) != Some(Script::Cyrillic) {
             if !is_apostrophe(c) {
                 push_other(&mut out, c);
@@ -285,18 +297,18 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'ґ' => "g",
             'д' => "d",
             'е' => match sys {
-                System::BgnPcgn if glide && lang != Lang::Ukrainian => "ye",
+                System::BgnPcgn if glide() && lang != Lang::Ukrainian => "ye",
                 _ => "e",
             },
             'ё' => match sys {
                 System::Icao => "e",
-                System::BgnPcgn if glide => "ye",
+                System::BgnPcgn if glide() => "ye",
                 System::BgnPcgn => "e",
                 _ => "yo",
             },
             'є' => match sys {
                 System::Icao => "ie",
-                _ if national && !initial => "ie",
+                _ if national && !initial() => "ie",
                 _ => "ye",
             },
             'ж' => "zh",
@@ -307,13 +319,13 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'і' => "i",
             'ї' => match sys {
                 System::Icao => "i",
-                _ if national && !initial => "i",
+                _ if national && !initial() => "i",
                 _ => "yi",
             },
             'й' => match sys {
                 System::Icao => "i",
                 System::Gost => "j",
-                System::National if !initial => "i",
+                System::National if !initial() => "i",
                 _ => "y",
             },
             'к' => "k",
@@ -361,12 +373,12 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'э' => "e",
             'ю' => match sys {
                 System::Icao => "iu",
-                System::National if !initial => "iu",
+                System::National if !initial() => "iu",
                 _ => "yu",
             },
             'я' => match sys {
                 System::Icao => "ia",
-                System::National if !initial => "ia",
+                System::National if !initial() => "ia",
                 _ => "ya",
             },
             // Letters of other Cyrillic languages: the nearest Russian reading.
@@ -390,7 +402,7 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
             'ҷ' => "j",
             _ => "",
         };
-        out.push_str(t);
+        push_spelling(&mut out, t);
     }
     tidy(out)
 }
@@ -652,7 +664,7 @@ fn greek(s: &str, sys: System) -> String {
                 continue;
             }
         };
-        out.push_str(t);
+        push_spelling(&mut out, t);
         i += 1;
     }
     tidy(out)
@@ -787,9 +799,10 @@ const ARABIC_WORDS: &[(&str, &[&str])] = &[
 fn arabic_letter(c: char, initial: bool, prev: Option<char>, next: Option<char>) -> &'static str {
     let alif = |c: Option<char>| matches!(c, Some('ا' | 'أ' | 'إ' | 'آ' | 'ى'));
     let next_is_letter =
-        next.is_some_and(|n| script_of(n) == Some(Script::Arabic) && n.is_alphabetic());
-    // و and ي are consonants at the start of a word and next to an alif, vowels elsewhere.
-    let consonantal = initial || (alif(prev) && next_is_letter) || alif(next);
+        || next.is_some_and(|n| script_of(n) == Some(Script::Arabic) && n.is_alphabetic());
+    // و and ي are consonants at the start of a word and next to an alif, vowels elsewhere
+    // (worked out for those two only: `is_alphabetic` is a table search).
+    let consonantal = || initial || (alif(prev) && next_is_letter()) || alif(next);
     match c {
         'ا' | 'آ' | 'أ' | 'ٱ' => "a",
         'إ' => "i",
@@ -819,9 +832,9 @@ fn arabic_letter(c: char, initial: bool, prev: Option<char>, next: Option<char>)
         'م' => "m",
         'ن' => "n",
         'ه' | 'ھ' | 'ہ' => "h",
-        'و' if consonantal => "w",
+        'و' if consonantal() => "w",
         'و' => "u",
-        'ي' | 'ی' | 'ې' if consonantal => "y",
+        'ي' | 'ی' | 'ې' if consonantal() => "y",
         'ي' | 'ی' | 'ې' => "i",
         'ى' => "a",
         'پ' => "p",
@@ -892,13 +905,13 @@ fn arabic_word(w: &str, out: &mut String) {
         // A long-vowel letter right after the same short vowel adds nothing.
         let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
         if !repeats_vowel {
-            out.push_str(t);
+            push_spelling(out, t);
         }
         if doubled && let Some(last) = t.chars().last() {
             out.push(last);
         }
         if let Some(v) = vowel {
-            out.push_str(arabic_letter(v, false, None, None));
+            push_spelling(out, arabic_letter(v, false, None, None));
         }
     }
 }
