@@ -17,6 +17,83 @@ pub struct PreparedName {
     /// name: its own script's; a query: both), so that a query compares them with every
     /// candidate without recomputing them. Empty when no form has any.
     skeletons: Vec<FormSkeletons>,
+    /// Per form, an earlier form it echoes ([`Echoes`]).
+    echoes: Echoes,
+}
+
+/// For each form of a name, the first earlier form with the same words (spelling, phonetic
+/// key, class, in order), the same Korean readings or none, read under the same skeleton
+/// scheme, and a conversion discount at least as mild: a transliteration or romaji form that
+/// spells what the written form already spells (`Роман` and `roman`, `セルゲイ` and
+/// `serugei`). Against another form, such a form scores what its original does, discounted
+/// more, when their words' texts and Korean keys decide nothing apart
+/// ([`Echoes::dominated`]), and the pair is not scored.
+#[derive(Debug, Clone, Copy, Default)]
+struct Echoes([Option<u8>; cordon_text::name::MAX_FORMS]);
+
+impl Echoes {
+    fn of(forms: &[NameForm]) -> Self {
+        let mut echoes = Echoes::default();
+        for (i, slot) in echoes.0.iter_mut().enumerate() {
+            let Some(f) = forms.get(i) else { break };
+            *slot = forms
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .position(|g| via_factor(g.via) >= via_factor(f.via) && same_words(g, f))
+                .and_then(|j| u8::try_from(j).ok());
+        }
+        echoes
+    }
+
+    /// Whether form `i` of a name, against form `other` of the other name, scores no more
+    /// than its echo does against `other`: a pair scored before this one (the echo is an
+    /// earlier form), so that this one cannot be the best.
+    ///
+    /// Both pairs are scored the same way: by Korean readings on both sides (the same), or by
+    /// token alignments. A token alignment reads of a word its spelling, phonetic key and
+    /// class, which the echo shares; its text only where two texts are equal, which scores 1
+    /// as equal spellings do — unless the spellings differ; and its Korean key only where it
+    /// equals the other word's. Both are checked here word by word. The echo's discount is at
+    /// least as mild, so its score is at least as high.
+    fn dominated(&self, forms: &[NameForm], i: usize, other: &NameForm) -> bool {
+        let Some(j) = self.0.get(i).copied().flatten() else {
+            return false;
+        };
+        let (Some(f), Some(echo)) = (forms.get(i), forms.get(usize::from(j))) else {
+            return false;
+        };
+        if korean_pair(f, other) {
+            return true;
+        }
+        let text_agrees = |a: &Token, b: &Token| {
+            !same(&a.text, &b.text) || (!a.latin.is_empty() && same(&a.latin, &b.latin))
+        };
+        let korean_key_hit =
+            |a: &Token, b: &Token| !a.korean_key.is_empty() && same(&a.korean_key, &b.korean_key);
+        aligned_tokens(f)
+            .iter()
+            .zip(aligned_tokens(echo))
+            .all(|(a, e)| {
+                aligned_tokens(other).iter().all(|b| {
+                    text_agrees(a, b)
+                        && text_agrees(e, b)
+                        && korean_key_hit(a, b) == korean_key_hit(e, b)
+                })
+            })
+    }
+}
+
+/// Whether a token alignment reads forms `a` and `b` alike but for their words' texts and
+/// Korean keys: the same spellings, phonetic keys and classes in the same order, under the
+/// same skeleton scheme; and whether they have the same Korean readings.
+fn same_words(a: &NameForm, b: &NameForm) -> bool {
+    own_scheme(a) == own_scheme(b)
+        && a.tokens.len() == b.tokens.len()
+        && a.tokens.iter().zip(&b.tokens).all(|(x, y)| {
+            x.class == y.class && x.letters == y.letters && x.latin == y.latin && x.key == y.key
+        })
+        && a.korean == b.korean
 }
 
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
@@ -67,9 +144,11 @@ impl PreparedName {
     /// Analyses a name that is compared once ([`crate::compare`]): no skeletons ahead; the
     /// comparison computes those of the words that need them.
     pub(crate) fn compared_once(original: &str, kind: NameKind) -> Self {
+        let forms = cordon_text::analyze_with_case(original, kind);
         PreparedName {
             original: original.to_owned(),
-            forms: cordon_text::analyze_with_case(original, kind),
+            echoes: Echoes::of(&forms),
+            forms,
             skeletons: Vec::new(),
         }
     }
@@ -89,6 +168,7 @@ impl PreparedName {
             .collect();
         PreparedName {
             original: original.to_owned(),
+            echoes: Echoes::of(&forms),
             forms,
             skeletons,
         }
@@ -212,7 +292,10 @@ fn best_form_pair<R: Record>(
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
-            if factor * 1.0 <= best.score {
+            if factor * 1.0 <= best.score
+                || q.echoes.dominated(&q.forms, qi, cf)
+                || c.echoes.dominated(&c.forms, ci, qf)
+            {
                 continue;
             }
             // With Korean readings on both sides, the syllable comparison decides; `reading`
@@ -1080,28 +1163,108 @@ fn own_scheme(f: &NameForm) -> Option<Scheme> {
 /// or more, a subsequence of the longer (katakana adds vowels after consonants, and writes
 /// some vowels differently: `Mohammed`, `モハンマド`).
 fn vowels_agree(a: &[u8], b: &[u8]) -> bool {
-    // Words of ordinary length on the stack: this runs for most word pairs of a katakana
-    // name against a Latin one.
-    let (mut a_stack, mut b_stack) = ([0u8; 32], [0u8; 32]);
-    let (mut a_heap, mut b_heap) = (Vec::new(), Vec::new());
-    let va = vowel_classes(a, &mut a_stack, &mut a_heap);
-    let vb = vowel_classes(b, &mut b_stack, &mut b_heap);
+    // This runs for most word pairs of a katakana name against a Latin one: the vowels are
+    // packed in a word, and most pairs are settled by one pass over them.
+    let (Some(va), Some(vb)) = (Vowels::of(a), Vowels::of(b)) else {
+        return vowels_agree_long(a, b);
+    };
+    let (short, long) = if va.len <= vb.len { (va, vb) } else { (vb, va) };
+    if short.is_subsequence_of(long) {
+        return true;
+    }
+    // Not all of the shorter sequence: one vowel may be missing when it has three or more.
+    short.len >= 3 && short.lcs(long) + 1 >= usize::from(short.len)
+}
+
+/// A word's vowel classes in order ([`vowel_class`]), two bits each, for words of at most
+/// [`Vowels::MAX`] vowels.
+#[derive(Clone, Copy)]
+struct Vowels {
+    classes: u64,
+    len: u8,
+}
+
+impl Vowels {
+    const MAX: u8 = 32;
+
+    fn of(w: &[u8]) -> Option<Self> {
+        let mut v = Vowels { classes: 0, len: 0 };
+        for &c in w {
+            if let Some(class) = vowel_class(c) {
+                if v.len == Self::MAX {
+                    return None;
+                }
+                v.classes |= u64::from(class) << (2 * v.len);
+                v.len += 1;
+            }
+        }
+        Some(v)
+    }
+
+    fn get(self, i: u8) -> u8 {
+        ((self.classes >> (2 * i)) & 3) as u8
+    }
+
+    fn is_subsequence_of(self, long: Vowels) -> bool {
+        let mut i = 0;
+        for j in 0..long.len {
+            if i < self.len && self.get(i) == long.get(j) {
+                i += 1;
+            }
+        }
+        i == self.len
+    }
+
+    /// Length of the longest common subsequence, one row.
+    fn lcs(self, long: Vowels) -> usize {
+        let mut row = [0u8; Self::MAX as usize + 1];
+        for i in 0..self.len {
+            let s = self.get(i);
+            let mut diag = 0;
+            for j in 0..usize::from(long.len) {
+                let up = row[j + 1];
+                row[j + 1] = if s == long.get(j as u8) {
+                    diag + 1
+                } else {
+                    up.max(row[j])
+                };
+                diag = up;
+            }
+        }
+        usize::from(row[usize::from(long.len)])
+    }
+}
+
+/// The class of a vowel as [`vowels_agree`] compares them (1 to 3), none for other letters.
+/// Transcriptions swap o/u and e/i freely (`Moallem`, `ムアッリム`); a and the two pairs are
+/// what they keep apart.
+fn vowel_class(c: u8) -> Option<u8> {
+    // A table: this runs for every letter of both words of a pair.
+    const CLASSES: [u8; 256] = {
+        let mut t = [0u8; 256];
+        t[b'a' as usize] = 1;
+        t[b'e' as usize] = 2;
+        t[b'i' as usize] = 2;
+        t[b'o' as usize] = 3;
+        t[b'u' as usize] = 3;
+        t
+    };
+    let class = CLASSES[usize::from(c)];
+    (class != 0).then_some(class)
+}
+
+/// [`vowels_agree`] for words of more than [`Vowels::MAX`] vowels.
+#[cold]
+fn vowels_agree_long(a: &[u8], b: &[u8]) -> bool {
+    let classes = |w: &[u8]| -> Vec<u8> { w.iter().filter_map(|&c| vowel_class(c)).collect() };
+    let (va, vb) = (classes(a), classes(b));
     let (short, long) = if va.len() <= vb.len() {
         (va, vb)
     } else {
         (vb, va)
     };
-    // Longest common subsequence, one row.
-    let mut row_stack = [0u32; 33];
-    let mut row_heap = Vec::new();
-    let row: &mut [u32] = match row_stack.get_mut(..=long.len()) {
-        Some(row) => row,
-        None => {
-            row_heap.resize(long.len() + 1, 0);
-            &mut row_heap
-        }
-    };
-    for &s in short {
+    let mut row = vec![0usize; long.len() + 1];
+    for &s in &short {
         let mut diag = 0;
         for (j, &l) in long.iter().enumerate() {
             let up = row[j + 1];
@@ -1109,35 +1272,8 @@ fn vowels_agree(a: &[u8], b: &[u8]) -> bool {
             diag = up;
         }
     }
-    let lcs = row.last().map_or(0, |&n| n as usize);
-    let allowed = usize::from(short.len() >= 3);
-    short.len() - lcs <= allowed
-}
-
-/// The vowels of `w` as [`vowels_agree`] compares them, written into `stack` when `w` fits,
-/// else into `heap`. Transcriptions swap o/u and e/i freely (`Moallem`, `ムアッリム`); a and
-/// the two pairs are what they keep apart.
-fn vowel_classes<'b>(w: &[u8], stack: &'b mut [u8; 32], heap: &'b mut Vec<u8>) -> &'b [u8] {
-    let out: &mut [u8] = if w.len() <= stack.len() {
-        stack
-    } else {
-        heap.resize(w.len(), 0);
-        heap
-    };
-    let mut n = 0;
-    for c in w {
-        let class = match c {
-            b'a' => b'a',
-            b'e' | b'i' => b'i',
-            b'o' | b'u' => b'u',
-            _ => continue,
-        };
-        if let Some(slot) = out.get_mut(n) {
-            *slot = class;
-            n += 1;
-        }
-    }
-    out.get(..n).unwrap_or_default()
+    let lcs = row.last().copied().unwrap_or(0);
+    short.len() - lcs <= usize::from(short.len() >= 3)
 }
 
 /// Similarity of two words (of `a_len` and `b_len` letters) by consonant skeleton: equal
@@ -1171,6 +1307,11 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
 /// first [`ALIGNED_TOKENS`] tokens of a form.
 #[derive(Debug, Clone, Copy, Default)]
 struct Flags(u64);
+
+/// The tokens of form `f` that a token alignment looks at.
+fn aligned_tokens(f: &NameForm) -> &[Token] {
+    f.tokens.get(..ALIGNED_TOKENS).unwrap_or(&f.tokens)
+}
 
 /// Tokens of a form the token alignment looks at. Forms hold at most
 /// [`cordon_text::MAX_TOKENS`] words; only a Hangul organisation name split into many
@@ -1411,8 +1552,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         skeletons: c_ahead,
         lazy: c_lazy,
     } = c_side;
-    let cut = |t: &[Token]| t.len().min(ALIGNED_TOKENS);
-    let (qt, ct) = (&q.tokens[..cut(&q.tokens)], &c.tokens[..cut(&c.tokens)]);
+    let (qt, ct) = (aligned_tokens(q), aligned_tokens(c));
     if qt.is_empty() || ct.is_empty() {
         return 0.0;
     }
@@ -1743,6 +1883,121 @@ mod tests {
         for_every_sample_pair(assert_kept_explanation_holds);
     }
 
+    /// A name made of form `i` of `n` alone: its pairs of forms are all scored.
+    fn only_form(n: &PreparedName, i: usize) -> PreparedName {
+        let forms = vec![n.forms[i].clone()];
+        PreparedName {
+            original: n.original.clone(),
+            echoes: Echoes::of(&forms),
+            forms,
+            skeletons: Vec::new(),
+        }
+    }
+
+    /// A pair of forms left unscored because one form echoes an earlier one scores, scored
+    /// alone, what the echo's pair scores before their discounts, and no more after them.
+    fn assert_echoes_dominated(a: &str, b: &str, kind: NameKind) {
+        assert_echoes_dominated_in(
+            &PreparedName::compared_once(a, kind),
+            &PreparedName::compared_once(b, kind),
+        );
+    }
+
+    fn assert_echoes_dominated_in(q: &PreparedName, c: &PreparedName) {
+        let (a, b) = (&q.original, &c.original);
+        for (name, other, query_side) in [(q, c, true), (c, q, false)] {
+            for i in 0..name.forms.len() {
+                for k in 0..other.forms.len() {
+                    if !name.echoes.dominated(&name.forms, i, &other.forms[k]) {
+                        continue;
+                    }
+                    let Some(j) = name.echoes.0[i] else {
+                        panic!("{a:?} / {b:?}: form {i} dominated with no echo");
+                    };
+                    let other_k = only_form(other, k);
+                    let score = |f: usize| {
+                        let named = only_form(name, f);
+                        let s = if query_side {
+                            score_names(&named, &other_k).score
+                        } else {
+                            score_names(&other_k, &named).score
+                        };
+                        let factor = via_factor(name.forms[f].via) * via_factor(other.forms[k].via);
+                        (s, s / factor)
+                    };
+                    let ((s_form, raw_form), (s_echo, raw_echo)) =
+                        (score(i), score(usize::from(j)));
+                    assert!(s_form <= s_echo, "{a:?} / {b:?}: {i} vs echo {j}");
+                    assert!(
+                        (raw_form - raw_echo).abs() < 1e-12,
+                        "{a:?} / {b:?}: {i} vs echo {j}: {raw_form} / {raw_echo}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn regression_echoed_forms_score_no_more_than_their_original() {
+        // Not empty: a Cyrillic name's written form is spelled as one of its
+        // transliterations, and a katakana name's as its romaji.
+        let n = PreparedName::compared_once("Роман Михайлович ЛЯБИХОВ", NameKind::Person);
+        assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
+        let n = PreparedName::compared_once("セルゲイ・クゾヴレフ", NameKind::Person);
+        assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
+        for_every_sample_pair(assert_echoes_dominated);
+        for (a, b) in [
+            ("Роман Михайлович ЛЯБИХОВ", "Roman Mikhailovich LYABIKHOV"),
+            ("Роман Михайлович ЛЯБИХОВ", "роман"),
+            // Korean keys: the transliteration's `roman` reads as Korean (`NOMAN`), the written
+            // word does not.
+            ("Роман Михайлович ЛЯБИХОВ", "Noman Lyabikhov"),
+            ("セルゲイ・クゾヴレフ", "Sergei Kuzovlev"),
+            ("セルゲイ・クゾヴレフ", "serugei"),
+        ] {
+            assert_echoes_dominated(a, b, NameKind::Person);
+            assert_echoes_dominated(b, a, NameKind::Person);
+        }
+    }
+
+    #[test]
+    fn regression_echo_with_a_text_the_other_name_shares_is_scored() {
+        // Analysis gives equal texts equal spellings; forms built here do not, so that the
+        // text of the later form (`abc`, spelled `xyz`) equals the other name's word while
+        // its echo's does not: the later form scores 1, the echo 0.
+        let token = |text: &str, latin: &str| Token {
+            text: text.into(),
+            latin: latin.into(),
+            key: "".into(),
+            class: TokenClass::Word,
+            korean_key: "".into(),
+            script: Script::Latin,
+            letters: cordon_text::normalize::letter_mask(latin),
+        };
+        let form = |via: Via, t: Token| NameForm {
+            via,
+            text: t.text.clone(),
+            tokens: vec![t],
+            korean: Vec::new(),
+            script: Script::Latin,
+        };
+        let name = |forms: Vec<NameForm>| PreparedName {
+            original: forms[0].text.to_string(),
+            echoes: Echoes::of(&forms),
+            forms,
+            skeletons: Vec::new(),
+        };
+        let q = name(vec![
+            form(Via::Written, token("qqq", "xyz")),
+            form(Via::Transliteration(Script::Cyrillic), token("abc", "xyz")),
+        ]);
+        let c = name(vec![form(Via::Written, token("abc", "abc"))]);
+        assert_eq!(q.echoes.0[1], Some(0));
+        assert!(!q.echoes.dominated(&q.forms, 1, &c.forms[0]));
+        assert_echoes_dominated_in(&q, &c);
+        assert!(score_names(&q, &c).score > 0.9);
+    }
+
     /// The vowel comparison as first written (vowel sequences collected, a fresh row).
     fn vowels_agree_reference(a: &[u8], b: &[u8]) -> bool {
         let vowels = |w: &[u8]| -> Vec<u8> {
@@ -1804,6 +2059,7 @@ mod tests {
             for kind in [NameKind::Person, NameKind::Organization] {
                 assert_ceiling_holds(&a, &b, kind);
                 assert_kept_explanation_holds(&a, &b, kind);
+                assert_echoes_dominated(&a, &b, kind);
             }
         }
     }
