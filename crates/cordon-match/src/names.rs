@@ -971,9 +971,9 @@ fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
 
 /// Weight of a token in the general alignment. In a name made only of weak words
 /// (`Korea Mining Development Trading Corp`), every generic word counts fully.
-fn token_weight(t: &Token, all_weak: bool, scheme: Option<Scheme>) -> f64 {
+fn token_weight(t: &Word<'_>, all_weak: bool, scheme: Option<Scheme>) -> f64 {
     // The Arabic article (`al-`, `el-`) is written, dropped or joined at will.
-    if scheme.is_some() && matches!(t.latin.as_str(), "al" | "el" | "ul" | "il") {
+    if scheme.is_some() && matches!(t.latin, "al" | "el" | "ul" | "il") {
         return 0.1;
     }
     // Legal forms stay weak even then: `Corp` against `Corporation LLC` is no difference.
@@ -1386,7 +1386,7 @@ impl FormsSkeletons {
 
 /// One side of a token alignment.
 struct Side<'a> {
-    tokens: &'a [Token],
+    words: &'a [Word<'a>],
     scheme: Option<Scheme>,
     /// All words weak (`Joint Stock Company`): every word then counts fully.
     all_weak: bool,
@@ -1396,15 +1396,15 @@ struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn new(
-        tokens: &'a [Token],
+        words: &'a [Word<'a>],
         scheme: Option<Scheme>,
         ahead: &'a FormSkeletons,
         lazy: &'a mut LazySkeletons,
     ) -> Self {
         Side {
-            tokens,
+            words,
             scheme,
-            all_weak: tokens
+            all_weak: words
                 .iter()
                 .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm)),
             skeletons: match scheme {
@@ -1430,12 +1430,12 @@ impl<'a> Side<'a> {
             Skeletons::Ahead(s) => s.get(i).map(String::as_str),
             Skeletons::Here(lazy) => {
                 if lazy.words.is_empty() {
-                    lazy.words.resize(self.tokens.len(), None);
+                    lazy.words.resize(self.words.len(), None);
                 }
                 let scheme = lazy.scheme?;
                 let slot = lazy.words.get_mut(i)?;
                 if slot.is_none() {
-                    *slot = Some(skeleton(&self.tokens.get(i)?.latin, scheme));
+                    *slot = Some(skeleton(self.words.get(i)?.latin, scheme));
                 }
                 slot.as_deref()
             }
@@ -1557,13 +1557,13 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         return 0.0;
     }
     let scheme = scheme_of(q, c);
-    let mut qs = Side::new(qt, scheme, q_ahead, q_lazy);
-    let mut cs = Side::new(ct, scheme, c_ahead, c_lazy);
+    let qw = q_words.get(..qt.len()).unwrap_or(q_words);
+    let cw = c_words.get(..ct.len()).unwrap_or(c_words);
+    let mut qs = Side::new(qw, scheme, q_ahead, q_lazy);
+    let mut cs = Side::new(cw, scheme, c_ahead, c_lazy);
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
-    let qw = q_words.get(..qt.len()).unwrap_or(q_words);
-    let cw = c_words.get(..ct.len()).unwrap_or(c_words);
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
             let (s, rule) = token_sim_with(a, b, (&mut qs, i), (&mut cs, j), scheme);
@@ -1582,7 +1582,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         }
         qs.used.set(i);
         cs.used.set(j);
-        let (a, b) = (&qt[i], &ct[j]);
+        let (a, b) = (&qw[i], &cw[j]);
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
         den += w;
@@ -1617,15 +1617,15 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     }
     qs.used.0 |= q_alt.0;
     cs.used.0 |= c_alt.0;
-    for (i, a) in qt.iter().enumerate() {
+    for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
             number_conflict |=
-                a.class == TokenClass::Number && ct.iter().any(|b| b.class == TokenClass::Number);
+                a.class == TokenClass::Number && cw.iter().any(|b| b.class == TokenClass::Number);
             trace.push(Step::Missing(i as u8));
         }
     }
-    for (j, b) in ct.iter().enumerate() {
+    for (j, b) in cw.iter().enumerate() {
         if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
             trace.push(Step::Extra(j as u8));
@@ -1634,13 +1634,13 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     // A word of the query and a word of the list name both left over is a substitution
     // (`Hani` for `Rafi`), which says more against identity than an omission.
-    let left = |f: &[Token], used: Flags| {
+    let left = |f: &[Word<'_>], used: Flags| {
         f.iter()
             .enumerate()
             .filter(|(i, t)| !used.get(*i) && t.class == TokenClass::Word && t.latin.len() >= 3)
             .count()
     };
-    let subs = left(qt, qs.used).min(left(ct, cs.used));
+    let subs = left(qw, qs.used).min(left(cw, cs.used));
     score *= SUBSTITUTION_FACTOR.powi(subs as i32);
     if number_conflict {
         score *= 0.5;
@@ -1710,15 +1710,18 @@ fn merge_pass(
     swapped: bool,
 ) {
     // Two adjacent tokens of `ys` both left over, and one of `xs`: most alignments have none.
-    if xs.used.all(xs.tokens.len()) || ys.used.adjacent_unset(ys.tokens.len()) == 0 {
+    if xs.used.all(xs.words.len()) || ys.used.adjacent_unset(ys.words.len()) == 0 {
         return;
     }
-    for (i, x) in xs.tokens.iter().enumerate() {
+    for (i, x) in xs.words.iter().enumerate() {
         if xs.used.get(i) || x.latin.len() < 5 {
             continue;
         }
-        for j in 0..ys.tokens.len().saturating_sub(1) {
-            let (Some(y1), Some(y2)) = (ys.tokens.get(j), ys.tokens.get(j + 1)) else {
+        // Whether `x` has a skeleton of three classes or more to find in two words run
+        // together: read when a pair of words first needs it, then kept for the others.
+        let mut x_skeleton: Option<bool> = None;
+        for j in 0..ys.words.len().saturating_sub(1) {
+            let (Some(y1), Some(y2)) = (ys.words.get(j), ys.words.get(j + 1)) else {
                 continue;
             };
             if ys.used.get(j) || ys.used.get(j + 1) {
@@ -1730,7 +1733,10 @@ fn merge_pass(
             let words = x.class == TokenClass::Word
                 && y1.class == TokenClass::Word
                 && y2.class == TokenClass::Word;
-            let skeletons = xs.scheme.is_some() && words;
+            let skeletons = xs.scheme.is_some()
+                && words
+                && *x_skeleton
+                    .get_or_insert_with(|| xs.skeleton(i).is_some_and(|sx| sx.len() >= 3));
             // Far apart in length and no skeleton to compare: nothing to find.
             if !(close || skeletons) {
                 continue;
@@ -1753,15 +1759,12 @@ fn merge_pass(
             let sim = if let Some(d) = d {
                 0.95 * (1.0 - 0.8 * d as f64 / m as f64)
             } else if let Some(sc) = xs.scheme
-                && words
+                && skeletons
+                && let Some(sx) = xs.skeleton(i)
+                && has_skeleton(&joined, sc, sx)
             {
                 // `Nezamoldin` / `nizam al-din`, `Allah-Karam` / `اللهکرم`.
-                let sx = xs.skeleton(i).unwrap_or("");
-                if sx.len() >= 3 && has_skeleton(&joined, sc, sx) {
-                    0.88
-                } else {
-                    continue;
-                }
+                0.88
             } else {
                 continue;
             };
