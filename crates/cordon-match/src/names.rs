@@ -494,7 +494,7 @@ fn align_given_or_joined(
         let mut out = SmallVec::new();
         for s in v {
             let key = if kana { s.kana_folded() } else { s.key };
-            out.extend_from_slice(key.as_str().as_bytes());
+            out.extend_from_slice(key.as_bytes());
         }
         out
     };
@@ -774,6 +774,10 @@ pub fn levenshtein(a: &[u8], b: &[u8]) -> usize {
     if b.is_empty() {
         return a.len();
     }
+    // Syllable keys and words, which most calls compare: one narrow row.
+    if a.len() < 128 && b.len() < 16 {
+        return short_levenshtein(a, b);
+    }
     // Two short rows on the stack for names of ordinary length.
     if a.len() < 1024 && b.len() < 64 {
         let (mut prev, mut cur) = ([0u16; 64], [0u16; 64]);
@@ -782,6 +786,33 @@ pub fn levenshtein(a: &[u8], b: &[u8]) -> usize {
         let (mut prev, mut cur) = (vec![0usize; b.len() + 1], vec![0usize; b.len() + 1]);
         lev_rows(a, b, &mut prev, &mut cur)
     }
+}
+
+/// [`levenshtein`] of a word of fewer than 128 letters and one of fewer than 16, in one row of
+/// bytes (no distance exceeds the longer length).
+fn short_levenshtein(a: &[u8], b: &[u8]) -> usize {
+    let mut row = [0u8; 16];
+    let b = b.get(..b.len().min(15)).unwrap_or_default();
+    for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        // `diag` is the cell above-left of the one being filled, `left` the one before it.
+        let mut diag = row[0];
+        let mut left = (i + 1).min(255) as u8;
+        row[0] = left;
+        for (cell, &cb) in row[1..].iter_mut().zip(b) {
+            let up = *cell;
+            left = if ca == cb {
+                diag
+            } else {
+                diag.min(up).min(left) + 1
+            };
+            diag = up;
+            *cell = left;
+        }
+    }
+    usize::from(row[b.len()])
 }
 
 fn lev_rows<T>(a: &[u8], b: &[u8], prev: &mut [T], cur: &mut [T]) -> usize
@@ -2039,6 +2070,26 @@ mod tests {
             b in proptest::collection::vec(proptest::sample::select(b"aeiouxy".to_vec()), 0..80),
         ) {
             proptest::prop_assert_eq!(vowels_agree(&a, &b), vowels_agree_reference(&a, &b));
+        }
+
+        /// The one-row distance of short words is the full table's.
+        #[test]
+        fn short_levenshtein_agrees_with_the_full_table(
+            a in proptest::collection::vec(b'a'..b'e', 0..130),
+            b in proptest::collection::vec(b'a'..b'e', 0..16),
+        ) {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+                }
+                prev = cur;
+            }
+            proptest::prop_assert_eq!(levenshtein(&a, &b), prev[b.len()]);
+            if a.len() < 128 && b.len() < 16 {
+                proptest::prop_assert_eq!(short_levenshtein(&a, &b), prev[b.len()]);
+            }
         }
 
         /// The banded distance is the full one wherever that is within the budget.
