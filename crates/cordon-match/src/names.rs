@@ -227,41 +227,56 @@ fn via_factor(v: Via) -> f64 {
 /// [`score_names_with`], the query's words read here.
 #[cfg(test)]
 pub(crate) fn score_names(q: &PreparedName, c: &PreparedName) -> NameScore {
-    score_names_with(q, &QueryWords::new(q), c)
+    score_names_with(q, &NameWords::new(q), c)
 }
 
-/// The words of a query's forms, read once for all the candidates it is compared with.
-pub(crate) struct QueryWords<'a> {
-    forms: SmallVec<[Words<'a>; 2]>,
+/// The words of a name's forms, read once for all the pairs of forms a comparison aligns
+/// (and, for a query, all the candidates it is compared with). One array for all the forms:
+/// the words are written where they stay, not moved form by form.
+pub(crate) struct NameWords<'a> {
+    words: SmallVec<[Word<'a>; 16]>,
+    /// Where each form's words end in `words` (each starts where the one before ends).
+    ends: SmallVec<[u32; 8]>,
 }
 
-impl<'a> QueryWords<'a> {
-    pub(crate) fn new(q: &'a PreparedName) -> Self {
-        QueryWords {
-            forms: q.forms.iter().map(words_of).collect(),
+impl<'a> NameWords<'a> {
+    pub(crate) fn new(n: &'a PreparedName) -> Self {
+        let mut words = SmallVec::new();
+        let mut ends = SmallVec::new();
+        for f in &n.forms {
+            words.extend(f.tokens.iter().map(Word::from));
+            ends.push(u32::try_from(words.len()).unwrap_or(u32::MAX));
         }
+        NameWords { words, ends }
     }
 
     fn form(&self, i: usize) -> &[Word<'a>] {
-        self.forms.get(i).map_or(&[], |w| w.as_slice())
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.words
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 }
 
 /// Scores two prepared names, the query's words read ahead: the best pair of forms. The
 /// alignment is left empty; see [`explain_names`].
-pub(crate) fn score_names_with(
-    q: &PreparedName,
-    qw: &QueryWords<'_>,
+pub(crate) fn score_names_with<'q>(
+    q: &'q PreparedName,
+    qw: &NameWords<'q>,
     c: &PreparedName,
 ) -> NameScore {
-    best_form_pair(q, qw, c, &mut NoTrace)
+    best_form_pair(q, Some(qw), c, &mut NoTrace)
 }
 
 /// Scores two prepared names and explains the score: the winning pair of forms' alignment is
 /// kept from scoring, not computed again.
 pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
     let mut trace = Trace::new();
-    let mut ns = best_form_pair(q, &QueryWords::new(q), c, &mut trace);
+    let mut ns = best_form_pair(q, None, c, &mut trace);
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         // The pair explained was scored by a token alignment: `trace` is its record.
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
@@ -277,18 +292,22 @@ fn korean_pair(q: &NameForm, c: &NameForm) -> bool {
     !q.korean.is_empty() && !c.korean.is_empty()
 }
 
-/// The best pair of forms. `kept` receives the token alignment record of the pair that
-/// [`explain_names`] would explain, when that pair was scored by one: the best pair, or the
-/// first when no pair scores above 0.
-fn best_form_pair<R: Record>(
-    q: &PreparedName,
-    qw: &QueryWords<'_>,
+/// The best pair of forms, the query's words read ahead (`qw`) or here. `kept` receives the
+/// token alignment record of the pair that [`explain_names`] would explain, when that pair
+/// was scored by one: the best pair, or the first when no pair scores above 0.
+fn best_form_pair<'q, R: Record>(
+    q: &'q PreparedName,
+    qw: Option<&NameWords<'q>>,
     c: &PreparedName,
     kept: &mut R,
 ) -> NameScore {
     let mut best = NameScore::default();
     let mut trace = R::default();
-    let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
+    // Words are read when a token alignment first needs them: names compared by their
+    // Korean readings alone need none.
+    let (mut q_read, mut c_read) = (None, None);
+    // Likewise the skeletons computed on the way.
+    let (mut q_lazy, mut c_lazy) = (None, None);
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
@@ -305,9 +324,15 @@ fn best_form_pair<R: Record>(
                 let (s, reading) = korean_best(qf, cf);
                 (s, Some(reading))
             } else {
-                let cw = words_of(cf);
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy.form(qi));
-                let c_side = FormSide::new(cf, &cw, c.skeletons(ci), c_lazy.form(ci));
+                let qw = match qw {
+                    Some(qw) => qw,
+                    None => q_read.get_or_insert_with(|| NameWords::new(q)),
+                };
+                let cw = c_read.get_or_insert_with(|| NameWords::new(c));
+                let q_lazy = q_lazy.get_or_insert_with(FormsSkeletons::default).form(qi);
+                let c_lazy = c_lazy.get_or_insert_with(FormsSkeletons::default).form(ci);
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
+                let c_side = FormSide::new(cf, cw.form(ci), c.skeletons(ci), c_lazy);
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
