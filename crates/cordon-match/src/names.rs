@@ -1587,7 +1587,10 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
         } => aligned(&two(q, y), text(c, x), score, "words joined"),
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
-        Step::Joined(score) => aligned(&joined_latin(q), &joined_latin(c), score, "words joined"),
+        Step::Joined(score) => {
+            let joined = |f: &NameForm| joined_latin(f.strong_tokens().map(|t| t.latin.as_str()));
+            aligned(&joined(q), &joined(c), score, "words joined")
+        }
     }));
     alignment
 }
@@ -1701,7 +1704,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     if number_conflict {
         score *= 0.5;
     }
-    if let Some(s) = run_together(q, c, score) {
+    if let Some(s) = run_together(q_words, c_words, score) {
         score = s;
         trace.clear();
         trace.push(Step::Joined(s));
@@ -1712,31 +1715,31 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
 /// Whole names run together on one side (`Kimjongun`, `JSC ARGUMENT` / `JSCARGUMENT`),
 /// compared as one string (the list may put the surname last where the query puts it
 /// first): the score when it beats `score`.
-fn run_together(q: &NameForm, c: &NameForm, score: f64) -> Option<f64> {
-    let strong_len = |f: &NameForm| f.strong_tokens().map(|t| t.latin.len()).sum::<usize>();
+fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
+    let strong_len = |f: &[Word<'_>]| strong_words(f).map(|w| w.latin.len()).sum::<usize>();
     let (lq, lc) = (strong_len(q), strong_len(c));
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
     // lengths alone; the strings are built only for the rest.
     if lq < 6
         || lc < 6
-        || q.strong_tokens().count() == c.strong_tokens().count()
+        || strong_words(q).count() == strong_words(c).count()
         || lq.abs_diff(lc) > lq.max(lc) / 8
     {
         return None;
     }
     // The letters one name has and the other lacks bound the distance from below (in either
     // word order).
-    let letters = |f: &NameForm| f.strong_tokens().fold(0, |m, t| m | t.letters);
+    let letters = |f: &[Word<'_>]| strong_words(f).fold(0, |m, w| m | w.letters);
     if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
         return None;
     }
-    let jq = joined_latin(q);
-    let jc = joined_latin(c);
+    let jq = joined_latin(strong_words(q).map(|w| w.latin));
+    let jc = joined_latin(strong_words(c).map(|w| w.latin));
     let jc_rot: String = {
-        let strong: SmallVec<[&str; 16]> = c.strong_tokens().map(|t| t.latin.as_str()).collect();
+        let strong: SmallVec<[&str; 16]> = strong_words(c).map(|w| w.latin).collect();
         match strong.split_last() {
-            Some((last, rest)) => std::iter::once(*last).chain(rest.iter().copied()).collect(),
+            Some((last, rest)) => joined_latin(std::iter::once(*last).chain(rest.iter().copied())),
             None => String::new(),
         }
     };
@@ -1751,9 +1754,16 @@ fn run_together(q: &NameForm, c: &NameForm, score: f64) -> Option<f64> {
     (s > score).then_some(s)
 }
 
-/// A form's strong words' letters run together.
-fn joined_latin(f: &NameForm) -> String {
-    f.strong_tokens().map(|t| t.latin.as_str()).collect()
+/// The words that carry identity ([`NameForm::strong_tokens`]'s).
+fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<'a>> {
+    words
+        .iter()
+        .filter(|w| matches!(w.class, TokenClass::Word | TokenClass::Number))
+}
+
+/// Words' letters run together.
+fn joined_latin<'w>(latins: impl Iterator<Item = &'w str>) -> String {
+    latins.collect()
 }
 
 /// Matches each unused token of `xs` against two adjacent unused tokens of `ys` run together;
