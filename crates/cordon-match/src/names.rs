@@ -88,11 +88,14 @@ impl Echoes {
 /// Korean keys: the same spellings, phonetic keys and classes in the same order, under the
 /// same skeleton scheme; and whether they have the same Korean readings.
 fn same_words(a: &NameForm, b: &NameForm) -> bool {
-    own_scheme(a) == own_scheme(b)
-        && a.tokens.len() == b.tokens.len()
+    a.tokens.len() == b.tokens.len()
         && a.tokens.iter().zip(&b.tokens).all(|(x, y)| {
-            x.class == y.class && x.letters == y.letters && x.latin == y.latin && x.key == y.key
+            x.letters == y.letters
+                && x.class == y.class
+                && same(&x.latin, &y.latin)
+                && same(&x.key, &y.key)
         })
+        && own_scheme(a) == own_scheme(b)
         && a.korean == b.korean
 }
 
@@ -241,13 +244,32 @@ pub(crate) struct NameWords<'a> {
 
 impl<'a> NameWords<'a> {
     pub(crate) fn new(n: &'a PreparedName) -> Self {
-        let mut words = SmallVec::new();
-        let mut ends = SmallVec::new();
-        for f in &n.forms {
-            words.extend(f.tokens.iter().map(Word::from));
-            ends.push(u32::try_from(words.len()).unwrap_or(u32::MAX));
+        let mut words = Self::unread();
+        words.read(n);
+        words
+    }
+
+    /// No words yet ([`NameWords::read`] reads them in place: the array is too large to move
+    /// once filled).
+    fn unread() -> Self {
+        NameWords {
+            words: SmallVec::new(),
+            ends: SmallVec::new(),
         }
-        NameWords { words, ends }
+    }
+
+    fn is_unread(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn read(&mut self, n: &'a PreparedName) {
+        self.words.clear();
+        self.ends.clear();
+        for f in &n.forms {
+            self.words.extend(f.tokens.iter().map(Word::from));
+            self.ends
+                .push(u32::try_from(self.words.len()).unwrap_or(u32::MAX));
+        }
     }
 
     fn form(&self, i: usize) -> &[Word<'a>] {
@@ -305,9 +327,8 @@ fn best_form_pair<'q, R: Record>(
     let mut trace = R::default();
     // Words are read when a token alignment first needs them: names compared by their
     // Korean readings alone need none.
-    let (mut q_read, mut c_read) = (None, None);
-    // Likewise the skeletons computed on the way.
-    let (mut q_lazy, mut c_lazy) = (None, None);
+    let (mut q_read, mut c_read) = (NameWords::unread(), NameWords::unread());
+    let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
@@ -326,13 +347,18 @@ fn best_form_pair<'q, R: Record>(
             } else {
                 let qw = match qw {
                     Some(qw) => qw,
-                    None => q_read.get_or_insert_with(|| NameWords::new(q)),
+                    None => {
+                        if q_read.is_unread() {
+                            q_read.read(q);
+                        }
+                        &q_read
+                    }
                 };
-                let cw = c_read.get_or_insert_with(|| NameWords::new(c));
-                let q_lazy = q_lazy.get_or_insert_with(FormsSkeletons::default).form(qi);
-                let c_lazy = c_lazy.get_or_insert_with(FormsSkeletons::default).form(ci);
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
-                let c_side = FormSide::new(cf, cw.form(ci), c.skeletons(ci), c_lazy);
+                if c_read.is_unread() {
+                    c_read.read(c);
+                }
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy.form(qi));
+                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy.form(ci));
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
