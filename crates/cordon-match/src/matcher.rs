@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
-    Aligned, NameScore, PreparedName, QueryWords, explain_names, round3, score_ceiling,
+    Aligned, NameScore, NameWords, PreparedName, explain_names, round3, score_ceiling,
     score_names_with,
 };
 use crate::query::{Options, Query};
@@ -382,7 +382,7 @@ impl Matcher {
         let mut best: FxHashMap<u32, (f64, u32, NameScore)> = FxHashMap::default();
         let retrieved = self.retrieve(&qn);
         self.warm(&retrieved);
-        let qwords = QueryWords::new(&qn);
+        let qwords = NameWords::new(&qn);
         // Records of one person on several lists share a name's analysis: it is scored once.
         let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
             smallvec::SmallVec::new();
