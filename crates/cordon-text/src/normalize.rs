@@ -1177,9 +1177,9 @@ pub fn letters_apart(a: u32, b: u32) -> usize {
 }
 
 /// A coarse phonetic key of a Latin token, for retrieval and soft matching of non-Korean
-/// names: first letter kept (vowels as `A`), then consonant classes with vowels, `h`, `w`,
-/// `y` and doubled letters dropped (`Mohammed`, `Muhammad` → `MMT`; `Schmidt`, `Shmit` →
-/// `SMT`).
+/// names: first letter kept (vowels as `A`), then consonant classes with vowels, `h`, `w` and
+/// `y` dropped and a class that repeats the one before it (doubled, or with only those
+/// letters between) kept once (`Mohammed`, `Muhammad` → `MT`; `Schmidt`, `Shmit` → `SMT`).
 pub fn phonetic_key(latin: &str) -> String {
     let mut out = String::with_capacity(latin.len());
     phonetic_key_into(latin, &mut out);
@@ -1462,6 +1462,9 @@ mod tests {
     #[test]
     fn phonetic() {
         assert_eq!(phonetic_key("mohammed"), phonetic_key("muhammad"));
+        // The examples of the doc comment, as written there.
+        assert_eq!(phonetic_key("mohammed"), "MT");
+        assert_eq!(phonetic_key("schmidt"), "SMT");
         assert_eq!(phonetic_key("schmidt"), phonetic_key("shmit"));
         assert_ne!(phonetic_key("kim"), phonetic_key("lee"));
         assert_eq!(phonetic_key("alexey"), phonetic_key("aleksei"));
