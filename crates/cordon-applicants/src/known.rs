@@ -54,6 +54,9 @@ pub struct KnownAccounts {
     /// Per identifier kind: its spec (hub caps, matching).
     kinds: Vec<KeySpec>,
     population: Population,
+    /// The size limits of the datasets [`KnownAccounts::link`] builds: a résumé's signature is
+    /// computed under them.
+    limits: Limits,
 }
 
 /// New records linked to known accounts.
@@ -98,8 +101,7 @@ impl KnownAccounts {
     pub(crate) fn new(records: Vec<Applicant>, population: Population) -> KnownAccounts {
         let input = LinkInput::new(Population::of_size(0));
         let kinds: Vec<KeySpec> = input.key_kinds();
-        // The limits of the datasets `link` builds.
-        let limits = Limits::default();
+        let limits = input.limits().clone();
         let ids: Vec<Box<str>> = records.iter().map(|a| a.id.as_str().into()).collect();
         let per: Vec<Indexed> = records
             .into_par_iter()
@@ -146,6 +148,7 @@ impl KnownAccounts {
             signatures: Vec::with_capacity(per.len()),
             kinds,
             population,
+            limits,
         };
         for (r, (exact, photo, resume, packed)) in per.into_iter().enumerate() {
             let r = r as u32;
@@ -208,7 +211,7 @@ impl KnownAccounts {
                     }
                 }
                 (KeyValue::Text(t), KeyMatch::MinHash(mh)) => {
-                    let Some((sig, bands)) = text_minhash(t, mh, &Limits::default()) else {
+                    let Some((sig, bands)) = text_minhash(t, mh, &self.limits) else {
                         continue;
                     };
                     let mut near: Vec<u32> = bands

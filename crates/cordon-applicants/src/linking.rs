@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use cordon_er::{
     BlockingRule, ClusterConfig, Clustering, ComparisonSpec, Dataset, DatasetBuilder, FsUse, Hub,
-    KeySpec, KeyValue, LinkConfig, LinkType, Linkage, Model, Population, RecordIx, RecordRef,
-    Suspects, cluster, cluster_evidence, normalize,
+    KeySpec, KeyValue, Limits, LinkConfig, LinkType, Linkage, Model, Population, RecordIx,
+    RecordRef, Suspects, cluster, cluster_evidence, normalize,
 };
 use cordon_model::Location;
 use rayon::prelude::*;
@@ -338,6 +338,11 @@ impl LinkInput {
     /// The identifier kinds, in the index order of [`LinkInput::prepare`]'s keys.
     pub(crate) fn key_kinds(&self) -> Vec<KeySpec> {
         self.builder.key_kinds().to_vec()
+    }
+
+    /// The size limits of the dataset (a résumé's signature depends on them).
+    pub(crate) fn limits(&self) -> &Limits {
+        self.builder.limits()
     }
 
     /// A record's keys and fields (a pure function: chunks prepare them in parallel).

@@ -304,6 +304,11 @@ impl DatasetBuilder {
         self
     }
 
+    /// The size limits in force (what [`text_minhash`] needs to match this builder).
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Registers an identifier kind and returns its index for [`RecordRef::keys`]. Registering
     /// the same name twice returns the first index.
     pub fn key_kind(&mut self, spec: KeySpec) -> u16 {
