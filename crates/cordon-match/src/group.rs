@@ -1,8 +1,10 @@
 //! Cross-list grouping: records on different lists that are the same person or organisation.
 //!
 //! Two records are joined when the data supports it:
-//! - both cite the same UN Security Council reference number (`KPi.033`), or one is the UN
-//!   record with that reference;
+//! - persons or organisations whose records cite the same UN Security Council reference number
+//!   (`KPi.033`), or one is the UN record with that reference, with names that agree at least
+//!   loosely (a record that cites another's reference in a remark is not that record); a
+//!   ship's record cites its owner's reference, so ships are not joined by it;
 //! - persons: the same name (compared by Korean syllable keys or by folded tokens, in any
 //!   order) and the same full birth date;
 //! - persons: the same full birth date (not a `YYYY-01-01` that stands for a year) and names
@@ -25,16 +27,16 @@ use crate::names::{NameWords, PreparedName, score_ceiling, score_names_with};
 /// An identifier carried by more records than this is not one record's (a placeholder, a
 /// number a list attached to everyone of a network): it joins nothing.
 const MAX_RECORDS_PER_IDENTIFIER: usize = 4;
-/// How well two records' names must agree for a shared identifier to join them: the number
-/// decides, the names only stop a number copied onto the wrong record.
+/// How well two records' names must agree for a shared identifier or UN reference to join
+/// them ([`NameCheck::Loose`]).
 const NAME_FLOOR_WITH_IDENTIFIER: f64 = 0.5;
 /// At most this many names of a record are compared with another's (aliases run to dozens).
 const NAMES_COMPARED: usize = 8;
 /// A birth date shared by more persons than this is a placeholder (`1900-01-01`): it joins
 /// nothing on its own.
 const MAX_PERSONS_PER_BIRTH_DATE: usize = 64;
-/// How well the names of two persons born the same day must agree to be one person: above
-/// a screening match, since nothing else vouches for it.
+/// How well the names of two persons born the same day must agree to be one person
+/// ([`NameCheck::Close`]): above a screening match, since nothing else vouches for it.
 const NAME_FLOOR_WITH_BIRTH_DATE: f64 = 0.8;
 
 /// Group assignment for every entity of an index.
@@ -102,34 +104,41 @@ fn name_key(n: &PreparedName) -> Option<String> {
     Some(format!("t:{}", toks.join(" ")))
 }
 
-/// Which records an identifier joins, and which of their properties carry it.
-struct IdentifierKind {
-    /// Key prefix: identifiers join records of one kind only.
-    tag: &'static str,
-    props: &'static [&'static str],
+/// Records of one kind (person, ship, organisation) are joined only with their kind.
+fn kind_tag(schema: Schema) -> &'static str {
+    match schema {
+        Schema::Person => "p",
+        Schema::Vessel => "v",
+        Schema::Company | Schema::Organization | Schema::LegalEntity => "o",
+        _ => "x",
+    }
 }
 
-fn identifier_kind(schema: Schema) -> Option<IdentifierKind> {
+/// The properties that carry a record's identifier numbers.
+fn identifier_props(schema: Schema) -> &'static [&'static str] {
     match schema {
-        Schema::Person => Some(IdentifierKind {
-            tag: "p",
-            props: &[prop::PASSPORT_NUMBER, prop::ID_NUMBER, prop::TAX_NUMBER],
-        }),
-        Schema::Vessel => Some(IdentifierKind {
-            tag: "v",
-            props: &[prop::IMO_NUMBER, prop::MMSI],
-        }),
-        Schema::Company | Schema::Organization | Schema::LegalEntity => Some(IdentifierKind {
-            tag: "o",
-            props: &[
-                prop::REGISTRATION_NUMBER,
-                prop::TAX_NUMBER,
-                prop::ID_NUMBER,
-                prop::IMO_NUMBER,
-            ],
-        }),
-        _ => None,
+        Schema::Person => &[prop::PASSPORT_NUMBER, prop::ID_NUMBER, prop::TAX_NUMBER],
+        Schema::Vessel => &[prop::IMO_NUMBER, prop::MMSI],
+        Schema::Company | Schema::Organization | Schema::LegalEntity => &[
+            prop::REGISTRATION_NUMBER,
+            prop::TAX_NUMBER,
+            prop::ID_NUMBER,
+            prop::IMO_NUMBER,
+        ],
+        _ => &[],
     }
+}
+
+/// How well two records' names must agree for a piece of evidence to join them.
+#[derive(Clone, Copy)]
+enum NameCheck {
+    /// The evidence decides alone (a ship's IMO number).
+    None,
+    /// At least loosely: the evidence decides, the names only stop a number copied onto the
+    /// wrong record.
+    Loose,
+    /// Closely, by names of two words or more: nothing else vouches for it.
+    Close,
 }
 
 /// The identifier numbers in one value as the lists write them (`RL 2274078`,
@@ -198,36 +207,44 @@ impl Groups {
         let mut keys: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut birth_dates: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        let mut un_ref_of: FxHashMap<u32, String> = FxHashMap::default();
+        let mut un_refs: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        // The UN records, by their own reference: a group holding one is named after it.
+        let mut own_un_ref: FxHashMap<u32, String> = FxHashMap::default();
         for (i, e) in entities.iter().enumerate() {
             let i32_ = i as u32;
-            let mut refs = un_references(&e.id);
-            for values in e.properties.values() {
-                for v in values {
-                    if v.len() >= 7 {
-                        refs.extend(un_references(v));
-                    }
-                }
+            // The UN record itself, or a record citing one reference (a record citing many,
+            // a remark listing associates, is not one of them).
+            let own = un_references(&e.id).pop();
+            let reference = own.clone().or_else(|| {
+                let mut refs: Vec<String> = e
+                    .properties
+                    .values()
+                    .flatten()
+                    .filter(|v| v.len() >= 7)
+                    .flat_map(|v| un_references(v))
+                    .collect();
+                refs.sort();
+                refs.dedup();
+                (refs.len() == 1).then(|| refs.pop()).flatten()
+            });
+            if let Some(r) = reference {
+                // A ship's record cites its owner's reference: kinds are kept apart.
+                un_refs
+                    .entry(format!("{}:{r}", kind_tag(e.schema)))
+                    .or_default()
+                    .push(i32_);
             }
-            refs.sort();
-            refs.dedup();
-            // A record citing many references (a remark listing associates) is not one of them.
-            if refs.len() == 1
-                && let Some(r) = refs.pop()
-            {
-                keys.entry(format!("un:{r}")).or_default().push(i32_);
-                un_ref_of.insert(i32_, r);
+            if let Some(r) = own {
+                own_un_ref.insert(i32_, r);
             }
-            if let Some(kind) = identifier_kind(e.schema) {
-                for p in kind.props {
-                    for v in e.get(p) {
-                        for number in identifier_numbers(v) {
-                            let slot = identifiers
-                                .entry(format!("{}:{number}", kind.tag))
-                                .or_default();
-                            if !slot.contains(&i32_) {
-                                slot.push(i32_);
-                            }
+            for p in identifier_props(e.schema) {
+                for v in e.get(p) {
+                    for number in identifier_numbers(v) {
+                        let slot = identifiers
+                            .entry(format!("{}:{number}", kind_tag(e.schema)))
+                            .or_default();
+                        if !slot.contains(&i32_) {
+                            slot.push(i32_);
                         }
                     }
                 }
@@ -280,21 +297,27 @@ impl Groups {
         // The fuzzy joins: pairs of records from different lists not joined yet, whose names
         // agree well enough. The partition does not depend on the order of the pairs (each
         // test looks at two records only, never at the groups so far), only the work does.
-        let names_agree = |a: u32, b: u32, floor: f64| {
-            // A one-word alias (`Muhammad`, `Haji Maluk`'s `Maluk`) says too little to join on.
-            let full = |n: &&PreparedName| {
-                n.forms
-                    .first()
-                    .is_some_and(|f| f.strong_tokens().nth(1).is_some())
+        let names_agree = |a: u32, b: u32, check: NameCheck| {
+            let (floor, full_names_only) = match check {
+                NameCheck::None => return true,
+                NameCheck::Loose => (NAME_FLOOR_WITH_IDENTIFIER, false),
+                NameCheck::Close => (NAME_FLOOR_WITH_BIRTH_DATE, true),
+            };
+            // A one-word alias (`Muhammad`) says too little to join on by name alone.
+            let usable = |n: &&PreparedName| {
+                !full_names_only
+                    || n.forms
+                        .first()
+                        .is_some_and(|f| f.strong_tokens().nth(1).is_some())
             };
             names_of(a as usize)
                 .take(NAMES_COMPARED)
-                .filter(full)
+                .filter(usable)
                 .any(|q| {
                     let words = NameWords::new(q);
                     names_of(b as usize)
                         .take(NAMES_COMPARED)
-                        .filter(full)
+                        .filter(usable)
                         .any(|c| {
                             score_ceiling(q, c) >= floor
                                 && score_names_with(q, &words, c).score >= floor
@@ -302,7 +325,7 @@ impl Groups {
                 })
         };
         let entity = |i: u32| entities.get(i as usize);
-        let fuzzy = |parent: &mut [u32], members: &[u32], floor: Option<f64>| {
+        let fuzzy = |parent: &mut [u32], members: &[u32], check: NameCheck| {
             for (k, &a) in members.iter().enumerate() {
                 for &b in members.get(k + 1..).unwrap_or_default() {
                     let (Some(ea), Some(eb)) = (entity(a), entity(b)) else {
@@ -310,23 +333,34 @@ impl Groups {
                     };
                     if from_other_lists(ea, eb)
                         && find(parent, a) != find(parent, b)
-                        && floor.is_none_or(|f| names_agree(a, b, f))
+                        && names_agree(a, b, check)
                     {
                         join(parent, a, b);
                     }
                 }
             }
         };
+        for (key, members) in &un_refs {
+            // The UN designates persons and organisations; a ship (or wallet) citing a
+            // reference cites its owner's, which several ships share.
+            if key.starts_with("p:") || key.starts_with("o:") {
+                fuzzy(&mut parent, members, NameCheck::Loose);
+            }
+        }
         for (key, members) in &identifiers {
             if (2..=MAX_RECORDS_PER_IDENTIFIER).contains(&members.len()) {
                 // A ship keeps its IMO number through every renaming.
-                let floor = (!key.starts_with("v:")).then_some(NAME_FLOOR_WITH_IDENTIFIER);
-                fuzzy(&mut parent, members, floor);
+                let check = if key.starts_with("v:") {
+                    NameCheck::None
+                } else {
+                    NameCheck::Loose
+                };
+                fuzzy(&mut parent, members, check);
             }
         }
         for members in birth_dates.values() {
             if (2..=MAX_PERSONS_PER_BIRTH_DATE).contains(&members.len()) {
-                fuzzy(&mut parent, members, Some(NAME_FLOOR_WITH_BIRTH_DATE));
+                fuzzy(&mut parent, members, NameCheck::Close);
             }
         }
         let mut by_root: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -354,7 +388,7 @@ impl Groups {
             }
             let id = members
                 .iter()
-                .find_map(|m| un_ref_of.get(m).cloned())
+                .find_map(|m| own_un_ref.get(m).cloned())
                 .map(|r| format!("un:{r}"))
                 .or_else(|| {
                     members

@@ -309,3 +309,55 @@ fn an_identifier_on_many_records_joins_none_of_them() {
             .all(Option::is_none)
     );
 }
+
+#[test]
+fn regression_ships_citing_their_owners_un_reference_are_not_the_owner() {
+    // The UK lists each DPRK ship as "asset of Phyongchon Shipping & Marine (UN Ref KPe.070)":
+    // the company and its ships were one group, and so were two different ships.
+    let mut owner = Entity::new("un-KPe.070", Schema::Organization);
+    owner.add(prop::NAME, "PHYONGCHON SHIPPING & MARINE");
+    owner.add_dataset("un-sc");
+    let mut eu_owner = Entity::new("eu-o70", Schema::Company);
+    eu_owner.add(prop::NAME, "Phyongchon Shipping & Marine");
+    eu_owner.add(prop::NOTES, "UN Ref KPe.070");
+    eu_owner.add_dataset("eu-journal");
+    let ship = |id: &str, name: &str| {
+        let mut v = Entity::new(id, Schema::Vessel);
+        v.add(prop::NAME, name);
+        v.add(
+            prop::NOTES,
+            "Listed as asset of Phyongchon Shipping & Marine (UN Reference Number: UN Ref KPe.070)",
+        );
+        v.add_dataset("uk-sl");
+        v
+    };
+    let mut other_list_ship = ship("ofac-s2", "JI SONG 8");
+    other_list_ship.datasets = vec!["ofac-sdn".into()];
+    let m = Matcher::build(vec![
+        owner,
+        eu_owner,
+        ship("uk-s1", "WOORY STAR"),
+        other_list_ship,
+    ]);
+    let g = groups_of(&m, &["un-KPe.070", "eu-o70", "uk-s1", "ofac-s2"]);
+    assert_eq!(g[0], Some("un:KPe.070"));
+    assert_eq!(g[1], Some("un:KPe.070"));
+    assert_eq!(g[2..], [None, None], "{g:?}");
+}
+
+#[test]
+fn regression_a_person_citing_an_associates_un_reference_is_not_the_associate() {
+    let un = person("un-CFi.002", "un-sc", "NOURREDINE ADAM", None);
+    let mut associate = person("eu-a2", "eu-journal", "Haroun GAYE", None);
+    associate.add(
+        prop::NOTES,
+        "Senior member of the FPRC of Nourredine Adam (CFi.002)",
+    );
+    let mut eu = person("eu-a1", "eu-journal", "Nourredine ADAM", None);
+    eu.add(prop::NOTES, "UN Ref CFi.002");
+    let m = Matcher::build(vec![un, associate, eu]);
+    assert_eq!(
+        groups_of(&m, &["un-CFi.002", "eu-a1", "eu-a2"]),
+        [Some("un:CFi.002"), Some("un:CFi.002"), None]
+    );
+}
