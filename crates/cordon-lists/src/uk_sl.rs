@@ -669,7 +669,7 @@ fn field(key: &str) -> Option<Field> {
         "ukstatementofreasons" => Prop(prop::SUMMARY),
         "otherinformation" => Note(""),
         "unreferencenumber" => Note("UN reference: "),
-        "designationsource" => Note("Designation source: "),
+        "designationsource" => Note(prop::DESIGNATION_SOURCE_NOTE),
         "sanctionsimposed" => Note("Sanctions imposed: "),
         "previousflags" => Note("Previous flags: "),
         "previousowneroperators" | "previousowneroperator" => Note("Previous owner/operator: "),

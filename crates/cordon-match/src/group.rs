@@ -13,6 +13,8 @@
 //! - the same identifier number (passport, national id, tax or registration number, IMO,
 //!   MMSI) on records of the same kind, with names that agree at least loosely (a vessel's
 //!   IMO number alone: ships are renamed);
+//! - a record that says it transposes a UN designation (the UK list's `Designation source: UN`)
+//!   and exactly one UN record of its kind with the same name (in any of their names);
 //! - organisations, vessels: the same name of at least two distinctive words and 10 letters.
 //!
 //! Only groups spanning two or more sources are reported; the group id is the UN reference
@@ -190,6 +192,14 @@ pub(crate) fn identifier_numbers(value: &str) -> Vec<String> {
     out
 }
 
+/// Whether a record says it transposes a UN Security Council designation.
+fn transposes_un_designation(e: &Entity) -> bool {
+    e.get(prop::NOTES).iter().any(|n| {
+        n.strip_prefix(prop::DESIGNATION_SOURCE_NOTE)
+            .is_some_and(|source| source.trim() == "UN")
+    })
+}
+
 /// Whether two records are one by their datasets: records of one list are not joined here
 /// (a list does not list one person twice on purpose).
 fn from_other_lists(a: &Entity, b: &Entity) -> bool {
@@ -208,6 +218,10 @@ impl Groups {
         let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut birth_dates: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut un_refs: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        // UN records by kind and name key, and the records that transpose a UN designation
+        // without citing its reference.
+        let mut un_names: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut from_un: Vec<u32> = Vec::new();
         // The UN records, by their own reference: a group holding one is named after it.
         let mut own_un_ref: FxHashMap<u32, String> = FxHashMap::default();
         for (i, e) in entities.iter().enumerate() {
@@ -227,15 +241,25 @@ impl Groups {
                 refs.dedup();
                 (refs.len() == 1).then(|| refs.pop()).flatten()
             });
-            if let Some(r) = reference {
+            if let Some(r) = reference.clone() {
                 // A ship's record cites its owner's reference: kinds are kept apart.
                 un_refs
                     .entry(format!("{}:{r}", kind_tag(e.schema)))
                     .or_default()
                     .push(i32_);
             }
+            let by_name =
+                |n: &PreparedName| name_key(n).map(|k| format!("{}:{k}", kind_tag(e.schema)));
             if let Some(r) = own {
                 own_un_ref.insert(i32_, r);
+                for key in names_of(i).filter_map(by_name) {
+                    let slot = un_names.entry(key).or_default();
+                    if !slot.contains(&i32_) {
+                        slot.push(i32_);
+                    }
+                }
+            } else if reference.is_none() && transposes_un_designation(e) {
+                from_un.push(i32_);
             }
             for p in identifier_props(e.schema) {
                 for v in e.get(p) {
@@ -345,6 +369,22 @@ impl Groups {
             // reference cites its owner's, which several ships share.
             if key.starts_with("p:") || key.starts_with("o:") {
                 fuzzy(&mut parent, members, NameCheck::Loose);
+            }
+        }
+        for &i in &from_un {
+            let e = entity(i);
+            let mut found: smallvec::SmallVec<[u32; 2]> = smallvec::SmallVec::new();
+            for key in names_of(i as usize).filter_map(name_key) {
+                let key = format!("{}:{key}", e.map_or("x", |e| kind_tag(e.schema)));
+                for &u in un_names.get(&key).map_or(&[][..], Vec::as_slice) {
+                    if !found.contains(&u) {
+                        found.push(u);
+                    }
+                }
+            }
+            // Two UN records of that name: which one it transposes is not known.
+            if let [u] = found[..] {
+                join(&mut parent, i, u);
             }
         }
         for (key, members) in &identifiers {

@@ -361,3 +361,34 @@ fn regression_a_person_citing_an_associates_un_reference_is_not_the_associate() 
         [Some("un:CFi.002"), Some("un:CFi.002"), None]
     );
 }
+
+#[test]
+fn a_uk_record_transposing_a_un_designation_joins_the_un_record_of_its_name() {
+    // The UK list's spreadsheet gives neither the UN reference nor a birth date, only
+    // "Designation source: UN".
+    let un = person("un-QDi.367", "un-sc", "ZAURBEK SALIMOVICH GUCHAEV", None);
+    let uk_record = |id: &str, name: &str| {
+        let mut e = person(id, "uk-sl", name, None);
+        e.add(prop::NOTES, format!("{}UN", prop::DESIGNATION_SOURCE_NOTE));
+        e
+    };
+    let namesakes = [
+        person("un-QDi.001", "un-sc", "FAZAL RAHIM", None),
+        person("un-TAi.001", "un-sc", "Rahim Fazal", None),
+    ];
+    let not_from_un = person("ofac-q1", "ofac-sdn", "GUCHAEV Zaurbek Salimovich", None);
+    let mut all = vec![
+        un,
+        uk_record("uk-AQD0343", "GUCHAEV ZAURBEK SALIMOVICH"),
+        uk_record("uk-AQD0001", "FAZAL RAHIM"),
+        not_from_un,
+    ];
+    all.extend(namesakes);
+    let m = Matcher::build(all);
+    let g = groups_of(&m, &["un-QDi.367", "uk-AQD0343", "uk-AQD0001", "ofac-q1"]);
+    assert_eq!(g[..2], [Some("un:QDi.367"), Some("un:QDi.367")]);
+    // Two UN records of that name: which one it transposes is not known.
+    assert_eq!(g[2], None);
+    // The same name without a birth date or a UN designation joins nothing.
+    assert_eq!(g[3], None);
+}

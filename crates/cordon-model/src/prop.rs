@@ -149,6 +149,11 @@ pub fn prop_type(name: &str) -> Option<PropType> {
     ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
+/// How a `notes` value says which authority a designation comes from (the UK list's
+/// "Designation source" column): `Designation source: UN` marks a transposed UN Security
+/// Council designation.
+pub const DESIGNATION_SOURCE_NOTE: &str = "Designation source: ";
+
 /// Property names that hold names of the entity, strongest first.
 pub const NAME_PROPS: [&str; 4] = [NAME, ALIAS, PREVIOUS_NAME, WEAK_ALIAS];
 
