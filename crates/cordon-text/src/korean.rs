@@ -898,37 +898,80 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
 /// explanations: `"Revised Romanization"`, `"McCune–Reischauer"`, `"DPRK spelling"` or
 /// `"passport spelling"`.
 pub fn system_of(hangul: char, latin: &str) -> &'static str {
-    let l = latin.to_lowercase();
-    let plain: String = l
+    // Compared character by character against the tables: explaining a score names the system
+    // of every syllable, and spelling each system out was a tenth of explaining.
+    const PASSPORT: &str = "passport spelling";
+    let Some((i, m, f)) = decompose(hangul) else {
+        return PASSPORT;
+    };
+    let (Some(rr_initial), Some(rr_medial), Some(coda), Some(mr_initial), Some(mr_medial)) = (
+        RR_INITIAL.get(i),
+        RR_MEDIAL.get(m),
+        RR_FINAL.get(f),
+        MR_INITIAL.get(i),
+        MR_MEDIAL.get(m),
+    ) else {
+        return PASSPORT;
+    };
+    let lowered;
+    let l = if latin
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+    {
+        latin
+    } else {
+        lowered = latin.to_lowercase();
+        lowered.as_str()
+    };
+    let without_breves = |c: char| match c {
+        'ŏ' => 'o',
+        'ŭ' => 'u',
+        c => c,
+    };
+    let plain = |s: &'static str| s.chars().filter(|&c| c != '\'').map(without_breves);
+    let l_plain = || {
+        l.chars()
+            .filter(|&c| c != '\'' && c != '’')
+            .map(without_breves)
+    };
+    let mr = || {
+        mr_initial
+            .chars()
+            .chain(mr_medial.chars())
+            .chain(coda.chars())
+    };
+    if l.chars().eq(rr_initial
         .chars()
-        .filter(|&c| c != '\'' && c != '’')
-        .map(|c| match c {
-            'ŏ' => 'o',
-            'ŭ' => 'u',
-            c => c,
-        })
-        .collect();
-    if rr(hangul).is_some_and(|r| r == l) {
+        .chain(rr_medial.chars())
+        .chain(coda.chars()))
+    {
         return "Revised Romanization";
     }
-    if let Some(m) = mr(hangul) {
-        let m_plain: String = m
-            .chars()
-            .filter(|&c| c != '\'')
-            .map(|c| match c {
-                'ŏ' => 'o',
-                'ŭ' => 'u',
-                c => c,
-            })
-            .collect();
-        if m == l || m_plain == plain || m.replace('ŏ', "o'").replace('ŭ', "u'") == l {
-            return "McCune–Reischauer";
-        }
+    // Breves written as apostrophes (`chong'`).
+    let apostrophes = mr().flat_map(|c| {
+        let (letter, mark) = match c {
+            'ŏ' => ('o', Some('\'')),
+            'ŭ' => ('u', Some('\'')),
+            c => (c, None),
+        };
+        std::iter::once(letter).chain(mark)
+    });
+    if l.chars().eq(mr())
+        || l_plain().eq(plain(mr_initial).chain(plain(mr_medial)).chain(plain(coda)))
+        || l.chars().eq(apostrophes)
+    {
+        return "McCune–Reischauer";
     }
-    if dprk(hangul).is_some_and(|d| d == plain) {
+    // The DPRK writes ㅈ j and ㅉ jj where McCune–Reischauer has ch and tch.
+    let dprk_initial: &mut dyn Iterator<Item = char> = match i {
+        12 => &mut "j".chars(),
+        13 => &mut "jj".chars(),
+        _ => &mut plain(mr_initial),
+    };
+    if l_plain().eq(dprk_initial.chain(plain(mr_medial)).chain(plain(coda))) {
         return "DPRK spelling";
     }
-    "passport spelling"
+    PASSPORT
 }
 
 #[cfg(test)]
@@ -1149,8 +1192,69 @@ mod tests {
         assert_eq!(mr('정').unwrap(), "chŏng");
         assert_eq!(dprk('정').unwrap(), "jong");
         assert_eq!(system_of('정', "jeong"), "Revised Romanization");
+        assert_eq!(system_of('정', "chŏng"), "McCune–Reischauer");
+        assert_eq!(system_of('정', "chong'"), "McCune–Reischauer");
+        assert_eq!(system_of('정', "JEONG"), "Revised Romanization");
         assert_eq!(system_of('정', "chong"), "McCune–Reischauer");
         assert_eq!(system_of('정', "jong"), "DPRK spelling");
         assert_eq!(system_of('정', "jung"), "passport spelling");
+    }
+
+    /// [`system_of`] as first written, spelling each system out.
+    fn system_of_by_strings(hangul: char, latin: &str) -> &'static str {
+        let l = latin.to_lowercase();
+        let plain: String = l
+            .chars()
+            .filter(|&c| c != '\'' && c != '’')
+            .map(|c| match c {
+                'ŏ' => 'o',
+                'ŭ' => 'u',
+                c => c,
+            })
+            .collect();
+        if rr(hangul).is_some_and(|r| r == l) {
+            return "Revised Romanization";
+        }
+        if let Some(m) = mr(hangul) {
+            let m_plain: String = m
+                .chars()
+                .filter(|&c| c != '\'')
+                .map(|c| match c {
+                    'ŏ' => 'o',
+                    'ŭ' => 'u',
+                    c => c,
+                })
+                .collect();
+            if m == l || m_plain == plain || m.replace('ŏ', "o'").replace('ŭ', "u'") == l {
+                return "McCune–Reischauer";
+            }
+        }
+        if dprk(hangul).is_some_and(|d| d == plain) {
+            return "DPRK spelling";
+        }
+        "passport spelling"
+    }
+
+    #[test]
+    fn system_of_agrees_with_the_spelled_out_systems_on_every_syllable() {
+        for h in '가'..='힣' {
+            let mut spellings = vec![String::new(), "JUNG".to_owned(), "x’".to_owned()];
+            for s in [rr(h), mr(h), dprk(h)].into_iter().flatten() {
+                spellings.push(s.replace('ŏ', "o'").replace('ŭ', "u'"));
+                spellings.push(s.replace('\'', "’"));
+                spellings.push(s.to_uppercase());
+                spellings.push(format!("{s}h"));
+                spellings.push(s.chars().skip(1).collect());
+                spellings.push(s);
+            }
+            for latin in &spellings {
+                assert_eq!(
+                    system_of(h, latin),
+                    system_of_by_strings(h, latin),
+                    "{h} {latin:?}"
+                );
+            }
+        }
+        assert_eq!(system_of('a', "a"), system_of_by_strings('a', "a"));
     }
 }
