@@ -22,7 +22,11 @@
 
 use cordon_model::{Entity, Schema, prop};
 use cordon_text::TokenClass;
+use std::hash::Hasher;
+
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::names::{NameWords, PreparedName, score_ceiling, score_names_with};
 
@@ -132,7 +136,7 @@ fn identifier_props(schema: Schema) -> &'static [&'static str] {
 }
 
 /// How well two records' names must agree for a piece of evidence to join them.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum NameCheck {
     /// The evidence decides alone (a ship's IMO number).
     None,
@@ -192,6 +196,88 @@ pub(crate) fn identifier_numbers(value: &str) -> Vec<String> {
     out
 }
 
+/// Whether two records' names agree as `check` demands: any of the first
+/// [`NAMES_COMPARED`] names of one against any of the other's.
+fn names_agree<'a>(
+    a: impl Iterator<Item = &'a PreparedName>,
+    b: impl Iterator<Item = &'a PreparedName>,
+    check: NameCheck,
+) -> bool {
+    let (floor, close) = match check {
+        NameCheck::None => return true,
+        NameCheck::Loose => (NAME_FLOOR_WITH_IDENTIFIER, false),
+        NameCheck::Close => (NAME_FLOOR_WITH_BIRTH_DATE, true),
+    };
+    // A one-word alias (`Muhammad`) says too little to join on by name alone.
+    let usable = |n: &&PreparedName| {
+        !close
+            || n.forms
+                .first()
+                .is_some_and(|f| f.strong_tokens().nth(1).is_some())
+    };
+    let b: SmallVec<[(&PreparedName, SoundKeys); 8]> = b
+        .take(NAMES_COMPARED)
+        .filter(usable)
+        .map(|n| (n, sound_keys(n)))
+        .collect();
+    a.take(NAMES_COMPARED).filter(usable).any(|q| {
+        let words = NameWords::new(q);
+        let q_sounds = sound_keys(q);
+        b.iter().any(|(c, c_sounds)| {
+            // Two names that close share the sound of a word: most pairs of persons born on
+            // one day are turned away here, before scoring.
+            (!close || shares_a_sound(&q_sounds, c_sounds))
+                && score_ceiling(q, c) >= floor
+                && score_names_with(q, &words, c).score >= floor
+        })
+    })
+}
+
+/// The sounds of a name's words in all its forms, sorted: the phonetic key of each strong
+/// word and each Korean syllable key, hashed.
+type SoundKeys = SmallVec<[u64; 16]>;
+
+fn sound_keys(n: &PreparedName) -> SoundKeys {
+    let hash = |tag: u8, s: &str| {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write_u8(tag);
+        h.write(s.as_bytes());
+        h.finish()
+    };
+    let mut keys = SoundKeys::new();
+    for f in &n.forms {
+        keys.extend(
+            f.strong_tokens()
+                .filter(|t| !t.key.is_empty())
+                .map(|t| hash(b'w', &t.key)),
+        );
+        for r in &f.korean {
+            keys.extend(
+                r.surname
+                    .iter()
+                    .chain(&r.given)
+                    .map(|s| hash(b'k', s.key.as_str())),
+            );
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Whether two sorted key lists have a key in common.
+fn shares_a_sound(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// Whether a record says it transposes a UN Security Council designation.
 fn transposes_un_designation(e: &Entity) -> bool {
     e.get(prop::NOTES).iter().any(|n| {
@@ -208,7 +294,7 @@ fn from_other_lists(a: &Entity, b: &Entity) -> bool {
 
 impl Groups {
     /// `names_of(i)`: entity `i`'s analysed names, its first name first.
-    pub(crate) fn build<'a, I>(entities: &[Entity], names_of: impl Fn(usize) -> I) -> Groups
+    pub(crate) fn build<'a, I>(entities: &[Entity], names_of: impl Fn(usize) -> I + Sync) -> Groups
     where
         I: Iterator<Item = &'a PreparedName>,
     {
@@ -318,48 +404,18 @@ impl Groups {
                 }
             }
         }
-        // The fuzzy joins: pairs of records from different lists not joined yet, whose names
-        // agree well enough. The partition does not depend on the order of the pairs (each
-        // test looks at two records only, never at the groups so far), only the work does.
-        let names_agree = |a: u32, b: u32, check: NameCheck| {
-            let (floor, full_names_only) = match check {
-                NameCheck::None => return true,
-                NameCheck::Loose => (NAME_FLOOR_WITH_IDENTIFIER, false),
-                NameCheck::Close => (NAME_FLOOR_WITH_BIRTH_DATE, true),
-            };
-            // A one-word alias (`Muhammad`) says too little to join on by name alone.
-            let usable = |n: &&PreparedName| {
-                !full_names_only
-                    || n.forms
-                        .first()
-                        .is_some_and(|f| f.strong_tokens().nth(1).is_some())
-            };
-            names_of(a as usize)
-                .take(NAMES_COMPARED)
-                .filter(usable)
-                .any(|q| {
-                    let words = NameWords::new(q);
-                    names_of(b as usize)
-                        .take(NAMES_COMPARED)
-                        .filter(usable)
-                        .any(|c| {
-                            score_ceiling(q, c) >= floor
-                                && score_names_with(q, &words, c).score >= floor
-                        })
-                })
-        };
+        // The fuzzy joins: pairs of records from different lists whose names agree well
+        // enough for the evidence they share. Each pair is judged on its two records alone,
+        // so the pairs are judged in parallel and joined after, in any order.
         let entity = |i: u32| entities.get(i as usize);
-        let fuzzy = |parent: &mut [u32], members: &[u32], check: NameCheck| {
+        let mut pairs: Vec<(u32, u32, NameCheck)> = Vec::new();
+        let mut add_pairs = |members: &[u32], check: NameCheck| {
             for (k, &a) in members.iter().enumerate() {
                 for &b in members.get(k + 1..).unwrap_or_default() {
-                    let (Some(ea), Some(eb)) = (entity(a), entity(b)) else {
-                        continue;
-                    };
-                    if from_other_lists(ea, eb)
-                        && find(parent, a) != find(parent, b)
-                        && names_agree(a, b, check)
+                    if let (Some(ea), Some(eb)) = (entity(a), entity(b))
+                        && from_other_lists(ea, eb)
                     {
-                        join(parent, a, b);
+                        pairs.push((a.min(b), a.max(b), check));
                     }
                 }
             }
@@ -368,23 +424,7 @@ impl Groups {
             // The UN designates persons and organisations; a ship (or wallet) citing a
             // reference cites its owner's, which several ships share.
             if key.starts_with("p:") || key.starts_with("o:") {
-                fuzzy(&mut parent, members, NameCheck::Loose);
-            }
-        }
-        for &i in &from_un {
-            let e = entity(i);
-            let mut found: smallvec::SmallVec<[u32; 2]> = smallvec::SmallVec::new();
-            for key in names_of(i as usize).filter_map(name_key) {
-                let key = format!("{}:{key}", e.map_or("x", |e| kind_tag(e.schema)));
-                for &u in un_names.get(&key).map_or(&[][..], Vec::as_slice) {
-                    if !found.contains(&u) {
-                        found.push(u);
-                    }
-                }
-            }
-            // Two UN records of that name: which one it transposes is not known.
-            if let [u] = found[..] {
-                join(&mut parent, i, u);
+                add_pairs(members, NameCheck::Loose);
             }
         }
         for (key, members) in &identifiers {
@@ -395,12 +435,43 @@ impl Groups {
                 } else {
                     NameCheck::Loose
                 };
-                fuzzy(&mut parent, members, check);
+                add_pairs(members, check);
             }
         }
         for members in birth_dates.values() {
             if (2..=MAX_PERSONS_PER_BIRTH_DATE).contains(&members.len()) {
-                fuzzy(&mut parent, members, NameCheck::Close);
+                add_pairs(members, NameCheck::Close);
+            }
+        }
+        // A pair that several pieces of evidence name is judged by the least demanding.
+        pairs.sort_unstable_by_key(|&(a, b, check)| (a, b, check as u8));
+        pairs.dedup_by_key(|&mut (a, b, _)| (a, b));
+        let agreed: Vec<(u32, u32)> = pairs
+            .par_iter()
+            .filter(|&&(a, b, check)| {
+                names_agree(names_of(a as usize), names_of(b as usize), check)
+            })
+            .map(|&(a, b, _)| (a, b))
+            .collect();
+        for (a, b) in agreed {
+            join(&mut parent, a, b);
+        }
+        for &i in &from_un {
+            let tag = entity(i).map_or("x", |e| kind_tag(e.schema));
+            let mut found: SmallVec<[u32; 2]> = SmallVec::new();
+            for key in names_of(i as usize).filter_map(name_key) {
+                for &u in un_names
+                    .get(&format!("{tag}:{key}"))
+                    .map_or(&[][..], Vec::as_slice)
+                {
+                    if !found.contains(&u) {
+                        found.push(u);
+                    }
+                }
+            }
+            // Two UN records of that name: which one it transposes is not known.
+            if let [u] = found[..] {
+                join(&mut parent, i, u);
             }
         }
         let mut by_root: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
