@@ -10,7 +10,9 @@
 //! `--dump FILE` (one line per query: the query and its results' ids and scores, to check that
 //! a speed change left every answer alone), `--recall N` (how many queries to screen again with
 //! a retrieval depth of 1,024 names, to measure what the default depth misses; default 1,000),
-//! `--depth N` (names retrieved per query, instead of the matcher's default), `--jsonl FILE`
+//! `--depth N` (names retrieved per query, instead of the matcher's default), `--groups FILE`
+//! (every cross-list group: group id, member id and caption per line, to review what a
+//! grouping change joined), `--jsonl FILE`
 //! instead of `--db` (an FtM export), `--write-queries FILE` (the queries as a
 //! `cordon screen --input` file).
 //!
@@ -78,6 +80,7 @@ struct Args {
     queries: usize,
     single: usize,
     dump: Option<String>,
+    groups: Option<String>,
     recall: usize,
     depth: Option<usize>,
     write_queries: Option<String>,
@@ -90,6 +93,7 @@ fn args() -> Args {
         queries: 20_000,
         single: 5_000,
         dump: None,
+        groups: None,
         recall: 1_000,
         depth: None,
         write_queries: None,
@@ -103,6 +107,7 @@ fn args() -> Args {
             ("--queries", Some(v)) => a.queries = v.parse().unwrap_or(a.queries),
             ("--single", Some(v)) => a.single = v.parse().unwrap_or(a.single),
             ("--dump", Some(v)) => a.dump = Some(v),
+            ("--groups", Some(v)) => a.groups = Some(v),
             ("--recall", Some(v)) => a.recall = v.parse().unwrap_or(a.recall),
             ("--depth", Some(v)) => a.depth = v.parse().ok(),
             ("--write-queries", Some(v)) => a.write_queries = Some(v),
@@ -117,9 +122,34 @@ fn args() -> Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--recall N] [--depth N] [--write-queries FILE]"
+        "usage: screen_latency (--db STORE.redb | --jsonl ENTITIES.jsonl) [--queries N] [--single N] [--dump FILE] [--groups FILE] [--recall N] [--depth N] [--write-queries FILE]"
     );
     std::process::exit(2)
+}
+
+/// Writes every cross-list group, sorted (group id, member id, caption), and prints the counts.
+fn write_groups(m: &Matcher, path: &str) {
+    let mut rows: Vec<(&str, &str, &str)> = m
+        .entities()
+        .iter()
+        .filter_map(|e| Some((m.group_of(&e.id)?, e.id.as_str(), e.caption.as_str())))
+        .collect();
+    rows.sort_unstable();
+    let mut groups: Vec<&str> = rows.iter().map(|r| r.0).collect();
+    groups.dedup();
+    let text: String = rows
+        .iter()
+        .map(|(g, id, c)| format!("{g}\t{id}\t{c}\n"))
+        .collect();
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("{path}: {e}");
+        std::process::exit(2)
+    }
+    println!(
+        "groups: {} cross-list groups of {} records, written to {path}",
+        groups.len(),
+        rows.len()
+    );
 }
 
 fn load(a: &Args) -> Vec<Entity> {
@@ -270,6 +300,9 @@ fn main() {
         rss_mb(),
         peak_rss_mb()
     );
+    if let Some(path) = &a.groups {
+        write_groups(&m, path);
+    }
     if let Some(d) = a.depth {
         m.set_retrieval_depth(d);
     }

@@ -1,10 +1,18 @@
 //! Cross-list grouping: records on different lists that are the same person or organisation.
 //!
 //! Two records are joined when the data supports it:
-//! - both cite the same UN Security Council reference number (`KPi.033`), or one is the UN
-//!   record with that reference;
+//! - persons or organisations whose records cite the same UN Security Council reference number
+//!   (`KPi.033`), or one is the UN record with that reference, with names that agree at least
+//!   loosely (a record that cites another's reference in a remark is not that record); a
+//!   ship's record cites its owner's reference, so ships are not joined by it;
 //! - persons: the same name (compared by Korean syllable keys or by folded tokens, in any
 //!   order) and the same full birth date;
+//! - persons: the same full birth date (not a `YYYY-01-01` that stands for a year) and names
+//!   of two words or more that agree better than a screening match needs
+//!   (`GUCHAYEV Zaurbek` = `GUCHAEV ZAURBEK SALIMOVICH`);
+//! - the same identifier number (passport, national id, tax or registration number, IMO,
+//!   MMSI) on records of the same kind, with names that agree at least loosely (a vessel's
+//!   IMO number alone: ships are renamed);
 //! - organisations, vessels: the same name of at least two distinctive words and 10 letters.
 //!
 //! Only groups spanning two or more sources are reported; the group id is the UN reference
@@ -14,7 +22,22 @@ use cordon_model::{Entity, Schema, prop};
 use cordon_text::TokenClass;
 use rustc_hash::FxHashMap;
 
-use crate::names::PreparedName;
+use crate::names::{NameWords, PreparedName, score_ceiling, score_names_with};
+
+/// An identifier carried by more records than this is not one record's (a placeholder, a
+/// number a list attached to everyone of a network): it joins nothing.
+const MAX_RECORDS_PER_IDENTIFIER: usize = 4;
+/// How well two records' names must agree for a shared identifier or UN reference to join
+/// them ([`NameCheck::Loose`]).
+const NAME_FLOOR_WITH_IDENTIFIER: f64 = 0.5;
+/// At most this many names of a record are compared with another's (aliases run to dozens).
+const NAMES_COMPARED: usize = 8;
+/// A birth date shared by more persons than this is a placeholder (`1900-01-01`): it joins
+/// nothing on its own.
+const MAX_PERSONS_PER_BIRTH_DATE: usize = 64;
+/// How well the names of two persons born the same day must agree to be one person
+/// ([`NameCheck::Close`]): above a screening match, since nothing else vouches for it.
+const NAME_FLOOR_WITH_BIRTH_DATE: f64 = 0.8;
 
 /// Group assignment for every entity of an index.
 #[derive(Debug, Default)]
@@ -81,35 +104,152 @@ fn name_key(n: &PreparedName) -> Option<String> {
     Some(format!("t:{}", toks.join(" ")))
 }
 
+/// Records of one kind (person, ship, organisation) are joined only with their kind.
+fn kind_tag(schema: Schema) -> &'static str {
+    match schema {
+        Schema::Person => "p",
+        Schema::Vessel => "v",
+        Schema::Company | Schema::Organization | Schema::LegalEntity => "o",
+        _ => "x",
+    }
+}
+
+/// The properties that carry a record's identifier numbers.
+fn identifier_props(schema: Schema) -> &'static [&'static str] {
+    match schema {
+        Schema::Person => &[prop::PASSPORT_NUMBER, prop::ID_NUMBER, prop::TAX_NUMBER],
+        Schema::Vessel => &[prop::IMO_NUMBER, prop::MMSI],
+        Schema::Company | Schema::Organization | Schema::LegalEntity => &[
+            prop::REGISTRATION_NUMBER,
+            prop::TAX_NUMBER,
+            prop::ID_NUMBER,
+            prop::IMO_NUMBER,
+        ],
+        _ => &[],
+    }
+}
+
+/// How well two records' names must agree for a piece of evidence to join them.
+#[derive(Clone, Copy)]
+enum NameCheck {
+    /// The evidence decides alone (a ship's IMO number).
+    None,
+    /// At least loosely: the evidence decides, the names only stop a number copied onto the
+    /// wrong record.
+    Loose,
+    /// Closely, by names of two words or more: nothing else vouches for it.
+    Close,
+}
+
+/// The identifier numbers in one value as the lists write them (`RL 2274078`,
+/// `M2719127 (Australia)`, `B/011641`, `Russian foreign travel passport number 620169661`,
+/// `IMO5878589`), upper-case alphanumerics only: the whole value when it is a number with a
+/// prefix or separators, and each word of it with at least five digits. Shorter numbers are
+/// not told apart from dates and house numbers.
+pub(crate) fn identifier_numbers(value: &str) -> Vec<String> {
+    let strip_imo = |s: String| match s.strip_prefix("IMO") {
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.to_owned()
+        }
+        _ => s,
+    };
+    let is_number = |s: &str| s.len() >= 6 && s.bytes().filter(u8::is_ascii_digit).count() >= 5;
+    let mut out = Vec::new();
+    // Without the parenthesised remarks (`(Australia)`, `(valid until …)`).
+    let mut bare = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    // The whole value, unless it has words in it (a long word of letters is prose).
+    let has_prose = bare
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 4);
+    if !has_prose {
+        let whole: String = bare
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let whole = strip_imo(whole);
+        if is_number(&whole) && whole.len() <= 24 {
+            out.push(whole);
+        }
+    }
+    for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let word = strip_imo(word.to_ascii_uppercase());
+        if is_number(&word) && !out.contains(&word) {
+            out.push(word);
+        }
+    }
+    out
+}
+
+/// Whether two records are one by their datasets: records of one list are not joined here
+/// (a list does not list one person twice on purpose).
+fn from_other_lists(a: &Entity, b: &Entity) -> bool {
+    !a.datasets.iter().any(|d| b.datasets.contains(d))
+}
+
 impl Groups {
-    pub(crate) fn build<'a>(
-        entities: &[Entity],
-        first_name: impl Fn(usize) -> Option<&'a PreparedName>,
-    ) -> Groups {
+    /// `names_of(i)`: entity `i`'s analysed names, its first name first.
+    pub(crate) fn build<'a, I>(entities: &[Entity], names_of: impl Fn(usize) -> I) -> Groups
+    where
+        I: Iterator<Item = &'a PreparedName>,
+    {
         let n = entities.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
         let mut keys: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut un_ref_of: FxHashMap<u32, String> = FxHashMap::default();
+        let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut birth_dates: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        let mut un_refs: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        // The UN records, by their own reference: a group holding one is named after it.
+        let mut own_un_ref: FxHashMap<u32, String> = FxHashMap::default();
         for (i, e) in entities.iter().enumerate() {
             let i32_ = i as u32;
-            let mut refs = un_references(&e.id);
-            for values in e.properties.values() {
-                for v in values {
-                    if v.len() >= 7 {
-                        refs.extend(un_references(v));
+            // The UN record itself, or a record citing one reference (a record citing many,
+            // a remark listing associates, is not one of them).
+            let own = un_references(&e.id).pop();
+            let reference = own.clone().or_else(|| {
+                let mut refs: Vec<String> = e
+                    .properties
+                    .values()
+                    .flatten()
+                    .filter(|v| v.len() >= 7)
+                    .flat_map(|v| un_references(v))
+                    .collect();
+                refs.sort();
+                refs.dedup();
+                (refs.len() == 1).then(|| refs.pop()).flatten()
+            });
+            if let Some(r) = reference {
+                // A ship's record cites its owner's reference: kinds are kept apart.
+                un_refs
+                    .entry(format!("{}:{r}", kind_tag(e.schema)))
+                    .or_default()
+                    .push(i32_);
+            }
+            if let Some(r) = own {
+                own_un_ref.insert(i32_, r);
+            }
+            for p in identifier_props(e.schema) {
+                for v in e.get(p) {
+                    for number in identifier_numbers(v) {
+                        let slot = identifiers
+                            .entry(format!("{}:{number}", kind_tag(e.schema)))
+                            .or_default();
+                        if !slot.contains(&i32_) {
+                            slot.push(i32_);
+                        }
                     }
                 }
             }
-            refs.sort();
-            refs.dedup();
-            // A record citing many references (a remark listing associates) is not one of them.
-            if refs.len() == 1
-                && let Some(r) = refs.pop()
-            {
-                keys.entry(format!("un:{r}")).or_default().push(i32_);
-                un_ref_of.insert(i32_, r);
-            }
-            let Some(name) = first_name(i).and_then(name_key) else {
+            let Some(name) = names_of(i).next().and_then(name_key) else {
                 continue;
             };
             match e.schema {
@@ -117,6 +257,13 @@ impl Groups {
                     for d in e.get(prop::BIRTH_DATE) {
                         if d.len() == 10 && d.as_bytes().get(4) == Some(&b'-') {
                             keys.entry(format!("p:{name}:{d}")).or_default().push(i32_);
+                            // `YYYY-01-01` is how many lists write a year alone.
+                            if !d.ends_with("-01-01") {
+                                let slot = birth_dates.entry(d).or_default();
+                                if !slot.contains(&i32_) {
+                                    slot.push(i32_);
+                                }
+                            }
                         }
                     }
                 }
@@ -132,16 +279,88 @@ impl Groups {
                 }
             }
         }
+        let join = |parent: &mut [u32], a: u32, b: u32| {
+            let (a, b) = (find(parent, a), find(parent, b));
+            if a != b
+                && let Some(slot) = parent.get_mut(a.max(b) as usize)
+            {
+                *slot = a.min(b);
+            }
+        };
         for members in keys.values() {
             if let Some((&first, rest)) = members.split_first() {
                 for &m in rest {
-                    let (a, b) = (find(&mut parent, first), find(&mut parent, m));
-                    if a != b
-                        && let Some(slot) = parent.get_mut(a.max(b) as usize)
+                    join(&mut parent, first, m);
+                }
+            }
+        }
+        // The fuzzy joins: pairs of records from different lists not joined yet, whose names
+        // agree well enough. The partition does not depend on the order of the pairs (each
+        // test looks at two records only, never at the groups so far), only the work does.
+        let names_agree = |a: u32, b: u32, check: NameCheck| {
+            let (floor, full_names_only) = match check {
+                NameCheck::None => return true,
+                NameCheck::Loose => (NAME_FLOOR_WITH_IDENTIFIER, false),
+                NameCheck::Close => (NAME_FLOOR_WITH_BIRTH_DATE, true),
+            };
+            // A one-word alias (`Muhammad`) says too little to join on by name alone.
+            let usable = |n: &&PreparedName| {
+                !full_names_only
+                    || n.forms
+                        .first()
+                        .is_some_and(|f| f.strong_tokens().nth(1).is_some())
+            };
+            names_of(a as usize)
+                .take(NAMES_COMPARED)
+                .filter(usable)
+                .any(|q| {
+                    let words = NameWords::new(q);
+                    names_of(b as usize)
+                        .take(NAMES_COMPARED)
+                        .filter(usable)
+                        .any(|c| {
+                            score_ceiling(q, c) >= floor
+                                && score_names_with(q, &words, c).score >= floor
+                        })
+                })
+        };
+        let entity = |i: u32| entities.get(i as usize);
+        let fuzzy = |parent: &mut [u32], members: &[u32], check: NameCheck| {
+            for (k, &a) in members.iter().enumerate() {
+                for &b in members.get(k + 1..).unwrap_or_default() {
+                    let (Some(ea), Some(eb)) = (entity(a), entity(b)) else {
+                        continue;
+                    };
+                    if from_other_lists(ea, eb)
+                        && find(parent, a) != find(parent, b)
+                        && names_agree(a, b, check)
                     {
-                        *slot = a.min(b);
+                        join(parent, a, b);
                     }
                 }
+            }
+        };
+        for (key, members) in &un_refs {
+            // The UN designates persons and organisations; a ship (or wallet) citing a
+            // reference cites its owner's, which several ships share.
+            if key.starts_with("p:") || key.starts_with("o:") {
+                fuzzy(&mut parent, members, NameCheck::Loose);
+            }
+        }
+        for (key, members) in &identifiers {
+            if (2..=MAX_RECORDS_PER_IDENTIFIER).contains(&members.len()) {
+                // A ship keeps its IMO number through every renaming.
+                let check = if key.starts_with("v:") {
+                    NameCheck::None
+                } else {
+                    NameCheck::Loose
+                };
+                fuzzy(&mut parent, members, check);
+            }
+        }
+        for members in birth_dates.values() {
+            if (2..=MAX_PERSONS_PER_BIRTH_DATE).contains(&members.len()) {
+                fuzzy(&mut parent, members, NameCheck::Close);
             }
         }
         let mut by_root: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -169,7 +388,7 @@ impl Groups {
             }
             let id = members
                 .iter()
-                .find_map(|m| un_ref_of.get(m).cloned())
+                .find_map(|m| own_un_ref.get(m).cloned())
                 .map(|r| format!("un:{r}"))
                 .or_else(|| {
                     members
@@ -245,7 +464,35 @@ mod tests {
         out
     }
 
+    #[test]
+    fn finds_identifier_numbers_as_lists_write_them() {
+        // The number as one, and its long part alone (another list may leave the series out).
+        assert_eq!(identifier_numbers("RL 2274078"), ["RL2274078", "2274078"]);
+        assert_eq!(identifier_numbers("M2719127 (Australia)"), ["M2719127"]);
+        assert_eq!(identifier_numbers("B/011641"), ["B011641", "011641"]);
+        assert_eq!(identifier_numbers("IMO5878589"), ["5878589"]);
+        assert_eq!(identifier_numbers("IMO 5878589"), ["5878589"]);
+        assert_eq!(
+            identifier_numbers("Russian foreign travel passport number 620169661"),
+            ["620169661"]
+        );
+        // Separators within one number: the whole value, and each long part.
+        assert_eq!(identifier_numbers("5003 593303"), ["5003593303", "593303"]);
+        // Dates and short numbers are not identifiers.
+        assert!(identifier_numbers("issued on 31.7.2012").is_empty());
+        assert!(identifier_numbers("No 3440").is_empty());
+        assert!(identifier_numbers("").is_empty());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn identifier_numbers_are_upper_case_alphanumerics(s in "\\PC{0,40}") {
+            for n in identifier_numbers(&s) {
+                proptest::prop_assert!(n.len() >= 6);
+                proptest::prop_assert!(n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+            }
+        }
+
         #[test]
         fn dot_search_finds_what_the_window_scan_found(s in "[KPQDie.0-9 a]{0,40}") {
             proptest::prop_assert_eq!(un_references(&s), un_references_by_window(&s));

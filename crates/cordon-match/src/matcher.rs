@@ -285,10 +285,15 @@ impl Matcher {
                 *slot = ni as u32;
             }
         }
+        // An entity's names are consecutive in `names`, from its first.
         let groups = group::Groups::build(&entities, |i| {
-            let ni = *first_name.get(i)?;
-            let n = names.get(ni as usize)?;
-            analyses.get(n.analysis as usize)
+            let from = first_name.get(i).map_or(usize::MAX, |&ni| ni as usize);
+            names
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(move |n| n.entity as usize == i)
+                .filter_map(|n| analyses.get(n.analysis as usize))
         });
         let name_words = names
             .iter()

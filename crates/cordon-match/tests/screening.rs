@@ -194,3 +194,170 @@ proptest! {
         }
     }
 }
+
+/// The group id `Matcher::group_of` gives each of `ids`.
+fn groups_of<'m>(m: &'m Matcher, ids: &[&str]) -> Vec<Option<&'m str>> {
+    ids.iter().map(|id| m.group_of(id)).collect()
+}
+
+#[test]
+fn persons_born_the_same_day_with_spelling_variants_are_grouped() {
+    let eu = person(
+        "eu-p1",
+        "eu-journal",
+        "Zaurbek GUCHAYEV",
+        Some("1985-03-14"),
+    );
+    let uk = person(
+        "uk-p1",
+        "uk-sl",
+        "GUCHAEV ZAURBEK SALIMOVICH",
+        Some("1985-03-14"),
+    );
+    let other_day = person("ofac-p1", "ofac-sdn", "GUCHAEV Zaurbek", Some("1985-03-15"));
+    let m = Matcher::build(vec![eu, uk, other_day]);
+    let g = groups_of(&m, &["eu-p1", "uk-p1", "ofac-p1"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2], None);
+}
+
+#[test]
+fn regression_a_year_written_as_january_first_joins_no_one() {
+    // `1965-01-01` stands for "born in 1965" on many lists: with it, a Belarusian official and
+    // a Yemeni whose names came close were one group. A year and a name that is only close
+    // are not enough; the same name exactly still is.
+    let eu = person(
+        "eu-p2",
+        "eu-journal",
+        "Zaurbek GUCHAYEV",
+        Some("1965-01-01"),
+    );
+    let uk = person("uk-p2", "uk-sl", "GUCHAEV ZAURBEK", Some("1965-01-01"));
+    let ofac = person(
+        "ofac-p2",
+        "ofac-sdn",
+        "GUCHAYEV, Zaurbek",
+        Some("1965-01-01"),
+    );
+    let m = Matcher::build(vec![eu, uk, ofac]);
+    let g = groups_of(&m, &["eu-p2", "uk-p2", "ofac-p2"]);
+    assert_eq!(g[1], None, "{g:?}");
+    assert!(g[0].is_some() && g[0] == g[2], "{g:?}");
+}
+
+#[test]
+fn regression_a_one_word_alias_joins_no_one() {
+    let mut a = person("eu-p3", "eu-journal", "Malik NOORZAI", Some("1963-05-07"));
+    a.add(prop::ALIAS, "Allah Muhammad");
+    let mut b = person("jp-p3", "jp-mof", "Muhammed DEIF", Some("1963-05-07"));
+    b.add(prop::ALIAS, "Muhammad");
+    let m = Matcher::build(vec![a, b]);
+    assert_eq!(groups_of(&m, &["eu-p3", "jp-p3"]), [None, None]);
+}
+
+#[test]
+fn a_shared_passport_number_groups_records_whose_names_agree() {
+    let mut eu = person("eu-p4", "eu-journal", "ABDOLLAHI Hamed", None);
+    eu.add(prop::PASSPORT_NUMBER, "D9004878");
+    let mut ofac = person("ofac-p4", "ofac-sdn", "ABDOLLAHI, Hamed", None);
+    ofac.add(
+        prop::PASSPORT_NUMBER,
+        "Passport D9004878 (Iran) expires 2020",
+    );
+    // The same number on a record of someone else entirely: a data error, not a person.
+    let mut stray = person("uk-p4", "uk-sl", "Viktor PETROV", None);
+    stray.add(prop::PASSPORT_NUMBER, "D9004878");
+    let m = Matcher::build(vec![eu, ofac, stray]);
+    let g = groups_of(&m, &["eu-p4", "ofac-p4", "uk-p4"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2], None);
+}
+
+#[test]
+fn a_renamed_ship_is_grouped_by_its_imo_number() {
+    let vessel = |id: &str, ds: &str, name: &str, imo: &str| {
+        let mut v = Entity::new(id, Schema::Vessel);
+        v.add(prop::NAME, name);
+        v.add(prop::IMO_NUMBER, imo);
+        v.add_dataset(ds);
+        v
+    };
+    let m = Matcher::build(vec![
+        vessel("eu-v1", "eu-journal", "Bratsk", "9296406"),
+        vessel("ofac-v1", "ofac-sdn", "NS BURGAS", "IMO 9296406"),
+        vessel("uk-v1", "uk-sl", "NS BRAVO", "9296407"),
+    ]);
+    let g = groups_of(&m, &["eu-v1", "ofac-v1", "uk-v1"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2], None);
+}
+
+#[test]
+fn an_identifier_on_many_records_joins_none_of_them() {
+    let records: Vec<Entity> = ["eu", "uk", "ofac", "jp", "un"]
+        .iter()
+        .map(|ds| {
+            let mut e = person(&format!("{ds}-p5"), ds, "Ivan Ivanovich SIDOROV", None);
+            e.add(prop::ID_NUMBER, "1234567890");
+            e
+        })
+        .collect();
+    let m = Matcher::build(records);
+    assert!(
+        groups_of(&m, &["eu-p5", "uk-p5", "ofac-p5", "jp-p5", "un-p5"])
+            .iter()
+            .all(Option::is_none)
+    );
+}
+
+#[test]
+fn regression_ships_citing_their_owners_un_reference_are_not_the_owner() {
+    // The UK lists each DPRK ship as "asset of Phyongchon Shipping & Marine (UN Ref KPe.070)":
+    // the company and its ships were one group, and so were two different ships.
+    let mut owner = Entity::new("un-KPe.070", Schema::Organization);
+    owner.add(prop::NAME, "PHYONGCHON SHIPPING & MARINE");
+    owner.add_dataset("un-sc");
+    let mut eu_owner = Entity::new("eu-o70", Schema::Company);
+    eu_owner.add(prop::NAME, "Phyongchon Shipping & Marine");
+    eu_owner.add(prop::NOTES, "UN Ref KPe.070");
+    eu_owner.add_dataset("eu-journal");
+    let ship = |id: &str, name: &str| {
+        let mut v = Entity::new(id, Schema::Vessel);
+        v.add(prop::NAME, name);
+        v.add(
+            prop::NOTES,
+            "Listed as asset of Phyongchon Shipping & Marine (UN Reference Number: UN Ref KPe.070)",
+        );
+        v.add_dataset("uk-sl");
+        v
+    };
+    let mut other_list_ship = ship("ofac-s2", "JI SONG 8");
+    other_list_ship.datasets = vec!["ofac-sdn".into()];
+    let m = Matcher::build(vec![
+        owner,
+        eu_owner,
+        ship("uk-s1", "WOORY STAR"),
+        other_list_ship,
+    ]);
+    let g = groups_of(&m, &["un-KPe.070", "eu-o70", "uk-s1", "ofac-s2"]);
+    assert_eq!(g[0], Some("un:KPe.070"));
+    assert_eq!(g[1], Some("un:KPe.070"));
+    assert_eq!(g[2..], [None, None], "{g:?}");
+}
+
+#[test]
+fn regression_a_person_citing_an_associates_un_reference_is_not_the_associate() {
+    let un = person("un-CFi.002", "un-sc", "NOURREDINE ADAM", None);
+    let mut associate = person("eu-a2", "eu-journal", "Haroun GAYE", None);
+    associate.add(
+        prop::NOTES,
+        "Senior member of the FPRC of Nourredine Adam (CFi.002)",
+    );
+    let mut eu = person("eu-a1", "eu-journal", "Nourredine ADAM", None);
+    eu.add(prop::NOTES, "UN Ref CFi.002");
+    let m = Matcher::build(vec![un, associate, eu]);
+    assert_eq!(
+        groups_of(&m, &["un-CFi.002", "eu-a1", "eu-a2"]),
+        [Some("un:CFi.002"), Some("un:CFi.002"), None]
+    );
+}
