@@ -123,7 +123,7 @@ pub const MAX_TOKENS: usize = 16;
 /// Remembers nothing: a name analysed once should not pay for a memory of its words. To
 /// analyse many names, use an [`Analyzer`].
 pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    analyze_reusing(raw, kind, true, &mut WordMemo::off())
+    analyze_reusing(raw, kind, true, &mut Analyzer::with_word_limit(0))
 }
 
 /// Analyses names, remembering what it made of each word so that a word seen in an earlier
@@ -152,6 +152,8 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
 #[derive(Debug)]
 pub struct Analyzer {
     words: WordMemo,
+    /// Scratch space of one analysis, kept for the next one.
+    buffers: Buffers,
 }
 
 impl Default for Analyzer {
@@ -174,12 +176,13 @@ impl Analyzer {
     pub fn with_word_limit(limit: usize) -> Self {
         Analyzer {
             words: WordMemo::with_limit(limit),
+            buffers: Buffers::default(),
         }
     }
 
     /// [`analyze`], remembering words.
     pub fn analyze(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
-        analyze_reusing(raw, kind, true, &mut self.words)
+        analyze_reusing(raw, kind, true, self)
     }
 
     /// [`analyze_with_case`], remembering words.
@@ -221,11 +224,6 @@ impl WordMemo {
             limit,
             ..WordMemo::default()
         }
-    }
-
-    /// A memo that remembers nothing.
-    fn off() -> Self {
-        Self::with_limit(0)
     }
 
     fn slot(kind: NameKind) -> usize {
@@ -299,9 +297,14 @@ impl WordMemo {
 }
 
 /// [`analyze`]; `reuse` lets a later form copy the tokens an earlier one made of the same
-/// word (off only in the test that checks it changes nothing); `memo` holds the words of
-/// earlier names.
-fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool, memo: &mut WordMemo) -> Vec<NameForm> {
+/// word (off only in the test that checks it changes nothing); `analyzer` holds the words of
+/// earlier names and the buffers of the last analysis.
+fn analyze_reusing(
+    raw: &str,
+    kind: NameKind,
+    reuse: bool,
+    analyzer: &mut Analyzer,
+) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     if cleaned.contains('(') {
         cleaned = cleaned
@@ -315,17 +318,18 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool, memo: &mut WordMemo) 
     let mut forms = Vec::new();
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
-    let mut buffers = Buffers {
-        record_made: reuse && !ascii,
-        ..Buffers::default()
-    };
+    let Analyzer {
+        words: memo,
+        buffers,
+    } = analyzer;
+    buffers.start_name(reuse && !ascii);
     add_form(
         &mut forms,
         &cleaned,
         kind,
         Via::Written,
         false,
-        &mut buffers,
+        buffers,
         memo,
     );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
@@ -333,15 +337,7 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool, memo: &mut WordMemo) 
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        add_form(
-            &mut forms,
-            &g,
-            kind,
-            Via::Glossary,
-            false,
-            &mut buffers,
-            memo,
-        );
+        add_form(&mut forms, &g, kind, Via::Glossary, false, buffers, memo);
     }
     if has_han {
         if kind != NameKind::Organization {
@@ -352,47 +348,31 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool, memo: &mut WordMemo) 
                     kind,
                     Via::HanjaReading,
                     false,
-                    &mut buffers,
+                    buffers,
                     memo,
                 );
             }
         }
         for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
             if p != cleaned {
-                add_form(&mut forms, &p, kind, Via::Pinyin, false, &mut buffers, memo);
+                add_form(&mut forms, &p, kind, Via::Pinyin, false, buffers, memo);
             }
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
         let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
         for k in korean.into_iter().take(3) {
-            add_form(
-                &mut forms,
-                &k,
-                kind,
-                Via::Katakana,
-                true,
-                &mut buffers,
-                memo,
-            );
+            add_form(&mut forms, &k, kind, Via::Katakana, true, buffers, memo);
         }
         if r != cleaned {
-            add_form(
-                &mut forms,
-                &r,
-                kind,
-                Via::Katakana,
-                false,
-                &mut buffers,
-                memo,
-            );
+            add_form(&mut forms, &r, kind, Via::Katakana, false, buffers, memo);
         }
     }
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         for l in translit::latin_forms_upto(&cleaned, 3) {
             if l != cleaned {
-                add_form(&mut forms, &l, kind, via, false, &mut buffers, memo);
+                add_form(&mut forms, &l, kind, via, false, buffers, memo);
             }
         }
     }
@@ -504,8 +484,8 @@ fn is_sep(c: char) -> bool {
     normalize::is_separator(c)
 }
 
-/// Text buffers one name's forms reuse.
-#[derive(Default)]
+/// Text buffers one name's forms reuse (and the next name, through an [`Analyzer`]).
+#[derive(Debug, Default)]
 struct Buffers {
     /// A word folded to lower-case ASCII.
     fold: String,
@@ -524,12 +504,23 @@ struct Buffers {
     record_made: bool,
 }
 
+impl Buffers {
+    /// Empties what belongs to the last name; `record_made`: whether this one may have more
+    /// than one form.
+    fn start_name(&mut self, record_made: bool) {
+        self.syllables.clear();
+        self.spans.clear();
+        self.made.clear();
+        self.record_made = record_made;
+    }
+}
+
 /// A range of [`Buffers::syllables`].
 type Span = (usize, usize);
 
 /// A token that [`make_token`] made: the form (its index in the name's forms) and token it is,
 /// and where its syllables are in [`Buffers::syllables`].
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Made {
     /// The word's length and first eight bytes, compared before its text is looked at.
     head: (usize, u64),
@@ -767,20 +758,40 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     if kind == NameKind::Organization || raw.contains(',') {
         return None;
     }
-    // Cheapest test first: most words have a lower-case letter or no upper-case one.
-    let is_upper = |w: &str| {
-        w.chars().any(|c| c.is_uppercase())
-            && w.chars().all(|c| !c.is_lowercase())
-            && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2
-    };
+    // All capitals: an upper-case letter, no lower-case one, two letters at least.
     let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
-    for (i, w) in raw.split_whitespace().enumerate() {
+    let mut tally = |i: usize, all_capitals: bool, lower: bool| {
         n_words += 1;
-        if is_upper(w) {
+        if all_capitals {
             uppers += 1;
             upper_at = i;
-        } else if !has_lower {
-            has_lower = w.chars().any(|c| c.is_lowercase());
+        }
+        has_lower |= lower;
+    };
+    if raw.is_ascii() {
+        // Most names: byte tests, the whitespace `split_whitespace` sees in ASCII (with the
+        // vertical tab that `u8::is_ascii_whitespace` leaves out).
+        let words = raw
+            .as_bytes()
+            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+            .filter(|w| !w.is_empty());
+        for (i, w) in words.enumerate() {
+            let lower = w.iter().any(u8::is_ascii_lowercase);
+            let all_capitals = !lower
+                && w.iter().any(u8::is_ascii_uppercase)
+                && w.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+            tally(i, all_capitals, lower);
+        }
+    } else {
+        for (i, w) in raw.split_whitespace().enumerate() {
+            let (mut lower, mut upper) = (false, false);
+            for c in w.chars().filter(|&c| !is_caseless(c)) {
+                lower |= c.is_lowercase();
+                upper |= c.is_uppercase();
+            }
+            let all_capitals =
+                !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
+            tally(i, all_capitals, lower);
         }
     }
     if uppers == 1
@@ -802,6 +813,20 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
         return Some(moved);
     }
     None
+}
+
+/// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
+/// case rule need not ask the Unicode tables (exhaustively tested).
+fn is_caseless(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{06FF}'
+            | '\u{1100}'..='\u{11FF}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}'
+    )
 }
 
 /// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
@@ -1151,6 +1176,7 @@ mod tests {
                 "[a-zA-Z ,'’-]{0,30}",
                 "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
+                "(KIM|Kim|Jong|UN|K|\\x0B|\\x0C|\\x1C|\\t|\\r|\\n| |Ü|ÉA){0,7}",
             ]
         ) {
             let (words, at) = split_words(&s);
@@ -1181,8 +1207,8 @@ mod tests {
         ) {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 proptest::prop_assert_eq!(
-                    analyze_reusing(&s, kind, true, &mut WordMemo::off()),
-                    analyze_reusing(&s, kind, false, &mut WordMemo::off())
+                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0)),
+                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0))
                 );
             }
         }
@@ -1205,8 +1231,8 @@ mod tests {
         ] {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 assert_eq!(
-                    analyze_reusing(s, kind, true, &mut WordMemo::off()),
-                    analyze_reusing(s, kind, false, &mut WordMemo::off()),
+                    analyze_reusing(s, kind, true, &mut Analyzer::with_word_limit(0)),
+                    analyze_reusing(s, kind, false, &mut Analyzer::with_word_limit(0)),
                     "{s}"
                 );
             }
@@ -1289,6 +1315,16 @@ mod tests {
                 }
             }
             proptest::prop_assert!(bounded.remembered_words() <= limit);
+        }
+    }
+
+    #[test]
+    fn caseless_blocks_have_no_case() {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_caseless(c))
+        {
+            assert!(!c.is_lowercase() && !c.is_uppercase(), "{c:?}");
         }
     }
 
