@@ -68,11 +68,58 @@ pub struct Comparison {
 }
 
 /// Compares two names of the given schema (`None` = unknown kind).
+///
+/// Remembers nothing between calls; to compare many pairs, use a [`Comparer`].
 pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
-    let kind = kind_of(schema);
-    let a = PreparedName::compared_once(name1, kind);
-    let b = PreparedName::compared_once(name2, kind);
-    let ns = names::score_and_explain(&a, &b);
+    Comparer::forgetful().compare(name1, name2, schema)
+}
+
+/// Compares pairs of names as [`compare`] does, remembering what it made of each word of the
+/// names it has seen ([`cordon_text::Analyzer`]): a batch of pairs repeats words, and a word
+/// analysed once is not analysed again. Every answer is [`compare`]'s.
+///
+/// ```
+/// use cordon_match::{Comparer, compare};
+///
+/// let mut comparer = Comparer::new();
+/// for (a, b) in [("Kim Jong Un", "김정은"), ("Kim Jong Un", "Kim Jong Il")] {
+///     assert_eq!(
+///         format!("{:?}", comparer.compare(a, b, None)),
+///         format!("{:?}", compare(a, b, None))
+///     );
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct Comparer {
+    analyzer: cordon_text::Analyzer,
+}
+
+impl Comparer {
+    /// A comparer with an empty memory of words
+    /// ([`cordon_text::Analyzer::DEFAULT_WORD_LIMIT`] at most).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A comparer that remembers no word (what [`compare`] uses).
+    fn forgetful() -> Self {
+        Comparer {
+            analyzer: cordon_text::Analyzer::with_word_limit(0),
+        }
+    }
+
+    /// [`compare`], reusing the words of earlier pairs.
+    pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
+        let kind = kind_of(schema);
+        let a = PreparedName::compared_once(&mut self.analyzer, name1, kind);
+        let b = PreparedName::compared_once(&mut self.analyzer, name2, kind);
+        compared(name1, name2, &a, &b)
+    }
+}
+
+/// The comparison of two analysed names.
+fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Comparison {
+    let ns = names::score_and_explain(a, b);
     let score = final_score(ns.score, &[]);
     let mut rules: Vec<String> = Vec::new();
     for f in [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]

@@ -225,9 +225,13 @@ impl Matcher {
             }
         }
         drop(first);
+        // List names share words (given names, surnames, legal forms, place names): each
+        // worker remembers what it made of the words it has seen.
         let analyses: Vec<PreparedName> = distinct
             .par_iter()
-            .map(|(n, kind)| PreparedName::new(n, *kind))
+            .map_init(cordon_text::Analyzer::new, |analyzer, (n, kind)| {
+                PreparedName::new_with(analyzer, n, *kind)
+            })
             .collect();
         let names: Vec<IndexedName> = listed
             .into_iter()

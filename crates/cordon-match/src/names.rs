@@ -127,7 +127,17 @@ impl PreparedName {
     /// Analyses a list name: skeletons are kept for the forms in a script that needs them
     /// (Arabic, katakana).
     pub fn new(original: &str, kind: NameKind) -> Self {
-        let mut name = Self::compared_once(original, kind);
+        Self::new_with(
+            &mut cordon_text::Analyzer::with_word_limit(0),
+            original,
+            kind,
+        )
+    }
+
+    /// [`PreparedName::new`] through `analyzer`, which remembers the words of the names it
+    /// analysed before.
+    pub fn new_with(analyzer: &mut cordon_text::Analyzer, original: &str, kind: NameKind) -> Self {
+        let mut name = Self::compared_once(analyzer, original, kind);
         if name.forms.iter().any(|f| own_scheme(f).is_some()) {
             name.skeletons = name
                 .forms
@@ -146,8 +156,12 @@ impl PreparedName {
 
     /// Analyses a name that is compared once ([`crate::compare`]): no skeletons ahead; the
     /// comparison computes those of the words that need them.
-    pub(crate) fn compared_once(original: &str, kind: NameKind) -> Self {
-        let forms = cordon_text::analyze_with_case(original, kind);
+    pub(crate) fn compared_once(
+        analyzer: &mut cordon_text::Analyzer,
+        original: &str,
+        kind: NameKind,
+    ) -> Self {
+        let forms = analyzer.analyze_with_case(original, kind);
         PreparedName {
             original: original.to_owned(),
             echoes: Echoes::of(&forms),
@@ -1965,7 +1979,7 @@ mod tests {
     /// score afterwards finds; the Korean alignment of the pair of readings kept is that of the
     /// first best pair.
     fn assert_kept_explanation_holds(a: &str, b: &str, kind: NameKind) {
-        let q = PreparedName::compared_once(a, kind);
+        let q = PreparedName::compared_once(&mut cordon_text::Analyzer::new(), a, kind);
         let c = PreparedName::new(b, kind);
         let kept = score_and_explain(&q, &c);
         let mut again = score_names(&q, &c);
@@ -2004,8 +2018,8 @@ mod tests {
     /// alone, what the echo's pair scores before their discounts, and no more after them.
     fn assert_echoes_dominated(a: &str, b: &str, kind: NameKind) {
         assert_echoes_dominated_in(
-            &PreparedName::compared_once(a, kind),
-            &PreparedName::compared_once(b, kind),
+            &PreparedName::compared_once(&mut cordon_text::Analyzer::new(), a, kind),
+            &PreparedName::compared_once(&mut cordon_text::Analyzer::new(), b, kind),
         );
     }
 
@@ -2047,9 +2061,17 @@ mod tests {
     fn regression_echoed_forms_score_no_more_than_their_original() {
         // Not empty: a Cyrillic name's written form is spelled as one of its
         // transliterations, and a katakana name's as its romaji.
-        let n = PreparedName::compared_once("Роман Михайлович ЛЯБИХОВ", NameKind::Person);
+        let n = PreparedName::compared_once(
+            &mut cordon_text::Analyzer::new(),
+            "Роман Михайлович ЛЯБИХОВ",
+            NameKind::Person,
+        );
         assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
-        let n = PreparedName::compared_once("セルゲイ・クゾヴレフ", NameKind::Person);
+        let n = PreparedName::compared_once(
+            &mut cordon_text::Analyzer::new(),
+            "セルゲイ・クゾヴレフ",
+            NameKind::Person,
+        );
         assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
         for_every_sample_pair(assert_echoes_dominated);
         for (a, b) in [

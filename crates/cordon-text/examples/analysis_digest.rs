@@ -8,8 +8,12 @@
 //! output on all of them. Then times the same analyses (CPU time of the thread).
 //!
 //! ```text
-//! cargo run --release -p cordon-text --example analysis_digest [-- --passes N] [--lists DIR] [--pairs FILE]
+//! cargo run --release -p cordon-text --example analysis_digest [-- --passes N] [--lists DIR] [--pairs FILE] [--shared-analyzer]
 //! ```
+//!
+//! With `--shared-analyzer`, one [`Analyzer`] analyses every input of the digest pass (so
+//! that every word analysed before is served from its memory: the digest must not change),
+//! and each timed pass gets a fresh one (its memory fills during the pass).
 //!
 //! For instruction counts, run it under
 //! `valgrind --tool=callgrind --toggle-collect='cordon_text::name::analyze_with_case'` with
@@ -19,7 +23,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cordon_text::{NameKind, analyze_with_case};
+use cordon_text::{Analyzer, NameKind, analyze_with_case};
 
 // The allocator of the `cordon` binary (cordon-cli's default `mimalloc` feature), set up the
 // same way, so that the times are those of `cordon screen`.
@@ -50,6 +54,14 @@ fn main() {
         PathBuf::from,
     );
     let passes: usize = opt("--passes").and_then(|p| p.parse().ok()).unwrap_or(3);
+    let share_analyzer = args.iter().any(|a| a == "--shared-analyzer");
+    // Without `--shared-analyzer`, each analysis goes through `analyze_with_case`, which
+    // remembers nothing.
+    let mut analyzer = Analyzer::with_word_limit(if share_analyzer {
+        Analyzer::DEFAULT_WORD_LIMIT
+    } else {
+        0
+    });
 
     let mut names = list_names(&lists);
     let from_lists = names.len();
@@ -77,7 +89,11 @@ fn main() {
     let mut forms = 0usize;
     for input in &inputs {
         for kind in KINDS {
-            let result = analyze_with_case(input, kind);
+            let result = if share_analyzer {
+                analyzer.analyze_with_case(input, kind)
+            } else {
+                analyze_with_case(input, kind)
+            };
             forms += result.len();
             let _ = write!(digest, "{input}\u{0}{kind:?}\u{0}{result:?}\u{0}");
         }
@@ -90,9 +106,14 @@ fn main() {
     let cpu = thread_cpu_secs();
     let wall = Instant::now();
     for _ in 0..passes {
+        let mut analyzer = Analyzer::with_word_limit(if share_analyzer {
+            Analyzer::DEFAULT_WORD_LIMIT
+        } else {
+            0
+        });
         for input in &inputs {
             for kind in KINDS {
-                std::hint::black_box(analyze_with_case(std::hint::black_box(input), kind));
+                std::hint::black_box(analyzer.analyze_with_case(std::hint::black_box(input), kind));
             }
         }
     }

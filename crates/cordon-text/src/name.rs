@@ -8,6 +8,7 @@
 //! upper-case word (`KIM Jong Un`), or the surname table.
 
 use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
@@ -118,13 +119,192 @@ pub const MAX_FORMS: usize = 6;
 pub const MAX_TOKENS: usize = 16;
 
 /// Analyses a raw name into its comparable forms; empty when the name has no letters or digits.
+///
+/// Remembers nothing: a name analysed once should not pay for a memory of its words. To
+/// analyse many names, use an [`Analyzer`].
 pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    analyze_reusing(raw, kind, true)
+    analyze_reusing(raw, kind, true, &mut Analyzer::with_word_limit(0))
+}
+
+/// Analyses names, remembering what it made of each word so that a word seen in an earlier
+/// name is not analysed again: the words of names repeat (three words in four of a pass over
+/// the labelled pairs were seen before in the pass; list names share a far smaller
+/// vocabulary than their word count).
+///
+/// The memory is explicit state of this value, never global: every answer is what
+/// [`analyze`] gives (property-tested, and `examples/analysis_digest.rs --shared-analyzer`
+/// hashes every real list name through one analyzer). It is bounded: after
+/// [`Analyzer::DEFAULT_WORD_LIMIT`] words (or the limit given) it stops remembering new ones
+/// and keeps serving the ones it has.
+///
+/// ```
+/// use cordon_text::{Analyzer, NameKind, analyze_with_case};
+///
+/// let mut analyzer = Analyzer::new();
+/// for name in ["KIM Jong Un", "Kim Yo Jong", "Ri Yong Ho"] {
+///     assert_eq!(
+///         analyzer.analyze_with_case(name, NameKind::Person),
+///         analyze_with_case(name, NameKind::Person)
+///     );
+/// }
+/// assert_eq!(analyzer.remembered_words(), 7);
+/// ```
+#[derive(Debug)]
+pub struct Analyzer {
+    words: WordMemo,
+    /// Scratch space of one analysis, kept for the next one.
+    buffers: Buffers,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    /// How many words an analyzer remembers unless told otherwise: the vocabulary of every
+    /// name on the lists under one kind fits, at about 200 bytes a word.
+    pub const DEFAULT_WORD_LIMIT: usize = 1 << 16;
+
+    /// An analyzer with an empty memory of at most [`Self::DEFAULT_WORD_LIMIT`] words.
+    pub fn new() -> Self {
+        Self::with_word_limit(Self::DEFAULT_WORD_LIMIT)
+    }
+
+    /// An analyzer that remembers at most `limit` words (0: none, as [`analyze`]).
+    pub fn with_word_limit(limit: usize) -> Self {
+        Analyzer {
+            words: WordMemo::with_limit(limit),
+            buffers: Buffers::default(),
+        }
+    }
+
+    /// [`analyze`], remembering words.
+    pub fn analyze(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
+        analyze_reusing(raw, kind, true, self)
+    }
+
+    /// [`analyze_with_case`], remembering words.
+    pub fn analyze_with_case(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
+        match with_surname_first(raw, kind) {
+            Some(moved) => self.analyze(&moved, kind),
+            None => self.analyze(raw, kind),
+        }
+    }
+
+    /// How many distinct (word, kind) analyses it holds.
+    pub fn remembered_words(&self) -> usize {
+        self.words.len
+    }
+}
+
+/// What [`make_token`] made of words in earlier names, per [`NameKind`]: the token and the
+/// Korean syllables it appended. Keyed by the word as folded; the word's script is a function
+/// of it, and the kind decides the rest (numbers, legal forms, generic words).
+#[derive(Debug, Default)]
+struct WordMemo {
+    by_kind: [FxHashMap<CompactString, MadeWord>; 3],
+    /// The syllables of every remembered word, one after another.
+    syllables: Vec<Syllable>,
+    len: usize,
+    limit: usize,
+}
+
+/// One remembered [`make_token`] result; `syllables` is a range of [`WordMemo::syllables`].
+#[derive(Debug)]
+struct MadeWord {
+    token: Token,
+    syllables: Option<(u32, u32)>,
+}
+
+impl WordMemo {
+    fn with_limit(limit: usize) -> Self {
+        WordMemo {
+            limit,
+            ..WordMemo::default()
+        }
+    }
+
+    fn slot(kind: NameKind) -> usize {
+        match kind {
+            NameKind::Person => 0,
+            NameKind::Organization => 1,
+            NameKind::Unknown => 2,
+        }
+    }
+
+    /// What `make_token(word, kind, …)` made when it was remembered.
+    fn get(&self, word: &str, kind: NameKind) -> Option<&MadeWord> {
+        if self.len == 0 {
+            return None;
+        }
+        self.by_kind.get(Self::slot(kind))?.get(word)
+    }
+
+    /// The result of `make_token` that `made` remembers, its syllables appended to
+    /// `syllables` as `make_token` would append them.
+    fn replay(&self, made: &MadeWord, syllables: &mut Vec<Syllable>) -> (Token, Option<Span>) {
+        let span = made.syllables.map(|(from, to)| {
+            let at = syllables.len();
+            syllables.extend_from_slice(
+                self.syllables
+                    .get(from as usize..to as usize)
+                    .unwrap_or_default(),
+            );
+            (at, syllables.len())
+        });
+        (made.token.clone(), span)
+    }
+
+    /// Remembers what `make_token` made of `word` (`made_syllables`: the syllables it
+    /// appended), unless the memo is full.
+    fn insert(
+        &mut self,
+        word: &str,
+        kind: NameKind,
+        token: &Token,
+        made_syllables: Option<&[Syllable]>,
+    ) {
+        if self.len >= self.limit {
+            return;
+        }
+        let syllables = match made_syllables {
+            Some(made) => {
+                let from = self.syllables.len();
+                self.syllables.extend_from_slice(made);
+                let (Ok(from), Ok(to)) = (u32::try_from(from), u32::try_from(self.syllables.len()))
+                else {
+                    self.syllables.truncate(from);
+                    return;
+                };
+                Some((from, to))
+            }
+            None => None,
+        };
+        let Some(map) = self.by_kind.get_mut(Self::slot(kind)) else {
+            return;
+        };
+        map.insert(
+            CompactString::from(word),
+            MadeWord {
+                token: token.clone(),
+                syllables,
+            },
+        );
+        self.len += 1;
+    }
 }
 
 /// [`analyze`]; `reuse` lets a later form copy the tokens an earlier one made of the same
-/// word (off only in the test that checks it changes nothing).
-fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
+/// word (off only in the test that checks it changes nothing); `analyzer` holds the words of
+/// earlier names and the buffers of the last analysis.
+fn analyze_reusing(
+    raw: &str,
+    kind: NameKind,
+    reuse: bool,
+    analyzer: &mut Analyzer,
+) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     if cleaned.contains('(') {
         cleaned = cleaned
@@ -138,51 +318,61 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
     let mut forms = Vec::new();
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
-    let mut buffers = Buffers {
-        record_made: reuse && !ascii,
-        ..Buffers::default()
-    };
+    let Analyzer {
+        words: memo,
+        buffers,
+    } = analyzer;
+    buffers.start_name(reuse && !ascii);
     add_form(
         &mut forms,
         &cleaned,
         kind,
         Via::Written,
         false,
-        &mut buffers,
+        buffers,
+        memo,
     );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        add_form(&mut forms, &g, kind, Via::Glossary, false, &mut buffers);
+        add_form(&mut forms, &g, kind, Via::Glossary, false, buffers, memo);
     }
     if has_han {
         if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
-                add_form(&mut forms, &h, kind, Via::HanjaReading, false, &mut buffers);
+                add_form(
+                    &mut forms,
+                    &h,
+                    kind,
+                    Via::HanjaReading,
+                    false,
+                    buffers,
+                    memo,
+                );
             }
         }
         for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
             if p != cleaned {
-                add_form(&mut forms, &p, kind, Via::Pinyin, false, &mut buffers);
+                add_form(&mut forms, &p, kind, Via::Pinyin, false, buffers, memo);
             }
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
         let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
         for k in korean.into_iter().take(3) {
-            add_form(&mut forms, &k, kind, Via::Katakana, true, &mut buffers);
+            add_form(&mut forms, &k, kind, Via::Katakana, true, buffers, memo);
         }
         if r != cleaned {
-            add_form(&mut forms, &r, kind, Via::Katakana, false, &mut buffers);
+            add_form(&mut forms, &r, kind, Via::Katakana, false, buffers, memo);
         }
     }
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         for l in translit::latin_forms_upto(&cleaned, 3) {
             if l != cleaned {
-                add_form(&mut forms, &l, kind, via, false, &mut buffers);
+                add_form(&mut forms, &l, kind, via, false, buffers, memo);
             }
         }
     }
@@ -198,8 +388,9 @@ fn add_form(
     via: Via,
     from_kana: bool,
     buffers: &mut Buffers,
+    memo: &mut WordMemo,
 ) {
-    if let Some(f) = form(text, kind, via, from_kana, forms, buffers)
+    if let Some(f) = form(text, kind, via, from_kana, forms, buffers, memo)
         && !forms.iter().any(|g| g.text == f.text)
     {
         forms.push(f);
@@ -293,8 +484,8 @@ fn is_sep(c: char) -> bool {
     normalize::is_separator(c)
 }
 
-/// Text buffers one name's forms reuse.
-#[derive(Default)]
+/// Text buffers one name's forms reuse (and the next name, through an [`Analyzer`]).
+#[derive(Debug, Default)]
 struct Buffers {
     /// A word folded to lower-case ASCII.
     fold: String,
@@ -313,12 +504,23 @@ struct Buffers {
     record_made: bool,
 }
 
+impl Buffers {
+    /// Empties what belongs to the last name; `record_made`: whether this one may have more
+    /// than one form.
+    fn start_name(&mut self, record_made: bool) {
+        self.syllables.clear();
+        self.spans.clear();
+        self.made.clear();
+        self.record_made = record_made;
+    }
+}
+
 /// A range of [`Buffers::syllables`].
 type Span = (usize, usize);
 
 /// A token that [`make_token`] made: the form (its index in the name's forms) and token it is,
 /// and where its syllables are in [`Buffers::syllables`].
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Made {
     /// The word's length and first eight bytes, compared before its text is looked at.
     head: (usize, u64),
@@ -377,6 +579,7 @@ fn form(
     from_kana: bool,
     earlier: &[NameForm],
     buffers: &mut Buffers,
+    memo: &mut WordMemo,
 ) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
@@ -406,7 +609,14 @@ fn form(
             normalize::fold_latin_into(w, fold_buffer);
             fold_buffer
         };
-        let script = Script::dominant(folded);
+        // A word remembered from an earlier name took the path below that ends in
+        // `make_token` (the path is a function of kind, word and the word's script): its
+        // script and token are known.
+        let remembered = memo.get(folded, kind);
+        let script = match remembered {
+            Some(made) => made.token.script,
+            None => Script::dominant(folded),
+        };
         if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
             // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
             if i == 0 || i + 1 == n_words {
@@ -437,14 +647,22 @@ fn form(
             continue;
         }
         let earlier_made = made.get(..made_before_form).unwrap_or_default();
-        let found = if earlier_made.is_empty() {
+        let found = if let Some(made) = remembered {
+            Some(memo.replay(made, syllables))
+        } else if earlier_made.is_empty() {
             None
         } else {
             made_before(folded, script, earlier, earlier_made, syllables)
         };
         let (token, span) = match found {
             Some(copy) => copy,
-            None => make_token(folded, kind, script, scratch, syllables),
+            None => {
+                let (token, span) = make_token(folded, kind, script, scratch, syllables);
+                let made_syllables =
+                    span.map(|(from, to)| syllables.get(from..to).unwrap_or_default());
+                memo.insert(folded, kind, &token, made_syllables);
+                (token, span)
+            }
         };
         if let Some((from, _)) = span
             && !keep_syllables
@@ -528,43 +746,87 @@ fn form(
 /// `KIM Jong Un` or `Jong Un KIM`, the single all-capitals word is moved first and marked as
 /// the surname (as a comma would).
 pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    if kind != NameKind::Organization && !raw.contains(',') {
-        // Cheapest test first: most words have a lower-case letter or no upper-case one.
-        let is_upper = |w: &str| {
-            w.chars().any(|c| c.is_uppercase())
-                && w.chars().all(|c| !c.is_lowercase())
-                && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2
-        };
-        let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
-        for (i, w) in raw.split_whitespace().enumerate() {
-            n_words += 1;
-            if is_upper(w) {
-                uppers += 1;
-                upper_at = i;
-            } else if !has_lower {
-                has_lower = w.chars().any(|c| c.is_lowercase());
-            }
+    match with_surname_first(raw, kind) {
+        Some(moved) => analyze(&moved, kind),
+        None => analyze(raw, kind),
+    }
+}
+
+/// `raw` with its single all-capitals word moved first behind a comma, when the letter case
+/// marks it as the surname ([`analyze_with_case`]).
+fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
+    if kind == NameKind::Organization || raw.contains(',') {
+        return None;
+    }
+    // All capitals: an upper-case letter, no lower-case one, two letters at least.
+    let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
+    let mut tally = |i: usize, all_capitals: bool, lower: bool| {
+        n_words += 1;
+        if all_capitals {
+            uppers += 1;
+            upper_at = i;
         }
-        if uppers == 1
-            && has_lower
-            && n_words >= 2
-            && (upper_at == 0 || upper_at + 1 == n_words)
-            && let Some(sur) = raw.split_whitespace().nth(upper_at)
-            && !sur.contains('-')
-        {
-            let mut moved = String::with_capacity(raw.len() + 2);
-            moved.push_str(sur);
-            moved.push(',');
-            for (i, w) in raw.split_whitespace().enumerate() {
-                if i != upper_at {
-                    moved.push(' ');
-                    moved.push_str(w);
-                }
+        has_lower |= lower;
+    };
+    if raw.is_ascii() {
+        // Most names: byte tests, the whitespace `split_whitespace` sees in ASCII (with the
+        // vertical tab that `u8::is_ascii_whitespace` leaves out).
+        let words = raw
+            .as_bytes()
+            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+            .filter(|w| !w.is_empty());
+        for (i, w) in words.enumerate() {
+            let lower = w.iter().any(u8::is_ascii_lowercase);
+            let all_capitals = !lower
+                && w.iter().any(u8::is_ascii_uppercase)
+                && w.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+            tally(i, all_capitals, lower);
+        }
+    } else {
+        for (i, w) in raw.split_whitespace().enumerate() {
+            let (mut lower, mut upper) = (false, false);
+            for c in w.chars().filter(|&c| !is_caseless(c)) {
+                lower |= c.is_lowercase();
+                upper |= c.is_uppercase();
             }
-            return analyze(&moved, kind);
+            let all_capitals =
+                !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
+            tally(i, all_capitals, lower);
         }
     }
-    analyze(raw, kind)
+    if uppers == 1
+        && has_lower
+        && n_words >= 2
+        && (upper_at == 0 || upper_at + 1 == n_words)
+        && let Some(sur) = raw.split_whitespace().nth(upper_at)
+        && !sur.contains('-')
+    {
+        let mut moved = String::with_capacity(raw.len() + 2);
+        moved.push_str(sur);
+        moved.push(',');
+        for (i, w) in raw.split_whitespace().enumerate() {
+            if i != upper_at {
+                moved.push(' ');
+                moved.push_str(w);
+            }
+        }
+        return Some(moved);
+    }
+    None
+}
+
+/// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
+/// case rule need not ask the Unicode tables (exhaustively tested).
+fn is_caseless(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{06FF}'
+            | '\u{1100}'..='\u{11FF}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}'
+    )
 }
 
 /// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
@@ -914,6 +1176,7 @@ mod tests {
                 "[a-zA-Z ,'’-]{0,30}",
                 "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
+                "(KIM|Kim|Jong|UN|K|\\x0B|\\x0C|\\x1C|\\t|\\r|\\n| |Ü|ÉA){0,7}",
             ]
         ) {
             let (words, at) = split_words(&s);
@@ -944,8 +1207,8 @@ mod tests {
         ) {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 proptest::prop_assert_eq!(
-                    analyze_reusing(&s, kind, true),
-                    analyze_reusing(&s, kind, false)
+                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0)),
+                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0))
                 );
             }
         }
@@ -968,11 +1231,100 @@ mod tests {
         ] {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 assert_eq!(
-                    analyze_reusing(s, kind, true),
-                    analyze_reusing(s, kind, false),
+                    analyze_reusing(s, kind, true, &mut Analyzer::with_word_limit(0)),
+                    analyze_reusing(s, kind, false, &mut Analyzer::with_word_limit(0)),
                     "{s}"
                 );
             }
+        }
+    }
+
+    /// Names whose words recur across names with different neighbours: titles at an edge
+    /// and in the middle, Korean syllables, kinds, scripts, case, legal forms.
+    const RECURRING_WORDS: &[&str] = &[
+        "Kim Jong Un",
+        "KIM Jong Un",
+        "Dr Kim Jong",
+        "Kim Dr Jong",
+        "Jong Kim Dr",
+        "Ri Yong Ho",
+        "이용호",
+        "김정은",
+        "Kimjongun",
+        "Korea Kwangson Banking Corp.",
+        "Kwangson Korea",
+        "(주)조선광선은행",
+        "조선광선은행",
+        "Chon Ma San II",
+        "II Chon",
+        "Роман Михайлович ЛЯБИХОВ",
+        "Ким Чен Ын",
+        "キム・ジョンウン",
+        "キム・ジン",
+        "金正恩",
+        "朝鮮光鮮銀行",
+        "محمد رضا محمد",
+        "Mohammed Ali Hassan",
+        "Sŏn Ŭn",
+        "SON, Un",
+        "Mr. Pak",
+        "Pak Mr",
+    ];
+
+    /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
+    /// memory filled up after a few words.
+    #[test]
+    fn remembered_words_as_made() {
+        for limit in [Analyzer::DEFAULT_WORD_LIMIT, 5, 0] {
+            let mut analyzer = Analyzer::with_word_limit(limit);
+            for round in 0..2 {
+                for s in RECURRING_WORDS {
+                    for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                        assert_eq!(
+                            analyzer.analyze_with_case(s, kind),
+                            analyze_with_case(s, kind),
+                            "{s} {kind:?} round {round} limit {limit}"
+                        );
+                    }
+                }
+            }
+            assert!(analyzer.remembered_words() <= limit);
+        }
+    }
+
+    proptest::proptest! {
+        /// A word remembered from an earlier name is analysed as if it were new.
+        #[test]
+        fn remembered_words_as_made_arbitrary(
+            names in proptest::collection::vec(proptest::prop_oneof![
+                "\\PC{0,24}",
+                "(Kim|KIM|kim|Jong|JONG|Un|un|Ri|Dr|Mr\\.|II|Co|Ltd|Bank| |, |-){0,6}",
+                "(김|정|은|이|용|호|조선|은행|주식회사|\\(주\\)| ){0,6}",
+                "(キム|ジョン|ウン|ジン|・|金|正|恩|李|有限公司| ){0,6}",
+                "(Ким|Чен|Ын|Пак|ЛЯБИХОВ|Роман|محمد|رضا|α|Ω|,| ){0,6}",
+            ], 1..12),
+            limit in 0usize..8,
+        ) {
+            let mut unbounded = Analyzer::new();
+            let mut bounded = Analyzer::with_word_limit(limit);
+            for s in names.iter().chain(&names) {
+                for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                    let alone = analyze_with_case(s, kind);
+                    proptest::prop_assert_eq!(&unbounded.analyze_with_case(s, kind), &alone);
+                    proptest::prop_assert_eq!(&bounded.analyze_with_case(s, kind), &alone);
+                }
+            }
+            proptest::prop_assert!(bounded.remembered_words() <= limit);
+        }
+    }
+
+    #[test]
+    fn caseless_blocks_have_no_case() {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_caseless(c))
+        {
+            assert!(!c.is_lowercase() && !c.is_uppercase(), "{c:?}");
         }
     }
 
