@@ -127,6 +127,9 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
 fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     if cleaned.contains('(') {
+        if let Some(without) = normalize::drop_alias_markers(&cleaned) {
+            cleaned = without;
+        }
         cleaned = cleaned
             .replace("(주)", " 주식회사 ")
             .replace("(유)", " 유한회사 ");
@@ -407,11 +410,12 @@ fn form(
             fold_buffer
         };
         let script = Script::dominant(folded);
-        if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
-            // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
-            if i == 0 || i + 1 == n_words {
-                continue;
-            }
+        if kind == NameKind::Person
+            && n_words > 1
+            && normalize::is_title(folded)
+            && in_edge_title_run(&words, i)
+        {
+            continue;
         }
         if kind != NameKind::Person
             && matches!(script, Script::Han | Script::Hangul)
@@ -565,6 +569,30 @@ pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
         }
     }
     analyze(raw, kind)
+}
+
+/// Whether word `at` (a title) belongs to a run of titles at an edge of the name that leaves
+/// another word: `Dr` in `Dr Ali Hassan`, `Major` and `General` in `Major General Ahmed
+/// AL-JARROUCHEH`, never a middle word (`Ali General Hassan`), and never every word.
+fn in_edge_title_run(words: &[&str], at: usize) -> bool {
+    let mut fold = String::new();
+    let mut is_title = |w: &str| {
+        if normalize::folds_to_itself(w) {
+            normalize::is_title(w)
+        } else {
+            fold.clear();
+            normalize::fold_latin_into(w, &mut fold);
+            normalize::is_title(&fold)
+        }
+    };
+    let (before, after) = (
+        words.get(..at).unwrap_or_default(),
+        words.get(at + 1..).unwrap_or_default(),
+    );
+    let leading = before.iter().all(|w| is_title(w));
+    let trailing = !leading && after.iter().all(|w| is_title(w));
+    // The rest of the name must have a word that is not a title.
+    (leading && !after.iter().all(|w| is_title(w))) || (trailing && !before.is_empty())
 }
 
 /// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
@@ -853,6 +881,30 @@ mod tests {
         let f = analyze("Dr. Ri Yong-ho", NameKind::Person);
         let t: Vec<&str> = f[0].tokens.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(t, ["ri", "yong", "ho"]);
+    }
+
+    fn words_of(s: &str) -> Vec<String> {
+        analyze_with_case(s, NameKind::Person)
+            .first()
+            .map(|f| f.tokens.iter().map(|t| t.text.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn runs_of_titles_at_the_edges_are_dropped() {
+        assert_eq!(
+            words_of("Major General Ahmed AL-JARROUCHEH"),
+            ["ahmed", "al", "jarroucheh"]
+        );
+        assert_eq!(words_of("Brigadier General Taha TAHA"), ["taha", "taha"]);
+        assert_eq!(words_of("Ali Hassan, Colonel General"), ["ali", "hassan"]);
+        assert_eq!(words_of("شیخ محمد خالد"), ["محمد", "خالد"]);
+        // Not a middle word, and not every word of a name made of titles only.
+        assert_eq!(words_of("Ali General Hassan"), ["ali", "general", "hassan"]);
+        assert_eq!(words_of("Major General"), ["major", "general"]);
+        // Organisations keep them.
+        let f = analyze("General Directorate", NameKind::Organization);
+        assert_eq!(f[0].tokens.len(), 2);
     }
 
     /// Word splitting as first written: the comma case rebuilt as a new string.
