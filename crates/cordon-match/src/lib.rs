@@ -82,6 +82,11 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         if f.via != cordon_text::Via::Written {
             rules.push(f.via.label().to_owned());
         }
+        for label in f.notes.labels() {
+            if !rules.iter().any(|r| r == label) {
+                rules.push(label.to_owned());
+            }
+        }
     }
     for al in &ns.alignment {
         if !rules.contains(&al.rule) {

@@ -517,6 +517,7 @@ impl Matcher {
             if f.via != cordon_text::Via::Written {
                 conversions.push(f.via.label());
             }
+            conversions.extend(f.notes.labels());
         }
         let mut rules: Vec<String> = Vec::new();
         for c in &conversions {

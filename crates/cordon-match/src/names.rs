@@ -2086,6 +2086,7 @@ mod tests {
             tokens: vec![t],
             korean: Vec::new(),
             script: Script::Latin,
+            notes: Default::default(),
         };
         let name = |forms: Vec<NameForm>| PreparedName {
             original: forms[0].text.to_string(),

@@ -193,6 +193,14 @@ fn regression_held_out_misses_of_2026_12_06() {
         assert!(c.is_match, "{a} / {b}: {}", c.score);
     }
     // The title run is gone, not matched: `General` is no name word.
+    for (a, b, rule) in [
+        ("احمد الجروشة", "Major General Ahmed AL-JARROUCHEH", "title dropped"),
+        ("خالد قدور", "Khalid (a.k.a. Khaled) QADDUR", "a.k.a. alternative"),
+        ("غلامرضا ضیایی", "ZIAEI Gholamreza", "Persian reading"),
+    ] {
+        let c = compare(a, b, person);
+        assert!(c.rules.iter().any(|r| r == rule), "{a} / {b}: {:?}", c.rules);
+    }
     let c = compare("Ahmed General", "Major General Ahmed AL-JARROUCHEH", person);
     assert!(!c.is_match, "{}", c.score);
 }

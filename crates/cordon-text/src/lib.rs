@@ -37,5 +37,7 @@ pub mod normalize;
 pub mod skeleton;
 pub mod translit;
 
-pub use name::{KoreanReading, NameForm, NameKind, Token, Via, analyze, analyze_with_case};
+pub use name::{
+    FormNotes, KoreanReading, NameForm, NameKind, Token, Via, analyze, analyze_with_case,
+};
 pub use normalize::{Script, TokenClass};

@@ -101,6 +101,32 @@ pub struct NameForm {
     pub korean: Vec<KoreanReading>,
     /// The dominant script of the form.
     pub script: Script,
+    /// Rules that shaped the form's words without showing in them.
+    pub notes: FormNotes,
+}
+
+/// Rules that changed which words a form has, or how they read, named in explanations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormNotes {
+    /// Titles at an edge of a person's name were dropped (`Major General`, `Sheikh`).
+    pub titles_dropped: bool,
+    /// An alias marker opening a parenthesis was dropped (`(a.k.a. Maloul)`).
+    pub alias_marker: bool,
+    /// Arabic-script words with a Persian letter were read as Persian (ض as z).
+    pub persian: bool,
+}
+
+impl FormNotes {
+    /// The rule names shown in explanations.
+    pub fn labels(self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.titles_dropped, "title dropped"),
+            (self.alias_marker, "a.k.a. alternative"),
+            (self.persian, "Persian reading"),
+        ]
+        .into_iter()
+        .filter_map(|(on, label)| on.then_some(label))
+    }
 }
 
 impl NameForm {
@@ -126,9 +152,11 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
 /// word (off only in the test that checks it changes nothing).
 fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
+    let mut alias_marker = false;
     if cleaned.contains('(') {
         if let Some(without) = normalize::drop_alias_markers(&cleaned) {
             cleaned = without;
+            alias_marker = true;
         }
         cleaned = cleaned
             .replace("(주)", " 주식회사 ")
@@ -190,6 +218,13 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
         }
     }
     forms.truncate(MAX_FORMS);
+    if alias_marker || script == Script::Arabic {
+        let persian = script == Script::Arabic && translit::reads_as_persian(&cleaned);
+        for f in &mut forms {
+            f.notes.alias_marker = alias_marker;
+            f.notes.persian = persian && f.via == Via::Transliteration(Script::Arabic);
+        }
+    }
     forms
 }
 
@@ -399,6 +434,7 @@ fn form(
     let form_syllables = syllables.len();
     let made_before_form = made.len();
     let n_words = words.len();
+    let mut titles_dropped = false;
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
         // cleaned name) are their own folding.
@@ -415,6 +451,7 @@ fn form(
             && normalize::is_title(folded)
             && in_edge_title_run(&words, i)
         {
+            titles_dropped = true;
             continue;
         }
         if kind != NameKind::Person
@@ -525,6 +562,10 @@ fn form(
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
+        notes: FormNotes {
+            titles_dropped,
+            ..FormNotes::default()
+        },
     })
 }
 

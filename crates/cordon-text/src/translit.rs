@@ -873,6 +873,13 @@ fn is_persian_word(w: &str) -> bool {
     w.contains(['پ', 'چ', 'ژ', 'گ', 'ک', 'ی'])
 }
 
+/// Whether romanising `s` reads a letter of it as Persian rather than Arabic
+/// ([`persian_letter`]).
+pub fn reads_as_persian(s: &str) -> bool {
+    s.split_whitespace()
+        .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']))
+}
+
 /// The Persian reading of a letter whose Arabic one is `arabic`: ض ذ ظ are all z (`رضایی`
 /// REZAEI, `ضیایی` ZIAEI), ث is s, consonantal و is v (`وحیدی` VAHIDI).
 fn persian_letter(c: char, arabic: &'static str) -> &'static str {
