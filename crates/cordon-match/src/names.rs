@@ -97,6 +97,7 @@ fn same_words(a: &NameForm, b: &NameForm) -> bool {
         })
         && own_scheme(a) == own_scheme(b)
         && a.korean == b.korean
+        && a.alternatives == b.alternatives
 }
 
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
@@ -1556,6 +1557,9 @@ enum Step {
         score: f64,
         swapped: bool,
     },
+    /// Token `t` of the list name (of the query when `swapped`) is the alternative in
+    /// parentheses of the word before it, which aligned.
+    Alternative { t: u8, swapped: bool },
     /// Query token left over.
     Missing(u8),
     /// List token left over.
@@ -1622,6 +1626,12 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
             score,
             swapped: true,
         } => aligned(&two(q, y), text(c, x), score, "words joined"),
+        Step::Alternative { t, swapped: false } => {
+            aligned("", text(c, t), 1.0, "alternative in parentheses")
+        }
+        Step::Alternative { t, swapped: true } => {
+            aligned(text(q, t), "", 1.0, "alternative in parentheses")
+        }
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
         Step::Joined(score) => {
@@ -1713,6 +1723,22 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     }
     qs.used.0 |= q_alt.0;
     cs.used.0 |= c_alt.0;
+    // A word in parentheses after a word that aligned is that word's alternative spelling
+    // (`Aleksei (Alexey) Lavrinenko`), however unlike the other name's spelling it is.
+    let paren = |f: &NameForm, used: Flags| u64::from(f.alternatives) & (used.0 << 1) & !used.0;
+    let (q_paren, c_paren) = (paren(q, qs.used), paren(c, cs.used));
+    if q_paren | c_paren != 0 {
+        qs.used.0 |= q_paren;
+        cs.used.0 |= c_paren;
+        for (bits, swapped) in [(q_paren, true), (c_paren, false)] {
+            for t in (0..ALIGNED_TOKENS).filter(|&t| bits & (1 << t) != 0) {
+                trace.push(Step::Alternative {
+                    t: t as u8,
+                    swapped,
+                });
+            }
+        }
+    }
     for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
@@ -2087,6 +2113,7 @@ mod tests {
             korean: Vec::new(),
             script: Script::Latin,
             notes: Default::default(),
+            alternatives: 0,
         };
         let name = |forms: Vec<NameForm>| PreparedName {
             original: forms[0].text.to_string(),

@@ -185,6 +185,12 @@ fn regression_held_out_misses_of_2026_12_06() {
         ("غلامرضا ضیایی", "ZIAEI Gholamreza", person),
         ("رضایی قاسم", "REZAEI Qasem", person),
         ("محمد رضا نقدﻯ", "Mohammad Reza NAQDI", person),
+        // A word alone in parentheses is the word before it spelt another way.
+        (
+            "アレクセイ・ラヴリネンコ",
+            "Aleksei (Alexey) Lavrinenko",
+            person,
+        ),
         // Arabic legal-form abbreviations (DMCC, FZE) are legal forms, not four words.
         ("ليتاسكو ميدل إيست م.د.م.س", "Litasco Middle East DMCC", org),
         ("توربو شافت م.م.ح", "Turboshaft FZE", org),
@@ -194,12 +200,29 @@ fn regression_held_out_misses_of_2026_12_06() {
     }
     // The title run is gone, not matched: `General` is no name word.
     for (a, b, rule) in [
-        ("احمد الجروشة", "Major General Ahmed AL-JARROUCHEH", "title dropped"),
-        ("خالد قدور", "Khalid (a.k.a. Khaled) QADDUR", "a.k.a. alternative"),
+        (
+            "احمد الجروشة",
+            "Major General Ahmed AL-JARROUCHEH",
+            "title dropped",
+        ),
+        (
+            "خالد قدور",
+            "Khalid (a.k.a. Khaled) QADDUR",
+            "a.k.a. alternative",
+        ),
         ("غلامرضا ضیایی", "ZIAEI Gholamreza", "Persian reading"),
+        (
+            "アレクセイ・ラヴリネンコ",
+            "Aleksei (Alexey) Lavrinenko",
+            "alternative in parentheses",
+        ),
     ] {
         let c = compare(a, b, person);
-        assert!(c.rules.iter().any(|r| r == rule), "{a} / {b}: {:?}", c.rules);
+        assert!(
+            c.rules.iter().any(|r| r == rule),
+            "{a} / {b}: {:?}",
+            c.rules
+        );
     }
     let c = compare("Ahmed General", "Major General Ahmed AL-JARROUCHEH", person);
     assert!(!c.is_match, "{}", c.score);

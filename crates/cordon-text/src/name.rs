@@ -103,6 +103,9 @@ pub struct NameForm {
     pub script: Script,
     /// Rules that shaped the form's words without showing in them.
     pub notes: FormNotes,
+    /// Bit `t` set: token `t` is a single word in parentheses right after another word of a
+    /// person's name, that word's alternative spelling (`Aleksei (Alexey) Lavrinenko`).
+    pub alternatives: u16,
 }
 
 /// Rules that changed which words a form has, or how they read, named in explanations.
@@ -435,6 +438,12 @@ fn form(
     let made_before_form = made.len();
     let n_words = words.len();
     let mut titles_dropped = false;
+    let parenthesised = if kind != NameKind::Organization && text.contains('(') {
+        parenthesised_words(text, &words)
+    } else {
+        0
+    };
+    let mut alternatives: u16 = 0;
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
         // cleaned name) are their own folding.
@@ -493,6 +502,9 @@ fn form(
             syllables.truncate(from);
         }
         let span = span.filter(|_| keep_syllables);
+        if parenthesised & (1 << i) != 0 && !tokens.is_empty() {
+            alternatives |= 1 << tokens.len();
+        }
         if *record_made {
             made.push(Made {
                 head: head(folded),
@@ -518,6 +530,7 @@ fn form(
         spans.retain(|_| k.next().copied().unwrap_or(false));
         // The token numbers changed (rare: a word of apostrophes only).
         made.truncate(made_before_form);
+        alternatives = 0;
     }
     if via == Via::Glossary {
         // Not the tokens `make_token` made any more.
@@ -566,7 +579,25 @@ fn form(
             titles_dropped,
             ..FormNotes::default()
         },
+        alternatives,
     })
+}
+
+/// Bit `i` set: word `i` (a slice of `text`) stands alone in parentheses (`(Alexey)`), after
+/// another word.
+fn parenthesised_words(text: &str, words: &[&str]) -> u16 {
+    let mut mask = 0;
+    for (i, w) in words.iter().enumerate().skip(1).take(16) {
+        // Words are slices of `text`: the offset says where.
+        let at = (w.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let (Some(before), Some(after)) = (text.get(..at), text.get(at + w.len()..)) else {
+            continue;
+        };
+        if before.trim_end().ends_with('(') && after.trim_start().starts_with(')') {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 /// Like [`analyze`], but first looks at letter case: in a mixed-case name such as
@@ -946,6 +977,24 @@ mod tests {
         // Organisations keep them.
         let f = analyze("General Directorate", NameKind::Organization);
         assert_eq!(f[0].tokens.len(), 2);
+    }
+
+    #[test]
+    fn parenthesised_alternatives_are_marked() {
+        let f = analyze_with_case("Aleksei (Alexey) Tkachev (Tkachov)", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0b1010);
+        // Not a phrase in parentheses, not a first word, not an organisation's acronym.
+        let f = analyze_with_case("Sergei (Sergey Ivanovich) Ivanov", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0);
+        assert_eq!(analyze("(Ali) Hassan", NameKind::Person)[0].alternatives, 0);
+        let f = analyze(
+            "Islamic Revolutionary Guard Corps (IRGC)",
+            NameKind::Organization,
+        );
+        assert_eq!(f[0].alternatives, 0);
+        // `SURNAME, Given`: the surname's words come last but keep their own parentheses.
+        let f = analyze("KIM, Jong (Chong) Un", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0b10);
     }
 
     /// Word splitting as first written: the comma case rebuilt as a new string.
