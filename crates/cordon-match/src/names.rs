@@ -224,7 +224,7 @@ fn via_factor(v: Via) -> f64 {
     match v {
         Via::Written => 1.0,
         Via::HanjaReading | Via::Katakana => 0.98,
-        Via::Pinyin | Via::Glossary | Via::Transliteration(_) => 0.97,
+        Via::Pinyin | Via::Glossary(_) | Via::Transliteration(_) => 0.97,
     }
 }
 

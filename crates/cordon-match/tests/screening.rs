@@ -191,6 +191,12 @@ fn regression_held_out_misses_of_2026_12_06() {
             "Aleksei (Alexey) Lavrinenko",
             person,
         ),
+        // Russian organisation words as lists translate them.
+        (
+            "Брянский электромеханический завод",
+            "JSC Bryansk Electromechanical Plant",
+            org,
+        ),
         // Arabic legal-form abbreviations (DMCC, FZE) are legal forms, not four words.
         ("ليتاسكو ميدل إيست م.د.م.س", "Litasco Middle East DMCC", org),
         ("توربو شافت م.م.ح", "Turboshaft FZE", org),
@@ -224,6 +230,16 @@ fn regression_held_out_misses_of_2026_12_06() {
             c.rules
         );
     }
+    let c = compare(
+        "Брянский электромеханический завод",
+        "JSC Bryansk Electromechanical Plant",
+        org,
+    );
+    assert!(
+        c.rules.iter().any(|r| r == "Russian organisation words"),
+        "{:?}",
+        c.rules
+    );
     let c = compare("Ahmed General", "Major General Ahmed AL-JARROUCHEH", person);
     assert!(!c.is_match, "{}", c.score);
 }

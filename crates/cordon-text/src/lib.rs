@@ -34,6 +34,7 @@ pub mod kana;
 pub mod korean;
 pub mod name;
 pub mod normalize;
+pub mod russian_org;
 pub mod skeleton;
 pub mod translit;
 

@@ -11,7 +11,7 @@ use compact_str::CompactString;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
-use crate::{chinese, hanja, kana, translit};
+use crate::{chinese, hanja, kana, russian_org, translit};
 
 /// What kind of thing a name belongs to; decides titles, legal forms and Korean reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,8 +35,9 @@ pub enum Via {
     Katakana,
     /// Toneless pinyin of Chinese characters.
     Pinyin,
-    /// Chinese organisation words in English, the rest in pinyin.
-    Glossary,
+    /// Organisation words in English, the rest in pinyin (Chinese, [`Script::Han`]) or
+    /// transliterated (Russian, [`Script::Cyrillic`]).
+    Glossary(Script),
     /// Transliteration of Cyrillic, Greek or Arabic.
     Transliteration(Script),
 }
@@ -49,7 +50,8 @@ impl Via {
             Via::HanjaReading => "Hanja reading",
             Via::Katakana => "katakana",
             Via::Pinyin => "pinyin",
-            Via::Glossary => "Chinese organisation words",
+            Via::Glossary(Script::Cyrillic) => "Russian organisation words",
+            Via::Glossary(_) => "Chinese organisation words",
             Via::Transliteration(Script::Cyrillic) => "Cyrillic transliteration",
             Via::Transliteration(Script::Greek) => "Greek transliteration",
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
@@ -189,7 +191,14 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        add_form(&mut forms, &g, kind, Via::Glossary, false, &mut buffers);
+        add_form(
+            &mut forms,
+            &g,
+            kind,
+            Via::Glossary(Script::Han),
+            false,
+            &mut buffers,
+        );
     }
     if has_han {
         if kind != NameKind::Organization {
@@ -219,6 +228,13 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
                 add_form(&mut forms, &l, kind, via, false, &mut buffers);
             }
         }
+    }
+    if script == Script::Cyrillic
+        && kind != NameKind::Person
+        && let Some(g) = russian_org::organisation_form(&cleaned)
+    {
+        let via = Via::Glossary(Script::Cyrillic);
+        add_form(&mut forms, &g, kind, via, false, &mut buffers);
     }
     forms.truncate(MAX_FORMS);
     if alias_marker || script == Script::Arabic {
@@ -532,11 +548,15 @@ fn form(
         made.truncate(made_before_form);
         alternatives = 0;
     }
-    if via == Via::Glossary {
+    if let Via::Glossary(script) = via {
         // Not the tokens `make_token` made any more.
         made.truncate(made_before_form);
+        let is_gloss = match script {
+            Script::Cyrillic => russian_org::is_org_gloss,
+            _ => chinese::is_org_gloss,
+        };
         for t in &mut tokens {
-            if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
+            if t.class == TokenClass::Word && is_gloss(&t.latin) {
                 t.class = TokenClass::Generic;
             }
         }
