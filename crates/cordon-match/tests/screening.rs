@@ -244,6 +244,23 @@ fn regression_held_out_misses_of_2026_12_06() {
     assert!(!c.is_match, "{}", c.score);
 }
 
+/// A person's list name drops its edge titles; a query of unknown kind (it may be an
+/// organisation's name) keeps them as weak words, and must still find the person as it did
+/// when neither side dropped them.
+#[test]
+fn regression_titled_person_found_by_query_of_unknown_kind() {
+    let m = Matcher::build(vec![person(
+        "eu-93",
+        "eu-journal",
+        "Brigadier General Ghassan AFIF",
+        None,
+    )]);
+    for q in ["Brigadier General Ghassan AFIF", "Ghassan AFIF"] {
+        let hits = m.screen(&Query::new(q).unwrap(), &Options::default());
+        assert!(hits.first().is_some_and(|h| h.is_match), "{q}: {hits:?}");
+    }
+}
+
 #[test]
 fn bad_queries_are_errors_not_panics() {
     assert!(Query::new("").is_err());

@@ -471,11 +471,13 @@ fn form(
             fold_buffer
         };
         let script = Script::dominant(folded);
-        if kind == NameKind::Person
+        // A name of unknown kind may be an organisation's (`General Bureau`): its edge titles
+        // stay, as weak words, so that it still meets a person's name without them.
+        let edge_title = kind != NameKind::Organization
             && n_words > 1
             && normalize::is_title(folded)
-            && in_edge_title_run(&words, i)
-        {
+            && in_edge_title_run(&words, i);
+        if edge_title && kind == NameKind::Person {
             titles_dropped = true;
             continue;
         }
@@ -508,10 +510,13 @@ fn form(
         } else {
             made_before(folded, script, earlier, earlier_made, syllables)
         };
-        let (token, span) = match found {
+        let (mut token, span) = match found {
             Some(copy) => copy,
             None => make_token(folded, kind, script, scratch, syllables),
         };
+        if edge_title && token.class == TokenClass::Word {
+            token.class = TokenClass::Generic;
+        }
         if let Some((from, _)) = span
             && !keep_syllables
         {
@@ -521,7 +526,8 @@ fn form(
         if parenthesised & (1 << i) != 0 && !tokens.is_empty() {
             alternatives |= 1 << tokens.len();
         }
-        if *record_made {
+        // A weakened title is not the token `make_token` makes of its word.
+        if *record_made && !edge_title {
             made.push(Made {
                 head: head(folded),
                 form: earlier.len(),
@@ -994,9 +1000,20 @@ mod tests {
         // Not a middle word, and not every word of a name made of titles only.
         assert_eq!(words_of("Ali General Hassan"), ["ali", "general", "hassan"]);
         assert_eq!(words_of("Major General"), ["major", "general"]);
-        // Organisations keep them.
+        // Organisations keep them; a name of unknown kind keeps them as weak words.
         let f = analyze("General Directorate", NameKind::Organization);
         assert_eq!(f[0].tokens.len(), 2);
+        let f = analyze("Brigadier General Ghassan AFIF", NameKind::Unknown);
+        let classes: Vec<TokenClass> = f[0].tokens.iter().map(|t| t.class).collect();
+        assert_eq!(
+            classes,
+            [
+                TokenClass::Generic,
+                TokenClass::Generic,
+                TokenClass::Word,
+                TokenClass::Word
+            ]
+        );
     }
 
     #[test]
