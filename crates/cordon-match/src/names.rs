@@ -1724,9 +1724,25 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     qs.used.0 |= q_alt.0;
     cs.used.0 |= c_alt.0;
     // A word in parentheses after a word that aligned is that word's alternative spelling
-    // (`Aleksei (Alexey) Lavrinenko`), however unlike the other name's spelling it is.
+    // (`Aleksei (Alexey) Lavrinenko`), however unlike the other name's spelling it is —
+    // unless the other name has a word left over that it could stand for (`Foundation
+    // (Kenya)` against `Foundation (Tanzania)` is a substitution).
     let paren = |f: &NameForm, used: Flags| u64::from(f.alternatives) & (used.0 << 1) & !used.0;
-    let (q_paren, c_paren) = (paren(q, qs.used), paren(c, cs.used));
+    let word_left = |words: &[Word<'_>], used: Flags| {
+        words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| !used.get(i) && w.class == TokenClass::Word)
+    };
+    let (mut q_paren, mut c_paren) = (paren(q, qs.used), paren(c, cs.used));
+    if q_paren | c_paren != 0 {
+        if word_left(cw, cs.used) {
+            q_paren = 0;
+        }
+        if word_left(qw, qs.used) {
+            c_paren = 0;
+        }
+    }
     if q_paren | c_paren != 0 {
         qs.used.0 |= q_paren;
         cs.used.0 |= c_paren;
