@@ -1732,7 +1732,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         words
             .iter()
             .enumerate()
-            .any(|(i, w)| !used.get(i) && w.class == TokenClass::Word)
+            .any(|(i, w)| !used.get(i) && w.class != TokenClass::LegalForm)
     };
     let (mut q_paren, mut c_paren) = (paren(q, qs.used), paren(c, cs.used));
     if q_paren | c_paren != 0 {
