@@ -221,18 +221,21 @@ fn analyze_reusing(raw: &str, kind: NameKind, reuse: bool) -> Vec<NameForm> {
             add_form(&mut forms, &r, kind, Via::Katakana, false, &mut buffers);
         }
     }
+    // A Russian organisation name's glossary form takes the place of its third
+    // transliteration: lists translate such names more often than they spell them a third way.
+    let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
+        .then(|| russian_org::organisation_form(&cleaned))
+        .flatten();
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
-        for l in translit::latin_forms_upto(&cleaned, 3) {
+        let systems = if glossary.is_some() { 2 } else { 3 };
+        for l in translit::latin_forms_upto(&cleaned, systems) {
             if l != cleaned {
                 add_form(&mut forms, &l, kind, via, false, &mut buffers);
             }
         }
     }
-    if script == Script::Cyrillic
-        && kind != NameKind::Person
-        && let Some(g) = russian_org::organisation_form(&cleaned)
-    {
+    if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, &mut buffers);
     }

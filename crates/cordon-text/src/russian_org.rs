@@ -3,6 +3,10 @@
 //! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::translit;
 
 /// Stems of Russian organisation words (lower case) and their usual English rendering in list
@@ -92,12 +96,35 @@ const WORDS: &[(&str, &str)] = &[
     ("им", "named after"),
 ];
 
+type StemsByStart = HashMap<[char; 2], Vec<(&'static str, &'static str)>>;
+
+/// The stems of [`STEMS`] by their first two letters: a word is checked against the few
+/// that begin as it does.
+fn stems_by_start() -> &'static StemsByStart {
+    static BY_START: OnceLock<StemsByStart> = OnceLock::new();
+    BY_START.get_or_init(|| {
+        let mut by = StemsByStart::new();
+        for &(stem, en) in STEMS {
+            if let Some(start) = start_of(stem) {
+                by.entry(start).or_default().push((stem, en));
+            }
+        }
+        by
+    })
+}
+
+fn start_of(word: &str) -> Option<[char; 2]> {
+    let mut chars = word.chars();
+    Some([chars.next()?, chars.next()?])
+}
+
 /// The English rendering of a (lower-case) Russian organisation word, if it is one.
 fn gloss(word: &str) -> Option<&'static str> {
     if let Some((_, en)) = WORDS.iter().find(|(w, _)| *w == word) {
         return Some(en);
     }
-    STEMS
+    stems_by_start()
+        .get(&start_of(word)?)?
         .iter()
         .filter(|(stem, _)| {
             word.strip_prefix(stem)
@@ -120,44 +147,63 @@ fn place_stem(word: &str) -> Option<&str> {
         })
 }
 
+/// A letter or digit of a lower-case name, Cyrillic and ASCII settled without Unicode tables.
+fn is_word_char(c: char) -> bool {
+    match c {
+        'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' => true,
+        '\u{0}'..='\u{7f}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// The English-keyed reading of a Cyrillic organisation name (see the module doc); `None`
 /// when no word of it is a known organisation word.
 pub fn organisation_form(s: &str) -> Option<String> {
-    let lowered = s.to_lowercase();
-    let mut out = String::with_capacity(s.len() * 2);
-    let mut glossed = false;
-    for word in lowered
-        .split(|c: char| !c.is_alphanumeric())
+    // Names reach here cleaned (lower case); other callers may not.
+    let lowered = if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    };
+    let words: Vec<(&str, Option<&'static str>)> = lowered
+        .split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
-    {
+        .map(|w| (w, gloss(w)))
+        .collect();
+    // Most Cyrillic names (people's) have no organisation word: nothing is transliterated
+    // for them.
+    if words.iter().all(|(_, en)| en.is_none()) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len() * 2);
+    for (word, en) in words {
         if !out.is_empty() {
             out.push(' ');
         }
-        if let Some(en) = gloss(word) {
-            out.push_str(en);
-            glossed = true;
-        } else {
-            let word = place_stem(word).unwrap_or(word);
-            // BGN/PCGN, the system English translations of names follow (`Bryansk`).
-            let forms = translit::latin_forms_tagged(word);
-            if let Some((_, latin)) = forms
-                .iter()
-                .find(|(system, _)| *system == translit::System::BgnPcgn)
-                .or(forms.first())
-            {
-                out.push_str(latin);
-            }
+        match en {
+            Some(en) => out.push_str(en),
+            None => out.push_str(&translit::russian_bgn(place_stem(word).unwrap_or(word))),
         }
     }
-    glossed.then_some(out)
+    Some(out)
 }
 
 /// Whether a word is one of the English renderings above (an organisation word, not a name).
 pub fn is_org_gloss(word: &str) -> bool {
-    STEMS
-        .iter()
-        .chain(WORDS)
-        .any(|(_, en)| en.split(' ').any(|w| w == word))
+    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut v: Vec<&str> = STEMS
+                .iter()
+                .chain(WORDS)
+                .flat_map(|(_, en)| en.split(' '))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .binary_search(&word)
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -259,6 +259,12 @@ fn is_cyr_vowel(c: char) -> bool {
     )
 }
 
+/// Russian text in BGN/PCGN (the system English translations of Russian names follow:
+/// `Брянск` → `bryansk`), lower case, without the other systems' forms.
+pub fn russian_bgn(s: &str) -> String {
+    cyrillic(s, System::BgnPcgn, Lang::Russian)
+}
+
 fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
     let chars: Vec<char> = s.chars().map(lower).collect();
     cyrillic_lowered(&chars, s.len(), sys, lang)
