@@ -526,8 +526,14 @@ fn form(
             syllables.truncate(from);
         }
         let span = span.filter(|_| keep_syllables);
-        if parenthesised & (1 << i) != 0 && !tokens.is_empty() {
-            alternatives |= 1 << tokens.len();
+        // An organisation word split in two can take a name past 16 tokens: no bit then.
+        if parenthesised >> i & 1 == 1
+            && !tokens.is_empty()
+            && let Some(bit) = u32::try_from(tokens.len())
+                .ok()
+                .and_then(|t| 1u16.checked_shl(t))
+        {
+            alternatives |= bit;
         }
         // A weakened title is not the token `make_token` makes of its word.
         if *record_made && !edge_title {
@@ -1155,6 +1161,16 @@ mod tests {
                     "{s}"
                 );
             }
+        }
+    }
+
+    /// Hangul words split into glossary parts give more tokens than words: a word in
+    /// parentheses past the sixteenth token has no alternative bit, and no shift overflows.
+    #[test]
+    fn regression_parenthesised_word_past_sixteen_tokens() {
+        let name = format!("{} (x)", "조선광선은행 ".repeat(15));
+        for kind in [NameKind::Unknown, NameKind::Person] {
+            let _ = analyze_with_case(&name, kind);
         }
     }
 
