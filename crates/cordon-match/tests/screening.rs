@@ -261,6 +261,24 @@ fn regression_russian_organisation_words_glossed() {
 }
 
 #[test]
+fn regression_closed_joint_stock_co_is_cjsc() {
+    matches_by_rule(
+        &[
+            (
+                "VTB CAPITAL HOLDINGS CLOSED JOINT STOCK Co.",
+                "VTB CAPITAL HOLDINGS CLOSED JOINT STOCK COMPANY",
+            ),
+            (
+                "Vtb Capital Holdings Closed Joint Stock",
+                "VTB CAPITAL HOLDINGS CLOSED JOINT STOCK COMPANY",
+            ),
+        ],
+        Some(Schema::Company),
+        "",
+    );
+}
+
+#[test]
 fn regression_arabic_legal_form_abbreviations_are_legal_forms() {
     matches_by_rule(
         &[

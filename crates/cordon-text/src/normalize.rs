@@ -1014,10 +1014,14 @@ const PHRASES: &[(&str, &str)] = &[
     ("open joint stock company", "ojsc"),
     ("public joint stock company", "pjsc"),
     ("public joint stock co", "pjsc"),
+    ("closed joint stock co", "cjsc"),
+    ("open joint stock co", "ojsc"),
     ("joint stock company", "jsc"),
     ("joint stock co", "jsc"),
     ("joint-stock company", "jsc"),
     ("public joint stock", "pjsc"),
+    ("closed joint stock", "cjsc"),
+    ("open joint stock", "ojsc"),
     ("joint stock", "jsc"),
     ("company limited", "ltd"),
     ("united states of america", "usa"),
@@ -1542,6 +1546,15 @@ mod tests {
             replace_phrases("foreign trade bank of north korea"),
             "foreign trade bank of dprk"
         );
+        // Closed and open joint-stock companies, however much of the phrase is written.
+        for s in [
+            "vtb capital closed joint stock company",
+            "vtb capital closed joint stock co.",
+            "vtb capital closed joint stock",
+        ] {
+            assert!(replace_phrases(s).starts_with("vtb capital cjsc"), "{s}");
+        }
+        assert_eq!(replace_phrases("open joint stock co"), "ojsc");
     }
 
     #[test]
