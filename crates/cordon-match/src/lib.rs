@@ -129,6 +129,11 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
         if f.via != cordon_text::Via::Written {
             rules.push(f.via.label().to_owned());
         }
+        for label in f.notes.labels() {
+            if !rules.iter().any(|r| r == label) {
+                rules.push(label.to_owned());
+            }
+        }
     }
     for al in &ns.alignment {
         if !rules.contains(&al.rule) {

@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 use std::hash::{Hash, Hasher};
 
 use cordon_model::{Entity, Schema, prop};
-use cordon_text::{NameForm, NameKind, Token, TokenClass};
+use cordon_text::{NameForm, NameKind, Script, Token, TokenClass, Via};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
@@ -147,9 +147,14 @@ fn term(tag: u8, s: &str) -> u64 {
 
 /// Retrieval terms of one form, with a per-term boost.
 fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
+    // The English words of a Russian glossary form are for scoring a name found by its own
+    // words: as terms they would pull every Russian institute and plant into the retrieval
+    // of every English query with `research` or `plant` in it.
+    let glossed = form.via == Via::Glossary(Script::Cyrillic);
     for t in &form.tokens {
         let boost = match t.class {
             TokenClass::Word | TokenClass::Number => 1.0,
+            TokenClass::Generic if glossed => continue,
             TokenClass::Generic => 0.3,
             TokenClass::LegalForm => continue,
         };
@@ -526,6 +531,7 @@ impl Matcher {
             if f.via != cordon_text::Via::Written {
                 conversions.push(f.via.label());
             }
+            conversions.extend(f.notes.labels());
         }
         let mut rules: Vec<String> = Vec::new();
         for c in &conversions {

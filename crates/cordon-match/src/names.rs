@@ -97,6 +97,7 @@ fn same_words(a: &NameForm, b: &NameForm) -> bool {
         })
         && own_scheme(a) == own_scheme(b)
         && a.korean == b.korean
+        && a.alternatives == b.alternatives
 }
 
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
@@ -237,7 +238,7 @@ fn via_factor(v: Via) -> f64 {
     match v {
         Via::Written => 1.0,
         Via::HanjaReading | Via::Katakana => 0.98,
-        Via::Pinyin | Via::Glossary | Via::Transliteration(_) => 0.97,
+        Via::Pinyin | Via::Glossary(_) | Via::Transliteration(_) => 0.97,
     }
 }
 
@@ -1570,6 +1571,9 @@ enum Step {
         score: f64,
         swapped: bool,
     },
+    /// Token `t` of the list name (of the query when `swapped`) is the alternative in
+    /// parentheses of the word before it, which aligned.
+    Alternative { t: u8, swapped: bool },
     /// Query token left over.
     Missing(u8),
     /// List token left over.
@@ -1636,6 +1640,12 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
             score,
             swapped: true,
         } => aligned(&two(q, y), text(c, x), score, "words joined"),
+        Step::Alternative { t, swapped: false } => {
+            aligned("", text(c, t), 1.0, "alternative in parentheses")
+        }
+        Step::Alternative { t, swapped: true } => {
+            aligned(text(q, t), "", 1.0, "alternative in parentheses")
+        }
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
         Step::Joined(score) => {
@@ -1727,6 +1737,38 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     }
     qs.used.0 |= q_alt.0;
     cs.used.0 |= c_alt.0;
+    // A word in parentheses after a word that aligned is that word's alternative spelling
+    // (`Aleksei (Alexey) Lavrinenko`), however unlike the other name's spelling it is —
+    // unless the other name has a word left over that it could stand for (`Foundation
+    // (Kenya)` against `Foundation (Tanzania)` is a substitution).
+    let paren = |f: &NameForm, used: Flags| u64::from(f.alternatives) & (used.0 << 1) & !used.0;
+    let word_left = |words: &[Word<'_>], used: Flags| {
+        words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| !used.get(i) && w.class != TokenClass::LegalForm)
+    };
+    let (mut q_paren, mut c_paren) = (paren(q, qs.used), paren(c, cs.used));
+    if q_paren | c_paren != 0 {
+        if word_left(cw, cs.used) {
+            q_paren = 0;
+        }
+        if word_left(qw, qs.used) {
+            c_paren = 0;
+        }
+    }
+    if q_paren | c_paren != 0 {
+        qs.used.0 |= q_paren;
+        cs.used.0 |= c_paren;
+        for (bits, swapped) in [(q_paren, true), (c_paren, false)] {
+            for t in (0..ALIGNED_TOKENS).filter(|&t| bits & (1 << t) != 0) {
+                trace.push(Step::Alternative {
+                    t: t as u8,
+                    swapped,
+                });
+            }
+        }
+    }
     for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
@@ -2108,6 +2150,8 @@ mod tests {
             tokens: vec![t],
             korean: Vec::new(),
             script: Script::Latin,
+            notes: Default::default(),
+            alternatives: 0,
         };
         let name = |forms: Vec<NameForm>| PreparedName {
             original: forms[0].text.to_string(),

@@ -34,10 +34,12 @@ pub mod kana;
 pub mod korean;
 pub mod name;
 pub mod normalize;
+pub mod russian_org;
 pub mod skeleton;
 pub mod translit;
 
 pub use name::{
-    Analyzer, KoreanReading, NameForm, NameKind, Token, Via, analyze, analyze_with_case,
+    Analyzer, FormNotes, KoreanReading, NameForm, NameKind, Token, Via, analyze,
+    analyze_with_case,
 };
 pub use normalize::{Script, TokenClass};

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
-use crate::{chinese, hanja, kana, translit};
+use crate::{chinese, hanja, kana, russian_org, translit};
 
 /// What kind of thing a name belongs to; decides titles, legal forms and Korean reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,8 +36,9 @@ pub enum Via {
     Katakana,
     /// Toneless pinyin of Chinese characters.
     Pinyin,
-    /// Chinese organisation words in English, the rest in pinyin.
-    Glossary,
+    /// Organisation words in English, the rest in pinyin (Chinese, [`Script::Han`]) or
+    /// transliterated (Russian, [`Script::Cyrillic`]).
+    Glossary(Script),
     /// Transliteration of Cyrillic, Greek or Arabic.
     Transliteration(Script),
 }
@@ -50,7 +51,8 @@ impl Via {
             Via::HanjaReading => "Hanja reading",
             Via::Katakana => "katakana",
             Via::Pinyin => "pinyin",
-            Via::Glossary => "Chinese organisation words",
+            Via::Glossary(Script::Cyrillic) => "Russian organisation words",
+            Via::Glossary(_) => "Chinese organisation words",
             Via::Transliteration(Script::Cyrillic) => "Cyrillic transliteration",
             Via::Transliteration(Script::Greek) => "Greek transliteration",
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
@@ -102,6 +104,35 @@ pub struct NameForm {
     pub korean: Vec<KoreanReading>,
     /// The dominant script of the form.
     pub script: Script,
+    /// Rules that shaped the form's words without showing in them.
+    pub notes: FormNotes,
+    /// Bit `t` set: token `t` is a single word in parentheses right after another word of a
+    /// person's name, that word's alternative spelling (`Aleksei (Alexey) Lavrinenko`).
+    pub alternatives: u16,
+}
+
+/// Rules that changed which words a form has, or how they read, named in explanations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormNotes {
+    /// Titles at an edge of a person's name were dropped (`Major General`, `Sheikh`).
+    pub titles_dropped: bool,
+    /// An alias marker opening a parenthesis was dropped (`(a.k.a. Maloul)`).
+    pub alias_marker: bool,
+    /// Arabic-script words with a Persian letter were read as Persian (ض as z).
+    pub persian: bool,
+}
+
+impl FormNotes {
+    /// The rule names shown in explanations.
+    pub fn labels(self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.titles_dropped, "title dropped"),
+            (self.alias_marker, "a.k.a. alternative"),
+            (self.persian, "Persian reading"),
+        ]
+        .into_iter()
+        .filter_map(|(on, label)| on.then_some(label))
+    }
 }
 
 impl NameForm {
@@ -306,7 +337,12 @@ fn analyze_reusing(
     analyzer: &mut Analyzer,
 ) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
+    let mut alias_marker = false;
     if cleaned.contains('(') {
+        if let Some(without) = normalize::drop_alias_markers(&cleaned) {
+            cleaned = without;
+            alias_marker = true;
+        }
         cleaned = cleaned
             .replace("(주)", " 주식회사 ")
             .replace("(유)", " 유한회사 ");
@@ -337,7 +373,15 @@ fn analyze_reusing(
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
-        add_form(&mut forms, &g, kind, Via::Glossary, false, buffers, memo);
+        add_form(
+            &mut forms,
+            &g,
+            kind,
+            Via::Glossary(Script::Han),
+            false,
+            buffers,
+            memo,
+        );
     }
     if has_han {
         if kind != NameKind::Organization {
@@ -368,15 +412,32 @@ fn analyze_reusing(
             add_form(&mut forms, &r, kind, Via::Katakana, false, buffers, memo);
         }
     }
+    // A Russian organisation name's glossary form takes the place of its third
+    // transliteration: lists translate such names more often than they spell them a third way.
+    let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
+        .then(|| russian_org::organisation_form(&cleaned))
+        .flatten();
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
-        for l in translit::latin_forms_upto(&cleaned, 3) {
+        let systems = if glossary.is_some() { 2 } else { 3 };
+        for l in translit::latin_forms_upto(&cleaned, systems) {
             if l != cleaned {
                 add_form(&mut forms, &l, kind, via, false, buffers, memo);
             }
         }
     }
+    if let Some(g) = glossary {
+        let via = Via::Glossary(Script::Cyrillic);
+        add_form(&mut forms, &g, kind, via, false, buffers, memo);
+    }
     forms.truncate(MAX_FORMS);
+    if alias_marker || script == Script::Arabic {
+        let persian = script == Script::Arabic && translit::reads_as_persian(&cleaned);
+        for f in &mut forms {
+            f.notes.alias_marker = alias_marker;
+            f.notes.persian = persian && f.via == Via::Transliteration(Script::Arabic);
+        }
+    }
     forms
 }
 
@@ -599,6 +660,13 @@ fn form(
     let form_syllables = syllables.len();
     let made_before_form = made.len();
     let n_words = words.len();
+    let mut titles_dropped = false;
+    let parenthesised = if kind != NameKind::Organization && text.contains('(') {
+        parenthesised_words(text, &words)
+    } else {
+        0
+    };
+    let mut alternatives: u16 = 0;
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
         // cleaned name) are their own folding.
@@ -617,11 +685,15 @@ fn form(
             Some(made) => made.token.script,
             None => Script::dominant(folded),
         };
-        if kind == NameKind::Person && normalize::is_title(folded) && n_words > 1 {
-            // Titles only at the edges: `Dr` in `Dr Ali Hassan`, never a middle word.
-            if i == 0 || i + 1 == n_words {
-                continue;
-            }
+        // A name of unknown kind may be an organisation's (`General Bureau`): its edge titles
+        // stay, as weak words, so that it still meets a person's name without them.
+        let edge_title = kind != NameKind::Organization
+            && n_words > 1
+            && normalize::is_title(folded)
+            && in_edge_title_run(&words, i);
+        if edge_title && kind == NameKind::Person {
+            titles_dropped = true;
+            continue;
         }
         if kind != NameKind::Person
             && matches!(script, Script::Han | Script::Hangul)
@@ -654,7 +726,7 @@ fn form(
         } else {
             made_before(folded, script, earlier, earlier_made, syllables)
         };
-        let (token, span) = match found {
+        let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
                 let (token, span) = make_token(folded, kind, script, scratch, syllables);
@@ -664,13 +736,26 @@ fn form(
                 (token, span)
             }
         };
+        if edge_title && token.class == TokenClass::Word {
+            token.class = TokenClass::Generic;
+        }
         if let Some((from, _)) = span
             && !keep_syllables
         {
             syllables.truncate(from);
         }
         let span = span.filter(|_| keep_syllables);
-        if *record_made {
+        // An organisation word split in two can take a name past 16 tokens: no bit then.
+        if parenthesised >> i & 1 == 1
+            && !tokens.is_empty()
+            && let Some(bit) = u32::try_from(tokens.len())
+                .ok()
+                .and_then(|t| 1u16.checked_shl(t))
+        {
+            alternatives |= bit;
+        }
+        // A weakened title is not the token `make_token` makes of its word.
+        if *record_made && !edge_title {
             made.push(Made {
                 head: head(folded),
                 form: earlier.len(),
@@ -695,12 +780,17 @@ fn form(
         spans.retain(|_| k.next().copied().unwrap_or(false));
         // The token numbers changed (rare: a word of apostrophes only).
         made.truncate(made_before_form);
+        alternatives = 0;
     }
-    if via == Via::Glossary {
+    if let Via::Glossary(script) = via {
         // Not the tokens `make_token` made any more.
         made.truncate(made_before_form);
+        let is_gloss = match script {
+            Script::Cyrillic => russian_org::is_org_gloss,
+            _ => chinese::is_org_gloss,
+        };
         for t in &mut tokens {
-            if t.class == TokenClass::Word && chinese::is_org_gloss(&t.latin) {
+            if t.class == TokenClass::Word && is_gloss(&t.latin) {
                 t.class = TokenClass::Generic;
             }
         }
@@ -739,7 +829,29 @@ fn form(
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
+        notes: FormNotes {
+            titles_dropped,
+            ..FormNotes::default()
+        },
+        alternatives,
     })
+}
+
+/// Bit `i` set: word `i` (a slice of `text`) stands alone in parentheses (`(Alexey)`), after
+/// another word.
+fn parenthesised_words(text: &str, words: &[&str]) -> u16 {
+    let mut mask = 0;
+    for (i, w) in words.iter().enumerate().skip(1).take(16) {
+        // Words are slices of `text`: the offset says where.
+        let at = (w.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let (Some(before), Some(after)) = (text.get(..at), text.get(at + w.len()..)) else {
+            continue;
+        };
+        if before.trim_end().ends_with('(') && after.trim_start().starts_with(')') {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 /// Like [`analyze`], but first looks at letter case: in a mixed-case name such as
@@ -827,6 +939,30 @@ fn is_caseless(c: char) -> bool {
             | '\u{4E00}'..='\u{9FFF}'
             | '\u{AC00}'..='\u{D7AF}'
     )
+}
+
+/// Whether word `at` (a title) belongs to a run of titles at an edge of the name that leaves
+/// another word: `Dr` in `Dr Ali Hassan`, `Major` and `General` in `Major General Ahmed
+/// AL-JARROUCHEH`, never a middle word (`Ali General Hassan`), and never every word.
+fn in_edge_title_run(words: &[&str], at: usize) -> bool {
+    let mut fold = String::new();
+    let mut is_title = |w: &str| {
+        if normalize::folds_to_itself(w) {
+            normalize::is_title(w)
+        } else {
+            fold.clear();
+            normalize::fold_latin_into(w, &mut fold);
+            normalize::is_title(&fold)
+        }
+    };
+    let (before, after) = (
+        words.get(..at).unwrap_or_default(),
+        words.get(at + 1..).unwrap_or_default(),
+    );
+    let leading = before.iter().all(|w| is_title(w));
+    let trailing = !leading && after.iter().all(|w| is_title(w));
+    // The rest of the name must have a word that is not a title.
+    (leading && !after.iter().all(|w| is_title(w))) || (trailing && !before.is_empty())
 }
 
 /// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
@@ -1117,6 +1253,59 @@ mod tests {
         assert_eq!(t, ["ri", "yong", "ho"]);
     }
 
+    fn words_of(s: &str) -> Vec<String> {
+        analyze_with_case(s, NameKind::Person)
+            .first()
+            .map(|f| f.tokens.iter().map(|t| t.text.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn runs_of_titles_at_the_edges_are_dropped() {
+        assert_eq!(
+            words_of("Major General Ahmed AL-JARROUCHEH"),
+            ["ahmed", "al", "jarroucheh"]
+        );
+        assert_eq!(words_of("Brigadier General Taha TAHA"), ["taha", "taha"]);
+        assert_eq!(words_of("Ali Hassan, Colonel General"), ["ali", "hassan"]);
+        assert_eq!(words_of("شیخ محمد خالد"), ["محمد", "خالد"]);
+        // Not a middle word, and not every word of a name made of titles only.
+        assert_eq!(words_of("Ali General Hassan"), ["ali", "general", "hassan"]);
+        assert_eq!(words_of("Major General"), ["major", "general"]);
+        // Organisations keep them; a name of unknown kind keeps them as weak words.
+        let f = analyze("General Directorate", NameKind::Organization);
+        assert_eq!(f[0].tokens.len(), 2);
+        let f = analyze("Brigadier General Ghassan AFIF", NameKind::Unknown);
+        let classes: Vec<TokenClass> = f[0].tokens.iter().map(|t| t.class).collect();
+        assert_eq!(
+            classes,
+            [
+                TokenClass::Generic,
+                TokenClass::Generic,
+                TokenClass::Word,
+                TokenClass::Word
+            ]
+        );
+    }
+
+    #[test]
+    fn parenthesised_alternatives_are_marked() {
+        let f = analyze_with_case("Aleksei (Alexey) Tkachev (Tkachov)", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0b1010);
+        // Not a phrase in parentheses, not a first word, not an organisation's acronym.
+        let f = analyze_with_case("Sergei (Sergey Ivanovich) Ivanov", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0);
+        assert_eq!(analyze("(Ali) Hassan", NameKind::Person)[0].alternatives, 0);
+        let f = analyze(
+            "Islamic Revolutionary Guard Corps (IRGC)",
+            NameKind::Organization,
+        );
+        assert_eq!(f[0].alternatives, 0);
+        // `SURNAME, Given`: the surname's words come last but keep their own parentheses.
+        let f = analyze("KIM, Jong (Chong) Un", NameKind::Person);
+        assert_eq!(f[0].alternatives, 0b10);
+    }
+
     /// Word splitting as first written: the comma case rebuilt as a new string.
     fn split_words_by_copy(s: &str) -> (Vec<String>, Option<usize>) {
         let mut surname_at = None;
@@ -1325,6 +1514,16 @@ mod tests {
             .filter(|&c| is_caseless(c))
         {
             assert!(!c.is_lowercase() && !c.is_uppercase(), "{c:?}");
+        }
+    }
+
+    /// Hangul words split into glossary parts give more tokens than words: a word in
+    /// parentheses past the sixteenth token has no alternative bit, and no shift overflows.
+    #[test]
+    fn regression_parenthesised_word_past_sixteen_tokens() {
+        let name = format!("{} (x)", "조선광선은행 ".repeat(15));
+        for kind in [NameKind::Unknown, NameKind::Person] {
+            let _ = analyze_with_case(&name, kind);
         }
     }
 

@@ -488,6 +488,20 @@ const LEGAL_FORMS: &[&str] = &[
     "شركة",
     "shrkt",
     "shrka",
+    // Arabic abbreviations once `join_dotted` has joined their letters, as written and as
+    // transliterated: م.د.م.س DMCC, ش.م.ح FZCO, م.م.ح FZE, ش.ذ.م.م and ذ.م.م LLC, ش.م.ل SAL.
+    "مدمس",
+    "mdms",
+    "شمح",
+    "shmh",
+    "ممح",
+    "mmh",
+    "شذمم",
+    "shdhmm",
+    "ذمم",
+    "dhmm",
+    "شمل",
+    "shml",
     "llc",
     "l.l.c",
     "ltd",
@@ -727,6 +741,22 @@ const TITLES: &[&str] = &[
     "mawlawi",
     "qari",
     "imam",
+    "ayatollah",
+    // Arabic and Persian script: sheikh, mawlawi, mullah, hajji, major general (Arabic
+    // `al-liwa'`, Persian `sarlashkar`), brigadier (`al-amid`, `sartip`), colonel.
+    "شيخ",
+    "شیخ",
+    "الشيخ",
+    "مولوي",
+    "مولوی",
+    "ملا",
+    "حاج",
+    "الحاج",
+    "اللواء",
+    "العميد",
+    "العقيد",
+    "سرلشکر",
+    "سرتیپ",
     "gen",
     "general",
     "col",
@@ -740,6 +770,7 @@ const TITLES: &[&str] = &[
     "adm",
     "admiral",
     "marshal",
+    "brigadier",
     "sgt",
     "sergeant",
     "president",
@@ -983,10 +1014,14 @@ const PHRASES: &[(&str, &str)] = &[
     ("open joint stock company", "ojsc"),
     ("public joint stock company", "pjsc"),
     ("public joint stock co", "pjsc"),
+    ("closed joint stock co", "cjsc"),
+    ("open joint stock co", "ojsc"),
     ("joint stock company", "jsc"),
     ("joint stock co", "jsc"),
     ("joint-stock company", "jsc"),
     ("public joint stock", "pjsc"),
+    ("closed joint stock", "cjsc"),
+    ("open joint stock", "ojsc"),
     ("joint stock", "jsc"),
     ("company limited", "ltd"),
     ("united states of america", "usa"),
@@ -995,6 +1030,52 @@ const PHRASES: &[(&str, &str)] = &[
     ("hong kong", "hk"),
     ("russian federation", "russia"),
 ];
+
+/// Words that mark what follows an opening parenthesis as another name for what precedes it
+/// (`Malloul (a.k.a. Maloul) HUSSEIN`), longest first where one begins another.
+const ALIAS_MARKERS: &[&str] = &[
+    "also known as",
+    "formerly known as",
+    "a.k.a.",
+    "a.k.a",
+    "a/k/a",
+    "aka",
+    "f.k.a.",
+    "f.k.a",
+    "fka",
+    "alias",
+    "formerly",
+    "previously",
+];
+
+/// A cleaned (lower-case) name without the alias markers that open a parenthesis: `malloul
+/// (a.k.a. maloul) hussein` → `malloul ( maloul) hussein`, so that the alternative is compared
+/// as an alternative spelling of the word before it and the marker is not taken for a name's
+/// words (`a`, `k`, `a`). `None` when there is none.
+pub fn drop_alias_markers(s: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut from = 0;
+    for (open, _) in s.match_indices('(') {
+        let after = s.get(open + 1..).unwrap_or_default();
+        let inner = after.trim_start();
+        let Some(marker) = ALIAS_MARKERS.iter().find(|m| {
+            inner.starts_with(**m)
+                && inner
+                    .get(m.len()..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| c == ' ' || c == ':' || c == ')' || c == '.')
+        }) else {
+            continue;
+        };
+        let marker_at = open + 1 + (after.len() - inner.len());
+        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+        o.push_str(s.get(from..marker_at).unwrap_or_default());
+        from = marker_at + marker.len();
+    }
+    let mut o = out?;
+    o.push_str(s.get(from..).unwrap_or_default());
+    Some(o)
+}
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
@@ -1367,6 +1448,22 @@ mod tests {
     }
 
     #[test]
+    fn alias_markers_in_parentheses_are_dropped() {
+        assert_eq!(
+            drop_alias_markers("malloul (a.k.a. maloul) hussein").as_deref(),
+            Some("malloul ( maloul) hussein")
+        );
+        assert_eq!(
+            drop_alias_markers("khalid (aka khaled) qaddur (formerly: qadur)").as_deref(),
+            Some("khalid ( khaled) qaddur (: qadur)")
+        );
+        // Not a marker: a word that only begins like one, or one outside parentheses.
+        assert_eq!(drop_alias_markers("sergei (akatov) ivanov"), None);
+        assert_eq!(drop_alias_markers("alias ali (ali)"), None);
+        assert_eq!(drop_alias_markers("(aka"), None);
+    }
+
+    #[test]
     fn long_names_are_cut_as_before() {
         let a = "Ab ".repeat(300);
         for s in [
@@ -1449,6 +1546,15 @@ mod tests {
             replace_phrases("foreign trade bank of north korea"),
             "foreign trade bank of dprk"
         );
+        // Closed and open joint-stock companies, however much of the phrase is written.
+        for s in [
+            "vtb capital closed joint stock company",
+            "vtb capital closed joint stock co.",
+            "vtb capital closed joint stock",
+        ] {
+            assert!(replace_phrases(s).starts_with("vtb capital cjsc"), "{s}");
+        }
+        assert_eq!(replace_phrases("open joint stock co"), "ojsc");
     }
 
     #[test]

@@ -259,6 +259,12 @@ fn is_cyr_vowel(c: char) -> bool {
     )
 }
 
+/// Russian text in BGN/PCGN (the system English translations of Russian names follow:
+/// `Брянск` → `bryansk`), lower case, without the other systems' forms.
+pub fn russian_bgn(s: &str) -> String {
+    cyrillic(s, System::BgnPcgn, Lang::Russian)
+}
+
 fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
     let chars: Vec<char> = s.chars().map(lower).collect();
     cyrillic_lowered(&chars, s.len(), sys, lang)
@@ -794,6 +800,10 @@ const ARABIC_WORDS: &[(&str, &[&str])] = &[
     ("رسول", &["rasul", "rasool"]),
     ("حكمت", &["hikmat", "hekmat"]),
     ("هادي", &["hadi"]),
+    // ض is d (dh) in Arabic, z in Persian: words common in both.
+    ("رضا", &["reza", "rida", "ridha"]),
+    ("فضل", &["fadl", "fazl"]),
+    ("رمضان", &["ramadan", "ramazan"]),
 ];
 
 fn arabic_letter(c: char, initial: bool, prev: Option<char>, next: Option<char>) -> &'static str {
@@ -863,6 +873,30 @@ fn arabic_letter(c: char, initial: bool, prev: Option<char>, next: Option<char>)
     }
 }
 
+/// Whether a word is written with a letter Persian has and Arabic lacks (پ چ ژ گ ک ی): then
+/// its letters are read as Persian reads them ([`persian_letter`]).
+fn is_persian_word(w: &str) -> bool {
+    w.contains(['پ', 'چ', 'ژ', 'گ', 'ک', 'ی'])
+}
+
+/// Whether romanising `s` reads a letter of it as Persian rather than Arabic
+/// ([`persian_letter`]).
+pub fn reads_as_persian(s: &str) -> bool {
+    s.split_whitespace()
+        .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']))
+}
+
+/// The Persian reading of a letter whose Arabic one is `arabic`: ض ذ ظ are all z (`رضایی`
+/// REZAEI, `ضیایی` ZIAEI), ث is s, consonantal و is v (`وحیدی` VAHIDI).
+fn persian_letter(c: char, arabic: &'static str) -> &'static str {
+    match c {
+        'ض' | 'ذ' | 'ظ' => "z",
+        'ث' => "s",
+        'و' if arabic == "w" => "v",
+        _ => arabic,
+    }
+}
+
 fn is_haraka(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')
 }
@@ -875,6 +909,7 @@ fn arabic_word(w: &str, out: &mut String) {
         .chars()
         .filter(|&c| !is_haraka(c) && c != '\u{0651}')
         .collect();
+    let persian = is_persian_word(w);
     let mut marks = w.chars().peekable();
     let mut li: usize = 0;
     while let Some(c) = marks.next() {
@@ -901,7 +936,10 @@ fn arabic_word(w: &str, out: &mut String) {
             push_other(out, c);
             continue;
         }
-        let t = arabic_letter(c, prev.is_none(), prev, next);
+        let mut t = arabic_letter(c, prev.is_none(), prev, next);
+        if persian {
+            t = persian_letter(c, t);
+        }
         // A long-vowel letter right after the same short vowel adds nothing.
         let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
         if !repeats_vowel {
@@ -952,6 +990,11 @@ fn arabic_units(s: &str) -> Vec<Unit<'_>> {
         } else if let Some(first) = w.strip_suffix("الدين").filter(|r| r.chars().count() >= 2)
         {
             units.push(Unit::Din(first));
+        } else if let Some(first) = w.strip_suffix("رضا").filter(|r| r.chars().count() >= 2) {
+            // Persian compound given names are written as one word (`محمدرضا`, `علیرضا`) and
+            // in Latin as one or two (`Mohammad-Reza`, `Alireza`).
+            units.push(Unit::Word(first));
+            units.push(Unit::Word("رضا"));
         } else if w == "عبد" && next == Some("الله") {
             units.push(Unit::Word("عبدالله"));
             i += 1;
@@ -1331,6 +1374,22 @@ mod tests {
         assert_eq!(forms("نورالدين"), forms("نور الدين"));
         // Unlisted words still come out letter by letter, shadda doubling.
         assert_eq!(forms("حَسَّان")[0], "hassan");
+    }
+
+    #[test]
+    fn persian_words_read_as_persian() {
+        // ض ذ ظ are z and consonantal و is v in a word with a Persian letter.
+        assert_eq!(forms("رضایی")[0], "rzayi");
+        assert_eq!(forms("ضیایی")[0], "zyayi");
+        assert_eq!(forms("وحیدی")[0], "vhidi");
+        // Arabic words keep the Arabic reading.
+        assert_eq!(forms("الظواهري")[0], "al-zwahri");
+        assert_eq!(forms("فاضل")[0], "fadil");
+        // Compound given names with رضا are two words.
+        assert_eq!(forms("محمدرضا")[0], "muhammad reza");
+        assert_eq!(forms("غلامرضا")[0], "ghlam reza");
+        assert_eq!(forms("رضا")[0], "reza");
+        assert!(has("محمد رضا", "mohammed rida"));
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! Russian organisation names read the way Latin-script lists translate them: the commonest
+//! organisation words in English, every other word transliterated
+//! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
+//! [`crate::chinese::organisation_form`] does for Chinese.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::translit;
+
+/// Stems of Russian organisation words (lower case) and their usual English rendering in list
+/// names. A word is glossed when it is a stem followed by an inflectional ending
+/// ([`ENDINGS`]); longer stems are tried first.
+const STEMS: &[(&str, &str)] = &[
+    ("научн", "scientific"),
+    ("исследовательск", "research"),
+    ("производственн", "production"),
+    ("объединени", "association"),
+    ("предприяти", "enterprise"),
+    ("институт", "institute"),
+    ("завод", "plant"),
+    ("конструкторск", "design"),
+    ("бюро", "bureau"),
+    ("корпораци", "corporation"),
+    ("центр", "center"),
+    ("концерн", "concern"),
+    ("компани", "company"),
+    ("государственн", "state"),
+    ("федеральн", "federal"),
+    ("техническ", "technical"),
+    ("технологическ", "technological"),
+    ("технологи", "technologies"),
+    ("инженерн", "engineering"),
+    ("машиностроени", "mechanical engineering"),
+    ("машиностроительн", "machine building"),
+    ("электромеханическ", "electromechanical"),
+    ("приборостроени", "instrument making"),
+    ("приборостроительн", "instrument making"),
+    ("оптик", "optical"),
+    ("физическ", "physical"),
+    ("физик", "physics"),
+    ("измерени", "measurements"),
+    ("систем", "systems"),
+    ("связ", "communications"),
+    ("управлени", "control"),
+    ("специальн", "special"),
+    ("российск", "russian"),
+    ("всероссийск", "all russian"),
+    ("академи", "academy"),
+    ("наук", "sciences"),
+    ("университет", "university"),
+    ("банк", "bank"),
+    ("групп", "group"),
+    ("холдинг", "holding"),
+    ("ракетн", "rocket"),
+    ("тактическ", "tactical"),
+    ("комплекс", "complex"),
+    ("вертолетн", "helicopter"),
+    ("вертолётн", "helicopter"),
+    ("судоремонтн", "ship repair"),
+    ("судостроительн", "shipbuilding"),
+    ("авиационн", "aviation"),
+    ("военн", "military"),
+    ("флот", "fleet"),
+    ("движени", "movement"),
+    ("фонд", "foundation"),
+    ("общественн", "public"),
+    ("международн", "international"),
+    ("агентств", "agency"),
+    ("министерств", "ministry"),
+    ("торгов", "trading"),
+    ("энергетическ", "energy"),
+    ("нефтян", "oil"),
+    ("газов", "gas"),
+    ("электронн", "electronic"),
+    ("химическ", "chemical"),
+    ("металлургическ", "metallurgical"),
+    ("транспортн", "transport"),
+    ("промышленн", "industrial"),
+    ("медицинск", "medical"),
+    ("информационн", "information"),
+];
+
+/// Russian noun and adjective endings a glossed stem may carry.
+const ENDINGS: &[&str] = &[
+    "", "а", "ы", "у", "е", "и", "о", "я", "ю", "й", "ом", "ой", "ий", "ый", "ая", "ое", "ого",
+    "ому", "ых", "ым", "ые", "ую", "ей", "ем", "ия", "ии", "ию", "ие", "ов", "ам", "ами", "ах",
+    "ях", "ям", "ями", "ьи", "ья",
+];
+
+/// Whole words: `и` (and), `имени`/`им` (named after).
+const WORDS: &[(&str, &str)] = &[
+    ("и", "and"),
+    ("имени", "named after"),
+    ("им", "named after"),
+];
+
+type StemsByStart = HashMap<[char; 2], Vec<(&'static str, &'static str)>>;
+
+/// The stems of [`STEMS`] by their first two letters: a word is checked against the few
+/// that begin as it does.
+fn stems_by_start() -> &'static StemsByStart {
+    static BY_START: OnceLock<StemsByStart> = OnceLock::new();
+    BY_START.get_or_init(|| {
+        let mut by = StemsByStart::new();
+        for &(stem, en) in STEMS {
+            if let Some(start) = start_of(stem) {
+                by.entry(start).or_default().push((stem, en));
+            }
+        }
+        by
+    })
+}
+
+fn start_of(word: &str) -> Option<[char; 2]> {
+    let mut chars = word.chars();
+    Some([chars.next()?, chars.next()?])
+}
+
+/// The English rendering of a (lower-case) Russian organisation word, if it is one.
+fn gloss(word: &str) -> Option<&'static str> {
+    if let Some((_, en)) = WORDS.iter().find(|(w, _)| *w == word) {
+        return Some(en);
+    }
+    stems_by_start()
+        .get(&start_of(word)?)?
+        .iter()
+        .filter(|(stem, _)| {
+            word.strip_prefix(stem)
+                .is_some_and(|ending| ENDINGS.contains(&ending))
+        })
+        .max_by_key(|(stem, _)| stem.len())
+        .map(|(_, en)| *en)
+}
+
+/// A place adjective (`Брянский`, `Саратовская`) as the place name lists use
+/// (`Bryansk`, `Saratov…`): the adjective ending dropped after `ск`.
+fn place_stem(word: &str) -> Option<&str> {
+    ["ского", "ский", "ская", "ское", "ской", "ских"]
+        .iter()
+        .find_map(|e| word.strip_suffix(e))
+        .filter(|stem| stem.chars().count() >= 3)
+        .map(|stem| {
+            let at = word.len() - stem.len() + "ск".len();
+            word.get(..at).unwrap_or(word)
+        })
+}
+
+/// A letter or digit of a lower-case name, Cyrillic and ASCII settled without Unicode tables.
+fn is_word_char(c: char) -> bool {
+    match c {
+        'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' => true,
+        '\u{0}'..='\u{7f}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// The English-keyed reading of a Cyrillic organisation name (see the module doc); `None`
+/// when no word of it is a known organisation word.
+pub fn organisation_form(s: &str) -> Option<String> {
+    // Names reach here cleaned (lower case); other callers may not.
+    let lowered = if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    };
+    let words: Vec<(&str, Option<&'static str>)> = lowered
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| (w, gloss(w)))
+        .collect();
+    // Most Cyrillic names (people's) have no organisation word: nothing is transliterated
+    // for them.
+    if words.iter().all(|(_, en)| en.is_none()) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len() * 2);
+    for (word, en) in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match en {
+            Some(en) => out.push_str(en),
+            None => out.push_str(&translit::russian_bgn(place_stem(word).unwrap_or(word))),
+        }
+    }
+    Some(out)
+}
+
+/// Whether a word is one of the English renderings above (an organisation word, not a name).
+pub fn is_org_gloss(word: &str) -> bool {
+    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut v: Vec<&str> = STEMS
+                .iter()
+                .chain(WORDS)
+                .flat_map(|(_, en)| en.split(' '))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .binary_search(&word)
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organisation_words_in_english_the_rest_transliterated() {
+        assert_eq!(
+            organisation_form("Конструкторское бюро машиностроения").as_deref(),
+            Some("design bureau mechanical engineering")
+        );
+        assert_eq!(
+            organisation_form("Брянский электромеханический завод").as_deref(),
+            Some("bryansk electromechanical plant")
+        );
+        assert_eq!(
+            organisation_form("ао «Научно-Производственное Объединение «Марс»").as_deref(),
+            Some("ao scientific production association mars")
+        );
+        // A stem inside a name is no organisation word (`Газпром` is not `gas`).
+        assert_eq!(organisation_form("Газпром"), None);
+        assert_eq!(organisation_form("Иван Петров"), None);
+    }
+
+    #[test]
+    fn glossed_words_are_known() {
+        assert!(is_org_gloss("bureau") && is_org_gloss("engineering") && !is_org_gloss("mars"));
+    }
+}
