@@ -39,7 +39,6 @@ pub mod skeleton;
 pub mod translit;
 
 pub use name::{
-    Analyzer, FormNotes, KoreanReading, NameForm, NameKind, Token, Via, analyze,
-    analyze_with_case,
+    Analyzer, FormNotes, KoreanReading, NameForm, NameKind, Token, Via, analyze, analyze_with_case,
 };
 pub use normalize::{Script, TokenClass};

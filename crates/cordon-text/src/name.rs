@@ -689,7 +689,7 @@ fn form(
         // stay, as weak words, so that it still meets a person's name without them.
         let edge_title = kind != NameKind::Organization
             && n_words > 1
-            && normalize::is_title(folded)
+            && (normalize::is_title(folded) || normalize::is_misspelt_title(folded))
             && in_edge_title_run(&words, i);
         if edge_title && kind == NameKind::Person {
             titles_dropped = true;
@@ -943,26 +943,59 @@ fn is_caseless(c: char) -> bool {
 
 /// Whether word `at` (a title) belongs to a run of titles at an edge of the name that leaves
 /// another word: `Dr` in `Dr Ali Hassan`, `Major` and `General` in `Major General Ahmed
-/// AL-JARROUCHEH`, never a middle word (`Ali General Hassan`), and never every word.
+/// AL-JARROUCHEH`, never a middle word (`Ali General Hassan`), and never every word. A long
+/// title misspelt by a letter counts beside a title spelt right (`Brigadierr General`), never
+/// alone (`John Marshall` keeps his surname).
 fn in_edge_title_run(words: &[&str], at: usize) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Title {
+        No,
+        Misspelt,
+        Exact,
+    }
     let mut fold = String::new();
-    let mut is_title = |w: &str| {
-        if normalize::folds_to_itself(w) {
-            normalize::is_title(w)
+    let mut title = |w: &str| {
+        let folded = if normalize::folds_to_itself(w) {
+            w
         } else {
             fold.clear();
             normalize::fold_latin_into(w, &mut fold);
-            normalize::is_title(&fold)
+            fold.as_str()
+        };
+        if normalize::is_title(folded) {
+            Title::Exact
+        } else if normalize::is_misspelt_title(folded) {
+            Title::Misspelt
+        } else {
+            Title::No
         }
     };
-    let (before, after) = (
-        words.get(..at).unwrap_or_default(),
-        words.get(at + 1..).unwrap_or_default(),
-    );
-    let leading = before.iter().all(|w| is_title(w));
-    let trailing = !leading && after.iter().all(|w| is_title(w));
-    // The rest of the name must have a word that is not a title.
-    (leading && !after.iter().all(|w| is_title(w))) || (trailing && !before.is_empty())
+    let titles: smallvec::SmallVec<[Title; MAX_TOKENS]> = words.iter().map(|w| title(w)).collect();
+    let is_title = |t: &Title| *t != Title::No;
+    let (Some(before), Some(here), Some(after)) =
+        (titles.get(..at), titles.get(at), titles.get(at + 1..))
+    else {
+        return false;
+    };
+    if !is_title(here) {
+        return false;
+    }
+    // The run of titles around `at`, which must hold one spelt right.
+    let run_has_exact = |run: &[Title]| run.contains(&Title::Exact);
+    if before.iter().all(is_title) {
+        let run_end = after.iter().position(|t| !is_title(t));
+        // The rest of the name must have a word that is not a title.
+        return run_end
+            .is_some_and(|end| run_has_exact(titles.get(..=at + end).unwrap_or_default()));
+    }
+    if after.iter().all(is_title) {
+        let run_start = before
+            .iter()
+            .rposition(|t| !is_title(t))
+            .map_or(0, |p| p + 1);
+        return run_has_exact(titles.get(run_start..).unwrap_or_default());
+    }
+    false
 }
 
 /// A token, and when it is a Latin word that reads as romanised Korean, where its syllables
@@ -1525,6 +1558,31 @@ mod tests {
         for kind in [NameKind::Unknown, NameKind::Person] {
             let _ = analyze_with_case(&name, kind);
         }
+    }
+
+    #[test]
+    fn regression_a_misspelt_title_beside_a_title_is_dropped_too() {
+        // `Brigadierr General Yousef ISMAIL` kept `brigadierr` and `general` while its list
+        // spelling dropped both titles: a one-letter typo cost the pair its match.
+        let words = |s: &str| {
+            analyze(s, NameKind::Person)[0]
+                .tokens
+                .iter()
+                .map(|t| t.text.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            words("Brigadierr General Yousef ISMAIL"),
+            ["yousef", "ismail"]
+        );
+        assert_eq!(
+            words("Brigadier Generall Yousef ISMAIL"),
+            ["yousef", "ismail"]
+        );
+        // Never without a title spelt right, never a name made of titles.
+        assert_eq!(words("John Marshall"), ["john", "marshall"]);
+        assert_eq!(words("Generall Yousef"), ["generall", "yousef"]);
+        assert_eq!(words("Brigadierr General"), ["brigadierr", "general"]);
     }
 
     #[test]

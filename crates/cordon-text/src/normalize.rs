@@ -855,6 +855,40 @@ pub fn is_title(token: &str) -> bool {
     SET.get_or_init(|| WordSet::new(TITLES)).contains(token)
 }
 
+/// Whether a (folded) word is a long title misspelt by one letter (`brigadierr`, `generall`,
+/// `colonal`): seven letters or more on both sides, one insertion, deletion or substitution.
+/// Shorter titles are too close to names (`mir`, `dar`) to be guessed.
+pub fn is_misspelt_title(word: &str) -> bool {
+    const MIN_LEN: usize = 7;
+    word.len() >= MIN_LEN
+        && word.is_ascii()
+        && !is_title(word)
+        && TITLES
+            .iter()
+            .filter(|t| t.len() >= MIN_LEN && t.is_ascii())
+            .any(|t| within_one_edit(word.as_bytes(), t.as_bytes()))
+}
+
+/// Whether two byte strings are at most one insertion, deletion or substitution apart.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    let (short_rest, long_rest) = (
+        short.get(prefix..).unwrap_or_default(),
+        long.get(prefix..).unwrap_or_default(),
+    );
+    if short.len() == long.len() {
+        // One substitution at most: everything after the first difference agrees.
+        short_rest.get(1..).unwrap_or_default() == long_rest.get(1..).unwrap_or_default()
+    } else {
+        // One insertion in the longer.
+        short_rest == long_rest.get(1..).unwrap_or_default()
+    }
+}
+
 /// A word list for membership tests on every token: words of up to 15 bytes are packed with
 /// their length into one integer and kept in an open-addressing hash table (one or two
 /// integer compares a lookup), longer ones compared one by one.
@@ -1329,6 +1363,51 @@ pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_titles_are_long_titles_one_letter_off() {
+        for w in ["brigadierr", "brigadir", "generall", "genaral", "colonell"] {
+            assert!(is_misspelt_title(w), "{w}");
+        }
+        for w in [
+            "general",
+            "brigadier",
+            "generic",
+            "mr",
+            "mrr",
+            "dx",
+            "",
+            "ismail",
+            "가나다라마바사",
+        ] {
+            assert!(!is_misspelt_title(w), "{w}");
+        }
+    }
+
+    /// Edit distance by the full table, for the one-edit test to agree with.
+    fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, x) in a.iter().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, y) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(x != y)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_test_agrees_with_the_edit_distance(a in "[abc]{0,6}", b in "[abc]{0,6}") {
+            proptest::prop_assert_eq!(
+                within_one_edit(a.as_bytes(), b.as_bytes()),
+                edit_distance(a.as_bytes(), b.as_bytes()) <= 1
+            );
+        }
+    }
     use proptest::prelude::*;
 
     /// [`clean`] as first written: every name through NFKC, character by character.
