@@ -661,6 +661,7 @@ fn form(
     let made_before_form = made.len();
     let n_words = words.len();
     let mut titles_dropped = false;
+    let (mut has_title, mut title_fold): (Option<bool>, String) = (None, String::new());
     let parenthesised = if kind != NameKind::Organization && text.contains('(') {
         parenthesised_words(text, &words)
     } else {
@@ -670,13 +671,7 @@ fn form(
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
         // cleaned name) are their own folding.
-        let folded: &str = if normalize::folds_to_itself(w) {
-            w
-        } else {
-            fold_buffer.clear();
-            normalize::fold_latin_into(w, fold_buffer);
-            fold_buffer
-        };
+        let folded = fold_word(w, fold_buffer);
         // A word remembered from an earlier name took the path below that ends in
         // `make_token` (the path is a function of kind, word and the word's script): its
         // script and token are known.
@@ -687,9 +682,18 @@ fn form(
         };
         // A name of unknown kind may be an organisation's (`General Bureau`): its edge titles
         // stay, as weak words, so that it still meets a person's name without them.
+        // A misspelt title counts only beside one spelt right: whether the name has one is
+        // asked once, and only of a name with a word that is not a title.
         let edge_title = kind != NameKind::Organization
             && n_words > 1
-            && (normalize::is_title(folded) || normalize::is_misspelt_title(folded))
+            && (normalize::is_title(folded)
+                || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
+                    && *has_title.get_or_insert_with(|| {
+                        words
+                            .iter()
+                            .any(|w| normalize::is_title(fold_word(w, &mut title_fold)))
+                    })
+                    && normalize::is_misspelt_title(folded)))
             && in_edge_title_run(&words, i);
         if edge_title && kind == NameKind::Person {
             titles_dropped = true;
@@ -941,36 +945,47 @@ fn is_caseless(c: char) -> bool {
     )
 }
 
+/// Whether a word of a name is a title.
+#[derive(Clone, Copy, PartialEq)]
+enum Title {
+    No,
+    /// A long title misspelt by one letter ([`normalize::is_misspelt_title`]).
+    Misspelt,
+    Exact,
+}
+
+/// Raw word `w` folded, through `fold` when it is not its own folding.
+fn fold_word<'a>(w: &'a str, fold: &'a mut String) -> &'a str {
+    if normalize::folds_to_itself(w) {
+        w
+    } else {
+        fold.clear();
+        normalize::fold_latin_into(w, fold);
+        fold.as_str()
+    }
+}
+
+/// Whether raw word `w` is a title.
+fn title_of(w: &str, fold: &mut String) -> Title {
+    let folded = fold_word(w, fold);
+    if normalize::is_title(folded) {
+        Title::Exact
+    } else if normalize::is_misspelt_title(folded) {
+        Title::Misspelt
+    } else {
+        Title::No
+    }
+}
+
 /// Whether word `at` (a title) belongs to a run of titles at an edge of the name that leaves
 /// another word: `Dr` in `Dr Ali Hassan`, `Major` and `General` in `Major General Ahmed
 /// AL-JARROUCHEH`, never a middle word (`Ali General Hassan`), and never every word. A long
 /// title misspelt by a letter counts beside a title spelt right (`Brigadierr General`), never
 /// alone (`John Marshall` keeps his surname).
 fn in_edge_title_run(words: &[&str], at: usize) -> bool {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Title {
-        No,
-        Misspelt,
-        Exact,
-    }
     let mut fold = String::new();
-    let mut title = |w: &str| {
-        let folded = if normalize::folds_to_itself(w) {
-            w
-        } else {
-            fold.clear();
-            normalize::fold_latin_into(w, &mut fold);
-            fold.as_str()
-        };
-        if normalize::is_title(folded) {
-            Title::Exact
-        } else if normalize::is_misspelt_title(folded) {
-            Title::Misspelt
-        } else {
-            Title::No
-        }
-    };
-    let titles: smallvec::SmallVec<[Title; MAX_TOKENS]> = words.iter().map(|w| title(w)).collect();
+    let titles: smallvec::SmallVec<[Title; MAX_TOKENS]> =
+        words.iter().map(|w| title_of(w, &mut fold)).collect();
     let is_title = |t: &Title| *t != Title::No;
     let (Some(before), Some(here), Some(after)) =
         (titles.get(..at), titles.get(at), titles.get(at + 1..))

@@ -855,17 +855,19 @@ pub fn is_title(token: &str) -> bool {
     SET.get_or_init(|| WordSet::new(TITLES)).contains(token)
 }
 
+/// The fewest bytes of a word [`is_misspelt_title`] takes for a misspelt title.
+pub const MISSPELT_TITLE_MIN_LEN: usize = 7;
+
 /// Whether a (folded) word is a long title misspelt by one letter (`brigadierr`, `generall`,
 /// `colonal`): seven letters or more on both sides, one insertion, deletion or substitution.
 /// Shorter titles are too close to names (`mir`, `dar`) to be guessed.
 pub fn is_misspelt_title(word: &str) -> bool {
-    const MIN_LEN: usize = 7;
-    word.len() >= MIN_LEN
+    word.len() >= MISSPELT_TITLE_MIN_LEN
         && word.is_ascii()
         && !is_title(word)
         && TITLES
             .iter()
-            .filter(|t| t.len() >= MIN_LEN && t.is_ascii())
+            .filter(|t| t.len() >= MISSPELT_TITLE_MIN_LEN && t.is_ascii())
             .any(|t| within_one_edit(word.as_bytes(), t.as_bytes()))
 }
 
@@ -1363,6 +1365,7 @@ pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn misspelt_titles_are_long_titles_one_letter_off() {
@@ -1399,16 +1402,15 @@ mod tests {
         row[b.len()]
     }
 
-    proptest::proptest! {
+    proptest! {
         #[test]
         fn one_edit_test_agrees_with_the_edit_distance(a in "[abc]{0,6}", b in "[abc]{0,6}") {
-            proptest::prop_assert_eq!(
+            prop_assert_eq!(
                 within_one_edit(a.as_bytes(), b.as_bytes()),
                 edit_distance(a.as_bytes(), b.as_bytes()) <= 1
             );
         }
     }
-    use proptest::prelude::*;
 
     /// [`clean`] as first written: every name through NFKC, character by character.
     fn clean_slowly(raw: &str) -> String {
