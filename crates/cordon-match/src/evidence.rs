@@ -73,17 +73,24 @@ pub(crate) const COUNTRY_PROPS: &[&str] = &[
 /// An identifier in comparable form: letters and digits only, upper case; `IMO 9123456` →
 /// `9123456`. `None` when fewer than 4 characters remain (too short to be decisive).
 pub fn normalize_id(s: &str) -> Option<String> {
-    let mut out: String = s
+    let out: String = s
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect();
-    if let Some(rest) = out.strip_prefix("IMO")
-        && rest.chars().all(|c| c.is_ascii_digit())
-    {
-        out = rest.to_owned();
-    }
+    let out = without_imo_prefix(out);
     (out.chars().count() >= 4).then_some(out)
+}
+
+/// An upper-case identifier without the `IMO` its digits may be written after (`IMO5878589`
+/// → `5878589`).
+pub(crate) fn without_imo_prefix(id: String) -> String {
+    match id.strip_prefix("IMO") {
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.to_owned()
+        }
+        _ => id,
+    }
 }
 
 /// Evaluates the query's non-name fields against a candidate.

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
+use crate::evidence::without_imo_prefix;
 use crate::names::{NameWords, PreparedName, score_ceiling, score_names_with};
 
 /// An identifier carried by more records than this is not one record's (a placeholder, a
@@ -153,12 +154,6 @@ enum NameCheck {
 /// prefix or separators, and each word of it with at least five digits. Shorter numbers are
 /// not told apart from dates and house numbers.
 pub(crate) fn identifier_numbers(value: &str) -> Vec<String> {
-    let strip_imo = |s: String| match s.strip_prefix("IMO") {
-        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            rest.to_owned()
-        }
-        _ => s,
-    };
     let is_number = |s: &str| s.len() >= 6 && s.bytes().filter(u8::is_ascii_digit).count() >= 5;
     let mut out = Vec::new();
     // Without the parenthesised remarks (`(Australia)`, `(valid until …)`).
@@ -182,13 +177,13 @@ pub(crate) fn identifier_numbers(value: &str) -> Vec<String> {
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        let whole = strip_imo(whole);
+        let whole = without_imo_prefix(whole);
         if is_number(&whole) && whole.len() <= 24 {
             out.push(whole);
         }
     }
     for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let word = strip_imo(word.to_ascii_uppercase());
+        let word = without_imo_prefix(word.to_ascii_uppercase());
         if is_number(&word) && !out.contains(&word) {
             out.push(word);
         }
@@ -327,12 +322,12 @@ impl Groups {
                 refs.dedup();
                 (refs.len() == 1).then(|| refs.pop()).flatten()
             });
-            if let Some(r) = reference.clone() {
-                // A ship's record cites its owner's reference: kinds are kept apart.
-                un_refs
-                    .entry(format!("{}:{r}", kind_tag(e.schema)))
-                    .or_default()
-                    .push(i32_);
+            // The UN designates persons and organisations; a ship (or wallet) citing a
+            // reference cites its owner's, which several ships share.
+            if let Some(r) = &reference
+                && let tag @ ("p" | "o") = kind_tag(e.schema)
+            {
+                un_refs.entry(format!("{tag}:{r}")).or_default().push(i32_);
             }
             let by_name =
                 |n: &PreparedName| name_key(n).map(|k| format!("{}:{k}", kind_tag(e.schema)));
@@ -420,12 +415,8 @@ impl Groups {
                 }
             }
         };
-        for (key, members) in &un_refs {
-            // The UN designates persons and organisations; a ship (or wallet) citing a
-            // reference cites its owner's, which several ships share.
-            if key.starts_with("p:") || key.starts_with("o:") {
-                add_pairs(members, NameCheck::Loose);
-            }
+        for members in un_refs.values() {
+            add_pairs(members, NameCheck::Loose);
         }
         for (key, members) in &identifiers {
             if (2..=MAX_RECORDS_PER_IDENTIFIER).contains(&members.len()) {

@@ -121,25 +121,10 @@ impl Comparer {
 fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Comparison {
     let ns = names::score_and_explain(a, b);
     let score = final_score(ns.score, &[]);
-    let mut rules: Vec<String> = Vec::new();
-    for f in [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]
-        .into_iter()
-        .flatten()
-    {
-        if f.via != cordon_text::Via::Written {
-            rules.push(f.via.label().to_owned());
-        }
-        for label in f.notes.labels() {
-            if !rules.iter().any(|r| r == label) {
-                rules.push(label.to_owned());
-            }
-        }
-    }
-    for al in &ns.alignment {
-        if !rules.contains(&al.rule) {
-            rules.push(al.rule.clone());
-        }
-    }
+    let rules = names::rules_fired(
+        &names::conversions_of([a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]),
+        &ns.alignment,
+    );
     Comparison {
         score: names::round3(score),
         is_match: score >= DEFAULT_THRESHOLD,

@@ -14,8 +14,8 @@ use serde::Serialize;
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
-    Aligned, NameScore, NameWords, PreparedName, explain_names, round3, score_ceiling,
-    score_names_with,
+    Aligned, NameScore, NameWords, PreparedName, conversions_of, explain_names, round3,
+    rules_fired, score_ceiling, score_names_with,
 };
 use crate::query::{Options, Query};
 
@@ -526,24 +526,8 @@ impl Matcher {
             qn.forms.get(ns.query_form),
             n.and_then(|(_, analysis)| analysis.forms.get(ns.candidate_form)),
         );
-        let mut conversions = Vec::new();
-        for f in [qf, cf].into_iter().flatten() {
-            if f.via != cordon_text::Via::Written {
-                conversions.push(f.via.label());
-            }
-            conversions.extend(f.notes.labels());
-        }
-        let mut rules: Vec<String> = Vec::new();
-        for c in &conversions {
-            if !rules.iter().any(|r| r == c) {
-                rules.push((*c).to_owned());
-            }
-        }
-        for a in &ns.alignment {
-            if !rules.contains(&a.rule) {
-                rules.push(a.rule.clone());
-            }
-        }
+        let conversions = conversions_of([qf, cf]);
+        let rules = rules_fired(&conversions, &ns.alignment);
         let group = self.groups.group(ei as usize).map(str::to_owned);
         let mut same_as: Vec<String> = Vec::new();
         for o in self

@@ -202,6 +202,35 @@ impl PreparedName {
     }
 }
 
+/// The conversions and notes of the two forms compared (query's first), as explanations
+/// name them.
+pub(crate) fn conversions_of(forms: [Option<&NameForm>; 2]) -> Vec<&'static str> {
+    let mut conversions = Vec::new();
+    for f in forms.into_iter().flatten() {
+        if f.via != Via::Written {
+            conversions.push(f.via.label());
+        }
+        conversions.extend(f.notes.labels());
+    }
+    conversions
+}
+
+/// The rules an explanation names, each once: the conversions, then the rules of the
+/// alignment, in order.
+pub(crate) fn rules_fired(conversions: &[&str], alignment: &[Aligned]) -> Vec<String> {
+    let mut rules: Vec<String> = Vec::new();
+    for rule in conversions
+        .iter()
+        .copied()
+        .chain(alignment.iter().map(|a| a.rule.as_str()))
+    {
+        if !rules.iter().any(|r| r == rule) {
+            rules.push(rule.to_owned());
+        }
+    }
+    rules
+}
+
 /// One aligned pair of name parts, for explanations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Aligned {
