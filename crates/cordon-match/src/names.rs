@@ -358,6 +358,18 @@ fn korean_pair(q: &NameForm, c: &NameForm) -> bool {
     !q.korean.is_empty() && !c.korean.is_empty()
 }
 
+/// Whether a name reads as a Korean person name of the usual shape (a surname and one or two
+/// given-name syllables) as written in Hangul, Latin letters or katakana. Chinese characters
+/// do not count: their Hangul reading is one guess beside the Chinese one (`金铁三` is Jin
+/// Tiesan as often as 김철삼).
+fn reads_as_korean(n: &PreparedName) -> bool {
+    n.forms
+        .iter()
+        .filter(|f| !matches!(f.via, Via::HanjaReading | Via::Pinyin | Via::Glossary(_)))
+        .flat_map(|f| &f.korean)
+        .any(|r| (1..=2).contains(&r.given.len()))
+}
+
 /// The best pair of forms, the query's words read ahead (`qw`) or here. `kept` receives the
 /// token alignment record of the pair that [`explain_names`] would explain, when that pair
 /// was scored by one: the best pair, or the first when no pair scores above 0.
@@ -373,10 +385,12 @@ fn best_form_pair<'q, R: Record>(
     // Korean readings alone need none.
     let (mut q_read, mut c_read) = (NameWords::unread(), NameWords::unread());
     let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
+    let korean_names = reads_as_korean(q) && reads_as_korean(c);
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
             if factor * 1.0 <= best.score
+                || (korean_names && !korean_pair(qf, cf))
                 || q.echoes.dominated(&q.forms, qi, cf)
                 || c.echoes.dominated(&c.forms, ci, qf)
             {
@@ -1981,6 +1995,24 @@ mod tests {
 
     /// The matcher skips scoring a name whose ceiling cannot beat its entity's best so far:
     /// an answer changes if the ceiling is ever below the score.
+    #[test]
+    fn korean_shaped_readings_decide_but_not_chinese_characters() {
+        let person = |n: &str| PreparedName::new(n, NameKind::Person);
+        for n in [
+            "ムン・チョンチョル",
+            "MIN BYONG CHOL",
+            "김정은",
+            "Kim Jong Un",
+        ] {
+            assert!(reads_as_korean(&person(n)), "{n}");
+        }
+        // Chinese characters' Hangul reading is a guess; three given syllables or none are
+        // not the usual Korean shape.
+        for n in ["金铁三", "Jin Tiesan", "MATIULLAH", "Ivan Petrov"] {
+            assert!(!reads_as_korean(&person(n)), "{n}");
+        }
+    }
+
     fn assert_ceiling_holds(a: &str, b: &str, kind: NameKind) {
         let q = PreparedName::query(a, kind);
         let c = PreparedName::new(b, kind);

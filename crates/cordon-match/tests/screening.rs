@@ -166,6 +166,36 @@ fn no_korean_syllable_is_a_stopword() {
     }
 }
 
+#[test]
+fn regression_katakana_korean_names_are_decided_by_their_syllables() {
+    // Japan MOF writes DPRK designees in katakana; its Hepburn romaji (`mung chong chol`)
+    // once matched other designees word by word through consonant skeletons (`mung`/`byong`),
+    // though the Korean syllables differ: 문정철 is not 민병철 nor 김송철 (jp-15-12 against
+    // jp-15-47 and EU 2017/1509 XIII.A-30 at 0.72 before 2026-12-06).
+    for other in [
+        "MIN BYONG CHOL",
+        "Kim Song Chol",
+        "Kang Myong Chol",
+        "Jo Chol Song",
+    ] {
+        let c = compare("ムン・チョンチョル", other, Some(Schema::Person));
+        assert!(!c.is_match, "{other}: {}", c.score);
+    }
+    for same in ["MUN CHONG CHOL", "Mun Cho'ng-ch'o'l", "Chong Chol Mun"] {
+        let c = compare("ムン・チョンチョル", same, Some(Schema::Person));
+        assert!(c.is_match, "{same}: {}", c.score);
+        assert!(
+            c.rules.iter().any(|r| r == "katakana"),
+            "{same}: {:?}",
+            c.rules
+        );
+    }
+    // Chinese characters keep their Chinese reading: 金铁三 is Jin Tiesan (UK DPR0226, Japan
+    // jp-15-35) although it also reads as Korean 김철삼.
+    assert!(compare("ジン・ティサン", "金铁三", Some(Schema::Person)).is_match);
+    assert!(compare("ジン・ティサン", "Jin Tiesan", Some(Schema::Person)).is_match);
+}
+
 /// Asserts that each pair (from the real lists: UK, EU, OFAC, Japan MOF; missed before
 /// 2026-12-06 on held-out splits) is a match, and that the explanation names `rule`.
 fn matches_by_rule(pairs: &[(&str, &str)], schema: Option<Schema>, rule: &str) {
