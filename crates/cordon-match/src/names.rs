@@ -1500,8 +1500,45 @@ enum Skeletons<'a> {
 #[derive(Default)]
 struct LazySkeletons {
     scheme: Option<Scheme>,
-    /// Per word; filled (to the form's length) when the first is needed.
-    words: Vec<Option<String>>,
+    /// Per word, where its skeleton is in `text` ([`NOT_MADE`] until needed); filled (to the
+    /// form's length) when the first is needed.
+    spans: SmallVec<[(u32, u32); 16]>,
+    /// The skeletons made so far, one after another: one buffer per form, not a `String` per
+    /// word (an allocation and a free cost more than most skeletons).
+    text: String,
+}
+
+/// The span of a skeleton not made yet.
+const NOT_MADE: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl LazySkeletons {
+    /// Forgets the skeletons made under another scheme.
+    fn start(&mut self, scheme: Scheme) {
+        if self.scheme != Some(scheme) {
+            self.scheme = Some(scheme);
+            self.spans.clear();
+            self.text.clear();
+        }
+    }
+
+    /// The skeleton of word `i` of `words`, made now if it was not before.
+    fn get(&mut self, words: &[Word<'_>], i: usize) -> Option<&str> {
+        if self.spans.is_empty() {
+            self.spans.resize(words.len(), NOT_MADE);
+        }
+        let scheme = self.scheme?;
+        let slot = self.spans.get_mut(i)?;
+        if *slot == NOT_MADE {
+            let from = self.text.len();
+            cordon_text::skeleton::skeleton_into(words.get(i)?.latin, scheme, &mut self.text);
+            *slot = (
+                u32::try_from(from).ok()?,
+                u32::try_from(self.text.len()).ok()?,
+            );
+        }
+        let (from, to) = *slot;
+        self.text.get(from as usize..to as usize)
+    }
 }
 
 /// One [`LazySkeletons`] per form of a name.
@@ -1548,10 +1585,7 @@ impl<'a> Side<'a> {
                 Some(sc) => match ahead.get(sc) {
                     Some(s) => Skeletons::Ahead(s),
                     None => {
-                        if lazy.scheme != Some(sc) {
-                            lazy.scheme = Some(sc);
-                            lazy.words.clear();
-                        }
+                        lazy.start(sc);
                         Skeletons::Here(lazy)
                     }
                 },
@@ -1565,17 +1599,7 @@ impl<'a> Side<'a> {
         match &mut self.skeletons {
             Skeletons::None => None,
             Skeletons::Ahead(s) => s.get(i).map(String::as_str),
-            Skeletons::Here(lazy) => {
-                if lazy.words.is_empty() {
-                    lazy.words.resize(self.words.len(), None);
-                }
-                let scheme = lazy.scheme?;
-                let slot = lazy.words.get_mut(i)?;
-                if slot.is_none() {
-                    *slot = Some(skeleton(self.words.get(i)?.latin, scheme));
-                }
-                slot.as_deref()
-            }
+            Skeletons::Here(lazy) => lazy.get(self.words, i),
         }
     }
 }
@@ -2268,6 +2292,33 @@ mod tests {
         ) {
             let d = osa(&a, &b);
             proptest::prop_assert_eq!(osa_within(&a, &b, k), (d <= k).then_some(d));
+        }
+
+        /// Skeletons kept one after another in one buffer, made in any order and under
+        /// either scheme in turn, are each word's own `skeleton`.
+        #[test]
+        fn lazy_skeletons_are_the_words_skeletons(
+            latins in proptest::collection::vec("[a-zA-Z'\\-]{0,12}", 0..10),
+            order in proptest::collection::vec((0usize..12, proptest::bool::ANY), 0..30),
+        ) {
+            let words: Vec<Word<'_>> = latins
+                .iter()
+                .map(|l| Word {
+                    class: TokenClass::Word,
+                    text: l,
+                    latin: l,
+                    key: "",
+                    korean_key: "",
+                    letters: 0,
+                })
+                .collect();
+            let mut lazy = LazySkeletons::default();
+            for (i, kana) in order {
+                let scheme = if kana { Scheme::Kana } else { Scheme::Arabic };
+                lazy.start(scheme);
+                let want = latins.get(i).map(|l| skeleton(l, scheme));
+                proptest::prop_assert_eq!(lazy.get(&words, i).map(str::to_owned), want);
+            }
         }
 
         /// The score never exceeds its ceiling, and the explanation kept while scoring is the

@@ -885,18 +885,24 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
         has_lower |= lower;
     };
     if raw.is_ascii() {
-        // Most names: byte tests, the whitespace `split_whitespace` sees in ASCII (with the
-        // vertical tab that `u8::is_ascii_whitespace` leaves out).
-        let words = raw
-            .as_bytes()
-            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
-            .filter(|w| !w.is_empty());
-        for (i, w) in words.enumerate() {
-            let lower = w.iter().any(u8::is_ascii_lowercase);
-            let all_capitals = !lower
-                && w.iter().any(u8::is_ascii_uppercase)
-                && w.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
-            tally(i, all_capitals, lower);
+        // Most names: one pass over the bytes, a word ending at the whitespace
+        // `split_whitespace` sees in ASCII (with the vertical tab that
+        // `u8::is_ascii_whitespace` leaves out) or at the end.
+        let (mut lower, mut upper, mut letters, mut i) = (false, false, 0usize, 0);
+        let mut in_word = false;
+        for &b in raw.as_bytes().iter().chain(std::iter::once(&b' ')) {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                if in_word {
+                    tally(i, !lower && upper && letters >= 2, lower);
+                    (lower, upper, letters, in_word) = (false, false, 0, false);
+                    i += 1;
+                }
+            } else {
+                in_word = true;
+                lower |= b.is_ascii_lowercase();
+                upper |= b.is_ascii_uppercase();
+                letters += usize::from(b.is_ascii_alphabetic());
+            }
         }
     } else {
         for (i, w) in raw.split_whitespace().enumerate() {
