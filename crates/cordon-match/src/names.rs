@@ -967,6 +967,23 @@ fn levenshtein_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     if la == 0 || lb == 0 {
         return Some(la.max(lb));
     }
+    if let Some(bits) = PatternBits::of(a) {
+        let d = bit_parallel_distance(&bits, la, b, false);
+        return (d <= k).then_some(d);
+    }
+    levenshtein_within_banded(a, b, k)
+}
+
+/// [`levenshtein_within`] by the banded table (the pattern is too long for one machine word,
+/// or two of its bytes share a slot of [`PatternBits`]).
+fn levenshtein_within_banded(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la == 0 || lb == 0 {
+        return Some(la.max(lb));
+    }
     // Two rows on the stack for words and names of ordinary length.
     if lb < 128 && k < 1000 {
         let (mut prev, mut cur) = ([0u16; 128], [0u16; 128]);
@@ -1068,8 +1085,31 @@ fn osa_cell(
 /// diagonal band of width `2k + 1` is filled, and the work stops at the first row whose
 /// every cell exceeds `k` (no later cell can come back under it: a transposition reaches
 /// back two rows, but the row between holds a cell at most one more than its source).
-/// Words of 63 letters or more fall back to [`osa`].
+/// Words of 63 letters or more fall back to [`osa`]; the distance of shorter words is found
+/// a machine word at a time ([`bit_parallel_distance`]).
 fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la >= 63 || lb >= 63 || k >= 63 {
+        let d = osa(a, b);
+        return (d <= k).then_some(d);
+    }
+    if la == 0 {
+        return Some(lb);
+    }
+    if let Some(bits) = PatternBits::of(a) {
+        let d = bit_parallel_distance(&bits, la, b, true);
+        return (d <= k).then_some(d);
+    }
+    osa_within_banded(a, b, k)
+}
+
+/// [`osa_within`] by the banded table: only the diagonal band of width `2k + 1` is filled,
+/// and the work stops at the first row whose every cell exceeds `k`. For words whose bytes
+/// share a slot of [`PatternBits`].
+fn osa_within_banded(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > k {
         return None;
@@ -1104,6 +1144,83 @@ fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     }
     let d = usize::from(rows[la % 3][lb]);
     (d <= k).then_some(d)
+}
+
+/// Where each byte occurs in a pattern of at most 64 bytes, a bit per position, for the
+/// bit-parallel distances: a word pair costs a few instructions per letter instead of a band
+/// of table cells per letter. Found by the byte's low six bits, which tell apart every
+/// lower-case letter, and every digit from the other digits.
+struct PatternBits {
+    masks: [u64; 64],
+    owners: [u8; 64],
+}
+
+impl PatternBits {
+    /// `None` when the pattern is empty or longer than 64 bytes, or two of its bytes share a
+    /// slot (a letter and a digit: the banded tables take those).
+    fn of(pattern: &[u8]) -> Option<Self> {
+        if pattern.is_empty() || pattern.len() > 64 {
+            return None;
+        }
+        let mut bits = PatternBits {
+            masks: [0; 64],
+            owners: [0; 64],
+        };
+        for (i, &c) in pattern.iter().enumerate() {
+            let slot = usize::from(c & 63);
+            let (Some(mask), Some(owner)) = (bits.masks.get_mut(slot), bits.owners.get_mut(slot))
+            else {
+                return None;
+            };
+            if *mask != 0 && *owner != c {
+                return None;
+            }
+            *owner = c;
+            *mask |= 1 << i;
+        }
+        Some(bits)
+    }
+
+    /// The positions of `c` in the pattern.
+    #[inline]
+    fn of_byte(&self, c: u8) -> u64 {
+        let slot = usize::from(c & 63);
+        match (self.masks.get(slot), self.owners.get(slot)) {
+            (Some(&mask), Some(&owner)) if owner == c => mask,
+            _ => 0,
+        }
+    }
+}
+
+/// The Levenshtein distance of a pattern of `m` bytes (1 to 64, `bits`) and `text`, with
+/// adjacent transpositions counted as one edit when `transpositions` (the
+/// optimal-string-alignment distance): Myers' bit-vector algorithm, with Hyyrö's
+/// transposition term. One column of the table is held in two machine words (vertical
+/// differences +1 / −1), updated once per byte of `text`; the distance is tracked at the
+/// pattern's last row.
+fn bit_parallel_distance(bits: &PatternBits, m: usize, text: &[u8], transpositions: bool) -> usize {
+    let (mut vp, mut vn, mut d0, mut pm_before) = (u64::MAX, 0u64, 0u64, 0u64);
+    let last = 1u64 << (m.clamp(1, 64) - 1);
+    let mut dist = m;
+    for &c in text {
+        let pm = bits.of_byte(c);
+        let transposed = if transpositions {
+            ((!d0 & pm) << 1) & pm_before
+        } else {
+            0
+        };
+        d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | transposed;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        dist += usize::from(hp & last != 0);
+        dist -= usize::from(hn & last != 0);
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_before = pm;
+    }
+    dist
 }
 
 /// Weight of a token in the general alignment. In a name made only of weak words
@@ -2281,6 +2398,25 @@ mod tests {
             if a.len() < 128 && b.len() < 16 {
                 proptest::prop_assert_eq!(short_levenshtein(&a, &b), prev[b.len()]);
             }
+        }
+
+        /// The bit-parallel distances are the tables' on words of any bytes and lengths up
+        /// to the pattern's 64 (and past them, where the tables take over).
+        #[test]
+        fn bit_parallel_distances_agree_with_the_tables(
+            a in proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
+            b in proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
+            k in 0usize..70,
+        ) {
+            let d = osa(&a, &b);
+            proptest::prop_assert_eq!(osa_within(&a, &b, k), (d <= k).then_some(d));
+            proptest::prop_assert_eq!(osa_within(&a, &b, k), osa_within_banded(&a, &b, k));
+            let d = levenshtein(&a, &b);
+            proptest::prop_assert_eq!(levenshtein_within(&a, &b, k), (d <= k).then_some(d));
+            proptest::prop_assert_eq!(
+                levenshtein_within(&a, &b, k),
+                levenshtein_within_banded(&a, &b, k)
+            );
         }
 
         /// The banded distance is the full one wherever that is within the budget.
