@@ -140,14 +140,15 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
         name_score: names::round3(ns.score),
         name1: name1.to_owned(),
         name2: name2.to_owned(),
+        // `String::from`, not `to_string`, which goes through the formatter.
         forms: (
             a.forms
                 .get(ns.query_form)
-                .map(|f| f.text.to_string())
+                .map(|f| String::from(f.text.as_str()))
                 .unwrap_or_default(),
             b.forms
                 .get(ns.candidate_form)
-                .map(|f| f.text.to_string())
+                .map(|f| String::from(f.text.as_str()))
                 .unwrap_or_default(),
         ),
         method: if ns.korean {

@@ -1148,26 +1148,28 @@ fn osa_within_banded(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
 
 /// Where each byte occurs in a pattern of at most 64 bytes, a bit per position, for the
 /// bit-parallel distances: a word pair costs a few instructions per letter instead of a band
-/// of table cells per letter. Found by the byte's low six bits, which tell apart every
+/// of table cells per letter. Found by the byte's low five bits, which tell apart every
 /// lower-case letter, and every digit from the other digits.
 struct PatternBits {
-    masks: [u64; 64],
-    owners: [u8; 64],
+    masks: [u64; 32],
+    owners: [u8; 32],
 }
 
 impl PatternBits {
     /// `None` when the pattern is empty or longer than 64 bytes, or two of its bytes share a
-    /// slot (a letter and a digit: the banded tables take those).
+    /// slot (a letter and a digit, or a capital and a small letter: the banded tables take
+    /// those). Inlined, so that the table is built where it is used, not copied there.
+    #[inline(always)]
     fn of(pattern: &[u8]) -> Option<Self> {
         if pattern.is_empty() || pattern.len() > 64 {
             return None;
         }
         let mut bits = PatternBits {
-            masks: [0; 64],
-            owners: [0; 64],
+            masks: [0; 32],
+            owners: [0; 32],
         };
         for (i, &c) in pattern.iter().enumerate() {
-            let slot = usize::from(c & 63);
+            let slot = usize::from(c & 31);
             let (Some(mask), Some(owner)) = (bits.masks.get_mut(slot), bits.owners.get_mut(slot))
             else {
                 return None;
@@ -1184,7 +1186,7 @@ impl PatternBits {
     /// The positions of `c` in the pattern.
     #[inline]
     fn of_byte(&self, c: u8) -> u64 {
-        let slot = usize::from(c & 63);
+        let slot = usize::from(c & 31);
         match (self.masks.get(slot), self.owners.get(slot)) {
             (Some(&mask), Some(&owner)) if owner == c => mask,
             _ => 0,
@@ -2404,8 +2406,14 @@ mod tests {
         /// to the pattern's 64 (and past them, where the tables take over).
         #[test]
         fn bit_parallel_distances_agree_with_the_tables(
-            a in proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
-            b in proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
+            (a, b) in proptest::prop_oneof![
+                // Bytes of distinct slots: the bit-parallel path.
+                (proptest::collection::vec(proptest::sample::select(b"abcxyz".to_vec()), 0..70),
+                 proptest::collection::vec(proptest::sample::select(b"abcxyz".to_vec()), 0..70)),
+                // `a`/`A`, `p`/`0`, `q`/`1` share slots: the tables take some words.
+                (proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
+                 proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70)),
+            ],
             k in 0usize..70,
         ) {
             let d = osa(&a, &b);
