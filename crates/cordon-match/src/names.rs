@@ -372,7 +372,10 @@ fn best_form_pair<'q, R: Record>(
     // Words are read when a token alignment first needs them: names compared by their
     // Korean readings alone need none.
     let (mut q_read, mut c_read) = (NameWords::unread(), NameWords::unread());
-    let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
+    // Skeletons made here are kept only for pairs of forms that compare them (a side in
+    // Arabic script or katakana): most comparisons never set the stores up.
+    let (mut q_lazy, mut c_lazy): (Option<FormsSkeletons>, Option<FormsSkeletons>) = (None, None);
+    let (mut q_unread, mut c_unread) = (LazySkeletons::default(), LazySkeletons::default());
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
@@ -401,8 +404,16 @@ fn best_form_pair<'q, R: Record>(
                 if c_read.is_unread() {
                     c_read.read(c);
                 }
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy.form(qi));
-                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy.form(ci));
+                let (q_lazy, c_lazy) = if scheme_of(qf, cf).is_some() {
+                    (
+                        q_lazy.get_or_insert_with(FormsSkeletons::default).form(qi),
+                        c_lazy.get_or_insert_with(FormsSkeletons::default).form(ci),
+                    )
+                } else {
+                    (&mut q_unread, &mut c_unread)
+                };
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
+                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
