@@ -69,9 +69,18 @@ pub struct Comparison {
 
 /// Compares two names of the given schema (`None` = unknown kind).
 ///
-/// Remembers nothing between calls; to compare many pairs, use a [`Comparer`].
+/// Remembers no word between calls (a thread keeps only the scratch buffers of its last
+/// analysis); to compare many pairs, use a [`Comparer`].
 pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
-    Comparer::forgetful().compare(name1, name2, schema)
+    thread_local! {
+        // Remembers no word, only the scratch buffers of the last analysis, so that a
+        // comparison does not allocate and grow them again.
+        static FORGETFUL: std::cell::RefCell<Comparer> = std::cell::RefCell::new(Comparer::forgetful());
+    }
+    FORGETFUL.with(|comparer| match comparer.try_borrow_mut() {
+        Ok(mut comparer) => comparer.compare(name1, name2, schema),
+        Err(_) => Comparer::forgetful().compare(name1, name2, schema),
+    })
 }
 
 /// Compares pairs of names as [`compare`] does, remembering what it made of each word of the
@@ -131,14 +140,15 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
         name_score: names::round3(ns.score),
         name1: name1.to_owned(),
         name2: name2.to_owned(),
+        // `String::from`, not `to_string`, which goes through the formatter.
         forms: (
             a.forms
                 .get(ns.query_form)
-                .map(|f| f.text.to_string())
+                .map(|f| String::from(f.text.as_str()))
                 .unwrap_or_default(),
             b.forms
                 .get(ns.candidate_form)
-                .map(|f| f.text.to_string())
+                .map(|f| String::from(f.text.as_str()))
                 .unwrap_or_default(),
         ),
         method: if ns.korean {

@@ -556,8 +556,12 @@ impl Matcher {
             explanation: Explanation {
                 name_score: round3(ns.score),
                 matched_property: n.map(|(n, _)| n.prop.to_owned()).unwrap_or_default(),
-                query_form: qf.map(|f| f.text.to_string()).unwrap_or_default(),
-                candidate_form: cf.map(|f| f.text.to_string()).unwrap_or_default(),
+                query_form: qf
+                    .map(|f| String::from(f.text.as_str()))
+                    .unwrap_or_default(),
+                candidate_form: cf
+                    .map(|f| String::from(f.text.as_str()))
+                    .unwrap_or_default(),
                 method: if ns.korean {
                     "korean syllables"
                 } else {

@@ -384,7 +384,10 @@ fn best_form_pair<'q, R: Record>(
     // Words are read when a token alignment first needs them: names compared by their
     // Korean readings alone need none.
     let (mut q_read, mut c_read) = (NameWords::unread(), NameWords::unread());
-    let (mut q_lazy, mut c_lazy) = (FormsSkeletons::default(), FormsSkeletons::default());
+    // Skeletons made here are kept only for pairs of forms that compare them (a side in
+    // Arabic script or katakana): most comparisons never set the stores up.
+    let (mut q_lazy, mut c_lazy): (Option<FormsSkeletons>, Option<FormsSkeletons>) = (None, None);
+    let (mut q_unread, mut c_unread) = (LazySkeletons::default(), LazySkeletons::default());
     let korean_names = reads_as_korean(q) && reads_as_korean(c);
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
@@ -415,8 +418,16 @@ fn best_form_pair<'q, R: Record>(
                 if c_read.is_unread() {
                     c_read.read(c);
                 }
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy.form(qi));
-                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy.form(ci));
+                let (q_lazy, c_lazy) = if scheme_of(qf, cf).is_some() {
+                    (
+                        q_lazy.get_or_insert_with(FormsSkeletons::default).form(qi),
+                        c_lazy.get_or_insert_with(FormsSkeletons::default).form(ci),
+                    )
+                } else {
+                    (&mut q_unread, &mut c_unread)
+                };
+                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
+                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
                 (generic(q_side, c_side, &mut trace), None)
             };
             let s = s * factor;
@@ -981,6 +992,23 @@ fn levenshtein_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     if la == 0 || lb == 0 {
         return Some(la.max(lb));
     }
+    if let Some(bits) = PatternBits::of(a) {
+        let d = bit_parallel_distance(&bits, la, b, false);
+        return (d <= k).then_some(d);
+    }
+    levenshtein_within_banded(a, b, k)
+}
+
+/// [`levenshtein_within`] by the banded table (the pattern is too long for one machine word,
+/// or two of its bytes share a slot of [`PatternBits`]).
+fn levenshtein_within_banded(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la == 0 || lb == 0 {
+        return Some(la.max(lb));
+    }
     // Two rows on the stack for words and names of ordinary length.
     if lb < 128 && k < 1000 {
         let (mut prev, mut cur) = ([0u16; 128], [0u16; 128]);
@@ -1082,8 +1110,31 @@ fn osa_cell(
 /// diagonal band of width `2k + 1` is filled, and the work stops at the first row whose
 /// every cell exceeds `k` (no later cell can come back under it: a transposition reaches
 /// back two rows, but the row between holds a cell at most one more than its source).
-/// Words of 63 letters or more fall back to [`osa`].
+/// Words of 63 letters or more fall back to [`osa`]; the distance of shorter words is found
+/// a machine word at a time ([`bit_parallel_distance`]).
 fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return None;
+    }
+    if la >= 63 || lb >= 63 || k >= 63 {
+        let d = osa(a, b);
+        return (d <= k).then_some(d);
+    }
+    if la == 0 {
+        return Some(lb);
+    }
+    if let Some(bits) = PatternBits::of(a) {
+        let d = bit_parallel_distance(&bits, la, b, true);
+        return (d <= k).then_some(d);
+    }
+    osa_within_banded(a, b, k)
+}
+
+/// [`osa_within`] by the banded table: only the diagonal band of width `2k + 1` is filled,
+/// and the work stops at the first row whose every cell exceeds `k`. For words whose bytes
+/// share a slot of [`PatternBits`].
+fn osa_within_banded(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > k {
         return None;
@@ -1118,6 +1169,85 @@ fn osa_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     }
     let d = usize::from(rows[la % 3][lb]);
     (d <= k).then_some(d)
+}
+
+/// Where each byte occurs in a pattern of at most 64 bytes, a bit per position, for the
+/// bit-parallel distances: a word pair costs a few instructions per letter instead of a band
+/// of table cells per letter. Found by the byte's low five bits, which tell apart every
+/// lower-case letter, and every digit from the other digits.
+struct PatternBits {
+    masks: [u64; 32],
+    owners: [u8; 32],
+}
+
+impl PatternBits {
+    /// `None` when the pattern is empty or longer than 64 bytes, or two of its bytes share a
+    /// slot (a letter and a digit, or a capital and a small letter: the banded tables take
+    /// those). Inlined, so that the table is built where it is used, not copied there.
+    #[inline(always)]
+    fn of(pattern: &[u8]) -> Option<Self> {
+        if pattern.is_empty() || pattern.len() > 64 {
+            return None;
+        }
+        let mut bits = PatternBits {
+            masks: [0; 32],
+            owners: [0; 32],
+        };
+        for (i, &c) in pattern.iter().enumerate() {
+            let slot = usize::from(c & 31);
+            let (Some(mask), Some(owner)) = (bits.masks.get_mut(slot), bits.owners.get_mut(slot))
+            else {
+                return None;
+            };
+            if *mask != 0 && *owner != c {
+                return None;
+            }
+            *owner = c;
+            *mask |= 1 << i;
+        }
+        Some(bits)
+    }
+
+    /// The positions of `c` in the pattern.
+    #[inline]
+    fn of_byte(&self, c: u8) -> u64 {
+        let slot = usize::from(c & 31);
+        match (self.masks.get(slot), self.owners.get(slot)) {
+            (Some(&mask), Some(&owner)) if owner == c => mask,
+            _ => 0,
+        }
+    }
+}
+
+/// The Levenshtein distance of a pattern of `m` bytes (1 to 64, `bits`) and `text`, with
+/// adjacent transpositions counted as one edit when `transpositions` (the
+/// optimal-string-alignment distance): Myers' bit-vector algorithm, with Hyyrö's
+/// transposition term. One column of the table is held in two machine words (vertical
+/// differences +1 / −1), updated once per byte of `text`; the distance is tracked at the
+/// pattern's last row.
+fn bit_parallel_distance(bits: &PatternBits, m: usize, text: &[u8], transpositions: bool) -> usize {
+    let (mut vp, mut vn, mut d0, mut pm_before) = (u64::MAX, 0u64, 0u64, 0u64);
+    let last = 1u64 << (m.clamp(1, 64) - 1);
+    let mut dist = m;
+    for &c in text {
+        let pm = bits.of_byte(c);
+        let transposed = if transpositions {
+            ((!d0 & pm) << 1) & pm_before
+        } else {
+            0
+        };
+        d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | transposed;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        dist += usize::from(hp & last != 0);
+        dist -= usize::from(hn & last != 0);
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_before = pm;
+    }
+    dist
 }
 
 /// Weight of a token in the general alignment. In a name made only of weak words
@@ -1514,8 +1644,45 @@ enum Skeletons<'a> {
 #[derive(Default)]
 struct LazySkeletons {
     scheme: Option<Scheme>,
-    /// Per word; filled (to the form's length) when the first is needed.
-    words: Vec<Option<String>>,
+    /// Per word, where its skeleton is in `text` ([`NOT_MADE`] until needed); filled (to the
+    /// form's length) when the first is needed.
+    spans: SmallVec<[(u32, u32); 16]>,
+    /// The skeletons made so far, one after another: one buffer per form, not a `String` per
+    /// word (an allocation and a free cost more than most skeletons).
+    text: String,
+}
+
+/// The span of a skeleton not made yet.
+const NOT_MADE: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl LazySkeletons {
+    /// Forgets the skeletons made under another scheme.
+    fn start(&mut self, scheme: Scheme) {
+        if self.scheme != Some(scheme) {
+            self.scheme = Some(scheme);
+            self.spans.clear();
+            self.text.clear();
+        }
+    }
+
+    /// The skeleton of word `i` of `words`, made now if it was not before.
+    fn get(&mut self, words: &[Word<'_>], i: usize) -> Option<&str> {
+        if self.spans.is_empty() {
+            self.spans.resize(words.len(), NOT_MADE);
+        }
+        let scheme = self.scheme?;
+        let slot = self.spans.get_mut(i)?;
+        if *slot == NOT_MADE {
+            let from = self.text.len();
+            cordon_text::skeleton::skeleton_into(words.get(i)?.latin, scheme, &mut self.text);
+            *slot = (
+                u32::try_from(from).ok()?,
+                u32::try_from(self.text.len()).ok()?,
+            );
+        }
+        let (from, to) = *slot;
+        self.text.get(from as usize..to as usize)
+    }
 }
 
 /// One [`LazySkeletons`] per form of a name.
@@ -1562,10 +1729,7 @@ impl<'a> Side<'a> {
                 Some(sc) => match ahead.get(sc) {
                     Some(s) => Skeletons::Ahead(s),
                     None => {
-                        if lazy.scheme != Some(sc) {
-                            lazy.scheme = Some(sc);
-                            lazy.words.clear();
-                        }
+                        lazy.start(sc);
                         Skeletons::Here(lazy)
                     }
                 },
@@ -1579,17 +1743,7 @@ impl<'a> Side<'a> {
         match &mut self.skeletons {
             Skeletons::None => None,
             Skeletons::Ahead(s) => s.get(i).map(String::as_str),
-            Skeletons::Here(lazy) => {
-                if lazy.words.is_empty() {
-                    lazy.words.resize(self.words.len(), None);
-                }
-                let scheme = lazy.scheme?;
-                let slot = lazy.words.get_mut(i)?;
-                if slot.is_none() {
-                    *slot = Some(skeleton(self.words.get(i)?.latin, scheme));
-                }
-                slot.as_deref()
-            }
+            Skeletons::Here(lazy) => lazy.get(self.words, i),
         }
     }
 }
@@ -2291,6 +2445,31 @@ mod tests {
             }
         }
 
+        /// The bit-parallel distances are the tables' on words of any bytes and lengths up
+        /// to the pattern's 64 (and past them, where the tables take over).
+        #[test]
+        fn bit_parallel_distances_agree_with_the_tables(
+            (a, b) in proptest::prop_oneof![
+                // Bytes of distinct slots: the bit-parallel path.
+                (proptest::collection::vec(proptest::sample::select(b"abcxyz".to_vec()), 0..70),
+                 proptest::collection::vec(proptest::sample::select(b"abcxyz".to_vec()), 0..70)),
+                // `a`/`A`, `p`/`0`, `q`/`1` share slots: the tables take some words.
+                (proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70),
+                 proptest::collection::vec(proptest::sample::select(b"abcdepq0129AZ-".to_vec()), 0..70)),
+            ],
+            k in 0usize..70,
+        ) {
+            let d = osa(&a, &b);
+            proptest::prop_assert_eq!(osa_within(&a, &b, k), (d <= k).then_some(d));
+            proptest::prop_assert_eq!(osa_within(&a, &b, k), osa_within_banded(&a, &b, k));
+            let d = levenshtein(&a, &b);
+            proptest::prop_assert_eq!(levenshtein_within(&a, &b, k), (d <= k).then_some(d));
+            proptest::prop_assert_eq!(
+                levenshtein_within(&a, &b, k),
+                levenshtein_within_banded(&a, &b, k)
+            );
+        }
+
         /// The banded distance is the full one wherever that is within the budget.
         #[test]
         fn osa_within_agrees_with_osa(
@@ -2300,6 +2479,33 @@ mod tests {
         ) {
             let d = osa(&a, &b);
             proptest::prop_assert_eq!(osa_within(&a, &b, k), (d <= k).then_some(d));
+        }
+
+        /// Skeletons kept one after another in one buffer, made in any order and under
+        /// either scheme in turn, are each word's own `skeleton`.
+        #[test]
+        fn lazy_skeletons_are_the_words_skeletons(
+            latins in proptest::collection::vec("[a-zA-Z'\\-]{0,12}", 0..10),
+            order in proptest::collection::vec((0usize..12, proptest::bool::ANY), 0..30),
+        ) {
+            let words: Vec<Word<'_>> = latins
+                .iter()
+                .map(|l| Word {
+                    class: TokenClass::Word,
+                    text: l,
+                    latin: l,
+                    key: "",
+                    korean_key: "",
+                    letters: 0,
+                })
+                .collect();
+            let mut lazy = LazySkeletons::default();
+            for (i, kana) in order {
+                let scheme = if kana { Scheme::Kana } else { Scheme::Arabic };
+                lazy.start(scheme);
+                let want = latins.get(i).map(|l| skeleton(l, scheme));
+                proptest::prop_assert_eq!(lazy.get(&words, i).map(str::to_owned), want);
+            }
         }
 
         /// The score never exceeds its ceiling, and the explanation kept while scoring is the

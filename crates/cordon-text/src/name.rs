@@ -874,32 +874,48 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     if kind == NameKind::Organization || raw.contains(',') {
         return None;
     }
-    // All capitals: an upper-case letter, no lower-case one, two letters at least.
-    let (mut n_words, mut uppers, mut upper_at, mut has_lower) = (0, 0, 0, false);
-    let mut tally = |i: usize, all_capitals: bool, lower: bool| {
-        n_words += 1;
+    // All capitals: an upper-case letter, no lower-case one, two letters at least. The words
+    // (as `split_whitespace` gives them) are kept for the move, not split out again.
+    let mut words: smallvec::SmallVec<[&str; MAX_TOKENS]> = smallvec::SmallVec::new();
+    let (mut uppers, mut upper_at, mut has_lower) = (0, 0, false);
+    let mut tally = |w, all_capitals: bool, lower: bool| {
         if all_capitals {
             uppers += 1;
-            upper_at = i;
+            upper_at = words.len();
         }
         has_lower |= lower;
+        words.push(w);
     };
     if raw.is_ascii() {
-        // Most names: byte tests, the whitespace `split_whitespace` sees in ASCII (with the
-        // vertical tab that `u8::is_ascii_whitespace` leaves out).
-        let words = raw
+        // Most names: one pass over the bytes, a word ending at the whitespace
+        // `split_whitespace` sees in ASCII (with the vertical tab that
+        // `u8::is_ascii_whitespace` leaves out) or at the end.
+        let (mut lower, mut upper, mut letters, mut start) = (false, false, 0usize, 0);
+        let mut in_word = false;
+        for (at, &b) in raw
             .as_bytes()
-            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
-            .filter(|w| !w.is_empty());
-        for (i, w) in words.enumerate() {
-            let lower = w.iter().any(u8::is_ascii_lowercase);
-            let all_capitals = !lower
-                && w.iter().any(u8::is_ascii_uppercase)
-                && w.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
-            tally(i, all_capitals, lower);
+            .iter()
+            .chain(std::iter::once(&b' '))
+            .enumerate()
+        {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                if in_word {
+                    let w = raw.get(start..at).unwrap_or_default();
+                    tally(w, !lower && upper && letters >= 2, lower);
+                    (lower, upper, letters, in_word) = (false, false, 0, false);
+                }
+            } else {
+                if !in_word {
+                    start = at;
+                }
+                in_word = true;
+                lower |= b.is_ascii_lowercase();
+                upper |= b.is_ascii_uppercase();
+                letters += usize::from(b.is_ascii_alphabetic());
+            }
         }
     } else {
-        for (i, w) in raw.split_whitespace().enumerate() {
+        for w in raw.split_whitespace() {
             let (mut lower, mut upper) = (false, false);
             for c in w.chars().filter(|&c| !is_caseless(c)) {
                 lower |= c.is_lowercase();
@@ -907,20 +923,21 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
             }
             let all_capitals =
                 !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
-            tally(i, all_capitals, lower);
+            tally(w, all_capitals, lower);
         }
     }
+    let n_words = words.len();
     if uppers == 1
         && has_lower
         && n_words >= 2
         && (upper_at == 0 || upper_at + 1 == n_words)
-        && let Some(sur) = raw.split_whitespace().nth(upper_at)
+        && let Some(sur) = words.get(upper_at)
         && !sur.contains('-')
     {
         let mut moved = String::with_capacity(raw.len() + 2);
         moved.push_str(sur);
         moved.push(',');
-        for (i, w) in raw.split_whitespace().enumerate() {
+        for (i, w) in words.iter().enumerate() {
             if i != upper_at {
                 moved.push(' ');
                 moved.push_str(w);
@@ -1177,21 +1194,34 @@ fn korean_readings(
             given: given.to_vec(),
         }];
     }
-    candidates
-        .into_iter()
-        .filter_map(|si| {
-            let surname = parsed.get(si)?.to_vec();
-            let given: Vec<Syllable> = parsed
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != si)
-                .flat_map(|(_, s)| s.iter().cloned())
-                .collect();
-            (1..=3)
-                .contains(&given.len())
-                .then_some(KoreanReading { surname, given })
-        })
-        .collect()
+    readings_with_surname_at(&parsed, &candidates)
+}
+
+/// The readings of a name's parsed words with the surname word at each of `candidates` in
+/// turn and the other words' syllables as the given name (one to three syllables).
+fn readings_with_surname_at(parsed: &[&[Syllable]], candidates: &[usize]) -> Vec<KoreanReading> {
+    let mut readings = Vec::with_capacity(candidates.len());
+    for &si in candidates {
+        let Some(surname) = parsed.get(si) else {
+            continue;
+        };
+        // The given name's length is known before its syllables are copied: a reading it
+        // rules out costs no allocation.
+        let others = || parsed.iter().enumerate().filter(move |(i, _)| *i != si);
+        let given_len: usize = others().map(|(_, s)| s.len()).sum();
+        if !(1..=3).contains(&given_len) {
+            continue;
+        }
+        let mut given = Vec::with_capacity(given_len);
+        for (_, s) in others() {
+            given.extend_from_slice(s);
+        }
+        readings.push(KoreanReading {
+            surname: surname.to_vec(),
+            given,
+        });
+    }
+    readings
 }
 
 fn hangul_reading(tokens: &[Token]) -> Option<KoreanReading> {
@@ -1378,6 +1408,49 @@ mod tests {
             .take(MAX_TOKENS)
             .collect();
         (words, surname_at)
+    }
+
+    /// Korean readings as first written: every candidate's given name collected, then kept
+    /// when it has one to three syllables.
+    fn readings_as_first_written(
+        parsed: &[&[Syllable]],
+        candidates: &[usize],
+    ) -> Vec<KoreanReading> {
+        candidates
+            .iter()
+            .filter_map(|&si| {
+                let surname = parsed.get(si)?.to_vec();
+                let given: Vec<Syllable> = parsed
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != si)
+                    .flat_map(|(_, s)| s.iter().cloned())
+                    .collect();
+                (1..=3)
+                    .contains(&given.len())
+                    .then_some(KoreanReading { surname, given })
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Readings whose given names are measured before they are copied are the readings
+        /// first written.
+        #[test]
+        fn readings_as_first_written_agree(
+            words in proptest::collection::vec("(kim|ri|pak|jong|un|yong|ho|sol|namgung|chol|a|x)", 0..5),
+            candidates in proptest::collection::vec(0usize..6, 0..4),
+        ) {
+            let syllables: Vec<Vec<Syllable>> = words
+                .iter()
+                .map(|w| korean::parse_latin(w).unwrap_or_default())
+                .collect();
+            let parsed: Vec<&[Syllable]> = syllables.iter().map(Vec::as_slice).collect();
+            proptest::prop_assert_eq!(
+                readings_with_surname_at(&parsed, &candidates),
+                readings_as_first_written(&parsed, &candidates)
+            );
+        }
     }
 
     /// The case rule as first written: the capitalised surname moved by building word lists.

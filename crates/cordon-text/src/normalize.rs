@@ -1289,6 +1289,7 @@ pub fn letter_mask(latin: &str) -> u32 {
 }
 
 /// A lower bound on the edit distance of two words from their [`letter_mask`]s.
+#[inline]
 pub fn letters_apart(a: u32, b: u32) -> usize {
     (a & !b).count_ones().max((b & !a).count_ones()) as usize
 }

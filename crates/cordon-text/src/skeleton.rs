@@ -32,11 +32,17 @@ pub enum Scheme {
 /// class letter per consonant, vowels dropped, repeats collapsed.
 pub fn skeleton(latin: &str, scheme: Scheme) -> String {
     let mut out = String::with_capacity(latin.len());
+    skeleton_into(latin, scheme, &mut out);
+    out
+}
+
+/// [`skeleton`], appended to `out`: a comparison keeps the skeletons of a form's words one
+/// after another in one buffer rather than a `String` each.
+pub fn skeleton_into(latin: &str, scheme: Scheme, out: &mut String) {
     for_each_class(latin.as_bytes(), scheme, |c| {
         out.push(c);
         true
     });
-    out
 }
 
 /// Whether the skeleton of `latin` (bytes of an ASCII spelling, such as two words run
