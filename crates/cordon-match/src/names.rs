@@ -508,6 +508,9 @@ const SUBSTITUTION_FACTOR: f64 = 0.85;
 /// `Synesis LLC` / `Sonis LLC`. Whole-list screening found such pairs
 /// to be nearly always different names; with this factor none reaches the threshold.
 const SOUND_ALIKE_ALONE_FACTOR: f64 = 0.85;
+/// Words at least this long on both sides that share their phonetic key are not "alike by
+/// sound only".
+const LONG_SOUND_ALIKE: usize = 9;
 /// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
 const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
 /// Bits of [`cordon_text::normalize::letter_mask`] that stand for digits.
@@ -1758,8 +1761,10 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
             strong_pairs += 1;
             // A consonant skeleton is all a katakana or Arabic-script word offers to compare
             // (`マティーウッラー` / `MATIULLAH`); a phonetic key stands beside a spelling that
-            // did not agree.
-            sound_alike_only &= rule == "phonetic";
+            // did not agree, which in long words is a spelling variant more than a
+            // coincidence (`NIIGraphite` / `NIIGRAFIT`).
+            sound_alike_only &=
+                rule == "phonetic" && a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE;
         }
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
@@ -2553,6 +2558,7 @@ mod tests {
             ),
             ("マティーウッラー", "MATIULLAH", NameKind::Person),
             ("Suwaid Joseph", "Sweid Joseph", NameKind::Person),
+            ("NIIGraphite", "NIIGRAFIT AO", NameKind::Organization),
         ] {
             let v = scored(a, b, kind);
             assert!(v >= MATCHING, "{a} / {b}: {v}");
