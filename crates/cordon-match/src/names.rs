@@ -1851,53 +1851,39 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
             }
         }
     }
-    // A hull number or code left over on both sides (`FU YUAN YU 8650` / `FU YUAN YU F91`)
-    // is a different one, as two numbers are.
-    let code_left = |words: &[Word<'_>], used: Flags| {
-        words
-            .iter()
-            .enumerate()
-            .any(|(i, w)| !used.get(i) && w.letters & DIGIT_BITS != 0)
-    };
-    if code_left(qw, qs.used) && code_left(cw, cs.used) {
-        number_conflict = true;
-    }
+    let (mut q_left, mut c_left) = (LeftOver::default(), LeftOver::default());
     for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
             number_conflict |=
                 a.class == TokenClass::Number && cw.iter().any(|b| b.class == TokenClass::Number);
+            q_left.count(a);
             trace.push(Step::Missing(i as u8));
         }
     }
     for (j, b) in cw.iter().enumerate() {
         if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
+            c_left.count(b);
             trace.push(Step::Extra(j as u8));
         }
     }
+    // A hull number or code left over on both sides (`FU YUAN YU 8650` / `FU YUAN YU F91`)
+    // is a different one, as two numbers are.
+    number_conflict |= q_left.code && c_left.code;
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     // A word of the query and a word of the list name both left over is a substitution
     // (`Hani` for `Rafi`), which says more against identity than an omission; so is a common
     // word of an organisation's trade (`Veles Management` / `Veles Trust`, `Saman Bank` /
-    // `Saman Shipping`), short function words (`the`, `and`) aside.
-    // A Chinese name's reading keeps its trade words as words (`Mosite Fazhan` / `Most
-    // Development`): only words of one class substitute for each other.
-    let left = |f: &[Word<'_>], used: Flags, class: TokenClass, min_len: usize| {
-        f.iter()
-            .enumerate()
-            .filter(|(i, t)| !used.get(*i) && t.class == class && t.latin.len() >= min_len)
-            .count()
-    };
-    let substituted =
-        |class, min_len| left(qw, qs.used, class, min_len).min(left(cw, cs.used, class, min_len));
-    // Trade words translated from another script are loose (`Производственно-Техническая` is
+    // `Saman Shipping`). Only words of one class substitute for each other: a Chinese name's
+    // reading keeps its trade words as words (`Mosite Fazhan` / `Most Development`). Trade
+    // words translated from another script are loose (`Производственно-Техническая` is
     // `Production and Technical` or `Industrial and Technical`): only names written in Latin
     // letters on both sides substitute them.
     let written = q.via == Via::Written && c.via == Via::Written;
-    let subs = substituted(TokenClass::Word, 3)
+    let subs = q_left.words.min(c_left.words)
         + if written {
-            substituted(TokenClass::Generic, 4)
+            q_left.trade_words.min(c_left.trade_words)
         } else {
             0
         };
@@ -1918,6 +1904,28 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         trace.push(Step::Joined(s));
     }
     score
+}
+
+/// What one side of a token alignment has left over, counted as the words are charged.
+#[derive(Default)]
+struct LeftOver {
+    /// Words of three letters or more.
+    words: u32,
+    /// Generic words of four letters or more (`management`, `shipping`; not `the`, `and`).
+    trade_words: u32,
+    /// Whether a token with a digit is among them.
+    code: bool,
+}
+
+impl LeftOver {
+    fn count(&mut self, w: &Word<'_>) {
+        match w.class {
+            TokenClass::Word if w.latin.len() >= 3 => self.words += 1,
+            TokenClass::Generic if w.latin.len() >= 4 => self.trade_words += 1,
+            _ => {}
+        }
+        self.code |= w.letters & DIGIT_BITS != 0;
+    }
 }
 
 /// Whether a word that carries identity is left over.
