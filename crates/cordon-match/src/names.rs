@@ -2543,113 +2543,130 @@ mod tests {
     /// The name score at which a bare name reaches the 0.70 threshold.
     const MATCHING: f64 = 0.70 / 0.9;
 
-    #[test]
-    fn one_word_alike_by_sound_only_does_not_carry_a_name() {
-        for (a, b) in [
-            ("Behta", "Buddha"),
-            ("Pegasus", "Peykasa"),
-            ("Galaxy", "Glaucus"),
-        ] {
-            let v = scored(a, b, NameKind::Unknown);
+    /// Asserts that each pair of names of kind `kind` scores below the threshold.
+    fn below_threshold(pairs: &[(&str, &str)], kind: NameKind) {
+        for (a, b) in pairs {
+            let v = scored(a, b, kind);
             assert!(v < MATCHING, "{a} / {b}: {v}");
         }
-        // Legal forms agreeing add nothing.
-        let v = scored("LLC Synesis", "LLC Sonis", NameKind::Organization);
-        assert!(v < MATCHING, "{v}");
-        // A generic word agreeing is evidence; so is a consonant skeleton, all a katakana word
-        // offers.
-        for (a, b, kind) in [
-            (
-                "Ailisi Components",
-                "Alice Components",
-                NameKind::Organization,
-            ),
-            ("マティーウッラー", "MATIULLAH", NameKind::Person),
-            ("Suwaid Joseph", "Sweid Joseph", NameKind::Person),
-            ("NIIGraphite", "NIIGRAFIT AO", NameKind::Organization),
-        ] {
+    }
+
+    /// Asserts that each pair of names of kind `kind` reaches the threshold.
+    fn matching(pairs: &[(&str, &str)], kind: NameKind) {
+        for (a, b) in pairs {
             let v = scored(a, b, kind);
             assert!(v >= MATCHING, "{a} / {b}: {v}");
         }
     }
 
     #[test]
+    fn one_word_alike_by_sound_only_does_not_carry_a_name() {
+        below_threshold(
+            &[
+                ("Behta", "Buddha"),
+                ("Pegasus", "Peykasa"),
+                ("Galaxy", "Glaucus"),
+            ],
+            NameKind::Unknown,
+        );
+        // Legal forms agreeing add nothing.
+        below_threshold(&[("LLC Synesis", "LLC Sonis")], NameKind::Organization);
+        // A generic word agreeing is evidence, and so is a consonant skeleton (all a katakana
+        // word offers) or a long word's phonetic key.
+        matching(
+            &[
+                ("Ailisi Components", "Alice Components"),
+                ("NIIGraphite", "NIIGRAFIT AO"),
+            ],
+            NameKind::Organization,
+        );
+        matching(
+            &[
+                ("マティーウッラー", "MATIULLAH"),
+                ("Suwaid Joseph", "Sweid Joseph"),
+            ],
+            NameKind::Person,
+        );
+    }
+
+    #[test]
     fn codes_agree_to_the_digit() {
-        for (a, b) in [
-            ("FU YUAN YU 8650", "FU YUAN YU F91"),
-            ("FU YUAN YU F91", "FU YUAN YU 7876"),
-            ("YV2565", "YV2965"),
-            ("Investment Decisions5", "Investment Decisions 6"),
-        ] {
-            let v = scored(a, b, NameKind::Unknown);
-            assert!(v < MATCHING, "{a} / {b}: {v}");
-        }
-        for (a, b) in [
-            ("FU YUAN YU 8650", "FU YUAN YU 8650"),
-            ("Investment Decisions5", "Investment Decisions 5"),
-            ("SealionI", "Sealion I"),
-        ] {
-            let v = scored(a, b, NameKind::Organization);
-            assert!(v >= MATCHING, "{a} / {b}: {v}");
-        }
+        below_threshold(
+            &[
+                ("FU YUAN YU 8650", "FU YUAN YU F91"),
+                ("FU YUAN YU F91", "FU YUAN YU 7876"),
+                ("YV2565", "YV2965"),
+                ("Investment Decisions5", "Investment Decisions 6"),
+            ],
+            NameKind::Unknown,
+        );
+        matching(
+            &[
+                ("FU YUAN YU 8650", "FU YUAN YU 8650"),
+                ("Investment Decisions5", "Investment Decisions 5"),
+                ("SealionI", "Sealion I"),
+            ],
+            NameKind::Organization,
+        );
     }
 
     #[test]
     fn a_repeated_or_derived_name_part_is_not_an_alternative() {
-        for (a, b) in [
-            (
-                "vladimir vladimirovich plyakin",
-                "Vladimir Vladimirovich VLADIMIROV",
-            ),
-            ("MEHDIPUR Mohammad Reza", "MOHAMMADI Mohammad Reza"),
-            ("Hilal HILAL", "Sheikh Musa Hilal"),
-        ] {
-            let v = scored(a, b, NameKind::Unknown);
-            assert!(v < MATCHING, "{a} / {b}: {v}");
-        }
+        below_threshold(
+            &[
+                (
+                    "vladimir vladimirovich plyakin",
+                    "Vladimir Vladimirovich VLADIMIROV",
+                ),
+                ("MEHDIPUR Mohammad Reza", "MOHAMMADI Mohammad Reza"),
+                ("Hilal HILAL", "Sheikh Musa Hilal"),
+            ],
+            NameKind::Unknown,
+        );
         // Alternatives stay alternatives: in parentheses, in a name given twice, with nothing
         // left over on the other side.
-        for (a, b) in [
-            ("Igorj (Igor) Antropenko", "ANTROPENKO Igor Aleksandrovich"),
-            ("Sergei (Sergey) Gavrilov", "Sergey Gavrilov"),
-            ("Khudr KHUDR", "Khudr"),
-            (
-                "mikheychik vladimir vladimirovich",
-                "Vladimir Mikheychik (a.k.a. Vladimir Mikheichik)",
-            ),
-        ] {
-            let v = scored(a, b, NameKind::Unknown);
-            assert!(v >= MATCHING, "{a} / {b}: {v}");
-        }
+        matching(
+            &[
+                ("Igorj (Igor) Antropenko", "ANTROPENKO Igor Aleksandrovich"),
+                ("Sergei (Sergey) Gavrilov", "Sergey Gavrilov"),
+                ("Khudr KHUDR", "Khudr"),
+                (
+                    "mikheychik vladimir vladimirovich",
+                    "Vladimir Mikheychik (a.k.a. Vladimir Mikheichik)",
+                ),
+            ],
+            NameKind::Unknown,
+        );
     }
 
     #[test]
     fn trade_words_substitute_between_written_names() {
-        for (a, b) in [
-            ("Veles Management Ltd", "LLC Veles Trust"),
-            ("Saman Bank", "Saman Shipping Company Limited"),
-            (
-                "Kunlun Holding Company Ltd.",
-                "Kunlun Shipping Company Limited",
-            ),
-        ] {
-            let v = scored(a, b, NameKind::Organization);
-            assert!(v < MATCHING, "{a} / {b}: {v}");
-        }
-        // A translation's trade words are loose.
-        let v = scored(
-            "Акционерное Общество «Специальная Производственно-Техническая База Звездочка»",
-            "Joint Stock Company Special Industrial and Technical Base Zvezdochka",
+        below_threshold(
+            &[
+                ("Veles Management Ltd", "LLC Veles Trust"),
+                ("Saman Bank", "Saman Shipping Company Limited"),
+                (
+                    "Kunlun Holding Company Ltd.",
+                    "Kunlun Shipping Company Limited",
+                ),
+            ],
             NameKind::Organization,
         );
-        assert!(v >= MATCHING, "{v}");
-        // Function words are no trade.
-        let v = scored(
-            "Korea Daesong General Trading Corporation",
-            "Korea Daesong Trading Corporation",
+        matching(
+            &[
+                // A translation's trade words are loose.
+                (
+                    "Акционерное Общество «Специальная Производственно-Техническая База Звездочка»",
+                    "Joint Stock Company Special Industrial and Technical Base Zvezdochka",
+                ),
+                // Function words are no trade.
+                (
+                    "Korea Daesong General Trading Corporation",
+                    "Korea Daesong Trading Corporation",
+                ),
+            ],
             NameKind::Organization,
         );
-        assert!(v >= MATCHING, "{v}");
     }
 
     #[test]
