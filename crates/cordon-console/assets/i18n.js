@@ -753,6 +753,7 @@ const engine = {
   "missing in list name": "명단 이름에 없음",
   "extra in list name": "명단 이름에만 있음",
   "words joined": "단어 붙여 씀",
+  "one word alike by sound only": "발음만 비슷한 한 단어",
   "same country": "같은 국가",
   "different country": "다른 국가",
   "different gender": "다른 성별",

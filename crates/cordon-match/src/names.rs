@@ -528,6 +528,18 @@ fn korean_alignment(q: &NameForm, c: &NameForm, reading: Option<(u8, u8)>) -> Ve
 const LIST_ALTERNATIVE: f64 = 0.75;
 /// Score factor per substituted word in the token alignment.
 const SUBSTITUTION_FACTOR: f64 = 0.85;
+/// Score factor of a token alignment whose only agreement between words that carry identity
+/// is one pair alike by their phonetic key alone: `Behta` / `Buddha`, `Pegasus` / `Peykasa`,
+/// `Synesis LLC` / `Sonis LLC`. Whole-list screening found such pairs
+/// to be nearly always different names; with this factor none reaches the threshold.
+const SOUND_ALIKE_ALONE_FACTOR: f64 = 0.85;
+/// Words at least this long on both sides that share their phonetic key are not "alike by
+/// sound only".
+const LONG_SOUND_ALIKE: usize = 9;
+/// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
+const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
+/// Bits of [`cordon_text::normalize::letter_mask`] that stand for digits.
+const DIGIT_BITS: u32 = 0b1_1111 << 26;
 /// Weight of the surname relative to one given-name syllable.
 const SURNAME_WEIGHT: f64 = 1.0;
 /// A syllable below this similarity is a mismatch, which multiplies the score by
@@ -1350,6 +1362,11 @@ fn token_sim_with(
     if same_text || (!a.latin.is_empty() && same(a.latin, b.latin)) {
         return (1.0, if same_text { "exact" } else { "same letters" });
     }
+    // Codes and hull numbers (`F91`, `YV2565`, `99th`) name one thing each: a digit apart is
+    // another vessel, aircraft or unit, not a typo.
+    if (a.letters | b.letters) & DIGIT_BITS != 0 {
+        return (0.0, "different number");
+    }
     if !a.korean_key.is_empty() && same(a.korean_key, b.korean_key) {
         return (0.95, "romanisation variant");
     }
@@ -1777,6 +1794,8 @@ enum Step {
     Extra(u8),
     /// The names compared run together as whole strings, which replaced the alignment.
     Joined(f64),
+    /// The whole alignment's score multiplied by `factor` under `rule`.
+    Scaled { factor: f64, rule: &'static str },
 }
 
 type Trace = SmallVec<[Step; 8]>;
@@ -1845,6 +1864,7 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
         }
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
+        Step::Scaled { factor, rule } => aligned("", "", factor, rule),
         Step::Joined(score) => {
             let joined = |f: &NameForm| joined_latin(f.strong_tokens().map(|t| t.latin.as_str()));
             aligned(&joined(q), &joined(c), score, "words joined")
@@ -1893,6 +1913,9 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     let mut num = 0.0;
     let mut den = 0.0;
     let mut number_conflict = false;
+    // Pairs of words aligned (legal forms aside), and whether all of them are alike by sound
+    // alone.
+    let (mut strong_pairs, mut sound_alike_only) = (0u32, true);
     for &(s, i, j, rule) in &pairs {
         if qs.used.get(i) || cs.used.get(j) {
             continue;
@@ -1900,6 +1923,17 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         qs.used.set(i);
         cs.used.set(j);
         let (a, b) = (&qw[i], &cw[j]);
+        // Legal forms agree between any two companies (`Synesis LLC` / `Sonis LLC`); a
+        // generic word agreeing (`Alice Components` / `Ailisi Components`) is some evidence.
+        if a.class != TokenClass::LegalForm || b.class != TokenClass::LegalForm {
+            strong_pairs += 1;
+            // A consonant skeleton is all a katakana or Arabic-script word offers to compare
+            // (`マティーウッラー` / `MATIULLAH`); a phonetic key stands beside a spelling that
+            // did not agree, which in long words is a spelling variant more than a
+            // coincidence (`NIIGraphite` / `NIIGRAFIT`).
+            sound_alike_only &=
+                rule == "phonetic" && a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE;
+        }
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
         den += w;
@@ -1914,6 +1948,8 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     let mut acc = (num, den);
     merge_pass(&mut qs, &mut cs, &mut acc, trace, false);
     merge_pass(&mut cs, &mut qs, &mut acc, trace, true);
+    // Words run together are spelt alike, not just sounded alike.
+    sound_alike_only &= acc.1 == den;
     let (num, mut den) = acc;
     // A left-over word that closely matches a word already aligned on the other side is a
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
@@ -1930,6 +1966,23 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         }
         if qu && !cu {
             c_alt.set(j);
+        }
+    }
+    // But a word that is a name part of its own is missing when the other name has a word
+    // left over it could stand for (`Khudr KHUDR` / `Khodr ORFALI`).
+    if q_alt.0 | c_alt.0 != 0 {
+        let q_left = strong_word_left(qw, Flags(qs.used.0 | q_alt.0));
+        let c_left = strong_word_left(cw, Flags(cs.used.0 | c_alt.0));
+        let own_parts = |f: &NameForm, words: &[Word<'_>], alt: Flags, used: Flags| {
+            (0..words.len().min(ALIGNED_TOKENS))
+                .filter(|&i| alt.get(i) && own_name_part(f, words, i, used))
+                .fold(0u64, |bits, i| bits | (1 << i))
+        };
+        if c_left {
+            q_alt.0 &= !own_parts(q, qw, q_alt, qs.used);
+        }
+        if q_left {
+            c_alt.0 &= !own_parts(c, cw, c_alt, cs.used);
         }
     }
     qs.used.0 |= q_alt.0;
@@ -1966,33 +2019,52 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
             }
         }
     }
+    let (mut q_left, mut c_left) = (LeftOver::default(), LeftOver::default());
     for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
             den += token_weight(a, wq, scheme);
             number_conflict |=
                 a.class == TokenClass::Number && cw.iter().any(|b| b.class == TokenClass::Number);
+            q_left.count(a);
             trace.push(Step::Missing(i as u8));
         }
     }
     for (j, b) in cw.iter().enumerate() {
         if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
+            c_left.count(b);
             trace.push(Step::Extra(j as u8));
         }
     }
+    // A hull number or code left over on both sides (`FU YUAN YU 8650` / `FU YUAN YU F91`)
+    // is a different one, as two numbers are.
+    number_conflict |= q_left.code && c_left.code;
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     // A word of the query and a word of the list name both left over is a substitution
-    // (`Hani` for `Rafi`), which says more against identity than an omission.
-    let left = |f: &[Word<'_>], used: Flags| {
-        f.iter()
-            .enumerate()
-            .filter(|(i, t)| !used.get(*i) && t.class == TokenClass::Word && t.latin.len() >= 3)
-            .count()
-    };
-    let subs = left(qw, qs.used).min(left(cw, cs.used));
+    // (`Hani` for `Rafi`), which says more against identity than an omission; so is a common
+    // word of an organisation's trade (`Veles Management` / `Veles Trust`, `Saman Bank` /
+    // `Saman Shipping`). Only words of one class substitute for each other: a Chinese name's
+    // reading keeps its trade words as words (`Mosite Fazhan` / `Most Development`). Trade
+    // words translated from another script are loose (`Производственно-Техническая` is
+    // `Production and Technical` or `Industrial and Technical`): only names written in Latin
+    // letters on both sides substitute them.
+    let written = q.via == Via::Written && c.via == Via::Written;
+    let subs = q_left.words.min(c_left.words)
+        + if written {
+            q_left.trade_words.min(c_left.trade_words)
+        } else {
+            0
+        };
     score *= SUBSTITUTION_FACTOR.powi(subs as i32);
     if number_conflict {
         score *= 0.5;
+    }
+    if strong_pairs == 1 && sound_alike_only {
+        score *= SOUND_ALIKE_ALONE_FACTOR;
+        trace.push(Step::Scaled {
+            factor: SOUND_ALIKE_ALONE_FACTOR,
+            rule: SOUND_ALIKE_ALONE,
+        });
     }
     if let Some(s) = run_together(q_words, c_words, score) {
         score = s;
@@ -2000,6 +2072,73 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
         trace.push(Step::Joined(s));
     }
     score
+}
+
+/// What one side of a token alignment has left over, counted as the words are charged.
+#[derive(Default)]
+struct LeftOver {
+    /// Words of three letters or more.
+    words: u32,
+    /// Generic words of four letters or more (`management`, `shipping`; not `the`, `and`).
+    trade_words: u32,
+    /// Whether a token with a digit is among them.
+    code: bool,
+}
+
+impl LeftOver {
+    fn count(&mut self, w: &Word<'_>) {
+        match w.class {
+            TokenClass::Word if w.latin.len() >= 3 => self.words += 1,
+            TokenClass::Generic if w.latin.len() >= 4 => self.trade_words += 1,
+            _ => {}
+        }
+        self.code |= w.letters & DIGIT_BITS != 0;
+    }
+}
+
+/// Whether a word that carries identity is left over.
+fn strong_word_left(words: &[Word<'_>], used: Flags) -> bool {
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| !used.get(i) && w.class == TokenClass::Word)
+}
+
+/// Endings that make a surname of a given name: the Persian and Arabic `-i` (`Mohammadi`,
+/// `Bagheri`, `Hosseini`), the Slavic `-ov`, `-ev`, `-in` and their feminine forms
+/// (`Vladimirov`, `Dmitrieva`).
+const SURNAME_ENDINGS: [&str; 7] = ["i", "ov", "ev", "in", "ova", "eva", "ina"];
+
+/// Whether left-over word `i` of form `f` repeats an aligned word of that name or is one with
+/// a surname ending (`Khudr KHUDR`, `Vladimir … VLADIMIROV`, `Mohammad … MOHAMMADI`): a name
+/// part of its own, not another spelling of the word it resembles. Words in parentheses are
+/// alternatives (`Igorj (Igor)`, `Evkurov (evkurov)`), and so are the words of a name given
+/// twice; an organisation repeats its name in parentheses (`АО «Мотозавод» (АО «Мотозавод»)`):
+/// names with a legal form are left alone.
+fn own_name_part(f: &NameForm, words: &[Word<'_>], i: usize, used: Flags) -> bool {
+    let Some(w) = words.get(i) else {
+        return false;
+    };
+    // A name given twice (`X (a.k.a. Y)`, or in two scripts) repeats its words as
+    // alternatives.
+    let repeated = |k: usize| words.iter().take(k).any(|o| o.latin == words[k].latin);
+    if f.notes.alias_marker
+        || words.iter().any(|o| o.class == TokenClass::LegalForm)
+        || (0..words.len()).filter(|&k| repeated(k)).nth(1).is_some()
+    {
+        return false;
+    }
+    let in_parentheses = |k: usize| k < 16 && f.alternatives & (1 << k) != 0;
+    words.iter().enumerate().any(|(k, o)| {
+        k != i
+            && used.get(k)
+            && !in_parentheses(i)
+            && !in_parentheses(k)
+            && o.latin.len() >= 3
+            && w.latin
+                .strip_prefix(o.latin)
+                .is_some_and(|ending| ending.is_empty() || SURNAME_ENDINGS.contains(&ending))
+    })
 }
 
 /// Whole names run together on one side (`Kimjongun`, `JSC ARGUMENT` / `JSCARGUMENT`),
@@ -2040,6 +2179,13 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
         (Some(d), None) | (None, Some(d)) => d,
         (None, None) => return None,
     };
+    // `DECISIONS5` is not `DECISIONS 6`: codes agree to the digit (a Roman numeral's reading
+    // is no written digit: `SealionI` is `Sealion I`).
+    let written_digit =
+        |f: &[Word<'_>]| strong_words(f).any(|w| w.text.bytes().any(|b| b.is_ascii_digit()));
+    if d > 0 && (written_digit(q) || written_digit(c)) {
+        return None;
+    }
     let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
     (s > score).then_some(s)
 }
@@ -2112,7 +2258,11 @@ fn merge_pass(
             } else {
                 None
             };
-            let sim = if let Some(d) = d {
+            // `DECISIONS5` is not `DECISIONS 6`: codes agree to the digit.
+            let codes = (x.letters | y1.letters | y2.letters) & DIGIT_BITS != 0;
+            let sim = if let Some(d) = d
+                && (d == 0 || !codes)
+            {
                 0.95 * (1.0 - 0.8 * d as f64 / m as f64)
             } else if let Some(sc) = xs.scheme
                 && skeletons
@@ -2621,6 +2771,140 @@ mod tests {
         assert_eq!(osa(b"ivan", b"divan"), 1);
         assert_eq!(osa(b"divan", b"ivan"), 1);
         assert!(s("Ivan Petrov", "Divan Petrov") < s("Ivan Petrov", "Ivan Petrov"));
+    }
+
+    /// Name score of two names of kind `kind`.
+    fn scored(a: &str, b: &str, kind: NameKind) -> f64 {
+        score_names(&PreparedName::new(a, kind), &PreparedName::new(b, kind)).score
+    }
+
+    /// The name score at which a bare name reaches the 0.70 threshold.
+    const MATCHING: f64 = 0.70 / 0.9;
+
+    /// Asserts that each pair of names of kind `kind` scores below the threshold.
+    fn below_threshold(pairs: &[(&str, &str)], kind: NameKind) {
+        for (a, b) in pairs {
+            let v = scored(a, b, kind);
+            assert!(v < MATCHING, "{a} / {b}: {v}");
+        }
+    }
+
+    /// Asserts that each pair of names of kind `kind` reaches the threshold.
+    fn matching(pairs: &[(&str, &str)], kind: NameKind) {
+        for (a, b) in pairs {
+            let v = scored(a, b, kind);
+            assert!(v >= MATCHING, "{a} / {b}: {v}");
+        }
+    }
+
+    #[test]
+    fn one_word_alike_by_sound_only_does_not_carry_a_name() {
+        below_threshold(
+            &[
+                ("Behta", "Buddha"),
+                ("Pegasus", "Peykasa"),
+                ("Galaxy", "Glaucus"),
+            ],
+            NameKind::Unknown,
+        );
+        // Legal forms agreeing add nothing.
+        below_threshold(&[("LLC Synesis", "LLC Sonis")], NameKind::Organization);
+        // A generic word agreeing is evidence, and so is a consonant skeleton (all a katakana
+        // word offers) or a long word's phonetic key.
+        matching(
+            &[
+                ("Ailisi Components", "Alice Components"),
+                ("NIIGraphite", "NIIGRAFIT AO"),
+            ],
+            NameKind::Organization,
+        );
+        matching(
+            &[
+                ("マティーウッラー", "MATIULLAH"),
+                ("Suwaid Joseph", "Sweid Joseph"),
+            ],
+            NameKind::Person,
+        );
+    }
+
+    #[test]
+    fn codes_agree_to_the_digit() {
+        below_threshold(
+            &[
+                ("FU YUAN YU 8650", "FU YUAN YU F91"),
+                ("FU YUAN YU F91", "FU YUAN YU 7876"),
+                ("YV2565", "YV2965"),
+                ("Investment Decisions5", "Investment Decisions 6"),
+            ],
+            NameKind::Unknown,
+        );
+        matching(
+            &[
+                ("FU YUAN YU 8650", "FU YUAN YU 8650"),
+                ("Investment Decisions5", "Investment Decisions 5"),
+                ("SealionI", "Sealion I"),
+            ],
+            NameKind::Organization,
+        );
+    }
+
+    #[test]
+    fn a_repeated_or_derived_name_part_is_not_an_alternative() {
+        below_threshold(
+            &[
+                (
+                    "vladimir vladimirovich plyakin",
+                    "Vladimir Vladimirovich VLADIMIROV",
+                ),
+                ("MEHDIPUR Mohammad Reza", "MOHAMMADI Mohammad Reza"),
+                ("Hilal HILAL", "Sheikh Musa Hilal"),
+            ],
+            NameKind::Unknown,
+        );
+        // Alternatives stay alternatives: in parentheses, in a name given twice, with nothing
+        // left over on the other side.
+        matching(
+            &[
+                ("Igorj (Igor) Antropenko", "ANTROPENKO Igor Aleksandrovich"),
+                ("Sergei (Sergey) Gavrilov", "Sergey Gavrilov"),
+                ("Khudr KHUDR", "Khudr"),
+                (
+                    "mikheychik vladimir vladimirovich",
+                    "Vladimir Mikheychik (a.k.a. Vladimir Mikheichik)",
+                ),
+            ],
+            NameKind::Unknown,
+        );
+    }
+
+    #[test]
+    fn trade_words_substitute_between_written_names() {
+        below_threshold(
+            &[
+                ("Veles Management Ltd", "LLC Veles Trust"),
+                ("Saman Bank", "Saman Shipping Company Limited"),
+                (
+                    "Kunlun Holding Company Ltd.",
+                    "Kunlun Shipping Company Limited",
+                ),
+            ],
+            NameKind::Organization,
+        );
+        matching(
+            &[
+                // A translation's trade words are loose.
+                (
+                    "Акционерное Общество «Специальная Производственно-Техническая База Звездочка»",
+                    "Joint Stock Company Special Industrial and Technical Base Zvezdochka",
+                ),
+                // Function words are no trade.
+                (
+                    "Korea Daesong General Trading Corporation",
+                    "Korea Daesong Trading Corporation",
+                ),
+            ],
+            NameKind::Organization,
+        );
     }
 
     #[test]

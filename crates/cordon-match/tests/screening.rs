@@ -337,6 +337,99 @@ fn regression_titled_person_found_by_query_of_unknown_kind() {
     }
 }
 
+/// Asserts that no pair (a query of whole-list screening and the list name it matched before
+/// 2026-12-06, `tests/data/screen_precision.csv`) is a match any more.
+fn no_match(pairs: &[(&str, &str)], schema: Option<Schema>) {
+    for (a, b) in pairs {
+        let c = compare(a, b, schema);
+        assert!(!c.is_match, "{a} / {b}: {} {:?}", c.score, c.alignment);
+    }
+}
+
+#[test]
+fn regression_one_word_alike_by_sound_only_is_no_match() {
+    no_match(
+        &[
+            ("BEHTA", "Buddha"),
+            ("PEGASUS", "PEYKASA"),
+            ("snow", "Sun"),
+            ("llc synesis", "LLC SONIS"),
+        ],
+        None,
+    );
+    let c = compare("BLLA", "Blue", None);
+    assert!(
+        c.rules.iter().any(|r| r == "one word alike by sound only"),
+        "{:?}",
+        c.rules
+    );
+}
+
+#[test]
+fn regression_hull_numbers_and_registrations_agree_to_the_digit() {
+    no_match(
+        &[
+            ("FU YUAN YU 8650", "FU YUAN YU F91"),
+            ("yv2565", "YV2965"),
+            ("Division Infantry Light 99th", "LIGHT INFANTRY DIVISION 66"),
+            (
+                "LIMITED LIABILITY COMPANY INVESTMENT DECISIONS5",
+                "LIMITED LIABILITY COMPANY INVESTMENT DECISIONS 6",
+            ),
+        ],
+        None,
+    );
+    matches_by_rule(&[("SealionI", "SEALION I")], Some(Schema::Vessel), "");
+}
+
+#[test]
+fn regression_a_repeated_or_derived_name_part_is_no_alternative_spelling() {
+    no_match(
+        &[
+            ("Brigadier General Khudr KHUDR", "Dr. Khodr ORFALI"),
+            (
+                "vladimir vladimirovich plyakin",
+                "Vladimir Vladimirovich VLADIMIROV",
+            ),
+            ("BAGHERI Mohammad-Bagher", "SHIRINKAR Mohammad Bagher"),
+            (
+                "Hasan Ibrahim Sabawi Ayman AL-TIKRITI",
+                "Ibrahim Sabawi Ibrahim Hasan Al-Tikriti",
+            ),
+        ],
+        None,
+    );
+    matches_by_rule(
+        &[
+            ("Igorj (Igor) Antropenko", "ANTROPENKO Igor Aleksandrovich"),
+            (
+                "Yunus-Bek Evkurov（evkurov）",
+                "Yunus-Bek Bamatgireevich EVKUROV",
+            ),
+        ],
+        None,
+        "",
+    );
+}
+
+#[test]
+fn regression_trade_words_left_on_both_sides_are_a_substitution() {
+    no_match(
+        &[
+            (
+                "LTD MANAGEMENT VELES",
+                "LIMITED LIABILITY COMPANY VELES TRUST",
+            ),
+            ("saman bank", "SAMAN SHIPPING COMPANY LIMITED"),
+            (
+                "ALCARDINAL PETROLEUM COMPANY LIMITED",
+                "ALCARDINAL GENERAL TRADING LLC",
+            ),
+        ],
+        None,
+    );
+}
+
 #[test]
 fn bad_queries_are_errors_not_panics() {
     assert!(Query::new("").is_err());

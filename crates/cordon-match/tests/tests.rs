@@ -1,4 +1,5 @@
 //! Integration tests: the labelled development set, screening, bad input.
 
 mod devset;
+mod screen_precision;
 mod screening;
