@@ -228,6 +228,47 @@ fn regression_lone_word_in_parentheses_is_an_alternative() {
     assert!(c.name_score < 0.9, "{}", c.name_score);
 }
 
+/// The EU's Belarus regime lists the Russian spelling beside a Latin one made from the
+/// Belarusian name: the Russian side must read as Belarusian too, with or without a schema.
+#[test]
+fn regression_belarusian_romanization_of_russian_names() {
+    let pairs = [
+        ("Олег Леонидович СЛИЖЕВСКИЙ", "Aleh Leanidavich SLIZHEUSKI"),
+        ("Ирина Леонидовна МАЙКО", "Iryna Leanidauna MAIKO"),
+        (
+            "Николай Васильевич СЕРГЕЕВИЧ",
+            "Mikalai Vasilievich SIARHEEVICH",
+        ),
+        ("Виктор Аркадьевич ШЕВЦОВ", "Viktar Arkadzievich SHAUTSOU"),
+    ];
+    matches_by_rule(&pairs, Some(Schema::Person), "Belarusian romanization");
+    matches_by_rule(&pairs, None, "Belarusian romanization");
+    // The same father's name, another person.
+    let c = compare(
+        "Олег Леонидович СЛИЖЕВСКИЙ",
+        "Aleh Leanidavich SHAUTSOU",
+        Some(Schema::Person),
+    );
+    assert!(!c.is_match, "{}", c.score);
+}
+
+/// A Latin letter drawn like a Cyrillic one inside a Cyrillic word (the Latin kra `ĸ` for
+/// к in the EU annex) reads as the Cyrillic letter.
+#[test]
+fn regression_latin_lookalike_letters_in_cyrillic_words() {
+    matches_by_rule(
+        &[
+            ("Олег Ниĸолаевич БЕЛЯКОВ", "Aleh Mikalaevich, BELIAKOU"),
+            (
+                "Алеĸсандр Геннадьевич БАХАНОВИЧ",
+                "Aliaksandr Henadzevich BAKHANOVICH",
+            ),
+        ],
+        Some(Schema::Person),
+        "Belarusian romanization",
+    );
+}
+
 #[test]
 fn regression_persian_letters_and_reza_compounds() {
     matches_by_rule(

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
-use crate::{chinese, hanja, kana, russian_org, translit};
+use crate::{belarusian, chinese, hanja, kana, russian_org, translit};
 
 /// What kind of thing a name belongs to; decides titles, legal forms and Korean reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,6 +120,8 @@ pub struct FormNotes {
     pub alias_marker: bool,
     /// Arabic-script words with a Persian letter were read as Persian (ض as z).
     pub persian: bool,
+    /// A Russian-written name read as Belarusian ([`crate::belarusian`]).
+    pub belarusian: bool,
 }
 
 impl FormNotes {
@@ -129,6 +131,7 @@ impl FormNotes {
             (self.titles_dropped, "title dropped"),
             (self.alias_marker, "a.k.a. alternative"),
             (self.persian, "Persian reading"),
+            (self.belarusian, "Belarusian romanization"),
         ]
         .into_iter()
         .filter_map(|(on, label)| on.then_some(label))
@@ -429,6 +432,17 @@ fn analyze_reusing(
     if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo);
+    } else if script == Script::Cyrillic
+        && kind != NameKind::Organization
+        && !translit::looks_korean(&cleaned)
+        && let Some(b) = belarusian::latin_reading(&cleaned)
+    {
+        let before = forms.len();
+        let via = Via::Transliteration(Script::Cyrillic);
+        add_form(&mut forms, &b, kind, via, false, buffers, memo);
+        if let Some(f) = forms.get_mut(before..).and_then(|added| added.first_mut()) {
+            f.notes.belarusian = true;
+        }
     }
     forms.truncate(MAX_FORMS);
     if alias_marker || script == Script::Arabic {

@@ -113,7 +113,7 @@ fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
         }
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
-            let lowered: Vec<char> = s.chars().map(lower).collect();
+            let lowered = lowered_cyrillic(s);
             let lang = cyrillic_language(&lowered);
             let systems: &[System] = match lang {
                 Lang::Russian => &[System::Icao, System::BgnPcgn, System::Simple, System::Gost],
@@ -245,6 +245,49 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
     } else {
         Lang::Russian
     }
+}
+
+/// Cyrillic text lower-cased ([`lower`]), with the Latin letters that look like Cyrillic
+/// ones read as those when a Cyrillic letter stands next to them: lists carry names typed
+/// with a Latin letter in a Cyrillic word (`Ниĸолаевич` with the Latin kra, `Aлексей` with a
+/// Latin A), which read as Cyrillic to the eye and must to the transliteration.
+pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
+    let mut lowered: Vec<char> = s.chars().map(lower).collect();
+    let cyrillic_at = |l: &[char], i: Option<usize>| {
+        i.and_then(|i| l.get(i))
+            .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
+    };
+    for i in 0..lowered.len() {
+        let Some(look) = lowered.get(i).and_then(|&c| cyrillic_lookalike(c)) else {
+            continue;
+        };
+        if (cyrillic_at(&lowered, i.checked_sub(1)) || cyrillic_at(&lowered, Some(i + 1)))
+            && let Some(c) = lowered.get_mut(i)
+        {
+            *c = look;
+        }
+    }
+    lowered
+}
+
+/// The Cyrillic letter a lower-case Latin letter is drawn like (upper case included: `B`, `H`,
+/// `M`, `T` look like В, Н, М, Т).
+fn cyrillic_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'b' => 'в',
+        'c' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'k' | 'ĸ' => 'к',
+        'm' => 'м',
+        'o' => 'о',
+        'p' => 'р',
+        't' => 'т',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
 }
 
 /// The first character of `c`'s lower case.
@@ -426,7 +469,8 @@ const KOREAN_SURNAMES_CYR: &[&str] = &[
     "чхэ", "бан", "пан",
 ];
 
-fn looks_korean(s: &str) -> bool {
+/// Whether Cyrillic text reads as a Korean name (a Korean surname first, short words).
+pub(crate) fn looks_korean(s: &str) -> bool {
     let mut words = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty());
@@ -1224,6 +1268,15 @@ mod tests {
             }
         }
         forms
+    }
+
+    #[test]
+    fn latin_lookalikes_in_cyrillic_words_read_as_cyrillic() {
+        // EU Belarus annex: `Олег Ниĸолаевич БЕЛЯКОВ` has a Latin kra for к.
+        assert_eq!(forms("Олег Ниĸолаевич")[0], "oleg nikolaevich");
+        assert_eq!(forms("Aлексей")[0], "aleksei");
+        // Latin words beside Cyrillic ones stay Latin.
+        assert_eq!(forms("ООО Bamgroup")[0], "ooo bamgroup");
     }
 
     #[test]
