@@ -269,6 +269,40 @@ fn regression_latin_lookalike_letters_in_cyrillic_words() {
     );
 }
 
+/// Persian has no article: a Persian loanword starting with ال (`الکترونیک`, electronic)
+/// keeps its letters; Arabic typed with the Persian ye (`الطیب`) keeps its article.
+#[test]
+fn regression_persian_loanword_is_not_read_with_the_arabic_article() {
+    matches_by_rule(
+        &[
+            ("سرمد الکترونیک سپاهان", "Sarmad Electronic Sepahan Company"),
+            ("اﻟﻄﯿﺐ ﻧﺎﯾﻞ", "Tayeb Nail"),
+        ],
+        None,
+        "Arabic transliteration",
+    );
+}
+
+/// Chinese trade compounds (科贸 technology and trade) and industry words are glossed, and
+/// places with a polyphonic character read as their official pinyin (厦门 Xiamen).
+#[test]
+fn regression_chinese_trade_compounds_and_place_readings() {
+    matches_by_rule(
+        &[
+            (
+                "北京汐潮国际科贸有限公司",
+                "Beijing Xichao International Technology and Trade",
+            ),
+            (
+                "长沙天仪空间科技研究院有限公司",
+                "Changsha Tianyi Space Science and Technology Research (SpaceTy)",
+            ),
+        ],
+        Some(Schema::Organization),
+        "Chinese organisation words",
+    );
+}
+
 #[test]
 fn regression_persian_letters_and_reza_compounds() {
     matches_by_rule(
