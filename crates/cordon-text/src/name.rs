@@ -41,6 +41,8 @@ pub enum Via {
     Glossary(Script),
     /// Transliteration of Cyrillic, Greek or Arabic.
     Transliteration(Script),
+    /// A Russian-written name read as Belarusian is romanised ([`crate::belarusian`]).
+    Belarusian,
 }
 
 impl Via {
@@ -57,6 +59,7 @@ impl Via {
             Via::Transliteration(Script::Greek) => "Greek transliteration",
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
             Via::Transliteration(_) => "transliteration",
+            Via::Belarusian => "Belarusian romanization",
         }
     }
 }
@@ -120,8 +123,6 @@ pub struct FormNotes {
     pub alias_marker: bool,
     /// Arabic-script words with a Persian letter were read as Persian (ض as z).
     pub persian: bool,
-    /// A Russian-written name read as Belarusian ([`crate::belarusian`]).
-    pub belarusian: bool,
 }
 
 impl FormNotes {
@@ -131,7 +132,6 @@ impl FormNotes {
             (self.titles_dropped, "title dropped"),
             (self.alias_marker, "a.k.a. alternative"),
             (self.persian, "Persian reading"),
-            (self.belarusian, "Belarusian romanization"),
         ]
         .into_iter()
         .filter_map(|(on, label)| on.then_some(label))
@@ -437,12 +437,7 @@ fn analyze_reusing(
         && !translit::looks_korean(&cleaned)
         && let Some(b) = belarusian::latin_reading(&cleaned)
     {
-        let before = forms.len();
-        let via = Via::Transliteration(Script::Cyrillic);
-        add_form(&mut forms, &b, kind, via, false, buffers, memo);
-        if let Some(f) = forms.get_mut(before..).and_then(|added| added.first_mut()) {
-            f.notes.belarusian = true;
-        }
+        add_form(&mut forms, &b, kind, Via::Belarusian, false, buffers, memo);
     }
     forms.truncate(MAX_FORMS);
     if alias_marker || script == Script::Arabic {
