@@ -287,6 +287,18 @@ fn regression_persian_loanword_is_not_read_with_the_arabic_article() {
     );
 }
 
+/// A Persian name stored in reverse word order (right-to-left text copied in display order)
+/// starts with the second element of a compound surname; read in order, the compound joins
+/// as the Latin name writes it (`شمس آباد` Shamsabad).
+#[test]
+fn regression_reversed_persian_word_order_restored() {
+    matches_by_rule(
+        &[("آباد شمس مهدﻯ", "SHAMSABAD Mehdi")],
+        Some(Schema::Person),
+        "right-to-left word order restored",
+    );
+}
+
 /// Chinese trade compounds (科贸 technology and trade) and industry words are glossed, and
 /// places with a polyphonic character read as their official pinyin (厦门 Xiamen).
 #[test]

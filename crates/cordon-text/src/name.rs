@@ -123,6 +123,9 @@ pub struct FormNotes {
     pub alias_marker: bool,
     /// Arabic-script words with a Persian letter were read as Persian (ض as z).
     pub persian: bool,
+    /// Arabic-script words stored in reverse order were put back in reading order
+    /// ([`translit::restored_word_order`]).
+    pub word_order_restored: bool,
 }
 
 impl FormNotes {
@@ -132,6 +135,10 @@ impl FormNotes {
             (self.titles_dropped, "title dropped"),
             (self.alias_marker, "a.k.a. alternative"),
             (self.persian, "Persian reading"),
+            (
+                self.word_order_restored,
+                "right-to-left word order restored",
+            ),
         ]
         .into_iter()
         .filter_map(|(on, label)| on.then_some(label))
@@ -354,6 +361,13 @@ fn analyze_reusing(
         cleaned = normalize::replace_phrases(&cleaned);
     }
     let script = Script::dominant(&cleaned);
+    let mut word_order_restored = false;
+    if script == Script::Arabic
+        && let Some(restored) = translit::restored_word_order(&cleaned)
+    {
+        cleaned = restored;
+        word_order_restored = true;
+    }
     let mut forms = Vec::new();
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
@@ -445,6 +459,7 @@ fn analyze_reusing(
         for f in &mut forms {
             f.notes.alias_marker = alias_marker;
             f.notes.persian = persian && f.via == Via::Transliteration(Script::Arabic);
+            f.notes.word_order_restored = word_order_restored;
         }
     }
     forms

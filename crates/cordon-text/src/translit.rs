@@ -943,6 +943,28 @@ fn persian_letter(c: char, arabic: &'static str) -> &'static str {
     }
 }
 
+/// Second elements of Persian compound surnames, written as a word of their own (or after a
+/// zero-width non-joiner) and joined in Latin: `مصطفوی نیا` Mostafavinia, `شمس آباد`
+/// Shamsabad, `ناصر زاده` Naserzadeh, `علی پور` Alipour.
+const PERSIAN_SURNAME_ENDINGS: &[&str] = &[
+    "آباد", "نیا", "زاده", "پور", "نژاد", "وند", "منش", "دوست", "خواه", "پناه",
+];
+
+/// The words of an Arabic-script name in reading order when they were stored reversed, as
+/// right-to-left text copied in display order is: a name cannot start with the second
+/// element of a compound surname (`آباد شمس مهدی` is `مهدی شمس آباد`, Mehdi Shamsabad).
+/// `None` when the order reads right.
+pub fn restored_word_order(s: &str) -> Option<String> {
+    let mut words = s.split_whitespace();
+    let first = words.next()?;
+    let first = first.trim_start_matches('\u{200C}');
+    if !PERSIAN_SURNAME_ENDINGS.contains(&first) || words.next().is_none() {
+        return None;
+    }
+    let reversed: Vec<&str> = s.split_whitespace().rev().collect();
+    Some(reversed.join(" "))
+}
+
 fn is_haraka(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')
 }
@@ -1502,6 +1524,21 @@ mod tests {
         assert_eq!(forms("نورالدين"), forms("نور الدين"));
         // Unlisted words still come out letter by letter, shadda doubling.
         assert_eq!(forms("حَسَّان")[0], "hassan");
+    }
+
+    #[test]
+    fn reversed_persian_names_are_put_back_in_reading_order() {
+        assert_eq!(
+            restored_word_order("آباد شمس مهدی").as_deref(),
+            Some("مهدی شمس آباد")
+        );
+        assert_eq!(
+            restored_word_order("نیا مصطفوی علی").as_deref(),
+            Some("علی مصطفوی نیا")
+        );
+        assert_eq!(restored_word_order("مهدی شمس آباد"), None);
+        assert_eq!(restored_word_order("آباد"), None);
+        assert_eq!(restored_word_order(""), None);
     }
 
     #[test]
