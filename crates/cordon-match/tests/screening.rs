@@ -187,6 +187,7 @@ fn regression_runs_of_titles_at_the_edges_dropped() {
             ("احمد الجروشة", "Major General Ahmed AL-JARROUCHEH"),
             ("طه طه", "Brigadier General Taha TAHA"),
             ("شیخ محمد خالد", "Sheikh Muhammad Khalid HANAFI"),
+            ("شیخ الحدیث مولوي عبدالحکیم حقاني", "Abdul Hakim HAQQANI"),
         ],
         Some(Schema::Person),
         "title dropped",
