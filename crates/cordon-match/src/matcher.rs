@@ -147,6 +147,11 @@ fn term(tag: u8, s: &str) -> u64 {
 
 /// Retrieval terms of one form, with a per-term boost.
 fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
+    // A name's Belarusian reading scores a name its transliterations find (they share most
+    // letters); as terms of its own it would crowd other names out of every retrieval.
+    if form.via == Via::Belarusian {
+        return;
+    }
     // The English words of a Russian glossary form are for scoring a name found by its own
     // words: as terms they would pull every Russian institute and plant into the retrieval
     // of every English query with `research` or `plant` in it.

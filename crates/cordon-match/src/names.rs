@@ -268,6 +268,10 @@ fn via_factor(v: Via) -> f64 {
         Via::Written => 1.0,
         Via::HanjaReading | Via::Katakana => 0.98,
         Via::Pinyin | Via::Glossary(_) | Via::Transliteration(_) => 0.97,
+        // Not a spelling of the written name but a reconstruction of another language's
+        // (glossary and sound rules): weaker evidence, so a loose word match through it
+        // (`yurievich` ~ `yehoravich` by sound) cannot carry a name over the threshold.
+        Via::Belarusian => 0.92,
     }
 }
 

@@ -100,8 +100,9 @@ fn devset_groups_meet_their_floors() {
         "katakana-other: F1 {:.3}",
         by["katakana-other"].f1()
     );
-    // Chinese company names: mostly translations; the glossary form lifts the rest (was 0.18).
-    assert!(by["han"].f1() >= 0.6, "han: F1 {:.3}", by["han"].f1());
+    // Chinese company names: mostly translations; the glossary form lifts the rest (was 0.18;
+    // trade compounds and official place pinyin 0.621 → 0.632 on 2026-12-06).
+    assert!(by["han"].f1() >= 0.63, "han: F1 {:.3}", by["han"].f1());
     assert!(by["ALL"].f1() >= 0.95, "ALL: F1 {:.3}", by["ALL"].f1());
     // Nothing on the list may flip into a false positive silently.
     assert!(by["ALL"].fp <= 5, "{:?}", by["ALL"]);

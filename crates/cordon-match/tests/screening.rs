@@ -217,6 +217,7 @@ fn regression_runs_of_titles_at_the_edges_dropped() {
             ("احمد الجروشة", "Major General Ahmed AL-JARROUCHEH"),
             ("طه طه", "Brigadier General Taha TAHA"),
             ("شیخ محمد خالد", "Sheikh Muhammad Khalid HANAFI"),
+            ("شیخ الحدیث مولوي عبدالحکیم حقاني", "Abdul Hakim HAQQANI"),
         ],
         Some(Schema::Person),
         "title dropped",
@@ -256,6 +257,97 @@ fn regression_lone_word_in_parentheses_is_an_alternative() {
         None,
     );
     assert!(c.name_score < 0.9, "{}", c.name_score);
+}
+
+/// The EU's Belarus regime lists the Russian spelling beside a Latin one made from the
+/// Belarusian name: the Russian side must read as Belarusian too, with or without a schema.
+#[test]
+fn regression_belarusian_romanization_of_russian_names() {
+    let pairs = [
+        ("Олег Леонидович СЛИЖЕВСКИЙ", "Aleh Leanidavich SLIZHEUSKI"),
+        ("Ирина Леонидовна МАЙКО", "Iryna Leanidauna MAIKO"),
+        (
+            "Николай Васильевич СЕРГЕЕВИЧ",
+            "Mikalai Vasilievich SIARHEEVICH",
+        ),
+        ("Виктор Аркадьевич ШЕВЦОВ", "Viktar Arkadzievich SHAUTSOU"),
+    ];
+    matches_by_rule(&pairs, Some(Schema::Person), "Belarusian romanization");
+    matches_by_rule(&pairs, None, "Belarusian romanization");
+    // The same father's name, another person; and words that meet only by sound through
+    // the Belarusian reading (`yurievich` ~ `yehoravich`, `arou` ~ `yury`), seen in
+    // whole-list screening: the reading is weaker evidence than a transliteration.
+    for (a, b) in [
+        ("Олег Леонидович СЛИЖЕВСКИЙ", "Aleh Leanidavich SHAUTSOU"),
+        ("Владимир Егорович ЗАЙЦЕВ", "ZAITSEV Yurievich Vladimir"),
+        ("Юрий Александрович ПЕТРОВ", "Piotr Aleksandrovich AROU"),
+    ] {
+        let c = compare(a, b, Some(Schema::Person));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
+/// A Latin letter drawn like a Cyrillic one inside a Cyrillic word (the Latin kra `ĸ` for
+/// к in the EU annex) reads as the Cyrillic letter.
+#[test]
+fn regression_latin_lookalike_letters_in_cyrillic_words() {
+    matches_by_rule(
+        &[
+            ("Олег Ниĸолаевич БЕЛЯКОВ", "Aleh Mikalaevich, BELIAKOU"),
+            (
+                "Алеĸсандр Геннадьевич БАХАНОВИЧ",
+                "Aliaksandr Henadzevich BAKHANOVICH",
+            ),
+        ],
+        Some(Schema::Person),
+        "Belarusian romanization",
+    );
+}
+
+/// Persian has no article: a Persian loanword starting with ال (`الکترونیک`, electronic)
+/// keeps its letters; Arabic typed with the Persian ye (`الطیب`) keeps its article.
+#[test]
+fn regression_persian_loanword_is_not_read_with_the_arabic_article() {
+    matches_by_rule(
+        &[
+            ("سرمد الکترونیک سپاهان", "Sarmad Electronic Sepahan Company"),
+            ("اﻟﻄﯿﺐ ﻧﺎﯾﻞ", "Tayeb Nail"),
+        ],
+        None,
+        "Arabic transliteration",
+    );
+}
+
+/// A Persian name stored in reverse word order (right-to-left text copied in display order)
+/// starts with the second element of a compound surname; read in order, the compound joins
+/// as the Latin name writes it (`شمس آباد` Shamsabad).
+#[test]
+fn regression_reversed_persian_word_order_restored() {
+    matches_by_rule(
+        &[("آباد شمس مهدﻯ", "SHAMSABAD Mehdi")],
+        Some(Schema::Person),
+        "right-to-left word order restored",
+    );
+}
+
+/// Chinese trade compounds (科贸 technology and trade) and industry words are glossed, and
+/// places with a polyphonic character read as their official pinyin (厦门 Xiamen).
+#[test]
+fn regression_chinese_trade_compounds_and_place_readings() {
+    matches_by_rule(
+        &[
+            (
+                "北京汐潮国际科贸有限公司",
+                "Beijing Xichao International Technology and Trade",
+            ),
+            (
+                "长沙天仪空间科技研究院有限公司",
+                "Changsha Tianyi Space Science and Technology Research (SpaceTy)",
+            ),
+        ],
+        Some(Schema::Organization),
+        "Chinese organisation words",
+    );
 }
 
 #[test]

@@ -247,6 +247,44 @@ const ORG_WORDS: &[(&str, &str)] = &[
     ("半导体", "semiconductor"),
     ("仪器", "instrument"),
     ("系统", "systems"),
+    // Compounds of trade (科贸 = 科技 + 贸易) and more industry words, with the meanings
+    // CC-CEDICT gives them and the wording the companies' own English names use.
+    ("科工贸", "technology industry and trade"),
+    ("科贸", "technology and trade"),
+    ("工贸", "industry and trade"),
+    ("经贸", "economic and trade"),
+    ("外贸", "foreign trade"),
+    ("激光", "laser"),
+    ("发动机", "engine"),
+    ("无人机", "uav"),
+    ("机电", "electromechanical"),
+    ("电气", "electric"),
+    ("电器", "electrical appliance"),
+    ("电力", "power"),
+    ("电池", "battery"),
+    ("光学", "optical"),
+    ("光纤", "optical fiber"),
+    ("新能源", "new energy"),
+    ("生物", "biological"),
+    ("化学", "chemical"),
+    ("汽车", "automobile"),
+    ("自动化", "automation"),
+    ("仪表", "instrument"),
+    ("传感", "sensor"),
+    ("通讯", "communication"),
+    ("数码", "digital"),
+    ("计算机", "computer"),
+    ("芯片", "chip"),
+    ("集成电路", "integrated circuit"),
+    ("咨询", "consulting"),
+    ("服务", "services"),
+    ("商务", "business"),
+    ("金属", "metal"),
+    ("海事", "maritime"),
+    ("港口", "port"),
+    ("仓储", "warehousing"),
+    ("制药", "pharmaceutical"),
+    ("药业", "pharmaceutical"),
     ("香港", "hk"),
     ("澳门", "macau"),
     ("中国", "china"),
@@ -311,6 +349,18 @@ impl ByFirstChar {
             .map(|i| (i, self.words.get(i).map_or(0, Vec::len)))
     }
 }
+
+/// Places of [`PLACES`] with a character the pinyin table reads otherwise out of them (重
+/// chóng, 厦 xià, 都 dū, 长 cháng, 佛 fó, 珲 hún): their official pinyin spelling.
+const PLACE_READINGS: &[(&str, &str)] = &[
+    ("重庆", "chongqing"),
+    ("厦门", "xiamen"),
+    ("成都", "chengdu"),
+    ("长沙", "changsha"),
+    ("长春", "changchun"),
+    ("佛山", "foshan"),
+    ("珲春", "hunchun"),
+];
 
 /// Places usually written in pinyin as one word of their own (`深圳` → `shenzhen`), so that
 /// the distinctive part of a company name next to them stays a word apart.
@@ -425,8 +475,13 @@ pub fn organisation_form(s: &str) -> Option<String> {
             && let Some(p) = PLACES.get(p)
         {
             flush(&mut run, &mut out);
-            run.push_str(p);
-            flush(&mut run, &mut out);
+            match PLACE_READINGS.iter().find(|(han, _)| han == p) {
+                Some((_, reading)) => out.push((*reading).to_owned()),
+                None => {
+                    run.push_str(p);
+                    flush(&mut run, &mut out);
+                }
+            }
             i += n;
             continue;
         }
@@ -486,6 +541,39 @@ mod tests {
         );
         assert_eq!(organisation_form("金正恩"), None);
         assert_eq!(organisation_form(""), None);
+    }
+
+    #[test]
+    fn trade_compounds_and_industry_words_are_glossed() {
+        // EU annex: Beijing Xichao International Technology and Trade.
+        assert_eq!(
+            organisation_form("北京汐潮国际科贸有限公司").as_deref(),
+            Some("beijing xichao international technology and trade co ltd")
+        );
+        // Shandong OreeLaser Technology Co., Ltd; Xiamen Limbach Aviation Engine Co., Ltd.
+        assert_eq!(
+            organisation_form("山东欧锐激光科技有限公司").as_deref(),
+            Some("shandong ourui laser technology co ltd")
+        );
+        assert_eq!(
+            organisation_form("厦门林巴贺航空发动机股份有限公司").as_deref(),
+            Some("xiamen linbahe aviation engine co ltd")
+        );
+    }
+
+    #[test]
+    fn places_with_polyphonic_characters_read_as_their_official_pinyin() {
+        assert_eq!(
+            organisation_form("长沙天仪空间科技研究院有限公司").as_deref(),
+            Some("changsha tianyi space technology research institute co ltd")
+        );
+        assert_eq!(
+            organisation_form("重庆三峡油漆有限公司").as_deref(),
+            Some("chongqing sanxiayouqi co ltd")
+        );
+        for (han, _) in PLACE_READINGS {
+            assert!(PLACES.contains(han), "{han}");
+        }
     }
 
     #[test]

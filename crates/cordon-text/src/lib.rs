@@ -27,7 +27,9 @@
 //! - [`chinese`]: Chinese characters → toneless pinyin forms.
 //! - [`skeleton`]: consonant skeletons for Arabic-script and katakana names against Latin.
 //! - [`translit`]: Cyrillic, Greek and Arabic → Latin, under several systems each.
+//! - [`belarusian`]: Russian-written names read as Belarusian is romanised (EU Belarus regime).
 
+pub mod belarusian;
 pub mod chinese;
 pub mod hanja;
 pub mod kana;

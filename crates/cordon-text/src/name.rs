@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
-use crate::{chinese, hanja, kana, russian_org, translit};
+use crate::{belarusian, chinese, hanja, kana, russian_org, translit};
 
 /// What kind of thing a name belongs to; decides titles, legal forms and Korean reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +41,8 @@ pub enum Via {
     Glossary(Script),
     /// Transliteration of Cyrillic, Greek or Arabic.
     Transliteration(Script),
+    /// A Russian-written name read as Belarusian is romanised ([`crate::belarusian`]).
+    Belarusian,
 }
 
 impl Via {
@@ -57,6 +59,7 @@ impl Via {
             Via::Transliteration(Script::Greek) => "Greek transliteration",
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
             Via::Transliteration(_) => "transliteration",
+            Via::Belarusian => "Belarusian romanization",
         }
     }
 }
@@ -120,6 +123,9 @@ pub struct FormNotes {
     pub alias_marker: bool,
     /// Arabic-script words with a Persian letter were read as Persian (ض as z).
     pub persian: bool,
+    /// Arabic-script words stored in reverse order were put back in reading order
+    /// ([`translit::restored_word_order`]).
+    pub word_order_restored: bool,
 }
 
 impl FormNotes {
@@ -129,6 +135,10 @@ impl FormNotes {
             (self.titles_dropped, "title dropped"),
             (self.alias_marker, "a.k.a. alternative"),
             (self.persian, "Persian reading"),
+            (
+                self.word_order_restored,
+                "right-to-left word order restored",
+            ),
         ]
         .into_iter()
         .filter_map(|(on, label)| on.then_some(label))
@@ -351,6 +361,13 @@ fn analyze_reusing(
         cleaned = normalize::replace_phrases(&cleaned);
     }
     let script = Script::dominant(&cleaned);
+    let mut word_order_restored = false;
+    if script == Script::Arabic
+        && let Some(restored) = translit::restored_word_order(&cleaned)
+    {
+        cleaned = restored;
+        word_order_restored = true;
+    }
     let mut forms = Vec::new();
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
@@ -429,6 +446,12 @@ fn analyze_reusing(
     if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo);
+    } else if script == Script::Cyrillic
+        && kind != NameKind::Organization
+        && !translit::looks_korean(&cleaned)
+        && let Some(b) = belarusian::latin_reading(&cleaned)
+    {
+        add_form(&mut forms, &b, kind, Via::Belarusian, false, buffers, memo);
     }
     forms.truncate(MAX_FORMS);
     if alias_marker || script == Script::Arabic {
@@ -436,6 +459,7 @@ fn analyze_reusing(
         for f in &mut forms {
             f.notes.alias_marker = alias_marker;
             f.notes.persian = persian && f.via == Via::Transliteration(Script::Arabic);
+            f.notes.word_order_restored = word_order_restored;
         }
     }
     forms

@@ -749,6 +749,9 @@ const TITLES: &[&str] = &[
     "الشيخ",
     "مولوي",
     "مولوی",
+    // `شيخ الحديث` (sheikh al-hadith), the title of a senior teacher of hadith.
+    "الحديث",
+    "الحدیث",
     "ملا",
     "حاج",
     "الحاج",

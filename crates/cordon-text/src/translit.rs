@@ -113,7 +113,7 @@ fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
         }
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
-            let lowered: Vec<char> = s.chars().map(lower).collect();
+            let lowered = lowered_cyrillic(s);
             let lang = cyrillic_language(&lowered);
             let systems: &[System] = match lang {
                 Lang::Russian => &[System::Icao, System::BgnPcgn, System::Simple, System::Gost],
@@ -245,6 +245,49 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
     } else {
         Lang::Russian
     }
+}
+
+/// Cyrillic text lower-cased ([`lower`]), with the Latin letters that look like Cyrillic
+/// ones read as those when a Cyrillic letter stands next to them: lists carry names typed
+/// with a Latin letter in a Cyrillic word (`Ниĸолаевич` with the Latin kra, `Aлексей` with a
+/// Latin A), which read as Cyrillic to the eye and must to the transliteration.
+pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
+    let mut lowered: Vec<char> = s.chars().map(lower).collect();
+    let cyrillic_at = |l: &[char], i: Option<usize>| {
+        i.and_then(|i| l.get(i))
+            .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
+    };
+    for i in 0..lowered.len() {
+        let Some(look) = lowered.get(i).and_then(|&c| cyrillic_lookalike(c)) else {
+            continue;
+        };
+        if (cyrillic_at(&lowered, i.checked_sub(1)) || cyrillic_at(&lowered, Some(i + 1)))
+            && let Some(c) = lowered.get_mut(i)
+        {
+            *c = look;
+        }
+    }
+    lowered
+}
+
+/// The Cyrillic letter a lower-case Latin letter is drawn like (upper case included: `B`, `H`,
+/// `M`, `T` look like В, Н, М, Т).
+fn cyrillic_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'b' => 'в',
+        'c' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'k' | 'ĸ' => 'к',
+        'm' => 'м',
+        'o' => 'о',
+        'p' => 'р',
+        't' => 'т',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
 }
 
 /// The first character of `c`'s lower case.
@@ -426,7 +469,8 @@ const KOREAN_SURNAMES_CYR: &[&str] = &[
     "чхэ", "бан", "пан",
 ];
 
-fn looks_korean(s: &str) -> bool {
+/// Whether Cyrillic text reads as a Korean name (a Korean surname first, short words).
+pub(crate) fn looks_korean(s: &str) -> bool {
     let mut words = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty());
@@ -887,14 +931,38 @@ pub fn reads_as_persian(s: &str) -> bool {
 }
 
 /// The Persian reading of a letter whose Arabic one is `arabic`: ض ذ ظ are all z (`رضایی`
-/// REZAEI, `ضیایی` ZIAEI), ث is s, consonantal و is v (`وحیدی` VAHIDI).
+/// REZAEI, `ضیایی` ZIAEI), ث is s, consonantal و is v (`وحیدی` VAHIDI), ى is ye.
 fn persian_letter(c: char, arabic: &'static str) -> &'static str {
     match c {
         'ض' | 'ذ' | 'ظ' => "z",
+        // Persian text writes its final ye with the Arabic alif maqsura's code point too.
+        'ى' => "i",
         'ث' => "s",
         'و' if arabic == "w" => "v",
         _ => arabic,
     }
+}
+
+/// Second elements of Persian compound surnames, written as a word of their own (or after a
+/// zero-width non-joiner) and joined in Latin: `مصطفوی نیا` Mostafavinia, `شمس آباد`
+/// Shamsabad, `ناصر زاده` Naserzadeh, `علی پور` Alipour.
+const PERSIAN_SURNAME_ENDINGS: &[&str] = &[
+    "آباد", "نیا", "زاده", "پور", "نژاد", "وند", "منش", "دوست", "خواه", "پناه",
+];
+
+/// The words of an Arabic-script name in reading order when they were stored reversed, as
+/// right-to-left text copied in display order is: a name cannot start with the second
+/// element of a compound surname (`آباد شمس مهدی` is `مهدی شمس آباد`, Mehdi Shamsabad).
+/// `None` when the order reads right.
+pub fn restored_word_order(s: &str) -> Option<String> {
+    let mut words = s.split_whitespace();
+    let first = words.next()?;
+    let first = first.trim_start_matches('\u{200C}');
+    if !PERSIAN_SURNAME_ENDINGS.contains(&first) || words.next().is_none() {
+        return None;
+    }
+    let reversed: Vec<&str> = s.split_whitespace().rev().collect();
+    Some(reversed.join(" "))
 }
 
 fn is_haraka(c: char) -> bool {
@@ -1045,7 +1113,7 @@ fn arabic(s: &str) -> Vec<String> {
                 SpelledUnit::Din(Bare::new(first))
             }
             Unit::Word(w) => {
-                let bare = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
+                let bare = article_stripped(w);
                 let listed = arabic_lookup(w);
                 if let Some(l) = listed.or_else(|| bare.and_then(arabic_lookup)) {
                     variants = variants.max(l.len());
@@ -1060,6 +1128,16 @@ fn arabic(s: &str) -> Vec<String> {
                 }
             }
         });
+        if let Some(
+            SpelledUnit::Abd(b)
+            | SpelledUnit::Din(b)
+            | SpelledUnit::Article(b)
+            | SpelledUnit::Word(b),
+        ) = spelled.last()
+            && b.has_alternative()
+        {
+            variants = variants.max(2);
+        }
     }
     let mut forms: Vec<String> = Vec::with_capacity(variants.min(4));
     for k in 0..variants.min(4) {
@@ -1102,6 +1180,21 @@ fn arabic(s: &str) -> Vec<String> {
     forms
 }
 
+/// The word after the article `ال`, unless the word is Persian (Persian has no article:
+/// `الکترونیک` is `elektronik`) or too short to be a word after one. The Persian ye alone does
+/// not make a word Persian here: Arabic text is often typed with it (`الطیب` al-Tayeb).
+fn article_stripped(w: &str) -> Option<&str> {
+    w.strip_prefix("ال")
+        .filter(|r| r.chars().count() >= 2 && !w.contains(['پ', 'چ', 'ژ', 'گ', 'ک']))
+}
+
+/// Whether a word ends in alif maqsura `ى`, which Arabic reads as a (`موسى` Musa) and which
+/// Persian, and Egyptian Arabic spelling, write for a final ی/ي read i (`مهدى` Mahdi,
+/// `نظرى` Nazari).
+fn ends_in_alif_maqsura(w: &str) -> bool {
+    w.trim_end_matches(is_haraka).ends_with('ى')
+}
+
 /// A unit of an Arabic name with its words' spellings, for [`arabic`].
 enum SpelledUnit {
     /// `عبد ال…`: the name after the article.
@@ -1120,7 +1213,9 @@ enum SpelledUnit {
 /// would repeat).
 enum Bare {
     Listed(&'static [&'static str]),
-    Letters(String),
+    /// Letter by letter; for a word ending in alif maqsura, also the spelling with it read as
+    /// i, used by the odd forms.
+    Letters(String, Option<String>),
 }
 
 impl Bare {
@@ -1135,16 +1230,42 @@ impl Bare {
     fn letters(w: &str) -> Bare {
         let mut letters = String::with_capacity(w.len());
         arabic_word(w, &mut letters);
-        Bare::Letters(letters)
+        let read_as_i = alif_maqsura_as_i(w, &letters);
+        Bare::Letters(letters, read_as_i)
+    }
+
+    /// Whether form 1 spells the word otherwise than form 0.
+    fn has_alternative(&self) -> bool {
+        match self {
+            Bare::Listed(l) => l.len() > 1,
+            Bare::Letters(_, alternative) => alternative.is_some(),
+        }
     }
 
     /// Appends form `k`'s spelling.
     fn push(&self, k: usize, out: &mut String) {
         match self {
             Bare::Listed(l) => out.push_str(l.get(k).or(l.first()).copied().unwrap_or("")),
-            Bare::Letters(letters) => out.push_str(letters),
+            Bare::Letters(_, Some(as_i)) if k % 2 == 1 => out.push_str(as_i),
+            Bare::Letters(letters, _) => out.push_str(letters),
         }
     }
+}
+
+/// The romanisation `letters` of `w` with a final alif maqsura read as i instead of a, when
+/// `w` ends in one and `letters` spells it a.
+fn alif_maqsura_as_i(w: &str, letters: &str) -> Option<String> {
+    if !ends_in_alif_maqsura(w) {
+        return None;
+    }
+    letters.strip_suffix('a').map(|stem| {
+        let mut s = String::with_capacity(letters.len());
+        s.push_str(stem);
+        if !stem.ends_with('i') {
+            s.push('i');
+        }
+        s
+    })
 }
 
 #[cfg(test)]
@@ -1155,7 +1276,14 @@ mod tests {
     fn arabic_bare(w: &str, k: usize, out: &mut String) {
         match arabic_lookup(w) {
             Some(l) => out.push_str(l.get(k).or(l.first()).copied().unwrap_or("")),
-            None => arabic_word(w, out),
+            None => {
+                let mut letters = String::new();
+                arabic_word(w, &mut letters);
+                match alif_maqsura_as_i(w, &letters) {
+                    Some(as_i) if k % 2 == 1 => out.push_str(&as_i),
+                    _ => out.push_str(&letters),
+                }
+            }
         }
     }
 
@@ -1167,13 +1295,26 @@ mod tests {
             match u {
                 Unit::Abd(_) | Unit::Din(_) => variants = 4,
                 Unit::Word(w) => {
-                    let bare = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
+                    let bare = article_stripped(w);
                     if let Some(l) = arabic_lookup(w).or_else(|| bare.and_then(arabic_lookup)) {
                         variants = variants.max(l.len());
                     }
                     if bare.is_some() {
                         variants = variants.max(2);
                     }
+                }
+            }
+            let last_word = match *u {
+                Unit::Abd(w) | Unit::Din(w) => w,
+                Unit::Word(w) => article_stripped(w)
+                    .filter(|_| arabic_lookup(w).is_none())
+                    .unwrap_or(w),
+            };
+            if arabic_lookup(last_word).is_none() && ends_in_alif_maqsura(last_word) {
+                let mut letters = String::new();
+                arabic_word(last_word, &mut letters);
+                if alif_maqsura_as_i(last_word, &letters).is_some() {
+                    variants = variants.max(2);
                 }
             }
         }
@@ -1208,8 +1349,8 @@ mod tests {
                             f.push_str(l.get(k).or(l.first()).copied().unwrap_or(""));
                             continue;
                         }
-                        match w.strip_prefix("ال") {
-                            Some(r) if r.chars().count() >= 2 => {
+                        match article_stripped(w) {
+                            Some(r) => {
                                 f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
                                 arabic_bare(r, k, &mut f);
                             }
@@ -1224,6 +1365,15 @@ mod tests {
             }
         }
         forms
+    }
+
+    #[test]
+    fn latin_lookalikes_in_cyrillic_words_read_as_cyrillic() {
+        // EU Belarus annex: `Олег Ниĸолаевич БЕЛЯКОВ` has a Latin kra for к.
+        assert_eq!(forms("Олег Ниĸолаевич")[0], "oleg nikolaevich");
+        assert_eq!(forms("Aлексей")[0], "aleksei");
+        // Latin words beside Cyrillic ones stay Latin.
+        assert_eq!(forms("ООО Bamgroup")[0], "ooo bamgroup");
     }
 
     #[test]
@@ -1374,6 +1524,39 @@ mod tests {
         assert_eq!(forms("نورالدين"), forms("نور الدين"));
         // Unlisted words still come out letter by letter, shadda doubling.
         assert_eq!(forms("حَسَّان")[0], "hassan");
+    }
+
+    #[test]
+    fn reversed_persian_names_are_put_back_in_reading_order() {
+        assert_eq!(
+            restored_word_order("آباد شمس مهدی").as_deref(),
+            Some("مهدی شمس آباد")
+        );
+        assert_eq!(
+            restored_word_order("نیا مصطفوی علی").as_deref(),
+            Some("علی مصطفوی نیا")
+        );
+        assert_eq!(restored_word_order("مهدی شمس آباد"), None);
+        assert_eq!(restored_word_order("آباد"), None);
+        assert_eq!(restored_word_order(""), None);
+    }
+
+    #[test]
+    fn persian_words_have_no_article() {
+        // EU annex: Sarmad Electronic Sepahan Company.
+        assert_eq!(forms("سرمد الکترونیک سپاهان")[0], "srmd alktrunik spahan");
+        // Arabic typed with the Persian ye keeps its article (Tayeb Nail).
+        assert_eq!(forms("الطیب نایل")[0], "al-tib nayl");
+    }
+
+    #[test]
+    fn final_alif_maqsura_also_reads_as_i() {
+        assert_eq!(forms("مهدى"), ["mhda", "mhdi"]);
+        assert_eq!(forms("ابو الفضل نظرى")[1], "abu el-fazl nzri");
+        // Listed words keep their listed spellings.
+        assert_eq!(forms("موسى"), ["musa", "moussa"]);
+        // In a Persian word it is the ye.
+        assert_eq!(forms("سایبرى")[0], "saybri");
     }
 
     #[test]
