@@ -255,7 +255,10 @@ fn export(global: &Global, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Writes the whole output or nothing: a temporary file renamed into place.
+/// Writes the whole output or nothing: a temporary file renamed into place. A path that is not
+/// a regular file (`/dev/null`, a named pipe, a symlink) is written in place: renaming over it
+/// would replace the device or pipe with a file (as root, `--output /dev/null` would turn the
+/// machine's `/dev/null` into a regular file).
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
@@ -263,6 +266,14 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => Ok(other?),
         };
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()));
     }
     let name = path
         .file_name()
@@ -426,4 +437,41 @@ fn report(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::FileTypeExt;
+
+    use super::write_output;
+
+    #[test]
+    fn regression_output_to_a_named_pipe_keeps_the_pipe() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable: skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_output(&fifo, b"bundle").unwrap();
+        // Checked before joining: a replaced pipe leaves the reader waiting for a writer.
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by a file");
+        assert_eq!(reader.join().unwrap(), b"bundle");
+    }
+
+    #[test]
+    fn output_to_a_regular_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, b"old and longer").unwrap();
+        write_output(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
