@@ -19,6 +19,9 @@ pub struct PreparedName {
     skeletons: Vec<FormSkeletons>,
     /// Per form, an earlier form it echoes ([`Echoes`]).
     echoes: Echoes,
+    /// Whether the name reads as Korean of the usual shape ([`reads_as_korean`]), read once
+    /// here rather than at every comparison.
+    korean_shaped: bool,
 }
 
 /// For each form of a name, the first earlier form with the same words (spelling, phonetic
@@ -163,11 +166,17 @@ impl PreparedName {
         kind: NameKind,
     ) -> Self {
         let forms = analyzer.analyze_with_case(original, kind);
+        Self::of_forms(original.to_owned(), forms, Vec::new())
+    }
+
+    /// A name of these forms and skeletons, with what is read from its forms once.
+    fn of_forms(original: String, forms: Vec<NameForm>, skeletons: Vec<FormSkeletons>) -> Self {
         PreparedName {
-            original: original.to_owned(),
+            original,
             echoes: Echoes::of(&forms),
+            korean_shaped: reads_as_korean(&forms),
             forms,
-            skeletons: Vec::new(),
+            skeletons,
         }
     }
 
@@ -184,12 +193,7 @@ impl PreparedName {
                 s
             })
             .collect();
-        PreparedName {
-            original: original.to_owned(),
-            echoes: Echoes::of(&forms),
-            forms,
-            skeletons,
-        }
+        Self::of_forms(original.to_owned(), forms, skeletons)
     }
 
     /// The skeletons of form `form`'s tokens computed ahead.
@@ -366,8 +370,8 @@ fn korean_pair(q: &NameForm, c: &NameForm) -> bool {
 /// given-name syllables) as written in Hangul, Latin letters or katakana. Chinese characters
 /// do not count: their Hangul reading is one guess beside the Chinese one (`金铁三` is Jin
 /// Tiesan as often as 김철삼).
-fn reads_as_korean(n: &PreparedName) -> bool {
-    n.forms
+fn reads_as_korean(forms: &[NameForm]) -> bool {
+    forms
         .iter()
         .filter(|f| !matches!(f.via, Via::HanjaReading | Via::Pinyin | Via::Glossary(_)))
         .flat_map(|f| &f.korean)
@@ -392,7 +396,7 @@ fn best_form_pair<'q, R: Record>(
     // Arabic script or katakana): most comparisons never set the stores up.
     let (mut q_lazy, mut c_lazy): (Option<FormsSkeletons>, Option<FormsSkeletons>) = (None, None);
     let (mut q_unread, mut c_unread) = (LazySkeletons::default(), LazySkeletons::default());
-    let korean_names = reads_as_korean(q) && reads_as_korean(c);
+    let korean_names = q.korean_shaped && c.korean_shaped;
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
@@ -2312,12 +2316,12 @@ mod tests {
             "김정은",
             "Kim Jong Un",
         ] {
-            assert!(reads_as_korean(&person(n)), "{n}");
+            assert!(person(n).korean_shaped, "{n}");
         }
         // Chinese characters' Hangul reading is a guess; three given syllables or none are
         // not the usual Korean shape.
         for n in ["金铁三", "Jin Tiesan", "MATIULLAH", "Ivan Petrov"] {
-            assert!(!reads_as_korean(&person(n)), "{n}");
+            assert!(!person(n).korean_shaped, "{n}");
         }
     }
 
@@ -2416,13 +2420,7 @@ mod tests {
 
     /// A name made of form `i` of `n` alone: its pairs of forms are all scored.
     fn only_form(n: &PreparedName, i: usize) -> PreparedName {
-        let forms = vec![n.forms[i].clone()];
-        PreparedName {
-            original: n.original.clone(),
-            echoes: Echoes::of(&forms),
-            forms,
-            skeletons: Vec::new(),
-        }
+        PreparedName::of_forms(n.original.clone(), vec![n.forms[i].clone()], Vec::new())
     }
 
     /// A pair of forms left unscored because one form echoes an earlier one scores, scored
@@ -2522,11 +2520,8 @@ mod tests {
             notes: Default::default(),
             alternatives: 0,
         };
-        let name = |forms: Vec<NameForm>| PreparedName {
-            original: forms[0].text.to_string(),
-            echoes: Echoes::of(&forms),
-            forms,
-            skeletons: Vec::new(),
+        let name = |forms: Vec<NameForm>| {
+            PreparedName::of_forms(forms[0].text.to_string(), forms, Vec::new())
         };
         let q = name(vec![
             form(Via::Written, token("qqq", "xyz")),
