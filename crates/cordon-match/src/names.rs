@@ -1,6 +1,7 @@
 //! Name-to-name scoring: Korean syllable alignment and general token alignment.
 
 use cordon_text::korean::{self, SylSource, Syllable};
+use cordon_text::normalize::DIGIT_BITS;
 use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
 use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
@@ -546,8 +547,6 @@ const SOUND_ALIKE_ALONE_FACTOR: f64 = 0.85;
 const LONG_SOUND_ALIKE: usize = 9;
 /// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
 const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
-/// Bits of [`cordon_text::normalize::letter_mask`] that stand for digits.
-const DIGIT_BITS: u32 = 0b1_1111 << 26;
 /// Weight of the surname relative to one given-name syllable.
 const SURNAME_WEIGHT: f64 = 1.0;
 /// A syllable below this similarity is a mismatch, which multiplies the score by

@@ -1277,6 +1277,9 @@ pub fn split_hangul_glossary(word: &str) -> Vec<(&str, Option<&'static str>)> {
     head
 }
 
+/// The bits of a [`letter_mask`] that stand for digits (five pairs, `0`/`1` … `8`/`9`).
+pub const DIGIT_BITS: u32 = 0b1_1111 << 26;
+
 /// The set of byte classes in a spelling, one bit each: `a`–`z`, five digit pairs, and one
 /// bit for everything else. A letter in one word but not the other costs at least one edit,
 /// so `max(|A \ B|, |B \ A|)` bounds the edit distance of two words from below.
@@ -1370,6 +1373,12 @@ pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn digit_bits_are_the_digits_of_a_letter_mask() {
+        assert_eq!(letter_mask("0123456789"), DIGIT_BITS);
+        assert_eq!(letter_mask("azAZ-'") & DIGIT_BITS, 0);
+    }
 
     #[test]
     fn misspelt_titles_are_long_titles_one_letter_off() {
