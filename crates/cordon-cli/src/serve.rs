@@ -42,6 +42,11 @@ pub(crate) struct Args {
     /// IP database for applicant screening: a MaxMind .mmdb or CSV ranges; repeat to combine.
     #[arg(long, value_name = "FILE")]
     ipdb: Vec<PathBuf>,
+    /// The platform's accounts (applicant records, JSON lines or CSV): `/applicants/screen`
+    /// links each sign-up to the accounts it shares a person with. Reloads read it again when
+    /// it changed.
+    #[arg(long, value_name = "FILE", env = "CORDON_APPLICANT_ACCOUNTS")]
+    applicant_accounts: Option<PathBuf>,
     /// The organisation named as producer of the TAXII collections' objects.
     #[arg(long, env = "CORDON_PRODUCER", default_value = "Cordon")]
     producer: String,
@@ -62,6 +67,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             args.tx.clone().unwrap_or_else(|| global.default_tx_dir()),
         ))
         .applicant_files(args.applicant_rules.clone(), args.ipdb.clone())
+        .applicant_accounts(args.applicant_accounts.clone())
         .taxii(cordon_server::TaxiiConfig {
             producer: args.producer.clone(),
             tlp: args.taxii_tlp,

@@ -940,6 +940,7 @@ async fn catalog(State(state): State<AppState>) -> Response {
             "snapshot": {"generation": snap.generation, "built_at": snap.built_at, "entities": snap.len()},
             "last_reload": last_reload,
             "transactions": state.0.graphs.status(),
+            "applicant_accounts": state.0.applicants.accounts_status(),
         }),
     )
 }

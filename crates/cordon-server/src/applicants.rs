@@ -7,8 +7,9 @@
 //! needs it. The rules file and IP databases are read at start (a bad one stops the start) and
 //! again with each new snapshot, so a reload also picks up their edits.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,8 +18,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::post;
 use cordon_applicants::{
-    Applicant, Format, IpDb, ReadLimits, ReadOutcome, Rules, Screener, read_records,
-    records_from_json,
+    Applicant, ClusterOut, Format, IpDb, KnownAccounts, ReadLimits, ReadOutcome, Rules, Screener,
+    read_records, records_from_json, rules::LinkParams,
 };
 use cordon_model::{Diagnostic, Severity};
 use serde_json::{Value, json};
@@ -43,29 +44,151 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(guarded(state, Role::Analyst, analyst))
 }
 
-/// Rules and IP databases, and the screener built for the latest snapshot.
+/// Rules and IP databases, the screener built for the latest snapshot, and the platform's
+/// accounts that sign-ups are linked to.
 #[derive(Debug)]
 pub(crate) struct ApplicantService {
     rules_file: Option<PathBuf>,
     ipdb_files: Vec<PathBuf>,
     /// (snapshot generation, screener); built under the lock so that it is built once.
     current: Mutex<Option<(u64, Arc<Screener>)>>,
+    accounts_file: Option<PathBuf>,
+    /// The accounts indexed last; indexed under the lock so that it is done once.
+    accounts: Mutex<Option<Arc<LoadedAccounts>>>,
+    /// The last failed read of the accounts file (code, message); the last good index serves.
+    accounts_error: Mutex<Option<(&'static str, String)>>,
+}
+
+/// The platform's accounts, indexed for linking one sign-up at a time.
+#[derive(Debug)]
+pub(crate) struct LoadedAccounts {
+    known: KnownAccounts,
+    /// The file as it was read; a change makes the next refresh read it again.
+    stamp: FileStamp,
+    /// The linkage parameters it was indexed under (rarity is judged in their population).
+    params: LinkParams,
+    /// Lines that could not be read (reported in the log with their line).
+    rejected: usize,
+    loaded_at: String,
+}
+
+/// Size and modification time of a file: when they change, it is read again.
+type FileStamp = (u64, Option<SystemTime>);
+
+fn file_stamp(path: &Path) -> Result<FileStamp, ServiceError> {
+    let m = std::fs::metadata(path).map_err(|e| ServiceError::io(path, e))?;
+    if !m.is_file() {
+        return Err(ServiceError::io(path, "not a regular file"));
+    }
+    Ok((m.len(), m.modified().ok()))
 }
 
 impl ApplicantService {
-    /// Checks the rules file and the IP databases now, so that a bad one stops the start.
+    /// Checks the rules file, the IP databases and that the accounts file can be opened now,
+    /// so that a bad one stops the start (the accounts are indexed in the background).
     pub(crate) fn open(
         rules_file: Option<PathBuf>,
         ipdb_files: Vec<PathBuf>,
+        accounts_file: Option<PathBuf>,
     ) -> Result<ApplicantService, ServiceError> {
         let s = ApplicantService {
             rules_file,
             ipdb_files,
             current: Mutex::new(None),
+            accounts_file,
+            accounts: Mutex::new(None),
+            accounts_error: Mutex::new(None),
         };
         s.rules()?;
         s.ipdb()?;
+        if let Some(p) = &s.accounts_file {
+            file_stamp(p)?;
+            std::fs::File::open(p).map_err(|e| ServiceError::io(p, e))?;
+        }
         Ok(s)
+    }
+
+    /// The accounts to link sign-ups to: the last good index, or (on a request that comes
+    /// before the background indexing finished) indexed now. `None` without an accounts file.
+    fn accounts_for(
+        &self,
+        screener: &Screener,
+    ) -> Result<Option<Arc<LoadedAccounts>>, ServiceError> {
+        let Some(path) = &self.accounts_file else {
+            return Ok(None);
+        };
+        let mut current = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(a) = current.as_ref() {
+            return Ok(Some(Arc::clone(a)));
+        }
+        let loaded = Arc::new(load_accounts(path, screener)?);
+        *current = Some(Arc::clone(&loaded));
+        Ok(Some(loaded))
+    }
+
+    /// Indexes the accounts file again if it changed since it was indexed (or the linkage
+    /// parameters did). A failure keeps the last good index serving. Returns the outcome for
+    /// the reload report; `None` without an accounts file.
+    pub(crate) fn refresh_accounts(&self, screener: &Screener) -> Option<Value> {
+        let path = self.accounts_file.as_deref()?;
+        let mut current = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        let unchanged = current.as_ref().is_some_and(|a| {
+            file_stamp(path).is_ok_and(|s| s == a.stamp) && a.params == screener.rules().link
+        });
+        let outcome = if unchanged {
+            json!({"status": "unchanged"})
+        } else {
+            match load_accounts(path, screener) {
+                Ok(a) => {
+                    let v = json!({"status": "loaded", "accounts": a.known.len(), "rejected": a.rejected});
+                    *current = Some(Arc::new(a));
+                    self.set_accounts_error(None);
+                    v
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    tracing::error!(code = e.code(), error = %msg, "cannot index the applicant accounts file; the last good index (if any) keeps serving");
+                    self.set_accounts_error(Some((e.code(), msg.clone())));
+                    json!({"status": "failed", "code": e.code()})
+                }
+            }
+        };
+        Some(outcome)
+    }
+
+    fn set_accounts_error(&self, e: Option<(&'static str, String)>) {
+        *self
+            .accounts_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = e;
+    }
+
+    /// For `/catalog`: how many accounts sign-ups are linked to, and the last error (no
+    /// server paths: the log has the cause).
+    pub(crate) fn accounts_status(&self) -> Value {
+        if self.accounts_file.is_none() {
+            return json!({"configured": false});
+        }
+        let current = self
+            .accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let error = self
+            .accounts_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        json!({
+            "configured": true,
+            "accounts": current.as_ref().map(|a| a.known.len()),
+            "rejected": current.as_ref().map(|a| a.rejected),
+            "loaded_at": current.as_ref().map(|a| a.loaded_at.clone()),
+            "last_error": error.map(|(code, _)| json!({
+                "code": code,
+                "message": "the applicant accounts file could not be read; the last good index (if any) keeps serving; the server log has the cause",
+            })),
+        })
     }
 
     fn rules(&self) -> Result<Rules, ServiceError> {
@@ -105,6 +228,52 @@ impl ApplicantService {
         *current = Some((snap.generation, Arc::clone(&screener)));
         Ok(screener)
     }
+}
+
+/// Reads and indexes the accounts file. Lines that cannot be read are logged with their line
+/// and left out; the rest is indexed.
+fn load_accounts(path: &Path, screener: &Screener) -> Result<LoadedAccounts, ServiceError> {
+    let started = std::time::Instant::now();
+    let stamp = file_stamp(path)?;
+    let file = std::fs::File::open(path).map_err(|e| ServiceError::io(path, e))?;
+    let outcome = read_records(
+        std::io::BufReader::new(file),
+        Format::from_path(path),
+        Some(path),
+        &ReadLimits::default(),
+    );
+    let mut rejected = 0;
+    for d in &outcome.diagnostics {
+        if d.severity == Severity::Error {
+            rejected += 1;
+            tracing::warn!(problem = %d, "applicant accounts: a line is left out");
+        }
+    }
+    let records: Vec<Applicant> = outcome.records.into_iter().map(|(_, a)| a).collect();
+    let known = screener.known_accounts(records)?;
+    tracing::info!(
+        accounts = known.len(),
+        rejected,
+        ms = started.elapsed().as_millis() as u64,
+        "applicant accounts indexed"
+    );
+    Ok(LoadedAccounts {
+        known,
+        stamp,
+        params: screener.rules().link.clone(),
+        rejected,
+        loaded_at: crate::util::now(),
+    })
+}
+
+/// The clusters of `linked` that hold a known account, i.e. a member that is not one of the
+/// request's records (links among the request's own records are in its `clusters`).
+fn with_known_members(linked: Vec<ClusterOut>, apps: &[Applicant]) -> Vec<ClusterOut> {
+    let new: std::collections::HashSet<&str> = apps.iter().map(|a| a.id.as_str()).collect();
+    linked
+        .into_iter()
+        .filter(|c| c.members.iter().any(|m| !new.contains(m.as_str())))
+        .collect()
 }
 
 /// How the body holds the records.
@@ -251,7 +420,7 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
 /// CSV), with red flags, list hits, linked accounts within the batch and recommended actions.
 #[utoipa::path(post, path = "/applicants/screen", tag = "applicants",
     request_body(content_type = "application/json", description = "one applicant record (docs/applicants.md), or an array of them; also JSON lines (`application/x-ndjson`) or CSV (`text/csv`)"),
-    responses((status = 200, description = "one record: {\"report\": <line of `cordon applicants screen`>, \"warnings\"}; a batch: {\"reports\": [...], \"clusters\": [...], \"rejected\": [...], \"warnings\": [...]}"),
+    responses((status = 200, description = "one record: {\"report\": <line of `cordon applicants screen`>, \"known_links\", \"warnings\"}; a batch: {\"reports\": [...], \"clusters\": [...], \"known_links\": [...], \"rejected\": [...], \"warnings\": [...]}; `known_links` (null when the service has no accounts file) holds the clusters, as `cordon applicants link --known` writes them, that join a record of the request to the platform's known accounts"),
         (status = 400, description = "invalid-json, invalid-utf8, invalid-input (no record could be read), too-many-records"),
         (status = 413, description = "body-too-large"),
         (status = 503, description = "no-lists")))]
@@ -279,14 +448,20 @@ pub(crate) async fn screen(
     let st = state.clone();
     let sn = Arc::clone(&snap);
     let apps = std::mem::take(&mut records.applicants);
-    let (apps, batch) = tokio::task::spawn_blocking(move || {
+    let (apps, batch, known_links) = tokio::task::spawn_blocking(move || {
         let screener = st.0.applicants.screener(&sn)?;
         let batch = screener.screen_batch(&apps);
-        Ok::<_, ServiceError>((apps, batch))
+        let known_links = st.0.applicants.accounts_for(&screener)?.map(|accounts| {
+            screener
+                .link_to_known(&apps, &accounts.known)
+                .map(|l| with_known_members(l.clusters, &apps))
+        });
+        Ok::<_, ServiceError>((apps, batch, known_links))
     })
     .await
     .map_err(ApiError::internal)??;
     let batch = batch.map_err(ApiError::internal)?;
+    let known_links = known_links.transpose().map_err(ApiError::internal)?;
     // Ids are unique in a batch (the reader refuses duplicates).
     let subjects: std::collections::HashMap<&str, String> = apps
         .iter()
@@ -314,7 +489,11 @@ pub(crate) async fn screen(
         "applicants.screen",
         None,
         query,
-        json!({"applicants": audited, "clusters": batch.clusters.len()}),
+        json!({
+            "applicants": audited,
+            "clusters": batch.clusters.len(),
+            "known_links": known_links.as_ref().map(|k| k.iter().map(|c| json!({"members": c.members, "score": c.score})).collect::<Vec<_>>()),
+        }),
     )
     .await?;
     let review: Vec<_> = {
@@ -333,11 +512,17 @@ pub(crate) async fn screen(
             .applicants
             .first()
             .ok_or_else(|| ApiError::internal("a screened batch of one has no report"))?;
-        json!({"report": to_value(report)?, "warnings": records.warnings, "audit_seq": seq})
+        json!({
+            "report": to_value(report)?,
+            "known_links": to_value(&known_links)?,
+            "warnings": records.warnings,
+            "audit_seq": seq,
+        })
     } else {
         json!({
             "reports": to_value(&batch.applicants)?,
             "clusters": to_value(&batch.clusters)?,
+            "known_links": to_value(&known_links)?,
             "rejected": records.rejected,
             "warnings": records.warnings,
             "audit_seq": seq,

@@ -168,6 +168,9 @@ pub struct Config {
     pub applicant_rules: Option<PathBuf>,
     /// IP databases for applicant screening (`.mmdb` or CSV ranges).
     pub ipdb: Vec<PathBuf>,
+    /// The platform's accounts (applicant records, JSON lines or CSV) that `/applicants/screen`
+    /// links each sign-up to (`None`: sign-ups are linked only within their request).
+    pub applicant_accounts: Option<PathBuf>,
     /// Largest applicant request body, bytes (batches carry login histories and résumés).
     pub max_applicant_body: usize,
     /// Most applicant records in one request.
@@ -192,6 +195,7 @@ impl Default for Config {
             tx_dir: None,
             applicant_rules: None,
             ipdb: Vec::new(),
+            applicant_accounts: None,
             max_applicant_body: 64 * 1024 * 1024,
             max_applicants: 50_000,
             heavy_jobs: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
@@ -250,6 +254,12 @@ impl Config {
         self.ipdb = ipdb;
         self
     }
+    /// Sets [`Config::applicant_accounts`].
+    #[must_use]
+    pub fn applicant_accounts(mut self, file: Option<PathBuf>) -> Self {
+        self.applicant_accounts = file;
+        self
+    }
 }
 
 /// What the last list update did.
@@ -273,6 +283,9 @@ pub struct ReloadReport {
     /// keeps serving).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<serde_json::Value>,
+    /// The platform's accounts file, read again if it changed (`None` when none is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applicant_accounts: Option<serde_json::Value>,
     /// Milliseconds taken.
     pub elapsed_ms: u64,
 }
@@ -349,6 +362,7 @@ impl AppState {
         let applicants = applicants::ApplicantService::open(
             config.applicant_rules.clone(),
             config.ipdb.clone(),
+            config.applicant_accounts.clone(),
         )?;
         let graphs = funds::TxGraphs::new(config.tx_dir.clone());
         let heavy = tokio::sync::Semaphore::new(config.heavy_jobs.max(1));
@@ -386,7 +400,7 @@ impl AppState {
             .name("prepare".into())
             .spawn(move || {
                 st.refresh_transactions();
-                st.warm_applicants();
+                let _ = st.warm_applicants();
             });
         match spawned {
             Ok(handle) => {
@@ -425,14 +439,20 @@ impl AppState {
         self.0.graphs.refresh()
     }
 
-    /// Builds the applicant screener for the snapshot serving now, unless it is built.
-    fn warm_applicants(&self) {
+    /// Builds the applicant screener for the snapshot serving now, unless it is built, and
+    /// indexes the platform's accounts again if their file changed. Returns the accounts'
+    /// outcome for the reload report (`None` without an accounts file).
+    fn warm_applicants(&self) -> Option<serde_json::Value> {
         let snap = self.snapshot();
         if snap.is_empty() {
-            return;
+            return None;
         }
-        if let Err(e) = self.0.applicants.screener(&snap) {
-            tracing::error!(error = %e, "cannot prepare applicant screening");
+        match self.0.applicants.screener(&snap) {
+            Ok(screener) => self.0.applicants.refresh_accounts(&screener),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot prepare applicant screening");
+                None
+            }
         }
     }
 
@@ -518,6 +538,7 @@ impl AppState {
                 error: Some(format!("the update job stopped: {e}")),
                 rescreen: None,
                 transactions: None,
+                applicant_accounts: None,
                 elapsed_ms: 0,
             });
         let report = ReloadReport {
@@ -550,6 +571,7 @@ impl AppState {
             error: None,
             rescreen: None,
             transactions: self.refresh_transactions(),
+            applicant_accounts: None,
             elapsed_ms: 0,
         };
         let Some(store) = self.0.store.as_deref() else {
@@ -608,8 +630,9 @@ impl AppState {
             self.swap(next);
             report.swapped = true;
             self.0.review.close_removed_blocking(&self.snapshot());
-            self.warm_applicants();
         }
+        // A new screener when the snapshot changed; the accounts file read again if it changed.
+        report.applicant_accounts = self.warm_applicants();
         report.generation = self.0.generation.load(Ordering::SeqCst);
         match self.rescreen_blocking(Some(current.as_ref())) {
             Ok(r) => report.rescreen = Some(r),

@@ -216,3 +216,149 @@ async fn bad_applicant_bodies_get_json_errors_and_nothing_else_is_affected() {
     let a = cordon_server::read_verified(&f.service().audit(), |_, _| Ok(())).unwrap();
     assert_eq!(a.records, 1);
 }
+
+/// A service whose platform accounts are `accounts` (the file must outlive the service).
+fn accounts_fixture(accounts: &std::path::Path) -> Fixture {
+    let accounts = accounts.to_owned();
+    fixture_with(move |c| c.applicant_accounts(Some(accounts)))
+}
+
+fn audit_records(f: &Fixture) -> Vec<Value> {
+    let mut recs = Vec::new();
+    cordon_server::read_verified(&f.service().audit(), |rec, _| {
+        recs.push(serde_json::to_value(rec).unwrap());
+        Ok(())
+    })
+    .unwrap();
+    recs
+}
+
+#[tokio::test]
+async fn a_sign_up_is_linked_to_the_known_accounts_it_shares_a_person_with() {
+    // The fixture's accounts are the platform's (c1 and c2 share a payout account); a sign-up
+    // paying out to it too is linked to both, as `cordon applicants link --known` links it.
+    let f = accounts_fixture(&fixture_file("applicants.csv"));
+    let signup = json!({"id": "signup-1", "names": ["Someone Else"],
+        "payout_accounts": ["PAYO 4411 9087"]});
+    let r = f.post("/applicants/screen", &f.screen, &signup).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let links = v["known_links"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{v}");
+    assert_eq!(links[0]["members"], json!(["signup-1", "c1", "c2"]));
+
+    let screener = Screener::new(Rules::default_rules());
+    let csv = std::fs::read(fixture_file("applicants.csv")).unwrap();
+    let known = read_records(&csv[..], Format::Csv, None, &ReadLimits::default());
+    let known = screener
+        .known_accounts(known.records.into_iter().map(|(_, a)| a).collect())
+        .unwrap();
+    let new = read_records(
+        signup.to_string().as_bytes(),
+        Format::JsonLines,
+        None,
+        &ReadLimits::default(),
+    );
+    let new: Vec<_> = new.records.into_iter().map(|(_, a)| a).collect();
+    let want = screener.link_to_known(&new, &known).unwrap();
+    assert_eq!(links[0], line(|b| want.clusters[0].write_line(b)));
+
+    let rec = audit_records(&f).pop().unwrap();
+    assert_eq!(
+        rec["results"]["known_links"][0]["members"],
+        json!(["signup-1", "c1", "c2"])
+    );
+
+    // Nothing shared: no link. A known account screened again is not its own link.
+    let stranger = json!({"id": "signup-2", "names": ["Nobody Known"],
+        "payout_accounts": ["ZZZ-0000-1111"]});
+    let r = f.post("/applicants/screen", &f.screen, &stranger).await;
+    assert_eq!(r.json()["known_links"], json!([]), "{}", r.text());
+    let again = json!({"id": "c1", "names": ["Alex Kim"], "payout_accounts": ["PAYO-4411-9087"]});
+    let r = f.post("/applicants/screen", &f.screen, &again).await;
+    let links = r.json()["known_links"].clone();
+    assert_eq!(links[0]["members"], json!(["c1", "c2"]), "{links}");
+
+    let catalog = f.get("/catalog", &f.analyst).await.json();
+    assert_eq!(catalog["applicant_accounts"]["accounts"], 2, "{catalog}");
+}
+
+#[tokio::test]
+async fn without_an_accounts_file_known_links_is_null() {
+    let f = fixture();
+    let one = json!({"id": "a1", "names": ["Jon Rivers"]});
+    let r = f.post("/applicants/screen", &f.screen, &one).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["known_links"], Value::Null);
+    let catalog = f.get("/catalog", &f.analyst).await.json();
+    assert_eq!(catalog["applicant_accounts"]["configured"], false);
+}
+
+#[tokio::test]
+async fn a_reload_reads_a_changed_accounts_file_and_a_broken_one_keeps_the_last_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.jsonl");
+    std::fs::write(
+        &accounts,
+        "{\"id\": \"k1\", \"names\": [\"Old Account\"], \"payout_accounts\": [\"ACCT-1-1111\"]}\n",
+    )
+    .unwrap();
+    let f = accounts_fixture(&accounts);
+    let signup = json!({"id": "s1", "names": ["New Person"], "payout_accounts": ["ACCT-2-2222"],
+        "emails": ["ring.member@example.org"]});
+    let r = f.post("/applicants/screen", &f.screen, &signup).await;
+    assert_eq!(r.json()["known_links"], json!([]));
+
+    // The platform writes its accounts again: one more shares the sign-up's payout account,
+    // and one line is broken (reported, left out; the rest is read).
+    std::fs::write(
+        &accounts,
+        "{\"id\": \"k1\", \"names\": [\"Old Account\"], \"payout_accounts\": [\"ACCT-1-1111\"]}\n\
+         not a record\n\
+         {\"id\": \"k2\", \"names\": [\"Other Name\"], \"payout_accounts\": [\"ACCT-2-2222\"], \"emails\": [\"ring.member@example.org\"]}\n",
+    )
+    .unwrap();
+    let report = f.state.reload().await;
+    assert_eq!(
+        report.applicant_accounts.as_ref().unwrap()["status"],
+        "loaded"
+    );
+    assert_eq!(report.applicant_accounts.as_ref().unwrap()["rejected"], 1);
+    let r = f.post("/applicants/screen", &f.screen, &signup).await;
+    assert_eq!(
+        r.json()["known_links"][0]["members"],
+        json!(["s1", "k2"]),
+        "{}",
+        r.text()
+    );
+
+    // The file is gone: the reload says so and the last good accounts keep serving.
+    std::fs::remove_file(&accounts).unwrap();
+    let report = f.state.reload().await;
+    assert_eq!(
+        report.applicant_accounts.as_ref().unwrap()["status"],
+        "failed"
+    );
+    let r = f.post("/applicants/screen", &f.screen, &signup).await;
+    assert_eq!(r.json()["known_links"][0]["members"], json!(["s1", "k2"]));
+    let catalog = f.get("/catalog", &f.analyst).await.json();
+    let status = &catalog["applicant_accounts"];
+    assert_eq!(status["accounts"], 2, "{status}");
+    assert_eq!(status["last_error"]["code"], "io", "{status}");
+    assert!(
+        !status.to_string().contains("accounts.jsonl"),
+        "no server paths: {status}"
+    );
+}
+
+#[test]
+fn a_missing_accounts_file_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cordon.redb");
+    let store = cordon_store::Store::open(&db).unwrap();
+    let config = cordon_server::Config::default()
+        .applicant_accounts(Some(dir.path().join("no-such-accounts.jsonl")));
+    let err = cordon_server::AppState::open(store, config).unwrap_err();
+    assert_eq!(err.code(), "io");
+    assert!(err.to_string().contains("no-such-accounts.jsonl"), "{err}");
+}
