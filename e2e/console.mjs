@@ -577,6 +577,17 @@ step("applicants: risk reports and a linked-account cluster with its shared iden
     const live = await text("main[data-page=applicants]");
     assert(live.includes("r1") && live.includes("high") && live.includes("Records not screened"), live);
     assert(live.includes("duplicate-id"), live);
+    // The server knows the platform's accounts c1 and c2 (the same people as r1 and r2): the
+    // sign-ups are linked to them, with the identifiers they share.
+    await page.waitForSelector("table.known-links");
+    const known = await text("table.known-links");
+    assert(known.includes("c1") && known.includes("c2") && known.includes("r1"), known);
+    await page.click("table.known-links button");
+    await page.waitForSelector("#cluster-graph canvas");
+    const knownLinks = await text("table.links");
+    assert(knownLinks.includes("payout account: PAYO44119087"), knownLinks);
+    assert((await text("#cluster-h")).includes("Known-account link"), "known-link title");
+    await page.evaluate(() => document.querySelector("#cluster-h").scrollIntoView({ block: "start" }));
     await shot("14-applicants-live");
   } else {
     const msg = await text("main[data-page=applicants]");

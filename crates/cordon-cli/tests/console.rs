@@ -188,6 +188,9 @@ fn console_in_headless_chromium() {
             "--reload-every",
             "0",
         ])
+        // The fixture's CSV twins (c1, c2) are the platform's known accounts.
+        .arg("--applicant-accounts")
+        .arg(fixtures.join("applicants.csv"))
         .env_remove("CORDON_DB")
         .stdout(Stdio::null())
         .stderr(log)

@@ -10,7 +10,9 @@ import { readText, parseRecords, FileError } from "./files.js";
 
 // `upload` is the file as read ({text, contentType}), sent unchanged so that the server's
 // diagnostics name the user's own line numbers.
-const state = { name: "", upload: null, reports: [], clusters: [], rejected: [], open: null };
+// `known` is the service's `known_links`: null when it links to no platform accounts (or the
+// reports came from a file). `open` is the cluster drawn: {set: "clusters" | "known", id}.
+const state = { name: "", upload: null, reports: [], clusters: [], known: null, rejected: [], open: null };
 
 /** One reason line of a link (cordon-er's wording) as structured parts, when it is a shared or
  * near-identical identifier; other reasons (name and date comparisons, the prior) stay text. */
@@ -64,6 +66,8 @@ export function mount(main, ctx) {
         // Screen and link reports are separate files: opening one keeps the other.
         if (c.reports.length) state.reports = c.reports;
         if (c.clusters.length) state.clusters = c.clusters;
+        state.known = null;
+        state.open = null;
         state.upload = null;
       } else {
         if (!isCsv && !c.records.length) throw new FileError("file-empty", { name: f.name });
@@ -91,11 +95,15 @@ export function mount(main, ctx) {
   screenB.addEventListener("click", call("/applicants/screen", (a) => {
     state.reports = a && a.report ? [a.report] : take(a, "reports");
     state.clusters = take(a, "clusters");
+    state.known = a && Array.isArray(a.known_links) ? a.known_links : null;
     state.rejected = take(a, "rejected");
+    state.open = null;
   }));
   if (linkB) linkB.addEventListener("click", call("/applicants/link", (a) => {
     state.clusters = take(a, "clusters");
+    state.known = null;
     state.rejected = take(a, "rejected");
+    state.open = null;
   }));
   put(clear(main), 
     heading(t("applicants_title")),
@@ -121,7 +129,10 @@ function drawAll(out) {
   }
   if (state.reports.length) put(out, h("h2", {}, t("reports")), reportsTable());
   if (state.reports.length || state.clusters.length) {
-    put(out, h("h2", {}, t("clusters")), state.clusters.length ? clustersTable(out) : note(t("no_clusters")));
+    put(out, h("h2", {}, t("clusters")), state.clusters.length ? clustersTable(out, "clusters") : note(t("no_clusters")));
+  }
+  if (state.known !== null) {
+    put(out, h("h2", {}, t("known_links")), state.known.length ? clustersTable(out, "known") : note(t("no_known_links")));
   }
   const clusterView = h("section", { id: "cluster-view", "aria-live": "polite" });
   out.appendChild(clusterView);
@@ -167,11 +178,17 @@ function reportsTable() {
   );
 }
 
-function clustersTable(out) {
+function clusterTitle(set, id) {
+  return set === "known" ? t("known_cluster_n", { n: id }) : t("cluster_n", { n: id });
+}
+
+/** The clusters of the batch (`set` "clusters") or those joining it to the platform's known
+ * accounts ("known"), each with a button that draws it. */
+function clustersTable(out, set) {
   return table(
     null,
     [
-      [t("cluster"), (c) => t("cluster_n", { n: c.cluster })],
+      [t("cluster"), (c) => clusterTitle(set, c.cluster)],
       [t("members"), (c) => c.members.join(", ")],
       [t("score"), (c) => (typeof c.score === "number" ? c.score.toFixed(2) : "")],
       [t("level"), (c) => (c.level ? levelBadge(c.level) : "")],
@@ -184,24 +201,25 @@ function clustersTable(out) {
             {
               type: "button",
               onclick: () => {
-                state.open = c.cluster;
-                drawCluster(out.querySelector("#cluster-view"), c.cluster);
+                state.open = { set, id: c.cluster };
+                drawCluster(out.querySelector("#cluster-view"), state.open);
               },
             },
             t("open_cluster"),
           ),
       ],
     ],
-    state.clusters,
-    { className: "grid clusters" },
+    state[set],
+    { className: set === "known" ? "grid known-links" : "grid clusters" },
   );
 }
 
-function drawCluster(view, id) {
-  const c = state.clusters.find((x) => x.cluster === id);
+function drawCluster(view, open) {
+  const { set, id } = open;
+  const c = (state[set] || []).find((x) => x.cluster === id);
   if (!c || !view) return;
   const listed = new Set(c.listed_members || []);
-  for (const r of state.reports) if (r.cluster === id && (r.list_hits || []).some((x) => x.kind !== "linked")) listed.add(r.id);
+  for (const r of state.reports) if (c.members.includes(r.id) && (r.list_hits || []).some((x) => x.kind !== "linked")) listed.add(r.id);
   const edges = c.links.map((l, i) => {
     const reasons = l.reasons.map(parseReason);
     const shared = reasons.filter((r) => r.kind && r.counted);
@@ -229,9 +247,9 @@ function drawCluster(view, id) {
     );
     panel.focus();
   };
-  const canvas = h("div", { class: "graph small", id: "cluster-graph", role: "img", "aria-label": `${t("cluster_n", { n: id })}: ${c.members.join(", ")}` });
+  const canvas = h("div", { class: "graph small", id: "cluster-graph", role: "img", "aria-label": `${clusterTitle(set, id)}: ${c.members.join(", ")}` });
   put(clear(view), 
-    h("h2", { tabindex: "-1", id: "cluster-h" }, t("cluster_n", { n: id })),
+    h("h2", { tabindex: "-1", id: "cluster-h" }, clusterTitle(set, id)),
     h("div", { class: "graph-wrap" }, canvas, panel),
     table(
       t("links"),

@@ -300,6 +300,9 @@ const en = {
   links: "Links",
   shared: "Shared identifiers",
   no_clusters: "No linked accounts.",
+  known_links: "Linked to the platform's known accounts",
+  known_cluster_n: "Known-account link {n}",
+  no_known_links: "No link to the platform's known accounts.",
   raised: "raised",
   rejected: "Records not screened",
 };
@@ -595,6 +598,9 @@ const ko = {
   links: "연결",
   shared: "공유 식별자",
   no_clusters: "연결된 계정이 없습니다.",
+  known_links: "플랫폼의 기존 계정과의 연결",
+  known_cluster_n: "기존 계정 연결 {n}",
+  no_known_links: "플랫폼의 기존 계정과 연결이 없습니다.",
   raised: "경보",
   rejected: "검사하지 못한 기록",
 };
