@@ -1,9 +1,13 @@
-//! `cordon screen`: one name, or a batch file, against every list in the store.
+//! `cordon screen`: one name, or a batch file, against every list in the store. Every screening
+//! is recorded in the service's audit trail (the one `cordon serve` writes, beside the store)
+//! before it is answered, so that `cordon decide` and `cordon audit export --subject` find it.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -61,6 +65,9 @@ pub(crate) struct Args {
     /// Batch output: JSON lines `{"id": …, "results": […]}`, one per input line, in input order.
     #[arg(long, value_name = "FILE", requires = "input")]
     output: Option<PathBuf>,
+    /// The service directory whose audit trail records the screening [default: beside the store].
+    #[arg(long, value_name = "DIR")]
+    service_dir: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -69,8 +76,130 @@ struct ListRef {
     version: u32,
 }
 
+/// The audit trail screenings are recorded in, with what its records name: the list versions
+/// screened against, and each returned entity's content hash (computed once, when first
+/// returned), which a later decision is made on.
+struct Trail {
+    path: PathBuf,
+    key: String,
+    lists: BTreeMap<String, cordon_server::ListRef>,
+    /// Entity id → index in the matcher's entities.
+    index: HashMap<String, usize>,
+    hashes: Vec<OnceLock<String>>,
+}
+
+/// What the trail keeps of one query: its subject key and each result's id, score, match flag
+/// and entity hash (the members a `/match` query's record has).
+#[derive(Serialize)]
+struct Audited<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    subject: String,
+    results: Vec<Brief<'a>>,
+}
+
+#[derive(Serialize)]
+struct Brief<'a> {
+    id: String,
+    score: f64,
+    #[serde(rename = "match")]
+    is_match: bool,
+    entity_hash: &'a str,
+}
+
+impl Trail {
+    fn open(
+        global: &Global,
+        service_dir: Option<&PathBuf>,
+        matcher: &Matcher,
+        sources: &[cordon_store::SourceVersion],
+    ) -> anyhow::Result<Trail> {
+        let dir = crate::audit::service_dir(global, service_dir);
+        dir.create()?;
+        let key = format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+        );
+        Ok(Trail {
+            path: dir.audit(),
+            key,
+            lists: sources
+                .iter()
+                .map(|s| {
+                    (
+                        s.source.clone(),
+                        cordon_server::ListRef {
+                            version: s.version,
+                            sha256: s.content_hash.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            index: matcher
+                .entities()
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i))
+                .collect(),
+            hashes: (0..matcher.len()).map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    fn entity_hash<'m>(&'m self, matcher: &'m Matcher, id: &str) -> &'m str {
+        let Some(&i) = self.index.get(id) else {
+            return "";
+        };
+        match (self.hashes.get(i), matcher.entities().get(i)) {
+            (Some(cell), Some(e)) => cell.get_or_init(|| cordon_server::entity_hash(e)),
+            _ => "",
+        }
+    }
+
+    fn audited<'a>(
+        &'a self,
+        matcher: &'a Matcher,
+        q: &'a Query,
+        results: &[ScreenResult],
+    ) -> Audited<'a> {
+        let schema = q.schema.map_or("Any", |s| s.as_str());
+        let date = q.birth_date.as_ref().map(ToString::to_string);
+        Audited {
+            id: q.id.as_deref(),
+            subject: cordon_server::subject_key(schema, [q.name.as_str()], date.as_deref()),
+            results: results
+                .iter()
+                .map(|r| Brief {
+                    id: r.id.clone(),
+                    score: r.score,
+                    is_match: r.is_match,
+                    entity_hash: self.entity_hash(matcher, &r.id),
+                })
+                .collect(),
+        }
+    }
+
+    /// Appends one record and waits until it is on disk; returns its `seq`.
+    fn record(
+        &self,
+        endpoint: &str,
+        query: impl Serialize,
+        results: impl Serialize,
+    ) -> anyhow::Result<u64> {
+        cordon_server::append_from_cli(&self.path, &self.lists, &self.key, endpoint, query, results)
+            .with_context(|| {
+                format!(
+                    "cannot record the screening in the audit trail {}; nothing is answered",
+                    self.path.display()
+                )
+            })
+    }
+}
+
 /// Loads the store (ingesting `--lists` first) and builds the index.
-fn load(global: &Global, lists: Option<&Path>) -> anyhow::Result<(Matcher, Vec<ListRef>)> {
+fn load(
+    global: &Global,
+    lists: Option<&Path>,
+) -> anyhow::Result<(Matcher, Vec<cordon_store::SourceVersion>)> {
     let store = global.store()?;
     if let Some(dir) = lists {
         if !dir.is_dir() {
@@ -108,14 +237,7 @@ fn load(global: &Global, lists: Option<&Path>) -> anyhow::Result<(Matcher, Vec<L
         sources.len(),
         t.elapsed().as_millis()
     ));
-    let lists = sources
-        .into_iter()
-        .map(|s| ListRef {
-            source: s.source,
-            version: s.version,
-        })
-        .collect();
-    Ok((matcher, lists))
+    Ok((matcher, sources))
 }
 
 fn tracing_note(msg: &str) {
@@ -134,8 +256,9 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         ..Options::default()
     };
     if let (Some(input), Some(output)) = (&args.input, &args.output) {
-        let (matcher, _) = load(global, args.lists.as_deref())?;
-        return batch(&matcher, input, output, &opts);
+        let (matcher, sources) = load(global, args.lists.as_deref())?;
+        let trail = Trail::open(global, args.service_dir.as_ref(), &matcher, &sources)?;
+        return batch(&matcher, &trail, input, output, &opts);
     }
     let raw = RawQuery {
         id: None,
@@ -150,18 +273,40 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let query = raw
         .validate()
         .map_err(|e| anyhow::anyhow!("error[{}]: {e}", e.code()))?;
-    let (matcher, lists) = load(global, args.lists.as_deref())?;
+    let (matcher, sources) = load(global, args.lists.as_deref())?;
+    let trail = Trail::open(global, args.service_dir.as_ref(), &matcher, &sources)?;
     let results = matcher.screen(&query, &opts);
+    let audited = trail.audited(&matcher, &query, &results);
+    let subject = audited.subject.clone();
+    let audit_seq = trail.record(
+        "cli.screen",
+        json!({"query": query, "threshold": opts.threshold}),
+        BTreeMap::from([("q", audited)]),
+    )?;
     if args.json {
+        let lists: Vec<ListRef> = sources
+            .into_iter()
+            .map(|s| ListRef {
+                source: s.source,
+                version: s.version,
+            })
+            .collect();
         let out = json!({
             "query": query,
             "threshold": opts.threshold,
             "results": results,
             "lists": lists,
+            "subject": subject,
+            "audit_seq": audit_seq,
         });
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_results(&results);
+        eprintln!(
+            "subject {subject}: recorded in the audit trail {} as record {audit_seq} \
+             (`cordon decide --subject {subject} --entity ID` records a decision on a result)",
+            trail.path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -361,28 +506,65 @@ struct BatchResults<'a> {
 const BATCH_CHUNK: usize = 2048;
 
 /// One output line of a batch (newline included): the query's results, or the reason its
-/// input line was rejected.
-fn batch_line(matcher: &Matcher, l: &Line, opts: &Options) -> serde_json::Result<Vec<u8>> {
-    let mut bytes = match &l.query {
+/// input line was rejected; and for a screened query, what the audit trail keeps of it.
+fn batch_line<'a>(
+    matcher: &'a Matcher,
+    trail: &'a Trail,
+    l: &'a Line,
+    opts: &Options,
+) -> serde_json::Result<(Vec<u8>, Option<Audited<'a>>)> {
+    let (mut bytes, audited) = match &l.query {
         // Serialised straight from the results (no JSON tree in between: that cost a fifth
         // of a screening).
-        Ok(q) => serde_json::to_vec(&BatchResults {
-            id: q.id.as_deref(),
-            results: &matcher.screen(q, opts),
-        })?,
-        Err((id, msg, code)) => serde_json::to_vec(&json!({
-            "id": id,
-            "line": l.number,
-            "error": {"code": code, "message": msg},
-            "results": [],
-        }))?,
+        Ok(q) => {
+            let results = matcher.screen(q, opts);
+            let bytes = serde_json::to_vec(&BatchResults {
+                id: q.id.as_deref(),
+                results: &results,
+            })?;
+            (bytes, Some(trail.audited(matcher, q, &results)))
+        }
+        Err((id, msg, code)) => (
+            serde_json::to_vec(&json!({
+                "id": id,
+                "line": l.number,
+                "error": {"code": code, "message": msg},
+                "results": [],
+            }))?,
+            None,
+        ),
     };
     bytes.push(b'\n');
-    Ok(bytes)
+    Ok((bytes, audited))
+}
+
+/// The audit record of one chunk of a batch: the input file, the lines screened and their
+/// queries; per line (as a key), what [`Trail::audited`] keeps.
+fn record_chunk(
+    trail: &Trail,
+    input: &Path,
+    chunk: &[Line],
+    audited: Vec<(u64, Audited<'_>)>,
+) -> anyhow::Result<u64> {
+    let queries: Vec<serde_json::Value> = chunk
+        .iter()
+        .map(|l| match &l.query {
+            Ok(q) => json!({"line": l.number, "query": q}),
+            Err((id, _, code)) => json!({"line": l.number, "id": id, "rejected": code}),
+        })
+        .collect();
+    // Keyed by line number (serialised as a string, in numeric order).
+    let results: BTreeMap<u64, Audited<'_>> = audited.into_iter().collect();
+    trail.record(
+        "cli.screen.batch",
+        json!({"input": input.display().to_string(), "queries": queries}),
+        results,
+    )
 }
 
 fn batch(
     matcher: &Matcher,
+    trail: &Trail,
     input: &Path,
     output: &Path,
     opts: &Options,
@@ -414,11 +596,22 @@ fn batch(
     for chunk in lines.chunks(BATCH_CHUNK) {
         // Each worker screens its query and writes the output line itself: the JSON is built
         // in parallel, and a query's results are freed as soon as they are written out.
-        let out: Vec<serde_json::Result<Vec<u8>>> = chunk
+        let out: Vec<(Vec<u8>, Option<Audited<'_>>)> = chunk
             .par_iter()
-            .map(|l| batch_line(matcher, l, opts))
-            .collect();
-        for (l, bytes) in chunk.iter().zip(out) {
+            .map(|l| batch_line(matcher, trail, l, opts))
+            .collect::<serde_json::Result<_>>()?;
+        // Recorded before it is answered: the chunk's lines reach the output file only once
+        // its audit record is on disk.
+        let mut audited = Vec::with_capacity(out.len());
+        let mut lines_out = Vec::with_capacity(out.len());
+        for (l, (bytes, a)) in chunk.iter().zip(out) {
+            if let Some(a) = a {
+                audited.push((l.number, a));
+            }
+            lines_out.push(bytes);
+        }
+        record_chunk(trail, input, chunk, audited)?;
+        for (l, bytes) in chunk.iter().zip(lines_out) {
             if let Err((_, msg, code)) = &l.query {
                 errors += 1;
                 eprintln!(
@@ -427,18 +620,19 @@ fn batch(
                     l.number
                 );
             }
-            w.write_all(&bytes?)?;
+            w.write_all(&bytes)?;
         }
         bar.inc(chunk.len() as u64);
     }
     w.flush()?;
     bar.finish_and_clear();
     eprintln!(
-        "screened {} queries ({} rejected) in {:.2} s → {}",
+        "screened {} queries ({} rejected) in {:.2} s → {}; recorded in the audit trail {}",
         lines.len() as u64 - errors,
         errors,
         started.elapsed().as_secs_f64(),
-        output.display()
+        output.display(),
+        trail.path.display()
     );
     Ok(if errors > 0 {
         ExitCode::from(1)

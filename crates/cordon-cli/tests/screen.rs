@@ -142,3 +142,102 @@ fn batch_csv_names_its_bad_rows() {
     assert_eq!(lines[1]["error"]["code"], "invalid-utf8");
     assert_eq!(lines[2]["error"]["code"], "unknown-schema");
 }
+
+/// The audit trail beside a store (`cordon serve`'s, which `cordon screen` writes too).
+fn audit_lines(db: &Path) -> Vec<Value> {
+    let trail = db.with_extension("service").join("audit.jsonl");
+    std::fs::read_to_string(&trail)
+        .unwrap_or_else(|e| panic!("{}: {e}", trail.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each audit line is JSON"))
+        .collect()
+}
+
+#[test]
+fn every_screening_is_recorded_and_can_be_decided_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let out = json(
+        &db,
+        &["screen", "--birth-date", "1984-01-08", "Kim Jong Un"],
+    );
+    let subject = out["subject"].as_str().expect("subject").to_owned();
+    let seq = out["audit_seq"].as_u64().expect("audit_seq");
+    let recs = audit_lines(&db);
+    let rec = recs.last().expect("one record");
+    assert_eq!(rec["seq"].as_u64(), Some(seq));
+    assert_eq!(rec["endpoint"], "cli.screen");
+    assert_eq!(rec["query"]["query"]["name"], "Kim Jong Un");
+    assert_eq!(rec["results"]["q"]["subject"], subject.as_str());
+    let top = &rec["results"]["q"]["results"][0];
+    assert_eq!(top["id"], out["results"][0]["id"], "{rec:#}");
+    assert!(top["entity_hash"].as_str().is_some_and(|h| !h.is_empty()));
+    assert!(rec["lists"]["ofac-sdn"]["sha256"].is_string(), "{rec:#}");
+
+    // The chain verifies, and a decision finds what the screening returned.
+    cordon(&db).args(["audit", "verify"]).assert().success();
+    let decided = cordon(&db)
+        .args(["decide", "--subject", &subject, "--entity", "ofac-20157"])
+        .args(["--verdict", "true_match"])
+        .output()
+        .expect("run cordon decide");
+    assert!(
+        decided.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    let d: Value = serde_json::from_slice(&decided.stdout).expect("decision JSON");
+    assert_eq!(d["entity_hash"], top["entity_hash"]);
+}
+
+#[test]
+fn a_batch_is_recorded_line_by_line_with_its_rejected_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let input = b"{\"id\": \"a\", \"name\": \"Kim Jong Un\"}\n{bad json\n{\"id\": \"b\", \"name\": \"\xea\xb9\x80\xec\xa0\x95\xec\x9d\x80\"}\n";
+    let (out, lines) = batch(&db, "q.jsonl", input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines.len(), 3);
+    let recs = audit_lines(&db);
+    let rec = recs.last().expect("a record");
+    assert_eq!(rec["endpoint"], "cli.screen.batch");
+    assert!(
+        rec["query"]["input"]
+            .as_str()
+            .is_some_and(|i| i.ends_with("q.jsonl"))
+    );
+    let queries = rec["query"]["queries"].as_array().expect("queries");
+    assert_eq!(queries.len(), 3);
+    assert_eq!(queries[1]["rejected"], "bad-json");
+    // Every screened line is recorded with the ids it returned; the rejected one is not.
+    for (line, id) in [("1", "a"), ("3", "b")] {
+        let r = &rec["results"][line];
+        assert_eq!(r["id"], id, "{rec:#}");
+        let written = lines.iter().find(|l| l["id"] == id).expect("output line");
+        assert_eq!(ids(&r["results"]), ids(&written["results"]), "line {line}");
+    }
+    assert!(rec["results"].get("2").is_none());
+}
+
+#[test]
+fn a_screening_that_cannot_be_recorded_is_not_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    // A regular file where the service directory should be: the trail cannot be written.
+    let blocked = dir.path().join("not-a-dir");
+    std::fs::write(&blocked, "x").expect("write");
+    let out = cordon(&db)
+        .args(["screen", "--service-dir"])
+        .arg(&blocked)
+        .arg("Kim Jong Un")
+        .output()
+        .expect("run cordon screen");
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not-a-dir"), "{stderr}");
+}

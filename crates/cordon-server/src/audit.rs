@@ -247,6 +247,33 @@ pub(crate) fn append_locked(path: &Path, payload: &str) -> Result<u64, ServiceEr
     Ok(seq + 1)
 }
 
+/// Appends the record of a screening made by another process (`cordon screen`), under the
+/// trail's file lock (safe while the server runs), and waits until it is on disk. `results`
+/// holds per query its `subject` key and each result's `id`, `score`, `match` and
+/// `entity_hash`, as the service records a `/match` query, so that `cordon decide` and
+/// `/audit?subject=` find it. Returns its `seq`.
+pub fn append_from_cli<Q: Serialize, R: Serialize>(
+    path: &Path,
+    lists: &std::collections::BTreeMap<String, ListRef>,
+    key: &str,
+    endpoint: &str,
+    query: Q,
+    results: R,
+) -> Result<u64, ServiceError> {
+    let payload = entry_payload(&NewEntry {
+        time: crate::util::now(),
+        request_id: &format!("cli-{}", std::process::id()),
+        key,
+        endpoint,
+        dataset: None,
+        lists,
+        query,
+        results,
+    })
+    .map_err(|e| ServiceError::io(path, e))?;
+    append_locked(path, &payload)
+}
+
 /// Builds one chained line from an entry's JSON object; returns the line and its hash.
 fn chain_line(seq: u64, prev: &str, payload: &str) -> (String, String) {
     let inner = payload.strip_prefix('{').unwrap_or(payload);

@@ -237,40 +237,48 @@ impl SubjectQuery {
     /// A stable key for "the same subject": schema, names and birth dates, normalised. Later
     /// screenings of the same subject find the decisions made on earlier ones under this key.
     pub fn subject_key(&self) -> String {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for p in NAME_PROPS
+        let names = NAME_PROPS
             .iter()
             .chain(&[prop::FIRST_NAME, prop::MIDDLE_NAME, prop::LAST_NAME])
-        {
-            for n in self.properties.get(*p).into_iter().flatten() {
-                names.insert(norm(n));
-            }
-        }
-        let dates: BTreeSet<String> = self
+            .flat_map(|p| self.properties.get(*p).into_iter().flatten())
+            .map(String::as_str);
+        let dates = self
             .properties
             .get(prop::BIRTH_DATE)
             .into_iter()
             .flatten()
-            .map(|d| norm(d))
-            .collect();
-        let mut h = Sha256::new();
-        h.update(self.schema.to_lowercase().as_bytes());
-        for n in &names {
-            h.update(b"\x1fn");
-            h.update(n.as_bytes());
-        }
-        for d in &dates {
-            h.update(b"\x1fd");
-            h.update(d.as_bytes());
-        }
-        hex::encode(h.finalize().get(..8).unwrap_or_default())
+            .map(String::as_str);
+        subject_key(&self.schema, names, dates)
     }
+}
+
+/// The key of "the same subject" ([`SubjectQuery::subject_key`]): the schema, and the names and
+/// birth dates with spacing and case normalised, in any order. `cordon screen` records its
+/// screenings under it too, so that `cordon decide` and `/audit?subject=` find them.
+pub fn subject_key<'a>(
+    schema: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    birth_dates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let names: BTreeSet<String> = names.into_iter().map(norm).collect();
+    let dates: BTreeSet<String> = birth_dates.into_iter().map(norm).collect();
+    let mut h = Sha256::new();
+    h.update(schema.to_lowercase().as_bytes());
+    for n in &names {
+        h.update(b"\x1fn");
+        h.update(n.as_bytes());
+    }
+    for d in &dates {
+        h.update(b"\x1fd");
+        h.update(d.as_bytes());
+    }
+    hex::encode(h.finalize().get(..8).unwrap_or_default())
 }
 
 /// The subject key of a screened address (decisions, the review queue and `/audit?subject=`

@@ -47,11 +47,13 @@ use serde::Serialize;
 pub use api::{ApiDoc, app};
 pub use audit::{
     AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
-    export, parse_since, read_verified, subjects_of,
+    append_from_cli, export, parse_since, read_verified, subjects_of,
 };
 pub use changes::MAX_CHANGES_PAGE;
 pub use decisions::{Decision, Decisions, Seen, Verdict, last_seen};
-pub use engine::{Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash};
+pub use engine::{
+    Filter, Hit, MAX_NAMES_PER_QUERY, Snapshot, SubjectQuery, entity_hash, subject_key,
+};
 pub use error::{ApiError, ServiceError};
 pub use funds::{MAX_EXPOSURE_HOPS, MAX_EXPOSURE_TOP, MAX_TRACE_HOPS};
 pub use keys::{KeyInfo, Keys, Role, write_table as write_key_table};
