@@ -1420,9 +1420,18 @@ fn token_sim_with(
         }
     }
     // The phonetic key keeps only the class of the first letter; `Bagheri` is not `Faqir`
-    // (initial vowels stay interchangeable: `Iray`, `Airui`).
+    // (initial vowels stay interchangeable: `Iray`, `Airui`). An initial `ph` is the letter f
+    // (`Photon` / `Foton`, `Philipp` / `Filip`).
     let vowel = |c: Option<&u8>| c.is_some_and(|c| b"aeiouy".contains(c));
-    if phonetic && m > 3 && (x.first() == y.first() || (vowel(x.first()) && vowel(y.first()))) {
+    let first = |w: &'_ [u8]| {
+        if w.starts_with(b"ph") {
+            Some(b'f')
+        } else {
+            w.first().copied()
+        }
+    };
+    let (fx, fy) = (first(x), first(y));
+    if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
         return (0.8, "phonetic");
     }
     // `J.` against `John`: an initial.
@@ -2734,6 +2743,21 @@ mod tests {
         let v = org("Russian Venture Company", "Russian Export-Import Bank");
         assert!(v < 0.8, "{v}");
         assert!(s("Kimjongun", "Kim Jong Un") > 0.85);
+    }
+
+    #[test]
+    fn regression_initial_ph_is_the_letter_f() {
+        // `Photon` / `Foton` once agreed through the Latin Korean grammar (f read as ㅍ); with
+        // f no Korean letter, the phonetic key must know an initial ph for an f.
+        let org = |a: &str, b: &str| {
+            let q = PreparedName::new(a, NameKind::Organization);
+            let c = PreparedName::new(b, NameKind::Organization);
+            score_names(&q, &c).score
+        };
+        assert!(org("Photon Pro", "FOTON PRO") > 0.85);
+        assert!(s("Philipp Schmidt", "Filip Schmidt") > 0.85);
+        // Other first letters still differ: `Bagheri` is not `Faqir`.
+        assert!(s("Bagheri", "Faqir") < 0.5);
     }
 
     #[test]

@@ -196,6 +196,22 @@ fn regression_katakana_korean_names_are_decided_by_their_syllables() {
     assert!(compare("ジン・ティサン", "Jin Tiesan", Some(Schema::Person)).is_match);
 }
 
+#[test]
+fn regression_names_with_an_f_are_not_read_as_korean() {
+    // Japan MOF's `ウー・フイフイ` (jp-17-79) is the Chinese name Wu Huihui; its Hepburn romaji
+    // `u fuifui` was read as Korean (f as ㅍ), so both names were decided by Korean syllables
+    // alone and `fui`/`hui` was a different syllable (0.23 before 2026-12-06, seed 8).
+    let c = compare("ウー・フイフイ", "Wu Huihui", Some(Schema::Person));
+    assert!(c.is_match, "{}: {:?}", c.score, c.alignment);
+    assert_eq!(c.method, "tokens");
+    // A Korean name with p is still read by its syllables, and f is not one of its spellings.
+    assert_eq!(
+        compare("Pak Yong Sik", "Pak Yong Sik", None).method,
+        "korean syllables"
+    );
+    assert!(!compare("Fu Wei", "Pu Wei", Some(Schema::Person)).is_match);
+}
+
 /// Asserts that each pair (from the real lists: UK, EU, OFAC, Japan MOF; missed before
 /// 2026-12-06 on held-out splits) is a match, and that the explanation names `rule`.
 fn matches_by_rule(pairs: &[(&str, &str)], schema: Option<Schema>, rule: &str) {

@@ -465,7 +465,6 @@ const L_INITIALS: &[(&str, &str)] = &[
     ("d", "T"),
     ("p", "P"),
     ("b", "P"),
-    ("f", "P"),
     ("s", "S"),
     ("h", "H"),
     ("m", "M"),
@@ -669,7 +668,7 @@ const fn latin_letter(c: char) -> u8 {
         'ŭ' | 'ù' | 'ú' | 'û' => b'u',
         'é' | 'è' | 'ê' | 'ë' => b'e',
         '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => APOSTROPHE,
-        'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
+        'f' | 'q' | 'v' | 'x' | 'z' | 'F' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
         c if c.is_ascii_lowercase() => c as u8,
         c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
         _ => NOT_KOREAN,
@@ -1040,6 +1039,17 @@ mod tests {
         for w in ["smith", "sunny", "xavier", "mohammed123"] {
             assert!(parse_latin(w).is_none(), "{w}");
         }
+    }
+
+    #[test]
+    fn regression_f_is_no_korean_letter() {
+        // No romanisation of Korean writes f (ㅍ is p or ph): pinyin `Fu`, Hepburn `fuifui`
+        // (フイフイ) and `Fatima` are not Korean words, and a name holding one is compared
+        // word by word instead of by Korean syllables.
+        for w in ["fu", "fuifui", "fatima", "Fei", "hafiz"] {
+            assert!(parse_latin(w).is_none(), "{w}");
+        }
+        assert!(parse_latin("pu").is_some());
     }
 
     #[test]
