@@ -2733,6 +2733,13 @@ mod tests {
         score_names(&q, &c).score
     }
 
+    /// [`s`] for organisation names.
+    fn org(a: &str, b: &str) -> f64 {
+        let q = PreparedName::new(a, NameKind::Organization);
+        let c = PreparedName::new(b, NameKind::Organization);
+        score_names(&q, &c).score
+    }
+
     #[test]
     fn levenshtein_basics() {
         assert_eq!(levenshtein(b"kitten", b"sitting"), 3);
@@ -2782,11 +2789,6 @@ mod tests {
 
     #[test]
     fn regression_shared_word_is_not_words_run_together() {
-        let org = |a: &str, b: &str| {
-            let q = PreparedName::new(a, NameKind::Organization);
-            let c = PreparedName::new(b, NameKind::Organization);
-            score_names(&q, &c).score
-        };
         let v = org("Russian Venture Company", "Russian Export-Import Bank");
         assert!(v < 0.8, "{v}");
         assert!(s("Kimjongun", "Kim Jong Un") > 0.85);
@@ -2822,11 +2824,6 @@ mod tests {
     fn regression_initial_ph_is_the_letter_f() {
         // `Photon` / `Foton` once agreed through the Latin Korean grammar (f read as ㅍ); with
         // f no Korean letter, the phonetic key must know an initial ph for an f.
-        let org = |a: &str, b: &str| {
-            let q = PreparedName::new(a, NameKind::Organization);
-            let c = PreparedName::new(b, NameKind::Organization);
-            score_names(&q, &c).score
-        };
         assert!(org("Photon Pro", "FOTON PRO") > 0.85);
         assert!(s("Philipp Schmidt", "Filip Schmidt") > 0.85);
         // Other first letters still differ: `Bagheri` is not `Faqir`.
