@@ -760,6 +760,7 @@ const engine = {
   "extra in list name": "명단 이름에만 있음",
   "words joined": "단어 붙여 씀",
   "one word alike by sound only": "발음만 비슷한 한 단어",
+  "surname one letter off": "성의 한 글자 오기",
   "same country": "같은 국가",
   "different country": "다른 국가",
   "different gender": "다른 성별",

@@ -196,6 +196,64 @@ fn regression_katakana_korean_names_are_decided_by_their_syllables() {
     assert!(compare("ジン・ティサン", "Jin Tiesan", Some(Schema::Person)).is_match);
 }
 
+#[test]
+fn regression_one_letter_slip_in_a_korean_surname() {
+    // `KIN` is no Korean surname and one letter from KIM: with the given name written alike,
+    // a likely hit (0.49 before 2026-12-06), ranked below the exact name, and out with a
+    // birth date that disagrees. `SO` / `SON` and `RI` / `RIM` are different real surnames.
+    let m = matcher();
+    let mut q = Query::new("KIN Jong Un").unwrap();
+    let hits = m.screen(&q, &Options::default());
+    assert_eq!(hits[0].id, "ofac-20157");
+    assert!(hits[0].is_match && hits[0].score < 0.8, "{}", hits[0].score);
+    assert!(
+        hits[0]
+            .explanation
+            .rules
+            .iter()
+            .any(|r| r == "surname one letter off"),
+        "{:?}",
+        hits[0].explanation.rules
+    );
+    q.birth_date = Some("1984-01-08".parse().unwrap());
+    let agreeing = m.screen(&q, &Options::default());
+    assert!(agreeing[0].score > hits[0].score);
+    q.birth_date = Some("1960-05-01".parse().unwrap());
+    let conflict = m.screen(&q, &Options::default());
+    assert!(conflict.iter().all(|h| !h.is_match), "{conflict:?}");
+    for (a, b) in [
+        ("KIN Jong Un", "김정은"),
+        ("Kim Yong Bok", "Kin Yong Bok"),
+        ("JOG Yong Nam", "JONG Yong Nam"),
+    ] {
+        assert!(compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+    for (a, b) in [
+        ("SO Mun San", "SON MUN SAN"),
+        ("RI Yong Ho", "RIM Yong Ho"),
+        ("KIN Jong Il", "KIM Jong Un"),
+        ("KIM Chol Sok", "KIM Chun Sok"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
+fn regression_names_with_an_f_are_not_read_as_korean() {
+    // Japan MOF's `ウー・フイフイ` (jp-17-79) is the Chinese name Wu Huihui; its Hepburn romaji
+    // `u fuifui` was read as Korean (f as ㅍ), so both names were decided by Korean syllables
+    // alone and `fui`/`hui` was a different syllable (0.23 before 2026-12-06, seed 8).
+    let c = compare("ウー・フイフイ", "Wu Huihui", Some(Schema::Person));
+    assert!(c.is_match, "{}: {:?}", c.score, c.alignment);
+    assert_eq!(c.method, "tokens");
+    // A Korean name with p is still read by its syllables, and f is not one of its spellings.
+    assert_eq!(
+        compare("Pak Yong Sik", "Pak Yong Sik", None).method,
+        "korean syllables"
+    );
+    assert!(!compare("Fu Wei", "Pu Wei", Some(Schema::Person)).is_match);
+}
+
 /// Asserts that each pair (from the real lists: UK, EU, OFAC, Japan MOF; missed before
 /// 2026-12-06 on held-out splits) is a match, and that the explanation names `rule`.
 fn matches_by_rule(pairs: &[(&str, &str)], schema: Option<Schema>, rule: &str) {

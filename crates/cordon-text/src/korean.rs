@@ -406,6 +406,19 @@ pub fn is_surname_key(key: &Key) -> bool {
     surname_keys().binary_search(key).is_ok()
 }
 
+/// Whether two keys of three letters or more differ in exactly one letter (`kin` / `kim`).
+pub fn one_letter_apart(a: &Key, b: &Key) -> bool {
+    a.len == b.len && a.len >= 3 && a.buf.iter().zip(&b.buf).filter(|(x, y)| x != y).count() == 1
+}
+
+/// Whether the key of a single syllable is no surname's but one letter from the key of a
+/// surname of three letters or more (`kin`, `kem` from 김 `kim`; `jan` from 장 `jang`): what a
+/// one-letter slip in a romanised surname leaves. Shorter surnames (`o`, `ri`, `ma`) are one
+/// letter from most syllables, so a slip in them cannot be told from another word.
+pub fn is_slipped_surname_key(key: &Key) -> bool {
+    key.len >= 3 && !is_surname_key(key) && surname_keys().iter().any(|s| one_letter_apart(s, key))
+}
+
 fn surname_keys() -> &'static [Key] {
     use std::sync::OnceLock;
     static KEYS: OnceLock<Vec<Key>> = OnceLock::new();
@@ -465,7 +478,6 @@ const L_INITIALS: &[(&str, &str)] = &[
     ("d", "T"),
     ("p", "P"),
     ("b", "P"),
-    ("f", "P"),
     ("s", "S"),
     ("h", "H"),
     ("m", "M"),
@@ -669,7 +681,7 @@ const fn latin_letter(c: char) -> u8 {
         'ŭ' | 'ù' | 'ú' | 'û' => b'u',
         'é' | 'è' | 'ê' | 'ë' => b'e',
         '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' => APOSTROPHE,
-        'q' | 'v' | 'x' | 'z' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
+        'f' | 'q' | 'v' | 'x' | 'z' | 'F' | 'Q' | 'V' | 'X' | 'Z' => NOT_KOREAN,
         c if c.is_ascii_lowercase() => c as u8,
         c if c.is_ascii_uppercase() => c.to_ascii_lowercase() as u8,
         _ => NOT_KOREAN,
@@ -1040,6 +1052,31 @@ mod tests {
         for w in ["smith", "sunny", "xavier", "mohammed123"] {
             assert!(parse_latin(w).is_none(), "{w}");
         }
+    }
+
+    #[test]
+    fn slipped_surnames() {
+        let key = |w: &str| parse_latin(w).unwrap()[0].key;
+        for w in ["kin", "kem", "jan", "pek"] {
+            assert!(is_slipped_surname_key(&key(w)), "{w}");
+        }
+        // Real surnames and slips of short surnames (`so` / `son`, `ti` / `ji`) are not.
+        for w in ["kim", "son", "so", "rim", "ri", "ti", "u", "hwang"] {
+            assert!(!is_slipped_surname_key(&key(w)), "{w}");
+        }
+        assert!(one_letter_apart(&key("kin"), &key("kim")));
+        assert!(!one_letter_apart(&key("so"), &key("son")));
+    }
+
+    #[test]
+    fn regression_f_is_no_korean_letter() {
+        // No romanisation of Korean writes f (ㅍ is p or ph): pinyin `Fu`, Hepburn `fuifui`
+        // (フイフイ) and `Fatima` are not Korean words, and a name holding one is compared
+        // word by word instead of by Korean syllables.
+        for w in ["fu", "fuifui", "fatima", "Fei", "hafiz"] {
+            assert!(parse_latin(w).is_none(), "{w}");
+        }
+        assert!(parse_latin("pu").is_some());
     }
 
     #[test]

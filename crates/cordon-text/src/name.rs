@@ -1206,6 +1206,31 @@ fn korean_readings(
             candidates.push(i);
         }
     }
+    // A one-letter slip in a romanised surname (`KIN Jong Un`) leaves a syllable no surname
+    // has: the hinted word (comma, capitals), else the first (the last when the first is no
+    // surname), is read as the surname too when it is one letter from a surname and two
+    // given-name syllables remain (the matcher's "surname one letter off" compares it). Only
+    // in a name already read as Korean: a reading of its own would move a name that is not
+    // (`THITAR Myo`) from word by word comparison to syllables.
+    if !candidates.is_empty() {
+        let syllables_in = |i: usize| parsed.get(i).map_or(0, |s| s.len());
+        let all_syllables: usize = parsed.iter().map(|s| s.len()).sum();
+        let first_is_surname = parsed.first().is_some_and(|s| is_surname(s));
+        let unhinted = match (hint, first_is_surname) {
+            (Some(_), _) => [None, None],
+            (None, true) => [Some(0), None],
+            (None, false) => [Some(0), Some(last)],
+        };
+        for i in hint.into_iter().chain(unhinted.into_iter().flatten()) {
+            if !candidates.contains(&i)
+                && all_syllables - syllables_in(i) == 2
+                && let Some([s]) = parsed.get(i).copied()
+                && korean::is_slipped_surname_key(&s.key)
+            {
+                candidates.push(i);
+            }
+        }
+    }
     // A single word (`Kimjongun`) may hold surname and given name together.
     if parsed.len() == 1
         && let Some(syls) = parsed.first()
@@ -1320,6 +1345,20 @@ mod tests {
             readings("남궁민수"),
             vec![("NAM.KOQ".to_owned(), "MIN.SO".to_owned())]
         );
+    }
+
+    #[test]
+    fn a_slipped_surname_is_read_as_the_surname_too() {
+        let slipped = ("KIN".to_owned(), "JOQ.ON".to_owned());
+        for s in ["KIN Jong Un", "Kin Jong Un", "KIN, Jong-un", "Jong Un KIN"] {
+            assert!(readings(s).contains(&slipped), "{s}: {:?}", readings(s));
+        }
+        // Not when the capitals or the first word name a real surname elsewhere, nor in a
+        // name with no reading of its own.
+        assert!(readings("Chol Sok KIM").iter().all(|r| r.0 != "JOL"));
+        let kim = readings("KIM Chol Sok");
+        assert!(kim.iter().all(|r| r.0 != "JOL"), "{kim:?}");
+        assert!(readings("Kin Tan").is_empty());
     }
 
     #[test]
