@@ -97,15 +97,30 @@ pub fn to_simplified(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().map(simplified).collect())
 }
 
+/// The simplified form of a character. A few of the table's variants have variants of their
+/// own (薴 → 苧 → 苎): the chain is followed to its end, so that simplifying twice gives what
+/// simplifying once gives.
 fn simplified(c: char) -> char {
     if !is_han(c) {
         return c;
     }
-    table::TO_SIMPLIFIED
-        .binary_search_by_key(&c, |e| e.0)
-        .ok()
-        .and_then(|i| table::TO_SIMPLIFIED.get(i))
-        .map_or(c, |e| e.1)
+    let step = |c: char| {
+        table::TO_SIMPLIFIED
+            .binary_search_by_key(&c, |e| e.0)
+            .ok()
+            .and_then(|i| table::TO_SIMPLIFIED.get(i))
+            .map_or(c, |e| e.1)
+    };
+    let mut c = c;
+    // Bounded: the table's longest chain has two steps; a cycle must not loop forever.
+    for _ in 0..4 {
+        let next = step(c);
+        if next == c {
+            break;
+        }
+        c = next;
+    }
+    c
 }
 
 /// Toneless pinyin forms of a Han string, lower case, one syllable per character, ü as `v`
@@ -615,6 +630,16 @@ mod tests {
     #[test]
     fn simplified_table_is_sorted() {
         assert!(table::TO_SIMPLIFIED.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn regression_simplifying_is_idempotent_for_every_table_entry() {
+        // Proptest once drew 薴, whose variant 苧 has a variant of its own (苎).
+        assert_eq!(to_simplified("薴"), "苎");
+        for &(from, _) in table::TO_SIMPLIFIED {
+            let once = simplified(from);
+            assert_eq!(simplified(once), once, "{from}");
+        }
     }
 
     proptest! {
