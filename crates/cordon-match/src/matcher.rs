@@ -15,7 +15,7 @@ use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
     Aligned, NameScore, NameWords, PreparedName, conversions_of, explain_names, round3,
-    rules_fired, score_ceiling, score_names_with,
+    rules_fired, score_ceiling, score_names_reaching, score_names_with,
 };
 use crate::query::{Options, Query};
 
@@ -402,8 +402,9 @@ impl Matcher {
         let retrieved = self.retrieve(&qn);
         self.warm(&retrieved);
         let qwords = NameWords::new(&qn);
+        let floor = name_floor(q, opts);
         // Records of one person on several lists share a name's analysis: it is scored once.
-        let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
+        let mut scored_analyses: smallvec::SmallVec<[(u32, Option<NameScore>); 32]> =
             smallvec::SmallVec::new();
         for ni in retrieved {
             let Some((n, analysis)) = self.name(ni) else {
@@ -429,10 +430,15 @@ impl Matcher {
             let ns = match scored_analyses.iter().find(|(a, _)| *a == n.analysis) {
                 Some((_, ns)) => ns.clone(),
                 None => {
-                    let ns = score_names_with(&qn, &qwords, analysis);
+                    let ns = score_names_reaching(&qn, &qwords, analysis, floor);
                     scored_analyses.push((n.analysis, ns.clone()));
                     ns
                 }
+            };
+            // A name below the floor can neither make its entity a result nor keep a better
+            // name of it from being one.
+            let Some(ns) = ns else {
+                continue;
             };
             let s = ns.score * factor;
             let slot = best
@@ -706,6 +712,19 @@ impl Ord for Ranked {
             .then(other.1.cmp(&self.1))
             .then(other.2.cmp(&self.2))
     }
+}
+
+/// The name score below which a name cannot make a result of `q`: its final score
+/// (`NAME_SHARE × name`, a weak alias less, plus the query's evidence at most) stays under
+/// `min_score`. 0 (every name counts) when the query has an identifier, whose hit makes a
+/// result of any name.
+fn name_floor(q: &Query, opts: &Options) -> f64 {
+    // Far above the rounding of the final score's sum, far below any score's resolution.
+    const MARGIN: f64 = 1e-9;
+    if q.id_number.is_some() {
+        return 0.0;
+    }
+    ((opts.min_score - evidence::most_support(q)) / NAME_SHARE - MARGIN).max(0.0)
 }
 
 /// Weak aliases are nicknames and low-quality a.k.a.s: never as strong as a real name.
