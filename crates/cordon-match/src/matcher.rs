@@ -636,60 +636,75 @@ impl Matcher {
             if acc.len() != n_names {
                 *acc = vec![0.0; n_names];
             }
-            // Every posting is written to `touched`, and the length only moves past it for a
-            // name seen the first time: no branch on that (a coin toss per posting).
             let postings: usize = found.iter().map(|(p, _)| p.len()).sum();
             if touched.len() < postings {
                 touched.resize(postings, 0);
             }
-            let mut n_touched = 0;
-            for (p, boost) in &found {
-                let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
-                for &ni in *p {
-                    if let (Some(a), Some(slot)) =
-                        (acc.get_mut(ni as usize), touched.get_mut(n_touched))
-                    {
-                        *slot = ni;
-                        n_touched += usize::from(*a == 0.0);
-                        *a += idf;
-                    }
-                }
-            }
+            // Plain slices from here: the loops keep their bounds in registers rather than
+            // reading them back from the vectors after every store.
+            let n_touched = accumulate(&found, n_names, acc, touched);
             let touched = touched.get(..n_touched).unwrap_or_default();
-            // The best names by accumulated weight (ties to the earlier name), clearing the
-            // accumulator on the way: a min-heap of the `depth` best so far.
-            let depth = self.depth;
-            let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
-            // Once the heap is full, most touched names (one common term) weigh less than its
-            // worst: a plain comparison with that weight turns them away before the full
-            // ranking (word count, index) is looked at.
-            let mut floor = f32::NEG_INFINITY;
-            for &ni in touched.iter() {
-                let Some(a) = acc.get_mut(ni as usize) else {
-                    continue;
-                };
-                let weight = std::mem::take(a);
-                if weight < floor {
-                    continue;
-                }
-                let words = self.name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
-                let entry = Ranked(weight, words, ni);
-                if top.len() < depth {
-                    top.push(Reverse(entry));
-                } else if let Some(mut worst) = top.peek_mut()
-                    && entry > worst.0
-                {
-                    *worst = Reverse(entry);
-                }
-                if top.len() == depth
-                    && let Some(worst) = top.peek()
-                {
-                    floor = worst.0.0;
-                }
-            }
-            top.into_iter().map(|Reverse(r)| r.2).collect()
+            best_ranked(touched, acc, &self.name_words, self.depth)
         })
     }
+}
+
+/// Adds each posting list's weight (its IDF times its boost) to the accumulator of every name
+/// on it, and writes the names to `touched` in the order they were first touched; returns how
+/// many. Every posting is written to `touched`, and the count only moves past it for a name
+/// seen the first time: no branch on that (a coin toss per posting).
+fn accumulate(
+    found: &[(&[u32], f32)],
+    n_names: usize,
+    acc: &mut [f32],
+    touched: &mut [u32],
+) -> usize {
+    let mut n_touched = 0;
+    for (p, boost) in found {
+        let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
+        for &ni in *p {
+            if let (Some(a), Some(slot)) = (acc.get_mut(ni as usize), touched.get_mut(n_touched)) {
+                *slot = ni;
+                n_touched += usize::from(*a == 0.0);
+                *a += idf;
+            }
+        }
+    }
+    n_touched
+}
+
+/// The `depth` best of the `touched` names by accumulated weight (ties to the shorter name,
+/// then the earlier), clearing the accumulator on the way: a min-heap of the best so far.
+fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize) -> Vec<u32> {
+    let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
+    // Once the heap is full, most touched names (one common term) weigh less than its worst: a
+    // plain comparison with that weight turns them away before the full ranking (word count,
+    // index) is looked at.
+    let mut floor = f32::NEG_INFINITY;
+    for &ni in touched {
+        let Some(a) = acc.get_mut(ni as usize) else {
+            continue;
+        };
+        let weight = std::mem::take(a);
+        if weight < floor {
+            continue;
+        }
+        let words = name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
+        let entry = Ranked(weight, words, ni);
+        if top.len() < depth {
+            top.push(Reverse(entry));
+        } else if let Some(mut worst) = top.peek_mut()
+            && entry > worst.0
+        {
+            *worst = Reverse(entry);
+        }
+        if top.len() == depth
+            && let Some(worst) = top.peek()
+        {
+            floor = worst.0.0;
+        }
+    }
+    top.into_iter().map(|Reverse(r)| r.2).collect()
 }
 
 /// A retrieved name: its accumulated weight, its number of words and its index. Ranks by
