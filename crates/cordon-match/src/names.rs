@@ -6,6 +6,7 @@ use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
 use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 use smallvec::SmallVec;
+use std::sync::OnceLock;
 
 /// A name prepared for comparison: the text as given and its analysed forms.
 #[derive(Debug, Clone)]
@@ -15,8 +16,9 @@ pub struct PreparedName {
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
     /// Per form, its tokens' consonant skeletons under the schemes computed ahead (a list
-    /// name: its own script's; a query: both), so that a query compares them with every
-    /// candidate without recomputing them. Empty when no form has any.
+    /// name: its own script's; a query: either, when a candidate first brings it), so that a
+    /// query compares them with every candidate without recomputing them. Empty when no form
+    /// has any.
     skeletons: Vec<FormSkeletons>,
     /// Per form, an earlier form it echoes ([`Echoes`]).
     echoes: Echoes,
@@ -107,23 +109,53 @@ fn same_words(a: &NameForm, b: &NameForm) -> bool {
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
 #[derive(Debug, Clone, Default)]
 struct FormSkeletons {
-    arabic: Option<Box<[String]>>,
-    kana: Option<Box<[String]>>,
+    arabic: OnceLock<Box<[String]>>,
+    kana: OnceLock<Box<[String]>>,
+    /// Whether a scheme's skeletons are made the first time a comparison asks for them, then
+    /// kept (a query's: any candidate may bring either scheme, and most screenings meet
+    /// neither), rather than left to each comparison.
+    on_demand: bool,
 }
 
 impl FormSkeletons {
-    fn get(&self, scheme: Scheme) -> Option<&[String]> {
-        match scheme {
-            Scheme::Arabic => self.arabic.as_deref(),
-            Scheme::Kana => self.kana.as_deref(),
+    /// Skeletons made when first asked for.
+    fn on_demand() -> Self {
+        FormSkeletons {
+            on_demand: true,
+            ..FormSkeletons::default()
+        }
+    }
+
+    /// The skeletons of `tokens` (the form's) under `scheme`, where computed or made on demand.
+    fn get(&self, scheme: Scheme, tokens: &[Token]) -> Option<&[String]> {
+        let cell = self.cell(scheme);
+        if self.on_demand {
+            Some(cell.get_or_init(|| Self::make(tokens, scheme)))
+        } else {
+            cell.get().map(|s| &**s)
         }
     }
 
     fn set(&mut self, scheme: Scheme, tokens: &[Token]) {
-        let v = Some(tokens.iter().map(|t| skeleton(&t.latin, scheme)).collect());
+        let made = Self::make(tokens, scheme);
+        *self.cell_mut(scheme) = OnceLock::from(made);
+    }
+
+    fn make(tokens: &[Token], scheme: Scheme) -> Box<[String]> {
+        tokens.iter().map(|t| skeleton(&t.latin, scheme)).collect()
+    }
+
+    fn cell(&self, scheme: Scheme) -> &OnceLock<Box<[String]>> {
         match scheme {
-            Scheme::Arabic => self.arabic = v,
-            Scheme::Kana => self.kana = v,
+            Scheme::Arabic => &self.arabic,
+            Scheme::Kana => &self.kana,
+        }
+    }
+
+    fn cell_mut(&mut self, scheme: Scheme) -> &mut OnceLock<Box<[String]>> {
+        match scheme {
+            Scheme::Arabic => &mut self.arabic,
+            Scheme::Kana => &mut self.kana,
         }
     }
 }
@@ -181,27 +213,20 @@ impl PreparedName {
         }
     }
 
-    /// Analyses a query name: its skeletons under both schemes are computed once, since any
-    /// candidate may bring either.
+    /// Analyses a query name: its skeletons under either scheme are made once, when a
+    /// candidate first brings that scheme, and kept for the others.
     pub fn query(original: &str, kind: NameKind) -> Self {
         let forms = cordon_text::analyze_with_case(original, kind);
-        let skeletons = forms
-            .iter()
-            .map(|f| {
-                let mut s = FormSkeletons::default();
-                s.set(Scheme::Arabic, &f.tokens);
-                s.set(Scheme::Kana, &f.tokens);
-                s
-            })
-            .collect();
+        let skeletons = forms.iter().map(|_| FormSkeletons::on_demand()).collect();
         Self::of_forms(original.to_owned(), forms, skeletons)
     }
 
     /// The skeletons of form `form`'s tokens computed ahead.
     fn skeletons(&self, form: usize) -> &FormSkeletons {
         static NONE: FormSkeletons = FormSkeletons {
-            arabic: None,
-            kana: None,
+            arabic: OnceLock::new(),
+            kana: OnceLock::new(),
+            on_demand: false,
         };
         self.skeletons.get(form).unwrap_or(&NONE)
     }
@@ -1758,10 +1783,11 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
+    /// `ahead`: the words' skeletons under `scheme` computed ahead, if they were.
     fn new(
         words: &'a [Word<'a>],
         scheme: Option<Scheme>,
-        ahead: &'a FormSkeletons,
+        ahead: Option<&'a [String]>,
         lazy: &'a mut LazySkeletons,
     ) -> Self {
         Side {
@@ -1771,7 +1797,7 @@ impl<'a> Side<'a> {
                 .iter()
                 .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm)),
             skeletons: match scheme {
-                Some(sc) => match ahead.get(sc) {
+                Some(sc) => match ahead {
                     Some(s) => Skeletons::Ahead(s),
                     None => {
                         lazy.start(sc);
@@ -1926,8 +1952,18 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     let scheme = scheme_of(q, c);
     let qw = q_words.get(..qt.len()).unwrap_or(q_words);
     let cw = c_words.get(..ct.len()).unwrap_or(c_words);
-    let mut qs = Side::new(qw, scheme, q_ahead, q_lazy);
-    let mut cs = Side::new(cw, scheme, c_ahead, c_lazy);
+    let mut qs = Side::new(
+        qw,
+        scheme,
+        scheme.and_then(|sc| q_ahead.get(sc, &q.tokens)),
+        q_lazy,
+    );
+    let mut cs = Side::new(
+        cw,
+        scheme,
+        scheme.and_then(|sc| c_ahead.get(sc, &c.tokens)),
+        c_lazy,
+    );
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
@@ -2542,6 +2578,37 @@ mod tests {
                 );
             } else {
                 assert!(reached.is_none(), "{a:?} / {b:?} at {floor}: {reached:?}");
+            }
+        }
+    }
+
+    /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
+    /// either way each is its word's skeleton.
+    #[test]
+    fn skeletons_on_demand_are_the_words_skeletons() {
+        for n in SAMPLE_NAMES {
+            for kind in [NameKind::Person, NameKind::Organization] {
+                let (query, listed) = (PreparedName::query(n, kind), PreparedName::new(n, kind));
+                for (i, f) in query.forms.iter().enumerate() {
+                    for scheme in [Scheme::Arabic, Scheme::Kana] {
+                        let want: Vec<String> = f
+                            .tokens
+                            .iter()
+                            .map(|t| skeleton(&t.latin, scheme))
+                            .collect();
+                        // Asked twice: made once, then kept.
+                        for _ in 0..2 {
+                            let got = query.skeletons(i).get(scheme, &f.tokens);
+                            assert_eq!(got, Some(&want[..]), "{n:?} form {i} {scheme:?}");
+                        }
+                        let ahead = listed.skeletons(i).get(scheme, &f.tokens);
+                        if own_scheme(f) == Some(scheme) {
+                            assert_eq!(ahead, Some(&want[..]), "{n:?} form {i} {scheme:?}");
+                        } else {
+                            assert_eq!(ahead, None, "{n:?} form {i} {scheme:?}");
+                        }
+                    }
+                }
             }
         }
     }
