@@ -690,7 +690,7 @@ fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize
             continue;
         }
         let words = name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
-        let entry = Ranked(weight, words, ni);
+        let entry = Ranked::new(weight, words, ni);
         if top.len() < depth {
             top.push(Reverse(entry));
         } else if let Some(mut worst) = top.peek_mut()
@@ -701,31 +701,46 @@ fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize
         if top.len() == depth
             && let Some(worst) = top.peek()
         {
-            floor = worst.0.0;
+            floor = worst.0.weight();
         }
     }
-    top.into_iter().map(|Reverse(r)| r.2).collect()
+    top.into_iter().map(|Reverse(r)| r.index()).collect()
 }
 
 /// A retrieved name: its accumulated weight, its number of words and its index. Ranks by
-/// weight, then the shorter name, then the earlier one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Ranked(f32, u8, u32);
+/// weight (`f32::total_cmp`), then the shorter name, then the earlier one, packed into one
+/// integer that compares in that order: the ranking heap compares and moves one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Ranked(u128);
 
-impl Eq for Ranked {}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+impl Ranked {
+    fn new(weight: f32, words: u8, index: u32) -> Self {
+        // The bits of a float ordered as `total_cmp` orders floats: negatives reversed below
+        // the positives.
+        let bits = weight.to_bits();
+        let ordered = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 1 << 31
+        };
+        Ranked(
+            u128::from(ordered) << 40
+                | u128::from(u8::MAX - words) << 32
+                | u128::from(u32::MAX - index),
+        )
     }
-}
 
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .total_cmp(&other.0)
-            .then(other.1.cmp(&self.1))
-            .then(other.2.cmp(&self.2))
+    fn weight(self) -> f32 {
+        let ordered = (self.0 >> 40) as u32;
+        f32::from_bits(if ordered >> 31 == 1 {
+            ordered & !(1 << 31)
+        } else {
+            !ordered
+        })
+    }
+
+    fn index(self) -> u32 {
+        u32::MAX - self.0 as u32
     }
 }
 
@@ -763,4 +778,62 @@ pub fn final_score(name: f64, ev: &[Evidence]) -> f64 {
         s = s.max(weights::ID_FLOOR) + 0.02;
     }
     s.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod ranked_tests {
+    use super::Ranked;
+    use std::cmp::Ordering;
+
+    /// The order the ranking was first written in.
+    fn first_written(a: (f32, u8, u32), b: (f32, u8, u32)) -> Ordering {
+        a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2))
+    }
+
+    fn check(a: (f32, u8, u32), b: (f32, u8, u32)) {
+        let (ra, rb) = (Ranked::new(a.0, a.1, a.2), Ranked::new(b.0, b.1, b.2));
+        assert_eq!(ra.cmp(&rb), first_written(a, b), "{a:?} {b:?}");
+        assert_eq!(ra.weight().to_bits(), a.0.to_bits(), "{a:?}");
+        assert_eq!(ra.index(), a.2, "{a:?}");
+    }
+
+    #[test]
+    fn packed_ranking_orders_as_first_written_at_the_edges() {
+        let weights = [
+            f32::NEG_INFINITY,
+            -1.5,
+            -0.0,
+            0.0,
+            f32::MIN_POSITIVE,
+            0.25,
+            1.0,
+            7.5,
+            f32::MAX,
+            f32::INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        for &wa in &weights {
+            for &wb in &weights {
+                for (na, nb) in [(0, 0), (0, 255), (255, 0), (3, 4)] {
+                    for (ia, ib) in [(0, 0), (0, u32::MAX), (u32::MAX, 0), (7, 8)] {
+                        check((wa, na, ia), (wb, nb, ib));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn packed_ranking_orders_as_first_written(
+            a in (proptest::num::f32::ANY, proptest::num::u8::ANY, proptest::num::u32::ANY),
+            b in (proptest::num::f32::ANY, proptest::num::u8::ANY, proptest::num::u32::ANY),
+            tie in proptest::bool::ANY,
+        ) {
+            // Equal weights half the time: the ties are what the other fields decide.
+            let b = if tie { (a.0, b.1, b.2) } else { b };
+            check(a, b);
+        }
+    }
 }
