@@ -2291,16 +2291,17 @@ fn own_name_part(f: &NameForm, words: &[Word<'_>], i: usize, used: Flags) -> boo
 /// compared as one string (the list may put the surname last where the query puts it
 /// first): the score when it beats `score`.
 fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
-    let strong_len = |f: &[Word<'_>]| strong_words(f).map(|w| w.latin.len()).sum::<usize>();
-    let (lq, lc) = (strong_len(q), strong_len(c));
+    // The strong words' letters and number, in one pass over each side.
+    let strong = |f: &[Word<'_>]| {
+        strong_words(f).fold((0usize, 0usize), |(letters, n), w| {
+            (letters + w.latin.len(), n + 1)
+        })
+    };
+    let ((lq, nq), (lc, nc)) = (strong(q), strong(c));
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
     // lengths alone; the strings are built only for the rest.
-    if lq < 6
-        || lc < 6
-        || strong_words(q).count() == strong_words(c).count()
-        || lq.abs_diff(lc) > lq.max(lc) / 8
-    {
+    if lq < 6 || lc < 6 || nq == nc || lq.abs_diff(lc) > lq.max(lc) / 8 {
         return None;
     }
     // The letters one name has and the other lacks bound the distance from below (in either
