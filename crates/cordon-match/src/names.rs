@@ -2206,11 +2206,11 @@ fn alignment_below(
         return None;
     }
     let before = open;
-    for_possible_merges(qs, cs, [before[0], before[1]], |i, j| {
+    for_possible_merges(qs, cs, |i, j| {
         open[0] |= 1 << i;
         open[1] |= 0b11 << j;
     });
-    for_possible_merges(cs, qs, [before[1], before[0]], |j, i| {
+    for_possible_merges(cs, qs, |j, i| {
         open[1] |= 1 << j;
         open[0] |= 0b11 << i;
     });
@@ -2369,25 +2369,16 @@ fn all_words(x: &Word<'_>, y1: &Word<'_>, y2: &Word<'_>) -> bool {
 }
 
 /// Calls `f(i, j)` for each word `i` of `xs` that [`merge_pass`] could match with words `j` and
-/// `j + 1` of `ys` run together, whichever words are used (its tests but the skeleton's
-/// length), unless all three are in `known` (a bit per word of `xs` and of `ys`).
-fn for_possible_merges(
-    xs: &Side<'_>,
-    ys: &Side<'_>,
-    [x_known, y_known]: [u64; 2],
-    mut f: impl FnMut(usize, usize),
-) {
+/// `j + 1` of `ys` run together, whichever words are used: its tests but the skeleton's length.
+fn for_possible_merges(xs: &Side<'_>, ys: &Side<'_>, mut f: impl FnMut(usize, usize)) {
+    let skeletons = xs.scheme.is_some();
     for (i, x) in xs.words.iter().enumerate() {
         if x.latin.len() < 5 {
             continue;
         }
-        let x_known = Flags(x_known).get(i);
         for (j, pair) in ys.words.windows(2).enumerate() {
             let [y1, y2] = pair else { continue };
-            if x_known && Flags(y_known).get(j) && Flags(y_known).get(j + 1) {
-                continue;
-            }
-            if joined_close(x, y1, y2) || (xs.scheme.is_some() && all_words(x, y1, y2)) {
+            if joined_close(x, y1, y2) || (skeletons && all_words(x, y1, y2)) {
                 f(i, j);
             }
         }
