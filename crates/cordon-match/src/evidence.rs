@@ -93,6 +93,26 @@ pub(crate) fn without_imo_prefix(id: String) -> String {
     }
 }
 
+/// The most [`evaluate`] can add to any candidate's score for this query (identifiers aside,
+/// which lift a score to [`weights::ID_FLOOR`]): the best birth-date relation and a shared
+/// country, where the query has them.
+pub(crate) fn most_support(q: &Query) -> f64 {
+    let date = if q.birth_date.is_some() {
+        weights::DOB_DAY
+            .max(weights::DOB_MONTH)
+            .max(weights::DOB_YEAR)
+            .max(weights::DOB_NEAR)
+    } else {
+        0.0
+    };
+    let country = if q.country.is_some() || q.nationality.is_some() {
+        weights::COUNTRY
+    } else {
+        0.0
+    };
+    date + country
+}
+
 /// Evaluates the query's non-name fields against a candidate.
 pub(crate) fn evaluate(q: &Query, e: &Entity) -> Vec<Evidence> {
     let mut out = Vec::new();
@@ -237,6 +257,7 @@ fn relate(q: &DateValue, c: &DateValue) -> (&'static str, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cordon_model::Schema;
 
     fn rel(a: &str, b: &str) -> &'static str {
         relate(&a.parse().unwrap(), &b.parse().unwrap()).0
@@ -262,6 +283,63 @@ mod tests {
             rel("1946", "circa 1946"),
             "birth date within the listed range"
         );
+    }
+
+    /// Screening skips names that cannot reach the minimum score with the most the query's
+    /// evidence can add: a result is lost if any candidate gets more.
+    #[test]
+    fn evidence_never_adds_more_than_its_most() {
+        let dates = [
+            "1984-01-08",
+            "1984-01",
+            "1984",
+            "1985",
+            "1990-05-06",
+            "circa 1946",
+        ];
+        let countries = ["kp", "ru", "cn"];
+        let mut entities = Vec::new();
+        for d in dates {
+            for c in countries {
+                let mut e = Entity::new("x", Schema::Person);
+                e.add(prop::BIRTH_DATE, d);
+                e.add(prop::NATIONALITY, c);
+                e.add(prop::GENDER, "male");
+                entities.push(e);
+            }
+        }
+        entities.push(Entity::new("bare", Schema::Person));
+        for d in dates.iter().map(|d| d.parse().ok()).chain([None]) {
+            for c in countries
+                .iter()
+                .map(|c| Some((*c).to_owned()))
+                .chain([None])
+            {
+                for g in [Some("female".to_owned()), None] {
+                    let q = Query {
+                        birth_date: d,
+                        country: c.clone(),
+                        nationality: c.clone(),
+                        gender: g,
+                        ..Query::default()
+                    };
+                    let most = most_support(&q);
+                    let mut reached = 0.0_f64;
+                    for e in &entities {
+                        let support: f64 =
+                            evaluate(&q, e).iter().map(|ev| ev.weight.max(0.0)).sum();
+                        assert!(support <= most, "{q:?} / {e:?}: {support} > {most}");
+                        reached = reached.max(support);
+                    }
+                    // A full date is matched to the day by some candidate: then the most is
+                    // reached (a partial date can only be matched as far as it goes).
+                    let full_date = d.as_ref().is_none_or(|d| d.to_string().len() == 10);
+                    if full_date {
+                        assert!((reached - most).abs() < 1e-12, "{q:?}: {reached} < {most}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::names::{
     Aligned, NameScore, NameWords, PreparedName, conversions_of, explain_names, round3,
-    rules_fired, score_ceiling, score_names_with,
+    rules_fired, score_ceiling, score_names_reaching, score_names_with,
 };
 use crate::query::{Options, Query};
 
@@ -402,8 +402,9 @@ impl Matcher {
         let retrieved = self.retrieve(&qn);
         self.warm(&retrieved);
         let qwords = NameWords::new(&qn);
+        let floor = name_floor(q, opts);
         // Records of one person on several lists share a name's analysis: it is scored once.
-        let mut scored_analyses: smallvec::SmallVec<[(u32, NameScore); 32]> =
+        let mut scored_analyses: smallvec::SmallVec<[(u32, Option<NameScore>); 32]> =
             smallvec::SmallVec::new();
         for ni in retrieved {
             let Some((n, analysis)) = self.name(ni) else {
@@ -429,10 +430,15 @@ impl Matcher {
             let ns = match scored_analyses.iter().find(|(a, _)| *a == n.analysis) {
                 Some((_, ns)) => ns.clone(),
                 None => {
-                    let ns = score_names_with(&qn, &qwords, analysis);
+                    let ns = score_names_reaching(&qn, &qwords, analysis, floor);
                     scored_analyses.push((n.analysis, ns.clone()));
                     ns
                 }
+            };
+            // A name below the floor can neither make its entity a result nor keep a better
+            // name of it from being one.
+            let Some(ns) = ns else {
+                continue;
             };
             let s = ns.score * factor;
             let slot = best
@@ -630,82 +636,125 @@ impl Matcher {
             if acc.len() != n_names {
                 *acc = vec![0.0; n_names];
             }
-            // Every posting is written to `touched`, and the length only moves past it for a
-            // name seen the first time: no branch on that (a coin toss per posting).
             let postings: usize = found.iter().map(|(p, _)| p.len()).sum();
             if touched.len() < postings {
                 touched.resize(postings, 0);
             }
-            let mut n_touched = 0;
-            for (p, boost) in &found {
-                let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
-                for &ni in *p {
-                    if let (Some(a), Some(slot)) =
-                        (acc.get_mut(ni as usize), touched.get_mut(n_touched))
-                    {
-                        *slot = ni;
-                        n_touched += usize::from(*a == 0.0);
-                        *a += idf;
-                    }
-                }
-            }
+            // Plain slices from here: the loops keep their bounds in registers rather than
+            // reading them back from the vectors after every store.
+            let n_touched = accumulate(&found, n_names, acc, touched);
             let touched = touched.get(..n_touched).unwrap_or_default();
-            // The best names by accumulated weight (ties to the earlier name), clearing the
-            // accumulator on the way: a min-heap of the `depth` best so far.
-            let depth = self.depth;
-            let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
-            // Once the heap is full, most touched names (one common term) weigh less than its
-            // worst: a plain comparison with that weight turns them away before the full
-            // ranking (word count, index) is looked at.
-            let mut floor = f32::NEG_INFINITY;
-            for &ni in touched.iter() {
-                let Some(a) = acc.get_mut(ni as usize) else {
-                    continue;
-                };
-                let weight = std::mem::take(a);
-                if weight < floor {
-                    continue;
-                }
-                let words = self.name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
-                let entry = Ranked(weight, words, ni);
-                if top.len() < depth {
-                    top.push(Reverse(entry));
-                } else if let Some(mut worst) = top.peek_mut()
-                    && entry > worst.0
-                {
-                    *worst = Reverse(entry);
-                }
-                if top.len() == depth
-                    && let Some(worst) = top.peek()
-                {
-                    floor = worst.0.0;
-                }
-            }
-            top.into_iter().map(|Reverse(r)| r.2).collect()
+            best_ranked(touched, acc, &self.name_words, self.depth)
         })
     }
 }
 
+/// Adds each posting list's weight (its IDF times its boost) to the accumulator of every name
+/// on it, and writes the names to `touched` in the order they were first touched; returns how
+/// many. Every posting is written to `touched`, and the count only moves past it for a name
+/// seen the first time: no branch on that (a coin toss per posting).
+fn accumulate(
+    found: &[(&[u32], f32)],
+    n_names: usize,
+    acc: &mut [f32],
+    touched: &mut [u32],
+) -> usize {
+    let mut n_touched = 0;
+    for (p, boost) in found {
+        let idf = ((n_names as f32) / (p.len() as f32)).ln_1p() * boost;
+        for &ni in *p {
+            if let (Some(a), Some(slot)) = (acc.get_mut(ni as usize), touched.get_mut(n_touched)) {
+                *slot = ni;
+                n_touched += usize::from(*a == 0.0);
+                *a += idf;
+            }
+        }
+    }
+    n_touched
+}
+
+/// The `depth` best of the `touched` names by accumulated weight (ties to the shorter name,
+/// then the earlier), clearing the accumulator on the way: a min-heap of the best so far.
+fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize) -> Vec<u32> {
+    let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
+    // Once the heap is full, most touched names (one common term) weigh less than its worst: a
+    // plain comparison with that weight turns them away before the full ranking (word count,
+    // index) is looked at.
+    let mut floor = f32::NEG_INFINITY;
+    for &ni in touched {
+        let Some(a) = acc.get_mut(ni as usize) else {
+            continue;
+        };
+        let weight = std::mem::take(a);
+        if weight < floor {
+            continue;
+        }
+        let words = name_words.get(ni as usize).copied().unwrap_or(u8::MAX);
+        let entry = Ranked::new(weight, words, ni);
+        if top.len() < depth {
+            top.push(Reverse(entry));
+        } else if let Some(mut worst) = top.peek_mut()
+            && entry > worst.0
+        {
+            *worst = Reverse(entry);
+        }
+        if top.len() == depth
+            && let Some(worst) = top.peek()
+        {
+            floor = worst.0.weight();
+        }
+    }
+    top.into_iter().map(|Reverse(r)| r.index()).collect()
+}
+
 /// A retrieved name: its accumulated weight, its number of words and its index. Ranks by
-/// weight, then the shorter name, then the earlier one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Ranked(f32, u8, u32);
+/// weight (`f32::total_cmp`), then the shorter name, then the earlier one, packed into one
+/// integer that compares in that order: the ranking heap compares and moves one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Ranked(u128);
 
-impl Eq for Ranked {}
+impl Ranked {
+    fn new(weight: f32, words: u8, index: u32) -> Self {
+        // The bits of a float ordered as `total_cmp` orders floats: negatives reversed below
+        // the positives.
+        let bits = weight.to_bits();
+        let ordered = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 1 << 31
+        };
+        Ranked(
+            u128::from(ordered) << 40
+                | u128::from(u8::MAX - words) << 32
+                | u128::from(u32::MAX - index),
+        )
+    }
 
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+    fn weight(self) -> f32 {
+        let ordered = (self.0 >> 40) as u32;
+        f32::from_bits(if ordered >> 31 == 1 {
+            ordered & !(1 << 31)
+        } else {
+            !ordered
+        })
+    }
+
+    fn index(self) -> u32 {
+        u32::MAX - self.0 as u32
     }
 }
 
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .total_cmp(&other.0)
-            .then(other.1.cmp(&self.1))
-            .then(other.2.cmp(&self.2))
+/// The name score below which a name cannot make a result of `q`: its final score
+/// (`NAME_SHARE × name`, a weak alias less, plus the query's evidence at most) stays under
+/// `min_score`. 0 (every name counts) when the query has an identifier, whose hit makes a
+/// result of any name.
+fn name_floor(q: &Query, opts: &Options) -> f64 {
+    // Far above the rounding of the final score's sum, far below any score's resolution.
+    const MARGIN: f64 = 1e-9;
+    if q.id_number.is_some() {
+        return 0.0;
     }
+    ((opts.min_score - evidence::most_support(q)) / NAME_SHARE - MARGIN).max(0.0)
 }
 
 /// Weak aliases are nicknames and low-quality a.k.a.s: never as strong as a real name.
@@ -729,4 +778,62 @@ pub fn final_score(name: f64, ev: &[Evidence]) -> f64 {
         s = s.max(weights::ID_FLOOR) + 0.02;
     }
     s.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod ranked_tests {
+    use super::Ranked;
+    use std::cmp::Ordering;
+
+    /// The order the ranking was first written in.
+    fn first_written(a: (f32, u8, u32), b: (f32, u8, u32)) -> Ordering {
+        a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2))
+    }
+
+    fn check(a: (f32, u8, u32), b: (f32, u8, u32)) {
+        let (ra, rb) = (Ranked::new(a.0, a.1, a.2), Ranked::new(b.0, b.1, b.2));
+        assert_eq!(ra.cmp(&rb), first_written(a, b), "{a:?} {b:?}");
+        assert_eq!(ra.weight().to_bits(), a.0.to_bits(), "{a:?}");
+        assert_eq!(ra.index(), a.2, "{a:?}");
+    }
+
+    #[test]
+    fn packed_ranking_orders_as_first_written_at_the_edges() {
+        let weights = [
+            f32::NEG_INFINITY,
+            -1.5,
+            -0.0,
+            0.0,
+            f32::MIN_POSITIVE,
+            0.25,
+            1.0,
+            7.5,
+            f32::MAX,
+            f32::INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        for &wa in &weights {
+            for &wb in &weights {
+                for (na, nb) in [(0, 0), (0, 255), (255, 0), (3, 4)] {
+                    for (ia, ib) in [(0, 0), (0, u32::MAX), (u32::MAX, 0), (7, 8)] {
+                        check((wa, na, ia), (wb, nb, ib));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn packed_ranking_orders_as_first_written(
+            a in (proptest::num::f32::ANY, proptest::num::u8::ANY, proptest::num::u32::ANY),
+            b in (proptest::num::f32::ANY, proptest::num::u8::ANY, proptest::num::u32::ANY),
+            tie in proptest::bool::ANY,
+        ) {
+            // Equal weights half the time: the ties are what the other fields decide.
+            let b = if tie { (a.0, b.1, b.2) } else { b };
+            check(a, b);
+        }
+    }
 }

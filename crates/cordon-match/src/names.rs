@@ -6,6 +6,7 @@ use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
 use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 use smallvec::SmallVec;
+use std::sync::OnceLock;
 
 /// A name prepared for comparison: the text as given and its analysed forms.
 #[derive(Debug, Clone)]
@@ -15,8 +16,9 @@ pub struct PreparedName {
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
     /// Per form, its tokens' consonant skeletons under the schemes computed ahead (a list
-    /// name: its own script's; a query: both), so that a query compares them with every
-    /// candidate without recomputing them. Empty when no form has any.
+    /// name: its own script's; a query: either, when a candidate first brings it), so that a
+    /// query compares them with every candidate without recomputing them. Empty when no form
+    /// has any.
     skeletons: Vec<FormSkeletons>,
     /// Per form, an earlier form it echoes ([`Echoes`]).
     echoes: Echoes,
@@ -107,23 +109,53 @@ fn same_words(a: &NameForm, b: &NameForm) -> bool {
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
 #[derive(Debug, Clone, Default)]
 struct FormSkeletons {
-    arabic: Option<Box<[String]>>,
-    kana: Option<Box<[String]>>,
+    arabic: OnceLock<Box<[String]>>,
+    kana: OnceLock<Box<[String]>>,
+    /// Whether a scheme's skeletons are made the first time a comparison asks for them, then
+    /// kept (a query's: any candidate may bring either scheme, and most screenings meet
+    /// neither), rather than left to each comparison.
+    on_demand: bool,
 }
 
 impl FormSkeletons {
-    fn get(&self, scheme: Scheme) -> Option<&[String]> {
-        match scheme {
-            Scheme::Arabic => self.arabic.as_deref(),
-            Scheme::Kana => self.kana.as_deref(),
+    /// Skeletons made when first asked for.
+    fn on_demand() -> Self {
+        FormSkeletons {
+            on_demand: true,
+            ..FormSkeletons::default()
+        }
+    }
+
+    /// The skeletons of `tokens` (the form's) under `scheme`, where computed or made on demand.
+    fn get(&self, scheme: Scheme, tokens: &[Token]) -> Option<&[String]> {
+        let cell = self.cell(scheme);
+        if self.on_demand {
+            Some(cell.get_or_init(|| Self::make(tokens, scheme)))
+        } else {
+            cell.get().map(|s| &**s)
         }
     }
 
     fn set(&mut self, scheme: Scheme, tokens: &[Token]) {
-        let v = Some(tokens.iter().map(|t| skeleton(&t.latin, scheme)).collect());
+        let made = Self::make(tokens, scheme);
+        *self.cell_mut(scheme) = OnceLock::from(made);
+    }
+
+    fn make(tokens: &[Token], scheme: Scheme) -> Box<[String]> {
+        tokens.iter().map(|t| skeleton(&t.latin, scheme)).collect()
+    }
+
+    fn cell(&self, scheme: Scheme) -> &OnceLock<Box<[String]>> {
         match scheme {
-            Scheme::Arabic => self.arabic = v,
-            Scheme::Kana => self.kana = v,
+            Scheme::Arabic => &self.arabic,
+            Scheme::Kana => &self.kana,
+        }
+    }
+
+    fn cell_mut(&mut self, scheme: Scheme) -> &mut OnceLock<Box<[String]>> {
+        match scheme {
+            Scheme::Arabic => &mut self.arabic,
+            Scheme::Kana => &mut self.kana,
         }
     }
 }
@@ -181,27 +213,20 @@ impl PreparedName {
         }
     }
 
-    /// Analyses a query name: its skeletons under both schemes are computed once, since any
-    /// candidate may bring either.
+    /// Analyses a query name: its skeletons under either scheme are made once, when a
+    /// candidate first brings that scheme, and kept for the others.
     pub fn query(original: &str, kind: NameKind) -> Self {
         let forms = cordon_text::analyze_with_case(original, kind);
-        let skeletons = forms
-            .iter()
-            .map(|f| {
-                let mut s = FormSkeletons::default();
-                s.set(Scheme::Arabic, &f.tokens);
-                s.set(Scheme::Kana, &f.tokens);
-                s
-            })
-            .collect();
+        let skeletons = forms.iter().map(|_| FormSkeletons::on_demand()).collect();
         Self::of_forms(original.to_owned(), forms, skeletons)
     }
 
     /// The skeletons of form `form`'s tokens computed ahead.
     fn skeletons(&self, form: usize) -> &FormSkeletons {
         static NONE: FormSkeletons = FormSkeletons {
-            arabic: None,
-            kana: None,
+            arabic: OnceLock::new(),
+            kana: OnceLock::new(),
+            on_demand: false,
         };
         self.skeletons.get(form).unwrap_or(&NONE)
     }
@@ -344,14 +369,28 @@ pub(crate) fn score_names_with<'q>(
     qw: &NameWords<'q>,
     c: &PreparedName,
 ) -> NameScore {
-    best_form_pair(q, Some(qw), c, &mut NoTrace)
+    best_form_pair(q, Some(qw), c, 0.0, &mut NoTrace)
+}
+
+/// [`score_names_with`] for a caller that only needs scores of at least `floor` (screening: a
+/// name below what can reach the minimum score is not a result): `None` when the score is
+/// below `floor`, else exactly what [`score_names_with`] gives. Pairs of forms whose word
+/// similarities bound their alignment below `floor` ([`alignment_ceiling`]) are not aligned.
+pub(crate) fn score_names_reaching<'q>(
+    q: &'q PreparedName,
+    qw: &NameWords<'q>,
+    c: &PreparedName,
+    floor: f64,
+) -> Option<NameScore> {
+    let ns = best_form_pair(q, Some(qw), c, floor, &mut NoTrace);
+    (ns.score >= floor).then_some(ns)
 }
 
 /// Scores two prepared names and explains the score: the winning pair of forms' alignment is
 /// kept from scoring, not computed again.
 pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
     let mut trace = Trace::new();
-    let mut ns = best_form_pair(q, None, c, &mut trace);
+    let mut ns = best_form_pair(q, None, c, 0.0, &mut trace);
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         // The pair explained was scored by a token alignment: `trace` is its record.
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
@@ -382,10 +421,15 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
 /// The best pair of forms, the query's words read ahead (`qw`) or here. `kept` receives the
 /// token alignment record of the pair that [`explain_names`] would explain, when that pair
 /// was scored by one: the best pair, or the first when no pair scores above 0.
+///
+/// With a `floor` above 0, a pair of forms that certainly scores below it is not aligned and
+/// counts its bound instead (below `floor`): the best pair is the same whenever it scores at
+/// least `floor`, since it is then aligned and every bound counted before it is lower.
 fn best_form_pair<'q, R: Record>(
     q: &'q PreparedName,
     qw: Option<&NameWords<'q>>,
     c: &PreparedName,
+    floor: f64,
     kept: &mut R,
 ) -> NameScore {
     let mut best = NameScore::default();
@@ -437,7 +481,7 @@ fn best_form_pair<'q, R: Record>(
                 };
                 let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
                 let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
-                (generic(q_side, c_side, &mut trace), None)
+                (generic(q_side, c_side, floor / factor, &mut trace), None)
             };
             let s = s * factor;
             // The first pair is always scored (its factor is above 0) and stands until one
@@ -487,6 +531,7 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
             generic(
                 FormSide::new(qf, &qw, q.skeletons(ns.query_form), &mut q_lazy),
                 FormSide::new(cf, &cw, c.skeletons(ns.candidate_form), &mut c_lazy),
+                0.0,
                 &mut trace,
             );
             alignment_of(&trace, qf, cf)
@@ -1318,6 +1363,7 @@ fn bit_parallel_distance(bits: &PatternBits, m: usize, text: &[u8], transpositio
 
 /// Weight of a token in the general alignment. In a name made only of weak words
 /// (`Korea Mining Development Trading Corp`), every generic word counts fully.
+#[inline]
 fn token_weight(t: &Word<'_>, all_weak: bool, scheme: Option<Scheme>) -> f64 {
     // The Arabic article (`al-`, `el-`) is written, dropped or joined at will.
     if scheme.is_some() && matches!(t.latin, "al" | "el" | "ul" | "il") {
@@ -1793,10 +1839,11 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
+    /// `ahead`: the words' skeletons under `scheme` computed ahead, if they were.
     fn new(
         words: &'a [Word<'a>],
         scheme: Option<Scheme>,
-        ahead: &'a FormSkeletons,
+        ahead: Option<&'a [String]>,
         lazy: &'a mut LazySkeletons,
     ) -> Self {
         Side {
@@ -1806,7 +1853,7 @@ impl<'a> Side<'a> {
                 .iter()
                 .all(|t| matches!(t.class, TokenClass::Generic | TokenClass::LegalForm)),
             skeletons: match scheme {
-                Some(sc) => match ahead.get(sc) {
+                Some(sc) => match ahead {
                     Some(s) => Skeletons::Ahead(s),
                     None => {
                         lazy.start(sc);
@@ -1937,8 +1984,10 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
 }
 
 /// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
-/// parts the query lacks count half). `trace` receives the steps taken.
-fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) -> f64 {
+/// parts the query lacks count half). `trace` receives the steps taken. When the word pairs'
+/// similarities bound the score below `floor` ([`alignment_ceiling`]), the alignment is not
+/// made and that bound (below `floor`) is returned instead.
+fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut impl Record) -> f64 {
     trace.clear();
     let FormSide {
         form: q,
@@ -1959,18 +2008,40 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
     let scheme = scheme_of(q, c);
     let qw = q_words.get(..qt.len()).unwrap_or(q_words);
     let cw = c_words.get(..ct.len()).unwrap_or(c_words);
-    let mut qs = Side::new(qw, scheme, q_ahead, q_lazy);
-    let mut cs = Side::new(cw, scheme, c_ahead, c_lazy);
+    let mut qs = Side::new(
+        qw,
+        scheme,
+        scheme.and_then(|sc| q_ahead.get(sc, &q.tokens)),
+        q_lazy,
+    );
+    let mut cs = Side::new(
+        cw,
+        scheme,
+        scheme.and_then(|sc| c_ahead.get(sc, &c.tokens)),
+        c_lazy,
+    );
     let (wq, wc) = (qs.all_weak, cs.all_weak);
     // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
     let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
+    // The words of each side with a pair above 0.
+    let mut paired = [Flags::default(); 2];
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
             let (s, rule) = token_sim_with(a, b, (&mut qs, i), (&mut cs, j), scheme);
             if s > 0.0 {
                 pairs.push((s, i, j, rule));
+                paired[0].set(i);
+                paired[1].set(j);
             }
         }
+    }
+    // Whole names run together can replace the alignment's score; they do not depend on it.
+    let joined = run_together(q_words, c_words, 0.0);
+    if floor > 0.0
+        && joined.unwrap_or(0.0) + FLOOR_MARGIN < floor
+        && let Some(ceiling) = alignment_below(&qs, &cs, paired, scheme, [q, c], floor)
+    {
+        return ceiling.max(joined.unwrap_or(0.0));
     }
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
     let mut num = 0.0;
@@ -2129,12 +2200,80 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, trace: &mut impl Record) 
             rule: SOUND_ALIKE_ALONE,
         });
     }
-    if let Some(s) = run_together(q_words, c_words, score) {
+    if let Some(s) = joined.filter(|&s| s > score) {
         score = s;
         trace.clear();
         trace.push(Step::Joined(s));
     }
     score
+}
+
+/// How far below a floor an alignment's ceiling must be for the alignment to be skipped: far
+/// above the rounding of the sums that make either.
+const FLOOR_MARGIN: f64 = 1e-9;
+
+/// Whether a token alignment of the words of `qs` and `cs` certainly scores below `floor`, read
+/// from which words have a pair scoring above 0 (`paired`, a bit per word of each side) before
+/// the alignment is made: then `Some` of a bound of its score (below `floor`).
+///
+/// The alignment's score is `num / den`, then only multiplied by factors below 1 or replaced by
+/// the names run together (the caller's part). A word adds to `den` its weight when paired or
+/// merged with words of the other side (and at most as much to `num`: similarities are at most
+/// 1), its weight (a list word: half of it) when left over, and nothing when excused as an
+/// alternative. A word with no pair, no possible merge and no parentheses is certainly left
+/// over: its part `u` of `den` is fixed. The others add at most their largest weight `n` to
+/// both; `num / den ≤ n / (n + u)`.
+fn alignment_below(
+    qs: &Side<'_>,
+    cs: &Side<'_>,
+    paired: [Flags; 2],
+    scheme: Option<Scheme>,
+    [q, c]: [&NameForm; 2],
+    floor: f64,
+) -> Option<f64> {
+    // A word in parentheses may be excused (`Aleksei (Alexey)`).
+    let mut open = [
+        paired[0].0 | u64::from(q.alternatives),
+        paired[1].0 | u64::from(c.alternatives),
+    ];
+    let ceiling = |open: [u64; 2]| {
+        let (mut n, mut u) = (0.0, 0.0);
+        for (side, open, left_over_share) in [(qs, open[0], 1.0), (cs, open[1], 0.5)] {
+            for (i, w) in side.words.iter().enumerate() {
+                let weight = token_weight(w, side.all_weak, scheme);
+                if Flags(open).get(i) {
+                    // Merged words weigh as without a scheme (`al` is light only with one).
+                    n += match scheme {
+                        Some(_) => weight.max(token_weight(w, side.all_weak, None)),
+                        None => weight,
+                    };
+                } else {
+                    u += left_over_share * weight;
+                }
+            }
+        }
+        if n + u > 0.0 { n / (n + u) } else { 0.0 }
+    };
+    // The margin keeps float rounding from ever pruning a score at the floor.
+    let below = |ceiling: f64| ceiling + FLOOR_MARGIN < floor;
+    // Merges are looked for only when the words paired leave the alignment below the floor.
+    let unmerged = ceiling(open);
+    if !below(unmerged) {
+        return None;
+    }
+    let before = open;
+    for_possible_merges(qs, cs, |i, j| {
+        open[0] |= 1 << i;
+        open[1] |= 0b11 << j;
+    });
+    for_possible_merges(cs, qs, |j, i| {
+        open[1] |= 1 << j;
+        open[0] |= 0b11 << i;
+    });
+    if open == before {
+        return Some(unmerged);
+    }
+    Some(ceiling(open)).filter(|&c| below(c))
 }
 
 /// What one side of a token alignment has left over, counted as the words are charged.
@@ -2208,16 +2347,17 @@ fn own_name_part(f: &NameForm, words: &[Word<'_>], i: usize, used: Flags) -> boo
 /// compared as one string (the list may put the surname last where the query puts it
 /// first): the score when it beats `score`.
 fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
-    let strong_len = |f: &[Word<'_>]| strong_words(f).map(|w| w.latin.len()).sum::<usize>();
-    let (lq, lc) = (strong_len(q), strong_len(c));
+    // The strong words' letters and number, in one pass over each side.
+    let strong = |f: &[Word<'_>]| {
+        strong_words(f).fold((0usize, 0usize), |(letters, n), w| {
+            (letters + w.latin.len(), n + 1)
+        })
+    };
+    let ((lq, nq), (lc, nc)) = (strong(q), strong(c));
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
     // lengths alone; the strings are built only for the rest.
-    if lq < 6
-        || lc < 6
-        || strong_words(q).count() == strong_words(c).count()
-        || lq.abs_diff(lc) > lq.max(lc) / 8
-    {
+    if lq < 6 || lc < 6 || nq == nc || lq.abs_diff(lc) > lq.max(lc) / 8 {
         return None;
     }
     // The letters one name has and the other lacks bound the distance from below (in either
@@ -2265,6 +2405,42 @@ fn joined_latin<'w>(latins: impl Iterator<Item = &'w str>) -> String {
     latins.collect()
 }
 
+/// The most a word scores against two words run together ([`merge_pass`]).
+const MERGED_SIMILARITY: f64 = 0.95;
+
+/// Whether word `x` is close enough to `y1` and `y2` run together for their edit distance to
+/// be within an eighth of the longer: the lengths and the letters one side has and the other
+/// lacks bound the distance from below.
+fn joined_close(x: &Word<'_>, y1: &Word<'_>, y2: &Word<'_>) -> bool {
+    let jl = y1.latin.len() + y2.latin.len();
+    let m = jl.max(x.latin.len());
+    jl.abs_diff(x.latin.len()) <= m / 8
+        && cordon_text::normalize::letters_apart(x.letters, y1.letters | y2.letters) <= m / 8
+}
+
+/// Whether the three words are all plain words (not generic, legal forms or numbers): only
+/// those are compared by consonant skeletons when run together.
+fn all_words(x: &Word<'_>, y1: &Word<'_>, y2: &Word<'_>) -> bool {
+    [x, y1, y2].iter().all(|w| w.class == TokenClass::Word)
+}
+
+/// Calls `f(i, j)` for each word `i` of `xs` that [`merge_pass`] could match with words `j` and
+/// `j + 1` of `ys` run together, whichever words are used: its tests but the skeleton's length.
+fn for_possible_merges(xs: &Side<'_>, ys: &Side<'_>, mut f: impl FnMut(usize, usize)) {
+    let skeletons = xs.scheme.is_some();
+    for (i, x) in xs.words.iter().enumerate() {
+        if x.latin.len() < 5 {
+            continue;
+        }
+        for (j, pair) in ys.words.windows(2).enumerate() {
+            let [y1, y2] = pair else { continue };
+            if joined_close(x, y1, y2) || (skeletons && all_words(x, y1, y2)) {
+                f(i, j);
+            }
+        }
+    }
+}
+
 /// Matches each unused token of `xs` against two adjacent unused tokens of `ys` run together;
 /// `acc` is the alignment's (numerator, denominator).
 fn merge_pass(
@@ -2294,22 +2470,12 @@ fn merge_pass(
             }
             let jl = y1.latin.len() + y2.latin.len();
             let m = jl.max(x.latin.len());
-            let close = jl.abs_diff(x.latin.len()) <= jl.max(x.latin.len()) / 8;
-            let words = x.class == TokenClass::Word
-                && y1.class == TokenClass::Word
-                && y2.class == TokenClass::Word;
+            let close = joined_close(x, y1, y2);
             let skeletons = xs.scheme.is_some()
-                && words
+                && all_words(x, y1, y2)
                 && *x_skeleton
                     .get_or_insert_with(|| xs.skeleton(i).is_some_and(|sx| sx.len() >= 3));
-            // Far apart in length and no skeleton to compare: nothing to find.
-            if !(close || skeletons) {
-                continue;
-            }
-            // The letters one side has and the other lacks bound the distance from below.
-            let close = close
-                && cordon_text::normalize::letters_apart(x.letters, y1.letters | y2.letters)
-                    <= m / 8;
+            // Far apart in spelling and no skeleton to compare: nothing to find.
             if !(close || skeletons) {
                 continue;
             }
@@ -2326,7 +2492,7 @@ fn merge_pass(
             let sim = if let Some(d) = d
                 && (d == 0 || !codes)
             {
-                0.95 * (1.0 - 0.8 * d as f64 / m as f64)
+                MERGED_SIMILARITY * (1.0 - 0.8 * d as f64 / m as f64)
             } else if let Some(sc) = xs.scheme
                 && skeletons
                 && let Some(sx) = xs.skeleton(i)
@@ -2389,6 +2555,115 @@ mod tests {
             score <= ceiling,
             "{a:?} / {b:?}: {score} > ceiling {ceiling}"
         );
+    }
+
+    /// Words for names that exercise every step of a token alignment.
+    const FLOOR_WORDS: &[&str] = &[
+        "kim",
+        "jong",
+        "un",
+        "kimjong",
+        "jongun",
+        "murillo",
+        "rafael",
+        "murillorafael",
+        "nizam",
+        "al",
+        "din",
+        "nezamoldin",
+        "aleksei",
+        "(alexey)",
+        "alexey",
+        "lavrinenko",
+        "bank",
+        "banking",
+        "trading",
+        "llc",
+        "corp",
+        "8650",
+        "f91",
+        "yu",
+        "sergei",
+        "(sergey)",
+        "gavrilov",
+        "khudr",
+        "khodr",
+        "mohammad",
+        "mohammadi",
+        "j.",
+        "john",
+        "マティーウッラー",
+        "matiullah",
+        "نظام",
+        "الدين",
+        "김정은",
+        "Ким",
+        "Чен",
+        "金正恩",
+        "the",
+        "of",
+    ];
+
+    /// Scoring for a floor gives exactly the full score from the floor up, and nothing below.
+    fn assert_floor_keeps_scores(a: &str, b: &str, kind: NameKind) {
+        let q = PreparedName::query(a, kind);
+        let c = PreparedName::new(b, kind);
+        let full = score_names(&q, &c);
+        for floor in [0.0, 0.2, 0.4, 0.5 / 0.9, 0.6, 0.7, 0.8, 0.9, full.score] {
+            let reached = score_names_reaching(&q, &NameWords::new(&q), &c, floor);
+            if full.score >= floor {
+                let r = reached.unwrap_or_else(|| panic!("{a:?} / {b:?} at {floor}: lost"));
+                assert_eq!(
+                    (r.score, r.query_form, r.candidate_form, r.korean, r.reading),
+                    (
+                        full.score,
+                        full.query_form,
+                        full.candidate_form,
+                        full.korean,
+                        full.reading
+                    ),
+                    "{a:?} / {b:?} at {floor}"
+                );
+            } else {
+                assert!(reached.is_none(), "{a:?} / {b:?} at {floor}: {reached:?}");
+            }
+        }
+    }
+
+    /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
+    /// either way each is its word's skeleton.
+    #[test]
+    fn skeletons_on_demand_are_the_words_skeletons() {
+        for n in SAMPLE_NAMES {
+            for kind in [NameKind::Person, NameKind::Organization] {
+                let (query, listed) = (PreparedName::query(n, kind), PreparedName::new(n, kind));
+                for (i, f) in query.forms.iter().enumerate() {
+                    for scheme in [Scheme::Arabic, Scheme::Kana] {
+                        let want: Vec<String> = f
+                            .tokens
+                            .iter()
+                            .map(|t| skeleton(&t.latin, scheme))
+                            .collect();
+                        // Asked twice: made once, then kept.
+                        for _ in 0..2 {
+                            let got = query.skeletons(i).get(scheme, &f.tokens);
+                            assert_eq!(got, Some(&want[..]), "{n:?} form {i} {scheme:?}");
+                        }
+                        let ahead = listed.skeletons(i).get(scheme, &f.tokens);
+                        if own_scheme(f) == Some(scheme) {
+                            assert_eq!(ahead, Some(&want[..]), "{n:?} form {i} {scheme:?}");
+                        } else {
+                            assert_eq!(ahead, None, "{n:?} form {i} {scheme:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn regression_floor_keeps_every_score_it_reaches() {
+        for_every_sample_pair(assert_floor_keeps_scores);
     }
 
     /// Names in every script and shape the scorer treats apart (Korean in Hangul and Latin,
@@ -2712,6 +2987,19 @@ mod tests {
             }
         }
 
+        /// Names of words that pair, run together, stand in parentheses, carry an article or a
+        /// number, in Latin letters and in scripts with a skeleton scheme: scoring for any
+        /// floor keeps every score it reaches, exactly.
+        #[test]
+        fn floor_keeps_scores_of_arbitrary_word_names(
+            a in proptest::collection::vec(proptest::sample::select(FLOOR_WORDS), 1..6),
+            b in proptest::collection::vec(proptest::sample::select(FLOOR_WORDS), 1..6),
+        ) {
+            for kind in [NameKind::Person, NameKind::Organization] {
+                assert_floor_keeps_scores(&a.join(" "), &b.join(" "), kind);
+            }
+        }
+
         /// The score never exceeds its ceiling, and the explanation kept while scoring is the
         /// one found afterwards.
         #[test]
@@ -2723,6 +3011,7 @@ mod tests {
                 assert_ceiling_holds(&a, &b, kind);
                 assert_kept_explanation_holds(&a, &b, kind);
                 assert_echoes_dominated(&a, &b, kind);
+                assert_floor_keeps_scores(&a, &b, kind);
             }
         }
     }
