@@ -101,27 +101,42 @@ const REGIMES: &[&[&str]] = &[
     &["EU-CHEM", "CHEMICAL"],
 ];
 
-/// The regimes (bits of [`REGIMES`]) a record's programmes fall under. A programme word
-/// counts only as a whole word (`CAR`, not `CARIBBEAN`; `DPRK3` is `DPRK`'s).
-fn regimes(e: &Entity) -> u32 {
+/// The regimes (bits of [`REGIMES`]) a programme falls under. A programme word counts only
+/// as a whole word (`CAR`, not `CARIBBEAN`; `DPRK3` is `DPRK`'s).
+fn program_regimes(program: &str) -> u32 {
+    let upper = program.to_uppercase();
+    let text = upper.as_bytes();
     let mut bits = 0u32;
-    for program in e.get(prop::PROGRAM) {
-        let upper = program.to_uppercase();
-        for (bit, words) in REGIMES.iter().enumerate() {
-            let found = words.iter().any(|w| {
-                upper.match_indices(w).any(|(at, _)| {
-                    let before = upper.get(..at).and_then(|s| s.chars().next_back());
-                    let after = upper.get(at + w.len()..).and_then(|s| s.chars().next());
-                    !before.is_some_and(|c| c.is_ascii_alphabetic())
-                        && !after.is_some_and(|c| c.is_ascii_alphabetic())
-                })
-            });
-            if found {
-                bits |= 1 << bit;
-            }
+    for (bit, words) in REGIMES.iter().enumerate() {
+        // Programme names are short: a plain scan beats building a searcher per word.
+        let found = words.iter().any(|w| {
+            let w = w.as_bytes();
+            (0..=text.len().saturating_sub(w.len())).any(|at| {
+                text.get(at..at + w.len()) == Some(w)
+                    && !at
+                        .checked_sub(1)
+                        .and_then(|b| text.get(b))
+                        .is_some_and(u8::is_ascii_alphabetic)
+                    && !text.get(at + w.len()).is_some_and(u8::is_ascii_alphabetic)
+            })
+        });
+        if found {
+            bits |= 1 << bit;
         }
     }
     bits
+}
+
+/// [`program_regimes`] of every programme the records name, each read once (a few hundred
+/// programmes name tens of thousands of records).
+fn regimes_by_program(entities: &[Entity]) -> FxHashMap<&str, u32> {
+    let mut out: FxHashMap<&str, u32> = FxHashMap::default();
+    for p in entities.iter().flat_map(|e| e.get(prop::PROGRAM)) {
+        if !out.contains_key(p.as_str()) {
+            out.insert(p, program_regimes(p));
+        }
+    }
+    out
 }
 
 /// A day as a number that orders dates (not a count of days: months are 32 days long).
@@ -154,12 +169,12 @@ struct Facts {
     gender: Option<String>,
     /// Its identifier numbers, each with the index of its property in [`identifier_props`].
     numbers: SmallVec<[(u8, String); 2]>,
-    /// [`regimes`].
+    /// The regimes of its programmes ([`program_regimes`]).
     regimes: u32,
 }
 
 impl Facts {
-    fn of(e: &Entity) -> Facts {
+    fn of(e: &Entity, regimes: &FxHashMap<&str, u32>) -> Facts {
         let births = if e.schema == Schema::Person {
             e.birth_dates().iter().map(birth_span).collect()
         } else {
@@ -177,7 +192,9 @@ impl Facts {
             births,
             gender: e.get(prop::GENDER).first().map(|g| g.trim().to_lowercase()),
             numbers,
-            regimes: regimes(e),
+            regimes: e.get(prop::PROGRAM).iter().fold(0, |bits, p| {
+                bits | regimes.get(p.as_str()).copied().unwrap_or(0)
+            }),
         }
     }
 
@@ -360,77 +377,87 @@ fn legal_form_families(n: &PreparedName) -> u32 {
 }
 
 /// The joins a name makes with little else: persons or organisations on two lists under a
-/// common regime ([`regimes`]) whose own names (not aliases) read the same, every word but
-/// legal forms, in any order; where neither list holds another record of that name, the name
-/// has a rare word ([`MAX_RECORDS_PER_RARE_WORD`]) and nothing conflicts, identifiers
-/// included, and for organisations their legal forms ([`LEGAL_FORM_FAMILIES`]). A person's records must also share a birth date (to a year: `~1968`, `1960/1962`),
-/// unless one of them gives none and the name has three words or more and is not a Korean
-/// name (a few hundred syllables make every North Korean name). An organisation's name needs
-/// two words and five letters (`Strela`, arrow, names many). Ships are left out: their names
-/// are reused, and they are renamed.
+/// common regime ([`program_regimes`]) with a name or alias that reads the same (every word
+/// but legal forms, in any order; weak aliases and previous names aside), where neither list
+/// holds another record of that name, the name has a rare word ([`MAX_RECORDS_PER_RARE_WORD`])
+/// and nothing conflicts: birth dates, gender, identifiers of one kind, and for organisations
+/// their legal forms ([`LEGAL_FORM_FAMILIES`]). A person's records must also share a birth
+/// date (to a year: `~1968`, `1960/1962`), unless one of them gives none and the name has
+/// three words or more and is not a Korean name (a few hundred syllables make every North
+/// Korean name). An organisation's name needs two words and five letters (`Strela`, arrow,
+/// names many). Ships are left out: their names are reused, and they are renamed.
 fn join_by_name_and_regime<'a, I>(
     entities: &[Entity],
     facts: &[Facts],
-    names_of: &impl Fn(usize) -> I,
+    names_of: &(impl Fn(usize) -> I + Sync),
     joiner: &mut Joiner<'_>,
 ) where
     I: Iterator<Item = &'a PreparedName>,
 {
-    let mut by_key: FxHashMap<String, SmallVec<[u32; 2]>> = FxHashMap::default();
-    let mut records_per_word: FxHashMap<String, u32> = FxHashMap::default();
-    let mut legal_forms = vec![0u32; entities.len()];
-    for (i, e) in entities.iter().enumerate() {
-        let tag = kind_tag(e.schema);
-        if !matches!(tag, "p" | "o") || facts.get(i).is_none_or(|f| f.regimes == 0) {
-            continue;
-        }
-        // The names the list gives as the record's own (the Japan list gives two, in
-        // Latin letters and in katakana), not its aliases.
-        let own = e.get(prop::NAME).len().max(1);
-        let mut keys: SmallVec<[String; 2]> = names_of(i)
-            .take(own)
-            .filter_map(|n| name_key_of(n, true))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut words: SmallVec<[&str; 8]> = keys
+    // Per record: the keys of its names and aliases (the Japan list gives two names, in Latin
+    // letters and in katakana), each after its kind's tag; and for an organisation, its legal
+    // forms' families.
+    let own_keys: Vec<(SmallVec<[String; 2]>, u32)> = entities
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let tag = kind_tag(e.schema);
+            if !matches!(tag, "p" | "o") || facts.get(i).is_none_or(|f| f.regimes == 0) {
+                return (SmallVec::new(), 0);
+            }
+            // `names_of` gives names, then aliases, then previous names and weak aliases.
+            let own = (e.get(prop::NAME).len() + e.get(prop::ALIAS).len()).max(1);
+            let mut keys: SmallVec<[String; 2]> = names_of(i)
+                .take(own)
+                .filter_map(|n| name_key_of(n, true).map(|k| format!("{tag}:{k}")))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let forms = if tag == "o" {
+                names_of(i)
+                    .take(own)
+                    .fold(0, |bits, n| bits | legal_form_families(n))
+            } else {
+                0
+            };
+            (keys, forms)
+        })
+        .collect();
+    let word_hash = |tag: &str, list: &str, word: &str| {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(tag.as_bytes());
+        h.write_u8(0);
+        h.write(list.as_bytes());
+        h.write_u8(0);
+        h.write(word.as_bytes());
+        h.finish()
+    };
+    let mut by_key: FxHashMap<&str, SmallVec<[u32; 2]>> = FxHashMap::default();
+    // Per (kind, list, word), hashed, how many records carry it (two words of one hash only
+    // make both commoner: no join comes of it).
+    let mut records_per_word: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut most_per_list: FxHashMap<u64, u32> = FxHashMap::default();
+    for (i, (e, (keys, _))) in entities.iter().zip(&own_keys).enumerate() {
+        let list = e.datasets.first().map_or("", String::as_str);
+        let mut words: SmallVec<[(&str, &str); 8]> = keys
             .iter()
-            .filter_map(|k| k.strip_prefix("t:"))
-            .flat_map(|k| k.split(' '))
+            .filter_map(|k| k.split_at_checked(2))
+            .filter_map(|(tag, k)| Some((tag, k.strip_prefix("t:")?)))
+            .flat_map(|(tag, k)| k.split(' ').map(move |w| (tag, w)))
             .collect();
         words.sort_unstable();
         words.dedup();
-        for w in words {
-            let list = e.datasets.first().map_or("", String::as_str);
-            *records_per_word
-                .entry(format!("{tag}:{list}:{w}"))
-                .or_default() += 1;
+        for (tag, w) in words {
+            let n = records_per_word.entry(word_hash(tag, list, w)).or_default();
+            *n += 1;
+            let most = most_per_list.entry(word_hash(tag, "", w)).or_default();
+            *most = (*most).max(*n);
         }
         for k in keys {
-            by_key
-                .entry(format!("{tag}:{k}"))
-                .or_default()
-                .push(i as u32);
-        }
-        if tag == "o"
-            && let Some(slot) = legal_forms.get_mut(i)
-        {
-            *slot = names_of(i)
-                .take(own)
-                .fold(0, |bits, n| bits | legal_form_families(n));
+            by_key.entry(k.as_str()).or_default().push(i as u32);
         }
     }
-    // Per word, the most records of one list that carry it.
-    let mut most_per_list: FxHashMap<String, u32> = FxHashMap::default();
-    for (key, &n) in &records_per_word {
-        if let Some((tag, rest)) = key.split_once(':')
-            && let Some((_, word)) = rest.split_once(':')
-        {
-            let most = most_per_list.entry(format!("{tag}:{word}")).or_default();
-            *most = (*most).max(n);
-        }
-    }
-    let mut keys: Vec<(&String, &SmallVec<[u32; 2]>)> =
+    let mut keys: Vec<(&&str, &SmallVec<[u32; 2]>)> =
         by_key.iter().filter(|(_, m)| m.len() >= 2).collect();
     keys.sort_unstable();
     for (key, members) in keys {
@@ -451,7 +478,7 @@ fn join_by_name_and_regime<'a, I>(
             words.split(' ').any(|w| {
                 w.chars().count() >= 3
                     && most_per_list
-                        .get(&format!("{tag}{w}"))
+                        .get(&word_hash(tag, "", w))
                         .is_some_and(|&n| n <= MAX_RECORDS_PER_RARE_WORD)
             })
         });
@@ -466,7 +493,7 @@ fn join_by_name_and_regime<'a, I>(
                 let (Some(fa), Some(fb)) = (facts.get(a as usize), facts.get(b as usize)) else {
                     continue;
                 };
-                let forms = |i: u32| legal_forms.get(i as usize).copied().unwrap_or(0);
+                let forms = |i: u32| own_keys.get(i as usize).map_or(0, |(_, forms)| *forms);
                 let (forms_a, forms_b) = (forms(a), forms(b));
                 if fa.regimes & fb.regimes == 0
                     || (forms_a != 0 && forms_b != 0 && forms_a & forms_b == 0)
@@ -771,7 +798,11 @@ impl Groups {
         I: Iterator<Item = &'a PreparedName>,
     {
         let n = entities.len();
-        let facts: Vec<Facts> = entities.par_iter().map(Facts::of).collect();
+        let regimes = regimes_by_program(entities);
+        let facts: Vec<Facts> = entities
+            .par_iter()
+            .map(|e| Facts::of(e, &regimes))
+            .collect();
         let mut joiner = Joiner::new(&facts);
         let mut keys: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
@@ -820,16 +851,12 @@ impl Groups {
             } else if reference.is_none() && transposes_un_designation(e) {
                 from_un.push(i32_);
             }
-            for p in identifier_props(e.schema) {
-                for v in e.get(p) {
-                    for number in identifier_numbers(v) {
-                        let slot = identifiers
-                            .entry(format!("{}:{number}", kind_tag(e.schema)))
-                            .or_default();
-                        if !slot.contains(&i32_) {
-                            slot.push(i32_);
-                        }
-                    }
+            for (_, number) in facts.get(i).map_or(&[][..], |f| &f.numbers[..]) {
+                let slot = identifiers
+                    .entry(format!("{}:{number}", kind_tag(e.schema)))
+                    .or_default();
+                if !slot.contains(&i32_) {
+                    slot.push(i32_);
                 }
             }
             let Some(name) = names_of(i).next().and_then(name_key) else {
@@ -1079,17 +1106,9 @@ mod tests {
         assert!(identifier_numbers("").is_empty());
     }
 
-    fn with_programs(programs: &[&str]) -> Entity {
-        let mut e = Entity::new("x", Schema::Person);
-        for p in programs {
-            e.add(prop::PROGRAM, *p);
-        }
-        e
-    }
-
     #[test]
     fn programmes_of_five_lists_fall_under_their_regime() {
-        let russia = regimes(&with_programs(&["EU-UKR"]));
+        let russia = program_regimes("EU-UKR");
         assert_ne!(russia, 0);
         for p in [
             "RUSSIA-EO14024",
@@ -1097,22 +1116,19 @@ mod tests {
             "Russia",
             "JP-MOF クリミア等（個人）",
         ] {
-            assert_eq!(regimes(&with_programs(&[p])), russia, "{p}");
+            assert_eq!(program_regimes(p), russia, "{p}");
         }
-        let dprk = regimes(&with_programs(&["DPRK3"]));
+        let dprk = program_regimes("DPRK3");
         assert_ne!(dprk, 0);
         assert_eq!(
-            regimes(&with_programs(&["Democratic People's Republic of Korea"])),
+            program_regimes("Democratic People's Republic of Korea"),
             dprk
         );
-        assert_eq!(
-            regimes(&with_programs(&["JP-MOF 北朝鮮(協調；個人)"])),
-            dprk
-        );
+        assert_eq!(program_regimes("JP-MOF 北朝鮮(協調；個人)"), dprk);
         // A programme word counts as a whole word only.
-        assert_eq!(regimes(&with_programs(&["CARIBBEAN"])), 0);
-        assert_ne!(regimes(&with_programs(&["CAR"])), 0);
-        assert_eq!(regimes(&with_programs(&["NPWMD"])), 0);
+        assert_eq!(program_regimes("CARIBBEAN"), 0);
+        assert_ne!(program_regimes("CAR"), 0);
+        assert_eq!(program_regimes("NPWMD"), 0);
     }
 
     fn facts(births: &[&str], gender: Option<&str>, passports: &[&str]) -> Facts {
@@ -1126,7 +1142,7 @@ mod tests {
         for p in passports {
             e.add(prop::PASSPORT_NUMBER, *p);
         }
-        Facts::of(&e)
+        Facts::of(&e, &FxHashMap::default())
     }
 
     #[test]

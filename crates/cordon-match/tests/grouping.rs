@@ -1,14 +1,15 @@
 //! Cross-list grouping on the real lists, against a labelled sample of record pairs.
 //!
-//! `tests/data/group_pairs.csv` holds 271 pairs of records of two lists, each labelled by
+//! `tests/data/group_pairs.csv` holds 300 pairs of records of two lists, each labelled by
 //! reading both records (`same` = 1 when they are one person or organisation), with the
-//! evidence or the reason: pairs drawn from main `4e325b9`'s groups (`main-group`), from the
-//! pairs the grouping rules of 2026-12-06 joined (`new-join`, `new-join-2`, `new-join-3`), from
-//! the best other-list screening match of records main left ungrouped (`missed-candidate`,
-//! `group_review` example), and persons of one name whose lists give birth years more than two
-//! apart (`same-name-other-birth`). Pairs whose truth the lists cannot show (a ship named alike
-//! on two lists, no IMO number on one) are left out (docs/benchmarks/screen.md, "Cross-list
-//! grouping (2026-12-06)").
+//! evidence or the reason. Where each pair was drawn from (`drawn_from`): the groups of main
+//! before these rules (`main-group`, `screen_latency --groups` at `5dabe2e`); the pairs the
+//! rules of 2026-12-06 joined (`new-join`, `new-join-2`, `new-join-3`, `new-join-alias`);
+//! each ungrouped record's best other-list screening match (`missed-candidate`, the
+//! `group_review` example); and persons of one name whose lists give birth years more than
+//! two apart (`same-name-other-birth`). Pairs whose truth the lists cannot show (a ship of one
+//! name on two lists, no IMO number on one) are left out (docs/benchmarks/screen.md,
+//! "Cross-list grouping (2026-12-06)").
 
 use std::path::PathBuf;
 
@@ -78,7 +79,7 @@ fn grouping_joins_no_labelled_different_pair_and_keeps_its_recall() {
         .filter_map(|e| Some((e.id.as_str(), m.group_of(&e.id)?)))
         .collect();
     let pairs = sample();
-    assert!(pairs.len() >= 250, "{} pairs", pairs.len());
+    assert!(pairs.len() >= 300, "{} pairs", pairs.len());
     let joined = |p: &Pair| {
         groups
             .get(p.a.as_str())
@@ -112,5 +113,5 @@ fn grouping_joins_no_labelled_different_pair_and_keeps_its_recall() {
     // A wrong group is worse than a missing one: an analyst clears a record because its
     // group was cleared.
     assert!(wrong.is_empty(), "joined but not the same: {wrong:#?}");
-    assert!(recall >= 0.72, "recall {recall:.3} ({found}/{positives})");
+    assert!(recall >= 0.77, "recall {recall:.3} ({found}/{positives})");
 }
