@@ -376,6 +376,17 @@ fn legal_form_families(n: &PreparedName) -> u32 {
     bits
 }
 
+/// A record's name keys, for [`join_by_name_and_regime`].
+#[derive(Default)]
+struct RecordKeys {
+    /// Of its names.
+    names: SmallVec<[String; 2]>,
+    /// Of its names and aliases.
+    all: SmallVec<[String; 2]>,
+    /// The families of its names' legal forms ([`legal_form_families`]).
+    legal_forms: u32,
+}
+
 /// The joins a name makes with little else: persons or organisations on two lists under a
 /// common regime ([`program_regimes`]) with a name or alias that reads the same (every word
 /// but legal forms, in any order; weak aliases and previous names aside), where neither list
@@ -394,33 +405,41 @@ fn join_by_name_and_regime<'a, I>(
 ) where
     I: Iterator<Item = &'a PreparedName>,
 {
-    // Per record: the keys of its names and aliases (the Japan list gives two names, in Latin
-    // letters and in katakana), each after its kind's tag; and for an organisation, its legal
-    // forms' families.
-    let own_keys: Vec<(SmallVec<[String; 2]>, u32)> = entities
+    // Per record: the keys of its names (the Japan list gives two, in Latin letters and in
+    // katakana) and of its names and aliases, each after its kind's tag; and for an
+    // organisation, its names' legal forms' families.
+    let own_keys: Vec<RecordKeys> = entities
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
             let tag = kind_tag(e.schema);
             if !matches!(tag, "p" | "o") || facts.get(i).is_none_or(|f| f.regimes == 0) {
-                return (SmallVec::new(), 0);
+                return RecordKeys::default();
             }
             // `names_of` gives names, then aliases, then previous names and weak aliases.
-            let own = (e.get(prop::NAME).len() + e.get(prop::ALIAS).len()).max(1);
-            let mut keys: SmallVec<[String; 2]> = names_of(i)
-                .take(own)
-                .filter_map(|n| name_key_of(n, true).map(|k| format!("{tag}:{k}")))
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            let forms = if tag == "o" {
+            let names = e.get(prop::NAME).len().max(1);
+            let with_aliases = names + e.get(prop::ALIAS).len();
+            let keys = |take: usize| {
+                let mut keys: SmallVec<[String; 2]> = names_of(i)
+                    .take(take)
+                    .filter_map(|n| name_key_of(n, true).map(|k| format!("{tag}:{k}")))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            };
+            let legal_forms = if tag == "o" {
                 names_of(i)
-                    .take(own)
+                    .take(names)
                     .fold(0, |bits, n| bits | legal_form_families(n))
             } else {
                 0
             };
-            (keys, forms)
+            RecordKeys {
+                names: keys(names),
+                all: keys(with_aliases),
+                legal_forms,
+            }
         })
         .collect();
     let word_hash = |tag: &str, list: &str, word: &str| {
@@ -437,9 +456,12 @@ fn join_by_name_and_regime<'a, I>(
     // make both commoner: no join comes of it).
     let mut records_per_word: FxHashMap<u64, u32> = FxHashMap::default();
     let mut most_per_list: FxHashMap<u64, u32> = FxHashMap::default();
-    for (i, (e, (keys, _))) in entities.iter().zip(&own_keys).enumerate() {
+    for (i, (e, keys)) in entities.iter().zip(&own_keys).enumerate() {
         let list = e.datasets.first().map_or("", String::as_str);
+        // Words are counted in names, not aliases: a record's aliases spell its own name
+        // again, and would make its words look common.
         let mut words: SmallVec<[(&str, &str); 8]> = keys
+            .names
             .iter()
             .filter_map(|k| k.split_at_checked(2))
             .filter_map(|(tag, k)| Some((tag, k.strip_prefix("t:")?)))
@@ -453,7 +475,7 @@ fn join_by_name_and_regime<'a, I>(
             let most = most_per_list.entry(word_hash(tag, "", w)).or_default();
             *most = (*most).max(*n);
         }
-        for k in keys {
+        for k in &keys.all {
             by_key.entry(k.as_str()).or_default().push(i as u32);
         }
     }
@@ -462,14 +484,19 @@ fn join_by_name_and_regime<'a, I>(
     keys.sort_unstable();
     for (key, members) in keys {
         let entity = |i: u32| entities.get(i as usize);
-        // Two records of that name on one list: which one another list's is, is not known.
-        let ambiguous = members.iter().enumerate().any(|(k, &a)| {
-            members.get(k + 1..).unwrap_or_default().iter().any(|&b| {
-                entity(a)
+        // Two records of that name on one list: which one another list's is, is not known
+        // (unless they are already one group: a list that lists a company under two acts).
+        let mut ambiguous = false;
+        for (k, &a) in members.iter().enumerate() {
+            for &b in members.get(k + 1..).unwrap_or_default() {
+                let same_list = entity(a)
                     .zip(entity(b))
-                    .is_some_and(|(ea, eb)| !from_other_lists(ea, eb))
-            })
-        });
+                    .is_some_and(|(ea, eb)| !from_other_lists(ea, eb));
+                if same_list && joiner.root(a) != joiner.root(b) {
+                    ambiguous = true;
+                }
+            }
+        }
         if ambiguous {
             continue;
         }
@@ -493,7 +520,7 @@ fn join_by_name_and_regime<'a, I>(
                 let (Some(fa), Some(fb)) = (facts.get(a as usize), facts.get(b as usize)) else {
                     continue;
                 };
-                let forms = |i: u32| own_keys.get(i as usize).map_or(0, |(_, forms)| *forms);
+                let forms = |i: u32| own_keys.get(i as usize).map_or(0, |k| k.legal_forms);
                 let (forms_a, forms_b) = (forms(a), forms(b));
                 if fa.regimes & fb.regimes == 0
                     || (forms_a != 0 && forms_b != 0 && forms_a & forms_b == 0)

@@ -967,3 +967,50 @@ fn a_patronymic_one_list_leaves_out_does_not_keep_persons_born_that_day_apart() 
     let g = groups_of(&m, &["eu-k1", "jp-26-227"]);
     assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
 }
+
+#[test]
+fn a_list_s_alias_that_is_another_list_s_name_joins_them_unless_two_records_carry_it() {
+    let mut eu = listed(
+        "eu-b5",
+        "eu-journal",
+        "Yuri Khadzimuratavich KARAEU",
+        Some("1966-06-21"),
+        "EU-BLR",
+    );
+    eu.add(prop::ALIAS, "Yuri Khadzimuratovich KARAEV");
+    let uk = listed(
+        "uk-BEL0005",
+        "uk-sl",
+        "Karaev Yuri Khadzimuratovich",
+        None,
+        "Belarus",
+    );
+    // The EU list gives one man's name as another's alias too (a Belarusian official and a
+    // Russian one): which of them the UK's record is, is not known.
+    let mut eu_alias = listed(
+        "eu-r1",
+        "eu-journal",
+        "Mikalai Mikhailavich RAHASHCHUK",
+        Some("1979-04-22"),
+        "EU-BLR",
+    );
+    eu_alias.add(prop::ALIAS, "Nikolai Mikhailovich ROGASHCHUK");
+    let eu_name = listed(
+        "eu-r2",
+        "eu-journal",
+        "Nikolai Mikhailovich ROGASHCHUK",
+        None,
+        "EU-UKR",
+    );
+    let uk_r = listed(
+        "uk-RUS0717",
+        "uk-sl",
+        "ROGASHCHUK Nikolai Mikhailovich",
+        None,
+        "Russia",
+    );
+    let m = Matcher::build(vec![eu, uk, eu_alias, eu_name, uk_r]);
+    let g = groups_of(&m, &["eu-b5", "uk-BEL0005", "eu-r1", "eu-r2", "uk-RUS0717"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2..], [None, None, None], "{g:?}");
+}
