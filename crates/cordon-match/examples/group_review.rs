@@ -18,32 +18,15 @@ use rustc_hash::FxHashMap;
 
 use cordon_alloc as _;
 
+#[path = "support/load.rs"]
+mod load;
+
 /// The list a record comes from, by its first dataset's family (`ofac-sdn` → `ofac`).
 fn list_of(e: &Entity) -> &str {
     e.datasets
         .first()
         .and_then(|d| d.split('-').next())
         .unwrap_or_default()
-}
-
-fn load(source: &str, path: &str) -> Vec<Entity> {
-    if source == "--db" {
-        let store = cordon_store::Store::open(path.as_ref()).unwrap_or_else(|e| {
-            eprintln!("{path}: {e}");
-            std::process::exit(2)
-        });
-        return store.current_entities().unwrap_or_else(|e| {
-            eprintln!("{path}: {e}");
-            std::process::exit(2)
-        });
-    }
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        eprintln!("{path}: {e}");
-        std::process::exit(2)
-    });
-    text.lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
 }
 
 fn main() {
@@ -60,7 +43,12 @@ fn main() {
         );
         std::process::exit(2)
     };
-    let m = Matcher::build(load(source, path));
+    let (db, jsonl) = if source == "--db" {
+        (Some(path.as_str()), None)
+    } else {
+        (None, Some(path.as_str()))
+    };
+    let m = Matcher::build(load::entities(db, jsonl));
     let from_file = args
         .iter()
         .position(|a| a == "--groups")

@@ -419,25 +419,29 @@ fn join_by_name_and_regime<'a, I>(
             // `names_of` gives names, then aliases, then previous names and weak aliases.
             let names = e.get(prop::NAME).len().max(1);
             let with_aliases = names + e.get(prop::ALIAS).len();
-            let keys = |take: usize| {
-                let mut keys: SmallVec<[String; 2]> = names_of(i)
-                    .take(take)
-                    .filter_map(|n| name_key_of(n, true).map(|k| format!("{tag}:{k}")))
-                    .collect();
+            let mut legal_forms = 0;
+            let mut name_keys: SmallVec<[String; 2]> = SmallVec::new();
+            let mut all: SmallVec<[String; 2]> = SmallVec::new();
+            for (k, n) in names_of(i).take(with_aliases).enumerate() {
+                let Some(key) = name_key_of(n, true) else {
+                    continue;
+                };
+                let key = format!("{tag}:{key}");
+                if k < names {
+                    if tag == "o" {
+                        legal_forms |= legal_form_families(n);
+                    }
+                    name_keys.push(key.clone());
+                }
+                all.push(key);
+            }
+            for keys in [&mut name_keys, &mut all] {
                 keys.sort_unstable();
                 keys.dedup();
-                keys
-            };
-            let legal_forms = if tag == "o" {
-                names_of(i)
-                    .take(names)
-                    .fold(0, |bits, n| bits | legal_form_families(n))
-            } else {
-                0
-            };
+            }
             RecordKeys {
-                names: keys(names),
-                all: keys(with_aliases),
+                names: name_keys,
+                all,
                 legal_forms,
             }
         })
