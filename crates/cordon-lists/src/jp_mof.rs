@@ -1140,7 +1140,7 @@ impl<'a> Sheet<'a> {
                     };
                     e.add(
                         prop::NOTES,
-                        format!("国連制裁委員会による指定日 (UN listing date): {shown}"),
+                        format!("{}{shown}", prop::UN_LISTING_DATE_NOTE),
                     );
                 }
                 Col::Note => {

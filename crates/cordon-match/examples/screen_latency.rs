@@ -30,6 +30,9 @@ use cordon_model::Entity;
 // same way, so that the numbers are those of `cordon screen` and `cordon serve`.
 use cordon_alloc as _;
 
+#[path = "support/load.rs"]
+mod load;
+
 fn rss_mb() -> f64 {
     status_kb("VmRSS:") / 1024.0
 }
@@ -153,24 +156,7 @@ fn write_groups(m: &Matcher, path: &str) {
 }
 
 fn load(a: &Args) -> Vec<Entity> {
-    if let Some(db) = &a.db {
-        let store = cordon_store::Store::open(db.as_ref()).unwrap_or_else(|e| {
-            eprintln!("{db}: {e}");
-            std::process::exit(2)
-        });
-        return store.current_entities().unwrap_or_else(|e| {
-            eprintln!("{db}: {e}");
-            std::process::exit(2)
-        });
-    }
-    let path = a.jsonl.as_deref().unwrap_or_default();
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        eprintln!("{path}: {e}");
-        std::process::exit(2)
-    });
-    text.lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    load::entities(a.db.as_deref(), a.jsonl.as_deref())
 }
 
 fn queries(m: &Matcher, n: usize) -> Vec<Query> {

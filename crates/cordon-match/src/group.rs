@@ -20,7 +20,7 @@
 //! Only groups spanning two or more sources are reported; the group id is the UN reference
 //! when there is one, else the smallest member id.
 
-use cordon_model::{Entity, Schema, prop};
+use cordon_model::{DateValue, Entity, Schema, prop};
 use cordon_text::TokenClass;
 use std::hash::Hasher;
 
@@ -45,6 +45,505 @@ const MAX_PERSONS_PER_BIRTH_DATE: usize = 64;
 /// How well the names of two persons born the same day must agree to be one person
 /// ([`NameCheck::Close`]): above a screening match, since nothing else vouches for it.
 const NAME_FLOOR_WITH_BIRTH_DATE: f64 = 0.8;
+
+/// A word carried by the names of more records of one kind on some list than this is a
+/// common one (`Petrov`, `Valerievich`, and a family's surname): a name needs a rarer word to
+/// be one person's by the name alone, however few records hold the whole name.
+const MAX_RECORDS_PER_RARE_WORD: u32 = 4;
+/// A person's name joins on a shared regime alone only with this many words: a surname, a
+/// given name and a patronymic or second surname.
+const MIN_WORDS_NAME_ALONE: usize = 3;
+
+/// Sanctions regimes, each by the words its programmes carry on the five lists (OFAC's
+/// programme codes, the EU's `EU-XXX`, the UK's and the UN's regime names, Japan's sheet
+/// names). Records under no common regime are not joined by their names.
+const REGIMES: &[&[&str]] = &[
+    // Russia and its war on Ukraine: the EU's and OFAC's Ukraine programmes, Japan's Crimea
+    // sheets.
+    &[
+        "EU-RUS",
+        "EU-UKR",
+        "RUSSIA",
+        "UKRAINE-EO",
+        "ロシア",
+        "クリミア",
+    ],
+    &["EU-BLR", "BELARUS", "ベラルーシ"],
+    &["EU-IRN", "IRAN", "IFSR", "IRGC", "イラン"],
+    &["EU-PRK", "DPRK", "KOREA", "北朝鮮"],
+    // ISIL and Al-Qaida; Japan lists them on its Taliban sheet.
+    &[
+        "EU-TAQA",
+        "AL-QAIDA",
+        "ISIL",
+        "SDGT",
+        "FTO",
+        "COUNTER-TERRORISM",
+        "EU-TERR",
+        "タリバーン",
+        "テロリスト",
+    ],
+    &["EU-AFG", "TALIBAN", "AFGHANISTAN", "タリバーン"],
+    &["EU-SYR", "SYRIA", "シリア"],
+    &["EU-IRQ", "IRAQ", "イラク"],
+    &["EU-COD", "DRC", "DRCONGO", "CONGO", "コンゴ"],
+    &["EU-LBY", "LIBYA", "リビア"],
+    &["EU-SOM", "SOMALIA", "ソマリア"],
+    &["EU-CAF", "CAR", "CENTRAL AFRICAN", "中央アフリカ"],
+    &["EU-SDN", "EU-SSD", "SUDAN", "SOUTHSUDAN", "スーダン"],
+    &["EU-YEM", "YEMEN", "イエメン"],
+    &["EU-HTI", "HAITI", "ハイチ"],
+    &["EU-VEN", "VENEZUELA"],
+    &["EU-MMR", "BURMA", "MYANMAR"],
+    &["EU-NIC", "NICARAGUA"],
+    &["EU-CYB", "CYBER"],
+    &["EU-HR", "GLOMAG", "GLOBAL HUMAN RIGHTS"],
+    &["EU-CHEM", "CHEMICAL"],
+];
+
+/// The regimes (bits of [`REGIMES`]) a programme falls under. A programme word counts only
+/// as a whole word (`CAR`, not `CARIBBEAN`; `DPRK3` is `DPRK`'s).
+fn program_regimes(program: &str) -> u32 {
+    let upper = program.to_uppercase();
+    let text = upper.as_bytes();
+    let mut bits = 0u32;
+    for (bit, words) in REGIMES.iter().enumerate() {
+        // Programme names are short: a plain scan beats building a searcher per word.
+        let found = words.iter().any(|w| {
+            let w = w.as_bytes();
+            (0..=text.len().saturating_sub(w.len())).any(|at| {
+                text.get(at..at + w.len()) == Some(w)
+                    && !at
+                        .checked_sub(1)
+                        .and_then(|b| text.get(b))
+                        .is_some_and(u8::is_ascii_alphabetic)
+                    && !text.get(at + w.len()).is_some_and(u8::is_ascii_alphabetic)
+            })
+        });
+        if found {
+            bits |= 1 << bit;
+        }
+    }
+    bits
+}
+
+/// [`program_regimes`] of every programme the records name, each read once (a few hundred
+/// programmes name tens of thousands of records).
+fn regimes_by_program(entities: &[Entity]) -> FxHashMap<&str, u32> {
+    let mut out: FxHashMap<&str, u32> = FxHashMap::default();
+    for p in entities.iter().flat_map(|e| e.get(prop::PROGRAM)) {
+        if !out.contains_key(p.as_str()) {
+            out.insert(p, program_regimes(p));
+        }
+    }
+    out
+}
+
+/// A day as a number that orders dates (not a count of days: months are 32 days long).
+fn day_number((year, month, day): (u16, u8, u8)) -> u32 {
+    u32::from(year) * 416 + u32::from(month) * 32 + u32::from(day)
+}
+
+/// The days a birth date allows: a circa date a year either side, and `YYYY-01-01`, how many
+/// lists write a year alone, its whole year.
+fn birth_span(d: &DateValue) -> (u32, u32) {
+    let year = |y: u16| (day_number((y, 1, 1)), day_number((y, 12, 31)));
+    match d {
+        DateValue::Exact(p) if (p.month, p.day) == (Some(1), Some(1)) => year(p.year),
+        DateValue::Circa(p) => (
+            year(p.year.saturating_sub(1)).0,
+            year(p.year.saturating_add(1)).1,
+        ),
+        _ => {
+            let (from, to) = d.bounds();
+            (day_number(from), day_number(to))
+        }
+    }
+}
+
+/// What a record says beyond its names, read once, to tell whether two records conflict.
+#[derive(Default)]
+struct Facts {
+    /// Its birth dates as spans of days ([`birth_span`]).
+    births: SmallVec<[(u32, u32); 2]>,
+    gender: Option<String>,
+    /// Its identifier numbers, each with the index of its property in [`identifier_props`].
+    numbers: SmallVec<[(u8, String); 2]>,
+    /// The regimes of its programmes ([`program_regimes`]).
+    regimes: u32,
+}
+
+impl Facts {
+    fn of(e: &Entity, regimes: &FxHashMap<&str, u32>) -> Facts {
+        let births = if e.schema == Schema::Person {
+            e.birth_dates().iter().map(birth_span).collect()
+        } else {
+            SmallVec::new()
+        };
+        let mut numbers = SmallVec::new();
+        for (k, p) in identifier_props(e.schema).iter().enumerate() {
+            for v in e.get(p) {
+                for n in identifier_numbers(v) {
+                    numbers.push((k as u8, n));
+                }
+            }
+        }
+        Facts {
+            births,
+            gender: e.get(prop::GENDER).first().map(|g| g.trim().to_lowercase()),
+            numbers,
+            regimes: e.get(prop::PROGRAM).iter().fold(0, |bits, p| {
+                bits | regimes.get(p.as_str()).copied().unwrap_or(0)
+            }),
+        }
+    }
+
+    /// Whether some birth date of each allows the same day.
+    fn born_alike(&self, other: &Facts) -> bool {
+        overlap(&self.births, &other.births, |span| span)
+    }
+}
+
+/// Whether some span of `a` and some span of `b` overlap, each read through `widen`.
+fn overlap(a: &[(u32, u32)], b: &[(u32, u32)], widen: impl Fn((u32, u32)) -> (u32, u32)) -> bool {
+    a.iter().any(|&x| {
+        let (from, to) = widen(x);
+        b.iter().any(|&y| {
+            let (o_from, o_to) = widen(y);
+            from <= o_to && o_from <= to
+        })
+    })
+}
+
+/// A span of days widened to whole years and a year either side (as screening reads a birth
+/// year off by one: neither for nor against).
+fn years_near((from, to): (u32, u32)) -> (u32, u32) {
+    let year = |d: u32| u16::try_from(d / 416).unwrap_or(u16::MAX);
+    (
+        day_number((year(from).saturating_sub(1), 1, 1)),
+        day_number((year(to).saturating_add(1), 12, 31)),
+    )
+}
+
+/// Whether two groups of records cannot be one, by what their records say together (a group
+/// is one person with every birth date its lists give): birth dates that allow no common day
+/// (under [`ConflictCheck::Person`], years more than one apart: a shared identifier outweighs
+/// a day, a month or a year a list wrote wrong), different genders, or (under [`ConflictCheck::All`])
+/// identifier numbers of one kind on both and none shared.
+fn groups_conflict<'f>(a: &[&'f Facts], b: &[&'f Facts], check: ConflictCheck) -> bool {
+    if check == ConflictCheck::None {
+        return false;
+    }
+    let births = |g: &[&Facts]| -> SmallVec<[(u32, u32); 4]> {
+        g.iter().flat_map(|f| f.births.iter().copied()).collect()
+    };
+    let (births_a, births_b) = (births(a), births(b));
+    if !births_a.is_empty() && !births_b.is_empty() {
+        let agree = if check == ConflictCheck::All {
+            overlap(&births_a, &births_b, |span| span)
+        } else {
+            overlap(&births_a, &births_b, years_near)
+        };
+        if !agree {
+            return true;
+        }
+    }
+    let genders = |g: &[&'f Facts]| -> SmallVec<[&'f str; 2]> {
+        g.iter().filter_map(|f| f.gender.as_deref()).collect()
+    };
+    let (genders_a, genders_b) = (genders(a), genders(b));
+    if !genders_a.is_empty()
+        && !genders_b.is_empty()
+        && !genders_a.iter().any(|g| genders_b.contains(g))
+    {
+        return true;
+    }
+    let numbers = |g: &[&Facts]| -> SmallVec<[(u8, String); 4]> {
+        g.iter().flat_map(|f| f.numbers.iter().cloned()).collect()
+    };
+    check == ConflictCheck::All && {
+        let (numbers_a, numbers_b) = (numbers(a), numbers(b));
+        numbers_a
+            .iter()
+            .any(|(k, _)| numbers_b.iter().any(|(ok, _)| ok == k))
+            && !numbers_a
+                .iter()
+                .any(|(_, n)| numbers_b.iter().any(|(_, on)| on == n))
+    }
+}
+
+/// What must not conflict for a join ([`Facts::conflict`]), checked between every two
+/// records of the two groups it would merge.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ConflictCheck {
+    /// Nothing: a ship's IMO number is the ship.
+    None,
+    /// Birth years and gender: the evidence that joins (a shared reference, identifier or
+    /// birth date) outweighs identifiers a list may have from another year and a birth date
+    /// a list wrote wrong by a day, a month or a year.
+    Person,
+    /// Everything, identifiers too: the join rests on a name.
+    All,
+}
+
+/// Union-find over the records, which refuses a join that would put two records whose facts
+/// conflict into one group.
+struct Joiner<'a> {
+    parent: Vec<u32>,
+    /// Per root, its group's records.
+    members: Vec<SmallVec<[u32; 1]>>,
+    facts: &'a [Facts],
+}
+
+impl<'a> Joiner<'a> {
+    fn new(facts: &'a [Facts]) -> Self {
+        let n = facts.len() as u32;
+        Joiner {
+            parent: (0..n).collect(),
+            members: (0..n).map(|i| SmallVec::from_elem(i, 1)).collect(),
+            facts,
+        }
+    }
+
+    fn root(&mut self, x: u32) -> u32 {
+        find(&mut self.parent, x)
+    }
+
+    /// Joins the groups of `a` and `b` unless they conflict ([`groups_conflict`]); whether
+    /// they are now one group.
+    fn join(&mut self, a: u32, b: u32, check: ConflictCheck) -> bool {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra == rb {
+            return true;
+        }
+        let (ga, gb) = (
+            self.members.get(ra as usize).map_or(&[][..], |m| &m[..]),
+            self.members.get(rb as usize).map_or(&[][..], |m| &m[..]),
+        );
+        let facts_of = |g: &[u32]| -> SmallVec<[&Facts; 4]> {
+            g.iter()
+                .filter_map(|&x| self.facts.get(x as usize))
+                .collect()
+        };
+        if groups_conflict(&facts_of(ga), &facts_of(gb), check) {
+            return false;
+        }
+        let (keep, gone) = (ra.min(rb), ra.max(rb));
+        let moved = self
+            .members
+            .get_mut(gone as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        if let Some(slot) = self.members.get_mut(keep as usize) {
+            slot.extend(moved);
+        }
+        if let Some(slot) = self.parent.get_mut(gone as usize) {
+            *slot = keep;
+        }
+        true
+    }
+}
+
+/// Legal forms by the law they are of: two organisations whose names carry forms of no common
+/// law (`BitRiver LLC`, `BITRIVER AG`) are a group's companies in two countries, not one.
+/// Forms any law has (`company`, `co`, `corporation`, `inc`) are in none.
+const LEGAL_FORM_FAMILIES: &[&[&str]] = &[
+    // Russian and other CIS forms, and how lists translate them.
+    &[
+        "llc", "ooo", "jsc", "ojsc", "cjsc", "pjsc", "zao", "oao", "pao", "ao", "tov", "too", "llp",
+    ],
+    &["ag", "gmbh", "kg"],
+    &["ltd", "limited", "plc"],
+    &["sa", "sarl", "srl", "spa", "sas", "ltda"],
+    &["bv", "nv"],
+    &["fze", "fzco", "fzc", "fzllc", "dmcc"],
+    &["pte", "pty", "pvt", "bhd", "sdn", "tbk"],
+    &["kk", "kabushiki", "kaisha", "yugen", "gk"],
+];
+
+/// The families ([`LEGAL_FORM_FAMILIES`], as bits) of the legal forms in a name.
+fn legal_form_families(n: &PreparedName) -> u32 {
+    let mut bits = 0;
+    for t in n.forms.first().into_iter().flat_map(|f| &f.tokens) {
+        if t.class == TokenClass::LegalForm
+            && let Some(family) = LEGAL_FORM_FAMILIES
+                .iter()
+                .position(|forms| forms.contains(&t.latin.as_str()))
+        {
+            bits |= 1 << family;
+        }
+    }
+    bits
+}
+
+/// A record's name keys, for [`join_by_name_and_regime`].
+#[derive(Default)]
+struct RecordKeys {
+    /// Of its names.
+    names: SmallVec<[String; 2]>,
+    /// Of its names and aliases.
+    all: SmallVec<[String; 2]>,
+    /// The families of its names' legal forms ([`legal_form_families`]).
+    legal_forms: u32,
+}
+
+/// The joins a name makes with little else: persons or organisations on two lists under a
+/// common regime ([`program_regimes`]) with a name or alias that reads the same (every word
+/// but legal forms, in any order; weak aliases and previous names aside), where neither list
+/// holds another record of that name, the name has a rare word ([`MAX_RECORDS_PER_RARE_WORD`])
+/// and nothing conflicts: birth dates, gender, identifiers of one kind, and for organisations
+/// their legal forms ([`LEGAL_FORM_FAMILIES`]). A person's records must also share a birth
+/// date (to a year: `~1968`, `1960/1962`), unless one of them gives none and the name has
+/// three words or more and is not a Korean name (a few hundred syllables make every North
+/// Korean name). An organisation's name needs two words and five letters (`Strela`, arrow,
+/// names many). Ships are left out: their names are reused, and they are renamed.
+fn join_by_name_and_regime<'a, I>(
+    entities: &[Entity],
+    facts: &[Facts],
+    names_of: &(impl Fn(usize) -> I + Sync),
+    joiner: &mut Joiner<'_>,
+) where
+    I: Iterator<Item = &'a PreparedName>,
+{
+    // Per record: the keys of its names (the Japan list gives two, in Latin letters and in
+    // katakana) and of its names and aliases, each after its kind's tag; and for an
+    // organisation, its names' legal forms' families.
+    let own_keys: Vec<RecordKeys> = entities
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let tag = kind_tag(e.schema);
+            if !matches!(tag, "p" | "o") || facts.get(i).is_none_or(|f| f.regimes == 0) {
+                return RecordKeys::default();
+            }
+            // `names_of` gives names, then aliases, then previous names and weak aliases.
+            let names = e.get(prop::NAME).len().max(1);
+            let with_aliases = names + e.get(prop::ALIAS).len();
+            let mut legal_forms = 0;
+            let mut name_keys: SmallVec<[String; 2]> = SmallVec::new();
+            let mut all: SmallVec<[String; 2]> = SmallVec::new();
+            for (k, n) in names_of(i).take(with_aliases).enumerate() {
+                let Some(key) = name_key_of(n, true) else {
+                    continue;
+                };
+                let key = format!("{tag}:{key}");
+                if k < names {
+                    if tag == "o" {
+                        legal_forms |= legal_form_families(n);
+                    }
+                    name_keys.push(key.clone());
+                }
+                all.push(key);
+            }
+            for keys in [&mut name_keys, &mut all] {
+                keys.sort_unstable();
+                keys.dedup();
+            }
+            RecordKeys {
+                names: name_keys,
+                all,
+                legal_forms,
+            }
+        })
+        .collect();
+    let word_hash = |tag: &str, list: &str, word: &str| {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(tag.as_bytes());
+        h.write_u8(0);
+        h.write(list.as_bytes());
+        h.write_u8(0);
+        h.write(word.as_bytes());
+        h.finish()
+    };
+    let mut by_key: FxHashMap<&str, SmallVec<[u32; 2]>> = FxHashMap::default();
+    // Per (kind, list, word), hashed, how many records carry it (two words of one hash only
+    // make both commoner: no join comes of it).
+    let mut records_per_word: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut most_per_list: FxHashMap<u64, u32> = FxHashMap::default();
+    for (i, (e, keys)) in entities.iter().zip(&own_keys).enumerate() {
+        let list = e.datasets.first().map_or("", String::as_str);
+        // Words are counted in names, not aliases: a record's aliases spell its own name
+        // again, and would make its words look common.
+        let mut words: SmallVec<[(&str, &str); 8]> = keys
+            .names
+            .iter()
+            .filter_map(|k| k.split_at_checked(2))
+            .filter_map(|(tag, k)| Some((tag, k.strip_prefix("t:")?)))
+            .flat_map(|(tag, k)| k.split(' ').map(move |w| (tag, w)))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        for (tag, w) in words {
+            let n = records_per_word.entry(word_hash(tag, list, w)).or_default();
+            *n += 1;
+            let most = most_per_list.entry(word_hash(tag, "", w)).or_default();
+            *most = (*most).max(*n);
+        }
+        for k in &keys.all {
+            by_key.entry(k.as_str()).or_default().push(i as u32);
+        }
+    }
+    let mut keys: Vec<(&&str, &SmallVec<[u32; 2]>)> =
+        by_key.iter().filter(|(_, m)| m.len() >= 2).collect();
+    keys.sort_unstable();
+    for (key, members) in keys {
+        let entity = |i: u32| entities.get(i as usize);
+        // Two records of that name on one list: which one another list's is, is not known
+        // (unless they are already one group: a list that lists a company under two acts).
+        let mut ambiguous = false;
+        for (k, &a) in members.iter().enumerate() {
+            for &b in members.get(k + 1..).unwrap_or_default() {
+                let same_list = entity(a)
+                    .zip(entity(b))
+                    .is_some_and(|(ea, eb)| !from_other_lists(ea, eb));
+                if same_list && joiner.root(a) != joiner.root(b) {
+                    ambiguous = true;
+                }
+            }
+        }
+        if ambiguous {
+            continue;
+        }
+        let (tag, name) = key.split_at(2);
+        let rare = name.strip_prefix("t:").is_some_and(|words| {
+            words.split(' ').any(|w| {
+                w.chars().count() >= 3
+                    && most_per_list
+                        .get(&word_hash(tag, "", w))
+                        .is_some_and(|&n| n <= MAX_RECORDS_PER_RARE_WORD)
+            })
+        });
+        let words = name.split(' ').count();
+        // `rare` holds only for a name of words (`t:` and the words), not Korean syllables.
+        let letters = name.chars().skip(2).filter(|c| c.is_alphanumeric()).count();
+        if !rare || (tag == "o:" && (letters < 5 || words < 2)) {
+            continue;
+        }
+        for (k, &a) in members.iter().enumerate() {
+            for &b in members.get(k + 1..).unwrap_or_default() {
+                let (Some(fa), Some(fb)) = (facts.get(a as usize), facts.get(b as usize)) else {
+                    continue;
+                };
+                let forms = |i: u32| own_keys.get(i as usize).map_or(0, |k| k.legal_forms);
+                let (forms_a, forms_b) = (forms(a), forms(b));
+                if fa.regimes & fb.regimes == 0
+                    || (forms_a != 0 && forms_b != 0 && forms_a & forms_b == 0)
+                {
+                    continue;
+                }
+                let evidence = tag == "o:"
+                    || if !fa.births.is_empty() && !fb.births.is_empty() {
+                        fa.born_alike(fb)
+                    } else {
+                        words >= MIN_WORDS_NAME_ALONE
+                    };
+                if evidence {
+                    joiner.join(a, b, ConflictCheck::All);
+                }
+            }
+        }
+    }
+}
 
 /// Group assignment for every entity of an index.
 #[derive(Debug, Default)]
@@ -95,6 +594,12 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 }
 
 fn name_key(n: &PreparedName) -> Option<String> {
+    name_key_of(n, false)
+}
+
+/// A name's key ([`name_key`]); `with_generic` keeps the words common in organisation names
+/// (`group`, `oil`, `trading`), which tell `GAZ Group` from `GAZ-OIL OOO`.
+fn name_key_of(n: &PreparedName, with_generic: bool) -> Option<String> {
     let f = n.forms.first()?;
     if let Some(r) = f.korean.first() {
         let s: Vec<&str> = r.surname.iter().map(|s| s.key.as_str()).collect();
@@ -104,7 +609,11 @@ fn name_key(n: &PreparedName) -> Option<String> {
     let mut toks: Vec<&str> = f
         .tokens
         .iter()
-        .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
+        .filter(|t| match t.class {
+            TokenClass::Word | TokenClass::Number => true,
+            TokenClass::Generic => with_generic,
+            TokenClass::LegalForm => false,
+        })
         .map(|t| t.latin.as_str())
         .collect();
     toks.sort_unstable();
@@ -228,6 +737,30 @@ fn names_agree<'a>(
     })
 }
 
+/// Whether all the words (legal forms aside) of a name of one record, two at least, are
+/// words of a name of the other's.
+fn name_words_contained<'a>(
+    a: impl Iterator<Item = &'a PreparedName>,
+    b: impl Iterator<Item = &'a PreparedName>,
+) -> bool {
+    let words = |n: &PreparedName| -> Option<SmallVec<[String; 4]>> {
+        let key = name_key_of(n, true)?;
+        let words = key.strip_prefix("t:")?;
+        Some(words.split(' ').map(str::to_owned).collect())
+    };
+    let b: SmallVec<[SmallVec<[String; 4]>; 2]> = b.filter_map(words).collect();
+    a.filter_map(words).any(|wa| {
+        b.iter().any(|wb| {
+            let (small, big) = if wa.len() <= wb.len() {
+                (&wa, wb)
+            } else {
+                (wb, &wa)
+            };
+            small.len() >= 2 && small.iter().all(|w| big.contains(w))
+        })
+    })
+}
+
 /// The sounds of a name's words in all its forms, sorted: the phonetic key of each strong
 /// word and each Korean syllable key, hashed.
 type SoundKeys = SmallVec<[u64; 16]>;
@@ -273,11 +806,13 @@ fn shares_a_sound(a: &[u64], b: &[u64]) -> bool {
     false
 }
 
-/// Whether a record says it transposes a UN Security Council designation.
+/// Whether a record says it transposes a UN Security Council designation: the UK list's
+/// `Designation source: UN` (or `UK|UN`), the Japan list's UN listing date.
 fn transposes_un_designation(e: &Entity) -> bool {
     e.get(prop::NOTES).iter().any(|n| {
-        n.strip_prefix(prop::DESIGNATION_SOURCE_NOTE)
-            .is_some_and(|source| source.trim() == "UN")
+        n.starts_with(prop::UN_LISTING_DATE_NOTE)
+            || n.strip_prefix(prop::DESIGNATION_SOURCE_NOTE)
+                .is_some_and(|source| source.split('|').any(|s| s.trim() == "UN"))
     })
 }
 
@@ -294,7 +829,12 @@ impl Groups {
         I: Iterator<Item = &'a PreparedName>,
     {
         let n = entities.len();
-        let mut parent: Vec<u32> = (0..n as u32).collect();
+        let regimes = regimes_by_program(entities);
+        let facts: Vec<Facts> = entities
+            .par_iter()
+            .map(|e| Facts::of(e, &regimes))
+            .collect();
+        let mut joiner = Joiner::new(&facts);
         let mut keys: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut birth_dates: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
@@ -342,16 +882,12 @@ impl Groups {
             } else if reference.is_none() && transposes_un_designation(e) {
                 from_un.push(i32_);
             }
-            for p in identifier_props(e.schema) {
-                for v in e.get(p) {
-                    for number in identifier_numbers(v) {
-                        let slot = identifiers
-                            .entry(format!("{}:{number}", kind_tag(e.schema)))
-                            .or_default();
-                        if !slot.contains(&i32_) {
-                            slot.push(i32_);
-                        }
-                    }
+            for (_, number) in facts.get(i).map_or(&[][..], |f| &f.numbers[..]) {
+                let slot = identifiers
+                    .entry(format!("{}:{number}", kind_tag(e.schema)))
+                    .or_default();
+                if !slot.contains(&i32_) {
+                    slot.push(i32_);
                 }
             }
             let Some(name) = names_of(i).next().and_then(name_key) else {
@@ -384,18 +920,10 @@ impl Groups {
                 }
             }
         }
-        let join = |parent: &mut [u32], a: u32, b: u32| {
-            let (a, b) = (find(parent, a), find(parent, b));
-            if a != b
-                && let Some(slot) = parent.get_mut(a.max(b) as usize)
-            {
-                *slot = a.min(b);
-            }
-        };
         for members in keys.values() {
             if let Some((&first, rest)) = members.split_first() {
                 for &m in rest {
-                    join(&mut parent, first, m);
+                    joiner.join(first, m, ConflictCheck::Person);
                 }
             }
         }
@@ -404,7 +932,7 @@ impl Groups {
         // so the pairs are judged in parallel and joined after, in any order.
         let entity = |i: u32| entities.get(i as usize);
         let mut pairs: Vec<(u32, u32, NameCheck)> = Vec::new();
-        let mut add_pairs = |members: &[u32], check: NameCheck| {
+        let add_pairs = |pairs: &mut Vec<_>, members: &[u32], check: NameCheck| {
             for (k, &a) in members.iter().enumerate() {
                 for &b in members.get(k + 1..).unwrap_or_default() {
                     if let (Some(ea), Some(eb)) = (entity(a), entity(b))
@@ -416,7 +944,7 @@ impl Groups {
             }
         };
         for members in un_refs.values() {
-            add_pairs(members, NameCheck::Loose);
+            add_pairs(&mut pairs, members, NameCheck::Loose);
         }
         for (key, members) in &identifiers {
             if (2..=MAX_RECORDS_PER_IDENTIFIER).contains(&members.len()) {
@@ -426,26 +954,47 @@ impl Groups {
                 } else {
                     NameCheck::Loose
                 };
-                add_pairs(members, check);
+                add_pairs(&mut pairs, members, check);
             }
         }
         for members in birth_dates.values() {
             if (2..=MAX_PERSONS_PER_BIRTH_DATE).contains(&members.len()) {
-                add_pairs(members, NameCheck::Close);
+                add_pairs(&mut pairs, members, NameCheck::Close);
             }
         }
         // A pair that several pieces of evidence name is judged by the least demanding.
         pairs.sort_unstable_by_key(|&(a, b, check)| (a, b, check as u8));
         pairs.dedup_by_key(|&mut (a, b, _)| (a, b));
-        let agreed: Vec<(u32, u32)> = pairs
+        let own_names = |i: u32| {
+            let own = entity(i).map_or(1, |e| e.get(prop::NAME).len().max(1));
+            names_of(i as usize).take(own)
+        };
+        let agreed: Vec<(u32, u32, ConflictCheck)> = pairs
             .par_iter()
-            .filter(|&&(a, b, check)| {
-                names_agree(names_of(a as usize), names_of(b as usize), check)
+            .filter_map(|&(a, b, check)| {
+                if names_agree(names_of(a as usize), names_of(b as usize), check) {
+                    let conflicts = if check == NameCheck::None {
+                        ConflictCheck::None
+                    } else {
+                        ConflictCheck::Person
+                    };
+                    return Some((a, b, conflicts));
+                }
+                // Persons born the same day, under one regime, one list's name all in the
+                // other's (`Dmitriy Gonchar`, `Dmitriy Alekseevich GONCHAR`): a list that
+                // leaves out the patronymic scores below the floor.
+                let same_regime = facts
+                    .get(a as usize)
+                    .zip(facts.get(b as usize))
+                    .is_some_and(|(fa, fb)| fa.regimes & fb.regimes != 0);
+                (check == NameCheck::Close
+                    && same_regime
+                    && name_words_contained(own_names(a), own_names(b)))
+                .then_some((a, b, ConflictCheck::All))
             })
-            .map(|&(a, b, _)| (a, b))
             .collect();
-        for (a, b) in agreed {
-            join(&mut parent, a, b);
+        for (a, b, conflicts) in agreed {
+            joiner.join(a, b, conflicts);
         }
         for &i in &from_un {
             let tag = entity(i).map_or("x", |e| kind_tag(e.schema));
@@ -462,9 +1011,11 @@ impl Groups {
             }
             // Two UN records of that name: which one it transposes is not known.
             if let [u] = found[..] {
-                join(&mut parent, i, u);
+                joiner.join(i, u, ConflictCheck::Person);
             }
         }
+        join_by_name_and_regime(entities, &facts, &names_of, &mut joiner);
+        let mut parent = joiner.parent;
         let mut by_root: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for i in 0..n as u32 {
             let r = find(&mut parent, i);
@@ -584,6 +1135,113 @@ mod tests {
         assert!(identifier_numbers("issued on 31.7.2012").is_empty());
         assert!(identifier_numbers("No 3440").is_empty());
         assert!(identifier_numbers("").is_empty());
+    }
+
+    #[test]
+    fn programmes_of_five_lists_fall_under_their_regime() {
+        let russia = program_regimes("EU-UKR");
+        assert_ne!(russia, 0);
+        for p in [
+            "RUSSIA-EO14024",
+            "UKRAINE-EO13660",
+            "Russia",
+            "JP-MOF クリミア等（個人）",
+        ] {
+            assert_eq!(program_regimes(p), russia, "{p}");
+        }
+        let dprk = program_regimes("DPRK3");
+        assert_ne!(dprk, 0);
+        assert_eq!(
+            program_regimes("Democratic People's Republic of Korea"),
+            dprk
+        );
+        assert_eq!(program_regimes("JP-MOF 北朝鮮(協調；個人)"), dprk);
+        // A programme word counts as a whole word only.
+        assert_eq!(program_regimes("CARIBBEAN"), 0);
+        assert_ne!(program_regimes("CAR"), 0);
+        assert_eq!(program_regimes("NPWMD"), 0);
+    }
+
+    fn facts(births: &[&str], gender: Option<&str>, passports: &[&str]) -> Facts {
+        let mut e = Entity::new("x", Schema::Person);
+        for b in births {
+            e.add(prop::BIRTH_DATE, *b);
+        }
+        if let Some(g) = gender {
+            e.add(prop::GENDER, g);
+        }
+        for p in passports {
+            e.add(prop::PASSPORT_NUMBER, *p);
+        }
+        Facts::of(&e, &FxHashMap::default())
+    }
+
+    #[test]
+    fn what_conflicts_depends_on_the_evidence_that_joins() {
+        let conflict = |a: &Facts, b: &Facts, check| groups_conflict(&[a], &[b], check);
+        let day = facts(&["1965-05-21"], None, &[]);
+        let other_day = facts(&["1965-03-21"], None, &[]);
+        let next_year = facts(&["1966-05-21"], None, &[]);
+        let decade = facts(&["1975-05-21"], None, &[]);
+        // A shared identifier outweighs a day, a month or a year a list wrote wrong.
+        assert!(!conflict(&day, &other_day, ConflictCheck::Person));
+        assert!(!conflict(&day, &next_year, ConflictCheck::Person));
+        assert!(conflict(&day, &decade, ConflictCheck::Person));
+        // A name does not.
+        assert!(conflict(&day, &other_day, ConflictCheck::All));
+        assert!(!conflict(
+            &day,
+            &facts(&["1965"], None, &[]),
+            ConflictCheck::All
+        ));
+        // `~1966` allows 1965; `1965-01-01` is the year 1965.
+        assert!(!conflict(
+            &day,
+            &facts(&["~1966"], None, &[]),
+            ConflictCheck::All
+        ));
+        assert!(!conflict(
+            &day,
+            &facts(&["1965-01-01"], None, &[]),
+            ConflictCheck::All
+        ));
+        assert!(!conflict(&day, &decade, ConflictCheck::None));
+        // Gender, and identifiers of one kind none shared.
+        let male = facts(&[], Some("male"), &["K47201906"]);
+        assert!(conflict(
+            &male,
+            &facts(&[], Some("female"), &[]),
+            ConflictCheck::Person
+        ));
+        let other_passport = facts(&[], None, &["K99999999"]);
+        assert!(!conflict(&male, &other_passport, ConflictCheck::Person));
+        assert!(conflict(&male, &other_passport, ConflictCheck::All));
+        assert!(!conflict(&male, &facts(&[], None, &[]), ConflictCheck::All));
+        // A group's records together: a third list's two dates bridge the others.
+        let both = facts(&["1969-02-05", "1970-02-05"], None, &[]);
+        let first = facts(&["1969-02-05"], None, &[]);
+        let second = facts(&["1970-02-05"], None, &[]);
+        assert!(!groups_conflict(
+            &[&first, &both],
+            &[&second],
+            ConflictCheck::All
+        ));
+        assert!(conflict(&first, &second, ConflictCheck::All));
+    }
+
+    #[test]
+    fn legal_forms_of_different_laws_fall_in_different_families() {
+        let families = |name: &str| {
+            legal_form_families(&PreparedName::new(
+                name,
+                cordon_text::NameKind::Organization,
+            ))
+        };
+        assert_ne!(families("BitRiver LLC"), 0);
+        assert_eq!(families("BitRiver LLC"), families("OOO BitRiver"));
+        assert_eq!(families("BITRIVER AG") & families("BitRiver LLC"), 0);
+        // `company` is every law's.
+        assert_eq!(families("Hirbod Company"), 0);
     }
 
     proptest::proptest! {

@@ -807,3 +807,268 @@ fn a_uk_record_transposing_a_un_designation_joins_the_un_record_of_its_name() {
     // The same name without a birth date or a UN designation joins nothing.
     assert_eq!(g[3], None);
 }
+
+/// A person of a list, under a programme.
+fn listed(id: &str, ds: &str, name: &str, dob: Option<&str>, program: &str) -> Entity {
+    let mut e = person(id, ds, name, dob);
+    e.add(prop::PROGRAM, program);
+    e
+}
+
+#[test]
+fn a_distinctive_name_under_one_regime_joins_a_record_without_a_birth_date() {
+    // The UK spreadsheet gives names and regimes only.
+    let eu = listed(
+        "eu-c1",
+        "eu-journal",
+        "Vladimir Stepanovich ALEXSEYEV",
+        Some("1961-04-24"),
+        "EU-CHEM",
+    );
+    let uk = listed(
+        "uk-CHW0007",
+        "uk-sl",
+        "Alexseyev Vladimir Stepanovich",
+        None,
+        "Chemical Weapons",
+    );
+    // The same name under no common regime, and a name of two words: not enough alone.
+    let other_regime = listed(
+        "ofac-c1",
+        "ofac-sdn",
+        "ALEXSEYEV Vladimir Stepanovich",
+        None,
+        "SDGT",
+    );
+    let eu_short = listed("eu-c2", "eu-journal", "Amir MORTAZAVI", None, "EU-IRN");
+    let uk_short = listed("uk-IRN0019", "uk-sl", "Mortazavi Amir", None, "Iran");
+    let m = Matcher::build(vec![eu, uk, other_regime, eu_short, uk_short]);
+    let g = groups_of(
+        &m,
+        &["eu-c1", "uk-CHW0007", "ofac-c1", "eu-c2", "uk-IRN0019"],
+    );
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2..], [None, None, None], "{g:?}");
+}
+
+#[test]
+fn regression_a_common_or_korean_name_alone_joins_no_one() {
+    // `Sergey`, `Valerievich` and `Petrov` are each carried by many records of a list, and a
+    // few hundred syllables make every North Korean name: a name and a regime are not one
+    // person then.
+    let others = ["Ivan", "Pavel", "Oleg", "Yuri", "Denis"];
+    let mut all: Vec<Entity> = others
+        .iter()
+        .enumerate()
+        .flat_map(|(i, other)| {
+            [
+                format!("{other} Valerievich PETROV"),
+                format!("Sergey Olegovich {other}OV"),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(move |(k, name)| {
+                listed(&format!("eu-pe{i}{k}"), "eu-journal", &name, None, "EU-RUS")
+            })
+        })
+        .collect();
+    all.push(listed(
+        "eu-pe9",
+        "eu-journal",
+        "Sergey Valerievich PETROV",
+        Some("1965-04-19"),
+        "EU-UKR",
+    ));
+    all.push(listed(
+        "uk-RUS0484",
+        "uk-sl",
+        "PETROV Sergey Valerievich",
+        None,
+        "Russia",
+    ));
+    all.push(listed(
+        "eu-so",
+        "eu-journal",
+        "SO Hong Chan",
+        Some("1957-12-30"),
+        "EU-PRK",
+    ));
+    all.push(listed(
+        "uk-DPR0051",
+        "uk-sl",
+        "So Hong Chan",
+        None,
+        "Democratic People's Republic of Korea",
+    ));
+    let m = Matcher::build(all);
+    assert_eq!(
+        groups_of(&m, &["eu-pe9", "uk-RUS0484", "eu-so", "uk-DPR0051"]),
+        [None, None, None, None]
+    );
+}
+
+#[test]
+fn persons_of_one_name_born_the_same_year_under_one_regime_are_grouped() {
+    let mut eu = listed(
+        "eu-iq12",
+        "eu-journal",
+        "Muzahim Sa'b Hassan Al-Tikriti",
+        Some("~1946"),
+        "EU-IRQ",
+    );
+    eu.add(prop::BIRTH_DATE, "1949");
+    let un = listed(
+        "un-IQi.012",
+        "un-sc",
+        "MUZAHIM SA'B HASSAN AL-TIKRITI",
+        Some("1946"),
+        "Iraq",
+    );
+    let m = Matcher::build(vec![eu, un]);
+    assert_eq!(
+        groups_of(&m, &["eu-iq12", "un-IQi.012"]),
+        [Some("un:IQi.012"), Some("un:IQi.012")]
+    );
+}
+
+#[test]
+fn regression_one_name_born_years_apart_is_two_persons() {
+    // The DPRK general born about 1947 and the KOMID representative born in 1962.
+    let general = listed(
+        "ofac-k1",
+        "ofac-sdn",
+        "KIM Yong Chol",
+        Some("~1947"),
+        "DPRK",
+    );
+    let komid = listed(
+        "un-KPi.024",
+        "un-sc",
+        "KIM YONG CHOL",
+        Some("1962-02-18"),
+        "DPRK",
+    );
+    let m = Matcher::build(vec![general, komid]);
+    assert_eq!(groups_of(&m, &["ofac-k1", "un-KPi.024"])[0], None);
+}
+
+#[test]
+fn a_shared_identifier_outweighs_a_mistyped_birth_date_but_not_another_decade() {
+    let with_id = |id: &str, ds: &str, name: &str, dob: &str| {
+        let mut e = listed(id, ds, name, Some(dob), "EU-IRN");
+        e.add(prop::ID_NUMBER, "0036732958");
+        e
+    };
+    let m = Matcher::build(vec![
+        with_id("eu-y1", "eu-journal", "ALAODDINI Yahya", "1965-05-21"),
+        with_id("ofac-y1", "ofac-sdn", "ALA'ODDINI Yahya", "1965-03-21"),
+        // The number copied onto a record of another man of that name born 20 years later.
+        with_id("jp-y1", "jp-mof", "Yahya Alaoddini", "1985-03-21"),
+    ]);
+    let g = groups_of(&m, &["eu-y1", "ofac-y1", "jp-y1"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2], None, "{g:?}");
+}
+
+#[test]
+fn regression_companies_of_one_name_under_two_laws_are_not_grouped() {
+    let company = |id: &str, ds: &str, name: &str, program: &str| {
+        let mut e = Entity::new(id, Schema::Company);
+        e.add(prop::NAME, name);
+        e.add(prop::PROGRAM, program);
+        e.add_dataset(ds);
+        e
+    };
+    let m = Matcher::build(vec![
+        company("eu-b1", "eu-journal", "BitRiver LLC", "EU-RUS"),
+        company("ofac-b1", "ofac-sdn", "BITRIVER AG", "RUSSIA-EO14024"),
+        company("ofac-v1", "ofac-sdn", "OOO VOLGA GROUP", "RUSSIA-EO14024"),
+        company("uk-v1", "uk-sl", "OOO Volga Group", "Russia"),
+    ]);
+    let g = groups_of(&m, &["eu-b1", "ofac-b1", "ofac-v1", "uk-v1"]);
+    assert_eq!(g[..2], [None, None], "{g:?}");
+    assert!(g[2].is_some() && g[2] == g[3], "{g:?}");
+}
+
+#[test]
+fn a_japan_record_with_a_un_listing_date_joins_the_un_record_of_its_name() {
+    let un = person("un-CDi.034", "un-sc", "LUCIEN NZAMBAMWITA", Some("1966"));
+    let mut jp = person("jp-9-34", "jp-mof", "LUCIEN NZAMBAMWITA", None);
+    jp.add(
+        prop::NOTES,
+        format!("{}2018-02-01", prop::UN_LISTING_DATE_NOTE),
+    );
+    let m = Matcher::build(vec![un, jp]);
+    assert_eq!(
+        groups_of(&m, &["un-CDi.034", "jp-9-34"]),
+        [Some("un:CDi.034"), Some("un:CDi.034")]
+    );
+}
+
+#[test]
+fn a_patronymic_one_list_leaves_out_does_not_keep_persons_born_that_day_apart() {
+    let eu = listed(
+        "eu-k1",
+        "eu-journal",
+        "Aleksandr Valeryevich KRIYERENKO",
+        Some("1993-10-14"),
+        "EU-UKR",
+    );
+    let jp = listed(
+        "jp-26-227",
+        "jp-mof",
+        "Aleksandr KRIYERENKO",
+        Some("1993-10-14"),
+        "JP-MOF クリミア等（個人）",
+    );
+    let m = Matcher::build(vec![eu, jp]);
+    let g = groups_of(&m, &["eu-k1", "jp-26-227"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+}
+
+#[test]
+fn a_list_s_alias_that_is_another_list_s_name_joins_them_unless_two_records_carry_it() {
+    let mut eu = listed(
+        "eu-b5",
+        "eu-journal",
+        "Yuri Khadzimuratavich KARAEU",
+        Some("1966-06-21"),
+        "EU-BLR",
+    );
+    eu.add(prop::ALIAS, "Yuri Khadzimuratovich KARAEV");
+    let uk = listed(
+        "uk-BEL0005",
+        "uk-sl",
+        "Karaev Yuri Khadzimuratovich",
+        None,
+        "Belarus",
+    );
+    // The EU list gives one man's name as another's alias too (a Belarusian official and a
+    // Russian one): which of them the UK's record is, is not known.
+    let mut eu_alias = listed(
+        "eu-r1",
+        "eu-journal",
+        "Mikalai Mikhailavich RAHASHCHUK",
+        Some("1979-04-22"),
+        "EU-BLR",
+    );
+    eu_alias.add(prop::ALIAS, "Nikolai Mikhailovich ROGASHCHUK");
+    let eu_name = listed(
+        "eu-r2",
+        "eu-journal",
+        "Nikolai Mikhailovich ROGASHCHUK",
+        None,
+        "EU-UKR",
+    );
+    let uk_r = listed(
+        "uk-RUS0717",
+        "uk-sl",
+        "ROGASHCHUK Nikolai Mikhailovich",
+        None,
+        "Russia",
+    );
+    let m = Matcher::build(vec![eu, uk, eu_alias, eu_name, uk_r]);
+    let g = groups_of(&m, &["eu-b5", "uk-BEL0005", "eu-r1", "eu-r2", "uk-RUS0717"]);
+    assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
+    assert_eq!(g[2..], [None, None, None], "{g:?}");
+}

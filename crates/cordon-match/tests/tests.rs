@@ -1,5 +1,6 @@
-//! Integration tests: the labelled development set, screening, bad input.
+//! Integration tests: the labelled development set, screening, cross-list grouping, bad input.
 
 mod devset;
+mod grouping;
 mod screen_precision;
 mod screening;

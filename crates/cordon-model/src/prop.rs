@@ -154,6 +154,10 @@ pub fn prop_type(name: &str) -> Option<PropType> {
 /// Council designation.
 pub const DESIGNATION_SOURCE_NOTE: &str = "Designation source: ";
 
+/// How a `notes` value gives the date the UN Security Council listed a designation the Japan
+/// list transposes (its "UN listing date" column).
+pub const UN_LISTING_DATE_NOTE: &str = "国連制裁委員会による指定日 (UN listing date): ";
+
 /// Property names that hold names of the entity, strongest first.
 pub const NAME_PROPS: [&str; 4] = [NAME, ALIAS, PREVIOUS_NAME, WEAK_ALIAS];
 
