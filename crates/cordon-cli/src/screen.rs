@@ -505,6 +505,10 @@ struct BatchResults<'a> {
 /// Queries screened between two writes of the output file.
 const BATCH_CHUNK: usize = 2048;
 
+/// One output line of a batch (newline included) and, for a screened query, what the audit
+/// trail keeps of it.
+type Screened<'a> = (Vec<u8>, Option<Audited<'a>>);
+
 /// One output line of a batch (newline included): the query's results, or the reason its
 /// input line was rejected; and for a screened query, what the audit trail keeps of it.
 fn batch_line<'a>(
@@ -512,7 +516,7 @@ fn batch_line<'a>(
     trail: &'a Trail,
     l: &'a Line,
     opts: &Options,
-) -> serde_json::Result<(Vec<u8>, Option<Audited<'a>>)> {
+) -> serde_json::Result<Screened<'a>> {
     let (mut bytes, audited) = match &l.query {
         // Serialised straight from the results (no JSON tree in between: that cost a fifth
         // of a screening).
@@ -592,39 +596,59 @@ fn batch(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let mut errors = 0u64;
-    for chunk in lines.chunks(BATCH_CHUNK) {
-        // Each worker screens its query and writes the output line itself: the JSON is built
-        // in parallel, and a query's results are freed as soon as they are written out.
-        let out: Vec<(Vec<u8>, Option<Audited<'_>>)> = chunk
-            .par_iter()
-            .map(|l| batch_line(matcher, trail, l, opts))
-            .collect::<serde_json::Result<_>>()?;
-        // Recorded before it is answered: the chunk's lines reach the output file only once
-        // its audit record is on disk.
-        let mut audited = Vec::with_capacity(out.len());
-        let mut lines_out = Vec::with_capacity(out.len());
-        for (l, (bytes, a)) in chunk.iter().zip(out) {
-            if let Some(a) = a {
-                audited.push((l.number, a));
+    let errors = lines.iter().filter(|l| l.query.is_err()).count() as u64;
+    // A chunk is recorded in the audit trail and written out by a second thread while the
+    // next chunk is screened: the record's fsync does not hold up screening. A chunk's lines
+    // reach the output file only once its audit record is on disk; one chunk waits at most.
+    let (out_file, progress) = (&mut w, bar.clone());
+    let written = std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(&[Line], Vec<Screened<'_>>)>(1);
+        let writer = scope.spawn(move || -> anyhow::Result<()> {
+            for (chunk, out) in rx {
+                let mut audited = Vec::with_capacity(out.len());
+                let mut lines_out = Vec::with_capacity(out.len());
+                for (l, (bytes, a)) in chunk.iter().zip(out) {
+                    if let Some(a) = a {
+                        audited.push((l.number, a));
+                    }
+                    lines_out.push(bytes);
+                }
+                record_chunk(trail, input, chunk, audited)?;
+                for bytes in lines_out {
+                    out_file.write_all(&bytes)?;
+                }
+                out_file.flush()?;
+                progress.inc(chunk.len() as u64);
             }
-            lines_out.push(bytes);
-        }
-        record_chunk(trail, input, chunk, audited)?;
-        for (l, bytes) in chunk.iter().zip(lines_out) {
-            if let Err((_, msg, code)) = &l.query {
-                errors += 1;
-                eprintln!(
-                    "error[{code}]: {} line {}: {msg}",
-                    input.display(),
-                    l.number
-                );
+            Ok(())
+        });
+        for chunk in lines.chunks(BATCH_CHUNK) {
+            for l in chunk {
+                if let Err((_, msg, code)) = &l.query {
+                    eprintln!(
+                        "error[{code}]: {} line {}: {msg}",
+                        input.display(),
+                        l.number
+                    );
+                }
             }
-            w.write_all(&bytes)?;
+            // Each worker screens its query and serialises its output line itself: the JSON
+            // is built in parallel, and a query's results are freed once serialised.
+            let out: Vec<Screened<'_>> = chunk
+                .par_iter()
+                .map(|l| batch_line(matcher, trail, l, opts))
+                .collect::<serde_json::Result<_>>()?;
+            // A closed channel: the writer stopped on an error, which `join` returns.
+            if tx.send((chunk, out)).is_err() {
+                break;
+            }
         }
-        bar.inc(chunk.len() as u64);
-    }
-    w.flush()?;
+        drop(tx);
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the audit and output writer stopped"))?
+    });
+    written?;
     bar.finish_and_clear();
     eprintln!(
         "screened {} queries ({} rejected) in {:.2} s → {}; recorded in the audit trail {}",
