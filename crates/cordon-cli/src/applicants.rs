@@ -50,7 +50,13 @@ struct ScreenArgs {
     /// Population statistics to judge rarity against (saved by `link --save-population`).
     #[arg(long, value_name = "FILE")]
     population: Option<PathBuf>,
+    /// The service directory whose audit trail records the screening [default: beside the store].
+    #[arg(long, value_name = "DIR")]
+    service_dir: Option<PathBuf>,
 }
+
+/// Reports recorded per audit record (a record stays about a megabyte at most).
+const AUDIT_CHUNK: usize = 2048;
 
 #[derive(Debug, clap::Args)]
 struct LinkArgs {
@@ -161,9 +167,20 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         ipdb.add_file(p)?;
     }
     let mut screener = screener(args.rules.as_deref(), args.population.as_deref())?.with_ipdb(ipdb);
+    let mut lists = std::collections::BTreeMap::new();
     if !args.no_lists {
         let pb = spinner("indexing lists");
-        let entities = global.store()?.current_entities()?;
+        let store = global.store()?;
+        let entities = store.current_entities()?;
+        for s in store.sources()? {
+            lists.insert(
+                s.source,
+                cordon_server::ListRef {
+                    version: s.version,
+                    sha256: s.content_hash,
+                },
+            );
+        }
         pb.finish_and_clear();
         if entities.is_empty() {
             anyhow::bail!(
@@ -180,6 +197,9 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     let pb = spinner("screening and linking: reading records");
     let (tx, rx) = std::sync::mpsc::sync_channel::<ReadOutcome>(1);
     let (mut read, mut rejected) = (0usize, 0usize);
+    // Each record's subject key, kept while its record is read: the records are dropped once
+    // screened, and the audit trail names subjects.
+    let mut subjects: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let batch = std::thread::scope(|scope| {
         let input = &args.input;
         scope.spawn(move || {
@@ -198,6 +218,10 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
             let (apps, bad) = report(chunk);
             read += apps.len();
             rejected += bad;
+            subjects.extend(
+                apps.iter()
+                    .map(|a| (a.id.clone(), cordon_server::applicant_subject_key(a))),
+            );
             pb.set_message(format!("screening and linking: {read} records read"));
             apps
         });
@@ -206,6 +230,39 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         })
     })?;
     pb.finish_and_clear();
+    // Recorded before it is answered: nothing is written out unless the trail holds it.
+    let dir = crate::audit::service_dir(global, args.service_dir.as_ref());
+    dir.create()?;
+    let by = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    for reports in batch.applicants.chunks(AUDIT_CHUNK) {
+        let audited: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|r| {
+                cordon_server::audited_applicant_report(r, subjects.get(&r.id).map(String::as_str))
+            })
+            .collect();
+        cordon_server::append_from_cli(
+            &dir.audit(),
+            &lists,
+            &by,
+            "cli.applicants.screen",
+            serde_json::json!({
+                "input": args.input.display().to_string(),
+                "records": reports.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+                "rejected": rejected,
+            }),
+            serde_json::json!({"applicants": audited, "clusters": batch.clusters.len()}),
+        )
+        .with_context(|| {
+            format!(
+                "cannot record the screening in the audit trail {}; nothing is written",
+                dir.audit().display()
+            )
+        })?;
+    }
     let bar = ProgressBar::new(batch.applicants.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("writing {bar:30} {pos}/{len}")

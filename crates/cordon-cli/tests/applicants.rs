@@ -235,3 +235,34 @@ fn regression_unreadable_rules_file_says_its_cause_once() {
     let cause = std::io::Error::from_raw_os_error(21).to_string();
     assert_eq!(err.matches(cause.as_str()).count(), 1, "{err}");
 }
+
+#[test]
+fn applicant_screening_is_recorded_in_the_audit_trail() {
+    // As the service records `/applicants/screen`: ids, subject keys, risk, indicators, list
+    // hits and clusters, and not the records (no e-mail address reaches the trail).
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.redb");
+    let out = dir.path().join("screen.jsonl");
+    cordon(&db)
+        .args(["applicants", "screen", "--no-lists", "--input"])
+        .arg(fixture("applicants.jsonl"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let reports = lines(&out);
+    let trail = lines(&dir.path().join("db.service/audit.jsonl"));
+    let rec = trail.last().expect("a record");
+    assert_eq!(rec["endpoint"], "cli.applicants.screen");
+    // The line without an id and the repeated id; the rest is screened and recorded.
+    assert_eq!(rec["query"]["rejected"], 2);
+    let audited = rec["results"]["applicants"].as_array().unwrap();
+    assert_eq!(audited.len(), reports.len());
+    for (a, r) in audited.iter().zip(&reports) {
+        assert_eq!(a["id"], r["id"]);
+        assert_eq!(a["level"], r["level"]);
+        assert!(a["subject"].as_str().is_some_and(|s| s.len() == 16), "{a}");
+    }
+    assert!(!rec.to_string().contains("alex.kim.dev@gmail.com"));
+    cordon(&db).args(["audit", "verify"]).assert().success();
+}

@@ -18,8 +18,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::post;
 use cordon_applicants::{
-    Applicant, ClusterOut, Format, IpDb, KnownAccounts, ReadLimits, ReadOutcome, Rules, Screener,
-    read_records, records_from_json, rules::LinkParams,
+    Applicant, ApplicantReport, ClusterOut, Format, IpDb, KnownAccounts, ReadLimits, ReadOutcome,
+    Rules, Screener, read_records, records_from_json, rules::LinkParams,
 };
 use cordon_model::{Diagnostic, Severity};
 use serde_json::{Value, json};
@@ -266,6 +266,19 @@ fn load_accounts(path: &Path, screener: &Screener) -> Result<LoadedAccounts, Ser
     })
 }
 
+/// What the audit trail keeps of an applicant's report (the service's `/applicants/screen`
+/// and `cordon applicants screen` record the same): its id and subject key, risk, level, the
+/// ids of the indicators that fired, its list hits and its cluster. Not the record itself:
+/// résumés and login histories stay out of the trail.
+pub fn audited_report(r: &ApplicantReport, subject: Option<&str>) -> Value {
+    json!({
+        "id": r.id, "subject": subject, "risk": r.risk, "level": r.level,
+        "indicators": r.indicators.iter().map(|i| i.id).collect::<Vec<_>>(),
+        "list_hits": r.list_hits.iter().map(|h| json!({"kind": h.kind, "entity": h.entity, "score": h.score})).collect::<Vec<_>>(),
+        "cluster": r.cluster,
+    })
+}
+
 /// The clusters of `linked` that hold a known account, i.e. a member that is not one of the
 /// request's records (links among the request's own records are in its `clusters`).
 fn with_known_members(linked: Vec<ClusterOut>, apps: &[Applicant]) -> Vec<ClusterOut> {
@@ -470,14 +483,7 @@ pub(crate) async fn screen(
     let audited: Vec<Value> = batch
         .applicants
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id, "subject": subjects.get(r.id.as_str()), "risk": r.risk, "level": r.level,
-                "indicators": r.indicators.iter().map(|i| i.id).collect::<Vec<_>>(),
-                "list_hits": r.list_hits.iter().map(|h| json!({"kind": h.kind, "entity": h.entity, "score": h.score})).collect::<Vec<_>>(),
-                "cluster": r.cluster,
-            })
-        })
+        .map(|r| audited_report(r, subjects.get(r.id.as_str()).map(String::as_str)))
         .collect();
     let query = records.audit_query(&apps);
     let key = caller(ext);

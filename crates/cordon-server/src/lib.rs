@@ -45,6 +45,7 @@ use cordon_store::{SourceState, Store};
 use serde::Serialize;
 
 pub use api::{ApiDoc, app};
+pub use applicants::audited_report as audited_applicant_report;
 pub use audit::{
     AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
     append_from_cli, export, parse_since, read_verified, subjects_of,
@@ -64,7 +65,7 @@ pub use monitor::{
 };
 pub use review::{
     CloseReason, Closing, MAX_REVIEW_PAGE, Origin, Review, ReviewFilter, ReviewItem, ReviewQuery,
-    close_from_cli, open_from_cli,
+    applicant_subject_key, close_from_cli, open_from_cli,
 };
 pub use taxii::{
     API_ROOT as TAXII_API_ROOT, MAX_LIMIT as TAXII_MAX_LIMIT, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE,

@@ -509,7 +509,7 @@ pub(crate) fn wallet_items(
 
 /// The subject key of an applicant: the record id with the names and date of birth, so that
 /// two callers' records that share an id are not one subject.
-pub(crate) fn applicant_subject_key(a: &Applicant) -> String {
+pub fn applicant_subject_key(a: &Applicant) -> String {
     let mut names: Vec<String> = a
         .names
         .iter()
