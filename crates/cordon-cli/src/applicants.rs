@@ -172,15 +172,7 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
         let pb = spinner("indexing lists");
         let store = global.store()?;
         let entities = store.current_entities()?;
-        for s in store.sources()? {
-            lists.insert(
-                s.source,
-                cordon_server::ListRef {
-                    version: s.version,
-                    sha256: s.content_hash,
-                },
-            );
-        }
+        lists = cordon_server::list_refs(&store.sources()?);
         pb.finish_and_clear();
         if entities.is_empty() {
             anyhow::bail!(
@@ -233,10 +225,7 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     // Recorded before it is answered: nothing is written out unless the trail holds it.
     let dir = crate::audit::service_dir(global, args.service_dir.as_ref());
     dir.create()?;
-    let by = format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-    );
+    let by = crate::audit::cli_caller();
     for reports in batch.applicants.chunks(AUDIT_CHUNK) {
         let audited: Vec<serde_json::Value> = reports
             .iter()

@@ -37,6 +37,14 @@ enum Cmd {
     },
 }
 
+/// Who the audit trail names for what the CLI records: `cli:$USER`.
+pub(crate) fn cli_caller() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
 pub(crate) fn service_dir(global: &Global, dir: Option<&PathBuf>) -> cordon_server::ServiceDir {
     match dir {
         Some(d) => cordon_server::ServiceDir::new(d),

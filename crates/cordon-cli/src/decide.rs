@@ -40,12 +40,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             args.entity
         );
     };
-    let by = args.by.clone().unwrap_or_else(|| {
-        format!(
-            "cli:{}",
-            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-        )
-    });
+    let by = args.by.clone().unwrap_or_else(crate::audit::cli_caller);
     let d = cordon_server::Decision {
         time: jiff::Timestamp::now().to_string(),
         subject: args.subject.clone(),

@@ -116,25 +116,10 @@ impl Trail {
     ) -> anyhow::Result<Trail> {
         let dir = crate::audit::service_dir(global, service_dir);
         dir.create()?;
-        let key = format!(
-            "cli:{}",
-            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-        );
         Ok(Trail {
             path: dir.audit(),
-            key,
-            lists: sources
-                .iter()
-                .map(|s| {
-                    (
-                        s.source.clone(),
-                        cordon_server::ListRef {
-                            version: s.version,
-                            sha256: s.content_hash.clone(),
-                        },
-                    )
-                })
-                .collect(),
+            key: crate::audit::cli_caller(),
+            lists: cordon_server::list_refs(sources),
             index: matcher
                 .entities()
                 .iter()

@@ -35,6 +35,24 @@ pub struct ListRef {
     pub sha256: String,
 }
 
+/// The list versions a record names: each source's version and content hash.
+pub fn list_refs(
+    sources: &[cordon_store::SourceVersion],
+) -> std::collections::BTreeMap<String, ListRef> {
+    sources
+        .iter()
+        .map(|s| {
+            (
+                s.source.clone(),
+                ListRef {
+                    version: s.version,
+                    sha256: s.content_hash.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
 /// What a request adds to the audit trail (the writer adds `seq`, `prev` and `hash`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -394,18 +394,7 @@ impl Snapshot {
         sources: Vec<SourceVersion>,
         generation: u64,
     ) -> Snapshot {
-        let lists = sources
-            .iter()
-            .map(|s| {
-                (
-                    s.source.clone(),
-                    ListRef {
-                        version: s.version,
-                        sha256: s.content_hash.clone(),
-                    },
-                )
-            })
-            .collect();
+        let lists = crate::audit::list_refs(&sources);
         let mut wb = WalletIndexBuilder::new();
         for s in &sources {
             wb.source(SourceInfo {
