@@ -146,11 +146,9 @@ impl Trail {
         q: &'a Query,
         results: &[ScreenResult],
     ) -> Audited<'a> {
-        let schema = q.schema.map_or("Any", |s| s.as_str());
-        let date = q.birth_date.as_ref().map(ToString::to_string);
         Audited {
             id: q.id.as_deref(),
-            subject: cordon_server::subject_key(schema, [q.name.as_str()], date.as_deref()),
+            subject: subject(q),
             results: results
                 .iter()
                 .map(|r| Brief {
@@ -158,6 +156,32 @@ impl Trail {
                     score: r.score,
                     is_match: r.is_match,
                     entity_hash: self.entity_hash(matcher, &r.id),
+                })
+                .collect(),
+        }
+    }
+
+    /// What a batch record keeps of one screened input line (layout [`BATCH_LAYOUT`]).
+    fn line_record<'a>(
+        &'a self,
+        matcher: &'a Matcher,
+        line: u64,
+        q: &'a Query,
+        results: &'a [ScreenResult],
+    ) -> LineRecord<'a> {
+        LineRecord {
+            line,
+            query: q,
+            subject: subject(q),
+            results: results
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.as_str(),
+                        r.score,
+                        r.is_match,
+                        self.entity_hash(matcher, &r.id),
+                    )
                 })
                 .collect(),
         }
@@ -171,13 +195,51 @@ impl Trail {
         results: impl Serialize,
     ) -> anyhow::Result<u64> {
         cordon_server::append_from_cli(&self.path, &self.lists, &self.key, endpoint, query, results)
-            .with_context(|| {
-                format!(
-                    "cannot record the screening in the audit trail {}; nothing is answered",
-                    self.path.display()
-                )
-            })
+            .with_context(|| self.unrecorded())
     }
+
+    fn unrecorded(&self) -> String {
+        format!(
+            "cannot record the screening in the audit trail {}; nothing is answered",
+            self.path.display()
+        )
+    }
+}
+
+/// The subject key a screening is recorded under (the service's, for the same query).
+fn subject(q: &Query) -> String {
+    let schema = q.schema.map_or("Any", |s| s.as_str());
+    let date = q.birth_date.as_ref().map(ToString::to_string);
+    cordon_server::subject_key(schema, [q.name.as_str()], date.as_deref())
+}
+
+/// The layout of a `cli.screen.batch` record, named in its `query` as `layout`. Layout 2:
+/// `query` is `{"layout", "input", "threshold"}` and `results` an array with one member per
+/// input line of the chunk, `{"line", "query", "subject", "results": [[id, score, match,
+/// entity_hash], …]}` for a screened line and `{"line", "id", "rejected"}` for a rejected
+/// one. Records without `layout` (before 2026-12-06) hold the queries in `query.queries` and
+/// `results` as an object keyed by line number, each result an object; they still verify and
+/// are still read by `cordon decide` and `cordon audit export --subject`.
+const BATCH_LAYOUT: u32 = 2;
+
+/// A screened input line in a batch record: its query, subject key and each result's id,
+/// score, match flag and entity hash, in that order (an array: the record is written for
+/// every screening, and the members' names repeated on each result were half its size).
+#[derive(Serialize)]
+struct LineRecord<'a> {
+    line: u64,
+    query: &'a Query,
+    subject: String,
+    results: Vec<(&'a str, f64, bool, &'a str)>,
+}
+
+/// A rejected input line in a batch record.
+#[derive(Serialize)]
+struct RejectedLine<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    rejected: &'a str,
 }
 
 /// Loads the store (ingesting `--lists` first) and builds the index.
@@ -490,19 +552,19 @@ struct BatchResults<'a> {
 /// Queries screened between two writes of the output file.
 const BATCH_CHUNK: usize = 2048;
 
-/// One output line of a batch (newline included) and, for a screened query, what the audit
-/// trail keeps of it.
-type Screened<'a> = (Vec<u8>, Option<Audited<'a>>);
+/// One output line of a batch (newline included) and the line's member of the chunk's audit
+/// record, both serialised by the worker that screened it.
+type Screened = (Vec<u8>, String);
 
 /// One output line of a batch (newline included): the query's results, or the reason its
-/// input line was rejected; and for a screened query, what the audit trail keeps of it.
-fn batch_line<'a>(
-    matcher: &'a Matcher,
-    trail: &'a Trail,
-    l: &'a Line,
+/// input line was rejected; and what the audit trail keeps of the line.
+fn batch_line(
+    matcher: &Matcher,
+    trail: &Trail,
+    l: &Line,
     opts: &Options,
-) -> serde_json::Result<Screened<'a>> {
-    let (mut bytes, audited) = match &l.query {
+) -> serde_json::Result<Screened> {
+    let (mut bytes, record) = match &l.query {
         // Serialised straight from the results (no JSON tree in between: that cost a fifth
         // of a screening).
         Ok(q) => {
@@ -511,7 +573,8 @@ fn batch_line<'a>(
                 id: q.id.as_deref(),
                 results: &results,
             })?;
-            (bytes, Some(trail.audited(matcher, q, &results)))
+            let record = serde_json::to_string(&trail.line_record(matcher, l.number, q, &results))?;
+            (bytes, record)
         }
         Err((id, msg, code)) => (
             serde_json::to_vec(&json!({
@@ -520,35 +583,49 @@ fn batch_line<'a>(
                 "error": {"code": code, "message": msg},
                 "results": [],
             }))?,
-            None,
+            serde_json::to_string(&RejectedLine {
+                line: l.number,
+                id: id.as_deref(),
+                rejected: code,
+            })?,
         ),
     };
     bytes.push(b'\n');
-    Ok((bytes, audited))
+    Ok((bytes, record))
 }
 
-/// The audit record of one chunk of a batch: the input file, the lines screened and their
-/// queries; per line (as a key), what [`Trail::audited`] keeps.
+/// The audit record of one chunk of a batch (layout [`BATCH_LAYOUT`]): the input file and
+/// threshold, and each line's member as its worker serialised it.
 fn record_chunk(
     trail: &Trail,
     input: &Path,
-    chunk: &[Line],
-    audited: Vec<(u64, Audited<'_>)>,
+    threshold: f64,
+    out: &[Screened],
 ) -> anyhow::Result<u64> {
-    let queries: Vec<serde_json::Value> = chunk
-        .iter()
-        .map(|l| match &l.query {
-            Ok(q) => json!({"line": l.number, "query": q}),
-            Err((id, _, code)) => json!({"line": l.number, "id": id, "rejected": code}),
-        })
-        .collect();
-    // Keyed by line number (serialised as a string, in numeric order).
-    let results: BTreeMap<u64, Audited<'_>> = audited.into_iter().collect();
-    trail.record(
+    let mut results =
+        String::with_capacity(out.iter().map(|(_, r)| r.len() + 1).sum::<usize>() + 2);
+    results.push('[');
+    for (i, (_, r)) in out.iter().enumerate() {
+        if i > 0 {
+            results.push(',');
+        }
+        results.push_str(r);
+    }
+    results.push(']');
+    let query = json!({
+        "layout": BATCH_LAYOUT,
+        "input": input.display().to_string(),
+        "threshold": threshold,
+    });
+    cordon_server::append_raw_from_cli(
+        &trail.path,
+        &trail.lists,
+        &trail.key,
         "cli.screen.batch",
-        json!({"input": input.display().to_string(), "queries": queries}),
-        results,
+        query,
+        &results,
     )
+    .with_context(|| trail.unrecorded())
 }
 
 fn batch(
@@ -587,23 +664,16 @@ fn batch(
     // reach the output file only once its audit record is on disk; one chunk waits at most.
     let (out_file, progress) = (&mut w, bar.clone());
     let written = std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(&[Line], Vec<Screened<'_>>)>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Screened>>(1);
+        let threshold = opts.threshold;
         let writer = scope.spawn(move || -> anyhow::Result<()> {
-            for (chunk, out) in rx {
-                let mut audited = Vec::with_capacity(out.len());
-                let mut lines_out = Vec::with_capacity(out.len());
-                for (l, (bytes, a)) in chunk.iter().zip(out) {
-                    if let Some(a) = a {
-                        audited.push((l.number, a));
-                    }
-                    lines_out.push(bytes);
-                }
-                record_chunk(trail, input, chunk, audited)?;
-                for bytes in lines_out {
-                    out_file.write_all(&bytes)?;
+            for out in rx {
+                record_chunk(trail, input, threshold, &out)?;
+                for (bytes, _) in &out {
+                    out_file.write_all(bytes)?;
                 }
                 out_file.flush()?;
-                progress.inc(chunk.len() as u64);
+                progress.inc(out.len() as u64);
             }
             Ok(())
         });
@@ -619,12 +689,12 @@ fn batch(
             }
             // Each worker screens its query and serialises its output line itself: the JSON
             // is built in parallel, and a query's results are freed once serialised.
-            let out: Vec<Screened<'_>> = chunk
+            let out: Vec<Screened> = chunk
                 .par_iter()
                 .map(|l| batch_line(matcher, trail, l, opts))
                 .collect::<serde_json::Result<_>>()?;
             // A closed channel: the writer stopped on an error, which `join` returns.
-            if tx.send((chunk, out)).is_err() {
+            if tx.send(out).is_err() {
                 break;
             }
         }

@@ -201,22 +201,63 @@ fn a_batch_is_recorded_line_by_line_with_its_rejected_lines() {
     let recs = audit_lines(&db);
     let rec = recs.last().expect("a record");
     assert_eq!(rec["endpoint"], "cli.screen.batch");
+    assert_eq!(rec["query"]["layout"], 2);
     assert!(
         rec["query"]["input"]
             .as_str()
             .is_some_and(|i| i.ends_with("q.jsonl"))
     );
-    let queries = rec["query"]["queries"].as_array().expect("queries");
-    assert_eq!(queries.len(), 3);
-    assert_eq!(queries[1]["rejected"], "bad-json");
-    // Every screened line is recorded with the ids it returned; the rejected one is not.
-    for (line, id) in [("1", "a"), ("3", "b")] {
-        let r = &rec["results"][line];
-        assert_eq!(r["id"], id, "{rec:#}");
+    assert!(rec["query"]["threshold"].is_number());
+    let recorded = rec["results"].as_array().expect("one member per line");
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(recorded[1]["line"], 2);
+    assert_eq!(recorded[1]["rejected"], "bad-json");
+    assert!(recorded[1].get("results").is_none());
+    // Every screened line is recorded with what it returned: [id, score, match, entity hash].
+    for (r, id) in [(&recorded[0], "a"), (&recorded[2], "b")] {
+        assert_eq!(r["query"]["id"], id, "{rec:#}");
+        assert!(r["subject"].as_str().is_some_and(|s| !s.is_empty()));
         let written = lines.iter().find(|l| l["id"] == id).expect("output line");
-        assert_eq!(ids(&r["results"]), ids(&written["results"]), "line {line}");
+        let hits = r["results"].as_array().expect("results");
+        let want = written["results"].as_array().expect("written results");
+        assert_eq!(hits.len(), want.len(), "line of {id}");
+        for (h, w) in hits.iter().zip(want) {
+            assert_eq!(h[0], w["id"]);
+            assert_eq!(h[1], w["score"]);
+            assert_eq!(h[2], w["match"]);
+            assert!(h[3].as_str().is_some_and(|x| x.len() == 24), "{h}");
+        }
     }
-    assert!(rec["results"].get("2").is_none());
+}
+
+#[test]
+fn a_decision_finds_a_batch_screening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = real_lists_store(dir.path());
+    let (out, _) = batch(
+        &db,
+        "q.jsonl",
+        b"{\"id\": \"a\", \"name\": \"Kim Jong Un\"}\n",
+    );
+    assert!(out.status.success());
+    let recs = audit_lines(&db);
+    let line = &recs.last().expect("a record")["results"][0];
+    let subject = line["subject"].as_str().expect("subject");
+    let top = &line["results"][0];
+    let decided = cordon(&db)
+        .args(["decide", "--subject", subject, "--entity"])
+        .arg(top[0].as_str().expect("id"))
+        .args(["--verdict", "false_positive"])
+        .output()
+        .expect("run cordon decide");
+    assert!(
+        decided.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    let d: Value = serde_json::from_slice(&decided.stdout).expect("decision JSON");
+    assert_eq!(d["entity_hash"], top[3]);
+    cordon(&db).args(["audit", "verify"]).assert().success();
 }
 
 #[test]

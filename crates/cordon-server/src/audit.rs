@@ -292,6 +292,40 @@ pub fn append_from_cli<Q: Serialize, R: Serialize>(
     append_locked(path, &payload)
 }
 
+/// [`append_from_cli`] with `results` already serialised (a JSON value, written as it is): a
+/// batch's workers serialise each line's part of the record in parallel, and the writer only
+/// joins them. The caller vouches that `results` is one JSON value; `cordon audit verify`
+/// reads every record back whole.
+pub fn append_raw_from_cli<Q: Serialize>(
+    path: &Path,
+    lists: &std::collections::BTreeMap<String, ListRef>,
+    key: &str,
+    endpoint: &str,
+    query: Q,
+    results: &str,
+) -> Result<u64, ServiceError> {
+    let head = entry_payload(&NewEntry {
+        time: crate::util::now(),
+        request_id: &format!("cli-{}", std::process::id()),
+        key,
+        endpoint,
+        dataset: None,
+        lists,
+        query,
+        results: (),
+    })
+    .map_err(|e| ServiceError::io(path, e))?;
+    // `results` is the entry's last member: its placeholder is the end of the object.
+    let head = head.strip_suffix("null}").ok_or_else(|| {
+        ServiceError::AuditUnavailable("an audit entry does not end with its results".into())
+    })?;
+    let mut payload = String::with_capacity(head.len() + results.len() + 1);
+    payload.push_str(head);
+    payload.push_str(results);
+    payload.push('}');
+    append_locked(path, &payload)
+}
+
 /// Builds one chained line from an entry's JSON object; returns the line and its hash.
 fn chain_line(seq: u64, prev: &str, payload: &str) -> (String, String) {
     let inner = payload.strip_prefix('{').unwrap_or(payload);
@@ -707,6 +741,39 @@ mod tests {
         let (body, h) = split_line(&line).unwrap();
         assert_eq!(h, hash);
         assert_eq!(body, format!(r#"{{"seq":1,"prev":"{GENESIS}","a":1}}"#));
+    }
+
+    #[test]
+    fn raw_results_make_the_record_serialised_results_make() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (raw, typed) = (dir.path().join("raw.jsonl"), dir.path().join("typed.jsonl"));
+        let lists = list_refs(&[]);
+        let results =
+            serde_json::json!([{"line": 1, "subject": "s", "results": [["e", 0.5, false, "h"]]}]);
+        append_raw_from_cli(
+            &raw,
+            &lists,
+            "k",
+            "e",
+            serde_json::json!({"a": 1}),
+            &results.to_string(),
+        )
+        .expect("raw append");
+        append_from_cli(
+            &typed,
+            &lists,
+            "k",
+            "e",
+            serde_json::json!({"a": 1}),
+            &results,
+        )
+        .expect("typed append");
+        let entry = |p: &Path| {
+            let text = std::fs::read_to_string(p).expect("read");
+            let (rec, _) = check_line(text.trim_end()).expect("a valid record");
+            (rec.entry.query, rec.entry.results, rec.entry.endpoint)
+        };
+        assert_eq!(entry(&raw), entry(&typed));
     }
 
     #[test]

@@ -290,6 +290,19 @@ pub struct Seen {
     pub audit_seq: u64,
 }
 
+/// A recorded hit's entity id and content hash: an object with `id` and `entity_hash` (the
+/// service's records, `cli.screen`, `cli.screen.batch` before layout 2), or the compact
+/// `[id, score, match, entity_hash]` of a `cli.screen.batch` record of layout 2.
+fn hit_id_and_hash(h: &serde_json::Value) -> Option<(&str, &str)> {
+    fn text(v: Option<&serde_json::Value>) -> Option<&str> {
+        v.and_then(serde_json::Value::as_str)
+    }
+    match h {
+        serde_json::Value::Array(a) => Some((text(a.first())?, text(a.get(3))?)),
+        _ => Some((text(h.get("id"))?, text(h.get("entity_hash"))?)),
+    }
+}
+
 /// How the subject's latest screening returned this entity, from the audit trail: what the
 /// analyst saw, so `cordon decide` works without opening the list store.
 pub fn last_seen(
@@ -317,8 +330,8 @@ pub fn last_seen(
                 .filter_map(|k| r.get(k).and_then(|v| v.as_array()))
                 .flatten();
             for h in hits {
-                if h.get("id").and_then(|v| v.as_str()) == Some(entity_id)
-                    && let Some(hash) = h.get("entity_hash").and_then(|v| v.as_str())
+                if let Some((id, hash)) = hit_id_and_hash(h)
+                    && id == entity_id
                 {
                     found = Some(Seen {
                         entity_hash: hash.to_owned(),
@@ -331,4 +344,57 @@ pub fn last_seen(
         Ok(())
     })?;
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_are_read_in_both_layouts() {
+        let object =
+            serde_json::json!({"id": "e1", "score": 0.9, "match": true, "entity_hash": "h1"});
+        let compact = serde_json::json!(["e2", 0.5, false, "h2"]);
+        assert_eq!(hit_id_and_hash(&object), Some(("e1", "h1")));
+        assert_eq!(hit_id_and_hash(&compact), Some(("e2", "h2")));
+        assert_eq!(
+            hit_id_and_hash(&serde_json::json!(["e3", 0.5, false])),
+            None
+        );
+        assert_eq!(hit_id_and_hash(&serde_json::json!({"id": "e4"})), None);
+    }
+
+    #[test]
+    fn regression_batch_records_of_both_layouts_are_found_by_subject() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.jsonl");
+        let lists = audit::list_refs(&[]);
+        // A `cli.screen.batch` record as written before layout 2, then one of layout 2.
+        let old = serde_json::json!({"7": {"id": "q", "subject": "s1", "results": [
+            {"id": "e1", "score": 0.9, "match": true, "entity_hash": "h1"}]}});
+        audit::append_from_cli(
+            &path,
+            &lists,
+            "k",
+            "cli.screen.batch",
+            serde_json::json!({}),
+            old,
+        )
+        .expect("append");
+        let new = serde_json::json!([{"line": 1, "query": {}, "subject": "s2",
+            "results": [["e2", 0.8, true, "h2"]]}, {"line": 2, "rejected": "bad-json"}]);
+        audit::append_raw_from_cli(
+            &path,
+            &lists,
+            "k",
+            "cli.screen.batch",
+            serde_json::json!({"layout": 2}),
+            &new.to_string(),
+        )
+        .expect("append");
+        let hash = |s: &str, e: &str| last_seen(&path, s, e).expect("read").map(|x| x.entity_hash);
+        assert_eq!(hash("s1", "e1").as_deref(), Some("h1"));
+        assert_eq!(hash("s2", "e2").as_deref(), Some("h2"));
+        assert_eq!(hash("s2", "e1"), None);
+    }
 }
