@@ -42,10 +42,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut t = Table::new(&["name 1", "name 2", "score", "rule"]);
     for a in &c.alignment {
         t.row(vec![
-            a.query.clone(),
-            a.candidate.clone(),
+            a.query.to_string(),
+            a.candidate.to_string(),
             format!("{:.2}", a.score),
-            a.rule.clone(),
+            a.rule.to_owned(),
         ]);
     }
     out!("{}", t.render());

@@ -31,6 +31,7 @@ mod matcher;
 mod names;
 mod query;
 
+use compact_str::CompactString;
 use cordon_model::Schema;
 use serde::Serialize;
 
@@ -42,7 +43,9 @@ pub use query::{
     DEFAULT_THRESHOLD, MAX_QUERY_CHARS, Options, Query, QueryError, RawQuery, parse_schema,
 };
 
-/// The comparison of two bare names.
+/// The comparison of two bare names. Its strings are `CompactString`s (no allocation up to 24
+/// bytes: a comparison is cheap enough that its result's allocations showed), which print and
+/// serialise as the strings they hold.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     /// The final score as screening would give it with no other evidence
@@ -54,17 +57,17 @@ pub struct Comparison {
     /// The name similarity alone, 0–1.
     pub name_score: f64,
     /// First name as given.
-    pub name1: String,
+    pub name1: CompactString,
     /// Second name as given.
-    pub name2: String,
+    pub name2: CompactString,
     /// The forms compared.
-    pub forms: (String, String),
+    pub forms: (CompactString, CompactString),
     /// `korean syllables` or `tokens`.
     pub method: &'static str,
     /// Part alignment.
     pub alignment: Vec<Aligned>,
     /// Rules that fired.
-    pub rules: Vec<String>,
+    pub rules: Vec<&'static str>,
 }
 
 /// Compares two names of the given schema (`None` = unknown kind).
@@ -138,17 +141,16 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
         score: names::round3(score),
         is_match: score >= DEFAULT_THRESHOLD,
         name_score: names::round3(ns.score),
-        name1: name1.to_owned(),
-        name2: name2.to_owned(),
-        // `String::from`, not `to_string`, which goes through the formatter.
+        name1: CompactString::from(name1),
+        name2: CompactString::from(name2),
         forms: (
             a.forms
                 .get(ns.query_form)
-                .map(|f| String::from(f.text.as_str()))
+                .map(|f| f.text.clone())
                 .unwrap_or_default(),
             b.forms
                 .get(ns.candidate_form)
-                .map(|f| String::from(f.text.as_str()))
+                .map(|f| f.text.clone())
                 .unwrap_or_default(),
         ),
         method: if ns.korean {
@@ -158,5 +160,55 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
         },
         alignment: ns.alignment,
         rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The explanation's inline strings and rule names must print (`{:?}`, which the
+    /// `score_pairs` digest reads) and serialise (`cordon compare --json`, screening results)
+    /// exactly as the `String`s they replaced.
+    #[test]
+    fn regression_explanation_prints_and_serialises_as_strings() {
+        // Parts short enough to be inline and long enough to be on the heap.
+        let pairs = [
+            ("Kim Jong Un", "김정은"),
+            (
+                "Korea Mining Development Trading Corporation",
+                "KOREA MINING DEVELOPMENT TRADING CORP",
+            ),
+            (
+                "Владимир Александрович Смирнов",
+                "Vladimir Aleksandrovich Smirnov",
+            ),
+        ];
+        for (a, b) in pairs {
+            let c = compare(a, b, None);
+            assert!(!c.alignment.is_empty(), "{a} / {b}");
+            let json = serde_json::to_value(&c).expect("serialises");
+            let as_strings = |s: &str| (format!("{s:?}"), serde_json::Value::from(s));
+            for (i, part) in c.alignment.iter().enumerate() {
+                for (field, text) in [
+                    ("query", part.query.as_str()),
+                    ("candidate", part.candidate.as_str()),
+                    ("rule", part.rule),
+                ] {
+                    let (debug, value) = as_strings(text);
+                    assert_eq!(json["alignment"][i][field], value, "{a} / {b}");
+                    let printed = format!("{part:?}");
+                    assert!(printed.contains(&format!("{field}: {debug}")), "{printed}");
+                }
+            }
+            for (i, rule) in c.rules.iter().enumerate() {
+                assert_eq!(json["rules"][i], as_strings(rule).1);
+            }
+            for (field, text) in [("name1", &c.name1), ("name2", &c.name2)] {
+                assert_eq!(json[field], as_strings(text).1);
+                assert!(format!("{c:?}").contains(&format!("{field}: {:?}", text.as_str())));
+            }
+            assert_eq!(json["forms"][0], as_strings(&c.forms.0).1);
+        }
     }
 }

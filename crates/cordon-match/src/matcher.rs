@@ -84,7 +84,7 @@ pub struct Explanation {
     /// Part-by-part alignment.
     pub alignment: Vec<Aligned>,
     /// The distinct rules that fired, in alignment order.
-    pub rules: Vec<String>,
+    pub rules: Vec<&'static str>,
     /// Evidence for (+) and against (−).
     pub evidence: Vec<Evidence>,
     /// Other records in the same group.

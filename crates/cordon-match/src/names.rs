@@ -1,5 +1,6 @@
 //! Name-to-name scoring: Korean syllable alignment and general token alignment.
 
+use compact_str::CompactString;
 use cordon_text::korean::{self, SylSource, Syllable};
 use cordon_text::normalize::DIGIT_BITS;
 use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
@@ -247,31 +248,38 @@ pub(crate) fn conversions_of(forms: [Option<&NameForm>; 2]) -> Vec<&'static str>
 
 /// The rules an explanation names, each once: the conversions, then the rules of the
 /// alignment, in order.
-pub(crate) fn rules_fired(conversions: &[&str], alignment: &[Aligned]) -> Vec<String> {
-    let mut rules: Vec<String> = Vec::new();
+pub(crate) fn rules_fired(
+    conversions: &[&'static str],
+    alignment: &[Aligned],
+) -> Vec<&'static str> {
+    let mut rules: Vec<&'static str> = Vec::new();
     for rule in conversions
         .iter()
         .copied()
-        .chain(alignment.iter().map(|a| a.rule.as_str()))
+        .chain(alignment.iter().map(|a| a.rule))
     {
-        if !rules.iter().any(|r| r == rule) {
-            rules.push(rule.to_owned());
+        if !rules.contains(&rule) {
+            rules.push(rule);
         }
     }
     rules
 }
 
 /// One aligned pair of name parts, for explanations.
+///
+/// The parts are `CompactString`s and the rule a name from the code: every comparison returns
+/// its explanation, and parts of up to 24 bytes (nearly all) then take no allocation. Both
+/// print and serialise as the strings they hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Aligned {
     /// The query's part (`""` when the list name has a part the query lacks).
-    pub query: String,
+    pub query: CompactString,
     /// The list name's part (`""` when the query has a part the list name lacks).
-    pub candidate: String,
+    pub candidate: CompactString,
     /// Similarity of the two parts, 0–1.
     pub score: f64,
     /// The rule that related them (`exact`, `McCune–Reischauer ↔ RR`, `initial-sound rule` …).
-    pub rule: String,
+    pub rule: &'static str,
 }
 
 /// The best comparison of two names.
@@ -669,7 +677,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
             sur = SLIPPED_SURNAME;
             if let Some(part) = alignment.first_mut() {
                 part.score = SLIPPED_SURNAME;
-                part.rule = SLIPPED_SURNAME_RULE.to_owned();
+                part.rule = SLIPPED_SURNAME_RULE;
             }
         } else {
             mismatches += 1;
@@ -688,12 +696,12 @@ fn join(s: &[Syllable]) -> String {
     s.iter().map(|s| s.text.as_str()).collect()
 }
 
-fn aligned(q: &str, c: &str, score: f64, rule: &str) -> Aligned {
+fn aligned(q: &str, c: &str, score: f64, rule: &'static str) -> Aligned {
     Aligned {
-        query: q.to_owned(),
-        candidate: c.to_owned(),
+        query: CompactString::from(q),
+        candidate: CompactString::from(c),
         score: round3(score),
-        rule: rule.to_owned(),
+        rule,
     }
 }
 

@@ -47,11 +47,7 @@ fn hangul_query_finds_latin_records_across_lists_with_one_group() {
             .all(|h| h.group.as_deref() == Some("un:KPi.033"))
     );
     let e = &hits[0].explanation;
-    assert!(
-        e.rules.iter().any(|r| r == "initial-sound rule"),
-        "{:?}",
-        e.rules
-    );
+    assert!(e.rules.contains(&"initial-sound rule"), "{:?}", e.rules);
 }
 
 #[test]
@@ -184,11 +180,7 @@ fn regression_katakana_korean_names_are_decided_by_their_syllables() {
     for same in ["MUN CHONG CHOL", "Mun Cho'ng-ch'o'l", "Chong Chol Mun"] {
         let c = compare("ムン・チョンチョル", same, Some(Schema::Person));
         assert!(c.is_match, "{same}: {}", c.score);
-        assert!(
-            c.rules.iter().any(|r| r == "katakana"),
-            "{same}: {:?}",
-            c.rules
-        );
+        assert!(c.rules.contains(&"katakana"), "{same}: {:?}", c.rules);
     }
     // Chinese characters keep their Chinese reading: 金铁三 is Jin Tiesan (UK DPR0226, Japan
     // jp-15-35) although it also reads as Korean 김철삼.
@@ -210,8 +202,7 @@ fn regression_one_letter_slip_in_a_korean_surname() {
         hits[0]
             .explanation
             .rules
-            .iter()
-            .any(|r| r == "surname one letter off"),
+            .contains(&"surname one letter off"),
         "{:?}",
         hits[0].explanation.rules
     );
@@ -261,7 +252,7 @@ fn matches_by_rule(pairs: &[(&str, &str)], schema: Option<Schema>, rule: &str) {
         let c = compare(a, b, schema);
         assert!(c.is_match, "{a} / {b}: {}", c.score);
         assert!(
-            rule.is_empty() || c.rules.iter().any(|r| r == rule),
+            rule.is_empty() || c.rules.contains(&rule),
             "{a} / {b}: {:?}",
             c.rules
         );
@@ -509,7 +500,7 @@ fn regression_one_word_alike_by_sound_only_is_no_match() {
     );
     let c = compare("BLLA", "Blue", None);
     assert!(
-        c.rules.iter().any(|r| r == "one word alike by sound only"),
+        c.rules.contains(&"one word alike by sound only"),
         "{:?}",
         c.rules
     );
