@@ -2,7 +2,7 @@
 //! is recorded in the service's audit trail (the one `cordon serve` writes, beside the store)
 //! before it is answered, so that `cordon decide` and `cordon audit export --subject` find it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -83,8 +83,7 @@ struct Trail {
     path: PathBuf,
     key: String,
     lists: BTreeMap<String, cordon_server::ListRef>,
-    /// Entity id → index in the matcher's entities.
-    index: HashMap<String, usize>,
+    /// Per record of the matcher, its hash once computed.
     hashes: Vec<OnceLock<String>>,
 }
 
@@ -120,20 +119,17 @@ impl Trail {
             path: dir.audit(),
             key: crate::audit::cli_caller(),
             lists: cordon_server::list_refs(sources),
-            index: matcher
-                .entities()
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.id.clone(), i))
-                .collect(),
             hashes: (0..matcher.len()).map(|_| OnceLock::new()).collect(),
         })
     }
 
     fn entity_hash<'m>(&'m self, matcher: &'m Matcher, id: &str) -> &'m str {
-        let Some(&i) = self.index.get(id) else {
+        // Of an id on several sources, the record hashed is the last the store gives, as
+        // this command has always recorded it.
+        let Some(&i) = matcher.records(id).last() else {
             return "";
         };
+        let i = i as usize;
         match (self.hashes.get(i), matcher.entities().get(i)) {
             (Some(cell), Some(e)) => cell.get_or_init(|| cordon_server::entity_hash(e)),
             _ => "",
@@ -276,6 +272,9 @@ fn load(
             store.path().display()
         );
     }
+    // The store's page cache holds every page just read (~40 MB): freed before the index is
+    // built, it is memory the build reuses instead of memory beside it.
+    drop(store);
     let matcher = Matcher::build(entities);
     tracing_note(&format!(
         "indexed {} entities ({} names) from {} sources in {} ms",

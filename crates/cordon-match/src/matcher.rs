@@ -117,6 +117,9 @@ pub struct Matcher {
     postings: FxHashMap<u64, Vec<u32>>,
     ids: FxHashMap<String, Vec<u32>>,
     groups: group::Groups,
+    /// Every record's index, ordered by entity id, records of one id in index order
+    /// ([`Matcher::records`]).
+    by_id: Vec<u32>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -243,6 +246,8 @@ impl Matcher {
                 PreparedName::new_with(analyzer, n, *kind)
             })
             .collect();
+        // Not kept through the rest of the build, whose peak is the index's.
+        drop(distinct);
         let names: Vec<IndexedName> = listed
             .into_iter()
             .filter(|(_, _, d)| {
@@ -305,6 +310,13 @@ impl Matcher {
                 .take_while(move |n| n.entity as usize == i)
                 .filter_map(|n| analyses.get(n.analysis as usize))
         });
+        let mut by_id: Vec<u32> = (0..entities.len() as u32).collect();
+        // Stable, so that one id's records stay in index order; the store gives each source's
+        // records ordered by id, runs this sort merges rather than sorts.
+        by_id.sort_by(|&a, &b| {
+            let id = |i: u32| entities.get(i as usize).map(|e| e.id.as_str());
+            id(a).cmp(&id(b))
+        });
         let name_words = names
             .iter()
             .map(|n| {
@@ -324,6 +336,7 @@ impl Matcher {
             postings,
             ids,
             groups,
+            by_id,
         }
     }
 
@@ -386,10 +399,21 @@ impl Matcher {
         &self.entities
     }
 
+    /// The indexes in [`Matcher::entities`] of the records with this id, in index order: one
+    /// per source that lists it (the UK's spreadsheet and YAML both hold `uk-DPR0257`), none
+    /// for an id no list gives.
+    pub fn records(&self, id: &str) -> &[u32] {
+        let id_of = |i: &u32| self.entities.get(*i as usize).map(|e| e.id.as_str());
+        let from = self.by_id.partition_point(|i| id_of(i) < Some(id));
+        let rest = self.by_id.get(from..).unwrap_or_default();
+        rest.get(..rest.partition_point(|i| id_of(i) == Some(id)))
+            .unwrap_or_default()
+    }
+
     /// The group id of an entity, when other records are the same person or organisation.
     pub fn group_of(&self, entity_id: &str) -> Option<&str> {
-        let i = self.entities.iter().position(|e| e.id == entity_id)?;
-        self.groups.group(i)
+        let &i = self.records(entity_id).first()?;
+        self.groups.group(i as usize)
     }
 
     /// Screens one query; results best first.
@@ -834,6 +858,58 @@ mod ranked_tests {
             // Equal weights half the time: the ties are what the other fields decide.
             let b = if tie { (a.0, b.1, b.2) } else { b };
             check(a, b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod records_tests {
+    use super::Matcher;
+    use cordon_model::{Entity, Schema, prop};
+
+    fn matcher(ids: &[String]) -> Matcher {
+        Matcher::build(
+            ids.iter()
+                .map(|id| {
+                    let mut e = Entity::new(id.as_str(), Schema::Person);
+                    e.add(prop::NAME, "KIM Jong Un");
+                    e
+                })
+                .collect(),
+        )
+    }
+
+    /// What `records` answers, by a scan of every record.
+    fn scanned(ids: &[String], id: &str) -> Vec<u32> {
+        (0..ids.len() as u32)
+            .filter(|&i| ids.get(i as usize).is_some_and(|x| x == id))
+            .collect()
+    }
+
+    #[test]
+    fn records_of_an_id_are_every_source_s_in_index_order() {
+        let ids: Vec<String> = ["uk-2", "ofac-1", "uk-2", "un-3"]
+            .map(String::from)
+            .to_vec();
+        let m = matcher(&ids);
+        assert_eq!(m.records("uk-2"), [0, 2]);
+        assert_eq!(m.records("ofac-1"), [1]);
+        assert!(m.records("uk-").is_empty());
+        assert!(m.records("").is_empty());
+        assert!(m.records("zz").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn records_answer_as_a_scan(
+            ids in proptest::collection::vec("[ab]{0,3}", 0..40),
+            probe in "[ab]{0,3}",
+        ) {
+            let m = matcher(&ids);
+            proptest::prop_assert_eq!(m.records(&probe), &scanned(&ids, &probe)[..]);
+            for id in &ids {
+                proptest::prop_assert_eq!(m.records(id), &scanned(&ids, id)[..]);
+            }
         }
     }
 }

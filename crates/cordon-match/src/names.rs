@@ -176,6 +176,10 @@ impl PreparedName {
     /// analysed before.
     pub fn new_with(analyzer: &mut cordon_text::Analyzer, original: &str, kind: NameKind) -> Self {
         let mut name = Self::compared_once(analyzer, original, kind);
+        // A list name lives as long as the index, and its forms were pushed one by one (room
+        // for four; most names have one or two): most of the 26 MB those vectors took was
+        // empty room.
+        name.forms.shrink_to_fit();
         if name.forms.iter().any(|f| own_scheme(f).is_some()) {
             name.skeletons = name
                 .forms

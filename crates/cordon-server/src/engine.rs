@@ -48,7 +48,6 @@ pub struct Snapshot {
     pub sources: Vec<SourceVersion>,
     /// Shared with the applicant screener of the same snapshot: one matcher per list version.
     matcher: Arc<Matcher>,
-    index: HashMap<String, u32>,
     hashes: Vec<String>,
     wallets: Arc<WalletIndex>,
 }
@@ -405,11 +404,6 @@ impl Snapshot {
         }
         wb.entities(entities.iter());
         let wallets = wb.build();
-        let index = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i as u32))
-            .collect();
         let matcher = Arc::new(Matcher::build(entities));
         Snapshot {
             generation,
@@ -417,7 +411,6 @@ impl Snapshot {
             lists,
             sources,
             matcher,
-            index,
             hashes,
             wallets: Arc::new(wallets),
         }
@@ -435,14 +428,18 @@ impl Snapshot {
 
     /// An entity by id.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        let i = *self.index.get(id)?;
-        self.matcher.entities().get(i as usize)
+        self.matcher.entities().get(self.record(id)?)
     }
 
     /// The content hash of an entity.
     pub fn entity_hash(&self, id: &str) -> Option<&str> {
-        let i = *self.index.get(id)?;
-        self.hashes.get(i as usize).map(String::as_str)
+        self.hashes.get(self.record(id)?).map(String::as_str)
+    }
+
+    /// The record that stands for an id: of an id on several sources, the last the store gives
+    /// (as the snapshot has always answered).
+    fn record(&self, id: &str) -> Option<usize> {
+        self.matcher.records(id).last().map(|&i| i as usize)
     }
 
     /// Every entity, in index order.
