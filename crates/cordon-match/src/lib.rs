@@ -27,6 +27,7 @@
 
 mod evidence;
 mod group;
+mod joined;
 mod matcher;
 mod names;
 mod query;

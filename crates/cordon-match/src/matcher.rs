@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::evidence::{self, Evidence, weights};
 use crate::group;
+use crate::joined;
 use crate::names::{
     Aligned, NameScore, NameWords, PreparedName, conversions_of, explain_names, round3,
     rules_fired, score_ceiling, score_names_reaching, score_names_with,
@@ -92,6 +93,9 @@ pub struct Explanation {
     pub same_as: Vec<String>,
 }
 
+/// A part's field (numbered while listing an index's names) and how it was split.
+type JoinedField = (u32, joined::Split);
+
 /// One name of one entity. Records of one person on several lists share the analysis of
 /// a name they all write the same way.
 struct IndexedName {
@@ -100,6 +104,9 @@ struct IndexedName {
     prop: &'static str,
     /// Index into [`Matcher::analyses`].
     analysis: u32,
+    /// A part of a field joining several names ([`joined`]): a name to find the entity by, not
+    /// one to group it by (a field may name a parent company beside the entity).
+    part: bool,
 }
 
 /// An immutable screening index over a set of entities.
@@ -219,22 +226,39 @@ impl Matcher {
         // Each entity's distinct names, in order; the same name on several records (one
         // person on the UN, EU, UK and OFAC lists, a list published in two formats) is
         // analysed once.
-        let mut listed: Vec<(u32, &'static str, u32)> = Vec::new();
+        // The parts of a field joining several names follow the entity's own names, each
+        // with its field's number and how it was split.
+        let mut listed: Vec<(u32, &'static str, u32, Option<JoinedField>)> = Vec::new();
         let mut distinct: Vec<(&str, NameKind)> = Vec::new();
         let mut first: FxHashMap<(&str, NameKind), u32> = FxHashMap::default();
+        let mut fields = 0u32;
         for (i, e) in entities.iter().enumerate() {
             let kind = kind_of(Some(e.schema));
+            let mut intern = |n| -> u32 {
+                *first.entry((n, kind)).or_insert_with(|| {
+                    distinct.push((n, kind));
+                    (distinct.len() - 1) as u32
+                })
+            };
             let mut seen: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
             for (p, n) in e.names() {
                 if seen.contains(&n) {
                     continue;
                 }
                 seen.push(n);
-                let d = *first.entry((n, kind)).or_insert_with(|| {
-                    distinct.push((n, kind));
-                    (distinct.len() - 1) as u32
-                });
-                listed.push((i as u32, p, d));
+                listed.push((i as u32, p, intern(n), None));
+            }
+            for (p, n) in e.names() {
+                let Some((parts, how)) = joined::split(n, kind == NameKind::Person) else {
+                    continue;
+                };
+                for part in parts {
+                    if !seen.contains(&part) {
+                        seen.push(part);
+                        listed.push((i as u32, p, intern(part), Some((fields, how))));
+                    }
+                }
+                fields += 1;
             }
         }
         drop(first);
@@ -248,17 +272,38 @@ impl Matcher {
             .collect();
         // Not kept through the rest of the build, whose peak is the index's.
         drop(distinct);
+
+        // A field is split only when every part is a name of its own, and after a bare comma
+        // a variant of another (a field's parts are consecutive in `listed`).
+        let mut whole = vec![false; fields as usize];
+        for run in listed.chunk_by(|a, b| a.3.map(|f| f.0) == b.3.map(|f| f.0)) {
+            let Some((_, _, _, Some((f, how)))) = run.first() else {
+                continue;
+            };
+            let parts: Vec<&PreparedName> = run
+                .iter()
+                .filter_map(|(_, _, d, _)| analyses.get(*d as usize))
+                .collect();
+            let split = parts.len() == run.len()
+                && parts.iter().all(|a| joined::is_name(a, *how))
+                && (*how == joined::Split::Marked || joined::are_variants(&parts));
+            if let Some(w) = whole.get_mut(*f as usize) {
+                *w = !split;
+            }
+        }
         let names: Vec<IndexedName> = listed
             .into_iter()
-            .filter(|(_, _, d)| {
+            .filter(|(_, _, d, field)| {
                 analyses
                     .get(*d as usize)
                     .is_some_and(|a| !a.forms.is_empty())
+                    && field.is_none_or(|(f, _)| whole.get(f as usize) == Some(&false))
             })
-            .map(|(entity, prop, analysis)| IndexedName {
+            .map(|(entity, prop, analysis, field)| IndexedName {
                 entity,
                 prop,
                 analysis,
+                part: field.is_some(),
             })
             .collect();
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
@@ -308,6 +353,7 @@ impl Matcher {
                 .unwrap_or_default()
                 .iter()
                 .take_while(move |n| n.entity as usize == i)
+                .filter(|n| !n.part)
                 .filter_map(|n| analyses.get(n.analysis as usize))
         });
         let mut by_id: Vec<u32> = (0..entities.len() as u32).collect();
@@ -668,7 +714,7 @@ impl Matcher {
             // reading them back from the vectors after every store.
             let n_touched = accumulate(&found, n_names, acc, touched);
             let touched = touched.get(..n_touched).unwrap_or_default();
-            best_ranked(touched, acc, &self.name_words, self.depth)
+            best_ranked(touched, acc, &self.names, &self.name_words, self.depth)
         })
     }
 }
@@ -698,8 +744,20 @@ fn accumulate(
 }
 
 /// The `depth` best of the `touched` names by accumulated weight (ties to the shorter name,
-/// then the earlier), clearing the accumulator on the way: a min-heap of the best so far.
-fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize) -> Vec<u32> {
+/// then the earlier), clearing the accumulator on the way: a min-heap of the best so far. The
+/// parts of joined fields ([`joined`]) come on top of the `depth` names, a quarter as many at
+/// most and one per entity (its best): parts take no place from the names retrieval ranks
+/// after them, and a field of ten aliases sharing the query's words cannot push other entities
+/// out. The best `2 × depth` are ranked to find them.
+fn best_ranked(
+    touched: &[u32],
+    acc: &mut [f32],
+    names: &[IndexedName],
+    name_words: &[u8],
+    depth: usize,
+) -> Vec<u32> {
+    let wanted = depth;
+    let depth = depth.saturating_mul(2);
     let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(depth + 1);
     // Once the heap is full, most touched names (one common term) weigh less than its worst: a
     // plain comparison with that weight turns them away before the full ranking (word count,
@@ -728,7 +786,35 @@ fn best_ranked(touched: &[u32], acc: &mut [f32], name_words: &[u8], depth: usize
             floor = worst.0.weight();
         }
     }
-    top.into_iter().map(|Reverse(r)| r.index()).collect()
+    let mut ranked: Vec<Ranked> = top.into_iter().map(|Reverse(r)| r).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    let mut out: Vec<u32> = Vec::with_capacity(wanted + wanted / 4);
+    let (mut whole, mut parts) = (0, 0);
+    for r in ranked {
+        if whole == wanted {
+            break;
+        }
+        let ni = r.index();
+        let Some(n) = names.get(ni as usize) else {
+            continue;
+        };
+        if n.part {
+            if parts == wanted / 4
+                || out.iter().any(|&o| {
+                    names
+                        .get(o as usize)
+                        .is_some_and(|m| m.part && m.entity == n.entity)
+                })
+            {
+                continue;
+            }
+            parts += 1;
+        } else {
+            whole += 1;
+        }
+        out.push(ni);
+    }
+    out
 }
 
 /// A retrieved name: its accumulated weight, its number of words and its index. Ranks by

@@ -1063,3 +1063,41 @@ fn a_list_s_alias_that_is_another_list_s_name_joins_them_unless_two_records_carr
     assert!(g[0].is_some() && g[0] == g[1], "{g:?}");
     assert_eq!(g[2..], [None, None, None], "{g:?}");
 }
+
+#[test]
+fn regression_comma_joined_aliases_find_their_record_by_each_part() {
+    // Japan's cell `OOO TsST, a.k.a. …, a.k.a. ZALA Aero` scored `ZALA Aero` as a name with
+    // six words missing (0.64 before 2026-12-06, no match); each part is now a name of its
+    // own, reported as the name that matched. A field listing a parent beside the entity
+    // (`Tactical Missile Corporation, TRV Engineering`) stays whole: the entity is no exact
+    // match of its parent's name.
+    let org = |id: &str, name: &str, alias: &str| {
+        let mut e = Entity::new(id, Schema::Organization);
+        e.add(prop::NAME, name);
+        e.add(prop::ALIAS, alias);
+        e.add_dataset("jp-mof");
+        e
+    };
+    let m = Matcher::build(vec![
+        org(
+            "jp-28-286",
+            "A Level Aerosystems CST LLC",
+            "OOO TsST, a.k.a. Limited Liability Company CST, a.k.a. ZALA Aero, a.k.a. LLC CST",
+        ),
+        org(
+            "eu-trv",
+            "Joint Stock Company TRV Engineering",
+            "Tactical Missile Corporation, TRV Engineering",
+        ),
+    ]);
+    let hits = m.screen(&Query::new("ZALA Aero").unwrap(), &Options::default());
+    assert_eq!(hits[0].id, "jp-28-286");
+    assert!(hits[0].is_match, "{}", hits[0].score);
+    assert_eq!(hits[0].matched_name, "ZALA Aero");
+    assert_eq!(hits[0].explanation.matched_property, "alias");
+    let parent = m.screen(
+        &Query::new("Tactical Missile Corporation").unwrap(),
+        &Options::default(),
+    );
+    assert!(parent.iter().all(|h| h.score < 0.9), "{parent:?}");
+}
