@@ -278,7 +278,20 @@ pub fn append_from_cli<Q: Serialize, R: Serialize>(
     query: Q,
     results: R,
 ) -> Result<u64, ServiceError> {
-    let payload = entry_payload(&NewEntry {
+    let payload = cli_payload(path, lists, key, endpoint, query, results)?;
+    append_locked(path, &payload)
+}
+
+/// The JSON object of a record made by another process (`cordon screen`), not yet chained.
+fn cli_payload<Q: Serialize, R: Serialize>(
+    path: &Path,
+    lists: &std::collections::BTreeMap<String, ListRef>,
+    key: &str,
+    endpoint: &str,
+    query: Q,
+    results: R,
+) -> Result<String, ServiceError> {
+    entry_payload(&NewEntry {
         time: crate::util::now(),
         request_id: &format!("cli-{}", std::process::id()),
         key,
@@ -288,8 +301,7 @@ pub fn append_from_cli<Q: Serialize, R: Serialize>(
         query,
         results,
     })
-    .map_err(|e| ServiceError::io(path, e))?;
-    append_locked(path, &payload)
+    .map_err(|e| ServiceError::io(path, e))
 }
 
 /// [`append_from_cli`] with `results` already serialised (a JSON value, written as it is): a
@@ -304,17 +316,7 @@ pub fn append_raw_from_cli<Q: Serialize>(
     query: Q,
     results: &str,
 ) -> Result<u64, ServiceError> {
-    let head = entry_payload(&NewEntry {
-        time: crate::util::now(),
-        request_id: &format!("cli-{}", std::process::id()),
-        key,
-        endpoint,
-        dataset: None,
-        lists,
-        query,
-        results: (),
-    })
-    .map_err(|e| ServiceError::io(path, e))?;
+    let head = cli_payload(path, lists, key, endpoint, query, ())?;
     // `results` is the entry's last member: its placeholder is the end of the object.
     let head = head.strip_suffix("null}").ok_or_else(|| {
         ServiceError::AuditUnavailable("an audit entry does not end with its results".into())
