@@ -176,17 +176,7 @@ fn every_screening_is_recorded_and_can_be_decided_on() {
 
     // The chain verifies, and a decision finds what the screening returned.
     cordon(&db).args(["audit", "verify"]).assert().success();
-    let decided = cordon(&db)
-        .args(["decide", "--subject", &subject, "--entity", "ofac-20157"])
-        .args(["--verdict", "true_match"])
-        .output()
-        .expect("run cordon decide");
-    assert!(
-        decided.status.success(),
-        "{}",
-        String::from_utf8_lossy(&decided.stderr)
-    );
-    let d: Value = serde_json::from_slice(&decided.stdout).expect("decision JSON");
+    let d = decide(&db, &subject, "ofac-20157", "true_match");
     assert_eq!(d["entity_hash"], top["entity_hash"]);
 }
 
@@ -244,18 +234,7 @@ fn a_decision_finds_a_batch_screening() {
     let line = &recs.last().expect("a record")["results"][0];
     let subject = line["subject"].as_str().expect("subject");
     let top = &line["results"][0];
-    let decided = cordon(&db)
-        .args(["decide", "--subject", subject, "--entity"])
-        .arg(top[0].as_str().expect("id"))
-        .args(["--verdict", "false_positive"])
-        .output()
-        .expect("run cordon decide");
-    assert!(
-        decided.status.success(),
-        "{}",
-        String::from_utf8_lossy(&decided.stderr)
-    );
-    let d: Value = serde_json::from_slice(&decided.stdout).expect("decision JSON");
+    let d = decide(&db, subject, top[0].as_str().expect("id"), "false_positive");
     assert_eq!(d["entity_hash"], top[3]);
     cordon(&db).args(["audit", "verify"]).assert().success();
 }
@@ -281,4 +260,20 @@ fn a_screening_that_cannot_be_recorded_is_not_answered() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not-a-dir"), "{stderr}");
+}
+
+/// Runs `cordon decide` on a screening's subject and one of its results; asserts it succeeds
+/// and returns the decision it prints.
+fn decide(db: &std::path::Path, subject: &str, entity: &str, verdict: &str) -> Value {
+    let decided = cordon(db)
+        .args(["decide", "--subject", subject, "--entity", entity])
+        .args(["--verdict", verdict])
+        .output()
+        .expect("run cordon decide");
+    assert!(
+        decided.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    serde_json::from_slice(&decided.stdout).expect("decision JSON")
 }
