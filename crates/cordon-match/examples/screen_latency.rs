@@ -7,8 +7,8 @@
 //! ```
 //!
 //! Options: `--queries N` (default 20,000), `--single N` (single-query sample, default 5,000),
-//! `--dump FILE` (one line per query: the query and its results' ids and scores, to check that
-//! a speed change left every answer alone), `--recall N` (how many queries to screen again with
+//! `--dump FILE` (one line per query: the query and its results' ids, scores and matched
+//! names, to check that a speed change left every answer alone), `--recall N` (how many queries to screen again with
 //! a retrieval depth of 1,024 names, to measure what the default depth misses; default 1,000),
 //! `--depth N` (names retrieved per query, instead of the matcher's default), `--groups FILE`
 //! (every cross-list group: group id, member id and caption per line, to review what a
@@ -235,6 +235,8 @@ struct Hit {
     id: String,
     score: f64,
     is_match: bool,
+    /// Kept so that a dump also shows a change of the reported name at an equal score.
+    matched_name: String,
 }
 
 fn hits_of(results: Vec<cordon_match::ScreenResult>) -> Vec<Hit> {
@@ -244,6 +246,7 @@ fn hits_of(results: Vec<cordon_match::ScreenResult>) -> Vec<Hit> {
             id: r.id,
             score: r.score,
             is_match: r.is_match,
+            matched_name: r.matched_name,
         })
         .collect()
 }
@@ -399,7 +402,7 @@ fn main() {
         for (q, rs) in queries.iter().zip(&out) {
             let hits: Vec<String> = rs
                 .iter()
-                .map(|r| format!("{} {:.3}", r.id, r.score))
+                .map(|r| format!("{} {:.3} [{}]", r.id, r.score, r.matched_name))
                 .collect();
             let _ = writeln!(w, "{}\t{}", q.name, hits.join("; "));
         }
