@@ -914,29 +914,28 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
         // Most names: one pass over the bytes, a word ending at the whitespace
         // `split_whitespace` sees in ASCII (with the vertical tab that
         // `u8::is_ascii_whitespace` leaves out) or at the end.
-        let (mut lower, mut upper, mut letters, mut start) = (false, false, 0usize, 0);
-        let mut in_word = false;
-        for (at, &b) in raw
-            .as_bytes()
-            .iter()
-            .chain(std::iter::once(&b' '))
-            .enumerate()
-        {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                if in_word {
-                    let w = raw.get(start..at).unwrap_or_default();
-                    tally(w, !lower && upper && letters >= 2, lower);
-                    (lower, upper, letters, in_word) = (false, false, 0, false);
+        // A byte's classes from one table look-up; a word's are or-ed together.
+        let (mut seen, mut letters, mut start) = (0u8, 0usize, None);
+        let mut end_word = |start: usize, at: usize, seen: u8, letters: usize| {
+            let w = raw.get(start..at).unwrap_or_default();
+            let lower = seen & ASCII_LOWER != 0;
+            tally(w, !lower && seen & ASCII_UPPER != 0 && letters >= 2, lower);
+        };
+        for (at, &b) in raw.as_bytes().iter().enumerate() {
+            let class = ASCII_CASE_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
+            if class & ASCII_SPACE != 0 {
+                if let Some(from) = start.take() {
+                    end_word(from, at, seen, letters);
+                    (seen, letters) = (0, 0);
                 }
             } else {
-                if !in_word {
-                    start = at;
-                }
-                in_word = true;
-                lower |= b.is_ascii_lowercase();
-                upper |= b.is_ascii_uppercase();
-                letters += usize::from(b.is_ascii_alphabetic());
+                start.get_or_insert(at);
+                seen |= class;
+                letters += usize::from(class & ASCII_ALPHA);
             }
+        }
+        if let Some(from) = start {
+            end_word(from, raw.len(), seen, letters);
         }
     } else {
         for w in raw.split_whitespace() {
@@ -971,6 +970,33 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     }
     None
 }
+
+/// Classes of an ASCII byte for the case rule ([`ASCII_CASE_CLASSES`]).
+const ASCII_ALPHA: u8 = 1;
+const ASCII_LOWER: u8 = 2;
+const ASCII_UPPER: u8 = 4;
+/// The whitespace `split_whitespace` sees in ASCII: `u8::is_ascii_whitespace` and the
+/// vertical tab.
+const ASCII_SPACE: u8 = 8;
+
+/// The case rule's classes of every ASCII byte.
+static ASCII_CASE_CLASSES: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = if matches!(b, b'\t'..=b'\r' | b' ') {
+            ASCII_SPACE
+        } else if b.is_ascii_lowercase() {
+            ASCII_ALPHA | ASCII_LOWER
+        } else if b.is_ascii_uppercase() {
+            ASCII_ALPHA | ASCII_UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
 /// case rule need not ask the Unicode tables (exhaustively tested).
