@@ -247,6 +247,14 @@ impl Analyzer {
         second: &str,
         kind: NameKind,
     ) -> (Vec<NameForm>, Vec<NameForm>) {
+        // While the memory of words has room, the first name's words are in it: records
+        // would only repeat them.
+        if self.words.len < self.words.limit {
+            return (
+                self.analyze_with_case(first, kind),
+                self.analyze_with_case(second, kind),
+            );
+        }
         let a = self.analyze_with_case_in(first, kind, Pair::First);
         let b = self.analyze_with_case_in(second, kind, Pair::Second(&a));
         (a, b)
@@ -1831,7 +1839,8 @@ mod tests {
     fn assert_pairs_as_alone(a: &str, b: &str) {
         for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
             let alone = (analyze_with_case(a, kind), analyze_with_case(b, kind));
-            for limit in [0, Analyzer::DEFAULT_WORD_LIMIT] {
+            // A full memory (2 words) leaves the pair's records to serve the words it lacks.
+            for limit in [0, 2, Analyzer::DEFAULT_WORD_LIMIT] {
                 let mut analyzer = Analyzer::with_word_limit(limit);
                 assert_eq!(
                     analyzer.analyze_pair_with_case(a, b, kind),
