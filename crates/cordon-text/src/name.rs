@@ -260,6 +260,7 @@ impl Analyzer {
         (a, b)
     }
 
+    /// [`Analyzer::analyze_with_case`] as name `pair` of a pair.
     fn analyze_with_case_in(&mut self, raw: &str, kind: NameKind, pair: Pair<'_>) -> Vec<NameForm> {
         match with_surname_first(raw, kind) {
             Some(moved) => analyze_reusing(&moved, kind, true, self, pair),
@@ -687,7 +688,6 @@ struct Buffers {
     /// Whether the name may have more than one form (it is not ASCII), or is the first of a
     /// pair, so that recording its tokens for reuse can pay.
     record_made: bool,
-    /// The `made` records of the first name of a pair, while the second is analysed.
     /// While the second name of a pair is analysed, how many of `made` (the first ones) are
     /// the first name's, their syllables kept in `syllables`.
     other_records: usize,
@@ -697,10 +697,9 @@ struct Buffers {
 }
 
 impl Buffers {
-    /// Empties what belongs to the last name; `record_made`: whether this one may have more
-    /// than one form.
-    /// `second`: the name is the second of a pair, and the first name's records and
-    /// syllables stay.
+    /// Empties what belongs to the last name; `record_made`: whether this one's tokens are
+    /// recorded for reuse; `second`: the name is the second of a pair, and the first name's
+    /// records and syllables stay.
     fn start_name(&mut self, record_made: bool, second: bool) {
         self.spans.clear();
         self.record_made = record_made;
