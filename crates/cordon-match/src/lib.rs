@@ -124,8 +124,9 @@ impl Comparer {
     /// [`compare`], reusing the words of earlier pairs.
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        let a = PreparedName::compared_once(&mut self.analyzer, name1, kind);
-        let b = PreparedName::compared_once(&mut self.analyzer, name2, kind);
+        let (a, b) = self.analyzer.analyze_pair_with_case(name1, name2, kind);
+        let a = PreparedName::of_compared_forms(name1, a);
+        let b = PreparedName::of_compared_forms(name2, b);
         compared(name1, name2, &a, &b)
     }
 }

@@ -204,6 +204,12 @@ impl PreparedName {
         kind: NameKind,
     ) -> Self {
         let forms = analyzer.analyze_with_case(original, kind);
+        Self::of_compared_forms(original, forms)
+    }
+
+    /// [`PreparedName::compared_once`] of a name already analysed into `forms`
+    /// ([`cordon_text::Analyzer::analyze_pair_with_case`]).
+    pub(crate) fn of_compared_forms(original: &str, forms: Vec<NameForm>) -> Self {
         Self::of_forms(original.to_owned(), forms, Vec::new())
     }
 

@@ -164,7 +164,13 @@ pub const MAX_TOKENS: usize = 16;
 /// Remembers nothing: a name analysed once should not pay for a memory of its words. To
 /// analyse many names, use an [`Analyzer`].
 pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    analyze_reusing(raw, kind, true, &mut Analyzer::with_word_limit(0))
+    analyze_reusing(
+        raw,
+        kind,
+        true,
+        &mut Analyzer::with_word_limit(0),
+        Pair::Alone,
+    )
 }
 
 /// Analyses names, remembering what it made of each word so that a word seen in an earlier
@@ -223,14 +229,42 @@ impl Analyzer {
 
     /// [`analyze`], remembering words.
     pub fn analyze(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
-        analyze_reusing(raw, kind, true, self)
+        analyze_reusing(raw, kind, true, self, Pair::Alone)
     }
 
     /// [`analyze_with_case`], remembering words.
     pub fn analyze_with_case(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
+        self.analyze_with_case_in(raw, kind, Pair::Alone)
+    }
+
+    /// [`Analyzer::analyze_with_case`] of the two names of a pair of one kind, each as it
+    /// would be alone. A word of the second name that the first name has is copied from the
+    /// first name's token, not made again: the two names of a compared pair share words
+    /// (`KIM Jong Un` and `Kim Jong Un`, a list name and its transliteration).
+    pub fn analyze_pair_with_case(
+        &mut self,
+        first: &str,
+        second: &str,
+        kind: NameKind,
+    ) -> (Vec<NameForm>, Vec<NameForm>) {
+        // While the memory of words has room, the first name's words are in it: records
+        // would only repeat them.
+        if self.words.len < self.words.limit {
+            return (
+                self.analyze_with_case(first, kind),
+                self.analyze_with_case(second, kind),
+            );
+        }
+        let a = self.analyze_with_case_in(first, kind, Pair::First);
+        let b = self.analyze_with_case_in(second, kind, Pair::Second(&a));
+        (a, b)
+    }
+
+    /// [`Analyzer::analyze_with_case`] as name `pair` of a pair.
+    fn analyze_with_case_in(&mut self, raw: &str, kind: NameKind, pair: Pair<'_>) -> Vec<NameForm> {
         match with_surname_first(raw, kind) {
-            Some(moved) => self.analyze(&moved, kind),
-            None => self.analyze(raw, kind),
+            Some(moved) => analyze_reusing(&moved, kind, true, self, pair),
+            None => analyze_reusing(raw, kind, true, self, pair),
         }
     }
 
@@ -337,14 +371,28 @@ impl WordMemo {
     }
 }
 
+/// Which name of a pair an analysis is ([`Analyzer::analyze_pair_with_case`]).
+#[derive(Clone, Copy)]
+enum Pair<'a> {
+    /// A name on its own.
+    Alone,
+    /// The first name of a pair: every token it makes is recorded for the second.
+    First,
+    /// The second name: the first name's forms, whose tokens the first
+    /// [`Buffers::other_records`] of [`Buffers::made`] record.
+    Second(&'a [NameForm]),
+}
+
 /// [`analyze`]; `reuse` lets a later form copy the tokens an earlier one made of the same
-/// word (off only in the test that checks it changes nothing); `analyzer` holds the words of
-/// earlier names and the buffers of the last analysis.
+/// word, and the second name of a pair those of the first (off only in the test that checks
+/// it changes nothing); `analyzer` holds the words of earlier names and the buffers of the
+/// last analysis.
 fn analyze_reusing(
     raw: &str,
     kind: NameKind,
     reuse: bool,
     analyzer: &mut Analyzer,
+    pair: Pair<'_>,
 ) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     let mut alias_marker = false;
@@ -375,7 +423,15 @@ fn analyze_reusing(
         words: memo,
         buffers,
     } = analyzer;
-    buffers.start_name(reuse && !ascii);
+    // An ASCII name has one form: its records pay only for the second name of a pair.
+    let other = match pair {
+        Pair::Second(other) => other,
+        Pair::Alone | Pair::First => &[],
+    };
+    buffers.start_name(
+        reuse && (!ascii || matches!(pair, Pair::First)),
+        matches!(pair, Pair::Second(_)),
+    );
     add_form(
         &mut forms,
         &cleaned,
@@ -384,6 +440,7 @@ fn analyze_reusing(
         false,
         buffers,
         memo,
+        other,
     );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     if has_han
@@ -398,6 +455,7 @@ fn analyze_reusing(
             false,
             buffers,
             memo,
+            other,
         );
     }
     if has_han {
@@ -411,22 +469,50 @@ fn analyze_reusing(
                     false,
                     buffers,
                     memo,
+                    other,
                 );
             }
         }
         for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
             if p != cleaned {
-                add_form(&mut forms, &p, kind, Via::Pinyin, false, buffers, memo);
+                add_form(
+                    &mut forms,
+                    &p,
+                    kind,
+                    Via::Pinyin,
+                    false,
+                    buffers,
+                    memo,
+                    other,
+                );
             }
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
         let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
         for k in korean.into_iter().take(3) {
-            add_form(&mut forms, &k, kind, Via::Katakana, true, buffers, memo);
+            add_form(
+                &mut forms,
+                &k,
+                kind,
+                Via::Katakana,
+                true,
+                buffers,
+                memo,
+                other,
+            );
         }
         if r != cleaned {
-            add_form(&mut forms, &r, kind, Via::Katakana, false, buffers, memo);
+            add_form(
+                &mut forms,
+                &r,
+                kind,
+                Via::Katakana,
+                false,
+                buffers,
+                memo,
+                other,
+            );
         }
     }
     // A Russian organisation name's glossary form takes the place of its third
@@ -439,19 +525,28 @@ fn analyze_reusing(
         let systems = if glossary.is_some() { 2 } else { 3 };
         for l in translit::latin_forms_upto(&cleaned, systems) {
             if l != cleaned {
-                add_form(&mut forms, &l, kind, via, false, buffers, memo);
+                add_form(&mut forms, &l, kind, via, false, buffers, memo, other);
             }
         }
     }
     if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
-        add_form(&mut forms, &g, kind, via, false, buffers, memo);
+        add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
     } else if script == Script::Cyrillic
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
         && let Some(b) = belarusian::latin_reading(&cleaned)
     {
-        add_form(&mut forms, &b, kind, Via::Belarusian, false, buffers, memo);
+        add_form(
+            &mut forms,
+            &b,
+            kind,
+            Via::Belarusian,
+            false,
+            buffers,
+            memo,
+            other,
+        );
     }
     forms.truncate(MAX_FORMS);
     if alias_marker || script == Script::Arabic {
@@ -466,6 +561,9 @@ fn analyze_reusing(
 }
 
 /// Adds the form of `text` unless it has no words or an earlier form has the same text.
+// The name's forms, the buffers, the memory of words and the other name's forms are borrowed
+// apart, so that a form can read the ones it reuses while it writes the buffers.
+#[allow(clippy::too_many_arguments)]
 fn add_form(
     forms: &mut Vec<NameForm>,
     text: &str,
@@ -474,14 +572,17 @@ fn add_form(
     from_kana: bool,
     buffers: &mut Buffers,
     memo: &mut WordMemo,
+    other: &[NameForm],
 ) {
-    if let Some(f) = form(text, kind, via, from_kana, forms, buffers, memo)
+    let made_before_form = buffers.made.len();
+    if let Some(f) = form(text, kind, via, from_kana, forms, buffers, memo, other)
         && !forms.iter().any(|g| g.text == f.text)
     {
         forms.push(f);
+    } else {
+        // A dropped form's tokens are not there to be reused: the records it added.
+        buffers.made.truncate(made_before_form);
     }
-    // A dropped form's tokens are not there to be reused.
-    buffers.made.retain(|m| m.form < forms.len());
 }
 
 /// The words of a name, at most [`MAX_TOKENS`], with the surname position a comma gives.
@@ -584,19 +685,35 @@ struct Buffers {
     /// The tokens of the name's forms so far that [`make_token`] made from a word of the
     /// written order, for later forms to reuse.
     made: smallvec::SmallVec<[Made; 24]>,
-    /// Whether the name may have more than one form (it is not ASCII), so that recording its
-    /// tokens for reuse can pay.
+    /// Whether the name may have more than one form (it is not ASCII), or is the first of a
+    /// pair, so that recording its tokens for reuse can pay.
     record_made: bool,
+    /// While the second name of a pair is analysed, how many of `made` (the first ones) are
+    /// the first name's, their syllables kept in `syllables`.
+    other_records: usize,
+    /// The [`head_bit`]s of those records: most words of the second name are not in the
+    /// first, and are turned away without a look at its records.
+    other_heads: u64,
 }
 
 impl Buffers {
-    /// Empties what belongs to the last name; `record_made`: whether this one may have more
-    /// than one form.
-    fn start_name(&mut self, record_made: bool) {
-        self.syllables.clear();
+    /// Empties what belongs to the last name; `record_made`: whether this one's tokens are
+    /// recorded for reuse; `second`: the name is the second of a pair, and the first name's
+    /// records and syllables stay.
+    fn start_name(&mut self, record_made: bool, second: bool) {
         self.spans.clear();
-        self.made.clear();
         self.record_made = record_made;
+        if second {
+            self.other_records = self.made.len();
+            self.other_heads = self
+                .made
+                .iter()
+                .fold(0, |heads, m| heads | head_bit(m.head));
+        } else {
+            self.syllables.clear();
+            self.made.clear();
+            self.other_records = 0;
+        }
     }
 }
 
@@ -612,6 +729,12 @@ struct Made {
     form: usize,
     token: usize,
     span: Option<Span>,
+}
+
+/// One bit of 64 for a word's [`head`].
+fn head_bit((len, first): (usize, u64)) -> u64 {
+    let mixed = (first ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    1 << (mixed >> 58)
 }
 
 /// A word's length and first eight bytes (zeros past its end).
@@ -634,9 +757,21 @@ fn made_before(
     made: &[Made],
     syllables: &mut Vec<Syllable>,
 ) -> Option<(Token, Option<Span>)> {
+    made_in(w, script, earlier, made, syllables)
+}
+
+/// [`made_before`] from the records `made` of `forms` (the name's earlier forms, or the first
+/// name's of a pair), whose syllables are in `syllables`.
+fn made_in(
+    w: &str,
+    script: Script,
+    forms: &[NameForm],
+    made: &[Made],
+    syllables: &mut Vec<Syllable>,
+) -> Option<(Token, Option<Span>)> {
     let w_head = head(w);
     let (token, span) = made.iter().filter(|m| m.head == w_head).find_map(|m| {
-        let t = earlier.get(m.form)?.tokens.get(m.token)?;
+        let t = forms.get(m.form)?.tokens.get(m.token)?;
         (t.script == script && t.text == w).then_some((t, m.span))
     })?;
     let span = match span {
@@ -656,7 +791,9 @@ fn made_before(
     Some((token.clone(), span))
 }
 
-/// The form of `text`; `earlier` are the name's forms made before it, whose tokens it reuses.
+/// The form of `text`; `earlier` are the name's forms made before it, and `other` the forms of
+/// the first name of a pair, whose tokens it reuses (borrowed apart, as in [`add_form`]).
+#[allow(clippy::too_many_arguments)]
 fn form(
     text: &str,
     kind: NameKind,
@@ -665,6 +802,7 @@ fn form(
     earlier: &[NameForm],
     buffers: &mut Buffers,
     memo: &mut WordMemo,
+    other: &[NameForm],
 ) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
@@ -679,6 +817,8 @@ fn form(
         spans,
         made,
         record_made,
+        other_records,
+        other_heads,
     } = buffers;
     spans.clear();
     let form_syllables = syllables.len();
@@ -746,13 +886,23 @@ fn form(
             }
             continue;
         }
-        let earlier_made = made.get(..made_before_form).unwrap_or_default();
+        let other_made = made.get(..*other_records).unwrap_or_default();
+        let earlier_made = made
+            .get(*other_records..made_before_form)
+            .unwrap_or_default();
         let found = if let Some(made) = remembered {
             Some(memo.replay(made, syllables))
-        } else if earlier_made.is_empty() {
-            None
         } else {
-            made_before(folded, script, earlier, earlier_made, syllables)
+            let own = if earlier_made.is_empty() {
+                None
+            } else {
+                made_before(folded, script, earlier, earlier_made, syllables)
+            };
+            own.or_else(|| {
+                (*other_records > 0 && *other_heads & head_bit(head(folded)) != 0)
+                    .then(|| made_in(folded, script, other, other_made, syllables))
+                    .flatten()
+            })
         };
         let (mut token, span) = match found {
             Some(copy) => copy,
@@ -914,29 +1064,28 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
         // Most names: one pass over the bytes, a word ending at the whitespace
         // `split_whitespace` sees in ASCII (with the vertical tab that
         // `u8::is_ascii_whitespace` leaves out) or at the end.
-        let (mut lower, mut upper, mut letters, mut start) = (false, false, 0usize, 0);
-        let mut in_word = false;
-        for (at, &b) in raw
-            .as_bytes()
-            .iter()
-            .chain(std::iter::once(&b' '))
-            .enumerate()
-        {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                if in_word {
-                    let w = raw.get(start..at).unwrap_or_default();
-                    tally(w, !lower && upper && letters >= 2, lower);
-                    (lower, upper, letters, in_word) = (false, false, 0, false);
+        // A byte's classes from one table look-up; a word's are or-ed together.
+        let (mut seen, mut letters, mut start) = (0u8, 0usize, None);
+        let mut end_word = |start: usize, at: usize, seen: u8, letters: usize| {
+            let w = raw.get(start..at).unwrap_or_default();
+            let lower = seen & ASCII_LOWER != 0;
+            tally(w, !lower && seen & ASCII_UPPER != 0 && letters >= 2, lower);
+        };
+        for (at, &b) in raw.as_bytes().iter().enumerate() {
+            let class = ASCII_CASE_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
+            if class & ASCII_SPACE != 0 {
+                if let Some(from) = start.take() {
+                    end_word(from, at, seen, letters);
+                    (seen, letters) = (0, 0);
                 }
             } else {
-                if !in_word {
-                    start = at;
-                }
-                in_word = true;
-                lower |= b.is_ascii_lowercase();
-                upper |= b.is_ascii_uppercase();
-                letters += usize::from(b.is_ascii_alphabetic());
+                start.get_or_insert(at);
+                seen |= class;
+                letters += usize::from(class & ASCII_ALPHA);
             }
+        }
+        if let Some(from) = start {
+            end_word(from, raw.len(), seen, letters);
         }
     } else {
         for w in raw.split_whitespace() {
@@ -971,6 +1120,33 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     }
     None
 }
+
+/// Classes of an ASCII byte for the case rule ([`ASCII_CASE_CLASSES`]).
+const ASCII_ALPHA: u8 = 1;
+const ASCII_LOWER: u8 = 2;
+const ASCII_UPPER: u8 = 4;
+/// The whitespace `split_whitespace` sees in ASCII: `u8::is_ascii_whitespace` and the
+/// vertical tab.
+const ASCII_SPACE: u8 = 8;
+
+/// The case rule's classes of every ASCII byte.
+static ASCII_CASE_CLASSES: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = if matches!(b, b'\t'..=b'\r' | b' ') {
+            ASCII_SPACE
+        } else if b.is_ascii_lowercase() {
+            ASCII_ALPHA | ASCII_LOWER
+        } else if b.is_ascii_uppercase() {
+            ASCII_ALPHA | ASCII_UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
 /// case rule need not ask the Unicode tables (exhaustively tested).
@@ -1580,8 +1756,8 @@ mod tests {
         ) {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 proptest::prop_assert_eq!(
-                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0)),
-                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0))
+                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0), Pair::Alone),
+                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0), Pair::Alone)
                 );
             }
         }
@@ -1604,8 +1780,20 @@ mod tests {
         ] {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 assert_eq!(
-                    analyze_reusing(s, kind, true, &mut Analyzer::with_word_limit(0)),
-                    analyze_reusing(s, kind, false, &mut Analyzer::with_word_limit(0)),
+                    analyze_reusing(
+                        s,
+                        kind,
+                        true,
+                        &mut Analyzer::with_word_limit(0),
+                        Pair::Alone
+                    ),
+                    analyze_reusing(
+                        s,
+                        kind,
+                        false,
+                        &mut Analyzer::with_word_limit(0),
+                        Pair::Alone
+                    ),
                     "{s}"
                 );
             }
@@ -1643,6 +1831,81 @@ mod tests {
         "Mr. Pak",
         "Pak Mr",
     ];
+
+    /// Both names of a pair as each alone, in either order, through a forgetful analyzer and
+    /// one that remembers words, and a name analysed alone after a pair as alone (no record of
+    /// the pair is left for it).
+    fn assert_pairs_as_alone(a: &str, b: &str) {
+        for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+            let alone = (analyze_with_case(a, kind), analyze_with_case(b, kind));
+            // A full memory (2 words) leaves the pair's records to serve the words it lacks.
+            for limit in [0, 2, Analyzer::DEFAULT_WORD_LIMIT] {
+                let mut analyzer = Analyzer::with_word_limit(limit);
+                assert_eq!(
+                    analyzer.analyze_pair_with_case(a, b, kind),
+                    alone,
+                    "{a} / {b} {kind:?}"
+                );
+                let swapped = analyzer.analyze_pair_with_case(b, a, kind);
+                assert_eq!(
+                    (&swapped.1, &swapped.0),
+                    (&alone.0, &alone.1),
+                    "{b} / {a} {kind:?}"
+                );
+                assert_eq!(
+                    analyzer.analyze_with_case(b, kind),
+                    alone.1,
+                    "{b} {kind:?} after a pair"
+                );
+            }
+        }
+    }
+
+    /// The second name of a pair copies the first name's tokens, syllables included, from any
+    /// of its forms: romanised words, kana-read syllables, words dropped or weakened as titles
+    /// and organisation glossary words on one side only.
+    #[test]
+    fn regression_pair_words_as_made() {
+        for (a, b) in [
+            ("KIM Jong Un", "Kim Jong Un"),
+            ("Kim Jong Un", "김정은"),
+            ("キム・ジョンウン", "Kim Jong Un"),
+            ("キム・ジン", "jin kim"),
+            ("Kim Jong Un", "キム・ジョンウン"),
+            ("Ким Чен Ын", "Kim Chen Yn"),
+            ("Роман Михайлович ЛЯБИХОВ", "Roman Mikhaylovich LYABIKHOV"),
+            ("金正恩", "jin zheng en"),
+            ("朝鮮光鮮銀行", "Korea Kwangson Bank"),
+            ("Dr Kim Jong", "Kim Dr Jong"),
+            ("General Bureau", "General Kim"),
+            ("ООО Бамгрупп", "Bamgroup LLC"),
+            ("محمد رضا محمد", "mohammad reza"),
+            ("Chon Ma San II", "II Chon"),
+            ("Aleksei (Alexey) Lavrinenko", "Alexey Lavrinenko"),
+            ("", "Kim"),
+            ("Kim", ""),
+        ] {
+            assert_pairs_as_alone(a, b);
+        }
+    }
+
+    proptest::proptest! {
+        /// Arbitrary pairs of names that share words: as each alone.
+        #[test]
+        fn pair_words_as_made_arbitrary(
+            names in proptest::collection::vec(proptest::prop_oneof![
+                "\\PC{0,24}",
+                "(Kim|KIM|kim|Jong|JONG|Un|un|jin|Ri|Dr|Mr\\.|II|Co|Ltd|Bank| |, |-|\\(|\\)){0,6}",
+                "(김|정|은|이|용|호|조선|은행|주식회사|\\(주\\)| ){0,6}",
+                "(キム|ジョン|ウン|ジン|・|金|正|恩|李|有限公司| ){0,6}",
+                "(Ким|Чен|Ын|Пак|ЛЯБИХОВ|Роман|Kim|Pak|محمد|رضا|mohammad|α|Ω|,| ){0,6}",
+            ], 2..3),
+        ) {
+            if let [a, b] = names.as_slice() {
+                assert_pairs_as_alone(a, b);
+            }
+        }
+    }
 
     /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
     /// memory filled up after a few words.

@@ -477,12 +477,36 @@ pub(crate) fn looks_korean(s: &str) -> bool {
     let Some(first) = words.next() else {
         return false;
     };
-    let first: String = first.chars().map(lower).collect();
-    let rest: Vec<&str> = words.collect();
-    KOREAN_SURNAMES_CYR.contains(&first.as_str())
-        && (1..=3).contains(&rest.len())
-        && rest.iter().all(|w| w.chars().count() <= 8)
+    // The shape is checked before the surname, and the surname by its length before the
+    // table: most Russian names fail one of those, and neither allocates.
+    let mut rest = 0;
+    for w in words {
+        rest += 1;
+        if rest > 3 || w.chars().nth(8).is_some() {
+            return false;
+        }
+    }
+    if rest == 0 {
+        return false;
+    }
+    // `lower` maps one character to one: a first word longer than every surname is none.
+    let mut lowered = [0u8; 4 * KOREAN_SURNAME_CYR_MAX_CHARS];
+    let mut len = 0;
+    for (n, c) in first.chars().enumerate() {
+        if n == KOREAN_SURNAME_CYR_MAX_CHARS {
+            return false;
+        }
+        let Some(slot) = lowered.get_mut(len..) else {
+            return false;
+        };
+        len += lower(c).encode_utf8(slot).len();
+    }
+    let lowered = lowered.get(..len).unwrap_or_default();
+    KOREAN_SURNAMES_CYR.iter().any(|k| k.as_bytes() == lowered)
 }
+
+/// The most characters of a surname in [`KOREAN_SURNAMES_CYR`] (a test checks).
+const KOREAN_SURNAME_CYR_MAX_CHARS: usize = 4;
 
 /// Korean reading of Cyrillic: see [`System::KoreanCyrillic`]. Up to three forms that differ
 /// in the ㄴ/ㅇ reading of a final н.
@@ -1599,6 +1623,51 @@ mod tests {
         assert_eq!(forms("김정은"), ["김정은"]);
     }
 
+    /// [`looks_korean`] as first written: the whole first word lowered into a `String`, the
+    /// other words collected, the table asked first.
+    fn looks_korean_as_first_written(s: &str) -> bool {
+        let mut words = s
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty());
+        let Some(first) = words.next() else {
+            return false;
+        };
+        let first: String = first.chars().map(lower).collect();
+        let rest: Vec<&str> = words.collect();
+        KOREAN_SURNAMES_CYR.contains(&first.as_str())
+            && (1..=3).contains(&rest.len())
+            && rest.iter().all(|w| w.chars().count() <= 8)
+    }
+
+    #[test]
+    fn korean_surname_cyr_max_chars_is_the_longest() {
+        let longest = KOREAN_SURNAMES_CYR.iter().map(|k| k.chars().count()).max();
+        assert_eq!(longest, Some(KOREAN_SURNAME_CYR_MAX_CHARS));
+        // Stored as `lower` leaves them, so that the lowered first word can equal one.
+        assert!(
+            KOREAN_SURNAMES_CYR
+                .iter()
+                .all(|k| k.chars().all(|c| lower(c) == c))
+        );
+    }
+
+    #[test]
+    fn looks_korean_on_names() {
+        for (s, korean) in [
+            ("Ким Чен Ын", true),
+            ("КИМ, Чен Ын", true),
+            ("Ли Мён Бак", true),
+            ("Ким", false),
+            ("Ким Чен Ын Ир Со", false),
+            ("Ким Александровна", false),
+            ("Оксана Васильевна ДЕМЯШЕВА", false),
+            ("Кимура Ёсио", false),
+        ] {
+            assert_eq!(looks_korean(s), korean, "{s}");
+            assert_eq!(looks_korean_as_first_written(s), korean, "{s}");
+        }
+    }
+
     proptest! {
         #[test]
         fn arabic_spelled_once_as_per_form(
@@ -1608,6 +1677,16 @@ mod tests {
             ]
         ) {
             prop_assert_eq!(arabic(&s), arabic_by_unit(&s));
+        }
+
+        #[test]
+        fn looks_korean_as_first_written_agrees(
+            s in prop_oneof![
+                "\\PC{0,30}",
+                "(Ким|КИМ|Ли|ли|Пак|Чхве|ЧХВЕ|Хван|Чен|Ын|Ир|Ён|Александровна|İ|ẞ|,| |  ){0,6}",
+            ]
+        ) {
+            prop_assert_eq!(looks_korean(&s), looks_korean_as_first_written(&s));
         }
 
         #[test]
