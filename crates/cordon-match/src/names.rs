@@ -1539,11 +1539,78 @@ fn token_sim_with(
     if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
         return (0.8, "phonetic");
     }
+    if m <= 3 && short_word_typo(a, b) && rest_agrees(qs.words, i, cs.words, j) {
+        return (SHORT_WORD_TYPO, SHORT_WORD_TYPO_RULE);
+    }
     // `J.` against `John`: an initial.
     if (x.len() == 1 && y.first() == x.first()) || (y.len() == 1 && x.first() == y.first()) {
         return (0.6, "initial");
     }
     (0.0, "different")
+}
+
+/// Similarity of two words of two or three letters one edit apart that [`short_word_typo`]
+/// reads as a slip: below [`LIST_ALTERNATIVE`], so such a word never stands as an alternative
+/// of another, and low enough that the rest of the name has to agree for the pair to match.
+const SHORT_WORD_TYPO: f64 = 0.6;
+/// The rule [`SHORT_WORD_TYPO`] is named by in explanations.
+const SHORT_WORD_TYPO_RULE: &str = "short word one letter off";
+
+/// Whether two words of two or three letters that are not the same read as one slip of the
+/// keys rather than two different words: one edit apart (a letter added, dropped, changed or
+/// two swapped: `ZA` / `ZAW`, `AAG` / `AG`, `Aui` / `Ali`, `BAU` / `ABU`) and with at least
+/// three letters on one side — in two letters one edit changes half the word. Two words that
+/// each read as one Korean syllable are different syllables, the identity of a Korean name
+/// (`Jo` / `Ho`, `Kim` / `Kum`); two Roman numbers are different ordinals (`XII` / `XIV`);
+/// the Arabic article is no name part to slip in (`Al` / `Ali`).
+fn short_word_typo(a: &Word<'_>, b: &Word<'_>) -> bool {
+    let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
+    let article = |w: &str| matches!(w, "al" | "el" | "ul" | "il");
+    let roman = |w: &[u8]| w.iter().all(|c| b"ivxlcdm".contains(c));
+    x.len().max(y.len()) == 3
+        && x.len().min(y.len()) >= 2
+        && a.class == TokenClass::Word
+        && b.class == TokenClass::Word
+        && !article(a.latin)
+        && !article(b.latin)
+        && cordon_text::normalize::letters_apart(a.letters, b.letters) <= 1
+        && osa_within(x, y, 1) == Some(1)
+        && !(roman(x) && roman(y))
+        && !(one_korean_syllable(a) && one_korean_syllable(b))
+}
+
+/// Whether every word of two names but word `i` of `q` and word `j` of `c` is written the same
+/// on the other side, two of them at least no legal form: only then does a one-letter
+/// difference in a short word read as a slip ([`short_word_typo`]). A name that differs
+/// elsewhere too, or has one other word only (`YK-AQA` / `YK-AQG`, `Shun Ji` / `Jie Shun`,
+/// `BICENTENARIO XII` / `BICENTENARIO XVI`, sister companies `OSTEC-EC LTD` / `OSTEC-ETC
+/// LTD`), keeps its short words apart.
+fn rest_agrees(q: &[Word<'_>], i: usize, c: &[Word<'_>], j: usize) -> bool {
+    let found_in = |w: &Word<'_>, other: &[Word<'_>], skip: usize| {
+        !w.latin.is_empty()
+            && other
+                .iter()
+                .enumerate()
+                .any(|(k, o)| k != skip && same(w.latin, o.latin))
+    };
+    q.len() == c.len()
+        && q.iter()
+            .enumerate()
+            .filter(|&(k, w)| k != i && w.class != TokenClass::LegalForm)
+            .count()
+            >= 2
+        && q.iter()
+            .enumerate()
+            .all(|(k, w)| k == i || found_in(w, c, j))
+        && c.iter()
+            .enumerate()
+            .all(|(k, w)| k == j || found_in(w, q, i))
+}
+
+/// Whether a word reads as a single Korean syllable (`kim`, `jo`, `un`); `ali` reads as two
+/// (a·li), as most short words of other languages that parse at all do.
+fn one_korean_syllable(w: &Word<'_>) -> bool {
+    !w.korean_key.is_empty() && korean::parse_latin(w.latin).is_some_and(|s| s.len() == 1)
 }
 
 /// String equality for the short words of names, compared inline: the library call behind
@@ -3188,6 +3255,46 @@ mod tests {
             let v = scored(a, b, kind);
             assert!(v >= MATCHING, "{a} / {b}: {v}");
         }
+    }
+
+    #[test]
+    fn short_word_slip_needs_the_rest_of_the_name_written_alike() {
+        // A letter added, dropped, changed or two swapped in a word of two or three letters.
+        matching(
+            &[
+                ("Khalid Ubu Hamdan", "Khalid Abu Hamdan"),
+                ("BAU Tariq Hamdan", "ABU Tariq Hamdan"),
+                ("Myo Za Naing", "Myo Zaw Naing"),
+                ("Yusuf AAB Tariq", "Yusuf AB Tariq"),
+                ("Sin Kyu Anm", "Sin Kyu Nam"),
+            ],
+            NameKind::Person,
+        );
+        matching(
+            &[("Asia Sn Shipping", "Asia Sun Shipping")],
+            NameKind::Organization,
+        );
+        // Two single Korean syllables are different syllables; the article is no name part;
+        // two letters changed by one; only one other word; another word differing too;
+        // Roman numbers and codes; one other word beside a legal form.
+        below_threshold(
+            &[
+                ("Nasser Kim Karimi", "Nasser Kum Karimi"),
+                ("Tariq Al Hamdan", "Tariq Ali Hamdan"),
+                ("Yusuf Ab Tariq", "Yusuf Ad Tariq"),
+                ("Shun Ji", "Shun Jie"),
+                ("Khalid Ubu Hamdani", "Khalid Abu Hamdan"),
+            ],
+            NameKind::Person,
+        );
+        below_threshold(
+            &[
+                ("YK-AQA", "YK-AQG"),
+                ("Star Bicentenario XII", "Star Bicentenario XIV"),
+                ("OSTEC-EC LTD", "OSTEC-ETC LTD"),
+            ],
+            NameKind::Organization,
+        );
     }
 
     #[test]
