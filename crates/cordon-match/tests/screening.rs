@@ -221,6 +221,23 @@ fn regression_one_letter_slip_in_a_short_word() {
 }
 
 #[test]
+fn regression_latin_word_read_as_korean_through_a_silent_letter() {
+    // `Ahmed` and `Rahmin` once read as Korean syllables through a silent h inside the word
+    // (ah·med, rah·min), so a one-letter typo was a different syllable (0.49 before
+    // 2026-12-06). Passport spellings' silent letters still end a word.
+    for (a, b) in [
+        ("KOK Ahmed", "KOK Ahmad"),
+        ("PAK Rahmin", "PAK Rahman"),
+        ("Ahn Jung Hee", "An Jung Hee"),
+        ("SOHN Myong Il", "SON Myong Il"),
+        ("Park Chol", "Pak Chol"),
+    ] {
+        assert!(compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+    assert!(!compare("Kim Jong Un", "Kim Jong Il", Some(Schema::Person)).is_match);
+}
+
+#[test]
 fn regression_one_letter_slip_in_a_korean_surname() {
     // `KIN` is no Korean surname and one letter from KIM: with the given name written alike,
     // a likely hit (0.49 before 2026-12-06), ranked below the exact name, and out with a
