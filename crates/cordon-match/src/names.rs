@@ -1539,7 +1539,13 @@ fn token_sim_with(
     if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
         return (0.8, "phonetic");
     }
-    if m <= 3 && short_word_typo(a, b) && rest_agrees(qs.words, i, cs.words, j) {
+    // Cheapest tests first: most pairs of short words stop before the names are compared or
+    // the words parsed as Korean.
+    if m <= 3
+        && short_word_typo(a, b)
+        && rest_agrees(qs.words, i, cs.words, j)
+        && !(one_korean_syllable(a) && one_korean_syllable(b))
+    {
         return (SHORT_WORD_TYPO, SHORT_WORD_TYPO_RULE);
     }
     // `J.` against `John`: an initial.
@@ -1559,10 +1565,11 @@ const SHORT_WORD_TYPO_RULE: &str = "short word one letter off";
 /// Whether two words of two or three letters that are not the same read as one slip of the
 /// keys rather than two different words: one edit apart (a letter added, dropped, changed or
 /// two swapped: `ZA` / `ZAW`, `AAG` / `AG`, `Aui` / `Ali`, `BAU` / `ABU`) and with at least
-/// three letters on one side — in two letters one edit changes half the word. Two words that
-/// each read as one Korean syllable are different syllables, the identity of a Korean name
-/// (`Jo` / `Ho`, `Kim` / `Kum`); two Roman numbers are different ordinals (`XII` / `XIV`);
-/// the Arabic article is no name part to slip in (`Al` / `Ali`).
+/// three letters on one side — in two letters one edit changes half the word. Two Roman
+/// numbers are different ordinals (`XII` / `XIV`); the Arabic article is no name part to slip
+/// in (`Al` / `Ali`). The caller also keeps apart two words that each read as one Korean
+/// syllable ([`one_korean_syllable`]): different syllables, the identity of a Korean name
+/// (`Jo` / `Ho`, `Kim` / `Kum`).
 fn short_word_typo(a: &Word<'_>, b: &Word<'_>) -> bool {
     let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
     let article = |w: &str| matches!(w, "al" | "el" | "ul" | "il");
@@ -1576,7 +1583,6 @@ fn short_word_typo(a: &Word<'_>, b: &Word<'_>) -> bool {
         && cordon_text::normalize::letters_apart(a.letters, b.letters) <= 1
         && osa_within(x, y, 1) == Some(1)
         && !(roman(x) && roman(y))
-        && !(one_korean_syllable(a) && one_korean_syllable(b))
 }
 
 /// Whether every word of two names but word `i` of `q` and word `j` of `c` is written the same
@@ -2433,6 +2439,9 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
         })
     };
     let ((lq, nq), (lc, nc)) = (strong(q), strong(c));
+    if nq == nc {
+        return boundary_moved(q, c).filter(|&s| s > score);
+    }
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
     // lengths alone; the strings are built only for the rest.
@@ -2470,6 +2479,30 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     }
     let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
     (s > score).then_some(s)
+}
+
+/// The same letters on both sides, every word's, split into words at another place (`Al
+/// iReza` / `Ali Reza`, `ChunS-an` / `Chun-San`; the list may put the surname last): a slip
+/// that moved a word boundary, scored as one edit of the names run together.
+fn boundary_moved(q: &[Word<'_>], c: &[Word<'_>]) -> Option<f64> {
+    // Most pairs stop at the lengths or the letters; the letters are compared in place.
+    let sum = |f: &[Word<'_>]| {
+        f.iter()
+            .fold((0, 0), |(l, m), w| (l + w.latin.len(), m | w.letters))
+    };
+    let ((lq, mq), (lc, mc)) = (sum(q), sum(c));
+    if lq != lc || lq < 6 || mq != mc {
+        return None;
+    }
+    let rotated = c.split_last().is_some_and(|(last, rest)| {
+        bytes(q).eq(bytes(std::slice::from_ref(last)).chain(bytes(rest)))
+    });
+    (rotated || bytes(q).eq(bytes(c))).then(|| 0.95 * (1.0 - 0.8 / lq as f64))
+}
+
+/// The letters of words run together, read in place.
+fn bytes<'w>(words: &'w [Word<'_>]) -> impl Iterator<Item = u8> + 'w {
+    words.iter().flat_map(|w| w.latin.bytes())
 }
 
 /// The words that carry identity ([`NameForm::strong_tokens`]'s).
@@ -3255,6 +3288,37 @@ mod tests {
             let v = scored(a, b, kind);
             assert!(v >= MATCHING, "{a} / {b}: {v}");
         }
+    }
+
+    #[test]
+    fn a_moved_word_boundary_is_one_edit() {
+        matching(
+            &[
+                ("Nas serKarimi Ahmad", "Nasser Karimi Ahmad"),
+                ("Karimi Na sser", "Nasser Karimi"),
+                ("KyongS-ok Ri", "Kyong-Sok Ri"),
+            ],
+            NameKind::Person,
+        );
+        // Other letters, or the same letters in another order, are no moved boundary.
+        assert_eq!(boundary_moved_of("Nas serKarimi", "Nasser Karimy"), None);
+        assert_eq!(
+            boundary_moved_of("Karimi Nasser", "Nasser Karimi Ali"),
+            None
+        );
+        assert_eq!(boundary_moved_of("Ab Cdefg", "Cd Abefg"), None);
+        assert!(boundary_moved_of("Ab Cdefg", "Abc Defg").is_some());
+    }
+
+    fn boundary_moved_of(a: &str, b: &str) -> Option<f64> {
+        let (q, c) = (
+            PreparedName::new(a, NameKind::Person),
+            PreparedName::new(b, NameKind::Person),
+        );
+        let (Some(qf), Some(cf)) = (q.forms.first(), c.forms.first()) else {
+            return None;
+        };
+        boundary_moved(&words_of(qf), &words_of(cf))
     }
 
     #[test]

@@ -221,6 +221,28 @@ fn regression_one_letter_slip_in_a_short_word() {
 }
 
 #[test]
+fn regression_typo_that_moves_a_word_boundary() {
+    // Letters moved across a space or hyphen, the word count unchanged (0.63–0.75 before
+    // 2026-12-06: two words each one letter off, or left over).
+    for (a, b) in [
+        ("Hass anKarimi Ali", "Hassan Karimi Ali"),
+        ("Ali Reza Al-Mahd i", "Ali Reza Al-Mahdi"),
+    ] {
+        let hit = compare(a, b, Some(Schema::Person));
+        assert!(hit.is_match, "{a} / {b}: {}", hit.score);
+        assert!(hit.rules.contains(&"words joined"), "{:?}", hit.rules);
+    }
+    assert!(
+        !compare(
+            "Hass anKarimi Ali",
+            "Hassan Karimi Alu",
+            Some(Schema::Person)
+        )
+        .is_match
+    );
+}
+
+#[test]
 fn regression_latin_word_read_as_korean_through_a_silent_letter() {
     // `Ahmed` and `Rahmin` once read as Korean syllables through a silent h inside the word
     // (ah·med, rah·min), so a one-letter typo was a different syllable (0.49 before
