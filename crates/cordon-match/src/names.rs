@@ -2440,7 +2440,7 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     };
     let ((lq, nq), (lc, nc)) = (strong(q), strong(c));
     if nq == nc {
-        return boundary_moved(q, c).filter(|&s| s > score);
+        return boundary_moved(q, c, lq, lc, nc).filter(|&s| s > score);
     }
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
@@ -2481,32 +2481,41 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     (s > score).then_some(s)
 }
 
-/// The same letters on both sides, every word's, split into words at another place (`Al
-/// iReza` / `Ali Reza`, `ChunS-an` / `Chun-San`; the list may put the surname last): a slip
-/// that moved a word boundary, scored as one edit of the names run together.
-fn boundary_moved(q: &[Word<'_>], c: &[Word<'_>]) -> Option<f64> {
-    // Most pairs stop at the lengths or the letters; the letters are compared in place.
-    let sum = |f: &[Word<'_>]| {
-        f.iter()
-            .fold((0, 0), |(l, m), w| (l + w.latin.len(), m | w.letters))
-    };
-    let ((lq, mq), (lc, mc)) = (sum(q), sum(c));
-    if lq != lc || lq < 6 || mq != mc {
+/// The same letters on both sides split into words at other places (`Al iReza` / `Ali Reza`,
+/// `ChunS-an` / `Chun-San`; the list may put the surname last): a slip that moved a word
+/// boundary, scored as one edit of the names run together. `lq`, `lc`: the letters of each
+/// side's strong words, which stop most pairs; `n`: how many strong words `c` has.
+fn boundary_moved(q: &[Word<'_>], c: &[Word<'_>], lq: usize, lc: usize, n: usize) -> Option<f64> {
+    if lq != lc || lq < 6 {
         return None;
     }
-    let rotated = c.split_last().is_some_and(|(last, rest)| {
-        bytes(q).eq(bytes(std::slice::from_ref(last)).chain(bytes(rest)))
-    });
-    (rotated || bytes(q).eq(bytes(c))).then(|| 0.95 * (1.0 - 0.8 / lq as f64))
+    let rest = n.saturating_sub(1);
+    let rotated = || strong_words(c).skip(rest).chain(strong_words(c).take(rest));
+    (split_elsewhere(strong_words(q), strong_words(c))
+        || split_elsewhere(strong_words(q), rotated()))
+    .then(|| 0.95 * (1.0 - 0.8 / lq as f64))
 }
 
-/// The letters of words run together, read in place.
-fn bytes<'w>(words: &'w [Word<'_>]) -> impl Iterator<Item = u8> + 'w {
-    words.iter().flat_map(|w| w.latin.bytes())
+/// Whether two sequences of words hold the same letters in words of other lengths: the same
+/// words in the same places are no moved boundary (the alignment scores them). Read in place:
+/// a screening asks this of most pairs of names with as many letters.
+fn split_elsewhere<'w, 'a: 'w>(
+    x: impl Iterator<Item = &'w Word<'a>> + Clone,
+    y: impl Iterator<Item = &'w Word<'a>> + Clone,
+) -> bool {
+    fn first<'w, 'a: 'w>(mut words: impl Iterator<Item = &'w Word<'a>>) -> Option<u8> {
+        words.next().and_then(|w| w.latin.bytes().next())
+    }
+    first(x.clone()) == first(y.clone())
+        && x.clone()
+            .map(|w| w.latin.len())
+            .ne(y.clone().map(|w| w.latin.len()))
+        && x.flat_map(|w| w.latin.bytes())
+            .eq(y.flat_map(|w| w.latin.bytes()))
 }
 
 /// The words that carry identity ([`NameForm::strong_tokens`]'s).
-fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<'a>> {
+fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<'a>> + Clone {
     words
         .iter()
         .filter(|w| matches!(w.class, TokenClass::Word | TokenClass::Number))
@@ -3318,7 +3327,10 @@ mod tests {
         let (Some(qf), Some(cf)) = (q.forms.first(), c.forms.first()) else {
             return None;
         };
-        boundary_moved(&words_of(qf), &words_of(cf))
+        let (qw, cw) = (words_of(qf), words_of(cf));
+        let letters = |w: &[Word<'_>]| strong_words(w).map(|w| w.latin.len()).sum();
+        let n = strong_words(&cw).count();
+        boundary_moved(&qw, &cw, letters(&qw), letters(&cw), n)
     }
 
     #[test]
