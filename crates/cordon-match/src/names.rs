@@ -1545,11 +1545,84 @@ fn token_sim_with(
     if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
         return (0.8, "phonetic");
     }
+    // Cheapest tests first: most pairs of short words stop before the names are compared or
+    // the words parsed as Korean.
+    if m <= 3
+        && short_word_typo(a, b)
+        && rest_agrees(qs.words, i, cs.words, j)
+        && !(one_korean_syllable(a) && one_korean_syllable(b))
+    {
+        return (SHORT_WORD_TYPO, SHORT_WORD_TYPO_RULE);
+    }
     // `J.` against `John`: an initial.
     if (x.len() == 1 && y.first() == x.first()) || (y.len() == 1 && x.first() == y.first()) {
         return (0.6, "initial");
     }
     (0.0, "different")
+}
+
+/// Similarity of two words of two or three letters one edit apart that [`short_word_typo`]
+/// reads as a slip: below [`LIST_ALTERNATIVE`], so such a word never stands as an alternative
+/// of another, and low enough that the rest of the name has to agree for the pair to match.
+const SHORT_WORD_TYPO: f64 = 0.6;
+/// The rule [`SHORT_WORD_TYPO`] is named by in explanations.
+const SHORT_WORD_TYPO_RULE: &str = "short word one letter off";
+
+/// Whether two words of two or three letters that are not the same read as one slip of the
+/// keys rather than two different words: one edit apart (a letter added, dropped, changed or
+/// two swapped: `ZA` / `ZAW`, `AAG` / `AG`, `Aui` / `Ali`, `BAU` / `ABU`) and with at least
+/// three letters on one side — in two letters one edit changes half the word. Two Roman
+/// numbers are different ordinals (`XII` / `XIV`); the Arabic article is no name part to slip
+/// in (`Al` / `Ali`). The caller also keeps apart two words that each read as one Korean
+/// syllable ([`one_korean_syllable`]): different syllables, the identity of a Korean name
+/// (`Jo` / `Ho`, `Kim` / `Kum`).
+fn short_word_typo(a: &Word<'_>, b: &Word<'_>) -> bool {
+    let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
+    let article = |w: &str| matches!(w, "al" | "el" | "ul" | "il");
+    let roman = |w: &[u8]| w.iter().all(|c| b"ivxlcdm".contains(c));
+    x.len().max(y.len()) == 3
+        && x.len().min(y.len()) >= 2
+        && a.class == TokenClass::Word
+        && b.class == TokenClass::Word
+        && !article(a.latin)
+        && !article(b.latin)
+        && cordon_text::normalize::letters_apart(a.letters, b.letters) <= 1
+        && osa_within(x, y, 1) == Some(1)
+        && !(roman(x) && roman(y))
+}
+
+/// Whether every word of two names but word `i` of `q` and word `j` of `c` is written the same
+/// on the other side, two of them at least no legal form: only then does a one-letter
+/// difference in a short word read as a slip ([`short_word_typo`]). A name that differs
+/// elsewhere too, or has one other word only (`YK-AQA` / `YK-AQG`, `Shun Ji` / `Jie Shun`,
+/// `BICENTENARIO XII` / `BICENTENARIO XVI`, sister companies `OSTEC-EC LTD` / `OSTEC-ETC
+/// LTD`), keeps its short words apart.
+fn rest_agrees(q: &[Word<'_>], i: usize, c: &[Word<'_>], j: usize) -> bool {
+    let found_in = |w: &Word<'_>, other: &[Word<'_>], skip: usize| {
+        !w.latin.is_empty()
+            && other
+                .iter()
+                .enumerate()
+                .any(|(k, o)| k != skip && same(w.latin, o.latin))
+    };
+    q.len() == c.len()
+        && q.iter()
+            .enumerate()
+            .filter(|&(k, w)| k != i && w.class != TokenClass::LegalForm)
+            .count()
+            >= 2
+        && q.iter()
+            .enumerate()
+            .all(|(k, w)| k == i || found_in(w, c, j))
+        && c.iter()
+            .enumerate()
+            .all(|(k, w)| k == j || found_in(w, q, i))
+}
+
+/// Whether a word reads as a single Korean syllable (`kim`, `jo`, `un`); `ali` reads as two
+/// (a·li), as most short words of other languages that parse at all do.
+fn one_korean_syllable(w: &Word<'_>) -> bool {
+    !w.korean_key.is_empty() && korean::parse_latin(w.latin).is_some_and(|s| s.len() == 1)
 }
 
 /// String equality for the short words of names, compared inline: the library call behind
@@ -2372,6 +2445,9 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
         })
     };
     let ((lq, nq), (lc, nc)) = (strong(q), strong(c));
+    if nq == nc {
+        return boundary_moved(q, c, lq, lc, nc).filter(|&s| s > score);
+    }
     // Words run together leave one side with fewer words (`Russian Venture Company` and
     // `Russian Export-Import Bank` share one word, not a spelling). Most pairs fail on the
     // lengths alone; the strings are built only for the rest.
@@ -2411,8 +2487,41 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     (s > score).then_some(s)
 }
 
+/// The same letters on both sides split into words at other places (`Al iReza` / `Ali Reza`,
+/// `ChunS-an` / `Chun-San`; the list may put the surname last): a slip that moved a word
+/// boundary, scored as one edit of the names run together. `lq`, `lc`: the letters of each
+/// side's strong words, which stop most pairs; `n`: how many strong words `c` has.
+fn boundary_moved(q: &[Word<'_>], c: &[Word<'_>], lq: usize, lc: usize, n: usize) -> Option<f64> {
+    if lq != lc || lq < 6 {
+        return None;
+    }
+    let rest = n.saturating_sub(1);
+    let rotated = || strong_words(c).skip(rest).chain(strong_words(c).take(rest));
+    (split_elsewhere(strong_words(q), strong_words(c))
+        || split_elsewhere(strong_words(q), rotated()))
+    .then(|| 0.95 * (1.0 - 0.8 / lq as f64))
+}
+
+/// Whether two sequences of words hold the same letters in words of other lengths: the same
+/// words in the same places are no moved boundary (the alignment scores them). Read in place:
+/// a screening asks this of most pairs of names with as many letters.
+fn split_elsewhere<'w, 'a: 'w>(
+    x: impl Iterator<Item = &'w Word<'a>> + Clone,
+    y: impl Iterator<Item = &'w Word<'a>> + Clone,
+) -> bool {
+    fn first<'w, 'a: 'w>(mut words: impl Iterator<Item = &'w Word<'a>>) -> Option<u8> {
+        words.next().and_then(|w| w.latin.bytes().next())
+    }
+    first(x.clone()) == first(y.clone())
+        && x.clone()
+            .map(|w| w.latin.len())
+            .ne(y.clone().map(|w| w.latin.len()))
+        && x.flat_map(|w| w.latin.bytes())
+            .eq(y.flat_map(|w| w.latin.bytes()))
+}
+
 /// The words that carry identity ([`NameForm::strong_tokens`]'s).
-fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<'a>> {
+fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<'a>> + Clone {
     words
         .iter()
         .filter(|w| matches!(w.class, TokenClass::Word | TokenClass::Number))
@@ -3194,6 +3303,80 @@ mod tests {
             let v = scored(a, b, kind);
             assert!(v >= MATCHING, "{a} / {b}: {v}");
         }
+    }
+
+    #[test]
+    fn a_moved_word_boundary_is_one_edit() {
+        matching(
+            &[
+                ("Nas serKarimi Ahmad", "Nasser Karimi Ahmad"),
+                ("Karimi Na sser", "Nasser Karimi"),
+                ("KyongS-ok Ri", "Kyong-Sok Ri"),
+            ],
+            NameKind::Person,
+        );
+        // Other letters, or the same letters in another order, are no moved boundary.
+        assert_eq!(boundary_moved_of("Nas serKarimi", "Nasser Karimy"), None);
+        assert_eq!(
+            boundary_moved_of("Karimi Nasser", "Nasser Karimi Ali"),
+            None
+        );
+        assert_eq!(boundary_moved_of("Ab Cdefg", "Cd Abefg"), None);
+        assert!(boundary_moved_of("Ab Cdefg", "Abc Defg").is_some());
+    }
+
+    fn boundary_moved_of(a: &str, b: &str) -> Option<f64> {
+        let (q, c) = (
+            PreparedName::new(a, NameKind::Person),
+            PreparedName::new(b, NameKind::Person),
+        );
+        let (Some(qf), Some(cf)) = (q.forms.first(), c.forms.first()) else {
+            return None;
+        };
+        let (qw, cw) = (words_of(qf), words_of(cf));
+        let letters = |w: &[Word<'_>]| strong_words(w).map(|w| w.latin.len()).sum();
+        let n = strong_words(&cw).count();
+        boundary_moved(&qw, &cw, letters(&qw), letters(&cw), n)
+    }
+
+    #[test]
+    fn short_word_slip_needs_the_rest_of_the_name_written_alike() {
+        // A letter added, dropped, changed or two swapped in a word of two or three letters.
+        matching(
+            &[
+                ("Khalid Ubu Hamdan", "Khalid Abu Hamdan"),
+                ("BAU Tariq Hamdan", "ABU Tariq Hamdan"),
+                ("Myo Za Naing", "Myo Zaw Naing"),
+                ("Yusuf AAB Tariq", "Yusuf AB Tariq"),
+                ("Sin Kyu Anm", "Sin Kyu Nam"),
+            ],
+            NameKind::Person,
+        );
+        matching(
+            &[("Asia Sn Shipping", "Asia Sun Shipping")],
+            NameKind::Organization,
+        );
+        // Two single Korean syllables are different syllables; the article is no name part;
+        // two letters changed by one; only one other word; another word differing too;
+        // Roman numbers and codes; one other word beside a legal form.
+        below_threshold(
+            &[
+                ("Nasser Kim Karimi", "Nasser Kum Karimi"),
+                ("Tariq Al Hamdan", "Tariq Ali Hamdan"),
+                ("Yusuf Ab Tariq", "Yusuf Ad Tariq"),
+                ("Shun Ji", "Shun Jie"),
+                ("Khalid Ubu Hamdani", "Khalid Abu Hamdan"),
+            ],
+            NameKind::Person,
+        );
+        below_threshold(
+            &[
+                ("YK-AQA", "YK-AQG"),
+                ("Star Bicentenario XII", "Star Bicentenario XIV"),
+                ("OSTEC-EC LTD", "OSTEC-ETC LTD"),
+            ],
+            NameKind::Organization,
+        );
     }
 
     #[test]

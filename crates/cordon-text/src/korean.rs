@@ -560,7 +560,7 @@ struct Piece {
     starts_g: bool,
     /// The final `ng`.
     ng: bool,
-    /// A final that passport spellings write silently (`r`, `h`).
+    /// A final that passport spellings write with a silent letter (`r`, `h`, `hn`, `hm`).
     silent: bool,
 }
 
@@ -590,7 +590,7 @@ impl Piece {
             doubled: len == 2 && first == b.get(1).copied(),
             starts_g: first == Some(b'g'),
             ng: text == "ng",
-            silent: text == "r" || text == "h",
+            silent: matches!(text, "r" | "h" | "hn" | "hm"),
         }
     }
 
@@ -836,13 +836,15 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                     let next_is_vowel = b.get(end).is_some_and(|c| {
                         matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'y')
                     });
+                    // Passport spellings write a silent letter at the end of a name word
+                    // only (Park, Ahn, Oh, Kahm): inside a word it reads another language
+                    // (`Mahmut` is no mah·mut or mahm·ut, `Ahmad` no ah·mad).
+                    if fin.silent && end < n {
+                        continue;
+                    }
                     // A final consonant before a vowel is normally the next initial.
                     let mut cand = ini_cost;
                     if fin.len > 0 && next_is_vowel {
-                        // Silent r/h only before a consonant or at the end (Park, Ahn, Oh).
-                        if fin.silent {
-                            continue;
-                        }
                         cand += if fin.ng || boundaries & (1 << end) != 0 {
                             1
                         } else {
@@ -1055,6 +1057,18 @@ mod tests {
     }
 
     #[test]
+    fn regression_silent_letters_end_a_word() {
+        // Passport spellings' silent letters close a word; inside one they read another
+        // language, whose words then keep their ordinary typo tolerance.
+        for w in ["park", "ahn", "oh", "sohn", "hur", "kahm"] {
+            assert!(parse_latin(w).is_some_and(|s| s.len() == 1), "{w}");
+        }
+        for w in ["mahmut", "mahmit", "ahmad", "rahman", "farhad", "ohne"] {
+            assert!(parse_latin(w).is_none(), "{w}");
+        }
+    }
+
+    #[test]
     fn slipped_surnames() {
         let key = |w: &str| parse_latin(w).unwrap()[0].key;
         for w in ["kin", "kem", "jan", "pek"] {
@@ -1155,7 +1169,7 @@ mod tests {
                                 6
                             };
                         }
-                        if (*fin == "r" || *fin == "h") && next_is_vowel {
+                        if matches!(*fin, "r" | "h" | "hn" | "hm") && end < n {
                             continue;
                         }
                         if ini.is_empty() && prev_final.is_some() {
