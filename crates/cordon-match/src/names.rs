@@ -566,6 +566,10 @@ fn korean_best(q: &NameForm, c: &NameForm) -> (f64, Option<(u8, u8)>) {
             let s = korean_score(qr, cr, false).0;
             if s > best.0 {
                 best = (s, u8::try_from(i).ok().zip(u8::try_from(j).ok()));
+                // No pair scores above 1: the rest cannot replace this one.
+                if s >= 1.0 {
+                    return best;
+                }
             }
         }
     }
@@ -1521,9 +1525,11 @@ fn token_sim_with(
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
+        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
+        // Skeletons of lengths far apart are not close (the cheaper test first).
+        && sa.len().abs_diff(sb.len()) <= 2
         // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
         && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
-        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
         if s > 0.0 {
@@ -2830,6 +2836,41 @@ mod tests {
         }
     }
 
+    /// [`korean_best`] stops at the first pair of readings that scores 1; scanning every
+    /// pair must give the same score and the same pair, and no pair may score above 1.
+    fn assert_korean_best_stops_only_at_the_ceiling(a: &str, b: &str, kind: NameKind) {
+        let (q, c) = (PreparedName::new(a, kind), PreparedName::new(b, kind));
+        for qf in &q.forms {
+            for cf in &c.forms {
+                let mut scanned = (0.0, None);
+                for (i, qr) in qf.korean.iter().enumerate() {
+                    for (j, cr) in cf.korean.iter().enumerate() {
+                        let s = korean_score(qr, cr, false).0;
+                        assert!(s <= 1.0, "{a} / {b}: {s}");
+                        if s > scanned.0 {
+                            scanned = (s, u8::try_from(i).ok().zip(u8::try_from(j).ok()));
+                        }
+                    }
+                }
+                assert_eq!(korean_best(qf, cf), scanned, "{a} / {b} ({kind:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn regression_korean_best_stops_only_at_the_ceiling() {
+        for_every_sample_pair(assert_korean_best_stops_only_at_the_ceiling);
+        // Katakana against Latin: several pairs of readings score, the best not first.
+        for (a, b) in [
+            ("チョ・チョルソン", "JO CHOL SONG"),
+            ("チャン・ヨンソン", "JANG YONG SON"),
+        ] {
+            for kind in [NameKind::Person, NameKind::Unknown] {
+                assert_korean_best_stops_only_at_the_ceiling(a, b, kind);
+            }
+        }
+    }
+
     #[test]
     fn regression_score_ceiling_bounds_every_script() {
         for_every_sample_pair(assert_ceiling_holds);
@@ -3139,6 +3180,7 @@ mod tests {
                 assert_kept_explanation_holds(&a, &b, kind);
                 assert_echoes_dominated(&a, &b, kind);
                 assert_floor_keeps_scores(&a, &b, kind);
+                assert_korean_best_stops_only_at_the_ceiling(&a, &b, kind);
             }
         }
     }
