@@ -746,23 +746,12 @@ fn head(w: &str) -> (usize, u64) {
     (w.len(), u64::from_le_bytes(first))
 }
 
-/// The token [`make_token`] would make of `w` in `script`, copied from one an earlier form of
-/// the name has (a name's forms share most words: Hanja readings differ in a syllable,
-/// transliteration systems in a letter or two, katakana's Korean forms in one guess), its
-/// syllables copied to the end of `syllables`.
+/// The token [`make_token`] would make of `w` in `script`, copied from one of `forms` whose
+/// records are `made` — the name's earlier forms (a name's forms share most words: Hanja
+/// readings differ in a syllable, transliteration systems in a letter or two, katakana's Korean
+/// forms in one guess), or the first name's of a pair — its syllables copied to the end of
+/// `syllables`.
 fn made_before(
-    w: &str,
-    script: Script,
-    earlier: &[NameForm],
-    made: &[Made],
-    syllables: &mut Vec<Syllable>,
-) -> Option<(Token, Option<Span>)> {
-    made_in(w, script, earlier, made, syllables)
-}
-
-/// [`made_before`] from the records `made` of `forms` (the name's earlier forms, or the first
-/// name's of a pair), whose syllables are in `syllables`.
-fn made_in(
     w: &str,
     script: Script,
     forms: &[NameForm],
@@ -900,7 +889,7 @@ fn form(
             };
             own.or_else(|| {
                 (*other_records > 0 && *other_heads & head_bit(head(folded)) != 0)
-                    .then(|| made_in(folded, script, other, other_made, syllables))
+                    .then(|| made_before(folded, script, other, other_made, syllables))
                     .flatten()
             })
         };
