@@ -641,7 +641,7 @@ fn slipped_surname(q: &KoreanReading, c: &KoreanReading) -> bool {
         return false;
     };
     // Cheapest tests first: most pairs of readings with different surnames stop at the keys.
-    if q.given.len() != 2 || c.given.len() != 2 || !korean::one_letter_apart(&a.key, &b.key) {
+    if q.given.len() != 2 || c.given.len() != 2 || !surname_keys_slip(&a.key, &b.key) {
         return false;
     }
     let (slipped, surname) = match (
@@ -658,6 +658,16 @@ fn slipped_surname(q: &KoreanReading, c: &KoreanReading) -> bool {
             .iter()
             .zip(&c.given)
             .all(|(x, y)| syllable_sim(x, y).0 >= GIVEN_ALIKE)
+}
+
+/// Whether two surname keys differ by one slip: a letter changed (`kin` / `kim`), or a letter
+/// dropped or added (`pek` / `paek`, a vowel letter left out of 백's spelling), both keys of
+/// three letters or more. [`slipped_surname`] also requires one of them to be no surname, so
+/// that real surnames a letter apart (`pak` / `paek`, `cho` / `choe`) stay different.
+fn surname_keys_slip(a: &korean::Key, b: &korean::Key) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    korean::one_letter_apart(a, b)
+        || (x.len().abs_diff(y.len()) == 1 && x.len().min(y.len()) >= 3 && levenshtein(x, y) == 1)
 }
 
 fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Vec<Aligned>) {
@@ -697,8 +707,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
             mismatches += 1;
         }
     }
-    let (given_sum, gaps, low) =
-        align_given_or_joined(&q.given, &c.given, explain.then_some(&mut alignment));
+    let (given_sum, gaps, low) = align_given_or_joined(q, c, explain.then_some(&mut alignment));
     mismatches += gaps + low;
     let n = q.given.len().max(c.given.len()) as f64;
     let base = (SURNAME_WEIGHT * sur + given_sum) / (SURNAME_WEIGHT + n);
@@ -728,10 +737,11 @@ pub(crate) fn round3(x: f64) -> f64 {
 /// (`Wonuk` read as wo·nuk against `Won Uk`) and their keys run together agree, the given
 /// names are the same.
 fn align_given_or_joined(
-    q: &[Syllable],
-    c: &[Syllable],
+    qr: &KoreanReading,
+    cr: &KoreanReading,
     alignment: Option<&mut Vec<Aligned>>,
 ) -> (f64, usize, usize) {
+    let (q, c) = (qr.given.as_slice(), cr.given.as_slice());
     let mut scratch = Vec::new();
     let explain = alignment.is_some();
     let r = align_given(q, c, explain.then_some(&mut scratch));
@@ -783,23 +793,58 @@ fn align_given_or_joined(
     } else {
         same_keys()
     };
-    if !q.is_empty() && same {
-        let n = q.len().max(c.len()) as f64;
+    let n = q.len().max(c.len()) as f64;
+    let (sim, rule) = if !q.is_empty() && same {
+        (0.93, "syllable boundary")
+    } else if let Some(sim) = given_slip(qr, cr, &text(q), &text(c)) {
+        (sim, GIVEN_SLIP_RULE)
+    } else {
         if let Some(al) = alignment {
-            let t = |v: &[Syllable]| {
-                v.iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("·")
-            };
-            al.push(aligned(&t(q), &t(c), 0.93, "syllable boundary"));
+            al.extend(scratch);
         }
-        return (0.93 * n, 0, 0);
-    }
+        return r;
+    };
     if let Some(al) = alignment {
-        al.extend(scratch);
+        let t = |v: &[Syllable]| {
+            v.iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("·")
+        };
+        al.push(aligned(&t(q), &t(c), sim, rule));
     }
-    r
+    (sim * n, 0, 0)
+}
+
+/// The rule [`given_slip`] is named by in explanations.
+const GIVEN_SLIP_RULE: &str = "given name one letter off";
+
+/// The similarity of two Latin given names, `qt` and `ct` their syllables' texts run together,
+/// when one letter added, dropped, changed or two swapped turned a given name into one that
+/// no Korean name is read as: more than two given-name syllables on a side (`KANG Chol iu` read
+/// chol·i·u against chol·su, pinyin `Jiudong` read ji·u·dong against ji·a·dong). Such a
+/// reading is no Korean given name to keep apart syllable by syllable, so the given name
+/// gets the ordinary spelling score of one edit, `1 − 0.8/letters`, as a word of a name
+/// without a Korean reading would. Given names of the usual shape keep their syllables apart:
+/// one letter off there is another name as often as a slip (`Mun` / `Min`, `Yong` / `Tong`).
+/// The surname must be written the same: a slip is read as one only where the rest of the
+/// name leaves no doubt, and surnames equal by key alone are no such agreement for a name that
+/// may not be Korean (`WU Yonghao`, 吳, is not `O Yong Ho`, 오).
+fn given_slip(q: &KoreanReading, c: &KoreanReading, qt: &[u8], ct: &[u8]) -> Option<f64> {
+    let m = qt.len().max(ct.len());
+    let latin = |v: &[Syllable]| v.iter().all(|s| s.source == SylSource::Latin);
+    let same_surname = q.surname.len() == c.surname.len()
+        && q.surname
+            .iter()
+            .zip(&c.surname)
+            .all(|(a, b)| a.text == b.text);
+    (q.given.len().max(c.given.len()) > 2
+        && m >= 4
+        && latin(&q.given)
+        && latin(&c.given)
+        && same_surname
+        && osa_within(qt, ct, 1) == Some(1))
+    .then(|| 1.0 - 0.8 / m as f64)
 }
 
 /// Aligns given-name syllables in order (gaps allowed at either side), returning the sum of
@@ -3276,6 +3321,66 @@ mod tests {
             let (score, fired) = slipped(a, b);
             assert!(!fired && score < 0.75, "{a} / {b}: {score}");
         }
+    }
+
+    #[test]
+    fn surname_keys_slip_is_one_letter_changed_dropped_or_added() {
+        let key = |w: &str| {
+            let syllables = korean::parse_latin(w).unwrap_or_default();
+            assert_eq!(syllables.len(), 1, "{w}");
+            syllables[0].key
+        };
+        for (a, b) in [("kin", "kim"), ("pek", "paek"), ("jon", "jong")] {
+            assert!(surname_keys_slip(&key(a), &key(b)), "{a} / {b}");
+            assert!(surname_keys_slip(&key(b), &key(a)), "{b} / {a}");
+        }
+        // Two letters apart, or a key of two letters: `o` / `on` are one letter from most
+        // syllables.
+        for (a, b) in [
+            ("kim", "kang"),
+            ("ri", "rim"),
+            ("o", "on"),
+            ("pek", "pyong"),
+        ] {
+            assert!(!surname_keys_slip(&key(a), &key(b)), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn given_slip_needs_a_reading_no_korean_name_has_and_the_surname_as_written() {
+        let reading = |surname: &str, given: &[&str]| KoreanReading {
+            surname: korean::parse_latin(surname).unwrap_or_default(),
+            given: given
+                .iter()
+                .flat_map(|w| korean::parse_latin(w).unwrap_or_default())
+                .collect(),
+        };
+        let slip = |q: &KoreanReading, c: &KoreanReading| {
+            let text =
+                |r: &KoreanReading| r.given.iter().map(|s| s.text.as_str()).collect::<String>();
+            given_slip(q, c, text(q).as_bytes(), text(c).as_bytes())
+        };
+        // chol·i·u against chol·su: three given-name syllables on one side.
+        let s = slip(
+            &reading("kang", &["chol", "iu"]),
+            &reading("kang", &["chol", "su"]),
+        );
+        assert!(
+            s.is_some_and(|s| (s - (1.0 - 0.8 / 6.0)).abs() < 1e-9),
+            "{s:?}"
+        );
+        assert!(slip(&reading("li", &["jiudong"]), &reading("li", &["jiadong"])).is_some());
+        // The usual shape: one letter is another syllable (`Mun` / `Min`).
+        assert!(
+            slip(
+                &reading("kim", &["mun", "chol"]),
+                &reading("kim", &["min", "chol"])
+            )
+            .is_none()
+        );
+        // Surnames alike by key only (吳 `wu`, 오 `o`), or two letters off.
+        assert!(slip(&reading("wu", &["yonghao"]), &reading("o", &["yong", "ho"])).is_none());
+        assert!(slip(&reading("li", &["jiudong"]), &reading("li", &["jiadang"])).is_none());
     }
 
     #[test]

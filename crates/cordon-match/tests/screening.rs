@@ -301,6 +301,59 @@ fn regression_one_letter_slip_in_a_korean_surname() {
 }
 
 #[test]
+fn regression_vowel_letter_dropped_from_a_korean_surname() {
+    // `PEK` is 백 `PAEK` with a vowel letter left out, and no surname: with the given name
+    // written alike, a likely hit (0.50 before 2026-12-06: the keys differ in length, so
+    // "surname one letter off" did not see the slip). Real surnames a letter apart stay
+    // different people: 박 `PAK` / 백 `PAEK`, 조 `CHO` / 최 `CHOE`.
+    let hit = compare("PEK Yong Nam", "PAEK Yong Nam", Some(Schema::Person));
+    assert!(hit.is_match && hit.score < 0.8, "{}", hit.score);
+    assert!(
+        hit.rules.contains(&"surname one letter off"),
+        "{:?}",
+        hit.rules
+    );
+    for (a, b) in [
+        ("PAK Yong Nam", "PAEK Yong Nam"),
+        ("CHO Yong Nam", "CHOE Yong Nam"),
+        ("PEK Yong Nam", "PAEK Yong Ho"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
+fn regression_slip_that_leaves_a_given_name_no_korean_name_has() {
+    // A slip that turns a given name into more syllables than a Korean given name has
+    // (`Chol iu` read chol·i·u, pinyin `Jiudong` read ji·u·dong) once left the syllables to
+    // decide and scored 0.25–0.47; such a reading gets the ordinary spelling budget of one
+    // edit. Given names of the usual shape keep every syllable apart, and a surname alike by
+    // key only is no agreement to read a slip against.
+    for (a, b) in [
+        ("KIM Yong iu", "KIM Yong Su"),
+        ("PAK Chol aU", "PAK Chol KU"),
+        ("LI Jianmin", "LI Jianming"),
+    ] {
+        let hit = compare(a, b, Some(Schema::Person));
+        assert!(hit.is_match, "{a} / {b}: {}", hit.score);
+        assert!(
+            hit.rules.contains(&"given name one letter off"),
+            "{:?}",
+            hit.rules
+        );
+    }
+    for (a, b) in [
+        ("KIM Mun Chol", "KIM Min Chol"),
+        ("Kim Jong Un", "Kim Jong Il"),
+        ("KIM Yong Nam", "KIM Kyong Nam"),
+        ("Kim Yong Chol", "Kim Tong Chol"),
+        ("WU Yonghao", "O Yong Ho"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
 fn regression_names_with_an_f_are_not_read_as_korean() {
     // Japan MOF's `ウー・フイフイ` (jp-17-79) is the Chinese name Wu Huihui; its Hepburn romaji
     // `u fuifui` was read as Korean (f as ㅍ), so both names were decided by Korean syllables
