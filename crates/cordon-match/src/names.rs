@@ -770,18 +770,11 @@ fn align_given_or_joined(
         }
         return r;
     }
-    let text = |v: &[Syllable]| -> SmallVec<[u8; 32]> {
-        let mut out = SmallVec::new();
-        for s in v {
-            out.extend_from_slice(s.text.as_bytes());
-        }
-        out
-    };
     // Strings of different lengths differ: most pairs are told apart before any is built.
     let length = |v: &[Syllable], of: fn(&Syllable) -> usize| v.iter().map(of).sum::<usize>();
     let same_text = || {
         let of: fn(&Syllable) -> usize = |s| s.text.len();
-        length(q, of) == length(c, of) && text(q) == text(c)
+        length(q, of) == length(c, of) && texts_joined(q) == texts_joined(c)
     };
     let same_keys = || {
         let of: fn(&Syllable) -> usize = |s| s.key.as_bytes().len();
@@ -796,7 +789,7 @@ fn align_given_or_joined(
     let n = q.len().max(c.len()) as f64;
     let (sim, rule) = if !q.is_empty() && same {
         (0.93, "syllable boundary")
-    } else if let Some(sim) = given_slip(qr, cr, &text(q), &text(c)) {
+    } else if let Some(sim) = given_slip(qr, cr) {
         (sim, GIVEN_SLIP_RULE)
     } else {
         if let Some(al) = alignment {
@@ -819,8 +812,17 @@ fn align_given_or_joined(
 /// The rule [`given_slip`] is named by in explanations.
 const GIVEN_SLIP_RULE: &str = "given name one letter off";
 
-/// The similarity of two Latin given names, `qt` and `ct` their syllables' texts run together,
-/// when one letter added, dropped, changed or two swapped turned a given name into one that
+/// The syllables' texts run together, built on the stack (a few syllables of a few letters).
+fn texts_joined(v: &[Syllable]) -> SmallVec<[u8; 32]> {
+    let mut out = SmallVec::new();
+    for s in v {
+        out.extend_from_slice(s.text.as_bytes());
+    }
+    out
+}
+
+/// The similarity of two Latin given names, compared with their syllables run together, when
+/// one letter added, dropped, changed or two swapped turned a given name into one that
 /// no Korean name is read as: more than two given-name syllables on a side (`KANG Chol iu` read
 /// chol·i·u against chol·su, pinyin `Jiudong` read ji·u·dong against ji·a·dong). Such a
 /// reading is no Korean given name to keep apart syllable by syllable, so the given name
@@ -830,21 +832,23 @@ const GIVEN_SLIP_RULE: &str = "given name one letter off";
 /// The surname must be written the same: a slip is read as one only where the rest of the
 /// name leaves no doubt, and surnames equal by key alone are no such agreement for a name that
 /// may not be Korean (`WU Yonghao`, 吳, is not `O Yong Ho`, 오).
-fn given_slip(q: &KoreanReading, c: &KoreanReading, qt: &[u8], ct: &[u8]) -> Option<f64> {
-    let m = qt.len().max(ct.len());
+fn given_slip(q: &KoreanReading, c: &KoreanReading) -> Option<f64> {
     let latin = |v: &[Syllable]| v.iter().all(|s| s.source == SylSource::Latin);
-    let same_surname = q.surname.len() == c.surname.len()
-        && q.surname
+    // Cheapest tests first: nearly every pair of readings has given names of the usual shape.
+    if q.given.len().max(c.given.len()) <= 2
+        || q.surname.len() != c.surname.len()
+        || !latin(&q.given)
+        || !latin(&c.given)
+        || q.surname
             .iter()
             .zip(&c.surname)
-            .all(|(a, b)| a.text == b.text);
-    (q.given.len().max(c.given.len()) > 2
-        && m >= 4
-        && latin(&q.given)
-        && latin(&c.given)
-        && same_surname
-        && osa_within(qt, ct, 1) == Some(1))
-    .then(|| 1.0 - 0.8 / m as f64)
+            .any(|(a, b)| a.text != b.text)
+    {
+        return None;
+    }
+    let (qt, ct) = (texts_joined(&q.given), texts_joined(&c.given));
+    let m = qt.len().max(ct.len());
+    (m >= 4 && osa_within(&qt, &ct, 1) == Some(1)).then(|| 1.0 - 0.8 / m as f64)
 }
 
 /// Aligns given-name syllables in order (gaps allowed at either side), returning the sum of
@@ -1624,22 +1628,61 @@ const SHORT_WORD_TYPO_RULE: &str = "short word one letter off";
 /// two swapped: `ZA` / `ZAW`, `AAG` / `AG`, `Aui` / `Ali`, `BAU` / `ABU`) and with at least
 /// three letters on one side — in two letters one edit changes half the word. Two Roman
 /// numbers are different ordinals (`XII` / `XIV`); the Arabic article is no name part to slip
-/// in (`Al` / `Ali`). The caller also keeps apart two words that each read as one Korean
+/// in (`Al` / `Ali`), but a letter of it written twice is a slip (`ALL-MIQDAD`, and Korean
+/// `Ill` for 일 `Il`). The caller also keeps apart two words that each read as one Korean
 /// syllable ([`one_korean_syllable`]): different syllables, the identity of a Korean name
 /// (`Jo` / `Ho`, `Kim` / `Kum`).
 fn short_word_typo(a: &Word<'_>, b: &Word<'_>) -> bool {
     let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
     let article = |w: &str| matches!(w, "al" | "el" | "ul" | "il");
-    let roman = |w: &[u8]| w.iter().all(|c| b"ivxlcdm".contains(c));
     x.len().max(y.len()) == 3
         && x.len().min(y.len()) >= 2
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
-        && !article(a.latin)
-        && !article(b.latin)
+        && (!(article(a.latin) || article(b.latin)) || doubled_letter(x, y))
         && cordon_text::normalize::letters_apart(a.letters, b.letters) <= 1
         && osa_within(x, y, 1) == Some(1)
-        && !(roman(x) && roman(y))
+        && !(roman_number(x) && roman_number(y))
+}
+
+/// Whether a short lower-case word is a Roman number as written (`xii`, `iv`; not `il`,
+/// `ill`: the Korean syllable 일 and its slip).
+fn roman_number(w: &[u8]) -> bool {
+    const DIGITS: [&[&[u8]]; 3] = [
+        &[
+            b"", b"i", b"ii", b"iii", b"iv", b"v", b"vi", b"vii", b"viii", b"ix",
+        ],
+        &[
+            b"", b"x", b"xx", b"xxx", b"xl", b"l", b"lx", b"lxx", b"lxxx", b"xc",
+        ],
+        &[
+            b"", b"c", b"cc", b"ccc", b"cd", b"d", b"dc", b"dcc", b"dccc", b"cm",
+        ],
+    ];
+    // Read from the right: units, tens, hundreds, then thousands; the longest digit first.
+    let mut rest = w;
+    for digits in DIGITS {
+        if let Some(d) = digits
+            .iter()
+            .rev()
+            .filter(|d| !d.is_empty() && rest.ends_with(d))
+            .max_by_key(|d| d.len())
+        {
+            rest = &rest[..rest.len() - d.len()];
+        }
+    }
+    !w.is_empty() && rest.len() <= 3 && rest.iter().all(|&c| c == b'm')
+}
+
+/// Whether one word is the other with one of its letters written twice (`ALL` / `AL`, `Ill` /
+/// `Il`): a slip of the key, never another word.
+fn doubled_letter(x: &[u8], y: &[u8]) -> bool {
+    let (long, short) = if x.len() > y.len() { (x, y) } else { (y, x) };
+    long.len() == short.len() + 1
+        && long
+            .windows(2)
+            .enumerate()
+            .any(|(i, w)| w[0] == w[1] && long[..i] == short[..i] && long[i + 1..] == short[i..])
 }
 
 /// Whether every word of two names but word `i` of `q` and word `j` of `c` is written the same
@@ -3355,11 +3398,7 @@ mod tests {
                 .flat_map(|w| korean::parse_latin(w).unwrap_or_default())
                 .collect(),
         };
-        let slip = |q: &KoreanReading, c: &KoreanReading| {
-            let text =
-                |r: &KoreanReading| r.given.iter().map(|s| s.text.as_str()).collect::<String>();
-            given_slip(q, c, text(q).as_bytes(), text(c).as_bytes())
-        };
+        let slip = given_slip;
         // chol·i·u against chol·su: three given-name syllables on one side.
         let s = slip(
             &reading("kang", &["chol", "iu"]),
@@ -3381,6 +3420,33 @@ mod tests {
         // Surnames alike by key only (吳 `wu`, 오 `o`), or two letters off.
         assert!(slip(&reading("wu", &["yonghao"]), &reading("o", &["yong", "ho"])).is_none());
         assert!(slip(&reading("li", &["jiudong"]), &reading("li", &["jiadang"])).is_none());
+    }
+
+    #[test]
+    fn doubled_letter_is_one_letter_written_twice() {
+        for (a, b) in [("all", "al"), ("il", "ill"), ("aag", "ag"), ("imm", "im")] {
+            assert!(doubled_letter(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("ali", "al"),
+            ("all", "all"),
+            ("abu", "bau"),
+            ("al", "alal"),
+        ] {
+            assert!(!doubled_letter(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn roman_number_as_written() {
+        for w in [
+            "i", "iv", "ix", "xii", "xiv", "xl", "lix", "mcm", "civ", "mmm",
+        ] {
+            assert!(roman_number(w.as_bytes()), "{w}");
+        }
+        for w in ["", "il", "ill", "iiii", "vx", "mil", "dim", "xm"] {
+            assert!(!roman_number(w.as_bytes()), "{w}");
+        }
     }
 
     #[test]

@@ -221,6 +221,32 @@ fn regression_one_letter_slip_in_a_short_word() {
 }
 
 #[test]
+fn regression_letter_written_twice_in_the_article_or_a_korean_il() {
+    // `ALL` for the article `AL`, `Ill` for the Korean syllable `Il`: the article rule (`Al` is
+    // not `Ali`) and the Roman-number rule (`il` was taken for one) kept these slips apart
+    // (0.65–0.69 before 2026-12-06). Adding a letter other than a doubled one to the article,
+    // and Roman ordinals, stay apart.
+    for (a, b) in [
+        ("ALL-NAJAR Karim", "AL-NAJAR Karim"),
+        ("KIM Ill Chol", "KIM Il Chol"),
+    ] {
+        let hit = compare(a, b, Some(Schema::Person));
+        assert!(hit.is_match, "{a} / {b}: {}", hit.score);
+        assert!(
+            hit.rules.contains(&"short word one letter off"),
+            "{:?}",
+            hit.rules
+        );
+    }
+    for (a, b) in [
+        ("ALI-NAJAR Karim", "AL-NAJAR Karim"),
+        ("Louis Philippe XII", "Louis Philippe XI"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
 fn regression_typo_that_moves_a_word_boundary() {
     // Letters moved across a space or hyphen, the word count unchanged (0.63–0.75 before
     // 2026-12-06: two words each one letter off, or left over).
