@@ -1603,7 +1603,7 @@ fn token_sim_with(
     // Cheapest tests first: most pairs of short words stop before the names are compared or
     // the words parsed as Korean.
     if m <= 3
-        && short_word_typo(a, b)
+        && (short_word_typo(a, b) || two_letter_slip(a, b))
         && rest_agrees(qs.words, i, cs.words, j)
         && !(one_korean_syllable(a) && one_korean_syllable(b))
     {
@@ -1672,6 +1672,22 @@ fn roman_number(w: &[u8]) -> bool {
         }
     }
     !w.is_empty() && rest.len() <= 3 && rest.iter().all(|&c| c == b'm')
+}
+
+/// Whether two words of two letters read as a slip in a Korean syllable: one letter changed or
+/// the two swapped, and one of them no romanisation of Korean writes (`Rk`, `uS`) while the
+/// other is one Korean syllable (`Ri`, `Su`). Two words that both read as Korean are two
+/// syllables (`Ho` / `Oh`, `Jo` / `Ju`), and two words that neither does are codes and
+/// initials more often than names; the caller also asks the rest of the name to agree.
+fn two_letter_slip(a: &Word<'_>, b: &Word<'_>) -> bool {
+    let (x, y) = (a.latin.as_bytes(), b.latin.as_bytes());
+    x.len() == 2
+        && y.len() == 2
+        && a.class == TokenClass::Word
+        && b.class == TokenClass::Word
+        && a.korean_key.is_empty() != b.korean_key.is_empty()
+        && osa_within(x, y, 1) == Some(1)
+        && (one_korean_syllable(a) || one_korean_syllable(b))
 }
 
 /// Whether one word is the other with one of its letters written twice (`ALL` / `AL`, `Ill` /
@@ -3420,6 +3436,20 @@ mod tests {
         // Surnames alike by key only (吳 `wu`, 오 `o`), or two letters off.
         assert!(slip(&reading("wu", &["yonghao"]), &reading("o", &["yong", "ho"])).is_none());
         assert!(slip(&reading("li", &["jiudong"]), &reading("li", &["jiadang"])).is_none());
+    }
+
+    #[test]
+    fn two_letter_slip_needs_one_word_no_korean_syllable() {
+        // `Rk` and `uS` are no Korean syllables; `Ri` and `Su` are.
+        assert!(s("PAK Yong Rk", "PAK Yong Ri") > s("PAK Yong Ra", "PAK Yong Ri"));
+        assert!(s("HAN uS Man", "HAN Su Man") > 0.8);
+        // Two syllables (`Oh` / `Ho`); neither word Korean (`Ef` / `Ex`) scores as two
+        // different words do.
+        assert!(s("KIM Yong Oh", "KIM Yong Ho") < 0.75);
+        assert_eq!(
+            s("Ali Omar Ef", "Ali Omar Ex"),
+            s("Ali Omar Ef", "Ali Omar Qz")
+        );
     }
 
     #[test]

@@ -247,6 +247,33 @@ fn regression_letter_written_twice_in_the_article_or_a_korean_il() {
 }
 
 #[test]
+fn regression_two_letter_korean_syllable_slipped_into_no_syllable() {
+    // A letter of a two-letter syllable changed or swapped so that the word is no Korean
+    // syllable at all (`Rk`, `uS`): a slip when the rest of the name is written the same (0.66–
+    // 0.68 before 2026-12-06; typo10's short-word rule wants three letters on one side). Two
+    // real syllables (`Oh` / `Ho`) and a name with one other word stay apart.
+    for (a, b) in [
+        ("SO Yong Rk", "SO Yong Ri"),
+        ("HWANG Kil uS", "HWANG Kil Su"),
+    ] {
+        let hit = compare(a, b, Some(Schema::Person));
+        assert!(hit.is_match, "{a} / {b}: {}", hit.score);
+        assert!(
+            hit.rules.contains(&"short word one letter off"),
+            "{:?}",
+            hit.rules
+        );
+    }
+    for (a, b) in [
+        ("KIM Tong Oh", "KIM Tong Ho"),
+        ("Yong Rk", "Yong Ri"),
+        ("KIM Yong Ru", "KIM Yong Ri"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
 fn regression_typo_that_moves_a_word_boundary() {
     // Letters moved across a space or hyphen, the word count unchanged (0.63–0.75 before
     // 2026-12-06: two words each one letter off, or left over).
