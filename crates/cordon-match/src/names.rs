@@ -823,9 +823,12 @@ fn texts_joined(v: &[Syllable]) -> SmallVec<[u8; 32]> {
 
 /// The similarity of two Latin given names, compared with their syllables run together, when
 /// one letter added, dropped, changed or two swapped turned a given name into one that
-/// no Korean name is read as: more than two given-name syllables on a side (`KANG Chol iu` read
-/// chol·i·u against chol·su, pinyin `Jiudong` read ji·u·dong against ji·a·dong). Such a
-/// reading is no Korean given name to keep apart syllable by syllable, so the given name
+/// no Korean name is read or written as: more than two given-name syllables on a side (`KANG
+/// Chol iu` read chol·i·u against chol·su, pinyin `Jiudong` read ji·u·dong against ji·a·dong),
+/// or a syllable ending in a lone `g`, `b` or `d` (`Ryog` for `Ryong`): every romanisation
+/// writes a syllable's final ㄱ, ㅂ, ㄷ as `k`, `p`, `t` (no word of the 816 names of DPRK
+/// designees in the lists ends so but `Oleg`). Such a given name is no Korean one to keep
+/// apart syllable by syllable, so the given name
 /// gets the ordinary spelling score of one edit, `1 − 0.8/letters`, as a word of a name
 /// without a Korean reading would. Given names of the usual shape keep their syllables apart:
 /// one letter off there is another name as often as a slip (`Mun` / `Min`, `Yong` / `Tong`).
@@ -835,7 +838,16 @@ fn texts_joined(v: &[Syllable]) -> SmallVec<[u8; 32]> {
 fn given_slip(q: &KoreanReading, c: &KoreanReading) -> Option<f64> {
     let latin = |v: &[Syllable]| v.iter().all(|s| s.source == SylSource::Latin);
     // Cheapest tests first: nearly every pair of readings has given names of the usual shape.
-    if q.given.len().max(c.given.len()) <= 2
+    let unwritten_final = |v: &[Syllable]| {
+        v.iter().any(|s| {
+            let t = s.text.as_bytes();
+            matches!(t.last(), Some(b'b' | b'd'))
+                || (t.last() == Some(&b'g') && t.len() >= 2 && t.get(t.len() - 2) != Some(&b'n'))
+        })
+    };
+    if (q.given.len().max(c.given.len()) <= 2
+        && !unwritten_final(&q.given)
+        && !unwritten_final(&c.given))
         || q.surname.len() != c.surname.len()
         || !latin(&q.given)
         || !latin(&c.given)
@@ -3430,6 +3442,21 @@ mod tests {
             slip(
                 &reading("kim", &["mun", "chol"]),
                 &reading("kim", &["min", "chol"])
+            )
+            .is_none()
+        );
+        // A final written as no romanisation writes it: `ryog` is `ryong` with the n dropped.
+        assert!(
+            slip(
+                &reading("kim", &["ryog", "chol"]),
+                &reading("kim", &["ryong", "chol"])
+            )
+            .is_some()
+        );
+        assert!(
+            slip(
+                &reading("kim", &["ryok", "chol"]),
+                &reading("kim", &["ryong", "chol"])
             )
             .is_none()
         );

@@ -407,6 +407,31 @@ fn regression_slip_that_leaves_a_given_name_no_korean_name_has() {
 }
 
 #[test]
+fn regression_final_written_as_no_romanisation_writes_it() {
+    // `Tog` for `Tong`: the n of a final ng dropped leaves a lone final g, which no
+    // romanisation writes (final ㄱ is `k`), so the syllable read as 독 against 동 (0.49 before
+    // 2026-12-06). Syllables written as romanisations write them stay apart (`Tok` / `Tong`).
+    for (a, b) in [
+        ("PAK Tog Chol", "PAK Tong Chol"),
+        ("RI Kyoug Il", "RI Kyong Il"),
+    ] {
+        let hit = compare(a, b, Some(Schema::Person));
+        assert!(hit.is_match, "{a} / {b}: {}", hit.score);
+        assert!(
+            hit.rules.contains(&"given name one letter off"),
+            "{:?}",
+            hit.rules
+        );
+    }
+    for (a, b) in [
+        ("PAK Tok Chol", "PAK Tong Chol"),
+        ("RI Kyok Il", "RI Kyong Il"),
+    ] {
+        assert!(!compare(a, b, Some(Schema::Person)).is_match, "{a} / {b}");
+    }
+}
+
+#[test]
 fn regression_names_with_an_f_are_not_read_as_korean() {
     // Japan MOF's `ウー・フイフイ` (jp-17-79) is the Chinese name Wu Huihui; its Hepburn romaji
     // `u fuifui` was read as Korean (f as ㅍ), so both names were decided by Korean syllables
