@@ -837,7 +837,6 @@ fn texts_joined(v: &[Syllable]) -> SmallVec<[u8; 32]> {
 /// may not be Korean (`WU Yonghao`, 吳, is not `O Yong Ho`, 오).
 fn given_slip(q: &KoreanReading, c: &KoreanReading) -> Option<f64> {
     let latin = |v: &[Syllable]| v.iter().all(|s| s.source == SylSource::Latin);
-    // Cheapest tests first: nearly every pair of readings has given names of the usual shape.
     let unwritten_final = |v: &[Syllable]| {
         v.iter().any(|s| {
             let t = s.text.as_bytes();
@@ -845,16 +844,18 @@ fn given_slip(q: &KoreanReading, c: &KoreanReading) -> Option<f64> {
                 || (t.last() == Some(&b'g') && t.len() >= 2 && t.get(t.len() - 2) != Some(&b'n'))
         })
     };
-    if (q.given.len().max(c.given.len()) <= 2
-        && !unwritten_final(&q.given)
-        && !unwritten_final(&c.given))
-        || q.surname.len() != c.surname.len()
-        || !latin(&q.given)
-        || !latin(&c.given)
+    // Cheapest tests first: most pairs of readings that get here differ in the surname, and
+    // nearly every one has given names of the usual shape.
+    if q.surname.len() != c.surname.len()
         || q.surname
             .iter()
             .zip(&c.surname)
             .any(|(a, b)| a.text != b.text)
+        || !latin(&q.given)
+        || !latin(&c.given)
+        || (q.given.len().max(c.given.len()) <= 2
+            && !unwritten_final(&q.given)
+            && !unwritten_final(&c.given))
     {
         return None;
     }
