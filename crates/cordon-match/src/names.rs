@@ -1689,7 +1689,7 @@ fn roman_number(w: &[u8]) -> bool {
 
 /// Whether two words of two letters read as a slip in a Korean syllable: one letter changed or
 /// the two swapped, and one of them no romanisation of Korean writes (`Rk`, `uS`) while the
-/// other is one Korean syllable (`Ri`, `Su`). Two words that both read as Korean are two
+/// other reads as Korean (`Ri`, `Su`). Two words that both read as Korean are two
 /// syllables (`Ho` / `Oh`, `Jo` / `Ju`), and two words that neither does are codes and
 /// initials more often than names; the caller also asks the rest of the name to agree.
 fn two_letter_slip(a: &Word<'_>, b: &Word<'_>) -> bool {
@@ -1700,7 +1700,6 @@ fn two_letter_slip(a: &Word<'_>, b: &Word<'_>) -> bool {
         && b.class == TokenClass::Word
         && a.korean_key.is_empty() != b.korean_key.is_empty()
         && osa_within(x, y, 1) == Some(1)
-        && (one_korean_syllable(a) || one_korean_syllable(b))
 }
 
 /// Whether one word is the other with one of its letters written twice (`ALL` / `AL`, `Ill` /
