@@ -126,7 +126,12 @@ const PATRONYMIC_SUFFIXES: &[(&str, &str)] = &[
 /// is not Russian Cyrillic (Belarusian or Ukrainian letters: the national system reads those
 /// already) or has no Cyrillic letter.
 pub fn latin_reading(s: &str) -> Option<String> {
-    let lowered = translit::lowered_cyrillic(s);
+    reading_of_lowered(&translit::lowered_cyrillic(s))
+}
+
+/// [`latin_reading`] of text already lowered by [`translit::lowered_cyrillic`] (the name's
+/// transliterations lowered it first).
+pub(crate) fn reading_of_lowered(lowered: &[char]) -> Option<String> {
     if !lowered.iter().any(|&c| is_cyrillic(c))
         || lowered
             .iter()
@@ -134,7 +139,8 @@ pub fn latin_reading(s: &str) -> Option<String> {
     {
         return None;
     }
-    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    // About the bytes of the Cyrillic text (two per letter) and half as many again.
+    let mut out = String::with_capacity(3 * lowered.len());
     let mut word: Vec<char> = Vec::new();
     for &c in lowered.iter().chain(std::iter::once(&' ')) {
         if is_cyrillic(c) {

@@ -520,10 +520,12 @@ fn analyze_reusing(
     let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
         .then(|| russian_org::organisation_form(&cleaned))
         .flatten();
+    // Lowered once for the transliterations and the Belarusian reading.
+    let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         let systems = if glossary.is_some() { 2 } else { 3 };
-        for l in translit::latin_forms_upto(&cleaned, systems) {
+        for l in translit::latin_forms_upto_lowered(&cleaned, lowered.as_deref(), systems) {
             if l != cleaned {
                 add_form(&mut forms, &l, kind, via, false, buffers, memo, other);
             }
@@ -532,10 +534,10 @@ fn analyze_reusing(
     if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
-    } else if script == Script::Cyrillic
+    } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
-        && let Some(b) = belarusian::latin_reading(&cleaned)
+        && let Some(b) = belarusian::reading_of_lowered(lowered)
     {
         add_form(
             &mut forms,
@@ -1483,6 +1485,39 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The transliterations and the Belarusian reading share one lowering of the name
+    /// (`translit::lowered_cyrillic`, which reads Latin look-alike letters inside Cyrillic words
+    /// as Cyrillic): each form must be the one its function makes of the cleaned name alone.
+    #[test]
+    fn regression_cyrillic_forms_from_one_lowering_as_each_alone() {
+        for raw in [
+            "Aлексей Ниĸолаевич ПЕТРОВ",
+            "Оксана Васильевна ДЕМЯШЕВА",
+            "Ирина Bасильевна ПРАДУН",
+            "Ким Чен Ын",
+        ] {
+            let cleaned = normalize::clean(raw);
+            let forms = analyze(raw, NameKind::Person);
+            let of = |via: Via| -> Vec<String> {
+                forms
+                    .iter()
+                    .filter(|f| f.via == via)
+                    .map(|f| f.text.to_string())
+                    .collect()
+            };
+            let want: Vec<String> = translit::latin_forms_upto(&cleaned, 3)
+                .into_iter()
+                .filter(|l| *l != cleaned)
+                .collect();
+            assert_eq!(of(Via::Transliteration(Script::Cyrillic)), want, "{raw}");
+            let belarusian = (!translit::looks_korean(&cleaned))
+                .then(|| belarusian::latin_reading(&cleaned))
+                .flatten()
+                .filter(|b| !want.contains(b));
+            assert_eq!(of(Via::Belarusian), Vec::from_iter(belarusian), "{raw}");
+        }
     }
 
     #[test]
