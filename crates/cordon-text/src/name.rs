@@ -1081,9 +1081,10 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     } else {
         for w in raw.split_whitespace() {
             let (mut lower, mut upper) = (false, false);
-            for c in w.chars().filter(|&c| !is_caseless(c)) {
-                lower |= c.is_lowercase();
-                upper |= c.is_uppercase();
+            for c in w.chars() {
+                let (l, u) = case_of(c);
+                lower |= l;
+                upper |= u;
             }
             let all_capitals =
                 !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
@@ -1138,6 +1139,18 @@ static ASCII_CASE_CLASSES: [u8; 128] = {
     }
     table
 };
+
+/// Whether `c` is lower and upper case as the case rule reads it: a character of a caseless
+/// block ([`is_caseless`]) is neither. The Russian alphabet (nearly every Cyrillic name) is
+/// answered without the Unicode tables (exhaustively tested).
+fn case_of(c: char) -> (bool, bool) {
+    match c {
+        'a'..='z' | '\u{0430}'..='\u{045F}' => (true, false),
+        'A'..='Z' | '\u{0400}'..='\u{042F}' => (false, true),
+        _ if is_caseless(c) => (false, false),
+        _ => (c.is_lowercase(), c.is_uppercase()),
+    }
+}
 
 /// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
 /// case rule need not ask the Unicode tables (exhaustively tested).
@@ -1487,6 +1500,19 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// [`case_of`] against the Unicode tables it stands in for, for every character.
+    #[test]
+    fn case_of_is_the_unicode_case_outside_caseless_blocks() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let want = if is_caseless(c) {
+                (false, false)
+            } else {
+                (c.is_lowercase(), c.is_uppercase())
+            };
+            assert_eq!(case_of(c), want, "{c:?}");
+        }
+    }
+
     /// The transliterations and the Belarusian reading share one lowering of the name
     /// (`translit::lowered_cyrillic`, which reads Latin look-alike letters inside Cyrillic words
     /// as Cyrillic): each form must be the one its function makes of the cleaned name alone.
@@ -1750,6 +1776,7 @@ mod tests {
                 "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
                 "(KIM|Kim|Jong|UN|K|\\x0B|\\x0C|\\x1C|\\t|\\r|\\n| |Ü|ÉA){0,7}",
+                "(ЛЯБИХОВ|Роман|РОМАН|Ёж|ЁЖ|Ѐ|ѐ|Џ|џ|Ґ|ґ|Ѡ|Ж1|,| |-|Ω|ω){0,7}",
             ]
         ) {
             let (words, at) = split_words(&s);
