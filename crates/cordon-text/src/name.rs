@@ -1144,10 +1144,14 @@ static ASCII_CASE_CLASSES: [u8; 128] = {
 /// block ([`is_caseless`]) is neither. The Russian alphabet (nearly every Cyrillic name) is
 /// answered without the Unicode tables (exhaustively tested).
 fn case_of(c: char) -> (bool, bool) {
+    // The caseless blocks first, as the rule asked before (Han, kana and Hangul names pay
+    // nothing more); every one of them lies above the Russian alphabet.
+    if c >= '\u{0600}' && is_caseless(c) {
+        return (false, false);
+    }
     match c {
         'a'..='z' | '\u{0430}'..='\u{045F}' => (true, false),
         'A'..='Z' | '\u{0400}'..='\u{042F}' => (false, true),
-        _ if is_caseless(c) => (false, false),
         _ => (c.is_lowercase(), c.is_uppercase()),
     }
 }
