@@ -126,7 +126,12 @@ const PATRONYMIC_SUFFIXES: &[(&str, &str)] = &[
 /// is not Russian Cyrillic (Belarusian or Ukrainian letters: the national system reads those
 /// already) or has no Cyrillic letter.
 pub fn latin_reading(s: &str) -> Option<String> {
-    let lowered = translit::lowered_cyrillic(s);
+    reading_of_lowered(&translit::lowered_cyrillic(s))
+}
+
+/// [`latin_reading`] of text already lowered by [`translit::lowered_cyrillic`] (the name's
+/// transliterations lowered it first).
+pub(crate) fn reading_of_lowered(lowered: &[char]) -> Option<String> {
     if !lowered.iter().any(|&c| is_cyrillic(c))
         || lowered
             .iter()
@@ -134,16 +139,20 @@ pub fn latin_reading(s: &str) -> Option<String> {
     {
         return None;
     }
-    let mut out = String::with_capacity(s.len() + s.len() / 2);
-    let mut word: Vec<char> = Vec::new();
+    // About the bytes of the Cyrillic text (two per letter) and half as many again.
+    let mut out = String::with_capacity(3 * lowered.len());
+    // The word's letters, and the same as text for the glossary, for every word in turn.
+    let (mut word, mut text): (Vec<char>, String) = (Vec::new(), String::new());
     for &c in lowered.iter().chain(std::iter::once(&' ')) {
         if is_cyrillic(c) {
             word.push(c);
+            text.push(c);
             continue;
         }
         if !word.is_empty() {
-            push_word(&word, &mut out);
+            push_word(&word, &text, &mut out);
             word.clear();
+            text.clear();
         }
         if c.is_whitespace() || c == '-' {
             if !out.is_empty() && !out.ends_with(' ') {
@@ -153,8 +162,8 @@ pub fn latin_reading(s: &str) -> Option<String> {
             out.extend(c.to_lowercase().filter(char::is_ascii));
         }
     }
-    let trimmed = out.trim_end();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    out.truncate(out.trim_end().len());
+    (!out.is_empty()).then_some(out)
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -179,49 +188,54 @@ fn given_name(word: &str) -> Option<&'static str> {
 
 /// One word: a given name from the glossary, a patronymic made from one, else the regular
 /// correspondences letter by letter.
-fn push_word(word: &[char], out: &mut String) {
-    let text: String = word.iter().collect();
-    if let Some(be) = given_name(&text) {
+/// `text` is `word`'s letters as a string.
+fn push_word(word: &[char], text: &str, out: &mut String) {
+    if let Some(be) = given_name(text) {
         out.push_str(be);
         return;
     }
-    if let Some((stem, suffix)) = patronymic(&text) {
-        out.push_str(&stem);
-        out.push_str(suffix);
+    if push_patronymic(text, out) {
         return;
     }
     push_letters(word, out);
 }
 
-/// A patronymic split into its father's name in Belarusian (from the glossary when the name
-/// is in it, else by the letter rules) and the Belarusian suffix.
-fn patronymic(word: &str) -> Option<(String, &'static str)> {
-    let (stem, suffix) = PATRONYMIC_SUFFIXES.iter().find_map(|(ru, be)| {
+/// A patronymic as its father's name in Belarusian (from the glossary when the name is in
+/// it, else by the letter rules) and the Belarusian suffix, pushed to `out`; false when `word`
+/// is none.
+fn push_patronymic(word: &str, out: &mut String) -> bool {
+    let Some((stem, suffix)) = PATRONYMIC_SUFFIXES.iter().find_map(|(ru, be)| {
         word.strip_suffix(ru)
             .filter(|stem| stem.chars().count() >= 2)
             .map(|stem| (stem, *be))
-    })?;
+    }) else {
+        return false;
+    };
     // The father's name as the glossary keys it: `Леонид-ович`, `Никола-евич` (Николай),
     // `Дмитри-евич` (Дмитрий), `Игор-евич` (Игорь), `Юр-ьевич` (Юрий).
+    let mut key = String::with_capacity(stem.len() + 4);
+    let mut with_ending = |ending: &str| {
+        key.clear();
+        key.push_str(stem);
+        key.push_str(ending);
+        given_name(&key)
+    };
     let from_glossary = given_name(stem)
         .map(|be| (be, false))
-        .or_else(|| {
-            let with_short_i = format!("{stem}й");
-            given_name(&with_short_i).map(|be| (be, !stem.ends_with('и')))
-        })
-        .or_else(|| given_name(&format!("{stem}ь")).map(|be| (be, false)))
-        .or_else(|| given_name(&format!("{stem}ий")).map(|be| (be, false)));
-    let mut father = String::with_capacity(stem.len());
+        .or_else(|| with_ending("й").map(|be| (be, !stem.ends_with('и'))))
+        .or_else(|| with_ending("ь").map(|be| (be, false)))
+        .or_else(|| with_ending("ий").map(|be| (be, false)));
     match from_glossary {
         // Николай → Мікалаевіч: the name's final й merges into the suffix's glide.
-        Some((be, true)) => father.push_str(be.strip_suffix('i').unwrap_or(be)),
-        Some((be, false)) => father.push_str(be),
+        Some((be, true)) => out.push_str(be.strip_suffix('i').unwrap_or(be)),
+        Some((be, false)) => out.push_str(be),
         None => {
             let chars: Vec<char> = stem.chars().collect();
-            push_letters(&chars, &mut father);
+            push_letters(&chars, out);
         }
     }
-    Some((father, suffix))
+    out.push_str(suffix);
+    true
 }
 
 fn is_vowel(c: char) -> bool {

@@ -520,10 +520,12 @@ fn analyze_reusing(
     let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
         .then(|| russian_org::organisation_form(&cleaned))
         .flatten();
+    // Lowered once for the transliterations and the Belarusian reading.
+    let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         let systems = if glossary.is_some() { 2 } else { 3 };
-        for l in translit::latin_forms_upto(&cleaned, systems) {
+        for l in translit::latin_forms_upto_lowered(&cleaned, lowered.as_deref(), systems) {
             if l != cleaned {
                 add_form(&mut forms, &l, kind, via, false, buffers, memo, other);
             }
@@ -532,10 +534,10 @@ fn analyze_reusing(
     if let Some(g) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
-    } else if script == Script::Cyrillic
+    } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
-        && let Some(b) = belarusian::latin_reading(&cleaned)
+        && let Some(b) = belarusian::reading_of_lowered(lowered)
     {
         add_form(
             &mut forms,
@@ -1079,9 +1081,10 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
     } else {
         for w in raw.split_whitespace() {
             let (mut lower, mut upper) = (false, false);
-            for c in w.chars().filter(|&c| !is_caseless(c)) {
-                lower |= c.is_lowercase();
-                upper |= c.is_uppercase();
+            for c in w.chars() {
+                let (l, u) = case_of(c);
+                lower |= l;
+                upper |= u;
             }
             let all_capitals =
                 !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
@@ -1136,6 +1139,22 @@ static ASCII_CASE_CLASSES: [u8; 128] = {
     }
     table
 };
+
+/// Whether `c` is lower and upper case as the case rule reads it: a character of a caseless
+/// block ([`is_caseless`]) is neither. The Russian alphabet (nearly every Cyrillic name) is
+/// answered without the Unicode tables (exhaustively tested).
+fn case_of(c: char) -> (bool, bool) {
+    // The caseless blocks first, as the rule asked before (Han, kana and Hangul names pay
+    // nothing more); every one of them lies above the Russian alphabet.
+    if c >= '\u{0600}' && is_caseless(c) {
+        return (false, false);
+    }
+    match c {
+        'a'..='z' | '\u{0430}'..='\u{045F}' => (true, false),
+        'A'..='Z' | '\u{0400}'..='\u{042F}' => (false, true),
+        _ => (c.is_lowercase(), c.is_uppercase()),
+    }
+}
 
 /// Whether `c` is in a block of letters without case (Arabic, kana, CJK, Hangul), so that the
 /// case rule need not ask the Unicode tables (exhaustively tested).
@@ -1485,6 +1504,52 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// [`case_of`] against the Unicode tables it stands in for, for every character.
+    #[test]
+    fn case_of_is_the_unicode_case_outside_caseless_blocks() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let want = if is_caseless(c) {
+                (false, false)
+            } else {
+                (c.is_lowercase(), c.is_uppercase())
+            };
+            assert_eq!(case_of(c), want, "{c:?}");
+        }
+    }
+
+    /// The transliterations and the Belarusian reading share one lowering of the name
+    /// (`translit::lowered_cyrillic`, which reads Latin look-alike letters inside Cyrillic words
+    /// as Cyrillic): each form must be the one its function makes of the cleaned name alone.
+    #[test]
+    fn regression_cyrillic_forms_from_one_lowering_as_each_alone() {
+        for raw in [
+            "Aлексей Ниĸолаевич ПЕТРОВ",
+            "Оксана Васильевна ДЕМЯШЕВА",
+            "Ирина Bасильевна ПРАДУН",
+            "Ким Чен Ын",
+        ] {
+            let cleaned = normalize::clean(raw);
+            let forms = analyze(raw, NameKind::Person);
+            let of = |via: Via| -> Vec<String> {
+                forms
+                    .iter()
+                    .filter(|f| f.via == via)
+                    .map(|f| f.text.to_string())
+                    .collect()
+            };
+            let want: Vec<String> = translit::latin_forms_upto(&cleaned, 3)
+                .into_iter()
+                .filter(|l| *l != cleaned)
+                .collect();
+            assert_eq!(of(Via::Transliteration(Script::Cyrillic)), want, "{raw}");
+            let belarusian = (!translit::looks_korean(&cleaned))
+                .then(|| belarusian::latin_reading(&cleaned))
+                .flatten()
+                .filter(|b| !want.contains(b));
+            assert_eq!(of(Via::Belarusian), Vec::from_iter(belarusian), "{raw}");
+        }
+    }
+
     #[test]
     fn korean_person_names_in_every_spelling() {
         let want = [("KIM".to_owned(), "JOQ.ON".to_owned())];
@@ -1715,6 +1780,7 @@ mod tests {
                 "[a-zA-Z0-9 \t,.;:/&()'`-]{0,30}",
                 "(KIM|Kim|kim|JONG-UN|Jong|un|Ri|RI|Dr\\.|,| |  |'|-){0,7}",
                 "(KIM|Kim|Jong|UN|K|\\x0B|\\x0C|\\x1C|\\t|\\r|\\n| |Ü|ÉA){0,7}",
+                "(ЛЯБИХОВ|Роман|РОМАН|Ёж|ЁЖ|Ѐ|ѐ|Џ|џ|Ґ|ґ|Ѡ|Ж1|,| |-|Ω|ω){0,7}",
             ]
         ) {
             let (words, at) = split_words(&s);

@@ -89,17 +89,30 @@ pub fn latin_forms(s: &str) -> Vec<String> {
 
 /// The first `max` of [`latin_forms`], without producing the others.
 pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
-    tagged_upto(s, max).into_iter().map(|(_, f)| f).collect()
+    latin_forms_upto_lowered(s, None, max)
+}
+
+/// [`latin_forms_upto`] of text whose [`lowered_cyrillic`] the caller has made already (for
+/// the Belarusian reading too): Cyrillic is lowered once per name.
+pub(crate) fn latin_forms_upto_lowered(
+    s: &str,
+    lowered: Option<&[char]>,
+    max: usize,
+) -> Vec<String> {
+    tagged_upto(s, lowered, max)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
 }
 
 /// [`latin_forms`] with the system that produced each form.
 pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
-    tagged_upto(s, usize::MAX)
+    tagged_upto(s, None, usize::MAX)
 }
 
 /// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
-/// `max` distinct forms are made.
-fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
+/// `max` distinct forms are made. `lowered`, when given, is [`lowered_cyrillic`] of `s`.
+fn tagged_upto(s: &str, lowered: Option<&[char]>, max: usize) -> Vec<(System, String)> {
     let mut out: Vec<(System, String)> = Vec::with_capacity(max.min(5));
     let mut push = |sys: System, f: String| {
         if out.len() < max && !out.iter().any(|(_, g)| *g == f) {
@@ -113,8 +126,15 @@ fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
         }
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
-            let lowered = lowered_cyrillic(s);
-            let lang = cyrillic_language(&lowered);
+            let own;
+            let lowered = match lowered {
+                Some(l) => l,
+                None => {
+                    own = lowered_cyrillic(s);
+                    &own
+                }
+            };
+            let lang = cyrillic_language(lowered);
             let systems: &[System] = match lang {
                 Lang::Russian => &[System::Icao, System::BgnPcgn, System::Simple, System::Gost],
                 Lang::Ukrainian | Lang::Belarusian => &[
@@ -131,7 +151,7 @@ fn tagged_upto(s: &str, max: usize) -> Vec<(System, String)> {
             }
             .into_iter();
             for (i, &sys) in systems.iter().enumerate() {
-                if !push(sys, cyrillic_lowered(&lowered, s.len(), sys, lang)) {
+                if !push(sys, cyrillic_lowered(lowered, s.len(), sys, lang)) {
                     return out;
                 }
                 // A Korean name's best Korean reading ranks right after the passport form,
