@@ -26,6 +26,8 @@ pub struct PreparedName {
     /// Whether the name reads as Korean of the usual shape ([`reads_as_korean`]), read once
     /// here rather than at every comparison.
     korean_shaped: bool,
+    /// Whether the other name's Hanja readings can meet it ([`faces_korean`]).
+    korean_facing: bool,
 }
 
 /// For each form of a name, the first earlier form with the same words (spelling, phonetic
@@ -47,7 +49,11 @@ impl Echoes {
                 .get(..i)
                 .unwrap_or_default()
                 .iter()
-                .position(|g| via_factor(g.via) >= via_factor(f.via) && same_words(g, f))
+                .position(|g| {
+                    via_factor(g.via) >= via_factor(f.via)
+                        && same_words(g, f)
+                        && relevant_beside(g, f)
+                })
                 .and_then(|j| u8::try_from(j).ok());
         }
         echoes
@@ -89,6 +95,14 @@ impl Echoes {
                 })
             })
     }
+}
+
+/// Whether form `echo` is scored against every name that form `f` is scored against
+/// ([`relevant`]), so that it can stand for `f`: a form the relevance rule skips is no echo,
+/// and a name compared without it (never analysed, [`crate::Comparer::compare`]) scores as one
+/// compared with it.
+fn relevant_beside(echo: &NameForm, f: &NameForm) -> bool {
+    echo.via != Via::HanjaReading || f.via == Via::HanjaReading
 }
 
 /// Whether a token alignment reads forms `a` and `b` alike but for their words' texts and
@@ -219,6 +233,7 @@ impl PreparedName {
             original,
             echoes: Echoes::of(&forms),
             korean_shaped: reads_as_korean(&forms),
+            korean_facing: faces_korean(&forms),
             forms,
             skeletons,
         }
@@ -436,6 +451,23 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
         .any(|r| (1..=2).contains(&r.given.len()))
 }
 
+/// Whether a name can meet another name's Hanja readings: it has a Hangul form or reads as a
+/// Korean person name. A Hanja reading is a Korean guess at Chinese characters; against a
+/// name with neither (a Latin, Cyrillic or Arabic name that is no Korean person's, a Chinese
+/// company's English name) the Chinese readings and the written form decide. Measured on the
+/// dev pairs, four held-out sets and the whole-list dump's winning pairs: no pair whose
+/// decision a Hanja reading carried against such a name was a true match
+/// (`docs/benchmarks/screen.md`, "Form relevance").
+pub(crate) fn faces_korean(forms: &[NameForm]) -> bool {
+    reads_as_korean(forms) || forms.iter().any(|f| f.script == Script::Hangul)
+}
+
+/// Whether form `f` of a name is scored against another name (`other_faces_korean`: that
+/// name's [`faces_korean`]). The one rule both [`crate::compare`] and screening apply.
+pub(crate) fn relevant(f: &NameForm, other_faces_korean: bool) -> bool {
+    f.via != Via::HanjaReading || other_faces_korean
+}
+
 /// The best pair of forms, the query's words read ahead (`qw`) or here. `kept` receives the
 /// token alignment record of the pair that [`explain_names`] would explain, when that pair
 /// was scored by one: the best pair, or the first when no pair scores above 0.
@@ -464,6 +496,8 @@ fn best_form_pair<'q, R: Record>(
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
             if factor * 1.0 <= best.score
+                || !relevant(qf, c.korean_facing)
+                || !relevant(cf, q.korean_facing)
                 || (korean_names && !korean_pair(qf, cf))
                 || q.echoes.dominated(&q.forms, qi, cf)
                 || c.echoes.dominated(&c.forms, ci, qf)
@@ -2676,6 +2710,27 @@ mod tests {
         // not the usual Korean shape.
         for n in ["金铁三", "Jin Tiesan", "MATIULLAH", "Ivan Petrov"] {
             assert!(!person(n).korean_shaped, "{n}");
+        }
+    }
+
+    /// A Hanja reading is a Korean guess at Chinese characters. Against a name that is neither
+    /// in Hangul nor a Korean person's, it made only false matches on the whole lists: `陈诚`
+    /// (Chen Cheng, read 진성 `jin seong`) matched the bank `Jinsong Joint Bank` at 0.715.
+    #[test]
+    fn regression_hanja_reading_not_scored_against_a_name_that_is_not_korean() {
+        let c = crate::compare("Jinsong Joint Bank", "陈诚", None);
+        assert!(!c.is_match, "{c:?}");
+        assert!(!c.rules.contains(&"Hanja reading"), "{c:?}");
+        let mut e = cordon_model::Entity::new("eu-chen", cordon_model::Schema::Person);
+        e.add(cordon_model::prop::NAME, "陈诚");
+        let m = crate::Matcher::build(vec![e]);
+        let q = crate::Query::new("Jinsong Joint Bank").expect("query");
+        let hits = m.screen(&q, &crate::Options::default());
+        assert!(hits.iter().all(|h| !h.is_match), "{hits:?}");
+        // Against a Korean name, in Hangul or romanised, the reading still decides and is named.
+        for (a, b) in [("金铁三", "김철삼"), ("(金铁三)", "Kim Chol Sam")] {
+            let c = crate::compare(a, b, Some(cordon_model::Schema::Person));
+            assert!(c.is_match && c.rules.contains(&"Hanja reading"), "{c:?}");
         }
     }
 
