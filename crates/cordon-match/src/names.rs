@@ -462,6 +462,13 @@ pub(crate) fn faces_korean(forms: &[NameForm]) -> bool {
     reads_as_korean(forms) || forms.iter().any(|f| f.script == Script::Hangul)
 }
 
+/// Whether the second name of a pair whose first name has these (complete) forms needs its
+/// Hanja readings: when the first name can meet them, or has Hanja readings of its own
+/// (whose relevance reads the second name's, so it must be complete too).
+pub(crate) fn meets_hanja_readings(first: &[NameForm]) -> bool {
+    faces_korean(first) || first.iter().any(|f| f.via == Via::HanjaReading)
+}
+
 /// Whether form `f` of a name is scored against another name (`other_faces_korean`: that
 /// name's [`faces_korean`]). The one rule both [`crate::compare`] and screening apply.
 pub(crate) fn relevant(f: &NameForm, other_faces_korean: bool) -> bool {
