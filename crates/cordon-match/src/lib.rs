@@ -125,7 +125,7 @@ impl Comparer {
     /// [`compare`], reusing the words of earlier pairs.
     ///
     /// A name's Hanja readings are scored only against a name that can meet them
-    /// ([`names::relevant`]): the other name is analysed first, and the readings are made only
+    /// (`PreparedName::scores_form`): the other name is analysed first, and the readings are made only
     /// when it can. The answer is the one the rule gives on both names fully analysed
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
@@ -252,6 +252,11 @@ mod tests {
             // Seven forms, the second pinyin cut: not when the Hanja readings are left out.
             "金行公司",
             "Jin Xinggongsi",
+            // Katakana Korean guesses, scored by what the other name faces.
+            "ムヘーリシ",
+            "HE SI",
+            "キム・ジョンシク",
+            "KM Jong Sik",
         ];
         for a in names {
             for b in names {
