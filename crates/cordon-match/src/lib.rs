@@ -130,7 +130,11 @@ impl Comparer {
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        let has_han = |s: &str| s.chars().any(|c| Script::of(c) == Some(Script::Han));
+        // Han letters are encoded in three bytes or more, from 0xE2 on: most names (Latin,
+        // Cyrillic, Arabic) are turned away by their bytes, not read letter by letter.
+        let has_han = |s: &str| {
+            s.bytes().any(|b| b >= 0xE2) && s.chars().any(|c| Script::of(c) == Some(Script::Han))
+        };
         let second_first = has_han(name1) && !has_han(name2);
         let (first, second) = if second_first {
             (name2, name1)
