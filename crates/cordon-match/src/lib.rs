@@ -130,21 +130,26 @@ impl Comparer {
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        // Han letters are encoded in three bytes or more, from 0xE2 on: most names (Latin,
-        // Cyrillic, Arabic) are turned away by their bytes, not read letter by letter.
+        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names (Latin, Cyrillic,
+        // Arabic, Hangul at 0xEA-0xED) are turned away by their bytes, not read letter by letter.
         let has_han = |s: &str| {
-            s.bytes().any(|b| b >= 0xE2) && s.chars().any(|c| Script::of(c) == Some(Script::Han))
+            s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
+                && s.chars().any(|c| Script::of(c) == Some(Script::Han))
         };
-        let second_first = has_han(name1) && !has_han(name2);
+        let (han1, han2) = (has_han(name1), has_han(name2));
+        let second_first = han1 && !han2;
         let (first, second) = if second_first {
             (name2, name1)
         } else {
             (name1, name2)
         };
+        // Without Han letters (as given) the second name has no readings to leave out; should
+        // cleaning make some, building them all is what a full analysis does.
+        let second_has_han = if second_first { han1 } else { han2 };
         let (f, s) = self
             .analyzer
             .analyze_pair_building(first, second, kind, |first| Conversions {
-                hanja_readings: names::meets_hanja_readings(first),
+                hanja_readings: !second_has_han || names::meets_hanja_readings(first),
             });
         let (a, b) = if second_first { (s, f) } else { (f, s) };
         let a = PreparedName::of_compared_forms(name1, a);

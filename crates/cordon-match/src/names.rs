@@ -254,11 +254,12 @@ impl PreparedName {
     /// A name of these forms and skeletons, with what is read from its forms once.
     fn of_forms(original: String, forms: Vec<NameForm>, skeletons: Vec<FormSkeletons>) -> Self {
         let guesses = korean_guesses(&forms);
+        let korean_shaped = reads_as_korean(&forms);
         PreparedName {
             original,
             echoes: Echoes::of(&forms, guesses),
-            korean_shaped: reads_as_korean(&forms),
-            korean_facing: faces_korean(&forms),
+            korean_shaped,
+            korean_facing: korean_shaped || has_hangul_form(&forms),
             guesses,
             forms,
             skeletons,
@@ -495,7 +496,11 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
 /// decision a Hanja reading carried against such a name was a true match
 /// (`docs/benchmarks/screen.md`, "Form relevance").
 pub(crate) fn faces_korean(forms: &[NameForm]) -> bool {
-    reads_as_korean(forms) || forms.iter().any(|f| f.script == Script::Hangul)
+    reads_as_korean(forms) || has_hangul_form(forms)
+}
+
+fn has_hangul_form(forms: &[NameForm]) -> bool {
+    forms.iter().any(|f| f.script == Script::Hangul)
 }
 
 /// Whether the second name of a pair whose first name has these (complete) forms needs its
