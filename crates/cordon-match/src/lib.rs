@@ -130,10 +130,12 @@ impl Comparer {
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names (Latin, Cyrillic,
-        // Arabic, Hangul at 0xEA-0xED) are turned away by their bytes, not read letter by letter.
+        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are turned away by
+        // their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at 0xEA-0xED byte
+        // by byte), not read letter by letter.
         let has_han = |s: &str| {
-            s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
+            !s.is_ascii()
+                && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
                 && s.chars().any(|c| Script::of(c) == Some(Script::Han))
         };
         let (han1, han2) = (has_han(name1), has_han(name2));

@@ -489,12 +489,13 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
 }
 
 /// Whether a name can meet another name's Hanja readings or katakana Korean guesses: it has a
-/// Hangul form or reads as a Korean person name. A Hanja reading is a Korean guess at Chinese characters; against a
-/// name with neither (a Latin, Cyrillic or Arabic name that is no Korean person's, a Chinese
-/// company's English name) the Chinese readings and the written form decide. Measured on the
-/// dev pairs, four held-out sets and the whole-list dump's winning pairs: no pair whose
-/// decision a Hanja reading carried against such a name was a true match
-/// (`docs/benchmarks/screen.md`, "Form relevance").
+/// Hangul form or reads as a Korean person name. Both are Korean guesses at another script;
+/// against a name with neither (a Latin, Cyrillic or Arabic name that is no Korean person's, a
+/// Chinese company's English name) the Chinese readings, the romaji and the written form
+/// decide. Measured on the dev pairs, four held-out sets and the whole-list dump's winning
+/// pairs: no decision such a guess carried against such a name was a true match (for katakana,
+/// when the katakana name does not read as Korean itself; `docs/benchmarks/screen.md`, "Form
+/// relevance").
 pub(crate) fn faces_korean(forms: &[NameForm]) -> bool {
     reads_as_korean(forms) || has_hangul_form(forms)
 }
