@@ -34,6 +34,7 @@ mod query;
 
 use compact_str::CompactString;
 use cordon_model::Schema;
+use cordon_text::{Conversions, Script};
 use serde::Serialize;
 
 pub use evidence::{Evidence, normalize_id, weights};
@@ -122,9 +123,37 @@ impl Comparer {
     }
 
     /// [`compare`], reusing the words of earlier pairs.
+    ///
+    /// A name's Hanja readings are scored only against a name that can meet them
+    /// (`PreparedName::scores_form`): the other name is analysed first, and the readings are made only
+    /// when it can. The answer is the one the rule gives on both names fully analysed
+    /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        let (a, b) = self.analyzer.analyze_pair_with_case(name1, name2, kind);
+        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are turned away by
+        // their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at 0xEA-0xED byte
+        // by byte), not read letter by letter.
+        let has_han = |s: &str| {
+            !s.is_ascii()
+                && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
+                && s.chars().any(|c| Script::of(c) == Some(Script::Han))
+        };
+        let (han1, han2) = (has_han(name1), has_han(name2));
+        let second_first = han1 && !han2;
+        let (first, second) = if second_first {
+            (name2, name1)
+        } else {
+            (name1, name2)
+        };
+        // Without Han letters (as given) the second name has no readings to leave out; should
+        // cleaning make some, building them all is what a full analysis does.
+        let second_has_han = if second_first { han1 } else { han2 };
+        let (f, s) = self
+            .analyzer
+            .analyze_pair_building(first, second, kind, |first| Conversions {
+                hanja_readings: !second_has_han || names::meets_hanja_readings(first),
+            });
+        let (a, b) = if second_first { (s, f) } else { (f, s) };
         let a = PreparedName::of_compared_forms(name1, a);
         let b = PreparedName::of_compared_forms(name2, b);
         compared(name1, name2, &a, &b)
@@ -168,6 +197,102 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Comparer::compare`] of two names each analysed in full, every form built.
+    fn compared_in_full(a: &str, b: &str, schema: Option<Schema>) -> Comparison {
+        let kind = kind_of(schema);
+        compared(
+            a,
+            b,
+            &PreparedName::of_compared_forms(a, cordon_text::analyze_with_case(a, kind)),
+            &PreparedName::of_compared_forms(b, cordon_text::analyze_with_case(b, kind)),
+        )
+    }
+
+    fn assert_as_in_full(a: &str, b: &str) {
+        let schemas = [
+            None,
+            Some(Schema::Person),
+            Some(Schema::Company),
+            Some(Schema::LegalEntity),
+        ];
+        for schema in schemas {
+            let full = format!("{:?}", compared_in_full(a, b, schema));
+            assert_eq!(format!("{:?}", compare(a, b, schema)), full, "{a} / {b}");
+            let mut remembering = Comparer::new();
+            for _ in 0..2 {
+                assert_eq!(
+                    format!("{:?}", remembering.compare(a, b, schema)),
+                    full,
+                    "{a} / {b}"
+                );
+            }
+        }
+    }
+
+    /// A comparison builds a name's Hanja readings only when the relevance rule scores them:
+    /// it must answer what the rule gives on both names analysed in full, in either order, for
+    /// every kind (Hanja readings against Hangul, romanised Korean, katakana and other names;
+    /// two Chinese names; names of six forms, whose last is cut).
+    #[test]
+    fn regression_forms_not_built_as_not_scored() {
+        let names = [
+            "金铁三",
+            "(金铁三)",
+            "陈诚",
+            "王明山",
+            "安",
+            "朴成哲",
+            "李晓翠",
+            "山东裕龙石化有限公司",
+            "中國石油(香港)有限公司",
+            "朝鮮光鮮銀行",
+            "アラビア半島の聖戦アル・カーイダ組織",
+            "김철삼",
+            "박성철",
+            "Kim Chol Sam",
+            "PAK Song Chol",
+            "Jinsong Joint Bank",
+            "WANG Mingshan",
+            "Shandong Yulong Petrochemical Co., Ltd.",
+            "パク・ジンヒョク",
+            "セルゲイ・クゾヴレフ",
+            "Ким Чен Ын",
+            "Chen Cheng",
+            "An",
+            // Seven forms, the second pinyin cut: not when the Hanja readings are left out.
+            "金行公司",
+            "Jin Xinggongsi",
+            // Katakana Korean guesses, scored by what the other name faces.
+            "ムヘーリシ",
+            "HE SI",
+            "キム・ジョンシク",
+            "KM Jong Sik",
+        ];
+        for a in names {
+            for b in names {
+                assert_as_in_full(a, b);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn forms_not_built_as_not_scored_arbitrary(
+            a in "(金|铁|三|陈|诚|安|朴|成|哲|山|东|公司|有限|株式会社|김|철|삼|Kim|Chol|Sam|An|Chen| |,|\\(|\\)){0,8}",
+            b in "(金|铁|三|陈|安|成|김|철|삼|박|Kim|Chol|Sam|Jinsong|Bank|Cheng|パク|チョル|Ким| ){0,6}",
+        ) {
+            for schema in [None, Some(Schema::Person), Some(Schema::Company)] {
+                let full = format!("{:?}", compared_in_full(&a, &b, schema));
+                proptest::prop_assert_eq!(format!("{:?}", compare(&a, &b, schema)), full.clone());
+                proptest::prop_assert_eq!(
+                    format!("{:?}", compared_in_full(&b, &a, schema)),
+                    format!("{:?}", compare(&b, &a, schema))
+                );
+            }
+        }
+    }
 
     /// The explanation's inline strings and rule names must print (`{:?}`, which the
     /// `score_pairs` digest reads) and serialise (`cordon compare --json`, screening results)

@@ -26,6 +26,11 @@ pub struct PreparedName {
     /// Whether the name reads as Korean of the usual shape ([`reads_as_korean`]), read once
     /// here rather than at every comparison.
     korean_shaped: bool,
+    /// Whether the other name's Hanja readings and katakana Korean guesses can meet it
+    /// ([`faces_korean`]).
+    korean_facing: bool,
+    /// Which forms are katakana Korean guesses ([`korean_guesses`]).
+    guesses: u8,
 }
 
 /// For each form of a name, the first earlier form with the same words (spelling, phonetic
@@ -39,7 +44,7 @@ pub struct PreparedName {
 struct Echoes([Option<u8>; cordon_text::name::MAX_FORMS]);
 
 impl Echoes {
-    fn of(forms: &[NameForm]) -> Self {
+    fn of(forms: &[NameForm], guesses: u8) -> Self {
         let mut echoes = Echoes::default();
         for (i, slot) in echoes.0.iter_mut().enumerate() {
             let Some(f) = forms.get(i) else { break };
@@ -47,7 +52,12 @@ impl Echoes {
                 .get(..i)
                 .unwrap_or_default()
                 .iter()
-                .position(|g| via_factor(g.via) >= via_factor(f.via) && same_words(g, f))
+                .enumerate()
+                .position(|(j, g)| {
+                    via_factor(g.via) >= via_factor(f.via)
+                        && same_words(g, f)
+                        && relevant_beside((g, is_guess(guesses, j)), (f, is_guess(guesses, i)))
+                })
                 .and_then(|j| u8::try_from(j).ok());
         }
         echoes
@@ -89,6 +99,34 @@ impl Echoes {
                 })
             })
     }
+}
+
+/// Whether form `echo` is scored against every name that form `f` is scored against
+/// ([`PreparedName::scores_form`]; each with whether it is a katakana name's Korean guess), so
+/// that it can stand for `f`: a form the relevance rule skips is no echo, and a name compared
+/// without it (never analysed, [`crate::Comparer::compare`]) scores as one compared with it.
+fn relevant_beside((echo, echo_guess): (&NameForm, bool), (f, f_guess): (&NameForm, bool)) -> bool {
+    (echo.via != Via::HanjaReading || f.via == Via::HanjaReading) && (!echo_guess || f_guess)
+}
+
+/// Bit `i` set: form `i` is a katakana name's Korean guess (`パク` read as `pak`, 박), a
+/// katakana form before the name's last one, its romaji (the analysis adds the romaji after
+/// the guesses).
+fn korean_guesses(forms: &[NameForm]) -> u8 {
+    let Some(romaji) = forms.iter().rposition(|f| f.via == Via::Katakana) else {
+        return 0;
+    };
+    forms
+        .get(..romaji)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.via == Via::Katakana)
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
+fn is_guess(guesses: u8, i: usize) -> bool {
+    i < 8 && guesses >> i & 1 == 1
 }
 
 /// Whether a token alignment reads forms `a` and `b` alike but for their words' texts and
@@ -215,13 +253,27 @@ impl PreparedName {
 
     /// A name of these forms and skeletons, with what is read from its forms once.
     fn of_forms(original: String, forms: Vec<NameForm>, skeletons: Vec<FormSkeletons>) -> Self {
+        let guesses = korean_guesses(&forms);
+        let korean_shaped = reads_as_korean(&forms);
         PreparedName {
             original,
-            echoes: Echoes::of(&forms),
-            korean_shaped: reads_as_korean(&forms),
+            echoes: Echoes::of(&forms, guesses),
+            korean_shaped,
+            korean_facing: korean_shaped || has_hangul_form(&forms),
+            guesses,
             forms,
             skeletons,
         }
+    }
+
+    /// Whether form `i` (`f`) of this name is scored against `other`: the one relevance rule
+    /// that both [`crate::compare`] and screening apply. A Hanja reading only against a name
+    /// that can meet it ([`faces_korean`]); a katakana name's Korean guesses likewise, unless
+    /// the katakana name itself reads as a Korean person's (`セルゲイ・クゾヴレフ` read as
+    /// `se reu ge i` is no Korean name; against `Sergei Kuzovlev` its romaji decides).
+    fn scores_form(&self, i: usize, f: &NameForm, other: &PreparedName) -> bool {
+        (f.via != Via::HanjaReading || other.korean_facing)
+            && (!is_guess(self.guesses, i) || self.korean_shaped || other.korean_facing)
     }
 
     /// Analyses a query name: its skeletons under either scheme are made once, when a
@@ -436,6 +488,32 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
         .any(|r| (1..=2).contains(&r.given.len()))
 }
 
+/// Whether a name can meet another name's Hanja readings or katakana Korean guesses: it has a
+/// Hangul form or reads as a Korean person name. Both are Korean guesses at another script;
+/// against a name with neither (a Latin, Cyrillic or Arabic name that is no Korean person's, a
+/// Chinese company's English name) the Chinese readings, the romaji and the written form
+/// decide. Measured on the dev pairs, four held-out sets and the whole-list dump's winning
+/// pairs: no decision such a guess carried against such a name was a true match (for katakana,
+/// when the katakana name does not read as Korean itself; `docs/benchmarks/screen.md`, "Form
+/// relevance").
+pub(crate) fn faces_korean(forms: &[NameForm]) -> bool {
+    reads_as_korean(forms) || has_hangul_form(forms)
+}
+
+fn has_hangul_form(forms: &[NameForm]) -> bool {
+    forms.iter().any(|f| f.script == Script::Hangul)
+}
+
+/// Whether the second name of a pair whose first name has these (complete) forms needs its
+/// Hanja readings: when the first name can meet them, or has forms whose relevance reads the
+/// second name's [`faces_korean`] (Hanja readings, katakana Korean guesses), which the
+/// second name's Hanja readings (Hangul) decide.
+pub(crate) fn meets_hanja_readings(first: &[NameForm]) -> bool {
+    faces_korean(first)
+        || korean_guesses(first) != 0
+        || first.iter().any(|f| f.via == Via::HanjaReading)
+}
+
 /// The best pair of forms, the query's words read ahead (`qw`) or here. `kept` receives the
 /// token alignment record of the pair that [`explain_names`] would explain, when that pair
 /// was scored by one: the best pair, or the first when no pair scores above 0.
@@ -464,6 +542,8 @@ fn best_form_pair<'q, R: Record>(
         for (ci, cf) in c.forms.iter().enumerate() {
             let factor = via_factor(qf.via) * via_factor(cf.via);
             if factor * 1.0 <= best.score
+                || !q.scores_form(qi, qf, c)
+                || !c.scores_form(ci, cf, q)
                 || (korean_names && !korean_pair(qf, cf))
                 || q.echoes.dominated(&q.forms, qi, cf)
                 || c.echoes.dominated(&c.forms, ci, qf)
@@ -2792,6 +2872,52 @@ mod tests {
         // not the usual Korean shape.
         for n in ["金铁三", "Jin Tiesan", "MATIULLAH", "Ivan Petrov"] {
             assert!(!person(n).korean_shaped, "{n}");
+        }
+    }
+
+    /// A Hanja reading is a Korean guess at Chinese characters. Against a name that is neither
+    /// in Hangul nor a Korean person's, it made only false matches on the whole lists: `陈诚`
+    /// (Chen Cheng, read 진성 `jin seong`) matched the bank `Jinsong Joint Bank` at 0.715.
+    #[test]
+    fn regression_hanja_reading_not_scored_against_a_name_that_is_not_korean() {
+        let c = crate::compare("Jinsong Joint Bank", "陈诚", None);
+        assert!(!c.is_match, "{c:?}");
+        assert!(!c.rules.contains(&"Hanja reading"), "{c:?}");
+        let mut e = cordon_model::Entity::new("eu-chen", cordon_model::Schema::Person);
+        e.add(cordon_model::prop::NAME, "陈诚");
+        let m = crate::Matcher::build(vec![e]);
+        let q = crate::Query::new("Jinsong Joint Bank").expect("query");
+        let hits = m.screen(&q, &crate::Options::default());
+        assert!(hits.iter().all(|h| !h.is_match), "{hits:?}");
+        // Against a Korean name, in Hangul or romanised, the reading still decides and is named.
+        for (a, b) in [("金铁三", "김철삼"), ("(金铁三)", "Kim Chol Sam")] {
+            let c = crate::compare(a, b, Some(cordon_model::Schema::Person));
+            assert!(c.is_match && c.rules.contains(&"Hanja reading"), "{c:?}");
+        }
+    }
+
+    /// A katakana name that is no Korean person's (`ムヘーリシ`, Muhairishi) has Korean
+    /// guesses (`mu he ri si`) that matched the Chinese `HE SI` at 0.706 on the whole lists:
+    /// against a name that is not Korean either, its romaji decides. A katakana name that
+    /// reads as Korean keeps its guesses against a misspelt romanisation (`KM Jong Sik`).
+    #[test]
+    fn regression_katakana_korean_guesses_not_scored_between_names_that_are_not_korean() {
+        let c = crate::compare("HE SI", "ムヘーリシ", None);
+        assert!(!c.is_match, "{c:?}");
+        let mut e = cordon_model::Entity::new("jp-2-554", cordon_model::Schema::Person);
+        e.add(cordon_model::prop::NAME, "ムヘーリシ");
+        let m = crate::Matcher::build(vec![e]);
+        let hits = m.screen(
+            &crate::Query::new("HE SI").expect("query"),
+            &crate::Options::default(),
+        );
+        assert!(hits.iter().all(|h| !h.is_match), "{hits:?}");
+        for (a, b) in [
+            ("KM Jong Sik", "キム・ジョンシク"),
+            ("Park Jin Hyok", "パク・ジンヒョク"),
+        ] {
+            let c = crate::compare(a, b, None);
+            assert!(c.is_match && c.rules.contains(&"katakana"), "{c:?}");
         }
     }
 

@@ -154,6 +154,21 @@ impl NameForm {
     }
 }
 
+/// Which of a name's conversions an analysis builds: a comparison that will not score a
+/// conversion against the other name need not make it ([`Analyzer::analyze_pair_building`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conversions {
+    /// Hangul readings of Hanja ([`Via::HanjaReading`]).
+    pub hanja_readings: bool,
+}
+
+impl Conversions {
+    /// Every conversion that applies.
+    pub const ALL: Conversions = Conversions {
+        hanja_readings: true,
+    };
+}
+
 /// At most this many forms per name (written form included).
 pub const MAX_FORMS: usize = 6;
 /// At most this many tokens per form; longer names are cut.
@@ -170,6 +185,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Vec<NameForm> {
         true,
         &mut Analyzer::with_word_limit(0),
         Pair::Alone,
+        Conversions::ALL,
     )
 }
 
@@ -229,12 +245,12 @@ impl Analyzer {
 
     /// [`analyze`], remembering words.
     pub fn analyze(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
-        analyze_reusing(raw, kind, true, self, Pair::Alone)
+        analyze_reusing(raw, kind, true, self, Pair::Alone, Conversions::ALL)
     }
 
     /// [`analyze_with_case`], remembering words.
     pub fn analyze_with_case(&mut self, raw: &str, kind: NameKind) -> Vec<NameForm> {
-        self.analyze_with_case_in(raw, kind, Pair::Alone)
+        self.analyze_with_case_in(raw, kind, Pair::Alone, Conversions::ALL)
     }
 
     /// [`Analyzer::analyze_with_case`] of the two names of a pair of one kind, each as it
@@ -247,24 +263,45 @@ impl Analyzer {
         second: &str,
         kind: NameKind,
     ) -> (Vec<NameForm>, Vec<NameForm>) {
+        self.analyze_pair_building(first, second, kind, |_| Conversions::ALL)
+    }
+
+    /// [`Analyzer::analyze_pair_with_case`], the second name's conversions limited to those
+    /// `second_builds` asks for once it has read the first name's forms. A conversion not
+    /// built still counts towards [`MAX_FORMS`], so that the forms built are the ones a full
+    /// analysis has, in its order, less those left out.
+    pub fn analyze_pair_building(
+        &mut self,
+        first: &str,
+        second: &str,
+        kind: NameKind,
+        second_builds: impl FnOnce(&[NameForm]) -> Conversions,
+    ) -> (Vec<NameForm>, Vec<NameForm>) {
         // While the memory of words has room, the first name's words are in it: records
         // would only repeat them.
         if self.words.len < self.words.limit {
-            return (
-                self.analyze_with_case(first, kind),
-                self.analyze_with_case(second, kind),
-            );
+            let a = self.analyze_with_case(first, kind);
+            let built = second_builds(&a);
+            let b = self.analyze_with_case_in(second, kind, Pair::Alone, built);
+            return (a, b);
         }
-        let a = self.analyze_with_case_in(first, kind, Pair::First);
-        let b = self.analyze_with_case_in(second, kind, Pair::Second(&a));
+        let a = self.analyze_with_case_in(first, kind, Pair::First, Conversions::ALL);
+        let built = second_builds(&a);
+        let b = self.analyze_with_case_in(second, kind, Pair::Second(&a), built);
         (a, b)
     }
 
-    /// [`Analyzer::analyze_with_case`] as name `pair` of a pair.
-    fn analyze_with_case_in(&mut self, raw: &str, kind: NameKind, pair: Pair<'_>) -> Vec<NameForm> {
+    /// [`Analyzer::analyze_with_case`] as name `pair` of a pair, building `built`.
+    fn analyze_with_case_in(
+        &mut self,
+        raw: &str,
+        kind: NameKind,
+        pair: Pair<'_>,
+        built: Conversions,
+    ) -> Vec<NameForm> {
         match with_surname_first(raw, kind) {
-            Some(moved) => analyze_reusing(&moved, kind, true, self, pair),
-            None => analyze_reusing(raw, kind, true, self, pair),
+            Some(moved) => analyze_reusing(&moved, kind, true, self, pair, built),
+            None => analyze_reusing(raw, kind, true, self, pair, built),
         }
     }
 
@@ -386,13 +423,14 @@ enum Pair<'a> {
 /// [`analyze`]; `reuse` lets a later form copy the tokens an earlier one made of the same
 /// word, and the second name of a pair those of the first (off only in the test that checks
 /// it changes nothing); `analyzer` holds the words of earlier names and the buffers of the
-/// last analysis.
+/// last analysis; `built`, the conversions made.
 fn analyze_reusing(
     raw: &str,
     kind: NameKind,
     reuse: bool,
     analyzer: &mut Analyzer,
     pair: Pair<'_>,
+    built: Conversions,
 ) -> Vec<NameForm> {
     let mut cleaned = normalize::clean(raw);
     let mut alias_marker = false;
@@ -417,6 +455,9 @@ fn analyze_reusing(
         word_order_restored = true;
     }
     let mut forms = Vec::new();
+    // Conversions not built, each in the place it would have among the forms: a Hanja reading
+    // has Hangul words that no earlier form spells, so a full analysis keeps it.
+    let mut left_out = 0;
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
     let Analyzer {
@@ -459,7 +500,9 @@ fn analyze_reusing(
         );
     }
     if has_han {
-        if kind != NameKind::Organization {
+        if kind != NameKind::Organization && !built.hanja_readings {
+            left_out += hanja::to_hangul_forms(&cleaned).len().min(3);
+        } else if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
                 add_form(
                     &mut forms,
@@ -550,7 +593,7 @@ fn analyze_reusing(
             other,
         );
     }
-    forms.truncate(MAX_FORMS);
+    forms.truncate(MAX_FORMS.saturating_sub(left_out));
     if alias_marker || script == Script::Arabic {
         let persian = script == Script::Arabic && translit::reads_as_persian(&cleaned);
         for f in &mut forms {
@@ -1811,8 +1854,8 @@ mod tests {
         ) {
             for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
                 proptest::prop_assert_eq!(
-                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0), Pair::Alone),
-                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0), Pair::Alone)
+                    analyze_reusing(&s, kind, true, &mut Analyzer::with_word_limit(0), Pair::Alone, Conversions::ALL),
+                    analyze_reusing(&s, kind, false, &mut Analyzer::with_word_limit(0), Pair::Alone, Conversions::ALL)
                 );
             }
         }
@@ -1840,14 +1883,16 @@ mod tests {
                         kind,
                         true,
                         &mut Analyzer::with_word_limit(0),
-                        Pair::Alone
+                        Pair::Alone,
+                        Conversions::ALL,
                     ),
                     analyze_reusing(
                         s,
                         kind,
                         false,
                         &mut Analyzer::with_word_limit(0),
-                        Pair::Alone
+                        Pair::Alone,
+                        Conversions::ALL,
                     ),
                     "{s}"
                 );
