@@ -226,6 +226,18 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     let dir = crate::audit::service_dir(global, args.service_dir.as_ref());
     dir.create()?;
     let by = crate::audit::cli_caller();
+    let unrecorded = || {
+        format!(
+            "cannot record the screening in the audit trail {}; nothing is written",
+            dir.audit().display()
+        )
+    };
+    let mut log = cordon_server::CliAppender::open(&dir.audit()).with_context(unrecorded)?;
+    let about = cordon_server::CliRecord {
+        lists: &lists,
+        key: &by,
+        endpoint: "cli.applicants.screen",
+    };
     for reports in batch.applicants.chunks(AUDIT_CHUNK) {
         let audited: Vec<serde_json::Value> = reports
             .iter()
@@ -233,11 +245,8 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
                 cordon_server::audited_applicant_report(r, subjects.get(&r.id).map(String::as_str))
             })
             .collect();
-        cordon_server::append_from_cli(
-            &dir.audit(),
-            &lists,
-            &by,
-            "cli.applicants.screen",
+        log.append(
+            &about,
             serde_json::json!({
                 "input": args.input.display().to_string(),
                 "records": reports.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
@@ -245,12 +254,7 @@ fn screen(global: &Global, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
             }),
             serde_json::json!({"applicants": audited, "clusters": batch.clusters.len()}),
         )
-        .with_context(|| {
-            format!(
-                "cannot record the screening in the audit trail {}; nothing is written",
-                dir.audit().display()
-            )
-        })?;
+        .with_context(unrecorded)?;
     }
     let bar = ProgressBar::new(batch.applicants.len() as u64);
     bar.set_style(

@@ -14,7 +14,6 @@ use anyhow::Context;
 use cordon_match::{Matcher, Options, Query, QueryError, RawQuery, ScreenResult};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::json;
 
@@ -77,18 +76,18 @@ struct ListRef {
     version: u32,
 }
 
-/// The audit trail screenings are recorded in, with what its records name: the list versions
-/// screened against, and each returned entity's content hash (computed once, when first
-/// returned), which a later decision is made on.
-struct Trail<'m> {
-    path: PathBuf,
+/// The audit trail screenings are recorded in, and what its records name besides the
+/// screenings: the list versions screened against and who asked.
+struct Trail {
+    log: cordon_server::CliAppender,
     key: String,
     lists: BTreeMap<String, cordon_server::ListRef>,
+}
+
+/// The index, and each returned record's content hash (computed once, when first returned),
+/// which the trail records and a later decision is made on.
+struct Screener<'m> {
     matcher: &'m Matcher,
-    /// Per entity id, the record whose hash is recorded: of an id on several sources, the last
-    /// the store gives, as this command has always recorded it. A hash lookup, where
-    /// [`Matcher::records`]' binary search over the ids cost a batch 4 % of its CPU.
-    record_of: FxHashMap<&'m str, u32>,
     /// Per record of the matcher, its hash once computed.
     hashes: Vec<OnceLock<String>>,
 }
@@ -112,30 +111,84 @@ struct Brief<'a> {
     entity_hash: &'a str,
 }
 
-impl<'m> Trail<'m> {
+impl Trail {
     fn open(
         global: &Global,
         service_dir: Option<&PathBuf>,
-        matcher: &'m Matcher,
         sources: &[cordon_store::SourceVersion],
-    ) -> anyhow::Result<Trail<'m>> {
+    ) -> anyhow::Result<Trail> {
         let dir = crate::audit::service_dir(global, service_dir);
         dir.create()?;
+        let path = dir.audit();
+        let log = cordon_server::CliAppender::open(&path).with_context(|| {
+            format!(
+                "cannot open the audit trail {}; nothing is screened",
+                path.display()
+            )
+        })?;
         Ok(Trail {
-            path: dir.audit(),
+            log,
             key: crate::audit::cli_caller(),
             lists: cordon_server::list_refs(sources),
-            matcher,
-            record_of: record_of(matcher),
-            hashes: (0..matcher.len()).map(|_| OnceLock::new()).collect(),
         })
     }
 
-    fn entity_hash(&self, id: &str) -> &str {
-        let Some(&i) = self.record_of.get(id) else {
-            return "";
+    /// Appends one record and waits until it is on disk; returns its `seq`.
+    fn record(
+        &mut self,
+        endpoint: &str,
+        query: impl Serialize,
+        results: impl Serialize,
+    ) -> anyhow::Result<u64> {
+        let about = cordon_server::CliRecord {
+            lists: &self.lists,
+            key: &self.key,
+            endpoint,
         };
-        let i = i as usize;
+        let appended = self.log.append(&about, query, results);
+        appended.with_context(|| self.unrecorded())
+    }
+
+    /// [`Trail::record`] with `results` already serialised.
+    fn record_raw(
+        &mut self,
+        endpoint: &str,
+        query: impl Serialize,
+        results: &str,
+    ) -> anyhow::Result<u64> {
+        let about = cordon_server::CliRecord {
+            lists: &self.lists,
+            key: &self.key,
+            endpoint,
+        };
+        let appended = self.log.append_raw(&about, query, results);
+        appended.with_context(|| self.unrecorded())
+    }
+
+    fn path(&self) -> &Path {
+        self.log.path()
+    }
+
+    fn unrecorded(&self) -> String {
+        format!(
+            "cannot record the screening in the audit trail {}; nothing is answered",
+            self.path().display()
+        )
+    }
+}
+
+impl<'m> Screener<'m> {
+    fn new(matcher: &'m Matcher) -> Screener<'m> {
+        Screener {
+            matcher,
+            hashes: (0..matcher.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The hash of the record that stands for the result's id (the one the service's
+    /// snapshot hashes, so that decisions compare equal).
+    fn entity_hash(&self, r: &ScreenResult) -> &str {
+        let i = r.record as usize;
         match (self.hashes.get(i), self.matcher.entities().get(i)) {
             (Some(cell), Some(e)) => cell.get_or_init(|| cordon_server::entity_hash(e)),
             _ => "",
@@ -152,7 +205,7 @@ impl<'m> Trail<'m> {
                     id: r.id.clone(),
                     score: r.score,
                     is_match: r.is_match,
-                    entity_hash: self.entity_hash(&r.id),
+                    entity_hash: self.entity_hash(r),
                 })
                 .collect(),
         }
@@ -171,38 +224,10 @@ impl<'m> Trail<'m> {
             subject: subject(q),
             results: results
                 .iter()
-                .map(|r| (r.id.as_str(), r.score, r.is_match, self.entity_hash(&r.id)))
+                .map(|r| (r.id.as_str(), r.score, r.is_match, self.entity_hash(r)))
                 .collect(),
         }
     }
-
-    /// Appends one record and waits until it is on disk; returns its `seq`.
-    fn record(
-        &self,
-        endpoint: &str,
-        query: impl Serialize,
-        results: impl Serialize,
-    ) -> anyhow::Result<u64> {
-        cordon_server::append_from_cli(&self.path, &self.lists, &self.key, endpoint, query, results)
-            .with_context(|| self.unrecorded())
-    }
-
-    fn unrecorded(&self) -> String {
-        format!(
-            "cannot record the screening in the audit trail {}; nothing is answered",
-            self.path.display()
-        )
-    }
-}
-
-/// Per entity id, its last record in index order (the last [`Matcher::records`] gives).
-fn record_of(matcher: &Matcher) -> FxHashMap<&str, u32> {
-    let entities = matcher.entities();
-    let mut map = FxHashMap::with_capacity_and_hasher(entities.len(), Default::default());
-    for (i, e) in entities.iter().enumerate() {
-        map.insert(e.id.as_str(), i as u32);
-    }
-    map
 }
 
 /// The subject key a screening is recorded under (the service's, for the same query).
@@ -306,8 +331,8 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     };
     if let (Some(input), Some(output)) = (&args.input, &args.output) {
         let (matcher, sources) = load(global, args.lists.as_deref())?;
-        let trail = Trail::open(global, args.service_dir.as_ref(), &matcher, &sources)?;
-        return batch(&trail, input, output, &opts);
+        let mut trail = Trail::open(global, args.service_dir.as_ref(), &sources)?;
+        return batch(&mut trail, &Screener::new(&matcher), input, output, &opts);
     }
     let raw = RawQuery {
         id: None,
@@ -323,9 +348,10 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         .validate()
         .map_err(|e| anyhow::anyhow!("error[{}]: {e}", e.code()))?;
     let (matcher, sources) = load(global, args.lists.as_deref())?;
-    let trail = Trail::open(global, args.service_dir.as_ref(), &matcher, &sources)?;
+    let mut trail = Trail::open(global, args.service_dir.as_ref(), &sources)?;
+    let screener = Screener::new(&matcher);
     let results = matcher.screen(&query, &opts);
-    let audited = trail.audited(&query, &results);
+    let audited = screener.audited(&query, &results);
     let subject = audited.subject.clone();
     let audit_seq = trail.record(
         "cli.screen",
@@ -354,7 +380,7 @@ pub(crate) fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!(
             "subject {subject}: recorded in the audit trail {} as record {audit_seq} \
              (`cordon decide --subject {subject} --entity ID` records a decision on a result)",
-            trail.path.display()
+            trail.path().display()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -560,17 +586,17 @@ type Screened = (Vec<u8>, String);
 
 /// One output line of a batch (newline included): the query's results, or the reason its
 /// input line was rejected; and what the audit trail keeps of the line.
-fn batch_line(trail: &Trail<'_>, l: &Line, opts: &Options) -> serde_json::Result<Screened> {
+fn batch_line(screener: &Screener<'_>, l: &Line, opts: &Options) -> serde_json::Result<Screened> {
     let (mut bytes, record) = match &l.query {
         // Serialised straight from the results (no JSON tree in between: that cost a fifth
         // of a screening).
         Ok(q) => {
-            let results = trail.matcher.screen(q, opts);
+            let results = screener.matcher.screen(q, opts);
             let bytes = serde_json::to_vec(&BatchResults {
                 id: q.id.as_deref(),
                 results: &results,
             })?;
-            let record = serde_json::to_string(&trail.line_record(l.number, q, &results))?;
+            let record = serde_json::to_string(&screener.line_record(l.number, q, &results))?;
             (bytes, record)
         }
         Err((id, msg, code)) => (
@@ -594,7 +620,7 @@ fn batch_line(trail: &Trail<'_>, l: &Line, opts: &Options) -> serde_json::Result
 /// The audit record of one chunk of a batch (layout [`BATCH_LAYOUT`]): the input file and
 /// threshold, and each line's member as its worker serialised it.
 fn record_chunk(
-    trail: &Trail<'_>,
+    trail: &mut Trail,
     input: &Path,
     threshold: f64,
     out: &[Screened],
@@ -614,15 +640,7 @@ fn record_chunk(
         "input": input.display().to_string(),
         "threshold": threshold,
     });
-    cordon_server::append_raw_from_cli(
-        &trail.path,
-        &trail.lists,
-        &trail.key,
-        "cli.screen.batch",
-        query,
-        &results,
-    )
-    .with_context(|| trail.unrecorded())
+    trail.record_raw("cli.screen.batch", query, &results)
 }
 
 /// Bytes of output written per `write`: a chunk's lines (~3 kB each) go out in a few large
@@ -630,7 +648,8 @@ fn record_chunk(
 const OUTPUT_BUFFER: usize = 1 << 20;
 
 fn batch(
-    trail: &Trail<'_>,
+    trail: &mut Trail,
+    screener: &Screener<'_>,
     input: &Path,
     output: &Path,
     opts: &Options,
@@ -666,6 +685,7 @@ fn batch(
     let written = std::thread::scope(|scope| -> anyhow::Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Screened>>(1);
         let threshold = opts.threshold;
+        let trail = &mut *trail;
         let writer = scope.spawn(move || -> anyhow::Result<()> {
             for out in rx {
                 record_chunk(trail, input, threshold, &out)?;
@@ -691,7 +711,7 @@ fn batch(
             // is built in parallel, and a query's results are freed once serialised.
             let out: Vec<Screened> = chunk
                 .par_iter()
-                .map(|l| batch_line(trail, l, opts))
+                .map(|l| batch_line(screener, l, opts))
                 .collect::<serde_json::Result<_>>()?;
             // A closed channel: the writer stopped on an error, which `join` returns.
             if tx.send(out).is_err() {
@@ -711,7 +731,7 @@ fn batch(
         errors,
         started.elapsed().as_secs_f64(),
         output.display(),
-        trail.path.display()
+        trail.path().display()
     );
     Ok(if errors > 0 {
         ExitCode::from(1)
@@ -739,25 +759,26 @@ mod tests {
                 })
                 .collect(),
         );
-        let t = Trail {
-            path: PathBuf::new(),
-            key: String::new(),
-            lists: BTreeMap::new(),
-            matcher: &m,
-            record_of: record_of(&m),
-            hashes: (0..m.len()).map(|_| OnceLock::new()).collect(),
-        };
-        for id in ["uk-2", "ofac-1", "un-3"] {
-            let &last = m.records(id).last().expect("a record");
-            let e = &m.entities()[last as usize];
-            assert_eq!(t.entity_hash(id), cordon_server::entity_hash(e), "{id}");
+        let s = Screener::new(&m);
+        let q = RawQuery {
+            name: Some("KIM Jong Un".into()),
+            ..Default::default()
         }
+        .validate()
+        .expect("a query");
+        let results = m.screen(&q, &Options::default());
+        assert_eq!(results.len(), 3);
+        for r in &results {
+            let &last = m.records(&r.id).last().expect("a record");
+            let e = &m.entities()[last as usize];
+            assert_eq!(s.entity_hash(r), cordon_server::entity_hash(e), "{}", r.id);
+        }
+        let uk = results.iter().find(|r| r.id == "uk-2").expect("uk-2");
         let &first = m.records("uk-2").first().expect("a record");
         assert_ne!(
-            t.entity_hash("uk-2"),
+            s.entity_hash(uk),
             cordon_server::entity_hash(&m.entities()[first as usize])
         );
-        assert_eq!(t.entity_hash("zz-9"), "");
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub struct ScreenResult {
     pub group: Option<String>,
     /// Why.
     pub explanation: Explanation,
+    /// The index in [`Matcher::entities`] of the record that stands for `id`: of an id on
+    /// several sources, the last the store gives (the last of [`Matcher::records`]), whose
+    /// content hash the audit trail records. Carried so that no caller looks the id up again.
+    #[serde(skip)]
+    pub record: u32,
 }
 
 /// A reviewer-readable account of a score.
@@ -127,6 +132,8 @@ pub struct Matcher {
     /// Every record's index, ordered by entity id, records of one id in index order
     /// ([`Matcher::records`]).
     by_id: Vec<u32>,
+    /// Per record, the record that stands for its id ([`ScreenResult::record`]).
+    standing: Vec<u32>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -363,6 +370,7 @@ impl Matcher {
             let id = |i: u32| entities.get(i as usize).map(|e| e.id.as_str());
             id(a).cmp(&id(b))
         });
+        let standing = standing_records(&entities, &by_id);
         let name_words = names
             .iter()
             .map(|n| {
@@ -383,6 +391,7 @@ impl Matcher {
             ids,
             groups,
             by_id,
+            standing,
         }
     }
 
@@ -634,6 +643,7 @@ impl Matcher {
                 .unwrap_or_default(),
             query_name: q.name.clone(),
             group,
+            record: self.standing.get(ei as usize).copied().unwrap_or(ei),
             explanation: Explanation {
                 name_score: round3(ns.score),
                 matched_property: n.map(|(n, _)| n.prop.to_owned()).unwrap_or_default(),
@@ -858,6 +868,25 @@ impl Ranked {
 /// (`NAME_SHARE × name`, a weak alias less, plus the query's evidence at most) stays under
 /// `min_score`. 0 (every name counts) when the query has an identifier, whose hit makes a
 /// result of any name.
+/// Per record, the record that stands for its id: the last of its run in `by_id` (records of
+/// one id are consecutive there, in index order).
+fn standing_records(entities: &[Entity], by_id: &[u32]) -> Vec<u32> {
+    let id = |i: u32| entities.get(i as usize).map(|e| e.id.as_str());
+    let mut standing: Vec<u32> = (0..entities.len() as u32).collect();
+    let mut last = None::<u32>;
+    for &i in by_id.iter().rev() {
+        let stands = match last {
+            Some(l) if id(l) == id(i) => l,
+            _ => i,
+        };
+        if let Some(slot) = standing.get_mut(i as usize) {
+            *slot = stands;
+        }
+        last = Some(stands);
+    }
+    standing
+}
+
 fn name_floor(q: &Query, opts: &Options) -> f64 {
     // Far above the rounding of the final score's sum, far below any score's resolution.
     const MARGIN: f64 = 1e-9;
@@ -985,6 +1014,25 @@ mod records_tests {
         assert!(m.records("zz").is_empty());
     }
 
+    #[test]
+    fn regression_a_result_names_the_last_record_of_its_id() {
+        let ids: Vec<String> = ["uk-2", "ofac-1", "uk-2", "un-3", "ofac-1"]
+            .map(String::from)
+            .to_vec();
+        let m = matcher(&ids);
+        let q = crate::RawQuery {
+            name: Some("KIM Jong Un".into()),
+            ..Default::default()
+        }
+        .validate()
+        .expect("a query");
+        let results = m.screen(&q, &crate::Options::default());
+        assert_eq!(results.len(), 3);
+        for r in &results {
+            assert_eq!(Some(&r.record), m.records(&r.id).last(), "{}", r.id);
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn records_answer_as_a_scan(
@@ -995,6 +1043,20 @@ mod records_tests {
             proptest::prop_assert_eq!(m.records(&probe), &scanned(&ids, &probe)[..]);
             for id in &ids {
                 proptest::prop_assert_eq!(m.records(id), &scanned(&ids, id)[..]);
+            }
+        }
+
+        #[test]
+        fn each_record_stands_for_the_last_of_its_id(
+            ids in proptest::collection::vec("[ab]{0,3}", 0..40),
+        ) {
+            let m = matcher(&ids);
+            let standing = super::standing_records(m.entities(), &m.by_id);
+            for (i, id) in ids.iter().enumerate() {
+                proptest::prop_assert_eq!(
+                    standing.get(i).copied(),
+                    scanned(&ids, id).last().copied()
+                );
             }
         }
     }

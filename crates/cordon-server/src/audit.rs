@@ -122,32 +122,9 @@ impl AuditLog {
     /// Opens (or creates) the log, cuts a torn last line, checks the last record's own hash
     /// and starts the writer thread.
     pub fn open(path: &Path) -> Result<AuditLog, ServiceError> {
-        let file = crate::util::open_append(path)?;
-        let (seq, prev, len) = {
-            // `cordon decide` may be appending at this moment.
-            let _lock = FileLock::exclusive(&file, path)?;
-            let (seq, prev) = recover_tail(path, &file)?;
-            let len = file
-                .metadata()
-                .map_err(|e| ServiceError::io(path, e))?
-                .len();
-            (seq, prev, len)
-        };
-        if let Some(dir) = path.parent()
-            && let Ok(d) = File::open(dir)
-        {
-            // Make the file's creation itself durable.
-            let _ = d.sync_all();
-        }
-        let sink = ChainedFile {
-            file,
-            path: path.to_owned(),
-            chain: Chain { seq, prev, len },
-            buf: Vec::with_capacity(1 << 20),
-        };
         Ok(AuditLog {
             path: path.to_owned(),
-            writer: GroupCommit::start("audit-writer", path, sink)?,
+            writer: GroupCommit::start("audit-writer", path, ChainedFile::open(path)?)?,
         })
     }
 
@@ -219,6 +196,36 @@ struct ChainedFile {
     buf: Vec<u8>,
 }
 
+impl ChainedFile {
+    /// Opens (or creates) the trail, cuts a torn last line and checks the last record's own
+    /// hash: the chain continues from there.
+    fn open(path: &Path) -> Result<ChainedFile, ServiceError> {
+        let file = crate::util::open_append(path)?;
+        let (seq, prev, len) = {
+            // `cordon decide` may be appending at this moment.
+            let _lock = FileLock::exclusive(&file, path)?;
+            let (seq, prev) = recover_tail(path, &file)?;
+            let len = file
+                .metadata()
+                .map_err(|e| ServiceError::io(path, e))?
+                .len();
+            (seq, prev, len)
+        };
+        if let Some(dir) = path.parent()
+            && let Ok(d) = File::open(dir)
+        {
+            // Make the file's creation itself durable.
+            let _ = d.sync_all();
+        }
+        Ok(ChainedFile {
+            file,
+            path: path.to_owned(),
+            chain: Chain { seq, prev, len },
+            buf: Vec::with_capacity(1 << 20),
+        })
+    }
+}
+
 impl GroupWrite for ChainedFile {
     /// Chains a group after the last record on disk and writes it with one `write` and one
     /// `fdatasync`, under the file lock; returns each record's `seq`. On an error the chain is
@@ -253,79 +260,116 @@ impl GroupWrite for ChainedFile {
 /// the server runs: under the trail's file lock, after the last complete record, whoever
 /// wrote it. Returns its `seq`.
 pub(crate) fn append_locked(path: &Path, payload: &str) -> Result<u64, ServiceError> {
-    let file = crate::util::open_append(path)?;
-    let _lock = FileLock::exclusive(&file, path)?;
-    let (seq, prev) = recover_tail(path, &file)?;
-    let (mut line, _) = chain_line(seq + 1, &prev, payload);
-    line.push('\n');
-    let mut out = &file;
-    out.write_all(line.as_bytes())
-        .and_then(|()| file.sync_data())
-        .map_err(|e| ServiceError::io(path, e))?;
-    Ok(seq + 1)
+    let mut seqs = ChainedFile::open(path)?.write_group(&[payload.to_owned()])?;
+    seqs.pop()
+        .ok_or_else(|| ServiceError::AuditUnavailable("a record was not written".into()))
 }
 
-/// Appends the record of a screening made by another process (`cordon screen`), under the
-/// trail's file lock (safe while the server runs), and waits until it is on disk. `results`
-/// holds per query its `subject` key and each result's `id`, `score`, `match` and
-/// `entity_hash`, as the service records a `/match` query, so that `cordon decide` and
-/// `/audit?subject=` find it. Returns its `seq`.
-pub fn append_from_cli<Q: Serialize, R: Serialize>(
-    path: &Path,
-    lists: &std::collections::BTreeMap<String, ListRef>,
-    key: &str,
-    endpoint: &str,
-    query: Q,
-    results: R,
-) -> Result<u64, ServiceError> {
-    let payload = cli_payload(path, lists, key, endpoint, query, results)?;
-    append_locked(path, &payload)
+/// What a record made by another process (`cordon screen`, `cordon applicants screen`)
+/// names besides its query and results.
+#[derive(Debug, Clone, Copy)]
+pub struct CliRecord<'a> {
+    /// The list versions screened against.
+    pub lists: &'a std::collections::BTreeMap<String, ListRef>,
+    /// Who asked (`cli:$USER`).
+    pub key: &'a str,
+    /// `cli.screen`, `cli.screen.batch` …
+    pub endpoint: &'a str,
 }
 
-/// The JSON object of a record made by another process (`cordon screen`), not yet chained.
-fn cli_payload<Q: Serialize, R: Serialize>(
-    path: &Path,
-    lists: &std::collections::BTreeMap<String, ListRef>,
-    key: &str,
-    endpoint: &str,
-    query: Q,
-    results: R,
-) -> Result<String, ServiceError> {
-    entry_payload(&NewEntry {
-        time: crate::util::now(),
-        request_id: &format!("cli-{}", std::process::id()),
-        key,
-        endpoint,
-        dataset: None,
-        lists,
-        query,
-        results,
-    })
-    .map_err(|e| ServiceError::io(path, e))
+/// The audit trail as a process other than the server appends to it, one record at a time,
+/// each on disk before the call returns. The chain's head is kept between appends (a batch's
+/// record is ~700 kB: reading it back before every append was the writer's largest cost);
+/// opening checks the last record's own hash, as the server does, and an append after a
+/// record another process wrote (the server, `cordon decide`) reads that record's head
+/// first. Safe while the server runs: every append is under the trail's file lock.
+pub struct CliAppender {
+    sink: ChainedFile,
 }
 
-/// [`append_from_cli`] with `results` already serialised (a JSON value, written as it is): a
-/// batch's workers serialise each line's part of the record in parallel, and the writer only
-/// joins them. The caller vouches that `results` is one JSON value; `cordon audit verify`
-/// reads every record back whole.
-pub fn append_raw_from_cli<Q: Serialize>(
-    path: &Path,
-    lists: &std::collections::BTreeMap<String, ListRef>,
-    key: &str,
-    endpoint: &str,
-    query: Q,
-    results: &str,
-) -> Result<u64, ServiceError> {
-    let head = cli_payload(path, lists, key, endpoint, query, ())?;
-    // `results` is the entry's last member: its placeholder is the end of the object.
-    let head = head.strip_suffix("null}").ok_or_else(|| {
-        ServiceError::AuditUnavailable("an audit entry does not end with its results".into())
-    })?;
-    let mut payload = String::with_capacity(head.len() + results.len() + 1);
-    payload.push_str(head);
-    payload.push_str(results);
-    payload.push('}');
-    append_locked(path, &payload)
+impl std::fmt::Debug for CliAppender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CliAppender")
+            .field("path", &self.sink.path)
+            .field("seq", &self.sink.chain.seq)
+            .finish()
+    }
+}
+
+impl CliAppender {
+    /// Opens (or creates) the trail, cutting a torn last line (a write a crash interrupted).
+    pub fn open(path: &Path) -> Result<CliAppender, ServiceError> {
+        Ok(CliAppender {
+            sink: ChainedFile::open(path)?,
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.sink.path
+    }
+
+    /// Appends the record of a screening and waits until it is on disk. `results` holds per
+    /// query its `subject` key and each result's `id`, `score`, `match` and `entity_hash`, as
+    /// the service records a `/match` query, so that `cordon decide` and `/audit?subject=`
+    /// find it. Returns its `seq`.
+    pub fn append<Q: Serialize, R: Serialize>(
+        &mut self,
+        rec: &CliRecord<'_>,
+        query: Q,
+        results: R,
+    ) -> Result<u64, ServiceError> {
+        let payload = self.payload(rec, query, results)?;
+        self.append_payload(payload)
+    }
+
+    /// [`CliAppender::append`] with `results` already serialised (a JSON value, written as it
+    /// is): a batch's workers serialise each line's part of the record in parallel, and the
+    /// writer only joins them. The caller vouches that `results` is one JSON value; `cordon
+    /// audit verify` reads every record back whole.
+    pub fn append_raw<Q: Serialize>(
+        &mut self,
+        rec: &CliRecord<'_>,
+        query: Q,
+        results: &str,
+    ) -> Result<u64, ServiceError> {
+        let head = self.payload(rec, query, ())?;
+        // `results` is the entry's last member: its placeholder is the end of the object.
+        let head = head.strip_suffix("null}").ok_or_else(|| {
+            ServiceError::AuditUnavailable("an audit entry does not end with its results".into())
+        })?;
+        let mut payload = String::with_capacity(head.len() + results.len() + 1);
+        payload.push_str(head);
+        payload.push_str(results);
+        payload.push('}');
+        self.append_payload(payload)
+    }
+
+    /// The JSON object of a record, not yet chained.
+    fn payload<Q: Serialize, R: Serialize>(
+        &self,
+        rec: &CliRecord<'_>,
+        query: Q,
+        results: R,
+    ) -> Result<String, ServiceError> {
+        entry_payload(&NewEntry {
+            time: crate::util::now(),
+            request_id: &format!("cli-{}", std::process::id()),
+            key: rec.key,
+            endpoint: rec.endpoint,
+            dataset: None,
+            lists: rec.lists,
+            query,
+            results,
+        })
+        .map_err(|e| ServiceError::io(&self.sink.path, e))
+    }
+
+    fn append_payload(&mut self, payload: String) -> Result<u64, ServiceError> {
+        let mut seqs = self.sink.write_group(&[payload])?;
+        seqs.pop()
+            .ok_or_else(|| ServiceError::AuditUnavailable("a record was not written".into()))
+    }
 }
 
 /// Builds one chained line from an entry's JSON object; returns the line and its hash.
@@ -745,37 +789,103 @@ mod tests {
         assert_eq!(body, format!(r#"{{"seq":1,"prev":"{GENESIS}","a":1}}"#));
     }
 
+    fn cli_record(lists: &std::collections::BTreeMap<String, ListRef>) -> CliRecord<'_> {
+        CliRecord {
+            lists,
+            key: "k",
+            endpoint: "e",
+        }
+    }
+
     #[test]
     fn raw_results_make_the_record_serialised_results_make() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (raw, typed) = (dir.path().join("raw.jsonl"), dir.path().join("typed.jsonl"));
         let lists = list_refs(&[]);
+        let rec = cli_record(&lists);
         let results =
             serde_json::json!([{"line": 1, "subject": "s", "results": [["e", 0.5, false, "h"]]}]);
-        append_raw_from_cli(
-            &raw,
-            &lists,
-            "k",
-            "e",
-            serde_json::json!({"a": 1}),
-            &results.to_string(),
-        )
-        .expect("raw append");
-        append_from_cli(
-            &typed,
-            &lists,
-            "k",
-            "e",
-            serde_json::json!({"a": 1}),
-            &results,
-        )
-        .expect("typed append");
+        CliAppender::open(&raw)
+            .and_then(|mut a| a.append_raw(&rec, serde_json::json!({"a": 1}), &results.to_string()))
+            .expect("raw append");
+        CliAppender::open(&typed)
+            .and_then(|mut a| a.append(&rec, serde_json::json!({"a": 1}), &results))
+            .expect("typed append");
         let entry = |p: &Path| {
             let text = std::fs::read_to_string(p).expect("read");
             let (rec, _) = check_line(text.trim_end()).expect("a valid record");
             (rec.entry.query, rec.entry.results, rec.entry.endpoint)
         };
         assert_eq!(entry(&raw), entry(&typed));
+    }
+
+    /// Verifies the whole trail; the line where it breaks, if it does.
+    fn broken_at(path: &Path) -> Option<u64> {
+        match read_verified(path, |_, _| Ok(())) {
+            Ok(_) => None,
+            Err(ServiceError::AuditTampered { line, .. }) => Some(line),
+            Err(e) => panic!("not a verification error: {e}"),
+        }
+    }
+
+    #[test]
+    fn regression_a_run_s_appends_chain_verifies_and_a_tampered_middle_record_breaks_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.jsonl");
+        let lists = list_refs(&[]);
+        let rec = cli_record(&lists);
+        let mut a = CliAppender::open(&path).expect("open");
+        let seqs: Vec<u64> = (0..4)
+            .map(|i| {
+                a.append_raw(&rec, serde_json::json!({"chunk": i}), &format!("[{i}]"))
+                    .expect("append")
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+        let v = read_verified(&path, |_, _| Ok(())).expect("the chain verifies");
+        assert_eq!((v.records, v.torn_bytes), (4, 0));
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, text.replacen("\"chunk\":1", "\"chunk\":7", 1)).expect("write");
+        assert_eq!(broken_at(&path), Some(2));
+    }
+
+    #[test]
+    fn regression_an_append_after_another_process_s_record_chains_after_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.jsonl");
+        let lists = list_refs(&[]);
+        let rec = cli_record(&lists);
+        let mut a = CliAppender::open(&path).expect("open");
+        a.append(&rec, "first", "r").expect("append");
+        // Another process (the server, `cordon decide`, a second `cordon screen`) appends
+        // between two of this run's appends.
+        let mut other = CliAppender::open(&path).expect("open");
+        assert_eq!(other.append(&rec, "second", "r").expect("append"), 2);
+        assert_eq!(a.append(&rec, "third", "r").expect("append"), 3);
+        assert_eq!(broken_at(&path), None);
+    }
+
+    #[test]
+    fn regression_a_record_torn_by_a_crash_is_cut_when_the_trail_is_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.jsonl");
+        let lists = list_refs(&[]);
+        let rec = cli_record(&lists);
+        CliAppender::open(&path)
+            .and_then(|mut a| a.append(&rec, "q", "r"))
+            .expect("append");
+        let mut f = crate::util::open_append(&path).expect("open");
+        f.write_all(br#"{"seq":2,"prev":"#).expect("torn write");
+        assert_eq!(
+            read_verified(&path, |_, _| Ok(()))
+                .expect("verifies")
+                .records,
+            1
+        );
+        let mut a = CliAppender::open(&path).expect("open");
+        assert_eq!(a.append(&rec, "q", "r").expect("append"), 2);
+        let v = read_verified(&path, |_, _| Ok(())).expect("verifies");
+        assert_eq!((v.records, v.torn_bytes), (2, 0));
     }
 
     #[test]

@@ -372,26 +372,17 @@ mod tests {
         // A `cli.screen.batch` record as written before layout 2, then one of layout 2.
         let old = serde_json::json!({"7": {"id": "q", "subject": "s1", "results": [
             {"id": "e1", "score": 0.9, "match": true, "entity_hash": "h1"}]}});
-        audit::append_from_cli(
-            &path,
-            &lists,
-            "k",
-            "cli.screen.batch",
-            serde_json::json!({}),
-            old,
-        )
-        .expect("append");
+        let rec = audit::CliRecord {
+            lists: &lists,
+            key: "k",
+            endpoint: "cli.screen.batch",
+        };
+        let mut a = audit::CliAppender::open(&path).expect("open");
+        a.append(&rec, serde_json::json!({}), old).expect("append");
         let new = serde_json::json!([{"line": 1, "query": {}, "subject": "s2",
             "results": [["e2", 0.8, true, "h2"]]}, {"line": 2, "rejected": "bad-json"}]);
-        audit::append_raw_from_cli(
-            &path,
-            &lists,
-            "k",
-            "cli.screen.batch",
-            serde_json::json!({"layout": 2}),
-            &new.to_string(),
-        )
-        .expect("append");
+        a.append_raw(&rec, serde_json::json!({"layout": 2}), &new.to_string())
+            .expect("append");
         let hash = |s: &str, e: &str| last_seen(&path, s, e).expect("read").map(|x| x.entity_hash);
         assert_eq!(hash("s1", "e1").as_deref(), Some("h1"));
         assert_eq!(hash("s2", "e2").as_deref(), Some("h2"));

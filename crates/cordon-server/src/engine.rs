@@ -518,7 +518,11 @@ impl Snapshot {
         out.truncate(limit);
         out.into_iter()
             .map(|result| Hit {
-                entity_hash: self.entity_hash(&result.id).unwrap_or_default().to_owned(),
+                entity_hash: self
+                    .hashes
+                    .get(result.record as usize)
+                    .cloned()
+                    .unwrap_or_default(),
                 result,
             })
             .collect()

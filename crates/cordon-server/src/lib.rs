@@ -47,9 +47,8 @@ use serde::Serialize;
 pub use api::{ApiDoc, app};
 pub use applicants::audited_report as audited_applicant_report;
 pub use audit::{
-    AuditEntry, AuditLog, AuditRecord, ExportFilter, ExportFormat, GENESIS, ListRef, Verification,
-    append_from_cli, append_raw_from_cli, export, list_refs, parse_since, read_verified,
-    subjects_of,
+    AuditEntry, AuditLog, AuditRecord, CliAppender, CliRecord, ExportFilter, ExportFormat, GENESIS,
+    ListRef, Verification, export, list_refs, parse_since, read_verified, subjects_of,
 };
 pub use changes::MAX_CHANGES_PAGE;
 pub use decisions::{Decision, Decisions, Seen, Verdict, last_seen};
