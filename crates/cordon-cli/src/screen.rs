@@ -140,13 +140,7 @@ impl Trail {
         query: impl Serialize,
         results: impl Serialize,
     ) -> anyhow::Result<u64> {
-        let about = cordon_server::CliRecord {
-            lists: &self.lists,
-            key: &self.key,
-            endpoint,
-        };
-        let appended = self.log.append(&about, query, results);
-        appended.with_context(|| self.unrecorded())
+        self.append_with(endpoint, |log, about| log.append(about, query, results))
     }
 
     /// [`Trail::record`] with `results` already serialised.
@@ -156,12 +150,24 @@ impl Trail {
         query: impl Serialize,
         results: &str,
     ) -> anyhow::Result<u64> {
+        self.append_with(endpoint, |log, about| log.append_raw(about, query, results))
+    }
+
+    /// Runs one append of the log with what this run's records say about themselves.
+    fn append_with(
+        &mut self,
+        endpoint: &str,
+        append: impl FnOnce(
+            &mut cordon_server::CliAppender,
+            &cordon_server::CliRecord<'_>,
+        ) -> Result<u64, cordon_server::ServiceError>,
+    ) -> anyhow::Result<u64> {
         let about = cordon_server::CliRecord {
             lists: &self.lists,
             key: &self.key,
             endpoint,
         };
-        let appended = self.log.append_raw(&about, query, results);
+        let appended = append(&mut self.log, &about);
         appended.with_context(|| self.unrecorded())
     }
 

@@ -864,10 +864,6 @@ impl Ranked {
     }
 }
 
-/// The name score below which a name cannot make a result of `q`: its final score
-/// (`NAME_SHARE × name`, a weak alias less, plus the query's evidence at most) stays under
-/// `min_score`. 0 (every name counts) when the query has an identifier, whose hit makes a
-/// result of any name.
 /// Per record, the record that stands for its id: the last of its run in `by_id` (records of
 /// one id are consecutive there, in index order).
 fn standing_records(entities: &[Entity], by_id: &[u32]) -> Vec<u32> {
@@ -887,6 +883,10 @@ fn standing_records(entities: &[Entity], by_id: &[u32]) -> Vec<u32> {
     standing
 }
 
+/// The name score below which a name cannot make a result of `q`: its final score
+/// (`NAME_SHARE × name`, a weak alias less, plus the query's evidence at most) stays under
+/// `min_score`. 0 (every name counts) when the query has an identifier, whose hit makes a
+/// result of any name.
 fn name_floor(q: &Query, opts: &Options) -> f64 {
     // Far above the rounding of the final score's sum, far below any score's resolution.
     const MARGIN: f64 = 1e-9;

@@ -75,18 +75,7 @@ pub fn to_hangul_forms(s: &str) -> Vec<String> {
     let mut beam: Vec<(u32, String)> = vec![(0, String::with_capacity(s.len()))];
     let mut next: Vec<(u32, String)> = Vec::with_capacity(MAX_FORMS * MAX_READINGS_PER_CHAR);
     let mut seen_hanja = false;
-    // Past a name's length, alternatives multiply without adding anything a matcher can use,
-    // and copying a beam of long strings per character would be quadratic.
-    let width = if s
-        .chars()
-        .filter(|&c| entry(c).is_some())
-        .nth(MAX_NAME_HANJA)
-        .is_some()
-    {
-        1
-    } else {
-        MAX_FORMS
-    };
+    let width = beam_width(s);
     for c in s.chars() {
         let Some(&(_, rs, mask)) = entry(c) else {
             for (_, form) in &mut beam {
@@ -114,6 +103,36 @@ pub fn to_hangul_forms(s: &str) -> Vec<String> {
         return Vec::new();
     }
     beam.into_iter().map(|(_, f)| f).collect()
+}
+
+/// How many forms [`to_hangul_forms`] gives of `s`, without building them: a comparison that
+/// leaves the readings out still counts them towards a name's forms.
+pub fn hangul_form_count(s: &str) -> usize {
+    let width = beam_width(s);
+    // The beam's length, as it grows character by character; none before the first Hanja.
+    let mut count: Option<usize> = None;
+    for c in s.chars() {
+        if let Some(&(_, rs, mask)) = entry(c) {
+            let n = ordered(rs, mask, count.is_none()).1;
+            count = Some((count.unwrap_or(1) * n).min(width));
+        }
+    }
+    count.unwrap_or(0)
+}
+
+/// How many forms the beam of [`to_hangul_forms`] keeps: past a name's length, alternatives
+/// multiply without adding anything a matcher can use, and copying a beam of long strings
+/// per character would be quadratic.
+fn beam_width(s: &str) -> usize {
+    if s.chars()
+        .filter(|&c| entry(c).is_some())
+        .nth(MAX_NAME_HANJA)
+        .is_some()
+    {
+        1
+    } else {
+        MAX_FORMS
+    }
 }
 
 /// The first [`MAX_READINGS_PER_CHAR`] readings in the order to try them: for a surname,
@@ -262,6 +281,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn hangul_form_count_is_the_number_of_forms() {
+        // One form, a few, a beam cut at its width, one past a name's length, none.
+        for s in [
+            "金正恩",
+            "金行",
+            "樂說復車度北行金",
+            "樂說復車度北行金樂說復車度北",
+            "Kim 金",
+            "Kim",
+            "",
+        ] {
+            assert_eq!(hangul_form_count(s), to_hangul_forms(s).len(), "{s}");
+        }
+        assert_eq!(hangul_form_count("樂說復車度北行金"), MAX_FORMS);
+        assert_eq!(hangul_form_count("樂說復車度北行金樂說復車度北"), 1);
+    }
+
     proptest! {
         #[test]
         fn never_panics_and_output_has_no_hanja(
@@ -269,6 +306,7 @@ mod tests {
         ) {
             let f = to_hangul_forms(&s);
             prop_assert!(f.len() <= MAX_FORMS);
+            prop_assert_eq!(hangul_form_count(&s), f.len());
             for form in &f {
                 prop_assert!(!has_hanja(form));
                 prop_assert_eq!(to_hangul_forms(form), Vec::<String>::new());

@@ -501,7 +501,7 @@ fn analyze_reusing(
     }
     if has_han {
         if kind != NameKind::Organization && !built.hanja_readings {
-            left_out += hanja::to_hangul_forms(&cleaned).len().min(3);
+            left_out += hanja::hangul_form_count(&cleaned).min(3);
         } else if kind != NameKind::Organization {
             for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
                 add_form(
