@@ -521,6 +521,35 @@ fn regression_belarusian_romanization_of_russian_names() {
     }
 }
 
+/// A Russian-written Belarusian name whose list spelling is in the Belarusian national Latin
+/// alphabet (ц c, ч č, ш š, ж ž, х ch, й j; with or without its diacritics): the Russian side
+/// must read that way too. Names made from the alphabet's rules, not from list records.
+#[test]
+fn regression_belarusian_national_latin_alphabet() {
+    let pairs = [
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič CYTKO"),
+        (
+            "Александр Григорьевич ЛУКАШЕНКО",
+            "Aliaksandr Ryhoravič ŁUKAŠENKA",
+        ),
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravič ČYŽ"),
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravic CYZ"),
+    ];
+    matches_by_rule(
+        &pairs,
+        Some(Schema::Person),
+        "Belarusian national Latin alphabet",
+    );
+    matches_by_rule(&pairs, None, "Belarusian national Latin alphabet");
+    for (a, b) in [
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravic SAUCOU"),
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič LUKASENKA"),
+    ] {
+        let c = compare(a, b, Some(Schema::Person));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
 /// A Latin letter drawn like a Cyrillic one inside a Cyrillic word (the Latin kra `ĸ` for
 /// к in the EU annex) reads as the Cyrillic letter.
 #[test]

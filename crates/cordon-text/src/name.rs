@@ -10,6 +10,7 @@
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
+use crate::belarusian::Alphabet;
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
 use crate::{belarusian, chinese, hanja, kana, russian_org, translit};
@@ -43,6 +44,9 @@ pub enum Via {
     Transliteration(Script),
     /// A Russian-written name read as Belarusian is romanised ([`crate::belarusian`]).
     Belarusian,
+    /// The same reading in the Belarusian national Latin alphabet
+    /// ([`crate::belarusian::Alphabet::National`]).
+    BelarusianLatin,
 }
 
 impl Via {
@@ -60,6 +64,7 @@ impl Via {
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
             Via::Transliteration(_) => "transliteration",
             Via::Belarusian => "Belarusian romanization",
+            Via::BelarusianLatin => "Belarusian national Latin alphabet",
         }
     }
 }
@@ -580,7 +585,7 @@ fn analyze_reusing(
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
-        && let Some(b) = belarusian::reading_of_lowered(lowered)
+        && let Some(b) = belarusian::reading_of_lowered(lowered, Alphabet::Passport)
     {
         add_form(
             &mut forms,
@@ -592,6 +597,10 @@ fn analyze_reusing(
             memo,
             other,
         );
+        if let Some(b) = belarusian::reading_of_lowered(lowered, Alphabet::National) {
+            let via = Via::BelarusianLatin;
+            add_form(&mut forms, &b, kind, via, false, buffers, memo, other);
+        }
     }
     forms.truncate(MAX_FORMS.saturating_sub(left_out));
     if alias_marker || script == Script::Arabic {
@@ -1570,6 +1579,7 @@ mod tests {
             "Оксана Васильевна ДЕМЯШЕВА",
             "Ирина Bасильевна ПРАДУН",
             "Ким Чен Ын",
+            "Юрий Викторович ЧИЖ",
         ] {
             let cleaned = normalize::clean(raw);
             let forms = analyze(raw, NameKind::Person);
@@ -1590,6 +1600,10 @@ mod tests {
                 .flatten()
                 .filter(|b| !want.contains(b));
             assert_eq!(of(Via::Belarusian), Vec::from_iter(belarusian), "{raw}");
+            let national = (!translit::looks_korean(&cleaned))
+                .then(|| belarusian::national_latin_reading(&cleaned))
+                .flatten();
+            assert_eq!(of(Via::BelarusianLatin), Vec::from_iter(national), "{raw}");
         }
     }
 
