@@ -645,6 +645,40 @@ fn regression_russian_organisation_words_glossed() {
     );
 }
 
+/// A Russian organisation name listed with only the kind of organisation translated and
+/// every other word spelt out, glossary words among them (`технологии` as `Tekhnologii`, not
+/// `technologies`). Names made from the rule, not from list records.
+#[test]
+fn regression_russian_organisation_kind_translated_rest_spelt_out() {
+    matches_by_rule(
+        &[
+            (
+                "Энергетические технологии группа компаний АО",
+                "Energeticheskie Tekhnologii Group of Companies JSC",
+            ),
+            (
+                "Воскресенский механический завод",
+                "Voskresenskiy Mekhanicheskiy Plant",
+            ),
+        ],
+        Some(Schema::Organization),
+        "Russian organisation words",
+    );
+    for (a, b) in [
+        (
+            "Сибирская химическая компания",
+            "Uralskaya Khimicheskaya Company",
+        ),
+        (
+            "Сибирская химическая компания",
+            "Sibirskaya Neftyanaya Company",
+        ),
+    ] {
+        let c = compare(a, b, Some(Schema::Organization));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
 #[test]
 fn regression_closed_joint_stock_co_is_cjsc() {
     matches_by_rule(

@@ -566,7 +566,7 @@ fn analyze_reusing(
     // A Russian organisation name's glossary form takes the place of its third
     // transliteration: lists translate such names more often than they spell them a third way.
     let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
-        .then(|| russian_org::organisation_form(&cleaned))
+        .then(|| russian_org::organisation_forms(&cleaned))
         .flatten();
     // Lowered once for the transliterations and the Belarusian reading.
     let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
@@ -579,9 +579,12 @@ fn analyze_reusing(
             }
         }
     }
-    if let Some(g) = glossary {
+    if let Some((g, kinds_only)) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
+        if let Some(k) = kinds_only {
+            add_form(&mut forms, &k, kind, via, false, buffers, memo, other);
+        }
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
