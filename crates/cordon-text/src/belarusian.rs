@@ -139,17 +139,18 @@ pub enum Alphabet {
 /// `None` when the text is not Russian Cyrillic (Belarusian or Ukrainian letters: the national
 /// system reads those already) or has no Cyrillic letter.
 pub fn latin_reading(s: &str) -> Option<String> {
-    reading_of_lowered(&translit::lowered_cyrillic(s), Alphabet::Passport)
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[passport, _]| passport)
 }
 
 /// [`latin_reading`] in the national Latin alphabet.
 pub fn national_latin_reading(s: &str) -> Option<String> {
-    reading_of_lowered(&translit::lowered_cyrillic(s), Alphabet::National)
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[_, national]| national)
 }
 
-/// [`latin_reading`] of text already lowered by [`translit::lowered_cyrillic`] (the name's
-/// transliterations lowered it first), in `alphabet`.
-pub(crate) fn reading_of_lowered(lowered: &[char], alphabet: Alphabet) -> Option<String> {
+/// [`latin_reading`] and [`national_latin_reading`] of text already lowered by
+/// [`translit::lowered_cyrillic`] (the name's transliterations lowered it first), in one pass:
+/// the words and their glossary look-ups are the same for both alphabets.
+pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
     if !lowered.iter().any(|&c| is_cyrillic(c))
         || lowered
             .iter()
@@ -158,7 +159,7 @@ pub(crate) fn reading_of_lowered(lowered: &[char], alphabet: Alphabet) -> Option
         return None;
     }
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
-    let mut out = String::with_capacity(3 * lowered.len());
+    let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
     // The word's letters, and the same as text for the glossary, for every word in turn.
     let (mut word, mut text): (Vec<char>, String) = (Vec::new(), String::new());
     for &c in lowered.iter().chain(std::iter::once(&' ')) {
@@ -168,27 +169,33 @@ pub(crate) fn reading_of_lowered(lowered: &[char], alphabet: Alphabet) -> Option
             continue;
         }
         if !word.is_empty() {
-            push_word(&word, &text, alphabet, &mut out);
+            push_word(&word, &text, &mut outs);
             word.clear();
             text.clear();
         }
-        if c.is_whitespace() || c == '-' {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
+        for out in &mut outs {
+            if c.is_whitespace() || c == '-' {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else if c.is_alphanumeric() {
+                out.extend(c.to_lowercase().filter(char::is_ascii));
             }
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase().filter(char::is_ascii));
         }
     }
-    out.truncate(out.trim_end().len());
-    (!out.is_empty()).then_some(out)
+    for out in &mut outs {
+        out.truncate(out.trim_end().len());
+    }
+    // Both alphabets write a letter or digit for the same words: empty together.
+    (!outs[0].is_empty()).then_some(outs)
 }
 
 fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
 
-fn given_name(word: &str, alphabet: Alphabet) -> Option<&'static str> {
+/// A given name's Belarusian form in passport letters and in the national alphabet.
+fn given_name(word: &str) -> Option<(&'static str, &'static str)> {
     // The table reads in alphabetical order (ё after е), not in byte order: searched in a
     // sorted copy. Its keys are unique (a test checks).
     static SORTED: OnceLock<Vec<(&str, &str, &str)>> = OnceLock::new();
@@ -201,41 +208,40 @@ fn given_name(word: &str, alphabet: Alphabet) -> Option<&'static str> {
         .binary_search_by(|(ru, _, _)| (*ru).cmp(word))
         .ok()
         .and_then(|i| sorted.get(i))
-        .map(|&(_, passport, national)| match alphabet {
-            Alphabet::Passport => passport,
-            Alphabet::National => national,
-        })
+        .map(|&(_, passport, national)| (passport, national))
 }
 
 /// One word: a given name from the glossary, a patronymic made from one, else the regular
 /// correspondences letter by letter.
 /// `text` is `word`'s letters as a string.
-fn push_word(word: &[char], text: &str, alphabet: Alphabet, out: &mut String) {
-    if let Some(be) = given_name(text, alphabet) {
-        out.push_str(be);
+/// `outs` are the passport and the national reading.
+fn push_word(word: &[char], text: &str, outs: &mut [String; 2]) {
+    let [passport, national] = outs;
+    if let Some((p, n)) = given_name(text) {
+        passport.push_str(p);
+        national.push_str(n);
         return;
     }
-    if push_patronymic(text, alphabet, out) {
+    if push_patronymic(text, outs) {
         return;
     }
-    push_letters(word, alphabet, out);
+    let [passport, national] = outs;
+    push_letters(word, Alphabet::Passport, passport);
+    push_letters(word, Alphabet::National, national);
 }
 
 /// A patronymic as its father's name in Belarusian (from the glossary when the name is in
 /// it, else by the letter rules) and the Belarusian suffix, pushed to `out`; false when `word`
 /// is none.
-fn push_patronymic(word: &str, alphabet: Alphabet, out: &mut String) -> bool {
-    let Some((stem, suffix)) = PATRONYMIC_SUFFIXES
-        .iter()
-        .find_map(|&(ru, passport, national)| {
-            let be = match alphabet {
-                Alphabet::Passport => passport,
-                Alphabet::National => national,
-            };
-            word.strip_suffix(ru)
-                .filter(|stem| stem.chars().count() >= 2)
-                .map(|stem| (stem, be))
-        })
+fn push_patronymic(word: &str, outs: &mut [String; 2]) -> bool {
+    let Some((stem, passport_suffix, national_suffix)) =
+        PATRONYMIC_SUFFIXES
+            .iter()
+            .find_map(|&(ru, passport, national)| {
+                word.strip_suffix(ru)
+                    .filter(|stem| stem.chars().count() >= 2)
+                    .map(|stem| (stem, passport, national))
+            })
     else {
         return false;
     };
@@ -246,28 +252,31 @@ fn push_patronymic(word: &str, alphabet: Alphabet, out: &mut String) -> bool {
         key.clear();
         key.push_str(stem);
         key.push_str(ending);
-        given_name(&key, alphabet)
+        given_name(&key)
     };
-    let from_glossary = given_name(stem, alphabet)
+    let from_glossary = given_name(stem)
         .map(|be| (be, false))
         .or_else(|| with_ending("й").map(|be| (be, !stem.ends_with('и'))))
         .or_else(|| with_ending("ь").map(|be| (be, false)))
         .or_else(|| with_ending("ий").map(|be| (be, false)));
-    match (from_glossary, alphabet) {
-        (Some((be, _)), Alphabet::National) => push_national_patronymic(be, suffix, out),
-        // Николай → Мікалаевіч: the name's final й merges into the suffix's glide.
-        (Some((be, true)), Alphabet::Passport) => {
-            out.push_str(be.strip_suffix('i').unwrap_or(be));
-            out.push_str(suffix);
+    let [passport, national] = outs;
+    match from_glossary {
+        Some(((p, n), merges)) => {
+            // Николай → Мікалаевіч: the name's final й merges into the suffix's glide.
+            passport.push_str(if merges {
+                p.strip_suffix('i').unwrap_or(p)
+            } else {
+                p
+            });
+            passport.push_str(passport_suffix);
+            push_national_patronymic(n, national_suffix, national);
         }
-        (Some((be, false)), Alphabet::Passport) => {
-            out.push_str(be);
-            out.push_str(suffix);
-        }
-        (None, _) => {
+        None => {
             let chars: Vec<char> = stem.chars().collect();
-            push_letters(&chars, alphabet, out);
-            out.push_str(suffix);
+            push_letters(&chars, Alphabet::Passport, passport);
+            passport.push_str(passport_suffix);
+            push_letters(&chars, Alphabet::National, national);
+            national.push_str(national_suffix);
         }
     }
     true

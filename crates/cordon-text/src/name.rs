@@ -10,7 +10,6 @@
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
-use crate::belarusian::Alphabet;
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
 use crate::{belarusian, chinese, hanja, kana, russian_org, translit};
@@ -588,11 +587,11 @@ fn analyze_reusing(
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
-        && let Some(b) = belarusian::reading_of_lowered(lowered, Alphabet::Passport)
+        && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
         add_form(
             &mut forms,
-            &b,
+            &passport,
             kind,
             Via::Belarusian,
             false,
@@ -600,10 +599,10 @@ fn analyze_reusing(
             memo,
             other,
         );
-        if let Some(b) = belarusian::reading_of_lowered(lowered, Alphabet::National) {
-            let via = Via::BelarusianLatin;
-            add_form(&mut forms, &b, kind, via, false, buffers, memo, other);
-        }
+        let via = Via::BelarusianLatin;
+        add_form(
+            &mut forms, &national, kind, via, false, buffers, memo, other,
+        );
     }
     forms.truncate(MAX_FORMS.saturating_sub(left_out));
     if alias_marker || script == Script::Arabic {
