@@ -212,19 +212,19 @@ pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
     let mut out = String::with_capacity(s.len() * 2);
     let mut kinds_only = mixed.then(|| String::with_capacity(s.len() * 2));
     for (word, en) in words {
-        match en {
-            Some(en) => push_word(&mut out, en),
-            None => push_word(
-                &mut out,
-                &translit::russian_bgn(place_stem(word).unwrap_or(word)),
-            ),
+        let kind = en.filter(|en| is_kind(en));
+        let place = place_stem(word);
+        // The whole word transliterated, made once for both forms.
+        let whole = (kind.is_none() && (kinds_only.is_some() || (en.is_none() && place.is_none())))
+            .then(|| translit::russian_bgn(word));
+        match (en, place) {
+            (Some(en), _) => push_word(&mut out, en),
+            (None, Some(stem)) => push_word(&mut out, &translit::russian_bgn(stem)),
+            (None, None) => push_word(&mut out, whole.as_deref().unwrap_or_default()),
         }
         // A list that spells the name out spells its place adjectives out too.
         if let Some(k) = kinds_only.as_mut() {
-            match en {
-                Some(en) if is_kind(en) => push_word(k, en),
-                _ => push_word(k, &translit::russian_bgn(word)),
-            }
+            push_word(k, kind.or(whole.as_deref()).unwrap_or_default());
         }
     }
     // Only kinds glossed and no place adjective: the same text.
