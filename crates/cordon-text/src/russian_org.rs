@@ -3,8 +3,8 @@
 //! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::translit;
@@ -124,14 +124,14 @@ const WORDS: &[(&str, &str)] = &[
     ("им", "named after"),
 ];
 
-type StemsByStart = HashMap<[char; 2], Vec<(&'static str, &'static str)>>;
+type StemsByStart = FxHashMap<[char; 2], Vec<(&'static str, &'static str)>>;
 
 /// The stems of [`STEMS`] by their first two letters: a word is checked against the few
 /// that begin as it does.
 fn stems_by_start() -> &'static StemsByStart {
     static BY_START: OnceLock<StemsByStart> = OnceLock::new();
     BY_START.get_or_init(|| {
-        let mut by = StemsByStart::new();
+        let mut by = StemsByStart::default();
         for &(stem, en) in STEMS {
             if let Some(start) = start_of(stem) {
                 by.entry(start).or_default().push((stem, en));
