@@ -166,7 +166,7 @@ fn term(tag: u8, s: &str) -> u64 {
 fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
     // A name's Belarusian reading scores a name its transliterations find (they share most
     // letters); as terms of its own it would crowd other names out of every retrieval.
-    if form.via == Via::Belarusian {
+    if matches!(form.via, Via::Belarusian | Via::BelarusianLatin) {
         return;
     }
     // The English words of a Russian glossary form are for scoring a name found by its own

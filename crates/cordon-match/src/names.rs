@@ -371,7 +371,7 @@ fn via_factor(v: Via) -> f64 {
         // Not a spelling of the written name but a reconstruction of another language's
         // (glossary and sound rules): weaker evidence, so a loose word match through it
         // (`yurievich` ~ `yehoravich` by sound) cannot carry a name over the threshold.
-        Via::Belarusian => 0.92,
+        Via::Belarusian | Via::BelarusianLatin => 0.92,
     }
 }
 

@@ -521,6 +521,35 @@ fn regression_belarusian_romanization_of_russian_names() {
     }
 }
 
+/// A Russian-written Belarusian name whose list spelling is in the Belarusian national Latin
+/// alphabet (ц c, ч č, ш š, ж ž, х ch, й j; with or without its diacritics): the Russian side
+/// must read that way too. Names made from the alphabet's rules, not from list records.
+#[test]
+fn regression_belarusian_national_latin_alphabet() {
+    let pairs = [
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič CYTKO"),
+        (
+            "Александр Григорьевич ЛУКАШЕНКО",
+            "Aliaksandr Ryhoravič ŁUKAŠENKA",
+        ),
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravič ČYŽ"),
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravic CYZ"),
+    ];
+    matches_by_rule(
+        &pairs,
+        Some(Schema::Person),
+        "Belarusian national Latin alphabet",
+    );
+    matches_by_rule(&pairs, None, "Belarusian national Latin alphabet");
+    for (a, b) in [
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravic SAUCOU"),
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič LUKASENKA"),
+    ] {
+        let c = compare(a, b, Some(Schema::Person));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
 /// A Latin letter drawn like a Cyrillic one inside a Cyrillic word (the Latin kra `ĸ` for
 /// к in the EU annex) reads as the Cyrillic letter.
 #[test]
@@ -614,6 +643,40 @@ fn regression_russian_organisation_words_glossed() {
         Some(Schema::Organization),
         "Russian organisation words",
     );
+}
+
+/// A Russian organisation name listed with only the kind of organisation translated and
+/// every other word spelt out, glossary words among them (`технологии` as `Tekhnologii`, not
+/// `technologies`). Names made from the rule, not from list records.
+#[test]
+fn regression_russian_organisation_kind_translated_rest_spelt_out() {
+    matches_by_rule(
+        &[
+            (
+                "Энергетические технологии группа компаний АО",
+                "Energeticheskie Tekhnologii Group of Companies JSC",
+            ),
+            (
+                "Воскресенский механический завод",
+                "Voskresenskiy Mekhanicheskiy Plant",
+            ),
+        ],
+        Some(Schema::Organization),
+        "Russian organisation words",
+    );
+    for (a, b) in [
+        (
+            "Сибирская химическая компания",
+            "Uralskaya Khimicheskaya Company",
+        ),
+        (
+            "Сибирская химическая компания",
+            "Sibirskaya Neftyanaya Company",
+        ),
+    ] {
+        let c = compare(a, b, Some(Schema::Organization));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
 }
 
 #[test]

@@ -16,9 +16,12 @@
 //!   the unstressed о of the patronymic suffixes and of the surname ending -енко is а
 //!   (akanne: `-ович` → `-avich`, `-овна` → `-auna`, `Лукашенко` → `Lukashenka`).
 //!
-//! The Latin letters are those of the Belarusian national system as Belarusian passports and
-//! the EU annex write them (BGN/PCGN 1979 for Belarusian, diacritics dropped, ў as u):
-//! х kh, ц ts, ч ch, ш sh, ж zh, я ia, ю iu, е e.
+//! The reading is written in either of two Latin alphabets ([`Alphabet`]): the letters
+//! Belarusian passports and the EU annex use (BGN/PCGN 1979 for Belarusian, diacritics
+//! dropped, ў as u: х kh, ц ts, ч ch, ш sh, ж zh, я ia, ю iu, е e), or the Belarusian national
+//! Latin alphabet of the 2007 official romanisation, which other list spellings follow
+//! (`Dzmitry Yaŭhienavič ŠAŬCOŬ`: ц c, ч č, ш š, ж ž, х ch, й j, е je/ie, ў ŭ), its
+//! diacritics dropped as a cleaned Latin name drops them.
 //!
 //! ```
 //! use cordon_text::belarusian::latin_reading;
@@ -33,105 +36,121 @@ use std::sync::OnceLock;
 use crate::translit;
 
 /// Russian given names (lower case) and the romanised Belarusian form of the same name, as
-/// Belarusian orthography spells it (Аляксандр, Мікалай, Сяргей, Уладзімір, Ірына, Вольга…)
-/// and Belarusian passports romanise it. Patronymics are made from the Russian stem
-/// ([`patronymic`]).
-pub(crate) const GIVEN_NAMES: &[(&str, &str)] = &[
-    ("александр", "aliaksandr"),
-    ("алексей", "aliaksei"),
-    ("анатолий", "anatol"),
-    ("андрей", "andrei"),
-    ("антон", "anton"),
-    ("аркадий", "arkadz"),
-    ("артём", "artsiom"),
-    ("артем", "artsiom"),
-    ("борис", "barys"),
-    ("вадим", "vadzim"),
-    ("валентин", "valiantsin"),
-    ("валерий", "valery"),
-    ("василий", "vasil"),
-    ("виктор", "viktar"),
-    ("виталий", "vital"),
-    ("владимир", "uladzimir"),
-    ("владислав", "uladzislau"),
-    ("вячеслав", "viachaslau"),
-    ("геннадий", "hienadz"),
-    ("георгий", "heorhi"),
-    ("григорий", "ryhor"),
-    ("денис", "dzianis"),
-    ("дмитрий", "dzmitry"),
-    ("евгений", "yauhen"),
-    ("иван", "ivan"),
-    ("игорь", "ihar"),
-    ("илья", "illia"),
-    ("иосиф", "iosif"),
-    ("кирилл", "kiryl"),
-    ("константин", "kanstantsin"),
-    ("леонид", "leanid"),
-    ("максим", "maksim"),
-    ("михаил", "mikhail"),
-    ("николай", "mikalai"),
-    ("олег", "aleh"),
-    ("павел", "pavel"),
-    ("пётр", "piotr"),
-    ("петр", "piotr"),
-    ("роман", "raman"),
-    ("сергей", "siarhei"),
-    ("семён", "siamion"),
-    ("семен", "siamion"),
-    ("станислав", "stanislau"),
-    ("степан", "stsiapan"),
-    ("тимофей", "tsimafei"),
-    ("фёдор", "fiodar"),
-    ("федор", "fiodar"),
-    ("юрий", "yury"),
-    ("яков", "yakau"),
+/// Belarusian orthography spells it (Аляксандр, Мікалай, Сяргей, Уладзімір, Ірына, Вольга…),
+/// in passport letters and in the national alphabet (diacritics dropped). Patronymics are
+/// made from the Russian stem ([`push_patronymic`]).
+pub(crate) const GIVEN_NAMES: &[(&str, &str, &str)] = &[
+    ("александр", "aliaksandr", "aliaksandr"),
+    ("алексей", "aliaksei", "aliaksiej"),
+    ("анатолий", "anatol", "anatol"),
+    ("андрей", "andrei", "andrej"),
+    ("антон", "anton", "anton"),
+    ("аркадий", "arkadz", "arkadz"),
+    ("артём", "artsiom", "arciom"),
+    ("артем", "artsiom", "arciom"),
+    ("борис", "barys", "barys"),
+    ("вадим", "vadzim", "vadzim"),
+    ("валентин", "valiantsin", "valiancin"),
+    ("валерий", "valery", "valieryj"),
+    ("василий", "vasil", "vasil"),
+    ("виктор", "viktar", "viktar"),
+    ("виталий", "vital", "vital"),
+    ("владимир", "uladzimir", "uladzimir"),
+    ("владислав", "uladzislau", "uladzislau"),
+    ("вячеслав", "viachaslau", "viacaslau"),
+    ("геннадий", "hienadz", "hienadz"),
+    ("георгий", "heorhi", "hieorhij"),
+    ("григорий", "ryhor", "ryhor"),
+    ("денис", "dzianis", "dzianis"),
+    ("дмитрий", "dzmitry", "dzmitryj"),
+    ("евгений", "yauhen", "jauhien"),
+    ("иван", "ivan", "ivan"),
+    ("игорь", "ihar", "ihar"),
+    ("илья", "illia", "ilja"),
+    ("иосиф", "iosif", "iosif"),
+    ("кирилл", "kiryl", "kiryl"),
+    ("константин", "kanstantsin", "kanstancin"),
+    ("леонид", "leanid", "lieanid"),
+    ("максим", "maksim", "maksim"),
+    ("михаил", "mikhail", "michail"),
+    ("николай", "mikalai", "mikalaj"),
+    ("олег", "aleh", "alieh"),
+    ("павел", "pavel", "paviel"),
+    ("пётр", "piotr", "piotr"),
+    ("петр", "piotr", "piotr"),
+    ("роман", "raman", "raman"),
+    ("сергей", "siarhei", "siarhiej"),
+    ("семён", "siamion", "siamion"),
+    ("семен", "siamion", "siamion"),
+    ("станислав", "stanislau", "stanislau"),
+    ("степан", "stsiapan", "sciapan"),
+    ("тимофей", "tsimafei", "cimafiej"),
+    ("фёдор", "fiodar", "fiodar"),
+    ("федор", "fiodar", "fiodar"),
+    ("юрий", "yury", "juryj"),
+    ("яков", "yakau", "jakau"),
     // Women's names.
-    ("алла", "ala"),
-    ("анна", "hanna"),
-    ("валентина", "valiantsina"),
-    ("вера", "vera"),
-    ("виктория", "viktoryia"),
-    ("галина", "halina"),
-    ("екатерина", "katsiaryna"),
-    ("елена", "alena"),
-    ("ирина", "iryna"),
-    ("лариса", "larysa"),
-    ("лидия", "lidzia"),
-    ("людмила", "liudmila"),
-    ("марина", "maryna"),
-    ("мария", "maryia"),
-    ("надежда", "nadzeya"),
-    ("наталья", "natallia"),
-    ("наталия", "natallia"),
-    ("нина", "nina"),
-    ("ольга", "volha"),
-    ("светлана", "sviatlana"),
-    ("татьяна", "tatsiana"),
-    ("юлия", "yulia"),
+    ("алла", "ala", "ala"),
+    ("анна", "hanna", "hanna"),
+    ("валентина", "valiantsina", "valiancina"),
+    ("вера", "vera", "viera"),
+    ("виктория", "viktoryia", "viktoryja"),
+    ("галина", "halina", "halina"),
+    ("екатерина", "katsiaryna", "kaciaryna"),
+    ("елена", "alena", "aliena"),
+    ("ирина", "iryna", "iryna"),
+    ("лариса", "larysa", "larysa"),
+    ("лидия", "lidzia", "lidzija"),
+    ("людмила", "liudmila", "liudmila"),
+    ("марина", "maryna", "maryna"),
+    ("мария", "maryia", "maryja"),
+    ("надежда", "nadzeya", "nadzieja"),
+    ("наталья", "natallia", "natallia"),
+    ("наталия", "natallia", "natallia"),
+    ("нина", "nina", "nina"),
+    ("ольга", "volha", "volha"),
+    ("светлана", "sviatlana", "sviatlana"),
+    ("татьяна", "tatsiana", "tacciana"),
+    ("юлия", "yulia", "julija"),
 ];
 
-/// Russian patronymic suffixes and their Belarusian romanisation, longest first: the
-/// unstressed о of `-ович`/`-овна` is а (akanne), в before a consonant is ў (u).
-const PATRONYMIC_SUFFIXES: &[(&str, &str)] = &[
-    ("ьевич", "evich"),
-    ("ьевна", "euna"),
-    ("ович", "avich"),
-    ("евич", "evich"),
-    ("овна", "auna"),
-    ("евна", "euna"),
+/// Russian patronymic suffixes and their Belarusian romanisation in passport letters and in
+/// the national alphabet, longest first: the unstressed о of `-ович`/`-овна` is а (akanne),
+/// в before a consonant is ў (u).
+const PATRONYMIC_SUFFIXES: &[(&str, &str, &str)] = &[
+    ("ьевич", "evich", "jevic"),
+    ("ьевна", "euna", "jeuna"),
+    ("ович", "avich", "avic"),
+    ("евич", "evich", "ievic"),
+    ("овна", "auna", "auna"),
+    ("евна", "euna", "ieuna"),
 ];
 
-/// The Belarusian reading of a Russian-written name, lower-case ASCII, or `None` when the text
-/// is not Russian Cyrillic (Belarusian or Ukrainian letters: the national system reads those
-/// already) or has no Cyrillic letter.
-pub fn latin_reading(s: &str) -> Option<String> {
-    reading_of_lowered(&translit::lowered_cyrillic(s))
+/// The Latin letters a Belarusian reading is written in (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alphabet {
+    /// Passports' and the EU annex's letters: х kh, ц ts, ч ch, ш sh, ж zh, й i.
+    Passport,
+    /// The national Latin alphabet (2007), diacritics dropped: х ch, ц c, ч c, ш s, ж z, й j.
+    National,
 }
 
-/// [`latin_reading`] of text already lowered by [`translit::lowered_cyrillic`] (the name's
-/// transliterations lowered it first).
-pub(crate) fn reading_of_lowered(lowered: &[char]) -> Option<String> {
+/// The Belarusian reading of a Russian-written name in passport letters, lower-case ASCII, or
+/// `None` when the text is not Russian Cyrillic (Belarusian or Ukrainian letters: the national
+/// system reads those already) or has no Cyrillic letter.
+pub fn latin_reading(s: &str) -> Option<String> {
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[passport, _]| passport)
+}
+
+/// [`latin_reading`] in the national Latin alphabet.
+pub fn national_latin_reading(s: &str) -> Option<String> {
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[_, national]| national)
+}
+
+/// [`latin_reading`] and [`national_latin_reading`] of text already lowered by
+/// [`translit::lowered_cyrillic`] (the name's transliterations lowered it first), in one pass:
+/// the words and their glossary look-ups are the same for both alphabets.
+pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
     if !lowered.iter().any(|&c| is_cyrillic(c))
         || lowered
             .iter()
@@ -140,7 +159,7 @@ pub(crate) fn reading_of_lowered(lowered: &[char]) -> Option<String> {
         return None;
     }
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
-    let mut out = String::with_capacity(3 * lowered.len());
+    let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
     // The word's letters, and the same as text for the glossary, for every word in turn.
     let (mut word, mut text): (Vec<char>, String) = (Vec::new(), String::new());
     for &c in lowered.iter().chain(std::iter::once(&' ')) {
@@ -150,65 +169,80 @@ pub(crate) fn reading_of_lowered(lowered: &[char]) -> Option<String> {
             continue;
         }
         if !word.is_empty() {
-            push_word(&word, &text, &mut out);
+            push_word(&word, &text, &mut outs);
             word.clear();
             text.clear();
         }
-        if c.is_whitespace() || c == '-' {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
+        for out in &mut outs {
+            if c.is_whitespace() || c == '-' {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else if c.is_alphanumeric() {
+                out.extend(c.to_lowercase().filter(char::is_ascii));
             }
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase().filter(char::is_ascii));
         }
     }
-    out.truncate(out.trim_end().len());
-    (!out.is_empty()).then_some(out)
+    for out in &mut outs {
+        out.truncate(out.trim_end().len());
+    }
+    // Both alphabets write a letter or digit for the same words: empty together.
+    (!outs[0].is_empty()).then_some(outs)
 }
 
 fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
 
-fn given_name(word: &str) -> Option<&'static str> {
+/// A given name's Belarusian form in passport letters and in the national alphabet.
+fn given_name(word: &str) -> Option<(&'static str, &'static str)> {
     // The table reads in alphabetical order (ё after е), not in byte order: searched in a
     // sorted copy. Its keys are unique (a test checks).
-    static SORTED: OnceLock<Vec<(&str, &str)>> = OnceLock::new();
+    static SORTED: OnceLock<Vec<(&str, &str, &str)>> = OnceLock::new();
     let sorted = SORTED.get_or_init(|| {
         let mut v = GIVEN_NAMES.to_vec();
-        v.sort_unstable_by_key(|(ru, _)| *ru);
+        v.sort_unstable_by_key(|(ru, _, _)| *ru);
         v
     });
     sorted
-        .binary_search_by(|(ru, _)| (*ru).cmp(word))
+        .binary_search_by(|(ru, _, _)| (*ru).cmp(word))
         .ok()
         .and_then(|i| sorted.get(i))
-        .map(|(_, be)| *be)
+        .map(|&(_, passport, national)| (passport, national))
 }
 
 /// One word: a given name from the glossary, a patronymic made from one, else the regular
 /// correspondences letter by letter.
 /// `text` is `word`'s letters as a string.
-fn push_word(word: &[char], text: &str, out: &mut String) {
-    if let Some(be) = given_name(text) {
-        out.push_str(be);
+/// `outs` are the passport and the national reading.
+fn push_word(word: &[char], text: &str, outs: &mut [String; 2]) {
+    let [passport, national] = outs;
+    if let Some((p, n)) = given_name(text) {
+        passport.push_str(p);
+        national.push_str(n);
         return;
     }
-    if push_patronymic(text, out) {
+    if push_patronymic(text, outs) {
         return;
     }
-    push_letters(word, out);
+    let [passport, national] = outs;
+    push_letters(word, Alphabet::Passport, passport);
+    push_letters(word, Alphabet::National, national);
 }
 
 /// A patronymic as its father's name in Belarusian (from the glossary when the name is in
 /// it, else by the letter rules) and the Belarusian suffix, pushed to `out`; false when `word`
 /// is none.
-fn push_patronymic(word: &str, out: &mut String) -> bool {
-    let Some((stem, suffix)) = PATRONYMIC_SUFFIXES.iter().find_map(|(ru, be)| {
-        word.strip_suffix(ru)
-            .filter(|stem| stem.chars().count() >= 2)
-            .map(|stem| (stem, *be))
-    }) else {
+fn push_patronymic(word: &str, outs: &mut [String; 2]) -> bool {
+    let Some((stem, passport_suffix, national_suffix)) =
+        PATRONYMIC_SUFFIXES
+            .iter()
+            .find_map(|&(ru, passport, national)| {
+                word.strip_suffix(ru)
+                    .filter(|stem| stem.chars().count() >= 2)
+                    .map(|stem| (stem, passport, national))
+            })
+    else {
         return false;
     };
     // The father's name as the glossary keys it: `Леонид-ович`, `Никола-евич` (Николай),
@@ -225,17 +259,49 @@ fn push_patronymic(word: &str, out: &mut String) -> bool {
         .or_else(|| with_ending("й").map(|be| (be, !stem.ends_with('и'))))
         .or_else(|| with_ending("ь").map(|be| (be, false)))
         .or_else(|| with_ending("ий").map(|be| (be, false)));
+    let [passport, national] = outs;
     match from_glossary {
-        // Николай → Мікалаевіч: the name's final й merges into the suffix's glide.
-        Some((be, true)) => out.push_str(be.strip_suffix('i').unwrap_or(be)),
-        Some((be, false)) => out.push_str(be),
+        Some(((p, n), merges)) => {
+            // Николай → Мікалаевіч: the name's final й merges into the suffix's glide.
+            passport.push_str(if merges {
+                p.strip_suffix('i').unwrap_or(p)
+            } else {
+                p
+            });
+            passport.push_str(passport_suffix);
+            push_national_patronymic(n, national_suffix, national);
+        }
         None => {
             let chars: Vec<char> = stem.chars().collect();
-            push_letters(&chars, out);
+            push_letters(&chars, Alphabet::Passport, passport);
+            passport.push_str(passport_suffix);
+            push_letters(&chars, Alphabet::National, national);
+            national.push_str(national_suffix);
         }
     }
-    out.push_str(suffix);
     true
+}
+
+/// A patronymic made from the father's Belarusian name `be` (national alphabet): Belarusian
+/// takes the suffix from that name's ending, not from the Russian one — a name in й merges it
+/// into the glide (Мікалай → Мікалаевіч, `mikalajevic`), a soft л or дзь keeps -евіч
+/// (Васіль → Васілевіч), a hard consonant takes -авіч (Ігар → Ігаравіч where Russian writes
+/// Игоревич, Яўген → Яўгенавіч for Евгеньевич).
+fn push_national_patronymic(be: &str, suffix: &str, out: &mut String) {
+    let feminine = suffix.ends_with("una");
+    if let Some(stem) = be.strip_suffix('j') {
+        out.push_str(stem);
+        out.push_str(if feminine { "jeuna" } else { "jevic" });
+    } else if be.ends_with(['l', 'z']) {
+        out.push_str(be);
+        out.push_str(if feminine { "ieuna" } else { "ievic" });
+    } else if be.ends_with(['a', 'e', 'i', 'o', 'u', 'y']) {
+        out.push_str(be);
+        out.push_str(if feminine { "jeuna" } else { "jevic" });
+    } else {
+        out.push_str(be);
+        out.push_str(if feminine { "auna" } else { "avic" });
+    }
 }
 
 fn is_vowel(c: char) -> bool {
@@ -247,11 +313,17 @@ fn softens(c: Option<char>) -> bool {
     matches!(c, Some('е' | 'ё' | 'и' | 'ю' | 'я' | 'ь'))
 }
 
-/// A word by the regular Russian → Belarusian correspondences, romanised.
-fn push_letters(word: &[char], out: &mut String) {
+/// A word by the regular Russian → Belarusian correspondences, romanised in `alphabet`.
+fn push_letters(word: &[char], alphabet: Alphabet, out: &mut String) {
+    let national = alphabet == Alphabet::National;
+    // The passport spelling or the national one of the same sound.
+    let pick = |passport: &'static str, nat: &'static str| if national { nat } else { passport };
     let n = word.len();
     // -енко: the final о is unstressed, so а (Лукашенко → Lukashenka).
     let enko = word.ends_with(&['е', 'н', 'к', 'о']);
+    // Whether a final -ий was read as -і (after к г х: -скі), whose й no alphabet writes;
+    // after ы (Дзмітрый) the national alphabet writes it (`-yj`), passports do not.
+    let mut soft_i = false;
     for (i, &c) in word.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| word.get(p)).copied();
         let next = word.get(i + 1).copied();
@@ -265,26 +337,25 @@ fn push_letters(word: &[char], out: &mut String) {
             'г' => "h",
             'д' if softens(next) => "dz",
             'д' => "d",
-            'е' if glide => "ye",
-            'е' => "e",
-            'ё' if glide => "yo",
+            'е' if glide => pick("ye", "je"),
+            // After the hard ж ш ч р ц Belarusian writes э (Лукашэнка).
+            'е' if prev.is_some_and(|p| matches!(p, 'ж' | 'ш' | 'ч' | 'р' | 'ц')) => "e",
+            'е' => pick("e", "ie"),
+            'ё' if glide => pick("yo", "jo"),
             'ё' => "io",
-            'ж' => "zh",
+            'ж' => pick("zh", "z"),
             'з' => "z",
             // -ий: і after к г х (-скі), ы elsewhere (Дзмітрый).
             'и' if next == Some('й') && i + 2 == n => {
-                if prev.is_some_and(|p| matches!(p, 'к' | 'г' | 'х')) {
-                    "i"
-                } else {
-                    "y"
-                }
+                soft_i = prev.is_some_and(|p| matches!(p, 'к' | 'г' | 'х'));
+                if soft_i { "i" } else { "y" }
             }
             // ж ш ч р ц are hard in Belarusian: ы where Russian writes и.
             'и' if prev.is_some_and(|p| matches!(p, 'ж' | 'ш' | 'ч' | 'р' | 'ц')) => "y",
             'и' => "i",
-            'й' if prev == Some('и') && i + 1 == n => "",
-            'й' if prev.is_none() => "y",
-            'й' => "i",
+            'й' if prev == Some('и') && i + 1 == n && (soft_i || !national) => "",
+            'й' if prev.is_none() => pick("y", "j"),
+            'й' => pick("i", "j"),
             'к' => "k",
             'л' => "l",
             'м' => "m",
@@ -294,21 +365,21 @@ fn push_letters(word: &[char], out: &mut String) {
             'п' => "p",
             'р' => "r",
             'с' => "s",
-            'т' if softens(next) => "ts",
+            'т' if softens(next) => pick("ts", "c"),
             'т' => "t",
             'у' => "u",
             'ф' => "f",
-            'х' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
+            'х' => pick("kh", "ch"),
+            'ц' => pick("ts", "c"),
+            'ч' => pick("ch", "c"),
+            'ш' => pick("sh", "s"),
+            'щ' => pick("shch", "sc"),
             'ъ' | 'ь' => "",
             'ы' => "y",
             'э' => "e",
-            'ю' if glide => "yu",
+            'ю' if glide => pick("yu", "ju"),
             'ю' => "iu",
-            'я' if glide => "ya",
+            'я' if glide => pick("ya", "ja"),
             'я' => "ia",
             _ => "",
         };
@@ -326,15 +397,13 @@ mod tests {
 
     #[test]
     fn glossary_has_unique_keys_and_ascii_forms() {
-        let mut keys: Vec<&str> = GIVEN_NAMES.iter().map(|(ru, _)| *ru).collect();
+        let mut keys: Vec<&str> = GIVEN_NAMES.iter().map(|(ru, _, _)| *ru).collect();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), GIVEN_NAMES.len());
-        assert!(
-            GIVEN_NAMES
-                .iter()
-                .all(|(_, be)| be.bytes().all(|b| b.is_ascii_lowercase()))
-        );
+        assert!(GIVEN_NAMES.iter().all(|(_, passport, national)| {
+            (passport.bytes().chain(national.bytes())).all(|b| b.is_ascii_lowercase())
+        }));
     }
 
     #[test]
@@ -373,6 +442,30 @@ mod tests {
         assert_eq!(reading("Шишкин"), "shyshkin");
         assert_eq!(reading("Тертель"), "tsertsel");
         assert_eq!(reading("Гомель"), "homel");
+    }
+
+    fn national(s: &str) -> String {
+        national_latin_reading(s).unwrap_or_default()
+    }
+
+    /// The 2007 national alphabet's letters (ц c, ч č, ш š, ж ž, х ch, й j, е ie/je, я ia/ja),
+    /// diacritics dropped; the patronymic's suffix from the father's Belarusian name.
+    #[test]
+    fn national_latin_alphabet_readings() {
+        assert_eq!(
+            national("Тимофей Сергеевич ЦИТКО"),
+            "cimafiej siarhiejevic cytko"
+        );
+        assert_eq!(
+            national("Александр Григорьевич ЛУКАШЕНКО"),
+            "aliaksandr ryhoravic lukasenka"
+        );
+        assert_eq!(national("Евгеньевич"), "jauhienavic");
+        assert_eq!(national("Николаевна"), "mikalajeuna");
+        assert_eq!(national("Васильевич"), "vasilievic");
+        assert_eq!(national("Дмитрий Шишкин"), "dzmitryj syskin");
+        assert_eq!(national("Смоленский Хомич"), "smolienski chomic");
+        assert_eq!(national("Тарасович Яковлев"), "tarasavic jakoulieu");
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub enum Via {
     Transliteration(Script),
     /// A Russian-written name read as Belarusian is romanised ([`crate::belarusian`]).
     Belarusian,
+    /// The same reading in the Belarusian national Latin alphabet
+    /// ([`crate::belarusian::Alphabet::National`]).
+    BelarusianLatin,
 }
 
 impl Via {
@@ -60,6 +63,7 @@ impl Via {
             Via::Transliteration(Script::Arabic) => "Arabic transliteration",
             Via::Transliteration(_) => "transliteration",
             Via::Belarusian => "Belarusian romanization",
+            Via::BelarusianLatin => "Belarusian national Latin alphabet",
         }
     }
 }
@@ -561,7 +565,7 @@ fn analyze_reusing(
     // A Russian organisation name's glossary form takes the place of its third
     // transliteration: lists translate such names more often than they spell them a third way.
     let glossary = (script == Script::Cyrillic && kind != NameKind::Person)
-        .then(|| russian_org::organisation_form(&cleaned))
+        .then(|| russian_org::organisation_forms(&cleaned))
         .flatten();
     // Lowered once for the transliterations and the Belarusian reading.
     let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
@@ -574,23 +578,30 @@ fn analyze_reusing(
             }
         }
     }
-    if let Some(g) = glossary {
+    if let Some((g, kinds_only)) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
         add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
+        if let Some(k) = kinds_only {
+            add_form(&mut forms, &k, kind, via, false, buffers, memo, other);
+        }
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !translit::looks_korean(&cleaned)
-        && let Some(b) = belarusian::reading_of_lowered(lowered)
+        && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
         add_form(
             &mut forms,
-            &b,
+            &passport,
             kind,
             Via::Belarusian,
             false,
             buffers,
             memo,
             other,
+        );
+        let via = Via::BelarusianLatin;
+        add_form(
+            &mut forms, &national, kind, via, false, buffers, memo, other,
         );
     }
     forms.truncate(MAX_FORMS.saturating_sub(left_out));
@@ -1570,6 +1581,7 @@ mod tests {
             "Оксана Васильевна ДЕМЯШЕВА",
             "Ирина Bасильевна ПРАДУН",
             "Ким Чен Ын",
+            "Юрий Викторович ЧИЖ",
         ] {
             let cleaned = normalize::clean(raw);
             let forms = analyze(raw, NameKind::Person);
@@ -1590,6 +1602,10 @@ mod tests {
                 .flatten()
                 .filter(|b| !want.contains(b));
             assert_eq!(of(Via::Belarusian), Vec::from_iter(belarusian), "{raw}");
+            let national = (!translit::looks_korean(&cleaned))
+                .then(|| belarusian::national_latin_reading(&cleaned))
+                .flatten();
+            assert_eq!(of(Via::BelarusianLatin), Vec::from_iter(national), "{raw}");
         }
     }
 

@@ -3,8 +3,8 @@
 //! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::translit;
@@ -82,6 +82,34 @@ const STEMS: &[(&str, &str)] = &[
     ("информационн", "information"),
 ];
 
+/// The renderings above that say what kind of organisation a name is. Latin-script lists often
+/// translate only these and transliterate the rest, the descriptive words the glossary also
+/// knows among them (`Энергетические технологии группа компаний` →
+/// `Energeticheskie Tekhnologii Group of Companies`).
+const KINDS: &[&str] = &[
+    "institute",
+    "plant",
+    "bureau",
+    "corporation",
+    "center",
+    "concern",
+    "company",
+    "association",
+    "enterprise",
+    "academy",
+    "university",
+    "bank",
+    "group",
+    "holding",
+    "foundation",
+    "agency",
+    "ministry",
+    "complex",
+    "movement",
+    "fleet",
+    "and",
+];
+
 /// Russian noun and adjective endings a glossed stem may carry.
 const ENDINGS: &[&str] = &[
     "", "а", "ы", "у", "е", "и", "о", "я", "ю", "й", "ом", "ой", "ий", "ый", "ая", "ое", "ого",
@@ -96,14 +124,14 @@ const WORDS: &[(&str, &str)] = &[
     ("им", "named after"),
 ];
 
-type StemsByStart = HashMap<[char; 2], Vec<(&'static str, &'static str)>>;
+type StemsByStart = FxHashMap<[char; 2], Vec<(&'static str, &'static str)>>;
 
 /// The stems of [`STEMS`] by their first two letters: a word is checked against the few
 /// that begin as it does.
 fn stems_by_start() -> &'static StemsByStart {
     static BY_START: OnceLock<StemsByStart> = OnceLock::new();
     BY_START.get_or_init(|| {
-        let mut by = StemsByStart::new();
+        let mut by = StemsByStart::default();
         for &(stem, en) in STEMS {
             if let Some(start) = start_of(stem) {
                 by.entry(start).or_default().push((stem, en));
@@ -156,9 +184,13 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// The English-keyed reading of a Cyrillic organisation name (see the module doc); `None`
-/// when no word of it is a known organisation word.
-pub fn organisation_form(s: &str) -> Option<String> {
+/// The English-keyed readings of a Cyrillic organisation name (see the module doc): every
+/// known organisation word in English, and, when that one translates more than the kind of
+/// organisation ([`KINDS`]), one with only those words in English and every other word
+/// transliterated whole (a list translating the kind of organisation and spelling out the
+/// rest). `None` when no word of it is a known organisation
+/// word.
+pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
     // Names reach here cleaned (lower case); other callers may not.
     let lowered = if s.chars().any(char::is_uppercase) {
         Cow::Owned(s.to_lowercase())
@@ -175,17 +207,37 @@ pub fn organisation_form(s: &str) -> Option<String> {
     if words.iter().all(|(_, en)| en.is_none()) {
         return None;
     }
+    let is_kind = |en: &str| KINDS.contains(&en);
+    let mixed = words.iter().any(|(_, en)| en.is_some_and(is_kind));
     let mut out = String::with_capacity(s.len() * 2);
+    let mut kinds_only = mixed.then(|| String::with_capacity(s.len() * 2));
     for (word, en) in words {
-        if !out.is_empty() {
-            out.push(' ');
+        let kind = en.filter(|en| is_kind(en));
+        let place = place_stem(word);
+        // The whole word transliterated, made once for both forms.
+        let whole = (kind.is_none() && (kinds_only.is_some() || (en.is_none() && place.is_none())))
+            .then(|| translit::russian_bgn(word));
+        match (en, place) {
+            (Some(en), _) => push_word(&mut out, en),
+            (None, Some(stem)) => push_word(&mut out, &translit::russian_bgn(stem)),
+            (None, None) => push_word(&mut out, whole.as_deref().unwrap_or_default()),
         }
-        match en {
-            Some(en) => out.push_str(en),
-            None => out.push_str(&translit::russian_bgn(place_stem(word).unwrap_or(word))),
+        // A list that spells the name out spells its place adjectives out too.
+        if let Some(k) = kinds_only.as_mut() {
+            push_word(k, kind.or(whole.as_deref()).unwrap_or_default());
         }
     }
-    Some(out)
+    // Only kinds glossed and no place adjective: the same text.
+    let kinds_only = kinds_only.filter(|k| *k != out);
+    Some((out, kinds_only))
+}
+
+/// `word` after the words already in `out`.
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 /// Whether a word is one of the English renderings above (an organisation word, not a name).
@@ -210,23 +262,52 @@ pub fn is_org_gloss(word: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn organisation_forms_glossed(s: &str) -> Option<String> {
+        organisation_forms(s).map(|(glossed, _)| glossed)
+    }
+
+    fn kinds_only(s: &str) -> Option<String> {
+        organisation_forms(s).and_then(|(_, kinds_only)| kinds_only)
+    }
+
+    #[test]
+    fn kinds_of_organisation_in_english_every_other_word_spelt_out() {
+        assert_eq!(
+            kinds_only("Энергетические технологии группа компаний АО").as_deref(),
+            Some("energeticheskiye tekhnologii group company ao")
+        );
+        assert_eq!(
+            kinds_only("Брянский электромеханический завод").as_deref(),
+            Some("bryanskiy elektromekhanicheskiy plant")
+        );
+        // A place adjective spelt out beside the kind (`Voskresenskiy … Plant`).
+        assert_eq!(
+            kinds_only("Воскресенский агрегатный завод").as_deref(),
+            Some("voskresenskiy agregatnyy plant")
+        );
+        // Only kinds glossed, or no kind: the glossed form and the transliterations cover it.
+        assert_eq!(kinds_only("Банк Россия"), None);
+        assert_eq!(kinds_only("Научные технологии"), None);
+        assert_eq!(kinds_only("Газпром"), None);
+    }
+
     #[test]
     fn organisation_words_in_english_the_rest_transliterated() {
         assert_eq!(
-            organisation_form("Конструкторское бюро машиностроения").as_deref(),
+            organisation_forms_glossed("Конструкторское бюро машиностроения").as_deref(),
             Some("design bureau mechanical engineering")
         );
         assert_eq!(
-            organisation_form("Брянский электромеханический завод").as_deref(),
+            organisation_forms_glossed("Брянский электромеханический завод").as_deref(),
             Some("bryansk electromechanical plant")
         );
         assert_eq!(
-            organisation_form("ао «Научно-Производственное Объединение «Марс»").as_deref(),
+            organisation_forms_glossed("ао «Научно-Производственное Объединение «Марс»").as_deref(),
             Some("ao scientific production association mars")
         );
         // A stem inside a name is no organisation word (`Газпром` is not `gas`).
-        assert_eq!(organisation_form("Газпром"), None);
-        assert_eq!(organisation_form("Иван Петров"), None);
+        assert_eq!(organisation_forms_glossed("Газпром"), None);
+        assert_eq!(organisation_forms_glossed("Иван Петров"), None);
     }
 
     #[test]
