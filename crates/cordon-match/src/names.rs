@@ -466,6 +466,8 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
             ns.alignment = alignment_of(&trace, qf, cf);
         }
+        // Scoring kept the syllable alignment of the pair of readings explained.
+        _ if ns.korean && !ns.alignment.is_empty() => {}
         _ => explain_names(q, c, &mut ns),
     }
     ns
@@ -553,9 +555,9 @@ fn best_form_pair<'q, R: Record>(
             // With Korean readings on both sides, the syllable comparison decides; `reading`
             // is then the pair of readings that gave the score (`None` inside when none scored
             // above 0).
-            let (s, reading) = if korean_pair(qf, cf) {
-                let (s, reading) = korean_best(qf, cf);
-                (s, Some(reading))
+            let (s, reading, parts) = if korean_pair(qf, cf) {
+                let (s, reading, parts) = korean_best(qf, cf, R::EXPLAINS);
+                (s, Some(reading), parts)
             } else {
                 let qw = match qw {
                     Some(qw) => qw,
@@ -579,7 +581,8 @@ fn best_form_pair<'q, R: Record>(
                 };
                 let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
                 let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
-                (generic(q_side, c_side, floor / factor, &mut trace), None)
+                let s = generic(q_side, c_side, floor / factor, &mut trace);
+                (s, None, Vec::new())
             };
             let s = s * factor;
             // The first pair is always scored (its factor is above 0) and stands until one
@@ -595,7 +598,7 @@ fn best_form_pair<'q, R: Record>(
                     candidate_form: ci,
                     korean: reading.is_some(),
                     reading: reading.flatten(),
-                    alignment: Vec::new(),
+                    alignment: parts,
                 };
             }
         }
@@ -637,23 +640,40 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
     }
 }
 
-/// The best score over the two forms' pairs of Korean readings, and the first pair that gave
-/// it (none when every pair scores 0).
-fn korean_best(q: &NameForm, c: &NameForm) -> (f64, Option<(u8, u8)>) {
+/// The best score over the two forms' pairs of Korean readings, the first pair that gave it
+/// (none when every pair scores 0), and, when `explain`, that pair's syllable alignment
+/// ([`korean_alignment`]) if it is the first pair, else nothing.
+///
+/// The first readings of each name (its likeliest) decide most comparisons, so an explained
+/// comparison scores that pair with its alignment (a few hundred instructions more) rather
+/// than scoring the pair that won a second time to explain it.
+fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Option<(u8, u8)>, Vec<Aligned>) {
     let mut best = (0.0, None);
-    for (i, qr) in q.korean.iter().enumerate() {
+    let mut first_parts = Vec::new();
+    'pairs: for (i, qr) in q.korean.iter().enumerate() {
         for (j, cr) in c.korean.iter().enumerate() {
-            let s = korean_score(qr, cr, false).0;
+            let s = if explain && i == 0 && j == 0 {
+                let (s, parts) = korean_score(qr, cr, true);
+                first_parts = parts;
+                s
+            } else {
+                korean_score(qr, cr, false).0
+            };
             if s > best.0 {
                 best = (s, u8::try_from(i).ok().zip(u8::try_from(j).ok()));
                 // No pair scores above 1: the rest cannot replace this one.
                 if s >= 1.0 {
-                    return best;
+                    break 'pairs;
                 }
             }
         }
     }
-    best
+    let parts = if best.1 == Some((0, 0)) {
+        first_parts
+    } else {
+        Vec::new()
+    };
+    (best.0, best.1, parts)
 }
 
 /// The syllable alignment of two forms' best pair of Korean readings, `reading` from
@@ -2207,11 +2227,16 @@ type Trace = SmallVec<[Step; 8]>;
 /// explained, [`NoTrace`] when only its score counts (screening scores many candidates and
 /// explains a few).
 trait Record: Default {
+    /// Whether the comparison is explained: a pair of Korean readings is then scored with
+    /// its alignment where that is likely to be the one explained ([`korean_best`]).
+    const EXPLAINS: bool;
     fn clear(&mut self);
     fn push(&mut self, step: Step);
 }
 
 impl Record for Trace {
+    const EXPLAINS: bool = true;
+
     fn clear(&mut self) {
         SmallVec::clear(self);
     }
@@ -2225,6 +2250,8 @@ impl Record for Trace {
 struct NoTrace;
 
 impl Record for NoTrace {
+    const EXPLAINS: bool = false;
+
     fn clear(&mut self) {}
 
     fn push(&mut self, _: Step) {}
@@ -3094,7 +3121,10 @@ mod tests {
                         }
                     }
                 }
-                assert_eq!(korean_best(qf, cf), scanned, "{a} / {b} ({kind:?})");
+                for explain in [false, true] {
+                    let (s, reading, _) = korean_best(qf, cf, explain);
+                    assert_eq!((s, reading), scanned, "{a} / {b} ({kind:?})");
+                }
             }
         }
     }
@@ -3143,7 +3173,10 @@ mod tests {
         assert_eq!(kept.alignment, again.alignment, "{a:?} / {b:?}");
         for qf in &q.forms {
             for cf in &c.forms {
-                let (_, reading) = korean_best(qf, cf);
+                let (_, reading, parts) = korean_best(qf, cf, true);
+                if !parts.is_empty() {
+                    assert_eq!(parts, korean_alignment(qf, cf, reading), "{a:?} / {b:?}");
+                }
                 assert_eq!(
                     korean_alignment(qf, cf, reading),
                     korean_alignment(qf, cf, None),
