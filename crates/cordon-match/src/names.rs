@@ -2014,12 +2014,29 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
             0.0
         };
     }
-    // Only one or two edits count; the banded distance stops past two.
-    let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
-    match (d.unwrap_or(usize::MAX), n) {
-        (1, 3..) => 0.82,
-        (2, 6..) => 0.78,
-        _ => 0.0,
+    // One edit counts in a skeleton of three classes or more, two in one of six or more.
+    // Most pairs of skeletons are neither: a pass over the bytes tells one edit without a
+    // distance table, which only two edits need.
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    if n < 3 {
+        0.0
+    } else if one_edit_apart(x, y) {
+        0.82
+    } else if n >= 6 && levenshtein_within(x, y, 2) == Some(2) {
+        0.78
+    } else {
+        0.0
+    }
+}
+
+/// Whether two byte strings are exactly one edit apart: a byte changed, added or dropped.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let same_start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => same_start < short.len() && short.get(same_start + 1..) == long.get(same_start + 1..),
+        1 => short.get(same_start..) == long.get(same_start + 1..),
+        _ => false,
     }
 }
 
@@ -3390,6 +3407,43 @@ mod tests {
                 levenshtein_within(&a, &b, k),
                 levenshtein_within_banded(&a, &b, k)
             );
+        }
+
+        /// A pass over the bytes tells one edit as the distance table does.
+        #[test]
+        fn one_edit_apart_is_levenshtein_one(
+            a in "[a-d]{0,9}",
+            b in "[a-d]{0,9}",
+        ) {
+            proptest::prop_assert_eq!(
+                one_edit_apart(a.as_bytes(), b.as_bytes()),
+                levenshtein(a.as_bytes(), b.as_bytes()) == 1
+            );
+        }
+
+        /// Skeleton similarity of unequal skeletons as first written, from the edit distance
+        /// within the budget, against the pass that tells one edit apart first.
+        #[test]
+        fn skeleton_sim_agrees_with_the_distance_table(
+            x in "[A-E]{0,9}",
+            y in "[A-E]{0,9}",
+            a_len in 0usize..12,
+            b_len in 0usize..12,
+        ) {
+            // Equal skeletons are decided before any distance.
+            proptest::prop_assume!(x != y);
+            let n = x.len().min(y.len());
+            let first_written = if n == 0 {
+                0.0
+            } else {
+                let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
+                match (d.unwrap_or(usize::MAX), n) {
+                    (1, 3..) => 0.82,
+                    (2, 6..) => 0.78,
+                    _ => 0.0,
+                }
+            };
+            proptest::prop_assert_eq!(skeleton_sim(&x, &y, a_len, b_len), first_written);
         }
 
         /// The banded distance is the full one wherever that is within the budget.
