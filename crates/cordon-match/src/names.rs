@@ -1687,11 +1687,11 @@ fn token_sim_with(
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
-        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
-        // Skeletons of lengths far apart are not close (the cheaper test first).
-        && sa.len().abs_diff(sb.len()) <= 2
         // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
         && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
+        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
+        // Skeletons of lengths far apart are not close.
+        && sa.len().abs_diff(sb.len()) <= 2
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
         if s > 0.0 {
