@@ -2706,17 +2706,25 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
         return None;
     }
-    let jq = joined_latin(strong_words(q).map(|w| w.latin));
-    let jc = joined_latin(strong_words(c).map(|w| w.latin));
-    let jc_rot: String = {
+    // Built on the stack (names of ordinary length run together fit), not as strings.
+    fn run<'w>(latins: impl Iterator<Item = &'w str>) -> SmallVec<[u8; 64]> {
+        let mut out = SmallVec::new();
+        for l in latins {
+            out.extend_from_slice(l.as_bytes());
+        }
+        out
+    }
+    let jq = run(strong_words(q).map(|w| w.latin));
+    let jc = run(strong_words(c).map(|w| w.latin));
+    let jc_rot = {
         let strong: SmallVec<[&str; 16]> = strong_words(c).map(|w| w.latin).collect();
         match strong.split_last() {
-            Some((last, rest)) => joined_latin(std::iter::once(*last).chain(rest.iter().copied())),
-            None => String::new(),
+            Some((last, rest)) => run(std::iter::once(*last).chain(rest.iter().copied())),
+            None => SmallVec::new(),
         }
     };
     let m = jq.len().max(jc.len());
-    let within = |b: &str| levenshtein_within(jq.as_bytes(), b.as_bytes(), m / 8);
+    let within = |b: &[u8]| levenshtein_within(&jq, b, m / 8);
     let d = match (within(&jc), within(&jc_rot)) {
         (Some(a), Some(b)) => a.min(b),
         (Some(d), None) | (None, Some(d)) => d,
