@@ -2573,28 +2573,32 @@ fn alignment_below(
         paired[0].0 | u64::from(q.alternatives),
         paired[1].0 | u64::from(c.alternatives),
     ];
-    let ceiling = |open: [u64; 2]| {
-        let (mut n, mut u) = (0.0, 0.0);
-        for (side, open, left_over_share) in [(qs, open[0], 1.0), (cs, open[1], 0.5)] {
-            for (i, w) in side.words.iter().enumerate() {
-                let weight = token_weight(w, side.all_weak, scheme);
-                if Flags(open).get(i) {
-                    // Merged words weigh as without a scheme (`al` is light only with one).
-                    n += match scheme {
-                        Some(_) => weight.max(token_weight(w, side.all_weak, None)),
-                        None => weight,
-                    };
-                } else {
-                    u += left_over_share * weight;
-                }
+    // A word's part of `n` when it may pair or merge (merged words weigh as without a scheme:
+    // `al` is light only with one), and of `u` when it is certainly left over.
+    let parts = |side: &Side<'_>, w: &Word<'_>, left_over_share: f64| {
+        let weight = token_weight(w, side.all_weak, scheme);
+        let open = match scheme {
+            Some(_) => weight.max(token_weight(w, side.all_weak, None)),
+            None => weight,
+        };
+        (open, left_over_share * weight)
+    };
+    let (mut n, mut u) = (0.0, 0.0);
+    for (side, open, left_over_share) in [(qs, open[0], 1.0), (cs, open[1], 0.5)] {
+        for (i, w) in side.words.iter().enumerate() {
+            let (o, l) = parts(side, w, left_over_share);
+            if Flags(open).get(i) {
+                n += o;
+            } else {
+                u += l;
             }
         }
-        if n + u > 0.0 { n / (n + u) } else { 0.0 }
-    };
+    }
+    let ceiling = |n: f64, u: f64| if n + u > 0.0 { n / (n + u) } else { 0.0 };
     // The margin keeps float rounding from ever pruning a score at the floor.
     let below = |ceiling: f64| ceiling + FLOOR_MARGIN < floor;
     // Merges are looked for only when the words paired leave the alignment below the floor.
-    let unmerged = ceiling(open);
+    let unmerged = ceiling(n, u);
     if !below(unmerged) {
         return None;
     }
@@ -2610,7 +2614,20 @@ fn alignment_below(
     if open == before {
         return Some(unmerged);
     }
-    Some(ceiling(open)).filter(|&c| below(c))
+    // The words a merge opens move from `u` to `n`; the others keep their parts.
+    for (side, opened, left_over_share) in [
+        (qs, open[0] & !before[0], 1.0),
+        (cs, open[1] & !before[1], 0.5),
+    ] {
+        for (i, w) in side.words.iter().enumerate() {
+            if Flags(opened).get(i) {
+                let (o, l) = parts(side, w, left_over_share);
+                n += o;
+                u -= l;
+            }
+        }
+    }
+    Some(ceiling(n, u)).filter(|&c| below(c))
 }
 
 /// What one side of a token alignment has left over, counted as the words are charged.
