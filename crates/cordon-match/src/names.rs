@@ -466,6 +466,8 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
             ns.alignment = alignment_of(&trace, qf, cf);
         }
+        // Scoring kept the syllable alignment of the pair of readings explained.
+        _ if ns.korean && !ns.alignment.is_empty() => {}
         _ => explain_names(q, c, &mut ns),
     }
     ns
@@ -553,9 +555,9 @@ fn best_form_pair<'q, R: Record>(
             // With Korean readings on both sides, the syllable comparison decides; `reading`
             // is then the pair of readings that gave the score (`None` inside when none scored
             // above 0).
-            let (s, reading) = if korean_pair(qf, cf) {
-                let (s, reading) = korean_best(qf, cf);
-                (s, Some(reading))
+            let (s, reading, parts) = if korean_pair(qf, cf) {
+                let (s, reading, parts) = korean_best(qf, cf, R::EXPLAINS);
+                (s, Some(reading), parts)
             } else {
                 let qw = match qw {
                     Some(qw) => qw,
@@ -579,7 +581,8 @@ fn best_form_pair<'q, R: Record>(
                 };
                 let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
                 let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
-                (generic(q_side, c_side, floor / factor, &mut trace), None)
+                let s = generic(q_side, c_side, floor / factor, &mut trace);
+                (s, None, Vec::new())
             };
             let s = s * factor;
             // The first pair is always scored (its factor is above 0) and stands until one
@@ -595,7 +598,7 @@ fn best_form_pair<'q, R: Record>(
                     candidate_form: ci,
                     korean: reading.is_some(),
                     reading: reading.flatten(),
-                    alignment: Vec::new(),
+                    alignment: parts,
                 };
             }
         }
@@ -637,23 +640,40 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
     }
 }
 
-/// The best score over the two forms' pairs of Korean readings, and the first pair that gave
-/// it (none when every pair scores 0).
-fn korean_best(q: &NameForm, c: &NameForm) -> (f64, Option<(u8, u8)>) {
+/// The best score over the two forms' pairs of Korean readings, the first pair that gave it
+/// (none when every pair scores 0), and, when `explain`, that pair's syllable alignment
+/// ([`korean_alignment`]) if it is the first pair, else nothing.
+///
+/// The first readings of each name (its likeliest) decide most comparisons, so an explained
+/// comparison scores that pair with its alignment (a few hundred instructions more) rather
+/// than scoring the pair that won a second time to explain it.
+fn korean_best(q: &NameForm, c: &NameForm, explain: bool) -> (f64, Option<(u8, u8)>, Vec<Aligned>) {
     let mut best = (0.0, None);
-    for (i, qr) in q.korean.iter().enumerate() {
+    let mut first_parts = Vec::new();
+    'pairs: for (i, qr) in q.korean.iter().enumerate() {
         for (j, cr) in c.korean.iter().enumerate() {
-            let s = korean_score(qr, cr, false).0;
+            let s = if explain && i == 0 && j == 0 {
+                let (s, parts) = korean_score(qr, cr, true);
+                first_parts = parts;
+                s
+            } else {
+                korean_score(qr, cr, false).0
+            };
             if s > best.0 {
                 best = (s, u8::try_from(i).ok().zip(u8::try_from(j).ok()));
                 // No pair scores above 1: the rest cannot replace this one.
                 if s >= 1.0 {
-                    return best;
+                    break 'pairs;
                 }
             }
         }
     }
-    best
+    let parts = if best.1 == Some((0, 0)) {
+        first_parts
+    } else {
+        Vec::new()
+    };
+    (best.0, best.1, parts)
 }
 
 /// The syllable alignment of two forms' best pair of Korean readings, `reading` from
@@ -1667,11 +1687,11 @@ fn token_sim_with(
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
-        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
-        // Skeletons of lengths far apart are not close (the cheaper test first).
-        && sa.len().abs_diff(sb.len()) <= 2
         // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
         && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
+        && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
+        // Skeletons of lengths far apart are not close.
+        && sa.len().abs_diff(sb.len()) <= 2
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
         if s > 0.0 {
@@ -1994,12 +2014,29 @@ fn skeleton_sim(x: &str, y: &str, a_len: usize, b_len: usize) -> f64 {
             0.0
         };
     }
-    // Only one or two edits count; the banded distance stops past two.
-    let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
-    match (d.unwrap_or(usize::MAX), n) {
-        (1, 3..) => 0.82,
-        (2, 6..) => 0.78,
-        _ => 0.0,
+    // One edit counts in a skeleton of three classes or more, two in one of six or more.
+    // Most pairs of skeletons are neither: a pass over the bytes tells one edit without a
+    // distance table, which only two edits need.
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    if n < 3 {
+        0.0
+    } else if one_edit_apart(x, y) {
+        0.82
+    } else if n >= 6 && levenshtein_within(x, y, 2) == Some(2) {
+        0.78
+    } else {
+        0.0
+    }
+}
+
+/// Whether two byte strings are exactly one edit apart: a byte changed, added or dropped.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let same_start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => same_start < short.len() && short.get(same_start + 1..) == long.get(same_start + 1..),
+        1 => short.get(same_start..) == long.get(same_start + 1..),
+        _ => false,
     }
 }
 
@@ -2207,11 +2244,16 @@ type Trace = SmallVec<[Step; 8]>;
 /// explained, [`NoTrace`] when only its score counts (screening scores many candidates and
 /// explains a few).
 trait Record: Default {
+    /// Whether the comparison is explained: a pair of Korean readings is then scored with
+    /// its alignment where that is likely to be the one explained ([`korean_best`]).
+    const EXPLAINS: bool;
     fn clear(&mut self);
     fn push(&mut self, step: Step);
 }
 
 impl Record for Trace {
+    const EXPLAINS: bool = true;
+
     fn clear(&mut self) {
         SmallVec::clear(self);
     }
@@ -2225,6 +2267,8 @@ impl Record for Trace {
 struct NoTrace;
 
 impl Record for NoTrace {
+    const EXPLAINS: bool = false;
+
     fn clear(&mut self) {}
 
     fn push(&mut self, _: Step) {}
@@ -2529,28 +2573,32 @@ fn alignment_below(
         paired[0].0 | u64::from(q.alternatives),
         paired[1].0 | u64::from(c.alternatives),
     ];
-    let ceiling = |open: [u64; 2]| {
-        let (mut n, mut u) = (0.0, 0.0);
-        for (side, open, left_over_share) in [(qs, open[0], 1.0), (cs, open[1], 0.5)] {
-            for (i, w) in side.words.iter().enumerate() {
-                let weight = token_weight(w, side.all_weak, scheme);
-                if Flags(open).get(i) {
-                    // Merged words weigh as without a scheme (`al` is light only with one).
-                    n += match scheme {
-                        Some(_) => weight.max(token_weight(w, side.all_weak, None)),
-                        None => weight,
-                    };
-                } else {
-                    u += left_over_share * weight;
-                }
+    // A word's part of `n` when it may pair or merge (merged words weigh as without a scheme:
+    // `al` is light only with one), and of `u` when it is certainly left over.
+    let parts = |side: &Side<'_>, w: &Word<'_>, left_over_share: f64| {
+        let weight = token_weight(w, side.all_weak, scheme);
+        let open = match scheme {
+            Some(_) => weight.max(token_weight(w, side.all_weak, None)),
+            None => weight,
+        };
+        (open, left_over_share * weight)
+    };
+    let (mut n, mut u) = (0.0, 0.0);
+    for (side, open, left_over_share) in [(qs, open[0], 1.0), (cs, open[1], 0.5)] {
+        for (i, w) in side.words.iter().enumerate() {
+            let (o, l) = parts(side, w, left_over_share);
+            if Flags(open).get(i) {
+                n += o;
+            } else {
+                u += l;
             }
         }
-        if n + u > 0.0 { n / (n + u) } else { 0.0 }
-    };
+    }
+    let ceiling = |n: f64, u: f64| if n + u > 0.0 { n / (n + u) } else { 0.0 };
     // The margin keeps float rounding from ever pruning a score at the floor.
     let below = |ceiling: f64| ceiling + FLOOR_MARGIN < floor;
     // Merges are looked for only when the words paired leave the alignment below the floor.
-    let unmerged = ceiling(open);
+    let unmerged = ceiling(n, u);
     if !below(unmerged) {
         return None;
     }
@@ -2566,7 +2614,20 @@ fn alignment_below(
     if open == before {
         return Some(unmerged);
     }
-    Some(ceiling(open)).filter(|&c| below(c))
+    // The words a merge opens move from `u` to `n`; the others keep their parts.
+    for (side, opened, left_over_share) in [
+        (qs, open[0] & !before[0], 1.0),
+        (cs, open[1] & !before[1], 0.5),
+    ] {
+        for (i, w) in side.words.iter().enumerate() {
+            if Flags(opened).get(i) {
+                let (o, l) = parts(side, w, left_over_share);
+                n += o;
+                u -= l;
+            }
+        }
+    }
+    Some(ceiling(n, u)).filter(|&c| below(c))
 }
 
 /// What one side of a token alignment has left over, counted as the words are charged.
@@ -2662,17 +2723,25 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     if cordon_text::normalize::letters_apart(letters(q), letters(c)) > lq.max(lc) / 8 {
         return None;
     }
-    let jq = joined_latin(strong_words(q).map(|w| w.latin));
-    let jc = joined_latin(strong_words(c).map(|w| w.latin));
-    let jc_rot: String = {
+    // Built on the stack (names of ordinary length run together fit), not as strings.
+    fn run<'w>(latins: impl Iterator<Item = &'w str>) -> SmallVec<[u8; 64]> {
+        let mut out = SmallVec::new();
+        for l in latins {
+            out.extend_from_slice(l.as_bytes());
+        }
+        out
+    }
+    let jq = run(strong_words(q).map(|w| w.latin));
+    let jc = run(strong_words(c).map(|w| w.latin));
+    let jc_rot = {
         let strong: SmallVec<[&str; 16]> = strong_words(c).map(|w| w.latin).collect();
         match strong.split_last() {
-            Some((last, rest)) => joined_latin(std::iter::once(*last).chain(rest.iter().copied())),
-            None => String::new(),
+            Some((last, rest)) => run(std::iter::once(*last).chain(rest.iter().copied())),
+            None => SmallVec::new(),
         }
     };
     let m = jq.len().max(jc.len());
-    let within = |b: &str| levenshtein_within(jq.as_bytes(), b.as_bytes(), m / 8);
+    let within = |b: &[u8]| levenshtein_within(&jq, b, m / 8);
     let d = match (within(&jc), within(&jc_rot)) {
         (Some(a), Some(b)) => a.min(b),
         (Some(d), None) | (None, Some(d)) => d,
@@ -3094,7 +3163,10 @@ mod tests {
                         }
                     }
                 }
-                assert_eq!(korean_best(qf, cf), scanned, "{a} / {b} ({kind:?})");
+                for explain in [false, true] {
+                    let (s, reading, _) = korean_best(qf, cf, explain);
+                    assert_eq!((s, reading), scanned, "{a} / {b} ({kind:?})");
+                }
             }
         }
     }
@@ -3143,7 +3215,10 @@ mod tests {
         assert_eq!(kept.alignment, again.alignment, "{a:?} / {b:?}");
         for qf in &q.forms {
             for cf in &c.forms {
-                let (_, reading) = korean_best(qf, cf);
+                let (_, reading, parts) = korean_best(qf, cf, true);
+                if !parts.is_empty() {
+                    assert_eq!(parts, korean_alignment(qf, cf, reading), "{a:?} / {b:?}");
+                }
                 assert_eq!(
                     korean_alignment(qf, cf, reading),
                     korean_alignment(qf, cf, None),
@@ -3357,6 +3432,43 @@ mod tests {
                 levenshtein_within(&a, &b, k),
                 levenshtein_within_banded(&a, &b, k)
             );
+        }
+
+        /// A pass over the bytes tells one edit as the distance table does.
+        #[test]
+        fn one_edit_apart_is_levenshtein_one(
+            a in "[a-d]{0,9}",
+            b in "[a-d]{0,9}",
+        ) {
+            proptest::prop_assert_eq!(
+                one_edit_apart(a.as_bytes(), b.as_bytes()),
+                levenshtein(a.as_bytes(), b.as_bytes()) == 1
+            );
+        }
+
+        /// Skeleton similarity of unequal skeletons as first written, from the edit distance
+        /// within the budget, against the pass that tells one edit apart first.
+        #[test]
+        fn skeleton_sim_agrees_with_the_distance_table(
+            x in "[A-E]{0,9}",
+            y in "[A-E]{0,9}",
+            a_len in 0usize..12,
+            b_len in 0usize..12,
+        ) {
+            // Equal skeletons are decided before any distance.
+            proptest::prop_assume!(x != y);
+            let n = x.len().min(y.len());
+            let first_written = if n == 0 {
+                0.0
+            } else {
+                let d = levenshtein_within(x.as_bytes(), y.as_bytes(), if n >= 6 { 2 } else { 1 });
+                match (d.unwrap_or(usize::MAX), n) {
+                    (1, 3..) => 0.82,
+                    (2, 6..) => 0.78,
+                    _ => 0.0,
+                }
+            };
+            proptest::prop_assert_eq!(skeleton_sim(&x, &y, a_len, b_len), first_written);
         }
 
         /// The banded distance is the full one wherever that is within the budget.

@@ -91,6 +91,14 @@ fn classes_of_letters(b: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool)
     let mut last = None;
     let mut i = 0;
     while i < b.len() {
+        // Vowels (about half the letters) have no class and start no digraph in either
+        // scheme: passed over without reading the letters after them.
+        if b.get(i)
+            .is_some_and(|&c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        {
+            i += 1;
+            continue;
+        }
         // A letter and the three after it, zeros past the end of the word.
         let next4 = match b.get(i..i + 4) {
             Some(&[a, b, c, d]) => [a, b, c, d],
