@@ -91,8 +91,8 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
 /// takes the syllables of every word, the surname's word and the given name from all the
 /// others, each word one syllable at least: four syllables leave three or more to the given
 /// name. Not decided (false) where the analysis could keep fewer words than syllables or drop
-/// the romaji in favour of a Korean form: text that is not kana, a syllable that spells a
-/// title (a title at a name's edge is dropped), or no word of two syllables (the romaji of
+/// the romaji in favour of a Korean form: text that is not kana, a first or last syllable
+/// that spells a title (a run of titles at a name's edge is dropped), or no word of two syllables (the romaji of
 /// one-syllable words can spell a Korean form exactly, a duplicate form is dropped, and the
 /// Korean form read from kana stands in its place).
 fn cannot_read_as_korean_name(tokens: &[Token<'_>], parts: &[Part]) -> bool {
@@ -101,30 +101,32 @@ fn cannot_read_as_korean_name(tokens: &[Token<'_>], parts: &[Part]) -> bool {
     if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
         return false;
     }
+    let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
+    let spells_title = |p: &Part| match p {
+        Part::Fixed(t) => normalize::is_title(t),
+        Part::Nasal { stem, .. } => ["n", "ng"]
+            .iter()
+            .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
+    };
+    // Only a run of titles at an edge of a name is dropped (no syllable is long enough to be a
+    // misspelt title): its first or last word is one.
+    if parts.iter().find(is_syllable).is_some_and(spells_title)
+        || parts.iter().rfind(is_syllable).is_some_and(spells_title)
+    {
+        return false;
+    }
     let (mut syllables, mut in_word) = (0usize, 0usize);
     let mut two_syllable_word = false;
-    let mut spelt = String::new();
     for p in parts {
-        let (spelling, nasals): (&str, &[&str]) = match p {
-            Part::Fixed(t) if t == " " => {
-                in_word = 0;
-                continue;
-            }
-            Part::Fixed(t) if t == "-" => continue,
-            Part::Fixed(t) => (t, &[""]),
-            Part::Nasal { stem, .. } => (stem, &["n", "ng"]),
-        };
-        for nasal in nasals {
-            spelt.clear();
-            spelt.push_str(spelling);
-            spelt.push_str(nasal);
-            if normalize::is_title(&spelt) {
-                return false;
+        match p {
+            Part::Fixed(t) if t == " " => in_word = 0,
+            Part::Fixed(t) if t == "-" => {}
+            _ => {
+                syllables += 1;
+                in_word += 1;
+                two_syllable_word |= in_word > 1;
             }
         }
-        syllables += 1;
-        in_word += 1;
-        two_syllable_word |= in_word > 1;
     }
     syllables >= TOO_MANY_SYLLABLES && two_syllable_word
 }
@@ -435,62 +437,45 @@ fn to_katakana(c: char) -> char {
 }
 
 fn moras(kana: &str) -> Vec<Mora> {
-    let chars: Vec<char> = kana.chars().map(to_katakana).collect();
-    let mut out: Vec<Mora> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        let next = chars.get(i + 1).copied();
-        let (mora, used) = match c {
-            'ッ' => (
-                Mora {
-                    romaji: "",
-                    kind: Kind::Sokuon,
-                },
-                1,
-            ),
-            'ン' => (
-                Mora {
-                    romaji: "n",
-                    kind: Kind::N,
-                },
-                1,
-            ),
-            'ー' => (
-                Mora {
-                    romaji: "",
-                    kind: Kind::Long,
-                },
-                1,
-            ),
+    let mut chars = kana.chars().map(to_katakana).peekable();
+    // Every kana is three bytes long in UTF-8, and makes one mora at most.
+    let mut out: Vec<Mora> = Vec::with_capacity(kana.len() / 3);
+    while let Some(c) = chars.next() {
+        let mora = match c {
+            'ッ' => Mora {
+                romaji: "",
+                kind: Kind::Sokuon,
+            },
+            'ン' => Mora {
+                romaji: "n",
+                kind: Kind::N,
+            },
+            'ー' => Mora {
+                romaji: "",
+                kind: Kind::Long,
+            },
             // Iteration marks repeat the previous mora.
             'ヽ' | 'ヾ' => match out.last() {
-                Some(&m) => (m, 1),
-                None => {
-                    i += 1;
-                    continue;
-                }
+                Some(&m) => m,
+                None => continue,
             },
-            _ => match next.and_then(|n| digraph(c, n)) {
-                Some(r) => (
+            _ => match chars.peek().and_then(|&n| digraph(c, n)) {
+                Some(r) => {
+                    chars.next();
                     Mora {
                         romaji: r,
                         kind: Kind::Mora,
-                    },
-                    2,
-                ),
-                None => (
-                    Mora {
-                        romaji: single(c),
-                        kind: Kind::Mora,
-                    },
-                    1,
-                ),
+                    }
+                }
+                None => Mora {
+                    romaji: single(c),
+                    kind: Kind::Mora,
+                },
             },
         };
         if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
             out.push(mora);
         }
-        i += used;
     }
     out
 }

@@ -2105,8 +2105,9 @@ mod tests {
 
     /// A katakana name's Korean guesses are left out only when none reads as a Korean name:
     /// not a Korean name's (`キム・ジョンウン`), nor one of three syllables (`アリ・ハン`), nor
-    /// one whose syllables spell a title (`ゲン`, `ホン`) or whose romaji could spell a guess
-    /// (one-syllable words); a long foreign name's are, also when its romaji is titles.
+    /// one whose first or last syllables spell a title (`ゲン`, `ホン`) or whose romaji could
+    /// spell a guess (one-syllable words); a long foreign name's are, also when its romaji is
+    /// titles or a title stands inside it.
     #[test]
     fn regression_katakana_guesses_left_out_only_when_not_korean() {
         for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
@@ -2117,6 +2118,7 @@ mod tests {
                 "キム・ジョンシク",
                 "アリ・ハン",
                 "ゲン・ホン・ジョンウン",
+                "キム・ジョンウン・ゲン",
                 "ナ・ミ・ホ・ア",
                 "ナ・ミ・ホ・ン・ア",
                 "ア・イ・ウ・エ・オ",
@@ -2138,6 +2140,7 @@ mod tests {
             "ハーレ・バクティヤール",
             "アブドゥル・サラム・ハナフィー・アリ・マルダン・クル",
             "ハジ・ダメ",
+            "セルゲイ・ゲン・クゾヴレフ",
         ] {
             for kind in [NameKind::Person, NameKind::Unknown] {
                 assert!(
