@@ -177,6 +177,8 @@ impl Conversions {
 
 /// At most this many forms per name (written form included).
 pub const MAX_FORMS: usize = 6;
+/// At most this many Hanja readings per name.
+const MAX_HANJA_READINGS: usize = 3;
 /// At most this many tokens per form; longer names are cut.
 pub const MAX_TOKENS: usize = 16;
 
@@ -461,9 +463,9 @@ fn analyze_reusing(
         word_order_restored = true;
     }
     let mut forms = Vec::new();
-    // Conversions not built, each in the place it would have among the forms: a Hanja reading
-    // has Hangul words that no earlier form spells, so a full analysis keeps it.
-    let mut left_out = 0;
+    // Hanja readings not built, each in the place it would have among the forms: a Hanja
+    // reading has Hangul words that no earlier form spells, so a full analysis keeps it.
+    let mut readings_left_out = false;
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
     let Analyzer {
@@ -507,9 +509,12 @@ fn analyze_reusing(
     }
     if has_han {
         if kind != NameKind::Organization && !built.hanja_readings {
-            left_out += hanja::hangul_form_count(&cleaned).min(3);
+            readings_left_out = true;
         } else if kind != NameKind::Organization {
-            for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
+            for h in hanja::to_hangul_forms(&cleaned)
+                .into_iter()
+                .take(MAX_HANJA_READINGS)
+            {
                 add_form(
                     &mut forms,
                     &h,
@@ -606,6 +611,13 @@ fn analyze_reusing(
             other,
         );
     }
+    // The readings left out are counted only where their places can cut a form: most names
+    // of Han have three forms besides them.
+    let left_out = if readings_left_out && forms.len() + MAX_HANJA_READINGS > MAX_FORMS {
+        hanja::hangul_form_count(&cleaned).min(MAX_HANJA_READINGS)
+    } else {
+        0
+    };
     forms.truncate(MAX_FORMS.saturating_sub(left_out));
     if alias_marker || script == Script::Arabic {
         let persian = script == Script::Arabic && translit::reads_as_persian(&cleaned);
