@@ -131,24 +131,18 @@ impl Comparer {
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are turned away by
-        // their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at 0xEA-0xED byte
-        // by byte), not read letter by letter.
-        let has_han = |s: &str| {
-            !s.is_ascii()
-                && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
-                && s.chars().any(|c| Script::of(c) == Some(Script::Han))
-        };
-        // Kana's UTF-8 leads with 0xE3 (0xEF half-width).
-        let has_kana = |s: &str| {
-            !s.is_ascii()
-                && s.bytes().any(|b| matches!(b, 0xE3 | 0xEF))
-                && cordon_text::kana::has_kana(s)
-        };
-        let (han1, han2) = (has_han(name1), has_han(name2));
+        // Han and kana letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are
+        // turned away by their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at
+        // 0xEA-0xED byte by byte), not read letter by letter.
+        let east_asian =
+            |s: &str| !s.is_ascii() && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0));
+        let (cjk1, cjk2) = (east_asian(name1), east_asian(name2));
+        let has_han = |s: &str| s.chars().any(|c| Script::of(c) == Some(Script::Han));
+        let (han1, han2) = (cjk1 && has_han(name1), cjk2 && has_han(name2));
         // The name with conversions to leave out goes second: Han first, else kana.
         let second_first = if han1 == han2 {
-            has_kana(name1) && !has_kana(name2)
+            cjk1 && cordon_text::kana::has_kana(name1)
+                && !(cjk2 && cordon_text::kana::has_kana(name2))
         } else {
             han1
         };
