@@ -124,22 +124,28 @@ impl Comparer {
 
     /// [`compare`], reusing the words of earlier pairs.
     ///
-    /// A name's Hanja readings are scored only against a name that can meet them
-    /// (`PreparedName::scores_form`): the other name is analysed first, and the readings are made only
+    /// A name's Hanja readings, and the Korean guesses of a katakana name that cannot read as
+    /// a Korean person's, are scored only against a name that can meet them
+    /// (`PreparedName::scores_form`): the other name is analysed first, and they are made only
     /// when it can. The answer is the one the rule gives on both names fully analysed
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        // Han letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are turned away by
-        // their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at 0xEA-0xED byte
-        // by byte), not read letter by letter.
-        let has_han = |s: &str| {
-            !s.is_ascii()
-                && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
-                && s.chars().any(|c| Script::of(c) == Some(Script::Han))
+        // Han and kana letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are
+        // turned away by their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at
+        // 0xEA-0xED byte by byte), not read letter by letter.
+        let east_asian =
+            |s: &str| !s.is_ascii() && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0));
+        let (cjk1, cjk2) = (east_asian(name1), east_asian(name2));
+        let has_han = |s: &str| s.chars().any(|c| Script::of(c) == Some(Script::Han));
+        let (han1, han2) = (cjk1 && has_han(name1), cjk2 && has_han(name2));
+        // The name with conversions to leave out goes second: Han first, else kana.
+        let second_first = if han1 == han2 {
+            cjk1 && cordon_text::kana::has_kana(name1)
+                && !(cjk2 && cordon_text::kana::has_kana(name2))
+        } else {
+            han1
         };
-        let (han1, han2) = (has_han(name1), has_han(name2));
-        let second_first = han1 && !han2;
         let (first, second) = if second_first {
             (name2, name1)
         } else {
@@ -152,6 +158,7 @@ impl Comparer {
             .analyzer
             .analyze_pair_building(first, second, kind, |first| Conversions {
                 hanja_readings: !second_has_han || names::meets_hanja_readings(first),
+                katakana_guesses: names::faces_korean(first),
             });
         let (a, b) = if second_first { (s, f) } else { (f, s) };
         let a = PreparedName::of_compared_forms(name1, a);
@@ -268,6 +275,12 @@ mod tests {
             "HE SI",
             "キム・ジョンシク",
             "KM Jong Sik",
+            // Guesses not made for a katakana name that cannot read as Korean.
+            "サリム・ヤシン",
+            "SNG Rim",
+            "ハーレ・バクティヤール",
+            "HALEH BAKHTIAR",
+            "金正恩・セルゲイ・クゾヴレフ",
         ];
         for a in names {
             for b in names {
@@ -290,6 +303,60 @@ mod tests {
                     format!("{:?}", compared_in_full(&b, &a, schema)),
                     format!("{:?}", compare(&b, &a, schema))
                 );
+            }
+        }
+    }
+
+    /// Every katakana name of the labelled pairs (the Japan list's, Korean names and others),
+    /// against its own partner and names that face Korean or not, in either order: a
+    /// comparison that leaves out the Korean guesses of a katakana name that cannot read as a
+    /// Korean person's answers as one on both names in full.
+    #[test]
+    fn regression_katakana_names_of_the_lists_as_in_full() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pairs.csv");
+        let mut rows = csv::Reader::from_path(path).expect("pairs.csv");
+        let others = [
+            "Kim Jong Un",
+            "김정은",
+            "KM Jong Sik",
+            "HE SI",
+            "金正恩",
+            "キム・ジョンウン",
+        ];
+        let mut katakana = 0;
+        for row in rows.records() {
+            let row = row.expect("csv row");
+            if !row[0].starts_with("katakana") {
+                continue;
+            }
+            katakana += 1;
+            let (name, partner) = (&row[2], &row[3]);
+            for other in others.iter().copied().chain([partner]) {
+                for schema in [None, Some(Schema::Person)] {
+                    let full = format!("{:?}", compared_in_full(name, other, schema));
+                    assert_eq!(format!("{:?}", compare(name, other, schema)), full);
+                    let full = format!("{:?}", compared_in_full(other, name, schema));
+                    assert_eq!(format!("{:?}", compare(other, name, schema)), full);
+                }
+            }
+        }
+        assert!(katakana > 300, "{katakana} katakana rows");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Arbitrary katakana names, Korean and other, against arbitrary names that face
+        /// Korean or not: as on both in full.
+        #[test]
+        fn katakana_guesses_not_built_as_not_scored_arbitrary(
+            a in "(キム|パク|リ|チェ|ジョン|ウン|イル|チョル|ン|ゲン|ホン|セルゲイ|クゾヴレフ|アリ|ハサン|ヤシン|ー|ッ|・| |金|Kim){0,8}",
+            b in "(Kim|Jong|Un|KM|Sik|He|Si|Sergei|Ali|Hasan|김|정|은|金|正|恩|キム|ジョン|セルゲイ| ){0,6}",
+        ) {
+            for schema in [None, Some(Schema::Person), Some(Schema::Company)] {
+                let full = format!("{:?}", compared_in_full(&a, &b, schema));
+                proptest::prop_assert_eq!(format!("{:?}", compare(&a, &b, schema)), full);
+                let full = format!("{:?}", compared_in_full(&b, &a, schema));
+                proptest::prop_assert_eq!(format!("{:?}", compare(&b, &a, schema)), full);
             }
         }
     }

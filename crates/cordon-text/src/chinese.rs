@@ -456,73 +456,92 @@ pub fn organisation_form(s: &str) -> Option<String> {
     static PLACE: OnceLock<ByFirstChar> = OnceLock::new();
     let org_words = ORG.get_or_init(|| ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w)));
     let places = PLACE.get_or_init(|| ByFirstChar::new(PLACES.iter().copied()));
-    let simple = to_simplified(s);
-    let chars: Vec<char> = simple.chars().collect();
-    let mut out: Vec<String> = Vec::new();
-    let mut run = String::new();
+    let chars: Vec<char> = s.chars().map(simplified).collect();
+    let mut out = Words::default();
     let mut glossed = false;
-    let flush = |run: &mut String, out: &mut Vec<String>| {
-        if !run.is_empty() {
-            let mut w = String::with_capacity(run.len() * 2);
-            for (c, p) in run.chars().zip(run.as_str().to_pinyin()) {
-                match p {
-                    Some(p) => push_pinyin(&mut w, p.plain()),
-                    None => w.push(c.to_ascii_lowercase()),
-                }
-            }
-            out.push(w);
-            run.clear();
-        }
-    };
+    // The run of Han characters not yet written, as a range of `chars`.
+    let mut run = 0..0;
     let mut i = 0;
     while i < chars.len() {
         let rest = chars.get(i..).unwrap_or(&[]);
         if let Some((w, n)) = org_words.first_match(rest)
             && let Some((_, en)) = ORG_WORDS.get(w)
         {
-            flush(&mut run, &mut out);
-            out.push((*en).to_owned());
+            out.push_pinyin(chars.get(run).unwrap_or_default());
+            out.start().push_str(en);
             glossed = true;
             i += n;
+            run = i..i;
             continue;
         }
         if let Some((p, n)) = places.first_match(rest)
             && let Some(p) = PLACES.get(p)
         {
-            flush(&mut run, &mut out);
+            out.push_pinyin(chars.get(run).unwrap_or_default());
             match PLACE_READINGS.iter().find(|(han, _)| han == p) {
-                Some((_, reading)) => out.push((*reading).to_owned()),
-                None => {
-                    run.push_str(p);
-                    flush(&mut run, &mut out);
-                }
+                Some((_, reading)) => out.start().push_str(reading),
+                None => out.push_pinyin(rest.get(..n).unwrap_or_default()),
             }
             i += n;
+            run = i..i;
             continue;
         }
         let Some(&c) = rest.first() else { break };
         if is_han(c) {
-            run.push(c);
+            run.end = i + 1;
         } else {
-            flush(&mut run, &mut out);
+            out.push_pinyin(chars.get(run).unwrap_or_default());
             if c.is_alphanumeric() {
-                out.push(c.to_lowercase().collect());
+                out.start().extend(c.to_lowercase());
                 // Glue consecutive non-Han letters back into words.
                 while let Some(&n) = chars
                     .get(i + 1)
                     .filter(|n| n.is_alphanumeric() && !is_han(**n))
                 {
-                    if let Some(last) = out.last_mut() {
-                        last.extend(n.to_lowercase());
-                    }
+                    out.text.extend(n.to_lowercase());
                     i += 1;
                 }
             }
+            run = i + 1..i + 1;
         }
         i += 1;
     }
-    flush(&mut run, &mut out);
-    (glossed && out.len() >= 2).then(|| out.join(" "))
+    out.push_pinyin(chars.get(run).unwrap_or_default());
+    (glossed && out.count >= 2).then_some(out.text)
+}
+
+/// Words written one after another with a space between two, counted (a gloss of two English
+/// words is one word of the form).
+#[derive(Default)]
+struct Words {
+    text: String,
+    count: usize,
+}
+
+impl Words {
+    /// The text, a new word begun.
+    fn start(&mut self) -> &mut String {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.count += 1;
+        &mut self.text
+    }
+
+    /// A run of Han characters as one pinyin word (other characters lower-cased); nothing for
+    /// none.
+    fn push_pinyin(&mut self, han: &[char]) {
+        if han.is_empty() {
+            return;
+        }
+        let out = self.start();
+        for &c in han {
+            match c.to_pinyin() {
+                Some(p) => push_pinyin(out, p.plain()),
+                None => out.push(c.to_ascii_lowercase()),
+            }
+        }
+    }
 }
 
 fn surname_reading(c: char) -> Option<&'static str> {
@@ -639,6 +658,95 @@ mod tests {
         for &(from, _) in table::TO_SIMPLIFIED {
             let once = simplified(from);
             assert_eq!(simplified(once), once, "{from}");
+        }
+    }
+
+    /// [`organisation_form`] as first written (a `String` per word, joined), which the
+    /// current one must equal.
+    fn organisation_form_as_first_written(s: &str) -> Option<String> {
+        static ORG: OnceLock<ByFirstChar> = OnceLock::new();
+        static PLACE: OnceLock<ByFirstChar> = OnceLock::new();
+        let org_words = ORG.get_or_init(|| ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w)));
+        let places = PLACE.get_or_init(|| ByFirstChar::new(PLACES.iter().copied()));
+        let simple = to_simplified(s);
+        let chars: Vec<char> = simple.chars().collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut run = String::new();
+        let mut glossed = false;
+        let flush = |run: &mut String, out: &mut Vec<String>| {
+            if !run.is_empty() {
+                let mut w = String::with_capacity(run.len() * 2);
+                for (c, p) in run.chars().zip(run.as_str().to_pinyin()) {
+                    match p {
+                        Some(p) => push_pinyin(&mut w, p.plain()),
+                        None => w.push(c.to_ascii_lowercase()),
+                    }
+                }
+                out.push(w);
+                run.clear();
+            }
+        };
+        let mut i = 0;
+        while i < chars.len() {
+            let rest = chars.get(i..).unwrap_or(&[]);
+            if let Some((w, n)) = org_words.first_match(rest)
+                && let Some((_, en)) = ORG_WORDS.get(w)
+            {
+                flush(&mut run, &mut out);
+                out.push((*en).to_owned());
+                glossed = true;
+                i += n;
+                continue;
+            }
+            if let Some((p, n)) = places.first_match(rest)
+                && let Some(p) = PLACES.get(p)
+            {
+                flush(&mut run, &mut out);
+                match PLACE_READINGS.iter().find(|(han, _)| han == p) {
+                    Some((_, reading)) => out.push((*reading).to_owned()),
+                    None => {
+                        run.push_str(p);
+                        flush(&mut run, &mut out);
+                    }
+                }
+                i += n;
+                continue;
+            }
+            let Some(&c) = rest.first() else { break };
+            if is_han(c) {
+                run.push(c);
+            } else {
+                flush(&mut run, &mut out);
+                if c.is_alphanumeric() {
+                    out.push(c.to_lowercase().collect());
+                    // Glue consecutive non-Han letters back into words.
+                    while let Some(&n) = chars
+                        .get(i + 1)
+                        .filter(|n| n.is_alphanumeric() && !is_han(**n))
+                    {
+                        if let Some(last) = out.last_mut() {
+                            last.extend(n.to_lowercase());
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            i += 1;
+        }
+        flush(&mut run, &mut out);
+        (glossed && out.len() >= 2).then(|| out.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn organisation_form_as_first_written_agrees(
+            s in prop_oneof![
+                "\\PC{0,30}",
+                "(山东|裕龙|石化|有限公司|有限|公司|科技|香港|凱利|實業|重庆|厦门|深圳|市|中國|石油|\\(|\\)|（|）|APT|38|a|Z| |·){0,10}",
+                "[\u{4E00}-\u{9FFF}a-zA-Z0-9 ()]{0,16}",
+            ],
+        ) {
+            prop_assert_eq!(organisation_form(&s), organisation_form_as_first_written(&s));
         }
     }
 

@@ -19,6 +19,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::normalize;
+
 /// At most this many forms come out of [`korean_name_forms`].
 pub const MAX_KOREAN_FORMS: usize = 4;
 
@@ -45,18 +47,88 @@ pub fn to_romaji(s: &str) -> String {
     romaji_of(&tokens, s.len())
 }
 
-/// [`korean_name_forms`] (when `korean`) and [`to_romaji`] of the same text, which is cut
+/// Which of a name's Korean forms [`korean_forms_and_romaji`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KoreanForms {
+    /// None (an organisation's name).
+    None,
+    /// Every one.
+    All,
+    /// Only when one of them could read as a Korean person's name
+    /// ([`cannot_read_as_korean_name`]): a comparison scores the Korean forms of any other
+    /// katakana name only against a name that faces Korean.
+    IfNameShaped,
+}
+
+/// [`korean_name_forms`] (as `korean` asks) and [`to_romaji`] of the same text, which is cut
 /// into morae once for both.
-pub(crate) fn korean_forms_and_romaji(s: &str, korean: bool) -> (Vec<String>, String) {
-    let korean = korean && has_kana(s);
+pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<String>, String) {
+    let korean = if has_kana(s) {
+        korean
+    } else {
+        KoreanForms::None
+    };
     let s = prepare(s);
     let tokens: Vec<Token<'_>> = tokens(&s).collect();
-    let forms = if korean {
-        korean_forms_of(&tokens, s.len())
-    } else {
-        Vec::new()
+    let romaji = romaji_of(&tokens, s.len());
+    if korean == KoreanForms::None {
+        return (Vec::new(), romaji);
+    }
+    let parts = korean_parts(&tokens);
+    if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens, &parts) {
+        return (Vec::new(), romaji);
+    }
+    (
+        expand_nasal_forms(&parts, MAX_KOREAN_FORMS, s.len()),
+        romaji,
+    )
+}
+
+/// Whether no Korean form of a katakana name (its `tokens`, cut into Korean syllables as
+/// `parts`) can read as a Korean person's name of the usual shape, a surname and one or two
+/// given-name syllables, once analysed (`name::analyze`; the reading the matcher calls
+/// Korean-shaped). A Korean form writes each syllable as a word of its own, and a reading
+/// takes the syllables of every word, the surname's word and the given name from all the
+/// others, each word one syllable at least: four syllables leave three or more to the given
+/// name. Not decided (false) where the analysis could keep fewer words than syllables or drop
+/// the romaji in favour of a Korean form: text that is not kana, a first or last syllable
+/// that spells a title (a run of titles at a name's edge is dropped), or no word of two syllables (the romaji of
+/// one-syllable words can spell a Korean form exactly, a duplicate form is dropped, and the
+/// Korean form read from kana stands in its place).
+fn cannot_read_as_korean_name(tokens: &[Token<'_>], parts: &[Part]) -> bool {
+    /// Syllables that leave at least three to the given name.
+    const TOO_MANY_SYLLABLES: usize = 4;
+    if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
+        return false;
+    }
+    let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
+    let spells_title = |p: &Part| match p {
+        Part::Fixed(t) => normalize::is_title(t),
+        Part::Nasal { stem, .. } => ["n", "ng"]
+            .iter()
+            .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
     };
-    (forms, romaji_of(&tokens, s.len()))
+    // Only a run of titles at an edge of a name is dropped (no syllable is long enough to be a
+    // misspelt title): its first or last word is one.
+    if parts.iter().find(is_syllable).is_some_and(spells_title)
+        || parts.iter().rfind(is_syllable).is_some_and(spells_title)
+    {
+        return false;
+    }
+    let (mut syllables, mut in_word) = (0usize, 0usize);
+    let mut two_syllable_word = false;
+    for p in parts {
+        match p {
+            Part::Fixed(t) if t == " " => in_word = 0,
+            Part::Fixed(t) if t == "-" => {}
+            _ => {
+                syllables += 1;
+                in_word += 1;
+                two_syllable_word |= in_word > 1;
+            }
+        }
+    }
+    syllables >= TOO_MANY_SYLLABLES && two_syllable_word
 }
 
 /// [`to_romaji`] of text cut into tokens.
@@ -124,11 +196,11 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
     }
     let s = prepare(s);
     let tokens: Vec<Token<'_>> = tokens(&s).collect();
-    korean_forms_of(&tokens, s.len())
+    expand_nasal_forms(&korean_parts(&tokens), MAX_KOREAN_FORMS, s.len())
 }
 
-/// [`korean_name_forms`] of text cut into tokens.
-fn korean_forms_of(tokens: &[Token<'_>], len_hint: usize) -> Vec<String> {
+/// Text cut into tokens, cut into Korean syllables for [`expand_nasal_forms`].
+fn korean_parts(tokens: &[Token<'_>]) -> Vec<Part> {
     let mut parts: Vec<Part> = Vec::new();
     let mut first_word = true;
     for token in tokens {
@@ -147,7 +219,7 @@ fn korean_forms_of(tokens: &[Token<'_>], len_hint: usize) -> Vec<String> {
             },
         }
     }
-    expand_nasal_forms(&parts, MAX_KOREAN_FORMS, len_hint)
+    parts
 }
 
 /// Expands Korean syllable parts into forms: the ㄴ/ㅇ guesses as made, then each guess
@@ -365,62 +437,45 @@ fn to_katakana(c: char) -> char {
 }
 
 fn moras(kana: &str) -> Vec<Mora> {
-    let chars: Vec<char> = kana.chars().map(to_katakana).collect();
-    let mut out: Vec<Mora> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        let next = chars.get(i + 1).copied();
-        let (mora, used) = match c {
-            'ッ' => (
-                Mora {
-                    romaji: "",
-                    kind: Kind::Sokuon,
-                },
-                1,
-            ),
-            'ン' => (
-                Mora {
-                    romaji: "n",
-                    kind: Kind::N,
-                },
-                1,
-            ),
-            'ー' => (
-                Mora {
-                    romaji: "",
-                    kind: Kind::Long,
-                },
-                1,
-            ),
+    let mut chars = kana.chars().map(to_katakana).peekable();
+    // Every kana is three bytes long in UTF-8, and makes one mora at most.
+    let mut out: Vec<Mora> = Vec::with_capacity(kana.len() / 3);
+    while let Some(c) = chars.next() {
+        let mora = match c {
+            'ッ' => Mora {
+                romaji: "",
+                kind: Kind::Sokuon,
+            },
+            'ン' => Mora {
+                romaji: "n",
+                kind: Kind::N,
+            },
+            'ー' => Mora {
+                romaji: "",
+                kind: Kind::Long,
+            },
             // Iteration marks repeat the previous mora.
             'ヽ' | 'ヾ' => match out.last() {
-                Some(&m) => (m, 1),
-                None => {
-                    i += 1;
-                    continue;
-                }
+                Some(&m) => m,
+                None => continue,
             },
-            _ => match next.and_then(|n| digraph(c, n)) {
-                Some(r) => (
+            _ => match chars.peek().and_then(|&n| digraph(c, n)) {
+                Some(r) => {
+                    chars.next();
                     Mora {
                         romaji: r,
                         kind: Kind::Mora,
-                    },
-                    2,
-                ),
-                None => (
-                    Mora {
-                        romaji: single(c),
-                        kind: Kind::Mora,
-                    },
-                    1,
-                ),
+                    }
+                }
+                None => Mora {
+                    romaji: single(c),
+                    kind: Kind::Mora,
+                },
             },
         };
         if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
             out.push(mora);
         }
-        i += used;
     }
     out
 }
@@ -682,10 +737,16 @@ mod tests {
     proptest! {
         #[test]
         fn one_cut_for_both_forms(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･]{0,16}") {
-            for korean in [true, false] {
+            for korean in [KoreanForms::None, KoreanForms::All, KoreanForms::IfNameShaped] {
                 let (forms, romaji) = korean_forms_and_romaji(&s, korean);
-                let want = if korean { korean_name_forms(&s) } else { Vec::new() };
-                prop_assert_eq!(forms, want);
+                let want = if korean == KoreanForms::None {
+                    Vec::new()
+                } else {
+                    korean_name_forms(&s)
+                };
+                if korean != KoreanForms::IfNameShaped || !forms.is_empty() {
+                    prop_assert_eq!(forms, want);
+                }
                 prop_assert_eq!(romaji, to_romaji(&s));
             }
         }

@@ -164,17 +164,25 @@ impl NameForm {
 pub struct Conversions {
     /// Hangul readings of Hanja ([`Via::HanjaReading`]).
     pub hanja_readings: bool,
+    /// A katakana name's Korean guesses ([`Via::Katakana`] forms before its romaji) also when
+    /// none of them can read as a Korean person's name: then only a name facing Korean scores
+    /// them. When false, the guesses of such a name are not made (it is kana alone, five forms
+    /// at most in full: none is cut for their place), and those of any other katakana name are.
+    pub katakana_guesses: bool,
 }
 
 impl Conversions {
     /// Every conversion that applies.
     pub const ALL: Conversions = Conversions {
         hanja_readings: true,
+        katakana_guesses: true,
     };
 }
 
 /// At most this many forms per name (written form included).
 pub const MAX_FORMS: usize = 6;
+/// At most this many Hanja readings per name.
+const MAX_HANJA_READINGS: usize = 3;
 /// At most this many tokens per form; longer names are cut.
 pub const MAX_TOKENS: usize = 16;
 
@@ -459,9 +467,9 @@ fn analyze_reusing(
         word_order_restored = true;
     }
     let mut forms = Vec::new();
-    // Conversions not built, each in the place it would have among the forms: a Hanja reading
-    // has Hangul words that no earlier form spells, so a full analysis keeps it.
-    let mut left_out = 0;
+    // Hanja readings not built, each in the place it would have among the forms: a Hanja
+    // reading has Hangul words that no earlier form spells, so a full analysis keeps it.
+    let mut readings_left_out = false;
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
     let ascii = cleaned.is_ascii();
     let Analyzer {
@@ -505,9 +513,12 @@ fn analyze_reusing(
     }
     if has_han {
         if kind != NameKind::Organization && !built.hanja_readings {
-            left_out += hanja::hangul_form_count(&cleaned).min(3);
+            readings_left_out = true;
         } else if kind != NameKind::Organization {
-            for h in hanja::to_hangul_forms(&cleaned).into_iter().take(3) {
+            for h in hanja::to_hangul_forms(&cleaned)
+                .into_iter()
+                .take(MAX_HANJA_READINGS)
+            {
                 add_form(
                     &mut forms,
                     &h,
@@ -536,7 +547,14 @@ fn analyze_reusing(
         }
     }
     if !ascii && kana::has_kana(&cleaned) {
-        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, kind != NameKind::Organization);
+        let guesses = match kind {
+            NameKind::Organization => kana::KoreanForms::None,
+            _ if built.katakana_guesses => kana::KoreanForms::All,
+            // The guesses left out stand before the romaji, which is always made then (a name
+            // of kana alone: not all its words are dropped as titles, and none has its text).
+            _ => kana::KoreanForms::IfNameShaped,
+        };
+        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, guesses);
         for k in korean.into_iter().take(3) {
             add_form(
                 &mut forms,
@@ -604,6 +622,13 @@ fn analyze_reusing(
             &mut forms, &national, kind, via, false, buffers, memo, other,
         );
     }
+    // The readings left out are counted only where their places can cut a form: most names
+    // of Han have three forms besides them.
+    let left_out = if readings_left_out && forms.len() + MAX_HANJA_READINGS > MAX_FORMS {
+        hanja::hangul_form_count(&cleaned).min(MAX_HANJA_READINGS)
+    } else {
+        0
+    };
     forms.truncate(MAX_FORMS.saturating_sub(left_out));
     if alias_marker || script == Script::Arabic {
         let persian = script == Script::Arabic && translit::reads_as_persian(&cleaned);
@@ -2067,6 +2092,107 @@ mod tests {
                 }
             }
             proptest::prop_assert!(bounded.remembered_words() <= limit);
+        }
+    }
+
+    /// `name` analysed without the Korean guesses of a katakana name that cannot read as a
+    /// Korean person's: either as in full, or as in full less its guesses (the katakana forms
+    /// before the last, its romaji), none of which reads as a surname and one or two given
+    /// syllables. Whether guesses were left out.
+    fn guesses_left_out_as_not_korean(name: &str, kind: NameKind) -> bool {
+        let full = analyze_with_case(name, kind);
+        let lazy = Analyzer::with_word_limit(0).analyze_with_case_in(
+            name,
+            kind,
+            Pair::Alone,
+            Conversions {
+                katakana_guesses: false,
+                ..Conversions::ALL
+            },
+        );
+        if lazy == full {
+            return false;
+        }
+        let romaji = full.iter().rposition(|f| f.via == Via::Katakana);
+        let is_guess = |(i, f): &(usize, &NameForm)| f.via == Via::Katakana && Some(*i) != romaji;
+        let rest: Vec<NameForm> = full
+            .iter()
+            .enumerate()
+            .filter(|f| !is_guess(f))
+            .map(|(_, f)| f.clone())
+            .collect();
+        assert_eq!(lazy, rest, "{name} {kind:?}");
+        for (_, g) in full.iter().enumerate().filter(is_guess) {
+            assert!(
+                g.korean.iter().all(|r| !(1..=2).contains(&r.given.len())),
+                "{name} {kind:?}: {g:?}"
+            );
+        }
+        true
+    }
+
+    /// A katakana name's Korean guesses are left out only when none reads as a Korean name:
+    /// not a Korean name's (`キム・ジョンウン`), nor one of three syllables (`アリ・ハン`), nor
+    /// one whose first or last syllables spell a title (`ゲン`, `ホン`) or whose romaji could
+    /// spell a guess (one-syllable words); a long foreign name's are, also when its romaji is
+    /// titles or a title stands inside it.
+    #[test]
+    fn regression_katakana_guesses_left_out_only_when_not_korean() {
+        for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+            for name in [
+                "キム・ジョンウン",
+                "パク・ジンヒョク",
+                "リ・ホンソプ",
+                "キム・ジョンシク",
+                "アリ・ハン",
+                "ゲン・ホン・ジョンウン",
+                "キム・ジョンウン・ゲン",
+                "ナ・ミ・ホ・ア",
+                "ナ・ミ・ホ・ン・ア",
+                "ア・イ・ウ・エ・オ",
+                "キム・ジョンウン・APT38",
+                "金正恩・キム",
+                "ーッ・ン",
+                "",
+            ] {
+                assert!(
+                    !guesses_left_out_as_not_korean(name, kind),
+                    "{name} {kind:?}"
+                );
+            }
+        }
+        for name in [
+            "セルゲイ・クゾヴレフ",
+            "ムヘーリシ",
+            "サリム・ヤシン",
+            "ハーレ・バクティヤール",
+            "アブドゥル・サラム・ハナフィー・アリ・マルダン・クル",
+            "ハジ・ダメ",
+            "セルゲイ・ゲン・クゾヴレフ",
+        ] {
+            for kind in [NameKind::Person, NameKind::Unknown] {
+                assert!(
+                    guesses_left_out_as_not_korean(name, kind),
+                    "{name} {kind:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Arbitrary katakana (Korean and foreign syllables, titles, marks, separators, other
+        /// text): guesses left out only as the rule allows.
+        #[test]
+        fn katakana_guesses_left_out_as_not_korean_arbitrary(
+            syllables in "(キム|パク|リ|チェ|ペク|ジョン|ウン|イル|チョル|ヒョク|ン|ゲン|ホン|ハジ|ダメ|サン|セルゲイ|アリ|ー|ッ|ム|ク|ル|プ|ナ|ミ|・| |　){0,10}",
+            letters in "[ァ-ヺー・]{0,24}",
+            mixed in "(キム|ジョン|ウン|セルゲイ|ヴ|・|金|Kim|-|\\.|,|\\(|\\)){0,8}",
+        ) {
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                for name in [&syllables, &letters, &mixed] {
+                    guesses_left_out_as_not_korean(name, kind);
+                }
+            }
         }
     }
 
