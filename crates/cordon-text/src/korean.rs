@@ -108,6 +108,12 @@ impl Key {
         }
     }
 
+    /// The whole key as one integer: its letters and, in the top byte, its length. Two keys are
+    /// equal exactly when their integers are.
+    fn packed(&self) -> u64 {
+        self.bits() | u64::from(self.len) << 56
+    }
+
     /// The letters packed little-endian, as [`Key::from_bits`] takes them.
     fn bits(&self) -> u64 {
         let mut b = [0u8; 8];
@@ -403,7 +409,20 @@ pub fn split_hangul_name(s: &str) -> (&str, &str) {
 /// Whether the key of a single Latin or Hangul syllable is the key of a common Korean surname
 /// (`kim`, `ri`, `lee`, `yi`, `park`, `choe`, `jung`…).
 pub fn is_surname_key(key: &Key) -> bool {
-    surname_keys().binary_search(key).is_ok()
+    // Asked of every candidate surname word of every form: whole keys as integers are
+    // compared in a register, not as a length and a byte slice.
+    surname_packed_keys().binary_search(&key.packed()).is_ok()
+}
+
+/// [`surname_keys`] as [`Key::packed`] integers, in order.
+fn surname_packed_keys() -> &'static [u64] {
+    use std::sync::OnceLock;
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut v: Vec<u64> = surname_keys().iter().map(Key::packed).collect();
+        v.sort_unstable();
+        v
+    })
 }
 
 /// Whether two keys of three letters or more differ in exactly one letter (`kin` / `kim`).
@@ -991,6 +1010,52 @@ pub fn system_of(hangul: char, latin: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`is_surname_key`] against the search of the table of keys it replaced, for the key of
+    /// every Hangul syllable and of every syllable of parsed Latin words.
+    #[test]
+    fn regression_surname_key_lookup_is_the_table_search() {
+        let old = |key: &Key| surname_keys().binary_search(key).is_ok();
+        let mut keys: Vec<Key> = ('\u{AC00}'..='\u{D7A3}')
+            .filter_map(hangul_syllable)
+            .map(|s| s.key)
+            .collect();
+        for w in [
+            "kim", "ri", "lee", "yi", "park", "pak", "choe", "choi", "jung", "jeong", "chong", "o",
+            "oh", "namgung", "hwangbo", "kin", "kem", "jan", "han", "yun", "ryu", "yu",
+        ] {
+            keys.extend(
+                parse_latin(w)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.key),
+            );
+        }
+        let mut hits = 0;
+        for k in &keys {
+            assert_eq!(is_surname_key(k), old(k), "{k:?}");
+            hits += usize::from(old(k));
+        }
+        assert!(hits > 50, "{hits}");
+    }
+
+    proptest::proptest! {
+        /// [`is_surname_key`] against the table search it replaced, for keys of any letters.
+        #[test]
+        fn surname_key_lookup_is_the_table_search_for_any_key(
+            letters in proptest::collection::vec(b'A'..=b'Z', 0..=7),
+        ) {
+            let bits = letters
+                .iter()
+                .enumerate()
+                .fold(0u64, |p, (i, &c)| p | u64::from(c) << (8 * i));
+            let key = Key::from_bits(bits, letters.len() as u32);
+            proptest::prop_assert_eq!(
+                is_surname_key(&key),
+                surname_keys().binary_search(&key).is_ok()
+            );
+        }
+    }
 
     fn keys(s: &str) -> Vec<String> {
         parse_latin(s)
