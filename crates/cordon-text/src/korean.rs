@@ -21,7 +21,6 @@
 //! assert!(parse_latin("smith").is_none());
 //! ```
 
-use compact_str::ToCompactString;
 use std::fmt;
 
 const S_BASE: u32 = 0xAC00;
@@ -199,12 +198,16 @@ pub enum SylSource {
 }
 
 /// One Korean syllable, from any script, reduced to its [key](self).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Plain data (`Copy`): its text is one of the finitely many a syllable can have, kept once
+/// for the program ([`hangul_text`], [`latin_text`]), so that the readings and buffers that
+/// hold syllables copy and drop them as bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Syllable {
     /// The phonetic key after the initial-sound rule.
     pub key: Key,
     /// The source text of the syllable (`정`, `jong`, `cho'ng`).
-    pub text: compact_str::CompactString,
+    pub text: &'static str,
     /// Where it was read from.
     pub source: SylSource,
     /// Whether the initial-sound rule changed the key (an initial ㄹ/ㄴ, `r`/`l`/`n`).
@@ -262,10 +265,20 @@ pub fn hangul_syllable(c: char) -> Option<Syllable> {
     let (key, changed) = initial_rule(raw);
     Some(Syllable {
         key,
-        text: c.to_compact_string(),
+        text: hangul_text(c)?,
         source: SylSource::Hangul(c),
         initial_rule: changed,
     })
+}
+
+/// The text of Hangul syllable `c` (`None` for any other character), from one string of
+/// every Hangul syllable.
+fn hangul_text(c: char) -> Option<&'static str> {
+    use std::sync::OnceLock;
+    static ALL: OnceLock<String> = OnceLock::new();
+    let all = ALL.get_or_init(|| ('\u{AC00}'..='\u{D7A3}').collect());
+    let at = (c as usize).checked_sub(0xAC00)? * 3;
+    all.get(at..at + 3)
 }
 
 /// The syllables of the Hangul characters in `s` (other characters are skipped).
@@ -581,10 +594,12 @@ struct Piece {
     ng: bool,
     /// A final that passport spellings write with a silent letter (`r`, `h`, `hn`, `hm`).
     silent: bool,
+    /// The entry's place in its table, for [`latin_text`].
+    index: u16,
 }
 
 impl Piece {
-    fn new(text: &'static str, key: &'static str) -> Piece {
+    fn new(text: &'static str, key: &'static str, index: u16) -> Piece {
         let b = text.as_bytes();
         let packed = b
             .iter()
@@ -610,6 +625,7 @@ impl Piece {
             starts_g: first == Some(b'g'),
             ng: text == "ng",
             silent: matches!(text, "r" | "h" | "hn" | "hm"),
+            index,
         }
     }
 
@@ -634,10 +650,10 @@ struct ByFirstByte {
 impl ByFirstByte {
     fn new(table: &[(&'static str, &'static str)]) -> ByFirstByte {
         let mut entries = vec![Vec::new(); 257];
-        for &(text, key) in table {
+        for (index, &(text, key)) in (0u16..).zip(table) {
             let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
             if let Some(v) = entries.get_mut(slot) {
-                v.push(Piece::new(text, key));
+                v.push(Piece::new(text, key, index));
             }
         }
         // The empty entry matches before any byte; it comes last in every table.
@@ -683,6 +699,38 @@ fn grammar() -> &'static Grammar {
         vowels: ByFirstByte::new(L_VOWELS),
         finals: ByFirstByte::new(L_FINALS),
     })
+}
+
+/// The number of a Latin syllable's text in [`latin_text`]: its initial's, vowel's and final's
+/// places in their tables.
+fn latin_text_index(ini: &Piece, vow: &Piece, fin: &Piece) -> u16 {
+    (ini.index * L_VOWELS.len() as u16 + vow.index) * L_FINALS.len() as u16 + fin.index
+}
+
+/// The text of Latin syllable number `index` ([`latin_text_index`]): its initial, vowel and
+/// final spelt one after another, from one string of every syllable the grammar can read.
+fn latin_text(index: u16) -> &'static str {
+    use std::sync::OnceLock;
+    static ALL: OnceLock<(String, Vec<(u32, u8)>)> = OnceLock::new();
+    let (all, at) = ALL.get_or_init(|| {
+        let mut all = String::new();
+        let mut at = Vec::new();
+        for (ini, _) in L_INITIALS {
+            for (vow, _) in L_VOWELS {
+                for (fin, _) in L_FINALS {
+                    let from = all.len();
+                    all.push_str(ini);
+                    all.push_str(vow);
+                    all.push_str(fin);
+                    at.push((from as u32, (all.len() - from) as u8));
+                }
+            }
+        }
+        (all, at)
+    });
+    at.get(usize::from(index))
+        .and_then(|&(from, len)| all.get(from as usize..from as usize + usize::from(len)))
+        .unwrap_or("")
 }
 
 /// At most this many syllables per Latin token; longer words are not Korean names.
@@ -796,6 +844,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
     let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
     let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
+    let mut best_text = [0u16; MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
         let (Some(&cost), Some(&(count, _))) = (best_cost.get(start), best_back.get(start)) else {
@@ -874,9 +923,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                         && cand < *slot
                     {
                         *slot = cand;
-                        if let (Some(back), Some(k)) =
-                            (best_back.get_mut(end), best_key.get_mut(end))
-                        {
+                        if let (Some(back), Some(k), Some(t)) = (
+                            best_back.get_mut(end),
+                            best_key.get_mut(end),
+                            best_text.get_mut(end),
+                        ) {
+                            *t = latin_text_index(ini, vow, fin);
                             // At most 1 + 3 + 1 key letters: the key always fits.
                             *k = Key::from_bits(
                                 head_bits | fin.key_bits << (8 * head_len),
@@ -894,20 +946,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
         return false;
     }
-    // The letters are ASCII: the token itself when it was lower-case letters only (nearly
-    // always), else one check makes every syllable's text a slice of them.
-    let letters = if token.as_bytes() == b {
-        token
-    } else {
-        let Ok(letters) = std::str::from_utf8(b) else {
-            return false;
-        };
-        letters
-    };
     let first = out.len();
     let mut end = n;
     while end > 0 {
-        let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
+        let (Some(&(_, s)), Some(&raw), Some(&text)) =
+            (best_back.get(end), best_key.get(end), best_text.get(end))
+        else {
             out.truncate(first);
             return false;
         };
@@ -915,7 +959,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
-            text: letters.get(s..end).unwrap_or("").into(),
+            text: latin_text(text),
             source: SylSource::Latin,
             initial_rule: changed,
         });
@@ -1037,6 +1081,40 @@ mod tests {
             hits += usize::from(old(k));
         }
         assert!(hits > 50, "{hits}");
+    }
+
+    /// A syllable's text from the string of every Hangul syllable is the character itself.
+    #[test]
+    fn regression_hangul_syllable_text_is_its_character() {
+        for c in '\u{AC00}'..='\u{D7A3}' {
+            assert_eq!(
+                hangul_syllable(c).map(|s| s.text),
+                Some(c.to_string().as_str())
+            );
+        }
+        assert_eq!(hangul_text('\u{D7A4}'), None);
+        assert_eq!(hangul_text('a'), None);
+    }
+
+    /// The syllables' texts of a parsed word, one after another, are the word's letters as
+    /// the parser reads them (breves, accents and apostrophes dropped).
+    #[test]
+    fn regression_latin_syllable_texts_spell_the_word() {
+        for (word, letters) in [
+            ("kimjongun", "kimjongun"),
+            ("Ch'oe", "choe"),
+            ("Chŏng", "chong"),
+            ("Han'guk", "hanguk"),
+            ("tchaengyeoul", "tchaengyeoul"),
+            ("ryu", "ryu"),
+        ] {
+            let texts: String = parse_latin(word)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| s.text)
+                .collect();
+            assert_eq!(texts, letters, "{word}");
+        }
     }
 
     proptest::proptest! {
