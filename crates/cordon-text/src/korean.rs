@@ -200,7 +200,7 @@ pub enum SylSource {
 /// One Korean syllable, from any script, reduced to its [key](self).
 ///
 /// Plain data (`Copy`): its text is one of the finitely many a syllable can have, kept once
-/// for the program ([`hangul_text`], [`latin_text`]), so that the readings and buffers that
+/// for the program ([`hangul_text`], [`latin_syllable`]), so that the readings and buffers that
 /// hold syllables copy and drop them as bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Syllable {
@@ -583,9 +583,6 @@ struct Piece {
     packed: u32,
     mask: u32,
     len: usize,
-    /// The key letters, packed little-endian, and how many there are.
-    key_bits: u64,
-    key_len: u32,
     /// A doubled letter (initials `kk`, `ss` …).
     doubled: bool,
     /// Starts with `g` (initials `g`, `gh`).
@@ -594,12 +591,12 @@ struct Piece {
     ng: bool,
     /// A final that passport spellings write with a silent letter (`r`, `h`, `hn`, `hm`).
     silent: bool,
-    /// The entry's place in its table, for [`latin_text`].
+    /// The entry's place in its table, for [`latin_syllable`].
     index: u16,
 }
 
 impl Piece {
-    fn new(text: &'static str, key: &'static str, index: u16) -> Piece {
+    fn new(text: &'static str, index: u16) -> Piece {
         let b = text.as_bytes();
         let packed = b
             .iter()
@@ -616,11 +613,6 @@ impl Piece {
                 u32::MAX >> (32 - 8 * len)
             },
             len,
-            key_bits: key
-                .bytes()
-                .enumerate()
-                .fold(0u64, |p, (i, c)| p | u64::from(c) << (8 * i)),
-            key_len: key.len() as u32,
             doubled: len == 2 && first == b.get(1).copied(),
             starts_g: first == Some(b'g'),
             ng: text == "ng",
@@ -650,10 +642,10 @@ struct ByFirstByte {
 impl ByFirstByte {
     fn new(table: &[(&'static str, &'static str)]) -> ByFirstByte {
         let mut entries = vec![Vec::new(); 257];
-        for (index, &(text, key)) in (0u16..).zip(table) {
+        for (index, &(text, _)) in (0u16..).zip(table) {
             let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
             if let Some(v) = entries.get_mut(slot) {
-                v.push(Piece::new(text, key, index));
+                v.push(Piece::new(text, index));
             }
         }
         // The empty entry matches before any byte; it comes last in every table.
@@ -701,36 +693,50 @@ fn grammar() -> &'static Grammar {
     })
 }
 
-/// The number of a Latin syllable's text in [`latin_text`]: its initial's, vowel's and final's
+/// The number of a Latin syllable in [`latin_syllable`]: its initial's, vowel's and final's
 /// places in their tables.
-fn latin_text_index(ini: &Piece, vow: &Piece, fin: &Piece) -> u16 {
+fn latin_syllable_index(ini: &Piece, vow: &Piece, fin: &Piece) -> u16 {
     (ini.index * L_VOWELS.len() as u16 + vow.index) * L_FINALS.len() as u16 + fin.index
 }
 
-/// The text of Latin syllable number `index` ([`latin_text_index`]): its initial, vowel and
-/// final spelt one after another, from one string of every syllable the grammar can read.
-fn latin_text(index: u16) -> &'static str {
+/// The text and raw key (before the initial-sound rule) of Latin syllable number `index`
+/// ([`latin_syllable_index`]): its initial, vowel and final spelt one after another, from one
+/// string of every syllable the grammar can read, and their keys run together.
+fn latin_syllable(index: u16) -> (&'static str, Key) {
     use std::sync::OnceLock;
-    static ALL: OnceLock<(String, Vec<(u32, u8)>)> = OnceLock::new();
+    /// Every syllable's text, one after another, and per syllable where its text starts, its
+    /// length and its raw key.
+    type Syllables = (String, Vec<(u32, u8, Key)>);
+    static ALL: OnceLock<Syllables> = OnceLock::new();
     let (all, at) = ALL.get_or_init(|| {
         let mut all = String::new();
         let mut at = Vec::new();
-        for (ini, _) in L_INITIALS {
-            for (vow, _) in L_VOWELS {
-                for (fin, _) in L_FINALS {
+        for (ini, ini_key) in L_INITIALS {
+            for (vow, vow_key) in L_VOWELS {
+                for (fin, fin_key) in L_FINALS {
                     let from = all.len();
                     all.push_str(ini);
                     all.push_str(vow);
                     all.push_str(fin);
-                    at.push((from as u32, (all.len() - from) as u8));
+                    // At most 1 + 3 + 1 key letters: the key always fits.
+                    let mut key = Key::default();
+                    key.push(ini_key);
+                    key.push(vow_key);
+                    key.push(fin_key);
+                    at.push((from as u32, (all.len() - from) as u8, key));
                 }
             }
         }
         (all, at)
     });
     at.get(usize::from(index))
-        .and_then(|&(from, len)| all.get(from as usize..from as usize + usize::from(len)))
-        .unwrap_or("")
+        .and_then(|&(from, len, key)| {
+            Some((
+                all.get(from as usize..from as usize + usize::from(len))?,
+                key,
+            ))
+        })
+        .unwrap_or(("", Key::default()))
 }
 
 /// At most this many syllables per Latin token; longer words are not Korean names.
@@ -843,7 +849,6 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
     // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
     let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
-    let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
     let mut best_text = [0u16; MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
@@ -887,8 +892,6 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                 }
                 let after_vow = after_ini + vow.len;
                 let from_final = next3_at(after_vow);
-                let head_bits = ini.key_bits | vow.key_bits << (8 * ini.key_len);
-                let head_len = ini.key_len + vow.key_len;
                 for fin in g.finals.candidates(from_final) {
                     if !fin.matches(from_final) {
                         continue;
@@ -923,17 +926,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                         && cand < *slot
                     {
                         *slot = cand;
-                        if let (Some(back), Some(k), Some(t)) = (
-                            best_back.get_mut(end),
-                            best_key.get_mut(end),
-                            best_text.get_mut(end),
-                        ) {
-                            *t = latin_text_index(ini, vow, fin);
-                            // At most 1 + 3 + 1 key letters: the key always fits.
-                            *k = Key::from_bits(
-                                head_bits | fin.key_bits << (8 * head_len),
-                                head_len + fin.key_len,
-                            );
+                        // The syllable's text and key follow from its pieces: the walk below
+                        // reads them for the syllables of the best parse only.
+                        if let (Some(back), Some(t)) =
+                            (best_back.get_mut(end), best_text.get_mut(end))
+                        {
+                            *t = latin_syllable_index(ini, vow, fin);
                             // Both below `MAX_TOKEN_BYTES`, which fits a byte.
                             *back = ((count + 1) as u8, start as u8);
                         }
@@ -949,17 +947,16 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let first = out.len();
     let mut end = n;
     while end > 0 {
-        let (Some(&(_, s)), Some(&raw), Some(&text)) =
-            (best_back.get(end), best_key.get(end), best_text.get(end))
-        else {
+        let (Some(&(_, s)), Some(&index)) = (best_back.get(end), best_text.get(end)) else {
             out.truncate(first);
             return false;
         };
         let s = usize::from(s);
+        let (text, raw) = latin_syllable(index);
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
-            text: latin_text(text),
+            text,
             source: SylSource::Latin,
             initial_rule: changed,
         });
