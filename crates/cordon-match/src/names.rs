@@ -781,7 +781,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
             let (s, rule) = syllable_sim(a, b);
             total += s;
             if explain {
-                alignment.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
+                alignment.push(aligned(a.text, b.text, s, rule.label(a, b)));
             }
         }
         total / q.surname.len().max(1) as f64
@@ -816,7 +816,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
 }
 
 fn join(s: &[Syllable]) -> String {
-    s.iter().map(|s| s.text.as_str()).collect()
+    s.iter().map(|s| s.text).collect()
 }
 
 fn aligned(q: &str, c: &str, score: f64, rule: &'static str) -> Aligned {
@@ -898,12 +898,7 @@ fn align_given_or_joined(
         return r;
     };
     if let Some(al) = alignment {
-        let t = |v: &[Syllable]| {
-            v.iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join("·")
-        };
+        let t = |v: &[Syllable]| v.iter().map(|s| s.text).collect::<Vec<_>>().join("·");
         al.push(aligned(&t(q), &t(c), sim, rule));
     }
     (sim * n, 0, 0)
@@ -983,7 +978,7 @@ fn align_given(
                 low += 1;
             }
             if let Some(al) = alignment.as_deref_mut() {
-                al.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
+                al.push(aligned(a.text, b.text, s, rule.label(a, b)));
             }
         }
         return (sum, 0, low);
@@ -1019,7 +1014,7 @@ fn align_given(
                     low += 1;
                 }
                 if explain {
-                    pairs.push(aligned(&a.text, &b.text, s, rule.label(a, b)));
+                    pairs.push(aligned(a.text, b.text, s, rule.label(a, b)));
                 }
                 i -= 1;
                 j -= 1;
@@ -1029,13 +1024,13 @@ fn align_given(
         if i > 0 && (j == 0 || dp[i][j] == dp[i - 1][j]) {
             gaps += 1;
             if explain {
-                pairs.push(aligned(&q[i - 1].text, "", 0.0, "missing syllable"));
+                pairs.push(aligned(q[i - 1].text, "", 0.0, "missing syllable"));
             }
             i -= 1;
         } else {
             gaps += 1;
             if explain {
-                pairs.push(aligned("", &c[j - 1].text, 0.0, "extra syllable"));
+                pairs.push(aligned("", c[j - 1].text, 0.0, "extra syllable"));
             }
             j -= 1;
         }
@@ -1069,7 +1064,7 @@ impl SyllableRule {
                     (None, Some(h)) => (h, a),
                     (None, None) => return "romanisation variant",
                 };
-                hangul_rule(korean::system_of(h, &latin.text))
+                hangul_rule(korean::system_of(h, latin.text))
             }
             SyllableRule::LatinVariant => latin_rule(a, b),
         }
@@ -1105,7 +1100,7 @@ pub(crate) fn syllable_sim(a: &Syllable, b: &Syllable) -> (f64, SyllableRule) {
                     return (0.95, Named("katakana"));
                 }
                 let changed = a.initial_rule != b.initial_rule
-                    || (a.initial_rule && latin_initial_differs(h, &latin.text));
+                    || (a.initial_rule && latin_initial_differs(h, latin.text));
                 if changed {
                     return (0.96, Named("initial-sound rule"));
                 }
@@ -1170,7 +1165,7 @@ fn latin_rule(a: &Syllable, b: &Syllable) -> &'static str {
     if a.initial_rule != b.initial_rule {
         return "initial-sound rule";
     }
-    let (x, y) = (a.text.as_str(), b.text.as_str());
+    let (x, y) = (a.text, b.text);
     if PASSPORT_SPELLINGS.contains(&x) || PASSPORT_SPELLINGS.contains(&y) {
         return "passport spelling";
     }

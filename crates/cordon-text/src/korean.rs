@@ -21,7 +21,6 @@
 //! assert!(parse_latin("smith").is_none());
 //! ```
 
-use compact_str::ToCompactString;
 use std::fmt;
 
 const S_BASE: u32 = 0xAC00;
@@ -106,6 +105,12 @@ impl Key {
             len: len.min(7) as u8,
             buf,
         }
+    }
+
+    /// The whole key as one integer: its letters and, in the top byte, its length. Two keys are
+    /// equal exactly when their integers are.
+    fn packed(&self) -> u64 {
+        self.bits() | u64::from(self.len) << 56
     }
 
     /// The letters packed little-endian, as [`Key::from_bits`] takes them.
@@ -193,12 +198,16 @@ pub enum SylSource {
 }
 
 /// One Korean syllable, from any script, reduced to its [key](self).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Plain data (`Copy`): its text is one of the finitely many a syllable can have, kept once
+/// for the program ([`hangul_text`], [`latin_syllable`]), so that the readings and buffers that
+/// hold syllables copy and drop them as bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Syllable {
     /// The phonetic key after the initial-sound rule.
     pub key: Key,
     /// The source text of the syllable (`정`, `jong`, `cho'ng`).
-    pub text: compact_str::CompactString,
+    pub text: &'static str,
     /// Where it was read from.
     pub source: SylSource,
     /// Whether the initial-sound rule changed the key (an initial ㄹ/ㄴ, `r`/`l`/`n`).
@@ -256,10 +265,20 @@ pub fn hangul_syllable(c: char) -> Option<Syllable> {
     let (key, changed) = initial_rule(raw);
     Some(Syllable {
         key,
-        text: c.to_compact_string(),
+        text: hangul_text(c)?,
         source: SylSource::Hangul(c),
         initial_rule: changed,
     })
+}
+
+/// The text of Hangul syllable `c` (`None` for any other character), from one string of
+/// every Hangul syllable.
+fn hangul_text(c: char) -> Option<&'static str> {
+    use std::sync::OnceLock;
+    static ALL: OnceLock<String> = OnceLock::new();
+    let all = ALL.get_or_init(|| ('\u{AC00}'..='\u{D7A3}').collect());
+    let at = (c as usize).checked_sub(0xAC00)? * 3;
+    all.get(at..at + 3)
 }
 
 /// The syllables of the Hangul characters in `s` (other characters are skipped).
@@ -403,7 +422,20 @@ pub fn split_hangul_name(s: &str) -> (&str, &str) {
 /// Whether the key of a single Latin or Hangul syllable is the key of a common Korean surname
 /// (`kim`, `ri`, `lee`, `yi`, `park`, `choe`, `jung`…).
 pub fn is_surname_key(key: &Key) -> bool {
-    surname_keys().binary_search(key).is_ok()
+    // Asked of every candidate surname word of every form: whole keys as integers are
+    // compared in a register, not as a length and a byte slice.
+    surname_packed_keys().binary_search(&key.packed()).is_ok()
+}
+
+/// [`surname_keys`] as [`Key::packed`] integers, in order.
+fn surname_packed_keys() -> &'static [u64] {
+    use std::sync::OnceLock;
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut v: Vec<u64> = surname_keys().iter().map(Key::packed).collect();
+        v.sort_unstable();
+        v
+    })
 }
 
 /// Whether two keys of three letters or more differ in exactly one letter (`kin` / `kim`).
@@ -551,9 +583,6 @@ struct Piece {
     packed: u32,
     mask: u32,
     len: usize,
-    /// The key letters, packed little-endian, and how many there are.
-    key_bits: u64,
-    key_len: u32,
     /// A doubled letter (initials `kk`, `ss` …).
     doubled: bool,
     /// Starts with `g` (initials `g`, `gh`).
@@ -562,10 +591,12 @@ struct Piece {
     ng: bool,
     /// A final that passport spellings write with a silent letter (`r`, `h`, `hn`, `hm`).
     silent: bool,
+    /// The entry's place in its table, for [`latin_syllable`].
+    index: u16,
 }
 
 impl Piece {
-    fn new(text: &'static str, key: &'static str) -> Piece {
+    fn new(text: &'static str, index: u16) -> Piece {
         let b = text.as_bytes();
         let packed = b
             .iter()
@@ -582,15 +613,11 @@ impl Piece {
                 u32::MAX >> (32 - 8 * len)
             },
             len,
-            key_bits: key
-                .bytes()
-                .enumerate()
-                .fold(0u64, |p, (i, c)| p | u64::from(c) << (8 * i)),
-            key_len: key.len() as u32,
             doubled: len == 2 && first == b.get(1).copied(),
             starts_g: first == Some(b'g'),
             ng: text == "ng",
             silent: matches!(text, "r" | "h" | "hn" | "hm"),
+            index,
         }
     }
 
@@ -615,10 +642,10 @@ struct ByFirstByte {
 impl ByFirstByte {
     fn new(table: &[(&'static str, &'static str)]) -> ByFirstByte {
         let mut entries = vec![Vec::new(); 257];
-        for &(text, key) in table {
+        for (index, &(text, _)) in (0u16..).zip(table) {
             let slot = text.as_bytes().first().map_or(256, |&b| usize::from(b));
             if let Some(v) = entries.get_mut(slot) {
-                v.push(Piece::new(text, key));
+                v.push(Piece::new(text, index));
             }
         }
         // The empty entry matches before any byte; it comes last in every table.
@@ -664,6 +691,52 @@ fn grammar() -> &'static Grammar {
         vowels: ByFirstByte::new(L_VOWELS),
         finals: ByFirstByte::new(L_FINALS),
     })
+}
+
+/// The number of a Latin syllable in [`latin_syllable`]: its initial's, vowel's and final's
+/// places in their tables.
+fn latin_syllable_index(ini: &Piece, vow: &Piece, fin: &Piece) -> u16 {
+    (ini.index * L_VOWELS.len() as u16 + vow.index) * L_FINALS.len() as u16 + fin.index
+}
+
+/// The text and raw key (before the initial-sound rule) of Latin syllable number `index`
+/// ([`latin_syllable_index`]): its initial, vowel and final spelt one after another, from one
+/// string of every syllable the grammar can read, and their keys run together.
+fn latin_syllable(index: u16) -> (&'static str, Key) {
+    use std::sync::OnceLock;
+    /// Every syllable's text, one after another, and per syllable where its text starts, its
+    /// length and its raw key.
+    type Syllables = (String, Vec<(u32, u8, Key)>);
+    static ALL: OnceLock<Syllables> = OnceLock::new();
+    let (all, at) = ALL.get_or_init(|| {
+        let mut all = String::new();
+        let mut at = Vec::new();
+        for (ini, ini_key) in L_INITIALS {
+            for (vow, vow_key) in L_VOWELS {
+                for (fin, fin_key) in L_FINALS {
+                    let from = all.len();
+                    all.push_str(ini);
+                    all.push_str(vow);
+                    all.push_str(fin);
+                    // At most 1 + 3 + 1 key letters: the key always fits.
+                    let mut key = Key::default();
+                    key.push(ini_key);
+                    key.push(vow_key);
+                    key.push(fin_key);
+                    at.push((from as u32, (all.len() - from) as u8, key));
+                }
+            }
+        }
+        (all, at)
+    });
+    at.get(usize::from(index))
+        .and_then(|&(from, len, key)| {
+            Some((
+                all.get(from as usize..from as usize + usize::from(len))?,
+                key,
+            ))
+        })
+        .unwrap_or(("", Key::default()))
 }
 
 /// At most this many syllables per Latin token; longer words are not Korean names.
@@ -776,7 +849,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
     // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
     let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
-    let mut best_key = [Key::default(); MAX_TOKEN_BYTES + 1];
+    let mut best_text = [0u16; MAX_TOKEN_BYTES + 1];
     best_cost[0] = 0;
     for start in 0..n {
         let (Some(&cost), Some(&(count, _))) = (best_cost.get(start), best_back.get(start)) else {
@@ -819,8 +892,6 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                 }
                 let after_vow = after_ini + vow.len;
                 let from_final = next3_at(after_vow);
-                let head_bits = ini.key_bits | vow.key_bits << (8 * ini.key_len);
-                let head_len = ini.key_len + vow.key_len;
                 for fin in g.finals.candidates(from_final) {
                     if !fin.matches(from_final) {
                         continue;
@@ -855,14 +926,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                         && cand < *slot
                     {
                         *slot = cand;
-                        if let (Some(back), Some(k)) =
-                            (best_back.get_mut(end), best_key.get_mut(end))
+                        // The syllable's text and key follow from its pieces: the walk below
+                        // reads them for the syllables of the best parse only.
+                        if let (Some(back), Some(t)) =
+                            (best_back.get_mut(end), best_text.get_mut(end))
                         {
-                            // At most 1 + 3 + 1 key letters: the key always fits.
-                            *k = Key::from_bits(
-                                head_bits | fin.key_bits << (8 * head_len),
-                                head_len + fin.key_len,
-                            );
+                            *t = latin_syllable_index(ini, vow, fin);
                             // Both below `MAX_TOKEN_BYTES`, which fits a byte.
                             *back = ((count + 1) as u8, start as u8);
                         }
@@ -875,28 +944,19 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     if best_cost.get(n).is_none_or(|&c| c == NO_PARSE) {
         return false;
     }
-    // The letters are ASCII: the token itself when it was lower-case letters only (nearly
-    // always), else one check makes every syllable's text a slice of them.
-    let letters = if token.as_bytes() == b {
-        token
-    } else {
-        let Ok(letters) = std::str::from_utf8(b) else {
-            return false;
-        };
-        letters
-    };
     let first = out.len();
     let mut end = n;
     while end > 0 {
-        let (Some(&(_, s)), Some(&raw)) = (best_back.get(end), best_key.get(end)) else {
+        let (Some(&(_, s)), Some(&index)) = (best_back.get(end), best_text.get(end)) else {
             out.truncate(first);
             return false;
         };
         let s = usize::from(s);
+        let (text, raw) = latin_syllable(index);
         let (key, changed) = initial_rule(raw);
         out.push(Syllable {
             key,
-            text: letters.get(s..end).unwrap_or("").into(),
+            text,
             source: SylSource::Latin,
             initial_rule: changed,
         });
@@ -991,6 +1051,86 @@ pub fn system_of(hangul: char, latin: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`is_surname_key`] against the search of the table of keys it replaced, for the key of
+    /// every Hangul syllable and of every syllable of parsed Latin words.
+    #[test]
+    fn regression_surname_key_lookup_is_the_table_search() {
+        let old = |key: &Key| surname_keys().binary_search(key).is_ok();
+        let mut keys: Vec<Key> = ('\u{AC00}'..='\u{D7A3}')
+            .filter_map(hangul_syllable)
+            .map(|s| s.key)
+            .collect();
+        for w in [
+            "kim", "ri", "lee", "yi", "park", "pak", "choe", "choi", "jung", "jeong", "chong", "o",
+            "oh", "namgung", "hwangbo", "kin", "kem", "jan", "han", "yun", "ryu", "yu",
+        ] {
+            keys.extend(
+                parse_latin(w)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.key),
+            );
+        }
+        let mut hits = 0;
+        for k in &keys {
+            assert_eq!(is_surname_key(k), old(k), "{k:?}");
+            hits += usize::from(old(k));
+        }
+        assert!(hits > 50, "{hits}");
+    }
+
+    /// A syllable's text from the string of every Hangul syllable is the character itself.
+    #[test]
+    fn regression_hangul_syllable_text_is_its_character() {
+        for c in '\u{AC00}'..='\u{D7A3}' {
+            assert_eq!(
+                hangul_syllable(c).map(|s| s.text),
+                Some(c.to_string().as_str())
+            );
+        }
+        assert_eq!(hangul_text('\u{D7A4}'), None);
+        assert_eq!(hangul_text('a'), None);
+    }
+
+    /// The syllables' texts of a parsed word, one after another, are the word's letters as
+    /// the parser reads them (breves, accents and apostrophes dropped).
+    #[test]
+    fn regression_latin_syllable_texts_spell_the_word() {
+        for (word, letters) in [
+            ("kimjongun", "kimjongun"),
+            ("Ch'oe", "choe"),
+            ("Chŏng", "chong"),
+            ("Han'guk", "hanguk"),
+            ("tchaengyeoul", "tchaengyeoul"),
+            ("ryu", "ryu"),
+        ] {
+            let texts: String = parse_latin(word)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| s.text)
+                .collect();
+            assert_eq!(texts, letters, "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// [`is_surname_key`] against the table search it replaced, for keys of any letters.
+        #[test]
+        fn surname_key_lookup_is_the_table_search_for_any_key(
+            letters in proptest::collection::vec(b'A'..=b'Z', 0..=7),
+        ) {
+            let bits = letters
+                .iter()
+                .enumerate()
+                .fold(0u64, |p, (i, &c)| p | u64::from(c) << (8 * i));
+            let key = Key::from_bits(bits, letters.len() as u32);
+            proptest::prop_assert_eq!(
+                is_surname_key(&key),
+                surname_keys().binary_search(&key).is_ok()
+            );
+        }
+    }
 
     fn keys(s: &str) -> Vec<String> {
         parse_latin(s)

@@ -975,12 +975,32 @@ fn pack_word(word: &str) -> Option<u128> {
     if b.len() >= 16 {
         return None;
     }
+    let n = b.len();
     let mut buf = [0u8; 16];
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = *s;
+    // Two copies of a fixed size that overlap in the middle, not a copy of `n` bytes: a
+    // fixed-size copy is a load and a store, a variable one a `memcpy` call (with the
+    // buffer's `memset`, more than the look-up itself).
+    let mut copy = |width: usize| {
+        if let (Some(head), Some(tail)) = (b.get(..width), b.get(n - width..)) {
+            if let Some(to) = buf.get_mut(..width) {
+                to.copy_from_slice(head);
+            }
+            if let Some(to) = buf.get_mut(n - width..n) {
+                to.copy_from_slice(tail);
+            }
+        }
+    };
+    if n >= 8 {
+        copy(8);
+    } else if n >= 4 {
+        copy(4);
+    } else {
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = *s;
+        }
     }
     if let Some(last) = buf.last_mut() {
-        *last = b.len() as u8;
+        *last = n as u8;
     }
     Some(u128::from_be_bytes(buf))
 }
@@ -1570,6 +1590,26 @@ mod tests {
             "A\u{0}".repeat(900),
         ] {
             assert_eq!(clean(&s), clean_slowly(&s));
+        }
+    }
+
+    /// [`pack_word`] against the byte-by-byte copy it replaced, at every length.
+    #[test]
+    fn regression_pack_word_is_the_bytes_then_the_length() {
+        let old = |w: &str| {
+            let mut buf = [0u8; 16];
+            for (d, s) in buf.iter_mut().zip(w.as_bytes()) {
+                *d = *s;
+            }
+            buf[15] = w.len() as u8;
+            u128::from_be_bytes(buf)
+        };
+        let letters = "abcdefghijklmnopqrstuvwxyz";
+        for len in 0..=20 {
+            for start in 0..6 {
+                let w: String = letters.chars().cycle().skip(start).take(len).collect();
+                assert_eq!(pack_word(&w), (len < 16).then(|| old(&w)), "{w}");
+            }
         }
     }
 
