@@ -2308,7 +2308,9 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
         Step::Scaled { factor, rule } => aligned("", "", factor, rule),
         Step::Joined(score) => {
-            let joined = |f: &NameForm| joined_latin(f.strong_tokens().map(|t| t.latin.as_str()));
+            // Words' letters run together.
+            let joined =
+                |f: &NameForm| -> String { f.strong_tokens().map(|t| t.latin.as_str()).collect() };
             aligned(&joined(q), &joined(c), score, "words joined")
         }
     }));
@@ -2791,11 +2793,6 @@ fn strong_words<'w, 'a>(words: &'w [Word<'a>]) -> impl Iterator<Item = &'w Word<
     words
         .iter()
         .filter(|w| matches!(w.class, TokenClass::Word | TokenClass::Number))
-}
-
-/// Words' letters run together.
-fn joined_latin<'w>(latins: impl Iterator<Item = &'w str>) -> String {
-    latins.collect()
 }
 
 /// The most a word scores against two words run together ([`merge_pass`]).

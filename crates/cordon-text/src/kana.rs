@@ -92,9 +92,9 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
 /// others, each word one syllable at least: four syllables leave three or more to the given
 /// name. Not decided (false) where the analysis could keep fewer words than syllables or drop
 /// the romaji in favour of a Korean form: text that is not kana, a first or last syllable
-/// that spells a title (a run of titles at a name's edge is dropped), or no word of two syllables (the romaji of
-/// one-syllable words can spell a Korean form exactly, a duplicate form is dropped, and the
-/// Korean form read from kana stands in its place).
+/// that spells a title (a run of titles at a name's edge is dropped), or no word of two
+/// syllables (the romaji of one-syllable words can spell a Korean form exactly, a duplicate
+/// form is dropped, and the Korean form read from kana stands in its place).
 fn cannot_read_as_korean_name(tokens: &[Token<'_>], parts: &[Part]) -> bool {
     /// Syllables that leave at least three to the given name.
     const TOO_MANY_SYLLABLES: usize = 4;

@@ -188,8 +188,7 @@ fn is_word_char(c: char) -> bool {
 /// known organisation word in English, and, when that one translates more than the kind of
 /// organisation ([`KINDS`]), one with only those words in English and every other word
 /// transliterated whole (a list translating the kind of organisation and spelling out the
-/// rest). `None` when no word of it is a known organisation
-/// word.
+/// rest). `None` when no word of it is a known organisation word.
 pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
     // Names reach here cleaned (lower case); other callers may not.
     let lowered = if s.chars().any(char::is_uppercase) {
