@@ -173,7 +173,12 @@ fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
     // words: as terms they would pull every Russian institute and plant into the retrieval
     // of every English query with `research` or `plant` in it.
     let glossed = form.via == Via::Glossary(Script::Cyrillic);
-    for t in &form.tokens {
+    // A word's other spellings are terms as the whole forms that spelt them were, the
+    // Belarusian readings' aside.
+    let spellings = form.word_alternatives.iter().filter_map(|a| {
+        (!matches!(a.via, Via::Belarusian | Via::BelarusianLatin)).then_some(&a.token)
+    });
+    for t in form.tokens.iter().chain(spellings) {
         let boost = match t.class {
             TokenClass::Word | TokenClass::Number => 1.0,
             TokenClass::Generic if glossed => continue,
@@ -693,7 +698,11 @@ impl Matcher {
         // Common trigrams only for words the index does not hold as written: those are the
         // typos and run-together words trigrams are for.
         let mut unknown_word_trigrams: smallvec::SmallVec<[u64; 32]> = smallvec::SmallVec::new();
-        for t in qn.forms.iter().flat_map(|f| &f.tokens) {
+        let words = qn
+            .forms
+            .iter()
+            .flat_map(|f| (f.tokens.iter()).chain(f.word_alternatives.iter().map(|a| &a.token)));
+        for t in words {
             if !self.postings.contains_key(&term(b'w', &t.latin)) {
                 trigrams(t, |h| unknown_word_trigrams.push(h));
             }

@@ -143,6 +143,8 @@ fn same_words(a: &NameForm, b: &NameForm) -> bool {
         && own_scheme(a) == own_scheme(b)
         && a.korean == b.korean
         && a.alternatives == b.alternatives
+        && a.word_alternatives.is_empty()
+        && b.word_alternatives.is_empty()
 }
 
 /// Consonant skeletons of one form's tokens, per scheme, where computed.
@@ -2211,6 +2213,9 @@ enum Step {
         j: u8,
         score: f64,
         rule: &'static str,
+        /// The alternative spellings of each word that gave the score, as indices into the
+        /// forms' [`NameForm::word_alternatives`] plus one (0: the word as the form has it).
+        alt: (u8, u8),
     },
     /// Token `x` of one side against tokens `y` and `y + 1` of the other run together; the
     /// query is the side with the pair when `swapped`.
@@ -2274,6 +2279,18 @@ fn token_text(f: &NameForm, i: u8) -> &str {
     f.tokens.get(usize::from(i)).map_or("", |t| t.text.as_str())
 }
 
+/// Token `t` of form `f` as alternative `a` of [`Step::Pair`] spells it, and the rule that
+/// spelt it ([`Via::Written`]: as the form has it).
+fn spelt_part(f: &NameForm, t: u8, a: u8) -> (&str, Via) {
+    match usize::from(a).checked_sub(1) {
+        Some(k) => f
+            .word_alternatives
+            .get(k)
+            .map_or(("", Via::Written), |w| (w.token.text.as_str(), w.via)),
+        None => (token_text(f, t), Via::Written),
+    }
+}
+
 /// The readable alignment of query form `q` and list form `c` from the record of their token
 /// alignment.
 fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
@@ -2285,7 +2302,25 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
     // every comparison (measured: +4 % instructions per `compare`).
     let mut alignment = Vec::new();
     alignment.extend(trace.iter().map(|step| match *step {
-        Step::Pair { i, j, score, rule } => aligned(text(q, i), text(c, j), score, rule),
+        Step::Pair {
+            i,
+            j,
+            score,
+            rule,
+            alt: (0, 0),
+        } => aligned(text(q, i), text(c, j), score, rule),
+        Step::Pair {
+            i,
+            j,
+            score,
+            alt: (qa, ca),
+            ..
+        } => {
+            // The spelling rule that gave the word names the part.
+            let ((qt, qv), (ct, cv)) = (spelt_part(q, i, qa), spelt_part(c, j, ca));
+            let via = if cv != Via::Written { cv } else { qv };
+            aligned(qt, ct, score, via.label())
+        }
         Step::Merged {
             x,
             y,
@@ -2369,6 +2404,17 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             }
         }
     }
+    // The word pairs an alternative spelling scored, and the alternatives (`Step::Pair`'s).
+    let mut spelt = Spelt::new();
+    if !(q.word_alternatives.is_empty() && c.word_alternatives.is_empty()) {
+        alternative_pairs(
+            [q, c],
+            [&mut qs, &mut cs],
+            &mut pairs,
+            &mut paired,
+            &mut spelt,
+        );
+    }
     // Whole names run together can replace the alignment's score; they do not depend on it.
     let joined = run_together(q_words, c_words, 0.0);
     if floor > 0.0
@@ -2377,13 +2423,20 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     {
         return ceiling.max(joined.unwrap_or(0.0));
     }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    if spelt.is_empty() {
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    } else {
+        // Pairs an alternative added came last: among equal scores (query, list) order.
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    }
     let mut num = 0.0;
     let mut den = 0.0;
     let mut number_conflict = false;
     // Pairs of words aligned (legal forms aside), and whether all of them are alike by sound
     // alone.
     let (mut strong_pairs, mut sound_alike_only) = (0u32, true);
+    // The strongest discount of the rules whose spellings aligned, and its rule.
+    let mut rules_discount = (1.0, "");
     for &(s, i, j, rule) in &pairs {
         if qs.used.get(i) || cs.used.get(j) {
             continue;
@@ -2402,6 +2455,17 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             sound_alike_only &=
                 rule == "phonetic" && a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE;
         }
+        // A word spelt by another rule counts as that rule's form would count it: its
+        // similarity in full, and the rule's discount on the whole name below.
+        let (s, alt) = match spelt.iter().find(|p| (p.i, p.j) == (i, j)) {
+            Some(p) => {
+                if p.factor < rules_discount.0 {
+                    rules_discount = (p.factor, p.rule);
+                }
+                (s / p.factor, p.alt)
+            }
+            None => (s, (0, 0)),
+        };
         let w = token_weight(a, wq, scheme) + token_weight(b, wc, scheme);
         num += s * w;
         den += w;
@@ -2410,6 +2474,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             j: j as u8,
             score: s,
             rule,
+            alt,
         });
     }
     // Two adjacent words of one side run together on the other (`MURILLORafael`).
@@ -2423,7 +2488,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
     // «Гаусс»)`), not a missing part.
     let (mut q_alt, mut c_alt) = (Flags::default(), Flags::default());
-    for &(s, i, j, _) in &pairs {
+    for &(s, i, j, ..) in &pairs {
         if s < LIST_ALTERNATIVE {
             break;
         }
@@ -2534,12 +2599,139 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             rule: SOUND_ALIKE_ALONE,
         });
     }
+    if rules_discount.0 < 1.0 {
+        score *= rules_discount.0;
+        trace.push(Step::Scaled {
+            factor: rules_discount.0,
+            rule: rules_discount.1,
+        });
+    }
     if let Some(s) = joined.filter(|&s| s > score) {
         score = s;
         trace.clear();
         trace.push(Step::Joined(s));
     }
     score
+}
+
+/// Word pairs (query's, list's) whose score an alternative spelling gave, and the
+/// alternatives ([`Step::Pair`]'s `alt`).
+type Spelt = SmallVec<[SpeltPair; 4]>;
+
+/// A word pair (query's `i`, list's `j`) an alternative spelling scored: the alternatives
+/// (`Step::Pair`'s `alt`), the discount of the rule that spelt them against their forms', and
+/// that rule's name.
+#[derive(Clone, Copy)]
+struct SpeltPair {
+    i: usize,
+    j: usize,
+    alt: (u8, u8),
+    factor: f64,
+    rule: &'static str,
+}
+
+/// Every word pair's score raised to what the words' alternative spellings give
+/// ([`best_alternative`]), recorded in `spelt`; a pair that only an alternative scores above
+/// 0 is added to `pairs` and `paired`.
+#[inline(never)]
+fn alternative_pairs(
+    [q, c]: [&NameForm; 2],
+    [qs, cs]: [&mut Side<'_>; 2],
+    pairs: &mut SmallVec<[(f64, usize, usize, &'static str); 32]>,
+    paired: &mut [Flags; 2],
+    spelt: &mut Spelt,
+) {
+    let (qw, cw) = (qs.words, cs.words);
+    for (i, a) in qw.iter().enumerate() {
+        for (j, b) in cw.iter().enumerate() {
+            let at = pairs.iter().position(|&(_, x, y, _)| (x, y) == (i, j));
+            let s = at.and_then(|k| pairs.get(k)).map_or(0.0, |p| p.0);
+            if s >= 1.0 {
+                continue;
+            }
+            let Some((t, rule, pair)) = best_alternative([q, c], [a, b], ((qs, i), (cs, j)), s)
+            else {
+                continue;
+            };
+            spelt.push(pair);
+            match at.and_then(|k| pairs.get_mut(k)) {
+                Some(p) => (p.0, p.3) = (t, rule),
+                None => {
+                    pairs.push((t, i, j, rule));
+                    paired[0].set(i);
+                    paired[1].set(j);
+                }
+            }
+        }
+    }
+}
+
+/// The rules of [`token_sim_with`] by which two words are spelt alike (within a typo budget).
+const SPELT_ALIKE: [&str; 3] = ["exact", "same letters", "spelling (edit distance)"];
+
+/// The best score of query word `a` against list word `b` (words `i` and `j` of forms `q`
+/// and `c`) that their alternative spellings give above `score`, each discounted by its
+/// rule against its form's ([`NameForm::word_alternatives`]): the score, the similarity rule
+/// and the pair's alternatives (indices plus one, 0 for the word itself) with the discount and
+/// name of the rule that discounts most. Apart from the alignment's loop, which names without
+/// alternatives run as before.
+#[inline(never)]
+fn best_alternative<'w>(
+    [q, c]: [&'w NameForm; 2],
+    [a, b]: [&Word<'w>; 2],
+    ((qs, i), (cs, j)): ((&mut Side<'_>, usize), (&mut Side<'_>, usize)),
+    score: f64,
+) -> Option<(f64, &'static str, SpeltPair)> {
+    // Each side's spellings of its word: itself (discount 1), then its alternatives.
+    let spellings = |f: &'w NameForm, own: Word<'w>, at: usize| {
+        let base = via_factor(f.via);
+        std::iter::once((0u8, (1.0, Via::Written), own)).chain(
+            f.word_alternatives
+                .iter()
+                .enumerate()
+                .filter(move |(_, w)| usize::from(w.at) == at)
+                .filter_map(move |(k, w)| {
+                    let index = u8::try_from(k + 1).ok()?;
+                    Some((
+                        index,
+                        (via_factor(w.via) / base, w.via),
+                        Word::from(&w.token),
+                    ))
+                }),
+        )
+    };
+    let mut best = None;
+    let mut score = score;
+    for (x, (fx, vx), wx) in spellings(q, *a, i) {
+        for (y, (fy, vy), wy) in spellings(c, *b, j) {
+            let factor = fx * fy;
+            if (x, y) == (0, 0) || factor <= score {
+                continue;
+            }
+            // Skeletons are the words' own: an alternative is compared by its letters.
+            let (s, rule) = token_sim_with(&wx, &wy, (&mut *qs, i), (&mut *cs, j), None);
+            // A reconstruction of another language's name is evidence where it spells the
+            // word, not where it only sounds like it (`yehoravich` ~ `yurievich`): beside the
+            // name's other words spelt as written, a sound would carry it over the threshold.
+            let reconstructed = |v: Via| matches!(v, Via::Belarusian | Via::BelarusianLatin);
+            if (reconstructed(vx) || reconstructed(vy)) && !SPELT_ALIKE.contains(&rule) {
+                continue;
+            }
+            if s * factor > score {
+                score = s * factor;
+                let via = if fx <= fy { vx } else { vy };
+                let pair = SpeltPair {
+                    i,
+                    j,
+                    alt: (x, y),
+                    factor,
+                    rule: via.label(),
+                };
+                best = Some((score, rule, pair));
+            }
+        }
+    }
+    best
 }
 
 /// How far below a floor an alignment's ceiling must be for the alignment to be skipped: far
@@ -3275,12 +3467,13 @@ mod tests {
 
     #[test]
     fn regression_echoed_forms_score_no_more_than_their_original() {
-        // Not empty: a Cyrillic name's written form is spelled as one of its
-        // transliterations, and a katakana name's as its romaji.
+        // Not empty: a Russian organisation's written form is spelled as one of its
+        // transliterations (a person's other spellings are its words' alternatives, in the
+        // written form), and a katakana name's as its romaji.
         let n = PreparedName::compared_once(
             &mut cordon_text::Analyzer::new(),
-            "Роман Михайлович ЛЯБИХОВ",
-            NameKind::Person,
+            "Роман механический завод",
+            NameKind::Organization,
         );
         assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
         let n = PreparedName::compared_once(
@@ -3301,6 +3494,13 @@ mod tests {
         ] {
             assert_echoes_dominated(a, b, NameKind::Person);
             assert_echoes_dominated(b, a, NameKind::Person);
+        }
+        for (a, b) in [
+            ("Роман механический завод", "Roman Mechanical Plant"),
+            ("Роман механический завод", "Noman Mekhanicheskiy Zavod"),
+        ] {
+            assert_echoes_dominated(a, b, NameKind::Organization);
+            assert_echoes_dominated(b, a, NameKind::Organization);
         }
     }
 
@@ -3326,6 +3526,7 @@ mod tests {
             script: Script::Latin,
             notes: Default::default(),
             alternatives: 0,
+            word_alternatives: Vec::new(),
         };
         let name = |forms: Vec<NameForm>| {
             PreparedName::of_forms(forms[0].text.to_string(), forms, Vec::new())

@@ -550,6 +550,56 @@ fn regression_belarusian_national_latin_alphabet() {
     }
 }
 
+/// A Belarusian name spelt in two systems at once: given name and patronymic in the national
+/// Latin alphabet, surname in the passport spelling (or the reverse). No whole form has that
+/// mix; the written form's words each carry both readings and meet it word by word. Names built
+/// from the two alphabets' rules.
+#[test]
+fn regression_mixed_belarusian_spelling_word_by_word() {
+    let pairs = [
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič TSITKO"),
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravič CHYZH"),
+        ("Николай Степанович ГОРБАЧ", "Mikalaj Sciapanavič HARBACH"),
+    ];
+    matches_by_rule(
+        &pairs,
+        Some(Schema::Person),
+        "Belarusian national Latin alphabet",
+    );
+    matches_by_rule(&pairs, None, "Belarusian national Latin alphabet");
+    for (a, b) in [
+        ("Юрий Викторович ЧИЖ", "Juryj Viktaravič BARYSAU"),
+        ("Тимофей Сергеевич ЦИТКО", "Cimafiej Siarhiejevič HARBACH"),
+    ] {
+        let c = compare(a, b, Some(Schema::Person));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
+/// A Russian patronymic in the Czech scholarly transliteration (`j` for й and ь before a
+/// vowel, `č`; `Jurij` + `evič` or `Jurjevič`) beside a given name and surname every system
+/// spells alike: only the Belarusian national alphabet spells the patronymic near it
+/// (`juryjevic`, a letter off), and its whole form spells the other words apart (`alieh`,
+/// `smirnou`). The patronymic's alternative meets it word by word.
+#[test]
+fn regression_czech_patronymic_alone_word_by_word() {
+    matches_by_rule(
+        &[
+            ("Олег Юрьевич СМИРНОВ", "Oleg Jurijevič SMIRNOV"),
+            ("Павел Юрьевич СМИРНОВ", "Pavel Jurjevič SMIRNOV"),
+        ],
+        Some(Schema::Person),
+        "Belarusian national Latin alphabet",
+    );
+    for (a, b) in [
+        ("Олег Игоревич ПЕТРОВ", "Oleg Jurjevič PETROV"),
+        ("Павел Юрьевич СМИРНОВ", "Pavel Viktorovič SMIRNOV"),
+    ] {
+        let c = compare(a, b, Some(Schema::Person));
+        assert!(!c.is_match, "{a} / {b}: {}", c.score);
+    }
+}
+
 /// A Latin letter drawn like a Cyrillic one inside a Cyrillic word (the Latin kra `ĸ` for
 /// к in the EU annex) reads as the Cyrillic letter.
 #[test]

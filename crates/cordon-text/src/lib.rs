@@ -41,7 +41,7 @@ pub mod skeleton;
 pub mod translit;
 
 pub use name::{
-    Analyzer, Conversions, FormNotes, KoreanReading, NameForm, NameKind, Token, Via, analyze,
-    analyze_with_case,
+    Analyzer, Conversions, FormNotes, KoreanReading, NameForm, NameKind, Token, Via,
+    WordAlternative, analyze, analyze_with_case,
 };
 pub use normalize::{Script, TokenClass};

@@ -116,6 +116,21 @@ pub struct NameForm {
     /// Bit `t` set: token `t` is a single word in parentheses right after another word of a
     /// person's name, that word's alternative spelling (`Aleksei (Alexey) Lavrinenko`).
     pub alternatives: u16,
+    /// Other spellings of the form's words by other rules (a Cyrillic name's transliteration
+    /// systems and Belarusian readings), in the order the rules were applied: one form whose
+    /// words each carry their spellings, in place of a whole form per rule.
+    pub word_alternatives: Vec<WordAlternative>,
+}
+
+/// Another spelling of one word of a form ([`NameForm::word_alternatives`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordAlternative {
+    /// The index of the form's token it spells.
+    pub at: u8,
+    /// The rule that spelt it.
+    pub via: Via,
+    /// The word so spelt.
+    pub token: Token,
 }
 
 /// Rules that changed which words a form has, or how they read, named in explanations.
@@ -587,40 +602,49 @@ fn analyze_reusing(
         .flatten();
     // Lowered once for the transliterations and the Belarusian reading.
     let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
+    let korean_shaped = script == Script::Cyrillic && translit::looks_korean(&cleaned);
+    // A Russian person's name: its other spellings are the written form's words' alternatives
+    // where they spell the same words; an organisation's glossary translates words into
+    // others, and a Korean name's spellings make Korean readings of their own.
+    let fold = script == Script::Cyrillic
+        && glossary.is_none()
+        && !korean_shaped
+        && forms.len() == 1
+        && forms.first().is_some_and(|f| f.via == Via::Written);
+    // The written form's words are in the order a comma gives (`SURNAME, Given` read as
+    // `Given SURNAME`); a reading that drops the comma has them as written.
+    let comma_surname = if fold && cleaned.contains(',') {
+        split_words(&cleaned).1
+    } else {
+        None
+    };
+    let mut add = |forms: &mut Vec<NameForm>, text: &str, via: Via, buffers: &mut Buffers| {
+        if !(fold && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo)) {
+            add_form(forms, text, kind, via, false, buffers, memo, other);
+        }
+    };
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         let systems = if glossary.is_some() { 2 } else { 3 };
         for l in translit::latin_forms_upto_lowered(&cleaned, lowered.as_deref(), systems) {
             if l != cleaned {
-                add_form(&mut forms, &l, kind, via, false, buffers, memo, other);
+                add(&mut forms, &l, via, buffers);
             }
         }
     }
     if let Some((g, kinds_only)) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
-        add_form(&mut forms, &g, kind, via, false, buffers, memo, other);
+        add(&mut forms, &g, via, buffers);
         if let Some(k) = kinds_only {
-            add_form(&mut forms, &k, kind, via, false, buffers, memo, other);
+            add(&mut forms, &k, via, buffers);
         }
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
-        && !translit::looks_korean(&cleaned)
+        && !korean_shaped
         && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
-        add_form(
-            &mut forms,
-            &passport,
-            kind,
-            Via::Belarusian,
-            false,
-            buffers,
-            memo,
-            other,
-        );
-        let via = Via::BelarusianLatin;
-        add_form(
-            &mut forms, &national, kind, via, false, buffers, memo, other,
-        );
+        add(&mut forms, &passport, Via::Belarusian, buffers);
+        add(&mut forms, &national, Via::BelarusianLatin, buffers);
     }
     // The readings left out are counted only where their places can cut a form: most names
     // of Han have three forms besides them.
@@ -664,6 +688,101 @@ fn add_form(
         // A dropped form's tokens are not there to be reused: the records it added.
         buffers.made.truncate(made_before_form);
     }
+}
+
+/// Adds the words of `text`, spelt by rule `via`, to the written form (`forms[0]`) as its
+/// words' alternative spellings, when `text` has its words one for one: the same number, none
+/// a title, each of its token's class. False (nothing added) otherwise. `comma_surname`: the
+/// written form's words were put in the order `SURNAME, Given` gives ([`split_words`]).
+fn fold_into_written(
+    forms: &mut [NameForm],
+    text: &str,
+    comma_surname: Option<usize>,
+    kind: NameKind,
+    via: Via,
+    buffers: &mut Buffers,
+    memo: &mut WordMemo,
+) -> bool {
+    let Some(written) = forms.first_mut() else {
+        return false;
+    };
+    let (mut words, comma) = split_words(text);
+    match (comma_surname, comma) {
+        (Some(k), None) if k <= words.len() => {
+            let before = words.len() - k;
+            words.rotate_left(before);
+        }
+        (a, b) if a != b => return false,
+        _ => {}
+    }
+    if words.len() != written.tokens.len()
+        || written.notes.titles_dropped
+        || written.alternatives != 0
+        || !written.korean.is_empty()
+    {
+        return false;
+    }
+    let from = written.word_alternatives.len();
+    let syllables = buffers.syllables.len();
+    let mut folded_ok = true;
+    for (i, &w) in words.iter().enumerate() {
+        let folded = fold_word(w, &mut buffers.fold);
+        let Some(base) = written.tokens.get(i) else {
+            folded_ok = false;
+            break;
+        };
+        // A spelling the word or an earlier rule has already: the earlier one scores at
+        // least as much.
+        let spelt = |latin: &str| {
+            latin
+                .bytes()
+                .eq(folded.bytes().filter(u8::is_ascii_alphanumeric))
+        };
+        if spelt(&base.latin)
+            || written
+                .word_alternatives
+                .iter()
+                .any(|a| usize::from(a.at) == i && spelt(&a.token.latin))
+        {
+            continue;
+        }
+        if normalize::is_title(folded) {
+            folded_ok = false;
+            break;
+        }
+        let token = match memo.get(folded, kind) {
+            Some(made) => memo.replay(made, &mut buffers.syllables).0,
+            None => {
+                let script = Script::dominant(folded);
+                let (token, span) = make_token(
+                    folded,
+                    kind,
+                    script,
+                    &mut buffers.scratch,
+                    &mut buffers.syllables,
+                );
+                let made = span.map(|(f, t)| buffers.syllables.get(f..t).unwrap_or_default());
+                memo.insert(folded, kind, &token, made);
+                token
+            }
+        };
+        buffers.syllables.truncate(syllables);
+        let Ok(at) = u8::try_from(i) else {
+            folded_ok = false;
+            break;
+        };
+        if token.latin.is_empty() || token.class != base.class {
+            folded_ok = false;
+            break;
+        }
+        written
+            .word_alternatives
+            .push(WordAlternative { at, via, token });
+    }
+    if !folded_ok {
+        written.word_alternatives.truncate(from);
+    }
+    folded_ok
 }
 
 /// The words of a name, at most [`MAX_TOKENS`], with the surname position a comma gives.
@@ -1082,6 +1201,7 @@ fn form(
             ..FormNotes::default()
         },
         alternatives,
+        word_alternatives: Vec::new(),
     })
 }
 
@@ -1610,27 +1730,51 @@ mod tests {
         ] {
             let cleaned = normalize::clean(raw);
             let forms = analyze(raw, NameKind::Person);
-            let of = |via: Via| -> Vec<String> {
-                forms
-                    .iter()
-                    .filter(|f| f.via == via)
-                    .map(|f| f.text.to_string())
-                    .collect()
+            // A rule's reading is a whole form of its own, or the written form's words each
+            // spelt as the reading spells it (the word itself, or an alternative by this rule
+            // or an earlier one that spells it alike).
+            let spelt = |via: Via, reading: &str| {
+                let whole = forms.iter().any(|f| f.via == via && f.text == reading);
+                let words: Vec<&str> = reading.split_whitespace().collect();
+                let written = &forms[0];
+                let by_word = written.tokens.len() == words.len()
+                    && written.tokens.iter().enumerate().all(|(k, t)| {
+                        let w: String = words[k].chars().filter(|c| c.is_alphanumeric()).collect();
+                        t.latin == w
+                            || written
+                                .word_alternatives
+                                .iter()
+                                .any(|a| usize::from(a.at) == k && a.token.latin == w)
+                    });
+                whole || by_word
             };
+            let wholes = |via: Via| forms.iter().filter(|f| f.via == via).count();
             let want: Vec<String> = translit::latin_forms_upto(&cleaned, 3)
                 .into_iter()
                 .filter(|l| *l != cleaned)
                 .collect();
-            assert_eq!(of(Via::Transliteration(Script::Cyrillic)), want, "{raw}");
+            let via = Via::Transliteration(Script::Cyrillic);
+            assert!(want.iter().all(|l| spelt(via, l)), "{raw}");
+            assert!(wholes(via) <= want.len(), "{raw}");
             let belarusian = (!translit::looks_korean(&cleaned))
                 .then(|| belarusian::latin_reading(&cleaned))
                 .flatten()
                 .filter(|b| !want.contains(b));
-            assert_eq!(of(Via::Belarusian), Vec::from_iter(belarusian), "{raw}");
+            assert!(
+                belarusian.iter().all(|b| spelt(Via::Belarusian, b)),
+                "{raw}"
+            );
+            assert!(
+                wholes(Via::Belarusian) <= usize::from(belarusian.is_some()),
+                "{raw}"
+            );
             let national = (!translit::looks_korean(&cleaned))
                 .then(|| belarusian::national_latin_reading(&cleaned))
                 .flatten();
-            assert_eq!(of(Via::BelarusianLatin), Vec::from_iter(national), "{raw}");
+            assert!(
+                national.iter().all(|n| spelt(Via::BelarusianLatin, n)),
+                "{raw}"
+            );
         }
     }
 
