@@ -398,6 +398,8 @@ impl WordMemo {
 
     /// Remembers what `make_token` made of `word` (`made_syllables`: the syllables it
     /// appended), unless the memo is full.
+    // Inlined as it was with one caller: every form's loop calls it.
+    #[inline(always)]
     fn insert(
         &mut self,
         word: &str,
@@ -790,6 +792,8 @@ type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
 
 /// Raw words with the position hint: `SURNAME, Given` is read as `Given SURNAME`, with the
 /// surname's word index.
+// Inlined as it was with one caller: every form starts with it.
+#[inline(always)]
 fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
     // `SURNAME, Given`: one comma, a short part before it.
     let mut surname_at = None;
