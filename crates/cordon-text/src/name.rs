@@ -420,6 +420,31 @@ impl WordMemo {
     }
 }
 
+/// What [`make_token`] makes of a toneless pinyin syllable (a Latin word) of `kind`, when
+/// `word` is one: a pinyin form writes one word per Han character, each from a closed set of
+/// about 400 syllables, so each is made once per kind rather than once per form (they were
+/// a third of a Chinese name's analysis).
+fn pinyin_word(word: &str, kind: NameKind) -> Option<(&'static WordMemo, &'static MadeWord)> {
+    static BY_KIND: [std::sync::OnceLock<WordMemo>; 3] = [const { std::sync::OnceLock::new() }; 3];
+    let words = BY_KIND.get(WordMemo::slot(kind))?.get_or_init(|| {
+        let syllables = chinese::PINYIN_SYLLABLES;
+        let mut words = WordMemo::with_limit(syllables.len());
+        let (mut scratch, mut made) = (String::new(), Vec::new());
+        for &s in syllables {
+            made.clear();
+            let (token, span) = make_token(s, kind, Script::Latin, &mut scratch, &mut made);
+            words.insert(
+                s,
+                kind,
+                &token,
+                span.and_then(|(from, to)| made.get(from..to)),
+            );
+        }
+        words
+    });
+    words.get(word, kind).map(|made| (words, made))
+}
+
 /// Which name of a pair an analysis is ([`Analyzer::analyze_pair_with_case`]).
 #[derive(Clone, Copy)]
 enum Pair<'a> {
@@ -977,7 +1002,13 @@ fn form(
         let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
-                let (token, span) = make_token(folded, kind, script, scratch, syllables);
+                let pinyin = (via == Via::Pinyin && script == Script::Latin)
+                    .then(|| pinyin_word(folded, kind))
+                    .flatten();
+                let (token, span) = match pinyin {
+                    Some((words, made)) => words.replay(made, syllables),
+                    None => make_token(folded, kind, script, scratch, syllables),
+                };
                 let made_syllables =
                     span.map(|(from, to)| syllables.get(from..to).unwrap_or_default());
                 memo.insert(folded, kind, &token, made_syllables);
@@ -2045,6 +2076,26 @@ mod tests {
             if let [a, b] = names.as_slice() {
                 assert_pairs_as_alone(a, b);
             }
+        }
+    }
+
+    /// A pinyin syllable's token, made once, is what `make_token` makes of it in a form: same
+    /// token, same Korean syllables.
+    #[test]
+    fn pinyin_words_as_made() {
+        for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+            for &w in chinese::PINYIN_SYLLABLES {
+                let (mut scratch, mut made, mut replayed) = (String::new(), Vec::new(), Vec::new());
+                let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+                let Some((words, remembered)) = pinyin_word(w, kind) else {
+                    panic!("{w} {kind:?} not made once");
+                };
+                let (again, again_span) = words.replay(remembered, &mut replayed);
+                assert_eq!(again, token, "{w} {kind:?}");
+                assert_eq!(again_span, span, "{w} {kind:?}");
+                assert_eq!(replayed, made, "{w} {kind:?}");
+            }
+            assert!(pinyin_word("zhengen", kind).is_none());
         }
     }
 
