@@ -521,10 +521,12 @@ fn analyze_reusing(
         other,
     );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    let mut glossed = false;
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
+        glossed = true;
         add_form(
             &mut forms,
             &g,
@@ -556,7 +558,16 @@ fn analyze_reusing(
                 );
             }
         }
-        for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
+        // An organisation form spells every run of Han characters it does not gloss in
+        // pinyin: the syllables spaced apart changed no decision beside it (dev pairs, four
+        // held-out sets, whole list; `docs/benchmarks/screen.md`, "Han and kana names' cost,
+        // continued") and cost a quarter of a Chinese company name's comparison.
+        let pinyin_forms = if glossed {
+            Vec::new()
+        } else {
+            chinese::pinyin_forms(&cleaned)
+        };
+        for p in pinyin_forms.into_iter().take(2) {
             if p != cleaned {
                 add_form(
                     &mut forms,
@@ -2077,6 +2088,24 @@ mod tests {
                 assert_pairs_as_alone(a, b);
             }
         }
+    }
+
+    /// A Chinese organisation name with an organisation form has no spaced pinyin form (the
+    /// organisation form spells its other words in pinyin); a name without one keeps it, and
+    /// so does a person's name.
+    #[test]
+    fn regression_glossed_chinese_organisation_has_no_spaced_pinyin_form() {
+        let vias =
+            |name: &str, kind| -> Vec<Via> { analyze(name, kind).iter().map(|f| f.via).collect() };
+        for kind in [NameKind::Unknown, NameKind::Organization] {
+            let glossed = vias("山东裕龙石化有限公司", kind);
+            assert!(glossed.contains(&Via::Glossary(Script::Han)), "{glossed:?}");
+            assert!(!glossed.contains(&Via::Pinyin), "{kind:?} {glossed:?}");
+            let plain = vias("瑞丰新材", kind);
+            assert!(!plain.contains(&Via::Glossary(Script::Han)), "{plain:?}");
+            assert!(plain.contains(&Via::Pinyin), "{kind:?} {plain:?}");
+        }
+        assert!(vias("山东裕龙石化有限公司", NameKind::Person).contains(&Via::Pinyin));
     }
 
     /// A pinyin syllable's token, made once, is what `make_token` makes of it in a form: same
