@@ -22,7 +22,7 @@ use pinyin::ToPinyin;
 
 /// Every toneless syllable [`pinyin_forms`] writes for a Han character (ü as `v`), sorted:
 /// the words of a spaced pinyin form come from this closed set, so what a word of it
-/// analyses to can be made once per syllable (`name::pinyin_word`).
+/// analyses to can be made once per syllable (`name::vocabulary_word`).
 #[rustfmt::skip]
 pub const PINYIN_SYLLABLES: &[&str] = &[
     "a", "ai", "an", "ang", "ao", "ba", "bai", "ban", "bang", "bao", "bei", "ben", "beng", "bi",
@@ -368,6 +368,26 @@ pub fn is_org_gloss(word: &str) -> bool {
         })
         .binary_search(&word)
         .is_ok()
+}
+
+/// Every word [`organisation_form`] writes other than the pinyin of a run it does not gloss:
+/// the English words of [`ORG_WORDS`] and the places' spellings, a closed set whose words'
+/// analysis can be made once (`name::vocabulary_word`).
+pub(crate) fn gloss_words() -> Vec<String> {
+    let mut words: Vec<String> = ORG_WORDS
+        .iter()
+        .flat_map(|(_, en)| en.split(' '))
+        .chain(PLACE_READINGS.iter().map(|(_, reading)| *reading))
+        .map(str::to_owned)
+        .collect();
+    for place in PLACES {
+        let mut w = Words::default();
+        w.push_pinyin(&place.chars().map(simplified).collect::<Vec<char>>());
+        words.push(w.text);
+    }
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Words of a table as characters, indexed by their first character, so that finding the

@@ -9,6 +9,7 @@
 
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
@@ -420,28 +421,48 @@ impl WordMemo {
     }
 }
 
-/// What [`make_token`] makes of a toneless pinyin syllable (a Latin word) of `kind`, when
-/// `word` is one: a pinyin form writes one word per Han character, each from a closed set of
-/// about 400 syllables, so each is made once per kind rather than once per form (they were
-/// a third of a Chinese name's analysis).
-fn pinyin_word(word: &str, kind: NameKind) -> Option<(&'static WordMemo, &'static MadeWord)> {
-    static BY_KIND: [std::sync::OnceLock<WordMemo>; 3] = [const { std::sync::OnceLock::new() }; 3];
-    let words = BY_KIND.get(WordMemo::slot(kind))?.get_or_init(|| {
-        let syllables = chinese::PINYIN_SYLLABLES;
-        let mut words = WordMemo::with_limit(syllables.len());
+/// What [`make_token`] makes of `word` of `kind` when it is a word of a closed vocabulary
+/// that forms `via` write: a pinyin form writes one word per Han character, each of about 400
+/// syllables ([`chinese::PINYIN_SYLLABLES`]), and a Chinese organisation form the English of
+/// its organisation words and the places' spellings ([`chinese::gloss_words`]). Each word is
+/// made once per kind rather than once per form (they were a third of a Chinese name's
+/// analysis).
+fn vocabulary_word(
+    via: Via,
+    word: &str,
+    kind: NameKind,
+) -> Option<(&'static WordMemo, &'static MadeWord)> {
+    type ByKind = [OnceLock<WordMemo>; 3];
+    static PINYIN: ByKind = [const { OnceLock::new() }; 3];
+    static GLOSS: ByKind = [const { OnceLock::new() }; 3];
+    fn made_once<'a>(
+        vocabulary: impl ExactSizeIterator<Item = &'a str>,
+        kind: NameKind,
+    ) -> WordMemo {
+        let mut words = WordMemo::with_limit(vocabulary.len());
         let (mut scratch, mut made) = (String::new(), Vec::new());
-        for &s in syllables {
+        for w in vocabulary {
             made.clear();
-            let (token, span) = make_token(s, kind, Script::Latin, &mut scratch, &mut made);
+            let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
             words.insert(
-                s,
+                w,
                 kind,
                 &token,
                 span.and_then(|(from, to)| made.get(from..to)),
             );
         }
         words
-    });
+    }
+    let slot = WordMemo::slot(kind);
+    let words = match via {
+        Via::Pinyin => PINYIN
+            .get(slot)?
+            .get_or_init(|| made_once(chinese::PINYIN_SYLLABLES.iter().copied(), kind)),
+        Via::Glossary(Script::Han) => GLOSS
+            .get(slot)?
+            .get_or_init(|| made_once(chinese::gloss_words().iter().map(String::as_str), kind)),
+        _ => return None,
+    };
     words.get(word, kind).map(|made| (words, made))
 }
 
@@ -1013,10 +1034,10 @@ fn form(
         let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
-                let pinyin = (via == Via::Pinyin && script == Script::Latin)
-                    .then(|| pinyin_word(folded, kind))
+                let known = (script == Script::Latin)
+                    .then(|| vocabulary_word(via, folded, kind))
                     .flatten();
-                let (token, span) = match pinyin {
+                let (token, span) = match known {
                     Some((words, made)) => words.replay(made, syllables),
                     None => make_token(folded, kind, script, scratch, syllables),
                 };
@@ -2108,24 +2129,38 @@ mod tests {
         assert!(vias("山东裕龙石化有限公司", NameKind::Person).contains(&Via::Pinyin));
     }
 
-    /// A pinyin syllable's token, made once, is what `make_token` makes of it in a form: same
+    /// A word of a closed vocabulary (pinyin syllables, the Chinese organisation form's
+    /// English words and places), made once, is what `make_token` makes of it in a form: same
     /// token, same Korean syllables.
     #[test]
-    fn pinyin_words_as_made() {
+    fn vocabulary_words_as_made() {
+        let gloss = chinese::gloss_words();
+        let vocabularies = [
+            (Via::Pinyin, chinese::PINYIN_SYLLABLES.to_vec()),
+            (
+                Via::Glossary(Script::Han),
+                gloss.iter().map(String::as_str).collect(),
+            ),
+        ];
         for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
-            for &w in chinese::PINYIN_SYLLABLES {
-                let (mut scratch, mut made, mut replayed) = (String::new(), Vec::new(), Vec::new());
-                let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
-                let Some((words, remembered)) = pinyin_word(w, kind) else {
-                    panic!("{w} {kind:?} not made once");
-                };
-                let (again, again_span) = words.replay(remembered, &mut replayed);
-                assert_eq!(again, token, "{w} {kind:?}");
-                assert_eq!(again_span, span, "{w} {kind:?}");
-                assert_eq!(replayed, made, "{w} {kind:?}");
+            for (via, words) in &vocabularies {
+                for &w in words {
+                    let (mut scratch, mut made, mut replayed) =
+                        (String::new(), Vec::new(), Vec::new());
+                    let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+                    let Some((memo, remembered)) = vocabulary_word(*via, w, kind) else {
+                        panic!("{w} {kind:?} {via:?} not made once");
+                    };
+                    let (again, again_span) = memo.replay(remembered, &mut replayed);
+                    assert_eq!(again, token, "{w} {kind:?} {via:?}");
+                    assert_eq!(again_span, span, "{w} {kind:?} {via:?}");
+                    assert_eq!(replayed, made, "{w} {kind:?} {via:?}");
+                }
+                assert!(vocabulary_word(*via, "zhengen", kind).is_none());
             }
-            assert!(pinyin_word("zhengen", kind).is_none());
+            assert!(vocabulary_word(Via::Written, "co", kind).is_none());
         }
+        assert!(gloss.iter().any(|w| w == "shenzhen") && gloss.iter().any(|w| w == "ltd"));
     }
 
     /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
