@@ -428,8 +428,8 @@ impl WordMemo {
 /// that forms `via` write: a pinyin form writes one word per Han character, each of about 400
 /// syllables ([`chinese::PINYIN_SYLLABLES`]), and a Chinese organisation form the English of
 /// its organisation words and the places' spellings ([`chinese::gloss_words`]). Each word is
-/// made once per kind rather than once per form (they were a third of a Chinese name's
-/// analysis).
+/// made once per kind rather than once per form (making them again was an eighth of a
+/// Chinese company name's comparison).
 fn vocabulary_word(
     via: Via,
     word: &str,
