@@ -20,6 +20,46 @@ use std::sync::OnceLock;
 
 use pinyin::ToPinyin;
 
+/// Every toneless syllable [`pinyin_forms`] writes for a Han character (ü as `v`), sorted:
+/// the words of a spaced pinyin form come from this closed set, so what a word of it
+/// analyses to can be made once per syllable (`name::vocabulary_word`).
+#[rustfmt::skip]
+pub const PINYIN_SYLLABLES: &[&str] = &[
+    "a", "ai", "an", "ang", "ao", "ba", "bai", "ban", "bang", "bao", "bei", "ben", "beng", "bi",
+    "bian", "biang", "biao", "bie", "bin", "bing", "bo", "bong", "bu", "ca", "cai", "can", "cang",
+    "cao", "ce", "cei", "cen", "ceng", "cha", "chai", "chan", "chang", "chao", "che", "chen",
+    "cheng", "chi", "chong", "chou", "chu", "chua", "chuai", "chuan", "chuang", "chui", "chun",
+    "chuo", "ci", "cong", "cou", "cu", "cuan", "cui", "cun", "cuo", "da", "dai", "dan", "dang",
+    "dao", "de", "den", "deng", "di", "dian", "diao", "die", "din", "ding", "diu", "dong", "dou",
+    "du", "duan", "dui", "dun", "duo", "e", "ei", "en", "eng", "er", "fa", "fan", "fang", "fei",
+    "fen", "feng", "fiao", "fo", "fou", "fu", "ga", "gai", "gan", "gang", "gao", "ge", "gei", "gen",
+    "geng", "gong", "gou", "gu", "gua", "guai", "guan", "guang", "gui", "gun", "guo", "ha", "hai",
+    "han", "hang", "hao", "he", "hei", "hen", "heng", "hm", "hong", "hou", "hu", "hua", "huai",
+    "huan", "huang", "hui", "hun", "huo", "ji", "jia", "jian", "jiang", "jiao", "jie", "jin",
+    "jing", "jiong", "jiu", "ju", "juan", "jue", "jun", "ka", "kai", "kan", "kang", "kao", "ke",
+    "ken", "keng", "kong", "kou", "ku", "kua", "kuai", "kuan", "kuang", "kui", "kun", "kuo", "la",
+    "lai", "lan", "lang", "lao", "le", "lei", "leng", "li", "lia", "lian", "liang", "liao", "lie",
+    "lin", "ling", "liu", "lo", "long", "lou", "lu", "luan", "lun", "luo", "lv", "lve", "m", "ma",
+    "mai", "man", "mang", "mao", "me", "mei", "men", "meng", "mi", "mian", "miao", "mie", "min",
+    "ming", "miu", "mo", "mou", "mu", "n", "na", "nai", "nan", "nang", "nao", "ne", "nei", "nen",
+    "neng", "ni", "nian", "niang", "niao", "nie", "nin", "ning", "niu", "nong", "nou", "nu", "nuan",
+    "nun", "nuo", "nv", "nve", "o", "ou", "pa", "pai", "pan", "pang", "pao", "pei", "pen", "peng",
+    "pi", "pian", "piao", "pie", "pin", "ping", "po", "pou", "pu", "qi", "qia", "qian", "qiang",
+    "qiao", "qie", "qin", "qing", "qiong", "qiu", "qu", "quan", "que", "qun", "ran", "rang", "rao",
+    "re", "ren", "reng", "ri", "rong", "rou", "ru", "rua", "ruan", "rui", "run", "ruo", "sa", "sai",
+    "san", "sang", "sao", "se", "sen", "seng", "sha", "shai", "shan", "shang", "shao", "she",
+    "shen", "sheng", "shi", "shou", "shu", "shua", "shuai", "shuan", "shuang", "shui", "shun",
+    "shuo", "si", "song", "sou", "su", "suan", "sui", "sun", "suo", "ta", "tai", "tan", "tang",
+    "tao", "te", "teng", "ti", "tian", "tiao", "tie", "ting", "tong", "tou", "tu", "tuan", "tui",
+    "tun", "tuo", "wa", "wai", "wan", "wang", "wei", "wen", "weng", "wo", "wong", "wu", "xi", "xia",
+    "xian", "xiang", "xiao", "xie", "xin", "xing", "xiong", "xiu", "xu", "xuan", "xue", "xun", "ya",
+    "yan", "yang", "yao", "ye", "yi", "yin", "ying", "yo", "yong", "you", "yu", "yuan", "yue",
+    "yun", "za", "zai", "zan", "zang", "zao", "ze", "zei", "zen", "zeng", "zha", "zhai", "zhan",
+    "zhang", "zhao", "zhe", "zhen", "zheng", "zhi", "zhong", "zhou", "zhu", "zhua", "zhuai",
+    "zhuan", "zhuang", "zhui", "zhun", "zhuo", "zi", "zong", "zou", "zu", "zuan", "zui", "zun",
+    "zuo",
+];
+
 /// Surnames whose reading differs from the character's most common reading, in simplified
 /// and traditional form.
 const SURNAME_READINGS: &[(char, &str)] = &[
@@ -330,6 +370,26 @@ pub fn is_org_gloss(word: &str) -> bool {
         .is_ok()
 }
 
+/// Every word [`organisation_form`] writes other than the pinyin of a run it does not gloss:
+/// the English words of [`ORG_WORDS`] and the places' spellings, a closed set whose words'
+/// analysis can be made once (`name::vocabulary_word`).
+pub(crate) fn gloss_words() -> Vec<String> {
+    let mut words: Vec<String> = ORG_WORDS
+        .iter()
+        .flat_map(|(_, en)| en.split(' '))
+        .chain(PLACE_READINGS.iter().map(|(_, reading)| *reading))
+        .map(str::to_owned)
+        .collect();
+    for place in PLACES {
+        let mut w = Words::default();
+        w.push_pinyin(&place.chars().map(simplified).collect::<Vec<char>>());
+        words.push(w.text);
+    }
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// Words of a table as characters, indexed by their first character, so that finding the
 /// first table entry (in table order) that starts a text compares only entries that can.
 struct ByFirstChar {
@@ -558,6 +618,29 @@ fn push_pinyin(out: &mut String, reading: &str) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The pinyin syllable list must hold every syllable a spaced pinyin form can write for a
+    /// Han character, or such words fall back to being analysed each time they are met.
+    #[test]
+    fn regression_pinyin_syllables_hold_every_reading() {
+        assert!(PINYIN_SYLLABLES.windows(2).all(|w| w[0] < w[1]));
+        let mut missing = Vec::new();
+        let code_points = (0x3000u32..0x1_0000).chain(0x2_0000..0x3_2000);
+        for c in code_points.filter_map(char::from_u32) {
+            let Some(p) = c.to_pinyin() else { continue };
+            let mut written = String::new();
+            push_pinyin(&mut written, p.plain());
+            if PINYIN_SYLLABLES.binary_search(&written.as_str()).is_err() {
+                missing.push((c, written));
+            }
+        }
+        for &(c, reading) in SURNAME_READINGS {
+            if PINYIN_SYLLABLES.binary_search(&reading).is_err() {
+                missing.push((c, reading.to_owned()));
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 
     #[test]
     fn organisation_words_in_english_distinctive_part_in_pinyin() {

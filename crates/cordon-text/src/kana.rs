@@ -17,6 +17,8 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::normalize;
@@ -74,10 +76,10 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
     if korean == KoreanForms::None {
         return (Vec::new(), romaji);
     }
-    let parts = korean_parts(&tokens);
-    if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens, &parts) {
+    if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens) {
         return (Vec::new(), romaji);
     }
+    let parts = korean_parts(&tokens);
     (
         expand_nasal_forms(&parts, MAX_KOREAN_FORMS, s.len()),
         romaji,
@@ -95,38 +97,50 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
 /// that spells a title (a run of titles at a name's edge is dropped), or no word of two
 /// syllables (the romaji of one-syllable words can spell a Korean form exactly, a duplicate
 /// form is dropped, and the Korean form read from kana stands in its place).
-fn cannot_read_as_korean_name(tokens: &[Token<'_>], parts: &[Part]) -> bool {
+fn cannot_read_as_korean_name(tokens: &[Token<'_>]) -> bool {
     /// Syllables that leave at least three to the given name.
     const TOO_MANY_SYLLABLES: usize = 4;
     if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
         return false;
     }
-    let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
-    let spells_title = |p: &Part| match p {
-        Part::Fixed(t) => normalize::is_title(t),
-        Part::Nasal { stem, .. } => ["n", "ng"]
-            .iter()
-            .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
-    };
+    let mut syllables = 0usize;
+    let mut two_syllable_word = false;
+    let (mut first, mut last) = (None, None);
+    for (word, moras) in tokens
+        .iter()
+        .filter_map(|t| match t {
+            Token::Kana(moras) => Some(moras),
+            Token::Sep | Token::Text(_) => None,
+        })
+        .enumerate()
+    {
+        // Tokens of kana are the name's words: a separator stands between two.
+        let mut in_word = 0usize;
+        let surname = (word == 0).then(|| korean_surname(moras)).flatten();
+        let read = surname.map(|r| KoreanSyllable {
+            stem: r,
+            end: SyllableEnd::Open,
+        });
+        for syllable in read.into_iter().chain(
+            surname
+                .is_none()
+                .then(|| korean_syllables_of(moras))
+                .into_iter()
+                .flatten(),
+        ) {
+            syllables += 1;
+            in_word += 1;
+            two_syllable_word |= in_word > 1;
+            first.get_or_insert(syllable);
+            last = Some(syllable);
+        }
+    }
     // Only a run of titles at an edge of a name is dropped (no syllable is long enough to be a
     // misspelt title): its first or last word is one.
-    if parts.iter().find(is_syllable).is_some_and(spells_title)
-        || parts.iter().rfind(is_syllable).is_some_and(spells_title)
+    if first.is_some_and(KoreanSyllable::spells_title)
+        || last.is_some_and(KoreanSyllable::spells_title)
     {
         return false;
-    }
-    let (mut syllables, mut in_word) = (0usize, 0usize);
-    let mut two_syllable_word = false;
-    for p in parts {
-        match p {
-            Part::Fixed(t) if t == " " => in_word = 0,
-            Part::Fixed(t) if t == "-" => {}
-            _ => {
-                syllables += 1;
-                in_word += 1;
-                two_syllable_word |= in_word > 1;
-            }
-        }
     }
     syllables >= TOO_MANY_SYLLABLES && two_syllable_word
 }
@@ -283,57 +297,107 @@ pub(crate) enum Part {
     },
 }
 
-fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
-    let mut i = 0;
-    let mut first = true;
-    while let Some(m) = moras.get(i) {
-        i += 1;
-        let onset = match m.kind {
-            Kind::Mora => m.romaji,
-            // A stray ン/ッ/ー with no vowel before it in this token.
-            Kind::N => "n",
-            Kind::Sokuon | Kind::Long => continue,
+/// One Korean syllable of a katakana word: onset and vowel, and how it ends.
+#[derive(Clone, Copy)]
+struct KoreanSyllable {
+    stem: &'static str,
+    end: SyllableEnd,
+}
+
+#[derive(Clone, Copy)]
+enum SyllableEnd {
+    /// In the vowel.
+    Open,
+    /// In a consonant Japanese writes with a vowel after it (`k`, `m`, `l`, `p`).
+    Final(&'static str),
+    /// In ㄴ or ㅇ (`ン`).
+    Nasal,
+}
+
+impl KoreanSyllable {
+    /// Whether the syllable, as written in a Korean form, spells a title (with either nasal).
+    fn spells_title(self) -> bool {
+        let spelt = |end: &str| {
+            let mut t = CompactString::from(self.stem);
+            t.push_str(end);
+            normalize::is_title(&t)
         };
-        if !first {
+        match self.end {
+            SyllableEnd::Open => normalize::is_title(self.stem),
+            SyllableEnd::Final(fc) => spelt(fc),
+            SyllableEnd::Nasal => spelt("n") || spelt("ng"),
+        }
+    }
+}
+
+/// The Korean syllables of a word of katakana, read once for the forms
+/// ([`korean_syllables`]) and for whether they can read as a Korean name
+/// ([`cannot_read_as_korean_name`]).
+fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let m = moras.get(i)?;
+            i += 1;
+            let onset = match m.kind {
+                Kind::Mora => m.romaji,
+                // A stray ン/ッ/ー with no vowel before it in this token.
+                Kind::N => "n",
+                Kind::Sokuon | Kind::Long => continue,
+            };
+            let mut stem = koreanise(onset);
+            // グワ/クワ spell one syllable (광 gwang), not two.
+            if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
+                i += 1;
+                stem = if onset == "gu" { "gwa" } else { "kwa" };
+            }
+            // Skip long-vowel marks between the onset and a final.
+            while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
+                i += 1;
+            }
+            let final_consonant = match moras.get(i).map(|n| (n.kind, n.romaji)) {
+                Some((Kind::N, _)) if m.kind == Kind::Mora => {
+                    i += 1;
+                    let end = SyllableEnd::Nasal;
+                    return Some(KoreanSyllable { stem, end });
+                }
+                Some((Kind::Mora, "ku")) => Some("k"),
+                Some((Kind::Mora, "mu")) => Some("m"),
+                Some((Kind::Mora, "ru")) => Some("l"),
+                Some((Kind::Mora, "pu")) => Some("p"),
+                _ => None,
+            };
+            let end = match final_consonant {
+                Some(fc) if m.kind == Kind::Mora => {
+                    i += 1;
+                    SyllableEnd::Final(fc)
+                }
+                _ => SyllableEnd::Open,
+            };
+            return Some(KoreanSyllable { stem, end });
+        }
+    })
+}
+
+fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
+    for (n, syllable) in korean_syllables_of(moras).enumerate() {
+        if n > 0 {
             parts.push(Part::Fixed(Cow::Borrowed("-")));
         }
-        first = false;
-        let mut stem = koreanise(onset);
-        // グワ/クワ spell one syllable (광 gwang), not two.
-        if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
-            i += 1;
-            stem = Cow::Borrowed(if onset == "gu" { "gwa" } else { "kwa" });
-        }
-        // Skip long-vowel marks between the onset and a final.
-        while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
-            i += 1;
-        }
-        let next = moras.get(i);
-        let final_consonant = match next.map(|n| (n.kind, n.romaji)) {
-            Some((Kind::N, _)) if m.kind == Kind::Mora => {
-                i += 1;
-                let ng_guess = ng_likely(&stem);
-                parts.push(Part::Nasal {
-                    stem: stem.into_owned(),
-                    ng_guess,
-                });
-                continue;
-            }
-            Some((Kind::Mora, "ku")) => Some("k"),
-            Some((Kind::Mora, "mu")) => Some("m"),
-            Some((Kind::Mora, "ru")) => Some("l"),
-            Some((Kind::Mora, "pu")) => Some("p"),
-            _ => None,
-        };
-        match final_consonant {
-            Some(fc) if m.kind == Kind::Mora => {
-                i += 1;
-                let mut t = stem.into_owned();
+        let KoreanSyllable { stem, end } = syllable;
+        parts.push(match end {
+            SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
+            SyllableEnd::Final(fc) => {
+                let mut t = String::with_capacity(stem.len() + fc.len());
+                t.push_str(stem);
                 t.push_str(fc);
-                parts.push(Part::Fixed(Cow::Owned(t)));
+                Part::Fixed(Cow::Owned(t))
             }
-            _ => parts.push(Part::Fixed(stem)),
-        }
+            SyllableEnd::Nasal => Part::Nasal {
+                stem: stem.to_owned(),
+                ng_guess: ng_likely(stem),
+            },
+        });
     }
 }
 
@@ -349,8 +413,8 @@ fn korean_surname(moras: &[Mora]) -> Option<&'static str> {
 }
 
 /// Hepburn mora → the spelling Korean romanisations use for the same sound.
-fn koreanise(romaji: &'static str) -> Cow<'static, str> {
-    Cow::Borrowed(match romaji {
+fn koreanise(romaji: &'static str) -> &'static str {
+    match romaji {
         "shi" => "si",
         "sha" => "sya",
         "shu" => "syu",
@@ -364,7 +428,7 @@ fn koreanise(romaji: &'static str) -> Cow<'static, str> {
         "tsu" => "chu",
         "wi" | "ui" => "wi",
         _ => romaji,
-    })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -732,6 +796,77 @@ mod tests {
         assert!(korean_name_forms("").is_empty());
         assert_eq!(first("ン"), "n");
         assert_eq!(first("ーッ"), "");
+    }
+
+    /// [`cannot_read_as_korean_name`] as first written, on the Korean syllable parts.
+    fn cannot_read_as_korean_name_from_parts(tokens: &[Token<'_>], parts: &[Part]) -> bool {
+        if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
+            return false;
+        }
+        let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
+        let spells_title = |p: &Part| match p {
+            Part::Fixed(t) => normalize::is_title(t),
+            Part::Nasal { stem, .. } => ["n", "ng"]
+                .iter()
+                .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
+        };
+        if parts.iter().find(is_syllable).is_some_and(spells_title)
+            || parts.iter().rfind(is_syllable).is_some_and(spells_title)
+        {
+            return false;
+        }
+        let (mut syllables, mut in_word) = (0usize, 0usize);
+        let mut two_syllable_word = false;
+        for p in parts {
+            match p {
+                Part::Fixed(t) if t == " " => in_word = 0,
+                Part::Fixed(t) if t == "-" => {}
+                _ => {
+                    syllables += 1;
+                    in_word += 1;
+                    two_syllable_word |= in_word > 1;
+                }
+            }
+        }
+        syllables >= 4 && two_syllable_word
+    }
+
+    #[test]
+    fn regression_korean_shape_read_from_morae_as_from_parts() {
+        for s in [
+            "ゲン・ホン・ジョンウン",
+            "セルゲイ・イワノフ",
+            "ナ・ミ・ホ・ア",
+            "チェ・ヨンゴン",
+            "ペク・セボン",
+            "ホン・ソンム",
+            "グワンジン・キム",
+            "アレクサンドル",
+        ] {
+            let prepared = prepare(s);
+            let tokens: Vec<Token<'_>> = tokens(&prepared).collect();
+            assert_eq!(
+                cannot_read_as_korean_name(&tokens),
+                cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens)),
+                "{s}"
+            );
+        }
+    }
+
+    proptest! {
+        /// Whether a katakana name can read as Korean, decided from its morae, is what its
+        /// Korean syllable parts decided.
+        #[test]
+        fn korean_shape_read_from_morae_as_from_parts(
+            s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ]{0,16}|(ゲン|ホン|ドク|クワ|グワ|ン|ッ|ー|キム|チェ|ペク|ペ|・|ソン|ム|ル|プ){0,8}"
+        ) {
+            let prepared = prepare(&s);
+            let tokens: Vec<Token<'_>> = tokens(&prepared).collect();
+            prop_assert_eq!(
+                cannot_read_as_korean_name(&tokens),
+                cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens))
+            );
+        }
     }
 
     proptest! {

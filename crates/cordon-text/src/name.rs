@@ -9,6 +9,7 @@
 
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 use crate::korean::{self, SylSource, Syllable};
 use crate::normalize::{self, Script, TokenClass};
@@ -398,7 +399,8 @@ impl WordMemo {
 
     /// Remembers what `make_token` made of `word` (`made_syllables`: the syllables it
     /// appended), unless the memo is full.
-    // Inlined as it was with one caller: every form's loop calls it.
+    // Inlined: every word a forgetful analyzer makes asks, and its memo is always full (out
+    // of line since the closed vocabularies call it too: +90 instructions a Latin pair).
     #[inline(always)]
     fn insert(
         &mut self,
@@ -435,6 +437,51 @@ impl WordMemo {
         );
         self.len += 1;
     }
+}
+
+/// What [`make_token`] makes of `word` of `kind` when it is a word of a closed vocabulary
+/// that forms `via` write: a pinyin form writes one word per Han character, each of about 400
+/// syllables ([`chinese::PINYIN_SYLLABLES`]), and a Chinese organisation form the English of
+/// its organisation words and the places' spellings ([`chinese::gloss_words`]). Each word is
+/// made once per kind rather than once per form (making them again was an eighth of a
+/// Chinese company name's comparison).
+fn vocabulary_word(
+    via: Via,
+    word: &str,
+    kind: NameKind,
+) -> Option<(&'static WordMemo, &'static MadeWord)> {
+    type ByKind = [OnceLock<WordMemo>; 3];
+    static PINYIN: ByKind = [const { OnceLock::new() }; 3];
+    static GLOSS: ByKind = [const { OnceLock::new() }; 3];
+    fn made_once<'a>(
+        vocabulary: impl ExactSizeIterator<Item = &'a str>,
+        kind: NameKind,
+    ) -> WordMemo {
+        let mut words = WordMemo::with_limit(vocabulary.len());
+        let (mut scratch, mut made) = (String::new(), Vec::new());
+        for w in vocabulary {
+            made.clear();
+            let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+            words.insert(
+                w,
+                kind,
+                &token,
+                span.and_then(|(from, to)| made.get(from..to)),
+            );
+        }
+        words
+    }
+    let slot = WordMemo::slot(kind);
+    let words = match via {
+        Via::Pinyin => PINYIN
+            .get(slot)?
+            .get_or_init(|| made_once(chinese::PINYIN_SYLLABLES.iter().copied(), kind)),
+        Via::Glossary(Script::Han) => GLOSS
+            .get(slot)?
+            .get_or_init(|| made_once(chinese::gloss_words().iter().map(String::as_str), kind)),
+        _ => return None,
+    };
+    words.get(word, kind).map(|made| (words, made))
 }
 
 /// Which name of a pair an analysis is ([`Analyzer::analyze_pair_with_case`]).
@@ -513,10 +560,12 @@ fn analyze_reusing(
         other,
     );
     let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    let mut glossed = false;
     if has_han
         && kind != NameKind::Person
         && let Some(g) = chinese::organisation_form(&cleaned)
     {
+        glossed = true;
         add_form(
             &mut forms,
             &g,
@@ -548,7 +597,16 @@ fn analyze_reusing(
                 );
             }
         }
-        for p in chinese::pinyin_forms(&cleaned).into_iter().take(2) {
+        // An organisation form spells every run of Han characters it does not gloss in
+        // pinyin: the syllables spaced apart changed no decision beside it (dev pairs, four
+        // held-out sets, whole list; `docs/benchmarks/screen.md`, "Han and kana names' cost,
+        // continued") and cost a quarter of a Chinese company name's comparison.
+        let pinyin_forms = if glossed {
+            Vec::new()
+        } else {
+            chinese::pinyin_forms(&cleaned)
+        };
+        for p in pinyin_forms.into_iter().take(2) {
             if p != cleaned {
                 add_form(
                     &mut forms,
@@ -1100,7 +1158,13 @@ fn form(
         let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
-                let (token, span) = make_token(folded, kind, script, scratch, syllables);
+                let known = (script == Script::Latin)
+                    .then(|| vocabulary_word(via, folded, kind))
+                    .flatten();
+                let (token, span) = match known {
+                    Some((words, made)) => words.replay(made, syllables),
+                    None => make_token(folded, kind, script, scratch, syllables),
+                };
                 let made_syllables =
                     span.map(|(from, to)| syllables.get(from..to).unwrap_or_default());
                 memo.insert(folded, kind, &token, made_syllables);
@@ -2194,6 +2258,58 @@ mod tests {
                 assert_pairs_as_alone(a, b);
             }
         }
+    }
+
+    /// A Chinese organisation name with an organisation form has no spaced pinyin form (the
+    /// organisation form spells its other words in pinyin); a name without one keeps it, and
+    /// so does a person's name.
+    #[test]
+    fn regression_glossed_chinese_organisation_has_no_spaced_pinyin_form() {
+        let vias =
+            |name: &str, kind| -> Vec<Via> { analyze(name, kind).iter().map(|f| f.via).collect() };
+        for kind in [NameKind::Unknown, NameKind::Organization] {
+            let glossed = vias("山东裕龙石化有限公司", kind);
+            assert!(glossed.contains(&Via::Glossary(Script::Han)), "{glossed:?}");
+            assert!(!glossed.contains(&Via::Pinyin), "{kind:?} {glossed:?}");
+            let plain = vias("瑞丰新材", kind);
+            assert!(!plain.contains(&Via::Glossary(Script::Han)), "{plain:?}");
+            assert!(plain.contains(&Via::Pinyin), "{kind:?} {plain:?}");
+        }
+        assert!(vias("山东裕龙石化有限公司", NameKind::Person).contains(&Via::Pinyin));
+    }
+
+    /// A word of a closed vocabulary (pinyin syllables, the Chinese organisation form's
+    /// English words and places), made once, is what `make_token` makes of it in a form: same
+    /// token, same Korean syllables.
+    #[test]
+    fn vocabulary_words_as_made() {
+        let gloss = chinese::gloss_words();
+        let vocabularies = [
+            (Via::Pinyin, chinese::PINYIN_SYLLABLES.to_vec()),
+            (
+                Via::Glossary(Script::Han),
+                gloss.iter().map(String::as_str).collect(),
+            ),
+        ];
+        for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+            for (via, words) in &vocabularies {
+                for &w in words {
+                    let (mut scratch, mut made, mut replayed) =
+                        (String::new(), Vec::new(), Vec::new());
+                    let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+                    let Some((memo, remembered)) = vocabulary_word(*via, w, kind) else {
+                        panic!("{w} {kind:?} {via:?} not made once");
+                    };
+                    let (again, again_span) = memo.replay(remembered, &mut replayed);
+                    assert_eq!(again, token, "{w} {kind:?} {via:?}");
+                    assert_eq!(again_span, span, "{w} {kind:?} {via:?}");
+                    assert_eq!(replayed, made, "{w} {kind:?} {via:?}");
+                }
+                assert!(vocabulary_word(*via, "zhengen", kind).is_none());
+            }
+            assert!(vocabulary_word(Via::Written, "co", kind).is_none());
+        }
+        assert!(gloss.iter().any(|w| w == "shenzhen") && gloss.iter().any(|w| w == "ltd"));
     }
 
     /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
