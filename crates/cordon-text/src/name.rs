@@ -311,10 +311,14 @@ impl Analyzer {
         pair: Pair<'_>,
         built: Conversions,
     ) -> Vec<NameForm> {
-        match with_surname_first(raw, kind) {
-            Some(moved) => analyze_reusing(&moved, kind, true, self, pair, built),
-            None => analyze_reusing(raw, kind, true, self, pair, built),
-        }
+        let mut moved = std::mem::take(&mut self.buffers.moved);
+        let forms = if with_surname_first(raw, kind, &mut moved) {
+            analyze_reusing(&moved, kind, true, self, pair, built)
+        } else {
+            analyze_reusing(raw, kind, true, self, pair, built)
+        };
+        self.buffers.moved = moved;
+        forms
     }
 
     /// How many distinct (word, kind) analyses it holds.
@@ -444,7 +448,8 @@ fn analyze_reusing(
     pair: Pair<'_>,
     built: Conversions,
 ) -> Vec<NameForm> {
-    let mut cleaned = normalize::clean(raw);
+    let mut cleaned = std::mem::take(&mut analyzer.buffers.cleaned);
+    normalize::clean_into(raw, &mut cleaned);
     let mut alias_marker = false;
     if cleaned.contains('(') {
         if let Some(without) = normalize::drop_alias_markers(&cleaned) {
@@ -458,7 +463,13 @@ fn analyze_reusing(
     if kind != NameKind::Person {
         cleaned = normalize::replace_phrases(&cleaned);
     }
-    let script = Script::dominant(&cleaned);
+    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form, Latin.
+    let ascii = cleaned.is_ascii();
+    let script = if ascii {
+        Script::Latin
+    } else {
+        Script::dominant(&cleaned)
+    };
     let mut word_order_restored = false;
     if script == Script::Arabic
         && let Some(restored) = translit::restored_word_order(&cleaned)
@@ -466,12 +477,10 @@ fn analyze_reusing(
         cleaned = restored;
         word_order_restored = true;
     }
-    let mut forms = Vec::new();
+    let mut forms = Vec::with_capacity(if ascii { 1 } else { MAX_FORMS });
     // Hanja readings not built, each in the place it would have among the forms: a Hanja
     // reading has Hangul words that no earlier form spells, so a full analysis keeps it.
     let mut readings_left_out = false;
-    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
-    let ascii = cleaned.is_ascii();
     let Analyzer {
         words: memo,
         buffers,
@@ -638,6 +647,7 @@ fn analyze_reusing(
             f.notes.word_order_restored = word_order_restored;
         }
     }
+    buffers.cleaned = cleaned;
     forms
 }
 
@@ -754,6 +764,10 @@ fn is_sep(c: char) -> bool {
 /// Text buffers one name's forms reuse (and the next name, through an [`Analyzer`]).
 #[derive(Debug, Default)]
 struct Buffers {
+    /// The name as cleaned ([`normalize::clean`]).
+    cleaned: String,
+    /// The name with its surname moved first ([`with_surname_first`]).
+    moved: String,
     /// A word folded to lower-case ASCII.
     fold: String,
     /// Spellings and keys as [`make_token`] builds them.
@@ -875,12 +889,16 @@ fn form(
     other: &[NameForm],
 ) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
+    // The words of ASCII text, and the tokens made of them, are Latin.
+    let ascii = text.is_ascii();
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     // The Korean syllables of each Latin word, parsed once for the token's key and reused for
     // the name's Korean reading (which an organisation name does not have). The buffer holds
     // the syllables of all the name's forms: a reused token's are copied from there.
     let keep_syllables = kind != NameKind::Organization;
     let Buffers {
+        cleaned: _,
+        moved: _,
         fold: fold_buffer,
         scratch,
         syllables,
@@ -912,6 +930,7 @@ fn form(
         let remembered = memo.get(folded, kind);
         let script = match remembered {
             Some(made) => made.token.script,
+            None if ascii => Script::Latin,
             None => Script::dominant(folded),
         };
         // A name of unknown kind may be an organisation's (`General Bureau`): its edge titles
@@ -1073,7 +1092,11 @@ fn form(
     }
     Some(NameForm {
         via,
-        script: Script::dominant(scratch),
+        script: if ascii {
+            Script::Latin
+        } else {
+            Script::dominant(scratch)
+        },
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
@@ -1106,17 +1129,20 @@ fn parenthesised_words(text: &str, words: &[&str]) -> u16 {
 /// `KIM Jong Un` or `Jong Un KIM`, the single all-capitals word is moved first and marked as
 /// the surname (as a comma would).
 pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    match with_surname_first(raw, kind) {
-        Some(moved) => analyze(&moved, kind),
-        None => analyze(raw, kind),
+    let mut moved = String::new();
+    if with_surname_first(raw, kind, &mut moved) {
+        analyze(&moved, kind)
+    } else {
+        analyze(raw, kind)
     }
 }
 
-/// `raw` with its single all-capitals word moved first behind a comma, when the letter case
-/// marks it as the surname ([`analyze_with_case`]).
-fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
+/// Whether the letter case marks a single all-capitals word of `raw` as the surname
+/// ([`analyze_with_case`]); if so, `moved` is set to `raw` with that word moved first behind a
+/// comma.
+fn with_surname_first(raw: &str, kind: NameKind, moved: &mut String) -> bool {
     if kind == NameKind::Organization || raw.contains(',') {
-        return None;
+        return false;
     }
     // All capitals: an upper-case letter, no lower-case one, two letters at least. The words
     // (as `split_whitespace` gives them) are kept for the move, not split out again.
@@ -1178,7 +1204,8 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
         && let Some(sur) = words.get(upper_at)
         && !sur.contains('-')
     {
-        let mut moved = String::with_capacity(raw.len() + 2);
+        moved.clear();
+        moved.reserve(raw.len() + 2);
         moved.push_str(sur);
         moved.push(',');
         for (i, w) in words.iter().enumerate() {
@@ -1187,9 +1214,9 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
                 moved.push_str(w);
             }
         }
-        return Some(moved);
+        return true;
     }
-    None
+    false
 }
 
 /// Classes of an ASCII byte for the case rule ([`ASCII_CASE_CLASSES`]).
@@ -1350,11 +1377,12 @@ fn make_token(
     // initial or a Korean syllable).
     let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
     // A number read with `roman` set or not is the same number.
-    let number = normalize::number_of(latin, roman).filter(|_| {
-        latin
-            .bytes()
-            .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
-    });
+    // Asked first: most words have no digit and none of those letters.
+    let number = latin
+        .bytes()
+        .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
+        .then(|| normalize::number_of(latin, roman))
+        .flatten();
     let class = if number.is_some() {
         TokenClass::Number
     } else if kind != NameKind::Person && normalize::is_legal_form(w) {

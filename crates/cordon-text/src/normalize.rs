@@ -171,6 +171,14 @@ pub(crate) fn is_letter(c: char) -> bool {
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
 pub fn clean(raw: &str) -> String {
+    let mut out = String::new();
+    clean_into(raw, &mut out);
+    out
+}
+
+/// [`clean`], written over `out` (an analysis keeps one buffer for every name it cleans).
+pub(crate) fn clean_into(raw: &str, out: &mut String) {
+    out.clear();
     // At most twice the final length is normalised: a byte length within that bound means
     // the whole name is.
     let head = if raw.len() <= MAX_NAME_CHARS * 2 {
@@ -184,24 +192,24 @@ pub fn clean(raw: &str) -> String {
     // Most list names are ASCII, which NFKC leaves alone; text that is already in NFKC (the
     // quick check says so for nearly every real name) needs no normalising pass either.
     if head.is_ascii() {
-        return clean_ascii(head);
+        clean_ascii(head, out);
+        return;
     }
-    let mut out = String::with_capacity(head.len());
+    out.reserve(head.len());
     // Characters NFKC never touches need no lookup: a check of the others alone can only
     // be stricter (see `nfkc_inert`), and text of such characters only (most names in
     // Cyrillic, Hangul, Han, kana, Arabic) is cleaned in the same pass that finds it so.
-    if !clean_inert_chars(head, &mut out) {
+    if !clean_inert_chars(head, out) {
         out.clear();
         if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
-            clean_chars(head.chars(), &mut out);
+            clean_chars(head.chars(), out);
         } else {
-            clean_chars(head.chars().nfkc(), &mut out);
+            clean_chars(head.chars().nfkc(), out);
         }
     }
-    if out.chars().count() > MAX_NAME_CHARS {
-        out = out.chars().take(MAX_NAME_CHARS).collect();
+    if let Some((cut, _)) = out.char_indices().nth(MAX_NAME_CHARS) {
+        out.truncate(cut);
     }
-    out
 }
 
 /// Letters of the scripts names are written in that NFKC leaves alone wherever they stand:
@@ -291,8 +299,9 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
     }
 }
 
-/// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
-fn clean_ascii(head: &str) -> String {
+/// [`clean`] of ASCII text into empty `out`: every byte up to the space is whitespace or a
+/// control character.
+fn clean_ascii(head: &str, out: &mut String) {
     // Text that is already clean (no control character, single spaces between words: nearly
     // every name) is only lower-cased.
     let mut after_space = true;
@@ -302,11 +311,12 @@ fn clean_ascii(head: &str) -> String {
         ok
     }) && !after_space;
     if tidy {
-        let mut out = head.to_ascii_lowercase();
+        out.push_str(head);
+        out.make_ascii_lowercase();
         out.truncate(MAX_NAME_CHARS);
-        return out;
+        return;
     }
-    let mut out = String::with_capacity(head.len());
+    out.reserve(head.len());
     let mut pending_space = false;
     for b in head.bytes() {
         if b <= b' ' || b == 0x7f {
@@ -320,7 +330,6 @@ fn clean_ascii(head: &str) -> String {
         out.push(char::from(b.to_ascii_lowercase()));
     }
     out.truncate(MAX_NAME_CHARS);
-    out
 }
 
 /// Latin text without diacritics, lower-case ASCII where possible (`Chŏng` → `chong`,
