@@ -1145,13 +1145,36 @@ fn with_surname_first(raw: &str, kind: NameKind, moved: &mut String) -> bool {
         return false;
     }
     if raw.is_ascii() {
-        // Most names: one pass over the bytes, without collecting the words; they are split
-        // again only to move the surname.
-        let Some(at) = ascii_surname_at(raw) else {
+        // Most names: one pass over the bytes, without collecting the words; the surname's
+        // neighbours are read again only to move it.
+        let Some((from, to)) = ascii_surname_at(raw) else {
             return false;
         };
-        let is_space = |c: char| u8::try_from(c).is_ok_and(|b| ascii_class(b) & ASCII_SPACE != 0);
-        move_first(raw.split(is_space).filter(|w| !w.is_empty()), at, moved);
+        // The surname is the first or the last word: the others are the text after or
+        // before it.
+        let (Some(sur), Some(before), Some(after)) =
+            (raw.get(from..to), raw.get(..from), raw.get(to..))
+        else {
+            return false;
+        };
+        moved.clear();
+        moved.push_str(sur);
+        moved.push(',');
+        for rest in [before, after] {
+            let mut word = None;
+            for (i, &b) in rest.as_bytes().iter().enumerate() {
+                if ascii_class(b) & ASCII_SPACE == 0 {
+                    word.get_or_insert(i);
+                } else if let Some(from) = word.take() {
+                    moved.push(' ');
+                    moved.push_str(rest.get(from..i).unwrap_or_default());
+                }
+            }
+            if let Some(from) = word {
+                moved.push(' ');
+                moved.push_str(rest.get(from..).unwrap_or_default());
+            }
+        }
         return true;
     }
     with_surname_first_by_chars(raw, moved)
@@ -1187,64 +1210,80 @@ fn with_surname_first_by_chars(raw: &str, moved: &mut String) -> bool {
         && (upper_at == 0 || upper_at + 1 == n_words)
         && words.get(upper_at).is_some_and(|sur| !sur.contains('-'))
     {
-        move_first(words.iter().copied(), upper_at, moved);
+        moved.clear();
+        moved.push_str(words.get(upper_at).copied().unwrap_or_default());
+        moved.push(',');
+        for (i, w) in words.iter().enumerate() {
+            if i != upper_at {
+                moved.push(' ');
+                moved.push_str(w);
+            }
+        }
         return true;
     }
     false
 }
 
-/// The surname's word index by [`with_surname_first`]'s rule on ASCII text, found in one pass
-/// over its bytes: a word ends at
-/// the whitespace `split_whitespace` sees in ASCII (with the vertical tab that
-/// `u8::is_ascii_whitespace` leaves out) or at the end, and a byte's classes come from one
-/// table look-up, or-ed together over a word.
-fn ascii_surname_at(raw: &str) -> Option<usize> {
-    let (mut n_words, mut uppers, mut at, mut sur_classes, mut has_lower) = (0, 0, 0, 0u8, false);
-    let (mut seen, mut letters, mut in_word) = (0u8, 0usize, false);
-    // A space after the last byte ends the last word.
-    for b in raw.bytes().chain(std::iter::once(b' ')) {
+/// Where the surname is (its bytes' range) by [`with_surname_first`]'s rule on ASCII text,
+/// found in one pass over its bytes: a word ends at the whitespace `split_whitespace` sees in
+/// ASCII (with the vertical tab that `u8::is_ascii_whitespace` leaves out) or at the end, and
+/// a byte's classes come from one table look-up, or-ed together over a word.
+fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
+    let mut capitals = Capitals::default();
+    let (mut seen, mut letters, mut from, mut in_word) = (0u8, 0usize, 0, false);
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
         let class = ascii_class(b);
-        if class & ASCII_COMMA != 0 {
-            return None;
-        }
         if class & ASCII_SPACE == 0 {
-            in_word = true;
+            if class & ASCII_COMMA != 0 {
+                return None;
+            }
+            if !in_word {
+                (in_word, from) = (true, i);
+            }
             seen |= class;
             letters += usize::from(class & ASCII_ALPHA);
-            continue;
+        } else if in_word {
+            capitals.end_word((from, i), seen, letters);
+            (seen, letters, in_word) = (0, 0, false);
         }
-        if !in_word {
-            continue;
-        }
-        let lower = seen & ASCII_LOWER != 0;
-        if !lower && seen & ASCII_UPPER != 0 && letters >= 2 {
-            uppers += 1;
-            at = n_words;
-            sur_classes = seen;
-        }
-        has_lower |= lower;
-        n_words += 1;
-        (seen, letters, in_word) = (0, 0, false);
     }
-    (uppers == 1
-        && has_lower
-        && n_words >= 2
-        && (at == 0 || at + 1 == n_words)
-        && sur_classes & ASCII_HYPHEN == 0)
-        .then_some(at)
+    if in_word {
+        capitals.end_word((from, raw.len()), seen, letters);
+    }
+    (capitals.uppers == 1
+        && capitals.has_lower
+        && capitals.n_words >= 2
+        && (capitals.at == 0 || capitals.at + 1 == capitals.n_words)
+        && capitals.sur_classes & ASCII_HYPHEN == 0)
+        .then_some(capitals.sur)
 }
 
-/// Sets `moved` to word `at` of `words`, a comma, and the other words in order, each after a
-/// space.
-fn move_first<'a>(words: impl Iterator<Item = &'a str> + Clone, at: usize, moved: &mut String) {
-    moved.clear();
-    moved.push_str(words.clone().nth(at).unwrap_or_default());
-    moved.push(',');
-    for (i, w) in words.enumerate() {
-        if i != at {
-            moved.push(' ');
-            moved.push_str(w);
+/// What [`ascii_surname_at`] has read of a name's words so far.
+#[derive(Default)]
+struct Capitals {
+    n_words: usize,
+    /// Words in capitals, the last of them word `at` with byte range `sur` and classes
+    /// `sur_classes`.
+    uppers: usize,
+    at: usize,
+    sur: (usize, usize),
+    sur_classes: u8,
+    has_lower: bool,
+}
+
+impl Capitals {
+    /// Reads the word at `range` of the classes `seen`, with `letters` letters.
+    #[inline]
+    fn end_word(&mut self, range: (usize, usize), seen: u8, letters: usize) {
+        let lower = seen & ASCII_LOWER != 0;
+        if !lower && seen & ASCII_UPPER != 0 && letters >= 2 {
+            self.uppers += 1;
+            self.at = self.n_words;
+            self.sur = range;
+            self.sur_classes = seen;
         }
+        self.has_lower |= lower;
+        self.n_words += 1;
     }
 }
 
@@ -2303,6 +2342,27 @@ mod tests {
         let name = format!("{} (x)", "조선광선은행 ".repeat(15));
         for kind in [NameKind::Unknown, NameKind::Person] {
             let _ = analyze_with_case(&name, kind);
+        }
+    }
+
+    /// A name of more words than a form holds keeps its first sixteen, whichever part of a
+    /// `SURNAME, Given` name they come from, and words of apostrophes only are no words.
+    #[test]
+    fn regression_words_past_sixteen_are_cut_as_first_written() {
+        let many = (1..=20)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for name in [
+            many.clone(),
+            format!("kim, {many}"),
+            format!("kim jong, {}", "a ".repeat(15)),
+            format!("kim jong, {}", "a ".repeat(16)),
+            format!("'' `kim' ''a'' {many} ''"),
+        ] {
+            let (words, at) = split_words(&name);
+            let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+            assert_eq!((words, at), split_words_by_copy(&name), "{name}");
         }
     }
 
