@@ -461,7 +461,7 @@ fn analyze_reusing(
             .replace("(유)", " 유한회사 ");
     }
     if kind != NameKind::Person {
-        cleaned = normalize::replace_phrases(&cleaned);
+        normalize::replace_phrases_in(&mut cleaned);
     }
     // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form, Latin.
     let ascii = cleaned.is_ascii();
