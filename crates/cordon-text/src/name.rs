@@ -327,10 +327,14 @@ impl Analyzer {
         pair: Pair<'_>,
         built: Conversions,
     ) -> Vec<NameForm> {
-        match with_surname_first(raw, kind) {
-            Some(moved) => analyze_reusing(&moved, kind, true, self, pair, built),
-            None => analyze_reusing(raw, kind, true, self, pair, built),
-        }
+        let mut moved = std::mem::take(&mut self.buffers.moved);
+        let forms = if with_surname_first(raw, kind, &mut moved) {
+            analyze_reusing(&moved, kind, true, self, pair, built)
+        } else {
+            analyze_reusing(raw, kind, true, self, pair, built)
+        };
+        self.buffers.moved = moved;
+        forms
     }
 
     /// How many distinct (word, kind) analyses it holds.
@@ -508,7 +512,8 @@ fn analyze_reusing(
     pair: Pair<'_>,
     built: Conversions,
 ) -> Vec<NameForm> {
-    let mut cleaned = normalize::clean(raw);
+    let mut cleaned = std::mem::take(&mut analyzer.buffers.cleaned);
+    normalize::clean_into(raw, &mut cleaned);
     let mut alias_marker = false;
     if cleaned.contains('(') {
         if let Some(without) = normalize::drop_alias_markers(&cleaned) {
@@ -520,9 +525,15 @@ fn analyze_reusing(
             .replace("(유)", " 유한회사 ");
     }
     if kind != NameKind::Person {
-        cleaned = normalize::replace_phrases(&cleaned);
+        normalize::replace_phrases_in(&mut cleaned);
     }
-    let script = Script::dominant(&cleaned);
+    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form, Latin.
+    let ascii = cleaned.is_ascii();
+    let script = if ascii {
+        Script::Latin
+    } else {
+        Script::dominant(&cleaned)
+    };
     let mut word_order_restored = false;
     if script == Script::Arabic
         && let Some(restored) = translit::restored_word_order(&cleaned)
@@ -530,12 +541,10 @@ fn analyze_reusing(
         cleaned = restored;
         word_order_restored = true;
     }
-    let mut forms = Vec::new();
+    let mut forms = Vec::with_capacity(if ascii { 1 } else { MAX_FORMS });
     // Hanja readings not built, each in the place it would have among the forms: a Hanja
     // reading has Hangul words that no earlier form spells, so a full analysis keeps it.
     let mut readings_left_out = false;
-    // An ASCII name has no Han, kana, Cyrillic, Greek or Arabic letters: one form.
-    let ascii = cleaned.is_ascii();
     let Analyzer {
         words: memo,
         buffers,
@@ -722,6 +731,7 @@ fn analyze_reusing(
             f.notes.word_order_restored = word_order_restored;
         }
     }
+    buffers.cleaned = cleaned;
     forms
 }
 
@@ -935,6 +945,10 @@ fn is_sep(c: char) -> bool {
 /// Text buffers one name's forms reuse (and the next name, through an [`Analyzer`]).
 #[derive(Debug, Default)]
 struct Buffers {
+    /// The name as cleaned ([`normalize::clean`]).
+    cleaned: String,
+    /// The name with its surname moved first ([`with_surname_first`]).
+    moved: String,
     /// A word folded to lower-case ASCII.
     fold: String,
     /// Spellings and keys as [`make_token`] builds them.
@@ -1056,12 +1070,16 @@ fn form(
     other: &[NameForm],
 ) -> Option<NameForm> {
     let (words, comma_surname) = split_words(text);
+    // The words of ASCII text, and the tokens made of them, are Latin.
+    let ascii = text.is_ascii();
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     // The Korean syllables of each Latin word, parsed once for the token's key and reused for
     // the name's Korean reading (which an organisation name does not have). The buffer holds
     // the syllables of all the name's forms: a reused token's are copied from there.
     let keep_syllables = kind != NameKind::Organization;
     let Buffers {
+        cleaned: _,
+        moved: _,
         fold: fold_buffer,
         scratch,
         syllables,
@@ -1093,6 +1111,7 @@ fn form(
         let remembered = memo.get(folded, kind);
         let script = match remembered {
             Some(made) => made.token.script,
+            None if ascii => Script::Latin,
             None => Script::dominant(folded),
         };
         // A name of unknown kind may be an organisation's (`General Bureau`): its edge titles
@@ -1260,7 +1279,11 @@ fn form(
     }
     Some(NameForm {
         via,
-        script: Script::dominant(scratch),
+        script: if ascii {
+            Script::Latin
+        } else {
+            Script::dominant(scratch)
+        },
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
@@ -1294,80 +1317,89 @@ fn parenthesised_words(text: &str, words: &[&str]) -> u16 {
 /// `KIM Jong Un` or `Jong Un KIM`, the single all-capitals word is moved first and marked as
 /// the surname (as a comma would).
 pub fn analyze_with_case(raw: &str, kind: NameKind) -> Vec<NameForm> {
-    match with_surname_first(raw, kind) {
-        Some(moved) => analyze(&moved, kind),
-        None => analyze(raw, kind),
+    let mut moved = String::new();
+    if with_surname_first(raw, kind, &mut moved) {
+        analyze(&moved, kind)
+    } else {
+        analyze(raw, kind)
     }
 }
 
-/// `raw` with its single all-capitals word moved first behind a comma, when the letter case
-/// marks it as the surname ([`analyze_with_case`]).
-fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
-    if kind == NameKind::Organization || raw.contains(',') {
-        return None;
+/// Whether the letter case marks a single all-capitals word of `raw` as the surname
+/// ([`analyze_with_case`]); if so, `moved` is set to `raw` with that word moved first behind a
+/// comma.
+fn with_surname_first(raw: &str, kind: NameKind, moved: &mut String) -> bool {
+    if kind == NameKind::Organization {
+        return false;
+    }
+    if raw.is_ascii() {
+        // Most names: one pass over the bytes, without collecting the words; the surname's
+        // neighbours are read again only to move it.
+        let Some((from, to)) = ascii_surname_at(raw) else {
+            return false;
+        };
+        // The surname is the first or the last word: the others are the text after or
+        // before it.
+        let (Some(sur), Some(before), Some(after)) =
+            (raw.get(from..to), raw.get(..from), raw.get(to..))
+        else {
+            return false;
+        };
+        moved.clear();
+        moved.push_str(sur);
+        moved.push(',');
+        for rest in [before, after] {
+            let mut word = None;
+            for (i, &b) in rest.as_bytes().iter().enumerate() {
+                if ascii_class(b) & ASCII_SPACE == 0 {
+                    word.get_or_insert(i);
+                } else if let Some(from) = word.take() {
+                    moved.push(' ');
+                    moved.push_str(rest.get(from..i).unwrap_or_default());
+                }
+            }
+            if let Some(from) = word {
+                moved.push(' ');
+                moved.push_str(rest.get(from..).unwrap_or_default());
+            }
+        }
+        return true;
+    }
+    with_surname_first_by_chars(raw, moved)
+}
+
+/// [`with_surname_first`] of a name of any kind but an organisation's, character by character.
+fn with_surname_first_by_chars(raw: &str, moved: &mut String) -> bool {
+    if raw.contains(',') {
+        return false;
     }
     // All capitals: an upper-case letter, no lower-case one, two letters at least. The words
     // (as `split_whitespace` gives them) are kept for the move, not split out again.
     let mut words: smallvec::SmallVec<[&str; MAX_TOKENS]> = smallvec::SmallVec::new();
     let (mut uppers, mut upper_at, mut has_lower) = (0, 0, false);
-    let mut tally = |w, all_capitals: bool, lower: bool| {
-        if all_capitals {
+    for w in raw.split_whitespace() {
+        let (mut lower, mut upper) = (false, false);
+        for c in w.chars() {
+            let (l, u) = case_of(c);
+            lower |= l;
+            upper |= u;
+        }
+        if !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2 {
             uppers += 1;
             upper_at = words.len();
         }
         has_lower |= lower;
         words.push(w);
-    };
-    if raw.is_ascii() {
-        // Most names: one pass over the bytes, a word ending at the whitespace
-        // `split_whitespace` sees in ASCII (with the vertical tab that
-        // `u8::is_ascii_whitespace` leaves out) or at the end.
-        // A byte's classes from one table look-up; a word's are or-ed together.
-        let (mut seen, mut letters, mut start) = (0u8, 0usize, None);
-        let mut end_word = |start: usize, at: usize, seen: u8, letters: usize| {
-            let w = raw.get(start..at).unwrap_or_default();
-            let lower = seen & ASCII_LOWER != 0;
-            tally(w, !lower && seen & ASCII_UPPER != 0 && letters >= 2, lower);
-        };
-        for (at, &b) in raw.as_bytes().iter().enumerate() {
-            let class = ASCII_CASE_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
-            if class & ASCII_SPACE != 0 {
-                if let Some(from) = start.take() {
-                    end_word(from, at, seen, letters);
-                    (seen, letters) = (0, 0);
-                }
-            } else {
-                start.get_or_insert(at);
-                seen |= class;
-                letters += usize::from(class & ASCII_ALPHA);
-            }
-        }
-        if let Some(from) = start {
-            end_word(from, raw.len(), seen, letters);
-        }
-    } else {
-        for w in raw.split_whitespace() {
-            let (mut lower, mut upper) = (false, false);
-            for c in w.chars() {
-                let (l, u) = case_of(c);
-                lower |= l;
-                upper |= u;
-            }
-            let all_capitals =
-                !lower && upper && w.chars().filter(|&c| normalize::is_letter(c)).count() >= 2;
-            tally(w, all_capitals, lower);
-        }
     }
     let n_words = words.len();
     if uppers == 1
         && has_lower
         && n_words >= 2
         && (upper_at == 0 || upper_at + 1 == n_words)
-        && let Some(sur) = words.get(upper_at)
-        && !sur.contains('-')
+        && words.get(upper_at).is_some_and(|sur| !sur.contains('-'))
     {
-        let mut moved = String::with_capacity(raw.len() + 2);
-        moved.push_str(sur);
+        moved.clear();
+        moved.push_str(words.get(upper_at).copied().unwrap_or_default());
         moved.push(',');
         for (i, w) in words.iter().enumerate() {
             if i != upper_at {
@@ -1375,9 +1407,78 @@ fn with_surname_first(raw: &str, kind: NameKind) -> Option<String> {
                 moved.push_str(w);
             }
         }
-        return Some(moved);
+        return true;
     }
-    None
+    false
+}
+
+/// Where the surname is (its bytes' range) by [`with_surname_first`]'s rule on ASCII text,
+/// found in one pass over its bytes: a word ends at the whitespace `split_whitespace` sees in
+/// ASCII (with the vertical tab that `u8::is_ascii_whitespace` leaves out) or at the end, and
+/// a byte's classes come from one table look-up, or-ed together over a word.
+fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
+    let mut capitals = Capitals::default();
+    let (mut seen, mut letters, mut from, mut in_word) = (0u8, 0usize, 0, false);
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
+        let class = ascii_class(b);
+        if class & ASCII_SPACE == 0 {
+            if class & ASCII_COMMA != 0 {
+                return None;
+            }
+            if !in_word {
+                (in_word, from) = (true, i);
+            }
+            seen |= class;
+            letters += usize::from(class & ASCII_ALPHA);
+        } else if in_word {
+            capitals.end_word((from, i), seen, letters);
+            (seen, letters, in_word) = (0, 0, false);
+        }
+    }
+    if in_word {
+        capitals.end_word((from, raw.len()), seen, letters);
+    }
+    (capitals.uppers == 1
+        && capitals.has_lower
+        && capitals.n_words >= 2
+        && (capitals.at == 0 || capitals.at + 1 == capitals.n_words)
+        && capitals.sur_classes & ASCII_HYPHEN == 0)
+        .then_some(capitals.sur)
+}
+
+/// What [`ascii_surname_at`] has read of a name's words so far.
+#[derive(Default)]
+struct Capitals {
+    n_words: usize,
+    /// Words in capitals, the last of them word `at` with byte range `sur` and classes
+    /// `sur_classes`.
+    uppers: usize,
+    at: usize,
+    sur: (usize, usize),
+    sur_classes: u8,
+    has_lower: bool,
+}
+
+impl Capitals {
+    /// Reads the word at `range` of the classes `seen`, with `letters` letters.
+    #[inline]
+    fn end_word(&mut self, range: (usize, usize), seen: u8, letters: usize) {
+        let lower = seen & ASCII_LOWER != 0;
+        if !lower && seen & ASCII_UPPER != 0 && letters >= 2 {
+            self.uppers += 1;
+            self.at = self.n_words;
+            self.sur = range;
+            self.sur_classes = seen;
+        }
+        self.has_lower |= lower;
+        self.n_words += 1;
+    }
+}
+
+/// The case rule's classes of an ASCII byte ([`ASCII_CASE_CLASSES`]).
+#[inline]
+fn ascii_class(b: u8) -> u8 {
+    ASCII_CASE_CLASSES.get(usize::from(b)).copied().unwrap_or(0)
 }
 
 /// Classes of an ASCII byte for the case rule ([`ASCII_CASE_CLASSES`]).
@@ -1387,6 +1488,10 @@ const ASCII_UPPER: u8 = 4;
 /// The whitespace `split_whitespace` sees in ASCII: `u8::is_ascii_whitespace` and the
 /// vertical tab.
 const ASCII_SPACE: u8 = 8;
+/// A comma: the name gives its surname's place itself.
+const ASCII_COMMA: u8 = 16;
+/// A hyphen: a hyphenated word in capitals is not taken for the surname.
+const ASCII_HYPHEN: u8 = 32;
 
 /// The case rule's classes of every ASCII byte.
 static ASCII_CASE_CLASSES: [u8; 128] = {
@@ -1395,6 +1500,10 @@ static ASCII_CASE_CLASSES: [u8; 128] = {
     while b < 128 {
         table[b as usize] = if matches!(b, b'\t'..=b'\r' | b' ') {
             ASCII_SPACE
+        } else if b == b',' {
+            ASCII_COMMA
+        } else if b == b'-' {
+            ASCII_HYPHEN
         } else if b.is_ascii_lowercase() {
             ASCII_ALPHA | ASCII_LOWER
         } else if b.is_ascii_uppercase() {
@@ -1538,11 +1647,12 @@ fn make_token(
     // initial or a Korean syllable).
     let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
     // A number read with `roman` set or not is the same number.
-    let number = normalize::number_of(latin, roman).filter(|_| {
-        latin
-            .bytes()
-            .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
-    });
+    // Asked first: most words have no digit and none of those letters.
+    let number = latin
+        .bytes()
+        .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
+        .then(|| normalize::number_of(latin, roman))
+        .flatten();
     let class = if number.is_some() {
         TokenClass::Number
     } else if kind != NameKind::Person && normalize::is_legal_form(w) {
@@ -2092,6 +2202,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The case rule's pass over an ASCII name's bytes moves what the rule read
+        /// character by character moves.
+        #[test]
+        fn case_rule_on_ascii_bytes_as_by_characters(
+            s in proptest::prop_oneof![
+                "[ -~\t\n\x0B\x0C\r\x1C]{0,30}",
+                "(KIM|Kim|kim|JONG-UN|K-|Jong|UN|K|A1|,|-|\x0B|\x1C|\t| |  ){0,7}",
+            ]
+        ) {
+            let (mut fast, mut slow) = (String::from("left over"), String::new());
+            let moves = with_surname_first(&s, NameKind::Person, &mut fast);
+            proptest::prop_assert_eq!(moves, with_surname_first_by_chars(&s, &mut slow));
+            if moves {
+                proptest::prop_assert_eq!(fast, slow);
+            }
+        }
+    }
+
+    proptest::proptest! {
         /// A token copied from an earlier form is the token `make_token` would have made.
         #[test]
         fn reused_tokens_as_made(
@@ -2477,6 +2606,27 @@ mod tests {
         let name = format!("{} (x)", "조선광선은행 ".repeat(15));
         for kind in [NameKind::Unknown, NameKind::Person] {
             let _ = analyze_with_case(&name, kind);
+        }
+    }
+
+    /// A name of more words than a form holds keeps its first sixteen, whichever part of a
+    /// `SURNAME, Given` name they come from, and words of apostrophes only are no words.
+    #[test]
+    fn regression_words_past_sixteen_are_cut_as_first_written() {
+        let many = (1..=20)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for name in [
+            many.clone(),
+            format!("kim, {many}"),
+            format!("kim jong, {}", "a ".repeat(15)),
+            format!("kim jong, {}", "a ".repeat(16)),
+            format!("'' `kim' ''a'' {many} ''"),
+        ] {
+            let (words, at) = split_words(&name);
+            let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+            assert_eq!((words, at), split_words_by_copy(&name), "{name}");
         }
     }
 

@@ -171,6 +171,14 @@ pub(crate) fn is_letter(c: char) -> bool {
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
 pub fn clean(raw: &str) -> String {
+    let mut out = String::new();
+    clean_into(raw, &mut out);
+    out
+}
+
+/// [`clean`], written over `out` (an analysis keeps one buffer for every name it cleans).
+pub(crate) fn clean_into(raw: &str, out: &mut String) {
+    out.clear();
     // At most twice the final length is normalised: a byte length within that bound means
     // the whole name is.
     let head = if raw.len() <= MAX_NAME_CHARS * 2 {
@@ -184,24 +192,24 @@ pub fn clean(raw: &str) -> String {
     // Most list names are ASCII, which NFKC leaves alone; text that is already in NFKC (the
     // quick check says so for nearly every real name) needs no normalising pass either.
     if head.is_ascii() {
-        return clean_ascii(head);
+        clean_ascii(head, out);
+        return;
     }
-    let mut out = String::with_capacity(head.len());
+    out.reserve(head.len());
     // Characters NFKC never touches need no lookup: a check of the others alone can only
     // be stricter (see `nfkc_inert`), and text of such characters only (most names in
     // Cyrillic, Hangul, Han, kana, Arabic) is cleaned in the same pass that finds it so.
-    if !clean_inert_chars(head, &mut out) {
+    if !clean_inert_chars(head, out) {
         out.clear();
         if is_nfkc_quick(head.chars().filter(|&c| !nfkc_inert(c))) == IsNormalized::Yes {
-            clean_chars(head.chars(), &mut out);
+            clean_chars(head.chars(), out);
         } else {
-            clean_chars(head.chars().nfkc(), &mut out);
+            clean_chars(head.chars().nfkc(), out);
         }
     }
-    if out.chars().count() > MAX_NAME_CHARS {
-        out = out.chars().take(MAX_NAME_CHARS).collect();
+    if let Some((cut, _)) = out.char_indices().nth(MAX_NAME_CHARS) {
+        out.truncate(cut);
     }
-    out
 }
 
 /// Letters of the scripts names are written in that NFKC leaves alone wherever they stand:
@@ -291,8 +299,9 @@ pub(crate) fn lower_one(c: char) -> Option<char> {
     }
 }
 
-/// [`clean`] of ASCII text: every byte up to the space is whitespace or a control character.
-fn clean_ascii(head: &str) -> String {
+/// [`clean`] of ASCII text into empty `out`: every byte up to the space is whitespace or a
+/// control character.
+fn clean_ascii(head: &str, out: &mut String) {
     // Text that is already clean (no control character, single spaces between words: nearly
     // every name) is only lower-cased.
     let mut after_space = true;
@@ -302,11 +311,12 @@ fn clean_ascii(head: &str) -> String {
         ok
     }) && !after_space;
     if tidy {
-        let mut out = head.to_ascii_lowercase();
+        out.push_str(head);
+        out.make_ascii_lowercase();
         out.truncate(MAX_NAME_CHARS);
-        return out;
+        return;
     }
-    let mut out = String::with_capacity(head.len());
+    out.reserve(head.len());
     let mut pending_space = false;
     for b in head.bytes() {
         if b <= b' ' || b == 0x7f {
@@ -320,7 +330,6 @@ fn clean_ascii(head: &str) -> String {
         out.push(char::from(b.to_ascii_lowercase()));
     }
     out.truncate(MAX_NAME_CHARS);
-    out
 }
 
 /// Latin text without diacritics, lower-case ASCII where possible (`Chŏng` → `chong`,
@@ -1138,12 +1147,19 @@ pub fn drop_alias_markers(s: &str) -> Option<String> {
 
 /// Rewrites the [`PHRASES`] in a cleaned (lower-case) name.
 pub fn replace_phrases(s: &str) -> String {
-    replace_phrases_with(s, true)
+    let mut out = s.to_owned();
+    replace_phrases_in(&mut out);
+    out
 }
 
-/// [`replace_phrases`], skipping phrases whose bytes the name lacks when `prefilter` is set
-/// (the tests check that this changes nothing).
-fn replace_phrases_with(s: &str, prefilter: bool) -> String {
+/// [`replace_phrases`] of `s`, in place.
+pub(crate) fn replace_phrases_in(s: &mut String) {
+    replace_phrases_with(s, true);
+}
+
+/// [`replace_phrases_in`], skipping phrases that cannot occur when `prefilter` is set (the
+/// tests check that this changes nothing).
+fn replace_phrases_with(out: &mut String, prefilter: bool) {
     use memchr::memmem::Finder;
     // Every list name goes through here when the index is built: the searchers and the
     // phrases' byte sets are made once.
@@ -1154,12 +1170,28 @@ fn replace_phrases_with(s: &str, prefilter: bool) -> String {
             .map(|(from, _)| (Finder::new(from), ByteSet::of(from)))
             .collect()
     });
-    let mut out = join_dotted(s);
-    // A phrase can occur only where every byte of it does: most names rule out most phrases
-    // without a search.
-    let mut present = ByteSet::of(&out);
-    for ((from, to), (finder, needs)) in PHRASES.iter().zip(finders) {
-        if prefilter && !needs.is_subset(&present) {
+    if out.contains('.') {
+        *out = join_dotted(out);
+    }
+    // A phrase is replaced only where it starts a word, and can occur only where every byte
+    // of it does: most names rule out nearly every phrase by its first byte, without a look
+    // at the rest.
+    let all = u64::MAX >> (64 - PHRASES.len());
+    let mut pending = if prefilter {
+        phrases_starting_words(out)
+    } else {
+        all
+    };
+    let mut present = None;
+    // The phrases in their order, each once: a replacement is searched for only by the
+    // phrases after the one that made it.
+    while pending != 0 {
+        let i = pending.trailing_zeros() as usize;
+        pending &= pending - 1;
+        let (Some((from, to)), Some((finder, needs))) = (PHRASES.get(i), finders.get(i)) else {
+            break;
+        };
+        if prefilter && !needs.is_subset(present.get_or_insert_with(|| ByteSet::of(out))) {
             continue;
         }
         let mut start = 0;
@@ -1184,12 +1216,41 @@ fn replace_phrases_with(s: &str, prefilter: bool) -> String {
                 start = end;
             }
         }
-        if replaced {
-            present = ByteSet::of(&out);
+        if replaced && prefilter {
+            present = None;
+            pending = phrases_starting_words(out) & all << i << 1;
         }
     }
-    out
 }
+
+/// [`PHRASES`] (bit `i` for phrase `i`) whose first byte the text has at the start of a word:
+/// at its start or after any byte but an ASCII letter or digit (a byte of a longer character
+/// may end one that is not alphanumeric, as `’` and `«` are).
+fn phrases_starting_words(s: &str) -> u64 {
+    let (mut mask, mut at_start) = (0, u64::MAX);
+    for &b in s.as_bytes() {
+        let starting = PHRASES_BY_FIRST_BYTE.get(usize::from(b)).copied();
+        mask |= starting.unwrap_or(0) & at_start;
+        at_start = if b.is_ascii_alphanumeric() {
+            0
+        } else {
+            u64::MAX
+        };
+    }
+    mask
+}
+
+/// Per byte, the [`PHRASES`] that begin with it (bit `i` for phrase `i`).
+static PHRASES_BY_FIRST_BYTE: [u64; 256] = {
+    assert!(PHRASES.len() <= 64, "a phrase is a bit of a u64");
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < PHRASES.len() {
+        table[PHRASES[i].0.as_bytes()[0] as usize] |= 1 << i;
+        i += 1;
+    }
+    table
+};
 
 /// The set of byte values in a text.
 #[derive(Clone, Copy)]
@@ -1222,9 +1283,12 @@ pub fn join_dotted(s: &str) -> String {
             out.push(' ');
         }
         let core = w.trim_end_matches([',', ';']);
-        let parts: Vec<&str> = core.trim_end_matches('.').split('.').collect();
-        if parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1) {
-            out.extend(parts.iter().flat_map(|p| p.chars()));
+        let letters = core.trim_end_matches('.');
+        // Letters one by one between dots: two at least, every part one character.
+        let mut parts = letters.split('.');
+        let dotted = letters.contains('.') && parts.all(|p| p.chars().count() == 1);
+        if dotted {
+            out.extend(letters.chars().filter(|&c| c != '.'));
             out.push_str(&w[core.len()..]);
         } else {
             out.push_str(w);
@@ -1455,6 +1519,50 @@ mod tests {
         out
     }
 
+    /// [`join_dotted`] as first written: each word's parts collected.
+    fn join_dotted_as_first_written(s: &str) -> String {
+        if !s.contains('.') {
+            return s.to_owned();
+        }
+        let mut out = String::with_capacity(s.len());
+        for (i, w) in s.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let core = w.trim_end_matches([',', ';']);
+            let parts: Vec<&str> = core.trim_end_matches('.').split('.').collect();
+            if parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1) {
+                out.extend(parts.iter().flat_map(|p| p.chars()));
+                out.push_str(&w[core.len()..]);
+            } else {
+                out.push_str(w);
+            }
+        }
+        out
+    }
+
+    /// The prefilter keeps every phrase that starts a word, whatever character stands before
+    /// it, and the phrases that do not start one are left alone with or without it.
+    #[test]
+    fn regression_phrases_after_any_non_alphanumeric_character_as_unfiltered() {
+        for (name, replaced) in [
+            ("’korea, north", "’dprk"),
+            ("«joint stock company»", "«jsc»"),
+            ("(north korea)", "(dprk)"),
+            ("ü north korea", "ü dprk"),
+            ("ünorth korea", "ünorth korea"),
+            ("1joint stock", "1joint stock"),
+            ("xnorth korea", "xnorth korea"),
+            ("조선민주주의인민공화국 무역", "dprk 무역"),
+            ("ooo акционерное общество", "ooo ао"),
+        ] {
+            let mut unfiltered = name.to_owned();
+            replace_phrases_with(&mut unfiltered, false);
+            assert_eq!(unfiltered, replaced, "{name}");
+            assert_eq!(replace_phrases(name), replaced, "{name}");
+        }
+    }
+
     fn names() -> impl Strategy<Value = String> {
         prop_oneof![
             "\\PC{0,40}",
@@ -1464,6 +1572,7 @@ mod tests {
             // Combining marks next to letters NFKC leaves alone, and characters it changes.
             "[aeéа-яй가-힣かア\u{300}-\u{36f}\u{483}-\u{487}\u{64b}-\u{652}\u{3099}\u{309a}\u{1161}-\u{1175}ｱ-ﾝ①ﬁ ]{0,20}",
             "(co|ltd|llc|joint stock|north korea|d\\.p\\.r\\.k\\.|l\\.l\\.c|mr|dr|general|bank| |,){0,8}",
+            "(korea|, north|republic of korea|n\\. korea|korea dpr|dpr korea|limited liability|company|co\\.|joint-stock|акционерное общество|조선민주주의인민공화국|x|’|\\(|\\.|,|;|a\\.b|a\\.|ab\\.c\\.| ){0,8}",
         ]
     }
 
@@ -1479,7 +1588,10 @@ mod tests {
             }
             prop_assert_eq!(fold_latin(&s), folded);
             let cleaned = clean(&s);
-            prop_assert_eq!(replace_phrases(&cleaned), replace_phrases_with(&cleaned, false));
+            let mut unfiltered = cleaned.clone();
+            replace_phrases_with(&mut unfiltered, false);
+            prop_assert_eq!(replace_phrases(&cleaned), unfiltered);
+            prop_assert_eq!(join_dotted(&cleaned), join_dotted_as_first_written(&cleaned));
             let filtered: String = s
                 .bytes()
                 .filter(u8::is_ascii_alphanumeric)
