@@ -559,6 +559,26 @@ fn regression_belarusian_national_latin_alphabet() {
     );
 }
 
+/// A Russian-written Belarusian name whose list spelling meets the Belarusian passport reading
+/// only by sound in the surname (`е` written `ia`, a final `оў` as `au`): the reading must stay
+/// a whole form beside the written form's word alternatives, since a word's alternative may
+/// meet only where it is spelt alike. Names built from the two spellings' rules.
+#[test]
+fn regression_belarusian_reading_meets_a_surname_by_sound_as_a_whole_form() {
+    persons_match_by_rule_and_not(
+        "Belarusian romanization",
+        &[
+            ("Сергей Петрович ЛЕМЦОВ", "Siarhei Piatrovich LIAMTSAU"),
+            ("Павел Иванович БЕЛКОВ", "Pavel Ivanavich BIALKAU"),
+            ("Виктор Петрович СЕМКОВ", "Viktar Piatrovich SIAMKAU"),
+        ],
+        &[
+            ("Сергей Петрович ЛЕМЦОВ", "Siarhei Piatrovich BIALKAU"),
+            ("Павел Иванович БЕЛКОВ", "Pavel Ivanavich SIAMKAU"),
+        ],
+    );
+}
+
 /// A Belarusian name spelt in two systems at once: given name and patronymic in the national
 /// Latin alphabet, surname in the passport spelling (or the reverse). No whole form has that
 /// mix; the written form's words each carry both readings and meet it word by word. Names built
