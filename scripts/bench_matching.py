@@ -10,9 +10,9 @@ Prints precision/recall/F1 per group for both at their default thresholds (Cordo
 documented in docs/screening.md, logic-v2 0.70 as yente uses), and pair comparisons per
 CPU-second of both (each on one thread, timed by thread CPU time), with the ratio. Cordon's
 COLD_RATE is `compare()`, which remembers nothing; PER_PASS_RATE is a fresh `Comparer` per
-timed pass, which reuses the analysis of words from earlier pairs of the same pass only: the
-like-for-like number, as logic-v2 is timed on one pass with its string caches warm only from
-names earlier in that pass (and from the synthetic warm-up names below).
+timed pass, which reuses the analysis of names and words from earlier pairs of the same pass
+only: the like-for-like number, as logic-v2 is timed on one pass with its string caches warm
+only from names earlier in that pass (and from the synthetic warm-up names below).
 
 NK_WARM_UP=first warms logic-v2 up on the first pair only, as this script did before
 2026-12-06, to measure what the full warm-up changes.
@@ -115,7 +115,7 @@ def main():
     print()
     print(f"pair comparisons per CPU-second (one thread each): cordon {cordon_rate:,.0f}  logic-v2 {lv2_rate:,.0f}  ratio {cordon_rate / lv2_rate:,.0f}x")
     if per_pass_rate is not None:
-        print(f"  like for like (a fresh Comparer per pass, words reused within the pass as logic-v2's caches): cordon {per_pass_rate:,.0f}  ratio {per_pass_rate / lv2_rate:,.0f}x")
+        print(f"  like for like (a fresh Comparer per pass, names and words reused within the pass as logic-v2's caches): cordon {per_pass_rate:,.0f}  ratio {per_pass_rate / lv2_rate:,.0f}x")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@
 //!
 //! Two rates are printed. **Cold**: every pair through [`cordon_match::compare`], which
 //! remembers nothing. **Per pass**: each timed pass through a fresh
-//! [`cordon_match::Comparer`], whose memory of words starts empty and fills during the pass, so
-//! that a pair reuses only the words of earlier pairs of the same pass. That is what logic-v2
-//! gets from its string caches in `scripts/bench_matching.py` (one timed pass, its caches warm
-//! only from names earlier in the pass), hence the like-for-like number.
+//! [`cordon_match::Comparer`], whose memory of names and words starts empty and fills during
+//! the pass, so that a pair reuses only the names and words of earlier pairs of the same pass.
+//! That is what logic-v2 gets from its string caches in `scripts/bench_matching.py` (one timed
+//! pass, its caches warm only from names earlier in the pass), hence the like-for-like number.
 //!
 //! Stderr also gets a digest (FNV-1a, 64 bits) of the `{:?}` of every comparison, with its
 //! explanation, under the pair's schema and under none: equal digests before and after a speed

@@ -35,7 +35,9 @@ mod query;
 use compact_str::CompactString;
 use cordon_model::Schema;
 use cordon_text::{Conversions, Script};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::sync::Arc;
 
 pub use evidence::{Evidence, normalize_id, weights};
 pub use group::un_references;
@@ -88,9 +90,10 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
     })
 }
 
-/// Compares pairs of names as [`compare`] does, remembering what it made of each word of the
-/// names it has seen ([`cordon_text::Analyzer`]): a batch of pairs repeats words, and a word
-/// analysed once is not analysed again. Every answer is [`compare`]'s.
+/// Compares pairs of names as [`compare`] does, remembering what it made of the names it has
+/// seen: a batch of pairs repeats names (one list name against many queries) and words, and a
+/// name or word analysed once is not analysed again ([`Comparer::DEFAULT_NAME_LIMIT`] names,
+/// [`cordon_text::Analyzer::DEFAULT_WORD_LIMIT`] words at most). Every answer is [`compare`]'s.
 ///
 /// ```
 /// use cordon_match::{Comparer, compare};
@@ -103,22 +106,36 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
 ///     );
 /// }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Comparer {
     analyzer: cordon_text::Analyzer,
+    names: NameMemo,
+}
+
+impl Default for Comparer {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Comparer {
-    /// A comparer with an empty memory of words
-    /// ([`cordon_text::Analyzer::DEFAULT_WORD_LIMIT`] at most).
+    /// How many names a comparer remembers: a few thousand prepared names, a few kilobytes
+    /// each.
+    pub const DEFAULT_NAME_LIMIT: usize = 1 << 12;
+
+    /// A comparer with an empty memory of names and words.
     pub fn new() -> Self {
-        Self::default()
+        Comparer {
+            analyzer: cordon_text::Analyzer::new(),
+            names: NameMemo::with_limit(Self::DEFAULT_NAME_LIMIT),
+        }
     }
 
-    /// A comparer that remembers no word (what [`compare`] uses).
+    /// A comparer that remembers no name and no word (what [`compare`] uses).
     fn forgetful() -> Self {
         Comparer {
             analyzer: cordon_text::Analyzer::with_word_limit(0),
+            names: NameMemo::with_limit(0),
         }
     }
 
@@ -131,11 +148,6 @@ impl Comparer {
     /// (property-tested).
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
-        // Han and kana letters' UTF-8 leads with 0xE2-0xE9, 0xEF or 0xF0: most names are
-        // turned away by their bytes (ASCII a word at a time; Cyrillic, Arabic and Hangul at
-        // 0xEA-0xED byte by byte), not read letter by letter.
-        let east_asian =
-            |s: &str| !s.is_ascii() && s.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0));
         let (cjk1, cjk2) = (east_asian(name1), east_asian(name2));
         let has_han = |s: &str| s.chars().any(|c| Script::of(c) == Some(Script::Han));
         let (han1, han2) = (cjk1 && has_han(name1), cjk2 && has_han(name2));
@@ -154,16 +166,139 @@ impl Comparer {
         // Without Han letters (as given) the second name has no readings to leave out; should
         // cleaning make some, building them all is what a full analysis does.
         let second_has_han = if second_first { han1 } else { han2 };
-        let (f, s) = self
-            .analyzer
-            .analyze_pair_building(first, second, kind, |first| Conversions {
-                hanja_readings: !second_has_han || names::meets_hanja_readings(first),
-                katakana_guesses: names::faces_korean(first),
-            });
+        let (f, s) = self.prepare_pair(first, second, kind, |first| Conversions {
+            hanja_readings: !second_has_han || names::meets_hanja_readings(first),
+            katakana_guesses: names::faces_korean(first),
+        });
         let (a, b) = if second_first { (s, f) } else { (f, s) };
-        let a = PreparedName::of_compared_forms(name1, a);
-        let b = PreparedName::of_compared_forms(name2, b);
         compared(name1, name2, &a, &b)
+    }
+
+    /// The two names of a pair prepared, the second building only the conversions
+    /// `second_builds` asks for once it has read the first's forms: remembered names as
+    /// remembered, the others analysed (and remembered while there is room).
+    #[inline]
+    fn prepare_pair(
+        &mut self,
+        first: &str,
+        second: &str,
+        kind: cordon_text::NameKind,
+        second_builds: impl FnOnce(&[cordon_text::NameForm]) -> Conversions,
+    ) -> (Prepared, Prepared) {
+        if self.names.limit == 0 {
+            let (f, s) = self
+                .analyzer
+                .analyze_pair_building(first, second, kind, second_builds);
+            return (
+                Prepared::Made(PreparedName::of_compared_forms(first, f)),
+                Prepared::Made(PreparedName::of_compared_forms(second, s)),
+            );
+        }
+        let f = self.prepared(first, kind, Conversions::ALL);
+        let built = second_builds(&f.forms);
+        let s = self.prepared(second, kind, built);
+        (Prepared::Remembered(f), Prepared::Remembered(s))
+    }
+
+    /// `name` prepared with the conversions `built`, from memory or analysed now.
+    fn prepared(
+        &mut self,
+        name: &str,
+        kind: cordon_text::NameKind,
+        built: Conversions,
+    ) -> Arc<PreparedName> {
+        // Hanja readings and katakana guesses are all a name's conversions can leave out.
+        let built = if east_asian(name) {
+            built
+        } else {
+            Conversions::ALL
+        };
+        if let Some(known) = self.names.get(name, kind, built) {
+            return Arc::clone(known);
+        }
+        let forms = self.analyzer.analyze_with_case_building(name, kind, built);
+        let prepared = Arc::new(PreparedName::of_compared_forms(name, forms));
+        self.names.insert(name, kind, built, &prepared);
+        prepared
+    }
+}
+
+/// Whether `name` may have Han or kana letters. Their UTF-8 leads with 0xE2-0xE9, 0xEF or
+/// 0xF0: most names are turned away by their bytes (ASCII a word at a time; Cyrillic, Arabic
+/// and Hangul at 0xEA-0xED byte by byte), not read letter by letter.
+fn east_asian(name: &str) -> bool {
+    !name.is_ascii() && name.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
+}
+
+/// Names a [`Comparer`] prepared, by kind and conversions built, then text: a name's analysis
+/// depends on nothing else. Full, it keeps what it has and remembers no more.
+#[derive(Debug)]
+struct NameMemo {
+    by_kind_and_conversions: [FxHashMap<Box<str>, Arc<PreparedName>>; 12],
+    len: usize,
+    limit: usize,
+}
+
+impl NameMemo {
+    fn with_limit(limit: usize) -> Self {
+        NameMemo {
+            by_kind_and_conversions: Default::default(),
+            len: 0,
+            limit,
+        }
+    }
+
+    fn slot(kind: cordon_text::NameKind, built: Conversions) -> usize {
+        let kind = match kind {
+            cordon_text::NameKind::Person => 0,
+            cordon_text::NameKind::Organization => 1,
+            cordon_text::NameKind::Unknown => 2,
+        };
+        kind * 4 + usize::from(built.hanja_readings) * 2 + usize::from(built.katakana_guesses)
+    }
+
+    fn get(
+        &self,
+        name: &str,
+        kind: cordon_text::NameKind,
+        built: Conversions,
+    ) -> Option<&Arc<PreparedName>> {
+        if self.len == 0 {
+            return None;
+        }
+        self.by_kind_and_conversions[Self::slot(kind, built)].get(name)
+    }
+
+    fn insert(
+        &mut self,
+        name: &str,
+        kind: cordon_text::NameKind,
+        built: Conversions,
+        prepared: &Arc<PreparedName>,
+    ) {
+        if self.len >= self.limit {
+            return;
+        }
+        self.by_kind_and_conversions[Self::slot(kind, built)]
+            .insert(name.into(), Arc::clone(prepared));
+        self.len += 1;
+    }
+}
+
+/// A prepared name of a pair: made for this comparison, or shared with a [`NameMemo`].
+enum Prepared {
+    Made(PreparedName),
+    Remembered(Arc<PreparedName>),
+}
+
+impl std::ops::Deref for Prepared {
+    type Target = PreparedName;
+
+    fn deref(&self) -> &PreparedName {
+        match self {
+            Prepared::Made(name) => name,
+            Prepared::Remembered(name) => name,
+        }
     }
 }
 
@@ -254,51 +389,84 @@ mod tests {
     /// two Chinese names; names of six forms, whose last is cut).
     #[test]
     fn regression_forms_not_built_as_not_scored() {
-        let names = [
-            "金铁三",
-            "(金铁三)",
-            "陈诚",
-            "王明山",
-            "安",
-            "朴成哲",
-            "李晓翠",
-            "山东裕龙石化有限公司",
-            "中國石油(香港)有限公司",
-            "朝鮮光鮮銀行",
-            "アラビア半島の聖戦アル・カーイダ組織",
-            "김철삼",
-            "박성철",
-            "Kim Chol Sam",
-            "PAK Song Chol",
-            "Jinsong Joint Bank",
-            "WANG Mingshan",
-            "Shandong Yulong Petrochemical Co., Ltd.",
-            "パク・ジンヒョク",
-            "セルゲイ・クゾヴレフ",
-            "Ким Чен Ын",
-            "Chen Cheng",
-            "An",
-            // Seven forms, the second pinyin cut: not when the Hanja readings are left out.
-            "金行公司",
-            "Jin Xinggongsi",
-            // Katakana Korean guesses, scored by what the other name faces.
-            "ムヘーリシ",
-            "HE SI",
-            "キム・ジョンシク",
-            "KM Jong Sik",
-            // Guesses not made for a katakana name that cannot read as Korean.
-            "サリム・ヤシン",
-            "SNG Rim",
-            "ハーレ・バクティヤール",
-            "HALEH BAKHTIAR",
-            "金正恩・セルゲイ・クゾヴレフ",
-        ];
-        for a in names {
-            for b in names {
+        for a in NAMES_BUILT_IN_PART {
+            for b in NAMES_BUILT_IN_PART {
                 assert_as_in_full(a, b);
             }
         }
     }
+
+    /// One comparer over every ordered pair of [`NAMES_BUILT_IN_PART`] under every kind: a
+    /// name it remembers from an earlier pair, in the other place or built with other
+    /// conversions (a Han name's readings left out as second name, needed as first), answers
+    /// as [`compare`] does.
+    #[test]
+    fn regression_remembered_names_answer_as_compare() {
+        let mut comparer = Comparer::new();
+        for schema in [None, Some(Schema::Person), Some(Schema::Company)] {
+            // Each name met first as the second of a name that faces nothing Korean: its
+            // Hanja readings and katakana guesses left out, then needed.
+            let pairs = NAMES_BUILT_IN_PART
+                .iter()
+                .map(|b| ("HALEH BAKHTIAR", *b))
+                .chain(
+                    NAMES_BUILT_IN_PART
+                        .iter()
+                        .flat_map(|a| NAMES_BUILT_IN_PART.iter().map(move |b| (*a, *b))),
+                );
+            for (a, b) in pairs {
+                assert_eq!(
+                    format!("{:?}", comparer.compare(a, b, schema)),
+                    format!("{:?}", compare(a, b, schema)),
+                    "{a} / {b}"
+                );
+            }
+        }
+    }
+
+    /// Names whose comparison builds some conversions and leaves others out, by what the
+    /// other name faces.
+    const NAMES_BUILT_IN_PART: &[&str] = &[
+        "金铁三",
+        "(金铁三)",
+        "陈诚",
+        "王明山",
+        "安",
+        "朴成哲",
+        // Read alike in Korean (성), not in pinyin (cheng, xing).
+        "朴星哲",
+        "李晓翠",
+        "山东裕龙石化有限公司",
+        "中國石油(香港)有限公司",
+        "朝鮮光鮮銀行",
+        "アラビア半島の聖戦アル・カーイダ組織",
+        "김철삼",
+        "박성철",
+        "Kim Chol Sam",
+        "PAK Song Chol",
+        "Jinsong Joint Bank",
+        "WANG Mingshan",
+        "Shandong Yulong Petrochemical Co., Ltd.",
+        "パク・ジンヒョク",
+        "セルゲイ・クゾヴレフ",
+        "Ким Чен Ын",
+        "Chen Cheng",
+        "An",
+        // Seven forms, the second pinyin cut: not when the Hanja readings are left out.
+        "金行公司",
+        "Jin Xinggongsi",
+        // Katakana Korean guesses, scored by what the other name faces.
+        "ムヘーリシ",
+        "HE SI",
+        "キム・ジョンシク",
+        "KM Jong Sik",
+        // Guesses not made for a katakana name that cannot read as Korean.
+        "サリム・ヤシン",
+        "SNG Rim",
+        "ハーレ・バクティヤール",
+        "HALEH BAKHTIAR",
+        "金正恩・セルゲイ・クゾヴレフ",
+    ];
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]

@@ -319,6 +319,18 @@ impl Analyzer {
         (a, b)
     }
 
+    /// [`Analyzer::analyze_with_case`], building only the conversions in `built`: the second
+    /// name of a pair as [`Analyzer::analyze_pair_building`] analyses it, for a caller that
+    /// remembers whole names and so analyses each name of a pair on its own.
+    pub fn analyze_with_case_building(
+        &mut self,
+        raw: &str,
+        kind: NameKind,
+        built: Conversions,
+    ) -> Vec<NameForm> {
+        self.analyze_with_case_in(raw, kind, Pair::Alone, built)
+    }
+
     /// [`Analyzer::analyze_with_case`] as name `pair` of a pair, building `built`.
     fn analyze_with_case_in(
         &mut self,
