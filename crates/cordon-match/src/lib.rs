@@ -217,7 +217,7 @@ impl Comparer {
             return Arc::clone(known);
         }
         let forms = self.analyzer.analyze_with_case_building(name, kind, built);
-        let prepared = Arc::new(PreparedName::of_compared_forms(name, forms));
+        let prepared = Arc::new(PreparedName::of_remembered_forms(name, forms));
         self.names.insert(name, kind, built, &prepared);
         prepared
     }

@@ -253,6 +253,13 @@ impl PreparedName {
         Self::of_forms(original.to_owned(), forms, Vec::new())
     }
 
+    /// [`PreparedName::of_compared_forms`] for a name compared with many: its skeletons are
+    /// made when a comparison first asks for them, then kept.
+    pub(crate) fn of_remembered_forms(original: &str, forms: Vec<NameForm>) -> Self {
+        let skeletons = forms.iter().map(|_| FormSkeletons::on_demand()).collect();
+        Self::of_forms(original.to_owned(), forms, skeletons)
+    }
+
     /// A name of these forms and skeletons, with what is read from its forms once.
     fn of_forms(original: String, forms: Vec<NameForm>, skeletons: Vec<FormSkeletons>) -> Self {
         let guesses = korean_guesses(&forms);
