@@ -1639,12 +1639,24 @@ fn make_token(
             scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
         }
         Script::Latin | Script::Digit => scratch.extend(w.chars().filter(|c| c.is_alphanumeric())),
-        _ => scratch.extend(
-            any_ascii::any_ascii(w)
-                .bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        ),
+        // `any_ascii` letter by letter into the scratch buffer: the whole word's `String` was
+        // an allocation per kana, Han, Cyrillic or Arabic word.
+        _ => {
+            let mut own = [0u8; 4];
+            for c in w.chars() {
+                let ascii = if c.is_ascii() {
+                    c.encode_utf8(&mut own).as_bytes()
+                } else {
+                    any_ascii::any_ascii_char(c).as_bytes()
+                };
+                scratch.extend(
+                    ascii
+                        .iter()
+                        .filter(|b| b.is_ascii_alphanumeric())
+                        .map(|b| char::from(b.to_ascii_lowercase())),
+                );
+            }
+        }
     }
     let latin = scratch.as_str();
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
