@@ -1373,9 +1373,20 @@ fn with_surname_first(raw: &str, kind: NameKind, moved: &mut String) -> bool {
     with_surname_first_by_chars(raw, moved)
 }
 
+/// Whether a byte of UTF-8 text is ASCII other than a letter, or of a character of
+/// U+3000-U+9FFF (Han and kana: leads 0xE3-0xE9), which have no case: a name of such bytes
+/// alone has no word in capitals, told without reading its characters.
+fn caseless_byte(b: u8) -> bool {
+    match b {
+        0x80..=0xBF | 0xE3..=0xE9 => true,
+        0..=0x7F => !b.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
 /// [`with_surname_first`] of a name of any kind but an organisation's, character by character.
 fn with_surname_first_by_chars(raw: &str, moved: &mut String) -> bool {
-    if raw.contains(',') {
+    if raw.contains(',') || raw.bytes().all(caseless_byte) {
         return false;
     }
     // All capitals: an upper-case letter, no lower-case one, two letters at least. The words
@@ -1896,6 +1907,30 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A name of Han and kana is told to have no word in capitals by its bytes.
+    #[test]
+    fn regression_han_and_kana_leads_have_no_case() {
+        // Every character whose bytes `caseless_byte` lets through has no case (fails if its
+        // leads took in 0xEA, where Latin Extended-D has cased letters, or ASCII letters).
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.encode_utf8(&mut buf).bytes().all(caseless_byte) {
+                assert!(!c.is_lowercase() && !c.is_uppercase(), "{c:?}");
+            }
+        }
+        let mut moved = String::new();
+        assert!(with_surname_first(
+            "金正恩 Jong Un KIM",
+            NameKind::Person,
+            &mut moved
+        ));
+        assert!(!with_surname_first(
+            "キム・ジョンウン",
+            NameKind::Person,
+            &mut moved
+        ));
     }
 
     /// [`case_of`] against the Unicode tables it stands in for, for every character.
