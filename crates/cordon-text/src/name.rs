@@ -2185,6 +2185,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A non-Latin word is spelt `any_ascii` of the whole word, letters and digits
+        /// lower-cased, as when that `String` was made per word (`make_token` now reads the
+        /// word letter by letter).
+        #[test]
+        fn non_latin_words_spelt_as_any_ascii_of_the_word(
+            w in "[ァ-ヺー一-龥а-яА-Яا-يα-ωΑ-Ωa-zA-Z'・-]{1,12}",
+        ) {
+            for script in [Script::Kana, Script::Han, Script::Cyrillic, Script::Arabic, Script::Greek] {
+                let (mut scratch, mut syllables) = (String::new(), Vec::new());
+                let (t, _) = make_token(&w, NameKind::Person, script, &mut scratch, &mut syllables);
+                let whole: String = any_ascii::any_ascii(&w)
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect();
+                proptest::prop_assert_eq!(t.latin.as_str(), whole.as_str());
+            }
+        }
+    }
+
+    proptest::proptest! {
         /// Readings whose given names are measured before they are copied are the readings
         /// first written.
         #[test]
