@@ -141,7 +141,13 @@ pub fn to_simplified(s: &str) -> Cow<'_, str> {
 /// own (薴 → 苧 → 苎): the chain is followed to its end, so that simplifying twice gives what
 /// simplifying once gives.
 fn simplified(c: char) -> char {
-    if !is_han(c) {
+    static VARIANTS: OnceLock<BmpSet> = OnceLock::new();
+    // Most characters of a name are simplified already: the bit says so without a search.
+    if !is_han(c)
+        || !VARIANTS
+            .get_or_init(|| BmpSet::of(table::TO_SIMPLIFIED.iter().map(|e| e.0)))
+            .may_hold(c)
+    {
         return c;
     }
     let step = |c: char| {
@@ -390,12 +396,37 @@ pub(crate) fn gloss_words() -> Vec<String> {
     words
 }
 
+/// A set of characters, one bit each below U+10000 (8 KiB): whether a character of a name is
+/// in a table is asked of every character, and most are in none.
+struct BmpSet(Box<[u64]>);
+
+impl BmpSet {
+    fn of(chars: impl Iterator<Item = char>) -> BmpSet {
+        let mut bits = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
+        for c in chars {
+            let c = c as usize;
+            if let Some(w) = bits.get_mut(c / 64) {
+                *w |= 1 << (c % 64);
+            }
+        }
+        BmpSet(bits)
+    }
+
+    /// False only when `c` is certainly not in the set (a character past U+FFFF may be).
+    fn may_hold(&self, c: char) -> bool {
+        let c = c as usize;
+        self.0.get(c / 64).is_none_or(|w| w >> (c % 64) & 1 == 1)
+    }
+}
+
 /// Words of a table as characters, indexed by their first character, so that finding the
 /// first table entry (in table order) that starts a text compares only entries that can.
 struct ByFirstChar {
     words: Vec<Vec<char>>,
     /// (first character, table index), sorted.
     firsts: Vec<(char, usize)>,
+    /// The first characters, for a text that starts with none of them.
+    first_set: BmpSet,
 }
 
 impl ByFirstChar {
@@ -407,13 +438,21 @@ impl ByFirstChar {
             .filter_map(|(i, w)| Some((*w.first()?, i)))
             .collect();
         firsts.sort_unstable();
-        ByFirstChar { words, firsts }
+        let first_set = BmpSet::of(firsts.iter().map(|&(c, _)| c));
+        ByFirstChar {
+            words,
+            firsts,
+            first_set,
+        }
     }
 
     /// The table index of the first entry that `text` starts with, and its length in
     /// characters.
     fn first_match(&self, text: &[char]) -> Option<(usize, usize)> {
         let &c = text.first()?;
+        if !self.first_set.may_hold(c) {
+            return None;
+        }
         let from = self.firsts.partition_point(|&(f, _)| f < c);
         self.firsts
             .get(from..)?
@@ -732,6 +771,53 @@ mod tests {
     #[test]
     fn simplified_table_is_sorted() {
         assert!(table::TO_SIMPLIFIED.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    /// The set of first characters only spares searches: every entry of both tables, alone
+    /// and before other text, finds what a scan of the table in order finds (fails if the set
+    /// misses a first character).
+    #[test]
+    fn first_match_as_by_scan_for_every_entry() {
+        let org: Vec<&str> = ORG_WORDS.iter().map(|(w, _)| *w).collect();
+        for table in [org, PLACES.to_vec()] {
+            let indexed = ByFirstChar::new(table.iter().copied());
+            for w in &table {
+                for tail in ["", "公司", "x"] {
+                    let text: Vec<char> = w.chars().chain(tail.chars()).collect();
+                    let scanned = table.iter().enumerate().find_map(|(i, e)| {
+                        let e: Vec<char> = e.chars().collect();
+                        (!e.is_empty() && text.starts_with(&e)).then_some((i, e.len()))
+                    });
+                    assert_eq!(indexed.first_match(&text), scanned, "{w}{tail}");
+                }
+            }
+        }
+    }
+
+    /// The set of traditional characters only spares searches: every Han character is
+    /// simplified as by the table's search alone (fails if the set misses a table entry).
+    #[test]
+    fn simplified_as_by_search_for_every_han_character() {
+        let searched = |c: char| {
+            let mut c = c;
+            for _ in 0..4 {
+                let next = table::TO_SIMPLIFIED
+                    .binary_search_by_key(&c, |e| e.0)
+                    .map_or(c, |i| table::TO_SIMPLIFIED[i].1);
+                if next == c {
+                    break;
+                }
+                c = next;
+            }
+            c
+        };
+        for c in (0x3400u32..0x1_0000)
+            .chain(0x2_0000..0x3_23B0)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_han(c))
+        {
+            assert_eq!(simplified(c), searched(c), "{c}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@
 use std::borrow::Cow;
 
 use compact_str::CompactString;
+use smallvec::SmallVec;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -45,8 +46,8 @@ fn is_kana(c: char) -> bool {
 /// end or before a vowel is dropped), and `ン` before a vowel or `y` is `n'`. Idempotent.
 pub fn to_romaji(s: &str) -> String {
     let s = prepare(s);
-    let tokens: Vec<Token<'_>> = tokens(&s).collect();
-    romaji_of(&tokens, s.len())
+    let cut = Cut::of(&s);
+    romaji_of(&cut.tokens(), s.len())
 }
 
 /// Which of a name's Korean forms [`korean_forms_and_romaji`] makes.
@@ -71,7 +72,8 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
         KoreanForms::None
     };
     let s = prepare(s);
-    let tokens: Vec<Token<'_>> = tokens(&s).collect();
+    let cut = Cut::of(&s);
+    let tokens = cut.tokens();
     let romaji = romaji_of(&tokens, s.len());
     if korean == KoreanForms::None {
         return (Vec::new(), romaji);
@@ -209,7 +211,8 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
         return Vec::new();
     }
     let s = prepare(s);
-    let tokens: Vec<Token<'_>> = tokens(&s).collect();
+    let cut = Cut::of(&s);
+    let tokens = cut.tokens();
     expand_nasal_forms(&korean_parts(&tokens), MAX_KOREAN_FORMS, s.len())
 }
 
@@ -448,7 +451,61 @@ struct Mora {
 enum Token<'a> {
     Sep,
     Text(&'a str),
-    Kana(Vec<Mora>),
+    Kana(&'a [Mora]),
+}
+
+/// Where a token of [`Cut`] lies: in the text, or in the morae.
+enum Piece<'a> {
+    Sep,
+    Text(&'a str),
+    Kana(usize, usize),
+}
+
+/// Text cut into tokens, the morae of all its kana runs in one buffer: a name is cut for every
+/// analysis, and a buffer per word cost an allocation each.
+struct Cut<'a> {
+    moras: SmallVec<[Mora; 32]>,
+    pieces: SmallVec<[Piece<'a>; 8]>,
+}
+
+impl<'a> Cut<'a> {
+    fn of(s: &'a str) -> Self {
+        let mut cut = Cut {
+            moras: SmallVec::new(),
+            pieces: SmallVec::new(),
+        };
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if is_sep(c) {
+                rest = rest.trim_start_matches(is_sep);
+                cut.pieces.push(Piece::Sep);
+            } else if is_kana(c) {
+                let end = rest.find(|c| !is_kana(c)).unwrap_or(rest.len());
+                let (kana, tail) = rest.split_at(end);
+                rest = tail;
+                let start = cut.moras.len();
+                push_moras(kana, &mut cut.moras);
+                cut.pieces.push(Piece::Kana(start, cut.moras.len()));
+            } else {
+                let end = rest.find(|c| is_sep(c) || is_kana(c)).unwrap_or(rest.len());
+                let (text, tail) = rest.split_at(end);
+                rest = tail;
+                cut.pieces.push(Piece::Text(text));
+            }
+        }
+        cut
+    }
+
+    fn tokens(&self) -> SmallVec<[Token<'_>; 8]> {
+        self.pieces
+            .iter()
+            .map(|p| match *p {
+                Piece::Sep => Token::Sep,
+                Piece::Text(t) => Token::Text(t),
+                Piece::Kana(from, to) => Token::Kana(self.moras.get(from..to).unwrap_or(&[])),
+            })
+            .collect()
+    }
 }
 
 /// Half-width katakana and decomposed voicing marks are folded with NFKC, only when present,
@@ -470,27 +527,6 @@ fn is_sep(c: char) -> bool {
     )
 }
 
-fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        let c = rest.chars().next()?;
-        if is_sep(c) {
-            rest = rest.trim_start_matches(is_sep);
-            return Some(Token::Sep);
-        }
-        if is_kana(c) {
-            let end = rest.find(|c| !is_kana(c)).unwrap_or(rest.len());
-            let (kana, tail) = rest.split_at(end);
-            rest = tail;
-            return Some(Token::Kana(moras(kana)));
-        }
-        let end = rest.find(|c| is_sep(c) || is_kana(c)).unwrap_or(rest.len());
-        let (text, tail) = rest.split_at(end);
-        rest = tail;
-        Some(Token::Text(text))
-    })
-}
-
 fn to_katakana(c: char) -> char {
     match c {
         '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' => {
@@ -500,10 +536,10 @@ fn to_katakana(c: char) -> char {
     }
 }
 
-fn moras(kana: &str) -> Vec<Mora> {
+/// Appends the morae of a run of kana to `out` (which may hold earlier runs' morae).
+fn push_moras(kana: &str, out: &mut SmallVec<[Mora; 32]>) {
+    let start = out.len();
     let mut chars = kana.chars().map(to_katakana).peekable();
-    // Every kana is three bytes long in UTF-8, and makes one mora at most.
-    let mut out: Vec<Mora> = Vec::with_capacity(kana.len() / 3);
     while let Some(c) = chars.next() {
         let mora = match c {
             'ッ' => Mora {
@@ -518,10 +554,10 @@ fn moras(kana: &str) -> Vec<Mora> {
                 romaji: "",
                 kind: Kind::Long,
             },
-            // Iteration marks repeat the previous mora.
+            // Iteration marks repeat the previous mora of the same run.
             'ヽ' | 'ヾ' => match out.last() {
-                Some(&m) => m,
-                None => continue,
+                Some(&m) if out.len() > start => m,
+                _ => continue,
             },
             _ => match chars.peek().and_then(|&n| digraph(c, n)) {
                 Some(r) => {
@@ -541,7 +577,6 @@ fn moras(kana: &str) -> Vec<Mora> {
             out.push(mora);
         }
     }
-    out
 }
 
 fn is_vowel(c: char) -> bool {
@@ -844,7 +879,8 @@ mod tests {
             "アレクサンドル",
         ] {
             let prepared = prepare(s);
-            let tokens: Vec<Token<'_>> = tokens(&prepared).collect();
+            let cut = Cut::of(&prepared);
+            let tokens = cut.tokens();
             assert_eq!(
                 cannot_read_as_korean_name(&tokens),
                 cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens)),
@@ -861,7 +897,8 @@ mod tests {
             s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ]{0,16}|(ゲン|ホン|ドク|クワ|グワ|ン|ッ|ー|キム|チェ|ペク|ペ|・|ソン|ム|ル|プ){0,8}"
         ) {
             let prepared = prepare(&s);
-            let tokens: Vec<Token<'_>> = tokens(&prepared).collect();
+            let cut = Cut::of(&prepared);
+            let tokens = cut.tokens();
             prop_assert_eq!(
                 cannot_read_as_korean_name(&tokens),
                 cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens))

@@ -1385,9 +1385,20 @@ fn with_surname_first(raw: &str, kind: NameKind, moved: &mut String) -> bool {
     with_surname_first_by_chars(raw, moved)
 }
 
+/// Whether a byte of UTF-8 text is ASCII other than a letter, or of a character of
+/// U+3000-U+9FFF (Han and kana: leads 0xE3-0xE9), which have no case: a name of such bytes
+/// alone has no word in capitals, told without reading its characters.
+fn caseless_byte(b: u8) -> bool {
+    match b {
+        0x80..=0xBF | 0xE3..=0xE9 => true,
+        0..=0x7F => !b.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
 /// [`with_surname_first`] of a name of any kind but an organisation's, character by character.
 fn with_surname_first_by_chars(raw: &str, moved: &mut String) -> bool {
-    if raw.contains(',') {
+    if raw.contains(',') || raw.bytes().all(caseless_byte) {
         return false;
     }
     // All capitals: an upper-case letter, no lower-case one, two letters at least. The words
@@ -1651,12 +1662,24 @@ fn make_token(
             scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
         }
         Script::Latin | Script::Digit => scratch.extend(w.chars().filter(|c| c.is_alphanumeric())),
-        _ => scratch.extend(
-            any_ascii::any_ascii(w)
-                .bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        ),
+        // `any_ascii` letter by letter into the scratch buffer: the whole word's `String` was
+        // an allocation per kana, Han, Cyrillic or Arabic word.
+        _ => {
+            let mut own = [0u8; 4];
+            for c in w.chars() {
+                let ascii = if c.is_ascii() {
+                    c.encode_utf8(&mut own).as_bytes()
+                } else {
+                    any_ascii::any_ascii_char(c).as_bytes()
+                };
+                scratch.extend(
+                    ascii
+                        .iter()
+                        .filter(|b| b.is_ascii_alphanumeric())
+                        .map(|b| char::from(b.to_ascii_lowercase())),
+                );
+            }
+        }
     }
     let latin = scratch.as_str();
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
@@ -1896,6 +1919,30 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A name of Han and kana is told to have no word in capitals by its bytes.
+    #[test]
+    fn regression_han_and_kana_leads_have_no_case() {
+        // Every character whose bytes `caseless_byte` lets through has no case (fails if its
+        // leads took in 0xEA, where Latin Extended-D has cased letters, or ASCII letters).
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.encode_utf8(&mut buf).bytes().all(caseless_byte) {
+                assert!(!c.is_lowercase() && !c.is_uppercase(), "{c:?}");
+            }
+        }
+        let mut moved = String::new();
+        assert!(with_surname_first(
+            "金正恩 Jong Un KIM",
+            NameKind::Person,
+            &mut moved
+        ));
+        assert!(!with_surname_first(
+            "キム・ジョンウン",
+            NameKind::Person,
+            &mut moved
+        ));
     }
 
     /// [`case_of`] against the Unicode tables it stands in for, for every character.
@@ -2147,6 +2194,27 @@ mod tests {
                     .then_some(KoreanReading { surname, given })
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// A non-Latin word is spelt `any_ascii` of the whole word, letters and digits
+        /// lower-cased, as when that `String` was made per word (`make_token` now reads the
+        /// word letter by letter).
+        #[test]
+        fn non_latin_words_spelt_as_any_ascii_of_the_word(
+            w in "[ァ-ヺー一-龥а-яА-Яا-يα-ωΑ-Ωa-zA-Z'・-]{1,12}",
+        ) {
+            for script in [Script::Kana, Script::Han, Script::Cyrillic, Script::Arabic, Script::Greek] {
+                let (mut scratch, mut syllables) = (String::new(), Vec::new());
+                let (t, _) = make_token(&w, NameKind::Person, script, &mut scratch, &mut syllables);
+                let whole: String = any_ascii::any_ascii(&w)
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect();
+                proptest::prop_assert_eq!(t.latin.as_str(), whole.as_str());
+            }
+        }
     }
 
     proptest::proptest! {
