@@ -1758,17 +1758,24 @@ fn korean_readings(
         [_, _] => korean::compound_surname_keys(syls),
         _ => false,
     };
+    // Asked of the first word up to three times (hint, edge, slip): looked up once per word.
+    let mut known_surnames: [Option<bool>; 4] = [None; 4];
+    let mut is_surname_at = |i: usize| match known_surnames.get_mut(i) {
+        Some(Some(known)) => *known,
+        Some(slot) => *slot.insert(parsed.get(i).is_some_and(|s| is_surname(s))),
+        None => parsed.get(i).is_some_and(|s| is_surname(s)),
+    };
     // The hinted surname (comma, capitals) first; the first and last words stay possible, as
     // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
     let mut candidates: smallvec::SmallVec<[usize; 3]> = smallvec::SmallVec::new();
     if let Some(h) = hint
-        && parsed.get(h).is_some_and(|s| is_surname(s))
+        && is_surname_at(h)
     {
         candidates.push(h);
     }
     let last = parsed.len() - 1;
     for i in [0, last] {
-        if !candidates.contains(&i) && parsed.get(i).is_some_and(|s| is_surname(s)) {
+        if !candidates.contains(&i) && is_surname_at(i) {
             candidates.push(i);
         }
     }
@@ -1781,7 +1788,7 @@ fn korean_readings(
     if !candidates.is_empty() {
         let syllables_in = |i: usize| parsed.get(i).map_or(0, |s| s.len());
         let all_syllables: usize = parsed.iter().map(|s| s.len()).sum();
-        let first_is_surname = parsed.first().is_some_and(|s| is_surname(s));
+        let first_is_surname = is_surname_at(0);
         let unhinted = match (hint, first_is_surname) {
             (Some(_), _) => [None, None],
             (None, true) => [Some(0), None],
