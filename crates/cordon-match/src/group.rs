@@ -602,8 +602,8 @@ fn name_key(n: &PreparedName) -> Option<String> {
 fn name_key_of(n: &PreparedName, with_generic: bool) -> Option<String> {
     let f = n.forms.first()?;
     if let Some(r) = f.korean.first() {
-        let s: Vec<&str> = r.surname.iter().map(|s| s.key.as_str()).collect();
-        let g: Vec<&str> = r.given.iter().map(|s| s.key.as_str()).collect();
+        let s: Vec<&str> = r.surname().iter().map(|s| s.key.as_str()).collect();
+        let g: Vec<&str> = r.given().iter().map(|s| s.key.as_str()).collect();
         return Some(format!("k:{}|{}", s.join("."), g.join(".")));
     }
     let mut toks: Vec<&str> = f
@@ -780,12 +780,7 @@ fn sound_keys(n: &PreparedName) -> SoundKeys {
                 .map(|t| hash(b'w', &t.key)),
         );
         for r in &f.korean {
-            keys.extend(
-                r.surname
-                    .iter()
-                    .chain(&r.given)
-                    .map(|s| hash(b'k', s.key.as_str())),
-            );
+            keys.extend(r.syllables().iter().map(|s| hash(b'k', s.key.as_str())));
         }
     }
     keys.sort_unstable();

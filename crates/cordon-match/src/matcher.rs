@@ -197,14 +197,14 @@ fn terms(form: &NameForm, out: &mut Vec<(u64, f32)>) {
         trigrams(t, |h| out.push((h, TRIGRAM_BOOST)));
     }
     for r in &form.korean {
-        for s in r.surname.iter().chain(&r.given) {
+        for s in r.syllables().iter() {
             out.push((term(b's', s.key.as_str()), 1.0));
             let n = s.kana_folded();
             if n != s.key {
                 out.push((term(b's', n.as_str()), 0.5));
             }
         }
-        let given: String = r.given.iter().map(|s| s.key.as_str()).collect();
+        let given: String = r.given().iter().map(|s| s.key.as_str()).collect();
         out.push((term(b'g', &given), 1.5));
     }
 }

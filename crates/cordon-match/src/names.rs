@@ -496,7 +496,7 @@ fn reads_as_korean(forms: &[NameForm]) -> bool {
         .iter()
         .filter(|f| !matches!(f.via, Via::HanjaReading | Via::Pinyin | Via::Glossary(_)))
         .flat_map(|f| &f.korean)
-        .any(|r| (1..=2).contains(&r.given.len()))
+        .any(|r| (1..=2).contains(&r.given().len()))
 }
 
 /// Whether a name can meet another name's Hanja readings or katakana Korean guesses: it has a
@@ -746,11 +746,11 @@ const GIVEN_ALIKE: f64 = 0.9;
 /// both sides: those carry the identity that the slipped surname lost. Katakana is left out
 /// (its keys fold sounds together already).
 fn slipped_surname(q: &KoreanReading, c: &KoreanReading) -> bool {
-    let ([a], [b]) = (q.surname.as_slice(), c.surname.as_slice()) else {
+    let ([a], [b]) = (q.surname(), c.surname()) else {
         return false;
     };
     // Cheapest tests first: most pairs of readings with different surnames stop at the keys.
-    if q.given.len() != 2 || c.given.len() != 2 || !surname_keys_slip(&a.key, &b.key) {
+    if q.given().len() != 2 || c.given().len() != 2 || !surname_keys_slip(&a.key, &b.key) {
         return false;
     }
     let (slipped, surname) = match (
@@ -763,9 +763,9 @@ fn slipped_surname(q: &KoreanReading, c: &KoreanReading) -> bool {
     };
     slipped.source == SylSource::Latin
         && surname.source != SylSource::Kana
-        && q.given
+        && q.given()
             .iter()
-            .zip(&c.given)
+            .zip(c.given())
             .all(|(x, y)| syllable_sim(x, y).0 >= GIVEN_ALIKE)
 }
 
@@ -784,21 +784,21 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
     let mut mismatches = 0;
     // Surname: syllable by syllable when the lengths agree (a compound against a single
     // syllable is a mismatch).
-    let mut sur = if q.surname.len() == c.surname.len() {
+    let mut sur = if q.surname().len() == c.surname().len() {
         let mut total = 0.0;
-        for (a, b) in q.surname.iter().zip(&c.surname) {
+        for (a, b) in q.surname().iter().zip(c.surname()) {
             let (s, rule) = syllable_sim(a, b);
             total += s;
             if explain {
                 alignment.push(aligned(a.text, b.text, s, rule.label(a, b)));
             }
         }
-        total / q.surname.len().max(1) as f64
+        total / q.surname().len().max(1) as f64
     } else {
         if explain {
             alignment.push(aligned(
-                &join(&q.surname),
-                &join(&c.surname),
+                &join(q.surname()),
+                &join(c.surname()),
                 0.0,
                 "different surname",
             ));
@@ -818,7 +818,7 @@ fn korean_score(q: &KoreanReading, c: &KoreanReading, explain: bool) -> (f64, Ve
     }
     let (given_sum, gaps, low) = align_given_or_joined(q, c, explain.then_some(&mut alignment));
     mismatches += gaps + low;
-    let n = q.given.len().max(c.given.len()) as f64;
+    let n = q.given().len().max(c.given().len()) as f64;
     let base = (SURNAME_WEIGHT * sur + given_sum) / (SURNAME_WEIGHT + n);
     let score = base * SYLLABLE_MISMATCH_FACTOR.powi(mismatches as i32);
     (score, alignment)
@@ -850,7 +850,7 @@ fn align_given_or_joined(
     cr: &KoreanReading,
     alignment: Option<&mut Vec<Aligned>>,
 ) -> (f64, usize, usize) {
-    let (q, c) = (qr.given.as_slice(), cr.given.as_slice());
+    let (q, c) = (qr.given(), cr.given());
     let mut scratch = Vec::new();
     let explain = alignment.is_some();
     let r = align_given(q, c, explain.then_some(&mut scratch));
@@ -950,20 +950,20 @@ fn given_slip(q: &KoreanReading, c: &KoreanReading) -> Option<f64> {
     };
     // Cheapest tests first: most pairs of readings that get here differ in the surname, and
     // nearly every one has given names of the usual shape.
-    if q.surname.len() != c.surname.len()
-        || q.surname
+    if q.surname().len() != c.surname().len()
+        || q.surname()
             .iter()
-            .zip(&c.surname)
+            .zip(c.surname())
             .any(|(a, b)| a.text != b.text)
-        || !latin(&q.given)
-        || !latin(&c.given)
-        || (q.given.len().max(c.given.len()) <= 2
-            && !unwritten_final(&q.given)
-            && !unwritten_final(&c.given))
+        || !latin(q.given())
+        || !latin(c.given())
+        || (q.given().len().max(c.given().len()) <= 2
+            && !unwritten_final(q.given())
+            && !unwritten_final(c.given()))
     {
         return None;
     }
-    let (qt, ct) = (texts_joined(&q.given), texts_joined(&c.given));
+    let (qt, ct) = (texts_joined(q.given()), texts_joined(c.given()));
     let m = qt.len().max(ct.len());
     (m >= 4 && osa_within(&qt, &ct, 1) == Some(1)).then(|| 1.0 - 0.8 / m as f64)
 }
@@ -3857,12 +3857,14 @@ mod tests {
 
     #[test]
     fn given_slip_needs_a_reading_no_korean_name_has_and_the_surname_as_written() {
-        let reading = |surname: &str, given: &[&str]| KoreanReading {
-            surname: korean::parse_latin(surname).unwrap_or_default(),
-            given: given
-                .iter()
-                .flat_map(|w| korean::parse_latin(w).unwrap_or_default())
-                .collect(),
+        let reading = |surname: &str, given: &[&str]| {
+            KoreanReading::new(
+                &korean::parse_latin(surname).unwrap_or_default(),
+                &given
+                    .iter()
+                    .flat_map(|w| korean::parse_latin(w).unwrap_or_default())
+                    .collect::<Vec<_>>(),
+            )
         };
         let slip = given_slip;
         // chol·i·u against chol·su: three given-name syllables on one side.

@@ -13,7 +13,7 @@
 //! let latin = analyze("KIM, Jong-un", NameKind::Person);
 //! let key = |f: &cordon_text::NameForm| {
 //!     let r = &f.korean[0];
-//!     r.surname.iter().chain(&r.given).map(|s| s.key.to_string()).collect::<Vec<_>>()
+//!     r.syllables().iter().map(|s| s.key.to_string()).collect::<Vec<_>>()
 //! };
 //! assert_eq!(key(&hangul[0]), key(&latin[0]));
 //! ```

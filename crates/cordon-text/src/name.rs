@@ -90,13 +90,55 @@ pub struct Token {
     pub letters: u32,
 }
 
-/// A reading of a name as a Korean person name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A reading of a name as a Korean person name: its surname syllables (one, or two for
+/// 남궁, 황보 …) and given-name syllables, in order ([`KoreanReading::surname`],
+/// [`KoreanReading::given`]).
+///
+/// Kept in one `Vec`, surname first: one allocation per reading, not two (a Korean name's
+/// readings were a third of what its analysis allocated and freed).
+#[derive(Clone, PartialEq, Eq)]
 pub struct KoreanReading {
+    syllables: Vec<Syllable>,
+    surname_len: usize,
+}
+
+impl KoreanReading {
+    /// The reading of these surname and given-name syllables.
+    pub fn new(surname: &[Syllable], given: &[Syllable]) -> Self {
+        let mut syllables = Vec::with_capacity(surname.len() + given.len());
+        syllables.extend_from_slice(surname);
+        syllables.extend_from_slice(given);
+        KoreanReading {
+            syllables,
+            surname_len: surname.len(),
+        }
+    }
+
     /// Surname syllables (one, or two for 남궁, 황보 …).
-    pub surname: Vec<Syllable>,
+    pub fn surname(&self) -> &[Syllable] {
+        self.syllables.get(..self.surname_len).unwrap_or_default()
+    }
+
     /// Given-name syllables, in order.
-    pub given: Vec<Syllable>,
+    pub fn given(&self) -> &[Syllable] {
+        self.syllables.get(self.surname_len..).unwrap_or_default()
+    }
+
+    /// Surname and given-name syllables, in that order.
+    pub fn syllables(&self) -> &[Syllable] {
+        &self.syllables
+    }
+}
+
+// Written out so that it prints what the derived `Debug` of the two `Vec`s printed: the
+// analysis digest (`examples/analysis_digest.rs`) hashes it.
+impl std::fmt::Debug for KoreanReading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KoreanReading")
+            .field("surname", &self.surname())
+            .field("given", &self.given())
+            .finish()
+    }
 }
 
 /// One comparable form of a name.
@@ -1793,17 +1835,24 @@ fn korean_readings(
         [_, _] => korean::compound_surname_keys(syls),
         _ => false,
     };
+    // Asked of the first word up to three times (hint, edge, slip): looked up once per word.
+    let mut known_surnames: [Option<bool>; 4] = [None; 4];
+    let mut is_surname_at = |i: usize| match known_surnames.get_mut(i) {
+        Some(Some(known)) => *known,
+        Some(slot) => *slot.insert(parsed.get(i).is_some_and(|s| is_surname(s))),
+        None => parsed.get(i).is_some_and(|s| is_surname(s)),
+    };
     // The hinted surname (comma, capitals) first; the first and last words stay possible, as
     // lists and queries disagree on order conventions (`Kang Sun NAM`, `Sun Nam Kang`).
     let mut candidates: smallvec::SmallVec<[usize; 3]> = smallvec::SmallVec::new();
     if let Some(h) = hint
-        && parsed.get(h).is_some_and(|s| is_surname(s))
+        && is_surname_at(h)
     {
         candidates.push(h);
     }
     let last = parsed.len() - 1;
     for i in [0, last] {
-        if !candidates.contains(&i) && parsed.get(i).is_some_and(|s| is_surname(s)) {
+        if !candidates.contains(&i) && is_surname_at(i) {
             candidates.push(i);
         }
     }
@@ -1816,7 +1865,7 @@ fn korean_readings(
     if !candidates.is_empty() {
         let syllables_in = |i: usize| parsed.get(i).map_or(0, |s| s.len());
         let all_syllables: usize = parsed.iter().map(|s| s.len()).sum();
-        let first_is_surname = parsed.first().is_some_and(|s| is_surname(s));
+        let first_is_surname = is_surname_at(0);
         let unhinted = match (hint, first_is_surname) {
             (Some(_), _) => [None, None],
             (None, true) => [Some(0), None],
@@ -1838,10 +1887,9 @@ fn korean_readings(
         && (2..=4).contains(&syls.len())
         && syls.first().is_some_and(|s| korean::is_surname_key(&s.key))
     {
-        let (surname, given) = syls.split_at(1);
         return vec![KoreanReading {
-            surname: surname.to_vec(),
-            given: given.to_vec(),
+            syllables: syls.to_vec(),
+            surname_len: 1,
         }];
     }
     readings_with_surname_at(&parsed, &candidates)
@@ -1862,13 +1910,14 @@ fn readings_with_surname_at(parsed: &[&[Syllable]], candidates: &[usize]) -> Vec
         if !(1..=3).contains(&given_len) {
             continue;
         }
-        let mut given = Vec::with_capacity(given_len);
+        let mut syllables = Vec::with_capacity(surname.len() + given_len);
+        syllables.extend_from_slice(surname);
         for (_, s) in others() {
-            given.extend_from_slice(s);
+            syllables.extend_from_slice(s);
         }
         readings.push(KoreanReading {
-            surname: surname.to_vec(),
-            given,
+            syllables,
+            surname_len: surname.len(),
         });
     }
     readings
@@ -1891,9 +1940,12 @@ fn hangul_reading(tokens: &[Token]) -> Option<KoreanReading> {
     if !korean::is_hangul_surname(surname) || given.is_empty() || given.chars().count() > 3 {
         return None;
     }
+    let mut syllables = korean::hangul_keys(surname);
+    let surname_len = syllables.len();
+    syllables.extend(given.chars().filter_map(korean::hangul_syllable));
     Some(KoreanReading {
-        surname: korean::hangul_keys(surname),
-        given: korean::hangul_keys(given),
+        syllables,
+        surname_len,
     })
 }
 
@@ -1914,7 +1966,7 @@ mod tests {
                                 .collect::<Vec<_>>()
                                 .join(".")
                         };
-                        (k(&r.surname), k(&r.given))
+                        (k(r.surname()), k(r.given()))
                     })
                     .collect()
             })
@@ -2191,7 +2243,7 @@ mod tests {
                     .collect();
                 (1..=3)
                     .contains(&given.len())
-                    .then_some(KoreanReading { surname, given })
+                    .then(|| KoreanReading::new(&surname, &given))
             })
             .collect()
     }
@@ -2602,7 +2654,7 @@ mod tests {
         assert_eq!(lazy, rest, "{name} {kind:?}");
         for (_, g) in full.iter().enumerate().filter(is_guess) {
             assert!(
-                g.korean.iter().all(|r| !(1..=2).contains(&r.given.len())),
+                g.korean.iter().all(|r| !(1..=2).contains(&r.given().len())),
                 "{name} {kind:?}: {g:?}"
             );
         }
