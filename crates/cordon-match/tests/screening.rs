@@ -560,11 +560,12 @@ fn regression_belarusian_national_latin_alphabet() {
 }
 
 /// A Russian-written Belarusian name whose list spelling meets the Belarusian passport reading
-/// only by sound in the surname (`е` written `ia`, a final `оў` as `au`): the reading must stay
-/// a whole form beside the written form's word alternatives, since a word's alternative may
-/// meet only where it is spelt alike. Names built from the two spellings' rules.
+/// only by sound in the surname (`е` written `ia`, a final `оў` as `au`): a word's Belarusian
+/// alternative meets only where it is spelt alike, so the name must also be aligned read as
+/// Belarusian throughout, as the reading's whole form once was. Names built from the two
+/// spellings' rules.
 #[test]
-fn regression_belarusian_reading_meets_a_surname_by_sound_as_a_whole_form() {
+fn regression_belarusian_reading_meets_a_surname_by_sound() {
     persons_match_by_rule_and_not(
         "Belarusian romanization",
         &[

@@ -741,13 +741,13 @@ fn analyze_reusing(
     } else {
         None
     };
-    // The Belarusian passport reading stays a whole form as well: its words may meet a list's
-    // spelling by sound only when the whole name reads Belarusian (`zemtsou` ~ `ziamtsau`),
-    // which a word's alternative, mixed with Russian spellings of the other words, may not.
+    // A reading folded needs no whole form: where the Belarusian passport reading's words meet
+    // a list's spelling by sound only (`zemtsou` ~ `ziamtsau`), the alignment reads the name
+    // as Belarusian throughout (`cordon_match`'s `Reading::Belarusian`).
     let mut add = |forms: &mut Vec<NameForm>, text: &str, via: Via, buffers: &mut Buffers| {
         let folded =
-            fold && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo);
-        if !folded || via == Via::Belarusian {
+            fold && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo, other);
+        if !folded {
             add_form(forms, text, kind, via, false, buffers, memo, other);
         }
     };
@@ -822,7 +822,10 @@ fn add_form(
 /// Adds the words of `text`, spelt by rule `via`, to the written form (`forms[0]`) as its
 /// words' alternative spellings, when `text` has its words one for one: the same number, none
 /// a title, each of its token's class. False (nothing added) otherwise. `comma_surname`: the
-/// written form's words were put in the order `SURNAME, Given` gives ([`split_words`]).
+/// written form's words were put in the order `SURNAME, Given` gives ([`split_words`]). A
+/// spelling the other name of a pair (`other`) has is copied from it, and each one made is
+/// recorded for later forms and the other name to copy, as [`form`]'s tokens are.
+#[allow(clippy::too_many_arguments)]
 fn fold_into_written(
     forms: &mut [NameForm],
     text: &str,
@@ -831,6 +834,7 @@ fn fold_into_written(
     via: Via,
     buffers: &mut Buffers,
     memo: &mut WordMemo,
+    other: &[NameForm],
 ) -> bool {
     let Some(written) = forms.first_mut() else {
         return false;
@@ -852,7 +856,7 @@ fn fold_into_written(
         return false;
     }
     let from = written.word_alternatives.len();
-    let syllables = buffers.syllables.len();
+    let (syllables_from, made_from) = (buffers.syllables.len(), buffers.made.len());
     let mut folded_ok = true;
     for (i, &w) in words.iter().enumerate() {
         let folded = fold_word(w, &mut buffers.fold);
@@ -879,23 +883,36 @@ fn fold_into_written(
             folded_ok = false;
             break;
         }
-        let token = match memo.get(folded, kind) {
-            Some(made) => memo.replay(made, &mut buffers.syllables).0,
+        let syllables = &mut buffers.syllables;
+        let (token, span) = match memo.get(folded, kind) {
+            Some(made) => memo.replay(made, syllables),
             None => {
                 let script = Script::dominant(folded);
-                let (token, span) = make_token(
-                    folded,
-                    kind,
-                    script,
-                    &mut buffers.scratch,
-                    &mut buffers.syllables,
-                );
-                let made = span.map(|(f, t)| buffers.syllables.get(f..t).unwrap_or_default());
-                memo.insert(folded, kind, &token, made);
-                token
+                let other_made = buffers.made.get(..buffers.other_records);
+                let copied = (buffers.other_records > 0
+                    && buffers.other_heads & head_bit(head(folded)) != 0)
+                    .then(|| made_before(folded, script, other, other_made?, syllables))
+                    .flatten();
+                match copied {
+                    Some(copy) => copy,
+                    None => {
+                        let (token, span) =
+                            make_token(folded, kind, script, &mut buffers.scratch, syllables);
+                        let made = span.map(|(f, t)| syllables.get(f..t).unwrap_or_default());
+                        memo.insert(folded, kind, &token, made);
+                        (token, span)
+                    }
+                }
             }
         };
-        buffers.syllables.truncate(syllables);
+        // An organisation keeps no syllables ([`form`]).
+        let span = match span {
+            Some((f, _)) if kind == NameKind::Organization => {
+                syllables.truncate(f);
+                None
+            }
+            span => span,
+        };
         let Ok(at) = u8::try_from(i) else {
             folded_ok = false;
             break;
@@ -904,12 +921,23 @@ fn fold_into_written(
             folded_ok = false;
             break;
         }
+        if buffers.record_made {
+            buffers.made.push(Made {
+                head: head(folded),
+                form: 0,
+                token: written.word_alternatives.len(),
+                span,
+                alternative: true,
+            });
+        }
         written
             .word_alternatives
             .push(WordAlternative { at, via, token });
     }
     if !folded_ok {
         written.word_alternatives.truncate(from);
+        buffers.syllables.truncate(syllables_from);
+        buffers.made.truncate(made_from);
     }
     folded_ok
 }
@@ -1064,6 +1092,9 @@ struct Made {
     form: usize,
     token: usize,
     span: Option<Span>,
+    /// `token` is an index into the form's [`NameForm::word_alternatives`]: a later form (the
+    /// Belarusian passport reading) and the other name of a pair spell words as they do.
+    alternative: bool,
 }
 
 /// One bit of 64 for a word's [`head`].
@@ -1095,7 +1126,12 @@ fn made_before(
 ) -> Option<(Token, Option<Span>)> {
     let w_head = head(w);
     let (token, span) = made.iter().filter(|m| m.head == w_head).find_map(|m| {
-        let t = forms.get(m.form)?.tokens.get(m.token)?;
+        let f = forms.get(m.form)?;
+        let t = if m.alternative {
+            &f.word_alternatives.get(m.token)?.token
+        } else {
+            f.tokens.get(m.token)?
+        };
         (t.script == script && t.text == w).then_some((t, m.span))
     })?;
     let span = match span {
@@ -1274,6 +1310,7 @@ fn form(
                 form: earlier.len(),
                 token: tokens.len(),
                 span,
+                alternative: false,
             });
         }
         tokens.push(token);
