@@ -1159,16 +1159,19 @@ fn arabic(s: &str) -> Vec<String> {
             Unit::Word(w) => {
                 let bare = article_stripped(w);
                 let listed = arabic_lookup(w);
-                if let Some(l) = listed.or_else(|| bare.and_then(arabic_lookup)) {
+                // The word after the article is looked up once, for the count and the spelling.
+                let bare_listed = listed.is_none().then(|| bare.and_then(arabic_lookup));
+                if let Some(l) = listed.or(bare_listed.flatten()) {
                     variants = variants.max(l.len());
                 }
                 if bare.is_some() {
                     variants = variants.max(2);
                 }
-                match (listed, bare) {
-                    (Some(l), _) => SpelledUnit::Word(Bare::Listed(l)),
-                    (None, Some(r)) => SpelledUnit::Article(Bare::new(r)),
-                    (None, None) => SpelledUnit::Word(Bare::letters(w)),
+                match (listed, bare, bare_listed.flatten()) {
+                    (Some(l), _, _) => SpelledUnit::Word(Bare::Listed(l)),
+                    (None, Some(_), Some(l)) => SpelledUnit::Article(Bare::Listed(l)),
+                    (None, Some(r), None) => SpelledUnit::Article(Bare::letters(r)),
+                    (None, None, _) => SpelledUnit::Word(Bare::letters(w)),
                 }
             }
         });
