@@ -1017,7 +1017,9 @@ fn is_haraka(c: char) -> bool {
 fn arabic_word(w: &str, out: &mut String) {
     // Letters only; vowel marks and shadda are attached to the letter they follow
     // (canonical order puts a vowel mark before the shadda on the same letter).
-    let letters: Vec<char> = w
+    // On the stack: a name word rarely has more letters, and a heap copy per word cost more
+    // than its romanisation.
+    let letters: smallvec::SmallVec<[char; 16]> = w
         .chars()
         .filter(|&c| !is_haraka(c) && c != '\u{0651}')
         .collect();
@@ -1078,7 +1080,7 @@ enum Unit<'a> {
 /// spell them `Nur al-Din`, `Nuruddin`, `Noureddine` and likewise
 /// `Abd al-Rahman`, `Abdul Rahman`, `Abdel Rahman` and `Abdulrahman`.
 fn arabic_units(s: &str) -> Vec<Unit<'_>> {
-    let words: Vec<&str> = s.split_whitespace().collect();
+    let words: smallvec::SmallVec<[&str; 8]> = s.split_whitespace().collect();
     let mut units = Vec::with_capacity(words.len());
     let mut i = 0;
     while let Some(&w) = words.get(i) {
