@@ -2362,15 +2362,8 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
 /// General token alignment: greedy best pairs, weighted, with unmatched parts penalised (list
 /// parts the query lacks count half). `trace` receives the steps taken. When the word pairs'
 /// similarities bound the score below `floor` ([`alignment_ceiling`]), the alignment is not
-/// made and that bound (below `floor`) is returned instead. A pair whose Belarusian spellings
-/// would meet words by sound is aligned a second time read as Belarusian ([`Reading`]); the
-/// better alignment counts.
-fn generic<R: Record>(
-    q_side: FormSide<'_>,
-    c_side: FormSide<'_>,
-    floor: f64,
-    trace: &mut R,
-) -> f64 {
+/// made and that bound (below `floor`) is returned instead.
+fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut impl Record) -> f64 {
     trace.clear();
     let FormSide {
         form: q,
@@ -2403,83 +2396,14 @@ fn generic<R: Record>(
         scheme.and_then(|sc| c_ahead.get(sc, &c.tokens)),
         c_lazy,
     );
-    let (mut pairs, mut paired) = word_pairs(&mut qs, &mut cs);
-    // The word pairs an alternative spelling scored, and the alternatives (`Step::Pair`'s).
-    let mut spelt = Spelt::new();
-    let mut sound_left_out = false;
-    if !(q.word_alternatives.is_empty() && c.word_alternatives.is_empty()) {
-        sound_left_out = alternative_pairs(
-            [q, c],
-            [&mut qs, &mut cs],
-            &mut pairs,
-            &mut paired,
-            &mut spelt,
-            Reading::Mixed,
-        );
-    }
-    // Whole names run together can replace the alignment's score; they do not depend on it.
-    let joined = run_together(q_words, c_words, 0.0);
-    let score = align(
-        [q, c],
-        [&mut qs, &mut cs],
-        &mut pairs,
-        &spelt,
-        paired,
-        joined,
-        floor,
-        trace,
-    );
-    if !sound_left_out {
-        return score;
-    }
-    // A Belarusian spelling that meets a word only by sound counts when the name reads
-    // Belarusian throughout, as the passport reading's whole form did: every word with a
-    // Belarusian spelling in that spelling alone.
-    let (mut pairs, mut paired) = word_pairs(&mut qs, &mut cs);
-    let mut spelt = Spelt::new();
-    alternative_pairs(
-        [q, c],
-        [&mut qs, &mut cs],
-        &mut pairs,
-        &mut paired,
-        &mut spelt,
-        Reading::Belarusian,
-    );
-    (qs.used, cs.used) = (Flags::default(), Flags::default());
-    let mut read = R::default();
-    // Only a score above the first alignment's counts: below it, its ceiling is enough.
-    let at_least = floor.max(score);
-    let belarusian = align(
-        [q, c],
-        [&mut qs, &mut cs],
-        &mut pairs,
-        &spelt,
-        paired,
-        joined,
-        at_least,
-        &mut read,
-    );
-    if belarusian > score {
-        std::mem::swap(trace, &mut read);
-        return belarusian;
-    }
-    score
-}
-
-/// The word pairs of two forms: similarity, query word, list word, rule.
-type Pairs = SmallVec<[(f64, usize, usize, &'static str); 32]>;
-
-/// The word pairs of two sides scoring above 0, in (query, list) order (the stable sort keeps
-/// that order among equal scores), and the words of each side with such a pair.
-// Inlined: one caller's every comparison, the other's rare second alignment.
-#[inline(always)]
-fn word_pairs(qs: &mut Side<'_>, cs: &mut Side<'_>) -> (Pairs, [Flags; 2]) {
-    let (qw, cw, scheme) = (qs.words, cs.words, qs.scheme);
-    let mut pairs = Pairs::new();
+    let (wq, wc) = (qs.all_weak, cs.all_weak);
+    // Pairs in (query, list) order; the stable sort keeps that order among equal scores.
+    let mut pairs: SmallVec<[(f64, usize, usize, &'static str); 32]> = SmallVec::new();
+    // The words of each side with a pair above 0.
     let mut paired = [Flags::default(); 2];
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
-            let (s, rule) = token_sim_with(a, b, (&mut *qs, i), (&mut *cs, j), scheme);
+            let (s, rule) = token_sim_with(a, b, (&mut qs, i), (&mut cs, j), scheme);
             if s > 0.0 {
                 pairs.push((s, i, j, rule));
                 paired[0].set(i);
@@ -2487,31 +2411,22 @@ fn word_pairs(qs: &mut Side<'_>, cs: &mut Side<'_>) -> (Pairs, [Flags; 2]) {
             }
         }
     }
-    (pairs, paired)
-}
-
-/// The greedy alignment of [`generic`] over word pairs `pairs` (`spelt`: those an alternative
-/// spelling scored; `paired`: the words with a pair above 0), or its ceiling when that is
-/// below `floor`; `joined`, the names run together.
-// Inlined as it was inside `generic`, its only caller (the second call is rare): out of line,
-// screening paid +2.6 % instructions.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn align<R: Record>(
-    [q, c]: [&NameForm; 2],
-    [qs, cs]: [&mut Side<'_>; 2],
-    pairs: &mut Pairs,
-    spelt: &Spelt,
-    paired: [Flags; 2],
-    joined: Option<f64>,
-    floor: f64,
-    trace: &mut R,
-) -> f64 {
-    let (qw, cw, scheme) = (qs.words, cs.words, qs.scheme);
-    let (wq, wc) = (qs.all_weak, cs.all_weak);
+    // The word pairs an alternative spelling scored, and the alternatives (`Step::Pair`'s).
+    let mut spelt = Spelt::new();
+    if !(q.word_alternatives.is_empty() && c.word_alternatives.is_empty()) {
+        alternative_pairs(
+            [q, c],
+            [&mut qs, &mut cs],
+            &mut pairs,
+            &mut paired,
+            &mut spelt,
+        );
+    }
+    // Whole names run together can replace the alignment's score; they do not depend on it.
+    let joined = run_together(q_words, c_words, 0.0);
     if floor > 0.0
         && joined.unwrap_or(0.0) + FLOOR_MARGIN < floor
-        && let Some(ceiling) = alignment_below(qs, cs, paired, scheme, [q, c], floor)
+        && let Some(ceiling) = alignment_below(&qs, &cs, paired, scheme, [q, c], floor)
     {
         return ceiling.max(joined.unwrap_or(0.0));
     }
@@ -2529,7 +2444,7 @@ fn align<R: Record>(
     let (mut strong_pairs, mut sound_alike_only) = (0u32, true);
     // The strongest discount of the rules whose spellings aligned, and its rule.
     let mut rules_discount = (1.0, "");
-    for &(s, i, j, rule) in pairs.iter() {
+    for &(s, i, j, rule) in &pairs {
         if qs.used.get(i) || cs.used.get(j) {
             continue;
         }
@@ -2571,8 +2486,8 @@ fn align<R: Record>(
     }
     // Two adjacent words of one side run together on the other (`MURILLORafael`).
     let mut acc = (num, den);
-    merge_pass(qs, cs, &mut acc, trace, false);
-    merge_pass(cs, qs, &mut acc, trace, true);
+    merge_pass(&mut qs, &mut cs, &mut acc, trace, false);
+    merge_pass(&mut cs, &mut qs, &mut acc, trace, true);
     // Words run together are spelt alike, not just sounded alike.
     sound_alike_only &= acc.1 == den;
     let (num, mut den) = acc;
@@ -2580,7 +2495,7 @@ fn align<R: Record>(
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
     // «Гаусс»)`), not a missing part.
     let (mut q_alt, mut c_alt) = (Flags::default(), Flags::default());
-    for &(s, i, j, ..) in pairs.iter() {
+    for &(s, i, j, ..) in &pairs {
         if s < LIST_ALTERNATIVE {
             break;
         }
@@ -2722,62 +2637,27 @@ struct SpeltPair {
     rule: &'static str,
 }
 
-/// Which spellings of a word [`best_alternative`] may pair.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reading {
-    /// Any of its spellings; a Belarusian one only where it spells the other word
-    /// ([`SPELT_ALIKE`]).
-    Mixed,
-    /// A word the Belarusian passport reading spells ([`Via::Belarusian`]) in that spelling
-    /// alone, by any rule; the other words as in `Mixed`.
-    Belarusian,
-}
-
-/// Whether word `at` of form `f` has a spelling of the Belarusian passport reading.
-fn belarusian_at(f: &NameForm, at: usize) -> bool {
-    f.word_alternatives
-        .iter()
-        .any(|w| w.via == Via::Belarusian && usize::from(w.at) == at)
-}
-
 /// Every word pair's score raised to what the words' alternative spellings give
-/// ([`best_alternative`] under `reading`), recorded in `spelt`; a pair that only an
-/// alternative scores above 0 is added to `pairs` and `paired`. Under
-/// [`Reading::Belarusian`] a pair with a word the passport reading spells has the score of that
-/// spelling alone (`paired` may then name more words than score: a looser ceiling). True when
-/// a Belarusian spelling left out for meeting a word only by sound would have raised a score.
+/// ([`best_alternative`]), recorded in `spelt`; a pair that only an alternative scores above
+/// 0 is added to `pairs` and `paired`.
 #[inline(never)]
 fn alternative_pairs(
     [q, c]: [&NameForm; 2],
     [qs, cs]: [&mut Side<'_>; 2],
-    pairs: &mut Pairs,
+    pairs: &mut SmallVec<[(f64, usize, usize, &'static str); 32]>,
     paired: &mut [Flags; 2],
     spelt: &mut Spelt,
-    reading: Reading,
-) -> bool {
+) {
     let (qw, cw) = (qs.words, cs.words);
-    let mut sound_left_out = false;
     for (i, a) in qw.iter().enumerate() {
-        let q_belarusian = reading == Reading::Belarusian && belarusian_at(q, i);
         for (j, b) in cw.iter().enumerate() {
-            let only = q_belarusian || (reading == Reading::Belarusian && belarusian_at(c, j));
             let at = pairs.iter().position(|&(_, x, y, _)| (x, y) == (i, j));
             let s = at.and_then(|k| pairs.get(k)).map_or(0.0, |p| p.0);
-            if s >= 1.0 && !only {
+            if s >= 1.0 {
                 continue;
             }
-            let best = best_alternative(
-                [q, c],
-                [a, b],
-                ((qs, i), (cs, j)),
-                if only { 0.0 } else { s },
-                reading,
-                &mut sound_left_out,
-            );
-            let Some((t, rule, pair)) = best else {
-                if only && let Some(k) = at {
-                    pairs.remove(k);
-                }
+            let Some((t, rule, pair)) = best_alternative([q, c], [a, b], ((qs, i), (cs, j)), s)
+            else {
                 continue;
             };
             spelt.push(pair);
@@ -2791,52 +2671,41 @@ fn alternative_pairs(
             }
         }
     }
-    sound_left_out
 }
 
 /// The rules of [`token_sim_with`] by which two words are spelt alike (within a typo budget).
 const SPELT_ALIKE: [&str; 3] = ["exact", "same letters", "spelling (edit distance)"];
 
 /// The best score of query word `a` against list word `b` (words `i` and `j` of forms `q`
-/// and `c`) that their spellings allowed by `reading` give above `score`, each discounted by
-/// its rule against its form's ([`NameForm::word_alternatives`]): the score, the similarity
-/// rule and the pair's alternatives (indices plus one, 0 for the word itself) with the
-/// discount and name of the rule that discounts most. Apart from the alignment's loop, which
-/// names without alternatives run as before. Sets `sound_left_out` when a Belarusian spelling
-/// not allowed for meeting the other word by sound alone would have scored more.
+/// and `c`) that their alternative spellings give above `score`, each discounted by its
+/// rule against its form's ([`NameForm::word_alternatives`]): the score, the similarity rule
+/// and the pair's alternatives (indices plus one, 0 for the word itself) with the discount and
+/// name of the rule that discounts most. Apart from the alignment's loop, which names without
+/// alternatives run as before.
 #[inline(never)]
 fn best_alternative<'w>(
     [q, c]: [&'w NameForm; 2],
     [a, b]: [&Word<'w>; 2],
     ((qs, i), (cs, j)): ((&mut Side<'_>, usize), (&mut Side<'_>, usize)),
     score: f64,
-    reading: Reading,
-    sound_left_out: &mut bool,
 ) -> Option<(f64, &'static str, SpeltPair)> {
-    // Each side's spellings of its word: itself (discount 1), then its alternatives; under
-    // the Belarusian reading, a word it spells has that spelling alone.
+    // Each side's spellings of its word: itself (discount 1), then its alternatives.
     let spellings = |f: &'w NameForm, own: Word<'w>, at: usize| {
         let base = via_factor(f.via);
-        let only = reading == Reading::Belarusian && belarusian_at(f, at);
-        (!only)
-            .then_some((0u8, (1.0, Via::Written), own))
-            .into_iter()
-            .chain(
-                f.word_alternatives
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, w)| {
-                        usize::from(w.at) == at && (!only || w.via == Via::Belarusian)
-                    })
-                    .filter_map(move |(k, w)| {
-                        let index = u8::try_from(k + 1).ok()?;
-                        Some((
-                            index,
-                            (via_factor(w.via) / base, w.via),
-                            Word::from(&w.token),
-                        ))
-                    }),
-            )
+        std::iter::once((0u8, (1.0, Via::Written), own)).chain(
+            f.word_alternatives
+                .iter()
+                .enumerate()
+                .filter(move |(_, w)| usize::from(w.at) == at)
+                .filter_map(move |(k, w)| {
+                    let index = u8::try_from(k + 1).ok()?;
+                    Some((
+                        index,
+                        (via_factor(w.via) / base, w.via),
+                        Word::from(&w.token),
+                    ))
+                }),
+        )
     };
     let mut best = None;
     let mut score = score;
@@ -2851,15 +2720,8 @@ fn best_alternative<'w>(
             // A reconstruction of another language's name is evidence where it spells the
             // word, not where it only sounds like it (`yehoravich` ~ `yurievich`): beside the
             // name's other words spelt as written, a sound would carry it over the threshold.
-            // A name read as Belarusian throughout may (`zemtsou` ~ `ziamtsau`).
-            let reconstructed = |v: Via| match v {
-                Via::Belarusian => reading == Reading::Mixed,
-                Via::BelarusianLatin => true,
-                _ => false,
-            };
+            let reconstructed = |v: Via| matches!(v, Via::Belarusian | Via::BelarusianLatin);
             if (reconstructed(vx) || reconstructed(vy)) && !SPELT_ALIKE.contains(&rule) {
-                *sound_left_out |=
-                    s * factor > score && (vx == Via::Belarusian || vy == Via::Belarusian);
                 continue;
             }
             if s * factor > score {

@@ -741,13 +741,13 @@ fn analyze_reusing(
     } else {
         None
     };
-    // A reading folded needs no whole form: where the Belarusian passport reading's words meet
-    // a list's spelling by sound only (`zemtsou` ~ `ziamtsau`), the alignment reads the name
-    // as Belarusian throughout (`cordon_match`'s `Reading::Belarusian`).
+    // The Belarusian passport reading stays a whole form as well: its words may meet a list's
+    // spelling by sound only when the whole name reads Belarusian (`zemtsou` ~ `ziamtsau`),
+    // which a word's alternative, mixed with Russian spellings of the other words, may not.
     let mut add = |forms: &mut Vec<NameForm>, text: &str, via: Via, buffers: &mut Buffers| {
         let folded =
             fold && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo, other);
-        if !folded {
+        if !folded || via == Via::Belarusian {
             add_form(forms, text, kind, via, false, buffers, memo, other);
         }
     };
