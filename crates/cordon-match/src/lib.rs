@@ -177,7 +177,6 @@ impl Comparer {
     /// The two names of a pair prepared, the second building only the conversions
     /// `second_builds` asks for once it has read the first's forms: remembered names as
     /// remembered, the others analysed (and remembered while there is room).
-    #[inline]
     fn prepare_pair(
         &mut self,
         first: &str,
@@ -234,7 +233,8 @@ fn east_asian(name: &str) -> bool {
 /// depends on nothing else. Full, it keeps what it has and remembers no more.
 #[derive(Debug)]
 struct NameMemo {
-    by_kind_and_conversions: [FxHashMap<Box<str>, Arc<PreparedName>>; 12],
+    by_kind_and_conversions:
+        [FxHashMap<Box<str>, Arc<PreparedName>>; 4 * cordon_text::NameKind::COUNT],
     len: usize,
     limit: usize,
 }
@@ -249,12 +249,9 @@ impl NameMemo {
     }
 
     fn slot(kind: cordon_text::NameKind, built: Conversions) -> usize {
-        let kind = match kind {
-            cordon_text::NameKind::Person => 0,
-            cordon_text::NameKind::Organization => 1,
-            cordon_text::NameKind::Unknown => 2,
-        };
-        kind * 4 + usize::from(built.hanja_readings) * 2 + usize::from(built.katakana_guesses)
+        kind.index() * 4
+            + usize::from(built.hanja_readings) * 2
+            + usize::from(built.katakana_guesses)
     }
 
     fn get(
@@ -263,9 +260,6 @@ impl NameMemo {
         kind: cordon_text::NameKind,
         built: Conversions,
     ) -> Option<&Arc<PreparedName>> {
-        if self.len == 0 {
-            return None;
-        }
         self.by_kind_and_conversions[Self::slot(kind, built)].get(name)
     }
 

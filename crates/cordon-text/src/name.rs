@@ -26,6 +26,20 @@ pub enum NameKind {
     Unknown,
 }
 
+impl NameKind {
+    /// How many kinds there are: tables kept per kind have this many slots.
+    pub const COUNT: usize = 3;
+
+    /// The kind's slot in a table kept per kind (below [`NameKind::COUNT`]).
+    pub const fn index(self) -> usize {
+        match self {
+            NameKind::Person => 0,
+            NameKind::Organization => 1,
+            NameKind::Unknown => 2,
+        }
+    }
+}
+
 /// How a form was derived from the written name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Via {
@@ -402,7 +416,7 @@ impl Analyzer {
 /// of it, and the kind decides the rest (numbers, legal forms, generic words).
 #[derive(Debug, Default)]
 struct WordMemo {
-    by_kind: [FxHashMap<CompactString, MadeWord>; 3],
+    by_kind: [FxHashMap<CompactString, MadeWord>; NameKind::COUNT],
     /// The syllables of every remembered word, one after another.
     syllables: Vec<Syllable>,
     len: usize,
@@ -424,20 +438,12 @@ impl WordMemo {
         }
     }
 
-    fn slot(kind: NameKind) -> usize {
-        match kind {
-            NameKind::Person => 0,
-            NameKind::Organization => 1,
-            NameKind::Unknown => 2,
-        }
-    }
-
     /// What `make_token(word, kind, …)` made when it was remembered.
     fn get(&self, word: &str, kind: NameKind) -> Option<&MadeWord> {
         if self.len == 0 {
             return None;
         }
-        self.by_kind.get(Self::slot(kind))?.get(word)
+        self.by_kind.get(kind.index())?.get(word)
     }
 
     /// The result of `make_token` that `made` remembers, its syllables appended to
@@ -483,7 +489,7 @@ impl WordMemo {
             }
             None => None,
         };
-        let Some(map) = self.by_kind.get_mut(Self::slot(kind)) else {
+        let Some(map) = self.by_kind.get_mut(kind.index()) else {
             return;
         };
         map.insert(
@@ -529,7 +535,7 @@ fn vocabulary_word(
         }
         words
     }
-    let slot = WordMemo::slot(kind);
+    let slot = kind.index();
     let words = match via {
         Via::Pinyin => PINYIN
             .get(slot)?
