@@ -705,6 +705,150 @@ fn grammar() -> &'static Grammar {
     })
 }
 
+/// A deterministic automaton over a word's letters (as [`parse_latin_into`] reads them,
+/// apostrophes skipped) that accepts exactly the words the syllable grammar can split: one to
+/// [`MAX_TOKEN_SYLLABLES`] syllables of [`L_INITIALS`], [`L_VOWELS`] and [`L_FINALS`], a silent
+/// final only at the end. It ignores `n'` boundaries, so the parser may still turn away a word
+/// it accepts, never the other way round. Many Latin words of a name (organisation words,
+/// transliterated Cyrillic and Arabic, typos) fall into [`WORD_DEAD`]: that proves "no parse"
+/// for one table lookup a letter instead of the search over every split.
+///
+/// State `s`'s successor on lower-case ASCII letter `l` is `WORD_STEPS[s][l & 31]`. The table
+/// is the minimal automaton of that grammar, derived from the three tables by
+/// `tests::word_automaton_of_the_grammar`, which fails (and prints the table to paste here)
+/// when the grammar changes.
+#[rustfmt::skip]
+static WORD_STEPS: [[u8; 32]; WORD_STATES] = [
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 2, 3, 4, 3, 5, 0, 6, 3, 7, 8, 9, 3, 3, 3, 10, 11, 0, 6, 12, 13, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 7, 0, 18, 20, 7, 21, 18, 18, 18, 22, 23, 18, 0, 24, 25, 18, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 0, 7, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 7, 0, 18, 20, 29, 21, 18, 18, 18, 22, 7, 18, 0, 24, 25, 18, 14, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 3, 7, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 30, 0, 18, 20, 29, 21, 18, 18, 18, 22, 23, 18, 0, 24, 25, 18, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 0, 7, 3, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 3, 7, 0, 3, 0, 0, 0, 10, 0, 0, 0, 0, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 7, 0, 18, 20, 7, 21, 18, 18, 18, 22, 7, 18, 0, 24, 25, 18, 7, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 3, 7, 0, 0, 0, 0, 0, 10, 3, 0, 0, 0, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 0, 0, 5, 0, 0, 3, 7, 0, 0, 0, 0, 0, 10, 0, 0, 0, 3, 0, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 2, 0, 4, 0, 5, 0, 0, 3, 7, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 3, 14, 0, 15, 0, 16, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 30, 0, 18, 20, 7, 21, 18, 18, 18, 22, 23, 18, 0, 24, 25, 18, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 31, 0, 0, 0, 32, 0, 0, 0, 7, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 31, 0, 0, 0, 32, 0, 0, 0, 7, 0, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 29, 0, 35, 37, 29, 38, 35, 35, 35, 39, 40, 35, 0, 41, 42, 35, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 17, 46, 47, 46, 30, 0, 48, 46, 29, 21, 49, 46, 46, 46, 23, 50, 0, 48, 25, 51, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 0, 29, 0, 0, 0, 52, 52, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 0, 29, 46, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 46, 47, 46, 30, 0, 18, 46, 29, 21, 49, 46, 46, 46, 23, 50, 0, 48, 25, 51, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 29, 0, 35, 37, 29, 38, 35, 35, 35, 39, 29, 35, 0, 41, 42, 35, 29, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 46, 29, 0, 18, 0, 0, 0, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 46, 29, 0, 0, 0, 0, 0, 23, 0, 0, 0, 46, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 53, 0, 35, 37, 29, 38, 35, 35, 35, 39, 40, 35, 0, 41, 42, 35, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 54, 0, 0, 0, 55, 0, 0, 0, 29, 0, 0, 0, 0, 0, 55, 0, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 54, 0, 0, 0, 55, 0, 0, 0, 29, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 53, 0, 35, 37, 57, 38, 35, 35, 35, 39, 40, 35, 0, 41, 42, 35, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 29, 0, 35, 37, 57, 38, 35, 35, 35, 39, 29, 35, 0, 41, 42, 35, 26, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 7, 0, 18, 20, 29, 21, 18, 18, 18, 22, 23, 18, 0, 24, 25, 18, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 30, 0, 18, 20, 29, 21, 18, 18, 18, 22, 7, 18, 0, 24, 25, 18, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 18, 19, 18, 30, 0, 18, 20, 29, 21, 18, 18, 18, 22, 7, 18, 0, 24, 25, 18, 7, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 57, 0, 59, 61, 57, 62, 59, 59, 59, 63, 64, 59, 0, 65, 66, 59, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 34, 70, 71, 70, 53, 0, 72, 70, 57, 38, 73, 70, 70, 70, 40, 74, 0, 72, 42, 75, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 70, 0, 0, 35, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 0, 57, 0, 0, 0, 52, 52, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 0, 57, 70, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 70, 71, 70, 53, 0, 35, 70, 57, 38, 73, 70, 70, 70, 40, 74, 0, 72, 42, 75, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 57, 0, 59, 61, 57, 62, 59, 59, 59, 63, 57, 59, 0, 65, 66, 59, 57, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 70, 57, 0, 35, 0, 0, 0, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 70, 57, 0, 0, 0, 0, 0, 40, 0, 0, 0, 70, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 76, 0, 59, 61, 57, 62, 59, 59, 59, 63, 64, 59, 0, 65, 66, 59, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 77, 0, 0, 0, 78, 0, 0, 0, 57, 0, 0, 0, 0, 0, 78, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 77, 0, 0, 0, 78, 0, 0, 0, 57, 0, 0, 0, 0, 0, 79, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 0, 29, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 46, 29, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 46, 29, 0, 46, 0, 0, 0, 23, 0, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 0, 0, 30, 0, 0, 46, 29, 0, 0, 0, 0, 0, 23, 46, 0, 0, 0, 0, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 17, 0, 47, 0, 30, 0, 0, 46, 29, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 46, 26, 0, 27, 0, 28, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 57, 0, 59, 61, 80, 62, 59, 59, 59, 63, 57, 59, 0, 65, 66, 59, 43, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 29, 0, 35, 37, 57, 38, 35, 35, 35, 39, 40, 35, 0, 41, 42, 35, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 53, 0, 35, 37, 57, 38, 35, 35, 35, 39, 29, 35, 0, 41, 42, 35, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 35, 36, 35, 53, 0, 35, 37, 57, 38, 35, 35, 35, 39, 29, 35, 0, 41, 42, 35, 29, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 76, 0, 59, 61, 80, 62, 59, 59, 59, 63, 64, 59, 0, 65, 66, 59, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 80, 0, 52, 82, 80, 0, 52, 52, 52, 83, 0, 52, 0, 84, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 85, 86, 85, 76, 0, 87, 85, 80, 62, 88, 85, 85, 85, 64, 89, 0, 87, 66, 90, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 59, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 0, 80, 0, 0, 0, 52, 52, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 0, 80, 85, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 85, 86, 85, 76, 0, 59, 85, 80, 62, 88, 85, 85, 85, 64, 89, 0, 87, 66, 90, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 80, 0, 52, 82, 80, 0, 52, 52, 52, 83, 80, 52, 0, 84, 0, 52, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 85, 80, 0, 59, 0, 0, 0, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 85, 80, 0, 0, 0, 0, 0, 64, 0, 0, 0, 85, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 0, 0, 52, 82, 80, 0, 52, 52, 52, 83, 0, 52, 0, 84, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 91, 0, 0, 0, 92, 0, 0, 0, 80, 0, 0, 0, 0, 0, 92, 0, 0, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 91, 0, 0, 0, 92, 0, 0, 0, 80, 0, 0, 0, 0, 0, 93, 0, 0, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 0, 57, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 70, 57, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 70, 57, 0, 70, 0, 0, 0, 40, 0, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 0, 0, 53, 0, 0, 70, 57, 0, 0, 0, 0, 0, 40, 70, 0, 0, 0, 0, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 34, 0, 71, 0, 53, 0, 0, 70, 57, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 70, 43, 0, 44, 0, 45, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 80, 0, 52, 82, 0, 0, 52, 52, 52, 83, 80, 52, 0, 84, 0, 52, 67, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 57, 0, 59, 61, 80, 62, 59, 59, 59, 63, 64, 59, 0, 65, 66, 59, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 76, 0, 59, 61, 80, 62, 59, 59, 59, 63, 57, 59, 0, 65, 66, 59, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 59, 60, 59, 76, 0, 59, 61, 80, 62, 59, 59, 59, 63, 57, 59, 0, 65, 66, 59, 57, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 0, 0, 52, 82, 0, 0, 52, 52, 52, 83, 0, 52, 0, 84, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 0, 80, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 85, 80, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 85, 80, 0, 85, 0, 0, 0, 64, 0, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 0, 0, 76, 0, 0, 85, 80, 0, 0, 0, 0, 0, 64, 85, 0, 0, 0, 0, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 58, 0, 86, 0, 76, 0, 0, 85, 80, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 85, 67, 0, 68, 0, 69, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 80, 0, 52, 82, 0, 0, 52, 52, 52, 83, 0, 52, 0, 84, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 0, 0, 52, 82, 0, 0, 52, 52, 52, 83, 80, 52, 0, 84, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 52, 81, 52, 0, 0, 52, 82, 0, 0, 52, 52, 52, 83, 80, 52, 0, 84, 0, 52, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+];
+/// Bit `s` is set where the word may end in state `s`.
+static WORD_ENDS: u128 = 0x381df00baff00bafe5d644a4;
+const WORD_STATES: usize = 94;
+/// No way to a parse from here.
+const WORD_DEAD: u8 = 0;
+const WORD_START: u8 = 1;
+
+/// Whether the automaton accepts `letters` (lower-case ASCII letters, apostrophes dropped):
+/// when not, the parser finds no split. False for no letters.
+#[inline]
+fn may_parse(letters: &[u8]) -> bool {
+    let mut state = WORD_START;
+    for &letter in letters {
+        state = word_step(state, letter);
+        if state == WORD_DEAD {
+            return false;
+        }
+    }
+    word_may_end(state)
+}
+
+#[inline]
+fn word_step(state: u8, letter: u8) -> u8 {
+    WORD_STEPS
+        .get(usize::from(state))
+        .and_then(|row| row.get(usize::from(letter & 31)))
+        .copied()
+        .unwrap_or(WORD_DEAD)
+}
+
+#[inline]
+fn word_may_end(state: u8) -> bool {
+    WORD_ENDS >> state & 1 == 1
+}
+
 /// The number of a Latin syllable in [`latin_syllable`]: its initial's, vowel's and final's
 /// places in their tables.
 fn latin_syllable_index(ini: &Piece, vow: &Piece, fin: &Piece) -> u16 {
@@ -842,12 +986,12 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
         *slot = mapped;
         n += 1;
     }
-    if n == 0 {
-        return false;
-    }
     let Some(b) = buf.get(..n) else {
         return false;
     };
+    if !may_parse(b) {
+        return false;
+    }
     // The letters at i, i + 1 and i + 2, packed as in `Piece`: one load, read where needed.
     let next3_at = |i: usize| {
         buf.get(i..i + 4)
@@ -1063,6 +1207,7 @@ pub fn system_of(hangul: char, latin: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     /// [`is_surname_key`] against the search of the table of keys it replaced, for the key of
     /// every Hangul syllable and of every syllable of parsed Latin words.
@@ -1385,6 +1530,213 @@ mod tests {
         Some(out)
     }
 
+    /// Whether [`may_parse`] turns `token` away, read letter by letter as the parser reads it.
+    fn automaton_rejects(token: &str) -> bool {
+        let mut letters = Vec::new();
+        for c in token.chars() {
+            match latin_letter(c) {
+                NOT_KOREAN => return false,
+                APOSTROPHE => {}
+                letter => letters.push(letter),
+            }
+        }
+        !may_parse(&letters)
+    }
+
+    /// The minimal automaton of the syllable grammar, states numbered in the order a
+    /// breadth-first walk from the start meets them (letters in order), the dead state 0:
+    /// `(steps, ends)` as [`WORD_STEPS`] and [`WORD_ENDS`] hold them.
+    fn word_automaton() -> (Vec<[u8; 32]>, u128) {
+        use std::collections::{BTreeSet, HashMap};
+        let tables = [L_INITIALS, L_VOWELS, L_FINALS];
+        // (syllables before, table, entry, letters of the entry read).
+        type Item = (usize, usize, usize, usize);
+        let text = |t: usize, e: usize| tables[t][e].0;
+        let close = |items: Vec<Item>| -> Vec<Item> {
+            let mut set: BTreeSet<Item> = items.iter().copied().collect();
+            let mut todo = items;
+            while let Some((before, t, e, read)) = todo.pop() {
+                if read < text(t, e).len() {
+                    continue;
+                }
+                let next: Vec<Item> = match t {
+                    0 | 1 => (0..tables[t + 1].len())
+                        .map(|q| (before, t + 1, q, 0))
+                        .collect(),
+                    _ if !Piece::new(text(t, e), 0).silent && before + 1 < MAX_TOKEN_SYLLABLES => {
+                        (0..L_INITIALS.len())
+                            .map(|q| (before + 1, 0, q, 0))
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for item in next {
+                    if set.insert(item) {
+                        todo.push(item);
+                    }
+                }
+            }
+            set.into_iter().collect()
+        };
+        let ends = |set: &[Item]| {
+            set.iter()
+                .any(|&(_, t, e, read)| t == 2 && read == text(t, e).len())
+        };
+        // The subset construction.
+        let start = close((0..L_INITIALS.len()).map(|q| (0, 0, q, 0)).collect());
+        let mut sets: Vec<Vec<Item>> = vec![Vec::new(), start.clone()];
+        let mut ids: HashMap<Vec<Item>, usize> = HashMap::from([(Vec::new(), 0), (start, 1)]);
+        let mut steps: Vec<[usize; 32]> = Vec::new();
+        let mut at = 0;
+        while at < sets.len() {
+            let mut row = [0usize; 32];
+            for letter in b'a'..=b'z' {
+                let moved: Vec<Item> = sets[at]
+                    .iter()
+                    .filter(|&&(_, t, e, read)| text(t, e).as_bytes().get(read) == Some(&letter))
+                    .map(|&(before, t, e, read)| (before, t, e, read + 1))
+                    .collect();
+                let to = close(moved);
+                let n = ids.len();
+                let id = *ids.entry(to.clone()).or_insert(n);
+                if id == n {
+                    sets.push(to);
+                }
+                row[usize::from(letter & 31)] = id;
+            }
+            steps.push(row);
+            at += 1;
+        }
+        // Moore's minimisation: split classes by their successors' classes until stable.
+        let mut class: Vec<usize> = sets.iter().map(|s| usize::from(ends(s))).collect();
+        loop {
+            let mut by_signature: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+            let refined: Vec<usize> = (0..sets.len())
+                .map(|s| {
+                    let signature = (class[s], steps[s].iter().map(|&t| class[t]).collect());
+                    let n = by_signature.len();
+                    *by_signature.entry(signature).or_insert(n)
+                })
+                .collect();
+            let stable = by_signature.len() == class.iter().collect::<BTreeSet<_>>().len();
+            class = refined;
+            if stable {
+                break;
+            }
+        }
+        // Renumbered breadth first from the start, the dead class first.
+        let mut number: HashMap<usize, u8> = HashMap::from([(class[0], WORD_DEAD)]);
+        let mut order = vec![0usize];
+        let mut at = 0;
+        number.insert(class[1], WORD_START);
+        order.push(1);
+        while at < order.len() {
+            for letter in b'a'..=b'z' {
+                let to = steps[order[at]][usize::from(letter & 31)];
+                if let std::collections::hash_map::Entry::Vacant(slot) = number.entry(class[to]) {
+                    slot.insert(order.len() as u8);
+                    order.push(to);
+                }
+            }
+            at += 1;
+        }
+        let rows = order
+            .iter()
+            .map(|&s| {
+                let mut row = [WORD_DEAD; 32];
+                for letter in b'a'..=b'z' {
+                    let slot = usize::from(letter & 31);
+                    row[slot] = number[&class[steps[s][slot]]];
+                }
+                row
+            })
+            .collect();
+        let ends = order.iter().enumerate().fold(0u128, |bits, (i, &s)| {
+            bits | u128::from(ends(&sets[s])) << i
+        });
+        (rows, ends)
+    }
+
+    /// [`WORD_STEPS`] and [`WORD_ENDS`] are the grammar's automaton.
+    #[test]
+    fn word_automaton_of_the_grammar() {
+        let (steps, ends) = word_automaton();
+        if steps != WORD_STEPS || ends != WORD_ENDS {
+            let mut table = String::new();
+            for row in &steps {
+                table.push_str(&format!("    {row:?},\n"));
+            }
+            panic!(
+                "the syllable grammar changed: {} states\n#[rustfmt::skip]
+static WORD_STEPS: [[u8; 32]; WORD_STATES] = [\n{table}];\nstatic WORD_ENDS: u128 = {ends:#x};",
+                steps.len()
+            );
+        }
+    }
+
+    /// The automaton's rejection is exact: a word it turns away has no parse by the plain
+    /// grammar, a word without an apostrophe it lets through has one, and the parser with it
+    /// answers as the plain grammar does. Checked on every
+    /// word of up to four letters a romanisation can write, which is every path of up to
+    /// four steps through the automaton.
+    #[test]
+    fn regression_rejected_short_words_have_no_parse() {
+        let letters = b"abcdeghijklmnoprstuwy'";
+        let mut words = vec![String::new()];
+        let (mut rejected, mut total) = (0, 0);
+        for _ in 0..4 {
+            let longer: Vec<String> = words
+                .iter()
+                .flat_map(|w| {
+                    letters
+                        .iter()
+                        .map(move |&l| format!("{w}{}", char::from(l)))
+                })
+                .collect();
+            for w in &longer {
+                let plain = reference_parse(w);
+                if automaton_rejects(w) {
+                    assert_eq!(plain, None, "{w}");
+                    rejected += 1;
+                } else if !w.contains('\'') {
+                    // Without a marked boundary the automaton is the grammar: what it lets
+                    // through parses.
+                    assert!(plain.is_some(), "{w}");
+                }
+                assert_eq!(parsed(w), plain, "{w}");
+                total += 1;
+            }
+            words = longer;
+        }
+        // Most short letter strings are no Korean word: the automaton must see that.
+        assert!(rejected * 2 > total, "{rejected} of {total}");
+        assert!(!may_parse(b""));
+    }
+
+    /// The same on every word of the dev pairs' names, Latin and converted.
+    #[test]
+    fn regression_rejected_dev_pair_words_have_no_parse() {
+        let pairs = include_str!("../../cordon-match/tests/data/pairs.csv");
+        let mut rejected = 0;
+        let mut seen = std::collections::HashSet::new();
+        for line in pairs.lines().skip(1) {
+            let names = line.split(',').skip(2).take(2);
+            for word in names.flat_map(|n| n.split(|c: char| c.is_whitespace() || c == '-')) {
+                let word = word.to_lowercase();
+                if !seen.insert(word.clone()) {
+                    continue;
+                }
+                let plain = reference_parse(&word);
+                if automaton_rejects(&word) {
+                    assert_eq!(plain, None, "{word}");
+                    rejected += 1;
+                }
+                assert_eq!(parsed(&word), plain, "{word}");
+            }
+        }
+        assert!(rejected > 0);
+    }
+
     fn parsed(token: &str) -> Option<Vec<(String, String)>> {
         parse_latin(token).map(|v| {
             v.iter()
@@ -1409,6 +1761,33 @@ mod tests {
                 let keys: String = syllables.iter().map(|s| s.key.as_str()).collect();
                 proptest::prop_assert_eq!(joined_keys(&syllables).to_string(), keys);
             }
+        }
+
+        /// Words of the grammar's own pieces, with stray letters and apostrophes between
+        /// them: the automaton's rejection never turns away a word the plain grammar parses.
+        #[test]
+        fn automaton_rejects_only_what_has_no_parse(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(
+                        L_INITIALS
+                            .iter()
+                            .chain(L_VOWELS)
+                            .chain(L_FINALS)
+                            .map(|&(text, _)| text)
+                            .collect::<Vec<_>>()
+                    ).prop_map(str::to_owned),
+                    "[a-z'’ŏŭ]",
+                ],
+                1..12,
+            )
+        ) {
+            let word: String = pieces.concat();
+            let plain = reference_parse(&word);
+            if automaton_rejects(&word) {
+                proptest::prop_assert_eq!(&plain, &None);
+            }
+            proptest::prop_assert_eq!(parsed(&word), plain);
         }
 
         #[test]
