@@ -654,6 +654,11 @@ fn surname_reading(c: char) -> Option<&'static str> {
 }
 
 fn push_pinyin(out: &mut String, reading: &str) {
+    // Every reading but those with `ü` is ASCII: copied at once, not a `char` at a time.
+    if reading.is_ascii() {
+        out.push_str(reading);
+        return;
+    }
     for c in reading.chars() {
         out.push(if c == 'ü' { 'v' } else { c });
     }
