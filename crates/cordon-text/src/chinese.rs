@@ -555,8 +555,14 @@ pub fn organisation_form(s: &str) -> Option<String> {
     static PLACE: OnceLock<ByFirstChar> = OnceLock::new();
     let org_words = ORG.get_or_init(|| ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w)));
     let places = PLACE.get_or_init(|| ByFirstChar::new(PLACES.iter().copied()));
-    let chars: Vec<char> = s.chars().map(simplified).collect();
-    let mut out = Words::default();
+    // A company name's characters fit inline: a `Vec` was an allocation per analysis.
+    let chars: smallvec::SmallVec<[char; 64]> = s.chars().map(simplified).collect();
+    // Pinyin and glosses are about twice the bytes of the characters they read (three each):
+    // room for them at once rather than grown three or four times.
+    let mut out = Words {
+        text: String::with_capacity(2 * s.len()),
+        count: 0,
+    };
     let mut glossed = false;
     // The run of Han characters not yet written, as a range of `chars`.
     let mut run = 0..0;
@@ -648,6 +654,11 @@ fn surname_reading(c: char) -> Option<&'static str> {
 }
 
 fn push_pinyin(out: &mut String, reading: &str) {
+    // Every reading but those with `ü` is ASCII: copied at once, not a `char` at a time.
+    if reading.is_ascii() {
+        out.push_str(reading);
+        return;
+    }
     for c in reading.chars() {
         out.push(if c == 'ü' { 'v' } else { c });
     }
