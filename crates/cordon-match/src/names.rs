@@ -2126,7 +2126,20 @@ impl LazySkeletons {
     }
 
     /// The skeleton of word `i` of `words`, made now if it was not before.
+    // Inlined into the alignment's loop over word pairs, which asks for a word's skeleton
+    // again at each pair; making one stays a call ([`LazySkeletons::make`]).
+    #[inline(always)]
     fn get(&mut self, words: &[Word<'_>], i: usize) -> Option<&str> {
+        let (from, to) = match self.spans.get(i) {
+            Some(&slot) if slot != NOT_MADE => slot,
+            _ => self.make(words, i)?,
+        };
+        self.text.get(from as usize..to as usize)
+    }
+
+    /// Makes the skeleton of word `i` of `words` and says where it is in `text`.
+    #[inline(never)]
+    fn make(&mut self, words: &[Word<'_>], i: usize) -> Option<(u32, u32)> {
         if self.spans.is_empty() {
             self.spans.resize(words.len(), NOT_MADE);
         }
@@ -2140,8 +2153,7 @@ impl LazySkeletons {
                 u32::try_from(self.text.len()).ok()?,
             );
         }
-        let (from, to) = *slot;
-        self.text.get(from as usize..to as usize)
+        Some(*slot)
     }
 }
 
@@ -2200,6 +2212,8 @@ impl<'a> Side<'a> {
         }
     }
 
+    // Inlined: the alignment's loop asks for each word's skeleton at every pair it is in.
+    #[inline(always)]
     fn skeleton(&mut self, i: usize) -> Option<&str> {
         match &mut self.skeletons {
             Skeletons::None => None,
