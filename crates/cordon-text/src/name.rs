@@ -760,7 +760,11 @@ fn analyze_reusing(
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         let systems = if glossary.is_some() { 2 } else { 3 };
-        for l in translit::latin_forms_upto_lowered(&cleaned, lowered.as_deref(), systems) {
+        let known = lowered.as_deref().map(|lowered| translit::KnownCyrillic {
+            lowered,
+            looks_korean: korean_shaped,
+        });
+        for l in translit::latin_forms_upto_known(&cleaned, known, systems) {
             if l != cleaned {
                 add(&mut forms, &l, via, buffers);
             }
