@@ -3488,13 +3488,13 @@ mod tests {
 
     #[test]
     fn regression_echoed_forms_score_no_more_than_their_original() {
-        // Not empty: a Russian organisation's written form is spelled as one of its
-        // transliterations (a person's other spellings are its words' alternatives, in the
-        // written form), and a katakana name's as its romaji.
+        // Not empty: a Greek name's written form is spelled as its transliteration (a Russian
+        // name's other spellings are its words' alternatives, in the written form), and a
+        // katakana name's as its romaji.
         let n = PreparedName::compared_once(
             &mut cordon_text::Analyzer::new(),
-            "Роман механический завод",
-            NameKind::Organization,
+            "Νίκος Παππάς",
+            NameKind::Person,
         );
         assert!(n.echoes.0.iter().any(Option::is_some), "{:?}", n.echoes);
         let n = PreparedName::compared_once(
@@ -3512,6 +3512,7 @@ mod tests {
             ("Роман Михайлович ЛЯБИХОВ", "Noman Lyabikhov"),
             ("セルゲイ・クゾヴレフ", "Sergei Kuzovlev"),
             ("セルゲイ・クゾヴレフ", "serugei"),
+            ("Νίκος Παππάς", "Nikos Pappas"),
         ] {
             assert_echoes_dominated(a, b, NameKind::Person);
             assert_echoes_dominated(b, a, NameKind::Person);

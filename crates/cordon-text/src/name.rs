@@ -732,11 +732,11 @@ fn analyze_reusing(
     // Lowered once for the transliterations and the Belarusian reading.
     let lowered = (script == Script::Cyrillic).then(|| translit::lowered_cyrillic(&cleaned));
     let korean_shaped = script == Script::Cyrillic && translit::looks_korean(&cleaned);
-    // A Russian person's name: its other spellings are the written form's words' alternatives
-    // where they spell the same words; an organisation's glossary translates words into
-    // others, and a Korean name's spellings make Korean readings of their own.
+    // A Russian name: its other spellings are the written form's words' alternatives where
+    // they spell the same words, an organisation's transliterations too; its glossary forms
+    // stay whole (they translate words into others, of other classes), and a Korean name's
+    // spellings make Korean readings of their own.
     let fold = script == Script::Cyrillic
-        && glossary.is_none()
         && !korean_shaped
         && forms.len() == 1
         && forms.first().is_some_and(|f| f.via == Via::Written);
@@ -751,8 +751,9 @@ fn analyze_reusing(
     // spelling by sound only when the whole name reads Belarusian (`zemtsou` ~ `ziamtsau`),
     // which a word's alternative, mixed with Russian spellings of the other words, may not.
     let mut add = |forms: &mut Vec<NameForm>, text: &str, via: Via, buffers: &mut Buffers| {
-        let folded =
-            fold && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo, other);
+        let folded = fold
+            && !matches!(via, Via::Glossary(_))
+            && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo, other);
         if !folded || via == Via::Belarusian {
             add_form(forms, text, kind, via, false, buffers, memo, other);
         }
@@ -760,7 +761,11 @@ fn analyze_reusing(
     if matches!(script, Script::Cyrillic | Script::Greek | Script::Arabic) {
         let via = Via::Transliteration(script);
         let systems = if glossary.is_some() { 2 } else { 3 };
-        for l in translit::latin_forms_upto_lowered(&cleaned, lowered.as_deref(), systems) {
+        let known = lowered.as_deref().map(|lowered| translit::KnownCyrillic {
+            lowered,
+            looks_korean: korean_shaped,
+        });
+        for l in translit::latin_forms_upto_known(&cleaned, known, systems) {
             if l != cleaned {
                 add(&mut forms, &l, via, buffers);
             }
@@ -2113,6 +2118,33 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    /// A Russian organisation with glossary words is one written form whose words carry the
+    /// systems' spellings, beside its glossary forms (whole: they translate words into others,
+    /// of other classes).
+    #[test]
+    fn regression_russian_organisation_spelt_by_the_systems_word_by_word_beside_its_glossary() {
+        let forms = analyze("Брянский электромеханический завод", NameKind::Organization);
+        let vias: Vec<Via> = forms.iter().map(|f| f.via).collect();
+        let glossary = Via::Glossary(Script::Cyrillic);
+        assert_eq!(vias, [Via::Written, glossary, glossary], "{forms:?}");
+        // Each system's word is the written word's spelling or one of its alternatives.
+        let written = &forms[0];
+        for system in translit::latin_forms_upto("брянский электромеханический завод", 2)
+        {
+            for (k, w) in system.split(' ').enumerate() {
+                let spelt = written.tokens[k].latin == w
+                    || written.word_alternatives.iter().any(|a| {
+                        usize::from(a.at) == k
+                            && a.via == Via::Transliteration(Script::Cyrillic)
+                            && a.token.latin == w
+                    });
+                assert!(spelt, "{system}: {w} in {written:?}");
+            }
+        }
+        assert!(!written.word_alternatives.is_empty());
+        assert_eq!(forms[1].text, "bryansk electromechanical plant");
     }
 
     #[test]

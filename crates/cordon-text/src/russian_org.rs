@@ -190,8 +190,13 @@ fn is_word_char(c: char) -> bool {
 /// transliterated whole (a list translating the kind of organisation and spelling out the
 /// rest). `None` when no word of it is a known organisation word.
 pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
-    // Names reach here cleaned (lower case); other callers may not.
-    let lowered = if s.chars().any(char::is_uppercase) {
+    // Names reach here cleaned (lower case); other callers may not. The letters a cleaned
+    // Russian name is made of are settled without Unicode tables.
+    let upper = |c: char| match c {
+        'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' | ' ' => false,
+        _ => c.is_uppercase(),
+    };
+    let lowered = if s.chars().any(upper) {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)

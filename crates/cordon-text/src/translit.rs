@@ -89,17 +89,25 @@ pub fn latin_forms(s: &str) -> Vec<String> {
 
 /// The first `max` of [`latin_forms`], without producing the others.
 pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
-    latin_forms_upto_lowered(s, None, max)
+    latin_forms_upto_known(s, None, max)
 }
 
-/// [`latin_forms_upto`] of text whose [`lowered_cyrillic`] the caller has made already (for
-/// the Belarusian reading too): Cyrillic is lowered once per name.
-pub(crate) fn latin_forms_upto_lowered(
+/// What a caller knows of Cyrillic text already: its [`lowered_cyrillic`] letters and whether
+/// it [`looks_korean`]. A name asks both before its transliterations (for the Belarusian
+/// readings and the fold), so that neither is made twice.
+#[derive(Clone, Copy)]
+pub(crate) struct KnownCyrillic<'a> {
+    pub lowered: &'a [char],
+    pub looks_korean: bool,
+}
+
+/// [`latin_forms_upto`] of text whose letters the caller has lowered and looked at already.
+pub(crate) fn latin_forms_upto_known(
     s: &str,
-    lowered: Option<&[char]>,
+    known: Option<KnownCyrillic<'_>>,
     max: usize,
 ) -> Vec<String> {
-    tagged_upto(s, lowered, max)
+    tagged_upto(s, known, max)
         .into_iter()
         .map(|(_, f)| f)
         .collect()
@@ -111,8 +119,8 @@ pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
 }
 
 /// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
-/// `max` distinct forms are made. `lowered`, when given, is [`lowered_cyrillic`] of `s`.
-fn tagged_upto(s: &str, lowered: Option<&[char]>, max: usize) -> Vec<(System, String)> {
+/// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`.
+fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(System, String)> {
     let mut out: Vec<(System, String)> = Vec::with_capacity(max.min(5));
     let mut push = |sys: System, f: String| {
         if out.len() < max && !out.iter().any(|(_, g)| *g == f) {
@@ -127,8 +135,8 @@ fn tagged_upto(s: &str, lowered: Option<&[char]>, max: usize) -> Vec<(System, St
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
             let own;
-            let lowered = match lowered {
-                Some(l) => l,
+            let lowered = match known {
+                Some(k) => k.lowered,
                 None => {
                     own = lowered_cyrillic(s);
                     &own
@@ -144,7 +152,8 @@ fn tagged_upto(s: &str, lowered: Option<&[char]>, max: usize) -> Vec<(System, St
                     System::Simple,
                 ],
             };
-            let mut korean = if lang == Lang::Russian && looks_korean(s) {
+            let korean_shaped = || known.map_or_else(|| looks_korean(s), |k| k.looks_korean);
+            let mut korean = if lang == Lang::Russian && korean_shaped() {
                 korean_cyrillic(s)
             } else {
                 Vec::new()
