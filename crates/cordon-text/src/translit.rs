@@ -1052,28 +1052,42 @@ fn arabic_word(w: &str, out: &mut String) {
             letters.push((c, None, false));
         }
     }
-    for (li, &(c, vowel, doubled)) in letters.iter().enumerate() {
+    for (li, &letter) in letters.iter().enumerate() {
         let prev = li.checked_sub(1).and_then(|p| letters.get(p)).map(|l| l.0);
         let next = letters.get(li + 1).map(|l| l.0);
-        if script_of(c) != Some(Script::Arabic) {
-            push_other(out, c);
-            continue;
-        }
-        let mut t = arabic_letter(c, prev.is_none(), prev, next);
-        if persian {
-            t = persian_letter(c, t);
-        }
-        // A long-vowel letter right after the same short vowel adds nothing.
-        let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
-        if !repeats_vowel {
-            push_spelling(out, t);
-        }
-        if doubled && let Some(last) = t.chars().last() {
-            out.push(last);
-        }
-        if let Some(v) = vowel {
-            push_spelling(out, arabic_letter(v, false, None, None));
-        }
+        push_arabic_letter(out, letter, prev, next, persian);
+    }
+}
+
+/// One letter of an Arabic word romanised, with its last vowel mark and whether a shadda
+/// doubles it; `prev` and `next` are its neighbouring letters, `persian` whether the word is
+/// read as Persian ([`is_persian_word`]).
+#[inline]
+fn push_arabic_letter(
+    out: &mut String,
+    (c, vowel, doubled): (char, Option<char>, bool),
+    prev: Option<char>,
+    next: Option<char>,
+    persian: bool,
+) {
+    if script_of(c) != Some(Script::Arabic) {
+        push_other(out, c);
+        return;
+    }
+    let mut t = arabic_letter(c, prev.is_none(), prev, next);
+    if persian {
+        t = persian_letter(c, t);
+    }
+    // A long-vowel letter right after the same short vowel adds nothing.
+    let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
+    if !repeats_vowel {
+        push_spelling(out, t);
+    }
+    if doubled && let Some(last) = t.chars().last() {
+        out.push(last);
+    }
+    if let Some(v) = vowel {
+        push_spelling(out, arabic_letter(v, false, None, None));
     }
 }
 
@@ -1341,7 +1355,8 @@ mod tests {
     }
 
     /// [`arabic_word`] as first written: the letters collected in one pass, the marks read
-    /// after each letter in a second, the Persian letters looked for in a third.
+    /// after each letter in a second, the Persian letters looked for in a third (each letter
+    /// then spelt by the same [`push_arabic_letter`]: what differs is the reading).
     fn arabic_word_in_two_passes(w: &str, out: &mut String) {
         let letters: Vec<char> = w
             .chars()
@@ -1369,24 +1384,7 @@ mod tests {
             let prev = li.checked_sub(1).and_then(|p| letters.get(p)).copied();
             let next = letters.get(li + 1).copied();
             li += 1;
-            if script_of(c) != Some(Script::Arabic) {
-                push_other(out, c);
-                continue;
-            }
-            let mut t = arabic_letter(c, prev.is_none(), prev, next);
-            if persian {
-                t = persian_letter(c, t);
-            }
-            let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
-            if !repeats_vowel {
-                push_spelling(out, t);
-            }
-            if doubled && let Some(last) = t.chars().last() {
-                out.push(last);
-            }
-            if let Some(v) = vowel {
-                push_spelling(out, arabic_letter(v, false, None, None));
-            }
+            push_arabic_letter(out, (c, vowel, doubled), prev, next, persian);
         }
     }
 
