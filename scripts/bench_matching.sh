@@ -16,8 +16,9 @@ fi
 cargo build -q --release -p cordon-match --example score_pairs
 OUT=$(mktemp)
 # The rates compared are pairs per CPU-second of the scoring thread, on both sides: Cordon's
-# cold `compare()` (remembers nothing) and a fresh `Comparer` per pass (remembers the words of
-# earlier pairs of the pass, as logic-v2's caches do in its one timed pass).
+# cold `compare()` (remembers nothing), a fresh `Comparer` per pass (remembers the words of
+# earlier pairs of the pass, as logic-v2's caches do in its one timed pass), and a `Comparer`
+# that holds every name from an earlier pass (as logic-v2 on later passes, caches warm).
 RATES=$("$CARGO_TARGET_DIR/release/examples/score_pairs" < "$PAIRS" 2>&1 >"$OUT" | sed -n 's/.* = \([0-9.]*\) pairs per CPU-second.*/\1/p')
 "$VENV/bin/python" scripts/bench_matching.py "$PAIRS" "$OUT" $RATES
 rm -f "$OUT"
