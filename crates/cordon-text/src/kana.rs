@@ -219,8 +219,8 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
 }
 
 /// Text cut into tokens, cut into Korean syllables for [`expand_nasal_forms`].
-fn korean_parts(tokens: &[Token<'_>]) -> Vec<Part> {
-    let mut parts: Vec<Part> = Vec::new();
+fn korean_parts(tokens: &[Token<'_>]) -> KoreanParts {
+    let mut parts = KoreanParts::new();
     let mut first_word = true;
     for token in tokens {
         let surname = first_word && !matches!(token, Token::Sep);
@@ -277,9 +277,11 @@ pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) ->
             }
         }
         trim_trailing_space(&mut f);
-        let f = f.trim_start();
-        if !f.is_empty() && !forms.iter().any(|x| x == f) {
-            forms.push(f.to_owned());
+        // Trimmed in place: a copy of the trimmed text was an allocation per form.
+        let leading = f.len() - f.trim_start().len();
+        f.drain(..leading);
+        if !f.is_empty() && !forms.contains(&f) {
+            forms.push(f);
         }
     }
     forms
@@ -291,6 +293,10 @@ pub(crate) fn ng_likely(stem: &str) -> bool {
     let vowel = stem.trim_start_matches(|c: char| !is_vowel(c));
     matches!(vowel, "o" | "yo") && !stem.starts_with('w')
 }
+
+/// The parts of a name's Korean forms: a name's fit inline (a `Vec` was allocated, then
+/// grown, for each name).
+type KoreanParts = SmallVec<[Part; 16]>;
 
 /// A piece of a Korean-name form: fixed text (`" "` is a collapsible space) or a syllable
 /// ending in an ambiguous nasal.
@@ -396,7 +402,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
     })
 }
 
-fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
+fn korean_syllables(moras: &[Mora], parts: &mut KoreanParts) {
     for (n, syllable) in korean_syllables_of(moras).enumerate() {
         if n > 0 {
             parts.push(Part::Fixed(Cow::Borrowed("-")));
