@@ -16,6 +16,8 @@
 //! ```
 
 use std::borrow::Cow;
+use std::iter::Peekable;
+use std::str::CharIndices;
 
 use compact_str::CompactString;
 use smallvec::SmallVec;
@@ -217,8 +219,8 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
 }
 
 /// Text cut into tokens, cut into Korean syllables for [`expand_nasal_forms`].
-fn korean_parts(tokens: &[Token<'_>]) -> Vec<Part> {
-    let mut parts: Vec<Part> = Vec::new();
+fn korean_parts(tokens: &[Token<'_>]) -> KoreanParts {
+    let mut parts = KoreanParts::new();
     let mut first_word = true;
     for token in tokens {
         let surname = first_word && !matches!(token, Token::Sep);
@@ -263,6 +265,10 @@ pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) ->
                         f.push_str(t);
                     }
                 }
+                Part::Closed { stem, last } => {
+                    f.push_str(stem);
+                    f.push_str(last);
+                }
                 Part::Nasal { stem, ng_guess } => {
                     f.push_str(stem);
                     let ng = *ng_guess != (flip == Some(i));
@@ -271,9 +277,11 @@ pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) ->
             }
         }
         trim_trailing_space(&mut f);
-        let f = f.trim_start();
-        if !f.is_empty() && !forms.iter().any(|x| x == f) {
-            forms.push(f.to_owned());
+        // Trimmed in place: a copy of the trimmed text was an allocation per form.
+        let leading = f.len() - f.trim_start().len();
+        f.drain(..leading);
+        if !f.is_empty() && !forms.contains(&f) {
+            forms.push(f);
         }
     }
     forms
@@ -286,15 +294,27 @@ pub(crate) fn ng_likely(stem: &str) -> bool {
     matches!(vowel, "o" | "yo") && !stem.starts_with('w')
 }
 
+/// The parts of a name's Korean forms: a name's fit inline (a `Vec` was allocated, then
+/// grown, for each name).
+type KoreanParts = SmallVec<[Part; 16]>;
+
 /// A piece of a Korean-name form: fixed text (`" "` is a collapsible space) or a syllable
 /// ending in an ambiguous nasal.
 pub(crate) enum Part {
     /// Text as is.
     Fixed(Cow<'static, str>),
+    /// A syllable ending in a consonant other than a nasal, its two pieces written one after
+    /// the other (kept apart: joined, they were an allocation per syllable).
+    Closed {
+        /// Onset and vowel.
+        stem: &'static str,
+        /// The final consonant.
+        last: &'static str,
+    },
     /// A syllable ending in ㄴ or ㅇ.
     Nasal {
         /// Onset and vowel.
-        stem: String,
+        stem: Cow<'static, str>,
         /// Whether the final is more likely ㅇ (ng) than ㄴ (n).
         ng_guess: bool,
     },
@@ -382,7 +402,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
     })
 }
 
-fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
+fn korean_syllables(moras: &[Mora], parts: &mut KoreanParts) {
     for (n, syllable) in korean_syllables_of(moras).enumerate() {
         if n > 0 {
             parts.push(Part::Fixed(Cow::Borrowed("-")));
@@ -390,14 +410,9 @@ fn korean_syllables(moras: &[Mora], parts: &mut Vec<Part>) {
         let KoreanSyllable { stem, end } = syllable;
         parts.push(match end {
             SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
-            SyllableEnd::Final(fc) => {
-                let mut t = String::with_capacity(stem.len() + fc.len());
-                t.push_str(stem);
-                t.push_str(fc);
-                Part::Fixed(Cow::Owned(t))
-            }
+            SyllableEnd::Final(last) => Part::Closed { stem, last },
             SyllableEnd::Nasal => Part::Nasal {
-                stem: stem.to_owned(),
+                stem: Cow::Borrowed(stem),
                 ng_guess: ng_likely(stem),
             },
         });
@@ -474,23 +489,22 @@ impl<'a> Cut<'a> {
             moras: SmallVec::new(),
             pieces: SmallVec::new(),
         };
-        let mut rest = s;
-        while let Some(c) = rest.chars().next() {
+        // One pass over the characters, each decoded once: finding where a run ends, then
+        // reading the run, decoded each of its characters twice.
+        let mut chars = s.char_indices().peekable();
+        while let Some(&(at, c)) = chars.peek() {
             if is_sep(c) {
-                rest = rest.trim_start_matches(is_sep);
+                while chars.next_if(|&(_, c)| is_sep(c)).is_some() {}
                 cut.pieces.push(Piece::Sep);
             } else if is_kana(c) {
-                let end = rest.find(|c| !is_kana(c)).unwrap_or(rest.len());
-                let (kana, tail) = rest.split_at(end);
-                rest = tail;
                 let start = cut.moras.len();
-                push_moras(kana, &mut cut.moras);
+                push_moras(&mut chars, &mut cut.moras);
                 cut.pieces.push(Piece::Kana(start, cut.moras.len()));
             } else {
-                let end = rest.find(|c| is_sep(c) || is_kana(c)).unwrap_or(rest.len());
-                let (text, tail) = rest.split_at(end);
-                rest = tail;
-                cut.pieces.push(Piece::Text(text));
+                while chars.next_if(|&(_, c)| !is_sep(c) && !is_kana(c)).is_some() {}
+                let end = chars.peek().map_or(s.len(), |&(end, _)| end);
+                cut.pieces
+                    .push(Piece::Text(s.get(at..end).unwrap_or_default()));
             }
         }
         cut
@@ -536,11 +550,12 @@ fn to_katakana(c: char) -> char {
     }
 }
 
-/// Appends the morae of a run of kana to `out` (which may hold earlier runs' morae).
-fn push_moras(kana: &str, out: &mut SmallVec<[Mora; 32]>) {
+/// Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
+/// runs' morae), and leaves `chars` at the first character after the run.
+fn push_moras(chars: &mut Peekable<CharIndices<'_>>, out: &mut SmallVec<[Mora; 32]>) {
     let start = out.len();
-    let mut chars = kana.chars().map(to_katakana).peekable();
-    while let Some(c) = chars.next() {
+    while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
+        let c = to_katakana(c);
         let mora = match c {
             'ッ' => Mora {
                 romaji: "",
@@ -559,7 +574,11 @@ fn push_moras(kana: &str, out: &mut SmallVec<[Mora; 32]>) {
                 Some(&m) if out.len() > start => m,
                 _ => continue,
             },
-            _ => match chars.peek().and_then(|&n| digraph(c, n)) {
+            _ => match chars
+                .peek()
+                .filter(|&&(_, n)| is_kana(n))
+                .and_then(|&(_, n)| digraph(c, to_katakana(n)))
+            {
                 Some(r) => {
                     chars.next();
                     Mora {
@@ -841,6 +860,7 @@ mod tests {
         let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
         let spells_title = |p: &Part| match p {
             Part::Fixed(t) => normalize::is_title(t),
+            Part::Closed { stem, last } => normalize::is_title(&format!("{stem}{last}")),
             Part::Nasal { stem, .. } => ["n", "ng"]
                 .iter()
                 .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
@@ -903,6 +923,63 @@ mod tests {
                 cannot_read_as_korean_name(&tokens),
                 cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens))
             );
+        }
+    }
+
+    /// The tokens of a cut, spelt out to be compared.
+    fn described(tokens: &[Token<'_>]) -> Vec<String> {
+        tokens
+            .iter()
+            .map(|t| match t {
+                Token::Sep => "separator".to_owned(),
+                Token::Text(text) => format!("text {text}"),
+                Token::Kana(moras) => format!("{moras:?}"),
+            })
+            .collect()
+    }
+
+    /// [`Cut::of`] as first written, in two passes: where each run ends, then its morae.
+    fn cut_in_two_passes(s: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if is_sep(c) {
+                rest = rest.trim_start_matches(is_sep);
+                tokens.push("separator".to_owned());
+            } else if is_kana(c) {
+                let end = rest.find(|c| !is_kana(c)).unwrap_or(rest.len());
+                let (kana, tail) = rest.split_at(end);
+                rest = tail;
+                let mut moras = SmallVec::new();
+                push_moras(&mut kana.char_indices().peekable(), &mut moras);
+                tokens.push(format!("{:?}", moras.as_slice()));
+            } else {
+                let end = rest.find(|c| is_sep(c) || is_kana(c)).unwrap_or(rest.len());
+                let (text, tail) = rest.split_at(end);
+                rest = tail;
+                tokens.push(format!("text {text}"));
+            }
+        }
+        tokens
+    }
+
+    #[test]
+    fn regression_cut_in_one_pass_as_in_two() {
+        for s in [
+            "キム・ジョンウン",
+            "ラザルス・グループ",
+            "ｷﾑ ジョンウン",
+            "AB・ヽヾキャ x",
+            "ッー",
+        ] {
+            assert_eq!(described(&Cut::of(s).tokens()), cut_in_two_passes(s), "{s}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn cut_in_one_pass_as_in_two(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ーヽヾ ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･=＝]{0,24}") {
+            prop_assert_eq!(described(&Cut::of(&s).tokens()), cut_in_two_passes(&s));
         }
     }
 

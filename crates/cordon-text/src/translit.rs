@@ -581,7 +581,7 @@ fn korean_cyrillic(s: &str) -> Vec<String> {
             ('н', _) if coda => {
                 let ng_guess = ng_likely(&stem);
                 parts.push(Part::Nasal {
-                    stem: std::mem::take(&mut stem),
+                    stem: Cow::Owned(std::mem::take(&mut stem)),
                     ng_guess,
                 });
                 i += 1;
