@@ -1002,6 +1002,8 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // The best parse of b[..i]: its cost (`NO_PARSE` for none), syllable count and the start
     // of its last syllable, and that syllable's raw key.
     const NO_PARSE: u32 = u32::MAX;
+    // What a syllable adds to a parse's cost before the penalties for where it splits.
+    const SYLLABLE_COST: u32 = 10;
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
     // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
     let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
@@ -1018,6 +1020,15 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
         if count >= MAX_TOKEN_SYLLABLES {
             continue;
         }
+        // Every syllable costs at least `SYLLABLE_COST`: a parse through `start` cannot beat
+        // the whole word's best so far (ties keep the first found), nor change the syllables
+        // of the best parse, whose earlier syllables end where a cheaper parse does.
+        if best_cost
+            .get(n)
+            .is_some_and(|&whole| cost + SYLLABLE_COST >= whole)
+        {
+            continue;
+        }
         let after_syllable = count > 0;
         let after_n = after_syllable && start > 0 && b.get(start - 1) == Some(&b'n');
         let from_start = next3_at(start);
@@ -1026,7 +1037,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                 continue;
             }
             // What the initial adds to every syllable it starts, whatever its vowel and final.
-            let mut ini_cost = cost + 10;
+            let mut ini_cost = cost + SYLLABLE_COST;
             if after_syllable {
                 if ini.len == 0 {
                     ini_cost += 2;
