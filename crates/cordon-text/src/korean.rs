@@ -895,6 +895,52 @@ fn latin_syllable(index: u16) -> (&'static str, Key) {
         .unwrap_or(("", Key::default()))
 }
 
+/// The syllable of a parse that Latin syllable number `index` ([`latin_syllable_index`]) is,
+/// its key after the initial-sound rule.
+fn parsed_syllable(index: u16) -> Syllable {
+    let (text, raw) = latin_syllable(index);
+    let (key, changed) = initial_rule(raw);
+    Syllable {
+        key,
+        text,
+        source: SylSource::Latin,
+        initial_rule: changed,
+    }
+}
+
+/// The number ([`latin_syllable_index`]) of the syllable that spells `letters` whole, if one
+/// does: the first in the grammar's table order, as the parser would find it, of every
+/// syllable of at most eight letters, looked up by its letters packed into an integer.
+fn one_syllable_word(letters: &[u8]) -> Option<u16> {
+    use std::sync::OnceLock;
+    static BY_LETTERS: OnceLock<rustc_hash::FxHashMap<u64, u16>> = OnceLock::new();
+    let packed = |text: &[u8]| {
+        let mut eight = [0u8; 8];
+        eight.get_mut(..text.len())?.copy_from_slice(text);
+        Some(u64::from_le_bytes(eight))
+    };
+    let by_letters = BY_LETTERS.get_or_init(|| {
+        let mut by_letters = rustc_hash::FxHashMap::default();
+        let pieces = |table: &'static [(&'static str, &'static str)]| {
+            (0u16..)
+                .zip(table)
+                .map(|(index, &(text, _))| Piece::new(text, index))
+        };
+        for ini in pieces(L_INITIALS) {
+            for vow in pieces(L_VOWELS) {
+                for fin in pieces(L_FINALS) {
+                    let index = latin_syllable_index(&ini, &vow, &fin);
+                    if let Some(text) = packed(latin_syllable(index).0.as_bytes()) {
+                        by_letters.entry(text).or_insert(index);
+                    }
+                }
+            }
+        }
+        by_letters
+    });
+    by_letters.get(&packed(letters)?).copied()
+}
+
 /// At most this many syllables per Latin token; longer words are not Korean names.
 const MAX_TOKEN_SYLLABLES: usize = 4;
 /// Longest Latin token read as Korean (four long syllables).
@@ -992,6 +1038,14 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     if !may_parse(b) {
         return false;
     }
+    // A word the grammar reads as one syllable is its own best parse: one syllable costs
+    // `SYLLABLE_COST`, two at least twice that, and no boundary is marked inside it.
+    if boundaries == 0
+        && let Some(index) = one_syllable_word(b)
+    {
+        out.push(parsed_syllable(index));
+        return true;
+    }
     // The letters at i, i + 1 and i + 2, packed as in `Piece`: one load, read where needed.
     let next3_at = |i: usize| {
         buf.get(i..i + 4)
@@ -1002,6 +1056,8 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     // The best parse of b[..i]: its cost (`NO_PARSE` for none), syllable count and the start
     // of its last syllable, and that syllable's raw key.
     const NO_PARSE: u32 = u32::MAX;
+    // What a syllable adds to a parse's cost before the penalties for where it splits.
+    const SYLLABLE_COST: u32 = 10;
     let mut best_cost = [NO_PARSE; MAX_TOKEN_BYTES + 1];
     // Counts and positions are at most `MAX_TOKEN_BYTES`: bytes keep the arrays small.
     let mut best_back = [(0u8, 0u8); MAX_TOKEN_BYTES + 1];
@@ -1018,6 +1074,15 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
         if count >= MAX_TOKEN_SYLLABLES {
             continue;
         }
+        // Every syllable costs at least `SYLLABLE_COST`: a parse through `start` cannot beat
+        // the whole word's best so far (ties keep the first found), nor change the syllables
+        // of the best parse, whose earlier syllables end where a cheaper parse does.
+        if best_cost
+            .get(n)
+            .is_some_and(|&whole| cost + SYLLABLE_COST >= whole)
+        {
+            continue;
+        }
         let after_syllable = count > 0;
         let after_n = after_syllable && start > 0 && b.get(start - 1) == Some(&b'n');
         let from_start = next3_at(start);
@@ -1026,7 +1091,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
                 continue;
             }
             // What the initial adds to every syllable it starts, whatever its vowel and final.
-            let mut ini_cost = cost + 10;
+            let mut ini_cost = cost + SYLLABLE_COST;
             if after_syllable {
                 if ini.len == 0 {
                     ini_cost += 2;
@@ -1108,14 +1173,7 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
             return false;
         };
         let s = usize::from(s);
-        let (text, raw) = latin_syllable(index);
-        let (key, changed) = initial_rule(raw);
-        out.push(Syllable {
-            key,
-            text,
-            source: SylSource::Latin,
-            initial_rule: changed,
-        });
+        out.push(parsed_syllable(index));
         end = s;
     }
     if let Some(added) = out.get_mut(first..) {
@@ -1432,6 +1490,17 @@ mod tests {
             assert!(is_surname_key(&p[0].key), "{s}");
         }
         assert!(compound_surname_keys(&parse_latin("namgung").unwrap()));
+    }
+
+    #[test]
+    fn one_syllable_words_are_read_whole() {
+        for w in ["a", "kim", "chol", "hyeong", "tchyeong"] {
+            let index = one_syllable_word(w.as_bytes());
+            assert_eq!(index.map(|i| latin_syllable(i).0), Some(w), "{w}");
+        }
+        for w in ["", "hana", "jongun", "mohammed", "tchyeongs"] {
+            assert_eq!(one_syllable_word(w.as_bytes()), None, "{w}");
+        }
     }
 
     /// The syllable parser written plainly: every grammar entry tried at every position with

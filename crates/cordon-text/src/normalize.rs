@@ -1396,61 +1396,103 @@ pub fn phonetic_key(latin: &str) -> String {
 
 /// [`phonetic_key`], appended to `out`.
 pub(crate) fn phonetic_key_into(latin: &str, out: &mut String) {
-    let filtered: smallvec::SmallVec<[u8; 32]>;
-    // Spellings are nearly always lower-case ASCII letters and digits already.
-    let b: &[u8] = if latin
+    // Spellings are nearly always lower-case ASCII letters and digits already: read as they
+    // are, and filtered only when a byte says otherwise.
+    let from = out.len();
+    if push_phonetic_key(latin.as_bytes(), out) {
+        return;
+    }
+    out.truncate(from);
+    let filtered: smallvec::SmallVec<[u8; 32]> = latin
         .bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    {
-        latin.as_bytes()
-    } else {
-        filtered = latin
-            .bytes()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        &filtered
-    };
-    let mut push = |class: u8| out.push(char::from(class));
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    push_phonetic_key(&filtered, out);
+}
+
+/// What [`PHONETIC_CLASSES`] says of a byte that is not a lower-case ASCII letter or digit.
+const NOT_KEYED: u8 = 0;
+/// A vowel, `h`, `w` or `y`: `A` as the first letter, no class after it.
+const CLASSLESS: u8 = 1;
+/// `c`, `s` or `x`, read with the letters after them.
+const READ_WITH_NEXT: u8 = 2;
+
+/// A phonetic key's class of every byte: a consonant's class letter, a digit itself, or one of
+/// [`NOT_KEYED`], [`CLASSLESS`] and [`READ_WITH_NEXT`]. `ph` and `sh` need no rule of their
+/// own: `h` after the first letter has no class, so `p` and `s` alone give their class.
+static PHONETIC_CLASSES: [u8; 256] = {
+    let mut table = [NOT_KEYED; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h' => CLASSLESS,
+            b'c' | b's' | b'x' => READ_WITH_NEXT,
+            b'b' | b'p' | b'f' | b'v' => b'P',
+            b'k' | b'q' | b'g' => b'K',
+            b'd' | b't' => b'T',
+            b'z' => b'S',
+            b'j' => b'J',
+            b'l' => b'L',
+            b'r' => b'R',
+            b'm' => b'M',
+            b'n' => b'N',
+            d @ b'0'..=b'9' => d,
+            _ => NOT_KEYED,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Appends the phonetic key of `b` to `out`; false (part of it appended) at a byte that is
+/// not a lower-case ASCII letter or digit.
+fn push_phonetic_key(b: &[u8], out: &mut String) -> bool {
     let mut last = 0u8;
     let mut i = 0;
-    while i < b.len() {
-        let c = b.get(i).copied().unwrap_or(0);
-        let next = b.get(i + 1).copied().unwrap_or(0);
-        let (class, skip) = match c {
-            b'a' | b'e' | b'i' | b'o' | b'u' => (if i == 0 { b'A' } else { 0 }, 1),
-            b'y' | b'w' | b'h' => (if i == 0 { b'A' } else { 0 }, 1),
-            b'p' if next == b'h' => (b'P', 2),
-            b's' if next == b'c' && b.get(i + 2) == Some(&b'h') => (b'S', 3),
-            b's' if next == b'h' => (b'S', 2),
-            b'c' if next == b'h' => (b'J', 2),
-            b'c' if matches!(next, b'e' | b'i' | b'y') => (b'S', 1),
-            b'b' | b'p' | b'f' | b'v' => (b'P', 1),
-            b'c' | b'k' | b'q' | b'g' => (b'K', 1),
-            b'x' => {
-                if last != b'K' {
-                    push(b'K');
+    while let Some(&c) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        let mut skip = 1;
+        let class = match PHONETIC_CLASSES.get(usize::from(c)).copied() {
+            None | Some(NOT_KEYED) => return false,
+            Some(CLASSLESS) => {
+                if i == 0 {
+                    b'A'
+                } else {
+                    0
                 }
-                (b'S', 1)
             }
-            b'd' | b't' => (b'T', 1),
-            b's' | b'z' => (b'S', 1),
-            b'j' => (b'J', 1),
-            b'l' => (b'L', 1),
-            b'r' => (b'R', 1),
-            b'm' => (b'M', 1),
-            b'n' => (b'N', 1),
-            d if d.is_ascii_digit() => (d, 1),
-            _ => (0, 1),
+            Some(READ_WITH_NEXT) => match c {
+                b's' if next == Some(b'c') && b.get(i + 2) == Some(&b'h') => {
+                    skip = 3;
+                    b'S'
+                }
+                b'c' if next == Some(b'h') => {
+                    skip = 2;
+                    b'J'
+                }
+                b'c' if matches!(next, Some(b'e' | b'i' | b'y')) => b'S',
+                b'c' => b'K',
+                b's' => b'S',
+                // `x`: `ks`.
+                _ => {
+                    if last != b'K' {
+                        out.push('K');
+                    }
+                    b'S'
+                }
+            },
+            Some(class) => class,
         };
         if class != 0 && class != last {
-            push(class);
+            out.push(char::from(class));
         }
         if class != 0 {
             last = class;
         }
         i += skip;
     }
+    true
 }
 
 #[cfg(test)]
@@ -1809,6 +1851,78 @@ mod tests {
         assert_eq!(letters_apart(letter_mask("kim"), letter_mask("mik")), 0);
         assert_eq!(letters_apart(letter_mask("ivan"), letter_mask("oleg")), 4);
         assert_eq!(letters_apart(letter_mask("a1"), letter_mask("a3")), 1);
+    }
+
+    /// [`phonetic_key`] as first written: a pass to tell whether the spelling needs
+    /// filtering, then a `match` on every letter with a rule for each pair read as one sound.
+    fn phonetic_key_as_first_written(latin: &str) -> String {
+        let mut key = String::new();
+        let out = &mut key;
+        let filtered: smallvec::SmallVec<[u8; 32]>;
+        // Spellings are nearly always lower-case ASCII letters and digits already.
+        let b: &[u8] = if latin
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            latin.as_bytes()
+        } else {
+            filtered = latin
+                .bytes()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            &filtered
+        };
+        let mut push = |class: u8| out.push(char::from(class));
+        let mut last = 0u8;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b.get(i).copied().unwrap_or(0);
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            let (class, skip) = match c {
+                b'a' | b'e' | b'i' | b'o' | b'u' => (if i == 0 { b'A' } else { 0 }, 1),
+                b'y' | b'w' | b'h' => (if i == 0 { b'A' } else { 0 }, 1),
+                b'p' if next == b'h' => (b'P', 2),
+                b's' if next == b'c' && b.get(i + 2) == Some(&b'h') => (b'S', 3),
+                b's' if next == b'h' => (b'S', 2),
+                b'c' if next == b'h' => (b'J', 2),
+                b'c' if matches!(next, b'e' | b'i' | b'y') => (b'S', 1),
+                b'b' | b'p' | b'f' | b'v' => (b'P', 1),
+                b'c' | b'k' | b'q' | b'g' => (b'K', 1),
+                b'x' => {
+                    if last != b'K' {
+                        push(b'K');
+                    }
+                    (b'S', 1)
+                }
+                b'd' | b't' => (b'T', 1),
+                b's' | b'z' => (b'S', 1),
+                b'j' => (b'J', 1),
+                b'l' => (b'L', 1),
+                b'r' => (b'R', 1),
+                b'm' => (b'M', 1),
+                b'n' => (b'N', 1),
+                d if d.is_ascii_digit() => (d, 1),
+                _ => (0, 1),
+            };
+            if class != 0 && class != last {
+                push(class);
+            }
+            if class != 0 {
+                last = class;
+            }
+            i += skip;
+        }
+        key
+    }
+
+    proptest! {
+        #[test]
+        fn phonetic_key_as_first_written_for_any_spelling(
+            s in prop_oneof!["[a-z0-9]{0,16}", "[schxpeiyk]{0,12}", "\\PC{0,12}"]
+        ) {
+            prop_assert_eq!(phonetic_key(&s), phonetic_key_as_first_written(&s));
+        }
     }
 
     #[test]
