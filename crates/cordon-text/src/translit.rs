@@ -284,7 +284,9 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
 /// with a Latin letter in a Cyrillic word (`Ниĸолаевич` with the Latin kra, `Aлексей` with a
 /// Latin A), which read as Cyrillic to the eye and must to the transliteration.
 pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
-    let mut lowered: Vec<char> = s.chars().map(lower).collect();
+    // At most one character a byte: no growing while the letters are read.
+    let mut lowered = Vec::with_capacity(s.len());
+    lowered.extend(s.chars().map(lower));
     let cyrillic_at = |l: &[char], i: Option<usize>| {
         i.and_then(|i| l.get(i))
             .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
