@@ -33,6 +33,8 @@
 
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use crate::translit;
 
 /// Russian given names (lower case) and the romanised Belarusian form of the same name, as
@@ -160,18 +162,19 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
     }
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
     let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
-    // The word's letters, and the same as text for the glossary, for every word in turn.
-    let (mut word, mut text): (Vec<char>, String) = (Vec::new(), String::new());
-    for &c in lowered.iter().chain(std::iter::once(&' ')) {
+    // The word's letters as text for the glossary, for every word in turn.
+    let mut text = String::new();
+    let mut word_start = None;
+    for (i, &c) in lowered.iter().chain(std::iter::once(&' ')).enumerate() {
         if is_cyrillic(c) {
-            word.push(c);
-            text.push(c);
+            word_start.get_or_insert(i);
             continue;
         }
-        if !word.is_empty() {
-            push_word(&word, &text, &mut outs);
-            word.clear();
+        if let Some(start) = word_start.take() {
+            let word = lowered.get(start..i).unwrap_or_default();
             text.clear();
+            text.extend(word);
+            push_word(word, &text, &mut outs);
         }
         for out in &mut outs {
             if c.is_whitespace() || c == '-' {
@@ -196,19 +199,18 @@ fn is_cyrillic(c: char) -> bool {
 
 /// A given name's Belarusian form in passport letters and in the national alphabet.
 fn given_name(word: &str) -> Option<(&'static str, &'static str)> {
-    // The table reads in alphabetical order (ё after е), not in byte order: searched in a
-    // sorted copy. Its keys are unique (a test checks).
-    static SORTED: OnceLock<Vec<(&str, &str, &str)>> = OnceLock::new();
-    let sorted = SORTED.get_or_init(|| {
-        let mut v = GIVEN_NAMES.to_vec();
-        v.sort_unstable_by_key(|(ru, _, _)| *ru);
-        v
-    });
-    sorted
-        .binary_search_by(|(ru, _, _)| (*ru).cmp(word))
-        .ok()
-        .and_then(|i| sorted.get(i))
-        .map(|&(_, passport, national)| (passport, national))
+    // Hashed once: every word of a Russian name is looked up, a patronymic's stem up to four
+    // times, and most are no given name. Its keys are unique (a test checks).
+    static BY_RUSSIAN: OnceLock<FxHashMap<&str, (&str, &str)>> = OnceLock::new();
+    BY_RUSSIAN
+        .get_or_init(|| {
+            GIVEN_NAMES
+                .iter()
+                .map(|&(ru, passport, national)| (ru, (passport, national)))
+                .collect()
+        })
+        .get(word)
+        .copied()
 }
 
 /// One word: a given name from the glossary, a patronymic made from one, else the regular

@@ -876,11 +876,16 @@ fn fold_into_written(
             break;
         };
         // A spelling the word or an earlier rule has already: the earlier one scores at
-        // least as much.
+        // least as much. A transliterated word is nearly always letters alone, compared whole.
+        let alphanumeric = folded.bytes().all(|b| b.is_ascii_alphanumeric());
         let spelt = |latin: &str| {
-            latin
-                .bytes()
-                .eq(folded.bytes().filter(u8::is_ascii_alphanumeric))
+            if alphanumeric {
+                latin == folded
+            } else {
+                latin
+                    .bytes()
+                    .eq(folded.bytes().filter(u8::is_ascii_alphanumeric))
+            }
         };
         if spelt(&base.latin)
             || written

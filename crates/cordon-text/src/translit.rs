@@ -143,15 +143,18 @@ fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(Sy
                 }
             };
             let lang = cyrillic_language(lowered);
-            let systems: &[System] = match lang {
-                Lang::Russian => &[System::Icao, System::BgnPcgn, System::Simple, System::Gost],
-                Lang::Ukrainian | Lang::Belarusian => &[
+            let systems = match lang {
+                Lang::Russian => [System::Icao, System::BgnPcgn, System::Simple, System::Gost],
+                Lang::Ukrainian | Lang::Belarusian => [
                     System::National,
                     System::Icao,
                     System::BgnPcgn,
                     System::Simple,
                 ],
             };
+            // Every system's spelling in one pass, though `max` distinct ones may need fewer:
+            // the systems spell most letters alike.
+            let spellings = cyrillic_spellings(lowered, s.len(), systems, lang);
             let korean_shaped = || known.map_or_else(|| looks_korean(s), |k| k.looks_korean);
             let mut korean = if lang == Lang::Russian && korean_shaped() {
                 korean_cyrillic(s)
@@ -159,8 +162,8 @@ fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(Sy
                 Vec::new()
             }
             .into_iter();
-            for (i, &sys) in systems.iter().enumerate() {
-                if !push(sys, cyrillic_lowered(lowered, s.len(), sys, lang)) {
+            for (i, (sys, spelling)) in systems.into_iter().zip(spellings).enumerate() {
+                if !push(sys, spelling) {
                     return out;
                 }
                 // A Korean name's best Korean reading ranks right after the passport form,
@@ -281,7 +284,9 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
 /// with a Latin letter in a Cyrillic word (`Ниĸолаевич` with the Latin kra, `Aлексей` with a
 /// Latin A), which read as Cyrillic to the eye and must to the transliteration.
 pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
-    let mut lowered: Vec<char> = s.chars().map(lower).collect();
+    // At most one character a byte: no growing while the letters are read.
+    let mut lowered = Vec::with_capacity(s.len());
+    lowered.extend(s.chars().map(lower));
     let cyrillic_at = |l: &[char], i: Option<usize>| {
         i.and_then(|i| l.get(i))
             .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
@@ -344,145 +349,215 @@ fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
 
 /// [`cyrillic`] of text already lower-cased ([`lower`]) into `chars`, `len` bytes long.
 fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> String {
-    let mut out = String::with_capacity(len + len / 2);
+    let [one] = cyrillic_spellings(chars, len, [sys], lang);
+    one
+}
+
+/// [`cyrillic_lowered`] under each of `systems`, in one pass over the letters: a letter that
+/// every system spells alike ([`spelt_alike_by_every_system`]) is looked up once for all, and
+/// whitespace is tidied as it is written (no [`tidy`] pass over each spelling).
+fn cyrillic_spellings<const N: usize>(
+    chars: &[char],
+    len: usize,
+    systems: [System; N],
+    lang: Lang,
+) -> [String; N] {
+    let mut outs = [(); N].map(|_| String::with_capacity(len + len / 2));
     for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-        let next = chars.get(i + 1).copied();
-        // Asked only by the few letters whose spelling depends on them.
-        let initial = || prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
-        // Where е, ё, ю, я carry a y-glide in BGN/PCGN and the Ukrainian national system.
-        let glide = || {
-            initial()
-                || prev.is_some_and(|p| {
-                    is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
-                })
-        };
         if script_of(c) != Some(Script::Cyrillic) {
-            if !is_apostrophe(c) {
-                push_other(&mut out, c);
+            if is_apostrophe(c) {
+                continue;
+            }
+            // Whitespace runs as one space and none at the ends, as `tidy` leaves them.
+            if c.is_whitespace() {
+                for out in &mut outs {
+                    if !out.is_empty() && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                }
+                continue;
+            }
+            // Another ASCII character: lower-cased, as `push_other` does.
+            if c.is_ascii() {
+                let lowered = c.to_ascii_lowercase();
+                for out in &mut outs {
+                    out.push(lowered);
+                }
+            } else {
+                for out in &mut outs {
+                    push_other(out, c);
+                }
             }
             continue;
         }
-        let national = sys == System::National;
-        let ukr_like = lang != Lang::Russian
-            && matches!(sys, System::National | System::BgnPcgn | System::Simple);
-        let t: &str = match c {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' if ukr_like => "h",
-            'г' => "g",
-            'ґ' => "g",
-            'д' => "d",
-            'е' => match sys {
-                System::BgnPcgn if glide() && lang != Lang::Ukrainian => "ye",
-                _ => "e",
-            },
-            'ё' => match sys {
-                System::Icao => "e",
-                System::BgnPcgn if glide() => "ye",
-                System::BgnPcgn => "e",
-                _ => "yo",
-            },
-            'є' => match sys {
-                System::Icao => "ie",
-                _ if national && !initial() => "ie",
-                _ => "ye",
-            },
-            'ж' => "zh",
-            'з' if national && next == Some('г') => "zg",
-            'з' => "z",
-            'и' if ukr_like => "y",
-            'и' => "i",
-            'і' => "i",
-            'ї' => match sys {
-                System::Icao => "i",
-                _ if national && !initial() => "i",
-                _ => "yi",
-            },
-            'й' => match sys {
-                System::Icao => "i",
-                System::Gost => "j",
-                System::National if !initial() => "i",
-                _ => "y",
-            },
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ў' => match sys {
-                System::BgnPcgn => "w",
-                _ => "u",
-            },
-            'ф' => "f",
-            'х' => match sys {
-                System::Simple => "h",
-                System::Gost => "x",
-                _ => "kh",
-            },
-            'ц' => match sys {
-                System::Gost
-                    if next
-                        .is_some_and(|n| matches!(n, 'е' | 'и' | 'ы' | 'й' | 'і' | 'я' | 'ю')) =>
-                {
-                    "cz"
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        match systems.first() {
+            Some(&first) if N > 1 && spelt_alike_by_every_system(c) => {
+                let t = cyrillic_letter(c, first, lang, prev, next);
+                for out in &mut outs {
+                    push_spelling(out, t);
                 }
-                System::Gost => "c",
-                _ => "ts",
-            },
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => match sys {
-                System::Gost => "shh",
-                _ => "shch",
-            },
-            'ъ' => match sys {
-                System::Icao => "ie",
-                _ => "",
-            },
-            'ы' => "y",
-            'ь' => "",
-            'э' => "e",
-            'ю' => match sys {
-                System::Icao => "iu",
-                System::National if !initial() => "iu",
-                _ => "yu",
-            },
-            'я' => match sys {
-                System::Icao => "ia",
-                System::National if !initial() => "ia",
-                _ => "ya",
-            },
-            // Letters of other Cyrillic languages: the nearest Russian reading.
-            'ђ' => "dj",
-            'ј' => "j",
-            'љ' => "lj",
-            'њ' => "nj",
-            'ћ' => "c",
-            'џ' => "dz",
-            'ѓ' => "g",
-            'ќ' => "k",
-            'ѕ' => "dz",
-            'ә' => "a",
-            'ғ' => "g",
-            'қ' => "q",
-            'ң' => "ng",
-            'ө' => "o",
-            'ұ' | 'ү' => "u",
-            'һ' => "h",
-            'ҳ' => "h",
-            'ҷ' => "j",
-            _ => "",
-        };
-        push_spelling(&mut out, t);
+            }
+            _ => {
+                for (out, &sys) in outs.iter_mut().zip(&systems) {
+                    push_spelling(out, cyrillic_letter(c, sys, lang, prev, next));
+                }
+            }
+        }
     }
-    tidy(out)
+    for out in &mut outs {
+        if out.ends_with(' ') {
+            out.pop();
+        }
+    }
+    outs
+}
+
+/// Whether every system and language spells Cyrillic letter `c` the same in every context
+/// ([`cyrillic_letter`]; a test checks this list against it).
+fn spelt_alike_by_every_system(c: char) -> bool {
+    !matches!(
+        c,
+        'г' | 'е' | 'ё' | 'є' | 'з' | 'и' | 'ї' | 'й' | 'ў' | 'х' | 'ц' | 'щ' | 'ъ' | 'ю' | 'я'
+    )
+}
+
+/// The spelling of lower-case Cyrillic letter `c` under `sys` for text of language `lang`,
+/// between `prev` and `next`.
+#[inline(always)]
+fn cyrillic_letter(
+    c: char,
+    sys: System,
+    lang: Lang,
+    prev: Option<char>,
+    next: Option<char>,
+) -> &'static str {
+    // Asked only by the few letters whose spelling depends on them.
+    let initial = || prev.is_none_or(|p| !is_letter(p) && !is_apostrophe(p));
+    // Where е, ё, ю, я carry a y-glide in BGN/PCGN and the Ukrainian national system.
+    let glide = || {
+        initial()
+            || prev.is_some_and(|p| {
+                is_cyr_vowel(p) || matches!(p, 'й' | 'ъ' | 'ь') || is_apostrophe(p)
+            })
+    };
+    let national = sys == System::National;
+    let ukr_like =
+        lang != Lang::Russian && matches!(sys, System::National | System::BgnPcgn | System::Simple);
+    match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' if ukr_like => "h",
+        'г' => "g",
+        'ґ' => "g",
+        'д' => "d",
+        'е' => match sys {
+            System::BgnPcgn if glide() && lang != Lang::Ukrainian => "ye",
+            _ => "e",
+        },
+        'ё' => match sys {
+            System::Icao => "e",
+            System::BgnPcgn if glide() => "ye",
+            System::BgnPcgn => "e",
+            _ => "yo",
+        },
+        'є' => match sys {
+            System::Icao => "ie",
+            _ if national && !initial() => "ie",
+            _ => "ye",
+        },
+        'ж' => "zh",
+        'з' if national && next == Some('г') => "zg",
+        'з' => "z",
+        'и' if ukr_like => "y",
+        'и' => "i",
+        'і' => "i",
+        'ї' => match sys {
+            System::Icao => "i",
+            _ if national && !initial() => "i",
+            _ => "yi",
+        },
+        'й' => match sys {
+            System::Icao => "i",
+            System::Gost => "j",
+            System::National if !initial() => "i",
+            _ => "y",
+        },
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ў' => match sys {
+            System::BgnPcgn => "w",
+            _ => "u",
+        },
+        'ф' => "f",
+        'х' => match sys {
+            System::Simple => "h",
+            System::Gost => "x",
+            _ => "kh",
+        },
+        'ц' => match sys {
+            System::Gost
+                if next.is_some_and(|n| matches!(n, 'е' | 'и' | 'ы' | 'й' | 'і' | 'я' | 'ю')) =>
+            {
+                "cz"
+            }
+            System::Gost => "c",
+            _ => "ts",
+        },
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => match sys {
+            System::Gost => "shh",
+            _ => "shch",
+        },
+        'ъ' => match sys {
+            System::Icao => "ie",
+            _ => "",
+        },
+        'ы' => "y",
+        'ь' => "",
+        'э' => "e",
+        'ю' => match sys {
+            System::Icao => "iu",
+            System::National if !initial() => "iu",
+            _ => "yu",
+        },
+        'я' => match sys {
+            System::Icao => "ia",
+            System::National if !initial() => "ia",
+            _ => "ya",
+        },
+        // Letters of other Cyrillic languages: the nearest Russian reading.
+        'ђ' => "dj",
+        'ј' => "j",
+        'љ' => "lj",
+        'њ' => "nj",
+        'ћ' => "c",
+        'џ' => "dz",
+        'ѓ' => "g",
+        'ќ' => "k",
+        'ѕ' => "dz",
+        'ә' => "a",
+        'ғ' => "g",
+        'қ' => "q",
+        'ң' => "ng",
+        'ө' => "o",
+        'ұ' | 'ү' => "u",
+        'һ' => "h",
+        'ҳ' => "h",
+        'ҷ' => "j",
+        _ => "",
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -1716,6 +1791,70 @@ mod tests {
             && rest.iter().all(|w| w.chars().count() <= 8)
     }
 
+    /// The transliteration of one system as it was written before the systems were spelt at
+    /// once: every character looked at in turn, whitespace tidied afterwards.
+    fn cyrillic_one_system_then_tidied(chars: &[char], sys: System, lang: Lang) -> String {
+        let mut out = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+            let next = chars.get(i + 1).copied();
+            if script_of(c) != Some(Script::Cyrillic) {
+                if !is_apostrophe(c) {
+                    push_other(&mut out, c);
+                }
+                continue;
+            }
+            push_spelling(&mut out, cyrillic_letter(c, sys, lang, prev, next));
+        }
+        tidy(out)
+    }
+
+    const EVERY_SYSTEM: [System; 6] = [
+        System::Icao,
+        System::BgnPcgn,
+        System::Simple,
+        System::Gost,
+        System::National,
+        System::KoreanCyrillic,
+    ];
+
+    #[test]
+    fn letters_spelt_alike_by_every_system_are() {
+        let contexts = [
+            None,
+            Some(' '),
+            Some('\''),
+            Some('а'),
+            Some('б'),
+            Some('г'),
+            Some('е'),
+            Some('и'),
+            Some('й'),
+            Some('ъ'),
+            Some('ь'),
+            Some('ю'),
+            Some('я'),
+            Some('і'),
+        ];
+        let letters = ('\u{0400}'..='\u{052F}').map(lower);
+        for c in letters.filter(|&c| spelt_alike_by_every_system(c)) {
+            for lang in [Lang::Russian, Lang::Ukrainian, Lang::Belarusian] {
+                for prev in contexts {
+                    for next in contexts {
+                        let first = cyrillic_letter(c, System::Icao, lang, prev, next);
+                        for sys in EVERY_SYSTEM {
+                            assert_eq!(
+                                cyrillic_letter(c, sys, lang, prev, next),
+                                first,
+                                "{c:?} {sys:?} {lang:?} {prev:?} {next:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn korean_surname_cyr_max_chars_is_the_longest() {
         let longest = KOREAN_SURNAMES_CYR.iter().map(|k| k.chars().count()).max();
@@ -1767,6 +1906,28 @@ mod tests {
             arabic_word(&w, &mut got);
             arabic_word_in_two_passes(&w, &mut want);
             prop_assert_eq!(got, want);
+        }
+
+        /// The systems spelt in one pass spell as each system alone did before: every
+        /// letter looked up under its own system, the text tidied afterwards.
+        #[test]
+        fn spellings_of_the_systems_at_once_as_one_at_a_time(
+            s in prop_oneof![
+                "\\PC{0,30}",
+                "[\u{0400}-\u{052F} 'ʼ\t\u{a0}\u{2003}α؟ب-]{0,30}",
+                "(Олег|Зги|ё|е|ю|я|й|і|ї|є|ў|ъ|ь|г|ц|и|х|щ|з| |  |\t|'|a|B|1|-){0,10}",
+            ]
+        ) {
+            let lowered = lowered_cyrillic(&s);
+            for lang in [Lang::Russian, Lang::Ukrainian, Lang::Belarusian] {
+                let at_once = cyrillic_spellings(&lowered, s.len(), EVERY_SYSTEM, lang);
+                for (sys, spelling) in EVERY_SYSTEM.into_iter().zip(at_once) {
+                    let [alone] = cyrillic_spellings(&lowered, s.len(), [sys], lang);
+                    let want = cyrillic_one_system_then_tidied(&lowered, sys, lang);
+                    prop_assert_eq!(&spelling, &want);
+                    prop_assert_eq!(alone, want);
+                }
+            }
         }
 
         #[test]
