@@ -848,16 +848,14 @@ pub(crate) fn round3(x: f64) -> f64 {
 fn align_given_or_joined(
     qr: &KoreanReading,
     cr: &KoreanReading,
-    alignment: Option<&mut Vec<Aligned>>,
+    mut alignment: Option<&mut Vec<Aligned>>,
 ) -> (f64, usize, usize) {
     let (q, c) = (qr.given(), cr.given());
-    let mut scratch = Vec::new();
-    let explain = alignment.is_some();
-    let r = align_given(q, c, explain.then_some(&mut scratch));
+    // The syllables' parts go straight into the alignment, and are taken back should the
+    // given names agree as a whole: no second vector to copy them from.
+    let syllables_from = alignment.as_deref().map_or(0, Vec::len);
+    let r = align_given(q, c, alignment.as_deref_mut());
     if r.1 + r.2 == 0 {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     }
     // The comparisons below are of strings run together; they are built on the stack (a few
@@ -874,9 +872,6 @@ fn align_given_or_joined(
     let latin = |v: &[Syllable]| v.iter().all(|s| s.hangul().is_none());
     // Hangul syllable boundaries are certain: two Hangul names never differ only in them.
     if !(latin(q) || latin(c)) {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     }
     // Strings of different lengths differ: most pairs are told apart before any is built.
@@ -901,12 +896,10 @@ fn align_given_or_joined(
     } else if let Some(sim) = given_slip(qr, cr) {
         (sim, GIVEN_SLIP_RULE)
     } else {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     };
     if let Some(al) = alignment {
+        al.truncate(syllables_from);
         let t = |v: &[Syllable]| v.iter().map(|s| s.text).collect::<Vec<_>>().join("·");
         al.push(aligned(&t(q), &t(c), sim, rule));
     }
@@ -2663,8 +2656,15 @@ fn alternative_pairs(
     spelt: &mut Spelt,
 ) {
     let (qw, cw) = (qs.words, cs.words);
+    let (q_spelt, c_spelt) = (spelt_otherwise(q), spelt_otherwise(c));
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
+            // Two words neither of which has another spelling have nothing to raise their
+            // score ([`best_alternative`] scores only pairs of spellings with one
+            // alternative): most pairs of a name with a few alternatives.
+            if !q_spelt.get(i) && !c_spelt.get(j) {
+                continue;
+            }
             let at = pairs.iter().position(|&(_, x, y, _)| (x, y) == (i, j));
             let s = at.and_then(|k| pairs.get(k)).map_or(0.0, |p| p.0);
             if s >= 1.0 {
@@ -2685,6 +2685,16 @@ fn alternative_pairs(
             }
         }
     }
+}
+
+/// The words of form `f` that have alternative spellings ([`NameForm::word_alternatives`]), a
+/// bit per word.
+fn spelt_otherwise(f: &NameForm) -> Flags {
+    let mut spelt = Flags::default();
+    for w in &f.word_alternatives {
+        spelt.set(usize::from(w.at));
+    }
+    spelt
 }
 
 /// The rules of [`token_sim_with`] by which two words are spelt alike (within a typo budget).
