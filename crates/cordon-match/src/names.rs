@@ -3291,6 +3291,47 @@ mod tests {
 
     /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
     /// either way each is its word's skeleton.
+    /// `alternative_pairs` skips the word pairs where neither word has another spelling
+    /// (`spelt_otherwise`): `best_alternative` finds nothing there, whatever score it is to
+    /// beat.
+    #[test]
+    fn no_alternative_where_neither_word_is_spelt_otherwise() {
+        // Pairs of forms with a word spelt otherwise: the samples must have some.
+        let with_alternatives = std::cell::Cell::new(0);
+        for_every_sample_pair(|a, b, kind| {
+            let (q, c) = (PreparedName::new(a, kind), PreparedName::new(b, kind));
+            for qf in &q.forms {
+                for cf in &c.forms {
+                    let (qw, cw) = (words_of(qf), words_of(cf));
+                    let (q_spelt, c_spelt) = (spelt_otherwise(qf), spelt_otherwise(cf));
+                    if q_spelt.0 | c_spelt.0 != 0 {
+                        with_alternatives.set(with_alternatives.get() + 1);
+                    }
+                    let scheme = scheme_of(qf, cf);
+                    let (mut q_lazy, mut c_lazy) =
+                        (LazySkeletons::default(), LazySkeletons::default());
+                    let mut qs = Side::new(&qw, scheme, None, &mut q_lazy);
+                    let mut cs = Side::new(&cw, scheme, None, &mut c_lazy);
+                    for (i, x) in qw.iter().enumerate() {
+                        for (j, y) in cw.iter().enumerate() {
+                            if q_spelt.get(i) || c_spelt.get(j) {
+                                continue;
+                            }
+                            let found = best_alternative(
+                                [qf, cf],
+                                [x, y],
+                                ((&mut qs, i), (&mut cs, j)),
+                                0.0,
+                            );
+                            assert!(found.is_none(), "{a} / {b} ({kind:?}): words {i} and {j}");
+                        }
+                    }
+                }
+            }
+        });
+        assert!(with_alternatives.get() > 0);
+    }
+
     #[test]
     fn skeletons_on_demand_are_the_words_skeletons() {
         for n in SAMPLE_NAMES {
