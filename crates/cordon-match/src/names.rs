@@ -451,18 +451,25 @@ pub(crate) fn score_names_with<'q>(
     best_form_pair(q, Some(qw), c, 0.0, &mut NoTrace)
 }
 
-/// [`score_names_with`] for a caller that only needs scores of at least `floor` (screening: a
+/// [`score_and_explain`] for a caller that only needs scores of at least `floor` (screening: a
 /// name below what can reach the minimum score is not a result): `None` when the score is
-/// below `floor`, else exactly what [`score_names_with`] gives. Pairs of forms whose word
-/// similarities bound their alignment below `floor` ([`alignment_ceiling`]) are not aligned.
+/// below `floor`, else exactly what [`score_and_explain`] gives. Pairs of forms whose word
+/// similarities bound their alignment below `floor` ([`alignment_ceiling`]) are not aligned;
+/// the winning pair, at the floor or above, always is, so that its alignment is kept from
+/// scoring rather than made again for the result.
 pub(crate) fn score_names_reaching<'q>(
     q: &'q PreparedName,
     qw: &NameWords<'q>,
     c: &PreparedName,
     floor: f64,
 ) -> Option<NameScore> {
-    let ns = best_form_pair(q, Some(qw), c, floor, &mut NoTrace);
-    (ns.score >= floor).then_some(ns)
+    let mut trace = Trace::new();
+    let mut ns = best_form_pair(q, Some(qw), c, floor, &mut trace);
+    if ns.score < floor {
+        return None;
+    }
+    explain_scored(q, c, &mut ns, &trace);
+    Some(ns)
 }
 
 /// Scores two prepared names and explains the score: the winning pair of forms' alignment is
@@ -470,16 +477,21 @@ pub(crate) fn score_names_reaching<'q>(
 pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
     let mut trace = Trace::new();
     let mut ns = best_form_pair(q, None, c, 0.0, &mut trace);
+    explain_scored(q, c, &mut ns, &trace);
+    ns
+}
+
+/// Fills in the part alignment of a score from [`best_form_pair`], `trace` the record it kept.
+fn explain_scored(q: &PreparedName, c: &PreparedName, ns: &mut NameScore, trace: &Trace) {
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         // The pair explained was scored by a token alignment: `trace` is its record.
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
-            ns.alignment = alignment_of(&trace, qf, cf);
+            ns.alignment = alignment_of(trace, qf, cf);
         }
         // Scoring kept the syllable alignment of the pair of readings explained.
         _ if ns.korean && !ns.alignment.is_empty() => {}
-        _ => explain_names(q, c, &mut ns),
+        _ => explain_names(q, c, ns),
     }
-    ns
 }
 
 /// Whether two forms are compared by their Korean readings rather than token by token.
@@ -3283,6 +3295,9 @@ mod tests {
                     ),
                     "{a:?} / {b:?} at {floor}"
                 );
+                let mut explained = full.clone();
+                explain_names(&q, &c, &mut explained);
+                assert_eq!(r.alignment, explained.alignment, "{a:?} / {b:?} at {floor}");
             } else {
                 assert!(reached.is_none(), "{a:?} / {b:?} at {floor}: {reached:?}");
             }
