@@ -15,8 +15,8 @@ use crate::evidence::{self, Evidence, weights};
 use crate::group;
 use crate::joined;
 use crate::names::{
-    Aligned, NameScore, NameWords, PreparedName, conversions_of, explain_names, round3,
-    rules_fired, score_ceiling, score_names_reaching, score_names_with,
+    Aligned, NameScore, NameWords, PreparedName, conversions_of, round3, rules_fired,
+    score_ceiling, score_names_reaching,
 };
 use crate::query::{Options, Query};
 
@@ -547,7 +547,7 @@ impl Matcher {
                     .unwrap_or(u32::MAX);
                 let ns = self
                     .name(ni)
-                    .map(|(_, analysis)| score_names_with(&qn, &qwords, analysis))
+                    .and_then(|(_, analysis)| score_names_reaching(&qn, &qwords, analysis, 0.0))
                     .unwrap_or_default();
                 best.insert(ei, (ns.score, ni, ns));
             }
@@ -609,14 +609,11 @@ impl Matcher {
         ni: u32,
         score: f64,
         evidence: Vec<Evidence>,
-        mut ns: NameScore,
+        ns: NameScore,
         opts: &Options,
     ) -> Option<ScreenResult> {
         let e = self.entities.get(ei as usize)?;
         let n = self.name(ni);
-        if let Some((_, analysis)) = n {
-            explain_names(qn, analysis, &mut ns);
-        }
         let (qf, cf) = (
             qn.forms.get(ns.query_form),
             n.and_then(|(_, analysis)| analysis.forms.get(ns.candidate_form)),

@@ -451,18 +451,25 @@ pub(crate) fn score_names_with<'q>(
     best_form_pair(q, Some(qw), c, 0.0, &mut NoTrace)
 }
 
-/// [`score_names_with`] for a caller that only needs scores of at least `floor` (screening: a
+/// [`score_and_explain`] for a caller that only needs scores of at least `floor` (screening: a
 /// name below what can reach the minimum score is not a result): `None` when the score is
-/// below `floor`, else exactly what [`score_names_with`] gives. Pairs of forms whose word
-/// similarities bound their alignment below `floor` ([`alignment_ceiling`]) are not aligned.
+/// below `floor`, else exactly what [`score_and_explain`] gives. Pairs of forms whose word
+/// similarities bound their alignment below `floor` ([`alignment_ceiling`]) are not aligned;
+/// the winning pair, at the floor or above, always is, so that its alignment is kept from
+/// scoring rather than made again for the result.
 pub(crate) fn score_names_reaching<'q>(
     q: &'q PreparedName,
     qw: &NameWords<'q>,
     c: &PreparedName,
     floor: f64,
 ) -> Option<NameScore> {
-    let ns = best_form_pair(q, Some(qw), c, floor, &mut NoTrace);
-    (ns.score >= floor).then_some(ns)
+    let mut trace = Trace::new();
+    let mut ns = best_form_pair(q, Some(qw), c, floor, &mut trace);
+    if ns.score < floor {
+        return None;
+    }
+    explain_scored(q, c, &mut ns, &trace);
+    Some(ns)
 }
 
 /// Scores two prepared names and explains the score: the winning pair of forms' alignment is
@@ -470,16 +477,21 @@ pub(crate) fn score_names_reaching<'q>(
 pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore {
     let mut trace = Trace::new();
     let mut ns = best_form_pair(q, None, c, 0.0, &mut trace);
+    explain_scored(q, c, &mut ns, &trace);
+    ns
+}
+
+/// Fills in the part alignment of a score from [`best_form_pair`], `trace` the record it kept.
+fn explain_scored(q: &PreparedName, c: &PreparedName, ns: &mut NameScore, trace: &Trace) {
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
         // The pair explained was scored by a token alignment: `trace` is its record.
         (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
-            ns.alignment = alignment_of(&trace, qf, cf);
+            ns.alignment = alignment_of(trace, qf, cf);
         }
         // Scoring kept the syllable alignment of the pair of readings explained.
         _ if ns.korean && !ns.alignment.is_empty() => {}
-        _ => explain_names(q, c, &mut ns),
+        _ => explain_names(q, c, ns),
     }
-    ns
 }
 
 /// Whether two forms are compared by their Korean readings rather than token by token.
@@ -848,16 +860,14 @@ pub(crate) fn round3(x: f64) -> f64 {
 fn align_given_or_joined(
     qr: &KoreanReading,
     cr: &KoreanReading,
-    alignment: Option<&mut Vec<Aligned>>,
+    mut alignment: Option<&mut Vec<Aligned>>,
 ) -> (f64, usize, usize) {
     let (q, c) = (qr.given(), cr.given());
-    let mut scratch = Vec::new();
-    let explain = alignment.is_some();
-    let r = align_given(q, c, explain.then_some(&mut scratch));
+    // The syllables' parts go straight into the alignment, and are taken back should the
+    // given names agree as a whole: no second vector to copy them from.
+    let syllables_from = alignment.as_deref().map_or(0, Vec::len);
+    let r = align_given(q, c, alignment.as_deref_mut());
     if r.1 + r.2 == 0 {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     }
     // The comparisons below are of strings run together; they are built on the stack (a few
@@ -874,9 +884,6 @@ fn align_given_or_joined(
     let latin = |v: &[Syllable]| v.iter().all(|s| s.hangul().is_none());
     // Hangul syllable boundaries are certain: two Hangul names never differ only in them.
     if !(latin(q) || latin(c)) {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     }
     // Strings of different lengths differ: most pairs are told apart before any is built.
@@ -901,12 +908,10 @@ fn align_given_or_joined(
     } else if let Some(sim) = given_slip(qr, cr) {
         (sim, GIVEN_SLIP_RULE)
     } else {
-        if let Some(al) = alignment {
-            al.extend(scratch);
-        }
         return r;
     };
     if let Some(al) = alignment {
+        al.truncate(syllables_from);
         let t = |v: &[Syllable]| v.iter().map(|s| s.text).collect::<Vec<_>>().join("·");
         al.push(aligned(&t(q), &t(c), sim, rule));
     }
@@ -2663,8 +2668,15 @@ fn alternative_pairs(
     spelt: &mut Spelt,
 ) {
     let (qw, cw) = (qs.words, cs.words);
+    let (q_spelt, c_spelt) = (spelt_otherwise(q), spelt_otherwise(c));
     for (i, a) in qw.iter().enumerate() {
         for (j, b) in cw.iter().enumerate() {
+            // Two words neither of which has another spelling have nothing to raise their
+            // score ([`best_alternative`] scores only pairs of spellings with one
+            // alternative): most pairs of a name with a few alternatives.
+            if !q_spelt.get(i) && !c_spelt.get(j) {
+                continue;
+            }
             let at = pairs.iter().position(|&(_, x, y, _)| (x, y) == (i, j));
             let s = at.and_then(|k| pairs.get(k)).map_or(0.0, |p| p.0);
             if s >= 1.0 {
@@ -2685,6 +2697,16 @@ fn alternative_pairs(
             }
         }
     }
+}
+
+/// The words of form `f` that have alternative spellings ([`NameForm::word_alternatives`]), a
+/// bit per word.
+fn spelt_otherwise(f: &NameForm) -> Flags {
+    let mut spelt = Flags::default();
+    for w in &f.word_alternatives {
+        spelt.set(usize::from(w.at));
+    }
+    spelt
 }
 
 /// The rules of [`token_sim_with`] by which two words are spelt alike (within a typo budget).
@@ -3273,6 +3295,9 @@ mod tests {
                     ),
                     "{a:?} / {b:?} at {floor}"
                 );
+                let mut explained = full.clone();
+                explain_names(&q, &c, &mut explained);
+                assert_eq!(r.alignment, explained.alignment, "{a:?} / {b:?} at {floor}");
             } else {
                 assert!(reached.is_none(), "{a:?} / {b:?} at {floor}: {reached:?}");
             }
@@ -3281,6 +3306,47 @@ mod tests {
 
     /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
     /// either way each is its word's skeleton.
+    /// `alternative_pairs` skips the word pairs where neither word has another spelling
+    /// (`spelt_otherwise`): `best_alternative` finds nothing there, whatever score it is to
+    /// beat.
+    #[test]
+    fn no_alternative_where_neither_word_is_spelt_otherwise() {
+        // Pairs of forms with a word spelt otherwise: the samples must have some.
+        let with_alternatives = std::cell::Cell::new(0);
+        for_every_sample_pair(|a, b, kind| {
+            let (q, c) = (PreparedName::new(a, kind), PreparedName::new(b, kind));
+            for qf in &q.forms {
+                for cf in &c.forms {
+                    let (qw, cw) = (words_of(qf), words_of(cf));
+                    let (q_spelt, c_spelt) = (spelt_otherwise(qf), spelt_otherwise(cf));
+                    if q_spelt.0 | c_spelt.0 != 0 {
+                        with_alternatives.set(with_alternatives.get() + 1);
+                    }
+                    let scheme = scheme_of(qf, cf);
+                    let (mut q_lazy, mut c_lazy) =
+                        (LazySkeletons::default(), LazySkeletons::default());
+                    let mut qs = Side::new(&qw, scheme, None, &mut q_lazy);
+                    let mut cs = Side::new(&cw, scheme, None, &mut c_lazy);
+                    for (i, x) in qw.iter().enumerate() {
+                        for (j, y) in cw.iter().enumerate() {
+                            if q_spelt.get(i) || c_spelt.get(j) {
+                                continue;
+                            }
+                            let found = best_alternative(
+                                [qf, cf],
+                                [x, y],
+                                ((&mut qs, i), (&mut cs, j)),
+                                0.0,
+                            );
+                            assert!(found.is_none(), "{a} / {b} ({kind:?}): words {i} and {j}");
+                        }
+                    }
+                }
+            }
+        });
+        assert!(with_alternatives.get() > 0);
+    }
+
     #[test]
     fn skeletons_on_demand_are_the_words_skeletons() {
         for n in SAMPLE_NAMES {
