@@ -3304,8 +3304,6 @@ mod tests {
         }
     }
 
-    /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
-    /// either way each is its word's skeleton.
     /// `alternative_pairs` skips the word pairs where neither word has another spelling
     /// (`spelt_otherwise`): `best_alternative` finds nothing there, whatever score it is to
     /// beat.
@@ -3347,6 +3345,8 @@ mod tests {
         assert!(with_alternatives.get() > 0);
     }
 
+    /// A query's skeletons are made on demand, a list name's ahead for its own scheme only:
+    /// either way each is its word's skeleton.
     #[test]
     fn skeletons_on_demand_are_the_words_skeletons() {
         for n in SAMPLE_NAMES {
