@@ -76,6 +76,11 @@ def entity(eid, schema, name):
     return e
 
 
+def entity_pairs(pairs):
+    # Unique ids: nomenklatura caches name analysis per entity id.
+    return [(entity(f"q{i}", p["schema"], p["query"]), entity(f"c{i}", p["schema"], p["candidate"])) for i, p in enumerate(pairs)]
+
+
 def prf(c):
     tp, fp, fn = c["tp"], c["fp"], c["fn"]
     p = tp / (tp + fp) if tp + fp else 1.0
@@ -96,7 +101,7 @@ def logic_v2_prepared(pairs_path):
     pairs = list(csv.DictReader(open(pairs_path, encoding="utf-8")))
     algo = get_algorithm("logic-v2")
     cfg = algo.default_config()
-    ents = [(entity(f"q{i}", p["schema"], p["query"]), entity(f"c{i}", p["schema"], p["candidate"])) for i, p in enumerate(pairs)]
+    ents = entity_pairs(pairs)
     best = 0.0
     for timed in (False, True, True):
         t = time.thread_time()
@@ -117,8 +122,7 @@ def main():
     prepared_rate = float(sys.argv[5]) if len(sys.argv) > 5 else None
     algo = get_algorithm("logic-v2")
     cfg = algo.default_config()
-    # Unique ids: nomenklatura caches name analysis per entity id.
-    ents = [(entity(f"q{i}", p["schema"], p["query"]), entity(f"c{i}", p["schema"], p["candidate"])) for i, p in enumerate(pairs)]
+    ents = entity_pairs(pairs)
     # Warm-up: the first name analysis loads the tagger (several seconds), and each script and
     # schema loads its own tables (transliterators, symbol and legal-form lists) on first use,
     # which would otherwise be timed. Synthetic names, none of them in the timed set, so the

@@ -82,9 +82,7 @@ fn main() {
     // Its own comparer, filled by one untimed pass under the pairs' schemas only, so that
     // every name the timed passes ask for fits in its memory.
     let mut preparer = cordon_match::Comparer::new();
-    for (r, s) in rows.iter().zip(&schemas) {
-        preparer.compare(&r.2, &r.3, *s);
-    }
+    compare_every_pair(&mut preparer, &rows, &schemas);
     let prepared = rate(|| prepared_pass(&mut preparer, &rows, &schemas));
     let out = std::io::stdout();
     let mut w = out.lock();
@@ -138,16 +136,24 @@ fn cold_pass(rows: &[Row], schemas: &[Option<cordon_model::Schema>]) {
 /// One pass over every pair through a fresh `Comparer` (`--toggle-collect='score_pairs::remembering_pass'`).
 #[inline(never)]
 fn remembering_pass(rows: &[Row], schemas: &[Option<cordon_model::Schema>]) {
-    let mut comparer = cordon_match::Comparer::new();
-    for (r, s) in rows.iter().zip(schemas) {
-        std::hint::black_box(comparer.compare(&r.2, &r.3, *s).score);
-    }
+    compare_every_pair(&mut cordon_match::Comparer::new(), rows, schemas);
 }
 
 /// One pass over every pair through a `Comparer` that holds every name
 /// (`--toggle-collect='score_pairs::prepared_pass'`).
 #[inline(never)]
 fn prepared_pass(
+    comparer: &mut cordon_match::Comparer,
+    rows: &[Row],
+    schemas: &[Option<cordon_model::Schema>],
+) {
+    compare_every_pair(comparer, rows, schemas);
+}
+
+/// Every pair through `comparer`. Inlined into each pass, so that each pass's
+/// `--toggle-collect` counts only its own calls.
+#[inline(always)]
+fn compare_every_pair(
     comparer: &mut cordon_match::Comparer,
     rows: &[Row],
     schemas: &[Option<cordon_model::Schema>],

@@ -921,19 +921,11 @@ fn one_syllable_word(letters: &[u8]) -> Option<u16> {
     };
     let by_letters = BY_LETTERS.get_or_init(|| {
         let mut by_letters = rustc_hash::FxHashMap::default();
-        let pieces = |table: &'static [(&'static str, &'static str)]| {
-            (0u16..)
-                .zip(table)
-                .map(|(index, &(text, _))| Piece::new(text, index))
-        };
-        for ini in pieces(L_INITIALS) {
-            for vow in pieces(L_VOWELS) {
-                for fin in pieces(L_FINALS) {
-                    let index = latin_syllable_index(&ini, &vow, &fin);
-                    if let Some(text) = packed(latin_syllable(index).0.as_bytes()) {
-                        by_letters.entry(text).or_insert(index);
-                    }
-                }
+        // Syllable numbers run in the grammar's table order (initial, vowel, final).
+        let syllables = L_INITIALS.len() * L_VOWELS.len() * L_FINALS.len();
+        for index in (0u16..).take(syllables) {
+            if let Some(text) = packed(latin_syllable(index).0.as_bytes()) {
+                by_letters.entry(text).or_insert(index);
             }
         }
         by_letters
