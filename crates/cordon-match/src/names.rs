@@ -482,10 +482,14 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
 }
 
 /// Fills in the part alignment of a score from [`best_form_pair`], `trace` the record it kept.
+///
+/// A score of 0 is explained afresh: it stands for the first pair of forms, which scoring may
+/// have skipped (two Korean-shaped names compare only forms with Korean readings), so `trace`
+/// need not be its record.
 fn explain_scored(q: &PreparedName, c: &PreparedName, ns: &mut NameScore, trace: &Trace) {
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
-        // The pair explained was scored by a token alignment: `trace` is its record.
-        (Some(qf), Some(cf)) if !ns.korean && !korean_pair(qf, cf) => {
+        // The pair explained scored above 0 by a token alignment: `trace` is its record.
+        (Some(qf), Some(cf)) if ns.score > 0.0 && !ns.korean && !korean_pair(qf, cf) => {
             ns.alignment = alignment_of(trace, qf, cf);
         }
         // Scoring kept the syllable alignment of the pair of readings explained.
@@ -606,10 +610,7 @@ fn best_form_pair<'q, R: Record>(
                 (s, None, Vec::new())
             };
             let s = s * factor;
-            // The first pair is always scored (its factor is above 0) and stands until one
-            // scores above 0.
-            let first = qi == 0 && ci == 0;
-            if (s > best.score || first) && reading.is_none() {
+            if s > best.score && reading.is_none() {
                 std::mem::swap(kept, &mut trace);
             }
             if s > best.score {
@@ -3150,6 +3151,27 @@ fn merge_pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name that scores 0 is explained by its written forms, part by part, whether or not
+    /// scoring compared them: `kim kim` and `Чен un` are both Korean-shaped, so their written
+    /// forms (no Korean reading on the Latin side's first form pair) are never scored, and the
+    /// kept trace was empty; the comparison came back with no reasons at all (found by
+    /// `floor_keeps_scores_of_arbitrary_word_names` in CI).
+    #[test]
+    fn regression_zero_score_is_explained_even_when_its_forms_were_not_scored() {
+        for kind in [NameKind::Person, NameKind::Organization] {
+            let (q, c) = (
+                PreparedName::query("kim kim", kind),
+                PreparedName::new("Чен un", kind),
+            );
+            let scored = score_and_explain(&q, &c);
+            let mut explained = score_names(&q, &c);
+            explain_names(&q, &c, &mut explained);
+            assert_eq!(scored.alignment, explained.alignment, "{kind:?}");
+            assert!(!scored.alignment.is_empty(), "{kind:?}: {scored:?}");
+            assert_floor_keeps_scores("kim kim", "Чен un", kind);
+        }
+    }
 
     /// The matcher skips scoring a name whose ceiling cannot beat its entity's best so far:
     /// an answer changes if the ceiling is ever below the score.
