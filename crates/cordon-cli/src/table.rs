@@ -1,6 +1,10 @@
 //! Plain-text tables for terminal output.
 
-/// A table with a header row; columns are padded to their widest cell (by characters).
+use unicode_width::UnicodeWidthStr;
+
+/// A table with a header row; columns are padded to their widest cell as a terminal shows it:
+/// Hangul, kana and Chinese characters take two columns each, so counting characters would
+/// push every column after a Korean or Japanese name out of line.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
     rows: Vec<Vec<String>>,
@@ -24,7 +28,7 @@ impl Table {
                 self.rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
+                    .map(|s| s.width())
                     .max()
                     .unwrap_or(0)
             })
@@ -34,7 +38,14 @@ impl Table {
             let line: Vec<String> = r
                 .iter()
                 .enumerate()
-                .map(|(c, s)| format!("{s:<w$}", w = widths.get(c).copied().unwrap_or(0)))
+                .map(|(c, s)| {
+                    let pad = widths
+                        .get(c)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_sub(s.width());
+                    format!("{s}{:pad$}", "")
+                })
                 .collect();
             out.push_str(line.join("  ").trim_end());
             out.push('\n');
@@ -45,5 +56,32 @@ impl Table {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column starts at the same terminal column on every row, Hangul and kana included.
+    #[test]
+    fn regression_wide_characters_keep_columns_in_line() {
+        let mut t = Table::new(&["name 1", "name 2", "score"]);
+        t.row(vec!["김정은".into(), "KIM Jong Un".into(), "0.87".into()]);
+        t.row(vec!["リ チョンチョル".into(), "choe".into(), "0.00".into()]);
+        t.row(vec!["kim".into(), "".into(), "1.00".into()]);
+        let out = t.render();
+        let starts: Vec<usize> = out
+            .lines()
+            .filter(|l| !l.starts_with('-'))
+            .map(|l| {
+                let score = l
+                    .rfind("0.")
+                    .or_else(|| l.rfind("1."))
+                    .or_else(|| l.rfind("score"));
+                l[..score.expect("score column")].width()
+            })
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out}");
     }
 }
