@@ -483,13 +483,15 @@ pub(crate) fn score_and_explain(q: &PreparedName, c: &PreparedName) -> NameScore
 
 /// Fills in the part alignment of a score from [`best_form_pair`], `trace` the record it kept.
 ///
-/// A score of 0 is explained afresh: it stands for the first pair of forms, which scoring may
-/// have skipped (two Korean-shaped names compare only forms with Korean readings), so `trace`
-/// need not be its record.
+/// A score of 0 stands for the first pair of forms, which scoring may have skipped (two
+/// Korean-shaped names compare only forms with Korean readings): `trace` is then empty, and the
+/// pair is explained afresh. (A scored pair of forms with words leaves steps in its record; one
+/// without words is explained as empty either way.)
 fn explain_scored(q: &PreparedName, c: &PreparedName, ns: &mut NameScore, trace: &Trace) {
+    let recorded = ns.score > 0.0 || !trace.is_empty();
     match (q.forms.get(ns.query_form), c.forms.get(ns.candidate_form)) {
-        // The pair explained scored above 0 by a token alignment: `trace` is its record.
-        (Some(qf), Some(cf)) if ns.score > 0.0 && !ns.korean && !korean_pair(qf, cf) => {
+        // The pair explained was scored by a token alignment: `trace` is its record.
+        (Some(qf), Some(cf)) if recorded && !ns.korean && !korean_pair(qf, cf) => {
             ns.alignment = alignment_of(trace, qf, cf);
         }
         // Scoring kept the syllable alignment of the pair of readings explained.
@@ -610,7 +612,10 @@ fn best_form_pair<'q, R: Record>(
                 (s, None, Vec::new())
             };
             let s = s * factor;
-            if s > best.score && reading.is_none() {
+            // The first pair stands until one scores above 0, so its record is kept when it
+            // is scored; it may not be (see `explain_scored`).
+            let first = qi == 0 && ci == 0;
+            if (s > best.score || first) && reading.is_none() {
                 std::mem::swap(kept, &mut trace);
             }
             if s > best.score {
