@@ -419,13 +419,42 @@ fn korean_syllables(moras: &[Mora], parts: &mut KoreanParts) {
     }
 }
 
+/// Every word a Korean form ([`korean_name_forms`]) writes for kana: each syllable is a word of
+/// its own (a mora's onset and vowel as [`koreanise`] spells it, open or with any final
+/// consonant or nasal), and so is each surname [`korean_surname`] reads. A closed vocabulary,
+/// which name analysis makes once (`name::vocabulary_word`) rather than once per form.
+pub(crate) fn korean_syllable_words() -> Vec<String> {
+    const ENDS: [&str; 7] = ["", "k", "m", "l", "p", "n", "ng"];
+    let katakana = || ('\u{30A1}'..='\u{30FA}').chain('\u{31F0}'..='\u{31FF}');
+    let mut stems: Vec<&'static str> = vec!["gwa", "kwa"];
+    for c in katakana() {
+        stems.push(koreanise(single(c)));
+        stems.extend(katakana().filter_map(|small| digraph(c, small).map(koreanise)));
+    }
+    stems.retain(|s| !s.is_empty());
+    stems.sort_unstable();
+    stems.dedup();
+    let mut words: Vec<String> = stems
+        .iter()
+        .flat_map(|stem| ENDS.iter().map(move |end| format!("{stem}{end}")))
+        .chain(["n".to_owned()])
+        .chain(SURNAME_READINGS.iter().map(|&r| r.to_owned()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The readings of [`korean_surname`].
+const SURNAME_READINGS: [&str; 3] = ["choe", "pae", "paek"];
+
 /// Surnames whose katakana hides the Korean vowel: チェ is 최 (Choe) far more often than
 /// 채, ペ/ペク are 배/백 (Pae/Paek).
 fn korean_surname(moras: &[Mora]) -> Option<&'static str> {
     match moras {
-        [m] if m.romaji == "che" => Some("choe"),
-        [m] if m.romaji == "pe" => Some("pae"),
-        [m, k] if m.romaji == "pe" && k.romaji == "ku" => Some("paek"),
+        [m] if m.romaji == "che" => Some(SURNAME_READINGS[0]),
+        [m] if m.romaji == "pe" => Some(SURNAME_READINGS[1]),
+        [m, k] if m.romaji == "pe" && k.romaji == "ku" => Some(SURNAME_READINGS[2]),
         _ => None,
     }
 }
@@ -753,6 +782,39 @@ fn single(c: char) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every word a Korean form writes for kana of one or two characters, or three with a
+    /// mark, small kana or ワ between (digraphs, long vowels, グワ), is in the vocabulary that
+    /// name analysis makes once: a word missing would only be made again, never differ.
+    #[test]
+    fn korean_forms_write_words_of_the_syllable_vocabulary() {
+        let vocabulary = korean_syllable_words();
+        let katakana: Vec<char> = ('\u{30A1}'..='\u{30FA}')
+            .chain('\u{31F0}'..='\u{31FF}')
+            .collect();
+        let middles = [
+            'ー', 'ン', 'ッ', 'ワ', 'ャ', 'ュ', 'ョ', 'ァ', 'ィ', 'ェ', 'ォ', 'ゥ',
+        ];
+        let mut names = Vec::new();
+        for &a in &katakana {
+            names.push(a.to_string());
+            for &b in &katakana {
+                names.push(format!("{a}{b}"));
+                names.extend(middles.iter().map(|m| format!("{a}{m}{b}")));
+            }
+        }
+        let mut missing = Vec::new();
+        for name in &names {
+            for form in korean_name_forms(name) {
+                for word in form.split([' ', '-']) {
+                    if vocabulary.binary_search(&word.to_owned()).is_err() {
+                        missing.push((name, word.to_owned()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 
     #[test]
     fn hepburn_basics() {

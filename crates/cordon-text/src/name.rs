@@ -503,20 +503,47 @@ impl WordMemo {
     }
 }
 
-/// What [`make_token`] makes of `word` of `kind` when it is a word of a closed vocabulary
-/// that forms `via` write: a pinyin form writes one word per Han character, each of about 400
-/// syllables ([`chinese::PINYIN_SYLLABLES`]), and a Chinese organisation form the English of
-/// its organisation words and the places' spellings ([`chinese::gloss_words`]). Each word is
-/// made once per kind rather than once per form (making them again was an eighth of a
-/// Chinese company name's comparison).
+/// A closed vocabulary of words that forms write, each word made once per kind
+/// ([`vocabulary_word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vocabulary {
+    /// A pinyin form writes one word per Han character, each of about 400 syllables
+    /// ([`chinese::PINYIN_SYLLABLES`]).
+    Pinyin,
+    /// A Chinese organisation form writes the English of its organisation words and the
+    /// places' spellings ([`chinese::gloss_words`]).
+    ChineseGloss,
+    /// A katakana name's Korean guesses write one word per Korean syllable
+    /// ([`kana::korean_syllable_words`]).
+    KanaKoreanSyllables,
+}
+
+impl Vocabulary {
+    /// The vocabulary the words of a form `via` are mostly of, if any; `from_kana`: the form
+    /// is a katakana name's Korean guess rather than its romaji.
+    fn of_form(via: Via, from_kana: bool) -> Option<Self> {
+        match via {
+            Via::Pinyin => Some(Vocabulary::Pinyin),
+            Via::Glossary(Script::Han) => Some(Vocabulary::ChineseGloss),
+            Via::Katakana if from_kana => Some(Vocabulary::KanaKoreanSyllables),
+            _ => None,
+        }
+    }
+}
+
+/// What [`make_token`] makes of `word` of `kind` when it is a word of `vocabulary`. Each word
+/// is made once per kind rather than once per form (making them again was an eighth of a
+/// Chinese company name's comparison, and a katakana name's Korean guesses made a syllable
+/// for every guess of every analysis).
 fn vocabulary_word(
-    via: Via,
+    vocabulary: Vocabulary,
     word: &str,
     kind: NameKind,
 ) -> Option<(&'static WordMemo, &'static MadeWord)> {
     type ByKind = [OnceLock<WordMemo>; 3];
     static PINYIN: ByKind = [const { OnceLock::new() }; 3];
     static GLOSS: ByKind = [const { OnceLock::new() }; 3];
+    static KANA_KOREAN: ByKind = [const { OnceLock::new() }; 3];
     fn made_once<'a>(
         vocabulary: impl ExactSizeIterator<Item = &'a str>,
         kind: NameKind,
@@ -536,14 +563,17 @@ fn vocabulary_word(
         words
     }
     let slot = kind.index();
-    let words = match via {
-        Via::Pinyin => PINYIN
+    let words = match vocabulary {
+        Vocabulary::Pinyin => PINYIN
             .get(slot)?
             .get_or_init(|| made_once(chinese::PINYIN_SYLLABLES.iter().copied(), kind)),
-        Via::Glossary(Script::Han) => GLOSS
+        Vocabulary::ChineseGloss => GLOSS
             .get(slot)?
             .get_or_init(|| made_once(chinese::gloss_words().iter().map(String::as_str), kind)),
-        _ => return None,
+        Vocabulary::KanaKoreanSyllables => KANA_KOREAN.get(slot)?.get_or_init(|| {
+            let syllables = kana::korean_syllable_words();
+            made_once(syllables.iter().map(String::as_str), kind)
+        }),
     };
     words.get(word, kind).map(|made| (words, made))
 }
@@ -1212,6 +1242,7 @@ fn form(
         0
     };
     let mut alternatives: u16 = 0;
+    let vocabulary = Vocabulary::of_form(via, from_kana);
     for (i, &w) in words.iter().enumerate() {
         // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
         // cleaned name) are their own folding.
@@ -1288,9 +1319,9 @@ fn form(
         let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
-                let known = (script == Script::Latin)
-                    .then(|| vocabulary_word(via, folded, kind))
-                    .flatten();
+                let known = vocabulary
+                    .filter(|_| script == Script::Latin)
+                    .and_then(|vocabulary| vocabulary_word(vocabulary, folded, kind));
                 let (token, span) = match known {
                     Some((words, made)) => words.replay(made, syllables),
                     None => make_token(folded, kind, script, scratch, syllables),
@@ -2625,37 +2656,48 @@ mod tests {
     }
 
     /// A word of a closed vocabulary (pinyin syllables, the Chinese organisation form's
-    /// English words and places), made once, is what `make_token` makes of it in a form: same
-    /// token, same Korean syllables.
+    /// English words and places, the Korean syllables of katakana), made once, is what
+    /// `make_token` makes of it in a form: same token, same Korean syllables.
     #[test]
     fn vocabulary_words_as_made() {
         let gloss = chinese::gloss_words();
+        let kana_syllables = kana::korean_syllable_words();
         let vocabularies = [
-            (Via::Pinyin, chinese::PINYIN_SYLLABLES.to_vec()),
+            (Vocabulary::Pinyin, chinese::PINYIN_SYLLABLES.to_vec()),
             (
-                Via::Glossary(Script::Han),
+                Vocabulary::ChineseGloss,
                 gloss.iter().map(String::as_str).collect(),
+            ),
+            (
+                Vocabulary::KanaKoreanSyllables,
+                kana_syllables.iter().map(String::as_str).collect(),
             ),
         ];
         for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
-            for (via, words) in &vocabularies {
+            for (vocabulary, words) in &vocabularies {
                 for &w in words {
                     let (mut scratch, mut made, mut replayed) =
                         (String::new(), Vec::new(), Vec::new());
                     let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
-                    let Some((memo, remembered)) = vocabulary_word(*via, w, kind) else {
-                        panic!("{w} {kind:?} {via:?} not made once");
+                    let Some((memo, remembered)) = vocabulary_word(*vocabulary, w, kind) else {
+                        panic!("{w} {kind:?} {vocabulary:?} not made once");
                     };
                     let (again, again_span) = memo.replay(remembered, &mut replayed);
-                    assert_eq!(again, token, "{w} {kind:?} {via:?}");
-                    assert_eq!(again_span, span, "{w} {kind:?} {via:?}");
-                    assert_eq!(replayed, made, "{w} {kind:?} {via:?}");
+                    assert_eq!(again, token, "{w} {kind:?} {vocabulary:?}");
+                    assert_eq!(again_span, span, "{w} {kind:?} {vocabulary:?}");
+                    assert_eq!(replayed, made, "{w} {kind:?} {vocabulary:?}");
                 }
-                assert!(vocabulary_word(*via, "zhengen", kind).is_none());
+                assert!(vocabulary_word(*vocabulary, "zhengen", kind).is_none());
             }
-            assert!(vocabulary_word(Via::Written, "co", kind).is_none());
         }
+        assert_eq!(Vocabulary::of_form(Via::Written, false), None);
+        assert_eq!(Vocabulary::of_form(Via::Katakana, false), None);
         assert!(gloss.iter().any(|w| w == "shenzhen") && gloss.iter().any(|w| w == "ltd"));
+        assert!(
+            ["kim", "jong", "un", "choe", "kwang"]
+                .iter()
+                .all(|w| kana_syllables.iter().any(|s| s == w))
+        );
     }
 
     /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
