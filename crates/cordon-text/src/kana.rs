@@ -65,9 +65,13 @@ pub(crate) enum KoreanForms {
     IfNameShaped,
 }
 
-/// [`korean_name_forms`] (as `korean` asks) and [`to_romaji`] of the same text, which is cut
-/// into morae once for both.
-pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<String>, String) {
+/// The first `max_korean` of [`korean_name_forms`] (as `korean` asks) and [`to_romaji`] of the
+/// same text, which is cut into morae once for both.
+pub(crate) fn korean_forms_and_romaji(
+    s: &str,
+    korean: KoreanForms,
+    max_korean: usize,
+) -> (Vec<String>, String) {
     let korean = if has_kana(s) {
         korean
     } else {
@@ -85,7 +89,7 @@ pub(crate) fn korean_forms_and_romaji(s: &str, korean: KoreanForms) -> (Vec<Stri
     }
     let parts = korean_parts(&tokens);
     (
-        expand_nasal_forms(&parts, MAX_KOREAN_FORMS, s.len()),
+        expand_nasal_forms(&parts, max_korean.min(MAX_KOREAN_FORMS), s.len()),
         romaji,
     )
 }
@@ -140,13 +144,12 @@ fn cannot_read_as_korean_name(tokens: &[Token<'_>]) -> bool {
         }
     }
     // Only a run of titles at an edge of a name is dropped (no syllable is long enough to be a
-    // misspelt title): its first or last word is one.
-    if first.is_some_and(KoreanSyllable::spells_title)
-        || last.is_some_and(KoreanSyllable::spells_title)
-    {
-        return false;
-    }
-    syllables >= TOO_MANY_SYLLABLES && two_syllable_word
+    // misspelt title): its first or last word is one. Asked last: most names are decided
+    // by their syllables.
+    syllables >= TOO_MANY_SYLLABLES
+        && two_syllable_word
+        && !first.is_some_and(KoreanSyllable::spells_title)
+        && !last.is_some_and(KoreanSyllable::spells_title)
 }
 
 /// [`to_romaji`] of text cut into tokens.
@@ -461,6 +464,14 @@ fn korean_surname(moras: &[Mora]) -> Option<&'static str> {
 
 /// Hepburn mora → the spelling Korean romanisations use for the same sound.
 fn koreanise(romaji: &'static str) -> &'static str {
+    // Only morae that begin with one of these letters are spelt otherwise: the others are
+    // turned away by their first letter, not compared with each spelling.
+    if !matches!(
+        romaji.as_bytes().first(),
+        Some(b's' | b'f' | b't' | b'w' | b'u')
+    ) {
+        return romaji;
+    }
     match romaji {
         "shi" => "si",
         "sha" => "sya",
@@ -603,10 +614,12 @@ fn push_moras(chars: &mut Peekable<CharIndices<'_>>, out: &mut SmallVec<[Mora; 3
                 Some(&m) if out.len() > start => m,
                 _ => continue,
             },
+            // Only a small vowel or y kana after it can make a digraph.
             _ => match chars
                 .peek()
-                .filter(|&&(_, n)| is_kana(n))
-                .and_then(|&(_, n)| digraph(c, to_katakana(n)))
+                .map(|&(_, n)| to_katakana(n))
+                .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
+                .and_then(|n| digraph(c, n))
             {
                 Some(r) => {
                     chars.next();
@@ -1048,13 +1061,17 @@ mod tests {
     proptest! {
         #[test]
         fn one_cut_for_both_forms(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･]{0,16}") {
-            for korean in [KoreanForms::None, KoreanForms::All, KoreanForms::IfNameShaped] {
-                let (forms, romaji) = korean_forms_and_romaji(&s, korean);
-                let want = if korean == KoreanForms::None {
+            for (korean, max) in [KoreanForms::None, KoreanForms::All, KoreanForms::IfNameShaped]
+                .into_iter()
+                .flat_map(|korean| [(korean, 2), (korean, MAX_KOREAN_FORMS)])
+            {
+                let (forms, romaji) = korean_forms_and_romaji(&s, korean, max);
+                let mut want = if korean == KoreanForms::None {
                     Vec::new()
                 } else {
                     korean_name_forms(&s)
                 };
+                want.truncate(max);
                 if korean != KoreanForms::IfNameShaped || !forms.is_empty() {
                     prop_assert_eq!(forms, want);
                 }

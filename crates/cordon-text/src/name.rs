@@ -255,6 +255,8 @@ impl Conversions {
 pub const MAX_FORMS: usize = 6;
 /// At most this many Hanja readings per name.
 const MAX_HANJA_READINGS: usize = 3;
+/// At most this many Korean guesses per katakana name (only these are made).
+const MAX_KATAKANA_GUESSES: usize = 3;
 /// At most this many tokens per form; longer names are cut.
 pub const MAX_TOKENS: usize = 16;
 
@@ -728,8 +730,8 @@ fn analyze_reusing(
             // of kana alone: not all its words are dropped as titles, and none has its text).
             _ => kana::KoreanForms::IfNameShaped,
         };
-        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, guesses);
-        for k in korean.into_iter().take(3) {
+        let (korean, r) = kana::korean_forms_and_romaji(&cleaned, guesses, MAX_KATAKANA_GUESSES);
+        for k in korean {
             add_form(
                 &mut forms,
                 &k,
