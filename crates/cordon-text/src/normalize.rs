@@ -399,6 +399,9 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 pub fn is_separator(c: char) -> bool {
     match u8::try_from(c) {
         Ok(b) if b.is_ascii() => is_ascii_separator(b),
+        // Greek, Cyrillic, Armenian, Hebrew, Arabic … up to the Ogham space: letters and marks
+        // only, so that names in those scripts are split without the look-up.
+        _ if ('\u{0370}'..'\u{1680}').contains(&c) => false,
         _ => is_separator_slowly(c),
     }
 }
@@ -1675,7 +1678,7 @@ mod tests {
 
     #[test]
     fn separators_by_table_and_by_rule_agree() {
-        for c in (0..=0x3100).filter_map(char::from_u32) {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
             assert_eq!(is_separator(c), is_separator_slowly(c), "{c:?}");
         }
     }
