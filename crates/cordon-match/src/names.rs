@@ -1702,14 +1702,15 @@ fn token_sim_with(
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
-        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
-        && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
         && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
         // Skeletons of lengths far apart are not close.
         && sa.len().abs_diff(sb.len()) <= 2
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
-        if s > 0.0 {
+        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
+        // Read after the skeletons, which a comparison keeps for every pair of words (a
+        // query's and a remembered name's for good), and which few pairs share.
+        if s > 0.0 && (scheme != Some(Scheme::Kana) || vowels_agree(x, y)) {
             return (s, "consonant skeleton");
         }
     }
