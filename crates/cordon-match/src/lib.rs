@@ -301,7 +301,7 @@ fn compared(name1: &str, name2: &str, a: &PreparedName, b: &PreparedName) -> Com
     let ns = names::score_and_explain(a, b);
     let score = final_score(ns.score, &[]);
     let rules = names::rules_fired(
-        &names::conversions_of([a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)]),
+        [a.forms.get(ns.query_form), b.forms.get(ns.candidate_form)],
         &ns.alignment,
     );
     Comparison {
