@@ -619,7 +619,7 @@ impl Matcher {
             n.and_then(|(_, analysis)| analysis.forms.get(ns.candidate_form)),
         );
         let conversions = conversions_of([qf, cf]);
-        let rules = rules_fired(&conversions, &ns.alignment);
+        let rules = rules_fired([qf, cf], &ns.alignment);
         let group = self.groups.group(ei as usize).map(str::to_owned);
         let mut same_as: Vec<String> = Vec::new();
         for o in self

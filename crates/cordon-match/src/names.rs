@@ -4,7 +4,7 @@ use compact_str::CompactString;
 use cordon_text::korean::{self, SylSource, Syllable};
 use cordon_text::normalize::DIGIT_BITS;
 use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
-use cordon_text::{KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
+use cordon_text::{FormNotes, KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 use smallvec::SmallVec;
 use std::sync::OnceLock;
@@ -308,31 +308,39 @@ impl PreparedName {
 /// name them.
 pub(crate) fn conversions_of(forms: [Option<&NameForm>; 2]) -> Vec<&'static str> {
     let mut conversions = Vec::new();
-    for f in forms.into_iter().flatten() {
-        if f.via != Via::Written {
-            conversions.push(f.via.label());
-        }
-        conversions.extend(f.notes.labels());
-    }
+    for_each_conversion(forms, |label| conversions.push(label));
     conversions
 }
 
-/// The rules an explanation names, each once: the conversions, then the rules of the
-/// alignment, in order.
+/// Calls `f` with each of [`conversions_of`] in turn.
+fn for_each_conversion(forms: [Option<&NameForm>; 2], mut f: impl FnMut(&'static str)) {
+    for form in forms.into_iter().flatten() {
+        if form.via != Via::Written {
+            f(form.via.label());
+        }
+        // Most forms have no notes: their labels are not looked for.
+        if form.notes != FormNotes::default() {
+            form.notes.labels().for_each(&mut f);
+        }
+    }
+}
+
+/// The rules an explanation names, each once: the conversions and notes of the two forms
+/// compared ([`conversions_of`]), then the rules of the alignment, in order.
 pub(crate) fn rules_fired(
-    conversions: &[&'static str],
+    forms: [Option<&NameForm>; 2],
     alignment: &[Aligned],
 ) -> Vec<&'static str> {
     let mut rules: Vec<&'static str> = Vec::new();
-    for rule in conversions
-        .iter()
-        .copied()
-        .chain(alignment.iter().map(|a| a.rule))
-    {
-        if !rules.contains(&rule) {
+    let mut name = |rule: &'static str| {
+        // Compared inline ([`same`]): a comparison names a few rules, each against those
+        // before.
+        if !rules.iter().any(|named| same(named, rule)) {
             rules.push(rule);
         }
-    }
+    };
+    for_each_conversion(forms, &mut name);
+    alignment.iter().for_each(|a| name(a.rule));
     rules
 }
 
@@ -1702,14 +1710,15 @@ fn token_sim_with(
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
-        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
-        && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
         && let (Some(sa), Some(sb)) = (qs.skeleton(i), cs.skeleton(j))
         // Skeletons of lengths far apart are not close.
         && sa.len().abs_diff(sb.len()) <= 2
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
-        if s > 0.0 {
+        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
+        // Read after the skeletons, which a comparison keeps for every pair of words (a
+        // query's and a remembered name's for good), and which few pairs share.
+        if s > 0.0 && (scheme != Some(Scheme::Kana) || vowels_agree(x, y)) {
             return (s, "consonant skeleton");
         }
     }
