@@ -1800,7 +1800,15 @@ fn make_token(
     let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
     let mut span = None;
     let korean_key = match (class, script) {
-        (TokenClass::Word, Script::Hangul) => korean::joined_keys(&korean::hangul_keys(w)),
+        // The syllables are read into the name's buffer and dropped from it again: collected
+        // on their own, they were an allocation per Hangul word.
+        (TokenClass::Word, Script::Hangul) => {
+            let from = syllables.len();
+            syllables.extend(w.chars().filter_map(korean::hangul_syllable));
+            let key = korean::joined_keys(syllables.get(from..).unwrap_or_default());
+            syllables.truncate(from);
+            key
+        }
         (TokenClass::Word, Script::Latin) => {
             let from = syllables.len();
             if korean::parse_latin_into(w, syllables) {
