@@ -412,9 +412,10 @@ pub(crate) fn is_ascii_separator(b: u8) -> bool {
         .unwrap_or(false)
 }
 
-/// [`is_separator`] of every ASCII character.
-static ASCII_SEPARATORS: [bool; 128] = {
-    let mut table = [false; 128];
+/// [`is_separator`] of every ASCII character, `false` for every other byte: with an entry for
+/// each byte, a byte is looked up unchecked (every byte of an ASCII name's forms is).
+static ASCII_SEPARATORS: [bool; 256] = {
+    let mut table = [false; 256];
     let mut b = 0u8;
     while b < 128 {
         table[b as usize] = is_separator_slowly(b as char);
