@@ -415,9 +415,10 @@ pub(crate) fn is_ascii_separator(b: u8) -> bool {
         .unwrap_or(false)
 }
 
-/// [`is_separator`] of every ASCII character.
-static ASCII_SEPARATORS: [bool; 128] = {
-    let mut table = [false; 128];
+/// [`is_separator`] of every ASCII character, `false` for every other byte: with an entry for
+/// each byte, a byte is looked up unchecked (every byte of an ASCII name's forms is).
+static ASCII_SEPARATORS: [bool; 256] = {
+    let mut table = [false; 256];
     let mut b = 0u8;
     while b < 128 {
         table[b as usize] = is_separator_slowly(b as char);
@@ -1231,26 +1232,42 @@ fn replace_phrases_with(out: &mut String, prefilter: bool) {
 /// may end one that is not alphanumeric, as `’` and `«` are).
 fn phrases_starting_words(s: &str) -> u64 {
     let (mut mask, mut at_start) = (0, u64::MAX);
+    // One look-up a byte answers both questions: every company name is read here, twice when
+    // a phrase is replaced.
     for &b in s.as_bytes() {
-        let starting = PHRASES_BY_FIRST_BYTE.get(usize::from(b)).copied();
-        mask |= starting.unwrap_or(0) & at_start;
-        at_start = if b.is_ascii_alphanumeric() {
-            0
-        } else {
-            u64::MAX
-        };
+        let entry = PHRASES_BY_FIRST_BYTE
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(0);
+        mask |= entry & at_start;
+        // No bits after an ASCII letter or digit, all of them after any other byte.
+        at_start = (entry >> ALPHANUMERIC_BIT & 1).wrapping_sub(1);
     }
-    mask
+    mask & !(1 << ALPHANUMERIC_BIT)
 }
 
-/// Per byte, the [`PHRASES`] that begin with it (bit `i` for phrase `i`).
+/// The bit of [`PHRASES_BY_FIRST_BYTE`] set for an ASCII letter or digit, above every phrase's.
+const ALPHANUMERIC_BIT: u32 = 63;
+
+/// Per byte, the [`PHRASES`] that begin with it (bit `i` for phrase `i`), and
+/// [`ALPHANUMERIC_BIT`] when it is an ASCII letter or digit.
 static PHRASES_BY_FIRST_BYTE: [u64; 256] = {
-    assert!(PHRASES.len() <= 64, "a phrase is a bit of a u64");
+    assert!(
+        PHRASES.len() <= ALPHANUMERIC_BIT as usize,
+        "a phrase is a bit of a u64, below the letters' and digits'"
+    );
     let mut table = [0u64; 256];
     let mut i = 0;
     while i < PHRASES.len() {
         table[PHRASES[i].0.as_bytes()[0] as usize] |= 1 << i;
         i += 1;
+    }
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] |= 1 << ALPHANUMERIC_BIT;
+        }
+        b += 1;
     }
     table
 };
