@@ -3541,8 +3541,18 @@ mod tests {
     }
 
     /// A name made of form `i` of `n` alone: its pairs of forms are all scored.
+    /// Form `i` of a name as a name of its own, with the facts of the whole name that the
+    /// relevance rule reads (`scores_form`): in a comparison the rule judges the whole name,
+    /// and alone a form could judge otherwise (the pinyin form `가 en` of `가-恩` has no
+    /// Hangul form of its own to face `G 正`'s Hanja reading `g 정` with, which the whole name
+    /// has).
     fn only_form(n: &PreparedName, i: usize) -> PreparedName {
-        PreparedName::of_forms(n.original.clone(), vec![n.forms[i].clone()], Vec::new())
+        let mut one =
+            PreparedName::of_forms(n.original.clone(), vec![n.forms[i].clone()], Vec::new());
+        one.korean_shaped = n.korean_shaped;
+        one.korean_facing = n.korean_facing;
+        one.guesses = u8::from(is_guess(n.guesses, i));
+        one
     }
 
     /// A pair of forms left unscored because one form echoes an earlier one scores, scored
