@@ -66,22 +66,24 @@ mod tests {
     /// Every column starts at the same terminal column on every row, Hangul and kana included.
     #[test]
     fn regression_wide_characters_keep_columns_in_line() {
+        let rows = [
+            ["김정은", "KIM Jong Un", "0.87"],
+            ["リ チョンチョル", "choe", "0.00"],
+            ["kim", "", "1.00"],
+        ];
         let mut t = Table::new(&["name 1", "name 2", "score"]);
-        t.row(vec!["김정은".into(), "KIM Jong Un".into(), "0.87".into()]);
-        t.row(vec!["リ チョンチョル".into(), "choe".into(), "0.00".into()]);
-        t.row(vec!["kim".into(), "".into(), "1.00".into()]);
+        for row in rows {
+            t.row(row.map(str::to_owned).to_vec());
+        }
         let out = t.render();
+        // The terminal column each line's last cell starts at (the rule line left out).
         let starts: Vec<usize> = out
             .lines()
             .filter(|l| !l.starts_with('-'))
-            .map(|l| {
-                let score = l
-                    .rfind("0.")
-                    .or_else(|| l.rfind("1."))
-                    .or_else(|| l.rfind("score"));
-                l[..score.expect("score column")].width()
-            })
+            .zip(std::iter::once("score").chain(rows.iter().map(|r| r[2])))
+            .map(|(line, last)| line[..line.rfind(last).expect("last cell")].width())
             .collect();
+        assert_eq!(starts.len(), rows.len() + 1, "{out}");
         assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out}");
     }
 }

@@ -3167,10 +3167,10 @@ mod tests {
     use super::*;
 
     /// A name that scores 0 is explained by its written forms, part by part, whether or not
-    /// scoring compared them: `kim kim` and `Чен un` are both Korean-shaped, so their written
-    /// forms (no Korean reading on the Latin side's first form pair) are never scored, and the
-    /// kept trace was empty; the comparison came back with no reasons at all (found by
-    /// `floor_keeps_scores_of_arbitrary_word_names` in CI).
+    /// scoring compared them: `kim kim` and `Чен un` are both Korean-shaped, so only forms with
+    /// Korean readings are compared, and the Cyrillic written form has none; the pair of
+    /// written forms was never scored, the kept trace was empty, and the comparison came back
+    /// with no reasons at all (found by `floor_keeps_scores_of_arbitrary_word_names` in CI).
     #[test]
     fn regression_zero_score_is_explained_even_when_its_forms_were_not_scored() {
         for kind in [NameKind::Person, NameKind::Organization] {
@@ -3540,7 +3540,6 @@ mod tests {
         for_every_sample_pair(assert_kept_explanation_holds);
     }
 
-    /// A name made of form `i` of `n` alone: its pairs of forms are all scored.
     /// Form `i` of a name as a name of its own, with the facts of the whole name that the
     /// relevance rule reads (`scores_form`): in a comparison the rule judges the whole name,
     /// and alone a form could judge otherwise (the pinyin form `가 en` of `가-恩` has no

@@ -399,8 +399,10 @@ fn fold_latin_chars(s: &str, out: &mut String) {
 pub fn is_separator(c: char) -> bool {
     match u8::try_from(c) {
         Ok(b) if b.is_ascii() => is_ascii_separator(b),
-        // Greek, Cyrillic, Armenian, Hebrew, Arabic … up to the Ogham space: letters and marks
-        // only, so that names in those scripts are split without the look-up.
+        // Greek, Cyrillic, Armenian, Hebrew, Arabic … up to the Ogham space: the rule names no
+        // character of this range (their own punctuation, such as the Arabic comma, is not
+        // listed; a test checks every `char`), so names in those scripts are split without
+        // the look-up.
         _ if ('\u{0370}'..'\u{1680}').contains(&c) => false,
         _ => is_separator_slowly(c),
     }
