@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 use std::iter::Peekable;
-use std::str::CharIndices;
 
 use compact_str::CompactString;
 use smallvec::SmallVec;
@@ -47,9 +46,7 @@ fn is_kana(c: char) -> bool {
 /// separators. Long-vowel marks are dropped, sokuon doubles the next consonant (`ッ` at the
 /// end or before a vowel is dropped), and `ン` before a vowel or `y` is `n'`. Idempotent.
 pub fn to_romaji(s: &str) -> String {
-    let s = prepare(s);
-    let cut = Cut::of(&s);
-    romaji_of(&cut.tokens(), s.len())
+    with_cut(s, |s, cut| romaji_of(&cut.tokens(), s.len()))
 }
 
 /// Which of a name's Korean forms [`korean_forms_and_romaji`] makes.
@@ -77,21 +74,21 @@ pub(crate) fn korean_forms_and_romaji(
     } else {
         KoreanForms::None
     };
-    let s = prepare(s);
-    let cut = Cut::of(&s);
-    let tokens = cut.tokens();
-    let romaji = romaji_of(&tokens, s.len());
-    if korean == KoreanForms::None {
-        return (Vec::new(), romaji);
-    }
-    if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens) {
-        return (Vec::new(), romaji);
-    }
-    let parts = korean_parts(&tokens);
-    (
-        expand_nasal_forms(&parts, max_korean.min(MAX_KOREAN_FORMS), s.len()),
-        romaji,
-    )
+    with_cut(s, |s, cut| {
+        let tokens = cut.tokens();
+        let romaji = romaji_of(&tokens, s.len());
+        if korean == KoreanForms::None {
+            return (Vec::new(), romaji);
+        }
+        if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens) {
+            return (Vec::new(), romaji);
+        }
+        let parts = korean_parts(&tokens);
+        (
+            expand_nasal_forms(&parts, max_korean.min(MAX_KOREAN_FORMS), s.len()),
+            romaji,
+        )
+    })
 }
 
 /// Whether no Korean form of a katakana name (its `tokens`, cut into Korean syllables as
@@ -215,10 +212,9 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
     if !has_kana(s) {
         return Vec::new();
     }
-    let s = prepare(s);
-    let cut = Cut::of(&s);
-    let tokens = cut.tokens();
-    expand_nasal_forms(&korean_parts(&tokens), MAX_KOREAN_FORMS, s.len())
+    with_cut(s, |s, cut| {
+        expand_nasal_forms(&korean_parts(&cut.tokens()), MAX_KOREAN_FORMS, s.len())
+    })
 }
 
 /// Text cut into tokens, cut into Korean syllables for [`expand_nasal_forms`].
@@ -247,44 +243,61 @@ fn korean_parts(tokens: &[Token<'_>]) -> KoreanParts {
 /// Expands Korean syllable parts into forms: the ㄴ/ㅇ guesses as made, then each guess
 /// flipped alone, in order, at most `max` distinct non-empty forms. Shared with the Korean
 /// reading of Cyrillic in `translit`.
+///
+/// The parts are written once; each flipped form is the first with one final changed in
+/// place (`n` ↔ `ng`). A nasal writes letters, never a space, so every other part is
+/// written, spaced and trimmed in a flipped form as in the first: writing each form part by
+/// part again was a fifth of the cost of a katakana name's Korean forms.
 pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) -> Vec<String> {
-    let ambiguous = parts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| matches!(p, Part::Nasal { .. }))
-        .map(|(i, _)| i);
+    let mut first = String::with_capacity(len_hint);
+    // Where each nasal's final starts in `first`, and whether it is `ng` there.
+    let mut finals: SmallVec<[(usize, bool); 8]> = SmallVec::new();
+    for p in parts {
+        match p {
+            Part::Fixed(t) => {
+                if t == " " {
+                    push_space(&mut first);
+                } else {
+                    first.push_str(t);
+                }
+            }
+            Part::Closed { stem, last } => {
+                first.push_str(stem);
+                first.push_str(last);
+            }
+            Part::Nasal { stem, ng_guess } => {
+                first.push_str(stem);
+                finals.push((first.len(), *ng_guess));
+                first.push_str(if *ng_guess { "ng" } else { "n" });
+            }
+        }
+    }
+    trim_trailing_space(&mut first);
+    // Trimmed in place: a copy of the trimmed text was an allocation per form.
+    let leading = first.len() - first.trim_start().len();
+    first.drain(..leading);
     let mut forms: Vec<String> = Vec::with_capacity(max);
-    for flip in std::iter::once(None).chain(ambiguous.map(Some)) {
+    // A text with a nasal is never empty.
+    if max == 0 || first.is_empty() {
+        return forms;
+    }
+    forms.push(first);
+    for (at, ng) in finals {
         if forms.len() >= max {
             break;
         }
-        let mut f = String::with_capacity(len_hint);
-        for (i, p) in parts.iter().enumerate() {
-            match p {
-                Part::Fixed(t) => {
-                    if t == " " {
-                        push_space(&mut f);
-                    } else {
-                        f.push_str(t);
-                    }
-                }
-                Part::Closed { stem, last } => {
-                    f.push_str(stem);
-                    f.push_str(last);
-                }
-                Part::Nasal { stem, ng_guess } => {
-                    f.push_str(stem);
-                    let ng = *ng_guess != (flip == Some(i));
-                    f.push_str(if ng { "ng" } else { "n" });
-                }
-            }
+        let Some(mut flipped) = forms.first().cloned() else {
+            break;
+        };
+        // The `g` of the final, after its `n`.
+        let g = at - leading + 1;
+        if ng {
+            flipped.remove(g);
+        } else {
+            flipped.insert(g, 'g');
         }
-        trim_trailing_space(&mut f);
-        // Trimmed in place: a copy of the trimmed text was an allocation per form.
-        let leading = f.len() - f.trim_start().len();
-        f.drain(..leading);
-        if !f.is_empty() && !forms.contains(&f) {
-            forms.push(f);
+        if !forms.contains(&flipped) {
+            forms.push(flipped);
         }
     }
     forms
@@ -521,6 +534,9 @@ enum Piece<'a> {
 struct Cut<'a> {
     moras: SmallVec<[Mora; 32]>,
     pieces: SmallVec<[Piece<'a>; 8]>,
+    /// The text has a character NFKC folds ([`folds_under_nfkc`]): it is to be cut again
+    /// once folded ([`with_cut`]).
+    folds_under_nfkc: bool,
 }
 
 impl<'a> Cut<'a> {
@@ -528,10 +544,17 @@ impl<'a> Cut<'a> {
         let mut cut = Cut {
             moras: SmallVec::new(),
             pieces: SmallVec::new(),
+            folds_under_nfkc: false,
         };
         // One pass over the characters, each decoded once: finding where a run ends, then
-        // reading the run, decoded each of its characters twice.
-        let mut chars = s.char_indices().peekable();
+        // reading the run, decoded each of its characters twice. Each character is seen here
+        // as it is decoded, whichever run takes it: a pass of its own to look for characters
+        // NFKC folds cost a tenth of the cut.
+        let mut folds = false;
+        let mut chars = s
+            .char_indices()
+            .inspect(|&(_, c)| folds |= folds_under_nfkc(c))
+            .peekable();
         while let Some(&(at, c)) = chars.peek() {
             if is_sep(c) {
                 while chars.next_if(|&(_, c)| is_sep(c)).is_some() {}
@@ -547,6 +570,7 @@ impl<'a> Cut<'a> {
                     .push(Piece::Text(s.get(at..end).unwrap_or_default()));
             }
         }
+        cut.folds_under_nfkc = folds;
         cut
     }
 
@@ -562,16 +586,21 @@ impl<'a> Cut<'a> {
     }
 }
 
-/// Half-width katakana and decomposed voicing marks are folded with NFKC, only when present,
-/// so the common case costs no allocation.
-fn prepare(s: &str) -> Cow<'_, str> {
-    if s.chars()
-        .any(|c| matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{3099}'..='\u{309C}'))
-    {
-        Cow::Owned(s.nfkc().collect())
-    } else {
-        Cow::Borrowed(s)
+/// Half-width katakana and decomposed voicing marks, which are folded with NFKC before kana
+/// are read.
+fn folds_under_nfkc(c: char) -> bool {
+    matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{3099}'..='\u{309C}')
+}
+
+/// `read` of `s` and its cut, `s` folded with NFKC first when it has a character that folds
+/// ([`folds_under_nfkc`]): only then, so the common case costs no allocation and one cut.
+fn with_cut<R>(s: &str, read: impl FnOnce(&str, &Cut<'_>) -> R) -> R {
+    let cut = Cut::of(s);
+    if !cut.folds_under_nfkc {
+        return read(s, &cut);
     }
+    let folded: String = s.nfkc().collect();
+    read(&folded, &Cut::of(&folded))
 }
 
 fn is_sep(c: char) -> bool {
@@ -592,7 +621,10 @@ fn to_katakana(c: char) -> char {
 
 /// Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
 /// runs' morae), and leaves `chars` at the first character after the run.
-fn push_moras(chars: &mut Peekable<CharIndices<'_>>, out: &mut SmallVec<[Mora; 32]>) {
+fn push_moras(
+    chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
+    out: &mut SmallVec<[Mora; 32]>,
+) {
     let start = out.len();
     while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
         let c = to_katakana(c);
@@ -973,14 +1005,14 @@ mod tests {
             "グワンジン・キム",
             "アレクサンドル",
         ] {
-            let prepared = prepare(s);
-            let cut = Cut::of(&prepared);
-            let tokens = cut.tokens();
-            assert_eq!(
-                cannot_read_as_korean_name(&tokens),
-                cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens)),
-                "{s}"
-            );
+            with_cut(s, |_, cut| {
+                let tokens = cut.tokens();
+                assert_eq!(
+                    cannot_read_as_korean_name(&tokens),
+                    cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens)),
+                    "{s}"
+                );
+            });
         }
     }
 
@@ -991,13 +1023,14 @@ mod tests {
         fn korean_shape_read_from_morae_as_from_parts(
             s in "[ァ-ヺぁ-ゖｦ-ﾟ・ー ]{0,16}|(ゲン|ホン|ドク|クワ|グワ|ン|ッ|ー|キム|チェ|ペク|ペ|・|ソン|ム|ル|プ){0,8}"
         ) {
-            let prepared = prepare(&s);
-            let cut = Cut::of(&prepared);
-            let tokens = cut.tokens();
-            prop_assert_eq!(
-                cannot_read_as_korean_name(&tokens),
-                cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens))
-            );
+            let (read, from_parts) = with_cut(&s, |_, cut| {
+                let tokens = cut.tokens();
+                (
+                    cannot_read_as_korean_name(&tokens),
+                    cannot_read_as_korean_name_from_parts(&tokens, &korean_parts(&tokens)),
+                )
+            });
+            prop_assert_eq!(read, from_parts);
         }
     }
 
@@ -1038,6 +1071,89 @@ mod tests {
         tokens
     }
 
+    /// [`expand_nasal_forms`] as first written: every form written part by part, the flipped
+    /// final chosen as it is written. The test oracle of the forms changed in place.
+    fn nasal_forms_written_in_full(parts: &[Part], max: usize) -> Vec<String> {
+        let nasals = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p, Part::Nasal { .. }))
+            .map(|(i, _)| i);
+        let mut forms: Vec<String> = Vec::new();
+        for flip in std::iter::once(None).chain(nasals.map(Some)) {
+            if forms.len() >= max {
+                break;
+            }
+            let mut f = String::new();
+            for (i, p) in parts.iter().enumerate() {
+                match p {
+                    Part::Fixed(t) if t == " " => push_space(&mut f),
+                    Part::Fixed(t) => f.push_str(t),
+                    Part::Closed { stem, last } => {
+                        f.push_str(stem);
+                        f.push_str(last);
+                    }
+                    Part::Nasal { stem, ng_guess } => {
+                        f.push_str(stem);
+                        let ng = *ng_guess != (flip == Some(i));
+                        f.push_str(if ng { "ng" } else { "n" });
+                    }
+                }
+            }
+            let f = f.trim().to_owned();
+            if !f.is_empty() && !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+        forms
+    }
+
+    /// Parts of every kind, a space at either end, nasals with an empty stem and side by
+    /// side: the forms changed in place are those written in full.
+    #[test]
+    fn regression_nasal_forms_in_place_as_in_full() {
+        let fixed = |t: &'static str| Part::Fixed(Cow::Borrowed(t));
+        let nasal = |stem: &'static str, ng_guess| Part::Nasal {
+            stem: Cow::Borrowed(stem),
+            ng_guess,
+        };
+        let cases: Vec<Vec<Part>> = vec![
+            vec![],
+            vec![fixed(" "), fixed(" ")],
+            vec![
+                fixed(" "),
+                nasal("jo", true),
+                fixed("-"),
+                nasal("u", false),
+                fixed(" "),
+            ],
+            vec![
+                nasal("", false),
+                nasal("", true),
+                fixed(" "),
+                nasal("n", false),
+            ],
+            vec![
+                fixed("kim"),
+                fixed(" "),
+                Part::Closed {
+                    stem: "cho",
+                    last: "l",
+                },
+                fixed(" "),
+                nasal("yo", true),
+            ],
+        ];
+        for parts in &cases {
+            for max in 0..=MAX_KOREAN_FORMS + 1 {
+                assert_eq!(
+                    expand_nasal_forms(parts, max, 0),
+                    nasal_forms_written_in_full(parts, max)
+                );
+            }
+        }
+    }
+
     #[test]
     fn regression_cut_in_one_pass_as_in_two() {
         for s in [
@@ -1052,9 +1168,57 @@ mod tests {
     }
 
     proptest! {
+        /// The cut notices a character NFKC folds wherever it stands: in a run of kana (a
+        /// digraph's small kana too), of separators or of other text.
+        #[test]
+        fn cut_notices_what_nfkc_folds(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ーヽヾ ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･=＝]{0,24}") {
+            prop_assert_eq!(Cut::of(&s).folds_under_nfkc, s.chars().any(folds_under_nfkc));
+        }
+    }
+
+    proptest! {
         #[test]
         fn cut_in_one_pass_as_in_two(s in "[ァ-ヺぁ-ゖｦ-ﾟ・ーヽヾ ａ-ｚa-zA-Z\u{3099}-\u{309c}㋐-㋾｡-･=＝]{0,24}") {
             prop_assert_eq!(described(&Cut::of(&s).tokens()), cut_in_two_passes(&s));
+        }
+    }
+
+    proptest! {
+        /// The Korean forms of kana, and of any parts, changed in place are those written
+        /// in full.
+        #[test]
+        fn nasal_forms_in_place_as_in_full(
+            s in "[ァ-ヺ・ー ンa-z]{0,16}",
+            pieces in proptest::collection::vec((0u8..4, "[a-z ]{0,3}", any::<bool>()), 0..12),
+        ) {
+            let cut = Cut::of(&s);
+            let parts = korean_parts(&cut.tokens());
+            for max in 0..=MAX_KOREAN_FORMS {
+                prop_assert_eq!(
+                    expand_nasal_forms(&parts, max, s.len()),
+                    nasal_forms_written_in_full(&parts, max)
+                );
+            }
+            let texts: Vec<String> = pieces.iter().map(|(_, t, _)| t.clone()).collect();
+            let parts: Vec<Part> = pieces
+                .iter()
+                .zip(&texts)
+                .map(|((kind, _, ng_guess), t)| match kind {
+                    0 => Part::Fixed(Cow::Borrowed(" ")),
+                    1 => Part::Fixed(Cow::Owned(t.clone())),
+                    2 => Part::Closed { stem: "pa", last: "k" },
+                    _ => Part::Nasal {
+                        stem: Cow::Owned(t.clone()),
+                        ng_guess: *ng_guess,
+                    },
+                })
+                .collect();
+            for max in 0..=MAX_KOREAN_FORMS {
+                prop_assert_eq!(
+                    expand_nasal_forms(&parts, max, 0),
+                    nasal_forms_written_in_full(&parts, max)
+                );
+            }
         }
     }
 
