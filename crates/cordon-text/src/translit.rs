@@ -1232,6 +1232,34 @@ fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
         .copied()
 }
 
+/// `… الدين` as form k spells it after the first word ([`arabic`]).
+const DIN_SPELLINGS: [&str; 4] = [" al-din", " el-din", "uddin", "eddine"];
+/// `عبد ال…` as form k spells it before the name ([`arabic`]).
+const ABD_SPELLINGS: [&str; 4] = ["abd al-", "abdul ", "abdel ", "abdul"];
+/// The article `ال` in even and odd forms ([`arabic`]).
+const ARTICLE_SPELLINGS: [&str; 2] = ["al-", "el-"];
+
+/// Every whole word an Arabic form writes that is not a word's letter-by-letter
+/// romanisation: the words of the listed spellings, of the article and of the `عبد ال…` and
+/// `… الدين` spellings. A closed vocabulary, which name analysis makes once
+/// (`name::vocabulary_word`) rather than once per form: about half the transliterated words
+/// of an Arabic name are of it.
+pub(crate) fn arabic_vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = ARABIC_WORDS
+        .iter()
+        .flat_map(|(_, spellings)| spellings.iter())
+        .chain(DIN_SPELLINGS.iter())
+        .chain(ABD_SPELLINGS.iter())
+        .chain(ARTICLE_SPELLINGS.iter())
+        .flat_map(|spelling| spelling.split([' ', '-']))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// Arabic forms: form k takes the k-th spelling of each listed word (or its first), the
 /// article as `al-` in even forms and `el-` in odd ones, `عبد ال…` as `abd al-`, `abdul `,
 /// `abdel `, `abdul…`, and `… الدين` as `… al-din`, `… el-din`, `…uddin`, `…eddine`. At most
@@ -1291,24 +1319,14 @@ fn arabic(s: &str) -> Vec<String> {
             match u {
                 SpelledUnit::Din(first) => {
                     first.push(k, &mut f);
-                    f.push_str(
-                        [" al-din", " el-din", "uddin", "eddine"]
-                            .get(k)
-                            .copied()
-                            .unwrap_or(" al-din"),
-                    );
+                    f.push_str(DIN_SPELLINGS.get(k).copied().unwrap_or(" al-din"));
                 }
                 SpelledUnit::Abd(name) => {
-                    f.push_str(
-                        ["abd al-", "abdul ", "abdel ", "abdul"]
-                            .get(k)
-                            .copied()
-                            .unwrap_or("abd al-"),
-                    );
+                    f.push_str(ABD_SPELLINGS.get(k).copied().unwrap_or("abd al-"));
                     name.push(k, &mut f);
                 }
                 SpelledUnit::Article(r) => {
-                    f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
+                    f.push_str(ARTICLE_SPELLINGS[k % 2]);
                     r.push(k, &mut f);
                 }
                 SpelledUnit::Word(w) => w.push(k, &mut f),
