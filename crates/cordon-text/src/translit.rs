@@ -1059,6 +1059,11 @@ fn is_persian_letter(c: char) -> bool {
 /// Whether romanising `s` reads a letter of it as Persian rather than Arabic
 /// ([`persian_letter`]).
 pub fn reads_as_persian(s: &str) -> bool {
+    // Each Persian letter's UTF-8 has one of these bytes (پ is D9 BE, the others lead with DA
+    // or DB): most Arabic names have none, and are turned away without a look at their words.
+    if !s.bytes().any(|b| matches!(b, 0xBE | 0xDA | 0xDB)) {
+        return false;
+    }
     s.split_whitespace()
         .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']))
 }
@@ -1309,6 +1314,14 @@ fn arabic(s: &str) -> Vec<String> {
             variants = variants.max(2);
         }
     }
+    // Every unit spelt with letters, a form is words joined by single spaces already: only an
+    // empty spelling (a word of ع or ء alone) leaves a space to tidy.
+    let every_unit_spelt = spelled.iter().all(|u| match u {
+        SpelledUnit::Abd(b)
+        | SpelledUnit::Din(b)
+        | SpelledUnit::Article(b)
+        | SpelledUnit::Word(b) => b.always_spelt(),
+    });
     let mut forms: Vec<String> = Vec::with_capacity(variants.min(4));
     for k in 0..variants.min(4) {
         let mut f = String::with_capacity(s.len() * 2);
@@ -1332,7 +1345,7 @@ fn arabic(s: &str) -> Vec<String> {
                 SpelledUnit::Word(w) => w.push(k, &mut f),
             }
         }
-        let f = tidy(f);
+        let f = if every_unit_spelt { f } else { tidy(f) };
         if !forms.contains(&f) {
             forms.push(f);
         }
@@ -1392,6 +1405,15 @@ impl Bare {
         arabic_word(w, &mut letters);
         let read_as_i = alif_maqsura_as_i(w, &letters);
         Bare::Letters(letters, read_as_i)
+    }
+
+    /// Whether every form spells the word with a letter at least (a listed spelling is never
+    /// empty; read as i, a spelling keeps its letters).
+    fn always_spelt(&self) -> bool {
+        match self {
+            Bare::Listed(_) => true,
+            Bare::Letters(letters, _) => !letters.is_empty(),
+        }
     }
 
     /// Whether form 1 spells the word otherwise than form 0.
@@ -1780,7 +1802,7 @@ mod tests {
             assert!(
                 spellings
                     .iter()
-                    .all(|s| s.bytes().all(|b| b.is_ascii_lowercase())),
+                    .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase())),
                 "{w}"
             );
         }
@@ -1903,6 +1925,19 @@ mod tests {
     }
 
     proptest! {
+        /// The bytes that turn a name away before its words are read never turn away one with
+        /// a Persian word: other letters with those bytes (ؾ, ۀ, ۰, ¾), Persian letters beside
+        /// the letters Persian reads otherwise, in one word or apart.
+        #[test]
+        fn reads_as_persian_as_word_by_word(
+            s in "[\u{0621}-\u{064A}ضذظثوپچژگکیؾۀ۰¾ a-z]{0,20}",
+        ) {
+            let word_by_word = s
+                .split_whitespace()
+                .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']));
+            prop_assert_eq!(reads_as_persian(&s), word_by_word);
+        }
+
         #[test]
         fn arabic_spelled_once_as_per_form(
             s in prop_oneof![
