@@ -1171,6 +1171,10 @@ fn push_arabic_letter(
     }
 }
 
+/// A name's units, on the stack: a name rarely has more, and two heap copies a name (its units
+/// and their spellings) cost more than looking its words up.
+type ArabicUnits<'a> = smallvec::SmallVec<[Unit<'a>; 8]>;
+
 enum Unit<'a> {
     Word(&'a str),
     /// `عبد ال…` (servant of …): the divine name after the article.
@@ -1182,9 +1186,9 @@ enum Unit<'a> {
 /// Words, with `عبد ال…` and `… الدين` names (joined or spaced) as one unit each, since lists
 /// spell them `Nur al-Din`, `Nuruddin`, `Noureddine` and likewise
 /// `Abd al-Rahman`, `Abdul Rahman`, `Abdel Rahman` and `Abdulrahman`.
-fn arabic_units(s: &str) -> Vec<Unit<'_>> {
+fn arabic_units(s: &str) -> ArabicUnits<'_> {
     let words: smallvec::SmallVec<[&str; 8]> = s.split_whitespace().collect();
-    let mut units = Vec::with_capacity(words.len());
+    let mut units = ArabicUnits::new();
     let mut i = 0;
     while let Some(&w) = words.get(i) {
         i += 1;
@@ -1273,7 +1277,7 @@ fn arabic(s: &str) -> Vec<String> {
     let units = arabic_units(s);
     let mut variants = 1;
     // Each unit's words as every form spells them, looked up and romanised once.
-    let mut spelled: Vec<SpelledUnit> = Vec::with_capacity(units.len());
+    let mut spelled: smallvec::SmallVec<[SpelledUnit; 8]> = smallvec::SmallVec::new();
     for u in &units {
         spelled.push(match *u {
             Unit::Abd(name) => {
