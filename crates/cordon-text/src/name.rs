@@ -518,16 +518,21 @@ enum Vocabulary {
     /// A katakana name's Korean guesses write one word per Korean syllable
     /// ([`kana::korean_syllable_words`]).
     KanaKoreanSyllables,
+    /// An Arabic name's transliterations write the listed spellings of its common words, the
+    /// article and the `abd al-` / `al-din` spellings ([`translit::arabic_vocabulary`]), and
+    /// its other words letter by letter.
+    ArabicSpellings,
 }
 
 impl Vocabulary {
-    /// The vocabulary the words of a form `via` are mostly of, if any; `from_kana`: the form
+    /// The vocabulary many words of a form `via` are of, if any; `from_kana`: the form
     /// is a katakana name's Korean guess rather than its romaji.
     fn of_form(via: Via, from_kana: bool) -> Option<Self> {
         match via {
             Via::Pinyin => Some(Vocabulary::Pinyin),
             Via::Glossary(Script::Han) => Some(Vocabulary::ChineseGloss),
             Via::Katakana if from_kana => Some(Vocabulary::KanaKoreanSyllables),
+            Via::Transliteration(Script::Arabic) => Some(Vocabulary::ArabicSpellings),
             _ => None,
         }
     }
@@ -546,6 +551,7 @@ fn vocabulary_word(
     static PINYIN: ByKind = [const { OnceLock::new() }; 3];
     static GLOSS: ByKind = [const { OnceLock::new() }; 3];
     static KANA_KOREAN: ByKind = [const { OnceLock::new() }; 3];
+    static ARABIC: ByKind = [const { OnceLock::new() }; 3];
     fn made_once<'a>(
         vocabulary: impl ExactSizeIterator<Item = &'a str>,
         kind: NameKind,
@@ -575,6 +581,10 @@ fn vocabulary_word(
         Vocabulary::KanaKoreanSyllables => KANA_KOREAN.get(slot)?.get_or_init(|| {
             let syllables = kana::korean_syllable_words();
             made_once(syllables.iter().map(String::as_str), kind)
+        }),
+        Vocabulary::ArabicSpellings => ARABIC.get(slot)?.get_or_init(|| {
+            let spellings = translit::arabic_vocabulary();
+            made_once(spellings.iter().map(String::as_str), kind)
         }),
     };
     words.get(word, kind).map(|made| (words, made))
@@ -660,7 +670,9 @@ fn analyze_reusing(
         memo,
         other,
     );
-    let has_han = !ascii && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    let has_han = !ascii
+        && may_have_han(&cleaned)
+        && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
     let mut glossed = false;
     if has_han
         && kind != NameKind::Person
@@ -835,6 +847,13 @@ fn analyze_reusing(
     }
     buffers.cleaned = cleaned;
     forms
+}
+
+/// Whether `text` may have a Han letter: every Han letter is at U+3400 or above, so its UTF-8
+/// leads with 0xE3 or more, which a name of two-byte letters (Arabic, Cyrillic, Greek) never
+/// has; such a name is turned away by its bytes, not read letter by letter.
+fn may_have_han(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xE3)
 }
 
 /// Adds the form of `text` unless it has no words or an earlier form has the same text.
@@ -2684,12 +2703,14 @@ mod tests {
     }
 
     /// A word of a closed vocabulary (pinyin syllables, the Chinese organisation form's
-    /// English words and places, the Korean syllables of katakana), made once, is what
+    /// English words and places, the Korean syllables of katakana, the Arabic forms' listed
+    /// spellings), made once, is what
     /// `make_token` makes of it in a form: same token, same Korean syllables.
     #[test]
     fn vocabulary_words_as_made() {
         let gloss = chinese::gloss_words();
         let kana_syllables = kana::korean_syllable_words();
+        let arabic_spellings = translit::arabic_vocabulary();
         let vocabularies = [
             (Vocabulary::Pinyin, chinese::PINYIN_SYLLABLES.to_vec()),
             (
@@ -2699,6 +2720,10 @@ mod tests {
             (
                 Vocabulary::KanaKoreanSyllables,
                 kana_syllables.iter().map(String::as_str).collect(),
+            ),
+            (
+                Vocabulary::ArabicSpellings,
+                arabic_spellings.iter().map(String::as_str).collect(),
             ),
         ];
         for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
@@ -2725,6 +2750,11 @@ mod tests {
             ["kim", "jong", "un", "choe", "kwang"]
                 .iter()
                 .all(|w| kana_syllables.iter().any(|s| s == w))
+        );
+        assert!(
+            ["muhammad", "mohamed", "abdul", "al", "el", "din"]
+                .iter()
+                .all(|w| arabic_spellings.iter().any(|s| s == w))
         );
     }
 
@@ -2874,6 +2904,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn han_letters_are_never_turned_away_by_their_bytes() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if Script::of(c) == Some(Script::Han) {
+                assert!(may_have_han(c.encode_utf8(&mut [0; 4])), "{c:?}");
+            }
+        }
+        assert!(!may_have_han("محمد رضا Ким Νίκος"));
     }
 
     #[test]

@@ -1059,6 +1059,11 @@ fn is_persian_letter(c: char) -> bool {
 /// Whether romanising `s` reads a letter of it as Persian rather than Arabic
 /// ([`persian_letter`]).
 pub fn reads_as_persian(s: &str) -> bool {
+    // Each Persian letter's UTF-8 has one of these bytes (پ is D9 BE, the others lead with DA
+    // or DB): most Arabic names have none, and are turned away without a look at their words.
+    if !s.bytes().any(|b| matches!(b, 0xBE | 0xDA | 0xDB)) {
+        return false;
+    }
     s.split_whitespace()
         .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']))
 }
@@ -1166,6 +1171,10 @@ fn push_arabic_letter(
     }
 }
 
+/// A name's units, on the stack: a name rarely has more, and two heap copies a name (its units
+/// and their spellings) cost more than looking its words up.
+type ArabicUnits<'a> = smallvec::SmallVec<[Unit<'a>; 8]>;
+
 enum Unit<'a> {
     Word(&'a str),
     /// `عبد ال…` (servant of …): the divine name after the article.
@@ -1177,9 +1186,9 @@ enum Unit<'a> {
 /// Words, with `عبد ال…` and `… الدين` names (joined or spaced) as one unit each, since lists
 /// spell them `Nur al-Din`, `Nuruddin`, `Noureddine` and likewise
 /// `Abd al-Rahman`, `Abdul Rahman`, `Abdel Rahman` and `Abdulrahman`.
-fn arabic_units(s: &str) -> Vec<Unit<'_>> {
+fn arabic_units(s: &str) -> ArabicUnits<'_> {
     let words: smallvec::SmallVec<[&str; 8]> = s.split_whitespace().collect();
-    let mut units = Vec::with_capacity(words.len());
+    let mut units = ArabicUnits::new();
     let mut i = 0;
     while let Some(&w) = words.get(i) {
         i += 1;
@@ -1232,6 +1241,34 @@ fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
         .copied()
 }
 
+/// `… الدين` as form k spells it after the first word ([`arabic`]).
+const DIN_SPELLINGS: [&str; 4] = [" al-din", " el-din", "uddin", "eddine"];
+/// `عبد ال…` as form k spells it before the name ([`arabic`]).
+const ABD_SPELLINGS: [&str; 4] = ["abd al-", "abdul ", "abdel ", "abdul"];
+/// The article `ال` in even and odd forms ([`arabic`]).
+const ARTICLE_SPELLINGS: [&str; 2] = ["al-", "el-"];
+
+/// Every whole word an Arabic form writes that is not a word's letter-by-letter
+/// romanisation: the words of the listed spellings, of the article and of the `عبد ال…` and
+/// `… الدين` spellings. A closed vocabulary, which name analysis makes once
+/// (`name::vocabulary_word`) rather than once per form: about half the transliterated words
+/// of an Arabic name are of it.
+pub(crate) fn arabic_vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = ARABIC_WORDS
+        .iter()
+        .flat_map(|(_, spellings)| spellings.iter())
+        .chain(DIN_SPELLINGS.iter())
+        .chain(ABD_SPELLINGS.iter())
+        .chain(ARTICLE_SPELLINGS.iter())
+        .flat_map(|spelling| spelling.split([' ', '-']))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// Arabic forms: form k takes the k-th spelling of each listed word (or its first), the
 /// article as `al-` in even forms and `el-` in odd ones, `عبد ال…` as `abd al-`, `abdul `,
 /// `abdel `, `abdul…`, and `… الدين` as `… al-din`, `… el-din`, `…uddin`, `…eddine`. At most
@@ -1240,7 +1277,7 @@ fn arabic(s: &str) -> Vec<String> {
     let units = arabic_units(s);
     let mut variants = 1;
     // Each unit's words as every form spells them, looked up and romanised once.
-    let mut spelled: Vec<SpelledUnit> = Vec::with_capacity(units.len());
+    let mut spelled: smallvec::SmallVec<[SpelledUnit; 8]> = smallvec::SmallVec::new();
     for u in &units {
         spelled.push(match *u {
             Unit::Abd(name) => {
@@ -1281,6 +1318,14 @@ fn arabic(s: &str) -> Vec<String> {
             variants = variants.max(2);
         }
     }
+    // Every unit spelt with letters, a form is words joined by single spaces already: only an
+    // empty spelling (a word of ع or ء alone) leaves a space to tidy.
+    let every_unit_spelt = spelled.iter().all(|u| match u {
+        SpelledUnit::Abd(b)
+        | SpelledUnit::Din(b)
+        | SpelledUnit::Article(b)
+        | SpelledUnit::Word(b) => b.always_spelt(),
+    });
     let mut forms: Vec<String> = Vec::with_capacity(variants.min(4));
     for k in 0..variants.min(4) {
         let mut f = String::with_capacity(s.len() * 2);
@@ -1291,30 +1336,20 @@ fn arabic(s: &str) -> Vec<String> {
             match u {
                 SpelledUnit::Din(first) => {
                     first.push(k, &mut f);
-                    f.push_str(
-                        [" al-din", " el-din", "uddin", "eddine"]
-                            .get(k)
-                            .copied()
-                            .unwrap_or(" al-din"),
-                    );
+                    f.push_str(DIN_SPELLINGS.get(k).copied().unwrap_or(" al-din"));
                 }
                 SpelledUnit::Abd(name) => {
-                    f.push_str(
-                        ["abd al-", "abdul ", "abdel ", "abdul"]
-                            .get(k)
-                            .copied()
-                            .unwrap_or("abd al-"),
-                    );
+                    f.push_str(ABD_SPELLINGS.get(k).copied().unwrap_or("abd al-"));
                     name.push(k, &mut f);
                 }
                 SpelledUnit::Article(r) => {
-                    f.push_str(if k % 2 == 0 { "al-" } else { "el-" });
+                    f.push_str(ARTICLE_SPELLINGS[k % 2]);
                     r.push(k, &mut f);
                 }
                 SpelledUnit::Word(w) => w.push(k, &mut f),
             }
         }
-        let f = tidy(f);
+        let f = if every_unit_spelt { f } else { tidy(f) };
         if !forms.contains(&f) {
             forms.push(f);
         }
@@ -1374,6 +1409,15 @@ impl Bare {
         arabic_word(w, &mut letters);
         let read_as_i = alif_maqsura_as_i(w, &letters);
         Bare::Letters(letters, read_as_i)
+    }
+
+    /// Whether every form spells the word with a letter at least (a listed spelling is never
+    /// empty; read as i, a spelling keeps its letters).
+    fn always_spelt(&self) -> bool {
+        match self {
+            Bare::Listed(_) => true,
+            Bare::Letters(letters, _) => !letters.is_empty(),
+        }
     }
 
     /// Whether form 1 spells the word otherwise than form 0.
@@ -1762,7 +1806,7 @@ mod tests {
             assert!(
                 spellings
                     .iter()
-                    .all(|s| s.bytes().all(|b| b.is_ascii_lowercase())),
+                    .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase())),
                 "{w}"
             );
         }
@@ -1885,6 +1929,19 @@ mod tests {
     }
 
     proptest! {
+        /// The bytes that turn a name away before its words are read never turn away one with
+        /// a Persian word: other letters with those bytes (ؾ, ۀ, ۰, ¾), Persian letters beside
+        /// the letters Persian reads otherwise, in one word or apart.
+        #[test]
+        fn reads_as_persian_as_word_by_word(
+            s in "[\u{0621}-\u{064A}ضذظثوپچژگکیؾۀ۰¾ a-z]{0,20}",
+        ) {
+            let word_by_word = s
+                .split_whitespace()
+                .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']));
+            prop_assert_eq!(reads_as_persian(&s), word_by_word);
+        }
+
         #[test]
         fn arabic_spelled_once_as_per_form(
             s in prop_oneof![
