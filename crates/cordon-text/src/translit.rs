@@ -221,7 +221,7 @@ fn dominant_script(s: &str) -> Option<Script> {
 /// covered script romanised on its own (a Cyrillic homoglyph in Latin text), else kept.
 /// Appends a letter's spelling: most are one letter, pushed without a `memcpy` call.
 #[inline]
-fn push_spelling(out: &mut String, t: &str) {
+pub(crate) fn push_spelling(out: &mut String, t: &str) {
     match t.as_bytes() {
         &[one] if one.is_ascii() => out.push(char::from(one)),
         _ => out.push_str(t),
