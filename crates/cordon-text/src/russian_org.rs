@@ -3,7 +3,7 @@
 //! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -298,21 +298,19 @@ fn push_word(out: &mut String, word: &str) {
 }
 
 /// Whether a word is one of the English renderings above (an organisation word, not a name).
+// Hashed: every word of a glossed form is asked, and a binary search compared it with seven
+// renderings or so, a `memcmp` call each.
 pub fn is_org_gloss(word: &str) -> bool {
-    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
-    SORTED
+    static RENDERINGS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    RENDERINGS
         .get_or_init(|| {
-            let mut v: Vec<&str> = STEMS
+            STEMS
                 .iter()
                 .chain(WORDS)
                 .flat_map(|(_, en)| en.split(' '))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+                .collect()
         })
-        .binary_search(&word)
-        .is_ok()
+        .contains(word)
 }
 
 #[cfg(test)]
