@@ -286,7 +286,16 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
 pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
     // At most one character a byte: no growing while the letters are read.
     let mut lowered = Vec::with_capacity(s.len());
-    lowered.extend(s.chars().map(lower));
+    // Nearly every Cyrillic name has no Latin letter: the neighbours are read only if it has.
+    let mut lookalikes = false;
+    for c in s.chars() {
+        let c = lower(c);
+        lookalikes |= cyrillic_lookalike(c).is_some();
+        lowered.push(c);
+    }
+    if !lookalikes {
+        return lowered;
+    }
     let cyrillic_at = |l: &[char], i: Option<usize>| {
         i.and_then(|i| l.get(i))
             .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
