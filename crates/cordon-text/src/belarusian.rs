@@ -162,8 +162,6 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
     }
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
     let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
-    // The word's letters as text for the glossary, for every word in turn.
-    let mut text = String::new();
     let mut word_start = None;
     for (i, &c) in lowered.iter().chain(std::iter::once(&' ')).enumerate() {
         if is_cyrillic(c) {
@@ -171,10 +169,7 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
             continue;
         }
         if let Some(start) = word_start.take() {
-            let word = lowered.get(start..i).unwrap_or_default();
-            text.clear();
-            text.extend(word);
-            push_word(word, &text, &mut outs);
+            push_word(lowered.get(start..i).unwrap_or_default(), &mut outs);
         }
         for out in &mut outs {
             if c.is_whitespace() || c == '-' {
@@ -198,33 +193,35 @@ fn is_cyrillic(c: char) -> bool {
 }
 
 /// A given name's Belarusian form in passport letters and in the national alphabet.
-fn given_name(word: &str) -> Option<(&'static str, &'static str)> {
+// Keyed by letters, not text: a word is a run of the lowered name's letters, looked up as it
+// is (spelling each word out as a `String` first cost more than the look-up).
+fn given_name(word: &[char]) -> Option<(&'static str, &'static str)> {
     // Hashed once: every word of a Russian name is looked up, a patronymic's stem up to four
     // times, and most are no given name. Its keys are unique (a test checks).
-    static BY_RUSSIAN: OnceLock<FxHashMap<&str, (&str, &str)>> = OnceLock::new();
+    type ByRussian = FxHashMap<Box<[char]>, (&'static str, &'static str)>;
+    static BY_RUSSIAN: OnceLock<ByRussian> = OnceLock::new();
     BY_RUSSIAN
         .get_or_init(|| {
             GIVEN_NAMES
                 .iter()
-                .map(|&(ru, passport, national)| (ru, (passport, national)))
+                .map(|&(ru, passport, national)| (ru.chars().collect(), (passport, national)))
                 .collect()
         })
         .get(word)
         .copied()
 }
 
-/// One word: a given name from the glossary, a patronymic made from one, else the regular
-/// correspondences letter by letter.
-/// `text` is `word`'s letters as a string.
+/// One word (lowered Cyrillic letters): a given name from the glossary, a patronymic made from
+/// one, else the regular correspondences letter by letter.
 /// `outs` are the passport and the national reading.
-fn push_word(word: &[char], text: &str, outs: &mut [String; 2]) {
+fn push_word(word: &[char], outs: &mut [String; 2]) {
     let [passport, national] = outs;
-    if let Some((p, n)) = given_name(text) {
+    if let Some((p, n)) = given_name(word) {
         passport.push_str(p);
         national.push_str(n);
         return;
     }
-    if push_patronymic(text, outs) {
+    if push_patronymic(word, outs) {
         return;
     }
     let [passport, national] = outs;
@@ -232,33 +229,42 @@ fn push_word(word: &[char], text: &str, outs: &mut [String; 2]) {
     push_letters(word, Alphabet::National, national);
 }
 
+/// Letters of a father's name looked up without a heap buffer: a patronymic's stem and an
+/// ending of up to two letters (the longest given name in [`GIVEN_NAMES`] has ten).
+const KEY_ON_STACK: usize = 16;
+
+/// `word` less Russian suffix `suffix` when it ends so and keeps two letters at least.
+fn patronymic_stem<'a>(word: &'a [char], suffix: &str) -> Option<&'a [char]> {
+    let stem = word.len().checked_sub(suffix.chars().count())?;
+    let (stem, end) = word.split_at_checked(stem)?;
+    (stem.len() >= 2 && end.iter().copied().eq(suffix.chars())).then_some(stem)
+}
+
 /// A patronymic as its father's name in Belarusian (from the glossary when the name is in
 /// it, else by the letter rules) and the Belarusian suffix, pushed to `out`; false when `word`
 /// is none.
-fn push_patronymic(word: &str, outs: &mut [String; 2]) -> bool {
+fn push_patronymic(word: &[char], outs: &mut [String; 2]) -> bool {
     let Some((stem, passport_suffix, national_suffix)) =
         PATRONYMIC_SUFFIXES
             .iter()
             .find_map(|&(ru, passport, national)| {
-                word.strip_suffix(ru)
-                    .filter(|stem| stem.chars().count() >= 2)
-                    .map(|stem| (stem, passport, national))
+                patronymic_stem(word, ru).map(|stem| (stem, passport, national))
             })
     else {
         return false;
     };
     // The father's name as the glossary keys it: `Леонид-ович`, `Никола-евич` (Николай),
     // `Дмитри-евич` (Дмитрий), `Игор-евич` (Игорь), `Юр-ьевич` (Юрий).
-    let mut key = String::with_capacity(stem.len() + 4);
+    let mut key: smallvec::SmallVec<[char; KEY_ON_STACK]> = smallvec::SmallVec::new();
     let mut with_ending = |ending: &str| {
         key.clear();
-        key.push_str(stem);
-        key.push_str(ending);
+        key.extend_from_slice(stem);
+        key.extend(ending.chars());
         given_name(&key)
     };
     let from_glossary = given_name(stem)
         .map(|be| (be, false))
-        .or_else(|| with_ending("й").map(|be| (be, !stem.ends_with('и'))))
+        .or_else(|| with_ending("й").map(|be| (be, stem.last() != Some(&'и'))))
         .or_else(|| with_ending("ь").map(|be| (be, false)))
         .or_else(|| with_ending("ий").map(|be| (be, false)));
     let [passport, national] = outs;
@@ -274,10 +280,9 @@ fn push_patronymic(word: &str, outs: &mut [String; 2]) -> bool {
             push_national_patronymic(n, national_suffix, national);
         }
         None => {
-            let chars: Vec<char> = stem.chars().collect();
-            push_letters(&chars, Alphabet::Passport, passport);
+            push_letters(stem, Alphabet::Passport, passport);
             passport.push_str(passport_suffix);
-            push_letters(&chars, Alphabet::National, national);
+            push_letters(stem, Alphabet::National, national);
             national.push_str(national_suffix);
         }
     }
@@ -385,7 +390,7 @@ fn push_letters(word: &[char], alphabet: Alphabet, out: &mut String) {
             'я' => "ia",
             _ => "",
         };
-        out.push_str(t);
+        translit::push_spelling(out, t);
     }
 }
 
@@ -435,6 +440,18 @@ mod tests {
         assert_eq!(reading("Игоревич"), "iharevich");
         // Not in the glossary: the letter rules.
         assert_eq!(reading("Тарасович"), "tarasavich");
+    }
+
+    #[test]
+    fn patronymic_stems_keep_two_letters() {
+        let letters = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(
+            patronymic_stem(&letters("юрьевич"), "ьевич"),
+            Some(&letters("юр")[..])
+        );
+        assert_eq!(patronymic_stem(&letters("юрьевич"), "ович"), None);
+        assert_eq!(patronymic_stem(&letters("юьевич"), "ьевич"), None);
+        assert_eq!(patronymic_stem(&letters("ич"), "ьевич"), None);
     }
 
     #[test]

@@ -1817,12 +1817,13 @@ fn make_token(
     syllables: &mut Vec<Syllable>,
 ) -> (Token, Option<Span>) {
     scratch.clear();
+    // Nearly every Latin word (every transliterated one) is letters and digits only: its own
+    // spelling, read where it is rather than copied.
+    let own_spelling = matches!(script, Script::Latin | Script::Digit)
+        && w.bytes().all(|b| b.is_ascii_alphanumeric());
     match script {
+        _ if own_spelling => {}
         Script::Hangul => korean::romanize_into(w, scratch),
-        // Nearly every Latin word is letters and digits only.
-        Script::Latin | Script::Digit if w.bytes().all(|b| b.is_ascii_alphanumeric()) => {
-            scratch.push_str(w)
-        }
         Script::Latin | Script::Digit if w.is_ascii() => {
             scratch.extend(w.bytes().filter(u8::is_ascii_alphanumeric).map(char::from))
         }
@@ -1846,7 +1847,7 @@ fn make_token(
             }
         }
     }
-    let latin = scratch.as_str();
+    let latin = if own_spelling { w } else { scratch.as_str() };
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
     // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
     // initial or a Korean syllable).
@@ -1867,7 +1868,15 @@ fn make_token(
     } else {
         TokenClass::Word
     };
+    // A word that is its own spelling and no number is the same text: copied whole, not built
+    // again.
+    let text_is_latin = own_spelling && number.is_none();
     let latin = number.map_or_else(|| CompactString::from(latin), CompactString::from);
+    let text = if text_is_latin {
+        latin.clone()
+    } else {
+        CompactString::from(w)
+    };
     let mut span = None;
     let korean_key = match (class, script) {
         // The syllables are read into the name's buffer and dropped from it again: collected
@@ -1895,7 +1904,7 @@ fn make_token(
     let token = Token {
         key: CompactString::from(scratch.as_str()),
         letters: normalize::letter_mask(&latin),
-        text: w.into(),
+        text,
         latin,
         class,
         script,

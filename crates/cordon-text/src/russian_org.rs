@@ -3,7 +3,7 @@
 //! (`Конструкторское бюро машиностроения` → `design bureau mechanical engineering`), as
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -11,7 +11,7 @@ use crate::translit;
 
 /// Stems of Russian organisation words (lower case) and their usual English rendering in list
 /// names. A word is glossed when it is a stem followed by an inflectional ending
-/// ([`ENDINGS`]); longer stems are tried first.
+/// ([`is_ending`]); longer stems are tried first.
 const STEMS: &[(&str, &str)] = &[
     ("научн", "scientific"),
     ("исследовательск", "research"),
@@ -110,12 +110,50 @@ const KINDS: &[&str] = &[
     "and",
 ];
 
-/// Russian noun and adjective endings a glossed stem may carry.
-const ENDINGS: &[&str] = &[
-    "", "а", "ы", "у", "е", "и", "о", "я", "ю", "й", "ом", "ой", "ий", "ый", "ая", "ое", "ого",
-    "ому", "ых", "ым", "ые", "ую", "ей", "ем", "ия", "ии", "ию", "ие", "ов", "ам", "ами", "ах",
-    "ях", "ям", "ями", "ьи", "ья",
-];
+/// Whether `ending` is a Russian noun or adjective ending a glossed stem may carry.
+// A `match` on the text, told apart by length and bytes, rather than a list compared ending by
+// ending (a `memcmp` call each, for every stem a word begins with).
+fn is_ending(ending: &str) -> bool {
+    matches!(
+        ending,
+        "" | "а"
+            | "ы"
+            | "у"
+            | "е"
+            | "и"
+            | "о"
+            | "я"
+            | "ю"
+            | "й"
+            | "ом"
+            | "ой"
+            | "ий"
+            | "ый"
+            | "ая"
+            | "ое"
+            | "ого"
+            | "ому"
+            | "ых"
+            | "ым"
+            | "ые"
+            | "ую"
+            | "ей"
+            | "ем"
+            | "ия"
+            | "ии"
+            | "ию"
+            | "ие"
+            | "ов"
+            | "ам"
+            | "ами"
+            | "ах"
+            | "ях"
+            | "ям"
+            | "ями"
+            | "ьи"
+            | "ья"
+    )
+}
 
 /// Whole words: `и` (and), `имени`/`им` (named after).
 const WORDS: &[(&str, &str)] = &[
@@ -154,10 +192,7 @@ fn gloss(word: &str) -> Option<&'static str> {
     stems_by_start()
         .get(&start_of(word)?)?
         .iter()
-        .filter(|(stem, _)| {
-            word.strip_prefix(stem)
-                .is_some_and(|ending| ENDINGS.contains(&ending))
-        })
+        .filter(|(stem, _)| word.strip_prefix(stem).is_some_and(is_ending))
         .max_by_key(|(stem, _)| stem.len())
         .map(|(_, en)| *en)
 }
@@ -175,13 +210,35 @@ fn place_stem(word: &str) -> Option<&str> {
         })
 }
 
-/// A letter or digit of a lower-case name, Cyrillic and ASCII settled without Unicode tables.
+/// A letter or digit of a lower-case name, Cyrillic, ASCII and the quotation marks and dashes
+/// of General Punctuation (`«Марс»` is often typed `‘Марс’`) settled without Unicode tables
+/// (a test checks that block has no letter or digit).
 fn is_word_char(c: char) -> bool {
     match c {
         'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' => true,
-        '\u{0}'..='\u{7f}' => false,
+        '\u{0}'..='\u{7f}' | GENERAL_PUNCTUATION_START..=GENERAL_PUNCTUATION_END => false,
         _ => c.is_alphanumeric(),
     }
+}
+
+/// The General Punctuation block: spaces, dashes, quotation marks, no letter or digit.
+const GENERAL_PUNCTUATION_START: char = '\u{2000}';
+const GENERAL_PUNCTUATION_END: char = '\u{206F}';
+
+/// The words of lower-case `s` (runs of [`is_word_char`]), each with its gloss.
+// One pass over the characters: `str::split` with a character predicate asked for each word
+// anew where the last one ended.
+fn glossed_words(s: &str) -> Vec<(&str, Option<&'static str>)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        if is_word_char(c) {
+            start.get_or_insert(i);
+        } else if let Some(w) = start.take().and_then(|from| s.get(from..i)) {
+            words.push((w, gloss(w)));
+        }
+    }
+    words
 }
 
 /// The English-keyed readings of a Cyrillic organisation name (see the module doc): every
@@ -201,11 +258,7 @@ pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
     } else {
         Cow::Borrowed(s)
     };
-    let words: Vec<(&str, Option<&'static str>)> = lowered
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .map(|w| (w, gloss(w)))
-        .collect();
+    let words = glossed_words(&lowered);
     // Most Cyrillic names (people's) have no organisation word: nothing is transliterated
     // for them.
     if words.iter().all(|(_, en)| en.is_none()) {
@@ -245,21 +298,19 @@ fn push_word(out: &mut String, word: &str) {
 }
 
 /// Whether a word is one of the English renderings above (an organisation word, not a name).
+// Hashed: every word of a glossed form is asked, and a binary search compared it with seven
+// renderings or so, a `memcmp` call each.
 pub fn is_org_gloss(word: &str) -> bool {
-    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
-    SORTED
+    static RENDERINGS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    RENDERINGS
         .get_or_init(|| {
-            let mut v: Vec<&str> = STEMS
+            STEMS
                 .iter()
                 .chain(WORDS)
                 .flat_map(|(_, en)| en.split(' '))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+                .collect()
         })
-        .binary_search(&word)
-        .is_ok()
+        .contains(word)
 }
 
 #[cfg(test)]
@@ -312,6 +363,33 @@ mod tests {
         // A stem inside a name is no organisation word (`Газпром` is not `gas`).
         assert_eq!(organisation_forms_glossed("Газпром"), None);
         assert_eq!(organisation_forms_glossed("Иван Петров"), None);
+    }
+
+    #[test]
+    fn general_punctuation_has_no_letter_or_digit() {
+        for c in GENERAL_PUNCTUATION_START..=GENERAL_PUNCTUATION_END {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_as_split_between_other_characters() {
+        for s in [
+            "",
+            " ",
+            "ооо ‘авиационные системы и комплексы’",
+            "ао «научно-производственное объединение «марс»",
+            "  банк  россия 2 ",
+            "завод№1",
+            "x",
+        ] {
+            let split: Vec<&str> = s
+                .split(|c: char| !is_word_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let words: Vec<&str> = glossed_words(s).into_iter().map(|(w, _)| w).collect();
+            assert_eq!(words, split, "{s:?}");
+        }
     }
 
     #[test]

@@ -221,7 +221,7 @@ fn dominant_script(s: &str) -> Option<Script> {
 /// covered script romanised on its own (a Cyrillic homoglyph in Latin text), else kept.
 /// Appends a letter's spelling: most are one letter, pushed without a `memcpy` call.
 #[inline]
-fn push_spelling(out: &mut String, t: &str) {
+pub(crate) fn push_spelling(out: &mut String, t: &str) {
     match t.as_bytes() {
         &[one] if one.is_ascii() => out.push(char::from(one)),
         _ => out.push_str(t),
@@ -286,7 +286,16 @@ fn cyrillic_language(lowered: &[char]) -> Lang {
 pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
     // At most one character a byte: no growing while the letters are read.
     let mut lowered = Vec::with_capacity(s.len());
-    lowered.extend(s.chars().map(lower));
+    // Nearly every Cyrillic name has no Latin letter: the neighbours are read only if it has.
+    let mut lookalikes = false;
+    for c in s.chars() {
+        let c = lower(c);
+        lookalikes |= cyrillic_lookalike(c).is_some();
+        lowered.push(c);
+    }
+    if !lookalikes {
+        return lowered;
+    }
     let cyrillic_at = |l: &[char], i: Option<usize>| {
         i.and_then(|i| l.get(i))
             .is_some_and(|&c| script_of(c) == Some(Script::Cyrillic) && is_letter(c))
@@ -574,39 +583,42 @@ const KOREAN_SURNAMES_CYR: &[&str] = &[
 ];
 
 /// Whether Cyrillic text reads as a Korean name (a Korean surname first, short words).
+// One pass over the characters, settling the shape as they come: `str::split` with a character
+// predicate asked for each word anew where the last one ended. Most Russian names fail on a
+// word's length or count before the surname table is asked, and nothing allocates.
 pub(crate) fn looks_korean(s: &str) -> bool {
-    let mut words = s
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty());
-    let Some(first) = words.next() else {
-        return false;
-    };
-    // The shape is checked before the surname, and the surname by its length before the
-    // table: most Russian names fail one of those, and neither allocates.
-    let mut rest = 0;
-    for w in words {
-        rest += 1;
-        if rest > 3 || w.chars().nth(8).is_some() {
-            return false;
-        }
-    }
-    if rest == 0 {
-        return false;
-    }
     // `lower` maps one character to one: a first word longer than every surname is none.
-    let mut lowered = [0u8; 4 * KOREAN_SURNAME_CYR_MAX_CHARS];
-    let mut len = 0;
-    for (n, c) in first.chars().enumerate() {
-        if n == KOREAN_SURNAME_CYR_MAX_CHARS {
+    let mut first = [0u8; 4 * KOREAN_SURNAME_CYR_MAX_CHARS];
+    let mut first_len = 0;
+    // Words ended so far, and the characters of the one being read.
+    let (mut words, mut letters) = (0usize, 0usize);
+    for c in s.chars() {
+        if c.is_whitespace() || c == ',' {
+            if letters > 0 {
+                words += 1;
+                letters = 0;
+            }
+            continue;
+        }
+        if words == 0 {
+            let Some(slot) = first.get_mut(first_len..) else {
+                return false;
+            };
+            if letters == KOREAN_SURNAME_CYR_MAX_CHARS {
+                return false;
+            }
+            first_len += lower(c).encode_utf8(slot).len();
+        } else if words > 3 || letters == 8 {
+            // A fifth word, or a word after the first of nine characters.
             return false;
         }
-        let Some(slot) = lowered.get_mut(len..) else {
-            return false;
-        };
-        len += lower(c).encode_utf8(slot).len();
+        letters += 1;
     }
-    let lowered = lowered.get(..len).unwrap_or_default();
-    KOREAN_SURNAMES_CYR.iter().any(|k| k.as_bytes() == lowered)
+    if letters > 0 {
+        words += 1;
+    }
+    let first = first.get(..first_len).unwrap_or_default();
+    (2..=4).contains(&words) && KOREAN_SURNAMES_CYR.iter().any(|k| k.as_bytes() == first)
 }
 
 /// The most characters of a surname in [`KOREAN_SURNAMES_CYR`] (a test checks).
