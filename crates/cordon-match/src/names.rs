@@ -2786,9 +2786,10 @@ const SPELT_ALIKE: [&str; 3] = ["exact", "same letters", "spelling (edit distanc
 /// give above `score`, each discounted by its rule against its form's
 /// ([`NameForm::word_alternatives`]): the score, the similarity rule and the pair's
 /// alternatives (indices plus one, 0 for the word itself) with the discount and name of the
-/// rule that discounts most. Apart from the alignment's loop, which names without
-/// alternatives run as before.
-#[inline(never)]
+/// rule that discounts most.
+// Inlined into `alternative_pairs` (apart from the alignment's loop, which names without
+// alternatives run as before): a call per pair of words cost more than most pairs' scoring.
+#[inline(always)]
 fn best_alternative(
     [(a, a_alts), (b, b_alts)]: [(&Word<'_>, &[Spelling<'_>]); 2],
     ((qs, i), (cs, j)): ((&mut Side<'_>, usize), (&mut Side<'_>, usize)),
