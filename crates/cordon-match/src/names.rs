@@ -1702,7 +1702,6 @@ fn token_sim_with(
     } else {
         osa_within(x, y, budget).unwrap_or(budget + 1)
     };
-    let phonetic = a.key.len() >= 2 && same(a.key, b.key);
     if d <= budget {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
         return (s, "spelling (edit distance)");
@@ -1733,8 +1732,12 @@ fn token_sim_with(
             w.first().copied()
         }
     };
-    let (fx, fy) = (first(x), first(y));
-    if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
+    // Read only for the pairs no spelling or skeleton decided; the first letters only where
+    // the keys agree (few pairs).
+    if m > 3 && a.key.len() >= 2 && same(a.key, b.key) && {
+        let (fx, fy) = (first(x), first(y));
+        fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))
+    } {
         return (0.8, "phonetic");
     }
     // Cheapest tests first: most pairs of short words stop before the names are compared or
