@@ -2686,7 +2686,9 @@ fn alternative_pairs(
     spelt: &mut Spelt,
 ) {
     let (qw, cw) = (qs.words, cs.words);
-    let (q_spellings, c_spellings) = (Spellings::of(q), Spellings::of(c));
+    let (mut q_spellings, mut c_spellings) = (Spellings::default(), Spellings::default());
+    q_spellings.read(q);
+    c_spellings.read(c);
     let (q_spelt, c_spelt) = (q_spellings.words(), c_spellings.words());
     for (i, a) in qw.iter().enumerate() {
         let a_spellings = q_spellings.of_word(i);
@@ -2738,14 +2740,15 @@ struct Spelling<'w> {
 /// A form's alternative spellings ([`NameForm::word_alternatives`], listed rule by rule)
 /// grouped by the word they spell, each word's in the form's order: read once per
 /// alignment, so that a pair of words reads only its own alternatives, each ready.
+#[derive(Default)]
 struct Spellings<'w>(SmallVec<[Spelling<'w>; 8]>);
 
 impl<'w> Spellings<'w> {
-    // Inlined: the grouping is returned in place rather than copied out.
-    #[inline(always)]
-    fn of(f: &'w NameForm) -> Self {
+    /// Form `f`'s alternatives, read into a grouping made empty where it stays (the inline
+    /// room is too large to move once filled).
+    fn read(&mut self, f: &'w NameForm) {
         let base = via_factor(f.via);
-        let mut by_word: SmallVec<[Spelling<'w>; 8]> = SmallVec::new();
+        let by_word = &mut self.0;
         for (k, w) in f.word_alternatives.iter().enumerate() {
             // Alternatives past 255 have no index (nor have those after them).
             let Ok(index) = u8::try_from(k + 1) else {
@@ -2760,7 +2763,6 @@ impl<'w> Spellings<'w> {
             });
         }
         by_word.sort_by_key(|s| s.at);
-        Spellings(by_word)
     }
 
     /// The words with alternatives, a bit per word.
@@ -3408,7 +3410,8 @@ mod tests {
         for_every_sample_pair(|a, b, kind| {
             for n in [PreparedName::new(a, kind), PreparedName::new(b, kind)] {
                 for f in &n.forms {
-                    let spellings = Spellings::of(f);
+                    let mut spellings = Spellings::default();
+                    spellings.read(f);
                     if !f.word_alternatives.is_empty() {
                         with_alternatives.set(with_alternatives.get() + 1);
                     }
