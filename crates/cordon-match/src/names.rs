@@ -1702,7 +1702,6 @@ fn token_sim_with(
     } else {
         osa_within(x, y, budget).unwrap_or(budget + 1)
     };
-    let phonetic = a.key.len() >= 2 && same(a.key, b.key);
     if d <= budget {
         let s = 1.0 - 0.8 * d as f64 / m as f64;
         return (s, "spelling (edit distance)");
@@ -1733,8 +1732,12 @@ fn token_sim_with(
             w.first().copied()
         }
     };
-    let (fx, fy) = (first(x), first(y));
-    if phonetic && m > 3 && (fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))) {
+    // Read only for the pairs no spelling or skeleton decided; the first letters only where
+    // the keys agree (few pairs).
+    if m > 3 && a.key.len() >= 2 && same(a.key, b.key) && {
+        let (fx, fy) = (first(x), first(y));
+        fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))
+    } {
         return (0.8, "phonetic");
     }
     // Cheapest tests first: most pairs of short words stop before the names are compared or
@@ -2683,8 +2686,12 @@ fn alternative_pairs(
     spelt: &mut Spelt,
 ) {
     let (qw, cw) = (qs.words, cs.words);
-    let (q_spelt, c_spelt) = (spelt_otherwise(q), spelt_otherwise(c));
+    let (mut q_spellings, mut c_spellings) = (Spellings::default(), Spellings::default());
+    q_spellings.read(q);
+    c_spellings.read(c);
+    let (q_spelt, c_spelt) = (q_spellings.words(), c_spellings.words());
     for (i, a) in qw.iter().enumerate() {
+        let a_spellings = q_spellings.of_word(i);
         for (j, b) in cw.iter().enumerate() {
             // Two words neither of which has another spelling have nothing to raise their
             // score ([`best_alternative`] scores only pairs of spellings with one
@@ -2697,8 +2704,11 @@ fn alternative_pairs(
             if s >= 1.0 {
                 continue;
             }
-            let Some((t, rule, pair)) = best_alternative([q, c], [a, b], ((qs, i), (cs, j)), s)
-            else {
+            let Some((t, rule, pair)) = best_alternative(
+                [(a, a_spellings), (b, c_spellings.of_word(j))],
+                ((qs, i), (cs, j)),
+                s,
+            ) else {
                 continue;
             };
             spelt.push(pair);
@@ -2714,60 +2724,109 @@ fn alternative_pairs(
     }
 }
 
-/// The words of form `f` that have alternative spellings ([`NameForm::word_alternatives`]), a
-/// bit per word.
-fn spelt_otherwise(f: &NameForm) -> Flags {
-    let mut spelt = Flags::default();
-    for w in &f.word_alternatives {
-        spelt.set(usize::from(w.at));
+/// One alternative spelling of a word ([`NameForm::word_alternatives`]) as a pair of words
+/// reads it.
+struct Spelling<'w> {
+    /// The word of the form it spells.
+    at: u8,
+    /// Its index in the form's alternatives plus one (0 stands for the word itself).
+    index: u8,
+    /// The discount of its rule against its form's.
+    factor: f64,
+    via: Via,
+    word: Word<'w>,
+}
+
+/// A form's alternative spellings ([`NameForm::word_alternatives`], listed rule by rule)
+/// grouped by the word they spell, each word's in the form's order: read once per
+/// alignment, so that a pair of words reads only its own alternatives, each ready.
+#[derive(Default)]
+struct Spellings<'w>(SmallVec<[Spelling<'w>; 8]>);
+
+impl<'w> Spellings<'w> {
+    /// Form `f`'s alternatives, read into a grouping made empty where it stays (the inline
+    /// room is too large to move once filled).
+    fn read(&mut self, f: &'w NameForm) {
+        let base = via_factor(f.via);
+        let by_word = &mut self.0;
+        for (k, w) in f.word_alternatives.iter().enumerate() {
+            // Alternatives past 255 have no index (nor have those after them).
+            let Ok(index) = u8::try_from(k + 1) else {
+                break;
+            };
+            by_word.push(Spelling {
+                at: w.at,
+                index,
+                factor: via_factor(w.via) / base,
+                via: w.via,
+                word: Word::from(&w.token),
+            });
+        }
+        by_word.sort_by_key(|s| s.at);
     }
-    spelt
+
+    /// The words with alternatives, a bit per word.
+    fn words(&self) -> Flags {
+        let mut spelt = Flags::default();
+        for s in &self.0 {
+            spelt.set(usize::from(s.at));
+        }
+        spelt
+    }
+
+    /// Word `at`'s alternatives, in the form's order.
+    fn of_word(&self, at: usize) -> &[Spelling<'w>] {
+        let start = self.0.partition_point(|s| usize::from(s.at) < at);
+        let rest = self.0.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|s| usize::from(s.at) == at);
+        rest.get(..len).unwrap_or_default()
+    }
 }
 
 /// The rules of [`token_sim_with`] by which two words are spelt alike (within a typo budget).
 const SPELT_ALIKE: [&str; 3] = ["exact", "same letters", "spelling (edit distance)"];
 
-/// The best score of query word `a` against list word `b` (words `i` and `j` of forms `q`
-/// and `c`) that their alternative spellings give above `score`, each discounted by its
-/// rule against its form's ([`NameForm::word_alternatives`]): the score, the similarity rule
-/// and the pair's alternatives (indices plus one, 0 for the word itself) with the discount and
-/// name of the rule that discounts most. Apart from the alignment's loop, which names without
-/// alternatives run as before.
-#[inline(never)]
-fn best_alternative<'w>(
-    [q, c]: [&'w NameForm; 2],
-    [a, b]: [&Word<'w>; 2],
+/// The best score of query word `a` against list word `b` (words `i` and `j` of their forms,
+/// each with its alternatives from [`Spellings::of_word`]) that their alternative spellings
+/// give above `score`, each discounted by its rule against its form's
+/// ([`NameForm::word_alternatives`]): the score, the similarity rule and the pair's
+/// alternatives (indices plus one, 0 for the word itself) with the discount and name of the
+/// rule that discounts most.
+// Inlined into `alternative_pairs` (apart from the alignment's loop, which names without
+// alternatives run as before): a call per pair of words cost more than most pairs' scoring.
+#[inline(always)]
+fn best_alternative(
+    [(a, a_alts), (b, b_alts)]: [(&Word<'_>, &[Spelling<'_>]); 2],
     ((qs, i), (cs, j)): ((&mut Side<'_>, usize), (&mut Side<'_>, usize)),
     score: f64,
 ) -> Option<(f64, &'static str, SpeltPair)> {
-    // Each side's spellings of its word: itself (discount 1), then its alternatives.
-    let spellings = |f: &'w NameForm, own: Word<'w>, at: usize| {
-        let base = via_factor(f.via);
-        std::iter::once((0u8, (1.0, Via::Written), own)).chain(
-            f.word_alternatives
-                .iter()
-                .enumerate()
-                .filter(move |(_, w)| usize::from(w.at) == at)
-                .filter_map(move |(k, w)| {
-                    let index = u8::try_from(k + 1).ok()?;
-                    Some((
-                        index,
-                        (via_factor(w.via) / base, w.via),
-                        Word::from(&w.token),
-                    ))
-                }),
-        )
-    };
+    // Spelling `k` of a word: itself (0, discount 1), then its alternatives.
+    fn spelling<'r, 'w>(
+        own: &'r Word<'w>,
+        alts: &'r [Spelling<'w>],
+        k: usize,
+    ) -> Option<(u8, f64, Via, &'r Word<'w>)> {
+        match k.checked_sub(1) {
+            None => Some((0, 1.0, Via::Written, own)),
+            Some(k) => alts.get(k).map(|s| (s.index, s.factor, s.via, &s.word)),
+        }
+    }
     let mut best = None;
     let mut score = score;
-    for (x, (fx, vx), wx) in spellings(q, *a, i) {
-        for (y, (fy, vy), wy) in spellings(c, *b, j) {
+    for kx in 0..=a_alts.len() {
+        let Some((x, fx, vx, wx)) = spelling(a, a_alts, kx) else {
+            continue;
+        };
+        for ky in 0..=b_alts.len() {
+            let Some((y, fy, vy, wy)) = spelling(b, b_alts, ky) else {
+                continue;
+            };
             let factor = fx * fy;
             if (x, y) == (0, 0) || factor <= score {
                 continue;
             }
             // Skeletons are the words' own: an alternative is compared by its letters.
-            let (s, rule) = token_sim_with(&wx, &wy, (&mut *qs, i), (&mut *cs, j), None);
+            let (s, rule) = token_sim_with(wx, wy, (&mut *qs, i), (&mut *cs, j), None);
             // A reconstruction of another language's name is evidence where it spells the
             // word, not where it only sounds like it (`yehoravich` ~ `yurievich`): beside the
             // name's other words spelt as written, a sound would carry it over the threshold.
@@ -3340,40 +3399,35 @@ mod tests {
         }
     }
 
-    /// `alternative_pairs` skips the word pairs where neither word has another spelling
-    /// (`spelt_otherwise`): `best_alternative` finds nothing there, whatever score it is to
-    /// beat.
+    /// `Spellings` gives each word exactly its alternatives, in the form's order and with
+    /// their indices plus one (`best_alternative` names them so, and among equal scores keeps
+    /// the first), and flags exactly the words that have some: `alternative_pairs` skips the
+    /// others, where `best_alternative` would find nothing.
     #[test]
-    fn no_alternative_where_neither_word_is_spelt_otherwise() {
-        // Pairs of forms with a word spelt otherwise: the samples must have some.
+    fn spellings_are_each_words_alternatives_in_order() {
+        // Forms with a word spelt otherwise: the samples must have some.
         let with_alternatives = std::cell::Cell::new(0);
         for_every_sample_pair(|a, b, kind| {
-            let (q, c) = (PreparedName::new(a, kind), PreparedName::new(b, kind));
-            for qf in &q.forms {
-                for cf in &c.forms {
-                    let (qw, cw) = (words_of(qf), words_of(cf));
-                    let (q_spelt, c_spelt) = (spelt_otherwise(qf), spelt_otherwise(cf));
-                    if q_spelt.0 | c_spelt.0 != 0 {
+            for n in [PreparedName::new(a, kind), PreparedName::new(b, kind)] {
+                for f in &n.forms {
+                    let mut spellings = Spellings::default();
+                    spellings.read(f);
+                    if !f.word_alternatives.is_empty() {
                         with_alternatives.set(with_alternatives.get() + 1);
                     }
-                    let scheme = scheme_of(qf, cf);
-                    let (mut q_lazy, mut c_lazy) =
-                        (LazySkeletons::default(), LazySkeletons::default());
-                    let mut qs = Side::new(&qw, scheme, None, &mut q_lazy);
-                    let mut cs = Side::new(&cw, scheme, None, &mut c_lazy);
-                    for (i, x) in qw.iter().enumerate() {
-                        for (j, y) in cw.iter().enumerate() {
-                            if q_spelt.get(i) || c_spelt.get(j) {
-                                continue;
-                            }
-                            let found = best_alternative(
-                                [qf, cf],
-                                [x, y],
-                                ((&mut qs, i), (&mut cs, j)),
-                                0.0,
-                            );
-                            assert!(found.is_none(), "{a} / {b} ({kind:?}): words {i} and {j}");
-                        }
+                    for i in 0..f.tokens.len() {
+                        let grouped: Vec<(u8, &str)> = spellings
+                            .of_word(i)
+                            .iter()
+                            .map(|s| (s.index, s.word.text))
+                            .collect();
+                        let listed: Vec<(u8, &str)> = (1u8..)
+                            .zip(&f.word_alternatives)
+                            .filter(|(_, w)| usize::from(w.at) == i)
+                            .map(|(index, w)| (index, w.token.text.as_str()))
+                            .collect();
+                        assert_eq!(grouped, listed, "{a} / {b} ({kind:?}): word {i}");
+                        assert_eq!(spellings.words().get(i), !listed.is_empty());
                     }
                 }
             }
