@@ -740,13 +740,22 @@ const LIST_ALTERNATIVE: f64 = 0.75;
 /// Score factor per substituted word in the token alignment.
 const SUBSTITUTION_FACTOR: f64 = 0.85;
 /// Score factor of a token alignment whose only agreement between words that carry identity
-/// is one pair alike by their phonetic key alone: `Behta` / `Buddha`, `Pegasus` / `Peykasa`,
-/// `Synesis LLC` / `Sonis LLC`. Whole-list screening found such pairs
-/// to be nearly always different names; with this factor none reaches the threshold.
+/// is one pair alike by their phonetic key alone (`Behta` / `Buddha`, `Pegasus` / `Peykasa`,
+/// `Synesis LLC` / `Sonis LLC`) or by a short consonant skeleton alone ([`SHORT_SKELETON`]).
+/// Whole-list screening found such pairs to be nearly always different names; with this
+/// factor none reaches the threshold.
 const SOUND_ALIKE_ALONE_FACTOR: f64 = 0.85;
 /// Words at least this long on both sides that share their phonetic key are not "alike by
 /// sound only".
 const LONG_SOUND_ALIKE: usize = 9;
+/// The rule of two words whose consonant skeletons agree (or nearly) when their spellings do
+/// not: all a katakana or Arabic-script word offers to compare.
+const SKELETON_RULE: &str = "consonant skeleton";
+/// A skeleton of at most this many consonant classes, in a word shorter than
+/// [`LONG_SOUND_ALIKE`], is "alike by sound only" for [`SOUND_ALIKE_ALONE_FACTOR`]: two or
+/// three consonants are shared by many unrelated words (`Jumbo` / `ジムボーイ`, `Turaco` /
+/// `タリク`, `Avior` / `アヴロラ`).
+const SHORT_SKELETON: usize = 3;
 /// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
 const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
 /// Weight of the surname relative to one given-name syllable.
@@ -1718,7 +1727,7 @@ fn token_sim_with(
         // Read after the skeletons, which a comparison keeps for every pair of words (a
         // query's and a remembered name's for good), and which few pairs share.
         if s > 0.0 && (scheme != Some(Scheme::Kana) || vowels_agree(x, y)) {
-            return (s, "consonant skeleton");
+            return (s, SKELETON_RULE);
         }
     }
     // The phonetic key keeps only the class of the first letter; `Bagheri` is not `Faqir`
@@ -2493,11 +2502,19 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
         if a.class != TokenClass::LegalForm || b.class != TokenClass::LegalForm {
             strong_pairs += 1;
             // A consonant skeleton is all a katakana or Arabic-script word offers to compare
-            // (`マティーウッラー` / `MATIULLAH`); a phonetic key stands beside a spelling that
-            // did not agree, which in long words is a spelling variant more than a
-            // coincidence (`NIIGraphite` / `NIIGRAFIT`).
-            sound_alike_only &=
-                rule == "phonetic" && a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE;
+            // (`マティーウッラー` / `MATIULLAH`), but two or three consonants of a short word
+            // are shared by many words (`Jumbo` / `ジムボーイ`); a phonetic key stands beside
+            // a spelling that did not agree, which in long words is a spelling variant more
+            // than a coincidence (`NIIGraphite` / `NIIGRAFIT`).
+            sound_alike_only &= match rule {
+                "phonetic" => a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE,
+                SKELETON_RULE => {
+                    let short = |s: Option<&str>| s.is_some_and(|s| s.len() <= SHORT_SKELETON);
+                    a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE
+                        && (short(qs.skeleton(i)) || short(cs.skeleton(j)))
+                }
+                _ => false,
+            };
         }
         // A word spelt by another rule counts as that rule's form would count it: its
         // similarity in full, and the rule's discount on the whole name below.
@@ -4281,8 +4298,21 @@ mod tests {
         );
         // Legal forms agreeing add nothing.
         below_threshold(&[("LLC Synesis", "LLC Sonis")], NameKind::Organization);
+        // Nor does a short skeleton of a short word alone: whole-list screening matched these
+        // (different names) at 0.81 before.
+        below_threshold(
+            &[
+                ("Jumbo", "ジムボーイ"),
+                ("TURACO", "タリク"),
+                ("avior", "アヴロラ"),
+                ("voyager", "ファイカル"),
+                ("kados", "قدس"),
+            ],
+            NameKind::Unknown,
+        );
         // A generic word agreeing is evidence, and so is a consonant skeleton (all a katakana
-        // word offers) or a long word's phonetic key.
+        // word offers) of a long word or of four consonants or more, or a long word's phonetic
+        // key.
         matching(
             &[
                 ("Ailisi Components", "Alice Components"),
@@ -4293,6 +4323,7 @@ mod tests {
         matching(
             &[
                 ("マティーウッラー", "MATIULLAH"),
+                ("シロニクス", "SYRONICS"),
                 ("Suwaid Joseph", "Sweid Joseph"),
             ],
             NameKind::Person,
