@@ -34,7 +34,7 @@ mod query;
 
 use compact_str::CompactString;
 use cordon_model::Schema;
-use cordon_text::{Conversions, Script};
+use cordon_text::{Conversions, normalize};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::sync::Arc;
@@ -149,7 +149,10 @@ impl Comparer {
     pub fn compare(&mut self, name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
         let kind = kind_of(schema);
         let (cjk1, cjk2) = (east_asian(name1), east_asian(name2));
-        let (han1, han2) = (cjk1 && has_han(name1), cjk2 && has_han(name2));
+        let (han1, han2) = (
+            cjk1 && normalize::has_han(name1),
+            cjk2 && normalize::has_han(name2),
+        );
         // The name with conversions to leave out goes second: Han first, else kana.
         let second_first = if han1 == han2 {
             cjk1 && cordon_text::kana::has_kana(name1)
@@ -226,17 +229,6 @@ impl Comparer {
 /// and Hangul at 0xEA-0xED byte by byte), not read letter by letter.
 fn east_asian(name: &str) -> bool {
     !name.is_ascii() && name.bytes().any(|b| matches!(b, 0xE2..=0xE9 | 0xEF | 0xF0))
-}
-
-/// Whether `name` has Han letters. Their UTF-8 leads with 0xE3 then 0x90 or more (Extension
-/// A), 0xE4-0xE9, 0xEF or 0xF0: a name with none of those (kana, Hangul) is turned away by its
-/// bytes, not read letter by letter.
-fn has_han(name: &str) -> bool {
-    let may_have_han = name
-        .as_bytes()
-        .windows(2)
-        .any(|w| matches!(w, [0xE4..=0xE9 | 0xEF | 0xF0, _] | [0xE3, 0x90..=0xFF]));
-    may_have_han && name.chars().any(|c| Script::of(c) == Some(Script::Han))
 }
 
 /// Names a [`Comparer`] prepared, by kind and conversions built, then text: a name's analysis
@@ -425,59 +417,6 @@ mod tests {
                     "{a} / {b}"
                 );
             }
-        }
-    }
-
-    /// `has_han` by its bytes answers as reading every letter.
-    fn has_han_as_read_letter_by_letter(name: &str) -> bool {
-        name.chars().any(|c| Script::of(c) == Some(Script::Han))
-    }
-
-    /// The letters at either edge of each Han block, and letters of the scripts beside them.
-    #[test]
-    fn has_han_at_the_edges_of_the_han_blocks() {
-        let letters = [
-            '\u{33FF}',
-            '\u{3400}',
-            '\u{4DBF}',
-            '\u{4DC0}',
-            '\u{4DFF}',
-            '\u{4E00}',
-            '\u{9FFF}',
-            '\u{A000}',
-            '\u{F8FF}',
-            '\u{F900}',
-            '\u{FAFF}',
-            '\u{FB00}',
-            '\u{FF21}',
-            '\u{1FFFF}',
-            '\u{20000}',
-            '\u{2FA1F}',
-            '\u{2FA20}',
-            'キ',
-            'ー',
-            '・',
-            '김',
-            'Ж',
-            'م',
-            'a',
-        ];
-        for c in letters {
-            for name in [c.to_string(), format!("キム {c}"), format!("{c}김")] {
-                assert_eq!(
-                    has_han(&name),
-                    has_han_as_read_letter_by_letter(&name),
-                    "{name}"
-                );
-            }
-        }
-        assert!(has_han("金正恩") && !has_han("キム・ジョンウン") && !has_han("김정은"));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn has_han_as_read_letter_by_letter_arbitrary(name in "\\PC{0,12}") {
-            proptest::prop_assert_eq!(has_han(&name), has_han_as_read_letter_by_letter(&name));
         }
     }
 

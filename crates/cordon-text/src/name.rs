@@ -670,9 +670,7 @@ fn analyze_reusing(
         memo,
         other,
     );
-    let has_han = !ascii
-        && may_have_han(&cleaned)
-        && cleaned.chars().any(|c| Script::of(c) == Some(Script::Han));
+    let has_han = !ascii && normalize::has_han(&cleaned);
     let mut glossed = false;
     if has_han
         && kind != NameKind::Person
@@ -847,13 +845,6 @@ fn analyze_reusing(
     }
     buffers.cleaned = cleaned;
     forms
-}
-
-/// Whether `text` may have a Han letter: every Han letter is at U+3400 or above, so its UTF-8
-/// leads with 0xE3 or more, which a name of two-byte letters (Arabic, Cyrillic, Greek) never
-/// has; such a name is turned away by its bytes, not read letter by letter.
-fn may_have_han(text: &str) -> bool {
-    text.bytes().any(|b| b >= 0xE3)
 }
 
 /// Adds the form of `text` unless it has no words or an earlier form has the same text.
@@ -2913,16 +2904,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn han_letters_are_never_turned_away_by_their_bytes() {
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            if Script::of(c) == Some(Script::Han) {
-                assert!(may_have_han(c.encode_utf8(&mut [0; 4])), "{c:?}");
-            }
-        }
-        assert!(!may_have_han("محمد رضا Ким Νίκος"));
     }
 
     #[test]

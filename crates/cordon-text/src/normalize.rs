@@ -167,6 +167,24 @@ pub(crate) fn is_letter(c: char) -> bool {
     }
 }
 
+/// Whether `name` has Han letters ([`Script::Han`]). Their UTF-8 leads with 0xE3 then 0x90
+/// or more (Extension A), 0xE4-0xE9, 0xEF or 0xF0: a name with none of those (kana, Hangul,
+/// and every name of two-byte letters, Cyrillic, Arabic, Greek) is turned away by its bytes,
+/// not read letter by letter.
+pub fn has_han(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    // Most bytes of most names are below 0xE3: one comparison each.
+    let may_have_han = bytes.iter().enumerate().any(|(i, &b)| {
+        b >= 0xE3
+            && match b {
+                0xE3 => bytes.get(i + 1).is_some_and(|&next| next >= 0x90),
+                0xE4..=0xE9 | 0xEF | 0xF0 => true,
+                _ => false,
+            }
+    });
+    may_have_han && name.chars().any(|c| Script::of(c) == Some(Script::Han))
+}
+
 /// Unicode cleanup of a raw name: NFKC, case folding, control characters and odd spaces
 /// removed, whitespace collapsed, cut at [`MAX_NAME_CHARS`]. Script and diacritics are kept
 /// (see [`fold_latin`]).
@@ -1521,6 +1539,71 @@ fn push_phonetic_key(b: &[u8], out: &mut String) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `has_han` by its bytes answers as reading every letter.
+    fn has_han_as_read_letter_by_letter(name: &str) -> bool {
+        name.chars().any(|c| Script::of(c) == Some(Script::Han))
+    }
+
+    /// The letters at either edge of each Han block, and letters of the scripts beside them.
+    #[test]
+    fn has_han_at_the_edges_of_the_han_blocks() {
+        let letters = [
+            '\u{33FF}',
+            '\u{3400}',
+            '\u{4DBF}',
+            '\u{4DC0}',
+            '\u{4DFF}',
+            '\u{4E00}',
+            '\u{9FFF}',
+            '\u{A000}',
+            '\u{F8FF}',
+            '\u{F900}',
+            '\u{FAFF}',
+            '\u{FB00}',
+            '\u{FF21}',
+            '\u{1FFFF}',
+            '\u{20000}',
+            '\u{2FA1F}',
+            '\u{2FA20}',
+            'キ',
+            'ー',
+            '・',
+            '김',
+            'Ж',
+            'م',
+            'a',
+        ];
+        for c in letters {
+            for name in [c.to_string(), format!("キム {c}"), format!("{c}김")] {
+                assert_eq!(
+                    has_han(&name),
+                    has_han_as_read_letter_by_letter(&name),
+                    "{name}"
+                );
+            }
+        }
+        assert!(has_han("金正恩") && !has_han("キム・ジョンウン") && !has_han("김정은"));
+    }
+
+    #[test]
+    fn han_letters_are_never_turned_away_by_their_bytes() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(
+                has_han(c.encode_utf8(&mut [0; 4])),
+                Script::of(c) == Some(Script::Han),
+                "{c:?}"
+            );
+        }
+        assert!(!has_han("محمد رضا Ким Νίκος"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_han_as_read_letter_by_letter_arbitrary(name in "\\PC{0,12}") {
+            proptest::prop_assert_eq!(has_han(&name), has_han_as_read_letter_by_letter(&name));
+        }
+    }
 
     #[test]
     fn digit_bits_are_the_digits_of_a_letter_mask() {
