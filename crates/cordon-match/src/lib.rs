@@ -514,6 +514,21 @@ mod tests {
         assert!(katakana > 300, "{katakana} katakana rows");
     }
 
+    /// A katakana name whose kana cut cannot read as a Korean name (`che·un·a·ri`, four
+    /// syllables) while its romaji can (`cheun'ari` read `cheun·a·ri`) is Korean-shaped, so its
+    /// Korean guesses are scored against any name: `compare` left them unbuilt and scored
+    /// `チェウンアリ` / `Un` 0 where the full analysis scores 0.353 (found by
+    /// `katakana_guesses_not_built_as_not_scored_arbitrary` at 20,000 cases).
+    #[test]
+    fn regression_guesses_built_when_the_romaji_reads_as_korean() {
+        for schema in [None, Some(Schema::Person)] {
+            for (lazy, full) in lazy_and_full_both_ways("チェウンアリ", "Un", schema) {
+                assert_eq!(lazy, full);
+            }
+        }
+        assert!(compare("チェウンアリ", "Un", None).score > 0.0);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Arbitrary katakana names, Korean and other, against arbitrary names that face

@@ -80,7 +80,10 @@ pub(crate) fn korean_forms_and_romaji(
         if korean == KoreanForms::None {
             return (Vec::new(), romaji);
         }
-        if korean == KoreanForms::IfNameShaped && cannot_read_as_korean_name(&tokens) {
+        if korean == KoreanForms::IfNameShaped
+            && cannot_read_as_korean_name(&tokens)
+            && !romaji_may_read_as_korean_name(&romaji)
+        {
             return (Vec::new(), romaji);
         }
         let parts = korean_parts(&tokens);
@@ -89,6 +92,22 @@ pub(crate) fn korean_forms_and_romaji(
             romaji,
         )
     })
+}
+
+/// Whether the romaji form may read as a Korean person's name (a surname and one or two
+/// given syllables), which makes the katakana name Korean-shaped as its Korean forms would:
+/// read as Latin, a word can join two kana syllables into one (`チェウンアリ`, cut
+/// `che·un·a·ri`, has the romaji `cheun'ari`, read `cheun·a·ri`), so the kana alone
+/// ([`cannot_read_as_korean_name`]) do not decide. A reading takes every word: each must read
+/// as Korean syllables, two or three in all.
+fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
+    let mut syllables = Vec::new();
+    for word in romaji.split_whitespace() {
+        if !crate::korean::parse_latin_into(word, &mut syllables) || syllables.len() > 3 {
+            return false;
+        }
+    }
+    syllables.len() >= 2
 }
 
 /// Whether no Korean form of a katakana name (its `tokens`, cut into Korean syllables as
