@@ -614,8 +614,20 @@ fn best_form_pair<'q, R: Record>(
                 } else {
                     (&mut q_unread, &mut c_unread)
                 };
-                let q_side = FormSide::new(qf, qw.form(qi), q.skeletons(qi), q_lazy);
-                let c_side = FormSide::new(cf, c_read.form(ci), c.skeletons(ci), c_lazy);
+                let q_side = FormSide::new(
+                    qf,
+                    qw.form(qi),
+                    q.skeletons(qi),
+                    q_lazy,
+                    is_guess(q.guesses, qi),
+                );
+                let c_side = FormSide::new(
+                    cf,
+                    c_read.form(ci),
+                    c.skeletons(ci),
+                    c_lazy,
+                    is_guess(c.guesses, ci),
+                );
                 let s = generic(q_side, c_side, floor / factor, &mut trace);
                 (s, None, Vec::new())
             };
@@ -665,8 +677,20 @@ pub(crate) fn explain_names(q: &PreparedName, c: &PreparedName, ns: &mut NameSco
             let mut trace = Trace::new();
             let (mut q_lazy, mut c_lazy) = (LazySkeletons::default(), LazySkeletons::default());
             generic(
-                FormSide::new(qf, &qw, q.skeletons(ns.query_form), &mut q_lazy),
-                FormSide::new(cf, &cw, c.skeletons(ns.candidate_form), &mut c_lazy),
+                FormSide::new(
+                    qf,
+                    &qw,
+                    q.skeletons(ns.query_form),
+                    &mut q_lazy,
+                    is_guess(q.guesses, ns.query_form),
+                ),
+                FormSide::new(
+                    cf,
+                    &cw,
+                    c.skeletons(ns.candidate_form),
+                    &mut c_lazy,
+                    is_guess(c.guesses, ns.candidate_form),
+                ),
                 0.0,
                 &mut trace,
             );
@@ -756,6 +780,10 @@ const SKELETON_RULE: &str = "consonant skeleton";
 /// three consonants are shared by many unrelated words (`Jumbo` / `ジムボーイ`, `Turaco` /
 /// `タリク`, `Avior` / `アヴロラ`).
 const SHORT_SKELETON: usize = 3;
+/// The rule of a katakana Korean guess's syllable and a word alike but left over, because
+/// aligning them would cross the order of the other pairs ([`keeps_order`]); the score shown
+/// is their similarity, which the alignment does not count.
+const OUT_OF_ORDER: &str = "alike but out of order (katakana Korean guess; not counted)";
 /// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
 const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
 /// Weight of the surname relative to one given-name syllable.
@@ -1623,6 +1651,9 @@ struct FormSide<'a> {
     words: &'a [Word<'a>],
     skeletons: &'a FormSkeletons,
     lazy: &'a mut LazySkeletons,
+    /// The form is a katakana name's Korean guess ([`korean_guesses`]): its words are
+    /// syllables in the order the katakana spells them.
+    korean_guess: bool,
 }
 
 impl<'a> FormSide<'a> {
@@ -1631,12 +1662,14 @@ impl<'a> FormSide<'a> {
         words: &'a [Word<'a>],
         skeletons: &'a FormSkeletons,
         lazy: &'a mut LazySkeletons,
+        korean_guess: bool,
     ) -> Self {
         FormSide {
             form,
             words,
             skeletons,
             lazy,
+            korean_guess,
         }
     }
 }
@@ -2285,6 +2318,9 @@ enum Step {
     Missing(u8),
     /// List token left over.
     Extra(u8),
+    /// Query token `i` and list token `j`, alike at `score`, both left over because a
+    /// katakana Korean guess's syllables align only in order ([`keeps_order`]).
+    OutOfOrder { i: u8, j: u8, score: f64 },
     /// The names compared run together as whole strings, which replaced the alignment.
     Joined(f64),
     /// The whole alignment's score multiplied by `factor` under `rule`.
@@ -2394,6 +2430,7 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
         }
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
+        Step::OutOfOrder { i, j, score } => aligned(text(q, i), text(c, j), score, OUT_OF_ORDER),
         Step::Scaled { factor, rule } => aligned("", "", factor, rule),
         Step::Joined(score) => {
             // Words' letters run together.
@@ -2416,12 +2453,14 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
         words: q_words,
         skeletons: q_ahead,
         lazy: q_lazy,
+        korean_guess: q_guess,
     } = q_side;
     let FormSide {
         form: c,
         words: c_words,
         skeletons: c_ahead,
         lazy: c_lazy,
+        korean_guess: c_guess,
     } = c_side;
     let (qt, ct) = (aligned_tokens(q), aligned_tokens(c));
     if qt.is_empty() || ct.is_empty() {
@@ -2490,9 +2529,29 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     let (mut strong_pairs, mut sound_alike_only) = (0u32, true);
     // The strongest discount of the rules whose spellings aligned, and its rule.
     let mut rules_discount = (1.0, "");
+    // A katakana name's Korean guess spells syllables in the katakana's order, and its words
+    // split the name where the guess did (`アントン・ゲッタ` read as `ang tong ge ta`): aligned
+    // crosswise, its syllables meet unrelated names (`TAE DONG GANG` at 0.71). Its pairs keep
+    // the order of both names, but for the surname moved to the other end (a rotation).
+    let korean_order = q_guess || c_guess;
+    let mut in_order: SmallVec<[(u8, u8); 8]> = SmallVec::new();
+    let mut out_of_order: SmallVec<[(u8, u8, f64); 4]> = SmallVec::new();
     for &(s, i, j, rule) in &pairs {
         if qs.used.get(i) || cs.used.get(j) {
             continue;
+        }
+        if korean_order {
+            let pair = (i as u8, j as u8);
+            if !keeps_order(&in_order, pair) {
+                if !out_of_order
+                    .iter()
+                    .any(|&(x, y, _)| x == pair.0 || y == pair.1)
+                {
+                    out_of_order.push((pair.0, pair.1, s));
+                }
+                continue;
+            }
+            in_order.push(pair);
         }
         qs.used.set(i);
         cs.used.set(j);
@@ -2613,6 +2672,21 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             }
         }
     }
+    // A pair left out for its order, both words of which are still left over, is shown as
+    // such in place of the two left-over words.
+    let (mut q_crossed, mut c_crossed) = (Flags::default(), Flags::default());
+    for &(i, j, score) in &out_of_order {
+        let (i, j) = (usize::from(i), usize::from(j));
+        if !qs.used.get(i) && !cs.used.get(j) {
+            q_crossed.set(i);
+            c_crossed.set(j);
+            trace.push(Step::OutOfOrder {
+                i: i as u8,
+                j: j as u8,
+                score,
+            });
+        }
+    }
     let (mut q_left, mut c_left) = (LeftOver::default(), LeftOver::default());
     for (i, a) in qw.iter().enumerate() {
         if !qs.used.get(i) {
@@ -2620,14 +2694,18 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             number_conflict |=
                 a.class == TokenClass::Number && cw.iter().any(|b| b.class == TokenClass::Number);
             q_left.count(a);
-            trace.push(Step::Missing(i as u8));
+            if !q_crossed.get(i) {
+                trace.push(Step::Missing(i as u8));
+            }
         }
     }
     for (j, b) in cw.iter().enumerate() {
         if !cs.used.get(j) {
             den += 0.5 * token_weight(b, wc, scheme);
             c_left.count(b);
-            trace.push(Step::Extra(j as u8));
+            if !c_crossed.get(j) {
+                trace.push(Step::Extra(j as u8));
+            }
         }
     }
     // A hull number or code left over on both sides (`FU YUAN YU 8650` / `FU YUAN YU F91`)
@@ -2673,6 +2751,22 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
         trace.push(Step::Joined(s));
     }
     score
+}
+
+/// Whether word pair `(i, j)` (query's, list's) can join the pairs `taken` of an alignment
+/// that keeps both names' order: read in the query's order, the list words follow each
+/// other, or do so from one point on and then start again from the list name's beginning
+/// without passing the first (a rotation: `Jong Un KIM` / `kim jong un`).
+fn keeps_order(taken: &[(u8, u8)], (i, j): (u8, u8)) -> bool {
+    let mut list: SmallVec<[(u8, u8); 9]> = taken.iter().copied().collect();
+    list.push((i, j));
+    list.sort_unstable();
+    let falls = list.windows(2).filter(|w| w[1].1 < w[0].1).count();
+    match (falls, list.first(), list.last()) {
+        (0, ..) => true,
+        (1, Some(first), Some(last)) => last.1 < first.1,
+        _ => false,
+    }
 }
 
 /// Word pairs (query's, list's) whose score an alternative spelling gave, and the
@@ -3329,6 +3423,55 @@ mod tests {
         }
     }
 
+    /// A katakana name's Korean guess aligned crosswise met unrelated names on the whole
+    /// lists: `TAE DONG GANG` / `アントン・ゲッタ` (`ang tong ge ta`, tae~ta, dong~tong,
+    /// gang~ang) at 0.712, `Km Yong Nam` / `キム・ナムウン` (`kim nam ung`) at 0.823. A guess
+    /// aligns only in order, with the surname moved to the other end allowed, and the pair
+    /// left out is named in the explanation.
+    #[test]
+    fn regression_katakana_korean_guess_aligned_only_in_order() {
+        for (a, b) in [
+            ("TAE DONG GANG", "アントン・ゲッタ"),
+            ("Km Yong Nam", "キム・ナムウン"),
+            ("CH Yon Chun", "チェ・チュンヨン"),
+        ] {
+            let c = crate::compare(a, b, None);
+            assert!(!c.is_match, "{a} / {b}: {c:?}");
+        }
+        let c = crate::compare("TAE DONG GANG", "アントン・ゲッタ", None);
+        assert!(c.rules.contains(&OUT_OF_ORDER), "{c:?}");
+        for (a, b) in [
+            ("Kim Jong Un", "キム・ジョンウン"),
+            ("Jong Un KIM", "キム・ジョンウン"),
+            ("KM Jong Sik", "キム・ジョンシク"),
+            ("Park Jin Hyok", "パク・ジンヒョク"),
+        ] {
+            let c = crate::compare(a, b, None);
+            assert!(
+                c.is_match && !c.rules.contains(&OUT_OF_ORDER),
+                "{a} / {b}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_order_allows_one_rotation() {
+        let taken = |js: &[u8]| -> Vec<(u8, u8)> {
+            js.iter().enumerate().map(|(i, &j)| (i as u8, j)).collect()
+        };
+        // In order, and rotations: the surname moved to the end or to the front.
+        assert!(keeps_order(&taken(&[0, 1]), (2, 2)));
+        assert!(keeps_order(&taken(&[1, 2]), (2, 0)));
+        assert!(keeps_order(&taken(&[2, 0]), (2, 1)));
+        assert!(keeps_order(&[], (3, 0)));
+        // Gaps on either side keep the order.
+        assert!(keeps_order(&[(0, 1), (3, 4)], (5, 6)));
+        // Crosswise: reversed, or a rotation that passes its start.
+        assert!(!keeps_order(&taken(&[3, 1]), (2, 0)));
+        assert!(!keeps_order(&taken(&[0, 2]), (2, 1)));
+        assert!(!keeps_order(&taken(&[1, 0]), (2, 2)));
+    }
+
     fn assert_ceiling_holds(a: &str, b: &str, kind: NameKind) {
         let q = PreparedName::query(a, kind);
         let c = PreparedName::new(b, kind);
@@ -3777,6 +3920,47 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Word pairs taken in any order are kept in order exactly when the list words, read
+        /// in the query's order, are a rotation of an increasing run.
+        #[test]
+        fn keeps_order_accepts_exactly_rotations(
+            js in proptest::sample::subsequence((0u8..12).collect::<Vec<_>>(), 1..8),
+            shift in 0usize..8,
+            shuffle in proptest::bool::ANY,
+            order in proptest::collection::vec(0usize..8, 8),
+        ) {
+            let n = js.len();
+            let mut rotated: Vec<u8> = js.clone();
+            rotated.rotate_left(shift % n);
+            if shuffle {
+                for (k, &o) in order.iter().enumerate().take(n) {
+                    rotated.swap(k, o % n);
+                }
+            }
+            let is_rotation = (0..n).any(|r| {
+                let mut back = rotated.clone();
+                back.rotate_left(r);
+                back == js
+            });
+            let pairs: Vec<(u8, u8)> = rotated.iter().enumerate().map(|(i, &j)| (i as u8, j)).collect();
+            // Taken one pair at a time in any order, as the alignment takes them.
+            let mut taken: Vec<(u8, u8)> = Vec::new();
+            let mut all_kept = true;
+            for k in 0..n {
+                let p = pairs[(k * 5 + shift) % n];
+                if !taken.contains(&p) {
+                    all_kept &= keeps_order(&taken, p);
+                    taken.push(p);
+                }
+            }
+            let last = *pairs.last().expect("one pair at least");
+            let rest: Vec<(u8, u8)> = pairs.iter().copied().filter(|&p| p != last).collect();
+            proptest::prop_assert_eq!(keeps_order(&rest, last), is_rotation);
+            if is_rotation {
+                proptest::prop_assert!(all_kept);
+            }
+        }
+
         /// Short and long words (past the stack buffers) alike.
         #[test]
         fn vowels_agree_as_first_written(
