@@ -775,6 +775,9 @@ const LONG_SOUND_ALIKE: usize = 9;
 /// The rule of two words whose consonant skeletons agree (or nearly) when their spellings do
 /// not: all a katakana or Arabic-script word offers to compare.
 const SKELETON_RULE: &str = "consonant skeleton";
+/// [`skeleton_sim`] of equal skeletons is at least this; of skeletons an edit or two apart,
+/// below.
+const SAME_SKELETON: f64 = 0.85;
 /// A skeleton of at most this many consonant classes, in a word shorter than
 /// [`LONG_SOUND_ALIKE`], is "alike by sound only" for [`SOUND_ALIKE_ALONE_FACTOR`]: two or
 /// three consonants are shared by many unrelated words (`Jumbo` / `ジムボーイ`, `Turaco` /
@@ -784,6 +787,11 @@ const SHORT_SKELETON: usize = 3;
 /// aligning them would cross the order of the other pairs ([`keeps_order`]); the score shown
 /// is their similarity, which the alignment does not count.
 const OUT_OF_ORDER: &str = "alike but out of order (katakana Korean guess; not counted)";
+/// The rule of a word left over that spells a word aligned on the other side another way
+/// (`Sergei (Sergey) Gavrilov` / `Sergey Gavrilov`): a repetition, which costs nothing.
+const REPEATED: &str = "another spelling of an aligned word (costs nothing)";
+/// The rule of two words with the same coarse phonetic key and first letter.
+const PHONETIC_RULE: &str = "phonetic";
 /// The rule [`SOUND_ALIKE_ALONE_FACTOR`] is named by in explanations.
 const SOUND_ALIKE_ALONE: &str = "one word alike by sound only";
 /// Weight of the surname relative to one given-name syllable.
@@ -1780,7 +1788,7 @@ fn token_sim_with(
         let (fx, fy) = (first(x), first(y));
         fx == fy || (vowel(fx.as_ref()) && vowel(fy.as_ref()))
     } {
-        return (0.8, "phonetic");
+        return (0.8, PHONETIC_RULE);
     }
     // Cheapest tests first: most pairs of short words stop before the names are compared or
     // the words parsed as Korean.
@@ -2318,6 +2326,9 @@ enum Step {
     Missing(u8),
     /// List token left over.
     Extra(u8),
+    /// Query token `i` or list token `j` left over, alike at `score` with the other, which
+    /// aligned: another spelling of it, which costs nothing.
+    Repeated { i: u8, j: u8, score: f64 },
     /// Query token `i` and list token `j`, alike at `score`, both left over because a
     /// katakana Korean guess's syllables align only in order ([`keeps_order`]).
     OutOfOrder { i: u8, j: u8, score: f64 },
@@ -2431,6 +2442,7 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
         Step::Missing(i) => aligned(text(q, i), "", 0.0, "missing in list name"),
         Step::Extra(j) => aligned("", text(c, j), 0.0, "extra in list name"),
         Step::OutOfOrder { i, j, score } => aligned(text(q, i), text(c, j), score, OUT_OF_ORDER),
+        Step::Repeated { i, j, score } => aligned(text(q, i), text(c, j), score, REPEATED),
         Step::Scaled { factor, rule } => aligned("", "", factor, rule),
         Step::Joined(score) => {
             // Words' letters run together.
@@ -2566,7 +2578,7 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             // a spelling that did not agree, which in long words is a spelling variant more
             // than a coincidence (`NIIGraphite` / `NIIGRAFIT`).
             sound_alike_only &= match rule {
-                "phonetic" => a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE,
+                PHONETIC_RULE => a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE,
                 SKELETON_RULE => {
                     let short = |s: Option<&str>| s.is_some_and(|s| s.len() <= SHORT_SKELETON);
                     a.latin.len().min(b.latin.len()) < LONG_SOUND_ALIKE
@@ -2608,21 +2620,36 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
     // «Гаусс»)`), not a missing part.
     let (mut q_alt, mut c_alt) = (Flags::default(), Flags::default());
-    for &(s, i, j, ..) in &pairs {
+    // Those alike only by consonant skeletons an edit apart (`shatun` / `anton`).
+    let (mut q_loose, mut c_loose) = (Flags::default(), Flags::default());
+    // The pair that made each word an alternative, for the explanation.
+    let mut repeats: SmallVec<[(u8, u8, f64, bool); 4]> = SmallVec::new();
+    for &(s, i, j, rule) in &pairs {
         if s < LIST_ALTERNATIVE {
             break;
         }
+        let loose = rule == SKELETON_RULE && s < SAME_SKELETON;
         let (qu, cu) = (qs.used.get(i), cs.used.get(j));
         // Lists give alternatives (`Vladimir (Volodymyr)`), and queries copy them.
-        if !qu && cu {
+        if !qu && cu && !q_alt.get(i) {
             q_alt.set(i);
+            if loose {
+                q_loose.set(i);
+            }
+            repeats.push((i as u8, j as u8, s, false));
         }
-        if qu && !cu {
+        if qu && !cu && !c_alt.get(j) {
             c_alt.set(j);
+            if loose {
+                c_loose.set(j);
+            }
+            repeats.push((i as u8, j as u8, s, true));
         }
     }
     // But a word that is a name part of its own is missing when the other name has a word
-    // left over it could stand for (`Khudr KHUDR` / `Khodr ORFALI`).
+    // left over it could stand for (`Khudr KHUDR` / `Khodr ORFALI`), and so is a word alike
+    // only by a skeleton an edit apart (`Anton Shatun` / `アントン・ゲッタ`: `shatun` is no
+    // spelling of `anton`, `ゲッタ` is the surname it meets).
     if q_alt.0 | c_alt.0 != 0 {
         let q_left = strong_word_left(qw, Flags(qs.used.0 | q_alt.0));
         let c_left = strong_word_left(cw, Flags(cs.used.0 | c_alt.0));
@@ -2632,14 +2659,19 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
                 .fold(0u64, |bits, i| bits | (1 << i))
         };
         if c_left {
-            q_alt.0 &= !own_parts(q, qw, q_alt, qs.used);
+            q_alt.0 &= !(own_parts(q, qw, q_alt, qs.used) | q_loose.0);
         }
         if q_left {
-            c_alt.0 &= !own_parts(c, cw, c_alt, cs.used);
+            c_alt.0 &= !(own_parts(c, cw, c_alt, cs.used) | c_loose.0);
         }
     }
     qs.used.0 |= q_alt.0;
     cs.used.0 |= c_alt.0;
+    for &(i, j, score, list) in &repeats {
+        if (list && c_alt.get(usize::from(j))) || (!list && q_alt.get(usize::from(i))) {
+            trace.push(Step::Repeated { i, j, score });
+        }
+    }
     // A word in parentheses after a word that aligned is that word's alternative spelling
     // (`Aleksei (Alexey) Lavrinenko`), however unlike the other name's spelling it is —
     // unless the other name has a word left over that it could stand for (`Foundation
@@ -3452,6 +3484,41 @@ mod tests {
                 "{a} / {b}: {c:?}"
             );
         }
+    }
+
+    /// A left-over word alike by a consonant skeleton an edit apart with a word that aligned
+    /// was taken for its other spelling and cost nothing, and was not shown: `Anton Shatun` /
+    /// `アントン・ゲッタ` (`shatun` and `anton`: `STN` / `NTN`) matched at 0.720 on the whole
+    /// lists, the list's surname left over. Such a word is another spelling only when the other
+    /// name has no word left over; every word taken for another spelling is shown.
+    #[test]
+    fn regression_a_word_a_skeleton_edit_apart_is_no_other_spelling_beside_a_word_left_over() {
+        let c = crate::compare("Anton Shatun", "アントン・ゲッタ", None);
+        assert!(!c.is_match, "{c:?}");
+        assert!(
+            c.alignment
+                .iter()
+                .any(|a| a.query == "shatun" && a.candidate.is_empty()),
+            "{c:?}"
+        );
+        let c = crate::compare(
+            "Artem (Artyom) Kirjyanov (Kiriyanov)",
+            "アルチョム・キリヤノフ",
+            None,
+        );
+        assert!(c.is_match && c.rules.contains(&REPEATED), "{c:?}");
+        let c = crate::compare(
+            "Aleksandr (Alexander) KURENKOV",
+            "KURENKOV Alexander Vyacheslavovich",
+            None,
+        );
+        assert!(
+            c.is_match
+                && c.alignment
+                    .iter()
+                    .any(|a| a.query == "aleksandr" && a.rule == REPEATED),
+            "{c:?}"
+        );
     }
 
     #[test]
