@@ -1073,11 +1073,24 @@ fn is_persian_letter(c: char) -> bool {
 pub fn reads_as_persian(s: &str) -> bool {
     // Each Persian letter's UTF-8 has one of these bytes (پ is D9 BE, the others lead with DA
     // or DB): most Arabic names have none, and are turned away without a look at their words.
-    if !s.bytes().any(|b| matches!(b, 0xBE | 0xDA | 0xDB)) {
+    if memchr::memchr3(0xBE, 0xDA, 0xDB, s.as_bytes()).is_none() {
         return false;
     }
-    s.split_whitespace()
-        .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']))
+    // Word by word in one pass over the letters: splitting the name into words first read
+    // every letter twice.
+    let (mut persian_word, mut read_otherwise) = (false, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if persian_word && read_otherwise {
+                return true;
+            }
+            (persian_word, read_otherwise) = (false, false);
+        } else {
+            persian_word |= is_persian_letter(c);
+            read_otherwise |= matches!(c, 'ض' | 'ذ' | 'ظ' | 'ث' | 'و');
+        }
+    }
+    persian_word && read_otherwise
 }
 
 /// The Persian reading of a letter whose Arabic one is `arabic`: ض ذ ظ are all z (`رضایی`
@@ -1121,40 +1134,42 @@ fn is_haraka(c: char) -> bool {
 
 /// One Arabic word (article split off) romanised letter by letter.
 fn arabic_word(w: &str, out: &mut String) {
-    // Letters only, each with the marks after it: its last vowel mark and whether a shadda
-    // doubles it (canonical order puts a vowel mark before the shadda on the same letter);
-    // marks before any letter are dropped. One pass over the text: reading it again for the
-    // marks and for the Persian letters cost more than the romanisation.
-    // On the stack: a name word rarely has more letters, and a heap copy per word cost more
-    // than its romanisation.
-    let mut letters: smallvec::SmallVec<[(char, Option<char>, bool); 16]> =
-        smallvec::SmallVec::new();
-    let mut persian = false;
+    // Each letter is spelt with the marks after it (its last vowel mark, and whether a shadda
+    // doubles it: canonical order puts a vowel mark before the shadda on the same letter) once
+    // the next letter is read, in one pass over the text; marks before any letter are dropped.
+    // Whether the word is Persian is settled first, by its bytes where it can be: every
+    // Persian letter's UTF-8 has 0xBE, 0xDA or 0xDB, which most Arabic words lack.
+    let persian = w.bytes().any(|b| matches!(b, 0xBE | 0xDA | 0xDB)) && is_persian_word(w);
+    let mut prev: Option<char> = None;
+    let mut pending: Option<(char, Option<char>, bool)> = None;
     for c in w.chars() {
         if c == '\u{0651}' {
-            if let Some(last) = letters.last_mut() {
-                last.2 = true;
+            if let Some(letter) = &mut pending {
+                letter.2 = true;
             }
         } else if is_haraka(c) {
-            if let Some(last) = letters.last_mut() {
-                last.1 = Some(c);
+            if let Some(letter) = &mut pending {
+                letter.1 = Some(c);
             }
         } else {
-            persian |= is_persian_letter(c);
-            letters.push((c, None, false));
+            if let Some(letter) = pending {
+                push_arabic_letter(out, letter, prev, Some(c), persian);
+                prev = Some(letter.0);
+            }
+            pending = Some((c, None, false));
         }
     }
-    for (li, &letter) in letters.iter().enumerate() {
-        let prev = li.checked_sub(1).and_then(|p| letters.get(p)).map(|l| l.0);
-        let next = letters.get(li + 1).map(|l| l.0);
-        push_arabic_letter(out, letter, prev, next, persian);
+    if let Some(letter) = pending {
+        push_arabic_letter(out, letter, prev, None, persian);
     }
 }
 
 /// One letter of an Arabic word romanised, with its last vowel mark and whether a shadda
 /// doubles it; `prev` and `next` are its neighbouring letters, `persian` whether the word is
 /// read as Persian ([`is_persian_word`]).
-#[inline]
+// Always inlined: [`arabic_word`] calls it for a letter inside the word and for its last one,
+// and a call a letter cost more than the letter's spelling.
+#[inline(always)]
 fn push_arabic_letter(
     out: &mut String,
     (c, vowel, doubled): (char, Option<char>, bool),
@@ -1162,7 +1177,9 @@ fn push_arabic_letter(
     next: Option<char>,
     persian: bool,
 ) {
-    if script_of(c) != Some(Script::Arabic) {
+    // The Arabic block first: every letter of nearly every word is in it, and `script_of`
+    // asks for Cyrillic and Greek before Arabic.
+    if !('\u{0600}'..='\u{06FF}').contains(&c) && script_of(c) != Some(Script::Arabic) {
         push_other(out, c);
         return;
     }
@@ -1171,7 +1188,9 @@ fn push_arabic_letter(
         t = persian_letter(c, t);
     }
     // A long-vowel letter right after the same short vowel adds nothing.
-    let repeats_vowel = !t.is_empty() && out.ends_with(t) && matches!(t, "a" | "i" | "u");
+    // Each of those vowels is one byte: the last byte says (`ends_with` calls `memcmp`).
+    let repeats_vowel = matches!(t.as_bytes(), [b'a' | b'i' | b'u'])
+        && out.as_bytes().last() == t.as_bytes().first();
     if !repeats_vowel {
         push_spelling(out, t);
     }
@@ -1199,7 +1218,7 @@ enum Unit<'a> {
 /// spell them `Nur al-Din`, `Nuruddin`, `Noureddine` and likewise
 /// `Abd al-Rahman`, `Abdul Rahman`, `Abdel Rahman` and `Abdulrahman`.
 fn arabic_units(s: &str) -> ArabicUnits<'_> {
-    let words: smallvec::SmallVec<[&str; 8]> = s.split_whitespace().collect();
+    let words = whitespace_split(s);
     let mut units = ArabicUnits::new();
     let mut i = 0;
     while let Some(&w) = words.get(i) {
@@ -1236,6 +1255,31 @@ fn arabic_units(s: &str) -> ArabicUnits<'_> {
         }
     }
     units
+}
+
+/// `s.split_whitespace()`, read a byte at a time where it can be: Arabic text is two-byte
+/// letters and ASCII spaces, and `split_whitespace` decodes every letter to ask the Unicode
+/// tables. Every whitespace character past ASCII leads with byte 0xC2, 0xE1, 0xE2 or 0xE3;
+/// text with one of those is split by `split_whitespace` itself.
+fn whitespace_split(s: &str) -> smallvec::SmallVec<[&str; 8]> {
+    let mut words = smallvec::SmallVec::new();
+    let mut start: Option<usize> = None;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            0xC2 | 0xE1..=0xE3 => return s.split_whitespace().collect(),
+            b'\t'..=b'\r' | b' ' => {
+                if let Some(word) = start.take().and_then(|from| s.get(from..i)) {
+                    words.push(word);
+                }
+            }
+            _ if start.is_none() => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(word) = start.and_then(|from| s.get(from..)) {
+        words.push(word);
+    }
+    words
 }
 
 fn arabic_lookup(w: &str) -> Option<&'static [&'static str]> {
@@ -1946,12 +1990,26 @@ mod tests {
         /// the letters Persian reads otherwise, in one word or apart.
         #[test]
         fn reads_as_persian_as_word_by_word(
-            s in "[\u{0621}-\u{064A}ضذظثوپچژگکیؾۀ۰¾ a-z]{0,20}",
+            s in "[\u{0621}-\u{064A}ضذظثوپچژگکیؾۀ۰¾ھ a-z\t\u{a0}\u{2003}]{0,20}",
         ) {
             let word_by_word = s
                 .split_whitespace()
                 .any(|w| is_persian_word(w) && w.contains(['ض', 'ذ', 'ظ', 'ث', 'و']));
             prop_assert_eq!(reads_as_persian(&s), word_by_word);
+        }
+
+        /// Whitespace of every kind, ASCII and past it, between and around letters that share
+        /// bytes with it (à ends in A0 as the no-break space does; ᚠ, ‐, あ lead with E1, E2,
+        /// E3 as the wider spaces do).
+        #[test]
+        fn whitespace_split_as_split_whitespace(
+            s in prop_oneof![
+                "\\PC{0,30}",
+                "[\u{0621}-\u{064A}a-z \t\n\u{0B}\u{0C}\r\u{85}\u{a0}\u{1680}\u{2000}-\u{200B}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}àᚠ‐あ]{0,30}",
+            ]
+        ) {
+            let want: Vec<&str> = s.split_whitespace().collect();
+            prop_assert_eq!(whitespace_split(&s).to_vec(), want);
         }
 
         #[test]
@@ -1969,7 +2027,7 @@ mod tests {
         /// Persian letters, other scripts' letters inside the word.
         #[test]
         fn regression_arabic_word_in_one_pass_as_in_two(
-            w in "[\u{0621}-\u{064A}\u{064B}-\u{0652}\u{0670}\u{0640}پچژگکیа-яa-z1]{0,14}",
+            w in "[\u{0621}-\u{064A}\u{064B}-\u{0652}\u{0670}\u{0640}پچژگکیھۀؾа-яa-z1]{0,14}",
         ) {
             let (mut got, mut want) = (String::new(), String::new());
             arabic_word(&w, &mut got);
