@@ -895,6 +895,21 @@ fn latin_syllable(index: u16) -> (&'static str, Key) {
         .unwrap_or(("", Key::default()))
 }
 
+/// Every word the Latin grammar spells as one syllable (its initials, vowels and finals
+/// run together), each once: a closed vocabulary that name analysis makes once
+/// (`name::vocabulary_word`), since most words of a romanised Korean name are one syllable.
+pub(crate) fn latin_syllable_words() -> Vec<&'static str> {
+    let syllables = L_INITIALS.len() * L_VOWELS.len() * L_FINALS.len();
+    let mut words: Vec<&'static str> = (0u16..)
+        .take(syllables)
+        .map(|index| latin_syllable(index).0)
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// The syllable of a parse that Latin syllable number `index` ([`latin_syllable_index`]) is,
 /// its key after the initial-sound rule.
 fn parsed_syllable(index: u16) -> Syllable {

@@ -552,24 +552,6 @@ fn vocabulary_word(
     static GLOSS: ByKind = [const { OnceLock::new() }; 3];
     static KANA_KOREAN: ByKind = [const { OnceLock::new() }; 3];
     static ARABIC: ByKind = [const { OnceLock::new() }; 3];
-    fn made_once<'a>(
-        vocabulary: impl ExactSizeIterator<Item = &'a str>,
-        kind: NameKind,
-    ) -> WordMemo {
-        let mut words = WordMemo::with_limit(vocabulary.len());
-        let (mut scratch, mut made) = (String::new(), Vec::new());
-        for w in vocabulary {
-            made.clear();
-            let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
-            words.insert(
-                w,
-                kind,
-                &token,
-                span.and_then(|(from, to)| made.get(from..to)),
-            );
-        }
-        words
-    }
     let slot = kind.index();
     let words = match vocabulary {
         Vocabulary::Pinyin => PINYIN
@@ -588,6 +570,70 @@ fn vocabulary_word(
         }),
     };
     words.get(word, kind).map(|made| (words, made))
+}
+
+/// What [`make_token`] makes of each of `vocabulary`'s words (Latin) of `kind`.
+fn made_once<'a>(vocabulary: impl ExactSizeIterator<Item = &'a str>, kind: NameKind) -> WordMemo {
+    let mut words = WordMemo::with_limit(vocabulary.len());
+    let (mut scratch, mut made) = (String::new(), Vec::new());
+    for w in vocabulary {
+        made.clear();
+        let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+        words.insert(
+            w,
+            kind,
+            &token,
+            span.and_then(|(from, to)| made.get(from..to)),
+        );
+    }
+    words
+}
+
+/// The words the Korean syllable grammar spells as one syllable
+/// ([`korean::latin_syllable_words`]) made once for one kind, by their [`head`]: the closed
+/// vocabulary of every form without one of its own ([`latin_syllable_word`]). Every Latin word
+/// of those forms is looked up, and most are none of them (an organisation's, a transliterated
+/// Russian's): keyed by the head, which is the whole word since none is longer than eight
+/// bytes, a word is turned away by one hash of two integers rather than of its text (the
+/// text's hash made company pairs 1 % slower).
+struct SyllableWords {
+    by_head: FxHashMap<(usize, u64), MadeWord>,
+    /// The memo they were made into, for its syllables ([`WordMemo::replay`]).
+    made: WordMemo,
+}
+
+/// The longest word of [`SyllableWords`] (`tchyeong`), in bytes.
+const MAX_SYLLABLE_WORD_BYTES: usize = 8;
+
+/// What [`make_token`] makes of the word whose [`head`] is `word_head`, of `kind`, when it is a
+/// word the Korean syllable grammar spells as one syllable (nearly every word of a romanised
+/// Korean name: `kim`, `jong`, `un`, `choe`), as [`vocabulary_word`] for a vocabulary.
+fn latin_syllable_word(
+    word_head: (usize, u64),
+    kind: NameKind,
+) -> Option<(&'static WordMemo, &'static MadeWord)> {
+    static BY_KIND: [OnceLock<SyllableWords>; 3] = [const { OnceLock::new() }; 3];
+    if word_head.0 > MAX_SYLLABLE_WORD_BYTES {
+        return None;
+    }
+    let words = BY_KIND.get(kind.index())?.get_or_init(|| {
+        let mut made = made_once(korean::latin_syllable_words().into_iter(), kind);
+        let by_head = made
+            .by_kind
+            .get_mut(kind.index())
+            .map(|words| {
+                words
+                    .drain()
+                    .map(|(word, made)| (head(&word), made))
+                    .collect()
+            })
+            .unwrap_or_default();
+        SyllableWords { by_head, made }
+    });
+    words
+        .by_head
+        .get(&word_head)
+        .map(|made| (&words.made, made))
 }
 
 /// Which name of a pair an analysis is ([`Analyzer::analyze_pair_with_case`]).
@@ -949,7 +995,9 @@ fn fold_into_written(
                 let other_made = buffers.made.get(..buffers.other_records);
                 let copied = (buffers.other_records > 0
                     && buffers.other_heads & head_bit(head(folded)) != 0)
-                    .then(|| made_before(folded, script, other, other_made?, syllables))
+                    .then(|| {
+                        made_before(folded, head(folded), script, other, other_made?, syllables)
+                    })
                     .flatten();
                 match copied {
                     Some(copy) => copy,
@@ -1163,11 +1211,16 @@ fn head_bit((len, first): (usize, u64)) -> u64 {
 
 /// A word's length and first eight bytes (zeros past its end).
 fn head(w: &str) -> (usize, u64) {
-    let mut first = [0u8; 8];
-    for (slot, &b) in first.iter_mut().zip(w.as_bytes()) {
-        *slot = b;
-    }
-    (w.len(), u64::from_le_bytes(first))
+    let bytes = w.as_bytes();
+    let first = match bytes.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
+        // Shifted in byte by byte: copied into an array, a short word was a `memcpy` call.
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |first, &b| first << 8 | u64::from(b)),
+    };
+    (w.len(), first)
 }
 
 /// The token [`make_token`] would make of `w` in `script`, copied from one of `forms` whose
@@ -1177,12 +1230,12 @@ fn head(w: &str) -> (usize, u64) {
 /// its syllables copied to the end of `syllables`.
 fn made_before(
     w: &str,
+    w_head: (usize, u64),
     script: Script,
     forms: &[NameForm],
     made: &[Made],
     syllables: &mut Vec<Syllable>,
 ) -> Option<(Token, Option<Span>)> {
-    let w_head = head(w);
     let (token, span) = made.iter().filter(|m| m.head == w_head).find_map(|m| {
         let f = forms.get(m.form)?;
         let t = if m.alternative {
@@ -1310,6 +1363,7 @@ fn form(
             }
             continue;
         }
+        let word_head = head(folded);
         let other_made = made.get(..*other_records).unwrap_or_default();
         let earlier_made = made
             .get(*other_records..made_before_form)
@@ -1325,20 +1379,22 @@ fn form(
             let own = if earlier_made.is_empty() {
                 None
             } else {
-                made_before(folded, script, earlier, earlier_made, syllables)
+                made_before(folded, word_head, script, earlier, earlier_made, syllables)
             };
             own.or_else(|| {
-                (*other_records > 0 && *other_heads & head_bit(head(folded)) != 0)
-                    .then(|| made_before(folded, script, other, other_made, syllables))
+                (*other_records > 0 && *other_heads & head_bit(word_head) != 0)
+                    .then(|| made_before(folded, word_head, script, other, other_made, syllables))
                     .flatten()
             })
         };
         let (mut token, span) = match found {
             Some(copy) => copy,
             None => {
-                let known = vocabulary
-                    .filter(|_| script == Script::Latin)
-                    .and_then(|vocabulary| vocabulary_word(vocabulary, folded, kind));
+                let known = match vocabulary {
+                    _ if script != Script::Latin => None,
+                    Some(vocabulary) => vocabulary_word(vocabulary, folded, kind),
+                    None => latin_syllable_word(word_head, kind),
+                };
                 let (token, span) = match known {
                     Some((words, made)) => words.replay(made, syllables),
                     None => make_token(folded, kind, script, scratch, syllables),
@@ -1370,7 +1426,7 @@ fn form(
         // A weakened title is not the token `make_token` makes of its word.
         if *record_made && !edge_title {
             made.push(Made {
-                head: head(folded),
+                head: word_head,
                 form: earlier.len(),
                 token: tokens.len(),
                 span,
@@ -2756,6 +2812,35 @@ mod tests {
                 .iter()
                 .all(|w| arabic_spellings.iter().any(|s| s == w))
         );
+    }
+
+    /// A word the Korean syllable grammar spells as one syllable, made once, is what
+    /// `make_token` makes of it: same token, same Korean syllables; any other word is not
+    /// found.
+    #[test]
+    fn latin_syllable_words_as_made() {
+        let words = korean::latin_syllable_words();
+        assert!(
+            ["kim", "jong", "un", "ri", "pak", "choe", "tchyeong"]
+                .iter()
+                .all(|w| words.contains(w))
+        );
+        for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+            for &w in &words {
+                let (mut scratch, mut made, mut replayed) = (String::new(), Vec::new(), Vec::new());
+                let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
+                let Some((memo, remembered)) = latin_syllable_word(head(w), kind) else {
+                    panic!("{w} {kind:?} not made once");
+                };
+                let (again, again_span) = memo.replay(remembered, &mut replayed);
+                assert_eq!(again, token, "{w} {kind:?}");
+                assert_eq!(again_span, span, "{w} {kind:?}");
+                assert_eq!(replayed, made, "{w} {kind:?}");
+            }
+            for other in ["jongun", "kimm", "smith", "tchyeongs", "kim\0", "ltd", ""] {
+                assert!(latin_syllable_word(head(other), kind).is_none(), "{other}");
+            }
+        }
     }
 
     /// Every name through one analyzer gives what it gives alone; so does an analyzer whose
