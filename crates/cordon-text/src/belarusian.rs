@@ -155,18 +155,18 @@ pub fn national_latin_reading(s: &str) -> Option<String> {
 /// [`translit::lowered_cyrillic`] (the name's transliterations lowered it first), in one pass:
 /// the words and their glossary look-ups are the same for both alphabets.
 pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
-    if !lowered.iter().any(|&c| is_cyrillic(c))
-        || lowered
-            .iter()
-            .any(|c| matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'ў'))
-    {
-        return None;
-    }
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
     let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
     let mut word_start = None;
+    // The text is asked whether it is Russian Cyrillic as its letters are read, not in passes
+    // of its own before: nearly every name asked is.
+    let mut has_cyrillic = false;
     for (i, &c) in lowered.iter().chain(std::iter::once(&' ')).enumerate() {
         if is_cyrillic(c) {
+            if matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'ў') {
+                return None;
+            }
+            has_cyrillic = true;
             word_start.get_or_insert(i);
             continue;
         }
@@ -187,7 +187,7 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
         out.truncate(out.trim_end().len());
     }
     // Both alphabets write a letter or digit for the same words: empty together.
-    (!outs[0].is_empty()).then_some(outs)
+    (has_cyrillic && !outs[0].is_empty()).then_some(outs)
 }
 
 fn is_cyrillic(c: char) -> bool {
