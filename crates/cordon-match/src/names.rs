@@ -2635,10 +2635,12 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
     }
     // Two adjacent words of one side run together on the other (`MURILLORafael`).
     let mut acc = (num, den);
-    merge_pass(&mut qs, &mut cs, &mut acc, trace, false);
-    merge_pass(&mut cs, &mut qs, &mut acc, trace, true);
-    // Words run together are spelt alike, not just sounded alike.
-    sound_alike_only &= acc.1 == den;
+    let merged = merge_pass(&mut qs, &mut cs, &mut acc, trace, false)
+        + merge_pass(&mut cs, &mut qs, &mut acc, trace, true);
+    // Words run together are a pair of the alignment, alike by sound only when a short
+    // skeleton alone joined them (`TURACO` / `トゥルキー` read as `tul ki`).
+    strong_pairs += merged.all;
+    sound_alike_only &= merged.all == merged.by_short_skeleton;
     let (num, mut den) = acc;
     // A left-over word that closely matches a word already aligned on the other side is a
     // repetition or an alternative spelling (`Sergei (Sergey) Gavrilov`, `ООО «Гаусс» (ООО
@@ -3315,10 +3317,11 @@ fn merge_pass(
     acc: &mut (f64, f64),
     trace: &mut impl Record,
     swapped: bool,
-) {
+) -> Merges {
+    let mut merges = Merges::default();
     // Two adjacent tokens of `ys` both left over, and one of `xs`: most alignments have none.
     if xs.used.all(xs.words.len()) || ys.used.adjacent_unset(ys.words.len()) == 0 {
-        return;
+        return merges;
     }
     for (i, x) in xs.words.iter().enumerate() {
         if xs.used.get(i) || x.latin.len() < 5 {
@@ -3365,10 +3368,14 @@ fn merge_pass(
                 && has_skeleton(&joined, sc, sx)
             {
                 // `Nezamoldin` / `nizam al-din`, `Allah-Karam` / `اللهکرم`.
+                if sx.len() <= SHORT_SKELETON && x.latin.len().min(jl) < LONG_SOUND_ALIKE {
+                    merges.by_short_skeleton += 1;
+                }
                 0.88
             } else {
                 continue;
             };
+            merges.all += 1;
             let w = token_weight(x, xs.all_weak, None)
                 + token_weight(y1, ys.all_weak, None)
                 + token_weight(y2, ys.all_weak, None);
@@ -3384,6 +3391,26 @@ fn merge_pass(
                 swapped,
             });
             break;
+        }
+    }
+    merges
+}
+
+/// The words [`merge_pass`] ran together: how many pairs, and how many of them only a short
+/// consonant skeleton joined ([`SHORT_SKELETON`]).
+#[derive(Default, Clone, Copy)]
+struct Merges {
+    all: u32,
+    by_short_skeleton: u32,
+}
+
+impl std::ops::Add for Merges {
+    type Output = Merges;
+
+    fn add(self, other: Merges) -> Merges {
+        Merges {
+            all: self.all + other.all,
+            by_short_skeleton: self.by_short_skeleton + other.by_short_skeleton,
         }
     }
 }
@@ -3543,6 +3570,36 @@ mod tests {
                     .any(|a| a.query == "aleksandr" && a.rule == REPEATED),
             "{c:?}"
         );
+    }
+
+    /// Two words of a katakana Korean guess run together, joined to a query word by a short
+    /// consonant skeleton alone, matched unrelated names on the whole lists at 0.776
+    /// (`TURACO` / `トゥルキー` read as `tul ki`, `TRK` / `TLK`; `VESNA` / `フサン`): words
+    /// run together count as a pair alike by sound only, as a single word pair does.
+    #[test]
+    fn regression_words_run_together_by_a_short_skeleton_alone_are_alike_by_sound_only() {
+        for (a, b) in [
+            ("TURACO", "トゥルキー"),
+            ("VESNA", "フサン"),
+            ("TUVOR", "トフェール"),
+        ] {
+            let c = crate::compare(a, b, None);
+            assert!(
+                !c.is_match && c.rules.contains(&SOUND_ALIKE_ALONE),
+                "{a} / {b}: {c:?}"
+            );
+        }
+        // Spelt alike when run together, or beside another pair: no factor.
+        for (a, b) in [
+            ("PAKMUN IL", "パク・ムンイル"),
+            ("JananAgha", "ジャナン・アガ"),
+        ] {
+            let c = crate::compare(a, b, None);
+            assert!(
+                c.is_match && !c.rules.contains(&SOUND_ALIKE_ALONE),
+                "{a} / {b}: {c:?}"
+            );
+        }
     }
 
     #[test]
