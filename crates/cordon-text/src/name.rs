@@ -468,6 +468,23 @@ impl WordMemo {
     // Inlined: every word a forgetful analyzer makes asks, and its memo is always full (out
     // of line since the closed vocabularies call it too: +90 instructions a Latin pair).
     #[inline(always)]
+    /// Keeps a made word's syllables after the others: their range, or `None` inside when it
+    /// made none; `None` when the range does not fit in `u32`s (nothing kept).
+    fn keep_syllables(&mut self, made: Option<&[Syllable]>) -> Option<Option<(u32, u32)>> {
+        let Some(made) = made else {
+            return Some(None);
+        };
+        let from = self.syllables.len();
+        self.syllables.extend_from_slice(made);
+        match (u32::try_from(from), u32::try_from(self.syllables.len())) {
+            (Ok(from), Ok(to)) => Some(Some((from, to))),
+            _ => {
+                self.syllables.truncate(from);
+                None
+            }
+        }
+    }
+
     fn insert(
         &mut self,
         word: &str,
@@ -478,18 +495,8 @@ impl WordMemo {
         if self.len >= self.limit {
             return;
         }
-        let syllables = match made_syllables {
-            Some(made) => {
-                let from = self.syllables.len();
-                self.syllables.extend_from_slice(made);
-                let (Ok(from), Ok(to)) = (u32::try_from(from), u32::try_from(self.syllables.len()))
-                else {
-                    self.syllables.truncate(from);
-                    return;
-                };
-                Some((from, to))
-            }
-            None => None,
+        let Some(syllables) = self.keep_syllables(made_syllables) else {
+            return;
         };
         let Some(map) = self.by_kind.get_mut(kind.index()) else {
             return;
@@ -617,17 +624,21 @@ fn latin_syllable_word(
         return None;
     }
     let words = BY_KIND.get(kind.index())?.get_or_init(|| {
-        let mut made = made_once(korean::latin_syllable_words().into_iter(), kind);
-        let by_head = made
-            .by_kind
-            .get_mut(kind.index())
-            .map(|words| {
-                words
-                    .drain()
-                    .map(|(word, made)| (head(&word), made))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Made straight into the map by head (kept for the process's life: no second table),
+        // the words' syllables into the memo's one buffer.
+        let vocabulary = korean::latin_syllable_words();
+        let mut made = WordMemo::default();
+        let mut by_head = FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
+        let (mut scratch, mut syllables) = (String::new(), Vec::new());
+        for w in vocabulary {
+            syllables.clear();
+            let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut syllables);
+            let span = span.and_then(|(from, to)| syllables.get(from..to));
+            if let Some(syllables) = made.keep_syllables(span) {
+                by_head.insert(head(w), MadeWord { token, syllables });
+            }
+        }
+        made.syllables.shrink_to_fit();
         SyllableWords { by_head, made }
     });
     words
