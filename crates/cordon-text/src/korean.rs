@@ -897,7 +897,7 @@ fn latin_syllable(index: u16) -> (&'static str, Key) {
 
 /// Every word the Latin grammar spells as one syllable (its initials, vowels and finals
 /// run together), each once: a closed vocabulary that name analysis makes once
-/// (`name::vocabulary_word`), since most words of a romanised Korean name are one syllable.
+/// (`name::latin_syllable_word`), since most words of a romanised Korean name are one syllable.
 pub(crate) fn latin_syllable_words() -> Vec<&'static str> {
     let syllables = L_INITIALS.len() * L_VOWELS.len() * L_FINALS.len();
     let mut words: Vec<&'static str> = (0u16..)

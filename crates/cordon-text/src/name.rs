@@ -579,21 +579,40 @@ fn vocabulary_word(
     words.get(word, kind).map(|made| (words, made))
 }
 
-/// What [`make_token`] makes of each of `vocabulary`'s words (Latin) of `kind`.
-fn made_once<'a>(vocabulary: impl ExactSizeIterator<Item = &'a str>, kind: NameKind) -> WordMemo {
-    let mut words = WordMemo::with_limit(vocabulary.len());
+/// What [`make_token`] makes of each of `vocabulary`'s words (Latin) of `kind`, remembered by
+/// the word.
+fn made_once<'a>(vocabulary: impl IntoIterator<Item = &'a str>, kind: NameKind) -> WordMemo {
+    let mut memo = WordMemo::default();
+    let mut words = FxHashMap::default();
+    make_each(vocabulary, kind, &mut memo, |w, made| {
+        words.insert(CompactString::from(w), made);
+    });
+    (memo.len, memo.limit) = (words.len(), words.len());
+    if let Some(by_kind) = memo.by_kind.get_mut(kind.index()) {
+        *by_kind = words;
+    }
+    memo
+}
+
+/// Makes each of `vocabulary`'s words (Latin) of `kind` with [`make_token`], keeps its
+/// syllables in `memo`'s buffer and hands the word and what was made of it to `keep`: a
+/// closed vocabulary made once, whatever it is looked up by.
+fn make_each<'a>(
+    vocabulary: impl IntoIterator<Item = &'a str>,
+    kind: NameKind,
+    memo: &mut WordMemo,
+    mut keep: impl FnMut(&'a str, MadeWord),
+) {
     let (mut scratch, mut made) = (String::new(), Vec::new());
     for w in vocabulary {
         made.clear();
         let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut made);
-        words.insert(
-            w,
-            kind,
-            &token,
-            span.and_then(|(from, to)| made.get(from..to)),
-        );
+        if let Some(syllables) = memo.keep_syllables(span.and_then(|(from, to)| made.get(from..to)))
+        {
+            keep(w, MadeWord { token, syllables });
+        }
     }
-    words
+    memo.syllables.shrink_to_fit();
 }
 
 /// The words the Korean syllable grammar spells as one syllable
@@ -629,16 +648,9 @@ fn latin_syllable_word(
         let vocabulary = korean::latin_syllable_words();
         let mut made = WordMemo::default();
         let mut by_head = FxHashMap::with_capacity_and_hasher(vocabulary.len(), Default::default());
-        let (mut scratch, mut syllables) = (String::new(), Vec::new());
-        for w in vocabulary {
-            syllables.clear();
-            let (token, span) = make_token(w, kind, Script::Latin, &mut scratch, &mut syllables);
-            let span = span.and_then(|(from, to)| syllables.get(from..to));
-            if let Some(syllables) = made.keep_syllables(span) {
-                by_head.insert(head(w), MadeWord { token, syllables });
-            }
-        }
-        made.syllables.shrink_to_fit();
+        make_each(vocabulary, kind, &mut made, |w, word| {
+            by_head.insert(head(w), word);
+        });
         SyllableWords { by_head, made }
     });
     words
