@@ -973,9 +973,10 @@ const fn latin_letter(c: char) -> u8 {
 const APOSTROPHE: u8 = b'\'';
 const NOT_KOREAN: u8 = 0;
 
-/// [`latin_letter`] of every ASCII character.
-static ASCII_LATIN_LETTERS: [u8; 128] = {
-    let mut table = [NOT_KOREAN; 128];
+/// [`latin_letter`] of every ASCII character; every byte has an entry (none beyond ASCII's),
+/// so that a byte is looked up unchecked.
+static ASCII_LATIN_LETTERS: [u8; 256] = {
+    let mut table = [NOT_KOREAN; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = latin_letter(b as u8 as char);
@@ -1003,41 +1004,40 @@ pub(crate) fn parse_latin_into(token: &str, out: &mut Vec<Syllable>) -> bool {
     let mut n = 0usize;
     // `n'` (MR `Han'guk`, Hepburn `jon'un`) marks a syllable boundary after the n.
     let mut boundaries: u32 = 0;
-    // Nearly every token is ASCII: its bytes are read through a table, not decoded.
-    let ascii = token.is_ascii();
-    let mut chars = token.chars();
-    let mut bytes = token.bytes();
-    let mut next_letter = || {
-        if ascii {
-            bytes.next().map(|b| {
-                ASCII_LATIN_LETTERS
-                    .get(usize::from(b))
-                    .copied()
-                    .unwrap_or(NOT_KOREAN)
-            })
-        } else {
-            chars.next().map(latin_letter)
-        }
-    };
-    while let Some(letter) = next_letter() {
-        let mapped = match letter {
-            NOT_KOREAN => return false,
-            APOSTROPHE => {
-                if n > 0 && buf.get(n - 1) == Some(&b'n') {
-                    boundaries |= 1 << n;
-                }
-                continue;
+    // Takes the next letter as `latin_letter` reads it; false when the word cannot be Korean.
+    let mut take = |letter: u8| match letter {
+        NOT_KOREAN => false,
+        APOSTROPHE => {
+            if n > 0 && buf.get(n - 1) == Some(&b'n') {
+                boundaries |= 1 << n;
             }
-            letter => letter,
-        };
-        if n >= MAX_TOKEN_BYTES {
-            return false;
+            true
         }
-        let Some(slot) = buf.get_mut(n) else {
-            return false;
-        };
-        *slot = mapped;
-        n += 1;
+        letter => match buf.get_mut(n).filter(|_| n < MAX_TOKEN_BYTES) {
+            Some(slot) => {
+                *slot = letter;
+                n += 1;
+                true
+            }
+            None => false,
+        },
+    };
+    // Nearly every token is ASCII: its bytes are read through a table, not decoded, in a loop
+    // of their own rather than one that asks at every letter which way to read it.
+    let read = if token.is_ascii() {
+        token.bytes().all(|byte| {
+            take(
+                ASCII_LATIN_LETTERS
+                    .get(usize::from(byte))
+                    .copied()
+                    .unwrap_or(NOT_KOREAN),
+            )
+        })
+    } else {
+        token.chars().all(|c| take(latin_letter(c)))
+    };
+    if !read {
+        return false;
     }
     let Some(b) = buf.get(..n) else {
         return false;
