@@ -1888,9 +1888,11 @@ fn make_token(
 ) -> (Token, Option<Span>) {
     scratch.clear();
     // Nearly every Latin word (every transliterated one) is letters and digits only: its own
-    // spelling, read where it is rather than copied.
-    let own_spelling = matches!(script, Script::Latin | Script::Digit)
-        && w.bytes().all(|b| b.is_ascii_alphanumeric());
+    // spelling, read where it is rather than copied. One pass over its bytes tells that and
+    // which letters and digits it has (its letter mask, whether it may be a number).
+    let written_letters =
+        matches!(script, Script::Latin | Script::Digit).then(|| normalize::letter_mask(w));
+    let own_spelling = written_letters.is_some_and(|m| m & normalize::OTHER_BYTE_BIT == 0);
     match script {
         _ if own_spelling => {}
         Script::Hangul => korean::romanize_into(w, scratch),
@@ -1918,15 +1920,17 @@ fn make_token(
         }
     }
     let latin = if own_spelling { w } else { scratch.as_str() };
+    let letters = match written_letters {
+        Some(letters) if own_spelling => letters,
+        _ => normalize::letter_mask(latin),
+    };
     // Roman numerals are ordinals in organisation and vessel names (`Chon Ma San II`); for a
     // name of unknown kind only the unambiguous ones (a lone `i`, `v` or `x` is more often an
     // initial or a Korean syllable).
     let roman = kind == NameKind::Organization || (kind == NameKind::Unknown && latin.len() >= 2);
     // A number read with `roman` set or not is the same number.
     // Asked first: most words have no digit and none of those letters.
-    let number = latin
-        .bytes()
-        .any(|c| c.is_ascii_digit() || c == b'i' || c == b'v' || c == b'x')
+    let number = (letters & normalize::NUMBER_BITS != 0)
         .then(|| normalize::number_of(latin, roman))
         .flatten();
     let class = if number.is_some() {
@@ -1973,7 +1977,12 @@ fn make_token(
     normalize::phonetic_key_into(&latin, scratch);
     let token = Token {
         key: CompactString::from(scratch.as_str()),
-        letters: normalize::letter_mask(&latin),
+        // A number's spelling is its digits, not the word's letters.
+        letters: if class == TokenClass::Number {
+            normalize::letter_mask(&latin)
+        } else {
+            letters
+        },
         text,
         latin,
         class,

@@ -1409,14 +1409,38 @@ pub const DIGIT_BITS: u32 = 0b1_1111 << 26;
 /// so `max(|A \ B|, |B \ A|)` bounds the edit distance of two words from below.
 pub fn letter_mask(latin: &str) -> u32 {
     latin.bytes().fold(0, |m, b| {
-        m | match b {
-            b'a'..=b'z' => 1 << (b - b'a'),
-            b'A'..=b'Z' => 1 << (b - b'A'),
-            b'0'..=b'9' => 1 << (26 + (b - b'0') / 2),
-            _ => 1 << 31,
-        }
+        m | LETTER_MASK_BITS
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(OTHER_BYTE_BIT)
     })
 }
+
+/// The bit of a [`letter_mask`] that stands for every byte but an ASCII letter or digit.
+pub const OTHER_BYTE_BIT: u32 = 1 << 31;
+
+/// The bits of a [`letter_mask`] whose bytes may make a word a number ([`number_of`]): the
+/// digits and the letters of Roman numerals (`i`, `v`, `x`; `I`, `V`, `X` share their bits,
+/// and no word in capitals is a number).
+pub const NUMBER_BITS: u32 =
+    DIGIT_BITS | 1 << (b'i' - b'a') | 1 << (b'v' - b'a') | 1 << (b'x' - b'a');
+
+/// [`letter_mask`]'s bit of every byte (an entry for each, so that a byte is looked up
+/// unchecked).
+static LETTER_MASK_BITS: [u32; 256] = {
+    let mut table = [OTHER_BYTE_BIT; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
+            c @ b'a'..=b'z' => 1 << (c - b'a'),
+            c @ b'A'..=b'Z' => 1 << (c - b'A'),
+            c @ b'0'..=b'9' => 1 << (26 + (c - b'0') / 2),
+            _ => OTHER_BYTE_BIT,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// A lower bound on the edit distance of two words from their [`letter_mask`]s.
 #[inline]
@@ -1609,6 +1633,35 @@ mod tests {
     fn digit_bits_are_the_digits_of_a_letter_mask() {
         assert_eq!(letter_mask("0123456789"), DIGIT_BITS);
         assert_eq!(letter_mask("azAZ-'") & DIGIT_BITS, 0);
+    }
+
+    #[test]
+    fn letter_mask_bits_of_every_byte() {
+        for b in 0..=255u8 {
+            let expected = match b {
+                b'a'..=b'z' => 1 << (b - b'a'),
+                b'A'..=b'Z' => 1 << (b - b'A'),
+                b'0'..=b'9' => 1 << (26 + (b - b'0') / 2),
+                _ => OTHER_BYTE_BIT,
+            };
+            assert_eq!(LETTER_MASK_BITS.get(usize::from(b)), Some(&expected), "{b}");
+        }
+        assert_eq!(letter_mask("mé"), letter_mask("m") | OTHER_BYTE_BIT);
+    }
+
+    #[test]
+    fn number_bits_are_the_bytes_a_number_needs() {
+        for b in 0..=255u8 {
+            let may_be_number = matches!(b, b'0'..=b'9' | b'i' | b'v' | b'x' | b'I' | b'V' | b'X');
+            let bits = LETTER_MASK_BITS.get(usize::from(b)).copied().unwrap_or(0);
+            assert_eq!(bits & NUMBER_BITS != 0, may_be_number, "{b}");
+        }
+        // `I`, `V` and `X` share the lower-case letters' bits: a word in capitals is asked and
+        // is no number.
+        for word in ["II", "Iv", "X", "1st", "VII"] {
+            let upper = word.chars().any(|c| c.is_ascii_uppercase());
+            assert_eq!(number_of(word, true).is_some(), !upper, "{word}");
+        }
     }
 
     #[test]
