@@ -1513,29 +1513,29 @@ static PHONETIC_CLASSES: [u8; 256] = {
 /// not a lower-case ASCII letter or digit.
 fn push_phonetic_key(b: &[u8], out: &mut String) -> bool {
     let mut last = 0u8;
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        let next = b.get(i + 1).copied();
-        let mut skip = 1;
-        let class = match PHONETIC_CLASSES.get(usize::from(c)).copied() {
-            None | Some(NOT_KEYED) => return false,
-            Some(CLASSLESS) => {
-                if i == 0 {
-                    b'A'
-                } else {
-                    0
-                }
-            }
-            Some(READ_WITH_NEXT) => match c {
-                b's' if next == Some(b'c') && b.get(i + 2) == Some(&b'h') => {
-                    skip = 3;
+    let mut first = true;
+    // The letters not read yet: a rule for a pair or three read as one sound takes them too.
+    let mut rest = b;
+    while let Some((&c, after)) = rest.split_first() {
+        rest = after;
+        let class = match PHONETIC_CLASSES
+            .get(usize::from(c))
+            .copied()
+            .unwrap_or(NOT_KEYED)
+        {
+            NOT_KEYED => return false,
+            CLASSLESS if first => b'A',
+            CLASSLESS => continue,
+            READ_WITH_NEXT => match c {
+                b's' if rest.starts_with(b"ch") => {
+                    rest = rest.get(2..).unwrap_or_default();
                     b'S'
                 }
-                b'c' if next == Some(b'h') => {
-                    skip = 2;
+                b'c' if rest.first() == Some(&b'h') => {
+                    rest = rest.get(1..).unwrap_or_default();
                     b'J'
                 }
-                b'c' if matches!(next, Some(b'e' | b'i' | b'y')) => b'S',
+                b'c' if matches!(rest.first(), Some(b'e' | b'i' | b'y')) => b'S',
                 b'c' => b'K',
                 b's' => b'S',
                 // `x`: `ks`.
@@ -1546,15 +1546,13 @@ fn push_phonetic_key(b: &[u8], out: &mut String) -> bool {
                     b'S'
                 }
             },
-            Some(class) => class,
+            class => class,
         };
-        if class != 0 && class != last {
+        first = false;
+        if class != last {
             out.push(char::from(class));
-        }
-        if class != 0 {
             last = class;
         }
-        i += skip;
     }
     true
 }
