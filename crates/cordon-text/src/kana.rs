@@ -100,6 +100,11 @@ pub(crate) fn korean_forms_and_romaji(
 /// ([`cannot_read_as_korean_name`]) do not decide. A reading takes every word: each must read
 /// as Korean syllables, two or three in all.
 fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
+    // Most romaji asked here (four kana syllables or more) have too many vowels to be read:
+    // counted, they spare the Korean parse of each word (a tenth of a katakana name's cost).
+    if romaji.is_ascii() && vowel_runs(romaji) > 3 {
+        return false;
+    }
     let mut syllables = Vec::new();
     for word in romaji.split_whitespace() {
         if !crate::korean::parse_latin_into(word, &mut syllables) || syllables.len() > 3 {
@@ -107,6 +112,21 @@ fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
         }
     }
     syllables.len() >= 2
+}
+
+/// The runs of vowel letters (`a e i o u`) in ASCII text, a word's apostrophes skipped as the
+/// Korean parse skips them: no fewer syllables than this can be parsed from it
+/// (`korean::parse_latin_into`), since a syllable's vowel letters stand together (its nucleus
+/// is a `y` or `w` and vowels in a row, its initial and final are consonants).
+fn vowel_runs(text: &str) -> usize {
+    let mut runs = 0;
+    let mut in_run = false;
+    for b in text.bytes().filter(|&b| !matches!(b, b'\'' | b'`')) {
+        let vowel = is_vowel(char::from(b.to_ascii_lowercase()));
+        runs += usize::from(vowel && !in_run);
+        in_run = vowel;
+    }
+    runs
 }
 
 /// Whether no Korean form of a katakana name (its `tokens`, cut into Korean syllables as
@@ -1095,6 +1115,30 @@ mod tests {
                 )
             });
             prop_assert_eq!(read, from_parts);
+        }
+    }
+
+    #[test]
+    fn regression_vowel_runs_bound_the_korean_parse() {
+        assert_eq!(vowel_runs("cheun'ari"), 3);
+        assert_eq!(vowel_runs("serugei iwanofu"), 7);
+        assert_eq!(vowel_runs("a'e"), 1);
+        assert_eq!(vowel_runs("kim jong-un"), 3);
+        assert!(!romaji_may_read_as_korean_name("serugei iwanofu"));
+        assert!(romaji_may_read_as_korean_name("cheun'ari"));
+    }
+
+    proptest! {
+        /// No word parses into fewer Korean syllables than it has runs of vowels: the count
+        /// may turn a romaji away before the parse.
+        #[test]
+        fn vowel_runs_bound_the_korean_parse(
+            word in "([bcdghjklmnprstwy]{0,2}[aeiouAEIOU]{1,3}[nglkmpthr]{0,2}['`]?){1,4}|[a-z'`]{1,12}"
+        ) {
+            let mut syllables = Vec::new();
+            if crate::korean::parse_latin_into(&word, &mut syllables) {
+                prop_assert!(syllables.len() >= vowel_runs(&word), "{} {:?}", word, syllables.len());
+            }
         }
     }
 
