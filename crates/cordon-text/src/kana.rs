@@ -357,15 +357,22 @@ impl NasalForms {
             if forms.len() >= max {
                 break;
             }
-            let Some(mut flipped) = forms.first().cloned() else {
-                break;
-            };
             // The `g` of the final, after its `n`.
             let g = at - leading + 1;
+            let Some((before, after)) =
+                forms.first().and_then(|f| Some((f.get(..g)?, f.get(g..)?)))
+            else {
+                break;
+            };
+            // Written around the `g` into room for it: a copy of the first form has none, and
+            // inserting the `g` grew it again.
+            let mut flipped = String::with_capacity(before.len() + after.len() + 1);
+            flipped.push_str(before);
             if ng {
-                flipped.remove(g);
+                flipped.push_str(after.get(1..).unwrap_or_default());
             } else {
-                flipped.insert(g, 'g');
+                flipped.push('g');
+                flipped.push_str(after);
             }
             if !forms.contains(&flipped) {
                 forms.push(flipped);
