@@ -86,9 +86,8 @@ pub(crate) fn korean_forms_and_romaji(
         {
             return (Vec::new(), romaji);
         }
-        let parts = korean_parts(&tokens);
         (
-            expand_nasal_forms(&parts, max_korean.min(MAX_KOREAN_FORMS), s.len()),
+            korean_forms(&tokens, max_korean.min(MAX_KOREAN_FORMS), s.len()),
             romaji,
         )
     })
@@ -101,6 +100,11 @@ pub(crate) fn korean_forms_and_romaji(
 /// ([`cannot_read_as_korean_name`]) do not decide. A reading takes every word: each must read
 /// as Korean syllables, two or three in all.
 fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
+    // Most romaji asked here (four kana syllables or more) have too many vowels to be read:
+    // counted, they spare the Korean parse of each word (a tenth of a katakana name's cost).
+    if romaji.is_ascii() && vowel_runs(romaji) > 3 {
+        return false;
+    }
     let mut syllables = Vec::new();
     for word in romaji.split_whitespace() {
         if !crate::korean::parse_latin_into(word, &mut syllables) || syllables.len() > 3 {
@@ -108,6 +112,21 @@ fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
         }
     }
     syllables.len() >= 2
+}
+
+/// The runs of vowel letters (`a e i o u`) in ASCII text, a word's apostrophes skipped as the
+/// Korean parse skips them: no fewer syllables than this can be parsed from it
+/// (`korean::parse_latin_into`), since a syllable's vowel letters stand together (its nucleus
+/// is a `y` or `w` and vowels in a row, its initial and final are consonants).
+fn vowel_runs(text: &str) -> usize {
+    let mut runs = 0;
+    let mut in_run = false;
+    for b in text.bytes().filter(|&b| !matches!(b, b'\'' | b'`')) {
+        let vowel = is_vowel(char::from(b.to_ascii_lowercase()));
+        runs += usize::from(vowel && !in_run);
+        in_run = vowel;
+    }
+    runs
 }
 
 /// Whether no Korean form of a katakana name (its `tokens`, cut into Korean syllables as
@@ -232,94 +251,135 @@ pub fn korean_name_forms(s: &str) -> Vec<String> {
         return Vec::new();
     }
     with_cut(s, |s, cut| {
-        expand_nasal_forms(&korean_parts(&cut.tokens()), MAX_KOREAN_FORMS, s.len())
+        korean_forms(&cut.tokens(), MAX_KOREAN_FORMS, s.len())
     })
 }
 
-/// Text cut into tokens, cut into Korean syllables for [`expand_nasal_forms`].
-fn korean_parts(tokens: &[Token<'_>]) -> KoreanParts {
-    let mut parts = KoreanParts::new();
+/// The first `max` Korean forms of text cut into tokens, each syllable written as it is cut
+/// (no [`Part`] of it kept: building the parts and reading them back was a fifth of the
+/// forms' cost).
+fn korean_forms(tokens: &[Token<'_>], max: usize, len_hint: usize) -> Vec<String> {
+    let mut forms = NasalForms::with_capacity(len_hint);
     let mut first_word = true;
     for token in tokens {
         let surname = first_word && !matches!(token, Token::Sep);
         first_word &= matches!(token, Token::Sep);
         match token {
-            Token::Sep => parts.push(Part::Fixed(Cow::Borrowed(" "))),
-            Token::Text(t) => {
-                let mut lower = String::with_capacity(t.len());
-                push_lower(&mut lower, t);
-                parts.push(Part::Fixed(Cow::Owned(lower)));
-            }
+            Token::Sep => push_space(&mut forms.first),
+            Token::Text(t) => push_lower(&mut forms.first, t),
             Token::Kana(moras) => match surname.then(|| korean_surname(moras)).flatten() {
-                Some(r) => parts.push(Part::Fixed(Cow::Borrowed(r))),
-                None => korean_syllables(moras, &mut parts),
+                Some(r) => forms.first.push_str(r),
+                None => {
+                    for (n, syllable) in korean_syllables_of(moras).enumerate() {
+                        if n > 0 {
+                            forms.first.push('-');
+                        }
+                        let KoreanSyllable { stem, end } = syllable;
+                        forms.first.push_str(stem);
+                        match end {
+                            SyllableEnd::Open => {}
+                            SyllableEnd::Final(last) => forms.first.push_str(last),
+                            SyllableEnd::Nasal => forms.push_nasal(ng_likely(stem)),
+                        }
+                    }
+                }
             },
         }
     }
-    parts
+    forms.expand(max)
 }
 
 /// Expands Korean syllable parts into forms: the ㄴ/ㅇ guesses as made, then each guess
-/// flipped alone, in order, at most `max` distinct non-empty forms. Shared with the Korean
-/// reading of Cyrillic in `translit`.
-///
-/// The parts are written once; each flipped form is the first with one final changed in
-/// place (`n` ↔ `ng`). A nasal writes letters, never a space, so every other part is
-/// written, spaced and trimmed in a flipped form as in the first: writing each form part by
-/// part again was a fifth of the cost of a katakana name's Korean forms.
+/// flipped alone, in order, at most `max` distinct non-empty forms. The Korean reading of
+/// Cyrillic in `translit` cuts its text into parts.
 pub(crate) fn expand_nasal_forms(parts: &[Part], max: usize, len_hint: usize) -> Vec<String> {
-    let mut first = String::with_capacity(len_hint);
-    // Where each nasal's final starts in `first`, and whether it is `ng` there.
-    let mut finals: SmallVec<[(usize, bool); 8]> = SmallVec::new();
+    let mut forms = NasalForms::with_capacity(len_hint);
     for p in parts {
         match p {
             Part::Fixed(t) => {
                 if t == " " {
-                    push_space(&mut first);
+                    push_space(&mut forms.first);
                 } else {
-                    first.push_str(t);
+                    forms.first.push_str(t);
                 }
             }
-            Part::Closed { stem, last } => {
-                first.push_str(stem);
-                first.push_str(last);
-            }
             Part::Nasal { stem, ng_guess } => {
-                first.push_str(stem);
-                finals.push((first.len(), *ng_guess));
-                first.push_str(if *ng_guess { "ng" } else { "n" });
+                forms.first.push_str(stem);
+                forms.push_nasal(*ng_guess);
             }
         }
     }
-    trim_trailing_space(&mut first);
-    // Trimmed in place: a copy of the trimmed text was an allocation per form.
-    let leading = first.len() - first.trim_start().len();
-    first.drain(..leading);
-    let mut forms: Vec<String> = Vec::with_capacity(max);
-    // A text with a nasal is never empty.
-    if max == 0 || first.is_empty() {
-        return forms;
-    }
-    forms.push(first);
-    for (at, ng) in finals {
-        if forms.len() >= max {
-            break;
-        }
-        let Some(mut flipped) = forms.first().cloned() else {
-            break;
-        };
-        // The `g` of the final, after its `n`.
-        let g = at - leading + 1;
-        if ng {
-            flipped.remove(g);
-        } else {
-            flipped.insert(g, 'g');
-        }
-        if !forms.contains(&flipped) {
-            forms.push(flipped);
+    forms.expand(max)
+}
+
+/// The first of a name's Korean forms as it is written, and where each of its ambiguous
+/// nasals' finals starts in it.
+///
+/// Each flipped form is the first with one final changed in place (`n` ↔ `ng`). A nasal
+/// writes letters, never a space, so every other piece is written, spaced and trimmed in a
+/// flipped form as in the first: writing each form piece by piece again was a fifth of the
+/// cost of a katakana name's Korean forms.
+struct NasalForms {
+    first: String,
+    /// Where each nasal's final starts in `first`, and whether it is `ng` there.
+    finals: SmallVec<[(usize, bool); 8]>,
+}
+
+impl NasalForms {
+    fn with_capacity(len_hint: usize) -> Self {
+        NasalForms {
+            first: String::with_capacity(len_hint),
+            finals: SmallVec::new(),
         }
     }
-    forms
+
+    /// The final of a syllable ending in ㄴ or ㅇ, after its stem: `ng` if `ng_guess`.
+    fn push_nasal(&mut self, ng_guess: bool) {
+        self.finals.push((self.first.len(), ng_guess));
+        self.first.push_str(if ng_guess { "ng" } else { "n" });
+    }
+
+    /// The first form, then each guess flipped alone, in order, at most `max` distinct
+    /// non-empty forms.
+    fn expand(self, max: usize) -> Vec<String> {
+        let NasalForms { mut first, finals } = self;
+        trim_trailing_space(&mut first);
+        // Trimmed in place: a copy of the trimmed text was an allocation per form.
+        let leading = first.len() - first.trim_start().len();
+        first.drain(..leading);
+        let mut forms: Vec<String> = Vec::with_capacity(max);
+        // A text with a nasal is never empty.
+        if max == 0 || first.is_empty() {
+            return forms;
+        }
+        forms.push(first);
+        for (at, ng) in finals {
+            if forms.len() >= max {
+                break;
+            }
+            // The `g` of the final, after its `n`.
+            let g = at - leading + 1;
+            let Some((before, after)) =
+                forms.first().and_then(|f| Some((f.get(..g)?, f.get(g..)?)))
+            else {
+                break;
+            };
+            // Written around the `g` into room for it: a copy of the first form has none, and
+            // inserting the `g` grew it again.
+            let mut flipped = String::with_capacity(before.len() + after.len() + 1);
+            flipped.push_str(before);
+            if ng {
+                flipped.push_str(after.get(1..).unwrap_or_default());
+            } else {
+                flipped.push('g');
+                flipped.push_str(after);
+            }
+            if !forms.contains(&flipped) {
+                forms.push(flipped);
+            }
+        }
+        forms
+    }
 }
 
 /// Whether a Korean syllable romanised as `stem` + nasal more likely ends in ㅇ (ng) than ㄴ:
@@ -329,23 +389,11 @@ pub(crate) fn ng_likely(stem: &str) -> bool {
     matches!(vowel, "o" | "yo") && !stem.starts_with('w')
 }
 
-/// The parts of a name's Korean forms: a name's fit inline (a `Vec` was allocated, then
-/// grown, for each name).
-type KoreanParts = SmallVec<[Part; 16]>;
-
 /// A piece of a Korean-name form: fixed text (`" "` is a collapsible space) or a syllable
 /// ending in an ambiguous nasal.
 pub(crate) enum Part {
     /// Text as is.
     Fixed(Cow<'static, str>),
-    /// A syllable ending in a consonant other than a nasal, its two pieces written one after
-    /// the other (kept apart: joined, they were an allocation per syllable).
-    Closed {
-        /// Onset and vowel.
-        stem: &'static str,
-        /// The final consonant.
-        last: &'static str,
-    },
     /// A syllable ending in ㄴ or ㅇ.
     Nasal {
         /// Onset and vowel.
@@ -435,23 +483,6 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
             return Some(KoreanSyllable { stem, end });
         }
     })
-}
-
-fn korean_syllables(moras: &[Mora], parts: &mut KoreanParts) {
-    for (n, syllable) in korean_syllables_of(moras).enumerate() {
-        if n > 0 {
-            parts.push(Part::Fixed(Cow::Borrowed("-")));
-        }
-        let KoreanSyllable { stem, end } = syllable;
-        parts.push(match end {
-            SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
-            SyllableEnd::Final(last) => Part::Closed { stem, last },
-            SyllableEnd::Nasal => Part::Nasal {
-                stem: Cow::Borrowed(stem),
-                ng_guess: ng_likely(stem),
-            },
-        });
-    }
 }
 
 /// Every word a Korean form ([`korean_name_forms`]) writes for kana: each syllable is a word of
@@ -978,6 +1009,48 @@ mod tests {
         assert_eq!(first("ーッ"), "");
     }
 
+    /// Text cut into tokens, cut into Korean syllable parts for [`expand_nasal_forms`]: how
+    /// the Korean forms of kana were first made, the test oracle of [`korean_forms`], which
+    /// writes them as it cuts.
+    fn korean_parts(tokens: &[Token<'_>]) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut first_word = true;
+        for token in tokens {
+            let surname = first_word && !matches!(token, Token::Sep);
+            first_word &= matches!(token, Token::Sep);
+            match token {
+                Token::Sep => parts.push(Part::Fixed(Cow::Borrowed(" "))),
+                Token::Text(t) => {
+                    let mut lower = String::with_capacity(t.len());
+                    push_lower(&mut lower, t);
+                    parts.push(Part::Fixed(Cow::Owned(lower)));
+                }
+                Token::Kana(moras) => match surname.then(|| korean_surname(moras)).flatten() {
+                    Some(r) => parts.push(Part::Fixed(Cow::Borrowed(r))),
+                    None => {
+                        for (n, syllable) in korean_syllables_of(moras).enumerate() {
+                            if n > 0 {
+                                parts.push(Part::Fixed(Cow::Borrowed("-")));
+                            }
+                            let KoreanSyllable { stem, end } = syllable;
+                            parts.push(match end {
+                                SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
+                                SyllableEnd::Final(last) => {
+                                    Part::Fixed(Cow::Owned(format!("{stem}{last}")))
+                                }
+                                SyllableEnd::Nasal => Part::Nasal {
+                                    stem: Cow::Borrowed(stem),
+                                    ng_guess: ng_likely(stem),
+                                },
+                            });
+                        }
+                    }
+                },
+            }
+        }
+        parts
+    }
+
     /// [`cannot_read_as_korean_name`] as first written, on the Korean syllable parts.
     fn cannot_read_as_korean_name_from_parts(tokens: &[Token<'_>], parts: &[Part]) -> bool {
         if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
@@ -986,7 +1059,6 @@ mod tests {
         let is_syllable = |p: &&Part| !matches!(p, Part::Fixed(t) if t == " " || t == "-");
         let spells_title = |p: &Part| match p {
             Part::Fixed(t) => normalize::is_title(t),
-            Part::Closed { stem, last } => normalize::is_title(&format!("{stem}{last}")),
             Part::Nasal { stem, .. } => ["n", "ng"]
                 .iter()
                 .any(|nasal| normalize::is_title(&format!("{stem}{nasal}"))),
@@ -1053,6 +1125,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn regression_vowel_runs_bound_the_korean_parse() {
+        assert_eq!(vowel_runs("cheun'ari"), 3);
+        assert_eq!(vowel_runs("serugei iwanofu"), 7);
+        assert_eq!(vowel_runs("a'e"), 1);
+        assert_eq!(vowel_runs("kim jong-un"), 3);
+        assert!(!romaji_may_read_as_korean_name("serugei iwanofu"));
+        assert!(romaji_may_read_as_korean_name("cheun'ari"));
+    }
+
+    proptest! {
+        /// No word parses into fewer Korean syllables than it has runs of vowels: the count
+        /// may turn a romaji away before the parse.
+        #[test]
+        fn vowel_runs_bound_the_korean_parse(
+            word in "([bcdghjklmnprstwy]{0,2}[aeiouAEIOU]{1,3}[nglkmpthr]{0,2}['`]?){1,4}|[a-z'`]{1,12}"
+        ) {
+            let mut syllables = Vec::new();
+            if crate::korean::parse_latin_into(&word, &mut syllables) {
+                prop_assert!(syllables.len() >= vowel_runs(&word), "{} {:?}", word, syllables.len());
+            }
+        }
+    }
+
     /// The tokens of a cut, spelt out to be compared.
     fn described(tokens: &[Token<'_>]) -> Vec<String> {
         tokens
@@ -1108,10 +1204,6 @@ mod tests {
                 match p {
                     Part::Fixed(t) if t == " " => push_space(&mut f),
                     Part::Fixed(t) => f.push_str(t),
-                    Part::Closed { stem, last } => {
-                        f.push_str(stem);
-                        f.push_str(last);
-                    }
                     Part::Nasal { stem, ng_guess } => {
                         f.push_str(stem);
                         let ng = *ng_guess != (flip == Some(i));
@@ -1155,10 +1247,7 @@ mod tests {
             vec![
                 fixed("kim"),
                 fixed(" "),
-                Part::Closed {
-                    stem: "cho",
-                    last: "l",
-                },
+                fixed("chol"),
                 fixed(" "),
                 nasal("yo", true),
             ],
@@ -1170,6 +1259,30 @@ mod tests {
                     nasal_forms_written_in_full(parts, max)
                 );
             }
+        }
+    }
+
+    /// Korean forms written as the kana are cut are those of the parts: a surname read
+    /// whole, finals, nasals of both guesses, text that is not kana, separators at the edges.
+    #[test]
+    fn regression_korean_forms_written_as_cut() {
+        for s in [
+            "キム・ジョンウン",
+            "チェ・ヨンゴン",
+            "ペク・セボン",
+            "・ABC・パク・ソンム・",
+            "グワンジン ン",
+        ] {
+            with_cut(s, |s, cut| {
+                let tokens = cut.tokens();
+                for max in 0..=MAX_KOREAN_FORMS {
+                    assert_eq!(
+                        korean_forms(&tokens, max, s.len()),
+                        nasal_forms_written_in_full(&korean_parts(&tokens), max),
+                        "{s}"
+                    );
+                }
+            });
         }
     }
 
@@ -1211,12 +1324,12 @@ mod tests {
             pieces in proptest::collection::vec((0u8..4, "[a-z ]{0,3}", any::<bool>()), 0..12),
         ) {
             let cut = Cut::of(&s);
-            let parts = korean_parts(&cut.tokens());
+            let tokens = cut.tokens();
+            let parts = korean_parts(&tokens);
             for max in 0..=MAX_KOREAN_FORMS {
-                prop_assert_eq!(
-                    expand_nasal_forms(&parts, max, s.len()),
-                    nasal_forms_written_in_full(&parts, max)
-                );
+                let in_full = nasal_forms_written_in_full(&parts, max);
+                prop_assert_eq!(&korean_forms(&tokens, max, s.len()), &in_full);
+                prop_assert_eq!(expand_nasal_forms(&parts, max, s.len()), in_full);
             }
             let texts: Vec<String> = pieces.iter().map(|(_, t, _)| t.clone()).collect();
             let parts: Vec<Part> = pieces
@@ -1225,7 +1338,7 @@ mod tests {
                 .map(|((kind, _, ng_guess), t)| match kind {
                     0 => Part::Fixed(Cow::Borrowed(" ")),
                     1 => Part::Fixed(Cow::Owned(t.clone())),
-                    2 => Part::Closed { stem: "pa", last: "k" },
+                    2 => Part::Fixed(Cow::Borrowed("pak")),
                     _ => Part::Nasal {
                         stem: Cow::Owned(t.clone()),
                         ng_guess: *ng_guess,
