@@ -796,6 +796,27 @@ const OUT_OF_ORDER: &str = "alike but out of order (katakana Korean guess; not c
 const REPEATED: &str = "another spelling of an aligned word (costs nothing)";
 /// The rule of two words with the same coarse phonetic key and first letter.
 const PHONETIC_RULE: &str = "phonetic";
+/// Whether word `i` of one side and word `j` of the other start alike: both with a vowel,
+/// or both with a consonant of one skeleton class.
+fn start_alike(qs: &mut Side<'_>, i: usize, cs: &mut Side<'_>, j: usize) -> bool {
+    let starts_with_vowel = |w: Option<&Word<'_>>| {
+        w.and_then(|w| w.latin.bytes().next())
+            .is_some_and(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+    };
+    match (
+        starts_with_vowel(qs.words.get(i)),
+        starts_with_vowel(cs.words.get(j)),
+    ) {
+        (true, true) => true,
+        (false, false) => {
+            let first = |s: Option<&str>| s.and_then(|s| s.bytes().next());
+            let q_first = first(qs.skeleton(i));
+            q_first.is_some() && q_first == first(cs.skeleton(j))
+        }
+        _ => false,
+    }
+}
+
 /// Whether words alike by consonant skeleton `skeleton` alone, the shorter of them
 /// `shorter_word` letters long, are alike by sound only ([`SHORT_SKELETON`]).
 fn short_skeleton(skeleton: &str, shorter_word: usize) -> bool {
@@ -2661,6 +2682,11 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             break;
         }
         let loose = rule == SKELETON_RULE && s < SAME_SKELETON;
+        // Spellings of one name start alike (`Yurievich` / `Yuryevich`); skeletons an edit
+        // apart whose words do not (`akharian` / `hassan`, `shatun` / `anton`) are two names.
+        if loose && !start_alike(&mut qs, i, &mut cs, j) {
+            continue;
+        }
         let (qu, cu) = (qs.used.get(i), cs.used.get(j));
         // Lists give alternatives (`Vladimir (Volodymyr)`), and queries copy them.
         if !qu && cu && !q_alt.get(i) {
@@ -3569,6 +3595,36 @@ mod tests {
                     .iter()
                     .any(|a| a.query == "aleksandr" && a.rule == REPEATED),
             "{c:?}"
+        );
+    }
+
+    /// A left-over word whose skeleton is an edit from an aligned word's, taken for its other
+    /// spelling when the other name had no word left, matched one-word list names on the whole
+    /// lists: `akharian hassan` / `ハッサン` at 0.882 (`HRN` / `HSN`), `Mohamed SADEGHI` /
+    /// `محمد حمدي محمد صادق الأهدل` at 0.746 (`hamdi` for `mohamed`). Spellings of one name start
+    /// alike: words that start with a vowel and a consonant, or with consonants of two classes,
+    /// are two names.
+    #[test]
+    fn regression_words_that_start_unlike_are_no_other_spelling() {
+        let left_over = |c: &crate::Comparison, query: &str, candidate: &str| {
+            c.alignment
+                .iter()
+                .any(|a| a.query == query && a.candidate == candidate && a.score == 0.0)
+        };
+        assert_compared(&[("akharian hassan", "ハッサン")], |c| {
+            !c.is_match && left_over(c, "akharian", "")
+        });
+        assert_compared(
+            &[("Mohamed SADEGHI", "محمد حمدي محمد صادق الأهدل")],
+            |c| !c.is_match && left_over(c, "", "hmdi"),
+        );
+        // Spellings that start alike still stand for one another.
+        assert_compared(
+            &[(
+                "Artem (Artyom) Kirjyanov (Kiriyanov)",
+                "アルチョム・キリヤノフ",
+            )],
+            |c| c.is_match && c.rules.contains(&REPEATED),
         );
     }
 
