@@ -3337,13 +3337,14 @@ fn merge_pass(
         // three classes or more to find there: read when a pair of words first needs it, then
         // kept for the others.
         let mut x_skeleton: Option<Option<SkeletonLetters>> = None;
-        for j in 0..ys.words.len().saturating_sub(1) {
+        // The pairs of adjacent words of `ys` both left over, first to last.
+        let mut pairs = ys.used.adjacent_unset(ys.words.len());
+        while pairs != 0 {
+            let j = pairs.trailing_zeros() as usize;
+            pairs &= pairs - 1;
             let (Some(y1), Some(y2)) = (ys.words.get(j), ys.words.get(j + 1)) else {
                 continue;
             };
-            if ys.used.get(j) || ys.used.get(j + 1) {
-                continue;
-            }
             let jl = y1.latin.len() + y2.latin.len();
             let m = jl.max(x.latin.len());
             let close = joined_close(x, y1, y2);
