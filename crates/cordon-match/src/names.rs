@@ -3,7 +3,7 @@
 use compact_str::CompactString;
 use cordon_text::korean::{self, SylSource, Syllable};
 use cordon_text::normalize::DIGIT_BITS;
-use cordon_text::skeleton::{Scheme, has_skeleton, skeleton};
+use cordon_text::skeleton::{Scheme, SkeletonLetters, has_skeleton, skeleton};
 use cordon_text::{FormNotes, KoreanReading, NameForm, NameKind, Script, Token, TokenClass, Via};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -3365,23 +3365,32 @@ fn merge_pass(
         if xs.used.get(i) || x.latin.len() < 5 {
             continue;
         }
-        // Whether `x` has a skeleton of three classes or more to find in two words run
-        // together: read when a pair of words first needs it, then kept for the others.
-        let mut x_skeleton: Option<bool> = None;
-        for j in 0..ys.words.len().saturating_sub(1) {
+        // What the letters of two words run together need for `x`'s skeleton, when it has
+        // three classes or more to find there: read when a pair of words first needs it, then
+        // kept for the others.
+        let mut x_skeleton: Option<Option<SkeletonLetters>> = None;
+        // The pairs of adjacent words of `ys` both left over, first to last.
+        let mut pairs = ys.used.adjacent_unset(ys.words.len());
+        while pairs != 0 {
+            let j = pairs.trailing_zeros() as usize;
+            pairs &= pairs - 1;
             let (Some(y1), Some(y2)) = (ys.words.get(j), ys.words.get(j + 1)) else {
                 continue;
             };
-            if ys.used.get(j) || ys.used.get(j + 1) {
-                continue;
-            }
             let jl = y1.latin.len() + y2.latin.len();
             let m = jl.max(x.latin.len());
             let close = joined_close(x, y1, y2);
-            let skeletons = xs.scheme.is_some()
-                && all_words(x, y1, y2)
-                && *x_skeleton
-                    .get_or_insert_with(|| xs.skeleton(i).is_some_and(|sx| sx.len() >= 3));
+            // Two words whose letters rule out `x`'s skeleton are not read for it (most pairs).
+            let skeletons = all_words(x, y1, y2)
+                && xs.scheme.is_some_and(|sc| {
+                    x_skeleton
+                        .get_or_insert_with(|| {
+                            let sx = xs.skeleton(i).filter(|sx| sx.len() >= 3)?;
+                            Some(SkeletonLetters::of(sx, sc))
+                        })
+                        .as_ref()
+                        .is_some_and(|x_letters| x_letters.admits(y1.letters | y2.letters))
+                });
             // Far apart in spelling and no skeleton to compare: nothing to find.
             if !(close || skeletons) {
                 continue;

@@ -58,6 +58,130 @@ pub fn has_skeleton(latin: &[u8], scheme: Scheme, want: &str) -> bool {
     complete && n == want.len()
 }
 
+/// What a skeleton asks of the letters of any spelling that has it, read from the letters
+/// alone (a [`letter_mask`](crate::normalize::letter_mask)): each of its classes needs a letter
+/// that can start it, and a letter that always gives a class (`m` gives `M` wherever it stands)
+/// must give one of its classes. A spelling whose letters fail either has another skeleton, so
+/// most pairs of words run together are told apart without reading them
+/// ([`SkeletonLetters::admits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SkeletonLetters {
+    /// Letters that give a class the skeleton does not hold.
+    barred: u32,
+    /// For each class of the skeleton, the letters that can start it.
+    needed: [u32; 16],
+    classes: u8,
+}
+
+impl SkeletonLetters {
+    /// The letters a spelling needs and must lack for its skeleton to be `skeleton` (class
+    /// letters, as [`skeleton`] makes them).
+    pub fn of(skeleton: &str, scheme: Scheme) -> Self {
+        let (table, all_givers) = class_letters(scheme);
+        let mut seen = 0u32;
+        let mut out = SkeletonLetters {
+            barred: 0,
+            needed: [0; 16],
+            classes: 0,
+        };
+        let mut allowed = 0;
+        for c in skeleton.bytes() {
+            let Some(&(starters, givers)) = table.get(usize::from(c.wrapping_sub(b'A'))) else {
+                continue;
+            };
+            let bit = 1 << (c - b'A');
+            if seen & bit != 0 {
+                continue;
+            }
+            seen |= bit;
+            allowed |= givers;
+            if let Some(slot) = out.needed.get_mut(usize::from(out.classes)) {
+                *slot = starters;
+                out.classes += 1;
+            }
+        }
+        out.barred = all_givers & !allowed;
+        out
+    }
+
+    /// Whether a spelling with the letters `letters` (a `letter_mask`) may have the skeleton:
+    /// `false` means it has not.
+    #[inline]
+    pub fn admits(&self, letters: u32) -> bool {
+        letters & self.barred == 0
+            && self
+                .needed
+                .get(..usize::from(self.classes))
+                .unwrap_or_default()
+                .iter()
+                .all(|&starters| letters & starters != 0)
+    }
+}
+
+/// A scheme's classes, indexed by class letter (`A` … `Z`): the letters that can start the
+/// class (alone or as a digraph's first letter), and the letters that give it wherever they
+/// stand (alone and in every digraph they are part of). A class letter no scheme makes has
+/// neither. Then every letter that gives a class.
+fn class_letters(scheme: Scheme) -> (&'static [(u32, u32); 26], u32) {
+    static ARABIC: ([(u32, u32); 26], u32) = class_table(&[
+        (b'K', "cgkq", "gq"),
+        (b'X', "kx", "x"),
+        (b'C', "cs", ""),
+        (b'S', "st", ""),
+        (b'Z', "dz", "z"),
+        (b'D', "d", ""),
+        (b'T', "t", ""),
+        (b'J', "dj", "j"),
+        (b'B', "bp", "b"),
+        (b'F', "fp", "f"),
+        (b'H', "h", ""),
+        (b'L', "l", "l"),
+        (b'R', "r", "r"),
+        (b'M', "m", "m"),
+        (b'N', "n", "n"),
+    ]);
+    static KANA: ([(u32, u32); 26], u32) = class_table(&[
+        (b'S', "st", ""),
+        (b'T', "ct", ""),
+        (b'D', "djz", "dj"),
+        (b'H', "fhkpvw", "fvw"),
+        (b'K', "ckqx", "qx"),
+        (b'G', "g", "g"),
+        (b'R', "lr", "lr"),
+        (b'M', "m", "m"),
+        (b'N', "n", "n"),
+        (b'B', "b", "b"),
+        (b'P', "p", ""),
+    ]);
+    let (table, givers) = match scheme {
+        Scheme::Arabic => &ARABIC,
+        Scheme::Kana => &KANA,
+    };
+    (table, *givers)
+}
+
+/// [`class_letters`]' table from each class's starting and giving letters.
+const fn class_table(classes: &[(u8, &str, &str)]) -> ([(u32, u32); 26], u32) {
+    const fn mask(letters: &str) -> u32 {
+        let b = letters.as_bytes();
+        let (mut m, mut i) = (0, 0);
+        while i < b.len() {
+            m |= 1 << (b[i] - b'a');
+            i += 1;
+        }
+        m
+    }
+    let (mut table, mut all_givers) = ([(0, 0); 26], 0);
+    let mut i = 0;
+    while i < classes.len() {
+        let (class, starters, givers) = classes[i];
+        table[(class - b'A') as usize] = (mask(starters), mask(givers));
+        all_givers |= mask(givers);
+        i += 1;
+    }
+    (table, all_givers)
+}
+
 /// Calls `f` with each class letter of the skeleton in turn, until it returns `false`;
 /// returns whether every letter was seen.
 fn for_each_class(latin: &[u8], scheme: Scheme, f: impl FnMut(char) -> bool) -> bool {
@@ -212,6 +336,7 @@ fn kana_letter_class(letter: u8) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::letter_mask;
 
     /// The class functions as first written: every digraph tried in turn.
     fn starts(rest: &[u8], p: &str) -> bool {
@@ -334,6 +459,69 @@ mod tests {
                 proptest::prop_assert_eq!(skeleton(&s, scheme), skeleton_by_scan(&s, scheme));
             }
         }
+
+        /// A skeleton's letters never rule out two words run together that have it: checked
+        /// against [`has_skeleton`] of the words joined, for the skeleton of the words
+        /// themselves and for that of a third word.
+        #[test]
+        fn skeleton_letters_never_rule_out_words_that_have_the_skeleton(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-zA-Z'\\-]{0,12}",
+                    "(sh|ch|sch|shch|dzh|tch|ts|tz|kh|zh|dj|ph|th|ck|gh|dh|d|z|s|t|c|h|k|a|e|x|q|j|g|p|b){0,8}",
+                ],
+                3,
+            ),
+        ) {
+            let (x, y1, y2) = (&words[0], &words[1], &words[2]);
+            let joined = format!("{y1}{y2}");
+            let letters = letter_mask(y1) | letter_mask(y2);
+            for scheme in [Scheme::Arabic, Scheme::Kana] {
+                for want in [skeleton(x, scheme), skeleton(&joined, scheme)] {
+                    if has_skeleton(joined.as_bytes(), scheme, &want) {
+                        proptest::prop_assert!(
+                            SkeletonLetters::of(&want, scheme).admits(letters),
+                            "{} {} {} {:?}", x, y1, y2, scheme
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every spelling of up to four letters (the longest digraph) is admitted by its own
+    /// skeleton's letters: each letter's classes as [`class_letters`] states them.
+    #[test]
+    fn skeleton_letters_admit_every_short_spelling() {
+        let mut word = Vec::with_capacity(4);
+        for len in 1..=4u32 {
+            for n in 0..26usize.pow(len) {
+                word.clear();
+                let mut rest = n;
+                for _ in 0..len {
+                    word.push(b'a' + (rest % 26) as u8);
+                    rest /= 26;
+                }
+                let w = std::str::from_utf8(&word).unwrap_or_default();
+                for scheme in [Scheme::Arabic, Scheme::Kana] {
+                    let letters = SkeletonLetters::of(&skeleton(w, scheme), scheme);
+                    assert!(letters.admits(letter_mask(w)), "{w} {scheme:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skeleton_letters_tell_apart_words_run_together() {
+        let admits = |want: &str, spelling: &str, scheme| {
+            SkeletonLetters::of(&skeleton(want, scheme), scheme).admits(letter_mask(spelling))
+        };
+        // `abdulrahman` has a `B` no letter of `mohammedali` starts.
+        assert!(!admits("abdulrahman", "mohammedali", Scheme::Arabic));
+        // `nizamaldin` has no `R`, which `r` always gives.
+        assert!(!admits("nizamaldin", "nasreddin", Scheme::Arabic));
+        assert!(admits("nezamoldin", "nizamaldin", Scheme::Arabic));
+        assert!(admits("kuzovlev", "kuzovurefu", Scheme::Kana));
     }
 
     fn same(a: &str, b: &str, s: Scheme) -> bool {
