@@ -159,8 +159,8 @@ pub fn national_latin_reading(s: &str) -> Option<String> {
 pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[Spelling; 2]> {
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
     let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
-    let mut spaces = [(); 2].map(|_| Spaces::new());
-    // Whether every space's offset fits [`Spaces`].
+    let mut spaces = [Spaces::default(); 2];
+    // Whether every space's offset fits [`Spaces`] (else the readings are read as any text).
     let mut fits = true;
     let mut word_start = None;
     // The text is asked whether it is Russian Cyrillic as its letters are read, not in passes
@@ -181,10 +181,7 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[Spelling; 2]> {
         for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
             if c.is_whitespace() || c == '-' {
                 if !out.is_empty() && !out.ends_with(' ') {
-                    match u16::try_from(out.len()) {
-                        Ok(at) => spaces.push(at),
-                        Err(_) => fits = false,
-                    }
+                    fits &= spaces.push(out.len());
                     out.push(' ');
                 }
             } else if c.is_alphanumeric() {

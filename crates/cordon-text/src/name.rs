@@ -893,7 +893,8 @@ fn analyze_reusing(
         });
         for l in translit::latin_forms_upto_known(&cleaned, known, systems) {
             if l.text != cleaned {
-                add(&mut forms, &l.text, l.spaces.as_deref(), via, buffers);
+                let spaces = l.spaces.as_ref().map(translit::Spaces::as_slice);
+                add(&mut forms, &l.text, spaces, via, buffers);
             }
         }
     }
@@ -909,18 +910,18 @@ fn analyze_reusing(
         && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
         let (passport_spaces, national_spaces) =
-            (passport.spaces.as_deref(), national.spaces.as_deref());
+            (passport.spaces.as_ref(), national.spaces.as_ref());
         add(
             &mut forms,
             &passport.text,
-            passport_spaces,
+            passport_spaces.map(translit::Spaces::as_slice),
             Via::Belarusian,
             buffers,
         );
         add(
             &mut forms,
             &national.text,
-            national_spaces,
+            national_spaces.map(translit::Spaces::as_slice),
             Via::BelarusianLatin,
             buffers,
         );
@@ -3181,7 +3182,7 @@ mod tests {
                 let Some(spaces) = &spelling.spaces else {
                     continue;
                 };
-                let words = words_between(&spelling.text, spaces);
+                let words = words_between(&spelling.text, spaces.as_slice());
                 let (split, comma) = split_words(&spelling.text);
                 proptest::prop_assert_eq!(&words, &split, "{:?}", spelling.text);
                 proptest::prop_assert_eq!(comma, None);

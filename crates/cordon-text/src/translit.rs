@@ -104,9 +104,35 @@ pub(crate) struct KnownCyrillic<'a> {
     pub looks_korean: bool,
 }
 
-/// Byte offsets of the single spaces between a spelling's words, in order (a name has a few
-/// words; its text is far shorter than `u16::MAX` bytes).
-pub(crate) type Spaces = smallvec::SmallVec<[u16; 6]>;
+/// Byte offsets of the single spaces between a spelling's words, in order: up to seven, each
+/// below `u16::MAX` (nearly every name), held in place so that a spelling stays small to move.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Spaces {
+    at: [u16; 7],
+    len: u8,
+}
+
+impl Spaces {
+    /// Adds offset `at`; false (nothing added) when there is no room or it does not fit.
+    pub(crate) fn push(&mut self, at: usize) -> bool {
+        let (Some(slot), Ok(at)) = (self.at.get_mut(usize::from(self.len)), u16::try_from(at))
+        else {
+            return false;
+        };
+        *slot = at;
+        self.len += 1;
+        true
+    }
+
+    /// Drops the last offset.
+    pub(crate) fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u16] {
+        self.at.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
 
 /// A Latin spelling and, when its maker wrote it as plain words (lower-case ASCII letters and
 /// digits between single spaces), where the spaces between them are: its words are read from
@@ -396,7 +422,7 @@ fn cyrillic_spellings<const N: usize>(
     lang: Lang,
 ) -> ([String; N], Option<[Spaces; N]>) {
     let mut outs = [(); N].map(|_| String::with_capacity(len + len / 2));
-    let mut spaces = [(); N].map(|_| Spaces::new());
+    let mut spaces = [Spaces::default(); N];
     let mut plain = true;
     for (i, &c) in chars.iter().enumerate() {
         if script_of(c) != Some(Script::Cyrillic) {
@@ -407,10 +433,7 @@ fn cyrillic_spellings<const N: usize>(
             if c.is_whitespace() {
                 for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
                     if !out.is_empty() && !out.ends_with(' ') {
-                        match u16::try_from(out.len()) {
-                            Ok(at) => spaces.push(at),
-                            Err(_) => plain = false,
-                        }
+                        plain &= spaces.push(out.len());
                         out.push(' ');
                     }
                 }
