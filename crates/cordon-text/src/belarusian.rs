@@ -35,7 +35,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::translit;
+use crate::translit::{self, Spaces, Spelling};
 
 /// Russian given names (lower case) and the romanised Belarusian form of the same name, as
 /// Belarusian orthography spells it (Аляксандр, Мікалай, Сяргей, Уладзімір, Ірына, Вольга…),
@@ -143,20 +143,25 @@ pub enum Alphabet {
 /// `None` when the text is not Russian Cyrillic (Belarusian or Ukrainian letters: the national
 /// system reads those already) or has no Cyrillic letter.
 pub fn latin_reading(s: &str) -> Option<String> {
-    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[passport, _]| passport)
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[passport, _]| passport.text)
 }
 
 /// [`latin_reading`] in the national Latin alphabet.
 pub fn national_latin_reading(s: &str) -> Option<String> {
-    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[_, national]| national)
+    readings_of_lowered(&translit::lowered_cyrillic(s)).map(|[_, national]| national.text)
 }
 
 /// [`latin_reading`] and [`national_latin_reading`] of text already lowered by
 /// [`translit::lowered_cyrillic`] (the name's transliterations lowered it first), in one pass:
-/// the words and their glossary look-ups are the same for both alphabets.
-pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
+/// the words and their glossary look-ups are the same for both alphabets. Each reading is
+/// plain words ([`Spelling`]): its words are lower-case ASCII letters and digits, between
+/// single spaces.
+pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[Spelling; 2]> {
     // About the bytes of the Cyrillic text (two per letter) and half as many again.
     let mut outs = [(); 2].map(|_| String::with_capacity(3 * lowered.len()));
+    let mut spaces = [Spaces::default(); 2];
+    // Whether every space's offset fits [`Spaces`] (else the readings are read as any text).
+    let mut fits = true;
     let mut word_start = None;
     // The text is asked whether it is Russian Cyrillic as its letters are read, not in passes
     // of its own before: nearly every name asked is.
@@ -173,9 +178,10 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
         if let Some(start) = word_start.take() {
             push_word(lowered.get(start..i).unwrap_or_default(), &mut outs);
         }
-        for out in &mut outs {
+        for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
             if c.is_whitespace() || c == '-' {
                 if !out.is_empty() && !out.ends_with(' ') {
+                    fits &= spaces.push(out.len());
                     out.push(' ');
                 }
             } else if c.is_alphanumeric() {
@@ -183,11 +189,26 @@ pub(crate) fn readings_of_lowered(lowered: &[char]) -> Option<[String; 2]> {
             }
         }
     }
-    for out in &mut outs {
-        out.truncate(out.trim_end().len());
+    // No space but the one after the last word is at the end.
+    for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
+        if out.ends_with(' ') {
+            out.pop();
+            spaces.pop();
+        }
     }
     // Both alphabets write a letter or digit for the same words: empty together.
-    (has_cyrillic && !outs[0].is_empty()).then_some(outs)
+    let [passport, national] = outs;
+    let [passport_spaces, national_spaces] = spaces;
+    (has_cyrillic && !passport.is_empty()).then_some([
+        Spelling {
+            text: passport,
+            spaces: fits.then_some(passport_spaces),
+        },
+        Spelling {
+            text: national,
+            spaces: fits.then_some(national_spaces),
+        },
+    ])
 }
 
 fn is_cyrillic(c: char) -> bool {

@@ -861,10 +861,25 @@ fn analyze_reusing(
     // The Belarusian passport reading stays a whole form as well: its words may meet a list's
     // spelling by sound only when the whole name reads Belarusian (`zemtsou` ~ `ziamtsau`),
     // which a word's alternative, mixed with Russian spellings of the other words, may not.
-    let mut add = |forms: &mut Vec<NameForm>, text: &str, via: Via, buffers: &mut Buffers| {
+    // `spaces`: its maker wrote `text` as plain words, with spaces there ([`translit::Spelling`]).
+    let mut add = |forms: &mut Vec<NameForm>,
+                   text: &str,
+                   spaces: Option<&[u16]>,
+                   via: Via,
+                   buffers: &mut Buffers| {
         let folded = fold
             && !matches!(via, Via::Glossary(_))
-            && fold_into_written(forms, text, comma_surname, kind, via, buffers, memo, other);
+            && fold_into_written(
+                forms,
+                text,
+                spaces,
+                comma_surname,
+                kind,
+                via,
+                buffers,
+                memo,
+                other,
+            );
         if !folded || via == Via::Belarusian {
             add_form(forms, text, kind, via, false, buffers, memo, other);
         }
@@ -877,24 +892,39 @@ fn analyze_reusing(
             looks_korean: korean_shaped,
         });
         for l in translit::latin_forms_upto_known(&cleaned, known, systems) {
-            if l != cleaned {
-                add(&mut forms, &l, via, buffers);
+            if l.text != cleaned {
+                let spaces = l.spaces.as_ref().map(translit::Spaces::as_slice);
+                add(&mut forms, &l.text, spaces, via, buffers);
             }
         }
     }
     if let Some((g, kinds_only)) = glossary {
         let via = Via::Glossary(Script::Cyrillic);
-        add(&mut forms, &g, via, buffers);
+        add(&mut forms, &g, None, via, buffers);
         if let Some(k) = kinds_only {
-            add(&mut forms, &k, via, buffers);
+            add(&mut forms, &k, None, via, buffers);
         }
     } else if let Some(lowered) = &lowered
         && kind != NameKind::Organization
         && !korean_shaped
         && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
-        add(&mut forms, &passport, Via::Belarusian, buffers);
-        add(&mut forms, &national, Via::BelarusianLatin, buffers);
+        let (passport_spaces, national_spaces) =
+            (passport.spaces.as_ref(), national.spaces.as_ref());
+        add(
+            &mut forms,
+            &passport.text,
+            passport_spaces.map(translit::Spaces::as_slice),
+            Via::Belarusian,
+            buffers,
+        );
+        add(
+            &mut forms,
+            &national.text,
+            national_spaces.map(translit::Spaces::as_slice),
+            Via::BelarusianLatin,
+            buffers,
+        );
     }
     // The readings left out are counted only where their places can cut a form: most names
     // of Han have three forms besides them.
@@ -943,14 +973,17 @@ fn add_form(
 
 /// Adds the words of `text`, spelt by rule `via`, to the written form (`forms[0]`) as its
 /// words' alternative spellings, when `text` has its words one for one: the same number, none
-/// a title, each of its token's class. False (nothing added) otherwise. `comma_surname`: the
-/// written form's words were put in the order `SURNAME, Given` gives ([`split_words`]). A
+/// a title, each of its token's class. False (nothing added) otherwise. `spaces`: `text` is
+/// plain words with spaces there, as its maker wrote it ([`translit::Spelling`]), read without
+/// [`split_words`]. `comma_surname`: the written form's words were put in the order
+/// `SURNAME, Given` gives ([`split_words`]). A
 /// spelling the other name of a pair (`other`) has is copied from it, and each one made is
 /// recorded for later forms and the other name to copy, as [`form`]'s tokens are.
 #[allow(clippy::too_many_arguments)]
 fn fold_into_written(
     forms: &mut [NameForm],
     text: &str,
+    spaces: Option<&[u16]>,
     comma_surname: Option<usize>,
     kind: NameKind,
     via: Via,
@@ -961,7 +994,10 @@ fn fold_into_written(
     let Some(written) = forms.first_mut() else {
         return false;
     };
-    let (mut words, comma) = split_words(text);
+    let (mut words, comma) = match spaces {
+        Some(spaces) => (words_between(text, spaces), None),
+        None => split_words(text),
+    };
     match (comma_surname, comma) {
         (Some(k), None) if k <= words.len() => {
             let before = words.len() - k;
@@ -981,14 +1017,19 @@ fn fold_into_written(
     let (syllables_from, made_from) = (buffers.syllables.len(), buffers.made.len());
     let mut folded_ok = true;
     for (i, &w) in words.iter().enumerate() {
-        let folded = fold_word(w, &mut buffers.fold);
+        // A plain word is lower-case ASCII letters and digits: its own folding.
+        let folded = if spaces.is_some() {
+            w
+        } else {
+            fold_word(w, &mut buffers.fold)
+        };
         let Some(base) = written.tokens.get(i) else {
             folded_ok = false;
             break;
         };
         // A spelling the word or an earlier rule has already: the earlier one scores at
         // least as much. A transliterated word is nearly always letters alone, compared whole.
-        let alphanumeric = folded.bytes().all(|b| b.is_ascii_alphanumeric());
+        let alphanumeric = spaces.is_some() || folded.bytes().all(|b| b.is_ascii_alphanumeric());
         let spelt = |latin: &str| {
             if alphanumeric {
                 latin == folded
@@ -1014,7 +1055,11 @@ fn fold_into_written(
         let (token, span) = match memo.get(folded, kind) {
             Some(made) => memo.replay(made, syllables),
             None => {
-                let script = Script::dominant(folded);
+                let script = if spaces.is_some() {
+                    Script::Latin
+                } else {
+                    Script::dominant(folded)
+                };
                 let other_made = buffers.made.get(..buffers.other_records);
                 let copied = (buffers.other_records > 0
                     && buffers.other_heads & head_bit(head(folded)) != 0)
@@ -1096,6 +1141,22 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
     push_words(first, &mut words);
     push_words(second, &mut words);
     (words, surname_at)
+}
+
+/// The words of `text` written as plain words with single spaces at byte offsets `spaces`
+/// ([`translit::Spelling`]): [`split_words`] of it, without reading its letters.
+fn words_between<'a>(text: &'a str, spaces: &[u16]) -> Words<'a> {
+    let mut words = Words::new();
+    let mut from = 0;
+    for to in spaces.iter().map(|&at| usize::from(at)).chain([text.len()]) {
+        if let Some(w) = text.get(from..to).filter(|w| !w.is_empty())
+            && words.len() < MAX_TOKENS
+        {
+            words.push(w);
+        }
+        from = to + 1;
+    }
+    words
 }
 
 /// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
@@ -3105,5 +3166,45 @@ mod tests {
             let _ = analyze_with_case(s, NameKind::Unknown);
         }
         assert!(analyze("", NameKind::Person).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The spellings their makers write as plain words (a Cyrillic name's transliterations,
+        /// its Belarusian readings) have the words [`split_words`] finds in them, no comma, each
+        /// lower-case ASCII letters and digits (its own folding), as [`fold_into_written`]
+        /// takes them.
+        #[test]
+        fn plain_spellings_have_the_words_split_words_finds(
+            s in proptest::prop_oneof![
+                "[а-яёА-ЯЁіїєґўђҷ҂ \t'’ʼ`ʹ]{0,24}",
+                "[а-яёА-ЯЁіўa-zA-Z0-9 \t'’,.-]{0,24}",
+            ],
+        ) {
+            let lowered = translit::lowered_cyrillic(&s);
+            let known = translit::KnownCyrillic {
+                lowered: &lowered,
+                looks_korean: translit::looks_korean(&s),
+            };
+            let readings = belarusian::readings_of_lowered(&lowered).into_iter().flatten();
+            let spellings = translit::latin_forms_upto_known(&s, Some(known), usize::MAX);
+            for spelling in spellings.into_iter().chain(readings) {
+                let Some(spaces) = &spelling.spaces else {
+                    continue;
+                };
+                let words = words_between(&spelling.text, spaces.as_slice());
+                let (split, comma) = split_words(&spelling.text);
+                proptest::prop_assert_eq!(&words, &split, "{:?}", spelling.text);
+                proptest::prop_assert_eq!(comma, None);
+                for w in words {
+                    proptest::prop_assert!(
+                        w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                        "{:?}",
+                        w
+                    );
+                    let mut fold = String::new();
+                    proptest::prop_assert_eq!(fold_word(w, &mut fold), w);
+                }
+            }
+        }
     }
 }

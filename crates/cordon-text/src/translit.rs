@@ -90,6 +90,9 @@ pub fn latin_forms(s: &str) -> Vec<String> {
 /// The first `max` of [`latin_forms`], without producing the others.
 pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
     latin_forms_upto_known(s, None, max)
+        .into_iter()
+        .map(|f| f.text)
+        .collect()
 }
 
 /// What a caller knows of Cyrillic text already: its [`lowered_cyrillic`] letters and whether
@@ -101,12 +104,50 @@ pub(crate) struct KnownCyrillic<'a> {
     pub looks_korean: bool,
 }
 
+/// Byte offsets of the single spaces between a spelling's words, in order: up to seven, each
+/// below `u16::MAX` (nearly every name), held in place so that a spelling stays small to move.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Spaces {
+    at: [u16; 7],
+    len: u8,
+}
+
+impl Spaces {
+    /// Adds offset `at`; false (nothing added) when there is no room or it does not fit.
+    pub(crate) fn push(&mut self, at: usize) -> bool {
+        let (Some(slot), Ok(at)) = (self.at.get_mut(usize::from(self.len)), u16::try_from(at))
+        else {
+            return false;
+        };
+        *slot = at;
+        self.len += 1;
+        true
+    }
+
+    /// Drops the last offset.
+    pub(crate) fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u16] {
+        self.at.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+/// A Latin spelling and, when its maker wrote it as plain words (lower-case ASCII letters and
+/// digits between single spaces), where the spaces between them are: its words are read from
+/// them, and taken as their own folding, not by scanning the text again.
+pub(crate) struct Spelling {
+    pub text: String,
+    pub spaces: Option<Spaces>,
+}
+
 /// [`latin_forms_upto`] of text whose letters the caller has lowered and looked at already.
 pub(crate) fn latin_forms_upto_known(
     s: &str,
     known: Option<KnownCyrillic<'_>>,
     max: usize,
-) -> Vec<String> {
+) -> Vec<Spelling> {
     tagged_upto(s, known, max)
         .into_iter()
         .map(|(_, f)| f)
@@ -116,21 +157,25 @@ pub(crate) fn latin_forms_upto_known(
 /// [`latin_forms`] with the system that produced each form.
 pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
     tagged_upto(s, None, usize::MAX)
+        .into_iter()
+        .map(|(sys, f)| (sys, f.text))
+        .collect()
 }
 
 /// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
 /// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`.
-fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(System, String)> {
-    let mut out: Vec<(System, String)> = Vec::with_capacity(max.min(5));
-    let mut push = |sys: System, f: String| {
-        if out.len() < max && !out.iter().any(|(_, g)| *g == f) {
-            out.push((sys, f));
+fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(System, Spelling)> {
+    let mut out: Vec<(System, Spelling)> = Vec::with_capacity(max.min(5));
+    // `spaces`: the spelling is plain words, with spaces there ([`Spelling`]).
+    let mut push = |sys: System, text: String, spaces: Option<Spaces>| {
+        if out.len() < max && !out.iter().any(|(_, g)| g.text == text) {
+            out.push((sys, Spelling { text, spaces }));
         }
         out.len() < max
     };
     match dominant_script(s) {
         None => {
-            push(System::Simple, s.to_owned());
+            push(System::Simple, s.to_owned(), None);
         }
         Some(Script::Cyrillic) => {
             // Lower-cased once for every system below.
@@ -154,7 +199,8 @@ fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(Sy
             };
             // Every system's spelling in one pass, though `max` distinct ones may need fewer:
             // the systems spell most letters alike.
-            let spellings = cyrillic_spellings(lowered, s.len(), systems, lang);
+            let (spellings, spaces) = cyrillic_spellings(lowered, s.len(), systems, lang);
+            let mut spaces = spaces.map(IntoIterator::into_iter);
             let korean_shaped = || known.map_or_else(|| looks_korean(s), |k| k.looks_korean);
             let mut korean = if lang == Lang::Russian && korean_shaped() {
                 korean_cyrillic(s)
@@ -163,30 +209,31 @@ fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(Sy
             }
             .into_iter();
             for (i, (sys, spelling)) in systems.into_iter().zip(spellings).enumerate() {
-                if !push(sys, spelling) {
+                let spelling_spaces = spaces.as_mut().and_then(Iterator::next);
+                if !push(sys, spelling, spelling_spaces) {
                     return out;
                 }
                 // A Korean name's best Korean reading ranks right after the passport form,
                 // so callers that keep only the first few forms still get it.
                 if i == 0
                     && let Some(f) = korean.next()
-                    && !push(System::KoreanCyrillic, f)
+                    && !push(System::KoreanCyrillic, f, None)
                 {
                     return out;
                 }
             }
             for f in korean {
-                push(System::KoreanCyrillic, f);
+                push(System::KoreanCyrillic, f, None);
             }
         }
         Some(Script::Greek) => {
-            if push(System::Elot743, greek(s, System::Elot743)) {
-                push(System::GreekPhonetic, greek(s, System::GreekPhonetic));
+            if push(System::Elot743, greek(s, System::Elot743), None) {
+                push(System::GreekPhonetic, greek(s, System::GreekPhonetic), None);
             }
         }
         Some(Script::Arabic) => {
             for f in arabic(s) {
-                push(System::Arabic, f);
+                push(System::Arabic, f, None);
             }
         }
     }
@@ -358,20 +405,25 @@ fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
 
 /// [`cyrillic`] of text already lower-cased ([`lower`]) into `chars`, `len` bytes long.
 fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> String {
-    let [one] = cyrillic_spellings(chars, len, [sys], lang);
+    let ([one], _) = cyrillic_spellings(chars, len, [sys], lang);
     one
 }
 
 /// [`cyrillic_lowered`] under each of `systems`, in one pass over the letters: a letter that
 /// every system spells alike ([`spelt_alike_by_every_system`]) is looked up once for all, and
-/// whitespace is tidied as it is written (no [`tidy`] pass over each spelling).
+/// whitespace is tidied as it is written (no [`tidy`] pass over each spelling). With them,
+/// where each spelling's spaces are, when the text has nothing but Cyrillic characters (each
+/// spelt in lower-case ASCII letters alone, [`cyrillic_letter`]), whitespace and apostrophes
+/// (dropped): then each spelling is plain words ([`Spelling`]).
 fn cyrillic_spellings<const N: usize>(
     chars: &[char],
     len: usize,
     systems: [System; N],
     lang: Lang,
-) -> [String; N] {
+) -> ([String; N], Option<[Spaces; N]>) {
     let mut outs = [(); N].map(|_| String::with_capacity(len + len / 2));
+    let mut spaces = [Spaces::default(); N];
+    let mut plain = true;
     for (i, &c) in chars.iter().enumerate() {
         if script_of(c) != Some(Script::Cyrillic) {
             if is_apostrophe(c) {
@@ -379,13 +431,15 @@ fn cyrillic_spellings<const N: usize>(
             }
             // Whitespace runs as one space and none at the ends, as `tidy` leaves them.
             if c.is_whitespace() {
-                for out in &mut outs {
+                for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
                     if !out.is_empty() && !out.ends_with(' ') {
+                        plain &= spaces.push(out.len());
                         out.push(' ');
                     }
                 }
                 continue;
             }
+            plain = false;
             // Another ASCII character: lower-cased, as `push_other` does.
             if c.is_ascii() {
                 let lowered = c.to_ascii_lowercase();
@@ -415,12 +469,13 @@ fn cyrillic_spellings<const N: usize>(
             }
         }
     }
-    for out in &mut outs {
+    for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
         if out.ends_with(' ') {
             out.pop();
+            spaces.pop();
         }
     }
-    outs
+    (outs, plain.then_some(spaces))
 }
 
 /// Whether every system and language spells Cyrillic letter `c` the same in every context
@@ -2047,9 +2102,9 @@ mod tests {
         ) {
             let lowered = lowered_cyrillic(&s);
             for lang in [Lang::Russian, Lang::Ukrainian, Lang::Belarusian] {
-                let at_once = cyrillic_spellings(&lowered, s.len(), EVERY_SYSTEM, lang);
+                let (at_once, _) = cyrillic_spellings(&lowered, s.len(), EVERY_SYSTEM, lang);
                 for (sys, spelling) in EVERY_SYSTEM.into_iter().zip(at_once) {
-                    let [alone] = cyrillic_spellings(&lowered, s.len(), [sys], lang);
+                    let ([alone], _) = cyrillic_spellings(&lowered, s.len(), [sys], lang);
                     let want = cyrillic_one_system_then_tidied(&lowered, sys, lang);
                     prop_assert_eq!(&spelling, &want);
                     prop_assert_eq!(alone, want);
