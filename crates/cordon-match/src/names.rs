@@ -1816,11 +1816,12 @@ fn token_sim_with(
         // writes a word's first sound as Latin does: skeletons an edit apart whose words start
         // unlike are two names (`hammud` / `محمود`, `marble` / `کربلا`); katakana's first sound
         // is not (`ウラジーミル` / `Vladimir`, `ジェルマン` / `Germain`).
-        let alike = match scheme {
-            Some(Scheme::Kana) => vowels_agree(x, y),
-            _ => s >= SAME_SKELETON || start_alike(x, sa, y, sb),
-        };
-        if s > 0.0 && alike {
+        if s > 0.0
+            && match scheme {
+                Some(Scheme::Kana) => vowels_agree(x, y),
+                _ => s >= SAME_SKELETON || start_alike(x, sa, y, sb),
+            }
+        {
             return (s, SKELETON_RULE);
         }
     }
