@@ -2700,6 +2700,8 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
         let loose = rule == SKELETON_RULE && s < SAME_SKELETON;
         // Spellings of one name start alike (`Yurievich` / `Yuryevich`); skeletons an edit
         // apart whose words do not (`akharian` / `hassan`, `shatun` / `anton`) are two names.
+        // `token_sim_with` asked this of the words it compared; a pair scored through another
+        // spelling of a word (`alternative_pairs`) is asked it of the words themselves here.
         if loose
             && let (Some(sx), Some(sy)) = (qs.skeleton(i), cs.skeleton(j))
             && !start_alike(

@@ -864,7 +864,7 @@ fn analyze_reusing(
     // `spaces`: its maker wrote `text` as plain words, with spaces there ([`translit::Spelling`]).
     let mut add = |forms: &mut Vec<NameForm>,
                    text: &str,
-                   spaces: Option<&[u16]>,
+                   spaces: Option<&translit::Spaces>,
                    via: Via,
                    buffers: &mut Buffers| {
         let folded = fold
@@ -872,7 +872,7 @@ fn analyze_reusing(
             && fold_into_written(
                 forms,
                 text,
-                spaces,
+                spaces.map(translit::Spaces::as_slice),
                 comma_surname,
                 kind,
                 via,
@@ -893,8 +893,7 @@ fn analyze_reusing(
         });
         for l in translit::latin_forms_upto_known(&cleaned, known, systems) {
             if l.text != cleaned {
-                let spaces = l.spaces.as_ref().map(translit::Spaces::as_slice);
-                add(&mut forms, &l.text, spaces, via, buffers);
+                add(&mut forms, &l.text, l.spaces.as_ref(), via, buffers);
             }
         }
     }
@@ -909,19 +908,17 @@ fn analyze_reusing(
         && !korean_shaped
         && let Some([passport, national]) = belarusian::readings_of_lowered(lowered)
     {
-        let (passport_spaces, national_spaces) =
-            (passport.spaces.as_ref(), national.spaces.as_ref());
         add(
             &mut forms,
             &passport.text,
-            passport_spaces.map(translit::Spaces::as_slice),
+            passport.spaces.as_ref(),
             Via::Belarusian,
             buffers,
         );
         add(
             &mut forms,
             &national.text,
-            national_spaces.map(translit::Spaces::as_slice),
+            national.spaces.as_ref(),
             Via::BelarusianLatin,
             buffers,
         );
