@@ -127,7 +127,7 @@ mod arbitrary {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(cordon_testkit::proptest_cases(64))]
 
         /// Whatever bytes arrive, reading, training and linking report and go on.
         #[test]

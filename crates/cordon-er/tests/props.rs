@@ -44,7 +44,7 @@ fn run(ds: &Dataset) -> Vec<Link> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(cordon_testkit::proptest_cases(64))]
 
     #[test]
     fn links_are_canonical_unique_and_explained(rows in prop::collection::vec(any::<(u8, u8, u8)>(), 2..60)) {

@@ -765,7 +765,7 @@ fn seeds() -> Vec<Vec<u8>> {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #![proptest_config(cordon_testkit::proptest_cases(48))]
 
     #[test]
     fn random_bytes_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {

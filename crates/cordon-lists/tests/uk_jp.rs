@@ -780,7 +780,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
+        #![proptest_config(cordon_testkit::proptest_cases(96))]
 
         #[test]
         fn random_bytes_never_panic((format, _) in formats(), bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -845,7 +845,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(cordon_testkit::proptest_cases(256))]
         #[test]
         fn parsers_never_panic(data in inputs()) {
             for (format, source) in FORMATS {

@@ -464,19 +464,8 @@ mod tests {
         "金正恩・セルゲイ・クゾヴレフ",
     ];
 
-    /// 64 cases a run of the suite (each analyses both names three ways), `PROPTEST_CASES` when
-    /// set: an explicit case count is otherwise never raised by it, and a long run would not
-    /// reach these properties.
-    fn cases_unless_set(cases: u32) -> proptest::prelude::ProptestConfig {
-        let default = proptest::prelude::ProptestConfig::default();
-        match std::env::var_os("PROPTEST_CASES") {
-            Some(_) => default,
-            None => proptest::prelude::ProptestConfig { cases, ..default },
-        }
-    }
-
     proptest::proptest! {
-        #![proptest_config(cases_unless_set(64))]
+        #![proptest_config(cordon_testkit::proptest_cases(64))]
         #[test]
         fn forms_not_built_as_not_scored_arbitrary(
             a in "(金|铁|三|陈|诚|安|朴|成|哲|山|东|公司|有限|株式会社|김|철|삼|Kim|Chol|Sam|An|Chen| |,|\\(|\\)){0,8}",
@@ -541,7 +530,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(cases_unless_set(64))]
+        #![proptest_config(cordon_testkit::proptest_cases(64))]
         /// Arbitrary katakana names, Korean and other, against arbitrary names that face
         /// Korean or not: as on both in full.
         #[test]

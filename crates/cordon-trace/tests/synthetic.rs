@@ -362,7 +362,7 @@ fn arb_graph() -> impl Strategy<Value = Vec<(u8, u8, u64, i64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(cordon_testkit::proptest_cases(64))]
     // Taint is conserved: whatever the graph (cycles, self-transfers, partial data), the sinks
     // add up to what the source introduced (poison, by definition, may only over-count) and
     // no transfer carries more taint than it moved.

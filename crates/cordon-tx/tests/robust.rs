@@ -48,7 +48,7 @@ fn ingest(text: &[u8], owner: Option<&str>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(cordon_testkit::proptest_cases(256))]
 
     #[test]
     fn arbitrary_bytes_never_panic_the_csv_reader(data in proptest::collection::vec(any::<u8>(), 0..600)) {
@@ -103,7 +103,7 @@ mod parquet {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(cordon_testkit::proptest_cases(256))]
 
         #[test]
         fn arbitrary_bytes_never_panic_the_parquet_reader(data in proptest::collection::vec(any::<u8>(), 0..400)) {

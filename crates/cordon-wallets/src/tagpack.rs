@@ -398,7 +398,7 @@ tags:
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #![proptest_config(cordon_testkit::proptest_cases(256))]
 
         // Any text is a TagPack, a list of diagnostics or an error, never a panic (the
         // `fuzz/` target `tagpack_yaml` explores the same without bounds).
