@@ -971,7 +971,31 @@ fn aligned(q: &str, c: &str, score: f64, rule: &'static str) -> Aligned {
 
 /// Rounds to three decimals for output.
 pub(crate) fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
+    round_half_away(x * 1000.0) / 1000.0
+}
+
+/// Exactly [`f64::round`] (halves away from zero), without its library call: the baseline
+/// x86-64 target has no rounding instruction, and every score and aligned part of an
+/// explanation is rounded.
+#[inline]
+fn round_half_away(y: f64) -> f64 {
+    // From 2^52 on every `f64` is a whole number; NaN and the infinities round to themselves.
+    const WHOLE_FROM: f64 = 4_503_599_627_370_496.0;
+    if y.is_nan() || y.abs() >= WHOLE_FROM {
+        return y;
+    }
+    // The conversion truncates, exactly in this range; the fraction left is exact too.
+    let whole = y as i64 as f64;
+    let fraction = y - whole;
+    let rounded = if fraction >= 0.5 {
+        whole + 1.0
+    } else if fraction <= -0.5 {
+        whole - 1.0
+    } else {
+        whole
+    };
+    // A zero keeps the sign of what was rounded (`-0.4` rounds to `-0.0`).
+    rounded.copysign(y)
 }
 
 /// Like [`align_given`], but when the syllables split differently on the two sides
@@ -1123,12 +1147,16 @@ fn align_given(
         return (0.0, nq.max(nc), 0);
     }
     let mut dp = [[0.0f64; SMALL]; SMALL];
+    // Each pair's similarity, at `dp`'s indices: the trace-back reads them again rather than
+    // comparing the syllables again.
+    let mut sims = [[0.0f64; SMALL]; SMALL];
     for i in 1..=nq {
         for j in 1..=nc {
             let s = match (q.get(i - 1), c.get(j - 1)) {
                 (Some(a), Some(b)) => syllable_sim(a, b).0,
                 _ => 0.0,
             };
+            sims[i][j] = s;
             let diag = dp[i - 1][j - 1] + s;
             dp[i][j] = diag.max(dp[i - 1][j]).max(dp[i][j - 1]);
         }
@@ -1141,14 +1169,15 @@ fn align_given(
     let mut gaps = 0;
     while i > 0 || j > 0 {
         if i > 0 && j > 0 {
-            let (a, b) = (&q[i - 1], &c[j - 1]);
-            let (s, rule) = syllable_sim(a, b);
+            let s = sims[i][j];
             if (dp[i][j] - (dp[i - 1][j - 1] + s)).abs() < 1e-9 && s > 0.0 {
                 if s < SYLLABLE_MISMATCH {
                     low += 1;
                 }
                 if explain {
-                    pairs.push(aligned(a.text, b.text, s, rule.label(a, b)));
+                    // Only an explanation names the rule: the syllables are compared again for it.
+                    let (a, b) = (&q[i - 1], &c[j - 1]);
+                    pairs.push(aligned(a.text, b.text, s, syllable_sim(a, b).1.label(a, b)));
                 }
                 i -= 1;
                 j -= 1;
@@ -4291,6 +4320,24 @@ mod tests {
             );
         }
 
+        /// Rounding without the library call rounds every `f64` as the library does: any
+        /// bits, and halves and their neighbours, where rounding turns.
+        #[test]
+        fn round_half_away_is_the_library_round(
+            any in proptest::num::f64::ANY,
+            whole in -1_000_000i64..1_000_000,
+            ulps in -2i64..=2,
+        ) {
+            let near_half = f64::from_bits(((whole as f64 + 0.5).to_bits() as i64 + ulps) as u64);
+            for y in [any, near_half, any * 1000.0] {
+                if y.is_nan() {
+                    proptest::prop_assert!(round_half_away(y).is_nan());
+                } else {
+                    proptest::prop_assert_eq!(round_half_away(y).to_bits(), y.round().to_bits());
+                }
+            }
+        }
+
         /// A pass over the bytes tells one edit as the distance table does.
         #[test]
         fn one_edit_apart_is_levenshtein_one(
@@ -4407,6 +4454,29 @@ mod tests {
         let q = PreparedName::new(a, NameKind::Organization);
         let c = PreparedName::new(b, NameKind::Organization);
         score_names(&q, &c).score
+    }
+
+    #[test]
+    fn round_half_away_at_the_edges() {
+        let largest_below_half = 0.5 - f64::EPSILON / 4.0;
+        for y in [
+            0.5,
+            -0.5,
+            2.5,
+            -2.5,
+            largest_below_half,
+            -largest_below_half,
+            0.0,
+            -0.0,
+            -0.4,
+            4_503_599_627_370_497.0,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(round_half_away(y).to_bits(), y.round().to_bits(), "{y}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
     }
 
     #[test]

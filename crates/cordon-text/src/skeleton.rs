@@ -212,15 +212,26 @@ fn for_each_class(latin: &[u8], scheme: Scheme, f: impl FnMut(char) -> bool) -> 
 
 /// [`for_each_class`] of lower-case ASCII letters.
 fn classes_of_letters(b: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool) -> bool {
+    let letter_table = match scheme {
+        Scheme::Arabic => &ARABIC_LETTERS,
+        Scheme::Kana => &KANA_LETTERS,
+    };
     let mut last = None;
     let mut i = 0;
     while i < b.len() {
-        // Vowels (about half the letters) have no class and start no digraph in either
-        // scheme: passed over without reading the letters after them.
-        if b.get(i)
-            .is_some_and(|&c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
-        {
+        // Most consonants start no digraph: classed by the byte alone.
+        let letter = b.get(i).map_or(0, |&c| letter_table[usize::from(c)]);
+        if letter & DIGRAPH_START == 0 {
             i += 1;
+            if letter != 0 {
+                let c = char::from(letter);
+                if last != Some(c) {
+                    last = Some(c);
+                    if !f(c) {
+                        return false;
+                    }
+                }
+            }
             continue;
         }
         // A letter and the three after it, zeros past the end of the word.
@@ -248,6 +259,41 @@ fn classes_of_letters(b: &[u8], scheme: Scheme, mut f: impl FnMut(char) -> bool)
     true
 }
 
+/// A [`letter_table`] entry's bit for a letter that starts a digraph of its scheme: its class
+/// depends on the letters after it ([`arabic_class`], [`kana_class`]).
+const DIGRAPH_START: u8 = 0x80;
+
+static ARABIC_LETTERS: [u8; 256] = letter_table(Scheme::Arabic);
+static KANA_LETTERS: [u8; 256] = letter_table(Scheme::Kana);
+
+/// Per byte, its class letter alone under `scheme` (`0`: none, as for vowels), with
+/// [`DIGRAPH_START`] set for the first letters of the scheme's digraphs: a skeleton reads most
+/// letters by one look-up, and only those the class functions below.
+const fn letter_table(scheme: Scheme) -> [u8; 256] {
+    let digraph_starts: &[u8] = match scheme {
+        Scheme::Arabic => b"cdgkpstz",
+        Scheme::Kana => b"cdkpstz",
+    };
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        let class = match scheme {
+            Scheme::Arabic => arabic_letter_class(byte as u8),
+            Scheme::Kana => kana_letter_class(byte as u8),
+        };
+        if let Some(c) = class {
+            table[byte] = c as u8;
+        }
+        byte += 1;
+    }
+    let mut i = 0;
+    while i < digraph_starts.len() {
+        table[digraph_starts[i] as usize] |= DIGRAPH_START;
+        i += 1;
+    }
+    table
+}
+
 // The class functions below match their digraphs by first letter rather than trying each in
 // turn at every letter; the test module keeps the list-scanning form they replace and checks
 // that both give the same skeleton of any text.
@@ -273,7 +319,7 @@ fn arabic_class(next4: [u8; 4]) -> (Option<char>, usize) {
 }
 
 /// The Arabic-scheme class of a single letter (`0`: past the end, no class).
-fn arabic_letter_class(letter: u8) -> Option<char> {
+const fn arabic_letter_class(letter: u8) -> Option<char> {
     match letter {
         b'k' | b'q' | b'g' | b'c' => Some('K'),
         b'x' => Some('X'),
@@ -313,7 +359,7 @@ fn kana_class(next4: [u8; 4]) -> (Option<char>, usize) {
 }
 
 /// The katakana-scheme class of a single letter (`0`: past the end, no class).
-fn kana_letter_class(letter: u8) -> Option<char> {
+const fn kana_letter_class(letter: u8) -> Option<char> {
     match letter {
         // ヴ/ブ/ワ/フ: a Latin v, w, f or h may come back as any of them.
         b'v' | b'w' | b'f' | b'h' => Some('H'),
@@ -579,6 +625,34 @@ mod tests {
                         skeleton(a, scheme) == want,
                         "{a} {b} {scheme:?}"
                     );
+                }
+            }
+        }
+    }
+
+    /// A letter the table reads alone has, whatever follows it, the class the class functions
+    /// give it: one letter long, the table's class.
+    #[test]
+    fn letters_read_alone_as_the_class_functions_read_them() {
+        for (scheme, table) in [
+            (Scheme::Arabic, &ARABIC_LETTERS),
+            (Scheme::Kana, &KANA_LETTERS),
+        ] {
+            for letter in b'a'..=b'z' {
+                let entry = table[usize::from(letter)];
+                if entry & DIGRAPH_START != 0 {
+                    continue;
+                }
+                for next in (b'a'..=b'z').chain([0]) {
+                    for third in [0, b'h', b'c'] {
+                        let next4 = [letter, next, third, b'h'];
+                        let by_function = match scheme {
+                            Scheme::Arabic => arabic_class(next4),
+                            Scheme::Kana => kana_class(next4),
+                        };
+                        let by_table = ((entry != 0).then(|| char::from(entry)), 1);
+                        assert_eq!(by_table, by_function, "{}", letter as char);
+                    }
                 }
             }
         }
