@@ -41,13 +41,30 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     outln!("compared: {:?} ↔ {:?}", c.forms.0, c.forms.1);
     let mut t = Table::new(&["name 1", "name 2", "score", "rule"]);
     for a in &c.alignment {
-        t.row(vec![
-            a.query.to_string(),
-            a.candidate.to_string(),
-            format!("{:.2}", a.score),
-            a.rule.to_owned(),
-        ]);
+        let row = if scales_whole_name(a) {
+            [
+                WHOLE_NAME.to_owned(),
+                String::new(),
+                format!("×{:.2}", a.score),
+            ]
+        } else {
+            [
+                a.query.to_string(),
+                a.candidate.to_string(),
+                format!("{:.2}", a.score),
+            ]
+        };
+        t.row(row.into_iter().chain([a.rule.to_owned()]).collect());
     }
     out!("{}", t.render());
     Ok(ExitCode::SUCCESS)
+}
+
+/// How a reader's table names the part of an alignment that is no pair of words.
+pub(crate) const WHOLE_NAME: &str = "(whole name)";
+
+/// Whether an aligned part is a rule that scales the whole alignment (its `score` the factor):
+/// the JSON gives it empty `query` and `candidate` (docs/screening.md), a table names it.
+pub(crate) fn scales_whole_name(a: &cordon_match::Aligned) -> bool {
+    a.query.is_empty() && a.candidate.is_empty()
 }

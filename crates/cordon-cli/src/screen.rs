@@ -425,7 +425,18 @@ fn print_results(results: &[ScreenResult]) {
             .explanation
             .alignment
             .iter()
-            .map(|a| format!("{}={} {:.2} [{}]", a.query, a.candidate, a.score, a.rule))
+            .map(|a| {
+                if crate::compare::scales_whole_name(a) {
+                    format!(
+                        "{} ×{:.2} [{}]",
+                        crate::compare::WHOLE_NAME,
+                        a.score,
+                        a.rule
+                    )
+                } else {
+                    format!("{}={} {:.2} [{}]", a.query, a.candidate, a.score, a.rule)
+                }
+            })
             .collect();
         outln!(
             "  name {:.3}: {}",

@@ -71,6 +71,35 @@ fn compare_prints_score_match_and_alignment() {
 }
 
 #[test]
+fn compare_table_names_a_factor_on_the_whole_name() {
+    // A transliterated name's discount scales the whole alignment: JSON gives it empty names
+    // (docs/screening.md), a table names it instead of printing a row without names.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("unused.redb");
+    let (a, b) = ("Sergei Ivanov", "Сергей Иванович Иванов");
+    let out = json(&db, &["compare", "--schema", "Person", a, b]);
+    let factor = out["alignment"]
+        .as_array()
+        .and_then(|parts| {
+            parts
+                .iter()
+                .find(|p| p["query"] == "" && p["candidate"] == "")
+        })
+        .unwrap_or_else(|| panic!("no whole-name part: {out:#}"));
+    let text = cordon(&db)
+        .args(["compare", "--schema", "Person", a, b])
+        .output()
+        .expect("run cordon");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let row = format!("×{:.2}", factor["score"].as_f64().expect("score"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("(whole name)") && l.contains(&row)),
+        "{text}"
+    );
+}
+
+#[test]
 fn batch_keeps_input_order_and_reports_every_bad_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = real_lists_store(dir.path());
