@@ -2475,14 +2475,24 @@ fn token_text(f: &NameForm, i: u8) -> &str {
 }
 
 /// Token `t` of form `f` as alternative `a` of [`Step::Pair`] spells it, and the rule that
-/// spelt it ([`Via::Written`]: as the form has it).
-fn spelt_part(f: &NameForm, t: u8, a: u8) -> (&str, Via) {
+/// spelt it ([`Via::Written`]: as the form has it). A word written in another script shows
+/// with the spelling that matched (`сергей (sergei)`): the spelling alone would not say which
+/// word of the list name it is, the word alone not what was compared.
+fn spelt_part(f: &NameForm, t: u8, a: u8) -> (CompactString, Via) {
+    let written = f.tokens.get(usize::from(t));
     match usize::from(a).checked_sub(1) {
-        Some(k) => f
-            .word_alternatives
-            .get(k)
-            .map_or(("", Via::Written), |w| (w.token.text.as_str(), w.via)),
-        None => (token_text(f, t), Via::Written),
+        Some(k) => match (f.word_alternatives.get(k), written) {
+            (Some(w), Some(word)) if word.script != Script::Latin => (
+                compact_str::format_compact!("{} ({})", word.text, w.token.text),
+                w.via,
+            ),
+            (Some(w), _) => (w.token.text.clone(), w.via),
+            (None, _) => (CompactString::default(), Via::Written),
+        },
+        None => (
+            written.map(|word| word.text.clone()).unwrap_or_default(),
+            Via::Written,
+        ),
     }
 }
 
@@ -2514,7 +2524,7 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
             // The spelling rule that gave the word names the part.
             let ((qt, qv), (ct, cv)) = (spelt_part(q, i, qa), spelt_part(c, j, ca));
             let via = if cv != Via::Written { cv } else { qv };
-            aligned(qt, ct, score, via.label())
+            aligned(&qt, &ct, score, via.label())
         }
         Step::Merged {
             x,

@@ -508,6 +508,28 @@ fn regression_lone_word_in_parentheses_is_an_alternative() {
     assert!(c.name_score < 0.9, "{}", c.name_score);
 }
 
+/// A word matched through one of its transliterations is shown as the list wrote it, with
+/// the spelling that matched: `сергей (sergei)`, not `sergei` alone (which does not say which
+/// word of the list name it was) nor `сергей` alone (which does not say what was compared).
+#[test]
+fn regression_explanation_shows_the_written_word_beside_its_matching_spelling() {
+    let c = compare(
+        "Sergei Ivanov",
+        "Сергей Иванович Иванов",
+        Some(Schema::Person),
+    );
+    let part = c
+        .alignment
+        .iter()
+        .find(|a| a.query == "sergei")
+        .unwrap_or_else(|| panic!("{c:#?}"));
+    assert_eq!(
+        (part.candidate.as_str(), part.rule),
+        ("сергей (sergei)", "Cyrillic transliteration"),
+        "{c:#?}"
+    );
+}
+
 /// The EU's Belarus regime lists the Russian spelling beside a Latin one made from the
 /// Belarusian name: the Russian side must read as Belarusian too, with or without a schema.
 #[test]
