@@ -89,10 +89,7 @@ pub fn latin_forms(s: &str) -> Vec<String> {
 
 /// The first `max` of [`latin_forms`], without producing the others.
 pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
-    latin_forms_upto_known(s, None, max)
-        .into_iter()
-        .map(|f| f.text)
-        .collect()
+    tagged_upto(s, None, max, |_, f| f.text, String::as_str)
 }
 
 /// What a caller knows of Cyrillic text already: its [`lowered_cyrillic`] letters and whether
@@ -171,28 +168,42 @@ pub(crate) fn latin_forms_upto_known(
     known: Option<KnownCyrillic<'_>>,
     max: usize,
 ) -> Vec<Spelling> {
-    tagged_upto(s, known, max)
-        .into_iter()
-        .map(|(_, f)| f)
-        .collect()
+    tagged_upto(s, known, max, |_, f| f, |f| &f.text)
 }
 
 /// [`latin_forms`] with the system that produced each form.
 pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
-    tagged_upto(s, None, usize::MAX)
-        .into_iter()
-        .map(|(sys, f)| (sys, f.text))
-        .collect()
+    tagged_upto(
+        s,
+        None,
+        usize::MAX,
+        |sys, f| (sys, f.text),
+        |(_, text)| text,
+    )
 }
 
 /// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
-/// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`.
-fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(System, Spelling)> {
-    let mut out: Vec<(System, Spelling)> = Vec::with_capacity(max.min(5));
+/// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`. Each
+/// form is kept as `keep` makes it of its system and spelling (`text` reads its text back), so
+/// that no caller copies the list into another.
+fn tagged_upto<T>(
+    s: &str,
+    known: Option<KnownCyrillic<'_>>,
+    max: usize,
+    keep: impl Fn(System, Spelling) -> T,
+    text: impl Fn(&T) -> &str,
+) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(max.min(5));
     // `spaces`: the spelling is plain words, with spaces there ([`Spelling`]).
-    let mut push = |sys: System, text: String, spaces: Option<Spaces>| {
-        if out.len() < max && !out.iter().any(|(_, g)| g.text == text) {
-            out.push((sys, Spelling { text, spaces }));
+    let mut push = |sys: System, spelling: String, spaces: Option<Spaces>| {
+        if out.len() < max && !out.iter().any(|g| text(g) == spelling) {
+            out.push(keep(
+                sys,
+                Spelling {
+                    text: spelling,
+                    spaces,
+                },
+            ));
         }
         out.len() < max
     };
@@ -359,6 +370,11 @@ pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
     // Nearly every Cyrillic name has no Latin letter: the neighbours are read only if it has.
     let mut lookalikes = false;
     for c in s.chars() {
+        // A cleaned name's letters are lower case already: most are а to я, their own.
+        if ('а'..='я').contains(&c) {
+            lowered.push(c);
+            continue;
+        }
         let c = lower(c);
         lookalikes |= cyrillic_lookalike(c).is_some();
         lowered.push(c);
@@ -422,7 +438,9 @@ pub fn russian_bgn(s: &str) -> String {
 }
 
 fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
-    let chars: Vec<char> = s.chars().map(lower).collect();
+    // At most one character a byte: no growing while the letters are read.
+    let mut chars = Vec::with_capacity(s.len());
+    chars.extend(s.chars().map(lower));
     cyrillic_lowered(&chars, s.len(), sys, lang)
 }
 
