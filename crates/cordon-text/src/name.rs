@@ -872,7 +872,7 @@ fn analyze_reusing(
             && fold_into_written(
                 forms,
                 text,
-                spaces.map(translit::Spaces::as_slice),
+                spaces,
                 comma_surname,
                 kind,
                 via,
@@ -980,7 +980,7 @@ fn add_form(
 fn fold_into_written(
     forms: &mut [NameForm],
     text: &str,
-    spaces: Option<&[u16]>,
+    spaces: Option<&translit::Spaces>,
     comma_surname: Option<usize>,
     kind: NameKind,
     via: Via,
@@ -992,7 +992,7 @@ fn fold_into_written(
         return false;
     };
     let (mut words, comma) = match spaces {
-        Some(spaces) => (words_between(text, spaces), None),
+        Some(spaces) => words_between(text, spaces),
         None => split_words(text),
     };
     match (comma_surname, comma) {
@@ -1140,20 +1140,40 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
     (words, surname_at)
 }
 
-/// The words of `text` written as plain words with single spaces at byte offsets `spaces`
-/// ([`translit::Spelling`]): [`split_words`] of it, without reading its letters.
-fn words_between<'a>(text: &'a str, spaces: &[u16]) -> Words<'a> {
+/// The words of `text` written as plain words with single spaces (and at most one comma) at
+/// byte offsets `spaces` ([`translit::Spelling`]): [`split_words`] of it, the surname position
+/// a comma gives included, without reading its letters.
+fn words_between<'a>(text: &'a str, spaces: &translit::Spaces) -> (Words<'a>, Option<usize>) {
     let mut words = Words::new();
+    let mut words_before_comma = None;
     let mut from = 0;
-    for to in spaces.iter().map(|&at| usize::from(at)).chain([text.len()]) {
+    for (i, to) in spaces
+        .as_slice()
+        .iter()
+        .map(|&at| usize::from(at))
+        .chain([text.len()])
+        .enumerate()
+    {
         if let Some(w) = text.get(from..to).filter(|w| !w.is_empty())
             && words.len() < MAX_TOKENS
         {
             words.push(w);
         }
+        if spaces.comma() == Some(i) {
+            words_before_comma = Some(words.len());
+        }
         from = to + 1;
     }
-    words
+    // `split_words`' rule: one or two words before the comma, one at least after it, read
+    // after the others. Seven offsets at most leave every word within `MAX_TOKENS`.
+    match words_before_comma {
+        Some(before @ 1..=2) if before < words.len() => {
+            words.rotate_left(before);
+            let after = words.len() - before;
+            (words, Some(after))
+        }
+        _ => (words, None),
+    }
 }
 
 /// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is
@@ -3167,13 +3187,14 @@ mod tests {
 
     proptest::proptest! {
         /// The spellings their makers write as plain words (a Cyrillic name's transliterations,
-        /// its Belarusian readings) have the words [`split_words`] finds in them, no comma, each
-        /// lower-case ASCII letters and digits (its own folding), as [`fold_into_written`]
-        /// takes them.
+        /// its Belarusian readings) have the words [`split_words`] finds in them, in its order
+        /// and with the surname position it reads from a comma, each lower-case ASCII letters
+        /// and digits (its own folding), as [`fold_into_written`] takes them.
         #[test]
         fn plain_spellings_have_the_words_split_words_finds(
             s in proptest::prop_oneof![
                 "[а-яёА-ЯЁіїєґўђҷ҂ \t'’ʼ`ʹ]{0,24}",
+                "[а-яА-Я ,]{0,24}",
                 "[а-яёА-ЯЁіўa-zA-Z0-9 \t'’,.-]{0,24}",
             ],
         ) {
@@ -3188,10 +3209,10 @@ mod tests {
                 let Some(spaces) = &spelling.spaces else {
                     continue;
                 };
-                let words = words_between(&spelling.text, spaces.as_slice());
-                let (split, comma) = split_words(&spelling.text);
+                let (words, comma) = words_between(&spelling.text, spaces);
+                let (split, split_comma) = split_words(&spelling.text);
                 proptest::prop_assert_eq!(&words, &split, "{:?}", spelling.text);
-                proptest::prop_assert_eq!(comma, None);
+                proptest::prop_assert_eq!(comma, split_comma, "{:?}", spelling.text);
                 for w in words {
                     proptest::prop_assert!(
                         w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),

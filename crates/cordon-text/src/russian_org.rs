@@ -4,7 +4,6 @@
 //! [`crate::chinese::organisation_form`] does for Chinese.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::translit;
@@ -225,20 +224,29 @@ fn is_word_char(c: char) -> bool {
 const GENERAL_PUNCTUATION_START: char = '\u{2000}';
 const GENERAL_PUNCTUATION_END: char = '\u{206F}';
 
-/// The words of lower-case `s` (runs of [`is_word_char`]), each with its gloss.
+/// The words of lower-case `s` (runs of [`is_word_char`]), each with its gloss; `None` at an
+/// upper-case character when `lower_case_only` (the caller lowers the text and asks again).
 // One pass over the characters: `str::split` with a character predicate asked for each word
-// anew where the last one ended.
-fn glossed_words(s: &str) -> Vec<(&str, Option<&'static str>)> {
+// anew where the last one ended. Names reach here cleaned (lower case), other callers may not:
+// the case is asked in the same pass, the letters a cleaned Russian name is made of settled
+// without Unicode tables.
+fn glossed_words(s: &str, lower_case_only: bool) -> Option<Vec<(&str, Option<&'static str>)>> {
     let mut words = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
-        if is_word_char(c) {
+        let word_char = match c {
+            'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' => true,
+            ' ' => false,
+            _ if lower_case_only && c.is_uppercase() => return None,
+            _ => is_word_char(c),
+        };
+        if word_char {
             start.get_or_insert(i);
         } else if let Some(w) = start.take().and_then(|from| s.get(from..i)) {
             words.push((w, gloss(w)));
         }
     }
-    words
+    Some(words)
 }
 
 /// The English-keyed readings of a Cyrillic organisation name (see the module doc): every
@@ -247,18 +255,14 @@ fn glossed_words(s: &str) -> Vec<(&str, Option<&'static str>)> {
 /// transliterated whole (a list translating the kind of organisation and spelling out the
 /// rest). `None` when no word of it is a known organisation word.
 pub fn organisation_forms(s: &str) -> Option<(String, Option<String>)> {
-    // Names reach here cleaned (lower case); other callers may not. The letters a cleaned
-    // Russian name is made of are settled without Unicode tables.
-    let upper = |c: char| match c {
-        'а'..='я' | 'ё' | 'a'..='z' | '0'..='9' | ' ' => false,
-        _ => c.is_uppercase(),
+    let lowered;
+    let words = match glossed_words(s, true) {
+        Some(words) => words,
+        None => {
+            lowered = s.to_lowercase();
+            glossed_words(&lowered, false).unwrap_or_default()
+        }
     };
-    let lowered = if s.chars().any(upper) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    };
-    let words = glossed_words(&lowered);
     // Most Cyrillic names (people's) have no organisation word: nothing is transliterated
     // for them.
     if words.iter().all(|(_, en)| en.is_none()) {
@@ -387,8 +391,28 @@ mod tests {
                 .split(|c: char| !is_word_char(c))
                 .filter(|w| !w.is_empty())
                 .collect();
-            let words: Vec<&str> = glossed_words(s).into_iter().map(|(w, _)| w).collect();
+            let words: Vec<&str> = glossed_words(s, true)
+                .into_iter()
+                .flatten()
+                .map(|(w, _)| w)
+                .collect();
             assert_eq!(words, split, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn upper_case_names_are_read_lowered() {
+        for s in [
+            "АО «Научно-Производственное Объединение «Марс»",
+            "Банк РОССИЯ",
+            "ZAVOD Завод",
+        ] {
+            assert_eq!(glossed_words(s, true), None, "{s:?}");
+            assert_eq!(
+                organisation_forms(s),
+                organisation_forms(&s.to_lowercase()),
+                "{s:?}"
+            );
         }
     }
 

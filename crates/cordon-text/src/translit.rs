@@ -89,10 +89,7 @@ pub fn latin_forms(s: &str) -> Vec<String> {
 
 /// The first `max` of [`latin_forms`], without producing the others.
 pub fn latin_forms_upto(s: &str, max: usize) -> Vec<String> {
-    latin_forms_upto_known(s, None, max)
-        .into_iter()
-        .map(|f| f.text)
-        .collect()
+    tagged_upto(s, None, max, |_, f| f.text, String::as_str)
 }
 
 /// What a caller knows of Cyrillic text already: its [`lowered_cyrillic`] letters and whether
@@ -106,10 +103,14 @@ pub(crate) struct KnownCyrillic<'a> {
 
 /// Byte offsets of the single spaces between a spelling's words, in order: up to seven, each
 /// below `u16::MAX` (nearly every name), held in place so that a spelling stays small to move.
+/// One of them may be a comma's instead (`ivanov, ivan`: a name analysed with its surname
+/// moved first behind a comma, as its letter case marks it): a one-byte boundary too.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Spaces {
     at: [u16; 7],
     len: u8,
+    /// One more than the index in `at` of the comma's offset; 0 when there is none.
+    comma: u8,
 }
 
 impl Spaces {
@@ -124,19 +125,38 @@ impl Spaces {
         true
     }
 
+    /// Adds the offset `at` of the text's comma; false (nothing added) when it has one already
+    /// or there is no room.
+    pub(crate) fn push_comma(&mut self, at: usize) -> bool {
+        let ok = self.comma == 0 && self.push(at);
+        if ok {
+            self.comma = self.len;
+        }
+        ok
+    }
+
     /// Drops the last offset.
     pub(crate) fn pop(&mut self) {
         self.len = self.len.saturating_sub(1);
+        if self.comma > self.len {
+            self.comma = 0;
+        }
     }
 
     pub(crate) fn as_slice(&self) -> &[u16] {
         self.at.get(..usize::from(self.len)).unwrap_or_default()
     }
+
+    /// The index in [`Spaces::as_slice`] of the comma's offset, if one is the comma's.
+    pub(crate) fn comma(&self) -> Option<usize> {
+        usize::from(self.comma).checked_sub(1)
+    }
 }
 
 /// A Latin spelling and, when its maker wrote it as plain words (lower-case ASCII letters and
-/// digits between single spaces), where the spaces between them are: its words are read from
-/// them, and taken as their own folding, not by scanning the text again.
+/// digits between single spaces, and at most one comma), where the spaces (and the comma)
+/// between them are: its words are read from them, and taken as their own folding, not by
+/// scanning the text again.
 pub(crate) struct Spelling {
     pub text: String,
     pub spaces: Option<Spaces>,
@@ -148,28 +168,42 @@ pub(crate) fn latin_forms_upto_known(
     known: Option<KnownCyrillic<'_>>,
     max: usize,
 ) -> Vec<Spelling> {
-    tagged_upto(s, known, max)
-        .into_iter()
-        .map(|(_, f)| f)
-        .collect()
+    tagged_upto(s, known, max, |_, f| f, |f| &f.text)
 }
 
 /// [`latin_forms`] with the system that produced each form.
 pub fn latin_forms_tagged(s: &str) -> Vec<(System, String)> {
-    tagged_upto(s, None, usize::MAX)
-        .into_iter()
-        .map(|(sys, f)| (sys, f.text))
-        .collect()
+    tagged_upto(
+        s,
+        None,
+        usize::MAX,
+        |sys, f| (sys, f.text),
+        |(_, text)| text,
+    )
 }
 
 /// The first `max` of [`latin_forms_tagged`]: the Cyrillic systems stop being run once
-/// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`.
-fn tagged_upto(s: &str, known: Option<KnownCyrillic<'_>>, max: usize) -> Vec<(System, Spelling)> {
-    let mut out: Vec<(System, Spelling)> = Vec::with_capacity(max.min(5));
+/// `max` distinct forms are made. `known`, when given, is what the caller knows of `s`. Each
+/// form is kept as `keep` makes it of its system and spelling (`text` reads its text back), so
+/// that no caller copies the list into another.
+fn tagged_upto<T>(
+    s: &str,
+    known: Option<KnownCyrillic<'_>>,
+    max: usize,
+    keep: impl Fn(System, Spelling) -> T,
+    text: impl Fn(&T) -> &str,
+) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(max.min(5));
     // `spaces`: the spelling is plain words, with spaces there ([`Spelling`]).
-    let mut push = |sys: System, text: String, spaces: Option<Spaces>| {
-        if out.len() < max && !out.iter().any(|(_, g)| g.text == text) {
-            out.push((sys, Spelling { text, spaces }));
+    let mut push = |sys: System, spelling: String, spaces: Option<Spaces>| {
+        if out.len() < max && !out.iter().any(|g| text(g) == spelling) {
+            out.push(keep(
+                sys,
+                Spelling {
+                    text: spelling,
+                    spaces,
+                },
+            ));
         }
         out.len() < max
     };
@@ -336,6 +370,11 @@ pub(crate) fn lowered_cyrillic(s: &str) -> Vec<char> {
     // Nearly every Cyrillic name has no Latin letter: the neighbours are read only if it has.
     let mut lookalikes = false;
     for c in s.chars() {
+        // A cleaned name's letters are lower case already: most are а to я, their own.
+        if ('а'..='я').contains(&c) {
+            lowered.push(c);
+            continue;
+        }
         let c = lower(c);
         lookalikes |= cyrillic_lookalike(c).is_some();
         lowered.push(c);
@@ -399,7 +438,9 @@ pub fn russian_bgn(s: &str) -> String {
 }
 
 fn cyrillic(s: &str, sys: System, lang: Lang) -> String {
-    let chars: Vec<char> = s.chars().map(lower).collect();
+    // At most one character a byte: no growing while the letters are read.
+    let mut chars = Vec::with_capacity(s.len());
+    chars.extend(s.chars().map(lower));
     cyrillic_lowered(&chars, s.len(), sys, lang)
 }
 
@@ -413,8 +454,8 @@ fn cyrillic_lowered(chars: &[char], len: usize, sys: System, lang: Lang) -> Stri
 /// every system spells alike ([`spelt_alike_by_every_system`]) is looked up once for all, and
 /// whitespace is tidied as it is written (no [`tidy`] pass over each spelling). With them,
 /// where each spelling's spaces are, when the text has nothing but Cyrillic characters (each
-/// spelt in lower-case ASCII letters alone, [`cyrillic_letter`]), whitespace and apostrophes
-/// (dropped): then each spelling is plain words ([`Spelling`]).
+/// spelt in lower-case ASCII letters alone, [`cyrillic_letter`]), whitespace, apostrophes
+/// (dropped) and one comma: then each spelling is plain words ([`Spelling`]).
 fn cyrillic_spellings<const N: usize>(
     chars: &[char],
     len: usize,
@@ -436,6 +477,15 @@ fn cyrillic_spellings<const N: usize>(
                         plain &= spaces.push(out.len());
                         out.push(' ');
                     }
+                }
+                continue;
+            }
+            // A name whose letter case marks its surname reaches here as `SURNAME, Given`
+            // (most Cyrillic names of the lists): one comma keeps its spellings plain words.
+            if c == ',' {
+                for (out, spaces) in outs.iter_mut().zip(&mut spaces) {
+                    plain &= spaces.push_comma(out.len());
+                    out.push(',');
                 }
                 continue;
             }
@@ -1721,6 +1771,20 @@ mod tests {
 
     fn has(s: &str, want: &str) -> bool {
         forms(s).iter().any(|f| f == want)
+    }
+
+    #[test]
+    fn one_comma_keeps_a_spelling_plain_words() {
+        let plain = |s: &str| {
+            latin_forms_upto_known(s, None, 1)
+                .into_iter()
+                .next()
+                .and_then(|f| f.spaces)
+                .map(|spaces| (spaces.as_slice().to_vec(), spaces.comma()))
+        };
+        assert_eq!(plain("иванов, иван"), Some((vec![6, 7], Some(0))));
+        assert_eq!(plain("иван иванов"), Some((vec![4], None)));
+        assert_eq!(plain("иванов, иван, петрович"), None);
     }
 
     #[test]
