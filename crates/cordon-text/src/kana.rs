@@ -16,7 +16,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::iter::Peekable;
 
 use compact_str::CompactString;
 use smallvec::SmallVec;
@@ -590,38 +589,124 @@ struct Cut<'a> {
 }
 
 impl<'a> Cut<'a> {
-    fn of(s: &'a str) -> Self {
-        let mut cut = Cut {
+    /// A cut with nothing read into it yet.
+    fn empty() -> Self {
+        Cut {
             moras: SmallVec::new(),
             pieces: SmallVec::new(),
             folds_under_nfkc: false,
-        };
-        // One pass over the characters, each decoded once: finding where a run ends, then
-        // reading the run, decoded each of its characters twice. Each character is seen here
-        // as it is decoded, whichever run takes it: a pass of its own to look for characters
-        // NFKC folds cost a tenth of the cut.
+        }
+    }
+
+    /// The cut of `s`, returned (the tests'; an analysis reads its cut where it keeps it:
+    /// [`with_cut`]).
+    #[cfg(test)]
+    fn of(s: &'a str) -> Self {
+        let mut cut = Cut::empty();
+        cut.read(s);
+        cut
+    }
+
+    /// Cuts `s` into this empty cut, in one pass over its characters, each decoded once and
+    /// seen there for whether NFKC folds it (a pass of its own for that cost a tenth of the
+    /// cut). A kana that a small kana after it may join into a digraph is held until the next
+    /// character says, rather than the next character peeked at through an iterator (2 % of
+    /// the cut).
+    fn read(&mut self, s: &'a str) {
         let mut folds = false;
-        let mut chars = s
-            .char_indices()
-            .inspect(|&(_, c)| folds |= folds_under_nfkc(c))
-            .peekable();
-        while let Some(&(at, c)) = chars.peek() {
-            if is_sep(c) {
-                while chars.next_if(|&(_, c)| is_sep(c)).is_some() {}
-                cut.pieces.push(Piece::Sep);
-            } else if is_kana(c) {
-                let start = cut.moras.len();
-                push_moras(&mut chars, &mut cut.moras);
-                cut.pieces.push(Piece::Kana(start, cut.moras.len()));
-            } else {
-                while chars.next_if(|&(_, c)| !is_sep(c) && !is_kana(c)).is_some() {}
-                let end = chars.peek().map_or(s.len(), |&(end, _)| end);
-                cut.pieces
-                    .push(Piece::Text(s.get(at..end).unwrap_or_default()));
+        // The run being read and where it starts: a byte of `s` for text, a mora otherwise.
+        let mut run: Option<(Run, usize)> = None;
+        let mut held: Option<char> = None;
+        for (at, c) in s.char_indices() {
+            folds |= folds_under_nfkc(c);
+            let kind = Run::of(c);
+            if let Some(h) = held.take() {
+                if let Some(r) = Some(to_katakana(c))
+                    .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
+                    .and_then(|n| digraph(h, n))
+                {
+                    self.moras.push(Mora {
+                        romaji: r,
+                        kind: Kind::Mora,
+                    });
+                    continue;
+                }
+                self.push_single(h);
+            }
+            let start = match run {
+                Some((k, start)) if k == kind => start,
+                _ => {
+                    if let Some(ended) = run {
+                        self.end_run(s, ended, at);
+                    }
+                    let start = if kind == Run::Text {
+                        at
+                    } else {
+                        self.moras.len()
+                    };
+                    run = Some((kind, start));
+                    start
+                }
+            };
+            if kind == Run::Kana {
+                held = self.push_kana(to_katakana(c), start);
             }
         }
-        cut.folds_under_nfkc = folds;
-        cut
+        if let Some(h) = held {
+            self.push_single(h);
+        }
+        if let Some(ended) = run {
+            self.end_run(s, ended, s.len());
+        }
+        self.folds_under_nfkc = folds;
+    }
+
+    /// Adds the mora of katakana `c` of a run whose morae start at `run_start`, or returns
+    /// `c` when a small kana after it may make a digraph of it (its mora is then added by
+    /// the next character: [`digraph`] or [`Cut::push_single`]).
+    fn push_kana(&mut self, c: char, run_start: usize) -> Option<char> {
+        let mora = match c {
+            'ッ' => Mora {
+                romaji: "",
+                kind: Kind::Sokuon,
+            },
+            'ン' => Mora {
+                romaji: "n",
+                kind: Kind::N,
+            },
+            'ー' => Mora {
+                romaji: "",
+                kind: Kind::Long,
+            },
+            // Iteration marks repeat the previous mora of the same run.
+            'ヽ' | 'ヾ' => match self.moras.last() {
+                Some(&m) if self.moras.len() > run_start => m,
+                _ => return None,
+            },
+            _ => return Some(c),
+        };
+        self.moras.push(mora);
+        None
+    }
+
+    /// Adds the mora of katakana `c` on its own, if it has one.
+    fn push_single(&mut self, c: char) {
+        let romaji = single(c);
+        if !romaji.is_empty() {
+            self.moras.push(Mora {
+                romaji,
+                kind: Kind::Mora,
+            });
+        }
+    }
+
+    /// Adds the piece of a run (`start` as [`Cut::read`] keeps it) that ends at byte `end`.
+    fn end_run(&mut self, s: &'a str, (kind, start): (Run, usize), end: usize) {
+        self.pieces.push(match kind {
+            Run::Sep => Piece::Sep,
+            Run::Kana => Piece::Kana(start, self.moras.len()),
+            Run::Text => Piece::Text(s.get(start..end).unwrap_or_default()),
+        });
     }
 
     fn tokens(&self) -> SmallVec<[Token<'_>; 8]> {
@@ -645,12 +730,36 @@ fn folds_under_nfkc(c: char) -> bool {
 /// `read` of `s` and its cut, `s` folded with NFKC first when it has a character that folds
 /// ([`folds_under_nfkc`]): only then, so the common case costs no allocation and one cut.
 fn with_cut<R>(s: &str, read: impl FnOnce(&str, &Cut<'_>) -> R) -> R {
-    let cut = Cut::of(s);
+    // Read where it is kept: a cut returned by value is a kilobyte of inline morae copied.
+    let mut cut = Cut::empty();
+    cut.read(s);
     if !cut.folds_under_nfkc {
         return read(s, &cut);
     }
     let folded: String = s.nfkc().collect();
-    read(&folded, &Cut::of(&folded))
+    let mut folded_cut = Cut::empty();
+    folded_cut.read(&folded);
+    read(&folded, &folded_cut)
+}
+
+/// Which run of a [`Cut`] a character belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Sep,
+    Kana,
+    Text,
+}
+
+impl Run {
+    fn of(c: char) -> Self {
+        if is_sep(c) {
+            Run::Sep
+        } else if is_kana(c) {
+            Run::Kana
+        } else {
+            Run::Text
+        }
+    }
 }
 
 fn is_sep(c: char) -> bool {
@@ -666,59 +775,6 @@ fn to_katakana(c: char) -> char {
             char::from_u32(c as u32 + 0x60).unwrap_or(c)
         }
         _ => c,
-    }
-}
-
-/// Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
-/// runs' morae), and leaves `chars` at the first character after the run.
-fn push_moras(
-    chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
-    out: &mut SmallVec<[Mora; 32]>,
-) {
-    let start = out.len();
-    while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
-        let c = to_katakana(c);
-        let mora = match c {
-            'ッ' => Mora {
-                romaji: "",
-                kind: Kind::Sokuon,
-            },
-            'ン' => Mora {
-                romaji: "n",
-                kind: Kind::N,
-            },
-            'ー' => Mora {
-                romaji: "",
-                kind: Kind::Long,
-            },
-            // Iteration marks repeat the previous mora of the same run.
-            'ヽ' | 'ヾ' => match out.last() {
-                Some(&m) if out.len() > start => m,
-                _ => continue,
-            },
-            // Only a small vowel or y kana after it can make a digraph.
-            _ => match chars
-                .peek()
-                .map(|&(_, n)| to_katakana(n))
-                .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
-                .and_then(|n| digraph(c, n))
-            {
-                Some(r) => {
-                    chars.next();
-                    Mora {
-                        romaji: r,
-                        kind: Kind::Mora,
-                    }
-                }
-                None => Mora {
-                    romaji: single(c),
-                    kind: Kind::Mora,
-                },
-            },
-        };
-        if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
-            out.push(mora);
-        }
     }
 }
 
@@ -877,6 +933,7 @@ fn single(c: char) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::iter::Peekable;
 
     /// Every word a Korean form writes for kana of one or two characters, or three with a
     /// mark, small kana or ワ between (digraphs, long vowels, グワ), is in the vocabulary that
@@ -1159,6 +1216,60 @@ mod tests {
                 Token::Kana(moras) => format!("{moras:?}"),
             })
             .collect()
+    }
+
+    /// [`Cut::read`]'s morae of a run as first written, peeking at each next character: the
+    /// oracle of the cut in the tests. Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
+    /// runs' morae), and leaves `chars` at the first character after the run.
+    fn push_moras(
+        chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
+        out: &mut SmallVec<[Mora; 32]>,
+    ) {
+        let start = out.len();
+        while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
+            let c = to_katakana(c);
+            let mora = match c {
+                'ッ' => Mora {
+                    romaji: "",
+                    kind: Kind::Sokuon,
+                },
+                'ン' => Mora {
+                    romaji: "n",
+                    kind: Kind::N,
+                },
+                'ー' => Mora {
+                    romaji: "",
+                    kind: Kind::Long,
+                },
+                // Iteration marks repeat the previous mora of the same run.
+                'ヽ' | 'ヾ' => match out.last() {
+                    Some(&m) if out.len() > start => m,
+                    _ => continue,
+                },
+                // Only a small vowel or y kana after it can make a digraph.
+                _ => match chars
+                    .peek()
+                    .map(|&(_, n)| to_katakana(n))
+                    .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
+                    .and_then(|n| digraph(c, n))
+                {
+                    Some(r) => {
+                        chars.next();
+                        Mora {
+                            romaji: r,
+                            kind: Kind::Mora,
+                        }
+                    }
+                    None => Mora {
+                        romaji: single(c),
+                        kind: Kind::Mora,
+                    },
+                },
+            };
+            if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
+                out.push(mora);
+            }
+        }
     }
 
     /// [`Cut::of`] as first written, in two passes: where each run ends, then its morae.
