@@ -618,10 +618,16 @@ impl<'a> Cut<'a> {
         let mut run: Option<(Run, usize)> = None;
         let mut held: Option<char> = None;
         for (at, c) in s.char_indices() {
-            folds |= folds_under_nfkc(c);
-            let kind = Run::of(c);
+            // Nearly every character of a katakana name is a katakana letter, which is kana,
+            // no separator, its own katakana and not folded by NFKC: one range check.
+            let (kind, c) = if ('ァ'..='ヺ').contains(&c) {
+                (Run::Kana, c)
+            } else {
+                folds |= folds_under_nfkc(c);
+                (Run::of(c), to_katakana(c))
+            };
             if let Some(h) = held.take() {
-                if let Some(r) = Some(to_katakana(c))
+                if let Some(r) = Some(c)
                     .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
                     .and_then(|n| digraph(h, n))
                 {
@@ -649,7 +655,7 @@ impl<'a> Cut<'a> {
                 }
             };
             if kind == Run::Kana {
-                held = self.push_kana(to_katakana(c), start);
+                held = self.push_kana(c, start);
             }
         }
         if let Some(h) = held {
