@@ -1403,6 +1403,17 @@ mod tests {
         }
     }
 
+    /// The cut reads a katakana letter after one range check: every character of the range
+    /// must answer the tests it skips as the cut assumes.
+    #[test]
+    fn katakana_letters_are_kana_unfolded_and_their_own_katakana() {
+        for c in 'ァ'..='ヺ' {
+            assert!(is_kana(c) && !is_sep(c) && !folds_under_nfkc(c), "{c}");
+            assert_eq!(to_katakana(c), c);
+            assert!(Run::of(c) == Run::Kana, "{c}");
+        }
+    }
+
     #[test]
     fn regression_cut_in_one_pass_as_in_two() {
         for s in [
