@@ -160,7 +160,7 @@ fn cannot_read_as_korean_name(tokens: &[Token<'_>]) -> bool {
         let mut in_word = 0usize;
         let surname = (word == 0).then(|| korean_surname(moras)).flatten();
         let read = surname.map(|r| KoreanSyllable {
-            stem: r,
+            hepburn: r,
             end: SyllableEnd::Open,
         });
         for syllable in read.into_iter().chain(
@@ -273,9 +273,9 @@ fn korean_forms(tokens: &[Token<'_>], max: usize, len_hint: usize) -> Vec<String
                         if n > 0 {
                             forms.first.push('-');
                         }
-                        let KoreanSyllable { stem, end } = syllable;
+                        let stem = syllable.stem();
                         forms.first.push_str(stem);
-                        match end {
+                        match syllable.end {
                             SyllableEnd::Open => {}
                             SyllableEnd::Final(last) => forms.first.push_str(last),
                             SyllableEnd::Nasal => forms.push_nasal(ng_likely(stem)),
@@ -405,7 +405,10 @@ pub(crate) enum Part {
 /// One Korean syllable of a katakana word: onset and vowel, and how it ends.
 #[derive(Clone, Copy)]
 struct KoreanSyllable {
-    stem: &'static str,
+    /// Onset and vowel as Hepburn writes them (or a surname's reading), spelt the Korean way
+    /// only when asked ([`KoreanSyllable::stem`]): whether a name can read as Korean spells
+    /// only its first and last syllables.
+    hepburn: &'static str,
     end: SyllableEnd,
 }
 
@@ -420,15 +423,20 @@ enum SyllableEnd {
 }
 
 impl KoreanSyllable {
+    /// Onset and vowel as Korean romanisations spell them.
+    fn stem(self) -> &'static str {
+        koreanise(self.hepburn)
+    }
+
     /// Whether the syllable, as written in a Korean form, spells a title (with either nasal).
     fn spells_title(self) -> bool {
         let spelt = |end: &str| {
-            let mut t = CompactString::from(self.stem);
+            let mut t = CompactString::from(self.stem());
             t.push_str(end);
             normalize::is_title(&t)
         };
         match self.end {
-            SyllableEnd::Open => normalize::is_title(self.stem),
+            SyllableEnd::Open => normalize::is_title(self.stem()),
             SyllableEnd::Final(fc) => spelt(fc),
             SyllableEnd::Nasal => spelt("n") || spelt("ng"),
         }
@@ -450,11 +458,11 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 Kind::N => "n",
                 Kind::Sokuon | Kind::Long => continue,
             };
-            let mut stem = koreanise(onset);
+            let mut hepburn = onset;
             // グワ/クワ spell one syllable (광 gwang), not two.
             if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
                 i += 1;
-                stem = if onset == "gu" { "gwa" } else { "kwa" };
+                hepburn = if onset == "gu" { "gwa" } else { "kwa" };
             }
             // Skip long-vowel marks between the onset and a final.
             while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
@@ -464,7 +472,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 Some((Kind::N, _)) if m.kind == Kind::Mora => {
                     i += 1;
                     let end = SyllableEnd::Nasal;
-                    return Some(KoreanSyllable { stem, end });
+                    return Some(KoreanSyllable { hepburn, end });
                 }
                 Some((Kind::Mora, "ku")) => Some("k"),
                 Some((Kind::Mora, "mu")) => Some("m"),
@@ -479,7 +487,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 }
                 _ => SyllableEnd::Open,
             };
-            return Some(KoreanSyllable { stem, end });
+            return Some(KoreanSyllable { hepburn, end });
         }
     })
 }
@@ -1095,7 +1103,7 @@ mod tests {
                             if n > 0 {
                                 parts.push(Part::Fixed(Cow::Borrowed("-")));
                             }
-                            let KoreanSyllable { stem, end } = syllable;
+                            let (stem, end) = (syllable.stem(), syllable.end);
                             parts.push(match end {
                                 SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
                                 SyllableEnd::Final(last) => {
