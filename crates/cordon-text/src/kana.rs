@@ -16,7 +16,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::iter::Peekable;
 
 use compact_str::CompactString;
 use smallvec::SmallVec;
@@ -161,7 +160,7 @@ fn cannot_read_as_korean_name(tokens: &[Token<'_>]) -> bool {
         let mut in_word = 0usize;
         let surname = (word == 0).then(|| korean_surname(moras)).flatten();
         let read = surname.map(|r| KoreanSyllable {
-            stem: r,
+            hepburn: r,
             end: SyllableEnd::Open,
         });
         for syllable in read.into_iter().chain(
@@ -274,9 +273,9 @@ fn korean_forms(tokens: &[Token<'_>], max: usize, len_hint: usize) -> Vec<String
                         if n > 0 {
                             forms.first.push('-');
                         }
-                        let KoreanSyllable { stem, end } = syllable;
+                        let stem = syllable.stem();
                         forms.first.push_str(stem);
-                        match end {
+                        match syllable.end {
                             SyllableEnd::Open => {}
                             SyllableEnd::Final(last) => forms.first.push_str(last),
                             SyllableEnd::Nasal => forms.push_nasal(ng_likely(stem)),
@@ -406,7 +405,10 @@ pub(crate) enum Part {
 /// One Korean syllable of a katakana word: onset and vowel, and how it ends.
 #[derive(Clone, Copy)]
 struct KoreanSyllable {
-    stem: &'static str,
+    /// Onset and vowel as Hepburn writes them (or a surname's reading), spelt the Korean way
+    /// only when asked ([`KoreanSyllable::stem`]): whether a name can read as Korean spells
+    /// only its first and last syllables.
+    hepburn: &'static str,
     end: SyllableEnd,
 }
 
@@ -421,15 +423,20 @@ enum SyllableEnd {
 }
 
 impl KoreanSyllable {
+    /// Onset and vowel as Korean romanisations spell them.
+    fn stem(self) -> &'static str {
+        koreanise(self.hepburn)
+    }
+
     /// Whether the syllable, as written in a Korean form, spells a title (with either nasal).
     fn spells_title(self) -> bool {
         let spelt = |end: &str| {
-            let mut t = CompactString::from(self.stem);
+            let mut t = CompactString::from(self.stem());
             t.push_str(end);
             normalize::is_title(&t)
         };
         match self.end {
-            SyllableEnd::Open => normalize::is_title(self.stem),
+            SyllableEnd::Open => normalize::is_title(self.stem()),
             SyllableEnd::Final(fc) => spelt(fc),
             SyllableEnd::Nasal => spelt("n") || spelt("ng"),
         }
@@ -451,11 +458,11 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 Kind::N => "n",
                 Kind::Sokuon | Kind::Long => continue,
             };
-            let mut stem = koreanise(onset);
+            let mut hepburn = onset;
             // グワ/クワ spell one syllable (광 gwang), not two.
             if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
                 i += 1;
-                stem = if onset == "gu" { "gwa" } else { "kwa" };
+                hepburn = if onset == "gu" { "gwa" } else { "kwa" };
             }
             // Skip long-vowel marks between the onset and a final.
             while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
@@ -465,7 +472,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 Some((Kind::N, _)) if m.kind == Kind::Mora => {
                     i += 1;
                     let end = SyllableEnd::Nasal;
-                    return Some(KoreanSyllable { stem, end });
+                    return Some(KoreanSyllable { hepburn, end });
                 }
                 Some((Kind::Mora, "ku")) => Some("k"),
                 Some((Kind::Mora, "mu")) => Some("m"),
@@ -480,7 +487,7 @@ fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> +
                 }
                 _ => SyllableEnd::Open,
             };
-            return Some(KoreanSyllable { stem, end });
+            return Some(KoreanSyllable { hepburn, end });
         }
     })
 }
@@ -590,38 +597,130 @@ struct Cut<'a> {
 }
 
 impl<'a> Cut<'a> {
-    fn of(s: &'a str) -> Self {
-        let mut cut = Cut {
+    /// A cut with nothing read into it yet.
+    fn empty() -> Self {
+        Cut {
             moras: SmallVec::new(),
             pieces: SmallVec::new(),
             folds_under_nfkc: false,
-        };
-        // One pass over the characters, each decoded once: finding where a run ends, then
-        // reading the run, decoded each of its characters twice. Each character is seen here
-        // as it is decoded, whichever run takes it: a pass of its own to look for characters
-        // NFKC folds cost a tenth of the cut.
+        }
+    }
+
+    /// The cut of `s`, returned (the tests'; an analysis reads its cut where it keeps it:
+    /// [`with_cut`]).
+    #[cfg(test)]
+    fn of(s: &'a str) -> Self {
+        let mut cut = Cut::empty();
+        cut.read(s);
+        cut
+    }
+
+    /// Cuts `s` into this empty cut, in one pass over its characters, each decoded once and
+    /// seen there for whether NFKC folds it (a pass of its own for that cost a tenth of the
+    /// cut). A kana that a small kana after it may join into a digraph is held until the next
+    /// character says, rather than the next character peeked at through an iterator (2 % of
+    /// the cut).
+    fn read(&mut self, s: &'a str) {
         let mut folds = false;
-        let mut chars = s
-            .char_indices()
-            .inspect(|&(_, c)| folds |= folds_under_nfkc(c))
-            .peekable();
-        while let Some(&(at, c)) = chars.peek() {
-            if is_sep(c) {
-                while chars.next_if(|&(_, c)| is_sep(c)).is_some() {}
-                cut.pieces.push(Piece::Sep);
-            } else if is_kana(c) {
-                let start = cut.moras.len();
-                push_moras(&mut chars, &mut cut.moras);
-                cut.pieces.push(Piece::Kana(start, cut.moras.len()));
+        // The run being read and where it starts: a byte of `s` for text, a mora otherwise.
+        let mut run: Option<(Run, usize)> = None;
+        let mut held: Option<char> = None;
+        for (at, c) in s.char_indices() {
+            // Nearly every character of a katakana name is a katakana letter, which is kana,
+            // no separator, its own katakana and not folded by NFKC: one range check.
+            let (kind, c) = if ('ァ'..='ヺ').contains(&c) {
+                (Run::Kana, c)
             } else {
-                while chars.next_if(|&(_, c)| !is_sep(c) && !is_kana(c)).is_some() {}
-                let end = chars.peek().map_or(s.len(), |&(end, _)| end);
-                cut.pieces
-                    .push(Piece::Text(s.get(at..end).unwrap_or_default()));
+                folds |= folds_under_nfkc(c);
+                (Run::of(c), to_katakana(c))
+            };
+            if let Some(h) = held.take() {
+                if let Some(r) = Some(c)
+                    .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
+                    .and_then(|n| digraph(h, n))
+                {
+                    self.moras.push(Mora {
+                        romaji: r,
+                        kind: Kind::Mora,
+                    });
+                    continue;
+                }
+                self.push_single(h);
+            }
+            let start = match run {
+                Some((k, start)) if k == kind => start,
+                _ => {
+                    if let Some(ended) = run {
+                        self.end_run(s, ended, at);
+                    }
+                    let start = if kind == Run::Text {
+                        at
+                    } else {
+                        self.moras.len()
+                    };
+                    run = Some((kind, start));
+                    start
+                }
+            };
+            if kind == Run::Kana {
+                held = self.push_kana(c, start);
             }
         }
-        cut.folds_under_nfkc = folds;
-        cut
+        if let Some(h) = held {
+            self.push_single(h);
+        }
+        if let Some(ended) = run {
+            self.end_run(s, ended, s.len());
+        }
+        self.folds_under_nfkc = folds;
+    }
+
+    /// Adds the mora of katakana `c` of a run whose morae start at `run_start`, or returns
+    /// `c` when a small kana after it may make a digraph of it (its mora is then added by
+    /// the next character: [`digraph`] or [`Cut::push_single`]).
+    fn push_kana(&mut self, c: char, run_start: usize) -> Option<char> {
+        let mora = match c {
+            'ッ' => Mora {
+                romaji: "",
+                kind: Kind::Sokuon,
+            },
+            'ン' => Mora {
+                romaji: "n",
+                kind: Kind::N,
+            },
+            'ー' => Mora {
+                romaji: "",
+                kind: Kind::Long,
+            },
+            // Iteration marks repeat the previous mora of the same run.
+            'ヽ' | 'ヾ' => match self.moras.last() {
+                Some(&m) if self.moras.len() > run_start => m,
+                _ => return None,
+            },
+            _ => return Some(c),
+        };
+        self.moras.push(mora);
+        None
+    }
+
+    /// Adds the mora of katakana `c` on its own, if it has one.
+    fn push_single(&mut self, c: char) {
+        let romaji = single(c);
+        if !romaji.is_empty() {
+            self.moras.push(Mora {
+                romaji,
+                kind: Kind::Mora,
+            });
+        }
+    }
+
+    /// Adds the piece of a run (`start` as [`Cut::read`] keeps it) that ends at byte `end`.
+    fn end_run(&mut self, s: &'a str, (kind, start): (Run, usize), end: usize) {
+        self.pieces.push(match kind {
+            Run::Sep => Piece::Sep,
+            Run::Kana => Piece::Kana(start, self.moras.len()),
+            Run::Text => Piece::Text(s.get(start..end).unwrap_or_default()),
+        });
     }
 
     fn tokens(&self) -> SmallVec<[Token<'_>; 8]> {
@@ -645,12 +744,36 @@ fn folds_under_nfkc(c: char) -> bool {
 /// `read` of `s` and its cut, `s` folded with NFKC first when it has a character that folds
 /// ([`folds_under_nfkc`]): only then, so the common case costs no allocation and one cut.
 fn with_cut<R>(s: &str, read: impl FnOnce(&str, &Cut<'_>) -> R) -> R {
-    let cut = Cut::of(s);
+    // Read where it is kept: a cut returned by value is a kilobyte of inline morae copied.
+    let mut cut = Cut::empty();
+    cut.read(s);
     if !cut.folds_under_nfkc {
         return read(s, &cut);
     }
     let folded: String = s.nfkc().collect();
-    read(&folded, &Cut::of(&folded))
+    let mut folded_cut = Cut::empty();
+    folded_cut.read(&folded);
+    read(&folded, &folded_cut)
+}
+
+/// Which run of a [`Cut`] a character belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Sep,
+    Kana,
+    Text,
+}
+
+impl Run {
+    fn of(c: char) -> Self {
+        if is_sep(c) {
+            Run::Sep
+        } else if is_kana(c) {
+            Run::Kana
+        } else {
+            Run::Text
+        }
+    }
 }
 
 fn is_sep(c: char) -> bool {
@@ -666,59 +789,6 @@ fn to_katakana(c: char) -> char {
             char::from_u32(c as u32 + 0x60).unwrap_or(c)
         }
         _ => c,
-    }
-}
-
-/// Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
-/// runs' morae), and leaves `chars` at the first character after the run.
-fn push_moras(
-    chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
-    out: &mut SmallVec<[Mora; 32]>,
-) {
-    let start = out.len();
-    while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
-        let c = to_katakana(c);
-        let mora = match c {
-            'ッ' => Mora {
-                romaji: "",
-                kind: Kind::Sokuon,
-            },
-            'ン' => Mora {
-                romaji: "n",
-                kind: Kind::N,
-            },
-            'ー' => Mora {
-                romaji: "",
-                kind: Kind::Long,
-            },
-            // Iteration marks repeat the previous mora of the same run.
-            'ヽ' | 'ヾ' => match out.last() {
-                Some(&m) if out.len() > start => m,
-                _ => continue,
-            },
-            // Only a small vowel or y kana after it can make a digraph.
-            _ => match chars
-                .peek()
-                .map(|&(_, n)| to_katakana(n))
-                .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
-                .and_then(|n| digraph(c, n))
-            {
-                Some(r) => {
-                    chars.next();
-                    Mora {
-                        romaji: r,
-                        kind: Kind::Mora,
-                    }
-                }
-                None => Mora {
-                    romaji: single(c),
-                    kind: Kind::Mora,
-                },
-            },
-        };
-        if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
-            out.push(mora);
-        }
     }
 }
 
@@ -877,6 +947,7 @@ fn single(c: char) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::iter::Peekable;
 
     /// Every word a Korean form writes for kana of one or two characters, or three with a
     /// mark, small kana or ワ between (digraphs, long vowels, グワ), is in the vocabulary that
@@ -1032,7 +1103,7 @@ mod tests {
                             if n > 0 {
                                 parts.push(Part::Fixed(Cow::Borrowed("-")));
                             }
-                            let KoreanSyllable { stem, end } = syllable;
+                            let (stem, end) = (syllable.stem(), syllable.end);
                             parts.push(match end {
                                 SyllableEnd::Open => Part::Fixed(Cow::Borrowed(stem)),
                                 SyllableEnd::Final(last) => {
@@ -1161,6 +1232,60 @@ mod tests {
             .collect()
     }
 
+    /// [`Cut::read`]'s morae of a run as first written, peeking at each next character: the
+    /// oracle of the cut in the tests. Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
+    /// runs' morae), and leaves `chars` at the first character after the run.
+    fn push_moras(
+        chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
+        out: &mut SmallVec<[Mora; 32]>,
+    ) {
+        let start = out.len();
+        while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
+            let c = to_katakana(c);
+            let mora = match c {
+                'ッ' => Mora {
+                    romaji: "",
+                    kind: Kind::Sokuon,
+                },
+                'ン' => Mora {
+                    romaji: "n",
+                    kind: Kind::N,
+                },
+                'ー' => Mora {
+                    romaji: "",
+                    kind: Kind::Long,
+                },
+                // Iteration marks repeat the previous mora of the same run.
+                'ヽ' | 'ヾ' => match out.last() {
+                    Some(&m) if out.len() > start => m,
+                    _ => continue,
+                },
+                // Only a small vowel or y kana after it can make a digraph.
+                _ => match chars
+                    .peek()
+                    .map(|&(_, n)| to_katakana(n))
+                    .filter(|&n| matches!(n, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ャ' | 'ュ' | 'ョ'))
+                    .and_then(|n| digraph(c, n))
+                {
+                    Some(r) => {
+                        chars.next();
+                        Mora {
+                            romaji: r,
+                            kind: Kind::Mora,
+                        }
+                    }
+                    None => Mora {
+                        romaji: single(c),
+                        kind: Kind::Mora,
+                    },
+                },
+            };
+            if !mora.romaji.is_empty() || mora.kind != Kind::Mora {
+                out.push(mora);
+            }
+        }
+    }
+
     /// [`Cut::of`] as first written, in two passes: where each run ends, then its morae.
     fn cut_in_two_passes(s: &str) -> Vec<String> {
         let mut tokens = Vec::new();
@@ -1283,6 +1408,17 @@ mod tests {
                     );
                 }
             });
+        }
+    }
+
+    /// The cut reads a katakana letter after one range check: every character of the range
+    /// must answer the tests it skips as the cut assumes.
+    #[test]
+    fn katakana_letters_are_kana_unfolded_and_their_own_katakana() {
+        for c in 'ァ'..='ヺ' {
+            assert!(is_kana(c) && !is_sep(c) && !folds_under_nfkc(c), "{c}");
+            assert_eq!(to_katakana(c), c);
+            assert!(Run::of(c) == Run::Kana, "{c}");
         }
     }
 
