@@ -398,9 +398,32 @@ pub(crate) fn fold_latin_into(s: &str, out: &mut String) {
 /// Latin letter outside ASCII (lead bytes C3–C9 start U+00C0–U+027F, E1 starts U+1E00–U+1EFF
 /// among others). Words of every other script pass through folding unchanged, so a Cyrillic,
 /// Arabic, Han, kana or Hangul word needs no copy. `false` only means "fold it".
+// Eight ASCII bytes at a time (a name analysis asks it of every form's whole text): a byte
+// at a time cost more than the per-word checks it replaced on long organisation names.
 pub(crate) fn folds_to_itself(s: &str) -> bool {
-    s.bytes()
-        .all(|b| !b.is_ascii_uppercase() && !matches!(b, 0xC3..=0xC9 | 0xE1))
+    let folds = |&b: &u8| !b.is_ascii_uppercase() && !matches!(b, 0xC3..=0xC9 | 0xE1);
+    let (chunks, rest) = s.as_bytes().as_chunks::<8>();
+    chunks.iter().all(|chunk| {
+        let eight = u64::from_le_bytes(*chunk);
+        if eight & HIGH_BITS == 0 {
+            !has_ascii_capital(eight)
+        } else {
+            chunk.iter().all(folds)
+        }
+    }) && rest.iter().all(folds)
+}
+
+/// The top bit of each of eight bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether one of eight ASCII bytes (no top bit set) is a capital `A`–`Z`: a byte from `A` up
+/// sets its top bit when `0x80 - b'A'` is added, one past `Z` when `0x80 - b'Z' - 1` is, and
+/// no sum carries into the next byte.
+fn has_ascii_capital(eight: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let from_a = eight + ONES * u64::from(0x80 - b'A');
+    let past_z = eight + ONES * u64::from(0x80 - b'Z' - 1);
+    from_a & !past_z & HIGH_BITS != 0
 }
 
 /// [`fold_latin_into`] character by character.
@@ -1831,6 +1854,26 @@ mod tests {
     }
 
     /// Every character on its own, and after a capital-free ASCII word.
+    #[test]
+    fn folds_to_itself_as_byte_by_byte_at_every_place_of_eight() {
+        let by_bytes = |s: &str| {
+            s.bytes()
+                .all(|b| !b.is_ascii_uppercase() && !matches!(b, 0xC3..=0xC9 | 0xE1))
+        };
+        let odd: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', 'Ä', 'ŏ', 'ḥ', 'ж', 'ア', '김', '\u{7f}', '\u{80}'])
+            .collect();
+        for len in 0..20 {
+            for at in 0..len {
+                for &c in &odd {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'q' }).collect();
+                    assert_eq!(folds_to_itself(&s), by_bytes(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn folds_to_itself_only_when_folding_changes_nothing() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
