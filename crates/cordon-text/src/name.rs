@@ -1409,10 +1409,16 @@ fn form(
     };
     let mut alternatives: u16 = 0;
     let vocabulary = Vocabulary::of_form(via, from_kana);
+    // Lower-case ASCII and words in other scripts than Latin (nearly every word of a cleaned
+    // name, every word a conversion writes) are their own folding: asked once of the whole
+    // text, whose words are slices of it, rather than of each word where it is folded.
+    let text_folds_to_itself = normalize::folds_to_itself(text);
     for (i, &w) in words.iter().enumerate() {
-        // Lower-case ASCII and words in other scripts than Latin (nearly every word of a
-        // cleaned name) are their own folding.
-        let folded = fold_word(w, fold_buffer);
+        let folded = if text_folds_to_itself {
+            w
+        } else {
+            fold_word(w, fold_buffer)
+        };
         // A word remembered from an earlier name took the path below that ends in
         // `make_token` (the path is a function of kind, word and the word's script): its
         // script and token are known.
@@ -1431,9 +1437,13 @@ fn form(
             && (normalize::is_title(folded)
                 || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
                     && *has_title.get_or_insert_with(|| {
-                        words
-                            .iter()
-                            .any(|w| normalize::is_title(fold_word(w, &mut title_fold)))
+                        words.iter().any(|&w| {
+                            normalize::is_title(if text_folds_to_itself {
+                                w
+                            } else {
+                                fold_word(w, &mut title_fold)
+                            })
+                        })
                     })
                     && normalize::is_misspelt_title(folded)))
             && in_edge_title_run(&words, i);
