@@ -680,24 +680,15 @@ impl<'a> Cut<'a> {
     /// the next character: [`digraph`] or [`Cut::push_single`]).
     fn push_kana(&mut self, c: char, run_start: usize) -> Option<char> {
         let mora = match c {
-            'ッ' => Mora {
-                romaji: "",
-                kind: Kind::Sokuon,
-            },
-            'ン' => Mora {
-                romaji: "n",
-                kind: Kind::N,
-            },
-            'ー' => Mora {
-                romaji: "",
-                kind: Kind::Long,
-            },
             // Iteration marks repeat the previous mora of the same run.
             'ヽ' | 'ヾ' => match self.moras.last() {
                 Some(&m) if self.moras.len() > run_start => m,
                 _ => return None,
             },
-            _ => return Some(c),
+            _ => match mark_mora(c) {
+                Some(mora) => mora,
+                None => return Some(c),
+            },
         };
         self.moras.push(mora);
         None
@@ -754,6 +745,18 @@ fn with_cut<R>(s: &str, read: impl FnOnce(&str, &Cut<'_>) -> R) -> R {
     let mut folded_cut = Cut::empty();
     folded_cut.read(&folded);
     read(&folded, &folded_cut)
+}
+
+/// The mora of a katakana that is one whatever surrounds it (the sokuon, the moraic n, the
+/// prolonged sound mark); `None` for every other.
+fn mark_mora(c: char) -> Option<Mora> {
+    let (romaji, kind) = match c {
+        'ッ' => ("", Kind::Sokuon),
+        'ン' => ("n", Kind::N),
+        'ー' => ("", Kind::Long),
+        _ => return None,
+    };
+    Some(Mora { romaji, kind })
 }
 
 /// Which run of a [`Cut`] a character belongs to.
@@ -1233,8 +1236,9 @@ mod tests {
     }
 
     /// [`Cut::read`]'s morae of a run as first written, peeking at each next character: the
-    /// oracle of the cut in the tests. Appends the morae of the run of kana `chars` starts with to `out` (which may hold earlier
-    /// runs' morae), and leaves `chars` at the first character after the run.
+    /// oracle of the cut in the tests. Appends the morae of the run of kana `chars` starts
+    /// with to `out` (which may hold earlier runs' morae), and leaves `chars` at the first
+    /// character after the run.
     fn push_moras(
         chars: &mut Peekable<impl Iterator<Item = (usize, char)>>,
         out: &mut SmallVec<[Mora; 32]>,
@@ -1243,18 +1247,7 @@ mod tests {
         while let Some((_, c)) = chars.next_if(|&(_, c)| is_kana(c)) {
             let c = to_katakana(c);
             let mora = match c {
-                'ッ' => Mora {
-                    romaji: "",
-                    kind: Kind::Sokuon,
-                },
-                'ン' => Mora {
-                    romaji: "n",
-                    kind: Kind::N,
-                },
-                'ー' => Mora {
-                    romaji: "",
-                    kind: Kind::Long,
-                },
+                _ if let Some(mora) = mark_mora(c) => mora,
                 // Iteration marks repeat the previous mora of the same run.
                 'ヽ' | 'ヾ' => match out.last() {
                     Some(&m) if out.len() > start => m,
