@@ -142,13 +142,20 @@ pub fn to_simplified(s: &str) -> Cow<'_, str> {
 /// own (薴 → 苧 → 苎): the chain is followed to its end, so that simplifying twice gives what
 /// simplifying once gives.
 fn simplified(c: char) -> char {
+    simplified_among(variants(), c)
+}
+
+/// The characters the simplified table changes, and maybe others.
+fn variants() -> &'static BmpSet {
     static VARIANTS: OnceLock<BmpSet> = OnceLock::new();
+    VARIANTS.get_or_init(|| BmpSet::of(table::TO_SIMPLIFIED.iter().map(|e| e.0)))
+}
+
+/// [`simplified`], the set of [`variants`] at hand: asked for each character, the set was a
+/// `OnceLock` read each time.
+fn simplified_among(variants: &BmpSet, c: char) -> char {
     // Most characters of a name are simplified already: the bit says so without a search.
-    if !is_han(c)
-        || !VARIANTS
-            .get_or_init(|| BmpSet::of(table::TO_SIMPLIFIED.iter().map(|e| e.0)))
-            .may_hold(c)
-    {
+    if !is_han(c) || !variants.may_hold(c) {
         return c;
     }
     let step = |c: char| {
@@ -424,6 +431,9 @@ struct ByFirstChar {
     words: Vec<Vec<char>>,
     /// (first character, table index), sorted.
     firsts: Vec<(char, usize)>,
+    /// Where each first character's entries are in `firsts`: looked up once rather than
+    /// searched for at every character a table's word may start with.
+    ranges: rustc_hash::FxHashMap<char, (usize, usize)>,
     /// The first characters, for a text that starts with none of them.
     first_set: BmpSet,
 }
@@ -437,10 +447,15 @@ impl ByFirstChar {
             .filter_map(|(i, w)| Some((*w.first()?, i)))
             .collect();
         firsts.sort_unstable();
+        let mut ranges = rustc_hash::FxHashMap::default();
+        for (at, &(c, _)) in firsts.iter().enumerate() {
+            ranges.entry(c).or_insert((at, at)).1 = at + 1;
+        }
         let first_set = BmpSet::of(firsts.iter().map(|&(c, _)| c));
         ByFirstChar {
             words,
             firsts,
+            ranges,
             first_set,
         }
     }
@@ -452,11 +467,10 @@ impl ByFirstChar {
         if !self.first_set.may_hold(c) {
             return None;
         }
-        let from = self.firsts.partition_point(|&(f, _)| f < c);
+        let &(from, to) = self.ranges.get(&c)?;
         self.firsts
-            .get(from..)?
+            .get(from..to)?
             .iter()
-            .take_while(|&&(f, _)| f == c)
             .map(|&(_, i)| i)
             .find(|&i| self.words.get(i).is_some_and(|w| text.starts_with(w)))
             .map(|i| (i, self.words.get(i).map_or(0, Vec::len)))
@@ -554,8 +568,11 @@ pub fn organisation_form(s: &str) -> Option<String> {
     static PLACE: OnceLock<ByFirstChar> = OnceLock::new();
     let org_words = ORG.get_or_init(|| ByFirstChar::new(ORG_WORDS.iter().map(|(w, _)| *w)));
     let places = PLACE.get_or_init(|| ByFirstChar::new(PLACES.iter().copied()));
-    // A company name's characters fit inline: a `Vec` was an allocation per analysis.
-    let chars: smallvec::SmallVec<[char; 64]> = s.chars().map(simplified).collect();
+    // A company name's characters fit inline: a `Vec` was an allocation per analysis. Filled
+    // where it is kept: collected, it was returned by value, a copy of its 256 bytes.
+    let variants = variants();
+    let mut chars: smallvec::SmallVec<[char; 64]> = smallvec::SmallVec::new();
+    chars.extend(s.chars().map(|c| simplified_among(variants, c)));
     // Pinyin and glosses are about twice the bytes of the characters they read (three each):
     // room for them at once rather than grown three or four times.
     let mut out = Words {

@@ -120,8 +120,14 @@ fn romaji_may_read_as_korean_name(romaji: &str) -> bool {
 fn vowel_runs(text: &str) -> usize {
     let mut runs = 0;
     let mut in_run = false;
-    for b in text.bytes().filter(|&b| !matches!(b, b'\'' | b'`')) {
-        let vowel = is_vowel(char::from(b.to_ascii_lowercase()));
+    for &b in text.as_bytes() {
+        if matches!(b, b'\'' | b'`') {
+            continue;
+        }
+        // Lower case by its bit: of every byte, only `A E I O U` become vowels by it, as by
+        // `to_ascii_lowercase` (which, with `is_vowel` of a `char` and the apostrophes
+        // filtered by an adapter, cost more).
+        let vowel = matches!(b | 0x20, b'a' | b'e' | b'i' | b'o' | b'u');
         runs += usize::from(vowel && !in_run);
         in_run = vowel;
     }
@@ -142,34 +148,36 @@ fn vowel_runs(text: &str) -> usize {
 fn cannot_read_as_korean_name(tokens: &[Token<'_>]) -> bool {
     /// Syllables that leave at least three to the given name.
     const TOO_MANY_SYLLABLES: usize = 4;
-    if tokens.iter().any(|t| matches!(t, Token::Text(_))) {
-        return false;
-    }
     let mut syllables = 0usize;
     let mut two_syllable_word = false;
     let (mut first, mut last) = (None, None);
-    for (word, moras) in tokens
-        .iter()
-        .filter_map(|t| match t {
-            Token::Kana(moras) => Some(moras),
-            Token::Sep | Token::Text(_) => None,
-        })
-        .enumerate()
-    {
+    let mut word = 0usize;
+    for t in tokens {
+        let moras = match t {
+            Token::Kana(moras) => moras,
+            Token::Sep => continue,
+            Token::Text(_) => return false,
+        };
         // Tokens of kana are the name's words: a separator stands between two.
+        let surname = if word == 0 {
+            korean_surname(moras)
+        } else {
+            None
+        };
+        word += 1;
         let mut in_word = 0usize;
-        let surname = (word == 0).then(|| korean_surname(moras)).flatten();
-        let read = surname.map(|r| KoreanSyllable {
-            hepburn: r,
-            end: SyllableEnd::Open,
-        });
-        for syllable in read.into_iter().chain(
-            surname
-                .is_none()
-                .then(|| korean_syllables_of(moras))
-                .into_iter()
-                .flatten(),
-        ) {
+        let mut i = 0;
+        let mut next = || match surname {
+            Some(r) => (i == 0).then(|| {
+                i = 1;
+                KoreanSyllable {
+                    hepburn: r,
+                    end: SyllableEnd::Open,
+                }
+            }),
+            None => next_korean_syllable(moras, &mut i),
+        };
+        while let Some(syllable) = next() {
             syllables += 1;
             in_word += 1;
             two_syllable_word |= in_word > 1;
@@ -194,9 +202,9 @@ fn romaji_of(tokens: &[Token<'_>], len_hint: usize) -> String {
             Token::Sep => push_space(&mut out),
             Token::Text(t) => push_lower(&mut out, t),
             Token::Kana(moras) => {
-                let mut i = 0;
-                while let Some(m) = moras.get(i) {
-                    let next = moras.get(i + 1).map(|n| n.romaji);
+                let mut rest = moras.iter();
+                while let Some(m) = rest.next() {
+                    let next = rest.as_slice().first().map(|n| n.romaji);
                     match m.kind {
                         Kind::Sokuon => {
                             if let Some(c) = next.and_then(|n| n.chars().next())
@@ -221,7 +229,6 @@ fn romaji_of(tokens: &[Token<'_>], len_hint: usize) -> String {
                         Kind::Long => {}
                         Kind::Mora => out.push_str(m.romaji),
                     }
-                    i += 1;
                 }
             }
         }
@@ -269,10 +276,12 @@ fn korean_forms(tokens: &[Token<'_>], max: usize, len_hint: usize) -> Vec<String
             Token::Kana(moras) => match surname.then(|| korean_surname(moras)).flatten() {
                 Some(r) => forms.first.push_str(r),
                 None => {
-                    for (n, syllable) in korean_syllables_of(moras).enumerate() {
+                    let (mut i, mut n) = (0, 0);
+                    while let Some(syllable) = next_korean_syllable(moras, &mut i) {
                         if n > 0 {
                             forms.first.push('-');
                         }
+                        n += 1;
                         let stem = syllable.stem();
                         forms.first.push_str(stem);
                         match syllable.end {
@@ -443,54 +452,72 @@ impl KoreanSyllable {
     }
 }
 
-/// The Korean syllables of a word of katakana, read once for the forms
-/// ([`korean_syllables`]) and for whether they can read as a Korean name
-/// ([`cannot_read_as_korean_name`]).
-fn korean_syllables_of(moras: &[Mora]) -> impl Iterator<Item = KoreanSyllable> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let m = moras.get(i)?;
-            i += 1;
-            let onset = match m.kind {
-                Kind::Mora => m.romaji,
-                // A stray ン/ッ/ー with no vowel before it in this token.
-                Kind::N => "n",
-                Kind::Sokuon | Kind::Long => continue,
-            };
-            let mut hepburn = onset;
-            // グワ/クワ spell one syllable (광 gwang), not two.
-            if matches!(onset, "gu" | "ku") && moras.get(i).is_some_and(|n| n.romaji == "wa") {
-                i += 1;
-                hepburn = if onset == "gu" { "gwa" } else { "kwa" };
-            }
-            // Skip long-vowel marks between the onset and a final.
-            while moras.get(i).is_some_and(|m| m.kind == Kind::Long) {
-                i += 1;
-            }
-            let final_consonant = match moras.get(i).map(|n| (n.kind, n.romaji)) {
-                Some((Kind::N, _)) if m.kind == Kind::Mora => {
-                    i += 1;
-                    let end = SyllableEnd::Nasal;
-                    return Some(KoreanSyllable { hepburn, end });
-                }
-                Some((Kind::Mora, "ku")) => Some("k"),
-                Some((Kind::Mora, "mu")) => Some("m"),
-                Some((Kind::Mora, "ru")) => Some("l"),
-                Some((Kind::Mora, "pu")) => Some("p"),
-                _ => None,
-            };
-            let end = match final_consonant {
-                Some(fc) if m.kind == Kind::Mora => {
-                    i += 1;
-                    SyllableEnd::Final(fc)
-                }
-                _ => SyllableEnd::Open,
-            };
-            return Some(KoreanSyllable { hepburn, end });
+/// The Korean syllable of a word of katakana (its `moras`) that starts at mora `*i` or after,
+/// `*i` moved past it; `None` at the word's end. Read by the forms ([`korean_forms`]) and by
+/// whether they can read as a Korean name ([`cannot_read_as_korean_name`]) in loops of their
+/// own: through an iterator, with `chain` and `flatten` around it for a surname, the walk
+/// cost a katakana name about 200 instructions more.
+fn next_korean_syllable(moras: &[Mora], i: &mut usize) -> Option<KoreanSyllable> {
+    loop {
+        let m = moras.get(*i)?;
+        *i += 1;
+        let onset = match m.kind {
+            Kind::Mora => m.romaji,
+            // A stray ン/ッ/ー with no vowel before it in this token.
+            Kind::N => "n",
+            Kind::Sokuon | Kind::Long => continue,
+        };
+        let mut hepburn = onset;
+        // グワ/クワ spell one syllable (광 gwang), not two.
+        let onset_letters = two_letters(onset);
+        if matches!(onset_letters, GU | KU)
+            && moras.get(*i).is_some_and(|n| two_letters(n.romaji) == WA)
+        {
+            *i += 1;
+            hepburn = if onset_letters == GU { "gwa" } else { "kwa" };
         }
-    })
+        // Skip long-vowel marks between the onset and a final.
+        while moras.get(*i).is_some_and(|m| m.kind == Kind::Long) {
+            *i += 1;
+        }
+        let final_consonant = match moras.get(*i).map(|n| (n.kind, two_letters(n.romaji))) {
+            Some((Kind::N, _)) if m.kind == Kind::Mora => {
+                *i += 1;
+                let end = SyllableEnd::Nasal;
+                return Some(KoreanSyllable { hepburn, end });
+            }
+            Some((Kind::Mora, KU)) => Some("k"),
+            Some((Kind::Mora, MU)) => Some("m"),
+            Some((Kind::Mora, RU)) => Some("l"),
+            Some((Kind::Mora, PU)) => Some("p"),
+            _ => None,
+        };
+        let end = match final_consonant {
+            Some(fc) if m.kind == Kind::Mora => {
+                *i += 1;
+                SyllableEnd::Final(fc)
+            }
+            _ => SyllableEnd::Open,
+        };
+        return Some(KoreanSyllable { hepburn, end });
+    }
 }
+
+/// A romaji of two letters as one number, 0 for any other length: the morae a syllable's
+/// reading asks about are told apart by one comparison each rather than a string's.
+fn two_letters(romaji: &str) -> u16 {
+    match *romaji.as_bytes() {
+        [a, b] => u16::from_le_bytes([a, b]),
+        _ => 0,
+    }
+}
+
+const GU: u16 = u16::from_le_bytes(*b"gu");
+const KU: u16 = u16::from_le_bytes(*b"ku");
+const MU: u16 = u16::from_le_bytes(*b"mu");
+const PU: u16 = u16::from_le_bytes(*b"pu");
+const RU: u16 = u16::from_le_bytes(*b"ru");
+const WA: u16 = u16::from_le_bytes(*b"wa");
 
 /// Every word a Korean form ([`korean_name_forms`]) writes for kana: each syllable is a word of
 /// its own (a mora's onset and vowel as [`koreanise`] spells it, open or with any final
@@ -1102,7 +1129,9 @@ mod tests {
                 Token::Kana(moras) => match surname.then(|| korean_surname(moras)).flatten() {
                     Some(r) => parts.push(Part::Fixed(Cow::Borrowed(r))),
                     None => {
-                        for (n, syllable) in korean_syllables_of(moras).enumerate() {
+                        let mut i = 0;
+                        let syllables = std::iter::from_fn(|| next_korean_syllable(moras, &mut i));
+                        for (n, syllable) in syllables.enumerate() {
                             if n > 0 {
                                 parts.push(Part::Fixed(Cow::Borrowed("-")));
                             }
@@ -1412,6 +1441,41 @@ mod tests {
             assert!(is_kana(c) && !is_sep(c) && !folds_under_nfkc(c), "{c}");
             assert_eq!(to_katakana(c), c);
             assert!(Run::of(c) == Run::Kana, "{c}");
+        }
+    }
+
+    /// A syllable's reading tells the morae it asks about by [`two_letters`]: every romaji a
+    /// mora can have (each katakana alone and with each small kana after it, and the marks)
+    /// is told apart as comparing its text told it.
+    #[test]
+    fn two_letters_tell_morae_as_their_text() {
+        let katakana = || ('\u{30A1}'..='\u{30FF}').chain('\u{31F0}'..='\u{31FF}');
+        let mut romaji: Vec<&'static str> = vec!["", "n"];
+        for c in katakana() {
+            romaji.push(single(c));
+            romaji.extend(katakana().filter_map(|small| digraph(c, small)));
+        }
+        for r in romaji {
+            for (code, text) in [
+                (GU, "gu"),
+                (KU, "ku"),
+                (MU, "mu"),
+                (PU, "pu"),
+                (RU, "ru"),
+                (WA, "wa"),
+            ] {
+                assert_eq!(two_letters(r) == code, r == text, "{r} {text}");
+            }
+        }
+    }
+
+    /// [`vowel_runs`] tells a vowel by its bit of lower case: as `to_ascii_lowercase` and
+    /// [`is_vowel`] tell it, for every byte.
+    #[test]
+    fn vowels_by_their_lower_case_bit_as_by_lowering() {
+        for b in 0..=u8::MAX {
+            let by_bit = matches!(b | 0x20, b'a' | b'e' | b'i' | b'o' | b'u');
+            assert_eq!(by_bit, is_vowel(char::from(b.to_ascii_lowercase())), "{b}");
         }
     }
 
