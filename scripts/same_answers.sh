@@ -40,6 +40,10 @@ case $MODE in
 esac
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; [ "$MODE" = check ] && rm -rf "$OUT"' EXIT
+# A step that fails ends the script (set -e): say which, rather than exiting silently (in a
+# worktree whose `../shared` is missing, `analysis_digest` finds no lists and its digest line
+# never comes; set CORDON_SHARED_DATA to the data directory there).
+trap 'echo "error: same_answers.sh stopped at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # F1 over all pairs of a `score_pairs` output, the label beside its digest.
 f1() {
