@@ -1137,6 +1137,8 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
 /// `SURNAME, Given` ([`split_words`]): one comma, a short part before it; the parts before and
 /// after it and the number of words after it (the surname's word index once they are read
 /// first). Asked alone where only the surname position is wanted: the words are not split.
+// Inlined into `split_words`, where it was written, which every form starts with.
+#[inline(always)]
 fn comma_split(s: &str) -> Option<(&str, &str, usize)> {
     let (before, after) = s.split_once(',')?;
     (!after.contains(',')
