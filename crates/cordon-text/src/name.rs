@@ -853,8 +853,8 @@ fn analyze_reusing(
         && forms.first().is_some_and(|f| f.via == Via::Written);
     // The written form's words are in the order a comma gives (`SURNAME, Given` read as
     // `Given SURNAME`); a reading that drops the comma has them as written.
-    let comma_surname = if fold && cleaned.contains(',') {
-        split_words(&cleaned).1
+    let comma_surname = if fold {
+        comma_split(&cleaned).map(|(_, _, words_after)| words_after)
     } else {
         None
     };
@@ -991,18 +991,17 @@ fn fold_into_written(
     let Some(written) = forms.first_mut() else {
         return false;
     };
-    let (mut words, comma) = match spaces {
+    let (words, comma) = match spaces {
         Some(spaces) => words_between(text, spaces),
         None => split_words(text),
     };
-    match (comma_surname, comma) {
-        (Some(k), None) if k <= words.len() => {
-            let before = words.len() - k;
-            words.rotate_left(before);
-        }
+    // Word `i` of the written form is word `(i + shift) % words.len()` of the spelling: a
+    // spelling without the comma has the surname's words first.
+    let shift = match (comma_surname, comma) {
+        (Some(k), None) if k <= words.len() => words.len() - k,
         (a, b) if a != b => return false,
-        _ => {}
-    }
+        _ => 0,
+    };
     if words.len() != written.tokens.len()
         || written.notes.titles_dropped
         || written.alternatives != 0
@@ -1013,7 +1012,11 @@ fn fold_into_written(
     let from = written.word_alternatives.len();
     let (syllables_from, made_from) = (buffers.syllables.len(), buffers.made.len());
     let mut folded_ok = true;
-    for (i, &w) in words.iter().enumerate() {
+    for i in 0..words.len() {
+        let Some(&w) = words.get((i + shift) % words.len()) else {
+            folded_ok = false;
+            break;
+        };
         // A plain word is lower-case ASCII letters and digits: its own folding.
         let folded = if spaces.is_some() {
             w
@@ -1121,23 +1124,34 @@ type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
 // Inlined as it was with one caller: every form starts with it.
 #[inline(always)]
 fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
-    // `SURNAME, Given`: one comma, a short part before it.
-    let mut surname_at = None;
-    let (mut first, mut second) = (s, "");
-    if let Some((before, after)) = s.split_once(',')
-        && !after.contains(',')
-        && before.split_whitespace().count() <= 2
-        && !after.trim().is_empty()
-        && !before.trim().is_empty()
-    {
-        let words_after = after.split(is_sep).filter(|w| !w.is_empty()).count();
-        surname_at = Some(words_after);
-        (first, second) = (after, before);
-    }
+    let (first, second, surname_at) = match comma_split(s) {
+        Some((before, after, words_after)) => (after, before, Some(words_after)),
+        None => (s, "", None),
+    };
     let mut words = Words::new();
     push_words(first, &mut words);
     push_words(second, &mut words);
     (words, surname_at)
+}
+
+/// `SURNAME, Given` ([`split_words`]): one comma, a short part before it; the parts before and
+/// after it and the number of words after it (the surname's word index once they are read
+/// first). Asked alone where only the surname position is wanted: the words are not split.
+// Inlined into `split_words`, where it was written, which every form starts with.
+#[inline(always)]
+fn comma_split(s: &str) -> Option<(&str, &str, usize)> {
+    let (before, after) = s.split_once(',')?;
+    (!after.contains(',')
+        && before.split_whitespace().count() <= 2
+        && !after.trim().is_empty()
+        && !before.trim().is_empty())
+    .then(|| {
+        (
+            before,
+            after,
+            after.split(is_sep).filter(|w| !w.is_empty()).count(),
+        )
+    })
 }
 
 /// The words of `text` written as plain words with single spaces (and at most one comma) at
@@ -1145,7 +1159,10 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
 /// a comma gives included, without reading its letters.
 fn words_between<'a>(text: &'a str, spaces: &translit::Spaces) -> (Words<'a>, Option<usize>) {
     let mut words = Words::new();
-    let mut words_before_comma = None;
+    // `split_words`' rule: one or two words before the comma, one at least after it, read
+    // after the others. They are held apart at the comma and put after the others at the end,
+    // not moved there. Seven offsets at most leave every word within `MAX_TOKENS`.
+    let mut held: ([&'a str; 2], usize) = ([""; 2], 0);
     let mut from = 0;
     for (i, to) in spaces
         .as_slice()
@@ -1159,21 +1176,20 @@ fn words_between<'a>(text: &'a str, spaces: &translit::Spaces) -> (Words<'a>, Op
         {
             words.push(w);
         }
-        if spaces.comma() == Some(i) {
-            words_before_comma = Some(words.len());
+        if spaces.comma() == Some(i)
+            && let Some(slots) = held.0.get_mut(..words.len())
+            && !slots.is_empty()
+        {
+            slots.copy_from_slice(&words);
+            held.1 = words.len();
+            words.clear();
         }
         from = to + 1;
     }
-    // `split_words`' rule: one or two words before the comma, one at least after it, read
-    // after the others. Seven offsets at most leave every word within `MAX_TOKENS`.
-    match words_before_comma {
-        Some(before @ 1..=2) if before < words.len() => {
-            words.rotate_left(before);
-            let after = words.len() - before;
-            (words, Some(after))
-        }
-        _ => (words, None),
-    }
+    let before = held.0.get(..held.1).unwrap_or_default();
+    let after = words.len();
+    words.extend_from_slice(before);
+    (words, (after > 0 && !before.is_empty()).then_some(after))
 }
 
 /// Appends the words of `s` (runs between separators, apostrophes trimmed) while there is

@@ -349,11 +349,22 @@ enum Lang {
     Belarusian,
 }
 
+// One pass that notes the few letters asked about: a Russian name (nearly every one) has none
+// of them, and a pass per set of letters read it three times.
 fn cyrillic_language(lowered: &[char]) -> Lang {
-    let has = |set: &[char]| lowered.iter().any(|c| set.contains(c));
-    if has(&['ў']) || (has(&['і']) && has(&['ы', 'э', 'ё'])) {
+    let (mut u_short, mut i, mut hard_vowel, mut ukrainian) = (false, false, false, false);
+    for &c in lowered {
+        match c {
+            'ў' => u_short = true,
+            'і' => i = true,
+            'ы' | 'э' | 'ё' => hard_vowel = true,
+            'ї' | 'є' | 'ґ' => ukrainian = true,
+            _ => {}
+        }
+    }
+    if u_short || (i && hard_vowel) {
         Lang::Belarusian
-    } else if has(&['і', 'ї', 'є', 'ґ']) {
+    } else if i || ukrainian {
         Lang::Ukrainian
     } else {
         Lang::Russian
@@ -2174,6 +2185,22 @@ mod tests {
                     prop_assert_eq!(alone, want);
                 }
             }
+        }
+
+        #[test]
+        fn language_in_one_pass_as_by_sets_of_letters(
+            s in "[а-яёіїєґўa-z ]{0,30}",
+        ) {
+            let lowered: Vec<char> = s.chars().collect();
+            let has = |set: &[char]| lowered.iter().any(|c| set.contains(c));
+            let by_sets = if has(&['ў']) || (has(&['і']) && has(&['ы', 'э', 'ё'])) {
+                Lang::Belarusian
+            } else if has(&['і', 'ї', 'є', 'ґ']) {
+                Lang::Ukrainian
+            } else {
+                Lang::Russian
+            };
+            prop_assert_eq!(cyrillic_language(&lowered), by_sets);
         }
 
         #[test]
