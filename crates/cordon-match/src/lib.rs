@@ -110,9 +110,6 @@ pub fn compare(name1: &str, name2: &str, schema: Option<Schema>) -> Comparison {
 pub struct Comparer {
     analyzer: cordon_text::Analyzer,
     names: NameMemo,
-    /// The texts of the last pair's names made for that comparison alone, taken back once
-    /// it is answered: the next pair's names are copied into them, not into new strings.
-    spare: [String; 2],
 }
 
 impl Default for Comparer {
@@ -131,7 +128,6 @@ impl Comparer {
         Comparer {
             analyzer: cordon_text::Analyzer::new(),
             names: NameMemo::with_limit(Self::DEFAULT_NAME_LIMIT),
-            spare: Default::default(),
         }
     }
 
@@ -140,7 +136,6 @@ impl Comparer {
         Comparer {
             analyzer: cordon_text::Analyzer::with_word_limit(0),
             names: NameMemo::with_limit(0),
-            spare: Default::default(),
         }
     }
 
@@ -177,14 +172,7 @@ impl Comparer {
             hanja_readings: !second_has_han || names::meets_hanja_readings(first),
             katakana_guesses: names::faces_korean(first),
         });
-        let (mut a, mut b) = if second_first { (s, f) } else { (f, s) };
-        // The comparison reads the names as given, not their copies: taken back first.
-        if let (Prepared::Made(x), Prepared::Made(y)) = (&mut a, &mut b) {
-            self.spare = [
-                std::mem::take(&mut x.original),
-                std::mem::take(&mut y.original),
-            ];
-        }
+        let (a, b) = if second_first { (s, f) } else { (f, s) };
         compared(name1, name2, &a, &b)
     }
 
@@ -202,10 +190,9 @@ impl Comparer {
             let (f, s) = self
                 .analyzer
                 .analyze_pair_building(first, second, kind, second_builds);
-            let [first_text, second_text] = std::mem::take(&mut self.spare);
             return (
-                Prepared::Made(PreparedName::of_compared_forms_in(first_text, first, f)),
-                Prepared::Made(PreparedName::of_compared_forms_in(second_text, second, s)),
+                Prepared::Made(PreparedName::of_forms_compared_as_given(f)),
+                Prepared::Made(PreparedName::of_forms_compared_as_given(s)),
             );
         }
         let f = self.prepared(first, kind, Conversions::ALL);

@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 /// A name prepared for comparison: the text as given and its analysed forms.
 #[derive(Debug, Clone)]
 pub struct PreparedName {
-    /// The name as the list or the query wrote it.
+    /// The name as the list or the query wrote it (empty in a name made for one comparison,
+    /// [`PreparedName::of_forms_compared_as_given`]).
     pub original: String,
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
@@ -254,20 +255,14 @@ impl PreparedName {
     /// [`PreparedName::compared_once`] of a name already analysed into `forms`
     /// ([`cordon_text::Analyzer::analyze_pair_with_case`]).
     pub(crate) fn of_compared_forms(original: &str, forms: Vec<NameForm>) -> Self {
-        Self::of_compared_forms_in(String::new(), original, forms)
+        Self::of_forms(original.to_owned(), forms, Vec::new())
     }
 
-    /// [`PreparedName::of_compared_forms`], its text copied into `text` (whatever it held).
-    pub(crate) fn of_compared_forms_in(
-        mut text: String,
-        original: &str,
-        forms: Vec<NameForm>,
-    ) -> Self {
-        text.clear();
-        // Exactly the room a copy of `original` has when `text` has less.
-        text.reserve_exact(original.len());
-        text.push_str(original);
-        Self::of_forms(text, forms, Vec::new())
+    /// [`PreparedName::of_compared_forms`] for [`crate::Comparer::compare`]'s names made for
+    /// one comparison, which reads the names as given: no copy of the text is made
+    /// (`original` is left empty), which cost an allocation and a free a name.
+    pub(crate) fn of_forms_compared_as_given(forms: Vec<NameForm>) -> Self {
+        Self::of_forms(String::new(), forms, Vec::new())
     }
 
     /// [`PreparedName::of_compared_forms`] for a name compared with many: its skeletons are
