@@ -191,8 +191,8 @@ impl Comparer {
                 .analyzer
                 .analyze_pair_building(first, second, kind, second_builds);
             return (
-                Prepared::Made(PreparedName::of_compared_forms(first, f)),
-                Prepared::Made(PreparedName::of_compared_forms(second, s)),
+                Prepared::Made(PreparedName::of_forms_compared_as_given(f)),
+                Prepared::Made(PreparedName::of_forms_compared_as_given(s)),
             );
         }
         let f = self.prepared(first, kind, Conversions::ALL);

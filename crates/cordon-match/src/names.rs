@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 /// A name prepared for comparison: the text as given and its analysed forms.
 #[derive(Debug, Clone)]
 pub struct PreparedName {
-    /// The name as the list or the query wrote it.
+    /// The name as the list or the query wrote it (empty in a name made for one comparison,
+    /// [`PreparedName::of_forms_compared_as_given`]).
     pub original: String,
     /// Its comparable forms ([`cordon_text::analyze`]).
     pub forms: Vec<NameForm>,
@@ -255,6 +256,13 @@ impl PreparedName {
     /// ([`cordon_text::Analyzer::analyze_pair_with_case`]).
     pub(crate) fn of_compared_forms(original: &str, forms: Vec<NameForm>) -> Self {
         Self::of_forms(original.to_owned(), forms, Vec::new())
+    }
+
+    /// [`PreparedName::of_compared_forms`] for [`crate::Comparer::compare`]'s names made for
+    /// one comparison, which reads the names as given: no copy of the text is made
+    /// (`original` is left empty), which cost an allocation and a free a name.
+    pub(crate) fn of_forms_compared_as_given(forms: Vec<NameForm>) -> Self {
+        Self::of_forms(String::new(), forms, Vec::new())
     }
 
     /// [`PreparedName::of_compared_forms`] for a name compared with many: its skeletons are
@@ -922,8 +930,8 @@ fn korean_score(
     } else {
         if explain {
             alignment.push(aligned(
-                &join(q.surname()),
-                &join(c.surname()),
+                join(q.surname()),
+                join(c.surname()),
                 0.0,
                 "different surname",
             ));
@@ -960,10 +968,17 @@ fn join(s: &[Syllable]) -> String {
     s.iter().map(|s| s.text).collect()
 }
 
-fn aligned(q: &str, c: &str, score: f64, rule: &'static str) -> Aligned {
+/// An aligned pair of parts; a part that is already a `CompactString` (a token's text) is
+/// copied whole: a short one is its 24 bytes, not read out and written again.
+fn aligned(
+    q: impl Into<CompactString>,
+    c: impl Into<CompactString>,
+    score: f64,
+    rule: &'static str,
+) -> Aligned {
     Aligned {
-        query: CompactString::from(q),
-        candidate: CompactString::from(c),
+        query: q.into(),
+        candidate: c.into(),
         score: round3(score),
         rule,
     }
@@ -1057,7 +1072,7 @@ fn align_given_or_joined(
     if let Some(al) = alignment {
         al.truncate(syllables_from);
         let t = |v: &[Syllable]| v.iter().map(|s| s.text).collect::<Vec<_>>().join("·");
-        al.push(aligned(&t(q), &t(c), sim, rule));
+        al.push(aligned(t(q), t(c), sim, rule));
     }
     (sim * n, 0, 0)
 }
@@ -2470,8 +2485,11 @@ impl Record for NoTrace {
 }
 
 /// The text of token `i` of form `f`.
-fn token_text(f: &NameForm, i: u8) -> &str {
-    f.tokens.get(usize::from(i)).map_or("", |t| t.text.as_str())
+fn token_text(f: &NameForm, i: u8) -> CompactString {
+    f.tokens
+        .get(usize::from(i))
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
 }
 
 /// Token `t` of form `f` as alternative `a` of [`Step::Pair`] spells it, and the rule that
@@ -2530,20 +2548,20 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
             // The spelling rule that gave the word names the part.
             let ((qt, qv), (ct, cv)) = (spelt_part(q, i, qa), spelt_part(c, j, ca));
             let via = if cv != Via::Written { cv } else { qv };
-            aligned(&qt, &ct, score, via.label())
+            aligned(qt, ct, score, via.label())
         }
         Step::Merged {
             x,
             y,
             score,
             swapped: false,
-        } => aligned(text(q, x), &two(c, y), score, "words joined"),
+        } => aligned(text(q, x), two(c, y), score, "words joined"),
         Step::Merged {
             x,
             y,
             score,
             swapped: true,
-        } => aligned(&two(q, y), text(c, x), score, "words joined"),
+        } => aligned(two(q, y), text(c, x), score, "words joined"),
         Step::Alternative { t, swapped: false } => {
             aligned("", text(c, t), 1.0, "alternative in parentheses")
         }
@@ -2559,7 +2577,7 @@ fn alignment_of(trace: &[Step], q: &NameForm, c: &NameForm) -> Vec<Aligned> {
             // Words' letters run together.
             let joined =
                 |f: &NameForm| -> String { f.strong_tokens().map(|t| t.latin.as_str()).collect() };
-            aligned(&joined(q), &joined(c), score, "words joined")
+            aligned(joined(q), joined(c), score, "words joined")
         }
     }));
     alignment
@@ -2631,8 +2649,10 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
         );
     }
     // Whole names run together can replace the alignment's score; they do not depend on it.
-    let joined = run_together(q_words, c_words, 0.0);
-    if floor > 0.0
+    // Read here when a floor may stop the alignment, else once it is scored: most alignments
+    // score more than any names run together can ([`run_together`]).
+    let joined_first = (floor > 0.0).then(|| run_together(q_words, c_words, 0.0));
+    if let Some(joined) = joined_first
         && joined.unwrap_or(0.0) + FLOOR_MARGIN < floor
         && let Some(ceiling) = alignment_below(&qs, &cs, paired, scheme, [q, c], floor)
     {
@@ -2907,7 +2927,11 @@ fn generic(q_side: FormSide<'_>, c_side: FormSide<'_>, floor: f64, trace: &mut i
             rule: rules_discount.1,
         });
     }
-    if let Some(s) = joined.filter(|&s| s > score) {
+    let joined = match joined_first {
+        Some(joined) => joined.filter(|&s| s > score),
+        None => run_together(q_words, c_words, score),
+    };
+    if let Some(s) = joined {
         score = s;
         trace.clear();
         trace.push(Step::Joined(s));
@@ -3280,6 +3304,10 @@ fn own_name_part(f: &NameForm, words: &[Word<'_>], i: usize, used: Flags) -> boo
 /// compared as one string (the list may put the surname last where the query puts it
 /// first): the score when it beats `score`.
 fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
+    // Names run together score at most this, and most alignments score it or more.
+    if score >= RUN_TOGETHER_SIMILARITY {
+        return None;
+    }
     // The strong words' letters and number, in one pass over each side.
     let strong = |f: &[Word<'_>]| {
         strong_words(f).fold((0usize, 0usize), |(letters, n), w| {
@@ -3333,9 +3361,13 @@ fn run_together(q: &[Word<'_>], c: &[Word<'_>], score: f64) -> Option<f64> {
     if d > 0 && (written_digit(q) || written_digit(c)) {
         return None;
     }
-    let s = 0.95 * (1.0 - 0.8 * d as f64 / m as f64);
+    let s = RUN_TOGETHER_SIMILARITY * (1.0 - 0.8 * d as f64 / m as f64);
     (s > score).then_some(s)
 }
+
+/// The most names run together score ([`run_together`]): as much as the same letters with no
+/// edit and no boundary moved.
+const RUN_TOGETHER_SIMILARITY: f64 = 0.95;
 
 /// The same letters on both sides split into words at other places (`Al iReza` / `Ali Reza`,
 /// `ChunS-an` / `Chun-San`; the list may put the surname last): a slip that moved a word
@@ -3349,7 +3381,7 @@ fn boundary_moved(q: &[Word<'_>], c: &[Word<'_>], lq: usize, lc: usize, n: usize
     let rotated = || strong_words(c).skip(rest).chain(strong_words(c).take(rest));
     (split_elsewhere(strong_words(q), strong_words(c))
         || split_elsewhere(strong_words(q), rotated()))
-    .then(|| 0.95 * (1.0 - 0.8 / lq as f64))
+    .then(|| RUN_TOGETHER_SIMILARITY * (1.0 - 0.8 / lq as f64))
 }
 
 /// Whether two sequences of words hold the same letters in words of other lengths: the same
@@ -4790,6 +4822,61 @@ mod tests {
         let letters = |w: &[Word<'_>]| strong_words(w).map(|w| w.latin.len()).sum();
         let n = strong_words(&cw).count();
         boundary_moved(&qw, &cw, letters(&qw), letters(&cw), n)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(cordon_testkit::proptest_cases(256))]
+        /// [`run_together`] against a score is its answer against none, kept when it beats
+        /// that score: the alignment asks only once it is scored, and a score of
+        /// [`RUN_TOGETHER_SIMILARITY`] or more stops it before the names are read.
+        #[test]
+        fn run_together_against_a_score_is_run_together_filtered(
+            a in "(Kim|Jong|Un|Kimjong|Ongun|ARGUMENT|JSC|Argu|ment|Al|Ireza|Ali|Reza|5|F9|Co| ){1,6}",
+            b in "(Kim|Jong|Un|Kimjongun|JSCARGUMENT|JSC|Argument|Al|Ireza|Alireza|Reza|6|Ltd| ){1,6}",
+            thousandths in 0u32..=1000,
+            kind in proptest::sample::select(vec![NameKind::Person, NameKind::Organization]),
+        ) {
+            let plain = run_together_of(&a, &b, kind, 0.0);
+            // The scores the plain answer gives, and those a step either side of them.
+            let mut scores = vec![f64::from(thousandths) / 1000.0, RUN_TOGETHER_SIMILARITY];
+            if let Some(s) = plain {
+                scores.extend([s, s.next_down(), s.next_up()]);
+            }
+            for score in scores {
+                proptest::prop_assert_eq!(
+                    run_together_of(&a, &b, kind, score),
+                    plain.filter(|&s| s > score),
+                    "{} / {} against {}", a, b, score
+                );
+            }
+        }
+    }
+
+    /// Names run together score up to [`RUN_TOGETHER_SIMILARITY`], never above.
+    #[test]
+    fn run_together_scores_at_most_its_similarity() {
+        for (a, b) in [
+            ("Kimjongun", "Kim Jong Un"),
+            ("JSC ARGUMENT", "JSCARGUMENT"),
+            ("Al iReza", "Ali Reza"),
+        ] {
+            let s = run_together_of(a, b, NameKind::Person, 0.0);
+            assert!(
+                s.is_some_and(|s| s <= RUN_TOGETHER_SIMILARITY),
+                "{a} / {b}: {s:?}"
+            );
+        }
+        assert_eq!(
+            run_together_of("JSC ARGUMENT", "JSCARGUMENT", NameKind::Person, 0.0),
+            Some(RUN_TOGETHER_SIMILARITY)
+        );
+    }
+
+    /// [`run_together`] of the first forms of `a` and `b` against `score`.
+    fn run_together_of(a: &str, b: &str, kind: NameKind, score: f64) -> Option<f64> {
+        let (q, c) = (PreparedName::new(a, kind), PreparedName::new(b, kind));
+        let (qf, cf) = (q.forms.first()?, c.forms.first()?);
+        run_together(&words_of(qf), &words_of(cf), score)
     }
 
     #[test]
