@@ -1121,6 +1121,15 @@ type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
 // Inlined as it was with one caller: every form starts with it.
 #[inline(always)]
 fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
+    let mut words = Words::new();
+    let surname_at = split_words_into(s, &mut words);
+    (words, surname_at)
+}
+
+/// [`split_words`] into `words` (empty), returning the surname position: [`form`] fills its
+/// own vector, where one returned was copied (some 270 bytes a form).
+#[inline(always)]
+fn split_words_into<'a>(s: &'a str, words: &mut Words<'a>) -> Option<usize> {
     // `SURNAME, Given`: one comma, a short part before it.
     let mut surname_at = None;
     let (mut first, mut second) = (s, "");
@@ -1134,10 +1143,11 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
         surname_at = Some(words_after);
         (first, second) = (after, before);
     }
-    let mut words = Words::new();
-    push_words(first, &mut words);
-    push_words(second, &mut words);
-    (words, surname_at)
+    push_words(first, words);
+    if !second.is_empty() {
+        push_words(second, words);
+    }
+    surname_at
 }
 
 /// The words of `text` written as plain words with single spaces (and at most one comma) at
@@ -1376,7 +1386,8 @@ fn form(
     memo: &mut WordMemo,
     other: &[NameForm],
 ) -> Option<NameForm> {
-    let (words, comma_surname) = split_words(text);
+    let mut words = Words::new();
+    let comma_surname = split_words_into(text, &mut words);
     // The words of ASCII text, and the tokens made of them, are Latin.
     let ascii = text.is_ascii();
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
@@ -1401,7 +1412,11 @@ fn form(
     let made_before_form = made.len();
     let n_words = words.len();
     let mut titles_dropped = false;
-    let (mut has_title, mut title_fold): (Option<bool>, String) = (None, String::new());
+    // Bit `i`: word `i` is a title. Each word is asked once: in turn by the loop, and the words
+    // after it all at once when a long word asks whether the name has a title (a name with a
+    // long word asked every word twice).
+    let (mut titles_so_far, mut titles, mut title_fold): (u32, Option<u32>, String) =
+        (0, None, String::new());
     let parenthesised = if kind != NameKind::Organization && text.contains('(') {
         parenthesised_words(text, &words)
     } else {
@@ -1434,18 +1449,29 @@ fn form(
         // asked once, and only of a name with a word that is not a title.
         let edge_title = kind != NameKind::Organization
             && n_words > 1
-            && (normalize::is_title(folded)
-                || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
-                    && *has_title.get_or_insert_with(|| {
-                        words.iter().any(|&w| {
-                            normalize::is_title(if text_folds_to_itself {
+            && (match titles {
+                Some(bits) => bits >> i & 1 == 1,
+                None => {
+                    let title = normalize::is_title(folded);
+                    titles_so_far |= u32::from(title) << i;
+                    title
+                }
+            } || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
+                && *titles.get_or_insert_with(|| {
+                    words
+                        .iter()
+                        .enumerate()
+                        .skip(i + 1)
+                        .fold(titles_so_far, |bits, (j, &w)| {
+                            let title = normalize::is_title(if text_folds_to_itself {
                                 w
                             } else {
                                 fold_word(w, &mut title_fold)
-                            })
+                            });
+                            bits | u32::from(title) << j
                         })
-                    })
-                    && normalize::is_misspelt_title(folded)))
+                }) != 0
+                && normalize::is_misspelt_title(folded)))
             && in_edge_title_run(&words, i);
         if edge_title && kind == NameKind::Person {
             titles_dropped = true;
@@ -1787,6 +1813,12 @@ fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
             return None;
         }
         capitals.end_word((from, i), seen, letters);
+        // The surname is the first or the last word: when the first is not in capitals, a
+        // last word not in capitals either (most names are written `Given Surname`, or in
+        // one case) answers without the words between.
+        if capitals.n_words == 1 && capitals.uppers == 0 && !last_word_in_capitals(bytes) {
+            return None;
+        }
     }
     (capitals.uppers == 1
         && capitals.has_lower
@@ -1794,6 +1826,33 @@ fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
         && (capitals.at == 0 || capitals.at + 1 == capitals.n_words)
         && capitals.sur_classes & ASCII_HYPHEN == 0)
         .then_some(capitals.sur)
+}
+
+/// Whether the last word of ASCII `bytes` is in capitals by [`Capitals::end_word`]'s rule,
+/// read from its start up to its first lower-case letter.
+fn last_word_in_capitals(bytes: &[u8]) -> bool {
+    let is_space = |b: &u8| ascii_class(*b) & ASCII_SPACE != 0;
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(0, |at| at + 1);
+    let before_end = bytes.get(..end).unwrap_or_default();
+    let last = before_end
+        .iter()
+        .rposition(is_space)
+        .map_or(before_end, |at| {
+            before_end.get(at + 1..).unwrap_or_default()
+        });
+    let (mut seen, mut letters) = (0u8, 0usize);
+    for &b in last {
+        let class = ascii_class(b);
+        if class & ASCII_LOWER != 0 {
+            return false;
+        }
+        seen |= class;
+        letters += usize::from(class & ASCII_ALPHA);
+    }
+    seen & ASCII_UPPER != 0 && letters >= 2
 }
 
 /// What [`ascii_surname_at`] has read of a name's words so far.
