@@ -1118,7 +1118,6 @@ type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
 
 /// Raw words with the position hint: `SURNAME, Given` is read as `Given SURNAME`, with the
 /// surname's word index.
-// Inlined as it was with one caller: every form starts with it.
 #[inline(always)]
 fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
     let mut words = Words::new();
@@ -1128,6 +1127,7 @@ fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
 
 /// [`split_words`] into `words` (empty), returning the surname position: [`form`] fills its
 /// own vector, where one returned was copied (some 270 bytes a form).
+// Inlined: every form starts with it.
 #[inline(always)]
 fn split_words_into<'a>(s: &'a str, words: &mut Words<'a>) -> Option<usize> {
     // `SURNAME, Given`: one comma, a short part before it.
@@ -1423,6 +1423,8 @@ fn form(
         0
     };
     let mut alternatives: u16 = 0;
+    // Whether a token was made of part of a word, which need not be in the word's script.
+    let mut parts_of_words = false;
     let vocabulary = Vocabulary::of_form(via, from_kana);
     // Lower-case ASCII and words in other scripts than Latin (nearly every word of a cleaned
     // name, every word a conversion writes) are their own folding: asked once of the whole
@@ -1481,6 +1483,7 @@ fn form(
             && matches!(script, Script::Han | Script::Hangul)
             && !normalize::is_legal_form(folded)
         {
+            parts_of_words = true;
             let (core, affix) = normalize::split_cjk_legal_form(folded);
             if script == Script::Hangul {
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
@@ -1630,13 +1633,19 @@ fn form(
         }
         scratch.push_str(&t.text);
     }
+    // A token of a whole word is in the script of most of the word's letters. Counts add up:
+    // when every token is in one script, so is the text (the words joined by spaces), which
+    // is not read again for it.
+    let script = match tokens.split_first() {
+        _ if ascii => Script::Latin,
+        Some((first, rest)) if !parts_of_words && rest.iter().all(|t| t.script == first.script) => {
+            first.script
+        }
+        _ => Script::dominant(scratch),
+    };
     Some(NameForm {
         via,
-        script: if ascii {
-            Script::Latin
-        } else {
-            Script::dominant(scratch)
-        },
+        script,
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
@@ -1852,7 +1861,14 @@ fn last_word_in_capitals(bytes: &[u8]) -> bool {
         seen |= class;
         letters += usize::from(class & ASCII_ALPHA);
     }
-    seen & ASCII_UPPER != 0 && letters >= 2
+    in_capitals(seen, letters)
+}
+
+/// Whether a word of the classes `seen` with `letters` letters is in capitals: an upper-case
+/// letter, no lower-case one, two letters at least.
+#[inline]
+fn in_capitals(seen: u8, letters: usize) -> bool {
+    seen & ASCII_LOWER == 0 && seen & ASCII_UPPER != 0 && letters >= 2
 }
 
 /// What [`ascii_surname_at`] has read of a name's words so far.
@@ -1872,14 +1888,13 @@ impl Capitals {
     /// Reads the word at `range` of the classes `seen`, with `letters` letters.
     #[inline]
     fn end_word(&mut self, range: (usize, usize), seen: u8, letters: usize) {
-        let lower = seen & ASCII_LOWER != 0;
-        if !lower && seen & ASCII_UPPER != 0 && letters >= 2 {
+        if in_capitals(seen, letters) {
             self.uppers += 1;
             self.at = self.n_words;
             self.sur = range;
             self.sur_classes = seen;
         }
-        self.has_lower |= lower;
+        self.has_lower |= seen & ASCII_LOWER != 0;
         self.n_words += 1;
     }
 }
@@ -2746,6 +2761,26 @@ mod tests {
             proptest::prop_assert_eq!(moves, with_surname_first_by_chars(&s, &mut slow));
             if moves {
                 proptest::prop_assert_eq!(fast, slow);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A form's script, taken from its tokens' when they share one, is the script of most
+        /// of its text's letters, as it is read from the text otherwise: words of mixed
+        /// scripts, digits and letters of no script among them.
+        #[test]
+        fn form_scripts_as_read_from_their_text(
+            s in proptest::prop_oneof![
+                "\\PC{0,24}",
+                "[a-cж-иκ-μ가-각金正キム0-9ـ'%· ,()-]{0,24}",
+                "(Ким|KIM|김정은|金正恩|キム|ジョン|abcжж|жжab|αβж|12|株式会社|은행|,| ){0,7}",
+            ]
+        ) {
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                for f in analyze(&s, kind) {
+                    proptest::prop_assert_eq!(f.script, Script::dominant(&f.text), "{:?}", f.text);
+                }
             }
         }
     }
