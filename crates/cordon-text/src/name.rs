@@ -2065,19 +2065,12 @@ fn make_token(
         // `any_ascii` letter by letter into the scratch buffer: the whole word's `String` was
         // an allocation per kana, Han, Cyrillic or Arabic word.
         _ => {
-            let mut own = [0u8; 4];
+            let spellings = AsciiSpellings::get();
             for c in w.chars() {
-                let ascii = if c.is_ascii() {
-                    c.encode_utf8(&mut own).as_bytes()
-                } else {
-                    any_ascii::any_ascii_char(c).as_bytes()
-                };
-                scratch.extend(
-                    ascii
-                        .iter()
-                        .filter(|b| b.is_ascii_alphanumeric())
-                        .map(|b| char::from(b.to_ascii_lowercase())),
-                );
+                match spellings.of(c) {
+                    Some(spelt) => scratch.extend(spelt.iter().map(|&b| char::from(b))),
+                    None => push_ascii_spelling(c, |b| scratch.push(char::from(b))),
+                }
             }
         }
     }
@@ -2152,6 +2145,89 @@ fn make_token(
         korean_key,
     };
     (token, span)
+}
+
+/// Hands on the letters and digits of `any_ascii`'s spelling of `c`, lower-cased: the
+/// spelling of a non-Latin word, letter by letter.
+fn push_ascii_spelling(c: char, mut push: impl FnMut(u8)) {
+    let mut own = [0u8; 4];
+    let ascii = if c.is_ascii() {
+        c.encode_utf8(&mut own).as_bytes()
+    } else {
+        any_ascii::any_ascii_char(c).as_bytes()
+    };
+    for &b in ascii {
+        if b.is_ascii_alphanumeric() {
+            push(b.to_ascii_lowercase());
+        }
+    }
+}
+
+/// [`push_ascii_spelling`] of every character of two bytes of UTF-8 (up to U+07FF: Cyrillic,
+/// Greek, Arabic) and of kana, made once: a Cyrillic or Arabic word's letters were each looked
+/// up in `any_ascii`'s tables and filtered byte by byte.
+struct AsciiSpellings {
+    /// Per character, its spelling's length and up to [`SPELLING_BYTES`] bytes; a longer one is
+    /// [`NOT_TABLED`] and spelt as `any_ascii` spells it.
+    below_0800: Vec<[u8; SPELLING_BYTES + 1]>,
+    kana: Vec<[u8; SPELLING_BYTES + 1]>,
+}
+
+/// The longest spelling [`AsciiSpellings`] holds.
+const SPELLING_BYTES: usize = 7;
+/// The length of a spelling [`AsciiSpellings`] does not hold.
+const NOT_TABLED: u8 = u8::MAX;
+/// The kana block, U+3040-U+30FF.
+const KANA_BLOCK: std::ops::RangeInclusive<u32> = 0x3040..=0x30FF;
+
+impl AsciiSpellings {
+    fn get() -> &'static Self {
+        static SPELLINGS: OnceLock<AsciiSpellings> = OnceLock::new();
+        SPELLINGS.get_or_init(|| {
+            let table = |codes: std::ops::RangeInclusive<u32>| {
+                codes
+                    .map(|code| {
+                        let (mut entry, mut len) = ([0u8; SPELLING_BYTES + 1], 0usize);
+                        // Every code of the two ranges is a character.
+                        if let Some(c) = char::from_u32(code) {
+                            push_ascii_spelling(c, |b| {
+                                if let Some(slot) = entry.get_mut(len + 1) {
+                                    *slot = b;
+                                }
+                                len += 1;
+                            });
+                        }
+                        if let Some(first) = entry.first_mut() {
+                            *first = u8::try_from(len)
+                                .ok()
+                                .filter(|&len| usize::from(len) <= SPELLING_BYTES)
+                                .unwrap_or(NOT_TABLED);
+                        }
+                        entry
+                    })
+                    .collect()
+            };
+            AsciiSpellings {
+                below_0800: table(0..=0x7FF),
+                kana: table(KANA_BLOCK),
+            }
+        })
+    }
+
+    /// The spelling of `c`, when the table holds it.
+    #[inline]
+    fn of(&self, c: char) -> Option<&[u8]> {
+        let code = u32::from(c);
+        let entry = if code < 0x800 {
+            self.below_0800.get(code as usize)
+        } else if KANA_BLOCK.contains(&code) {
+            self.kana.get((code - KANA_BLOCK.start()) as usize)
+        } else {
+            None
+        }?;
+        let (&len, letters) = entry.split_first()?;
+        letters.get(..usize::from(len))
+    }
 }
 
 /// A Hangul organisation word with a known English equivalent (`은행` → `bank`).
@@ -2675,6 +2751,25 @@ mod tests {
                 proptest::prop_assert_eq!(t.latin.as_str(), whole.as_str());
             }
         }
+    }
+
+    /// Every character the table of spellings holds is spelt as `any_ascii` spells it, letter
+    /// by letter, and the characters it leaves out are spelt that way.
+    #[test]
+    fn tabled_spellings_as_any_ascii_spells_them() {
+        let spellings = AsciiSpellings::get();
+        let mut tabled = 0;
+        for c in (0..=0x7FF).chain(KANA_BLOCK).filter_map(char::from_u32) {
+            let mut plain = Vec::new();
+            push_ascii_spelling(c, |b| plain.push(b));
+            if let Some(spelt) = spellings.of(c) {
+                assert_eq!(spelt, plain.as_slice(), "{c:?}");
+                tabled += 1;
+            } else {
+                assert!(plain.len() > SPELLING_BYTES, "{c:?}");
+            }
+        }
+        assert!(tabled > 2000, "{tabled}");
     }
 
     proptest::proptest! {
