@@ -1386,8 +1386,16 @@ fn form(
     memo: &mut WordMemo,
     other: &[NameForm],
 ) -> Option<NameForm> {
+    // A comma (`SURNAME, Given`) and a parenthesis (`(Alexey)`) are rare: looked for in one
+    // pass, where `split_once` and `contains` each read the text.
+    let comma_or_parenthesis = normalize::has_either_byte(text, b',', b'(');
     let mut words = Words::new();
-    let comma_surname = split_words_into(text, &mut words);
+    let comma_surname = if comma_or_parenthesis {
+        split_words_into(text, &mut words)
+    } else {
+        push_words(text, &mut words);
+        None
+    };
     // The words of ASCII text, and the tokens made of them, are Latin.
     let ascii = text.is_ascii();
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
@@ -1417,11 +1425,12 @@ fn form(
     // long word asked every word twice).
     let (mut titles_so_far, mut titles, mut title_fold): (u32, Option<u32>, String) =
         (0, None, String::new());
-    let parenthesised = if kind != NameKind::Organization && text.contains('(') {
-        parenthesised_words(text, &words)
-    } else {
-        0
-    };
+    let parenthesised =
+        if kind != NameKind::Organization && comma_or_parenthesis && text.contains('(') {
+            parenthesised_words(text, &words)
+        } else {
+            0
+        };
     let mut alternatives: u16 = 0;
     // Whether a token was made of part of a word, which need not be in the word's script.
     let mut parts_of_words = false;
