@@ -1121,23 +1121,33 @@ type Words<'a> = smallvec::SmallVec<[&'a str; MAX_TOKENS]>;
 
 /// Raw words with the position hint: `SURNAME, Given` is read as `Given SURNAME`, with the
 /// surname's word index.
-// Inlined as it was with one caller: every form starts with it.
 #[inline(always)]
 fn split_words(s: &str) -> (Words<'_>, Option<usize>) {
+    let mut words = Words::new();
+    let surname_at = split_words_into(s, &mut words);
+    (words, surname_at)
+}
+
+/// [`split_words`] into `words` (empty), returning the surname position: [`form`] fills its
+/// own vector, where one returned was copied (some 270 bytes a form).
+// Inlined: every form starts with it.
+#[inline(always)]
+fn split_words_into<'a>(s: &'a str, words: &mut Words<'a>) -> Option<usize> {
     let (first, second, surname_at) = match comma_split(s) {
         Some((before, after, words_after)) => (after, before, Some(words_after)),
         None => (s, "", None),
     };
-    let mut words = Words::new();
-    push_words(first, &mut words);
-    push_words(second, &mut words);
-    (words, surname_at)
+    push_words(first, words);
+    if !second.is_empty() {
+        push_words(second, words);
+    }
+    surname_at
 }
 
 /// `SURNAME, Given` ([`split_words`]): one comma, a short part before it; the parts before and
 /// after it and the number of words after it (the surname's word index once they are read
 /// first). Asked alone where only the surname position is wanted: the words are not split.
-// Inlined into `split_words`, where it was written, which every form starts with.
+// Inlined into `split_words_into`, where it was written, which every form starts with.
 #[inline(always)]
 fn comma_split(s: &str) -> Option<(&str, &str, usize)> {
     let (before, after) = s.split_once(',')?;
@@ -1392,7 +1402,16 @@ fn form(
     memo: &mut WordMemo,
     other: &[NameForm],
 ) -> Option<NameForm> {
-    let (words, comma_surname) = split_words(text);
+    // A comma (`SURNAME, Given`) and a parenthesis (`(Alexey)`) are rare: looked for in one
+    // pass, where `split_once` and `contains` each read the text.
+    let comma_or_parenthesis = normalize::has_either_byte(text, b',', b'(');
+    let mut words = Words::new();
+    let comma_surname = if comma_or_parenthesis {
+        split_words_into(text, &mut words)
+    } else {
+        push_words(text, &mut words);
+        None
+    };
     // The words of ASCII text, and the tokens made of them, are Latin.
     let ascii = text.is_ascii();
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
@@ -1417,13 +1436,20 @@ fn form(
     let made_before_form = made.len();
     let n_words = words.len();
     let mut titles_dropped = false;
-    let (mut has_title, mut title_fold): (Option<bool>, String) = (None, String::new());
-    let parenthesised = if kind != NameKind::Organization && text.contains('(') {
-        parenthesised_words(text, &words)
-    } else {
-        0
-    };
+    // Bit `i`: word `i` is a title. Each word is asked once: in turn by the loop, and the words
+    // after it all at once when a long word asks whether the name has a title (a name with a
+    // long word asked every word twice).
+    let (mut titles_so_far, mut titles, mut title_fold): (u32, Option<u32>, String) =
+        (0, None, String::new());
+    let parenthesised =
+        if kind != NameKind::Organization && comma_or_parenthesis && text.contains('(') {
+            parenthesised_words(text, &words)
+        } else {
+            0
+        };
     let mut alternatives: u16 = 0;
+    // Whether a token was made of part of a word, which need not be in the word's script.
+    let mut parts_of_words = false;
     let vocabulary = Vocabulary::of_form(via, from_kana);
     // Lower-case ASCII and words in other scripts than Latin (nearly every word of a cleaned
     // name, every word a conversion writes) are their own folding: asked once of the whole
@@ -1450,18 +1476,29 @@ fn form(
         // asked once, and only of a name with a word that is not a title.
         let edge_title = kind != NameKind::Organization
             && n_words > 1
-            && (normalize::is_title(folded)
-                || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
-                    && *has_title.get_or_insert_with(|| {
-                        words.iter().any(|&w| {
-                            normalize::is_title(if text_folds_to_itself {
+            && (match titles {
+                Some(bits) => bits >> i & 1 == 1,
+                None => {
+                    let title = normalize::is_title(folded);
+                    titles_so_far |= u32::from(title) << i;
+                    title
+                }
+            } || (folded.len() >= normalize::MISSPELT_TITLE_MIN_LEN
+                && *titles.get_or_insert_with(|| {
+                    words
+                        .iter()
+                        .enumerate()
+                        .skip(i + 1)
+                        .fold(titles_so_far, |bits, (j, &w)| {
+                            let title = normalize::is_title(if text_folds_to_itself {
                                 w
                             } else {
                                 fold_word(w, &mut title_fold)
-                            })
+                            });
+                            bits | u32::from(title) << j
                         })
-                    })
-                    && normalize::is_misspelt_title(folded)))
+                }) != 0
+                && normalize::is_misspelt_title(folded)))
             && in_edge_title_run(&words, i);
         if edge_title && kind == NameKind::Person {
             titles_dropped = true;
@@ -1471,6 +1508,7 @@ fn form(
             && matches!(script, Script::Han | Script::Hangul)
             && !normalize::is_legal_form(folded)
         {
+            parts_of_words = true;
             let (core, affix) = normalize::split_cjk_legal_form(folded);
             if script == Script::Hangul {
                 for (part, gloss) in normalize::split_hangul_glossary(core) {
@@ -1620,13 +1658,19 @@ fn form(
         }
         scratch.push_str(&t.text);
     }
+    // A token of a whole word is in the script of most of the word's letters. Counts add up:
+    // when every token is in one script, so is the text (the words joined by spaces), which
+    // is not read again for it.
+    let script = match tokens.split_first() {
+        _ if ascii => Script::Latin,
+        Some((first, rest)) if !parts_of_words && rest.iter().all(|t| t.script == first.script) => {
+            first.script
+        }
+        _ => Script::dominant(scratch),
+    };
     Some(NameForm {
         via,
-        script: if ascii {
-            Script::Latin
-        } else {
-            Script::dominant(scratch)
-        },
+        script,
         text: CompactString::from(scratch.as_str()),
         tokens,
         korean,
@@ -1803,6 +1847,12 @@ fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
             return None;
         }
         capitals.end_word((from, i), seen, letters);
+        // The surname is the first or the last word: when the first is not in capitals, a
+        // last word not in capitals either (most names are written `Given Surname`, or in
+        // one case) answers without the words between.
+        if capitals.n_words == 1 && capitals.uppers == 0 && !last_word_in_capitals(bytes) {
+            return None;
+        }
     }
     (capitals.uppers == 1
         && capitals.has_lower
@@ -1810,6 +1860,40 @@ fn ascii_surname_at(raw: &str) -> Option<(usize, usize)> {
         && (capitals.at == 0 || capitals.at + 1 == capitals.n_words)
         && capitals.sur_classes & ASCII_HYPHEN == 0)
         .then_some(capitals.sur)
+}
+
+/// Whether the last word of ASCII `bytes` is in capitals by [`Capitals::end_word`]'s rule,
+/// read from its start up to its first lower-case letter.
+fn last_word_in_capitals(bytes: &[u8]) -> bool {
+    let is_space = |b: &u8| ascii_class(*b) & ASCII_SPACE != 0;
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(0, |at| at + 1);
+    let before_end = bytes.get(..end).unwrap_or_default();
+    let last = before_end
+        .iter()
+        .rposition(is_space)
+        .map_or(before_end, |at| {
+            before_end.get(at + 1..).unwrap_or_default()
+        });
+    let (mut seen, mut letters) = (0u8, 0usize);
+    for &b in last {
+        let class = ascii_class(b);
+        if class & ASCII_LOWER != 0 {
+            return false;
+        }
+        seen |= class;
+        letters += usize::from(class & ASCII_ALPHA);
+    }
+    in_capitals(seen, letters)
+}
+
+/// Whether a word of the classes `seen` with `letters` letters is in capitals: an upper-case
+/// letter, no lower-case one, two letters at least.
+#[inline]
+fn in_capitals(seen: u8, letters: usize) -> bool {
+    seen & ASCII_LOWER == 0 && seen & ASCII_UPPER != 0 && letters >= 2
 }
 
 /// What [`ascii_surname_at`] has read of a name's words so far.
@@ -1829,14 +1913,13 @@ impl Capitals {
     /// Reads the word at `range` of the classes `seen`, with `letters` letters.
     #[inline]
     fn end_word(&mut self, range: (usize, usize), seen: u8, letters: usize) {
-        let lower = seen & ASCII_LOWER != 0;
-        if !lower && seen & ASCII_UPPER != 0 && letters >= 2 {
+        if in_capitals(seen, letters) {
             self.uppers += 1;
             self.at = self.n_words;
             self.sur = range;
             self.sur_classes = seen;
         }
-        self.has_lower |= lower;
+        self.has_lower |= seen & ASCII_LOWER != 0;
         self.n_words += 1;
     }
 }
@@ -2007,19 +2090,12 @@ fn make_token(
         // `any_ascii` letter by letter into the scratch buffer: the whole word's `String` was
         // an allocation per kana, Han, Cyrillic or Arabic word.
         _ => {
-            let mut own = [0u8; 4];
+            let spellings = AsciiSpellings::get();
             for c in w.chars() {
-                let ascii = if c.is_ascii() {
-                    c.encode_utf8(&mut own).as_bytes()
-                } else {
-                    any_ascii::any_ascii_char(c).as_bytes()
-                };
-                scratch.extend(
-                    ascii
-                        .iter()
-                        .filter(|b| b.is_ascii_alphanumeric())
-                        .map(|b| char::from(b.to_ascii_lowercase())),
-                );
+                match spellings.of(c) {
+                    Some(spelt) => scratch.extend(spelt.iter().map(|&b| char::from(b))),
+                    None => push_ascii_spelling(c, |b| scratch.push(char::from(b))),
+                }
             }
         }
     }
@@ -2094,6 +2170,89 @@ fn make_token(
         korean_key,
     };
     (token, span)
+}
+
+/// Hands on the letters and digits of `any_ascii`'s spelling of `c`, lower-cased: the
+/// spelling of a non-Latin word, letter by letter.
+fn push_ascii_spelling(c: char, mut push: impl FnMut(u8)) {
+    let mut own = [0u8; 4];
+    let ascii = if c.is_ascii() {
+        c.encode_utf8(&mut own).as_bytes()
+    } else {
+        any_ascii::any_ascii_char(c).as_bytes()
+    };
+    for &b in ascii {
+        if b.is_ascii_alphanumeric() {
+            push(b.to_ascii_lowercase());
+        }
+    }
+}
+
+/// [`push_ascii_spelling`] of every character of two bytes of UTF-8 (up to U+07FF: Cyrillic,
+/// Greek, Arabic) and of kana, made once: a Cyrillic or Arabic word's letters were each looked
+/// up in `any_ascii`'s tables and filtered byte by byte.
+struct AsciiSpellings {
+    /// Per character, its spelling's length and up to [`SPELLING_BYTES`] bytes; a longer one is
+    /// [`NOT_TABLED`] and spelt as `any_ascii` spells it.
+    below_0800: Vec<[u8; SPELLING_BYTES + 1]>,
+    kana: Vec<[u8; SPELLING_BYTES + 1]>,
+}
+
+/// The longest spelling [`AsciiSpellings`] holds.
+const SPELLING_BYTES: usize = 7;
+/// The length of a spelling [`AsciiSpellings`] does not hold.
+const NOT_TABLED: u8 = u8::MAX;
+/// The kana block, U+3040-U+30FF.
+const KANA_BLOCK: std::ops::RangeInclusive<u32> = 0x3040..=0x30FF;
+
+impl AsciiSpellings {
+    fn get() -> &'static Self {
+        static SPELLINGS: OnceLock<AsciiSpellings> = OnceLock::new();
+        SPELLINGS.get_or_init(|| {
+            let table = |codes: std::ops::RangeInclusive<u32>| {
+                codes
+                    .map(|code| {
+                        let (mut entry, mut len) = ([0u8; SPELLING_BYTES + 1], 0usize);
+                        // Every code of the two ranges is a character.
+                        if let Some(c) = char::from_u32(code) {
+                            push_ascii_spelling(c, |b| {
+                                if let Some(slot) = entry.get_mut(len + 1) {
+                                    *slot = b;
+                                }
+                                len += 1;
+                            });
+                        }
+                        if let Some(first) = entry.first_mut() {
+                            *first = u8::try_from(len)
+                                .ok()
+                                .filter(|&len| usize::from(len) <= SPELLING_BYTES)
+                                .unwrap_or(NOT_TABLED);
+                        }
+                        entry
+                    })
+                    .collect()
+            };
+            AsciiSpellings {
+                below_0800: table(0..=0x7FF),
+                kana: table(KANA_BLOCK),
+            }
+        })
+    }
+
+    /// The spelling of `c`, when the table holds it.
+    #[inline]
+    fn of(&self, c: char) -> Option<&[u8]> {
+        let code = u32::from(c);
+        let entry = if code < 0x800 {
+            self.below_0800.get(code as usize)
+        } else if KANA_BLOCK.contains(&code) {
+            self.kana.get((code - KANA_BLOCK.start()) as usize)
+        } else {
+            None
+        }?;
+        let (&len, letters) = entry.split_first()?;
+        letters.get(..usize::from(len))
+    }
 }
 
 /// A Hangul organisation word with a known English equivalent (`은행` → `bank`).
@@ -2619,6 +2778,25 @@ mod tests {
         }
     }
 
+    /// Every character the table of spellings holds is spelt as `any_ascii` spells it, letter
+    /// by letter, and the characters it leaves out are spelt that way.
+    #[test]
+    fn tabled_spellings_as_any_ascii_spells_them() {
+        let spellings = AsciiSpellings::get();
+        let mut tabled = 0;
+        for c in (0..=0x7FF).chain(KANA_BLOCK).filter_map(char::from_u32) {
+            let mut plain = Vec::new();
+            push_ascii_spelling(c, |b| plain.push(b));
+            if let Some(spelt) = spellings.of(c) {
+                assert_eq!(spelt, plain.as_slice(), "{c:?}");
+                tabled += 1;
+            } else {
+                assert!(plain.len() > SPELLING_BYTES, "{c:?}");
+            }
+        }
+        assert!(tabled > 2000, "{tabled}");
+    }
+
     proptest::proptest! {
         /// Readings whose given names are measured before they are copied are the readings
         /// first written.
@@ -2703,6 +2881,26 @@ mod tests {
             proptest::prop_assert_eq!(moves, with_surname_first_by_chars(&s, &mut slow));
             if moves {
                 proptest::prop_assert_eq!(fast, slow);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A form's script, taken from its tokens' when they share one, is the script of most
+        /// of its text's letters, as it is read from the text otherwise: words of mixed
+        /// scripts, digits and letters of no script among them.
+        #[test]
+        fn form_scripts_as_read_from_their_text(
+            s in proptest::prop_oneof![
+                "\\PC{0,24}",
+                "[a-cж-иκ-μ가-각金正キム0-9ـ'%· ,()-]{0,24}",
+                "(Ким|KIM|김정은|金正恩|キム|ジョン|abcжж|жжab|αβж|12|株式会社|은행|,| ){0,7}",
+            ]
+        ) {
+            for kind in [NameKind::Person, NameKind::Unknown, NameKind::Organization] {
+                for f in analyze(&s, kind) {
+                    proptest::prop_assert_eq!(f.script, Script::dominant(&f.text), "{:?}", f.text);
+                }
             }
         }
     }

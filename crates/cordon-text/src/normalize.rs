@@ -413,6 +413,20 @@ fn zero_bytes(eight: u64) -> u64 {
     !(((eight & LOW_SEVEN) + LOW_SEVEN) | eight | LOW_SEVEN)
 }
 
+/// Whether `s` has byte `a` or byte `b`, both ASCII (never a byte of a longer character),
+/// read eight bytes at a time.
+pub(crate) fn has_either_byte(s: &str, a: u8, b: u8) -> bool {
+    let (each_a, each_b) = (
+        ONE_IN_EACH_BYTE * u64::from(a),
+        ONE_IN_EACH_BYTE * u64::from(b),
+    );
+    let (chunks, rest) = s.as_bytes().as_chunks::<8>();
+    chunks.iter().any(|chunk| {
+        let eight = u64::from_le_bytes(*chunk);
+        zero_bytes(eight ^ each_a) | zero_bytes(eight ^ each_b) != 0
+    }) || rest.iter().any(|&c| c == a || c == b)
+}
+
 /// Latin text without diacritics, lower-case ASCII where possible (`Chŏng` → `chong`,
 /// `Müller` → `muller`, `ß` → `ss`). Other scripts pass through.
 pub fn fold_latin(s: &str) -> String {
@@ -1927,6 +1941,22 @@ mod tests {
             "qqqqqqq  qqqqqqq",
         ] {
             assert_eq!(is_tidy_ascii(s), by_bytes(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn has_either_byte_as_byte_by_byte_at_every_place_of_eight() {
+        for len in 0..20 {
+            for at in 0..len {
+                for c in (0u8..0x80)
+                    .map(char::from)
+                    .chain(['é', 'ж', '김', '\u{80}'])
+                {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'q' }).collect();
+                    let by_bytes = s.bytes().any(|b| b == b',' || b == b'(');
+                    assert_eq!(has_either_byte(&s, b',', b'('), by_bytes, "{s:?}");
+                }
+            }
         }
     }
 
