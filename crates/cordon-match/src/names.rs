@@ -791,6 +791,9 @@ const LONG_SOUND_ALIKE: usize = 9;
 /// The rule of two words whose consonant skeletons agree (or nearly) when their spellings do
 /// not: all a katakana or Arabic-script word offers to compare.
 const SKELETON_RULE: &str = "consonant skeleton";
+/// The rule of words alike by consonant skeleton whose spellings are also an edit or two
+/// apart: scored as the skeleton, but alike by spelling as well as by sound.
+const SKELETON_AND_SPELLING_RULE: &str = "consonant skeleton, spelling an edit apart";
 /// [`skeleton_sim`] of equal skeletons is at least this; of skeletons an edit or two apart,
 /// below.
 const SAME_SKELETON: f64 = 0.85;
@@ -1857,10 +1860,12 @@ fn token_sim_with(
     } else {
         osa_within(x, y, budget).unwrap_or(budget + 1)
     };
-    if d <= budget {
-        let s = 1.0 - 0.8 * d as f64 / m as f64;
-        return (s, "spelling (edit distance)");
-    }
+    // A spelling an edit or two apart scores by its length; but where a script leaves vowels
+    // unwritten or adds its own (a skeleton scheme), its skeleton's score counts when higher,
+    // under a rule of its own: the spelling agrees too, so the words are not alike by sound
+    // only. Without it a closer spelling scored below a farther one (`abbas` / `abas` 0.84
+    // by spelling, `abbas` / `bas` 0.9 by skeleton).
+    let spelling = (d <= budget).then(|| 1.0 - 0.8 * d as f64 / m as f64);
     if scheme.is_some()
         && a.class == TokenClass::Word
         && b.class == TokenClass::Word
@@ -1874,12 +1879,28 @@ fn token_sim_with(
         // query's and a remembered name's for good), and which few pairs share. Skeletons an
         // edit apart whose words start unlike are two names (`hammud` / `محمود`, `marble` /
         // `کربلا`, `zakharova` / `シュヴァロヴァ`).
+        // A short skeleton is shared by many words; beside a spelling that agrees it adds
+        // nothing the spelling did not say.
+        let shorter = x.len().min(y.len());
+        let beats_spelling = spelling
+            .is_none_or(|p| s > p && !short_skeleton(sa, shorter) && !short_skeleton(sb, shorter));
         if s > 0.0
+            && beats_spelling
             && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
             && (s >= SAME_SKELETON || start_alike(scheme, x, sa, y, sb))
         {
-            return (s, SKELETON_RULE);
+            return (
+                s,
+                if spelling.is_some() {
+                    SKELETON_AND_SPELLING_RULE
+                } else {
+                    SKELETON_RULE
+                },
+            );
         }
+    }
+    if let Some(s) = spelling {
+        return (s, "spelling (edit distance)");
     }
     // The phonetic key keeps only the class of the first letter; `Bagheri` is not `Faqir`
     // (initial vowels stay interchangeable: `Iray`, `Airui`). An initial `ph` is the letter f
@@ -3674,6 +3695,41 @@ mod tests {
             let c = crate::compare(a, b, None);
             assert!(holds(&c), "{a} / {b}: {c:?}");
         }
+    }
+
+    /// Under a skeleton scheme a word whose spelling was an edit from the other's scored by
+    /// that spelling (`ドミートリー` / `dmitri` 0.84) while a word spelt farther apart scored by
+    /// its skeleton (`チホノフ` / `tikhonov` 0.9): a closer spelling never scores below the
+    /// skeleton both share. A short skeleton beside a spelling adds nothing (it would make the
+    /// pair "alike by sound only"): `ファイズ` / `FAIZ` keeps its spelling's score and matches.
+    #[test]
+    fn regression_a_closer_spelling_never_scores_below_the_skeleton_it_shares() {
+        for (katakana, latin, close) in [
+            ("ドミートリー・チホノフ", "Dmitri Tikhonov", "dmitri"),
+            ("ラムザン・カディロフ", "Ramzan Kadyrov", "ramzan"),
+        ] {
+            let c = crate::compare(katakana, latin, None);
+            let word = |w: &str| {
+                c.alignment
+                    .iter()
+                    .find(|a| a.candidate == w)
+                    .map(|a| (a.score, a.rule))
+            };
+            assert_eq!(
+                word(close),
+                Some((0.9, SKELETON_AND_SPELLING_RULE)),
+                "{c:?}"
+            );
+            assert!(c.is_match, "{c:?}");
+        }
+        let c = crate::compare("ファイズ", "FAIZ", None);
+        assert!(c.is_match, "{c:?}");
+        assert!(
+            c.alignment
+                .iter()
+                .all(|a| a.rule == "spelling (edit distance)"),
+            "{c:?}"
+        );
     }
 
     /// A left-over word alike by a consonant skeleton an edit apart with a word that aligned
