@@ -1874,16 +1874,16 @@ fn token_sim_with(
         && sa.len().abs_diff(sb.len()) <= 2
     {
         let s = skeleton_sim(sa, sb, x.len(), y.len());
-        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
-        // Read after the skeletons, which a comparison keeps for every pair of words (a
-        // query's and a remembered name's for good), and which few pairs share. Skeletons an
-        // edit apart whose words start unlike are two names (`hammud` / `محمود`, `marble` /
-        // `کربلا`, `zakharova` / `シュヴァロヴァ`).
         // A short skeleton is shared by many words; beside a spelling that agrees it adds
         // nothing the spelling did not say.
         let shorter = x.len().min(y.len());
         let beats_spelling = spelling
             .is_none_or(|p| s > p && !short_skeleton(sa, shorter) && !short_skeleton(sb, shorter));
+        // Katakana writes the vowels Latin does (and adds some): `Timur` is not `タマーラ`.
+        // Read after the skeletons, which a comparison keeps for every pair of words (a
+        // query's and a remembered name's for good), and which few pairs share. Skeletons an
+        // edit apart whose words start unlike are two names (`hammud` / `محمود`, `marble` /
+        // `کربلا`, `zakharova` / `シュヴァロヴァ`).
         if s > 0.0
             && beats_spelling
             && (scheme != Some(Scheme::Kana) || vowels_agree(x, y))
